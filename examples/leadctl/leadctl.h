@@ -1,0 +1,60 @@
+/* leadctl: shared declarations for the command files. */
+#ifndef LEADCTL_H
+#define LEADCTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+#include <leadcore/leadcore.h>
+
+/* Exit codes, documented in docs/leadctl.1. */
+enum {
+	EXIT_OK = 0,
+	EXIT_VIOLATION = 1,
+	EXIT_USAGE = 2,
+	EXIT_FORMAT = 3,
+	EXIT_STORE = 4,
+};
+
+/* Global options, parsed before the command name. */
+typedef struct leadctl_global {
+	const char *db; /* --db FILE, default ./leads.db */
+} leadctl_global;
+
+/* A command: name ("model", "lead", ...), a one-line summary, its entry point.
+ * argv[0] is the command name; run() returns an exit code. */
+typedef struct leadctl_command {
+	const char *name;
+	const char *summary;
+	int (*run)(const leadctl_global *g, int argc, char **argv);
+} leadctl_command;
+
+/* Option parsing: a small table per command. */
+typedef enum { OPT_FLAG, OPT_STRING } opt_kind;
+typedef struct opt_spec {
+	const char *name; /* "--model" */
+	opt_kind kind;
+	void *target; /* bool * for OPT_FLAG, const char ** for OPT_STRING */
+} opt_spec;
+
+/* Parses argv[first..argc) against specs; positional arguments are collected
+ * into pos (at most max_pos). --help sets *help. Prints a usage error and
+ * returns EXIT_USAGE on an unknown option or a missing value, else 0. */
+int opts_parse(int argc, char **argv, int first, const opt_spec *specs, const char **pos,
+	       int max_pos, int *npos, bool *help);
+
+/* Map a leadcore error code to leadctl's exit code. */
+int exit_for_error(int rc);
+/* Print "leadctl: what: <last error>" to stderr and return exit_for_error(rc). */
+int fail(int rc, const char *what);
+/* Print a usage error to stderr and return EXIT_USAGE. */
+int usage_error(const char *fmt, ...);
+/* Print JSON to stdout (compact, sorted as built) with a newline, then free it. */
+void print_json(json_t *j);
+/* Parse a TIME flag (ISO 8601 or date). Prints an error; returns 0 or EXIT_USAGE. */
+int parse_time_flag(const char *flag, const char *text, lc_time *out);
+/* Format a time as ISO 8601, or "" for LC_TIME_NONE; buf >= LC_TIME_FORMAT_SIZE. */
+const char *fmt_time(lc_time t, char *buf);
+
+#endif

@@ -1,0 +1,120 @@
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadctl.h"
+
+int opts_parse(int argc, char **argv, int first, const opt_spec *specs, const char **pos,
+	       int max_pos, int *npos, bool *help)
+{
+	*npos = 0;
+	*help = false;
+	for (int i = first; i < argc; i++) {
+		const char *a = argv[i];
+		const opt_spec *s;
+		const char *eq;
+		size_t nlen;
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			*help = true;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			for (i++; i < argc; i++) {
+				if (*npos >= max_pos)
+					return usage_error("unexpected argument '%s'", argv[i]);
+				pos[(*npos)++] = argv[i];
+			}
+			break;
+		}
+		if (strncmp(a, "--", 2) != 0) {
+			if (*npos >= max_pos)
+				return usage_error("unexpected argument '%s'", a);
+			pos[(*npos)++] = a;
+			continue;
+		}
+		eq = strchr(a, '=');
+		nlen = eq ? (size_t)(eq - a) : strlen(a);
+		for (s = specs; s && s->name; s++)
+			if (strlen(s->name) == nlen && strncmp(s->name, a, nlen) == 0)
+				break;
+		if (!s || !s->name)
+			return usage_error("unknown option '%.*s' (see --help)", (int)nlen, a);
+		if (s->kind == OPT_FLAG) {
+			if (eq)
+				return usage_error("option '%s' takes no value", s->name);
+			*(bool *)s->target = true;
+		} else {
+			if (eq) {
+				*(const char **)s->target = eq + 1;
+			} else {
+				if (i + 1 >= argc)
+					return usage_error("option '%s' needs a value", s->name);
+				*(const char **)s->target = argv[++i];
+			}
+		}
+	}
+	return 0;
+}
+
+int exit_for_error(int rc)
+{
+	switch (rc) {
+	case 0:
+		return EXIT_OK;
+	case LC_EINVALID:
+		return EXIT_VIOLATION;
+	case LC_EFORMAT:
+		return EXIT_FORMAT;
+	case LC_EINVAL:
+	case LC_ENOTFOUND:
+	case LC_EEXISTS:
+	case LC_ERANGE:
+		return EXIT_USAGE;
+	default:
+		return EXIT_STORE;
+	}
+}
+
+int fail(int rc, const char *what)
+{
+	const char *msg = lc_error_last();
+	fprintf(stderr, "leadctl: %s: %s\n", what, msg[0] ? msg : lc_strerror(rc));
+	return exit_for_error(rc);
+}
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("leadctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+void print_json(json_t *j)
+{
+	if (!j) {
+		fputs("leadctl: out of memory while building JSON\n", stderr);
+		exit(EXIT_STORE);
+	}
+	json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(j);
+}
+
+int parse_time_flag(const char *flag, const char *text, lc_time *out)
+{
+	if (lc_time_parse(text, out) != 0)
+		return usage_error("%s: %s", flag, lc_error_last());
+	return 0;
+}
+
+const char *fmt_time(lc_time t, char *buf)
+{
+	if (t == LC_TIME_NONE || lc_time_format(t, buf, LC_TIME_FORMAT_SIZE) != 0)
+		buf[0] = '\0';
+	return buf;
+}

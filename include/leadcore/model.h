@@ -1,0 +1,312 @@
+/**
+ * @file model.h
+ * @brief lc_model: the axes, values and rules that judge every disposition.
+ *
+ * A model is immutable once built. It comes from a preset that ships inside
+ * the library, from JSON (a file or a string; docs/model-format.md), or from
+ * an ::lc_model_builder. Models are plain data: every preset is written in
+ * the same rule vocabulary that a user's JSON file can use.
+ *
+ * Ownership: every `const char *` a query returns is owned by the model and
+ * lives as long as it does. Objects bound to a model (::lc_state,
+ * ::lc_disposition) must not outlive it.
+ *
+ * Thread safety: a built model is read-only and may be shared by threads.
+ */
+#ifndef LEADCORE_MODEL_H
+#define LEADCORE_MODEL_H
+
+#include "common.h"
+
+LC_BEGIN_DECL
+
+/** An immutable, validated model. */
+typedef struct lc_model lc_model;
+
+/** A model under construction. */
+typedef struct lc_model_builder lc_model_builder;
+
+/** The axes of a model. */
+typedef enum lc_axis {
+	LC_AXIS_ACTION = 0,    /**< How a touch was made: call, email, meeting, ... */
+	LC_AXIS_MILESTONE = 1, /**< How far the sale is (ordered). */
+	LC_AXIS_STATUS = 2,    /**< Interest or contactability. */
+	LC_AXIS_PHASE = 3,     /**< Coarse pipeline grouping of stages (ordered). */
+	LC_AXIS_STAGE = 4,     /**< Pipeline stage (ordered); each belongs to a phase. */
+	LC_AXIS_LIFECYCLE = 5, /**< Life-cycle state (open, won, lost, completed, ...). */
+	LC_AXIS_REASON = 6,    /**< Reasons for lost, exiting and problem outcomes. */
+	LC_AXIS_COUNT = 7      /**< Number of axes; not an axis. */
+} lc_axis;
+
+/** @name Value flags (lc_model_value_flags())
+ * @{ */
+#define LC_FLAG_TERMINAL (1u << 0)          /**< No disposition may leave this value. */
+#define LC_FLAG_NOT_REPORTABLE (1u << 1)    /**< Left out of pipeline reports (Archive, tests). */
+#define LC_FLAG_DEPRECATED (1u << 2)        /**< Valid where it stands; cannot be chosen anew. */
+#define LC_FLAG_READY_FOR_CONTACT (1u << 3) /**< A representative should contact the lead. */
+#define LC_FLAG_AUTOMATION_STOPPED (1u << 4) /**< Automated outreach stops for the lead. */
+#define LC_FLAG_REENGAGE_ELIGIBLE (1u << 5) /**< The lead may join a re-engage campaign. */
+#define LC_FLAG_REPEATABLE (1u << 6)        /**< A stage entered again and again; counted. */
+#define LC_FLAG_ENDS_CONTACT (1u << 7)      /**< Forbids every contact action (Problem). */
+#define LC_FLAG_CONTACT (1u << 8)           /**< Action: a contact attempt. */
+#define LC_FLAG_PHONE (1u << 9)             /**< Action: uses the phone (blocked by do-not-call). */
+#define LC_FLAG_EMAIL (1u << 10)            /**< Action: uses email (blocked by do-not-email). */
+#define LC_FLAG_WON (1u << 11)              /**< Life-cycle state: the sale is won. */
+#define LC_FLAG_LOST (1u << 12)             /**< Life-cycle state: lost; a lost reason is required. */
+#define LC_FLAG_COMPLETED (1u << 13)        /**< Life-cycle state: entering it stamps completion. */
+#define LC_FLAG_CLOSED (1u << 14)           /**< Phase or stage: the prospect did not proceed. */
+/** @} */
+
+/** The outcome of an event on an ordered axis (seed 001). */
+typedef enum lc_outcome {
+	LC_OUTCOME_NONE = 0,        /**< No outcome given. */
+	LC_OUTCOME_PROGRESSING = 1, /**< Forward; skipping stages allowed up to the model's cap. */
+	LC_OUTCOME_GO_BACK = 2,     /**< Backward. */
+	LC_OUTCOME_EXITING = 3,     /**< Into a closed stage, with a reason. */
+	LC_OUTCOME_PROBLEM = 4,     /**< Into a closed stage, with a reason; ends contact. */
+	LC_OUTCOME_NO_CHANGE = 5,   /**< The stage stays. */
+	LC_OUTCOME_NO_CONTACT = 6   /**< The stage stays; nobody was reached. */
+} lc_outcome;
+
+/**
+ * The key of an axis: "action", "milestone", "status", "phase", "stage", "lifecycle", "reason".
+ * @param axis An axis.
+ * @return A static string, or NULL for a value that is not an axis.
+ */
+LC_API const char *lc_axis_name(lc_axis axis);
+
+/**
+ * Find an axis by its key (case-insensitive; plurals such as "statuses" accepted).
+ * @param name The key.
+ * @param[out] out Receives the axis.
+ * @return 0, LC_EINVAL (NULL), or LC_ENOTFOUND.
+ */
+LC_API int lc_axis_parse(const char *name, lc_axis *out);
+
+/**
+ * The key of an outcome: "progressing", "go_back", "exiting", "problem", "no_change", "no_contact", "none".
+ * @param outcome An outcome.
+ * @return A static string, or NULL for a value that is not an outcome.
+ */
+LC_API const char *lc_outcome_name(lc_outcome outcome);
+
+/**
+ * Find an outcome by key or label ("Go back", "go_back"), case-insensitively.
+ * @param name The text.
+ * @param[out] out Receives the outcome.
+ * @return 0, LC_EINVAL (NULL), or LC_ENOTFOUND.
+ */
+LC_API int lc_outcome_parse(const char *name, lc_outcome *out);
+
+/** @name Loading and freeing
+ * @{ */
+
+/**
+ * The number of presets that ship inside the library.
+ * @return The count.
+ */
+LC_API size_t lc_model_preset_count(void);
+
+/**
+ * The name of preset @p i, in a stable order.
+ * @param i 0 .. lc_model_preset_count() - 1.
+ * @return A static string, or NULL when @p i is out of range.
+ */
+LC_API const char *lc_model_preset_name(size_t i);
+
+/**
+ * Load a preset by name ("leadmanager", "insurance", "particle", "crm", "conversica").
+ * @param[out] out Receives a new model; free it with lc_model_free().
+ * @param name The preset's name (case-insensitive).
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (the message lists the presets), LC_ENOMEM.
+ */
+LC_API int lc_model_preset(lc_model **out, const char *name);
+
+/**
+ * Load a model from a JSON string (docs/model-format.md).
+ *
+ * The model is checked: unknown fields, duplicate keys, dangling references,
+ * empty axes and contradictory rules are each a problem. On LC_EFORMAT the last
+ * error lists every problem, one a line, as `SOURCE:LINE:COLUMN: sentence`.
+ *
+ * @param[out] out Receives a new model; free it with lc_model_free().
+ * @param json NUL-terminated UTF-8 JSON.
+ * @param source_name Name used in messages (a file name); NULL means "<string>".
+ * @return 0, LC_EINVAL, LC_EFORMAT, LC_ENOMEM.
+ */
+LC_API int lc_model_load_string(lc_model **out, const char *json, const char *source_name);
+
+/**
+ * Load a model from a JSON file. Errors as lc_model_load_string(), plus LC_EIO
+ * when the file cannot be read.
+ * @param[out] out Receives a new model; free it with lc_model_free().
+ * @param path The file.
+ * @return 0 or a negative error code.
+ */
+LC_API int lc_model_load_file(lc_model **out, const char *path);
+
+/**
+ * Load a preset when @p name_or_path names one, else the JSON file at that path.
+ * @param[out] out Receives a new model; free it with lc_model_free().
+ * @param name_or_path A preset name or a file path.
+ * @return 0 or a negative error code.
+ */
+LC_API int lc_model_load(lc_model **out, const char *name_or_path);
+
+/**
+ * Free a model. Accepts NULL.
+ * @param model The model.
+ */
+LC_API void lc_model_free(lc_model *model);
+
+/** @} */
+
+/** @name Export
+ * @{ */
+
+/**
+ * Export a model as canonical JSON. Loading the text gives an equal model, and
+ * exporting that gives identical text.
+ * @param model The model.
+ * @param[out] out Receives NUL-terminated text; free it with lc_free().
+ * @param[out] len Receives the length without the NUL; may be NULL.
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_model_to_json(const lc_model *model, char **out, size_t *len);
+
+/**
+ * Export the pipeline as a Graphviz DOT digraph: stages grouped by phase (or
+ * milestones when the model has no stages), with the allowed moves as edges.
+ * @param model The model.
+ * @param counts NULL, or one count per value of the drawn axis (stages, or
+ *               milestones when there are none), shown in each node's label.
+ * @param ncounts Number of entries in @p counts; must match when @p counts is set.
+ * @param[out] out Receives NUL-terminated text; free it with lc_free().
+ * @param[out] len Receives the length without the NUL; may be NULL.
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_model_to_dot(const lc_model *model, const int64_t *counts, size_t ncounts,
+			   char **out, size_t *len);
+
+/** @} */
+
+/** @name Queries
+ * @{ */
+
+/**
+ * The model's name.
+ * @param model The model.
+ * @return Owned by the model.
+ */
+LC_API const char *lc_model_name(const lc_model *model);
+
+/**
+ * The model's version (an integer >= 1 that its author raises).
+ * @param model The model.
+ * @return The version, or 0 for NULL.
+ */
+LC_API int64_t lc_model_version(const lc_model *model);
+
+/**
+ * The model's description.
+ * @param model The model.
+ * @return Owned by the model; "" when it has none.
+ */
+LC_API const char *lc_model_description(const lc_model *model);
+
+/**
+ * How many values an axis has. Values are in the model's order.
+ * @param model The model.
+ * @param axis The axis.
+ * @return The count; 0 for an unknown axis or NULL.
+ */
+LC_API size_t lc_model_value_count(const lc_model *model, lc_axis axis);
+
+/**
+ * The key of value @p i (lowercase snake_case).
+ * @param model The model.
+ * @param axis The axis.
+ * @param i Index in order.
+ * @return Owned by the model; NULL when out of range.
+ */
+LC_API const char *lc_model_value_key(const lc_model *model, lc_axis axis, size_t i);
+
+/**
+ * The label of value @p i, as a person reads it.
+ * @param model The model.
+ * @param axis The axis.
+ * @param i Index in order.
+ * @return Owned by the model; NULL when out of range.
+ */
+LC_API const char *lc_model_value_label(const lc_model *model, lc_axis axis, size_t i);
+
+/**
+ * The description of value @p i.
+ * @param model The model.
+ * @param axis The axis.
+ * @param i Index in order.
+ * @return Owned by the model; "" when it has none; NULL when out of range.
+ */
+LC_API const char *lc_model_value_description(const lc_model *model, lc_axis axis, size_t i);
+
+/**
+ * The flags (`LC_FLAG_*`) of value @p i.
+ * @param model The model.
+ * @param axis The axis.
+ * @param i Index in order.
+ * @return The flags; 0 when out of range.
+ */
+LC_API uint32_t lc_model_value_flags(const lc_model *model, lc_axis axis, size_t i);
+
+/**
+ * The value one level up: a stage's phase, or a status's life-cycle state.
+ * @param model The model.
+ * @param axis LC_AXIS_STAGE or LC_AXIS_STATUS.
+ * @param i Index in order.
+ * @param[out] parent Receives the index on the parent axis.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND when the value has no parent.
+ */
+LC_API int lc_model_value_parent(const lc_model *model, lc_axis axis, size_t i, size_t *parent);
+
+/**
+ * Find a value by key or label, case-insensitively.
+ * @param model The model.
+ * @param axis The axis.
+ * @param key_or_label The text.
+ * @param[out] index Receives the index.
+ * @return 0, LC_EINVAL, or LC_ENOTFOUND (the message names the axis and the valid keys).
+ */
+LC_API int lc_model_value_find(const lc_model *model, lc_axis axis, const char *key_or_label,
+			       size_t *index);
+
+/**
+ * Whether the links allow a milestone with a status (a milestone with no
+ * links allows every status).
+ * @param model The model.
+ * @param milestone Milestone index.
+ * @param status Status index.
+ * @return 1 allowed, 0 refused, LC_EINVAL for bad indexes.
+ */
+LC_API int lc_model_link_allowed(const lc_model *model, size_t milestone, size_t status);
+
+/**
+ * The number of rules in the model (links, requires, blocks, crossings, ...),
+ * each describable with lc_model_rule_text().
+ * @param model The model.
+ * @return The count.
+ */
+LC_API size_t lc_model_rule_count(const lc_model *model);
+
+/**
+ * Rule @p i as one English sentence ("Hot requires a follow-up in the future.").
+ * @param model The model.
+ * @param i Index.
+ * @return Owned by the model; NULL when out of range.
+ */
+LC_API const char *lc_model_rule_text(const lc_model *model, size_t i);
+
+/** @} */
+
+LC_END_DECL
+
+#endif

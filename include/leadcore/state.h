@@ -1,0 +1,146 @@
+/**
+ * @file state.h
+ * @brief lc_state: a lead's current disposition state, as the engine sees it.
+ *
+ * A state holds, for each axis, the current value (milestone, status, stage,
+ * phase, life-cycle state), the follow-up time, the actual completion time,
+ * the counters of repeatable stages and the lead's do-not-call and
+ * do-not-email flags. It is bound to the model it was created with: values
+ * are resolved against that model once, when set, so that validation does no
+ * lookups. The model must outlive the state.
+ *
+ * Thread safety: one thread at a time per state.
+ */
+#ifndef LEADCORE_STATE_H
+#define LEADCORE_STATE_H
+
+#include "common.h"
+#include "model.h"
+
+LC_BEGIN_DECL
+
+/** A lead's disposition state. */
+typedef struct lc_state lc_state;
+
+/**
+ * Create an empty state bound to @p model: every axis unset, no follow-up, no
+ * completion, no flags. The model's first milestone is NOT applied: an empty
+ * state is the state of a lead before its first disposition.
+ * @param[out] out Receives the state; free it with lc_state_free().
+ * @param model The model; must outlive the state.
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_state_new(lc_state **out, const lc_model *model);
+
+/**
+ * Free a state. Accepts NULL.
+ * @param state The state.
+ */
+LC_API void lc_state_free(lc_state *state);
+
+/**
+ * Copy @p src into @p dst. Both must be bound to the same model.
+ * @param dst The destination.
+ * @param src The source.
+ * @return 0 or LC_EINVAL.
+ */
+LC_API int lc_state_copy(lc_state *dst, const lc_state *src);
+
+/**
+ * Whether two states hold the same values, times, counters and flags.
+ * @param a A state.
+ * @param b A state.
+ * @return 1 equal, 0 different, LC_EINVAL for NULL.
+ */
+LC_API int lc_state_equal(const lc_state *a, const lc_state *b);
+
+/**
+ * Set the value of an axis by key or label (case-insensitive). Setting a stage
+ * also sets its phase; setting a status also sets its life-cycle state.
+ * @param state The state.
+ * @param axis LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE, LC_AXIS_PHASE or LC_AXIS_LIFECYCLE.
+ * @param key_or_label The value; NULL clears the axis.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (not in the model).
+ */
+LC_API int lc_state_set(lc_state *state, lc_axis axis, const char *key_or_label);
+
+/**
+ * The key of an axis's current value.
+ * @param state The state.
+ * @param axis The axis.
+ * @return Owned by the state (valid until it changes); NULL when unset.
+ */
+LC_API const char *lc_state_get(const lc_state *state, lc_axis axis);
+
+/**
+ * Set the follow-up time.
+ * @param state The state.
+ * @param t A time, or LC_TIME_NONE.
+ * @return 0 or LC_EINVAL.
+ */
+LC_API int lc_state_set_follow_up(lc_state *state, lc_time t);
+
+/**
+ * The follow-up time.
+ * @param state The state.
+ * @return The time, or LC_TIME_NONE.
+ */
+LC_API lc_time lc_state_follow_up(const lc_state *state);
+
+/**
+ * Set the actual completion time (stamped by the engine on entering a
+ * completed life-cycle state).
+ * @param state The state.
+ * @param t A time, or LC_TIME_NONE.
+ * @return 0 or LC_EINVAL.
+ */
+LC_API int lc_state_set_completed_at(lc_state *state, lc_time t);
+
+/**
+ * The actual completion time.
+ * @param state The state.
+ * @return The time, or LC_TIME_NONE.
+ */
+LC_API lc_time lc_state_completed_at(const lc_state *state);
+
+/** @name Contact flags (lc_state_set_flags())
+ * @{ */
+#define LC_STATE_DO_NOT_CALL (1u << 0)  /**< The lead must not be called or texted. */
+#define LC_STATE_DO_NOT_EMAIL (1u << 1) /**< The lead must not be emailed. */
+/** @} */
+
+/**
+ * Set the lead's contact flags (`LC_STATE_*`).
+ * @param state The state.
+ * @param flags The flags.
+ * @return 0 or LC_EINVAL.
+ */
+LC_API int lc_state_set_flags(lc_state *state, uint32_t flags);
+
+/**
+ * The lead's contact flags.
+ * @param state The state.
+ * @return The flags (`LC_STATE_*`).
+ */
+LC_API uint32_t lc_state_flags(const lc_state *state);
+
+/**
+ * How many times a repeatable stage has been entered (periodic check-in N).
+ * @param state The state.
+ * @param stage_key The stage's key or label.
+ * @return The count (0 when never entered or not repeatable).
+ */
+LC_API uint32_t lc_state_stage_count(const lc_state *state, const char *stage_key);
+
+/**
+ * Set the count of a repeatable stage (for a store that reads a lead back).
+ * @param state The state.
+ * @param stage_key The stage's key or label.
+ * @param count The count.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND.
+ */
+LC_API int lc_state_set_stage_count(lc_state *state, const char *stage_key, uint32_t count);
+
+LC_END_DECL
+
+#endif

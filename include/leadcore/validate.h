@@ -1,0 +1,151 @@
+/**
+ * @file validate.h
+ * @brief The engine: validate a disposition against a model, and compute the next state.
+ *
+ * These functions are pure: they read a model, a state and a disposition, and
+ * know nothing of storage. They allocate nothing: an ::lc_violations list is
+ * created once and reused.
+ */
+#ifndef LEADCORE_VALIDATE_H
+#define LEADCORE_VALIDATE_H
+
+#include "common.h"
+#include "disposition.h"
+#include "model.h"
+#include "state.h"
+
+LC_BEGIN_DECL
+
+/** A reusable list of violations. */
+typedef struct lc_violations lc_violations;
+
+/**
+ * Stable violation codes: X(NAME, value, key). The key is what JSON output and
+ * leadctl print.
+ */
+#define LC_VIOLATION_LIST(X)                                                         \
+	X(UNKNOWN_VALUE, 1, "unknown_value")                                         \
+	X(ACTION_REQUIRED, 2, "action_required")                                     \
+	X(COMBINATION, 3, "combination_not_allowed")                                 \
+	X(FOLLOW_UP_REQUIRED, 4, "follow_up_required")                               \
+	X(FOLLOW_UP_PAST, 5, "follow_up_in_past")                                    \
+	X(REASON_REQUIRED, 6, "reason_required")                                     \
+	X(REASON_NOT_ALLOWED, 7, "reason_not_allowed")                               \
+	X(NOTE_REQUIRED, 8, "note_required")                                         \
+	X(ACTION_BLOCKED, 9, "action_blocked")                                       \
+	X(DEPRECATED, 10, "deprecated_value")                                        \
+	X(OUTCOME_DIRECTION, 11, "outcome_direction")                                \
+	X(SKIP_TOO_FAR, 12, "skip_too_far")                                          \
+	X(OUTCOME_REQUIRED, 13, "outcome_required")                                  \
+	X(OUTCOME_UNCHANGED, 14, "outcome_keeps_stage")                              \
+	X(LIFECYCLE_CROSSING, 15, "lifecycle_crossing")                              \
+	X(TRANSITION, 16, "transition_not_allowed")                                  \
+	X(TERMINAL, 17, "terminal_value")                                            \
+	X(CONTACT_ENDED, 18, "contact_ended")
+
+/** Violation codes. @see LC_VIOLATION_LIST */
+typedef enum lc_violation_code {
+/** @cond LC_X_MACRO */
+#define LC__VIOLATION_ENUM(name, value, key) LC_V_##name = value,
+	LC_VIOLATION_LIST(LC__VIOLATION_ENUM)
+#undef LC__VIOLATION_ENUM
+/** @endcond */
+	LC__V_LAST = 18 /**< The highest code in use. */
+} lc_violation_code;
+
+/**
+ * The key of a violation code ("combination_not_allowed").
+ * @param code A code.
+ * @return A static string; "unknown" for a code not in the list.
+ */
+LC_API const char *lc_violation_key(int code);
+
+/**
+ * Create an empty violation list.
+ * @param[out] out Receives it; free it with lc_violations_free().
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_violations_new(lc_violations **out);
+
+/**
+ * Free a violation list. Accepts NULL.
+ * @param v The list.
+ */
+LC_API void lc_violations_free(lc_violations *v);
+
+/**
+ * The number of violations.
+ * @param v The list.
+ * @return The count.
+ */
+LC_API size_t lc_violations_count(const lc_violations *v);
+
+/**
+ * The code of violation @p i.
+ * @param v The list.
+ * @param i Index.
+ * @return The code, or 0 when out of range.
+ */
+LC_API int lc_violations_code(const lc_violations *v, size_t i);
+
+/**
+ * The field that violation @p i is about ("status", "follow_up", ...).
+ * @param v The list.
+ * @param i Index.
+ * @return Owned by the list, valid until it is reused; NULL when out of range.
+ */
+LC_API const char *lc_violations_field(const lc_violations *v, size_t i);
+
+/**
+ * The message of violation @p i: a sentence a person can act on.
+ * @param v The list.
+ * @param i Index.
+ * @return Owned by the list, valid until it is reused; NULL when out of range.
+ */
+LC_API const char *lc_violations_message(const lc_violations *v, size_t i);
+
+/**
+ * Validate a disposition against a lead's current state.
+ *
+ * Every violation is listed, not only the first. A current state that holds a
+ * deprecated value stays valid; choosing a deprecated value anew is a violation.
+ *
+ * @param model The model that judges; @p current and @p d must be bound to it.
+ * @param current The lead's state before the event.
+ * @param d The disposition.
+ * @param now The time of the event (follow-ups must be after it).
+ * @param out Cleared, then filled with the violations; may be NULL.
+ * @return 0 when valid, LC_EINVALID when not (see @p out), LC_EINVAL for bad arguments.
+ */
+LC_API int lc_validate(const lc_model *model, const lc_state *current, const lc_disposition *d,
+		       lc_time now, lc_violations *out);
+
+/**
+ * Check a lead's current state against a model: unknown values, a milestone
+ * and status the links do not allow, a lost state without a reason, ... This
+ * is how leads made invalid by a model upgrade are found.
+ * @param model The model.
+ * @param state The state.
+ * @param out Cleared, then filled; may be NULL.
+ * @return 0 valid, LC_EINVALID, LC_EINVAL.
+ */
+LC_API int lc_validate_state(const lc_model *model, const lc_state *state, lc_violations *out);
+
+/**
+ * Validate, then compute the state after the disposition: milestone, status,
+ * stage, phase, life-cycle state, stage counters, completion stamp, follow-up.
+ * @p next is written only when the disposition is valid.
+ * @param model The model.
+ * @param current The state before.
+ * @param d The disposition.
+ * @param now The time of the event.
+ * @param next Receives the state after; may be the same object as @p current.
+ * @param out Violations as in lc_validate(); may be NULL.
+ * @return 0, LC_EINVALID, LC_EINVAL.
+ */
+LC_API int lc_transition(const lc_model *model, const lc_state *current, const lc_disposition *d,
+			 lc_time now, lc_state *next, lc_violations *out);
+
+LC_END_DECL
+
+#endif

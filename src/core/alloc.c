@@ -1,0 +1,103 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+static lc_allocator current; /* version 0: the C library's malloc */
+
+int lc_allocator_init(lc_allocator *alloc, unsigned int version)
+{
+	if (!alloc)
+		return lc__error(LC_EINVAL, "lc_allocator_init: the allocator is NULL");
+	if (version == 0 || version > LC_ALLOCATOR_VERSION)
+		return lc__error(LC_EVERSION,
+				 "lc_allocator_init: version %u is not supported; use LC_ALLOCATOR_VERSION (%d)",
+				 version, LC_ALLOCATOR_VERSION);
+	memset(alloc, 0, sizeof *alloc);
+	alloc->version = version;
+	return 0;
+}
+
+int lc_set_allocator(const lc_allocator *alloc)
+{
+	if (!alloc) {
+		memset(&current, 0, sizeof current);
+		return 0;
+	}
+	if (alloc->version == 0 || alloc->version > LC_ALLOCATOR_VERSION)
+		return lc__error(LC_EVERSION,
+				 "lc_set_allocator: version %u is not supported; use LC_ALLOCATOR_VERSION (%d)",
+				 alloc->version, LC_ALLOCATOR_VERSION);
+	if (!alloc->malloc_fn || !alloc->realloc_fn || !alloc->free_fn)
+		return lc__error(LC_EINVAL,
+				 "lc_set_allocator: malloc_fn, realloc_fn and free_fn must all be set");
+	current = *alloc;
+	return 0;
+}
+
+void *lc__malloc(size_t size)
+{
+	void *p;
+	if (size == 0)
+		size = 1;
+	p = current.version ? current.malloc_fn(size, current.ud) : malloc(size);
+	if (!p)
+		lc__error(LC_ENOMEM, "out of memory (asked for %zu bytes)", size);
+	return p;
+}
+
+void *lc__calloc(size_t n, size_t size)
+{
+	void *p;
+	if (size && n > SIZE_MAX / size) {
+		lc__error(LC_ENOMEM, "out of memory (%zu x %zu bytes overflows)", n, size);
+		return NULL;
+	}
+	p = lc__malloc(n * size);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void *lc__realloc(void *ptr, size_t size)
+{
+	void *p;
+	if (!ptr)
+		return lc__malloc(size);
+	if (size == 0)
+		size = 1;
+	p = current.version ? current.realloc_fn(ptr, size, current.ud) : realloc(ptr, size);
+	if (!p)
+		lc__error(LC_ENOMEM, "out of memory (asked for %zu bytes)", size);
+	return p;
+}
+
+void lc__free(void *ptr)
+{
+	if (!ptr)
+		return;
+	if (current.version)
+		current.free_fn(ptr, current.ud);
+	else
+		free(ptr);
+}
+
+void lc_free(void *ptr)
+{
+	lc__free(ptr);
+}
+
+char *lc__strndup(const char *s, size_t n)
+{
+	char *p = lc__malloc(n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *lc__strdup(const char *s)
+{
+	return s ? lc__strndup(s, strlen(s)) : NULL;
+}

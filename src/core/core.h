@@ -1,0 +1,91 @@
+/*
+ * Internal helpers shared by every module: errors, allocation, strings,
+ * UTF-8 checks and a growable text buffer. Nothing here is exported.
+ */
+#ifndef LC_CORE_CORE_H
+#define LC_CORE_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leadcore/common.h"
+#include "leadcore/error.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define LC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define LC_UNUSED __attribute__((unused))
+#else
+#define LC_PRINTF(f, a)
+#define LC_UNUSED
+#endif
+
+#define LC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Longest text field leadcore accepts (notes included): 1 MiB. */
+#define LC_TEXT_MAX ((size_t)1 << 20)
+
+/* Errors: set the thread's last error and return the code, so that
+ * `return lc__error(LC_EINVAL, "...")` reads naturally. */
+int lc__error(int code, const char *fmt, ...) LC_PRINTF(2, 3);
+int lc__verror(int code, const char *fmt, va_list ap);
+/* Keep the current message but prefix it with context ("lead 42: ..."). */
+int lc__error_prefix(int code, const char *fmt, ...) LC_PRINTF(2, 3);
+
+/* Allocation through the host's hooks. Each failure sets LC_ENOMEM. */
+void *lc__malloc(size_t size);
+void *lc__calloc(size_t n, size_t size);
+void *lc__realloc(void *ptr, size_t size);
+void lc__free(void *ptr);
+char *lc__strdup(const char *s);
+char *lc__strndup(const char *s, size_t n);
+
+/* UTF-8: true when s[0..len) is well-formed UTF-8 (no overlongs, no
+ * surrogates, nothing above U+10FFFF). NUL bytes are not allowed. */
+bool lc__utf8_valid(const char *s, size_t len);
+
+/* Check a caller's text argument: not NULL (unless may_be_null), at most max
+ * bytes, valid UTF-8. On failure sets LC_EINVAL/LC_ERANGE naming `what`. */
+int lc__check_text(const char *s, size_t max, const char *what, bool may_be_null);
+
+/* ASCII case-insensitive equality; labels are matched this way. */
+bool lc__streq_nocase(const char *a, const char *b);
+
+/* "Do Not Call Number" -> "do_not_call_number". Runs of anything that is
+ * not an ASCII letter or digit become one '_'; ends are trimmed. Returns a
+ * new string, or NULL (LC_ENOMEM, or LC_EINVAL when nothing is left). */
+char *lc__key_from_label(const char *label);
+
+/* True when s is a valid key: [a-z0-9_]+, starting with a letter, <= 64 bytes. */
+#define LC_KEY_MAX 64
+bool lc__key_valid(const char *s);
+
+/* A growable NUL-terminated text buffer. On allocation failure it goes into
+ * a failed state; check lc__buf_failed() once at the end. */
+typedef struct lc_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	bool failed;
+} lc_buf;
+
+void lc__buf_init(lc_buf *b);
+void lc__buf_free(lc_buf *b);
+void lc__buf_put(lc_buf *b, const char *s, size_t n);
+void lc__buf_puts(lc_buf *b, const char *s);
+void lc__buf_putc(lc_buf *b, char c);
+void lc__buf_printf(lc_buf *b, const char *fmt, ...) LC_PRINTF(2, 3);
+/* Appends s as a JSON string literal, quotes included. */
+void lc__buf_put_json_string(lc_buf *b, const char *s);
+/* Hands the text to the caller (free with lc__free / lc_free). Returns
+ * LC_ENOMEM if any append failed; the buffer is emptied either way. */
+int lc__buf_take(lc_buf *b, char **out, size_t *len);
+
+/* Civil time helpers (proleptic Gregorian, UTC). */
+int64_t lc__days_from_civil(int64_t y, unsigned m, unsigned d);
+void lc__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+/* The start (00:00:00 UTC) of the day containing t. */
+lc_time lc__day_start(lc_time t);
+
+#endif
