@@ -1,0 +1,101 @@
+/*
+ * The in-memory form of a model, shared by src/model (which builds it from
+ * JSON or the builder and checks it) and src/engine (which reads it). Built
+ * once, immutable after; every index is into the same model's arrays.
+ *
+ * Nothing here is exported. The engine must never include store headers.
+ */
+#ifndef LC_MODEL_INTERNAL_H
+#define LC_MODEL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "leadcore/model.h"
+
+/* At most 64 actions, so that "which actions a value blocks" is one word. */
+#define LC_MAX_ACTIONS 64
+/* At most this many values on any other axis. */
+#define LC_MAX_VALUES 1024
+
+/* What choosing a value demands of the disposition (lc_value.requires). */
+#define LC_REQ_FOLLOW_UP (1u << 0) /* a follow-up time after `now` */
+#define LC_REQ_REASON (1u << 1)    /* a reason from the model's list */
+#define LC_REQ_NOTE (1u << 2)      /* a non-empty note */
+
+typedef struct lc_value {
+	char *key;         /* lowercase snake_case, unique within the axis */
+	char *label;       /* as a person reads it */
+	char *description; /* never NULL ("" when none) */
+	uint32_t flags;    /* LC_FLAG_* */
+	/* One level up: stage -> phase, status -> life-cycle state,
+	 * reason -> the (closed) stage it leads to; -1 when none. */
+	int32_t parent;
+	uint32_t requires; /* LC_REQ_* */
+	/* Bit i set: this value (milestone, status or stage, when it is the
+	 * lead's current value or the new one) forbids action i. */
+	uint64_t blocks;
+	/* Reasons only: which outcomes may use it (bit = 1u << LC_OUTCOME_*),
+	 * and whether it serves as a lost reason. */
+	uint32_t reason_outcomes;
+	bool lost_reason;
+} lc_value;
+
+/* A life-cycle crossing: `action` moves a lead from life-cycle state `from`
+ * to `to`. from/to -1 mean "any". Crossing without a matching row is refused. */
+typedef struct lc_crossing {
+	int32_t action;
+	int32_t from;
+	int32_t to;
+} lc_crossing;
+
+typedef struct lc_axis_values {
+	lc_value *v;
+	uint32_t n;
+	/* Optional explicit transition table on this axis: n*n bytes,
+	 * table[from*n + to] != 0 when allowed; NULL = no table. */
+	uint8_t *transitions;
+} lc_axis_values;
+
+struct lc_model {
+	char *name;
+	char *description;
+	int64_t version;
+	lc_axis_values axes[LC_AXIS_COUNT];
+
+	/* Links: milestone x status. links[m * nstatus + s] != 0 when allowed.
+	 * A milestone whose row has no entry in the JSON allows every status
+	 * (linked[m] == false and its row is all ones). */
+	uint8_t *links;
+	bool *linked;
+
+	lc_crossing *crossings;
+	uint32_t ncrossings;
+
+	/* Outcomes (seed 001) act on one ordered axis: LC_AXIS_STAGE, or
+	 * LC_AXIS_MILESTONE, or -1 when the model has no outcomes. */
+	int32_t outcome_axis;
+	/* How many values one progressing/go_back step may skip; -1 = no cap. */
+	int32_t max_skip;
+	/* When true, changing the outcome axis requires an outcome. */
+	bool outcome_required;
+
+	/* Rules as sentences, for lc_model_rule_text(). */
+	char **rules;
+	uint32_t nrules;
+
+	/* Lookup: open-addressing hash over lowercase keys and labels, per axis. */
+	struct lc_model_index *index;
+};
+
+/* Find a value by key or label, case-insensitively; -1 when absent. Does not
+ * set the last error. */
+int32_t lc__model_find(const lc_model *m, lc_axis axis, const char *key_or_label);
+
+/* Sets LC_ENOTFOUND with a sentence naming the axis, the text and the first
+ * keys of the axis ("status 'Hott' is not in model leadmanager; use one of:
+ * new, attempted_contact, ..."), and returns LC_ENOTFOUND. */
+int lc__model_not_found(const lc_model *m, lc_axis axis, const char *text);
+
+#endif
