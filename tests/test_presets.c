@@ -1,0 +1,1063 @@
+/* presets: the five models that ship inside the library, checked against
+ * the seeds they come from (seed 000, 001, 003, 004), through the public API.
+ *
+ * The tables below are the specification: docs/model-format.md lists the same
+ * links, blocks, crossings and forbidden combinations, with the reasons. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/core.h"
+#include "leadcore/leadcore.h"
+
+/* A fixed clock: tests never read the real time. 2026-11-22T10:00:00Z. */
+#define NOW ((lc_time)1795341600)
+#define DAY ((lc_time)86400)
+
+enum { FU_NONE = 0, FU_FUTURE, FU_PAST, FU_NOW };
+
+/* One disposition, written as text the way a user would type it. */
+typedef struct step {
+	const char *action;
+	const char *milestone;
+	const char *status;
+	const char *stage;
+	const char *reason;
+	lc_outcome outcome;
+	int follow_up; /* FU_* */
+	const char *note;
+} step;
+
+static const char *const preset_names[] = {"leadmanager", "insurance", "particle", "crm",
+					   "conversica"};
+#define NPRESETS (sizeof(preset_names) / sizeof(preset_names[0]))
+
+/* ------------------------------------------------------------------ */
+/* Helpers */
+
+static lc_model *load(const char *name)
+{
+	lc_model *m = NULL;
+	int rc = lc_model_preset(&m, name);
+	if (rc != 0)
+		print_error("preset %s: %s: %s\n", name, lc_error_name(rc), lc_error_last());
+	assert_int_equal(rc, 0);
+	assert_non_null(m);
+	return m;
+}
+
+static lc_state *state_of(const lc_model *m, const char *milestone, const char *status,
+			  const char *stage)
+{
+	lc_state *s = NULL;
+	assert_int_equal(lc_state_new(&s, m), 0);
+	if (milestone)
+		assert_int_equal(lc_state_set(s, LC_AXIS_MILESTONE, milestone), 0);
+	if (status)
+		assert_int_equal(lc_state_set(s, LC_AXIS_STATUS, status), 0);
+	if (stage)
+		assert_int_equal(lc_state_set(s, LC_AXIS_STAGE, stage), 0);
+	return s;
+}
+
+static void set_axis(lc_disposition *d, lc_axis axis, const char *value)
+{
+	int rc;
+	if (!value)
+		return;
+	rc = lc_disposition_set(d, axis, value);
+	if (rc != 0)
+		print_error("%s '%s': %s\n", lc_axis_name(axis), value, lc_error_last());
+	assert_int_equal(rc, 0);
+}
+
+static lc_disposition *disposition_of(const lc_model *m, const step *st)
+{
+	lc_disposition *d = NULL;
+	lc_time fu = LC_TIME_NONE;
+	assert_int_equal(lc_disposition_new(&d, m), 0);
+	set_axis(d, LC_AXIS_ACTION, st->action);
+	set_axis(d, LC_AXIS_MILESTONE, st->milestone);
+	set_axis(d, LC_AXIS_STATUS, st->status);
+	set_axis(d, LC_AXIS_STAGE, st->stage);
+	set_axis(d, LC_AXIS_REASON, st->reason);
+	if (st->outcome != LC_OUTCOME_NONE)
+		assert_int_equal(lc_disposition_set_outcome(d, st->outcome), 0);
+	switch (st->follow_up) {
+	case FU_FUTURE: fu = NOW + DAY; break;
+	case FU_PAST: fu = NOW - DAY; break;
+	case FU_NOW: fu = NOW; break;
+	default: break;
+	}
+	if (fu != LC_TIME_NONE)
+		assert_int_equal(lc_disposition_set_follow_up(d, fu), 0);
+	if (st->note)
+		assert_int_equal(lc_disposition_set_note(d, st->note), 0);
+	return d;
+}
+
+static void dump(const char *what, const lc_violations *v)
+{
+	for (size_t i = 0; i < lc_violations_count(v); i++)
+		print_message("  %s: %s [%s] %s\n", what, lc_violation_key(lc_violations_code(v, i)),
+			      lc_violations_field(v, i), lc_violations_message(v, i));
+}
+
+static bool has_code(const lc_violations *v, int code)
+{
+	for (size_t i = 0; i < lc_violations_count(v); i++)
+		if (lc_violations_code(v, i) == code)
+			return true;
+	return false;
+}
+
+/* Validate (next == NULL) or transition the step from `cur` at NOW. */
+static int judge(const lc_model *m, const lc_state *cur, const step *st, lc_state *next,
+		 lc_violations *v)
+{
+	lc_disposition *d = disposition_of(m, st);
+	int rc = next ? lc_transition(m, cur, d, NOW, next, v)
+		      : lc_validate(m, cur, d, NOW, v);
+	lc_disposition_free(d);
+	return rc;
+}
+
+/* The step must be valid from `cur`; on success `next` (if given) holds the result. */
+static void expect_ok(const lc_model *m, const lc_state *cur, const step *st, lc_state *next,
+		      const char *what)
+{
+	lc_violations *v = NULL;
+	int rc;
+	assert_int_equal(lc_violations_new(&v), 0);
+	rc = judge(m, cur, st, next, v);
+	if (rc != 0) {
+		print_error("%s: %s expected valid, got %s\n", lc_model_name(m), what,
+			    lc_error_name(rc));
+		dump(what, v);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(lc_violations_count(v), 0);
+	lc_violations_free(v);
+}
+
+/* The step must be refused with `code` among the violations; with `only`,
+ * it must be the only one (so that the test pins the rule it is about). */
+static void expect_refused(const lc_model *m, const lc_state *cur, const step *st, int code,
+			   bool only, const char *what)
+{
+	lc_violations *v = NULL;
+	lc_state *next = NULL, *before = NULL;
+	int rc;
+	assert_int_equal(lc_violations_new(&v), 0);
+	rc = judge(m, cur, st, NULL, v);
+	if (rc != LC_EINVALID || !has_code(v, code) || (only && lc_violations_count(v) != 1)) {
+		print_error("%s: %s expected %s%s, got %s\n", lc_model_name(m), what,
+			    lc_violation_key(code), only ? " alone" : "", lc_error_name(rc));
+		dump(what, v);
+	}
+	assert_int_equal(rc, LC_EINVALID);
+	assert_true(has_code(v, code));
+	if (only)
+		assert_int_equal(lc_violations_count(v), 1);
+	for (size_t i = 0; i < lc_violations_count(v); i++) {
+		assert_non_null(lc_violations_field(v, i));
+		assert_true(strlen(lc_violations_message(v, i)) > 0);
+	}
+
+	/* lc_transition refuses the same step and leaves the target alone. */
+	assert_int_equal(lc_state_new(&next, m), 0);
+	assert_int_equal(lc_state_new(&before, m), 0);
+	assert_int_equal(lc_state_copy(next, cur), 0);
+	assert_int_equal(lc_state_copy(before, cur), 0);
+	assert_int_equal(judge(m, cur, st, next, v), LC_EINVALID);
+	assert_true(has_code(v, code));
+	assert_int_equal(lc_state_equal(next, before), 1);
+	lc_state_free(next);
+	lc_state_free(before);
+	lc_violations_free(v);
+}
+
+static bool word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n) {
+		bool start = p == list || p[-1] == ' ';
+		bool end = p[n] == '\0' || p[n] == ' ';
+		if (start && end)
+			return true;
+	}
+	return false;
+}
+
+static size_t find(const lc_model *m, lc_axis axis, const char *key)
+{
+	size_t i = SIZE_MAX;
+	int rc = lc_model_value_find(m, axis, key, &i);
+	if (rc != 0)
+		print_error("%s: %s\n", lc_model_name(m), lc_error_last());
+	assert_int_equal(rc, 0);
+	return i;
+}
+
+static bool has_flag(const lc_model *m, lc_axis axis, const char *key, uint32_t flag)
+{
+	return (lc_model_value_flags(m, axis, find(m, axis, key)) & flag) == flag;
+}
+
+/* ------------------------------------------------------------------ */
+/* Every preset */
+
+static void test_preset_list(void **unused)
+{
+	lc_model *m = NULL;
+	(void)unused;
+	assert_int_equal(lc_model_preset_count(), NPRESETS);
+	for (size_t i = 0; i < NPRESETS; i++)
+		assert_string_equal(lc_model_preset_name(i), preset_names[i]);
+	assert_null(lc_model_preset_name(NPRESETS));
+
+	/* Names are case-insensitive; an unknown one lists the presets. */
+	assert_int_equal(lc_model_preset(&m, "LeadManager"), 0);
+	assert_string_equal(lc_model_name(m), "leadmanager");
+	lc_model_free(m);
+	m = NULL;
+	assert_int_equal(lc_model_preset(&m, "salesforce"), LC_ENOTFOUND);
+	assert_null(m);
+	assert_non_null(strstr(lc_error_last(), "particle"));
+	assert_int_equal(lc_model_preset(&m, NULL), LC_EINVAL);
+	assert_int_equal(lc_model_preset(NULL, "crm"), LC_EINVAL);
+}
+
+/* Keys follow the labels, every value is described, lookups work by key and
+ * by label in any case, and there is something for the rule listing. */
+static void test_preset_values(void **unused)
+{
+	(void)unused;
+	for (size_t p = 0; p < NPRESETS; p++) {
+		lc_model *m = load(preset_names[p]);
+		assert_string_equal(lc_model_name(m), preset_names[p]);
+		assert_true(lc_model_version(m) >= 1);
+		assert_true(strlen(lc_model_description(m)) > 0);
+		assert_true(lc_model_value_count(m, LC_AXIS_ACTION) > 0);
+		assert_true(lc_model_rule_count(m) > 0);
+		for (size_t r = 0; r < lc_model_rule_count(m); r++)
+			assert_true(strlen(lc_model_rule_text(m, r)) > 0);
+		for (int a = 0; a < LC_AXIS_COUNT; a++) {
+			for (size_t i = 0; i < lc_model_value_count(m, (lc_axis)a); i++) {
+				const char *key = lc_model_value_key(m, (lc_axis)a, i);
+				const char *label = lc_model_value_label(m, (lc_axis)a, i);
+				char *derived = lc__key_from_label(label);
+				char upper[128];
+				size_t j = SIZE_MAX, n;
+				assert_non_null(derived);
+				if (strcmp(key, derived) != 0)
+					print_error("%s: %s '%s' has key %s, not %s\n", preset_names[p],
+						    lc_axis_name((lc_axis)a), label, key, derived);
+				assert_string_equal(key, derived);
+				lc__free(derived);
+				if (strlen(lc_model_value_description(m, (lc_axis)a, i)) == 0)
+					print_error("%s: %s %s has no description\n", preset_names[p],
+						    lc_axis_name((lc_axis)a), key);
+				assert_true(strlen(lc_model_value_description(m, (lc_axis)a, i)) > 0);
+				assert_int_equal(lc_model_value_find(m, (lc_axis)a, key, &j), 0);
+				assert_int_equal(j, i);
+				n = strlen(label);
+				assert_true(n < sizeof(upper));
+				for (size_t k = 0; k <= n; k++)
+					upper[k] = (char)(label[k] >= 'a' && label[k] <= 'z'
+								  ? label[k] - 'a' + 'A'
+								  : label[k]);
+				j = SIZE_MAX;
+				assert_int_equal(lc_model_value_find(m, (lc_axis)a, upper, &j), 0);
+				assert_int_equal(j, i);
+			}
+		}
+		lc_model_free(m);
+	}
+}
+
+/* The embedded preset equals the JSON file in the source tree (the build
+ * embeds the current files), and exports round-trip. */
+static void test_preset_files(void **unused)
+{
+	const char *root = getenv("LC_SOURCE_ROOT");
+	(void)unused;
+	if (!root)
+		root = LC_SOURCE_ROOT;
+	for (size_t p = 0; p < NPRESETS; p++) {
+		lc_model *m = load(preset_names[p]), *f = NULL, *again = NULL;
+		char path[4096];
+		char *a = NULL, *b = NULL, *c = NULL;
+		int rc;
+		snprintf(path, sizeof(path), "%s/src/model/presets/%s.json", root, preset_names[p]);
+		rc = lc_model_load_file(&f, path);
+		if (rc != 0)
+			print_error("%s: %s\n", path, lc_error_last());
+		assert_int_equal(rc, 0);
+		assert_int_equal(lc_model_to_json(m, &a, NULL), 0);
+		assert_int_equal(lc_model_to_json(f, &b, NULL), 0);
+		assert_string_equal(a, b);
+		assert_int_equal(lc_model_load_string(&again, a, preset_names[p]), 0);
+		assert_int_equal(lc_model_to_json(again, &c, NULL), 0);
+		assert_string_equal(a, c);
+		lc_free(a);
+		lc_free(b);
+		lc_free(c);
+		lc_model_free(m);
+		lc_model_free(f);
+		lc_model_free(again);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* leadmanager and insurance (seed 000) */
+
+/* A seed example: milestone and status as the seed spells them, and the
+ * action that the example's story implies. */
+typedef struct example {
+	const char *milestone;
+	const char *status;
+	const char *action;
+} example;
+
+/* "Examples of Milestone and Status Combinations" in seed 000. A discovered
+ * bad or do-not-call number is recorded with Lead Update: choosing a status
+ * that blocks calls cannot itself be a Call. */
+static const example seed_examples[] = {
+	{"No Milestone", "New", "Lead Update"},
+	{"No Milestone", "Bad Phone Number", "Lead Update"},
+	{"No Milestone", "Attempted Contact", "Call"},
+	{"Contacted", "Follow up", "Call"},
+	{"Contacted", "Hot", "Email"},
+	{"Quoted", "Hot", "Meeting"},
+	{"Quoted", "Follow up", "Call"},
+	{"Quoted", "Requote", "Email"},
+	{"Sold", "Customer", "Meeting"},
+	/* "Often combined with" in the milestone definitions. */
+	{"Contacted", "Requote", "Call"},
+	{"Quoted", "Hot", "Call"},
+	{"Sold", "Follow Up", "Call"},
+	{"Not Interested", "Not Interested", "Call"},
+};
+
+static const example insurance_examples[] = {
+	{"Sold", "Cross-Sell Auto", "Call"},
+	{"Sold", "Cross-Sell Home", "Email"},
+	{"Cancelled Policy", "Winback", "Call"},
+	{"Cancelled Policy", "Not Interested", "Call"},
+	{"Cancelled Policy", "Do Not Call Number", "Lead Update"},
+	{"Cancelled Policy", "Requote", "Email"},
+	{"No Milestone", "Do Not Call Number", "Lead Update"},
+};
+
+/* The links, milestone by milestone: every status not listed is refused.
+ * docs/model-format.md says why each one is left out. */
+typedef struct link_row {
+	const char *milestone;
+	const char *statuses; /* space-separated keys */
+} link_row;
+
+static const link_row leadmanager_links[] = {
+	{"no_milestone", "new attempted_contact bad_phone_number do_not_call_number"},
+	{"contacted", "hot follow_up requote bad_phone_number do_not_call_number"},
+	{"quoted", "hot follow_up requote bad_phone_number do_not_call_number"},
+	{"sold", "customer follow_up bad_phone_number do_not_call_number"},
+	{"not_interested", "not_interested bad_phone_number do_not_call_number"},
+	{NULL, NULL},
+};
+
+static const link_row insurance_links[] = {
+	{"no_milestone", "new attempted_contact bad_phone_number do_not_call_number"},
+	{"contacted", "hot follow_up requote bad_phone_number do_not_call_number"},
+	{"quoted", "hot follow_up requote bad_phone_number do_not_call_number"},
+	{"sold", "customer cross_sell_auto cross_sell_home follow_up bad_phone_number "
+		 "do_not_call_number"},
+	{"not_interested", "not_interested bad_phone_number do_not_call_number"},
+	{"cancelled_policy", "winback requote not_interested bad_phone_number do_not_call_number"},
+	{NULL, NULL},
+};
+
+/* Pairs the brief names as nonsense; they must stay refused whatever else changes. */
+static const example named_forbidden[] = {
+	{"Sold", "New", NULL},
+	{"Sold", "Attempted Contact", NULL},
+	{"Sold", "Not Interested", NULL},
+	{"Not Interested", "Hot", NULL},
+	{"No Milestone", "Hot", NULL},
+	{"No Milestone", "Customer", NULL},
+	{"Contacted", "New", NULL},
+};
+
+static const example insurance_forbidden[] = {
+	{"Cancelled Policy", "Customer", NULL},
+	{"Cancelled Policy", "New", NULL},
+	{"Sold", "Winback", NULL},
+	{"No Milestone", "Cross-Sell Auto", NULL},
+	{"Quoted", "Customer", NULL},
+};
+
+static bool needs_follow_up(const char *status)
+{
+	return lc__streq_nocase(status, "hot") || lc__streq_nocase(status, "follow_up") ||
+	       lc__streq_nocase(status, "follow up");
+}
+
+static void check_examples(const char *preset, const example *ex, size_t n)
+{
+	lc_model *m = load(preset);
+	lc_state *empty = state_of(m, NULL, NULL, NULL);
+	for (size_t i = 0; i < n; i++) {
+		step st = {.action = ex[i].action, .milestone = ex[i].milestone,
+			   .status = ex[i].status,
+			   .follow_up = needs_follow_up(ex[i].status) ? FU_FUTURE : FU_NONE};
+		lc_state *next = state_of(m, NULL, NULL, NULL);
+		char what[160];
+		snprintf(what, sizeof(what), "%s / %s by %s", ex[i].milestone, ex[i].status,
+			 ex[i].action);
+		expect_ok(m, empty, &st, next, what);
+		assert_int_equal(lc_validate_state(m, next, NULL), 0);
+		assert_int_equal(lc_model_link_allowed(m, find(m, LC_AXIS_MILESTONE, ex[i].milestone),
+						       find(m, LC_AXIS_STATUS, ex[i].status)),
+				 1);
+		assert_string_equal(lc_state_get(next, LC_AXIS_MILESTONE),
+				    lc_model_value_key(m, LC_AXIS_MILESTONE,
+						       find(m, LC_AXIS_MILESTONE, ex[i].milestone)));
+		assert_string_equal(lc_state_get(next, LC_AXIS_STATUS),
+				    lc_model_value_key(m, LC_AXIS_STATUS,
+						       find(m, LC_AXIS_STATUS, ex[i].status)));
+		if (st.follow_up == FU_FUTURE)
+			assert_int_equal(lc_state_follow_up(next), NOW + DAY);
+		lc_state_free(next);
+	}
+	lc_state_free(empty);
+	lc_model_free(m);
+}
+
+static void check_forbidden(const char *preset, const example *ex, size_t n)
+{
+	lc_model *m = load(preset);
+	lc_state *empty = state_of(m, NULL, NULL, NULL);
+	for (size_t i = 0; i < n; i++) {
+		step st = {.action = "Lead Update", .milestone = ex[i].milestone,
+			   .status = ex[i].status,
+			   .follow_up = needs_follow_up(ex[i].status) ? FU_FUTURE : FU_NONE};
+		char what[160];
+		snprintf(what, sizeof(what), "%s / %s", ex[i].milestone, ex[i].status);
+		assert_int_equal(lc_model_link_allowed(m, find(m, LC_AXIS_MILESTONE, ex[i].milestone),
+						       find(m, LC_AXIS_STATUS, ex[i].status)),
+				 0);
+		expect_refused(m, empty, &st, LC_V_COMBINATION, true, what);
+	}
+	lc_state_free(empty);
+	lc_model_free(m);
+}
+
+/* Every milestone x status pair: allowed exactly when the table lists it,
+ * and a disposition choosing a refused pair gets combination_not_allowed alone. */
+static void check_link_matrix(const char *preset, const link_row *rows)
+{
+	lc_model *m = load(preset);
+	lc_state *empty = state_of(m, NULL, NULL, NULL);
+	size_t nm = lc_model_value_count(m, LC_AXIS_MILESTONE);
+	size_t ns = lc_model_value_count(m, LC_AXIS_STATUS);
+	size_t nrows = 0;
+	while (rows[nrows].milestone)
+		nrows++;
+	assert_int_equal(nm, nrows);
+	for (size_t i = 0; i < nm; i++) {
+		const char *mk = lc_model_value_key(m, LC_AXIS_MILESTONE, i);
+		assert_string_equal(mk, rows[i].milestone); /* the order is the seed's */
+		for (size_t j = 0; j < ns; j++) {
+			const char *sk = lc_model_value_key(m, LC_AXIS_STATUS, j);
+			bool allowed = word_in(rows[i].statuses, sk);
+			step st = {.action = "lead_update", .milestone = mk, .status = sk,
+				   .follow_up = needs_follow_up(sk) ? FU_FUTURE : FU_NONE};
+			char what[160];
+			snprintf(what, sizeof(what), "%s / %s", mk, sk);
+			assert_int_equal(lc_model_link_allowed(m, i, j), allowed ? 1 : 0);
+			if (allowed)
+				expect_ok(m, empty, &st, NULL, what);
+			else
+				expect_refused(m, empty, &st, LC_V_COMBINATION, true, what);
+		}
+	}
+	/* Every status the table names exists. */
+	for (size_t i = 0; i < nrows; i++) {
+		char buf[256];
+		char *save = NULL;
+		snprintf(buf, sizeof(buf), "%s", rows[i].statuses);
+		for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			(void)find(m, LC_AXIS_STATUS, w);
+	}
+	lc_state_free(empty);
+	lc_model_free(m);
+}
+
+static void test_leadmanager_examples(void **unused)
+{
+	(void)unused;
+	check_examples("leadmanager", seed_examples, LC_ARRAY_LEN(seed_examples));
+	check_forbidden("leadmanager", named_forbidden, LC_ARRAY_LEN(named_forbidden));
+	check_link_matrix("leadmanager", leadmanager_links);
+}
+
+static void test_insurance_examples(void **unused)
+{
+	(void)unused;
+	check_examples("insurance", seed_examples, LC_ARRAY_LEN(seed_examples));
+	check_examples("insurance", insurance_examples, LC_ARRAY_LEN(insurance_examples));
+	check_forbidden("insurance", named_forbidden, LC_ARRAY_LEN(named_forbidden));
+	check_forbidden("insurance", insurance_forbidden, LC_ARRAY_LEN(insurance_forbidden));
+	check_link_matrix("insurance", insurance_links);
+}
+
+/* A status change alone is judged against the milestone the lead keeps. */
+static void check_kept_milestone(const char *preset)
+{
+	lc_model *m = load(preset);
+	lc_state *cur = state_of(m, "contacted", "requote", NULL);
+	step to_new = {.action = "Lead Update", .status = "New"};
+	step to_hot = {.action = "Call", .status = "Hot", .follow_up = FU_FUTURE};
+	expect_refused(m, cur, &to_new, LC_V_COMBINATION, true, "contacted, status -> new");
+	expect_ok(m, cur, &to_hot, NULL, "contacted, status -> hot");
+	lc_state_free(cur);
+	lc_model_free(m);
+}
+
+/* Hot and Follow Up demand a follow-up after now. */
+static void check_follow_up(const char *preset)
+{
+	lc_model *m = load(preset);
+	static const char *const statuses[] = {"Hot", "Follow Up"};
+	static const char *const milestones[] = {"Contacted", "Quoted"};
+	lc_state *cur = state_of(m, "no_milestone", "attempted_contact", NULL);
+	for (size_t i = 0; i < 2; i++) {
+		for (size_t k = 0; k < 2; k++) {
+			step st = {.action = "Call", .milestone = milestones[k], .status = statuses[i]};
+			lc_state *next = state_of(m, NULL, NULL, NULL);
+			st.follow_up = FU_NONE;
+			expect_refused(m, cur, &st, LC_V_FOLLOW_UP_REQUIRED, true, "no follow-up");
+			st.follow_up = FU_PAST;
+			expect_refused(m, cur, &st, LC_V_FOLLOW_UP_PAST, true, "follow-up yesterday");
+			st.follow_up = FU_NOW;
+			expect_refused(m, cur, &st, LC_V_FOLLOW_UP_PAST, true, "follow-up now");
+			st.follow_up = FU_FUTURE;
+			expect_ok(m, cur, &st, next, "follow-up tomorrow");
+			assert_int_equal(lc_state_follow_up(next), NOW + DAY);
+			lc_state_free(next);
+		}
+	}
+	/* Other statuses take a follow-up without demanding one. */
+	{
+		step st = {.action = "Call", .milestone = "Quoted", .status = "Requote"};
+		expect_ok(m, cur, &st, NULL, "requote without follow-up");
+	}
+	lc_state_free(cur);
+	lc_model_free(m);
+}
+
+/* Do Not Call Number and Bad Phone Number forbid Call and Text, both on a
+ * lead that has them and in the disposition that chooses them; email stays. */
+static void check_blocks(const char *preset)
+{
+	lc_model *m = load(preset);
+	static const char *const blockers[] = {"do_not_call_number", "bad_phone_number"};
+	for (size_t i = 0; i < 2; i++) {
+		lc_state *cur = state_of(m, "no_milestone", blockers[i], NULL);
+		lc_state *fresh = state_of(m, "no_milestone", "new", NULL);
+		step call = {.action = "Call"};
+		step text = {.action = "Text"};
+		step email = {.action = "Email", .milestone = "Contacted", .status = "Requote"};
+		step meeting = {.action = "Meeting"};
+		step update = {.action = "Lead Update", .status = "Attempted Contact"};
+		step choose = {.action = "Call", .status = blockers[i]};
+		step note = {.action = "Lead Update", .status = blockers[i]};
+		expect_refused(m, cur, &call, LC_V_ACTION_BLOCKED, true, blockers[i]);
+		expect_refused(m, cur, &text, LC_V_ACTION_BLOCKED, true, blockers[i]);
+		expect_ok(m, cur, &email, NULL, "email despite a blocked phone");
+		expect_ok(m, cur, &meeting, NULL, "meeting despite a blocked phone");
+		expect_ok(m, cur, &update, NULL, "lead update");
+		expect_refused(m, fresh, &choose, LC_V_ACTION_BLOCKED, true, "call choosing a blocker");
+		expect_ok(m, fresh, &note, NULL, "lead update choosing a blocker");
+		lc_state_free(cur);
+		lc_state_free(fresh);
+	}
+	lc_model_free(m);
+}
+
+/* The actions carry the contact flags that the lead's own do-not-call and
+ * do-not-email flags act on. */
+static void check_contact_flags(const char *preset)
+{
+	lc_model *m = load(preset);
+	lc_state *cur = state_of(m, "no_milestone", "new", NULL);
+	step call = {.action = "Call"}, text = {.action = "Text"}, email = {.action = "Email"};
+	step update = {.action = "Lead Update"};
+	assert_true(has_flag(m, LC_AXIS_ACTION, "call", LC_FLAG_CONTACT | LC_FLAG_PHONE));
+	assert_true(has_flag(m, LC_AXIS_ACTION, "text", LC_FLAG_CONTACT | LC_FLAG_PHONE));
+	assert_true(has_flag(m, LC_AXIS_ACTION, "email", LC_FLAG_CONTACT | LC_FLAG_EMAIL));
+	assert_int_equal(lc_model_value_flags(m, LC_AXIS_ACTION, find(m, LC_AXIS_ACTION, "lead_update")),
+			 0);
+	if (lc_model_value_find(m, LC_AXIS_ACTION, "meeting", &(size_t){0}) == 0) {
+		assert_true(has_flag(m, LC_AXIS_ACTION, "meeting", LC_FLAG_CONTACT));
+		assert_false(has_flag(m, LC_AXIS_ACTION, "meeting", LC_FLAG_PHONE));
+	}
+	assert_int_equal(lc_state_set_flags(cur, LC_STATE_DO_NOT_CALL), 0);
+	expect_refused(m, cur, &call, LC_V_ACTION_BLOCKED, true, "call on do-not-call");
+	expect_refused(m, cur, &text, LC_V_ACTION_BLOCKED, true, "text on do-not-call");
+	expect_ok(m, cur, &email, NULL, "email on do-not-call");
+	assert_int_equal(lc_state_set_flags(cur, LC_STATE_DO_NOT_EMAIL), 0);
+	expect_ok(m, cur, &call, NULL, "call on do-not-email");
+	expect_refused(m, cur, &email, LC_V_ACTION_BLOCKED, true, "email on do-not-email");
+	assert_int_equal(lc_state_set_flags(cur, LC_STATE_DO_NOT_CALL | LC_STATE_DO_NOT_EMAIL), 0);
+	expect_ok(m, cur, &update, NULL, "lead update on a lead nobody may contact");
+	lc_state_free(cur);
+	lc_model_free(m);
+}
+
+static void test_leadmanager_rules(void **unused)
+{
+	(void)unused;
+	check_kept_milestone("leadmanager");
+	check_follow_up("leadmanager");
+	check_blocks("leadmanager");
+	check_contact_flags("leadmanager");
+}
+
+static void test_insurance_rules(void **unused)
+{
+	(void)unused;
+	check_kept_milestone("insurance");
+	check_follow_up("insurance");
+	check_blocks("insurance");
+	check_contact_flags("insurance");
+}
+
+/* ------------------------------------------------------------------ */
+/* particle (seed 001) */
+
+static void test_particle_structure(void **unused)
+{
+	static const char *const stages[] = {
+		"enquiry", "contact", "engaged", "selected", "committed", "contracted", "settled",
+		"surveyed", "periodic_check_in", "service_renewal", "nurture", "hold", "problem",
+		"archive"};
+	static const char *const phases[] = {"lead", "lead", "opportunity", "opportunity",
+					     "opportunity", "opportunity", "customer", "customer",
+					     "customer", "customer", "closed", "closed", "closed",
+					     "closed"};
+	lc_model *m = load("particle");
+	(void)unused;
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_PHASE), 4);
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_STAGE), LC_ARRAY_LEN(stages));
+	for (size_t i = 0; i < LC_ARRAY_LEN(stages); i++) {
+		size_t parent = SIZE_MAX;
+		uint32_t f = lc_model_value_flags(m, LC_AXIS_STAGE, i);
+		bool closed = strcmp(phases[i], "closed") == 0;
+		assert_string_equal(lc_model_value_key(m, LC_AXIS_STAGE, i), stages[i]);
+		assert_int_equal(lc_model_value_parent(m, LC_AXIS_STAGE, i, &parent), 0);
+		assert_string_equal(lc_model_value_key(m, LC_AXIS_PHASE, parent), phases[i]);
+		assert_int_equal((f & LC_FLAG_CLOSED) != 0, closed);
+	}
+	assert_true(has_flag(m, LC_AXIS_PHASE, "closed", LC_FLAG_CLOSED));
+	assert_false(has_flag(m, LC_AXIS_PHASE, "customer", LC_FLAG_CLOSED));
+	assert_true(has_flag(m, LC_AXIS_STAGE, "periodic_check_in", LC_FLAG_REPEATABLE));
+	assert_true(has_flag(m, LC_AXIS_STAGE, "service_renewal", LC_FLAG_REPEATABLE));
+	assert_false(has_flag(m, LC_AXIS_STAGE, "surveyed", LC_FLAG_REPEATABLE));
+	assert_true(has_flag(m, LC_AXIS_STAGE, "problem", LC_FLAG_ENDS_CONTACT));
+	assert_false(has_flag(m, LC_AXIS_STAGE, "nurture", LC_FLAG_ENDS_CONTACT));
+	assert_true(has_flag(m, LC_AXIS_STAGE, "archive", LC_FLAG_NOT_REPORTABLE));
+	assert_false(has_flag(m, LC_AXIS_STAGE, "hold", LC_FLAG_NOT_REPORTABLE));
+	/* Every reason leads to a closed stage. */
+	assert_true(lc_model_value_count(m, LC_AXIS_REASON) > 0);
+	for (size_t i = 0; i < lc_model_value_count(m, LC_AXIS_REASON); i++) {
+		size_t stage = SIZE_MAX;
+		assert_int_equal(lc_model_value_parent(m, LC_AXIS_REASON, i, &stage), 0);
+		assert_true(lc_model_value_flags(m, LC_AXIS_STAGE, stage) & LC_FLAG_CLOSED);
+	}
+	lc_model_free(m);
+}
+
+static void test_particle_outcomes(void **unused)
+{
+	lc_model *m = load("particle");
+	lc_state *enquiry = state_of(m, NULL, NULL, "enquiry");
+	lc_state *committed = state_of(m, NULL, NULL, "committed");
+	lc_state *next = state_of(m, NULL, NULL, NULL);
+	(void)unused;
+
+	/* Progressing may skip one or more stages (no cap in this preset). */
+	{
+		step st = {.action = "Meeting", .stage = "Committed",
+			   .outcome = LC_OUTCOME_PROGRESSING};
+		expect_ok(m, enquiry, &st, next, "enquiry -> committed");
+		assert_string_equal(lc_state_get(next, LC_AXIS_STAGE), "committed");
+		assert_string_equal(lc_state_get(next, LC_AXIS_PHASE), "opportunity");
+		st.stage = "Contact";
+		expect_ok(m, enquiry, &st, NULL, "enquiry -> contact");
+		st.stage = "Service Renewal";
+		expect_ok(m, enquiry, &st, NULL, "enquiry -> service renewal");
+	}
+	/* Going back. */
+	{
+		step st = {.action = "Call", .stage = "Engaged", .outcome = LC_OUTCOME_GO_BACK};
+		expect_ok(m, committed, &st, next, "committed -> engaged");
+		assert_string_equal(lc_state_get(next, LC_AXIS_STAGE), "engaged");
+		st.outcome = LC_OUTCOME_PROGRESSING;
+		expect_refused(m, committed, &st, LC_V_OUTCOME_DIRECTION, true,
+			       "progressing backwards");
+		st.stage = "Contracted";
+		st.outcome = LC_OUTCOME_GO_BACK;
+		expect_refused(m, committed, &st, LC_V_OUTCOME_DIRECTION, true, "going back forwards");
+	}
+	/* A stage change needs an outcome. */
+	{
+		step st = {.action = "Call", .stage = "Contracted"};
+		expect_refused(m, committed, &st, LC_V_OUTCOME_REQUIRED, true, "no outcome");
+	}
+	/* No change and no contact leave the stage as it is. */
+	{
+		step st = {.action = "Call", .outcome = LC_OUTCOME_NO_CONTACT};
+		expect_ok(m, committed, &st, next, "no contact");
+		assert_string_equal(lc_state_get(next, LC_AXIS_STAGE), "committed");
+		st.outcome = LC_OUTCOME_NO_CHANGE;
+		expect_ok(m, committed, &st, next, "no change");
+		assert_string_equal(lc_state_get(next, LC_AXIS_STAGE), "committed");
+		st.stage = "Contracted";
+		expect_refused(m, committed, &st, LC_V_OUTCOME_UNCHANGED, true,
+			       "no change with a stage change");
+		st.outcome = LC_OUTCOME_NO_CONTACT;
+		expect_refused(m, committed, &st, LC_V_OUTCOME_UNCHANGED, true,
+			       "no contact with a stage change");
+	}
+	lc_state_free(enquiry);
+	lc_state_free(committed);
+	lc_state_free(next);
+	lc_model_free(m);
+}
+
+static void test_particle_closing(void **unused)
+{
+	lc_model *m = load("particle");
+	lc_state *selected = state_of(m, NULL, NULL, "selected");
+	lc_state *next = state_of(m, NULL, NULL, NULL);
+	(void)unused;
+
+	/* Exiting: a reason picks the closed stage. */
+	{
+		step st = {.action = "Call", .stage = "Nurture", .reason = "Not Ready Yet",
+			   .outcome = LC_OUTCOME_EXITING};
+		expect_ok(m, selected, &st, next, "exiting to nurture");
+		assert_string_equal(lc_state_get(next, LC_AXIS_STAGE), "nurture");
+		assert_string_equal(lc_state_get(next, LC_AXIS_PHASE), "closed");
+		st.stage = "Hold";
+		st.reason = "Bought Elsewhere";
+		expect_ok(m, selected, &st, next, "exiting to hold");
+		assert_string_equal(lc_state_get(next, LC_AXIS_STAGE), "hold");
+		st.reason = NULL;
+		expect_refused(m, selected, &st, LC_V_REASON_REQUIRED, true, "exiting, no reason");
+		/* A problem reason does not serve an exit. */
+		st.stage = "Problem";
+		st.reason = "Not Genuine";
+		expect_refused(m, selected, &st, LC_V_REASON_NOT_ALLOWED, false,
+			       "exiting with a problem reason");
+		/* Exiting goes to a closed stage only. */
+		st.stage = "Contracted";
+		st.reason = "Not Ready Yet";
+		expect_refused(m, selected, &st, LC_V_OUTCOME_DIRECTION, false,
+			       "exiting into an open stage");
+	}
+	/* Progressing does not reach a closed stage. */
+	{
+		step st = {.action = "Call", .stage = "Nurture", .outcome = LC_OUTCOME_PROGRESSING};
+		expect_refused(m, selected, &st, LC_V_OUTCOME_DIRECTION, false,
+			       "progressing into nurture");
+	}
+	/* Problem: the lead leaves contact for good. */
+	{
+		step st = {.action = "Call", .stage = "Problem", .reason = "Not Genuine",
+			   .outcome = LC_OUTCOME_PROBLEM};
+		step call = {.action = "Call"};
+		step email = {.action = "Email"};
+		step update = {.action = "Lead Update", .note = "checked the enquiry source"};
+		expect_ok(m, selected, &st, next, "problem");
+		assert_string_equal(lc_state_get(next, LC_AXIS_STAGE), "problem");
+		expect_refused(m, next, &call, LC_V_CONTACT_ENDED, true, "call after problem");
+		expect_refused(m, next, &email, LC_V_CONTACT_ENDED, true, "email after problem");
+		expect_ok(m, next, &update, NULL, "lead update after problem");
+		st.reason = NULL;
+		expect_refused(m, selected, &st, LC_V_REASON_REQUIRED, true, "problem, no reason");
+		st.reason = "Plans on Hold";
+		st.stage = "Hold";
+		expect_refused(m, selected, &st, LC_V_REASON_NOT_ALLOWED, false,
+			       "problem with an exit reason");
+	}
+	/* Archive: test leads leave reporting. */
+	{
+		step st = {.action = "Lead Update", .stage = "Archive", .reason = "Test Lead",
+			   .outcome = LC_OUTCOME_EXITING};
+		size_t i = SIZE_MAX;
+		expect_ok(m, selected, &st, next, "archive a test lead");
+		assert_string_equal(lc_state_get(next, LC_AXIS_STAGE), "archive");
+		assert_int_equal(lc_model_value_find(m, LC_AXIS_STAGE, lc_state_get(next, LC_AXIS_STAGE),
+						     &i),
+				 0);
+		assert_true(lc_model_value_flags(m, LC_AXIS_STAGE, i) & LC_FLAG_NOT_REPORTABLE);
+	}
+	/* A nurtured lead can come back: a stage before Nurture is a step back. */
+	{
+		lc_state *nurture = state_of(m, NULL, NULL, "nurture");
+		step st = {.action = "Call", .stage = "Engaged", .outcome = LC_OUTCOME_GO_BACK};
+		expect_ok(m, nurture, &st, next, "nurture -> engaged");
+		assert_string_equal(lc_state_get(next, LC_AXIS_PHASE), "opportunity");
+		lc_state_free(nurture);
+	}
+	lc_state_free(selected);
+	lc_state_free(next);
+	lc_model_free(m);
+}
+
+/* Periodic check-in and service renewal count their entries (check-in 1, 2, ...). */
+static void test_particle_repeatable(void **unused)
+{
+	lc_model *m = load("particle");
+	lc_state *s = state_of(m, NULL, NULL, "surveyed");
+	step check_in = {.action = "Call", .stage = "Periodic Check-in",
+			 .outcome = LC_OUTCOME_PROGRESSING};
+	step renewal = {.action = "Meeting", .stage = "Service Renewal",
+			.outcome = LC_OUTCOME_PROGRESSING};
+	step back = {.action = "Call", .stage = "Periodic Check-in", .outcome = LC_OUTCOME_GO_BACK};
+	(void)unused;
+
+	assert_int_equal(lc_state_stage_count(s, "periodic_check_in"), 0);
+	expect_ok(m, s, &check_in, s, "check-in 1");
+	assert_string_equal(lc_state_get(s, LC_AXIS_STAGE), "periodic_check_in");
+	assert_int_equal(lc_state_stage_count(s, "periodic_check_in"), 1);
+	expect_ok(m, s, &check_in, s, "check-in 2");
+	assert_int_equal(lc_state_stage_count(s, "Periodic Check-in"), 2);
+	expect_ok(m, s, &renewal, s, "renewal 1");
+	assert_int_equal(lc_state_stage_count(s, "service_renewal"), 1);
+	assert_int_equal(lc_state_stage_count(s, "periodic_check_in"), 2);
+	expect_ok(m, s, &back, s, "check-in 3");
+	assert_int_equal(lc_state_stage_count(s, "periodic_check_in"), 3);
+	expect_ok(m, s, &renewal, s, "renewal 2");
+	assert_int_equal(lc_state_stage_count(s, "service_renewal"), 2);
+	/* Stages that do not repeat are not counted. */
+	assert_int_equal(lc_state_stage_count(s, "surveyed"), 0);
+	assert_int_equal(lc_validate_state(m, s, NULL), 0);
+	lc_state_free(s);
+	lc_model_free(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* crm (seed 003) */
+
+static void test_crm_lifecycle(void **unused)
+{
+	static const struct {
+		const char *status, *lifecycle;
+	} map[] = {{"new", "open"},	    {"in_progress", "open"}, {"qualified", "open"},
+		   {"won", "won"},	    {"lost", "lost"},	     {"completed", "completed"}};
+	lc_model *m = load("crm");
+	lc_state *open = state_of(m, NULL, "In Progress", NULL);
+	lc_state *next = state_of(m, NULL, NULL, NULL);
+	(void)unused;
+
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_STATUS), LC_ARRAY_LEN(map));
+	for (size_t i = 0; i < LC_ARRAY_LEN(map); i++) {
+		size_t lc = SIZE_MAX;
+		lc_state *s = state_of(m, NULL, map[i].status, NULL);
+		assert_int_equal(lc_model_value_parent(m, LC_AXIS_STATUS,
+						       find(m, LC_AXIS_STATUS, map[i].status), &lc),
+				 0);
+		assert_string_equal(lc_model_value_key(m, LC_AXIS_LIFECYCLE, lc), map[i].lifecycle);
+		assert_string_equal(lc_state_get(s, LC_AXIS_LIFECYCLE), map[i].lifecycle);
+		lc_state_free(s);
+	}
+	assert_true(has_flag(m, LC_AXIS_LIFECYCLE, "won", LC_FLAG_WON));
+	assert_true(has_flag(m, LC_AXIS_LIFECYCLE, "lost", LC_FLAG_LOST));
+	assert_true(has_flag(m, LC_AXIS_LIFECYCLE, "completed", LC_FLAG_COMPLETED));
+
+	/* Within one life-cycle state, editing is enough. */
+	{
+		step st = {.action = "Lead Update", .status = "Qualified"};
+		expect_ok(m, open, &st, next, "in progress -> qualified");
+		assert_string_equal(lc_state_get(next, LC_AXIS_LIFECYCLE), "open");
+	}
+	/* Across states only the named action does it. */
+	{
+		step edit = {.action = "Lead Update", .status = "Won"};
+		step call = {.action = "Call", .status = "Won"};
+		step wrong = {.action = "Complete", .status = "Won"};
+		step win = {.action = "Win Lead", .status = "Won"};
+		expect_refused(m, open, &edit, LC_V_LIFECYCLE_CROSSING, true, "won by editing");
+		expect_refused(m, open, &call, LC_V_LIFECYCLE_CROSSING, true, "won by a call");
+		expect_refused(m, open, &wrong, LC_V_LIFECYCLE_CROSSING, true, "won by complete");
+		expect_ok(m, open, &win, next, "won by win lead");
+		assert_string_equal(lc_state_get(next, LC_AXIS_STATUS), "won");
+		assert_string_equal(lc_state_get(next, LC_AXIS_LIFECYCLE), "won");
+		assert_int_equal(lc_state_completed_at(next), LC_TIME_NONE);
+	}
+	/* Open cannot jump to completed: complete acts on a won lead. */
+	{
+		step st = {.action = "Complete", .status = "Completed"};
+		expect_refused(m, open, &st, LC_V_LIFECYCLE_CROSSING, true, "open -> completed");
+	}
+	lc_state_free(open);
+	lc_state_free(next);
+	lc_model_free(m);
+}
+
+static void test_crm_lost_and_completed(void **unused)
+{
+	lc_model *m = load("crm");
+	lc_state *open = state_of(m, NULL, "qualified", NULL);
+	lc_state *won = state_of(m, NULL, "won", NULL);
+	lc_state *next = state_of(m, NULL, NULL, NULL);
+	(void)unused;
+
+	/* A lost lead needs a lost reason. */
+	{
+		step st = {.action = "Lose Lead", .status = "Lost"};
+		expect_refused(m, open, &st, LC_V_REASON_REQUIRED, true, "lost without a reason");
+		st.reason = "Competitor";
+		expect_ok(m, open, &st, next, "lost to a competitor");
+		assert_string_equal(lc_state_get(next, LC_AXIS_LIFECYCLE), "lost");
+		st.reason = "Price";
+		expect_ok(m, won, &st, next, "a won deal falls through");
+		/* "Other" asks the agent to say which in the note. */
+		st.reason = "Other";
+		expect_refused(m, open, &st, LC_V_NOTE_REQUIRED, true, "other without a note");
+		st.note = "the buyer's company was acquired";
+		expect_ok(m, open, &st, NULL, "other with a note");
+	}
+	/* A lost reason anywhere else is refused. */
+	{
+		step edit = {.action = "Lead Update", .status = "In Progress", .reason = "Price"};
+		step win = {.action = "Win Lead", .status = "Won", .reason = "Price"};
+		step call = {.action = "Call", .reason = "No Response"};
+		expect_refused(m, open, &edit, LC_V_REASON_NOT_ALLOWED, true, "reason while open");
+		expect_refused(m, open, &win, LC_V_REASON_NOT_ALLOWED, true, "reason when winning");
+		expect_refused(m, open, &call, LC_V_REASON_NOT_ALLOWED, true, "reason on a call");
+	}
+	/* Completing stamps the actual completion date. */
+	{
+		step st = {.action = "Complete", .status = "Completed"};
+		expect_ok(m, won, &st, next, "complete");
+		assert_string_equal(lc_state_get(next, LC_AXIS_LIFECYCLE), "completed");
+		assert_int_equal(lc_state_completed_at(next), NOW);
+		assert_int_equal(lc_validate_state(m, next, NULL), 0);
+	}
+	/* Reopen brings a lost, won or completed lead back to open; nothing else does. */
+	{
+		lc_state *lost = state_of(m, NULL, NULL, NULL);
+		step lose = {.action = "Lose Lead", .status = "Lost", .reason = "No Budget"};
+		step reopen = {.action = "Reopen", .status = "In Progress"};
+		step edit = {.action = "Lead Update", .status = "In Progress"};
+		expect_ok(m, open, &lose, lost, "lose");
+		expect_refused(m, lost, &edit, LC_V_LIFECYCLE_CROSSING, true, "reopen by editing");
+		expect_ok(m, lost, &reopen, next, "reopen a lost lead");
+		assert_string_equal(lc_state_get(next, LC_AXIS_LIFECYCLE), "open");
+		expect_ok(m, won, &reopen, NULL, "reopen a won lead");
+		lc_state_free(lost);
+	}
+	lc_state_free(open);
+	lc_state_free(won);
+	lc_state_free(next);
+	lc_model_free(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* conversica (seed 004) */
+
+static void test_conversica(void **unused)
+{
+	static const struct {
+		const char *status;
+		uint32_t flags;
+	} want[] = {
+		{"hot_lead", LC_FLAG_READY_FOR_CONTACT},
+		{"lead_to_review", LC_FLAG_AUTOMATION_STOPPED},
+		{"further_action", LC_FLAG_READY_FOR_CONTACT},
+		{"satisfied", LC_FLAG_AUTOMATION_STOPPED},
+		{"disqualified", LC_FLAG_ENDS_CONTACT | LC_FLAG_AUTOMATION_STOPPED},
+		{"no_further_action", LC_FLAG_REENGAGE_ELIGIBLE | LC_FLAG_AUTOMATION_STOPPED},
+		{"lead_at_risk", LC_FLAG_DEPRECATED | LC_FLAG_READY_FOR_CONTACT},
+	};
+	lc_model *m = load("conversica");
+	lc_state *risk = state_of(m, NULL, "Lead at Risk", NULL);
+	lc_state *hot = state_of(m, NULL, "Hot Lead", NULL);
+	lc_state *next = state_of(m, NULL, NULL, NULL);
+	lc_violations *v = NULL;
+	(void)unused;
+
+	assert_int_equal(lc_model_version(m), 2);
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_STATUS), LC_ARRAY_LEN(want));
+	for (size_t i = 0; i < LC_ARRAY_LEN(want); i++) {
+		assert_string_equal(lc_model_value_key(m, LC_AXIS_STATUS, i), want[i].status);
+		assert_int_equal(lc_model_value_flags(m, LC_AXIS_STATUS, i), want[i].flags);
+	}
+
+	/* A lead that holds the legacy value stays valid. */
+	assert_int_equal(lc_violations_new(&v), 0);
+	assert_int_equal(lc_validate_state(m, risk, v), 0);
+	assert_int_equal(lc_violations_count(v), 0);
+	lc_violations_free(v);
+	{
+		step touch = {.action = "Email"};
+		step move = {.action = "Call", .status = "Further Action"};
+		expect_ok(m, risk, &touch, next, "email a lead at risk");
+		assert_string_equal(lc_state_get(next, LC_AXIS_STATUS), "lead_at_risk");
+		expect_ok(m, risk, &move, next, "lead at risk -> further action");
+		assert_string_equal(lc_state_get(next, LC_AXIS_STATUS), "further_action");
+	}
+	/* ... but nobody chooses it anew. */
+	{
+		step st = {.action = "Lead Update", .status = "Lead at Risk"};
+		expect_refused(m, hot, &st, LC_V_DEPRECATED, true, "choose lead at risk");
+		st.status = "lead_at_risk";
+		expect_refused(m, hot, &st, LC_V_DEPRECATED, true, "choose lead_at_risk");
+	}
+	/* Disqualified ends contact; recording a status change still works. */
+	{
+		lc_state *dq = state_of(m, NULL, "Disqualified", NULL);
+		step email = {.action = "Email"}, text = {.action = "Text"};
+		step update = {.action = "Lead Update", .status = "No Further Action"};
+		expect_refused(m, dq, &email, LC_V_CONTACT_ENDED, true, "email a disqualified lead");
+		expect_refused(m, dq, &text, LC_V_CONTACT_ENDED, true, "text a disqualified lead");
+		expect_ok(m, dq, &update, NULL, "update a disqualified lead");
+		lc_state_free(dq);
+	}
+	lc_state_free(risk);
+	lc_state_free(hot);
+	lc_state_free(next);
+	lc_model_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_preset_list),
+		cmocka_unit_test(test_preset_values),
+		cmocka_unit_test(test_preset_files),
+		cmocka_unit_test(test_leadmanager_examples),
+		cmocka_unit_test(test_leadmanager_rules),
+		cmocka_unit_test(test_insurance_examples),
+		cmocka_unit_test(test_insurance_rules),
+		cmocka_unit_test(test_particle_structure),
+		cmocka_unit_test(test_particle_outcomes),
+		cmocka_unit_test(test_particle_closing),
+		cmocka_unit_test(test_particle_repeatable),
+		cmocka_unit_test(test_crm_lifecycle),
+		cmocka_unit_test(test_crm_lost_and_completed),
+		cmocka_unit_test(test_conversica),
+	};
+	return cmocka_run_group_tests_name("presets", tests, NULL, NULL);
+}
