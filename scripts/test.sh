@@ -1,15 +1,104 @@
 #!/usr/bin/env bash
-# Builds leadcore and runs the whole test suite, then builds the API docs.
-# Later stages (sanitizers, valgrind, fuzz smoke, ABI, coverage) follow below.
+# Builds leadcore and runs the whole test suite, then builds the API docs,
+# then the quality gates: sanitizers, valgrind, fuzz smoke, ABI and coverage.
+# Every stage prints `== stage ==` and the first failure stops the run.
+#
+# Build directories are reused when present: build, build-asan, build-fuzz,
+# build-cov. LC_BUILD_PREFIX renames them (LC_BUILD_PREFIX=build-me gives
+# build-me, build-me-asan, ...), for developers who share a working tree.
+# LC_FUZZ_SECONDS sets the fuzz smoke time per target (default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh test
 jobs=$(nproc 2>/dev/null || echo 2)
+b=${LC_BUILD_PREFIX:-build}
+export LC_BUILD_PREFIX=$b
 
-echo "== build and test (debugoptimized) =="
-[ -f build/build.ninja ] || meson setup build
-meson compile -C build
-meson test -C build --print-errorlogs --num-processes "$jobs"
+# Stage bookkeeping: the header, the time each stage took, and a loud line
+# naming the stage that failed.
+stage_name="" stage_start=$SECONDS run_start=$SECONDS
+timings=()
+stage() {
+	stage_end
+	stage_name=$1 stage_start=$SECONDS
+	echo
+	echo "== $stage_name =="
+}
+stage_end() {
+	if [ -n "$stage_name" ]; then
+		timings+=("$(printf '%5ds  %s' $((SECONDS - stage_start)) "$stage_name")")
+	fi
+	stage_name=""
+}
+on_exit() {
+	local rc=$?
+	if [ $rc -ne 0 ] && [ -n "$stage_name" ]; then
+		echo >&2
+		echo "== FAILED: $stage_name (exit $rc) ==" >&2
+	fi
+}
+trap on_exit EXIT
 
-echo "== API docs (Doxygen, warnings are errors) =="
-meson compile -C build docs
+stage "build and test (debugoptimized)"
+[ -f "$b/build.ninja" ] || meson setup "$b"
+meson compile -C "$b"
+meson test -C "$b" --print-errorlogs --num-processes "$jobs"
+
+stage "API docs (Doxygen, warnings are errors)"
+meson compile -C "$b" docs
+
+# Every suite again under AddressSanitizer + UBSan, halting on the first
+# report. The packaging check is left out: it links a plain consumer against
+# the installed library, which cannot load a sanitized libleadcore (it ran
+# in the first stage).
+stage "sanitizers (ASan + UBSan)"
+[ -f "$b-asan/build.ninja" ] || meson setup "$b-asan" -Db_sanitize=address,undefined -Db_lundef=false
+meson compile -C "$b-asan"
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
+	meson test -C "$b-asan" --print-errorlogs --num-processes "$jobs" --no-suite packaging
+
+# The C test executables (suite 'c') under memcheck, slow suites excluded.
+# Any error or definite leak fails.
+stage "valgrind memcheck (suite c, not slow)"
+vg="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --track-origins=no"
+[ -f tests/valgrind.supp ] && vg+=" --suppressions=$PWD/tests/valgrind.supp"
+meson test -C "$b" --print-errorlogs --num-processes "$jobs" --suite c --no-suite slow \
+	--timeout-multiplier 10 --wrap="$vg"
+
+stage "fuzz smoke (libFuzzer, ${LC_FUZZ_SECONDS:-20}s a target)"
+targets=$(bash scripts/fuzz.sh --list)
+# A target is built once the API it drives is exported (tests/fuzz/meson.build).
+[ -n "$targets" ] || echo "no fuzz target is built yet: none of their APIs is exported"
+for t in $targets; do
+	bash scripts/fuzz.sh "$t" "${LC_FUZZ_SECONDS:-20}"
+done
+
+# Incompatible changes (exit bit 8) and other changes (bit 4) fail; added
+# functions and variables are compatible and only listed (docs/abi.md).
+stage "ABI (abidiff against abi/leadcore.abi)"
+lib="$b/libleadcore.so"
+supp=()
+[ -f abi/leadcore.abignore ] && supp=(--suppressions abi/leadcore.abignore)
+set +e
+abidiff --no-added-syms "${supp[@]}" --headers-dir2 include/leadcore abi/leadcore.abi "$lib"
+rc=$?
+set -e
+if [ $rc -ne 0 ]; then
+	[ $((rc & 8)) -ne 0 ] && echo "abidiff: INCOMPATIBLE ABI change against abi/leadcore.abi" >&2
+	[ $((rc & 4)) -ne 0 ] && echo "abidiff: ABI change against abi/leadcore.abi (see docs/abi.md)" >&2
+	[ $((rc & 3)) -ne 0 ] && echo "abidiff could not compare (exit $rc)" >&2
+	false
+fi
+abidiff --added-fns --added-vars --headers-dir2 include/leadcore abi/leadcore.abi "$lib" |
+	grep -E "^ +\[A\]" || echo "no symbol added since the baseline"
+echo "ABI compatible with the baseline"
+
+stage "coverage (gcovr, src/)"
+bash scripts/coverage.sh
+
+stage_end
+echo
+echo "== stage times =="
+printf '%s\n' "${timings[@]}"
+printf '%5ds  total\n' $((SECONDS - run_start))
