@@ -11,5 +11,7 @@
 #include "state.h"
 #include "disposition.h"
 #include "validate.h"
+#include "lead.h"
+#include "db.h"
 
 #endif

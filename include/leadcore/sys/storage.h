@@ -1,0 +1,429 @@
+/**
+ * @file sys/storage.h
+ * @brief The storage vtable, for backend authors only.
+ *
+ * A backend is a ::lc_storage: a version number followed by function
+ * pointers, grouped by the version that added them and only ever appended
+ * (like SQLite's `sqlite3_io_methods`). Register it under a scheme with
+ * lc_storage_register(); `lc_db_open(&db, "myscheme:whatever", opts)` then
+ * calls its `open` slot with "whatever".
+ *
+ * The core (lc_db) owns transactions: every call that writes happens between
+ * `begin(be, 1)` and `commit` or `rollback`, and every read between
+ * `begin(be, 0)` and `commit`, or inside a write transaction. A slot that
+ * fails returns a negative `LC_E...` code, sets a message with the library's
+ * error functions where it can (otherwise the core sets a generic one), and
+ * need not undo its own partial writes: the core rolls the transaction back.
+ * A slot never commits on its own.
+ *
+ * Records cross the vtable as the public objects (::lc_lead, ::lc_event,
+ * ::lc_query): a backend reads them with their public getters and fills
+ * them with the public setters plus the `lc_*_sys_*` functions below. The
+ * core hands a backend records already bound to the current model; a backend
+ * restores stored state values with lc_state_set_stored(), which keeps values
+ * that the current model does not know.
+ *
+ * Iterators return 1 when they filled the record, 0 at the end, or a negative
+ * error, and are closed with `iter_close` whether or not they reached the end.
+ *
+ * Backends see every write as a whole record (the core computes the new
+ * state and version); they enforce only uniqueness (external ids, agent and
+ * unit names) and referential integrity.
+ */
+#ifndef LEADCORE_SYS_STORAGE_H
+#define LEADCORE_SYS_STORAGE_H
+
+#include "../common.h"
+#include "../db.h"
+#include "../lead.h"
+#include "../model.h"
+#include "../state.h"
+
+LC_BEGIN_DECL
+
+/** The newest version of ::lc_storage that these headers know. */
+#define LC_STORAGE_VERSION 1
+
+/** lead_update() parts: the state columns (values, follow-up, completion, counters, flags). */
+#define LC_STORAGE_PART_STATE (1u << 0)
+/** lead_update() parts: the scalar fields (text, amount, dates, ownership, flags, touched_at). */
+#define LC_STORAGE_PART_FIELDS (1u << 1)
+/** lead_update() parts: the lists (products, team, competitors, activities, attributes). */
+#define LC_STORAGE_PART_LISTS (1u << 2)
+/** lead_update() parts: everything but the notes (which are only appended). */
+#define LC_STORAGE_PART_ALL (LC_STORAGE_PART_STATE | LC_STORAGE_PART_FIELDS | LC_STORAGE_PART_LISTS)
+
+/** What a grouped count groups by (count_grouped()). */
+typedef enum lc_group_key {
+	LC_GROUP_MILESTONE = 1,   /**< The state's milestone key. */
+	LC_GROUP_STATUS = 2,      /**< The state's status key. */
+	LC_GROUP_PHASE = 3,       /**< The state's phase key. */
+	LC_GROUP_STAGE = 4,       /**< The state's stage key. */
+	LC_GROUP_LIFECYCLE = 5,   /**< The state's life-cycle key. */
+	LC_GROUP_SOURCE = 6,      /**< The source field. */
+	LC_GROUP_OWNER_GROUP = 7, /**< The owner group field. */
+	LC_GROUP_SEGMENT = 8,     /**< The segment field. */
+	LC_GROUP_AGENT = 9,       /**< The assigned agent's id, as decimal text. */
+	LC_GROUP_UNIT = 10        /**< The assigned unit's id, as decimal text. */
+} lc_group_key;
+
+/**
+ * Receives one group of a grouped count.
+ * @param ud The caller's pointer.
+ * @param values One value per group key, in the order asked; NULL where unset.
+ *               Valid during the call only.
+ * @param count How many leads are in the group (> 0).
+ * @return 0 to go on; anything else stops the count and is returned by it.
+ */
+typedef int (*lc_group_emit_fn)(void *ud, const char *const *values, int64_t count);
+
+/** What put a lead on a worklist (worklist()). */
+typedef enum lc_worklist_kind {
+	LC_WORKLIST_OVERDUE = 1, /**< Its follow-up is before the day starts. */
+	LC_WORKLIST_DUE = 2,     /**< Its follow-up falls within the day. */
+	LC_WORKLIST_NEW = 3      /**< Assigned, and never disposed of (no touched_at). */
+} lc_worklist_kind;
+
+/**
+ * Receives one lead of a worklist.
+ * @param ud The caller's pointer.
+ * @param lead The lead's id.
+ * @param kind Why it is on the list.
+ * @param follow_up Its follow-up time, or LC_TIME_NONE.
+ * @return 0 to go on; anything else stops and is returned.
+ */
+typedef int (*lc_worklist_emit_fn)(void *ud, lc_id lead, lc_worklist_kind kind, lc_time follow_up);
+
+/** A storage backend. Fill it with LC_STORAGE_INIT or lc_storage_init(). */
+typedef struct lc_storage {
+	/** LC_STORAGE_VERSION at the time the backend was written (>= 1). */
+	unsigned int version;
+
+	/* ---- version 1, required ---- */
+
+	/**
+	 * Open a store. @p location is the URI without "SCHEME:". Honour
+	 * `opts->flags` (LC_DB_CREATE, LC_DB_READONLY) and `busy_timeout_ms`.
+	 * Return LC_ENOTFOUND when the store is missing and may not be created,
+	 * LC_EVERSION when it was written by a newer library.
+	 */
+	int (*open)(void **be, const char *location, const lc_db_options *opts);
+	/** Close a store; roll back an open transaction. @p be may be NULL. */
+	void (*close)(void *be);
+
+	/**
+	 * Begin a transaction; @p write non-zero for a write transaction, which
+	 * must take the write lock at once (BEGIN IMMEDIATE), retrying a busy
+	 * store within the busy timeout, then LC_EBUSY. Never nested.
+	 */
+	int (*begin)(void *be, int write);
+	/** Commit. On failure the transaction is rolled back; return LC_EBUSY or LC_EIO. */
+	int (*commit)(void *be);
+	/** Roll back. Must succeed on a transaction in any state. */
+	int (*rollback)(void *be);
+
+	/**
+	 * Read lead @p id into @p out (reset and bound by the core): every
+	 * field, list, note, the state (lc_lead_sys_state() and
+	 * lc_state_set_stored()) and the bookkeeping (lc_lead_sys_set_meta()).
+	 * LC_ENOTFOUND when there is none.
+	 */
+	int (*lead_get)(void *be, lc_id id, lc_lead *out);
+	/** As lead_get(), by external id. */
+	int (*lead_get_external)(void *be, const char *external_id, lc_lead *out);
+	/**
+	 * Insert a new lead with everything it holds (its version and
+	 * timestamps set by the core), choose its id (> 0, never reused) and
+	 * give it with lc_lead_sys_set_id(). LC_EEXISTS when its external id
+	 * is taken.
+	 */
+	int (*lead_insert)(void *be, lc_lead *lead);
+	/**
+	 * Overwrite the given parts (`LC_STORAGE_PART_*`) of an existing lead,
+	 * and always its version and recycled flag. LC_ENOTFOUND when it does
+	 * not exist, LC_EEXISTS when a new external id is taken.
+	 */
+	int (*lead_update)(void *be, const lc_lead *lead, unsigned int parts);
+	/** Append a shared note to a lead. */
+	int (*note_append)(void *be, lc_id lead, lc_time time, const char *author, const char *text);
+
+	/**
+	 * Append an event (its lead, seq and content set by the core); choose
+	 * its id (> 0, increasing) and give it with lc_event_sys_set_id().
+	 */
+	int (*event_append)(void *be, lc_event *ev);
+	/**
+	 * Start iterating events of lead @p lead (0: every lead) whose id is
+	 * greater than @p after, in increasing id order.
+	 */
+	int (*event_iter_open)(void *be, lc_id lead, lc_id after, void **cursor);
+	/** Fill @p out (reset and bound by the core) with the next event. */
+	int (*event_iter_next)(void *be, void *cursor, lc_event *out);
+
+	/**
+	 * Start iterating the leads a query matches in increasing id order.
+	 * Apply every condition the lc_query getters report except
+	 * lc_query_invalid() (the core applies that one and may pass a copy
+	 * with no limit). The query lives until iter_close.
+	 */
+	int (*lead_iter_open)(void *be, const lc_query *q, void **cursor);
+	/** Fill @p out (reset and bound by the core) with the next lead. */
+	int (*lead_iter_next)(void *be, void *cursor, lc_lead *out);
+	/** Close an event or lead iterator. */
+	void (*iter_close)(void *be, void *cursor);
+
+	/**
+	 * Store model version @p version (1, 2, ... in order) as JSON text.
+	 * LC_EEXISTS when that version exists.
+	 */
+	int (*model_put)(void *be, int64_t version, lc_time installed_at, const char *json);
+	/**
+	 * Read model version @p version: @p json receives text owned by the
+	 * backend, valid until its next call. LC_ENOTFOUND when absent.
+	 */
+	int (*model_get)(void *be, int64_t version, const char **json, lc_time *installed_at);
+	/** The newest model version stored, or 0 when none. */
+	int (*model_latest)(void *be, int64_t *version);
+
+	/**
+	 * Read a metadata value: @p value receives text owned by the backend,
+	 * valid until its next call. LC_ENOTFOUND when absent.
+	 */
+	int (*meta_get)(void *be, const char *key, const char **value);
+	/** Write a metadata value (insert or replace); NULL deletes it. */
+	int (*meta_set)(void *be, const char *key, const char *value);
+
+	/**
+	 * Insert (*id == 0: choose the id and store it in *id) or update an
+	 * agent. LC_EEXISTS when the name is taken, LC_ENOTFOUND for an
+	 * unknown id.
+	 */
+	int (*agent_put)(void *be, lc_id *id, const char *name, int active);
+	/**
+	 * Fill @p out (empty) with agents in id order (lc_agent_list_sys_add()):
+	 * every agent when @p unit is 0, else the unit's members (LC_ENOTFOUND
+	 * for an unknown unit).
+	 */
+	int (*agent_list)(void *be, lc_id unit, lc_agent_list *out);
+	/** Insert (*id == 0) or rename a unit. As agent_put(). */
+	int (*unit_put)(void *be, lc_id *id, const char *name);
+	/**
+	 * Fill @p out with units in id order (lc_unit_list_sys_add()): every
+	 * unit when @p agent is 0, else the agent's units.
+	 */
+	int (*unit_list)(void *be, lc_id agent, lc_unit_list *out);
+	/**
+	 * Make @p agent a member of @p unit (@p member non-zero) or not.
+	 * Idempotent. LC_ENOTFOUND for an unknown unit or agent.
+	 */
+	int (*member_set)(void *be, lc_id unit, lc_id agent, int member);
+
+	/* ---- version 1, optional (NULL: the core iterates) ---- */
+
+	/**
+	 * Count the leads a query matches (every condition but
+	 * lc_query_invalid(), which the core never passes here; paging
+	 * ignored), grouped by @p keys (none: one group), calling @p emit once
+	 * per non-empty group in any order.
+	 */
+	int (*count_grouped)(void *be, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+			     lc_group_emit_fn emit, void *ud);
+	/**
+	 * An agent's worklist for the day [@p day_start, @p day_end): the
+	 * agent's leads, not recycled, overdue follow-ups first (oldest first),
+	 * then follow-ups due (earliest first), then new leads (oldest id
+	 * first), at most @p limit in all (0: no limit).
+	 */
+	int (*worklist)(void *be, lc_id agent, lc_time day_start, lc_time day_end, size_t limit,
+			lc_worklist_emit_fn emit, void *ud);
+	/**
+	 * Insert @p n new leads, as lead_insert() each, and append each lead's
+	 * creation event @p events[i] after setting its lead with
+	 * lc_event_sys_set_lead(). All inside the core's transaction.
+	 */
+	int (*bulk_insert)(void *be, lc_lead *const *leads, lc_event *const *events, size_t n);
+} lc_storage;
+
+/** Static initialiser: version LC_STORAGE_VERSION, every slot NULL. */
+#define LC_STORAGE_INIT { .version = LC_STORAGE_VERSION }
+
+/**
+ * Initialise a vtable for a given version: every slot NULL.
+ * @param st The vtable.
+ * @param version 1 .. LC_STORAGE_VERSION.
+ * @return 0, LC_EINVAL (NULL), LC_EVERSION (0 or newer than this library).
+ */
+LC_API int lc_storage_init(lc_storage *st, unsigned int version);
+
+/**
+ * Register a backend under a URI scheme. The vtable is copied (as far as its
+ * version reaches). Built-in schemes ("sqlite", "memory") cannot be replaced.
+ * Thread-safe.
+ * @param scheme Letters, digits, '+', '-' and '.', starting with a letter, at most 32 bytes.
+ * @param vtable The backend.
+ * @return 0, LC_EINVAL (bad scheme, NULL, a required slot NULL; the message
+ *         names it), LC_EVERSION (version 0 or newer than this library),
+ *         LC_EEXISTS (the scheme is taken), LC_ENOMEM.
+ */
+LC_API int lc_storage_register(const char *scheme, const lc_storage *vtable);
+
+/**
+ * Remove a registered backend. Stores already open with it keep working.
+ * @param scheme The scheme.
+ * @return 0, LC_EINVAL (NULL, a built-in scheme), LC_ENOTFOUND.
+ */
+LC_API int lc_storage_unregister(const char *scheme);
+
+/**
+ * The backend registered under a scheme, built-ins included, so that a
+ * wrapper (logging, fault injection) can delegate to it.
+ * @param scheme The scheme.
+ * @return The library's copy of the vtable (valid until the scheme is
+ *         unregistered; built-ins forever), or NULL when there is none.
+ */
+LC_API const lc_storage *lc_storage_find(const char *scheme);
+
+/** @name Filling records (backends only)
+ * @{ */
+
+/**
+ * Restore a state value read from a store: unlike lc_state_set(), a value
+ * the state's model does not know is kept as text (and reported by
+ * lc_validate_state()), and no other axis is derived.
+ * @param state The state.
+ * @param axis LC_AXIS_MILESTONE, _STATUS, _STAGE, _PHASE or _LIFECYCLE.
+ * @param key The stored key, or NULL to clear.
+ * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes).
+ */
+LC_API int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key);
+
+/**
+ * A record's state, writable, for a backend to restore.
+ * @param lead The record (bound by the core).
+ * @return The state, owned by the record; NULL when the record is unbound.
+ */
+LC_API lc_state *lc_lead_sys_state(lc_lead *lead);
+
+/**
+ * Give a new lead its id (lead_insert()).
+ * @param lead The record.
+ * @param id The id (> 0).
+ * @return 0, LC_EINVAL.
+ */
+LC_API int lc_lead_sys_set_id(lc_lead *lead, lc_id id);
+
+/**
+ * Restore a record's bookkeeping.
+ * @param lead The record.
+ * @param id Its id (> 0).
+ * @param version Its version (>= 1).
+ * @param created_at Creation time.
+ * @param touched_at Time of the last disposition, or LC_TIME_NONE.
+ * @param recycled Non-zero when in the recycle bin.
+ * @return 0, LC_EINVAL.
+ */
+LC_API int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time created_at,
+				lc_time touched_at, int recycled);
+
+/**
+ * Append a shared note to a record being restored (oldest first).
+ * @param lead The record.
+ * @param time When it was written.
+ * @param author Who wrote it, or NULL.
+ * @param text The note.
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_lead_sys_add_note(lc_lead *lead, lc_time time, const char *author, const char *text);
+
+/**
+ * Give a new event its id (event_append()).
+ * @param ev The event.
+ * @param id The id (> 0).
+ * @return 0, LC_EINVAL.
+ */
+LC_API int lc_event_sys_set_id(lc_event *ev, lc_id id);
+
+/**
+ * Set the lead of an event (bulk_insert()).
+ * @param ev The event.
+ * @param lead The lead's id (> 0).
+ * @return 0, LC_EINVAL.
+ */
+LC_API int lc_event_sys_set_lead(lc_event *ev, lc_id lead);
+
+/**
+ * Restore an event's scalar fields (event_iter_next()).
+ * @param ev The event (reset by the core).
+ * @param id Its id.
+ * @param lead Its lead.
+ * @param seq Its place in the lead's history.
+ * @param time When it happened.
+ * @param kind What made it.
+ * @param model_version The store version of the model that judged it, or 0.
+ * @param outcome The disposition's outcome.
+ * @param follow_up The disposition's follow-up, or LC_TIME_NONE.
+ * @return 0, LC_EINVAL.
+ */
+LC_API int lc_event_sys_set_meta(lc_event *ev, lc_id id, lc_id lead, int64_t seq, lc_time time,
+				 lc_event_kind kind, int64_t model_version, lc_outcome outcome,
+				 lc_time follow_up);
+
+/** Text fields of an event, for lc_event_sys_set_text(). */
+typedef enum lc_event_text {
+	LC_EVENT_TEXT_ACTOR = 0, /**< lc_event_actor(). */
+	LC_EVENT_TEXT_NOTE = 1,  /**< lc_event_note(). */
+	LC_EVENT_TEXT_RULE = 2   /**< lc_event_rule(). */
+} lc_event_text;
+
+/**
+ * Restore a text field of an event.
+ * @param ev The event.
+ * @param field The field.
+ * @param text The text (copied), or NULL.
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_event_sys_set_text(lc_event *ev, lc_event_text field, const char *text);
+
+/**
+ * Restore a value the event's disposition chose (lc_event_value()), kept as
+ * text whether or not the current model knows it.
+ * @param ev The event.
+ * @param axis LC_AXIS_ACTION, _MILESTONE, _STATUS, _STAGE or _REASON.
+ * @param key The key, or NULL.
+ * @return 0, LC_EINVAL, LC_ERANGE.
+ */
+LC_API int lc_event_sys_set_value(lc_event *ev, lc_axis axis, const char *key);
+
+/**
+ * The event's state before (@p after == 0) or after, writable, for a backend
+ * to restore with lc_state_set_stored() and the lc_state setters.
+ * @param ev The event (bound by the core).
+ * @param after 0 for the state before, non-zero for the state after.
+ * @return The state, owned by the event; NULL for NULL.
+ */
+LC_API lc_state *lc_event_sys_state(lc_event *ev, int after);
+
+/**
+ * Append an agent to a list being filled (agent_list()).
+ * @param l The list.
+ * @param id The agent's id.
+ * @param name Its name (copied).
+ * @param active Non-zero when active.
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_agent_list_sys_add(lc_agent_list *l, lc_id id, const char *name, int active);
+
+/**
+ * Append a unit to a list being filled (unit_list()).
+ * @param l The list.
+ * @param id The unit's id.
+ * @param name Its name (copied).
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_unit_list_sys_add(lc_unit_list *l, lc_id id, const char *name);
+
+/** @} */
+
+LC_END_DECL
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * lc_db's insides, for the store dispatch and for modules built on top of it
+ * (workflow, report, import). Nothing here is exported.
+ *
+ * Transactions: every public write runs inside lc__db_txn_begin(db, true) /
+ * lc__db_txn_end(db, rc). Inside an explicit transaction (lc_db_begin()) or
+ * inside another write (a workflow hook running within an apply) these join
+ * the open transaction instead of nesting.
+ */
+#ifndef LC_STORE_DB_INTERNAL_H
+#define LC_STORE_DB_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "core/core.h"
+#include "leadcore/db.h"
+#include "leadcore/sys/storage.h"
+
+/* Called by lc_db_apply() inside its transaction, after the event is written
+ * and the lead updated (its version raised), with the lead as now stored, the
+ * event and the new state. The hook may change the lead through the internal
+ * writers below (they join the transaction). A non-zero return rolls the
+ * whole apply back and is returned by lc_db_apply(); set a message with
+ * lc__error(). */
+typedef int (*lc__apply_hook_fn)(lc_db *db, lc_lead *lead, const lc_event *ev,
+				 const lc_state *new_state, void *ud);
+
+struct lc_db {
+	lc_storage vt; /* the backend's vtable, copied at open */
+	void *be;      /* the backend's handle */
+	char *scheme;
+	lc_db_options opts;
+
+	lc_model *model;       /* current model, owned; NULL before the first install */
+	int64_t model_version; /* its store version; 0 when none */
+	char *actor;           /* lc_db_set_actor() */
+
+	/* Transactions. depth counts joined begins; explicit is lc_db_begin();
+	 * poisoned is set when a write failed inside an explicit transaction. */
+	int depth;
+	bool write;
+	bool explicit_txn;
+	bool poisoned;
+
+	/* Objects reused by every apply, so that the hot path allocates nothing. */
+	lc_lead *scratch_lead;
+	lc_event *scratch_event;
+	lc_state *scratch_state;
+
+	/* The workflow module's hook (NULL: none). */
+	lc__apply_hook_fn apply_hook;
+	void *apply_hook_ud;
+};
+
+/* Set or clear the apply hook (one hook per db; the workflow module owns it). */
+void lc__db_set_apply_hook(lc_db *db, lc__apply_hook_fn fn, void *ud);
+
+/* Open a transaction, or join the open one. A write begin inside a read
+ * transaction is an error (LC_ESTATE). */
+int lc__db_txn_begin(lc_db *db, bool write);
+/* Close what lc__db_txn_begin() opened: commit when rc == 0 and this is the
+ * outermost level, roll back (or poison the explicit transaction) when rc != 0.
+ * Returns rc, or the commit's error. */
+int lc__db_txn_end(lc_db *db, int rc);
+
+/* Read a lead into a record that the caller owns (reset and bound here). */
+int lc__db_lead_read(lc_db *db, lc_id id, lc_lead *out);
+
+/* Write a lead that the caller changed, inside a write transaction: raises its
+ * version, writes `parts` (LC_STORAGE_PART_*) and appends an event of `kind`
+ * (actor NULL: the db's actor; rule: a workflow rule's name or NULL; note may
+ * be NULL). `before` is the state before the change (NULL: unchanged). */
+int lc__db_lead_write(lc_db *db, lc_lead *lead, unsigned int parts, lc_event_kind kind,
+		      const char *actor, const char *rule, const char *note,
+		      const lc_state *before);
+
+/* Recycle or restore inside the caller's transaction, naming the rule. */
+int lc__db_lead_set_recycled(lc_db *db, lc_id lead_id, bool recycled, const char *actor,
+			     const char *rule);
+
+/* Grouped counts and worklists: the backend's optional slot when it has one,
+ * else the core iterates. Recycled leads follow the query's filter. */
+int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+			 lc_group_emit_fn emit, void *ud);
+int lc__db_worklist(lc_db *db, lc_id agent, lc_time day_start, lc_time day_end, size_t limit,
+		    lc_worklist_emit_fn emit, void *ud);
+
+/* Insert many new leads (each with its create event) in the caller's
+ * transaction: the backend's bulk_insert when it has one, else one by one. */
+int lc__db_bulk_insert(lc_db *db, lc_lead *const *leads, size_t n);
+
+/* Metadata (key/value text) for modules that keep small settings in the
+ * store. *value is owned by the db, valid until its next call. */
+int lc__db_meta_get(lc_db *db, const char *key, const char **value);
+int lc__db_meta_set(lc_db *db, const char *key, const char *value);
+
+#endif
