@@ -16,6 +16,7 @@
 
 #include "core/core.h"
 #include "leadcore/leadcore.h"
+#include "model/model_internal.h"
 
 /* A fixed clock: tests never read the real time. 2026-11-22T10:00:00Z. */
 #define NOW ((lc_time)1795341600)
@@ -675,12 +676,23 @@ static void test_particle_structure(void **unused)
 	assert_false(has_flag(m, LC_AXIS_STAGE, "nurture", LC_FLAG_ENDS_CONTACT));
 	assert_true(has_flag(m, LC_AXIS_STAGE, "archive", LC_FLAG_NOT_REPORTABLE));
 	assert_false(has_flag(m, LC_AXIS_STAGE, "hold", LC_FLAG_NOT_REPORTABLE));
-	/* Every reason leads to a closed stage. */
-	assert_true(lc_model_value_count(m, LC_AXIS_REASON) > 0);
-	for (size_t i = 0; i < lc_model_value_count(m, LC_AXIS_REASON); i++) {
-		size_t stage = SIZE_MAX;
-		assert_int_equal(lc_model_value_parent(m, LC_AXIS_REASON, i, &stage), 0);
-		assert_true(lc_model_value_flags(m, LC_AXIS_STAGE, stage) & LC_FLAG_CLOSED);
+	/* Every reason leads to a closed stage and serves the outcome that goes
+	 * there: exits to Nurture and Hold, problems to Problem. The public API
+	 * has no query for a reason's stage, so this reads the model itself. */
+	assert_true(m->axes[LC_AXIS_REASON].n >= 7);
+	for (uint32_t i = 0; i < m->axes[LC_AXIS_REASON].n; i++) {
+		const lc_value *r = &m->axes[LC_AXIS_REASON].v[i];
+		const lc_value *st;
+		assert_true(r->parent >= 0);
+		st = &m->axes[LC_AXIS_STAGE].v[r->parent];
+		assert_true(st->flags & LC_FLAG_CLOSED);
+		assert_false(r->lost_reason);
+		if (strcmp(st->key, "nurture") == 0 || strcmp(st->key, "hold") == 0)
+			assert_int_equal(r->reason_outcomes, 1u << LC_OUTCOME_EXITING);
+		else if (strcmp(st->key, "problem") == 0)
+			assert_int_equal(r->reason_outcomes, 1u << LC_OUTCOME_PROBLEM);
+		else
+			assert_string_equal(r->key, "test_lead");
 	}
 	lc_model_free(m);
 }
