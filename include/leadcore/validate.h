@@ -81,6 +81,15 @@ LC_API void lc_violations_free(lc_violations *v);
 LC_API size_t lc_violations_count(const lc_violations *v);
 
 /**
+ * How many violations did not fit in the list. A list holds at most 32 (so
+ * that validating never allocates); the rest are counted here. A
+ * disposition with dropped violations is still refused with LC_EINVALID.
+ * @param v The list.
+ * @return The number left out; 0 for NULL.
+ */
+LC_API size_t lc_violations_dropped(const lc_violations *v);
+
+/**
  * The code of violation @p i.
  * @param v The list.
  * @param i Index.

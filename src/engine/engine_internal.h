@@ -1,0 +1,102 @@
+/*
+ * The engine's objects: a state, a disposition and a violation list. Values
+ * are held as indexes resolved against the bound model when they are set, so
+ * that validation and transitions do no lookups and no allocation.
+ *
+ * Nothing here is exported. The engine includes only core/ and model/.
+ */
+#ifndef LC_ENGINE_INTERNAL_H
+#define LC_ENGINE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "leadcore/disposition.h"
+#include "leadcore/state.h"
+#include "leadcore/validate.h"
+#include "model/model_internal.h"
+
+/* A violation list holds at most this many entries; more are counted in
+ * `dropped` so that validating never allocates. */
+#define LC_VIOLATIONS_MAX 32
+/* Bytes of one violation's message, the NUL included. */
+#define LC_VIOLATION_MESSAGE_MAX 256
+
+/* The axes a state holds a value on. */
+#define LC__STATE_AXIS(a)                                                                  \
+	((a) == LC_AXIS_MILESTONE || (a) == LC_AXIS_STATUS || (a) == LC_AXIS_STAGE ||      \
+	 (a) == LC_AXIS_PHASE || (a) == LC_AXIS_LIFECYCLE)
+/* The axes a disposition sets. */
+#define LC__DISPOSITION_AXIS(a)                                                            \
+	((a) == LC_AXIS_ACTION || (a) == LC_AXIS_MILESTONE || (a) == LC_AXIS_STATUS ||     \
+	 (a) == LC_AXIS_STAGE || (a) == LC_AXIS_REASON)
+
+struct lc_state {
+	const lc_model *model;
+	/* Per axis (indexed by lc_axis; action and reason stay -1): the value's
+	 * index, or -1 when unset or unknown to the model. */
+	int32_t idx[LC_AXIS_COUNT];
+	/* The key of a value the model does not know (read back from a store
+	 * under an older model); "" otherwise. Inline so that copying a state
+	 * in lc_transition() never allocates. */
+	char raw[LC_AXIS_COUNT][LC_KEY_MAX + 1];
+	lc_time follow_up;
+	lc_time completed_at;
+	uint32_t flags;
+	/* Entries per stage of the model (counts of repeatable stages). */
+	uint32_t *counts;
+	uint32_t nstages;
+};
+
+struct lc_disposition {
+	const lc_model *model;
+	int32_t idx[LC_AXIS_COUNT]; /* -1 when unset; phase and lifecycle stay -1 */
+	lc_outcome outcome;
+	lc_time follow_up;
+	/* The note buffer is kept across lc_disposition_reset(). */
+	char *note;
+	size_t note_cap;
+	bool has_note;
+	char *actor;
+	size_t actor_cap;
+	bool has_actor;
+};
+
+typedef struct lc_violation {
+	int code;
+	const char *field; /* a static string */
+	char message[LC_VIOLATION_MESSAGE_MAX];
+} lc_violation;
+
+struct lc_violations {
+	size_t n;
+	size_t dropped;
+	lc_violation v[LC_VIOLATIONS_MAX];
+};
+
+/* Keep a value a store read back: resolved when the model knows it, else kept
+ * as text with index -1 (lc_validate_state() reports it as unknown). Unlike
+ * lc_state_set() it sets only @p axis, never the phase or life-cycle state,
+ * because a store restores every axis itself. NULL clears the axis.
+ * Returns 0, LC_EINVAL (NULL state, an axis a state does not hold, bad
+ * UTF-8), LC_ERANGE (a key longer than LC_KEY_MAX). */
+int lc__state_set_raw(lc_state *state, lc_axis axis, const char *key);
+
+/* The index of an axis's value, or -1 (unset or unknown). */
+int32_t lc__state_index(const lc_state *state, lc_axis axis);
+
+/* Find a value by key or label, case-insensitively: the model's hash when it
+ * has one, else a scan (for models built by hand in tests). -1 when absent. */
+int32_t lc__engine_find(const lc_model *m, lc_axis axis, const char *text);
+
+/* The key of an axis ("status"); "value" for anything else. */
+const char *lc__engine_axis_name(lc_axis axis);
+
+/* Append a violation; beyond LC_VIOLATIONS_MAX it is only counted. The
+ * message is formatted only here, on the violation path. v may be NULL. */
+void lc__violations_clear(lc_violations *v);
+void lc__violations_add(lc_violations *v, int code, const char *field, const char *fmt, ...)
+	LC_PRINTF(4, 5);
+
+#endif

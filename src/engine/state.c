@@ -1,0 +1,294 @@
+/* lc_state: a lead's current values, resolved to indexes once when set. */
+#include <string.h>
+
+#include "engine_internal.h"
+
+static const char *const axis_names[LC_AXIS_COUNT] = {
+	"action", "milestone", "status", "phase", "stage", "lifecycle", "reason",
+};
+
+const char *lc__engine_axis_name(lc_axis axis)
+{
+	if ((unsigned)axis < LC_AXIS_COUNT)
+		return axis_names[axis];
+	return "value";
+}
+
+int32_t lc__engine_find(const lc_model *m, lc_axis axis, const char *text)
+{
+	const lc_axis_values *ax;
+
+	if (m->index)
+		return lc__model_find(m, axis, text);
+	/* Models built by hand (tests) have no hash: scan. */
+	ax = &m->axes[axis];
+	for (uint32_t i = 0; i < ax->n; i++)
+		if (lc__streq_nocase(ax->v[i].key, text) ||
+		    (ax->v[i].label && lc__streq_nocase(ax->v[i].label, text)))
+			return (int32_t)i;
+	return -1;
+}
+
+static void state_clear(lc_state *s)
+{
+	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+		s->idx[a] = -1;
+		s->raw[a][0] = '\0';
+	}
+	s->follow_up = LC_TIME_NONE;
+	s->completed_at = LC_TIME_NONE;
+	s->flags = 0;
+	if (s->nstages)
+		memset(s->counts, 0, s->nstages * sizeof *s->counts);
+}
+
+int lc_state_new(lc_state **out, const lc_model *model)
+{
+	lc_state *s;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_state_new: out is NULL; pass the address of an lc_state *");
+	*out = NULL;
+	if (!model)
+		return lc__error(LC_EINVAL, "lc_state_new: model is NULL; load a model first");
+	s = lc__calloc(1, sizeof *s);
+	if (!s)
+		return LC_ENOMEM;
+	s->model = model;
+	s->nstages = model->axes[LC_AXIS_STAGE].n;
+	/* One counter per stage, allocated once so that transitions never allocate. */
+	if (s->nstages) {
+		s->counts = lc__calloc(s->nstages, sizeof *s->counts);
+		if (!s->counts) {
+			lc__free(s);
+			return LC_ENOMEM;
+		}
+	}
+	state_clear(s);
+	*out = s;
+	return 0;
+}
+
+void lc_state_free(lc_state *state)
+{
+	if (!state)
+		return;
+	lc__free(state->counts);
+	lc__free(state);
+}
+
+int lc_state_copy(lc_state *dst, const lc_state *src)
+{
+	if (!dst || !src)
+		return lc__error(LC_EINVAL, "lc_state_copy: %s is NULL", dst ? "src" : "dst");
+	if (dst->model != src->model)
+		return lc__error(LC_EINVAL,
+				 "lc_state_copy: the states are bound to different models; "
+				 "copy only between states of the same model");
+	if (dst == src)
+		return 0;
+	memcpy(dst->idx, src->idx, sizeof dst->idx);
+	memcpy(dst->raw, src->raw, sizeof dst->raw);
+	dst->follow_up = src->follow_up;
+	dst->completed_at = src->completed_at;
+	dst->flags = src->flags;
+	if (dst->nstages)
+		memcpy(dst->counts, src->counts, dst->nstages * sizeof *dst->counts);
+	return 0;
+}
+
+int lc_state_equal(const lc_state *a, const lc_state *b)
+{
+	if (!a || !b)
+		return lc__error(LC_EINVAL, "lc_state_equal: a state is NULL");
+	if (a == b)
+		return 1;
+	if (a->model != b->model)
+		return 0;
+	for (int x = 0; x < LC_AXIS_COUNT; x++) {
+		if (a->idx[x] != b->idx[x])
+			return 0;
+		if (a->idx[x] < 0 && strcmp(a->raw[x], b->raw[x]) != 0)
+			return 0;
+	}
+	if (a->follow_up != b->follow_up || a->completed_at != b->completed_at ||
+	    a->flags != b->flags)
+		return 0;
+	if (a->nstages && memcmp(a->counts, b->counts, a->nstages * sizeof *a->counts) != 0)
+		return 0;
+	return 1;
+}
+
+static int check_state_axis(lc_axis axis, const char *fn)
+{
+	if (!LC__STATE_AXIS(axis))
+		return lc__error(LC_EINVAL,
+				 "%s: a state holds milestone, status, stage, phase and lifecycle, "
+				 "not %s",
+				 fn, lc__engine_axis_name(axis));
+	return 0;
+}
+
+/* Set one axis by index (or -1), with no derived axis. */
+static void put(lc_state *s, lc_axis axis, int32_t i)
+{
+	s->idx[axis] = i;
+	s->raw[axis][0] = '\0';
+}
+
+int lc_state_set(lc_state *state, lc_axis axis, const char *key_or_label)
+{
+	int rc;
+	int32_t i;
+
+	if (!state)
+		return lc__error(LC_EINVAL, "lc_state_set: state is NULL");
+	rc = check_state_axis(axis, "lc_state_set");
+	if (rc)
+		return rc;
+	if (!key_or_label) {
+		put(state, axis, -1);
+		/* A derived axis goes with the value it came from. */
+		if (axis == LC_AXIS_STAGE)
+			put(state, LC_AXIS_PHASE, -1);
+		else if (axis == LC_AXIS_STATUS)
+			put(state, LC_AXIS_LIFECYCLE, -1);
+		return 0;
+	}
+	rc = lc__check_text(key_or_label, LC_TEXT_MAX, "the value", false);
+	if (rc)
+		return rc;
+	i = lc__engine_find(state->model, axis, key_or_label);
+	if (i < 0)
+		return lc__model_not_found(state->model, axis, key_or_label);
+	put(state, axis, i);
+	if (axis == LC_AXIS_STAGE)
+		put(state, LC_AXIS_PHASE, state->model->axes[LC_AXIS_STAGE].v[i].parent);
+	else if (axis == LC_AXIS_STATUS)
+		put(state, LC_AXIS_LIFECYCLE, state->model->axes[LC_AXIS_STATUS].v[i].parent);
+	return 0;
+}
+
+int lc__state_set_raw(lc_state *state, lc_axis axis, const char *key)
+{
+	int rc;
+	int32_t i;
+
+	if (!state)
+		return lc__error(LC_EINVAL, "lc__state_set_raw: state is NULL");
+	rc = check_state_axis(axis, "lc__state_set_raw");
+	if (rc)
+		return rc;
+	if (!key) {
+		put(state, axis, -1);
+		return 0;
+	}
+	rc = lc__check_text(key, LC_KEY_MAX, "the stored key", false);
+	if (rc)
+		return rc;
+	if (!key[0])
+		return lc__error(LC_EINVAL, "the stored %s key is empty; pass NULL to clear it",
+				 lc__engine_axis_name(axis));
+	i = lc__engine_find(state->model, axis, key);
+	put(state, axis, i);
+	if (i < 0)
+		memcpy(state->raw[axis], key, strlen(key) + 1);
+	return 0;
+}
+
+int32_t lc__state_index(const lc_state *state, lc_axis axis)
+{
+	return state->idx[axis];
+}
+
+const char *lc_state_get(const lc_state *state, lc_axis axis)
+{
+	int32_t i;
+
+	if (!state || !LC__STATE_AXIS(axis))
+		return NULL;
+	i = state->idx[axis];
+	if (i >= 0)
+		return state->model->axes[axis].v[i].key;
+	return state->raw[axis][0] ? state->raw[axis] : NULL;
+}
+
+int lc_state_set_follow_up(lc_state *state, lc_time t)
+{
+	if (!state)
+		return lc__error(LC_EINVAL, "lc_state_set_follow_up: state is NULL");
+	state->follow_up = t;
+	return 0;
+}
+
+lc_time lc_state_follow_up(const lc_state *state)
+{
+	return state ? state->follow_up : LC_TIME_NONE;
+}
+
+int lc_state_set_completed_at(lc_state *state, lc_time t)
+{
+	if (!state)
+		return lc__error(LC_EINVAL, "lc_state_set_completed_at: state is NULL");
+	state->completed_at = t;
+	return 0;
+}
+
+lc_time lc_state_completed_at(const lc_state *state)
+{
+	return state ? state->completed_at : LC_TIME_NONE;
+}
+
+int lc_state_set_flags(lc_state *state, uint32_t flags)
+{
+	const uint32_t known = LC_STATE_DO_NOT_CALL | LC_STATE_DO_NOT_EMAIL;
+
+	if (!state)
+		return lc__error(LC_EINVAL, "lc_state_set_flags: state is NULL");
+	if (flags & ~known)
+		return lc__error(LC_EINVAL,
+				 "lc_state_set_flags: unknown flag bits 0x%x; use LC_STATE_DO_NOT_CALL "
+				 "and LC_STATE_DO_NOT_EMAIL",
+				 (unsigned)(flags & ~known));
+	state->flags = flags;
+	return 0;
+}
+
+uint32_t lc_state_flags(const lc_state *state)
+{
+	return state ? state->flags : 0;
+}
+
+uint32_t lc_state_stage_count(const lc_state *state, const char *stage_key)
+{
+	int32_t i;
+
+	if (!state || !stage_key || !state->nstages)
+		return 0;
+	if (!lc__utf8_valid(stage_key, strnlen(stage_key, LC_TEXT_MAX + 1)))
+		return 0;
+	i = lc__engine_find(state->model, LC_AXIS_STAGE, stage_key);
+	return i < 0 ? 0 : state->counts[i];
+}
+
+int lc_state_set_stage_count(lc_state *state, const char *stage_key, uint32_t count)
+{
+	int rc;
+	int32_t i;
+
+	if (!state)
+		return lc__error(LC_EINVAL, "lc_state_set_stage_count: state is NULL");
+	rc = lc__check_text(stage_key, LC_TEXT_MAX, "the stage", false);
+	if (rc)
+		return rc;
+	i = lc__engine_find(state->model, LC_AXIS_STAGE, stage_key);
+	if (i < 0)
+		return lc__model_not_found(state->model, LC_AXIS_STAGE, stage_key);
+	if (!(state->model->axes[LC_AXIS_STAGE].v[i].flags & LC_FLAG_REPEATABLE))
+		return lc__error(LC_EINVAL,
+				 "stage '%s' is not repeatable, so it has no count; only repeatable "
+				 "stages are counted",
+				 state->model->axes[LC_AXIS_STAGE].v[i].key);
+	state->counts[i] = count;
+	return 0;
+}
