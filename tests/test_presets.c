@@ -1053,6 +1053,186 @@ static void test_conversica(void **unused)
 	lc_model_free(m);
 }
 
+/* ------------------------------------------------------------------ */
+/* Stories: a lead's life in each preset, one disposition a day, as the seed
+ * tells it. Every step must be valid and leave a valid state. */
+
+typedef struct story_step {
+	step st;
+	const char *want_milestone, *want_status, *want_stage; /* NULL: not checked */
+} story_step;
+
+static void run_story(const lc_model *m, const story_step *steps, size_t n, lc_state *s)
+{
+	const char *preset = lc_model_name(m);
+	lc_disposition *d = NULL;
+	lc_violations *v = NULL;
+	assert_int_equal(lc_violations_new(&v), 0);
+	for (size_t i = 0; i < n; i++) {
+		lc_time now = NOW + (lc_time)i * DAY;
+		const step *st = &steps[i].st;
+		int rc;
+		d = disposition_of(m, st);
+		/* disposition_of() dates follow-ups from NOW; re-date them from this day. */
+		if (st->follow_up == FU_FUTURE)
+			assert_int_equal(lc_disposition_set_follow_up(d, now + DAY), 0);
+		rc = lc_transition(m, s, d, now, s, v);
+		if (rc != 0) {
+			print_error("%s story, step %zu (%s): %s\n", preset, i + 1, st->action,
+				    lc_error_name(rc));
+			dump("story", v);
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(lc_validate_state(m, s, NULL), 0);
+		if (steps[i].want_milestone)
+			assert_string_equal(lc_state_get(s, LC_AXIS_MILESTONE), steps[i].want_milestone);
+		if (steps[i].want_status)
+			assert_string_equal(lc_state_get(s, LC_AXIS_STATUS), steps[i].want_status);
+		if (steps[i].want_stage)
+			assert_string_equal(lc_state_get(s, LC_AXIS_STAGE), steps[i].want_stage);
+		if (st->follow_up == FU_FUTURE)
+			assert_int_equal(lc_state_follow_up(s), now + DAY);
+		lc_disposition_free(d);
+	}
+	lc_violations_free(v);
+}
+
+static void test_stories(void **unused)
+{
+	/* Seed 000: from a new lead to a sale. */
+	static const story_step sale[] = {
+		{{.action = "Lead Update", .milestone = "No Milestone", .status = "New"},
+		 "no_milestone", "new", NULL},
+		{{.action = "Call", .status = "Attempted Contact"}, "no_milestone",
+		 "attempted_contact", NULL},
+		{{.action = "Call", .milestone = "Contacted", .status = "Follow Up",
+		  .follow_up = FU_FUTURE},
+		 "contacted", "follow_up", NULL},
+		{{.action = "Email", .status = "Hot", .follow_up = FU_FUTURE}, "contacted", "hot", NULL},
+		{{.action = "Meeting", .milestone = "Quoted", .follow_up = FU_FUTURE}, "quoted", "hot",
+		 NULL},
+		{{.action = "Call", .milestone = "Sold", .status = "Customer"}, "sold", "customer", NULL},
+		{{.action = "Call", .status = "Follow Up", .follow_up = FU_FUTURE}, "sold", "follow_up",
+		 NULL},
+	};
+	/* Seed 000, insurance: a customer, a cross-sell, a cancellation, a winback. */
+	static const story_step policy[] = {
+		{{.action = "Lead Update", .milestone = "No Milestone", .status = "New"},
+		 "no_milestone", "new", NULL},
+		{{.action = "Call", .milestone = "Quoted", .status = "Hot", .follow_up = FU_FUTURE},
+		 "quoted", "hot", NULL},
+		{{.action = "Meeting", .milestone = "Sold", .status = "Customer"}, "sold", "customer",
+		 NULL},
+		{{.action = "Call", .status = "Cross-Sell Home"}, "sold", "cross_sell_home", NULL},
+		{{.action = "Lead Update", .milestone = "Cancelled Policy", .status = "Winback"},
+		 "cancelled_policy", "winback", NULL},
+		{{.action = "Call", .milestone = "Contacted", .status = "Hot", .follow_up = FU_FUTURE},
+		 "contacted", "hot", NULL},
+		{{.action = "Email", .milestone = "Quoted", .status = "Requote"}, "quoted", "requote",
+		 NULL},
+	};
+	/* Seed 001: through every phase, check-ins counted. */
+	static const story_step engagement[] = {
+		{{.action = "Lead Update", .stage = "Enquiry", .outcome = LC_OUTCOME_PROGRESSING},
+		 NULL, NULL, "enquiry"},
+		{{.action = "Call", .outcome = LC_OUTCOME_NO_CONTACT}, NULL, NULL, "enquiry"},
+		{{.action = "Call", .stage = "Contact", .outcome = LC_OUTCOME_PROGRESSING}, NULL, NULL,
+		 "contact"},
+		{{.action = "Meeting", .stage = "Selected", .outcome = LC_OUTCOME_PROGRESSING}, NULL,
+		 NULL, "selected"},
+		{{.action = "Email", .outcome = LC_OUTCOME_NO_CHANGE}, NULL, NULL, "selected"},
+		{{.action = "Meeting", .stage = "Contracted", .outcome = LC_OUTCOME_PROGRESSING}, NULL,
+		 NULL, "contracted"},
+		{{.action = "Lead Update", .stage = "Settled", .outcome = LC_OUTCOME_PROGRESSING}, NULL,
+		 NULL, "settled"},
+		{{.action = "Email", .stage = "Surveyed", .outcome = LC_OUTCOME_PROGRESSING}, NULL,
+		 NULL, "surveyed"},
+		{{.action = "Call", .stage = "Periodic Check-in", .outcome = LC_OUTCOME_PROGRESSING},
+		 NULL, NULL, "periodic_check_in"},
+		{{.action = "Call", .stage = "Periodic Check-in", .outcome = LC_OUTCOME_PROGRESSING},
+		 NULL, NULL, "periodic_check_in"},
+		{{.action = "Meeting", .stage = "Service Renewal", .outcome = LC_OUTCOME_PROGRESSING},
+		 NULL, NULL, "service_renewal"},
+	};
+	/* Seed 001: an exit chosen by its reason alone, and a return. */
+	static const story_step nurture[] = {
+		{{.action = "Lead Update", .stage = "Enquiry", .outcome = LC_OUTCOME_PROGRESSING},
+		 NULL, NULL, "enquiry"},
+		{{.action = "Call", .stage = "Contact", .outcome = LC_OUTCOME_PROGRESSING}, NULL, NULL,
+		 "contact"},
+		{{.action = "Call", .reason = "Not Ready Yet", .outcome = LC_OUTCOME_EXITING}, NULL,
+		 NULL, "nurture"},
+		{{.action = "Email", .outcome = LC_OUTCOME_NO_CHANGE}, NULL, NULL, "nurture"},
+		{{.action = "Call", .stage = "Engaged", .outcome = LC_OUTCOME_GO_BACK}, NULL, NULL,
+		 "engaged"},
+		{{.action = "Call", .reason = "Wrong Details", .outcome = LC_OUTCOME_PROBLEM}, NULL,
+		 NULL, "problem"},
+	};
+	/* Seed 003: worked, won, completed. */
+	static const story_step deal[] = {
+		{{.action = "Lead Update", .status = "New"}, NULL, "new", NULL},
+		{{.action = "Call", .status = "In Progress"}, NULL, "in_progress", NULL},
+		{{.action = "Meeting", .status = "Qualified"}, NULL, "qualified", NULL},
+		{{.action = "Win Lead", .status = "Won"}, NULL, "won", NULL},
+		{{.action = "Complete", .status = "Completed"}, NULL, "completed", NULL},
+	};
+	/* Seed 004: the assistant's statuses over a conversation. */
+	static const story_step conversation[] = {
+		{{.action = "Email"}, NULL, NULL, NULL},
+		{{.action = "Email", .status = "Lead to Review"}, NULL, "lead_to_review", NULL},
+		{{.action = "Lead Update", .status = "Hot Lead"}, NULL, "hot_lead", NULL},
+		{{.action = "Call", .status = "Further Action"}, NULL, "further_action", NULL},
+		{{.action = "Call", .status = "Satisfied"}, NULL, "satisfied", NULL},
+		{{.action = "Lead Update", .status = "No Further Action"}, NULL, "no_further_action",
+		 NULL},
+	};
+	lc_model *m;
+	lc_state *s;
+	(void)unused;
+
+	m = load("leadmanager");
+	s = state_of(m, NULL, NULL, NULL);
+	run_story(m, sale, LC_ARRAY_LEN(sale), s);
+	lc_state_free(s);
+	lc_model_free(m);
+
+	m = load("insurance");
+	s = state_of(m, NULL, NULL, NULL);
+	run_story(m, sale, LC_ARRAY_LEN(sale), s);
+	lc_state_free(s);
+	s = state_of(m, NULL, NULL, NULL);
+	run_story(m, policy, LC_ARRAY_LEN(policy), s);
+	lc_state_free(s);
+	lc_model_free(m);
+
+	m = load("particle");
+	s = state_of(m, NULL, NULL, NULL);
+	run_story(m, engagement, LC_ARRAY_LEN(engagement), s);
+	assert_string_equal(lc_state_get(s, LC_AXIS_PHASE), "customer");
+	assert_int_equal(lc_state_stage_count(s, "periodic_check_in"), 2);
+	assert_int_equal(lc_state_stage_count(s, "service_renewal"), 1);
+	lc_state_free(s);
+	s = state_of(m, NULL, NULL, NULL);
+	run_story(m, nurture, LC_ARRAY_LEN(nurture), s);
+	assert_string_equal(lc_state_get(s, LC_AXIS_PHASE), "closed");
+	lc_state_free(s);
+	lc_model_free(m);
+
+	m = load("crm");
+	s = state_of(m, NULL, NULL, NULL);
+	run_story(m, deal, LC_ARRAY_LEN(deal), s);
+	assert_string_equal(lc_state_get(s, LC_AXIS_LIFECYCLE), "completed");
+	assert_int_equal(lc_state_completed_at(s), NOW + 4 * DAY);
+	lc_state_free(s);
+	lc_model_free(m);
+
+	m = load("conversica");
+	s = state_of(m, NULL, NULL, NULL);
+	run_story(m, conversation, LC_ARRAY_LEN(conversation), s);
+	lc_state_free(s);
+	lc_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1070,6 +1250,7 @@ int main(void)
 		cmocka_unit_test(test_crm_lifecycle),
 		cmocka_unit_test(test_crm_lost_and_completed),
 		cmocka_unit_test(test_conversica),
+		cmocka_unit_test(test_stories),
 	};
 	return cmocka_run_group_tests_name("presets", tests, NULL, NULL);
 }
