@@ -161,6 +161,237 @@ LC_API void lc_model_free(lc_model *model);
 
 /** @} */
 
+/** @name Checking a model file
+ * Every problem of a model text, one by one (lc_model_load_string() puts them
+ * all in the last error, which has a limited size).
+ * @{ */
+
+/** A list of problems found in a model text. */
+typedef struct lc_model_problems lc_model_problems;
+
+/**
+ * Check a model text without keeping the model.
+ * @param json NUL-terminated UTF-8 JSON.
+ * @param source_name Name used in messages; NULL means "<string>".
+ * @param[out] out Receives the list (empty when the model is valid); free it
+ *                 with lc_model_problems_free().
+ * @return 0 when the text could be checked (whatever it contains), LC_EINVAL,
+ *         LC_ERANGE (text too large), LC_ENOMEM.
+ */
+LC_API int lc_model_check_string(const char *json, const char *source_name,
+				 lc_model_problems **out);
+
+/**
+ * Check a model file without keeping the model. As lc_model_check_string().
+ * @param path The file.
+ * @param[out] out Receives the list; free it with lc_model_problems_free().
+ * @return 0, LC_EINVAL, LC_EIO (unreadable file), LC_ERANGE, LC_ENOMEM.
+ */
+LC_API int lc_model_check_file(const char *path, lc_model_problems **out);
+
+/**
+ * The number of problems in a list.
+ * @param problems The list; NULL counts as empty.
+ * @return The count.
+ */
+LC_API size_t lc_model_problems_count(const lc_model_problems *problems);
+
+/**
+ * Problem @p i as `SOURCE:LINE:COLUMN: sentence`.
+ * @param problems The list.
+ * @param i Index.
+ * @return Owned by the list; NULL when out of range.
+ */
+LC_API const char *lc_model_problem_text(const lc_model_problems *problems, size_t i);
+
+/**
+ * The line (1-based) of problem @p i.
+ * @param problems The list.
+ * @param i Index.
+ * @return The line; 0 when unknown or out of range.
+ */
+LC_API uint32_t lc_model_problem_line(const lc_model_problems *problems, size_t i);
+
+/**
+ * The column (1-based, in characters) of problem @p i.
+ * @param problems The list.
+ * @param i Index.
+ * @return The column; 0 when unknown or out of range.
+ */
+LC_API uint32_t lc_model_problem_column(const lc_model_problems *problems, size_t i);
+
+/**
+ * Free a problem list. Accepts NULL.
+ * @param problems The list.
+ */
+LC_API void lc_model_problems_free(lc_model_problems *problems);
+
+/** @} */
+
+/** @name Builder
+ * Build a model in code. Each call records one fact; lc_model_builder_build()
+ * runs the same checks as the JSON reader and reports problems with
+ * "builder" as their source. A failed call changes nothing.
+ *
+ * @code
+ * lc_model_builder *b;
+ * lc_model *m;
+ * lc_model_builder_new(&b, "mini", 1);
+ * lc_model_builder_add_value(b, LC_AXIS_ACTION, NULL, "Call", NULL, LC_FLAG_CONTACT | LC_FLAG_PHONE);
+ * lc_model_builder_add_value(b, LC_AXIS_STATUS, NULL, "Hot", NULL, 0);
+ * lc_model_builder_require(b, LC_AXIS_STATUS, "hot", LC_REQUIRE_FOLLOW_UP);
+ * if (lc_model_builder_build(b, &m) == 0) { ... lc_model_free(m); }
+ * lc_model_builder_free(b);
+ * @endcode
+ * @{ */
+
+/** lc_model_builder_require(): a follow-up time in the future. */
+#define LC_REQUIRE_FOLLOW_UP (1u << 0)
+/** lc_model_builder_require(): a reason from the model's list. */
+#define LC_REQUIRE_REASON (1u << 1)
+/** lc_model_builder_require(): a non-empty note. */
+#define LC_REQUIRE_NOTE (1u << 2)
+/** lc_model_builder_set_outcomes(): no cap on skipped values. */
+#define LC_NO_SKIP_CAP (-1)
+
+/**
+ * Start a model.
+ * @param[out] out Receives the builder; free it with lc_model_builder_free().
+ * @param name The model's name ([a-z0-9_-]+, at most 64 bytes; checked when built).
+ * @param version The model's version, 1 or more (checked when built).
+ * @return 0, LC_EINVAL, LC_ERANGE (name too long), LC_ENOMEM.
+ */
+LC_API int lc_model_builder_new(lc_model_builder **out, const char *name, int64_t version);
+
+/**
+ * Free a builder. Accepts NULL. Models it built stay valid.
+ * @param b The builder.
+ */
+LC_API void lc_model_builder_free(lc_model_builder *b);
+
+/**
+ * Set the model's description.
+ * @param b The builder.
+ * @param description UTF-8 text, copied.
+ * @return 0, LC_EINVAL, LC_ERANGE, LC_ENOMEM.
+ */
+LC_API int lc_model_builder_set_description(lc_model_builder *b, const char *description);
+
+/**
+ * Append a value to an axis (order of calls is the axis's order).
+ * @param b The builder.
+ * @param axis The axis.
+ * @param key The key ([a-z][a-z0-9_]*, at most 64 bytes), or NULL to derive it from @p label.
+ * @param label The label, not empty, at most 256 bytes.
+ * @param description The description, or NULL.
+ * @param flags `LC_FLAG_*` bits.
+ * @return 0, LC_EINVAL (bad key, label, axis or flag), LC_ERANGE, LC_EEXISTS
+ *         (the axis already has that key), LC_ENOMEM.
+ */
+LC_API int lc_model_builder_add_value(lc_model_builder *b, lc_axis axis, const char *key,
+				      const char *label, const char *description, uint32_t flags);
+
+/**
+ * Set the value one level up: a stage's phase, a status's life-cycle state,
+ * or the (closed) stage a reason leads to.
+ * @param b The builder.
+ * @param axis LC_AXIS_STAGE, LC_AXIS_STATUS or LC_AXIS_REASON.
+ * @param key The value's key.
+ * @param parent_key The parent's key (checked when built).
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (no such value yet), LC_ENOMEM.
+ */
+LC_API int lc_model_builder_set_parent(lc_model_builder *b, lc_axis axis, const char *key,
+				       const char *parent_key);
+
+/**
+ * Make choosing a value demand fields of the disposition.
+ * @param b The builder.
+ * @param axis The axis.
+ * @param key The value's key.
+ * @param what `LC_REQUIRE_*` bits.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ENOMEM.
+ */
+LC_API int lc_model_builder_require(lc_model_builder *b, lc_axis axis, const char *key,
+				    uint32_t what);
+
+/**
+ * Make a milestone, status or stage forbid an action.
+ * @param b The builder.
+ * @param axis LC_AXIS_MILESTONE, LC_AXIS_STATUS or LC_AXIS_STAGE.
+ * @param key The value's key.
+ * @param action_key The action (checked when built).
+ * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ENOMEM.
+ */
+LC_API int lc_model_builder_block(lc_model_builder *b, lc_axis axis, const char *key,
+				  const char *action_key);
+
+/**
+ * Say which outcomes a reason serves and whether it is a lost reason.
+ * @param b The builder.
+ * @param reason_key The reason's key.
+ * @param outcomes Bits `1u << LC_OUTCOME_*` (e.g. `1u << LC_OUTCOME_EXITING`).
+ * @param lost Non-zero: the reason serves as a lost reason.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ENOMEM.
+ */
+LC_API int lc_model_builder_reason_use(lc_model_builder *b, const char *reason_key,
+				       uint32_t outcomes, int lost);
+
+/**
+ * Allow a status with a milestone. A milestone with no link allows every status.
+ * @param b The builder.
+ * @param milestone_key The milestone (checked when built).
+ * @param status_key The status (checked when built).
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_model_builder_link(lc_model_builder *b, const char *milestone_key,
+				 const char *status_key);
+
+/**
+ * Let an action move a lead between life-cycle states.
+ * @param b The builder.
+ * @param action_key The action (checked when built).
+ * @param from_key Life-cycle state, or NULL / "*" for any.
+ * @param to_key Life-cycle state, or NULL / "*" for any.
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_model_builder_cross(lc_model_builder *b, const char *action_key,
+				  const char *from_key, const char *to_key);
+
+/**
+ * Set the outcome axis and its rules.
+ * @param b The builder.
+ * @param axis LC_AXIS_STAGE or LC_AXIS_MILESTONE (checked when built).
+ * @param max_skip How many values one step may skip, or ::LC_NO_SKIP_CAP.
+ * @param required Non-zero: changing the axis requires an outcome.
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_model_builder_set_outcomes(lc_model_builder *b, lc_axis axis, int32_t max_skip,
+					 int required);
+
+/**
+ * Allow one move in the axis's explicit transition table (the first call on
+ * an axis creates the table; moves not listed are then refused).
+ * @param b The builder.
+ * @param axis The axis.
+ * @param from_key The value moved from (checked when built).
+ * @param to_key The value moved to (checked when built).
+ * @return 0, LC_EINVAL, LC_ENOMEM.
+ */
+LC_API int lc_model_builder_allow_transition(lc_model_builder *b, lc_axis axis,
+					     const char *from_key, const char *to_key);
+
+/**
+ * Check what was recorded and build the model. The builder is unchanged and
+ * may be built again.
+ * @param b The builder.
+ * @param[out] out Receives a new model; free it with lc_model_free().
+ * @return 0, LC_EINVAL, LC_EFORMAT (the last error lists every problem as
+ *         `builder: sentence`), LC_ENOMEM.
+ */
+LC_API int lc_model_builder_build(lc_model_builder *b, lc_model **out);
+
+/** @} */
+
 /** @name Export
  * @{ */
 

@@ -1,0 +1,324 @@
+/*
+ * Export: canonical JSON (fixed member order, 2-space indent, every key
+ * written, trailing newline; written by hand so that the bytes never depend
+ * on a JSON library's formatting) and Graphviz DOT.
+ */
+#include <string.h>
+
+#include "model/model_priv.h"
+
+static void indent(lc_buf *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		lc__buf_puts(b, "  ");
+}
+
+/* Writes `"name": [ "a", "b" ]` on one line from the set bits of `bits`. */
+static void put_names(lc_buf *b, int ind, const char *name, uint32_t bits,
+		      const char *const *names, int n)
+{
+	bool first = true;
+	lc__buf_puts(b, ",\n");
+	indent(b, ind);
+	lc__buf_printf(b, "\"%s\": [", name);
+	for (int i = 0; i < n; i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		lc__buf_printf(b, "%s\"%s\"", first ? "" : ", ", names[i]);
+		first = false;
+	}
+	lc__buf_putc(b, ']');
+}
+
+static void put_value(lc_buf *b, const lc_model *m, lc_axis a, const lc_value *v)
+{
+	indent(b, 2);
+	lc__buf_puts(b, "{\n");
+	indent(b, 3);
+	lc__buf_puts(b, "\"key\": ");
+	lc__buf_put_json_string(b, v->key);
+	lc__buf_puts(b, ",\n");
+	indent(b, 3);
+	lc__buf_puts(b, "\"label\": ");
+	lc__buf_put_json_string(b, v->label);
+	if (*v->description) {
+		lc__buf_puts(b, ",\n");
+		indent(b, 3);
+		lc__buf_puts(b, "\"description\": ");
+		lc__buf_put_json_string(b, v->description);
+	}
+	if (v->flags)
+		put_names(b, 3, "flags", v->flags, lc__flag_names, 15);
+	if (v->requires)
+		put_names(b, 3, "requires", v->requires, lc__require_names, 3);
+	if (v->blocks) {
+		bool first = true;
+		lc__buf_puts(b, ",\n");
+		indent(b, 3);
+		lc__buf_puts(b, "\"blocks\": [");
+		for (uint32_t i = 0; i < m->axes[LC_AXIS_ACTION].n; i++) {
+			if (!(v->blocks & ((uint64_t)1 << i)))
+				continue;
+			lc__buf_printf(b, "%s\"%s\"", first ? "" : ", ", m->axes[LC_AXIS_ACTION].v[i].key);
+			first = false;
+		}
+		lc__buf_putc(b, ']');
+	}
+	if (v->parent >= 0) {
+		static const lc_axis parent_axis[LC_AXIS_COUNT] = {
+			[LC_AXIS_STAGE] = LC_AXIS_PHASE,
+			[LC_AXIS_STATUS] = LC_AXIS_LIFECYCLE,
+			[LC_AXIS_REASON] = LC_AXIS_STAGE,
+		};
+		lc__buf_puts(b, ",\n");
+		indent(b, 3);
+		lc__buf_printf(b, "\"%s\": \"%s\"", lc_axis_name(parent_axis[a]),
+			       m->axes[parent_axis[a]].v[v->parent].key);
+	}
+	if (v->reason_outcomes) {
+		bool first = true;
+		lc__buf_puts(b, ",\n");
+		indent(b, 3);
+		lc__buf_puts(b, "\"outcomes\": [");
+		for (int o = 1; o <= LC_OUTCOME_NO_CONTACT; o++) {
+			if (!(v->reason_outcomes & (1u << o)))
+				continue;
+			lc__buf_printf(b, "%s\"%s\"", first ? "" : ", ", lc_outcome_name((lc_outcome)o));
+			first = false;
+		}
+		lc__buf_putc(b, ']');
+	}
+	if (v->lost_reason) {
+		lc__buf_puts(b, ",\n");
+		indent(b, 3);
+		lc__buf_puts(b, "\"lost\": true");
+	}
+	lc__buf_putc(b, '\n');
+	indent(b, 2);
+	lc__buf_putc(b, '}');
+}
+
+int lc_model_to_json(const lc_model *m, char **out, size_t *len)
+{
+	lc_buf b;
+	uint32_t nm, ns;
+	bool first;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_model_to_json: out is NULL");
+	*out = NULL;
+	if (!m)
+		return lc__error(LC_EINVAL, "lc_model_to_json: model is NULL");
+	nm = m->axes[LC_AXIS_MILESTONE].n;
+	ns = m->axes[LC_AXIS_STATUS].n;
+	lc__buf_init(&b);
+	lc__buf_puts(&b, "{\n  \"format\": 1,\n  \"name\": ");
+	lc__buf_put_json_string(&b, m->name);
+	lc__buf_printf(&b, ",\n  \"version\": %lld,\n  \"description\": ", (long long)m->version);
+	lc__buf_put_json_string(&b, m->description);
+	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+		if (!m->axes[a].n)
+			continue;
+		lc__buf_printf(&b, ",\n  \"%s\": [\n", lc__axis_plural[a]);
+		for (uint32_t i = 0; i < m->axes[a].n; i++) {
+			put_value(&b, m, (lc_axis)a, &m->axes[a].v[i]);
+			lc__buf_puts(&b, i + 1 < m->axes[a].n ? ",\n" : "\n");
+		}
+		lc__buf_puts(&b, "  ]");
+	}
+	first = true;
+	for (uint32_t i = 0; i < nm; i++) {
+		bool f2 = true;
+		if (!m->linked || !m->linked[i])
+			continue;
+		lc__buf_puts(&b, first ? ",\n  \"links\": {\n" : ",\n");
+		first = false;
+		lc__buf_printf(&b, "    \"%s\": [", m->axes[LC_AXIS_MILESTONE].v[i].key);
+		for (uint32_t s = 0; s < ns; s++) {
+			if (!m->links[(size_t)i * ns + s])
+				continue;
+			lc__buf_printf(&b, "%s\"%s\"", f2 ? "" : ", ", m->axes[LC_AXIS_STATUS].v[s].key);
+			f2 = false;
+		}
+		lc__buf_putc(&b, ']');
+	}
+	if (!first)
+		lc__buf_puts(&b, "\n  }");
+	if (m->ncrossings) {
+		lc__buf_puts(&b, ",\n  \"crossings\": [\n");
+		for (uint32_t x = 0; x < m->ncrossings; x++) {
+			const lc_crossing *c = &m->crossings[x];
+			lc__buf_printf(&b, "    {\"action\": \"%s\", \"from\": \"%s\", \"to\": \"%s\"}%s\n",
+				       m->axes[LC_AXIS_ACTION].v[c->action].key,
+				       c->from < 0 ? "*" : m->axes[LC_AXIS_LIFECYCLE].v[c->from].key,
+				       c->to < 0 ? "*" : m->axes[LC_AXIS_LIFECYCLE].v[c->to].key,
+				       x + 1 < m->ncrossings ? "," : "");
+		}
+		lc__buf_puts(&b, "  ]");
+	}
+	if (m->outcome_axis >= 0) {
+		lc__buf_printf(&b, ",\n  \"outcomes\": {\n    \"axis\": \"%s\",\n    \"max_skip\": ",
+			       lc_axis_name((lc_axis)m->outcome_axis));
+		if (m->max_skip < 0)
+			lc__buf_puts(&b, "null");
+		else
+			lc__buf_printf(&b, "%d", m->max_skip);
+		lc__buf_printf(&b, ",\n    \"required\": %s\n  }",
+			       m->outcome_required ? "true" : "false");
+	}
+	first = true;
+	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+		const lc_axis_values *ax = &m->axes[a];
+		bool f2 = true;
+		if (!ax->transitions)
+			continue;
+		lc__buf_puts(&b, first ? ",\n  \"transitions\": {\n" : ",\n");
+		first = false;
+		lc__buf_printf(&b, "    \"%s\": [", lc_axis_name((lc_axis)a));
+		for (uint32_t f = 0; f < ax->n; f++)
+			for (uint32_t t = 0; t < ax->n; t++) {
+				if (!ax->transitions[(size_t)f * ax->n + t])
+					continue;
+				lc__buf_printf(&b, "%s\n      [\"%s\", \"%s\"]", f2 ? "" : ",",
+					       ax->v[f].key, ax->v[t].key);
+				f2 = false;
+			}
+		lc__buf_puts(&b, "\n    ]");
+	}
+	if (!first)
+		lc__buf_puts(&b, "\n  }");
+	lc__buf_puts(&b, "\n}\n");
+	return lc__buf_take(&b, out, len);
+}
+
+/* ---- DOT ---- */
+
+/* A DOT double-quoted string: quotes and backslashes escaped, line breaks
+ * as \n (DOT's centred line break), other control characters dropped. */
+static void put_dot_string(lc_buf *b, const char *s)
+{
+	lc__buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			lc__buf_putc(b, '\\');
+			lc__buf_putc(b, (char)c);
+		} else if (c == '\n') {
+			lc__buf_puts(b, "\\n");
+		} else if (c >= 0x20) {
+			lc__buf_putc(b, (char)c);
+		}
+	}
+	lc__buf_putc(b, '"');
+}
+
+static void put_node(lc_buf *b, const lc_value *v, const int64_t *counts, uint32_t i,
+		     const char *ind)
+{
+	lc__buf_printf(b, "%s\"%s\" [label=", ind, v->key);
+	if (counts) {
+		lc_buf l;
+		lc__buf_init(&l);
+		lc__buf_printf(&l, "%s\n(%lld)", v->label, (long long)counts[i]);
+		put_dot_string(b, l.failed ? "" : l.data);
+		if (l.failed)
+			b->failed = true;
+		lc__buf_free(&l);
+	} else {
+		put_dot_string(b, v->label);
+	}
+	if (v->flags & LC_FLAG_CLOSED)
+		lc__buf_puts(b, ", style=filled, fillcolor=\"#eeeeee\", color=\"#888888\"");
+	else if (v->flags & LC_FLAG_DEPRECATED)
+		lc__buf_puts(b, ", style=dashed, fontcolor=\"#888888\"");
+	if (v->flags & LC_FLAG_TERMINAL)
+		lc__buf_puts(b, ", peripheries=2");
+	lc__buf_puts(b, "];\n");
+}
+
+static bool node_closed(const lc_model *m, lc_axis a, uint32_t i)
+{
+	const lc_value *v = &m->axes[a].v[i];
+	if (v->flags & (LC_FLAG_CLOSED | LC_FLAG_DEPRECATED))
+		return true;
+	return a == LC_AXIS_STAGE && v->parent >= 0 &&
+	       (m->axes[LC_AXIS_PHASE].v[v->parent].flags & LC_FLAG_CLOSED);
+}
+
+int lc_model_to_dot(const lc_model *m, const int64_t *counts, size_t ncounts, char **out,
+		    size_t *len)
+{
+	lc_buf b;
+	lc_axis a;
+	const lc_axis_values *ax;
+	int32_t prev = -1;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_model_to_dot: out is NULL");
+	*out = NULL;
+	if (!m)
+		return lc__error(LC_EINVAL, "lc_model_to_dot: model is NULL");
+	a = m->axes[LC_AXIS_STAGE].n ? LC_AXIS_STAGE : LC_AXIS_MILESTONE;
+	ax = &m->axes[a];
+	if (counts && ncounts != ax->n)
+		return lc__error(LC_EINVAL,
+				 "lc_model_to_dot: %zu counts given, but model %s draws %u %s; pass "
+				 "one count a value",
+				 ncounts, m->name, ax->n, lc__axis_plural[a]);
+	if (!counts && ncounts)
+		return lc__error(LC_EINVAL, "lc_model_to_dot: ncounts is %zu but counts is NULL",
+				 ncounts);
+
+	lc__buf_init(&b);
+	lc__buf_puts(&b, "digraph ");
+	put_dot_string(&b, m->name);
+	lc__buf_puts(&b, " {\n  rankdir=LR;\n  label=");
+	{
+		lc_buf t;
+		lc__buf_init(&t);
+		lc__buf_printf(&t, "%s (version %lld)", m->name, (long long)m->version);
+		put_dot_string(&b, t.failed ? "" : t.data);
+		if (t.failed)
+			b.failed = true;
+		lc__buf_free(&t);
+	}
+	lc__buf_puts(&b, ";\n  labelloc=t;\n  node [shape=box, style=rounded];\n");
+	if (a == LC_AXIS_STAGE && m->axes[LC_AXIS_PHASE].n) {
+		const lc_axis_values *ph = &m->axes[LC_AXIS_PHASE];
+		for (uint32_t p = 0; p < ph->n; p++) {
+			lc__buf_printf(&b, "  subgraph \"cluster_%s\" {\n    label=", ph->v[p].key);
+			put_dot_string(&b, ph->v[p].label);
+			lc__buf_puts(&b, ";\n");
+			if (ph->v[p].flags & LC_FLAG_CLOSED)
+				lc__buf_puts(&b, "    style=dashed;\n");
+			for (uint32_t i = 0; i < ax->n; i++)
+				if (ax->v[i].parent == (int32_t)p)
+					put_node(&b, &ax->v[i], counts, i, "    ");
+			lc__buf_puts(&b, "  }\n");
+		}
+		for (uint32_t i = 0; i < ax->n; i++)
+			if (ax->v[i].parent < 0)
+				put_node(&b, &ax->v[i], counts, i, "  ");
+	} else {
+		for (uint32_t i = 0; i < ax->n; i++)
+			put_node(&b, &ax->v[i], counts, i, "  ");
+	}
+	/* the forward order among values still in play */
+	for (uint32_t i = 0; i < ax->n; i++) {
+		if (node_closed(m, a, i))
+			continue;
+		if (prev >= 0)
+			lc__buf_printf(&b, "  \"%s\" -> \"%s\";\n", ax->v[prev].key, ax->v[i].key);
+		prev = (int32_t)i;
+	}
+	if (ax->transitions) {
+		for (uint32_t f = 0; f < ax->n; f++)
+			for (uint32_t t = 0; t < ax->n; t++)
+				if (ax->transitions[(size_t)f * ax->n + t])
+					lc__buf_printf(&b,
+						       "  \"%s\" -> \"%s\" [style=dashed, color=\"#3366cc\"];\n",
+						       ax->v[f].key, ax->v[t].key);
+	}
+	lc__buf_puts(&b, "}\n");
+	return lc__buf_take(&b, out, len);
+}

@@ -1,0 +1,391 @@
+/* lc_model: axis and outcome names, queries, the lookup index, freeing. */
+#include <string.h>
+
+#include "model/model_priv.h"
+
+static const char *const axis_names[LC_AXIS_COUNT] = {
+	"action", "milestone", "status", "phase", "stage", "lifecycle", "reason",
+};
+
+const char *const lc__axis_plural[LC_AXIS_COUNT] = {
+	"actions", "milestones", "statuses", "phases", "stages", "lifecycles", "reasons",
+};
+
+const char *const lc__flag_names[15] = {
+	"terminal", "not_reportable", "deprecated", "ready_for_contact", "automation_stopped",
+	"reengage_eligible", "repeatable", "ends_contact", "contact", "phone",
+	"email", "won", "lost", "completed", "closed",
+};
+
+const char *const lc__require_names[3] = { "follow_up", "reason", "note" };
+
+static const char *const outcome_names[] = {
+	"none", "progressing", "go_back", "exiting", "problem", "no_change", "no_contact",
+};
+
+const char *lc_axis_name(lc_axis axis)
+{
+	if ((int)axis < 0 || axis >= LC_AXIS_COUNT)
+		return NULL;
+	return axis_names[axis];
+}
+
+int lc_axis_parse(const char *name, lc_axis *out)
+{
+	if (!name || !out)
+		return lc__error(LC_EINVAL, "lc_axis_parse: %s is NULL", name ? "out" : "name");
+	for (int i = 0; i < LC_AXIS_COUNT; i++) {
+		if (lc__streq_nocase(name, axis_names[i]) || lc__streq_nocase(name, lc__axis_plural[i])) {
+			*out = (lc_axis)i;
+			return 0;
+		}
+	}
+	return lc__error(LC_ENOTFOUND,
+			 "'%.64s' is not an axis; use action, milestone, status, phase, stage, "
+			 "lifecycle or reason",
+			 name);
+}
+
+const char *lc_outcome_name(lc_outcome outcome)
+{
+	if ((int)outcome < 0 || (size_t)outcome >= LC_ARRAY_LEN(outcome_names))
+		return NULL;
+	return outcome_names[outcome];
+}
+
+/* Compare ignoring ASCII case and treating ' ', '-' and '_' alike, so that
+ * "Go back", "go-back" and "go_back" all match. */
+static bool outcome_eq(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int x = (unsigned char)*a, y = (unsigned char)*b;
+		if (x >= 'A' && x <= 'Z')
+			x += 'a' - 'A';
+		if (y >= 'A' && y <= 'Z')
+			y += 'a' - 'A';
+		if (x == ' ' || x == '-')
+			x = '_';
+		if (y == ' ' || y == '-')
+			y = '_';
+		if (x != y)
+			return false;
+		if (!x)
+			return true;
+	}
+}
+
+int lc_outcome_parse(const char *name, lc_outcome *out)
+{
+	if (!name || !out)
+		return lc__error(LC_EINVAL, "lc_outcome_parse: %s is NULL", name ? "out" : "name");
+	for (size_t i = 0; i < LC_ARRAY_LEN(outcome_names); i++) {
+		if (outcome_eq(name, outcome_names[i])) {
+			*out = (lc_outcome)i;
+			return 0;
+		}
+	}
+	return lc__error(LC_ENOTFOUND,
+			 "'%.64s' is not an outcome; use progressing, go_back, exiting, problem, "
+			 "no_change, no_contact or none",
+			 name);
+}
+
+/* ---- lookup index ---- */
+
+struct lc_model_index {
+	uint32_t mask[LC_AXIS_COUNT];   /* capacity - 1 (capacity a power of two) */
+	int32_t *slots[LC_AXIS_COUNT]; /* (value << 1) | is_label; -1 empty */
+};
+
+static uint32_t hash_nocase(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++) {
+		unsigned c = (unsigned char)*s;
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		h = (h ^ c) * 16777619u;
+	}
+	return h;
+}
+
+static const char *entry_text(const lc_model *m, lc_axis axis, int32_t e)
+{
+	const lc_value *v = &m->axes[axis].v[e >> 1];
+	return (e & 1) ? v->label : v->key;
+}
+
+static void index_insert(lc_model *m, lc_axis axis, int32_t vi, bool is_label)
+{
+	struct lc_model_index *ix = m->index;
+	const char *text = is_label ? m->axes[axis].v[vi].label : m->axes[axis].v[vi].key;
+	uint32_t i;
+
+	if (!text)
+		return;
+	i = hash_nocase(text) & ix->mask[axis];
+	for (;; i = (i + 1) & ix->mask[axis]) {
+		int32_t e = ix->slots[axis][i];
+		if (e < 0) {
+			ix->slots[axis][i] = (vi << 1) | (is_label ? 1 : 0);
+			return;
+		}
+		if (lc__streq_nocase(entry_text(m, axis, e), text))
+			return; /* first value wins; the reader reports the clash */
+	}
+}
+
+static void index_free(struct lc_model_index *ix)
+{
+	if (!ix)
+		return;
+	for (int a = 0; a < LC_AXIS_COUNT; a++)
+		lc__free(ix->slots[a]);
+	lc__free(ix);
+}
+
+int lc__model_index_build(lc_model *m)
+{
+	struct lc_model_index *ix = lc__calloc(1, sizeof *ix);
+	if (!ix)
+		return LC_ENOMEM;
+	index_free(m->index);
+	m->index = ix;
+	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+		uint32_t n = m->axes[a].n, cap = 8;
+		/* two texts a value, at most half full */
+		while (cap < 4 * n)
+			cap <<= 1;
+		ix->slots[a] = lc__malloc(cap * sizeof(int32_t));
+		if (!ix->slots[a])
+			return LC_ENOMEM;
+		memset(ix->slots[a], 0xff, cap * sizeof(int32_t));
+		ix->mask[a] = cap - 1;
+		/* keys first, so that a key is never shadowed by another value's label */
+		for (uint32_t i = 0; i < n; i++)
+			index_insert(m, (lc_axis)a, (int32_t)i, false);
+		for (uint32_t i = 0; i < n; i++)
+			index_insert(m, (lc_axis)a, (int32_t)i, true);
+	}
+	return 0;
+}
+
+int32_t lc__model_find_entry(const lc_model *m, lc_axis axis, const char *text, bool *is_label)
+{
+	const struct lc_model_index *ix;
+	uint32_t i;
+
+	if (!m || !text || (int)axis < 0 || axis >= LC_AXIS_COUNT || !m->index)
+		return -1;
+	ix = m->index;
+	i = hash_nocase(text) & ix->mask[axis];
+	for (;; i = (i + 1) & ix->mask[axis]) {
+		int32_t e = ix->slots[axis][i];
+		if (e < 0)
+			return -1;
+		if (lc__streq_nocase(entry_text(m, axis, e), text)) {
+			if (is_label)
+				*is_label = (e & 1) != 0;
+			return e >> 1;
+		}
+	}
+}
+
+int32_t lc__model_find(const lc_model *m, lc_axis axis, const char *key_or_label)
+{
+	return lc__model_find_entry(m, axis, key_or_label, NULL);
+}
+
+int lc__model_not_found(const lc_model *m, lc_axis axis, const char *text)
+{
+	lc_buf b;
+	const char *an = lc_axis_name(axis);
+	uint32_t n;
+
+	if (!an)
+		return lc__error(LC_EINVAL, "axis %d is not an axis", (int)axis);
+	n = m ? m->axes[axis].n : 0;
+	if (n == 0)
+		return lc__error(LC_ENOTFOUND, "%s '%.80s' is not in model %s: it has no %s", an,
+				 text ? text : "(null)", m ? m->name : "(null)", lc__axis_plural[axis]);
+	lc__buf_init(&b);
+	for (uint32_t i = 0; i < n && i < 12; i++) {
+		if (i)
+			lc__buf_puts(&b, ", ");
+		lc__buf_puts(&b, m->axes[axis].v[i].key);
+	}
+	if (n > 12)
+		lc__buf_puts(&b, ", ...");
+	lc__error(LC_ENOTFOUND, "%s '%.80s' is not in model %s; use one of: %s", an,
+		  text ? text : "(null)", m->name, b.failed ? "..." : b.data);
+	lc__buf_free(&b);
+	return LC_ENOTFOUND;
+}
+
+/* ---- freeing ---- */
+
+void lc_model_free(lc_model *m)
+{
+	if (!m)
+		return;
+	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+		lc_axis_values *ax = &m->axes[a];
+		for (uint32_t i = 0; ax->v && i < ax->n; i++) {
+			lc__free(ax->v[i].key);
+			lc__free(ax->v[i].label);
+			lc__free(ax->v[i].description);
+		}
+		lc__free(ax->v);
+		lc__free(ax->transitions);
+	}
+	for (uint32_t i = 0; m->rules && i < m->nrules; i++)
+		lc__free(m->rules[i]);
+	lc__free(m->rules);
+	lc__free(m->links);
+	lc__free(m->linked);
+	lc__free(m->crossings);
+	index_free(m->index);
+	lc__free(m->name);
+	lc__free(m->description);
+	lc__free(m);
+}
+
+/* ---- queries ---- */
+
+static bool axis_ok(lc_axis axis)
+{
+	return (int)axis >= 0 && axis < LC_AXIS_COUNT;
+}
+
+const char *lc_model_name(const lc_model *m)
+{
+	return m ? m->name : NULL;
+}
+
+int64_t lc_model_version(const lc_model *m)
+{
+	return m ? m->version : 0;
+}
+
+const char *lc_model_description(const lc_model *m)
+{
+	return m ? m->description : NULL;
+}
+
+size_t lc_model_value_count(const lc_model *m, lc_axis axis)
+{
+	return (m && axis_ok(axis)) ? m->axes[axis].n : 0;
+}
+
+static const lc_value *value_at(const lc_model *m, lc_axis axis, size_t i)
+{
+	if (!m || !axis_ok(axis) || i >= m->axes[axis].n)
+		return NULL;
+	return &m->axes[axis].v[i];
+}
+
+const char *lc_model_value_key(const lc_model *m, lc_axis axis, size_t i)
+{
+	const lc_value *v = value_at(m, axis, i);
+	return v ? v->key : NULL;
+}
+
+const char *lc_model_value_label(const lc_model *m, lc_axis axis, size_t i)
+{
+	const lc_value *v = value_at(m, axis, i);
+	return v ? v->label : NULL;
+}
+
+const char *lc_model_value_description(const lc_model *m, lc_axis axis, size_t i)
+{
+	const lc_value *v = value_at(m, axis, i);
+	return v ? v->description : NULL;
+}
+
+uint32_t lc_model_value_flags(const lc_model *m, lc_axis axis, size_t i)
+{
+	const lc_value *v = value_at(m, axis, i);
+	return v ? v->flags : 0;
+}
+
+int lc_model_value_parent(const lc_model *m, lc_axis axis, size_t i, size_t *parent)
+{
+	const lc_value *v;
+
+	if (!m || !parent)
+		return lc__error(LC_EINVAL, "lc_model_value_parent: %s is NULL",
+				 m ? "parent" : "model");
+	if (axis != LC_AXIS_STAGE && axis != LC_AXIS_STATUS)
+		return lc__error(LC_EINVAL,
+				 "lc_model_value_parent: only stages (phase) and statuses "
+				 "(life-cycle state) have a parent, not axis %d",
+				 (int)axis);
+	v = value_at(m, axis, i);
+	if (!v)
+		return lc__error(LC_EINVAL, "lc_model_value_parent: %s %zu is out of range (%u values)",
+				 lc_axis_name(axis), i, m->axes[axis].n);
+	if (v->parent < 0)
+		return lc__error(LC_ENOTFOUND, "%s '%s' has no %s", lc_axis_name(axis), v->key,
+				 axis == LC_AXIS_STAGE ? "phase" : "life-cycle state");
+	*parent = (size_t)v->parent;
+	return 0;
+}
+
+int lc_model_value_find(const lc_model *m, lc_axis axis, const char *key_or_label, size_t *index)
+{
+	int32_t i;
+	int rc;
+
+	if (!m || !index)
+		return lc__error(LC_EINVAL, "lc_model_value_find: %s is NULL", m ? "index" : "model");
+	if (!axis_ok(axis))
+		return lc__error(LC_EINVAL, "lc_model_value_find: %d is not an axis", (int)axis);
+	rc = lc__check_text(key_or_label, LC_MODEL_LABEL_MAX, "the key or label", false);
+	if (rc)
+		return rc;
+	i = lc__model_find(m, axis, key_or_label);
+	if (i < 0)
+		return lc__model_not_found(m, axis, key_or_label);
+	*index = (size_t)i;
+	return 0;
+}
+
+int lc_model_link_allowed(const lc_model *m, size_t milestone, size_t status)
+{
+	size_t nm, ns;
+
+	if (!m)
+		return lc__error(LC_EINVAL, "lc_model_link_allowed: model is NULL");
+	nm = m->axes[LC_AXIS_MILESTONE].n;
+	ns = m->axes[LC_AXIS_STATUS].n;
+	if (milestone >= nm || status >= ns)
+		return lc__error(LC_EINVAL,
+				 "lc_model_link_allowed: milestone %zu / status %zu out of range "
+				 "(model %s has %zu milestones, %zu statuses)",
+				 milestone, status, m->name, nm, ns);
+	return m->links[milestone * ns + status] ? 1 : 0;
+}
+
+size_t lc_model_rule_count(const lc_model *m)
+{
+	return m ? m->nrules : 0;
+}
+
+const char *lc_model_rule_text(const lc_model *m, size_t i)
+{
+	if (!m || i >= m->nrules)
+		return NULL;
+	return m->rules[i];
+}
+
+/* ---- presets ---- */
+
+size_t lc_model_preset_count(void)
+{
+	return lc__npresets;
+}
+
+const char *lc_model_preset_name(size_t i)
+{
+	return i < lc__npresets ? lc__presets[i].name : NULL;
+}
