@@ -1117,6 +1117,31 @@ static void test_outcome_exiting(void **state)
 	assert_string_equal(lc_violations_field(f->v, 0), "reason");
 }
 
+static void test_outcome_closed_values(void **state)
+{
+	fx *f = *state;
+	cur_set(f, NULL, NULL, "engaged");
+
+	/* closed stages are reached by exiting or problem only */
+	pt_d(f, "call", "nurture", LC_OUTCOME_PROGRESSING, NULL);
+	assert_only(f, LC_V_OUTCOME_DIRECTION);
+	assert_non_null(strstr(lc_violations_message(f->v, 0), "closed"));
+	cur_set(f, NULL, NULL, "problem");
+	pt_d(f, "lead_update", "nurture", LC_OUTCOME_GO_BACK, NULL);
+	assert_only(f, LC_V_OUTCOME_DIRECTION);
+	/* a lead coming back from a closed stage may go either way */
+	cur_set(f, NULL, NULL, "nurture");
+	pt_d(f, "call", "engaged", LC_OUTCOME_PROGRESSING, NULL);
+	assert_valid(f);
+	pt_d(f, "call", "settled", LC_OUTCOME_GO_BACK, NULL);
+	assert_valid(f);
+	/* and the first value of a new lead is not closed either */
+	lc_state_free(f->cur);
+	assert_int_equal(lc_state_new(&f->cur, f->m), 0);
+	pt_d(f, "call", "nurture", LC_OUTCOME_PROGRESSING, NULL);
+	assert_only(f, LC_V_OUTCOME_DIRECTION);
+}
+
 static void test_contact_ended(void **state)
 {
 	fx *f = *state;
@@ -1287,6 +1312,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_outcome_no_change, setup_pt, teardown),
 		cmocka_unit_test_setup_teardown(test_outcome_exiting, setup_pt, teardown),
+		cmocka_unit_test_setup_teardown(test_outcome_closed_values, setup_pt, teardown),
 		cmocka_unit_test_setup_teardown(test_contact_ended, setup_pt, teardown),
 		cmocka_unit_test_setup_teardown(test_repeatable_counter, setup_pt, teardown),
 		cmocka_unit_test_setup_teardown(test_lifecycle_crossing, setup_crm, teardown),

@@ -182,30 +182,39 @@ static void check_outcome(judge *j, const lc_state *c, const lc_disposition *d, 
 			    f, label(m, ax, i), label(m, ax, n));
 		break;
 	case LC_OUTCOME_PROGRESSING:
-		if (n < 0) {
+	case LC_OUTCOME_GO_BACK: {
+		bool fwd = o == LC_OUTCOME_PROGRESSING;
+		if (n < 0 || (!fwd && i < 0)) {
+			ADD(j, OUTCOME_DIRECTION, f, "The outcome %s needs the %s the lead moves to%s.",
+			    outcome_names[o], f, fwd ? "; set one" : ", and an earlier one to go back to");
+		} else if (is_closed(m, ax, n)) {
+			/* Closed values are reached by exiting or problem, with a reason. */
 			ADD(j, OUTCOME_DIRECTION, f,
-			    "Progressing needs the %s the lead moves to; set one.", f);
-		} else if (i >= 0 &&
-			   (n < i || (n == i && !(val(m, ax, n)->flags & LC_FLAG_REPEATABLE)))) {
+			    "The %s %s is closed; use the outcome exiting or problem, with a reason, "
+			    "to move the lead there.",
+			    f, label(m, ax, n));
+		} else if (i < 0 || is_closed(m, ax, i)) {
+			/* A first value, or a lead coming back from a closed value: the
+			 * order says nothing about the direction. */
+		} else if (fwd && (n < i || (n == i && !(val(m, ax, n)->flags & LC_FLAG_REPEATABLE)))) {
 			ADD(j, OUTCOME_DIRECTION, f,
 			    "Progressing moves the %s forward from %s, but %s is not later; "
 			    "choose a later %s or use go_back.",
 			    f, label(m, ax, i), label(m, ax, n), f);
-		} else if (i >= 0 && m->max_skip >= 0 && n - i - 1 > m->max_skip) {
+		} else if (fwd && m->max_skip >= 0 && n - i - 1 > m->max_skip) {
 			ADD(j, SKIP_TOO_FAR, f,
 			    "Moving from %s to %s skips %d %s values; model %s allows at most %d "
 			    "in one step, so choose a nearer %s.",
 			    label(m, ax, i), label(m, ax, n), (int)(n - i - 1), f, model_name(m),
 			    (int)m->max_skip, f);
+		} else if (!fwd && n >= i) {
+			ADD(j, OUTCOME_DIRECTION, f,
+			    "Going back moves the %s backward from %s, but %s is not earlier; "
+			    "choose an earlier %s or use progressing.",
+			    f, label(m, ax, i), label(m, ax, n), f);
 		}
 		break;
-	case LC_OUTCOME_GO_BACK:
-		if (i < 0 || n < 0 || n >= i)
-			ADD(j, OUTCOME_DIRECTION, f,
-			    "Going back moves the %s backward from %s; choose an earlier %s or use "
-			    "progressing.",
-			    f, label(m, ax, i), f);
-		break;
+	}
 	case LC_OUTCOME_EXITING:
 	case LC_OUTCOME_PROBLEM:
 		if (n < 0 || !is_closed(m, ax, n))
