@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <csv.h>
 
 #include "core/core.h"
 #include "leadcore/leadcore.h"
@@ -1233,6 +1234,169 @@ static void test_stories(void **unused)
 	lc_model_free(m);
 }
 
+/* ------------------------------------------------------------------ */
+/* Real data: the X Education leads (../shared/data, not part of the
+ * project). Its Tags column reads like call outcomes; mapped onto
+ * leadmanager, every tagged lead's disposition must be allowed, except that
+ * the lead's own Do Not Call / Do Not Email flags refuse a Call / an Email. */
+
+typedef struct tag_map {
+	const char *tag;
+	const char *action, *milestone, *status;
+} tag_map;
+
+static const tag_map x_education_tags[] = {
+	{"Will revert after reading the email", "Email", "Contacted", "Follow Up"},
+	{"Ringing", "Call", "No Milestone", "Attempted Contact"},
+	{"Busy", "Call", "No Milestone", "Attempted Contact"},
+	{"switched off", "Call", "No Milestone", "Attempted Contact"},
+	{"opp hangup", "Call", "Contacted", "Follow Up"},
+	{"invalid number", "Lead Update", "No Milestone", "Bad Phone Number"},
+	{"wrong number given", "Lead Update", "No Milestone", "Bad Phone Number"},
+	{"number not provided", "Lead Update", "No Milestone", "Bad Phone Number"},
+	{"Closed by Horizzon", "Call", "Sold", "Customer"},
+	{"Still Thinking", "Call", "Contacted", "Follow Up"},
+	{"in touch with EINS", "Call", "Contacted", "Follow Up"},
+	{"In confusion whether part time or DLP", "Call", "Contacted", "Hot"},
+	{"Shall take in the next coming month", "Call", "Contacted", "Hot"},
+	{"Lateral student", "Call", "Contacted", "Hot"},
+	{"Graduation in progress", "Call", "Contacted", "Requote"},
+	{"Interested in Next batch", "Call", "Contacted", "Requote"},
+	{"Want to take admission but has financial problems", "Call", "Contacted", "Requote"},
+	{"Interested in other courses", "Call", "Not Interested", "Not Interested"},
+	{"Interested  in full time MBA", "Call", "Not Interested", "Not Interested"},
+	{"Already a student", "Call", "Not Interested", "Not Interested"},
+	{"Not doing further education", "Call", "Not Interested", "Not Interested"},
+	{"Diploma holder (Not Eligible)", "Call", "Not Interested", "Not Interested"},
+	{"University not recognized", "Call", "Not Interested", "Not Interested"},
+	{"Recognition issue (DEC approval)", "Call", "Not Interested", "Not Interested"},
+	{"Lost to EINS", "Call", "Not Interested", "Not Interested"},
+	{"Lost to Others", "Call", "Not Interested", "Not Interested"},
+};
+
+typedef struct csv_walk {
+	const lc_model *m;
+	lc_violations *v;
+	size_t row, col;
+	int tags_col, dnc_col, dne_col;
+	char tag[256];
+	bool dnc, dne;
+	size_t tagged, valid, blocked, unknown_tags;
+	bool failed;
+} csv_walk;
+
+static void csv_field(void *data, size_t len, void *ud)
+{
+	csv_walk *w = ud;
+	const char *f = data ? data : "";
+	if (w->row == 0) {
+		if (len == 4 && memcmp(f, "Tags", 4) == 0)
+			w->tags_col = (int)w->col;
+		else if (len == 11 && memcmp(f, "Do Not Call", 11) == 0)
+			w->dnc_col = (int)w->col;
+		else if (len == 12 && memcmp(f, "Do Not Email", 12) == 0)
+			w->dne_col = (int)w->col;
+	} else if ((int)w->col == w->tags_col) {
+		snprintf(w->tag, sizeof(w->tag), "%.*s", (int)len, f);
+	} else if ((int)w->col == w->dnc_col) {
+		w->dnc = len == 3 && memcmp(f, "Yes", 3) == 0;
+	} else if ((int)w->col == w->dne_col) {
+		w->dne = len == 3 && memcmp(f, "Yes", 3) == 0;
+	}
+	w->col++;
+}
+
+static void csv_row(int c, void *ud)
+{
+	csv_walk *w = ud;
+	const tag_map *t = NULL;
+	(void)c;
+	if (w->row++ == 0 || !w->tag[0] || w->failed)
+		goto next;
+	for (size_t i = 0; i < LC_ARRAY_LEN(x_education_tags); i++)
+		if (strcmp(w->tag, x_education_tags[i].tag) == 0)
+			t = &x_education_tags[i];
+	if (!t) {
+		print_error("x-education row %zu: tag '%s' has no mapping\n", w->row, w->tag);
+		w->unknown_tags++;
+		goto next;
+	}
+	w->tagged++;
+	{
+		step st = {.action = t->action, .milestone = t->milestone, .status = t->status,
+			   .follow_up = needs_follow_up(t->status) ? FU_FUTURE : FU_NONE};
+		lc_state *cur = state_of(w->m, NULL, NULL, NULL);
+		bool refuse = (w->dnc && (strcmp(t->action, "Call") == 0)) ||
+			      (w->dne && (strcmp(t->action, "Email") == 0));
+		int rc;
+		assert_int_equal(lc_state_set_flags(cur, (w->dnc ? LC_STATE_DO_NOT_CALL : 0) |
+							  (w->dne ? LC_STATE_DO_NOT_EMAIL : 0)),
+				 0);
+		rc = judge(w->m, cur, &st, NULL, w->v);
+		if (refuse ? (rc != LC_EINVALID || lc_violations_count(w->v) != 1 ||
+			      lc_violations_code(w->v, 0) != LC_V_ACTION_BLOCKED)
+			   : rc != 0) {
+			print_error("x-education row %zu ('%s', dnc %d, dne %d): %s\n", w->row, w->tag,
+				    w->dnc, w->dne, lc_error_name(rc));
+			dump("row", w->v);
+			w->failed = true;
+		}
+		if (refuse)
+			w->blocked++;
+		else
+			w->valid++;
+		lc_state_free(cur);
+	}
+next:
+	w->col = 0;
+	w->tag[0] = '\0';
+	w->dnc = w->dne = false;
+}
+
+static void test_real_data(void **unused)
+{
+	const char *dir = getenv("LC_DATA_DIR");
+	const char *root = getenv("LC_SOURCE_ROOT");
+	char path[4096];
+	char buf[65536];
+	struct csv_parser p;
+	csv_walk w = {.tags_col = -1, .dnc_col = -1, .dne_col = -1};
+	FILE *f;
+	size_t n;
+	(void)unused;
+
+	if (dir)
+		snprintf(path, sizeof(path), "%s/x-education-leads.csv", dir);
+	else
+		snprintf(path, sizeof(path), "%s/../shared/data/x-education-leads.csv",
+			 root ? root : LC_SOURCE_ROOT);
+	f = fopen(path, "rb");
+	if (!f) {
+		print_message("skipped: %s is absent (set LC_DATA_DIR to the folder holding "
+			      "x-education-leads.csv to run this test)\n", path);
+		skip();
+	}
+	w.m = load("leadmanager");
+	assert_int_equal(lc_violations_new(&w.v), 0);
+	assert_int_equal(csv_init(&p, CSV_APPEND_NULL), 0);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		assert_int_equal(csv_parse(&p, buf, n, csv_field, csv_row, &w), n);
+	assert_int_equal(csv_fini(&p, csv_field, csv_row, &w), 0);
+	csv_free(&p);
+	fclose(f);
+	lc_violations_free(w.v);
+	lc_model_free((lc_model *)w.m);
+
+	print_message("x-education: %zu tagged leads, %zu valid, %zu refused by their own "
+		      "do-not-call/do-not-email flag\n", w.tagged, w.valid, w.blocked);
+	assert_true(w.tags_col >= 0 && w.dnc_col >= 0 && w.dne_col >= 0);
+	assert_false(w.failed);
+	assert_int_equal(w.unknown_tags, 0);
+	assert_true(w.tagged > 5000);
+	assert_true(w.blocked > 0);
+	assert_int_equal(w.tagged, w.valid + w.blocked);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1251,6 +1415,7 @@ int main(void)
 		cmocka_unit_test(test_crm_lost_and_completed),
 		cmocka_unit_test(test_conversica),
 		cmocka_unit_test(test_stories),
+		cmocka_unit_test(test_real_data),
 	};
 	return cmocka_run_group_tests_name("presets", tests, NULL, NULL);
 }
