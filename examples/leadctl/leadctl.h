@@ -57,4 +57,7 @@ int parse_time_flag(const char *flag, const char *text, lc_time *out);
 /* Format a time as ISO 8601, or "" for LC_TIME_NONE; buf >= LC_TIME_FORMAT_SIZE. */
 const char *fmt_time(lc_time t, char *buf);
 
+/* commands/validate.c */
+int cmd_validate(const leadctl_global *g, int argc, char **argv);
+
 #endif

@@ -11,6 +11,7 @@ static int cmd_version(const leadctl_global *g, int argc, char **argv);
 
 static const leadctl_command commands[] = {
 	{ "version", "print the library version", cmd_version },
+	{ "validate", "check a disposition against a model, without a store", cmd_validate },
 	{ NULL, NULL, NULL },
 };
 
