@@ -86,13 +86,13 @@ seed_csv() {
 shopt -s nullglob globstar
 case "$target" in
 fuzz_model_json)
-	seed src/model/presets/*.json tests/fixtures/**/*.json "$reg"/*
+	seed src/model/presets/*.json tests/data/**/*.json "$reg"/*
 	;;
 fuzz_import_csv)
 	# The target reads "mapping\n\ncsv" (see tests/fuzz/fuzz_import_csv.c);
 	# its seeds are made by the target's own seed files plus CSV slices.
 	seed tests/fuzz/seeds/import_csv/* "$reg"/*
-	for f in tests/fixtures/**/*.csv ../shared/data/*.csv; do
+	for f in tests/data/**/*.csv ../shared/data/*.csv; do
 		seed_csv "$f" 8
 	done
 	;;
