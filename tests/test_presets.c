@@ -298,7 +298,14 @@ static void test_preset_files(void **unused)
 		char path[4096];
 		char *a = NULL, *b = NULL, *c = NULL;
 		int rc;
+		lc_model_problems *problems = NULL;
 		snprintf(path, sizeof(path), "%s/src/model/presets/%s.json", root, preset_names[p]);
+		/* The file has no problem at all, not merely none that stops loading. */
+		assert_int_equal(lc_model_check_file(path, &problems), 0);
+		for (size_t i = 0; i < lc_model_problems_count(problems); i++)
+			print_error("%s\n", lc_model_problem_text(problems, i));
+		assert_int_equal(lc_model_problems_count(problems), 0);
+		lc_model_problems_free(problems);
 		rc = lc_model_load_file(&f, path);
 		if (rc != 0)
 			print_error("%s: %s\n", path, lc_error_last());
@@ -1054,6 +1061,66 @@ static void test_conversica(void **unused)
 	lc_model_free(m);
 }
 
+/* Version 1 of the conversica preset, as docs/model-format.md describes it:
+ * the legacy set alone, nothing deprecated. Not shipped; kept here to prove
+ * that version 2 accepts every version 1 lead unchanged. */
+static const char conversica_v1[] =
+	"{\"format\": 1, \"name\": \"conversica\", \"version\": 1,"
+	" \"description\": \"Conversica lead statuses, legacy set.\","
+	" \"actions\": ["
+	"  {\"key\": \"email\", \"label\": \"Email\", \"description\": \"An email.\","
+	"   \"flags\": [\"contact\", \"email\"]},"
+	"  {\"key\": \"lead_update\", \"label\": \"Lead Update\", \"description\": \"A status change.\"}],"
+	" \"statuses\": ["
+	"  {\"key\": \"hot_lead\", \"label\": \"Hot Lead\", \"description\": \"Ready for contact.\","
+	"   \"flags\": [\"ready_for_contact\"]},"
+	"  {\"key\": \"lead_to_review\", \"label\": \"Lead to Review\", \"description\": \"Review.\","
+	"   \"flags\": [\"automation_stopped\"]},"
+	"  {\"key\": \"lead_at_risk\", \"label\": \"Lead at Risk\", \"description\": \"At risk.\","
+	"   \"flags\": [\"ready_for_contact\"]},"
+	"  {\"key\": \"satisfied\", \"label\": \"Satisfied\", \"description\": \"Helped.\","
+	"   \"flags\": [\"automation_stopped\"]}]}";
+
+static void test_conversica_versions(void **unused)
+{
+	lc_model *v1 = NULL, *v2 = load("conversica");
+	(void)unused;
+	assert_int_equal(lc_model_load_string(&v1, conversica_v1, "conversica-v1"), 0);
+	assert_int_equal(lc_model_version(v1), 1);
+	for (size_t i = 0; i < lc_model_value_count(v1, LC_AXIS_STATUS); i++) {
+		const char *key = lc_model_value_key(v1, LC_AXIS_STATUS, i);
+		size_t j = SIZE_MAX;
+		lc_state *old = state_of(v1, NULL, key, NULL);
+		lc_state *now = state_of(v2, NULL, key, NULL);
+		step pick = {.action = "Lead Update", .status = key};
+		lc_state *fresh1 = state_of(v1, NULL, NULL, NULL);
+		lc_state *fresh2 = state_of(v2, NULL, NULL, NULL);
+		/* Same key, same label, and a v1 lead is a valid v2 lead. */
+		assert_int_equal(lc_model_value_find(v2, LC_AXIS_STATUS, key, &j), 0);
+		assert_string_equal(lc_model_value_label(v2, LC_AXIS_STATUS, j),
+				    lc_model_value_label(v1, LC_AXIS_STATUS, i));
+		assert_int_equal(lc_validate_state(v1, old, NULL), 0);
+		assert_int_equal(lc_validate_state(v2, now, NULL), 0);
+		/* Every v1 status could be chosen in v1; in v2 all but Lead at Risk. */
+		expect_ok(v1, fresh1, &pick, NULL, key);
+		if (strcmp(key, "lead_at_risk") == 0) {
+			assert_false(lc_model_value_flags(v1, LC_AXIS_STATUS, i) & LC_FLAG_DEPRECATED);
+			assert_true(lc_model_value_flags(v2, LC_AXIS_STATUS, j) & LC_FLAG_DEPRECATED);
+			expect_refused(v2, fresh2, &pick, LC_V_DEPRECATED, true, key);
+		} else {
+			assert_int_equal(lc_model_value_flags(v2, LC_AXIS_STATUS, j),
+					 lc_model_value_flags(v1, LC_AXIS_STATUS, i));
+			expect_ok(v2, fresh2, &pick, NULL, key);
+		}
+		lc_state_free(old);
+		lc_state_free(now);
+		lc_state_free(fresh1);
+		lc_state_free(fresh2);
+	}
+	lc_model_free(v1);
+	lc_model_free(v2);
+}
+
 /* ------------------------------------------------------------------ */
 /* Stories: a lead's life in each preset, one disposition a day, as the seed
  * tells it. Every step must be valid and leave a valid state. */
@@ -1414,6 +1481,7 @@ int main(void)
 		cmocka_unit_test(test_crm_lifecycle),
 		cmocka_unit_test(test_crm_lost_and_completed),
 		cmocka_unit_test(test_conversica),
+		cmocka_unit_test(test_conversica_versions),
 		cmocka_unit_test(test_stories),
 		cmocka_unit_test(test_real_data),
 	};
