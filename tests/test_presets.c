@@ -325,6 +325,45 @@ static void test_preset_files(void **unused)
 	}
 }
 
+/* Every complete model in docs/model-format.md (a ```json block that starts
+ * with "format") loads without a single problem: the guide stays true. */
+static void test_doc_examples(void **unused)
+{
+	const char *root = getenv("LC_SOURCE_ROOT");
+	char path[4096];
+	char *text, *p;
+	size_t n = 0, models = 0;
+	FILE *f;
+	(void)unused;
+	snprintf(path, sizeof(path), "%s/docs/model-format.md", root ? root : LC_SOURCE_ROOT);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	text = malloc(1 << 20);
+	assert_non_null(text);
+	n = fread(text, 1, (1 << 20) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	for (p = text; (p = strstr(p, "```json\n{\n  \"format\"")) != NULL;) {
+		char *json = p + strlen("```json\n");
+		char *end = strstr(json, "\n```");
+		lc_model_problems *problems = NULL;
+		lc_model *m = NULL;
+		assert_non_null(end);
+		*end = '\0';
+		assert_int_equal(lc_model_check_string(json, "docs/model-format.md", &problems), 0);
+		for (size_t i = 0; i < lc_model_problems_count(problems); i++)
+			print_error("%s\n", lc_model_problem_text(problems, i));
+		assert_int_equal(lc_model_problems_count(problems), 0);
+		lc_model_problems_free(problems);
+		assert_int_equal(lc_model_load_string(&m, json, "docs/model-format.md"), 0);
+		lc_model_free(m);
+		models++;
+		p = end + 1;
+	}
+	free(text);
+	assert_true(models >= 2);
+}
+
 /* ------------------------------------------------------------------ */
 /* leadmanager and insurance (seed 000) */
 
@@ -1470,6 +1509,7 @@ int main(void)
 		cmocka_unit_test(test_preset_list),
 		cmocka_unit_test(test_preset_values),
 		cmocka_unit_test(test_preset_files),
+		cmocka_unit_test(test_doc_examples),
 		cmocka_unit_test(test_leadmanager_examples),
 		cmocka_unit_test(test_leadmanager_rules),
 		cmocka_unit_test(test_insurance_examples),
