@@ -727,6 +727,93 @@ static void test_bad_arguments(void **state)
 	lc_model_free(other);
 }
 
+/* ---- allocation ---- */
+
+static int fail_after = -1, calls;
+static void *failing_malloc(size_t n, void *ud)
+{
+	(void)ud;
+	if (fail_after >= 0 && calls++ >= fail_after)
+		return NULL;
+	return malloc(n);
+}
+static void *failing_realloc(void *p, size_t n, void *ud)
+{
+	(void)ud;
+	if (fail_after >= 0 && calls++ >= fail_after)
+		return NULL;
+	return realloc(p, n);
+}
+static void plain_free(void *p, void *ud)
+{
+	(void)ud;
+	free(p);
+}
+
+static void use_failing_allocator(int after)
+{
+	lc_allocator a = { LC_ALLOCATOR_VERSION, failing_malloc, failing_realloc, plain_free, NULL };
+	assert_int_equal(lc_set_allocator(&a), 0);
+	fail_after = after;
+	calls = 0;
+}
+
+/* Every allocation point of the constructors and setters fails cleanly. */
+static void test_out_of_memory(void **state)
+{
+	fx *f = *state;
+	bool done = false;
+
+	for (int k = 0; !done; k++) {
+		lc_state *s = NULL;
+		lc_disposition *d = NULL;
+		lc_violations *v = NULL;
+		int rs, rd, rv, rn = -1;
+
+		use_failing_allocator(k);
+		rs = lc_state_new(&s, f->m);
+		rd = lc_disposition_new(&d, f->m);
+		rv = lc_violations_new(&v);
+		if (rd == 0) {
+			rn = lc_disposition_set_note(d, "a note");
+			if (rn == LC_ENOMEM)
+				assert_null(lc_disposition_note(d));
+		}
+		done = rs == 0 && rd == 0 && rv == 0 && rn == 0;
+		fail_after = -1;
+		assert_true(rs == 0 || (rs == LC_ENOMEM && s == NULL));
+		assert_true(rd == 0 || (rd == LC_ENOMEM && d == NULL));
+		assert_true(rv == 0 || (rv == LC_ENOMEM && v == NULL));
+		assert_true(rn == 0 || rn == LC_ENOMEM || rn == -1);
+		lc_state_free(s);
+		lc_disposition_free(d);
+		lc_violations_free(v);
+		assert_int_equal(lc_set_allocator(NULL), 0);
+		assert_true(k < 20);
+	}
+}
+
+/* Judging and transitions allocate nothing, valid or not. */
+static void test_no_allocation_per_call(void **state)
+{
+	fx *f = *state;
+
+	cur_set(f, "contacted", "new", NULL);
+	use_failing_allocator(0);
+	d_set(f, "call", NULL, "hot", NULL);
+	assert_int_equal(validate(f), LC_EINVALID);
+	assert_int_equal(lc_violations_code(f->v, 0), LC_V_FOLLOW_UP_REQUIRED);
+	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 + DAY), 0);
+	assert_int_equal(validate(f), 0);
+	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
+	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->cur, f->v), 0);
+	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), 0);
+	assert_int_equal(calls, 0);
+	fail_after = -1;
+	assert_int_equal(lc_set_allocator(NULL), 0);
+	assert_string_equal(lc_state_get(f->cur, LC_AXIS_STATUS), "hot");
+}
+
 /* ---- lead manager rules ---- */
 
 static void test_action_required(void **state)
@@ -1295,6 +1382,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_derived_axes, setup_pt, teardown),
 		cmocka_unit_test_setup_teardown(test_disposition_basics, setup_lm, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup_lm, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_memory, setup_pt, teardown),
+		cmocka_unit_test_setup_teardown(test_no_allocation_per_call, setup_lm, teardown),
 		cmocka_unit_test_setup_teardown(test_action_required, setup_lm, teardown),
 		cmocka_unit_test_setup_teardown(test_combination, setup_lm, teardown),
 		cmocka_unit_test_setup_teardown(test_follow_up, setup_lm, teardown),
