@@ -235,6 +235,29 @@ static void test_preset_list(void **unused)
 	assert_non_null(strstr(lc_error_last(), "particle"));
 	assert_int_equal(lc_model_preset(&m, NULL), LC_EINVAL);
 	assert_int_equal(lc_model_preset(NULL, "crm"), LC_EINVAL);
+	assert_int_equal(lc_model_preset(&m, "crm\xff"), LC_EINVAL);
+	assert_null(m);
+
+	/* A misspelt value fails at once, naming the axis and the valid keys. */
+	{
+		lc_model *lm = load("leadmanager");
+		lc_disposition *d = NULL;
+		lc_state *s = NULL;
+		assert_int_equal(lc_disposition_new(&d, lm), 0);
+		assert_int_equal(lc_state_new(&s, lm), 0);
+		assert_int_equal(lc_disposition_set(d, LC_AXIS_STATUS, "Hott"), LC_ENOTFOUND);
+		assert_non_null(strstr(lc_error_last(), "Hott"));
+		assert_non_null(strstr(lc_error_last(), "attempted_contact"));
+		assert_null(lc_disposition_get(d, LC_AXIS_STATUS));
+		assert_int_equal(lc_state_set(s, LC_AXIS_MILESTONE, "Closed Won"), LC_ENOTFOUND);
+		assert_non_null(strstr(lc_error_last(), "no_milestone"));
+		assert_null(lc_state_get(s, LC_AXIS_MILESTONE));
+		/* leadmanager has no stages; particle's are not leadmanager's. */
+		assert_int_equal(lc_disposition_set(d, LC_AXIS_STAGE, "Enquiry"), LC_ENOTFOUND);
+		lc_state_free(s);
+		lc_disposition_free(d);
+		lc_model_free(lm);
+	}
 }
 
 /* Keys follow the labels, every value is described, lookups work by key and
