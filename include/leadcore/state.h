@@ -56,19 +56,24 @@ LC_API int lc_state_equal(const lc_state *a, const lc_state *b);
 
 /**
  * Set the value of an axis by key or label (case-insensitive). Setting a stage
- * also sets its phase; setting a status also sets its life-cycle state.
+ * also sets its phase; setting a status also sets its life-cycle state (and
+ * clearing either clears the value derived from it). On failure the state is
+ * unchanged.
  * @param state The state.
  * @param axis LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE, LC_AXIS_PHASE or LC_AXIS_LIFECYCLE.
  * @param key_or_label The value; NULL clears the axis.
- * @return 0, LC_EINVAL, LC_ENOTFOUND (not in the model).
+ * @return 0, LC_EINVAL (NULL state, another axis, bad UTF-8), LC_ERANGE (overlong),
+ *         LC_ENOTFOUND (not in the model; the message lists the axis's keys).
  */
 LC_API int lc_state_set(lc_state *state, lc_axis axis, const char *key_or_label);
 
 /**
- * The key of an axis's current value.
+ * The key of an axis's current value. A value that a store read back and the
+ * model does not know (after a model upgrade) is returned as it was stored;
+ * lc_validate_state() reports it.
  * @param state The state.
  * @param axis The axis.
- * @return Owned by the state (valid until it changes); NULL when unset.
+ * @return Owned by the model or the state (valid until the state changes); NULL when unset.
  */
 LC_API const char *lc_state_get(const lc_state *state, lc_axis axis);
 
@@ -110,10 +115,11 @@ LC_API lc_time lc_state_completed_at(const lc_state *state);
 /** @} */
 
 /**
- * Set the lead's contact flags (`LC_STATE_*`).
+ * Set the lead's contact flags (`LC_STATE_*`). LC_STATE_DO_NOT_CALL refuses
+ * actions flagged as phone actions, LC_STATE_DO_NOT_EMAIL those flagged as email.
  * @param state The state.
  * @param flags The flags.
- * @return 0 or LC_EINVAL.
+ * @return 0, or LC_EINVAL (NULL state, or a bit that is not an `LC_STATE_*` flag).
  */
 LC_API int lc_state_set_flags(lc_state *state, uint32_t flags);
 
@@ -137,7 +143,7 @@ LC_API uint32_t lc_state_stage_count(const lc_state *state, const char *stage_ke
  * @param state The state.
  * @param stage_key The stage's key or label.
  * @param count The count.
- * @return 0, LC_EINVAL, LC_ENOTFOUND.
+ * @return 0, LC_EINVAL (NULL, bad UTF-8, a stage that is not repeatable), LC_ENOTFOUND.
  */
 LC_API int lc_state_set_stage_count(lc_state *state, const char *stage_key, uint32_t count);
 

@@ -118,21 +118,29 @@ LC_API const char *lc_violations_message(const lc_violations *v, size_t i);
  *
  * Every violation is listed, not only the first. A current state that holds a
  * deprecated value stays valid; choosing a deprecated value anew is a violation.
+ * A value's requirements (a future follow-up, a reason, a note) apply whenever
+ * the disposition sets it, even to the value the lead already has. Values of
+ * @p current unknown to the model are not reported here (see
+ * lc_validate_state()). Nothing is allocated; a message is formatted only for
+ * a violation. The rules are described in docs/engine.md.
  *
  * @param model The model that judges; @p current and @p d must be bound to it.
  * @param current The lead's state before the event.
  * @param d The disposition.
  * @param now The time of the event (follow-ups must be after it).
  * @param out Cleared, then filled with the violations; may be NULL.
- * @return 0 when valid, LC_EINVALID when not (see @p out), LC_EINVAL for bad arguments.
+ * @return 0 when valid, LC_EINVALID when not (see @p out), LC_EINVAL for bad
+ *         arguments (NULL, or a state or disposition bound to another model).
  */
 LC_API int lc_validate(const lc_model *model, const lc_state *current, const lc_disposition *d,
 		       lc_time now, lc_violations *out);
 
 /**
- * Check a lead's current state against a model: unknown values, a milestone
- * and status the links do not allow, a lost state without a reason, ... This
- * is how leads made invalid by a model upgrade are found.
+ * Check a lead's current state against a model: values the model does not
+ * know (LC_V_UNKNOWN_VALUE) and a milestone and status the links do not allow
+ * (LC_V_COMBINATION). Deprecated values are valid here. A lost state's reason
+ * is not held by the state, so it is not checked. This is how leads made
+ * invalid by a model upgrade are found.
  * @param model The model.
  * @param state The state.
  * @param out Cleared, then filled; may be NULL.
@@ -144,6 +152,17 @@ LC_API int lc_validate_state(const lc_model *model, const lc_state *state, lc_vi
  * Validate, then compute the state after the disposition: milestone, status,
  * stage, phase, life-cycle state, stage counters, completion stamp, follow-up.
  * @p next is written only when the disposition is valid.
+ *
+ * - Each axis the disposition sets is set; a stage sets its phase, a status
+ *   its life-cycle state; exiting or problem with a reason and no stage moves
+ *   the lead to the reason's stage.
+ * - Entering a repeatable stage from another one, or again with the outcome
+ *   progressing, adds one to its count.
+ * - The follow-up becomes the disposition's when it has one; otherwise it is
+ *   kept while a new value requires a follow-up, and cleared when none does.
+ * - Entering a life-cycle state flagged completed stamps the completion time
+ *   with @p now; leaving it clears the stamp.
+ * - The contact flags are kept.
  * @param model The model.
  * @param current The state before.
  * @param d The disposition.
