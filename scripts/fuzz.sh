@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for a while:
 #   scripts/fuzz.sh TARGET SECONDS     e.g. scripts/fuzz.sh fuzz_model_json 600
+#   scripts/fuzz.sh TARGET 0           replay the regression inputs only
 #   scripts/fuzz.sh --list             the targets this tree builds
 #
 # Builds build-fuzz (clang, -Dfuzz=true, ASan + UBSan; LC_BUILD_PREFIX renames
@@ -59,6 +60,12 @@ if [ -d "$reg" ] && [ -n "$(ls -A "$reg")" ]; then
 		exit 1
 	}
 	echo "$target: $(find "$reg" -type f | wc -l) regression inputs pass"
+fi
+
+# SECONDS=0: replay only.
+if [ "$secs" -eq 0 ]; then
+	echo "$target: replay only (0 seconds)"
+	exit 0
 fi
 
 # 2. Seed the corpus. Copies are named by content so that reseeding is idempotent.

@@ -6,7 +6,8 @@
 # Build directories are reused when present: build, build-asan, build-fuzz,
 # build-cov. LC_BUILD_PREFIX renames them (LC_BUILD_PREFIX=build-me gives
 # build-me, build-me-asan, ...), for developers who share a working tree.
-# LC_FUZZ_SECONDS sets the fuzz smoke time per target (default 20).
+# LC_FUZZ_SECONDS sets the fuzz smoke time per target (default 20; 0 replays
+# the regression inputs only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh test
