@@ -212,8 +212,8 @@ static void put_dot_string(lc_buf *b, const char *s)
 	lc__buf_putc(b, '"');
 }
 
-static void put_node(lc_buf *b, const lc_value *v, const int64_t *counts, uint32_t i,
-		     const char *ind)
+static void put_node(lc_buf *b, const lc_value *v, bool closed, const int64_t *counts,
+		     uint32_t i, const char *ind)
 {
 	lc__buf_printf(b, "%s\"%s\" [label=", ind, v->key);
 	if (counts) {
@@ -227,13 +227,22 @@ static void put_node(lc_buf *b, const lc_value *v, const int64_t *counts, uint32
 	} else {
 		put_dot_string(b, v->label);
 	}
-	if (v->flags & LC_FLAG_CLOSED)
+	if (closed)
 		lc__buf_puts(b, ", style=filled, fillcolor=\"#eeeeee\", color=\"#888888\"");
 	else if (v->flags & LC_FLAG_DEPRECATED)
 		lc__buf_puts(b, ", style=dashed, fontcolor=\"#888888\"");
 	if (v->flags & LC_FLAG_TERMINAL)
 		lc__buf_puts(b, ", peripheries=2");
 	lc__buf_puts(b, "];\n");
+}
+
+static bool in_closed(const lc_model *m, lc_axis a, uint32_t i)
+{
+	const lc_value *v = &m->axes[a].v[i];
+	if (v->flags & LC_FLAG_CLOSED)
+		return true;
+	return a == LC_AXIS_STAGE && v->parent >= 0 &&
+	       (m->axes[LC_AXIS_PHASE].v[v->parent].flags & LC_FLAG_CLOSED);
 }
 
 static bool node_closed(const lc_model *m, lc_axis a, uint32_t i)
@@ -293,15 +302,15 @@ int lc_model_to_dot(const lc_model *m, const int64_t *counts, size_t ncounts, ch
 				lc__buf_puts(&b, "    style=dashed;\n");
 			for (uint32_t i = 0; i < ax->n; i++)
 				if (ax->v[i].parent == (int32_t)p)
-					put_node(&b, &ax->v[i], counts, i, "    ");
+					put_node(&b, &ax->v[i], in_closed(m, a, i), counts, i, "    ");
 			lc__buf_puts(&b, "  }\n");
 		}
 		for (uint32_t i = 0; i < ax->n; i++)
 			if (ax->v[i].parent < 0)
-				put_node(&b, &ax->v[i], counts, i, "  ");
+				put_node(&b, &ax->v[i], in_closed(m, a, i), counts, i, "  ");
 	} else {
 		for (uint32_t i = 0; i < ax->n; i++)
-			put_node(&b, &ax->v[i], counts, i, "  ");
+			put_node(&b, &ax->v[i], in_closed(m, a, i), counts, i, "  ");
 	}
 	/* the forward order among values still in play */
 	for (uint32_t i = 0; i < ax->n; i++) {

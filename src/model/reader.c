@@ -251,7 +251,8 @@ static const char *closest(const char *name, const char *const *known, size_t n)
 			best = known[i];
 		}
 	}
-	if (best && bd <= 3 && bd < strlen(best))
+	/* only a near miss is worth suggesting: at most half the longer name differs */
+	if (best && bd <= 3 && bd * 2 <= (strlen(best) > strlen(name) ? strlen(best) : strlen(name)))
 		return best;
 	return NULL;
 }
@@ -432,6 +433,16 @@ static void read_value(ctx *c, lc_axis a, size_t i, const json_t *o, const char 
 		c->incomplete[a] = true;
 		return;
 	}
+	label = get_string(c, o, path, "label", what, true, LC_MODEL_LABEL_MAX);
+	if (label) {
+		snprintf(what, sizeof what, "%s \"%.64s\"", axis1(a), label);
+		if (!*label) {
+			pjoin(p, sizeof p, path, "label");
+			problem(c, p, false, "the label of %s %zu is empty; give it a name", axis1(a),
+				i + 1);
+			label = NULL;
+		}
+	}
 	/* unknown fields, with a pointer to the axis a misplaced field belongs to */
 	{
 		const char *k;
@@ -464,16 +475,6 @@ static void read_value(ctx *c, lc_axis a, size_t i, const json_t *o, const char 
 						"unknown field \"%.64s\" in %s; the fields are: %s", k,
 						what, list);
 			}
-		}
-	}
-	label = get_string(c, o, path, "label", what, true, LC_MODEL_LABEL_MAX);
-	if (label) {
-		snprintf(what, sizeof what, "%s \"%.64s\"", axis1(a), label);
-		if (!*label) {
-			pjoin(p, sizeof p, path, "label");
-			problem(c, p, false, "the label of %s %zu is empty; give it a name", axis1(a),
-				i + 1);
-			label = NULL;
 		}
 	}
 	key = get_string(c, o, path, "key", what, false, 1024);
