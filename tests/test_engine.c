@@ -478,6 +478,14 @@ static void test_state_basics(void **state)
 	assert_non_null(strstr(lc_error_last(), "Hott"));
 	assert_non_null(strstr(lc_error_last(), "follow_up"));
 	assert_int_equal(lc_state_set(f->cur, LC_AXIS_STATUS, "h\xc3"), LC_EINVAL);
+	{
+		char *big = malloc(LC_TEXT_MAX + 2);
+		memset(big, 'h', LC_TEXT_MAX + 1);
+		big[LC_TEXT_MAX + 1] = '\0';
+		assert_int_equal(lc_state_set(f->cur, LC_AXIS_STATUS, big), LC_ERANGE);
+		assert_int_equal(lc_disposition_set(f->d, LC_AXIS_STATUS, big), LC_ERANGE);
+		free(big);
+	}
 	assert_int_equal(lc_state_set(f->cur, LC_AXIS_ACTION, "call"), LC_EINVAL);
 	assert_int_equal(lc_state_set(f->cur, LC_AXIS_REASON, "x"), LC_EINVAL);
 	assert_int_equal(lc_state_set(f->cur, (lc_axis)99, "x"), LC_EINVAL);
@@ -669,6 +677,8 @@ static void test_disposition_basics(void **state)
 		assert_int_equal(lc_disposition_set_actor(f->d, actor), LC_ERANGE);
 		assert_string_equal(lc_disposition_actor(f->d), "agent:ana");
 	}
+	assert_int_equal(lc_disposition_set_actor(f->d, "agent:\xc3("), LC_EINVAL);
+	assert_string_equal(lc_disposition_actor(f->d), "agent:ana");
 	assert_int_equal(lc_disposition_set_actor(NULL, "x"), LC_EINVAL);
 	assert_null(lc_disposition_actor(NULL));
 
