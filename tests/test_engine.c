@@ -575,6 +575,12 @@ static void test_state_derived_axes(void **state)
 	assert_int_equal(lc_state_stage_count(f->cur, "check_in"), 0);
 	assert_int_equal(lc_state_set_stage_count(f->cur, "check_in", 3), 0);
 	assert_int_equal(lc_state_stage_count(f->cur, "Periodic Check-in"), 3);
+	/* a reset state equals a new one */
+	assert_int_equal(lc_state_equal(f->cur, f->next), 0);
+	lc__state_reset(f->cur);
+	assert_int_equal(lc_state_equal(f->cur, f->next), 1);
+	assert_int_equal(lc_state_stage_count(f->cur, "check_in"), 0);
+	assert_int_equal(lc_state_set_stage_count(f->cur, "check_in", 3), 0);
 	assert_int_equal(lc_state_set_stage_count(f->cur, "settled", 1), LC_EINVAL);
 	assert_non_null(strstr(lc_error_last(), "not repeatable"));
 	assert_int_equal(lc_state_set_stage_count(f->cur, "nope", 1), LC_ENOTFOUND);

@@ -83,6 +83,10 @@ struct lc_violations {
  * UTF-8), LC_ERANGE (a key longer than LC_KEY_MAX). */
 int lc__state_set_raw(lc_state *state, lc_axis axis, const char *key);
 
+/* Empty a state (as lc_state_new() leaves it), keeping its model and memory.
+ * For modules that reuse states: use this rather than touching the fields. */
+void lc__state_reset(lc_state *state);
+
 /* The index of an axis's value, or -1 (unset or unknown). */
 int32_t lc__state_index(const lc_state *state, lc_axis axis);
 

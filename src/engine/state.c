@@ -29,7 +29,7 @@ int32_t lc__engine_find(const lc_model *m, lc_axis axis, const char *text)
 	return -1;
 }
 
-static void state_clear(lc_state *s)
+void lc__state_reset(lc_state *s)
 {
 	for (int a = 0; a < LC_AXIS_COUNT; a++) {
 		s->idx[a] = -1;
@@ -64,7 +64,7 @@ int lc_state_new(lc_state **out, const lc_model *model)
 			return LC_ENOMEM;
 		}
 	}
-	state_clear(s);
+	lc__state_reset(s);
 	*out = s;
 	return 0;
 }
