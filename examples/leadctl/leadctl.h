@@ -60,4 +60,7 @@ const char *fmt_time(lc_time t, char *buf);
 /* commands/validate.c */
 int cmd_validate(const leadctl_global *g, int argc, char **argv);
 
+/* commands/model.c */
+int cmd_model(const leadctl_global *g, int argc, char **argv);
+
 #endif

@@ -1272,6 +1272,19 @@ done:
 		return lc__error(LC_ENOMEM, "out of memory while reading model %s", source);
 	}
 	if (probs->n > before) {
+		/* in file order, as a reader fixes them; stable so that problems at
+		 * one position keep the order they were found in */
+		for (size_t i = before + 1; i < probs->n; i++) {
+			lc_problem x = probs->v[i];
+			size_t j = i;
+			while (j > before && (probs->v[j - 1].line > x.line ||
+					      (probs->v[j - 1].line == x.line &&
+					       probs->v[j - 1].column > x.column))) {
+				probs->v[j] = probs->v[j - 1];
+				j--;
+			}
+			probs->v[j] = x;
+		}
 		lc_model_free(m);
 		return LC_EFORMAT;
 	}

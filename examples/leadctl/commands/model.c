@@ -1,0 +1,280 @@
+/* leadctl model: list the presets, show, check, export and draw a model. */
+#include <string.h>
+#include <sys/stat.h>
+
+#include "leadctl.h"
+
+static const char model_usage[] =
+	"usage: leadctl model list [--json]\n"
+	"       leadctl model show [MODEL] [--json]\n"
+	"       leadctl model check FILE [--json]\n"
+	"       leadctl model export [MODEL]\n"
+	"       leadctl model dot [MODEL] [--json]\n\n"
+	"MODEL is a preset name (see 'leadctl model list') or a JSON model file\n"
+	"(docs/model-format.md); the default is leadmanager.\n\n"
+	"  list    the presets: name, version, description\n"
+	"  show    the axes, their values in order (key, label, flags, description)\n"
+	"          and the model's rules as sentences\n"
+	"  check   prints 'ok', or every problem as FILE:LINE:COLUMN: sentence\n"
+	"          (on stderr) and exits 3\n"
+	"  export  the model as canonical JSON (the same text for the same model)\n"
+	"  dot     the pipeline as a Graphviz digraph: 'leadctl model dot particle |\n"
+	"          dot -Tsvg > particle.svg'\n\n"
+	"--json prints a JSON object instead of text (export always prints JSON).\n"
+	"Exit codes: 0 ok, 2 usage or unknown preset, 3 a malformed model, 4 other errors.\n";
+
+/* Names of the LC_FLAG_* bits, in bit order, as the JSON format spells them. */
+static const char *const flag_names[] = {
+	"terminal", "not_reportable", "deprecated", "ready_for_contact", "automation_stopped",
+	"reengage_eligible", "repeatable", "ends_contact", "contact", "phone",
+	"email", "won", "lost", "completed", "closed",
+};
+
+static const char *const axis_titles[LC_AXIS_COUNT] = {
+	"actions", "milestones", "statuses", "phases", "stages", "lifecycles", "reasons",
+};
+
+static int load(const char *arg, lc_model **m)
+{
+	int rc = lc_model_load(m, arg ? arg : "leadmanager");
+	return rc ? fail(rc, "model") : 0;
+}
+
+static json_t *flags_json(uint32_t flags)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < sizeof flag_names / sizeof flag_names[0]; i++)
+		if (flags & (1u << i))
+			json_array_append_new(a, json_string(flag_names[i]));
+	return a;
+}
+
+static void print_flags(uint32_t flags)
+{
+	bool first = true;
+	for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++) {
+		if (!(flags & (1u << i)))
+			continue;
+		printf("%s%s", first ? " [" : ", ", flag_names[i]);
+		first = false;
+	}
+	if (!first)
+		putchar(']');
+}
+
+static int cmd_list(bool json)
+{
+	json_t *arr = json ? json_array() : NULL;
+	for (size_t i = 0; i < lc_model_preset_count(); i++) {
+		lc_model *m = NULL;
+		int rc = lc_model_preset(&m, lc_model_preset_name(i));
+		if (rc) {
+			json_decref(arr);
+			return fail(rc, lc_model_preset_name(i));
+		}
+		if (json)
+			json_array_append_new(arr, json_pack("{s:s,s:I,s:s}", "name", lc_model_name(m),
+							     "version", (json_int_t)lc_model_version(m),
+							     "description", lc_model_description(m)));
+		else
+			printf("%-12s v%-3lld %s\n", lc_model_name(m), (long long)lc_model_version(m),
+			       lc_model_description(m));
+		lc_model_free(m);
+	}
+	if (json)
+		print_json(json_pack("{s:o}", "presets", arr));
+	return EXIT_OK;
+}
+
+/* The parent a value shows: a stage's phase, a status's life-cycle state. */
+static const char *parent_key(const lc_model *m, lc_axis a, size_t i)
+{
+	size_t p;
+	if ((a != LC_AXIS_STAGE && a != LC_AXIS_STATUS) || lc_model_value_parent(m, a, i, &p) != 0)
+		return NULL;
+	return lc_model_value_key(m, a == LC_AXIS_STAGE ? LC_AXIS_PHASE : LC_AXIS_LIFECYCLE, p);
+}
+
+static int cmd_show(const lc_model *m, bool json)
+{
+	if (json) {
+		json_t *axes = json_object(), *rules = json_array();
+		for (int a = 0; a < LC_AXIS_COUNT; a++) {
+			size_t n = lc_model_value_count(m, (lc_axis)a);
+			json_t *vals;
+			if (!n)
+				continue;
+			vals = json_array();
+			for (size_t i = 0; i < n; i++) {
+				const char *pk = parent_key(m, (lc_axis)a, i);
+				json_t *v = json_pack(
+					"{s:s,s:s,s:s,s:o}", "key", lc_model_value_key(m, (lc_axis)a, i),
+					"label", lc_model_value_label(m, (lc_axis)a, i), "description",
+					lc_model_value_description(m, (lc_axis)a, i), "flags",
+					flags_json(lc_model_value_flags(m, (lc_axis)a, i)));
+				if (v && pk)
+					json_object_set_new(v, a == LC_AXIS_STAGE ? "phase" : "lifecycle",
+							    json_string(pk));
+				json_array_append_new(vals, v);
+			}
+			json_object_set_new(axes, axis_titles[a], vals);
+		}
+		for (size_t i = 0; i < lc_model_rule_count(m); i++)
+			json_array_append_new(rules, json_string(lc_model_rule_text(m, i)));
+		print_json(json_pack("{s:s,s:I,s:s,s:o,s:o}", "name", lc_model_name(m), "version",
+				     (json_int_t)lc_model_version(m), "description",
+				     lc_model_description(m), "axes", axes, "rules", rules));
+		return EXIT_OK;
+	}
+	printf("%s, version %lld\n", lc_model_name(m), (long long)lc_model_version(m));
+	if (*lc_model_description(m))
+		printf("%s\n", lc_model_description(m));
+	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+		size_t n = lc_model_value_count(m, (lc_axis)a);
+		if (!n)
+			continue;
+		printf("\n%s (%zu):\n", axis_titles[a], n);
+		for (size_t i = 0; i < n; i++) {
+			const char *pk = parent_key(m, (lc_axis)a, i);
+			const char *d = lc_model_value_description(m, (lc_axis)a, i);
+			printf("  %2zu. %-24s %s", i + 1, lc_model_value_key(m, (lc_axis)a, i),
+			       lc_model_value_label(m, (lc_axis)a, i));
+			if (pk)
+				printf(" (%s %s)", a == LC_AXIS_STAGE ? "phase" : "lifecycle", pk);
+			print_flags(lc_model_value_flags(m, (lc_axis)a, i));
+			putchar('\n');
+			if (*d)
+				printf("      %s\n", d);
+		}
+	}
+	if (lc_model_rule_count(m)) {
+		printf("\nrules (%zu):\n", lc_model_rule_count(m));
+		for (size_t i = 0; i < lc_model_rule_count(m); i++)
+			printf("  - %s\n", lc_model_rule_text(m, i));
+	}
+	return EXIT_OK;
+}
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static int cmd_check(const char *arg, bool json)
+{
+	lc_model_problems *p = NULL;
+	size_t n;
+	int rc;
+
+	if (!is_file(arg)) {
+		/* a preset name: it is built in, so checking it means loading it */
+		lc_model *m = NULL;
+		if ((rc = load(arg, &m)) != 0)
+			return rc;
+		lc_model_free(m);
+		if (json)
+			print_json(json_pack("{s:b,s:[]}", "ok", 1, "problems"));
+		else
+			puts("ok");
+		return EXIT_OK;
+	}
+	rc = lc_model_check_file(arg, &p);
+	if (rc)
+		return fail(rc, "model check");
+	n = lc_model_problems_count(p);
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, json_pack("{s:i,s:i,s:s}", "line",
+							     (int)lc_model_problem_line(p, i), "column",
+							     (int)lc_model_problem_column(p, i), "message",
+							     lc_model_problem_text(p, i)));
+		print_json(json_pack("{s:b,s:o}", "ok", n == 0, "problems", arr));
+	} else if (n == 0) {
+		puts("ok");
+	} else {
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "%s\n", lc_model_problem_text(p, i));
+		fprintf(stderr, "leadctl: model check: %zu problem%s in %s\n", n, n == 1 ? "" : "s",
+			arg);
+	}
+	lc_model_problems_free(p);
+	return n ? EXIT_FORMAT : EXIT_OK;
+}
+
+static int cmd_export(const lc_model *m)
+{
+	char *text = NULL;
+	size_t len;
+	int rc = lc_model_to_json(m, &text, &len);
+	if (rc)
+		return fail(rc, "model export");
+	fwrite(text, 1, len, stdout);
+	lc_free(text);
+	return EXIT_OK;
+}
+
+static int cmd_dot(const lc_model *m, bool json)
+{
+	char *text = NULL;
+	size_t len;
+	/* Counts per drawn value (stages, or milestones) go here: a later
+	 * `--counts` option fills them from a store's pipeline report. */
+	const int64_t *counts = NULL;
+	size_t ncounts = 0;
+	int rc = lc_model_to_dot(m, counts, ncounts, &text, &len);
+	if (rc)
+		return fail(rc, "model dot");
+	if (json)
+		print_json(json_pack("{s:s,s:s}", "model", lc_model_name(m), "dot", text));
+	else
+		fwrite(text, 1, len, stdout);
+	lc_free(text);
+	return EXIT_OK;
+}
+
+int cmd_model(const leadctl_global *g, int argc, char **argv)
+{
+	bool json = false, help = false;
+	const opt_spec specs[] = { { "--json", OPT_FLAG, &json }, { NULL, 0, NULL } };
+	const char *pos[2] = { NULL, NULL };
+	const char *sub;
+	lc_model *m = NULL;
+	int npos, rc;
+
+	(void)g;
+	rc = opts_parse(argc, argv, 1, specs, pos, 2, &npos, &help);
+	if (rc)
+		return rc;
+	if (help) {
+		fputs(model_usage, stdout);
+		return EXIT_OK;
+	}
+	if (npos == 0)
+		return usage_error("model: say which: list, show, check, export or dot (see --help)");
+	sub = pos[0];
+	if (strcmp(sub, "list") == 0) {
+		if (npos > 1)
+			return usage_error("model list takes no argument");
+		return cmd_list(json);
+	}
+	if (strcmp(sub, "check") == 0) {
+		if (npos < 2)
+			return usage_error("model check needs a FILE (or a preset name)");
+		return cmd_check(pos[1], json);
+	}
+	if (strcmp(sub, "show") != 0 && strcmp(sub, "export") != 0 && strcmp(sub, "dot") != 0)
+		return usage_error("model: unknown subcommand '%s'; use list, show, check, export or dot",
+				   sub);
+	if ((rc = load(npos > 1 ? pos[1] : NULL, &m)) != 0)
+		return rc;
+	if (strcmp(sub, "show") == 0)
+		rc = cmd_show(m, json);
+	else if (strcmp(sub, "export") == 0)
+		rc = cmd_export(m);
+	else
+		rc = cmd_dot(m, json);
+	lc_model_free(m);
+	return rc;
+}
