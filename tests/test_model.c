@@ -451,6 +451,23 @@ static void test_all_problems_at_once(void **state)
 		assert_int_equal(lc_model_problems_count(p), 60);
 		lc_model_problems_free(p);
 	}
+	/* a flood of problems is cut short, with a last line that says so */
+	{
+		size_t cap = 1 << 20, o;
+		char *big = malloc(cap);
+		assert_non_null(big);
+		o = (size_t)snprintf(big, cap, "%s\"actions\": [{\"label\": \"A\"", HDR);
+		for (int i = 0; i < 2000; i++)
+			o += (size_t)snprintf(big + o, cap - o, ", \"x%d\": 1", i);
+		snprintf(big + o, cap - o, "}]}");
+		assert_int_equal(lc_model_check_string(big, NULL, &p), 0);
+		assert_int_equal(lc_model_problems_count(p), 501);
+		assert_non_null(strstr(lc_model_problem_text(p, 0), "<string>:2:28: unknown field \"x0\""));
+		assert_string_equal(lc_model_problem_text(p, 500),
+				    "<string>: too many problems; fix the ones above and check again");
+		lc_model_problems_free(p);
+		free(big);
+	}
 }
 
 static void test_round_trip_fixtures(void **state)

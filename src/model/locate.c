@@ -6,6 +6,7 @@
  * own error columns do.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/model_priv.h"
@@ -286,6 +287,11 @@ static void scan_value(scan *sc, uint32_t kl, uint32_t kc)
 	}
 }
 
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const loc_entry *)a)->path, ((const loc_entry *)b)->path);
+}
+
 void lc__locator_free(lc_locator *loc)
 {
 	if (!loc)
@@ -319,6 +325,9 @@ int lc__locator_new(lc_locator **out, const char *text)
 		lc__locator_free(loc);
 		return lc__error(LC_ENOMEM, "out of memory while locating model problems");
 	}
+	/* sorted once, so that each problem's lookup is a binary search */
+	if (loc->n > 1)
+		qsort(loc->v, loc->n, sizeof *loc->v, entry_cmp);
 	*out = loc;
 	return 0;
 }
@@ -326,16 +335,18 @@ int lc__locator_new(lc_locator **out, const char *text)
 bool lc__locator_find(const lc_locator *loc, const char *path, uint32_t *kline, uint32_t *kcol,
 		      uint32_t *vline, uint32_t *vcol)
 {
-	if (!loc)
+	loc_entry key;
+	const loc_entry *e;
+
+	if (!loc || !loc->n)
 		return false;
-	for (size_t i = 0; i < loc->n; i++) {
-		if (strcmp(loc->v[i].path, path) == 0) {
-			*kline = loc->v[i].kline;
-			*kcol = loc->v[i].kcol;
-			*vline = loc->v[i].vline;
-			*vcol = loc->v[i].vcol;
-			return true;
-		}
-	}
-	return false;
+	key.path = (char *)path;
+	e = bsearch(&key, loc->v, loc->n, sizeof *loc->v, entry_cmp);
+	if (!e)
+		return false;
+	*kline = e->kline;
+	*kcol = e->kcol;
+	*vline = e->vline;
+	*vcol = e->vcol;
+	return true;
 }

@@ -15,6 +15,8 @@
 #include "model/model_priv.h"
 
 #define PATH_MAX_LEN 384
+/* A file with more problems than this is not worth listing further. */
+#define MAX_PROBLEMS 500
 
 typedef struct ctx {
 	const char *source;
@@ -22,6 +24,7 @@ typedef struct ctx {
 	lc_locator *loc;
 	bool loc_tried;
 	struct lc_model_problems *probs;
+	size_t first_problem; /* probs->n when this check began */
 	bool nomem;
 	lc_model *m;
 	const json_t *ax[LC_AXIS_COUNT];
@@ -119,6 +122,12 @@ static void add_problem(ctx *c, uint32_t line, uint32_t col, const char *msg)
 
 	if (c->nomem)
 		return;
+	if (c->probs->n - c->first_problem > MAX_PROBLEMS)
+		return;
+	if (c->probs->n - c->first_problem == MAX_PROBLEMS) {
+		line = col = 0;
+		msg = "too many problems; fix the ones above and check again";
+	}
 	if (line)
 		text = format("%s:%u:%u: %s", c->source, line, col, msg);
 	else
@@ -136,7 +145,7 @@ static void problem(ctx *c, const char *path, bool at_key, const char *fmt, ...)
 	char *msg;
 	uint32_t line = 0, col = 0;
 
-	if (c->nomem)
+	if (c->nomem || c->probs->n - c->first_problem > MAX_PROBLEMS)
 		return;
 	va_start(ap, fmt);
 	msg = vformat(fmt, ap);
@@ -1196,6 +1205,14 @@ static void read_axes(ctx *c, const json_t *root)
 	}
 }
 
+/* File order; problems without a position (line 0) go last. */
+static bool pos_after(const lc_problem *a, const lc_problem *b)
+{
+	uint64_t pa = a->line ? ((uint64_t)a->line << 32) | a->column : UINT64_MAX;
+	uint64_t pb = b->line ? ((uint64_t)b->line << 32) | b->column : UINT64_MAX;
+	return pa > pb;
+}
+
 int lc__model_from_json(const json_t *root, const char *text, const char *source, lc_model **out,
 			struct lc_model_problems *probs)
 {
@@ -1209,6 +1226,7 @@ int lc__model_from_json(const json_t *root, const char *text, const char *source
 	c.source = source;
 	c.text = text;
 	c.probs = probs;
+	c.first_problem = before;
 	m = c.m = lc__calloc(1, sizeof *m);
 	if (!m)
 		return LC_ENOMEM;
@@ -1277,9 +1295,7 @@ done:
 		for (size_t i = before + 1; i < probs->n; i++) {
 			lc_problem x = probs->v[i];
 			size_t j = i;
-			while (j > before && (probs->v[j - 1].line > x.line ||
-					      (probs->v[j - 1].line == x.line &&
-					       probs->v[j - 1].column > x.column))) {
+			while (j > before && pos_after(&probs->v[j - 1], &x)) {
 				probs->v[j] = probs->v[j - 1];
 				j--;
 			}
