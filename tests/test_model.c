@@ -607,13 +607,14 @@ static void test_dot(void **state)
 	lc_model_free(m);
 
 	/* milestones when there are no stages, with the transition table; terminal styled */
-	m = load_ok(HDR "\"milestones\": [{\"label\": \"A \\\\ B\"}, {\"label\": \"Done\", \"flags\": [\"terminal\"]}],\n"
+	m = load_ok(HDR "\"milestones\": [{\"label\": \"A \\\\ B\"}, {\"label\": \"Done\", \"flags\": [\"terminal\"]}, {\"label\": \"After\"}],\n"
 		    "\"transitions\": {\"milestone\": [[\"a_b\", \"done\"]]}}");
 	assert_int_equal(lc_model_to_dot(m, NULL, 0, &dot, NULL), 0);
 	assert_non_null(strstr(dot, "\"a_b\" [label=\"A \\\\ B\"];"));
 	assert_non_null(strstr(dot, "\"done\" [label=\"Done\", peripheries=2];"));
 	assert_non_null(strstr(dot, "\"a_b\" -> \"done\";"));
 	assert_non_null(strstr(dot, "\"a_b\" -> \"done\" [style=dashed"));
+	assert_null(strstr(dot, "\"done\" -> \"after\""));
 	check_with_graphviz(dot);
 	lc_free(dot);
 	lc_model_free(m);

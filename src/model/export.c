@@ -316,7 +316,8 @@ int lc_model_to_dot(const lc_model *m, const int64_t *counts, size_t ncounts, ch
 	for (uint32_t i = 0; i < ax->n; i++) {
 		if (node_closed(m, a, i))
 			continue;
-		if (prev >= 0)
+		/* nothing leaves a terminal value */
+		if (prev >= 0 && !(ax->v[prev].flags & LC_FLAG_TERMINAL))
 			lc__buf_printf(&b, "  \"%s\" -> \"%s\";\n", ax->v[prev].key, ax->v[i].key);
 		prev = (int32_t)i;
 	}
