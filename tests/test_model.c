@@ -296,6 +296,7 @@ static void test_problem_positions(void **state)
 	expect_problem(HDR "  \"milestone\": []}", "t.json:2:3: unknown field \"milestone\" in the model; did you mean \"milestones\"?");
 	expect_problem(HDR "\"stages\": [{\"label\": \"A\", \"lable\": \"x\"}]}", "t.json:2:27: unknown field \"lable\" in stage \"A\"; did you mean \"label\"?");
 	expect_problem(HDR "\"statuses\": [{\"label\": \"A\", \"phase\": \"x\"}]}", "field \"phase\" is not allowed on statuses; only stages have it");
+	expect_problem(HDR "\"phases\": [{\"label\": \"A\", \"requires\": [\"note\"]}]}", "t.json:2:27: field \"requires\" is not allowed on phases");
 	expect_problem(HDR "\"outcomes\": {\"axis\": \"stage\", \"maxskip\": 1}, \"stages\": [{\"label\": \"A\"}]}", "did you mean \"max_skip\"?");
 	/* wrong types */
 	expect_problem(HDR "\"actions\": {\"label\": \"x\"}}", "t.json:2:12: \"actions\" must be an array of values, not an object");

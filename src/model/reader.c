@@ -356,10 +356,10 @@ static const char *const value_fields[LC_AXIS_COUNT][9] = {
 	[LC_AXIS_MILESTONE] = { "key", "label", "description", "flags", "requires", "blocks" },
 	[LC_AXIS_STATUS] = { "key", "label", "description", "flags", "requires", "blocks",
 			     "lifecycle" },
-	[LC_AXIS_PHASE] = { "key", "label", "description", "flags", "requires" },
+	[LC_AXIS_PHASE] = { "key", "label", "description", "flags" },
 	[LC_AXIS_STAGE] = { "key", "label", "description", "flags", "requires", "blocks",
 			    "phase" },
-	[LC_AXIS_LIFECYCLE] = { "key", "label", "description", "flags", "requires" },
+	[LC_AXIS_LIFECYCLE] = { "key", "label", "description", "flags" },
 	[LC_AXIS_REASON] = { "key", "label", "description", "flags", "requires", "stage",
 			     "outcomes", "lost" },
 };
@@ -376,6 +376,10 @@ static const char *field_home(const char *field)
 		return "reasons";
 	if (strcmp(field, "blocks") == 0)
 		return "milestones, statuses and stages";
+	/* nothing chooses a phase or a life-cycle state directly: the engine
+	 * would never look at their requirements */
+	if (strcmp(field, "requires") == 0)
+		return "actions, milestones, statuses, stages and reasons";
 	return NULL;
 }
 
@@ -544,7 +548,7 @@ static void read_value(ctx *c, lc_axis a, size_t i, const json_t *o, const char 
 		pjoin(p, sizeof p, path, "flags");
 		v->flags = name_bits(c, f, p, "flags", what, lc__flag_names, 15);
 	}
-	if ((f = json_object_get(o, "requires"))) {
+	if ((f = json_object_get(o, "requires")) && a != LC_AXIS_PHASE && a != LC_AXIS_LIFECYCLE) {
 		pjoin(p, sizeof p, path, "requires");
 		v->requires = name_bits(c, f, p, "requires", what, lc__require_names, 3);
 	}
