@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: a byte-driven sequence of public API calls (open, install
  * a model, create leads, apply dispositions, recycle and restore, notes,
- * agents and units, transactions, queries, history, replay), run in lockstep
+ * agents and units, transactions, queries, history, replay, reports), run in lockstep
  * against two stores: the in-memory backend (`memory:`, the reference
  * semantics) and SQLite in memory (`:memory:`).
  *
@@ -26,6 +26,9 @@
 #include <string.h>
 
 #include "leadcore/leadcore.h"
+#ifdef LC_FUZZ_REPORTS
+#include "leadcore/report.h"
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -221,6 +224,79 @@ static int64_t expected_version(side *s, const step *st)
 	return st->expect == 1 ? v : v + (int64_t)st->expect - 3;
 }
 
+#ifdef LC_FUZZ_REPORTS
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 0x100000001b3ull;
+}
+
+static uint64_t mix_text(uint64_t h, const char *t)
+{
+	if (!t)
+		return mix(h, 0xff);
+	for (; *t; t++)
+		h = mix(h, (unsigned char)*t);
+	return mix(h, 0);
+}
+
+/* One report, fingerprinted (rows, keys, counts, measures) so that both
+ * stores must produce the same table. */
+static int report(side *s, const step *st, int64_t *aux)
+{
+	lc_db *db = s->db;
+	lc_report_options o = LC_REPORT_OPTIONS_INIT;
+	lc_report *r = NULL;
+	int rc;
+	if (st->flags & 0x10) {
+		o.from = now_value + ((lc_time)st->recycled - 128) * 86400;
+		o.to = o.from + ((lc_time)st->page - 16) * 86400;
+	}
+	if (st->flags & 0x20)
+		o.agent = st->who >= MAX_PEOPLE ? -1 : st->who < nagents ? agent_id(s, st->who) : 99;
+	switch (st->qaxis % 5) {
+	case 0: {
+		lc_report_axis axes[3] = { (lc_report_axis)(st->outcome % 8),
+					   (lc_report_axis)(st->page % 8),
+					   (lc_report_axis)(st->recycled % 8) };
+		rc = lc_report_pipeline(db, axes, st->flags % 4, (st->flags & 4) ? &o : NULL, &r);
+		break;
+	}
+	case 1:
+		rc = lc_report_matrix(db, &o, &r);
+		break;
+	case 2:
+		rc = lc_report_followups(db, (st->flags & 4) ? NULL : &o, &r);
+		break;
+	case 3:
+		rc = lc_report_overdue(db, &o, &r);
+		break;
+	default:
+		rc = lc_report_funnel(db, &o, &r);
+		break;
+	}
+	if (rc == 0) {
+		uint64_t h = 0xcbf29ce484222325ull;
+		size_t rows = lc_report_row_count(r), cols = lc_report_column_count(r);
+		size_t ms = lc_report_measure_count(r);
+		h = mix_text(h, lc_report_kind(r));
+		for (size_t c = 0; c < cols; c++)
+			h = mix_text(h, lc_report_column_name(r, c));
+		for (size_t m = 0; m < ms; m++)
+			h = mix_text(h, lc_report_measure_name(r, m));
+		for (size_t i = 0; i < rows; i++) {
+			for (size_t c = 0; c < cols; c++)
+				h = mix_text(h, lc_report_key(r, i, c));
+			h = mix(h, (uint64_t)lc_report_count(r, i));
+			for (size_t m = 0; m < ms; m++)
+				h = mix(h, (uint64_t)lc_report_measure(r, i, m));
+		}
+		*aux = (int64_t)(h >> 1);
+	}
+	lc_report_free(r);
+	return rc;
+}
+#endif
+
 /* Runs one step on one store; *aux receives a second fact to compare (a
  * count, a setter fingerprint). New ids go into the side's tables. */
 static int run(side *s, const step *st, int64_t *aux)
@@ -403,16 +479,27 @@ static int run(side *s, const step *st, int64_t *aux)
 		*aux = version;
 		return rc;
 	}
-	default: { /* leads the model finds invalid */
+	case 13: { /* leads the model finds invalid */
 		int64_t n = -1;
 		rc = lc_db_count_invalid(db, &n);
 		*aux = n;
 		return rc;
 	}
+#ifdef LC_FUZZ_REPORTS
+	default:
+		return report(s, st, aux);
+#else
+	default:
+		return LC_OK;
+#endif
 	}
 }
 
+#ifdef LC_FUZZ_REPORTS
+#define N_OPS 15
+#else
 #define N_OPS 14
+#endif
 
 static int is_write(int op)
 {
