@@ -510,7 +510,8 @@ static void decode(rd *r, step *st)
 {
 	memset(st, 0, sizeof *st);
 	st->op = u8(r) % N_OPS;
-	st->lead = nleads ? u8(r) % nleads : 0;
+	st->lead = u8(r);
+	st->lead = nleads ? st->lead % nleads : 0;
 	st->who = u8(r) % (MAX_PEOPLE + 1);
 	st->unit = u8(r) % (MAX_PEOPLE + 1);
 	st->flags = u8(r);
