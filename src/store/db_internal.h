@@ -25,32 +25,60 @@
 typedef int (*lc__apply_hook_fn)(lc_db *db, lc_lead *lead, const lc_event *ev,
 				 const lc_state *new_state, void *ud);
 
+/* Nesting levels with their own scratch objects, and the deepest nesting. */
+#define LC__DB_SCRATCH 4
+#define LC__DB_MAX_DEPTH 16
+
 struct lc_db {
 	lc_storage vt; /* the backend's vtable, copied at open */
 	void *be;      /* the backend's handle */
-	char *scheme;
 	lc_db_options opts;
 
 	lc_model *model;       /* current model, owned; NULL before the first install */
 	int64_t model_version; /* its store version; 0 when none */
 	char *actor;           /* lc_db_set_actor() */
 
-	/* Transactions. depth counts joined begins; explicit is lc_db_begin();
-	 * poisoned is set when a write failed inside an explicit transaction. */
+	/* Transactions. depth counts joined begins (0: none open); explicit_txn
+	 * is lc_db_begin(); poisoned is set when a call failed after writing
+	 * inside an explicit transaction (which was then rolled back). writes
+	 * counts backend writes; marks[d] is its value when level d began, so a
+	 * failing call knows whether it wrote. */
 	int depth;
 	bool write;
 	bool explicit_txn;
 	bool poisoned;
+	uint64_t writes;
+	uint64_t marks[LC__DB_MAX_DEPTH];
 
-	/* Objects reused by every apply, so that the hot path allocates nothing. */
-	lc_lead *scratch_lead;
-	lc_event *scratch_event;
-	lc_state *scratch_state;
+	/* Objects reused by every call, one per nesting level, so that the hot
+	 * path allocates nothing and a hook's nested call does not clobber the
+	 * record its caller holds. Bound to the current model. */
+	lc_lead *scratch_lead[LC__DB_SCRATCH];
+	lc_event *scratch_event[LC__DB_SCRATCH];
+	lc_state *scratch_state[LC__DB_SCRATCH];
+	lc_violations *scratch_violations;
 
 	/* The workflow module's hook (NULL: none). */
 	lc__apply_hook_fn apply_hook;
 	void *apply_hook_ud;
 };
+
+/* Scratch objects for the current nesting level (NULL: out of memory).
+ * The event comes back reset. */
+lc_lead *lc__db_scratch_lead(lc_db *db);
+lc_event *lc__db_scratch_event(lc_db *db);
+lc_state *lc__db_scratch_state(lc_db *db);
+lc_violations *lc__db_scratch_violations(lc_db *db);
+
+/* Backend writes, counted (see struct lc_db.writes), with messages. */
+int lc__db_w_lead_insert(lc_db *db, lc_lead *lead);
+int lc__db_w_lead_update(lc_db *db, const lc_lead *lead, unsigned int parts);
+int lc__db_w_event_append(lc_db *db, lc_event *ev);
+
+/* Agent and unit lists inside the caller's transaction. */
+int lc__db_agents_in(lc_db *db, lc_id unit, lc_agent_list **out);
+int lc__db_units_in(lc_db *db, lc_id agent, lc_unit_list **out);
+long lc__agent_index(const lc_agent_list *l, lc_id agent);
 
 /* Set or clear the apply hook (one hook per db; the workflow module owns it). */
 void lc__db_set_apply_hook(lc_db *db, lc__apply_hook_fn fn, void *ud);

@@ -140,7 +140,7 @@ typedef struct lc_storage {
 	int (*lead_insert)(void *be, lc_lead *lead);
 	/**
 	 * Overwrite the given parts (`LC_STORAGE_PART_*`) of an existing lead,
-	 * and always its version and recycled flag. LC_ENOTFOUND when it does
+	 * and always its version, recycled flag and touched_at. LC_ENOTFOUND when it does
 	 * not exist, LC_EEXISTS when a new external id is taken.
 	 */
 	int (*lead_update)(void *be, const lc_lead *lead, unsigned int parts);
@@ -154,7 +154,9 @@ typedef struct lc_storage {
 	int (*event_append)(void *be, lc_event *ev);
 	/**
 	 * Start iterating events of lead @p lead (0: every lead) whose id is
-	 * greater than @p after, in increasing id order.
+	 * greater than @p after, in increasing id order. Iterators may be
+	 * opened outside a transaction and stay open while the same handle
+	 * writes in later transactions; they must not fail because of that.
 	 */
 	int (*event_iter_open)(void *be, lc_id lead, lc_id after, void **cursor);
 	/** Fill @p out (reset and bound by the core) with the next event. */
@@ -296,6 +298,14 @@ LC_API const lc_storage *lc_storage_find(const char *scheme);
  * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes).
  */
 LC_API int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key);
+
+/**
+ * The model a state is bound to (to enumerate its stages' counters with
+ * lc_state_stage_count() and restore them with lc_state_set_stage_count()).
+ * @param state The state.
+ * @return The model, or NULL for NULL.
+ */
+LC_API const lc_model *lc_state_sys_model(const lc_state *state);
 
 /**
  * A record's state, writable, for a backend to restore.

@@ -1,0 +1,856 @@
+/* lc_lead: the lead record (seed 003). Plain data; no storage here. */
+#include <string.h>
+
+#include "engine/engine_internal.h"
+#include "lead_internal.h"
+#include "leadcore/sys/storage.h"
+
+static const char *const text_names[LC_LEAD_TEXT_COUNT] = {
+	"external_id", "name",       "email",  "phone",       "company",
+	"type",        "category",   "priority", "importance", "source",
+	"lost_reason", "owner_group", "segment",
+};
+
+static const char *const list_names[LC_LEAD_LIST_COUNT] = {
+	"products", "team", "competitors", "activities", "attributes", "notes",
+};
+
+/* ---- reusable strings ---- */
+
+int lc__str_set(lc__str *s, const char *text)
+{
+	size_t len;
+
+	if (!text) {
+		s->set = false;
+		return 0;
+	}
+	len = strlen(text);
+	if (len + 1 > s->cap) {
+		/* Grow geometrically so that a field that keeps growing settles. */
+		size_t cap = s->cap ? s->cap : 16;
+		char *p;
+		while (cap < len + 1)
+			cap *= 2;
+		p = lc__realloc(s->p, cap);
+		if (!p)
+			return LC_ENOMEM;
+		s->p = p;
+		s->cap = cap;
+	}
+	memcpy(s->p, text, len + 1);
+	s->set = true;
+	return 0;
+}
+
+void lc__str_clear(lc__str *s)
+{
+	s->set = false;
+}
+
+void lc__str_free(lc__str *s)
+{
+	lc__free(s->p);
+	s->p = NULL;
+	s->cap = 0;
+	s->set = false;
+}
+
+/* ---- lists ---- */
+
+static lc__entry *list_push(lc__list *l)
+{
+	lc__entry *e;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4;
+		lc__entry *v = lc__realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		memset(v + l->cap, 0, (cap - l->cap) * sizeof *v);
+		l->v = v;
+		l->cap = cap;
+	}
+	e = &l->v[l->n];
+	lc__str_clear(&e->a);
+	lc__str_clear(&e->b);
+	e->t = LC_TIME_NONE;
+	return e;
+}
+
+/* Fill a pushed entry; on failure the list is unchanged (n not raised). */
+static int list_append(lc__list *l, const char *a, const char *b, lc_time t)
+{
+	lc__entry *e = list_push(l);
+
+	if (!e)
+		return LC_ENOMEM;
+	if (lc__str_set(&e->a, a) || lc__str_set(&e->b, b))
+		return LC_ENOMEM;
+	e->t = t;
+	l->n++;
+	return 0;
+}
+
+static void list_remove(lc__list *l, size_t i)
+{
+	/* Keep the removed entry's buffers at the end for reuse. */
+	lc__entry gone = l->v[i];
+	memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof *l->v);
+	l->v[l->n - 1] = gone;
+	l->n--;
+}
+
+static void list_free(lc__list *l)
+{
+	for (size_t i = 0; i < l->cap; i++) {
+		lc__str_free(&l->v[i].a);
+		lc__str_free(&l->v[i].b);
+	}
+	lc__free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static const lc__entry *entry(const lc_lead *lead, lc_lead_list which, size_t i)
+{
+	if (!lead || (unsigned)which >= LC_LEAD_LIST_COUNT || i >= lead->lists[which].n)
+		return NULL;
+	return &lead->lists[which].v[i];
+}
+
+/* ---- life ---- */
+
+static void clear_fields(lc_lead *lead)
+{
+	lead->id = 0;
+	lead->version = 0;
+	lead->created_at = LC_TIME_NONE;
+	lead->touched_at = LC_TIME_NONE;
+	lead->recycled = false;
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		lc__str_clear(&lead->text[f]);
+	lead->probability = -1;
+	lead->amount = 0;
+	lead->currency[0] = '\0';
+	for (int d = 0; d < LC_LEAD_DATE_COUNT; d++)
+		lead->dates[d] = LC_TIME_NONE;
+	lead->unit = 0;
+	lead->agent = 0;
+	lead->flags = 0;
+	for (int l = 0; l < LC_LEAD_LIST_COUNT; l++)
+		lead->lists[l].n = 0;
+}
+
+static void state_reset(lc_state *s)
+{
+	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+		s->idx[a] = -1;
+		s->raw[a][0] = '\0';
+	}
+	s->follow_up = LC_TIME_NONE;
+	s->completed_at = LC_TIME_NONE;
+	s->flags = 0;
+	if (s->nstages)
+		memset(s->counts, 0, s->nstages * sizeof *s->counts);
+}
+
+int lc_lead_new(lc_lead **out)
+{
+	lc_lead *lead;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_lead_new: out is NULL; pass the address of an lc_lead *");
+	*out = NULL;
+	lead = lc__calloc(1, sizeof *lead);
+	if (!lead)
+		return LC_ENOMEM;
+	clear_fields(lead);
+	*out = lead;
+	return 0;
+}
+
+void lc_lead_free(lc_lead *lead)
+{
+	if (!lead)
+		return;
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		lc__str_free(&lead->text[f]);
+	for (int l = 0; l < LC_LEAD_LIST_COUNT; l++)
+		list_free(&lead->lists[l]);
+	lc_state_free(lead->state);
+	lc__free(lead);
+}
+
+void lc_lead_reset(lc_lead *lead)
+{
+	if (!lead)
+		return;
+	clear_fields(lead);
+	if (lead->state)
+		state_reset(lead->state);
+}
+
+static void mirror_flags(lc_lead *lead)
+{
+	if (lead->state)
+		lead->state->flags = (lead->state->flags & ~LC__LEAD_STATE_FLAGS) |
+				     (lead->flags & LC__LEAD_STATE_FLAGS);
+}
+
+int lc__lead_copy(lc_lead *dst, const lc_lead *src)
+{
+	int rc;
+
+	if (dst == src)
+		return 0;
+	if (src->state && dst->model != src->model) {
+		rc = lc_lead_bind(dst, src->model);
+		if (rc)
+			return rc;
+	}
+	dst->id = src->id;
+	dst->version = src->version;
+	dst->created_at = src->created_at;
+	dst->touched_at = src->touched_at;
+	dst->recycled = src->recycled;
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		if (lc__str_set(&dst->text[f], lc__str_get(&src->text[f])))
+			return LC_ENOMEM;
+	dst->probability = src->probability;
+	dst->amount = src->amount;
+	memcpy(dst->currency, src->currency, sizeof dst->currency);
+	memcpy(dst->dates, src->dates, sizeof dst->dates);
+	dst->unit = src->unit;
+	dst->agent = src->agent;
+	dst->flags = src->flags;
+	for (int l = 0; l < LC_LEAD_LIST_COUNT; l++) {
+		const lc__list *sl = &src->lists[l];
+		dst->lists[l].n = 0;
+		for (size_t i = 0; i < sl->n; i++)
+			if (list_append(&dst->lists[l], lc__str_get(&sl->v[i].a),
+					lc__str_get(&sl->v[i].b), sl->v[i].t))
+				return LC_ENOMEM;
+	}
+	if (src->state && dst->state) {
+		rc = lc_state_copy(dst->state, src->state);
+		if (rc)
+			return rc;
+	} else if (dst->state) {
+		state_reset(dst->state);
+		dst->state->completed_at = src->dates[LC_LEAD_ACTUAL_COMPLETION];
+	}
+	mirror_flags(dst);
+	return 0;
+}
+
+int lc_lead_clone(lc_lead **out, const lc_lead *src)
+{
+	lc_lead *lead;
+	int rc;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_lead_clone: out is NULL");
+	*out = NULL;
+	if (!src)
+		return lc__error(LC_EINVAL, "lc_lead_clone: the record is NULL");
+	rc = lc_lead_new(&lead);
+	if (rc)
+		return rc;
+	rc = lc__lead_copy(lead, src);
+	if (rc) {
+		lc_lead_free(lead);
+		return rc;
+	}
+	*out = lead;
+	return 0;
+}
+
+/* ---- identity ---- */
+
+lc_id lc_lead_id(const lc_lead *lead)
+{
+	return lead ? lead->id : 0;
+}
+
+int64_t lc_lead_version(const lc_lead *lead)
+{
+	return lead ? lead->version : 0;
+}
+
+lc_time lc_lead_created_at(const lc_lead *lead)
+{
+	return lead ? lead->created_at : LC_TIME_NONE;
+}
+
+lc_time lc_lead_touched_at(const lc_lead *lead)
+{
+	return lead ? lead->touched_at : LC_TIME_NONE;
+}
+
+/* ---- text fields ---- */
+
+const char *lc_lead_text_name(lc_lead_text_field field)
+{
+	if ((unsigned)field >= LC_LEAD_TEXT_COUNT)
+		return NULL;
+	return text_names[field];
+}
+
+int lc_lead_text_parse(const char *name, lc_lead_text_field *out)
+{
+	char buf[32];
+	size_t n;
+
+	if (!name || !out)
+		return lc__error(LC_EINVAL, "lc_lead_text_parse: %s is NULL", name ? "out" : "name");
+	n = strlen(name);
+	if (n < sizeof buf) {
+		for (size_t i = 0; i <= n; i++)
+			buf[i] = name[i] == '-' ? '_' : name[i];
+		for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+			if (lc__streq_nocase(buf, text_names[f])) {
+				*out = (lc_lead_text_field)f;
+				return 0;
+			}
+	}
+	return lc__error(LC_ENOTFOUND,
+			 "'%.64s' is not a lead text field; use one of external_id, name, email, "
+			 "phone, company, type, category, priority, importance, source, "
+			 "lost_reason, owner_group, segment",
+			 name);
+}
+
+int lc_lead_set_text(lc_lead *lead, lc_lead_text_field field, const char *value)
+{
+	size_t max;
+	int rc;
+
+	if (!lead)
+		return lc__error(LC_EINVAL, "lc_lead_set_text: the record is NULL");
+	if ((unsigned)field >= LC_LEAD_TEXT_COUNT)
+		return lc__error(LC_EINVAL, "lc_lead_set_text: %d is not a text field", (int)field);
+	max = field == LC_LEAD_EXTERNAL_ID ? LC_LEAD_EXTERNAL_ID_MAX : LC_LEAD_TEXT_MAX;
+	if (!value || !value[0]) {
+		lc__str_clear(&lead->text[field]);
+		return 0;
+	}
+	rc = lc__check_text(value, max, text_names[field], true);
+	if (rc)
+		return rc;
+	return lc__str_set(&lead->text[field], value);
+}
+
+const char *lc_lead_text(const lc_lead *lead, lc_lead_text_field field)
+{
+	if (!lead || (unsigned)field >= LC_LEAD_TEXT_COUNT)
+		return NULL;
+	return lc__str_get(&lead->text[field]);
+}
+
+/* ---- commercial fields ---- */
+
+int lc_lead_set_probability(lc_lead *lead, int32_t percent)
+{
+	if (!lead)
+		return lc__error(LC_EINVAL, "lc_lead_set_probability: the record is NULL");
+	if (percent < -1 || percent > 100)
+		return lc__error(LC_ERANGE,
+				 "probability %d is out of range; give a percentage from 0 to 100 "
+				 "(or -1 to clear it)",
+				 (int)percent);
+	lead->probability = percent;
+	return 0;
+}
+
+int32_t lc_lead_probability(const lc_lead *lead)
+{
+	return lead ? lead->probability : -1;
+}
+
+int lc_lead_set_amount(lc_lead *lead, int64_t minor_units, const char *currency)
+{
+	if (!lead)
+		return lc__error(LC_EINVAL, "lc_lead_set_amount: the record is NULL");
+	if (!currency) {
+		lead->amount = 0;
+		lead->currency[0] = '\0';
+		return 0;
+	}
+	for (int i = 0; i < 3; i++)
+		if (currency[i] < 'A' || currency[i] > 'Z')
+			goto bad;
+	if (currency[3] != '\0')
+		goto bad;
+	if (minor_units < 0)
+		return lc__error(LC_ERANGE,
+				 "the target amount %lld is negative; give it in minor units >= 0",
+				 (long long)minor_units);
+	lead->amount = minor_units;
+	memcpy(lead->currency, currency, 4);
+	return 0;
+bad:
+	return lc__error(LC_EINVAL,
+			 "the currency must be an ISO 4217 code of three upper-case letters, "
+			 "such as EUR or USD");
+}
+
+int64_t lc_lead_amount(const lc_lead *lead)
+{
+	return lead ? lead->amount : 0;
+}
+
+const char *lc_lead_currency(const lc_lead *lead)
+{
+	return lead && lead->currency[0] ? lead->currency : NULL;
+}
+
+/* ---- key dates ---- */
+
+int lc_lead_set_date(lc_lead *lead, lc_lead_date_field which, lc_time t)
+{
+	if (!lead)
+		return lc__error(LC_EINVAL, "lc_lead_set_date: the record is NULL");
+	if ((unsigned)which >= LC_LEAD_DATE_COUNT)
+		return lc__error(LC_EINVAL, "lc_lead_set_date: %d is not a key date", (int)which);
+	lead->dates[which] = t;
+	if (which == LC_LEAD_ACTUAL_COMPLETION && lead->state)
+		lead->state->completed_at = t;
+	return 0;
+}
+
+lc_time lc_lead_date(const lc_lead *lead, lc_lead_date_field which)
+{
+	if (!lead || (unsigned)which >= LC_LEAD_DATE_COUNT)
+		return LC_TIME_NONE;
+	if (which == LC_LEAD_ACTUAL_COMPLETION && lead->state)
+		return lead->state->completed_at;
+	return lead->dates[which];
+}
+
+int64_t lc_lead_time_to_completion(const lc_lead *lead, lc_time now)
+{
+	lc_time expected = lc_lead_date(lead, LC_LEAD_EXPECTED_COMPLETION);
+
+	if (expected == LC_TIME_NONE)
+		return LC_TIME_NONE;
+	if (lc_lead_date(lead, LC_LEAD_ACTUAL_COMPLETION) != LC_TIME_NONE || now >= expected)
+		return 0;
+	return expected - now;
+}
+
+int64_t lc_lead_time_overdue(const lc_lead *lead, lc_time now)
+{
+	lc_time expected = lc_lead_date(lead, LC_LEAD_EXPECTED_COMPLETION);
+	lc_time actual = lc_lead_date(lead, LC_LEAD_ACTUAL_COMPLETION);
+	lc_time ref = actual != LC_TIME_NONE ? actual : now;
+
+	if (expected == LC_TIME_NONE)
+		return LC_TIME_NONE;
+	return ref > expected ? ref - expected : 0;
+}
+
+/* ---- ownership and flags ---- */
+
+int lc_lead_set_unit(lc_lead *lead, lc_id unit)
+{
+	if (!lead || unit < 0)
+		return lc__error(LC_EINVAL, "lc_lead_set_unit: %s",
+				 lead ? "a unit id is > 0 (or 0 for none)" : "the record is NULL");
+	lead->unit = unit;
+	return 0;
+}
+
+lc_id lc_lead_unit(const lc_lead *lead)
+{
+	return lead ? lead->unit : 0;
+}
+
+int lc_lead_set_agent(lc_lead *lead, lc_id agent)
+{
+	if (!lead || agent < 0)
+		return lc__error(LC_EINVAL, "lc_lead_set_agent: %s",
+				 lead ? "an agent id is > 0 (or 0 for none)" : "the record is NULL");
+	lead->agent = agent;
+	return 0;
+}
+
+lc_id lc_lead_agent(const lc_lead *lead)
+{
+	return lead ? lead->agent : 0;
+}
+
+int lc_lead_set_flag(lc_lead *lead, uint32_t flag, int on)
+{
+	if (!lead)
+		return lc__error(LC_EINVAL, "lc_lead_set_flag: the record is NULL");
+	if (flag == LC_LEAD_RECYCLED)
+		return lc__error(LC_EINVAL, "the recycled flag is read-only; use lc_db_lead_recycle() "
+					    "or lc_db_lead_restore()");
+	if (!(flag & LC__LEAD_SETTABLE_FLAGS) || (flag & (flag - 1)))
+		return lc__error(LC_EINVAL,
+				 "lc_lead_set_flag: give exactly one of LC_LEAD_DO_NOT_CALL, "
+				 "LC_LEAD_DO_NOT_EMAIL, LC_LEAD_AUTOMATION_STOPPED");
+	if (on)
+		lead->flags |= flag;
+	else
+		lead->flags &= ~flag;
+	mirror_flags(lead);
+	return 0;
+}
+
+uint32_t lc_lead_flags(const lc_lead *lead)
+{
+	if (!lead)
+		return 0;
+	return lead->flags | (lead->recycled ? LC_LEAD_RECYCLED : 0);
+}
+
+/* ---- lists ---- */
+
+size_t lc_lead_list_count(const lc_lead *lead, lc_lead_list which)
+{
+	if (!lead || (unsigned)which >= LC_LEAD_LIST_COUNT)
+		return 0;
+	return lead->lists[which].n;
+}
+
+static int check_editable_list(const lc_lead *lead, lc_lead_list which, const char *fn)
+{
+	if (!lead)
+		return lc__error(LC_EINVAL, "%s: the record is NULL", fn);
+	if ((unsigned)which >= LC_LEAD_LIST_COUNT)
+		return lc__error(LC_EINVAL, "%s: %d is not a list", fn, (int)which);
+	if (which == LC_LEAD_NOTES)
+		return lc__error(LC_EINVAL, "%s: shared notes are append-only; add one with "
+					    "lc_db_lead_note()",
+				 fn);
+	return 0;
+}
+
+int lc_lead_list_remove(lc_lead *lead, lc_lead_list which, size_t i)
+{
+	int rc = check_editable_list(lead, which, "lc_lead_list_remove");
+
+	if (rc)
+		return rc;
+	if (i >= lead->lists[which].n)
+		return lc__error(LC_ERANGE, "the %s list has %zu entries; there is no entry %zu",
+				 list_names[which], lead->lists[which].n, i);
+	list_remove(&lead->lists[which], i);
+	return 0;
+}
+
+int lc_lead_list_clear(lc_lead *lead, lc_lead_list which)
+{
+	int rc = check_editable_list(lead, which, "lc_lead_list_clear");
+
+	if (rc)
+		return rc;
+	lead->lists[which].n = 0;
+	return 0;
+}
+
+/* A required entry text: non-empty, bounded, UTF-8. */
+static int check_entry(const char *s, size_t max, const char *what, bool may_be_null)
+{
+	int rc = lc__check_text(s, max, what, may_be_null);
+
+	if (rc)
+		return rc;
+	if (s && !s[0] && !may_be_null)
+		return lc__error(LC_EINVAL, "%s is empty; give some text", what);
+	return 0;
+}
+
+int lc_lead_product_add(lc_lead *lead, const char *name, const char *note)
+{
+	int rc;
+
+	if (!lead)
+		return lc__error(LC_EINVAL, "lc_lead_product_add: the record is NULL");
+	if ((rc = check_entry(name, LC_LEAD_TEXT_MAX, "the product name", false)) ||
+	    (rc = check_entry(note, LC_LEAD_TEXT_MAX, "the product note", true)))
+		return rc;
+	return list_append(&lead->lists[LC_LEAD_PRODUCTS], name, note && note[0] ? note : NULL,
+			   LC_TIME_NONE);
+}
+
+const char *lc_lead_product_name(const lc_lead *lead, size_t i)
+{
+	const lc__entry *e = entry(lead, LC_LEAD_PRODUCTS, i);
+	return e ? lc__str_get(&e->a) : NULL;
+}
+
+const char *lc_lead_product_note(const lc_lead *lead, size_t i)
+{
+	const lc__entry *e = entry(lead, LC_LEAD_PRODUCTS, i);
+	return e ? lc__str_get(&e->b) : NULL;
+}
+
+int lc_lead_name_add(lc_lead *lead, lc_lead_list which, const char *name)
+{
+	int rc;
+
+	if (!lead)
+		return lc__error(LC_EINVAL, "lc_lead_name_add: the record is NULL");
+	if (which != LC_LEAD_TEAM && which != LC_LEAD_COMPETITORS)
+		return lc__error(LC_EINVAL,
+				 "lc_lead_name_add: names go to LC_LEAD_TEAM or LC_LEAD_COMPETITORS");
+	rc = check_entry(name, LC_LEAD_TEXT_MAX, which == LC_LEAD_TEAM ? "the team member"
+								       : "the competitor",
+			 false);
+	if (rc)
+		return rc;
+	return list_append(&lead->lists[which], name, NULL, LC_TIME_NONE);
+}
+
+const char *lc_lead_name_get(const lc_lead *lead, lc_lead_list which, size_t i)
+{
+	const lc__entry *e;
+
+	if (which != LC_LEAD_TEAM && which != LC_LEAD_COMPETITORS)
+		return NULL;
+	e = entry(lead, which, i);
+	return e ? lc__str_get(&e->a) : NULL;
+}
+
+int lc_lead_activity_add(lc_lead *lead, const char *what, lc_time when, const char *who)
+{
+	int rc;
+
+	if (!lead)
+		return lc__error(LC_EINVAL, "lc_lead_activity_add: the record is NULL");
+	if ((rc = check_entry(what, LC_LEAD_TEXT_MAX, "the activity", false)) ||
+	    (rc = check_entry(who, LC_LEAD_TEXT_MAX, "the activity's owner", true)))
+		return rc;
+	return list_append(&lead->lists[LC_LEAD_ACTIVITIES], what, who && who[0] ? who : NULL,
+			   when);
+}
+
+const char *lc_lead_activity_what(const lc_lead *lead, size_t i)
+{
+	const lc__entry *e = entry(lead, LC_LEAD_ACTIVITIES, i);
+	return e ? lc__str_get(&e->a) : NULL;
+}
+
+lc_time lc_lead_activity_when(const lc_lead *lead, size_t i)
+{
+	const lc__entry *e = entry(lead, LC_LEAD_ACTIVITIES, i);
+	return e ? e->t : LC_TIME_NONE;
+}
+
+const char *lc_lead_activity_who(const lc_lead *lead, size_t i)
+{
+	const lc__entry *e = entry(lead, LC_LEAD_ACTIVITIES, i);
+	return e ? lc__str_get(&e->b) : NULL;
+}
+
+static long attr_find(const lc_lead *lead, const char *key)
+{
+	const lc__list *l = &lead->lists[LC_LEAD_ATTRIBUTES];
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].a.p, key) == 0)
+			return (long)i;
+	return -1;
+}
+
+int lc_lead_attr_set(lc_lead *lead, const char *key, const char *value)
+{
+	long i;
+	int rc;
+
+	if (!lead)
+		return lc__error(LC_EINVAL, "lc_lead_attr_set: the record is NULL");
+	if ((rc = check_entry(key, LC_LEAD_ATTR_KEY_MAX, "the attribute key", false)) ||
+	    (rc = check_entry(value, LC_LEAD_TEXT_MAX, "the attribute value", true)))
+		return rc;
+	i = attr_find(lead, key);
+	if (!value) {
+		if (i >= 0)
+			list_remove(&lead->lists[LC_LEAD_ATTRIBUTES], (size_t)i);
+		return 0;
+	}
+	if (i >= 0)
+		return lc__str_set(&lead->lists[LC_LEAD_ATTRIBUTES].v[i].b, value);
+	return list_append(&lead->lists[LC_LEAD_ATTRIBUTES], key, value, LC_TIME_NONE);
+}
+
+const char *lc_lead_attr_get(const lc_lead *lead, const char *key)
+{
+	long i;
+
+	if (!lead || !key)
+		return NULL;
+	i = attr_find(lead, key);
+	return i >= 0 ? lc__str_get(&lead->lists[LC_LEAD_ATTRIBUTES].v[i].b) : NULL;
+}
+
+const char *lc_lead_attr_key(const lc_lead *lead, size_t i)
+{
+	const lc__entry *e = entry(lead, LC_LEAD_ATTRIBUTES, i);
+	return e ? lc__str_get(&e->a) : NULL;
+}
+
+const char *lc_lead_attr_value(const lc_lead *lead, size_t i)
+{
+	const lc__entry *e = entry(lead, LC_LEAD_ATTRIBUTES, i);
+	return e ? lc__str_get(&e->b) : NULL;
+}
+
+const char *lc_lead_note_text(const lc_lead *lead, size_t i)
+{
+	const lc__entry *e = entry(lead, LC_LEAD_NOTES, i);
+	return e ? lc__str_get(&e->a) : NULL;
+}
+
+lc_time lc_lead_note_time(const lc_lead *lead, size_t i)
+{
+	const lc__entry *e = entry(lead, LC_LEAD_NOTES, i);
+	return e ? e->t : LC_TIME_NONE;
+}
+
+const char *lc_lead_note_author(const lc_lead *lead, size_t i)
+{
+	const lc__entry *e = entry(lead, LC_LEAD_NOTES, i);
+	return e ? lc__str_get(&e->b) : NULL;
+}
+
+int lc__lead_add_note(lc_lead *lead, lc_time time, const char *author, const char *text)
+{
+	return list_append(&lead->lists[LC_LEAD_NOTES], text, author, time);
+}
+
+/* ---- state ---- */
+
+int lc_lead_bind(lc_lead *lead, const lc_model *model)
+{
+	lc_state *s, *old;
+	int rc;
+
+	if (!lead || !model)
+		return lc__error(LC_EINVAL, "lc_lead_bind: %s is NULL", lead ? "model" : "the record");
+	if (lead->model == model && lead->state)
+		return 0;
+	rc = lc_state_new(&s, model);
+	if (rc)
+		return rc;
+	old = lead->state;
+	if (old) {
+		/* Carry the values over by key; unknown ones stay as text. */
+		static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_PHASE,
+						LC_AXIS_STAGE, LC_AXIS_LIFECYCLE };
+		for (size_t i = 0; i < LC_ARRAY_LEN(axes); i++) {
+			rc = lc__state_set_raw(s, axes[i], lc_state_get(old, axes[i]));
+			if (rc) {
+				lc_state_free(s);
+				return rc;
+			}
+		}
+		s->follow_up = old->follow_up;
+		s->completed_at = old->completed_at;
+		for (uint32_t i = 0; i < s->nstages; i++)
+			s->counts[i] = lc_state_stage_count(old, model->axes[LC_AXIS_STAGE].v[i].key);
+		lc_state_free(old);
+	} else {
+		s->completed_at = lead->dates[LC_LEAD_ACTUAL_COMPLETION];
+	}
+	lead->state = s;
+	lead->model = model;
+	mirror_flags(lead);
+	return 0;
+}
+
+const lc_model *lc_lead_model(const lc_lead *lead)
+{
+	return lead ? lead->model : NULL;
+}
+
+const lc_state *lc_lead_state(const lc_lead *lead)
+{
+	return lead ? lead->state : NULL;
+}
+
+int lc_lead_set_state(lc_lead *lead, const lc_state *state)
+{
+	int rc;
+
+	if (!lead || !state)
+		return lc__error(LC_EINVAL, "lc_lead_set_state: %s is NULL",
+				 lead ? "state" : "the record");
+	if (!lead->state)
+		return lc__error(LC_EINVAL, "lc_lead_set_state: the record is not bound to a model; "
+					    "call lc_lead_bind() with the state's model first");
+	rc = lc_state_copy(lead->state, state);
+	if (rc)
+		return rc;
+	mirror_flags(lead);
+	return 0;
+}
+
+bool lc__lead_state_same(const lc_state *a, const lc_state *b)
+{
+	/* lc_state_equal() with the flags aside: the record owns those. */
+	if (!a || !b)
+		return a == b;
+	if (a->model != b->model)
+		return false;
+	for (int x = 0; x < LC_AXIS_COUNT; x++) {
+		if (a->idx[x] != b->idx[x])
+			return false;
+		if (a->idx[x] < 0 && strcmp(a->raw[x], b->raw[x]) != 0)
+			return false;
+	}
+	if (a->follow_up != b->follow_up || a->completed_at != b->completed_at)
+		return false;
+	return !a->nstages || memcmp(a->counts, b->counts, a->nstages * sizeof *a->counts) == 0;
+}
+
+/* ---- for backends (sys/storage.h) ---- */
+
+int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key)
+{
+	return lc__state_set_raw(state, axis, key);
+}
+
+const lc_model *lc_state_sys_model(const lc_state *state)
+{
+	return state ? state->model : NULL;
+}
+
+lc_state *lc_lead_sys_state(lc_lead *lead)
+{
+	return lead ? lead->state : NULL;
+}
+
+int lc_lead_sys_set_id(lc_lead *lead, lc_id id)
+{
+	if (!lead || id <= 0)
+		return lc__error(LC_EINVAL, "lc_lead_sys_set_id: %s",
+				 lead ? "a lead id is > 0" : "the record is NULL");
+	lead->id = id;
+	return 0;
+}
+
+int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time created_at,
+			 lc_time touched_at, int recycled)
+{
+	if (!lead || id <= 0 || version < 1)
+		return lc__error(LC_EINVAL, "lc_lead_sys_set_meta: %s",
+				 !lead ? "the record is NULL"
+				       : "a stored lead has an id > 0 and a version >= 1");
+	lead->id = id;
+	lead->version = version;
+	lead->created_at = created_at;
+	lead->touched_at = touched_at;
+	lead->recycled = recycled != 0;
+	return 0;
+}
+
+int lc_lead_sys_add_note(lc_lead *lead, lc_time time, const char *author, const char *text)
+{
+	if (!lead || !text)
+		return lc__error(LC_EINVAL, "lc_lead_sys_add_note: %s is NULL",
+				 lead ? "text" : "the record");
+	return lc__lead_add_note(lead, time, author, text);
+}

@@ -1,0 +1,774 @@
+/* lc_db: opening, transactions, models, metadata, agents and units. */
+#include <string.h>
+#include <time.h>
+
+#include "engine/engine_internal.h"
+#include "store_internal.h"
+
+/* ---- errors ---- */
+
+int lc__store_fail(int rc, const char *what)
+{
+	if (rc >= 0)
+		rc = LC_EIO;
+	/* Keep the backend's own message when it set one for this code. */
+	if (lc_error_last_code() == rc && lc_error_last()[0])
+		return lc__error_prefix(rc, "%s", what);
+	return lc__error(rc, "%s: the storage backend failed (%s)", what, lc_strerror(rc));
+}
+
+/* ---- options ---- */
+
+int lc_db_options_init(lc_db_options *opts, unsigned int version)
+{
+	static const lc_db_options defaults = LC_DB_OPTIONS_INIT;
+
+	if (!opts)
+		return lc__error(LC_EINVAL, "lc_db_options_init: opts is NULL");
+	if (version == 0 || version > LC_DB_OPTIONS_VERSION)
+		return lc__error(LC_EVERSION,
+				 "lc_db_options version %u is not supported; this library knows 1 to %d",
+				 version, LC_DB_OPTIONS_VERSION);
+	*opts = defaults;
+	opts->version = version;
+	return 0;
+}
+
+static int check_options(const lc_db_options *o)
+{
+	if (o->version == 0 || o->version > LC_DB_OPTIONS_VERSION)
+		return lc__error(LC_EVERSION,
+				 "lc_db_options version %u is not supported; initialise the options "
+				 "with LC_DB_OPTIONS_INIT or lc_db_options_init()",
+				 o->version);
+	if (o->busy_timeout_ms < 0)
+		return lc__error(LC_EINVAL, "busy_timeout_ms is %d; give 0 or more milliseconds",
+				 (int)o->busy_timeout_ms);
+	if (o->flags & ~(LC_DB_CREATE | LC_DB_READONLY))
+		return lc__error(LC_EINVAL, "unknown lc_db_options flags 0x%x; use LC_DB_CREATE and "
+					    "LC_DB_READONLY",
+				 (unsigned)(o->flags & ~(LC_DB_CREATE | LC_DB_READONLY)));
+	return 0;
+}
+
+/* ---- opening ---- */
+
+/* Split a URI into a backend and a location. */
+static int resolve_uri(const char *uri, lc_storage *vt, const char **location)
+{
+	const char *colon = strchr(uri, ':');
+	size_t n;
+
+	if (strcmp(uri, ":memory:") == 0) {
+		*vt = lc__storage_sqlite;
+		*location = uri;
+		return 0;
+	}
+	if (colon && colon > uri) {
+		n = (size_t)(colon - uri);
+		bool scheme = n >= 2 && ((uri[0] >= 'a' && uri[0] <= 'z') || (uri[0] >= 'A' && uri[0] <= 'Z'));
+		for (size_t i = 0; scheme && i < n; i++) {
+			char c = uri[i];
+			scheme = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				 (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+		}
+		/* "C:\..." (one letter) and "./a:b" are paths, not schemes. */
+		if (scheme) {
+			*location = colon + 1;
+			return lc__storage_lookup(uri, n, vt);
+		}
+	}
+	*vt = lc__storage_sqlite;
+	*location = uri;
+	return 0;
+}
+
+/* Load the newest model version, if any. Inside a read transaction. */
+static int load_current_model(lc_db *db)
+{
+	int64_t latest = 0;
+	const char *json = NULL;
+	lc_time at;
+	lc_model *m;
+	int rc;
+
+	rc = db->vt.model_latest(db->be, &latest);
+	if (rc)
+		return lc__store_fail(rc, "reading the store's model version");
+	if (latest <= 0)
+		return 0;
+	rc = db->vt.model_get(db->be, latest, &json, &at);
+	if (rc)
+		return lc__store_fail(rc, "reading the store's current model");
+	rc = lc_model_load_string(&m, json, "stored model");
+	if (rc)
+		return lc__error_prefix(rc == LC_ENOMEM ? rc : LC_ECORRUPT,
+					"the store's model version %lld does not load",
+					(long long)latest);
+	db->model = m;
+	db->model_version = latest;
+	return 0;
+}
+
+int lc_db_open(lc_db **out, const char *uri, const lc_db_options *opts)
+{
+	static const lc_db_options defaults = LC_DB_OPTIONS_INIT;
+	const char *location;
+	lc_db *db;
+	int rc;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_db_open: out is NULL; pass the address of an lc_db *");
+	*out = NULL;
+	if (!uri || !uri[0])
+		return lc__error(LC_EINVAL, "lc_db_open: give a store: a path, sqlite:PATH, :memory: "
+					    "or memory:");
+	if ((rc = lc__check_text(uri, 4096, "the store URI", false)))
+		return rc;
+	if (!opts)
+		opts = &defaults;
+	if ((rc = check_options(opts)))
+		return rc;
+	db = lc__calloc(1, sizeof *db);
+	if (!db)
+		return LC_ENOMEM;
+	db->opts = *opts;
+	rc = resolve_uri(uri, &db->vt, &location);
+	if (rc)
+		goto fail;
+	rc = db->vt.open(&db->be, location, &db->opts);
+	if (rc) {
+		rc = lc__store_fail(rc, "opening the store");
+		goto fail;
+	}
+	rc = db->vt.begin(db->be, 0);
+	if (rc) {
+		rc = lc__store_fail(rc, "reading the store");
+		goto fail;
+	}
+	rc = load_current_model(db);
+	if (rc)
+		db->vt.rollback(db->be);
+	else if ((rc = db->vt.commit(db->be)))
+		rc = lc__store_fail(rc, "reading the store");
+	if (rc)
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	lc_db_close(db);
+	return rc;
+}
+
+static void free_scratch(lc_db *db)
+{
+	for (int i = 0; i < LC__DB_SCRATCH; i++) {
+		lc_lead_free(db->scratch_lead[i]);
+		lc__event_free(db->scratch_event[i]);
+		lc_state_free(db->scratch_state[i]);
+		db->scratch_lead[i] = NULL;
+		db->scratch_event[i] = NULL;
+		db->scratch_state[i] = NULL;
+	}
+	lc_violations_free(db->scratch_violations);
+	db->scratch_violations = NULL;
+}
+
+void lc_db_close(lc_db *db)
+{
+	if (!db)
+		return;
+	if (db->be) {
+		if (db->depth > 0 && !db->poisoned)
+			db->vt.rollback(db->be);
+		db->vt.close(db->be);
+	}
+	free_scratch(db);
+	lc_model_free(db->model);
+	lc__free(db->actor);
+	lc__free(db);
+}
+
+lc_time lc_db_now(const lc_db *db)
+{
+	if (!db)
+		return LC_TIME_NONE;
+	if (db->opts.clock)
+		return db->opts.clock(db->opts.clock_ud);
+	return (lc_time)time(NULL);
+}
+
+int lc_db_set_actor(lc_db *db, const char *actor)
+{
+	char *copy = NULL;
+	int rc;
+
+	if (!db)
+		return lc__error(LC_EINVAL, "lc_db_set_actor: db is NULL");
+	if ((rc = lc__check_text(actor, LC_NAME_MAX, "the actor", true)))
+		return rc;
+	if (actor && actor[0] && !(copy = lc__strdup(actor)))
+		return LC_ENOMEM;
+	lc__free(db->actor);
+	db->actor = copy;
+	return 0;
+}
+
+/* ---- scratch objects (reused by every call, one set per nesting level) ---- */
+
+lc_lead *lc__db_scratch_lead(lc_db *db)
+{
+	int level = db->depth < LC__DB_SCRATCH ? db->depth : LC__DB_SCRATCH - 1;
+	lc_lead **slot = &db->scratch_lead[level];
+
+	if (!*slot && lc_lead_new(slot))
+		return NULL;
+	if (db->model && lc_lead_bind(*slot, db->model))
+		return NULL;
+	return *slot;
+}
+
+lc_event *lc__db_scratch_event(lc_db *db)
+{
+	int level = db->depth < LC__DB_SCRATCH ? db->depth : LC__DB_SCRATCH - 1;
+	lc_event **slot = &db->scratch_event[level];
+
+	if (!*slot && lc__event_new(slot, NULL))
+		return NULL;
+	if (db->model && lc__event_bind(*slot, db->model))
+		return NULL;
+	lc__event_reset(*slot);
+	return *slot;
+}
+
+lc_state *lc__db_scratch_state(lc_db *db)
+{
+	int level = db->depth < LC__DB_SCRATCH ? db->depth : LC__DB_SCRATCH - 1;
+	lc_state **slot = &db->scratch_state[level];
+
+	if (*slot && (*slot)->model != db->model) {
+		lc_state_free(*slot);
+		*slot = NULL;
+	}
+	if (!*slot && lc_state_new(slot, db->model))
+		return NULL;
+	return *slot;
+}
+
+lc_violations *lc__db_scratch_violations(lc_db *db)
+{
+	if (!db->scratch_violations && lc_violations_new(&db->scratch_violations))
+		return NULL;
+	return db->scratch_violations;
+}
+
+/* ---- transactions ---- */
+
+int lc__db_txn_begin(lc_db *db, bool write)
+{
+	int rc;
+
+	if (db->poisoned)
+		return lc__error(LC_ESTATE,
+				 "the explicit transaction was rolled back after an earlier failure; "
+				 "call lc_db_rollback() to end it, then start again");
+	if (write && (db->opts.flags & LC_DB_READONLY))
+		return lc__error(LC_ESTATE, "the store is open read-only; reopen it without "
+					    "LC_DB_READONLY to write");
+	if (db->depth > 0) {
+		if (write && !db->write)
+			return lc__error(LC_ESTATE, "cannot write inside a read transaction");
+		if (db->depth >= LC__DB_MAX_DEPTH)
+			return lc__error(LC_ESTATE, "calls nest more than %d deep", LC__DB_MAX_DEPTH);
+		db->marks[db->depth] = db->writes;
+		db->depth++;
+		return 0;
+	}
+	rc = db->vt.begin(db->be, write);
+	if (rc)
+		return lc__store_fail(rc, write ? "starting a write transaction"
+						: "starting a read transaction");
+	db->marks[0] = db->writes;
+	db->depth = 1;
+	db->write = write;
+	return 0;
+}
+
+int lc__db_txn_end(lc_db *db, int rc)
+{
+	bool wrote;
+	int rc2;
+
+	if (db->depth <= 0)
+		return rc;
+	db->depth--;
+	wrote = db->writes != db->marks[db->depth];
+	if (db->depth > 0) {
+		/* Joined. A failure that wrote spoils the enclosing transaction:
+		 * an explicit one is rolled back at once and stays poisoned. */
+		if (rc && wrote && db->explicit_txn && db->depth == 1) {
+			db->vt.rollback(db->be);
+			db->poisoned = true;
+		}
+		return rc;
+	}
+	if (rc) {
+		db->vt.rollback(db->be);
+		return rc;
+	}
+	rc2 = db->vt.commit(db->be);
+	if (rc2)
+		return lc__store_fail(rc2, "committing");
+	return 0;
+}
+
+int lc_db_begin(lc_db *db)
+{
+	int rc;
+
+	if (!db)
+		return lc__error(LC_EINVAL, "lc_db_begin: db is NULL");
+	if (db->explicit_txn || db->depth > 0)
+		return lc__error(LC_ESTATE, "a transaction is already open; commit or roll it back "
+					    "first (transactions do not nest)");
+	rc = lc__db_txn_begin(db, true);
+	if (rc)
+		return rc;
+	db->explicit_txn = true;
+	return 0;
+}
+
+int lc_db_commit(lc_db *db)
+{
+	int rc;
+
+	if (!db)
+		return lc__error(LC_EINVAL, "lc_db_commit: db is NULL");
+	if (!db->explicit_txn)
+		return lc__error(LC_ESTATE, "there is no transaction to commit; call lc_db_begin() first");
+	db->explicit_txn = false;
+	if (db->poisoned) {
+		db->poisoned = false;
+		db->depth = 0;
+		return lc__error(LC_ESTATE, "the transaction was rolled back after an earlier failure; "
+					    "nothing was committed");
+	}
+	db->depth = 0;
+	rc = db->vt.commit(db->be);
+	if (rc)
+		return lc__store_fail(rc, "committing the transaction");
+	return 0;
+}
+
+int lc_db_rollback(lc_db *db)
+{
+	int rc = 0;
+
+	if (!db)
+		return lc__error(LC_EINVAL, "lc_db_rollback: db is NULL");
+	if (!db->explicit_txn)
+		return lc__error(LC_ESTATE, "there is no transaction to roll back");
+	if (!db->poisoned)
+		rc = db->vt.rollback(db->be);
+	db->explicit_txn = false;
+	db->poisoned = false;
+	db->depth = 0;
+	return rc ? lc__store_fail(rc, "rolling back") : 0;
+}
+
+/* ---- write wrappers: every backend write is counted, so that a failed call
+ * knows whether it left something to undo ---- */
+
+int lc__db_w_lead_insert(lc_db *db, lc_lead *lead)
+{
+	int rc;
+	db->writes++;
+	rc = db->vt.lead_insert(db->be, lead);
+	return rc ? lc__store_fail(rc, "storing the lead") : 0;
+}
+
+int lc__db_w_lead_update(lc_db *db, const lc_lead *lead, unsigned int parts)
+{
+	int rc;
+	db->writes++;
+	rc = db->vt.lead_update(db->be, lead, parts);
+	return rc ? lc__store_fail(rc, "writing the lead") : 0;
+}
+
+int lc__db_w_event_append(lc_db *db, lc_event *ev)
+{
+	int rc;
+	db->writes++;
+	rc = db->vt.event_append(db->be, ev);
+	return rc ? lc__store_fail(rc, "writing the history event") : 0;
+}
+
+/* ---- models ---- */
+
+const lc_model *lc_db_model(const lc_db *db)
+{
+	return db ? db->model : NULL;
+}
+
+int64_t lc_db_model_version(const lc_db *db)
+{
+	return db ? db->model_version : 0;
+}
+
+int lc_db_install_model(lc_db *db, const lc_model *model, int64_t *version)
+{
+	lc_model *copy = NULL;
+	char *json = NULL;
+	int64_t latest = 0;
+	int rc;
+
+	if (!db || !model)
+		return lc__error(LC_EINVAL, "lc_db_install_model: %s is NULL", db ? "model" : "db");
+	if (db->depth > 0)
+		return lc__error(LC_ESTATE, "install a model outside a transaction: commit or roll "
+					    "back the open one first");
+	/* The store keeps its own copy, made from the JSON it stores, so that
+	 * the current model is exactly what a later open will load. */
+	if ((rc = lc_model_to_json(model, &json, NULL)))
+		return rc;
+	if ((rc = lc_model_load_string(&copy, json, "installed model"))) {
+		lc_free(json);
+		return rc;
+	}
+	rc = lc__db_txn_begin(db, true);
+	if (rc)
+		goto out;
+	rc = db->vt.model_latest(db->be, &latest);
+	if (rc)
+		rc = lc__store_fail(rc, "reading the store's model version");
+	if (!rc) {
+		db->writes++;
+		rc = db->vt.model_put(db->be, latest + 1, lc_db_now(db), json);
+		if (rc)
+			rc = lc__store_fail(rc, "storing the model");
+	}
+	rc = lc__db_txn_end(db, rc);
+	if (rc)
+		goto out;
+	/* Objects bound to the old model go with it. */
+	free_scratch(db);
+	lc_model_free(db->model);
+	db->model = copy;
+	copy = NULL;
+	db->model_version = latest + 1;
+	if (version)
+		*version = latest + 1;
+out:
+	lc_model_free(copy);
+	lc_free(json);
+	return rc;
+}
+
+int lc_db_model_get(lc_db *db, int64_t version, lc_model **out, lc_time *installed_at)
+{
+	const char *json = NULL;
+	lc_time at = LC_TIME_NONE;
+	int rc;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_db_model_get: out is NULL");
+	*out = NULL;
+	if (!db || version < 1)
+		return lc__error(LC_EINVAL, "lc_db_model_get: %s",
+				 db ? "model versions start at 1" : "db is NULL");
+	rc = lc__db_txn_begin(db, false);
+	if (rc)
+		return rc;
+	rc = db->vt.model_get(db->be, version, &json, &at);
+	if (rc == LC_ENOTFOUND)
+		rc = lc__error(LC_ENOTFOUND, "the store has no model version %lld (it has 1 to %lld)",
+			       (long long)version, (long long)db->model_version);
+	else if (rc)
+		rc = lc__store_fail(rc, "reading a model version");
+	else {
+		rc = lc_model_load_string(out, json, "stored model");
+		if (rc && rc != LC_ENOMEM)
+			rc = lc__error_prefix(LC_ECORRUPT, "stored model version %lld does not load",
+					      (long long)version);
+	}
+	rc = lc__db_txn_end(db, rc);
+	if (!rc && installed_at)
+		*installed_at = at;
+	if (rc) {
+		lc_model_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* ---- metadata ---- */
+
+int lc__db_meta_get(lc_db *db, const char *key, const char **value)
+{
+	int rc = lc__db_txn_begin(db, false);
+
+	if (rc)
+		return rc;
+	rc = db->vt.meta_get(db->be, key, value);
+	if (rc && rc != LC_ENOTFOUND)
+		rc = lc__store_fail(rc, "reading store metadata");
+	return lc__db_txn_end(db, rc);
+}
+
+int lc__db_meta_set(lc_db *db, const char *key, const char *value)
+{
+	int rc = lc__db_txn_begin(db, true);
+
+	if (rc)
+		return rc;
+	db->writes++;
+	rc = db->vt.meta_set(db->be, key, value);
+	if (rc)
+		rc = lc__store_fail(rc, "writing store metadata");
+	return lc__db_txn_end(db, rc);
+}
+
+/* ---- agents and units ---- */
+
+static int check_name(const char *name, const char *what)
+{
+	int rc = lc__check_text(name, LC_NAME_MAX, what, false);
+
+	if (rc)
+		return rc;
+	if (!name[0])
+		return lc__error(LC_EINVAL, "%s is empty; give a name", what);
+	return 0;
+}
+
+int lc_db_agent_add(lc_db *db, const char *name, lc_id *id)
+{
+	lc_id new_id = 0;
+	int rc;
+
+	if (!db)
+		return lc__error(LC_EINVAL, "lc_db_agent_add: db is NULL");
+	if ((rc = check_name(name, "the agent's name")))
+		return rc;
+	if ((rc = lc__db_txn_begin(db, true)))
+		return rc;
+	db->writes++;
+	rc = db->vt.agent_put(db->be, &new_id, name, 1);
+	if (rc == LC_EEXISTS)
+		rc = lc__error(LC_EEXISTS, "an agent named '%s' already exists", name);
+	else if (rc)
+		rc = lc__store_fail(rc, "adding the agent");
+	rc = lc__db_txn_end(db, rc);
+	if (!rc && id)
+		*id = new_id;
+	return rc;
+}
+
+int lc_db_unit_add(lc_db *db, const char *name, lc_id *id)
+{
+	lc_id new_id = 0;
+	int rc;
+
+	if (!db)
+		return lc__error(LC_EINVAL, "lc_db_unit_add: db is NULL");
+	if ((rc = check_name(name, "the unit's name")))
+		return rc;
+	if ((rc = lc__db_txn_begin(db, true)))
+		return rc;
+	db->writes++;
+	rc = db->vt.unit_put(db->be, &new_id, name);
+	if (rc == LC_EEXISTS)
+		rc = lc__error(LC_EEXISTS, "a unit named '%s' already exists", name);
+	else if (rc)
+		rc = lc__store_fail(rc, "adding the unit");
+	rc = lc__db_txn_end(db, rc);
+	if (!rc && id)
+		*id = new_id;
+	return rc;
+}
+
+/* Fill a list inside the caller's transaction. */
+int lc__db_agents_in(lc_db *db, lc_id unit, lc_agent_list **out)
+{
+	int rc = lc__agent_list_new(out);
+
+	if (rc)
+		return rc;
+	rc = db->vt.agent_list(db->be, unit, *out);
+	if (rc) {
+		lc_agent_list_free(*out);
+		*out = NULL;
+		if (rc == LC_ENOTFOUND)
+			return lc__error(LC_ENOTFOUND, "there is no unit %lld", (long long)unit);
+		return lc__store_fail(rc, "listing agents");
+	}
+	return 0;
+}
+
+int lc__db_units_in(lc_db *db, lc_id agent, lc_unit_list **out)
+{
+	int rc = lc__unit_list_new(out);
+
+	if (rc)
+		return rc;
+	rc = db->vt.unit_list(db->be, agent, *out);
+	if (rc) {
+		lc_unit_list_free(*out);
+		*out = NULL;
+		if (rc == LC_ENOTFOUND)
+			return lc__error(LC_ENOTFOUND, "there is no agent %lld", (long long)agent);
+		return lc__store_fail(rc, "listing units");
+	}
+	return 0;
+}
+
+/* An agent by id: index in the list of all agents, or -1. */
+long lc__agent_index(const lc_agent_list *l, lc_id agent)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].id == agent)
+			return (long)i;
+	return -1;
+}
+
+int lc_db_agents(lc_db *db, lc_id unit, lc_agent_list **out)
+{
+	int rc;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_db_agents: out is NULL");
+	*out = NULL;
+	if (!db || unit < 0)
+		return lc__error(LC_EINVAL, "lc_db_agents: %s", db ? "unit is >= 0" : "db is NULL");
+	if ((rc = lc__db_txn_begin(db, false)))
+		return rc;
+	rc = lc__db_agents_in(db, unit, out);
+	rc = lc__db_txn_end(db, rc);
+	if (rc) {
+		lc_agent_list_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int lc_db_units(lc_db *db, lc_id agent, lc_unit_list **out)
+{
+	int rc;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_db_units: out is NULL");
+	*out = NULL;
+	if (!db || agent < 0)
+		return lc__error(LC_EINVAL, "lc_db_units: %s", db ? "agent is >= 0" : "db is NULL");
+	if ((rc = lc__db_txn_begin(db, false)))
+		return rc;
+	rc = lc__db_units_in(db, agent, out);
+	rc = lc__db_txn_end(db, rc);
+	if (rc) {
+		lc_unit_list_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static int find_by_name(lc_db *db, const char *name, lc_id *id, bool agent)
+{
+	lc_agent_list *al = NULL;
+	lc_unit_list *ul = NULL;
+	int rc;
+
+	if (!db || !id)
+		return lc__error(LC_EINVAL, "%s: %s is NULL", agent ? "lc_db_agent_find" : "lc_db_unit_find",
+				 db ? "id" : "db");
+	if ((rc = lc__check_text(name, LC_NAME_MAX, "the name", false)))
+		return rc;
+	rc = agent ? lc_db_agents(db, 0, &al) : lc_db_units(db, 0, &ul);
+	if (rc)
+		return rc;
+	rc = lc__error(LC_ENOTFOUND, "there is no %s named '%s'", agent ? "agent" : "unit", name);
+	if (agent) {
+		for (size_t i = 0; i < al->n; i++)
+			if (strcmp(al->v[i].name, name) == 0) {
+				*id = al->v[i].id;
+				rc = 0;
+				break;
+			}
+	} else {
+		for (size_t i = 0; i < ul->n; i++)
+			if (strcmp(ul->v[i].name, name) == 0) {
+				*id = ul->v[i].id;
+				rc = 0;
+				break;
+			}
+	}
+	lc_agent_list_free(al);
+	lc_unit_list_free(ul);
+	return rc;
+}
+
+int lc_db_agent_find(lc_db *db, const char *name, lc_id *id)
+{
+	return find_by_name(db, name, id, true);
+}
+
+int lc_db_unit_find(lc_db *db, const char *name, lc_id *id)
+{
+	return find_by_name(db, name, id, false);
+}
+
+int lc_db_agent_set_active(lc_db *db, lc_id agent, int active)
+{
+	lc_agent_list *all = NULL;
+	long i;
+	int rc;
+
+	if (!db || agent <= 0)
+		return lc__error(LC_EINVAL, "lc_db_agent_set_active: %s",
+				 db ? "agent ids are > 0" : "db is NULL");
+	if ((rc = lc__db_txn_begin(db, true)))
+		return rc;
+	rc = lc__db_agents_in(db, 0, &all);
+	if (!rc) {
+		i = lc__agent_index(all, agent);
+		if (i < 0)
+			rc = lc__error(LC_ENOTFOUND, "there is no agent %lld", (long long)agent);
+		else {
+			lc_id id = agent;
+			db->writes++;
+			rc = db->vt.agent_put(db->be, &id, all->v[i].name, active != 0);
+			if (rc)
+				rc = lc__store_fail(rc, "updating the agent");
+		}
+	}
+	lc_agent_list_free(all);
+	return lc__db_txn_end(db, rc);
+}
+
+static int membership(lc_db *db, lc_id unit, lc_id agent, bool member)
+{
+	int rc;
+
+	if (!db || unit <= 0 || agent <= 0)
+		return lc__error(LC_EINVAL, "%s: %s", member ? "lc_db_unit_join" : "lc_db_unit_leave",
+				 db ? "unit and agent ids are > 0" : "db is NULL");
+	if ((rc = lc__db_txn_begin(db, true)))
+		return rc;
+	db->writes++;
+	rc = db->vt.member_set(db->be, unit, agent, member);
+	if (rc == LC_ENOTFOUND)
+		rc = lc__error(LC_ENOTFOUND, "unit %lld or agent %lld does not exist", (long long)unit,
+			       (long long)agent);
+	else if (rc)
+		rc = lc__store_fail(rc, "changing the unit's members");
+	return lc__db_txn_end(db, rc);
+}
+
+int lc_db_unit_join(lc_db *db, lc_id unit, lc_id agent)
+{
+	return membership(db, unit, agent, true);
+}
+
+int lc_db_unit_leave(lc_db *db, lc_id unit, lc_id agent)
+{
+	return membership(db, unit, agent, false);
+}

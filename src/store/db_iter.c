@@ -1,0 +1,778 @@
+/* lc_db: queries, history, replay, model upgrades, and the core's fallbacks
+ * for the optional vtable slots. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_internal.h"
+#include "store_internal.h"
+
+/* ---- lead iterators ---- */
+
+struct lc_lead_iter {
+	lc_db *db;
+	lc_query *q;    /* the caller's query, copied */
+	lc_query *bq;   /* what the backend sees (no limit when the core filters) */
+	void *cursor;
+	lc_lead *lead;
+	size_t returned;
+	bool done;
+};
+
+static int open_leads(lc_db *db, const lc_query *q, lc_lead_iter **out)
+{
+	lc_lead_iter *it;
+	int rc;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_db_query: out is NULL");
+	*out = NULL;
+	if (!db)
+		return lc__error(LC_EINVAL, "lc_db_query: db is NULL");
+	if (!db->model)
+		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	it = lc__calloc(1, sizeof *it);
+	if (!it)
+		return LC_ENOMEM;
+	it->db = db;
+	rc = lc_query_new(&it->q);
+	if (!rc && q)
+		rc = lc__query_copy(it->q, q);
+	if (!rc)
+		rc = lc_query_new(&it->bq);
+	if (!rc)
+		rc = lc__query_copy(it->bq, it->q);
+	if (!rc && it->q->invalid)
+		it->bq->limit = 0;
+	if (!rc)
+		rc = lc_lead_new(&it->lead);
+	if (!rc)
+		rc = lc_lead_bind(it->lead, db->model);
+	if (!rc) {
+		rc = db->vt.lead_iter_open(db->be, it->bq, &it->cursor);
+		if (rc)
+			rc = lc__store_fail(rc, "querying leads");
+	}
+	if (rc) {
+		lc_lead_iter_free(it);
+		return rc;
+	}
+	*out = it;
+	return 0;
+}
+
+int lc_db_query(lc_db *db, const lc_query *q, lc_lead_iter **out)
+{
+	return open_leads(db, q, out);
+}
+
+int lc_lead_iter_next(lc_lead_iter *it, const lc_lead **lead)
+{
+	lc_db *db;
+	int rc;
+
+	if (lead)
+		*lead = NULL;
+	if (!it || !lead)
+		return lc__error(LC_EINVAL, "lc_lead_iter_next: %s is NULL", it ? "lead" : "the iterator");
+	db = it->db;
+	if (it->done)
+		return 0;
+	if (it->lead->model != db->model)
+		return lc__error(LC_ESTATE, "the store's model changed while iterating; query again");
+	for (;;) {
+		if (it->q->limit && it->returned >= it->q->limit) {
+			it->done = true;
+			return 0;
+		}
+		lc_lead_reset(it->lead);
+		rc = db->vt.lead_iter_next(db->be, it->cursor, it->lead);
+		if (rc < 0)
+			return lc__store_fail(rc, "reading the next lead");
+		if (rc == 0) {
+			it->done = true;
+			return 0;
+		}
+		it->lead->state->flags = (it->lead->state->flags & ~LC__LEAD_STATE_FLAGS) |
+					 (it->lead->flags & LC__LEAD_STATE_FLAGS);
+		if (it->q->invalid && lc_validate_state(db->model, it->lead->state, NULL) == 0)
+			continue;
+		it->returned++;
+		*lead = it->lead;
+		return 1;
+	}
+}
+
+void lc_lead_iter_free(lc_lead_iter *it)
+{
+	if (!it)
+		return;
+	if (it->cursor)
+		it->db->vt.iter_close(it->db->be, it->cursor);
+	lc_lead_free(it->lead);
+	lc_query_free(it->q);
+	lc_query_free(it->bq);
+	lc__free(it);
+}
+
+/* Run fn over every lead a query matches (inside the caller's transaction or
+ * none). fn returns 0 to go on. */
+typedef int (*lead_fn)(lc_db *db, const lc_lead *lead, void *ud);
+
+static int each_lead(lc_db *db, const lc_query *q, lead_fn fn, void *ud)
+{
+	lc_lead_iter *it;
+	const lc_lead *lead;
+	int rc;
+
+	if ((rc = open_leads(db, q, &it)))
+		return rc;
+	while ((rc = lc_lead_iter_next(it, &lead)) == 1)
+		if ((rc = fn(db, lead, ud)))
+			break;
+	lc_lead_iter_free(it);
+	return rc < 0 || rc > 1 ? rc : 0;
+}
+
+static int count_one(lc_db *db, const lc_lead *lead, void *ud)
+{
+	(void)db;
+	(void)lead;
+	(*(int64_t *)ud)++;
+	return 0;
+}
+
+static int emit_total(void *ud, const char *const *values, int64_t count)
+{
+	(void)values;
+	*(int64_t *)ud += count;
+	return 0;
+}
+
+int lc_db_count(lc_db *db, const lc_query *q, int64_t *out)
+{
+	lc_query *copy = NULL;
+	int64_t n = 0;
+	int rc;
+
+	if (!db || !out)
+		return lc__error(LC_EINVAL, "lc_db_count: %s is NULL", db ? "out" : "db");
+	if (!db->model)
+		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if ((rc = lc_query_new(&copy)) || (q && (rc = lc__query_copy(copy, q)))) {
+		lc_query_free(copy);
+		return rc;
+	}
+	copy->limit = 0;
+	copy->after = 0;
+	if (!copy->invalid && db->vt.count_grouped) {
+		if (!(rc = lc__db_txn_begin(db, false))) {
+			rc = db->vt.count_grouped(db->be, copy, NULL, 0, emit_total, &n);
+			if (rc)
+				rc = lc__store_fail(rc, "counting leads");
+			rc = lc__db_txn_end(db, rc);
+		}
+	} else {
+		rc = each_lead(db, copy, count_one, &n);
+	}
+	lc_query_free(copy);
+	if (!rc)
+		*out = n;
+	return rc;
+}
+
+/* ---- grouped counts: the fallback ---- */
+
+typedef struct group {
+	char *key; /* values joined by '\x1f'; unset as '\x1e' */
+	int64_t count;
+} group;
+
+typedef struct group_acc {
+	const lc_group_key *keys;
+	size_t nkeys;
+	group *g;
+	size_t n, cap;
+	lc_buf buf;
+} group_acc;
+
+static const char *group_value(const lc_lead *lead, lc_group_key k, char *num)
+{
+	const lc_state *s = lead->state;
+
+	switch (k) {
+	case LC_GROUP_MILESTONE: return lc_state_get(s, LC_AXIS_MILESTONE);
+	case LC_GROUP_STATUS: return lc_state_get(s, LC_AXIS_STATUS);
+	case LC_GROUP_PHASE: return lc_state_get(s, LC_AXIS_PHASE);
+	case LC_GROUP_STAGE: return lc_state_get(s, LC_AXIS_STAGE);
+	case LC_GROUP_LIFECYCLE: return lc_state_get(s, LC_AXIS_LIFECYCLE);
+	case LC_GROUP_SOURCE: return lc_lead_text(lead, LC_LEAD_SOURCE);
+	case LC_GROUP_OWNER_GROUP: return lc_lead_text(lead, LC_LEAD_OWNER_GROUP);
+	case LC_GROUP_SEGMENT: return lc_lead_text(lead, LC_LEAD_SEGMENT);
+	case LC_GROUP_AGENT:
+		if (!lead->agent)
+			return NULL;
+		snprintf(num, 24, "%lld", (long long)lead->agent);
+		return num;
+	case LC_GROUP_UNIT:
+		if (!lead->unit)
+			return NULL;
+		snprintf(num, 24, "%lld", (long long)lead->unit);
+		return num;
+	}
+	return NULL;
+}
+
+static int group_one(lc_db *db, const lc_lead *lead, void *ud)
+{
+	group_acc *acc = ud;
+	char num[24];
+
+	(void)db;
+	acc->buf.len = 0;
+	if (acc->buf.data)
+		acc->buf.data[0] = '\0';
+	for (size_t i = 0; i < acc->nkeys; i++) {
+		const char *v = group_value(lead, acc->keys[i], num);
+		if (i)
+			lc__buf_putc(&acc->buf, '\x1f');
+		lc__buf_puts(&acc->buf, v ? v : "\x1e");
+	}
+	if (acc->buf.failed)
+		return LC_ENOMEM;
+	for (size_t i = 0; i < acc->n; i++)
+		if (strcmp(acc->g[i].key, acc->buf.data ? acc->buf.data : "") == 0) {
+			acc->g[i].count++;
+			return 0;
+		}
+	if (acc->n == acc->cap) {
+		size_t nc = acc->cap ? acc->cap * 2 : 16;
+		group *ng = lc__realloc(acc->g, nc * sizeof *ng);
+		if (!ng)
+			return LC_ENOMEM;
+		acc->g = ng;
+		acc->cap = nc;
+	}
+	acc->g[acc->n].key = lc__strdup(acc->buf.data ? acc->buf.data : "");
+	if (!acc->g[acc->n].key)
+		return LC_ENOMEM;
+	acc->g[acc->n].count = 1;
+	acc->n++;
+	return 0;
+}
+
+int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+			 lc_group_emit_fn emit, void *ud)
+{
+	group_acc acc = { keys, nkeys, NULL, 0, 0, { 0 } };
+	const char **values = NULL;
+	lc_query *copy = NULL;
+	int rc;
+
+	if (!db || !emit || (nkeys && !keys))
+		return lc__error(LC_EINVAL, "grouped count: bad arguments");
+	for (size_t i = 0; i < nkeys; i++)
+		if (keys[i] < LC_GROUP_MILESTONE || keys[i] > LC_GROUP_UNIT)
+			return lc__error(LC_EINVAL, "grouped count: %d is not a group key", (int)keys[i]);
+	if ((rc = lc_query_new(&copy)) || (q && (rc = lc__query_copy(copy, q))))
+		goto out;
+	copy->limit = 0;
+	copy->after = 0;
+	if (!copy->invalid && db->vt.count_grouped) {
+		if (!(rc = lc__db_txn_begin(db, false))) {
+			rc = db->vt.count_grouped(db->be, copy, keys, nkeys, emit, ud);
+			if (rc < 0)
+				rc = lc__store_fail(rc, "counting leads");
+			rc = lc__db_txn_end(db, rc);
+		}
+		goto out;
+	}
+	lc__buf_init(&acc.buf);
+	rc = each_lead(db, copy, group_one, &acc);
+	values = lc__calloc(nkeys ? nkeys : 1, sizeof *values);
+	if (!rc && !values)
+		rc = LC_ENOMEM;
+	for (size_t i = 0; !rc && i < acc.n; i++) {
+		char *p = acc.g[i].key;
+		for (size_t k = 0; k < nkeys; k++) {
+			char *sep = strchr(p, '\x1f');
+			if (sep)
+				*sep = '\0';
+			values[k] = strcmp(p, "\x1e") == 0 ? NULL : p;
+			p = sep ? sep + 1 : p + strlen(p);
+		}
+		rc = emit(ud, values, acc.g[i].count);
+	}
+out:
+	for (size_t i = 0; i < acc.n; i++)
+		lc__free(acc.g[i].key);
+	lc__free(acc.g);
+	lc__free(values);
+	lc__buf_free(&acc.buf);
+	lc_query_free(copy);
+	return rc;
+}
+
+/* ---- worklists: the fallback ---- */
+
+typedef struct wl_item {
+	lc_id id;
+	lc_worklist_kind kind;
+	lc_time follow_up;
+} wl_item;
+
+typedef struct wl_acc {
+	lc_time day_start, day_end;
+	wl_item *v;
+	size_t n, cap;
+} wl_acc;
+
+static int wl_one(lc_db *db, const lc_lead *lead, void *ud)
+{
+	wl_acc *acc = ud;
+	lc_time fu = lc_state_follow_up(lead->state);
+	lc_worklist_kind kind;
+
+	(void)db;
+	if (fu != LC_TIME_NONE && fu < acc->day_start)
+		kind = LC_WORKLIST_OVERDUE;
+	else if (fu != LC_TIME_NONE && fu < acc->day_end)
+		kind = LC_WORKLIST_DUE;
+	else if (lead->touched_at == LC_TIME_NONE)
+		kind = LC_WORKLIST_NEW;
+	else
+		return 0;
+	if (acc->n == acc->cap) {
+		size_t nc = acc->cap ? acc->cap * 2 : 64;
+		wl_item *nv = lc__realloc(acc->v, nc * sizeof *nv);
+		if (!nv)
+			return LC_ENOMEM;
+		acc->v = nv;
+		acc->cap = nc;
+	}
+	acc->v[acc->n++] = (wl_item){ lead->id, kind, fu };
+	return 0;
+}
+
+static int wl_cmp(const void *pa, const void *pb)
+{
+	const wl_item *a = pa, *b = pb;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->kind != LC_WORKLIST_NEW && a->follow_up != b->follow_up)
+		return a->follow_up < b->follow_up ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+int lc__db_worklist(lc_db *db, lc_id agent, lc_time day_start, lc_time day_end, size_t limit,
+		    lc_worklist_emit_fn emit, void *ud)
+{
+	wl_acc acc = { day_start, day_end, NULL, 0, 0 };
+	lc_query *q = NULL;
+	int rc;
+
+	if (!db || !emit || agent <= 0 || day_start >= day_end)
+		return lc__error(LC_EINVAL, "worklist: give an agent id > 0, a day [start, end) and "
+					    "an emit function");
+	if (db->vt.worklist) {
+		if ((rc = lc__db_txn_begin(db, false)))
+			return rc;
+		rc = db->vt.worklist(db->be, agent, day_start, day_end, limit, emit, ud);
+		if (rc < 0)
+			rc = lc__store_fail(rc, "building the worklist");
+		return lc__db_txn_end(db, rc);
+	}
+	if ((rc = lc_query_new(&q)) || (rc = lc_query_set_agent(q, agent)))
+		goto out;
+	if ((rc = each_lead(db, q, wl_one, &acc)))
+		goto out;
+	qsort(acc.v, acc.n, sizeof *acc.v, wl_cmp);
+	for (size_t i = 0; i < acc.n && (!limit || i < limit) && !rc; i++)
+		rc = emit(ud, acc.v[i].id, acc.v[i].kind, acc.v[i].follow_up);
+out:
+	lc__free(acc.v);
+	lc_query_free(q);
+	return rc;
+}
+
+/* ---- history ---- */
+
+struct lc_event_iter {
+	lc_db *db;
+	void *cursor;
+	lc_event *ev;
+	bool done;
+};
+
+int lc_db_history(lc_db *db, lc_id lead_id, lc_event_iter **out)
+{
+	lc_event_iter *it;
+	lc_lead *lead;
+	int rc;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_db_history: out is NULL");
+	*out = NULL;
+	if (!db || lead_id < 0)
+		return lc__error(LC_EINVAL, "lc_db_history: %s",
+				 db ? "give a lead id, or 0 for every lead" : "db is NULL");
+	if (!db->model)
+		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if (lead_id > 0) {
+		/* A missing lead is an error, not an empty history. */
+		if ((rc = lc__db_txn_begin(db, false)))
+			return rc;
+		lead = lc__db_scratch_lead(db);
+		rc = lead ? lc__db_lead_read(db, lead_id, lead) : LC_ENOMEM;
+		if ((rc = lc__db_txn_end(db, rc)))
+			return rc;
+	}
+	it = lc__calloc(1, sizeof *it);
+	if (!it)
+		return LC_ENOMEM;
+	it->db = db;
+	rc = lc__event_new(&it->ev, db->model);
+	if (!rc) {
+		rc = db->vt.event_iter_open(db->be, lead_id, 0, &it->cursor);
+		if (rc)
+			rc = lc__store_fail(rc, "reading the history");
+	}
+	if (rc) {
+		lc_event_iter_free(it);
+		return rc;
+	}
+	*out = it;
+	return 0;
+}
+
+int lc_event_iter_next(lc_event_iter *it, const lc_event **ev)
+{
+	int rc;
+
+	if (ev)
+		*ev = NULL;
+	if (!it || !ev)
+		return lc__error(LC_EINVAL, "lc_event_iter_next: %s is NULL", it ? "ev" : "the iterator");
+	if (it->done)
+		return 0;
+	if (it->ev->model != it->db->model)
+		return lc__error(LC_ESTATE, "the store's model changed while iterating; start again");
+	lc__event_reset(it->ev);
+	rc = it->db->vt.event_iter_next(it->db->be, it->cursor, it->ev);
+	if (rc < 0)
+		return lc__store_fail(rc, "reading the next event");
+	if (rc == 0) {
+		it->done = true;
+		return 0;
+	}
+	*ev = it->ev;
+	return 1;
+}
+
+void lc_event_iter_free(lc_event_iter *it)
+{
+	if (!it)
+		return;
+	if (it->cursor)
+		it->db->vt.iter_close(it->db->be, it->cursor);
+	lc__event_free(it->ev);
+	lc__free(it);
+}
+
+/* ---- replay ---- */
+
+/* Rebuild the disposition an event recorded. */
+static int event_disposition(const lc_event *ev, lc_disposition *d)
+{
+	int rc;
+
+	lc_disposition_reset(d);
+	for (int a = 0; a < LC_AXIS_COUNT; a++)
+		if (LC__DISPOSITION_AXIS(a) && ev->value[a][0] &&
+		    (rc = lc_disposition_set(d, (lc_axis)a, ev->value[a])))
+			return rc;
+	if ((rc = lc_disposition_set_outcome(d, ev->outcome)) ||
+	    (rc = lc_disposition_set_follow_up(d, ev->follow_up)) ||
+	    (rc = lc_disposition_set_note(d, lc__str_get(&ev->text[LC_EVENT_TEXT_NOTE]))) ||
+	    (rc = lc_disposition_set_actor(d, lc__str_get(&ev->text[LC_EVENT_TEXT_ACTOR]))))
+		return rc;
+	return 0;
+}
+
+int lc_db_replay(lc_db *db, lc_id lead_id, lc_state *out)
+{
+	lc_event_iter *it = NULL;
+	lc_disposition *d = NULL;
+	lc_state *next = NULL;
+	const lc_event *ev;
+	int64_t seq = 0;
+	int rc;
+
+	if (!db || !out || lead_id <= 0)
+		return lc__error(LC_EINVAL, "lc_db_replay: %s",
+				 !db ? "db is NULL" : !out ? "out is NULL" : "lead ids are > 0");
+	if (!db->model || out->model != db->model)
+		return lc__error(db->model ? LC_EINVAL : LC_ESTATE,
+				 "lc_db_replay: the state must be bound to the store's current model");
+	if ((rc = lc_db_history(db, lead_id, &it)) || (rc = lc_disposition_new(&d, db->model)) ||
+	    (rc = lc_state_new(&next, db->model)))
+		goto out;
+	/* Start from the empty state a lead has before its creation. */
+	if ((rc = lc_state_copy(out, next)))
+		goto out;
+	while ((rc = lc_event_iter_next(it, &ev)) == 1) {
+		if (ev->seq != seq + 1) {
+			rc = lc__error(LC_ECORRUPT, "lead %lld: history jumps from event %lld to %lld",
+				       (long long)lead_id, (long long)seq, (long long)ev->seq);
+			goto out;
+		}
+		seq = ev->seq;
+		if (lc_state_equal(ev->before, out) != 1) {
+			rc = lc__error(LC_ECORRUPT,
+				       "lead %lld: event %lld does not start where event %lld ended",
+				       (long long)lead_id, (long long)seq, (long long)(seq - 1));
+			goto out;
+		}
+		if (ev->kind == LC_EVENT_DISPOSITION && ev->model_version == db->model_version) {
+			/* Judge it again: the recorded disposition must give the recorded state. */
+			rc = event_disposition(ev, d);
+			if (!rc)
+				rc = lc_transition(db->model, out, d, ev->time, next, NULL);
+			if (rc || lc_state_equal(next, ev->after) != 1) {
+				rc = lc__error(LC_ECORRUPT,
+					       "lead %lld: replaying disposition %lld does not give the "
+					       "state it recorded",
+					       (long long)lead_id, (long long)seq);
+				goto out;
+			}
+		}
+		if ((rc = lc_state_copy(out, ev->after)))
+			goto out;
+	}
+	if (rc == 0 && seq == 0)
+		rc = lc__error(LC_ECORRUPT, "lead %lld has no history", (long long)lead_id);
+out:
+	lc_event_iter_free(it);
+	lc_disposition_free(d);
+	lc_state_free(next);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- model upgrades ---- */
+
+/* Copy a state into one bound to another model, keeping unknown values. */
+static int state_rebind(lc_state *dst, const lc_state *src)
+{
+	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_PHASE,
+					LC_AXIS_STAGE, LC_AXIS_LIFECYCLE };
+	int rc;
+
+	for (size_t i = 0; i < LC_ARRAY_LEN(axes); i++)
+		if ((rc = lc__state_set_raw(dst, axes[i], lc_state_get(src, axes[i]))))
+			return rc;
+	dst->follow_up = src->follow_up;
+	dst->completed_at = src->completed_at;
+	dst->flags = src->flags;
+	for (uint32_t i = 0; i < dst->nstages; i++)
+		dst->counts[i] = lc_state_stage_count(src, dst->model->axes[LC_AXIS_STAGE].v[i].key);
+	return 0;
+}
+
+typedef struct dry_acc {
+	const lc_model *model;
+	lc_state *state;
+	lc_violations *v;
+	lc_upgrade_report *r;
+	lc_buf buf;
+} dry_acc;
+
+static int dry_one(lc_db *db, const lc_lead *lead, void *ud)
+{
+	dry_acc *acc = ud;
+	lc_axis axis;
+	int rc;
+
+	(void)db;
+	acc->r->checked++;
+	if ((rc = state_rebind(acc->state, lead->state)))
+		return rc;
+	rc = lc_validate_state(acc->model, acc->state, acc->v);
+	if (rc == 0)
+		return 0;
+	if (rc != LC_EINVALID)
+		return rc;
+	acc->r->invalid++;
+	for (size_t i = 0; i < lc_violations_count(acc->v); i++) {
+		int code = lc_violations_code(acc->v, i);
+		const char *field = lc_violations_field(acc->v, i);
+		const char *value;
+
+		if (code == LC_V_COMBINATION) {
+			const char *m = lc_state_get(acc->state, LC_AXIS_MILESTONE);
+			const char *s = lc_state_get(acc->state, LC_AXIS_STATUS);
+			acc->buf.len = 0;
+			lc__buf_printf(&acc->buf, "%s+%s", m ? m : "(none)", s ? s : "(none)");
+			if (acc->buf.failed)
+				return LC_ENOMEM;
+			field = "milestone+status";
+			value = acc->buf.data;
+		} else if (field && lc_axis_parse(field, &axis) == 0 &&
+			   (value = lc_state_get(acc->state, axis))) {
+			/* value set */
+		} else {
+			value = "";
+		}
+		if ((rc = lc__report_add(acc->r, code, field ? field : "state", value)))
+			return rc;
+	}
+	return 0;
+}
+
+int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_upgrade_report **out)
+{
+	dry_acc acc = { new_model, NULL, NULL, NULL, { 0 } };
+	lc_query *q = NULL;
+	int rc;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_db_model_dry_run: out is NULL");
+	*out = NULL;
+	if (!db || !new_model)
+		return lc__error(LC_EINVAL, "lc_db_model_dry_run: %s is NULL", db ? "new_model" : "db");
+	lc__buf_init(&acc.buf);
+	if ((rc = lc__report_new(&acc.r)))
+		return rc;
+	if (db->model) {
+		if (!(rc = lc_state_new(&acc.state, new_model)) && !(rc = lc_violations_new(&acc.v)) &&
+		    !(rc = lc_query_new(&q)) && !(rc = lc_query_set_recycled(q, LC_RECYCLED_INCLUDE)))
+			rc = each_lead(db, q, dry_one, &acc);
+	}
+	lc_state_free(acc.state);
+	lc_violations_free(acc.v);
+	lc_query_free(q);
+	lc__buf_free(&acc.buf);
+	if (rc) {
+		lc_upgrade_report_free(acc.r);
+		return rc;
+	}
+	*out = acc.r;
+	return 0;
+}
+
+int lc_db_count_invalid(lc_db *db, int64_t *out)
+{
+	lc_query *q = NULL;
+	int rc;
+
+	if (!db || !out)
+		return lc__error(LC_EINVAL, "lc_db_count_invalid: %s is NULL", db ? "out" : "db");
+	if (!db->model)
+		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	rc = lc_query_new(&q);
+	if (!rc)
+		rc = lc_query_set_invalid(q, 1);
+	if (!rc)
+		rc = lc_db_count(db, q, out);
+	lc_query_free(q);
+	return rc;
+}
+
+typedef struct ids {
+	lc_id *v;
+	size_t n, cap;
+	const lc_migration *map;
+} ids;
+
+static bool migration_matches(const lc_migration *m, const lc_state *s)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const char *cur = lc_state_get(s, m->rules[i].axis);
+		if (cur && strcmp(cur, m->rules[i].from) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int collect_id(lc_db *db, const lc_lead *lead, void *ud)
+{
+	ids *acc = ud;
+
+	(void)db;
+	if (!migration_matches(acc->map, lead->state))
+		return 0;
+	if (acc->n == acc->cap) {
+		size_t nc = acc->cap ? acc->cap * 2 : 64;
+		lc_id *nv = lc__realloc(acc->v, nc * sizeof *nv);
+		if (!nv)
+			return LC_ENOMEM;
+		acc->v = nv;
+		acc->cap = nc;
+	}
+	acc->v[acc->n++] = lead->id;
+	return 0;
+}
+
+int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
+{
+	ids acc = { NULL, 0, 0, map };
+	lc_query *q = NULL;
+	lc_state *before = NULL;
+	lc_buf note;
+	int rc;
+
+	if (!db || !map)
+		return lc__error(LC_EINVAL, "lc_db_migrate: %s is NULL", db ? "the map" : "db");
+	if (!db->model)
+		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	/* Every target must exist before anything moves. */
+	for (size_t i = 0; i < map->n; i++) {
+		size_t idx;
+		if ((rc = lc_model_value_find(db->model, map->rules[i].axis, map->rules[i].to, &idx)))
+			return lc__error_prefix(rc, "migration target %s '%s'",
+						lc_axis_name(map->rules[i].axis), map->rules[i].to);
+	}
+	lc__buf_init(&note);
+	if ((rc = lc__db_txn_begin(db, true)))
+		return rc;
+	if (!(rc = lc_query_new(&q)) && !(rc = lc_query_set_recycled(q, LC_RECYCLED_INCLUDE)))
+		rc = each_lead(db, q, collect_id, &acc);
+	if (!rc)
+		rc = lc_state_new(&before, db->model);
+	for (size_t i = 0; i < acc.n && !rc; i++) {
+		lc_lead *lead = lc__db_scratch_lead(db);
+		if (!lead) {
+			rc = LC_ENOMEM;
+			break;
+		}
+		if ((rc = lc__db_lead_read(db, acc.v[i], lead)) ||
+		    (rc = lc_state_copy(before, lead->state)))
+			break;
+		note.len = 0;
+		if (note.data)
+			note.data[0] = '\0';
+		lc__buf_puts(&note, "migrated");
+		for (size_t r = 0; r < map->n && !rc; r++) {
+			const char *cur = lc_state_get(lead->state, map->rules[r].axis);
+			if (!cur || strcmp(cur, map->rules[r].from) != 0)
+				continue;
+			lc__buf_printf(&note, " %s %s -> ", lc_axis_name(map->rules[r].axis), cur);
+			rc = lc_state_set(lead->state, map->rules[r].axis, map->rules[r].to);
+			if (!rc)
+				lc__buf_puts(&note, lc_state_get(lead->state, map->rules[r].axis));
+		}
+		if (!rc && note.failed)
+			rc = LC_ENOMEM;
+		if (!rc)
+			rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_STATE, LC_EVENT_MIGRATE, NULL,
+					       NULL, note.data, before);
+	}
+	rc = lc__db_txn_end(db, rc);
+	if (!rc && moved)
+		*moved = (int64_t)acc.n;
+	lc__free(acc.v);
+	lc_query_free(q);
+	lc_state_free(before);
+	lc__buf_free(&note);
+	return rc;
+}

@@ -1,0 +1,614 @@
+/* lc_db: leads. Create, read, update, apply a disposition, accept, assign,
+ * recycle, restore and note; every write is one transaction with an event. */
+#include <string.h>
+
+#include "engine/engine_internal.h"
+#include "store_internal.h"
+
+static int need_model(const lc_db *db, const char *fn)
+{
+	if (!db->model)
+		return lc__error(LC_ESTATE, "%s: the store has no model yet; install one first "
+					    "(leadctl init --model NAME)",
+				 fn);
+	return 0;
+}
+
+static const char *actor_or_default(const lc_db *db, const char *actor)
+{
+	return actor && actor[0] ? actor : db->actor;
+}
+
+void lc__db_set_apply_hook(lc_db *db, lc__apply_hook_fn fn, void *ud)
+{
+	db->apply_hook = fn;
+	db->apply_hook_ud = fn ? ud : NULL;
+}
+
+/* Read a lead into `out`, reset and bound to the current model. */
+int lc__db_lead_read(lc_db *db, lc_id id, lc_lead *out)
+{
+	int rc;
+
+	lc_lead_reset(out);
+	if (db->model && (rc = lc_lead_bind(out, db->model)))
+		return rc;
+	rc = db->vt.lead_get(db->be, id, out);
+	if (rc == LC_ENOTFOUND)
+		return lc__error(LC_ENOTFOUND, "there is no lead %lld in the store", (long long)id);
+	if (rc)
+		return lc__store_fail(rc, "reading the lead");
+	/* The record's contact flags are the truth; the state mirrors them. */
+	if (out->state)
+		out->state->flags = (out->state->flags & ~LC__LEAD_STATE_FLAGS) |
+				    (out->flags & LC__LEAD_STATE_FLAGS);
+	return 0;
+}
+
+/* Fill an event's common fields for a write of `lead` (version not yet raised). */
+static int event_fill(lc_db *db, lc_event *ev, const lc_lead *lead, lc_event_kind kind,
+		      lc_time now, const char *actor, const char *rule, const char *note,
+		      const lc_state *before, const lc_state *after)
+{
+	int rc;
+
+	ev->lead = lead->id;
+	ev->seq = lead->version + 1;
+	ev->time = now;
+	ev->kind = kind;
+	ev->model_version = db->model_version;
+	if (lc__str_set(&ev->text[LC_EVENT_TEXT_ACTOR], actor_or_default(db, actor)) ||
+	    lc__str_set(&ev->text[LC_EVENT_TEXT_RULE], rule) ||
+	    lc__str_set(&ev->text[LC_EVENT_TEXT_NOTE], note))
+		return LC_ENOMEM;
+	if (before && (rc = lc_state_copy(ev->before, before)))
+		return rc;
+	if (after && (rc = lc_state_copy(ev->after, after)))
+		return rc;
+	return 0;
+}
+
+int lc__db_lead_write(lc_db *db, lc_lead *lead, unsigned int parts, lc_event_kind kind,
+		      const char *actor, const char *rule, const char *note,
+		      const lc_state *before)
+{
+	lc_event *ev;
+	int rc;
+
+	if (db->depth <= 0 || !db->write)
+		return lc__error(LC_ESTATE, "internal: a lead write needs an open write transaction");
+	ev = lc__db_scratch_event(db);
+	if (!ev)
+		return LC_ENOMEM;
+	rc = event_fill(db, ev, lead, kind, lc_db_now(db), actor, rule, note,
+			before ? before : lead->state, lead->state);
+	if (rc)
+		return rc;
+	lead->version++;
+	rc = lc__db_w_event_append(db, ev);
+	if (!rc)
+		rc = lc__db_w_lead_update(db, lead, parts);
+	if (rc)
+		lead->version--;
+	return rc;
+}
+
+/* ---- create ---- */
+
+static bool state_empty(const lc_state *s)
+{
+	for (int a = 0; a < LC_AXIS_COUNT; a++)
+		if (s->idx[a] >= 0 || s->raw[a][0])
+			return false;
+	return true;
+}
+
+static int check_state_valid(lc_db *db, const lc_state *s, const char *what)
+{
+	lc_violations *v = lc__db_scratch_violations(db);
+	int rc;
+
+	if (!v)
+		return LC_ENOMEM;
+	rc = lc_validate_state(db->model, s, v);
+	if (rc == LC_EINVALID)
+		return lc__error(LC_EINVALID, "%s: %s", what,
+				 lc_violations_count(v) ? lc_violations_message(v, 0)
+							: "the model does not allow this state");
+	return rc;
+}
+
+/* Insert one new lead with its create event, inside a write transaction.
+ * On failure the record's bookkeeping is restored. */
+static int create_in_txn(lc_db *db, lc_lead *lead, lc_time now)
+{
+	lc_event *ev;
+	int rc;
+
+	lead->version = 1;
+	lead->created_at = now;
+	lead->touched_at = LC_TIME_NONE;
+	lead->recycled = false;
+	rc = lc__db_w_lead_insert(db, lead);
+	if (rc == LC_EEXISTS || (rc && lc_error_last_code() == LC_EEXISTS))
+		rc = lc__error(LC_EEXISTS, "a lead with external id '%s' already exists",
+			       lc_lead_text(lead, LC_LEAD_EXTERNAL_ID) ? lc_lead_text(lead, LC_LEAD_EXTERNAL_ID)
+								       : "");
+	if (!rc) {
+		ev = lc__db_scratch_event(db);
+		if (!ev)
+			rc = LC_ENOMEM;
+		else {
+			/* seq = version after the write = 1. */
+			lead->version = 0;
+			rc = event_fill(db, ev, lead, LC_EVENT_CREATE, now, NULL, NULL, NULL, NULL,
+					lead->state);
+			lead->version = 1;
+			if (!rc)
+				rc = lc__db_w_event_append(db, ev);
+		}
+	}
+	if (rc) {
+		lead->id = 0;
+		lead->version = 0;
+		lead->created_at = LC_TIME_NONE;
+	}
+	return rc;
+}
+
+static int check_new_lead(lc_db *db, lc_lead *lead)
+{
+	int rc;
+
+	if (lead->id != 0)
+		return lc__error(LC_ESTATE, "the record is already stored as lead %lld; change it with "
+					    "lc_db_lead_update()",
+				 (long long)lead->id);
+	if (lead->state && lead->model != db->model)
+		return lc__error(LC_EINVAL, "the record is bound to another model than the store's "
+					    "current one; bind it to lc_db_model()");
+	if (!lead->state && (rc = lc_lead_bind(lead, db->model)))
+		return rc;
+	if (!state_empty(lead->state) &&
+	    (rc = check_state_valid(db, lead->state, "the new lead's state is invalid")))
+		return rc;
+	return 0;
+}
+
+int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id)
+{
+	int rc;
+
+	if (!db || !lead)
+		return lc__error(LC_EINVAL, "lc_db_lead_create: %s is NULL", db ? "the record" : "db");
+	if ((rc = need_model(db, "lc_db_lead_create")) || (rc = check_new_lead(db, lead)))
+		return rc;
+	if ((rc = lc__db_txn_begin(db, true)))
+		return rc;
+	rc = create_in_txn(db, lead, lc_db_now(db));
+	rc = lc__db_txn_end(db, rc);
+	if (rc) {
+		lead->id = 0;
+		lead->version = 0;
+		lead->created_at = LC_TIME_NONE;
+		return rc;
+	}
+	if (id)
+		*id = lead->id;
+	return 0;
+}
+
+int lc__db_bulk_insert(lc_db *db, lc_lead *const *leads, size_t n)
+{
+	lc_event **events = NULL;
+	lc_time now;
+	int rc = 0;
+
+	if (!db || (!leads && n))
+		return lc__error(LC_EINVAL, "lc__db_bulk_insert: bad arguments");
+	if ((rc = need_model(db, "bulk insert")))
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if ((rc = check_new_lead(db, leads[i])))
+			return lc__error_prefix(rc, "lead %zu of the batch", i + 1);
+	if ((rc = lc__db_txn_begin(db, true)))
+		return rc;
+	now = lc_db_now(db);
+	if (!db->vt.bulk_insert) {
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = create_in_txn(db, leads[i], now);
+		return lc__db_txn_end(db, rc);
+	}
+	events = lc__calloc(n ? n : 1, sizeof *events);
+	if (!events)
+		rc = LC_ENOMEM;
+	for (size_t i = 0; i < n && !rc; i++) {
+		lc_lead *l = leads[i];
+		if ((rc = lc__event_new(&events[i], db->model)))
+			break;
+		l->version = 0;
+		rc = event_fill(db, events[i], l, LC_EVENT_CREATE, now, NULL, NULL, NULL, NULL,
+				l->state);
+		l->version = 1;
+		l->created_at = now;
+		l->touched_at = LC_TIME_NONE;
+		l->recycled = false;
+	}
+	if (!rc) {
+		db->writes++;
+		rc = db->vt.bulk_insert(db->be, leads, events, n);
+		if (rc)
+			rc = lc__store_fail(rc, "storing the leads");
+	}
+	for (size_t i = 0; events && i < n; i++)
+		lc__event_free(events[i]);
+	lc__free(events);
+	rc = lc__db_txn_end(db, rc);
+	if (rc)
+		for (size_t i = 0; i < n; i++) {
+			leads[i]->id = 0;
+			leads[i]->version = 0;
+			leads[i]->created_at = LC_TIME_NONE;
+		}
+	return rc;
+}
+
+/* ---- read ---- */
+
+static int get_common(lc_db *db, lc_id id, const char *external, lc_lead **out)
+{
+	lc_lead *lead;
+	int rc;
+
+	if ((rc = need_model(db, "reading a lead")))
+		return rc;
+	if ((rc = lc_lead_new(&lead)))
+		return rc;
+	if ((rc = lc_lead_bind(lead, db->model)) || (rc = lc__db_txn_begin(db, false))) {
+		lc_lead_free(lead);
+		return rc;
+	}
+	if (external) {
+		rc = db->vt.lead_get_external(db->be, external, lead);
+		if (rc == LC_ENOTFOUND)
+			rc = lc__error(LC_ENOTFOUND, "there is no lead with external id '%s'", external);
+		else if (rc)
+			rc = lc__store_fail(rc, "reading the lead");
+		else if (lead->state)
+			lead->state->flags = (lead->state->flags & ~LC__LEAD_STATE_FLAGS) |
+					     (lead->flags & LC__LEAD_STATE_FLAGS);
+	} else {
+		rc = lc__db_lead_read(db, id, lead);
+	}
+	rc = lc__db_txn_end(db, rc);
+	if (rc) {
+		lc_lead_free(lead);
+		return rc;
+	}
+	*out = lead;
+	return 0;
+}
+
+int lc_db_lead_get(lc_db *db, lc_id id, lc_lead **out)
+{
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_db_lead_get: out is NULL");
+	*out = NULL;
+	if (!db || id <= 0)
+		return lc__error(LC_EINVAL, "lc_db_lead_get: %s", db ? "lead ids are > 0" : "db is NULL");
+	return get_common(db, id, NULL, out);
+}
+
+int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead **out)
+{
+	int rc;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_db_lead_get_external: out is NULL");
+	*out = NULL;
+	if (!db)
+		return lc__error(LC_EINVAL, "lc_db_lead_get_external: db is NULL");
+	if ((rc = lc__check_text(external_id, LC_LEAD_EXTERNAL_ID_MAX, "the external id", false)))
+		return rc;
+	return get_common(db, 0, external_id, out);
+}
+
+/* ---- update ---- */
+
+static int conflict(const lc_lead *stored, int64_t expected)
+{
+	return lc__error(LC_ECONFLICT,
+			 "lead %lld is at version %lld but you read version %lld: someone changed "
+			 "it; read it again and retry",
+			 (long long)stored->id, (long long)stored->version, (long long)expected);
+}
+
+int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
+{
+	lc_lead *cur;
+	int64_t old_version;
+	bool old_recycled;
+	int rc;
+
+	if (!db || !lead)
+		return lc__error(LC_EINVAL, "lc_db_lead_update: %s is NULL", db ? "the record" : "db");
+	if (lead->id <= 0)
+		return lc__error(LC_EINVAL, "the record was never stored; create it with "
+					    "lc_db_lead_create()");
+	if (expected_version < -1)
+		return lc__error(LC_EINVAL, "expected_version is a version >= 0, or -1 not to check");
+	if ((rc = need_model(db, "lc_db_lead_update")))
+		return rc;
+	if (lead->model != db->model)
+		return lc__error(LC_EINVAL, "the record is bound to another model than the store's "
+					    "current one; read the lead again");
+	if ((rc = lc__db_txn_begin(db, true)))
+		return rc;
+	old_version = lead->version;
+	old_recycled = lead->recycled;
+	cur = lc__db_scratch_lead(db);
+	rc = cur ? lc__db_lead_read(db, lead->id, cur) : LC_ENOMEM;
+	if (!rc && expected_version >= 0 && cur->version != expected_version)
+		rc = conflict(cur, expected_version);
+	if (!rc && !lc__lead_state_same(cur->state, lead->state))
+		rc = lc__error(LC_ESTATE, "the record's disposition state differs from the stored one; "
+					  "the state changes only through lc_db_apply()");
+	if (!rc) {
+		/* The store owns the bookkeeping and the recycle flag. */
+		lead->version = cur->version;
+		lead->created_at = cur->created_at;
+		lead->touched_at = cur->touched_at;
+		lead->recycled = cur->recycled;
+		rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_ALL, LC_EVENT_UPDATE, NULL, NULL,
+				       NULL, cur->state);
+		if (rc == LC_EEXISTS || (rc && lc_error_last_code() == LC_EEXISTS))
+			rc = lc__error(LC_EEXISTS, "another lead already has external id '%s'",
+				       lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
+	}
+	rc = lc__db_txn_end(db, rc);
+	if (rc) {
+		lead->version = old_version;
+		lead->recycled = old_recycled;
+	}
+	return rc;
+}
+
+/* ---- apply ---- */
+
+int lc_db_apply(lc_db *db, lc_id lead_id, const lc_disposition *d, int64_t expected_version,
+		lc_violations *violations, lc_id *event_id)
+{
+	lc_lead *lead;
+	lc_state *next;
+	lc_event *ev;
+	lc_id eid = 0;
+	lc_time now;
+	int rc;
+
+	if (violations)
+		lc__violations_clear(violations);
+	if (!db || !d)
+		return lc__error(LC_EINVAL, "lc_db_apply: %s is NULL", db ? "the disposition" : "db");
+	if (lead_id <= 0)
+		return lc__error(LC_EINVAL, "lc_db_apply: lead ids are > 0");
+	if (expected_version < -1)
+		return lc__error(LC_EINVAL, "expected_version is a version >= 0, or -1 not to check");
+	if ((rc = need_model(db, "lc_db_apply")))
+		return rc;
+	if (d->model != db->model)
+		return lc__error(LC_EINVAL, "the disposition is bound to another model than the "
+					    "store's current one; build it against lc_db_model()");
+	if ((rc = lc__db_txn_begin(db, true)))
+		return rc;
+	lead = lc__db_scratch_lead(db);
+	next = lc__db_scratch_state(db);
+	rc = lead && next ? lc__db_lead_read(db, lead_id, lead) : LC_ENOMEM;
+	if (rc)
+		goto out;
+	if (expected_version >= 0 && lead->version != expected_version) {
+		rc = conflict(lead, expected_version);
+		goto out;
+	}
+	if (lead->recycled) {
+		rc = lc__error(LC_ESTATE, "lead %lld is in the recycle bin; restore it before "
+					  "recording a disposition",
+			       (long long)lead_id);
+		goto out;
+	}
+	now = lc_db_now(db);
+	rc = lc_transition(db->model, lead->state, d, now, next, violations);
+	if (rc == LC_EINVALID && violations && lc_violations_count(violations))
+		rc = lc__error(LC_EINVALID, "lead %lld: %s", (long long)lead_id,
+			       lc_violations_message(violations, 0));
+	if (rc)
+		goto out;
+	ev = lc__db_scratch_event(db);
+	if (!ev) {
+		rc = LC_ENOMEM;
+		goto out;
+	}
+	rc = event_fill(db, ev, lead, LC_EVENT_DISPOSITION, now, lc_disposition_actor(d), NULL,
+			lc_disposition_note(d), lead->state, next);
+	if (rc)
+		goto out;
+	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+		const char *key = LC__DISPOSITION_AXIS(a) ? lc_disposition_get(d, (lc_axis)a) : NULL;
+		if (key)
+			memcpy(ev->value[a], key, strlen(key) + 1);
+	}
+	ev->outcome = lc_disposition_outcome(d);
+	ev->follow_up = lc_disposition_follow_up(d);
+	rc = lc__db_w_event_append(db, ev);
+	if (rc)
+		goto out;
+	eid = ev->id;
+	rc = lc_state_copy(lead->state, next);
+	if (rc)
+		goto out;
+	lead->version++;
+	lead->touched_at = now;
+	rc = lc__db_w_lead_update(db, lead, LC_STORAGE_PART_STATE);
+	if (!rc && db->apply_hook)
+		rc = db->apply_hook(db, lead, ev, next, db->apply_hook_ud);
+out:
+	rc = lc__db_txn_end(db, rc);
+	if (!rc && event_id)
+		*event_id = eid;
+	return rc;
+}
+
+/* ---- accept, assign, recycle, restore, note ---- */
+
+/* Begin a write, read the lead into a scratch record. */
+static int open_lead(lc_db *db, lc_id lead_id, const char *fn, lc_lead **lead)
+{
+	int rc;
+
+	if (!db || lead_id <= 0)
+		return lc__error(LC_EINVAL, "%s: %s", fn, db ? "lead ids are > 0" : "db is NULL");
+	if ((rc = need_model(db, fn)) || (rc = lc__db_txn_begin(db, true)))
+		return rc;
+	*lead = lc__db_scratch_lead(db);
+	rc = *lead ? lc__db_lead_read(db, lead_id, *lead) : LC_ENOMEM;
+	if (rc)
+		return lc__db_txn_end(db, rc);
+	return 0;
+}
+
+int lc_db_lead_accept(lc_db *db, lc_id lead_id, lc_id agent)
+{
+	lc_agent_list *members = NULL, *all = NULL;
+	lc_lead *lead;
+	long i;
+	int rc;
+
+	if (agent <= 0)
+		return lc__error(LC_EINVAL, "lc_db_lead_accept: agent ids are > 0");
+	if ((rc = open_lead(db, lead_id, "lc_db_lead_accept", &lead)))
+		return rc;
+	rc = lc__db_agents_in(db, 0, &all);
+	if (!rc && (i = lc__agent_index(all, agent)) < 0)
+		rc = lc__error(LC_ENOTFOUND, "there is no agent %lld", (long long)agent);
+	else if (!rc && lead->recycled)
+		rc = lc__error(LC_ESTATE, "lead %lld is in the recycle bin; restore it first",
+			       (long long)lead_id);
+	else if (!rc && lead->agent != 0)
+		rc = lc__error(LC_ESTATE, "lead %lld is already assigned to agent %lld; only an "
+					  "unassigned lead can be accepted",
+			       (long long)lead_id, (long long)lead->agent);
+	else if (!rc && lead->unit == 0)
+		rc = lc__error(LC_ESTATE, "lead %lld is in no unit, so nobody can accept it; assign "
+					  "it to a unit or an agent instead",
+			       (long long)lead_id);
+	else if (!rc && !all->v[i].active)
+		rc = lc__error(LC_ESTATE, "agent '%s' is inactive and cannot accept leads",
+			       all->v[i].name);
+	if (!rc && !(rc = lc__db_agents_in(db, lead->unit, &members)) &&
+	    lc__agent_index(members, agent) < 0)
+		rc = lc__error(LC_ESTATE, "agent '%s' is not a member of unit %lld, which lead %lld "
+					  "belongs to; only its members can accept it",
+			       all->v[i].name, (long long)lead->unit, (long long)lead_id);
+	if (!rc) {
+		lead->agent = agent;
+		rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_FIELDS, LC_EVENT_ACCEPT,
+				       all->v[i].name, NULL, NULL, NULL);
+	}
+	lc_agent_list_free(members);
+	lc_agent_list_free(all);
+	return lc__db_txn_end(db, rc);
+}
+
+int lc_db_lead_assign(lc_db *db, lc_id lead_id, lc_id unit, lc_id agent)
+{
+	lc_agent_list *members = NULL, *all = NULL;
+	lc_lead *lead;
+	long i = -1;
+	int rc;
+
+	if (unit < 0 || agent < 0)
+		return lc__error(LC_EINVAL, "lc_db_lead_assign: unit and agent are ids > 0, or 0 for none");
+	if ((rc = open_lead(db, lead_id, "lc_db_lead_assign", &lead)))
+		return rc;
+	if (lead->recycled)
+		rc = lc__error(LC_ESTATE, "lead %lld is in the recycle bin; restore it first",
+			       (long long)lead_id);
+	if (!rc && unit > 0)
+		rc = lc__db_agents_in(db, unit, &members);
+	if (!rc && agent > 0) {
+		rc = lc__db_agents_in(db, 0, &all);
+		if (!rc && (i = lc__agent_index(all, agent)) < 0)
+			rc = lc__error(LC_ENOTFOUND, "there is no agent %lld", (long long)agent);
+		else if (!rc && !all->v[i].active)
+			rc = lc__error(LC_ESTATE, "agent '%s' is inactive and cannot take new leads",
+				       all->v[i].name);
+		else if (!rc && members && lc__agent_index(members, agent) < 0)
+			rc = lc__error(LC_ESTATE, "agent '%s' is not a member of unit %lld; add them "
+						  "to it first",
+				       all->v[i].name, (long long)unit);
+	}
+	if (!rc) {
+		lead->unit = unit;
+		lead->agent = agent;
+		rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_FIELDS, LC_EVENT_ASSIGN, NULL, NULL,
+				       NULL, NULL);
+	}
+	lc_agent_list_free(members);
+	lc_agent_list_free(all);
+	return lc__db_txn_end(db, rc);
+}
+
+int lc__db_lead_set_recycled(lc_db *db, lc_id lead_id, bool recycled, const char *actor,
+			     const char *rule)
+{
+	const char *fn = recycled ? "lc_db_lead_recycle" : "lc_db_lead_restore";
+	lc_lead *lead;
+	int rc;
+
+	if ((rc = open_lead(db, lead_id, fn, &lead)))
+		return rc;
+	if (lead->recycled == recycled)
+		rc = lc__error(LC_ESTATE, "lead %lld is %s", (long long)lead_id,
+			       recycled ? "already in the recycle bin" : "not in the recycle bin");
+	if (!rc) {
+		lead->recycled = recycled;
+		rc = lc__db_lead_write(db, lead, 0, recycled ? LC_EVENT_RECYCLE : LC_EVENT_RESTORE,
+				       actor, rule, NULL, NULL);
+	}
+	return lc__db_txn_end(db, rc);
+}
+
+int lc_db_lead_recycle(lc_db *db, lc_id lead_id)
+{
+	return lc__db_lead_set_recycled(db, lead_id, true, NULL, NULL);
+}
+
+int lc_db_lead_restore(lc_db *db, lc_id lead_id)
+{
+	return lc__db_lead_set_recycled(db, lead_id, false, NULL, NULL);
+}
+
+int lc_db_lead_note(lc_db *db, lc_id lead_id, const char *author, const char *text)
+{
+	lc_lead *lead;
+	lc_time now;
+	int rc;
+
+	if ((rc = lc__check_text(author, LC_NAME_MAX, "the note's author", true)) ||
+	    (rc = lc__check_text(text, LC_LEAD_NOTE_MAX, "the note", false)))
+		return rc;
+	if (!text[0])
+		return lc__error(LC_EINVAL, "the note is empty; write something");
+	if ((rc = open_lead(db, lead_id, "lc_db_lead_note", &lead)))
+		return rc;
+	author = actor_or_default(db, author);
+	now = lc_db_now(db);
+	db->writes++;
+	rc = db->vt.note_append(db->be, lead_id, now, author, text);
+	if (rc)
+		rc = lc__store_fail(rc, "storing the note");
+	if (!rc)
+		rc = lc__lead_add_note(lead, now, author, text);
+	if (!rc)
+		rc = lc__db_lead_write(db, lead, 0, LC_EVENT_NOTE, author, NULL, text, NULL);
+	return lc__db_txn_end(db, rc);
+}

@@ -1,0 +1,821 @@
+/* The store's small objects: events, queries, agent and unit lists,
+ * upgrade reports and migration maps. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_internal.h"
+#include "store_internal.h"
+
+/* ---- event kinds ---- */
+
+static const char *const kind_names[] = {
+	NULL,     "disposition", "system",  "create",  "update",  "assign",
+	"accept", "recycle",     "restore", "note",    "migrate", "workflow",
+};
+
+const char *lc_event_kind_name(lc_event_kind kind)
+{
+	if (kind < LC_EVENT_DISPOSITION || kind > LC_EVENT_WORKFLOW)
+		return NULL;
+	return kind_names[kind];
+}
+
+int lc_event_kind_parse(const char *name, lc_event_kind *out)
+{
+	if (!name || !out)
+		return lc__error(LC_EINVAL, "lc_event_kind_parse: %s is NULL", name ? "out" : "name");
+	for (int k = LC_EVENT_DISPOSITION; k <= LC_EVENT_WORKFLOW; k++)
+		if (lc__streq_nocase(name, kind_names[k])) {
+			*out = (lc_event_kind)k;
+			return 0;
+		}
+	return lc__error(LC_ENOTFOUND,
+			 "'%.64s' is not an event kind; use disposition, system, create, update, "
+			 "assign, accept, recycle, restore, note, migrate or workflow",
+			 name);
+}
+
+/* ---- events ---- */
+
+static void event_clear(lc_event *ev)
+{
+	ev->id = 0;
+	ev->lead = 0;
+	ev->seq = 0;
+	ev->time = LC_TIME_NONE;
+	ev->kind = LC_EVENT_SYSTEM;
+	ev->model_version = 0;
+	ev->outcome = LC_OUTCOME_NONE;
+	ev->follow_up = LC_TIME_NONE;
+	for (int i = 0; i < 3; i++)
+		lc__str_clear(&ev->text[i]);
+	for (int a = 0; a < LC_AXIS_COUNT; a++)
+		ev->value[a][0] = '\0';
+}
+
+static void state_empty(lc_state *s)
+{
+	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+		s->idx[a] = -1;
+		s->raw[a][0] = '\0';
+	}
+	s->follow_up = LC_TIME_NONE;
+	s->completed_at = LC_TIME_NONE;
+	s->flags = 0;
+	if (s->nstages)
+		memset(s->counts, 0, s->nstages * sizeof *s->counts);
+}
+
+int lc__event_new(lc_event **out, const lc_model *model)
+{
+	lc_event *ev = lc__calloc(1, sizeof *ev);
+
+	*out = NULL;
+	if (!ev)
+		return LC_ENOMEM;
+	event_clear(ev);
+	if (model) {
+		int rc = lc__event_bind(ev, model);
+		if (rc) {
+			lc__free(ev);
+			return rc;
+		}
+	}
+	*out = ev;
+	return 0;
+}
+
+int lc__event_bind(lc_event *ev, const lc_model *model)
+{
+	lc_state *b, *a;
+	int rc;
+
+	if (ev->model == model && ev->before)
+		return 0;
+	rc = lc_state_new(&b, model);
+	if (rc)
+		return rc;
+	rc = lc_state_new(&a, model);
+	if (rc) {
+		lc_state_free(b);
+		return rc;
+	}
+	lc_state_free(ev->before);
+	lc_state_free(ev->after);
+	ev->before = b;
+	ev->after = a;
+	ev->model = model;
+	return 0;
+}
+
+void lc__event_reset(lc_event *ev)
+{
+	event_clear(ev);
+	if (ev->before)
+		state_empty(ev->before);
+	if (ev->after)
+		state_empty(ev->after);
+}
+
+void lc__event_free(lc_event *ev)
+{
+	if (!ev)
+		return;
+	for (int i = 0; i < 3; i++)
+		lc__str_free(&ev->text[i]);
+	lc_state_free(ev->before);
+	lc_state_free(ev->after);
+	lc__free(ev);
+}
+
+lc_id lc_event_id(const lc_event *ev)
+{
+	return ev ? ev->id : 0;
+}
+
+lc_id lc_event_lead(const lc_event *ev)
+{
+	return ev ? ev->lead : 0;
+}
+
+int64_t lc_event_seq(const lc_event *ev)
+{
+	return ev ? ev->seq : 0;
+}
+
+lc_time lc_event_time(const lc_event *ev)
+{
+	return ev ? ev->time : LC_TIME_NONE;
+}
+
+lc_event_kind lc_event_kind_of(const lc_event *ev)
+{
+	return ev ? ev->kind : LC_EVENT_SYSTEM;
+}
+
+const char *lc_event_actor(const lc_event *ev)
+{
+	return ev ? lc__str_get(&ev->text[LC_EVENT_TEXT_ACTOR]) : NULL;
+}
+
+const char *lc_event_value(const lc_event *ev, lc_axis axis)
+{
+	if (!ev || !LC__DISPOSITION_AXIS(axis) || !ev->value[axis][0])
+		return NULL;
+	return ev->value[axis];
+}
+
+lc_outcome lc_event_outcome(const lc_event *ev)
+{
+	return ev ? ev->outcome : LC_OUTCOME_NONE;
+}
+
+lc_time lc_event_follow_up(const lc_event *ev)
+{
+	return ev ? ev->follow_up : LC_TIME_NONE;
+}
+
+const char *lc_event_note(const lc_event *ev)
+{
+	return ev ? lc__str_get(&ev->text[LC_EVENT_TEXT_NOTE]) : NULL;
+}
+
+const char *lc_event_rule(const lc_event *ev)
+{
+	return ev ? lc__str_get(&ev->text[LC_EVENT_TEXT_RULE]) : NULL;
+}
+
+int64_t lc_event_model_version(const lc_event *ev)
+{
+	return ev ? ev->model_version : 0;
+}
+
+const lc_state *lc_event_state_before(const lc_event *ev)
+{
+	return ev ? ev->before : NULL;
+}
+
+const lc_state *lc_event_state_after(const lc_event *ev)
+{
+	return ev ? ev->after : NULL;
+}
+
+int lc_event_sys_set_id(lc_event *ev, lc_id id)
+{
+	if (!ev || id <= 0)
+		return lc__error(LC_EINVAL, "lc_event_sys_set_id: %s",
+				 ev ? "an event id is > 0" : "the event is NULL");
+	ev->id = id;
+	return 0;
+}
+
+int lc_event_sys_set_lead(lc_event *ev, lc_id lead)
+{
+	if (!ev || lead <= 0)
+		return lc__error(LC_EINVAL, "lc_event_sys_set_lead: %s",
+				 ev ? "a lead id is > 0" : "the event is NULL");
+	ev->lead = lead;
+	return 0;
+}
+
+int lc_event_sys_set_meta(lc_event *ev, lc_id id, lc_id lead, int64_t seq, lc_time time,
+			  lc_event_kind kind, int64_t model_version, lc_outcome outcome,
+			  lc_time follow_up)
+{
+	if (!ev)
+		return lc__error(LC_EINVAL, "lc_event_sys_set_meta: the event is NULL");
+	if (!lc_event_kind_name(kind))
+		return lc__error(LC_EINVAL, "lc_event_sys_set_meta: %d is not an event kind", (int)kind);
+	if (!lc_outcome_name(outcome))
+		return lc__error(LC_EINVAL, "lc_event_sys_set_meta: %d is not an outcome", (int)outcome);
+	ev->id = id;
+	ev->lead = lead;
+	ev->seq = seq;
+	ev->time = time;
+	ev->kind = kind;
+	ev->model_version = model_version;
+	ev->outcome = outcome;
+	ev->follow_up = follow_up;
+	return 0;
+}
+
+int lc_event_sys_set_text(lc_event *ev, lc_event_text field, const char *text)
+{
+	if (!ev || (unsigned)field > LC_EVENT_TEXT_RULE)
+		return lc__error(LC_EINVAL, "lc_event_sys_set_text: %s",
+				 ev ? "unknown field" : "the event is NULL");
+	return lc__str_set(&ev->text[field], text);
+}
+
+int lc_event_sys_set_value(lc_event *ev, lc_axis axis, const char *key)
+{
+	size_t n;
+
+	if (!ev || !LC__DISPOSITION_AXIS(axis))
+		return lc__error(LC_EINVAL, "lc_event_sys_set_value: %s",
+				 ev ? "an event holds action, milestone, status, stage and reason"
+				    : "the event is NULL");
+	if (!key) {
+		ev->value[axis][0] = '\0';
+		return 0;
+	}
+	n = strlen(key);
+	if (n > LC_KEY_MAX)
+		return lc__error(LC_ERANGE, "the stored %s key is longer than %d bytes",
+				 lc_axis_name(axis), LC_KEY_MAX);
+	memcpy(ev->value[axis], key, n + 1);
+	return 0;
+}
+
+lc_state *lc_event_sys_state(lc_event *ev, int after)
+{
+	if (!ev)
+		return NULL;
+	return after ? ev->after : ev->before;
+}
+
+/* ---- queries ---- */
+
+int lc_query_new(lc_query **out)
+{
+	lc_query *q;
+
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_query_new: out is NULL");
+	q = lc__calloc(1, sizeof *q);
+	*out = q;
+	if (!q)
+		return LC_ENOMEM;
+	q->follow_up_from = q->follow_up_to = LC_TIME_NONE;
+	q->created_from = q->created_to = LC_TIME_NONE;
+	return 0;
+}
+
+void lc_query_free(lc_query *q)
+{
+	if (!q)
+		return;
+	for (int a = 0; a < LC_AXIS_COUNT; a++)
+		lc__str_free(&q->value[a]);
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		lc__str_free(&q->text[f]);
+	lc__str_free(&q->attr_key);
+	lc__str_free(&q->attr_value);
+	lc__free(q);
+}
+
+int lc__query_copy(lc_query *dst, const lc_query *src)
+{
+	for (int a = 0; a < LC_AXIS_COUNT; a++)
+		if (lc__str_set(&dst->value[a], lc__str_get(&src->value[a])))
+			return LC_ENOMEM;
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		if (lc__str_set(&dst->text[f], lc__str_get(&src->text[f])))
+			return LC_ENOMEM;
+	if (lc__str_set(&dst->attr_key, lc__str_get(&src->attr_key)) ||
+	    lc__str_set(&dst->attr_value, lc__str_get(&src->attr_value)))
+		return LC_ENOMEM;
+	dst->agent = src->agent;
+	dst->unit = src->unit;
+	dst->has_follow_up = src->has_follow_up;
+	dst->follow_up_from = src->follow_up_from;
+	dst->follow_up_to = src->follow_up_to;
+	dst->has_created = src->has_created;
+	dst->created_from = src->created_from;
+	dst->created_to = src->created_to;
+	dst->recycled = src->recycled;
+	dst->invalid = src->invalid;
+	dst->after = src->after;
+	dst->limit = src->limit;
+	return 0;
+}
+
+int lc_query_set_value(lc_query *q, lc_axis axis, const char *key)
+{
+	int rc;
+
+	if (!q || !LC__STATE_AXIS(axis))
+		return lc__error(LC_EINVAL, "lc_query_set_value: %s",
+				 q ? "filter on milestone, status, stage, phase or lifecycle"
+				   : "the query is NULL");
+	if ((rc = lc__check_text(key, LC_KEY_MAX, "the value", true)))
+		return rc;
+	return lc__str_set(&q->value[axis], key);
+}
+
+int lc_query_set_text(lc_query *q, lc_lead_text_field field, const char *value)
+{
+	int rc;
+
+	if (!q || (unsigned)field >= LC_LEAD_TEXT_COUNT)
+		return lc__error(LC_EINVAL, "lc_query_set_text: %s",
+				 q ? "unknown text field" : "the query is NULL");
+	if ((rc = lc__check_text(value, LC_LEAD_TEXT_MAX, lc_lead_text_name(field), true)))
+		return rc;
+	return lc__str_set(&q->text[field], value);
+}
+
+int lc_query_set_agent(lc_query *q, lc_id agent)
+{
+	if (!q || (agent < 0 && agent != LC_QUERY_NONE))
+		return lc__error(LC_EINVAL, "lc_query_set_agent: %s",
+				 q ? "give an agent id, LC_QUERY_NONE or 0" : "the query is NULL");
+	q->agent = agent;
+	return 0;
+}
+
+int lc_query_set_unit(lc_query *q, lc_id unit)
+{
+	if (!q || (unit < 0 && unit != LC_QUERY_NONE))
+		return lc__error(LC_EINVAL, "lc_query_set_unit: %s",
+				 q ? "give a unit id, LC_QUERY_NONE or 0" : "the query is NULL");
+	q->unit = unit;
+	return 0;
+}
+
+static int set_window(lc_query *q, lc_time from, lc_time to, bool *has, lc_time *f, lc_time *t,
+		      const char *fn)
+{
+	if (!q)
+		return lc__error(LC_EINVAL, "%s: the query is NULL", fn);
+	if (from != LC_TIME_NONE && to != LC_TIME_NONE && from >= to)
+		return lc__error(LC_EINVAL, "%s: the window [from, to) is empty; from must be before to",
+				 fn);
+	*has = from != LC_TIME_NONE || to != LC_TIME_NONE;
+	*f = from;
+	*t = to;
+	return 0;
+}
+
+int lc_query_set_follow_up(lc_query *q, lc_time from, lc_time to)
+{
+	return set_window(q, from, to, q ? &q->has_follow_up : NULL, q ? &q->follow_up_from : NULL,
+			  q ? &q->follow_up_to : NULL, "lc_query_set_follow_up");
+}
+
+int lc_query_set_created(lc_query *q, lc_time from, lc_time to)
+{
+	return set_window(q, from, to, q ? &q->has_created : NULL, q ? &q->created_from : NULL,
+			  q ? &q->created_to : NULL, "lc_query_set_created");
+}
+
+int lc_query_set_recycled(lc_query *q, lc_recycled_filter filter)
+{
+	if (!q || (unsigned)filter > LC_RECYCLED_ONLY)
+		return lc__error(LC_EINVAL, "lc_query_set_recycled: %s",
+				 q ? "use LC_RECYCLED_EXCLUDE, _INCLUDE or _ONLY" : "the query is NULL");
+	q->recycled = filter;
+	return 0;
+}
+
+int lc_query_set_attribute(lc_query *q, const char *key, const char *value)
+{
+	int rc;
+
+	if (!q)
+		return lc__error(LC_EINVAL, "lc_query_set_attribute: the query is NULL");
+	if (!key) {
+		lc__str_clear(&q->attr_key);
+		lc__str_clear(&q->attr_value);
+		return 0;
+	}
+	if ((rc = lc__check_text(key, LC_LEAD_ATTR_KEY_MAX, "the attribute key", false)) ||
+	    (rc = lc__check_text(value, LC_LEAD_TEXT_MAX, "the attribute value", false)))
+		return rc;
+	if (lc__str_set(&q->attr_key, key) || lc__str_set(&q->attr_value, value)) {
+		lc__str_clear(&q->attr_key);
+		return LC_ENOMEM;
+	}
+	return 0;
+}
+
+int lc_query_set_invalid(lc_query *q, int only_invalid)
+{
+	if (!q)
+		return lc__error(LC_EINVAL, "lc_query_set_invalid: the query is NULL");
+	q->invalid = only_invalid != 0;
+	return 0;
+}
+
+int lc_query_set_page(lc_query *q, lc_id after, size_t limit)
+{
+	if (!q || after < 0)
+		return lc__error(LC_EINVAL, "lc_query_set_page: %s",
+				 q ? "the cursor is a lead id >= 0" : "the query is NULL");
+	q->after = after;
+	q->limit = limit;
+	return 0;
+}
+
+const char *lc_query_value(const lc_query *q, lc_axis axis)
+{
+	if (!q || (unsigned)axis >= LC_AXIS_COUNT)
+		return NULL;
+	return lc__str_get(&q->value[axis]);
+}
+
+const char *lc_query_text(const lc_query *q, lc_lead_text_field field)
+{
+	if (!q || (unsigned)field >= LC_LEAD_TEXT_COUNT)
+		return NULL;
+	return lc__str_get(&q->text[field]);
+}
+
+lc_id lc_query_agent(const lc_query *q)
+{
+	return q ? q->agent : 0;
+}
+
+lc_id lc_query_unit(const lc_query *q)
+{
+	return q ? q->unit : 0;
+}
+
+int lc_query_follow_up(const lc_query *q, lc_time *from, lc_time *to)
+{
+	if (from)
+		*from = q ? q->follow_up_from : LC_TIME_NONE;
+	if (to)
+		*to = q ? q->follow_up_to : LC_TIME_NONE;
+	return q && q->has_follow_up;
+}
+
+int lc_query_created(const lc_query *q, lc_time *from, lc_time *to)
+{
+	if (from)
+		*from = q ? q->created_from : LC_TIME_NONE;
+	if (to)
+		*to = q ? q->created_to : LC_TIME_NONE;
+	return q && q->has_created;
+}
+
+lc_recycled_filter lc_query_recycled(const lc_query *q)
+{
+	return q ? q->recycled : LC_RECYCLED_EXCLUDE;
+}
+
+const char *lc_query_attribute(const lc_query *q, const char **value)
+{
+	if (value)
+		*value = q ? lc__str_get(&q->attr_value) : NULL;
+	return q ? lc__str_get(&q->attr_key) : NULL;
+}
+
+int lc_query_invalid(const lc_query *q)
+{
+	return q && q->invalid;
+}
+
+size_t lc_query_page(const lc_query *q, lc_id *after)
+{
+	if (after)
+		*after = q ? q->after : 0;
+	return q ? q->limit : 0;
+}
+
+static bool text_eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static bool id_match(lc_id want, lc_id have)
+{
+	if (want == 0)
+		return true;
+	if (want == LC_QUERY_NONE)
+		return have == 0;
+	return want == have;
+}
+
+static bool in_window(lc_time t, lc_time from, lc_time to)
+{
+	if (t == LC_TIME_NONE)
+		return false;
+	return (from == LC_TIME_NONE || t >= from) && (to == LC_TIME_NONE || t < to);
+}
+
+bool lc__query_match(const lc_query *q, const lc_lead *lead)
+{
+	const lc_state *s = lc_lead_state(lead);
+
+	if (!q)
+		return !lead->recycled;
+	if ((q->recycled == LC_RECYCLED_EXCLUDE && lead->recycled) ||
+	    (q->recycled == LC_RECYCLED_ONLY && !lead->recycled))
+		return false;
+	if (q->after > 0 && lead->id <= q->after)
+		return false;
+	for (int a = 0; a < LC_AXIS_COUNT; a++)
+		if (q->value[a].set && !text_eq(q->value[a].p, s ? lc_state_get(s, (lc_axis)a) : NULL))
+			return false;
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		if (q->text[f].set && !text_eq(q->text[f].p, lc__str_get(&lead->text[f])))
+			return false;
+	if (!id_match(q->agent, lead->agent) || !id_match(q->unit, lead->unit))
+		return false;
+	if (q->has_follow_up &&
+	    !in_window(s ? lc_state_follow_up(s) : LC_TIME_NONE, q->follow_up_from, q->follow_up_to))
+		return false;
+	if (q->has_created && !in_window(lead->created_at, q->created_from, q->created_to))
+		return false;
+	if (q->attr_key.set && !text_eq(q->attr_value.p, lc_lead_attr_get(lead, q->attr_key.p)))
+		return false;
+	return true;
+}
+
+/* ---- agent and unit lists ---- */
+
+static int party_add(lc__party **v, size_t *n, size_t *cap, lc_id id, const char *name,
+		     bool active)
+{
+	char *copy;
+
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		lc__party *nv = lc__realloc(*v, nc * sizeof *nv);
+		if (!nv)
+			return LC_ENOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	copy = lc__strdup(name);
+	if (!copy)
+		return LC_ENOMEM;
+	(*v)[*n] = (lc__party){ id, copy, active };
+	(*n)++;
+	return 0;
+}
+
+static void party_free(lc__party *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		lc__free(v[i].name);
+	lc__free(v);
+}
+
+int lc__agent_list_new(lc_agent_list **out)
+{
+	*out = lc__calloc(1, sizeof **out);
+	return *out ? 0 : LC_ENOMEM;
+}
+
+int lc__unit_list_new(lc_unit_list **out)
+{
+	*out = lc__calloc(1, sizeof **out);
+	return *out ? 0 : LC_ENOMEM;
+}
+
+int lc_agent_list_sys_add(lc_agent_list *l, lc_id id, const char *name, int active)
+{
+	if (!l || !name || id <= 0)
+		return lc__error(LC_EINVAL, "lc_agent_list_sys_add: give a list, an id > 0 and a name");
+	return party_add(&l->v, &l->n, &l->cap, id, name, active != 0);
+}
+
+int lc_unit_list_sys_add(lc_unit_list *l, lc_id id, const char *name)
+{
+	if (!l || !name || id <= 0)
+		return lc__error(LC_EINVAL, "lc_unit_list_sys_add: give a list, an id > 0 and a name");
+	return party_add(&l->v, &l->n, &l->cap, id, name, true);
+}
+
+void lc_agent_list_free(lc_agent_list *l)
+{
+	if (!l)
+		return;
+	party_free(l->v, l->n);
+	lc__free(l);
+}
+
+void lc_unit_list_free(lc_unit_list *l)
+{
+	if (!l)
+		return;
+	party_free(l->v, l->n);
+	lc__free(l);
+}
+
+size_t lc_agent_list_count(const lc_agent_list *l)
+{
+	return l ? l->n : 0;
+}
+
+lc_id lc_agent_list_id(const lc_agent_list *l, size_t i)
+{
+	return l && i < l->n ? l->v[i].id : 0;
+}
+
+const char *lc_agent_list_name(const lc_agent_list *l, size_t i)
+{
+	return l && i < l->n ? l->v[i].name : NULL;
+}
+
+int lc_agent_list_active(const lc_agent_list *l, size_t i)
+{
+	return l && i < l->n && l->v[i].active;
+}
+
+size_t lc_unit_list_count(const lc_unit_list *l)
+{
+	return l ? l->n : 0;
+}
+
+lc_id lc_unit_list_id(const lc_unit_list *l, size_t i)
+{
+	return l && i < l->n ? l->v[i].id : 0;
+}
+
+const char *lc_unit_list_name(const lc_unit_list *l, size_t i)
+{
+	return l && i < l->n ? l->v[i].name : NULL;
+}
+
+/* ---- upgrade reports ---- */
+
+int lc__report_new(lc_upgrade_report **out)
+{
+	*out = lc__calloc(1, sizeof **out);
+	return *out ? 0 : LC_ENOMEM;
+}
+
+int lc__report_add(lc_upgrade_report *r, int code, const char *field, const char *value)
+{
+	lc__report_row *row;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (r->rows[i].code == code && strcmp(r->rows[i].field, field) == 0 &&
+		    strcmp(r->rows[i].value, value) == 0) {
+			r->rows[i].leads++;
+			return 0;
+		}
+	if (r->n == r->cap) {
+		size_t nc = r->cap ? r->cap * 2 : 8;
+		lc__report_row *nv = lc__realloc(r->rows, nc * sizeof *nv);
+		if (!nv)
+			return LC_ENOMEM;
+		r->rows = nv;
+		r->cap = nc;
+	}
+	row = &r->rows[r->n];
+	row->field = lc__strdup(field);
+	row->value = lc__strdup(value);
+	if (!row->field || !row->value) {
+		lc__free(row->field);
+		lc__free(row->value);
+		return LC_ENOMEM;
+	}
+	row->code = code;
+	row->leads = 1;
+	r->n++;
+	return 0;
+}
+
+void lc_upgrade_report_free(lc_upgrade_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		lc__free(r->rows[i].field);
+		lc__free(r->rows[i].value);
+	}
+	lc__free(r->rows);
+	lc__free(r);
+}
+
+int64_t lc_upgrade_report_checked(const lc_upgrade_report *r)
+{
+	return r ? r->checked : 0;
+}
+
+int64_t lc_upgrade_report_invalid(const lc_upgrade_report *r)
+{
+	return r ? r->invalid : 0;
+}
+
+size_t lc_upgrade_report_count(const lc_upgrade_report *r)
+{
+	return r ? r->n : 0;
+}
+
+int lc_upgrade_report_code(const lc_upgrade_report *r, size_t i)
+{
+	return r && i < r->n ? r->rows[i].code : 0;
+}
+
+const char *lc_upgrade_report_field(const lc_upgrade_report *r, size_t i)
+{
+	return r && i < r->n ? r->rows[i].field : NULL;
+}
+
+const char *lc_upgrade_report_value(const lc_upgrade_report *r, size_t i)
+{
+	return r && i < r->n ? r->rows[i].value : NULL;
+}
+
+int64_t lc_upgrade_report_leads(const lc_upgrade_report *r, size_t i)
+{
+	return r && i < r->n ? r->rows[i].leads : 0;
+}
+
+/* ---- migration maps ---- */
+
+int lc_migration_new(lc_migration **out)
+{
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_migration_new: out is NULL");
+	*out = lc__calloc(1, sizeof **out);
+	return *out ? 0 : LC_ENOMEM;
+}
+
+void lc_migration_free(lc_migration *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		lc__free(m->rules[i].from);
+		lc__free(m->rules[i].to);
+	}
+	lc__free(m->rules);
+	lc__free(m);
+}
+
+int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, const char *to)
+{
+	lc__migration_rule *r;
+	int rc;
+
+	if (!m)
+		return lc__error(LC_EINVAL, "lc_migration_add: the map is NULL");
+	if (axis != LC_AXIS_MILESTONE && axis != LC_AXIS_STATUS && axis != LC_AXIS_STAGE)
+		return lc__error(LC_EINVAL, "lc_migration_add: a migration moves milestones, "
+					    "statuses or stages, not %s",
+				 lc_axis_name(axis) ? lc_axis_name(axis) : "that axis");
+	if ((rc = lc__check_text(from, LC_KEY_MAX, "the old value", false)) ||
+	    (rc = lc__check_text(to, LC_TEXT_MAX, "the new value", false)))
+		return rc;
+	if (!from[0] || !to[0])
+		return lc__error(LC_EINVAL, "lc_migration_add: the old and new values are non-empty");
+	for (size_t i = 0; i < m->n; i++)
+		if (m->rules[i].axis == axis && strcmp(m->rules[i].from, from) == 0)
+			return lc__error(LC_EEXISTS, "%s '%s' is already mapped to '%s'",
+					 lc_axis_name(axis), from, m->rules[i].to);
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 4;
+		lc__migration_rule *nv = lc__realloc(m->rules, nc * sizeof *nv);
+		if (!nv)
+			return LC_ENOMEM;
+		m->rules = nv;
+		m->cap = nc;
+	}
+	r = &m->rules[m->n];
+	r->axis = axis;
+	r->from = lc__strdup(from);
+	r->to = lc__strdup(to);
+	if (!r->from || !r->to) {
+		lc__free(r->from);
+		lc__free(r->to);
+		return LC_ENOMEM;
+	}
+	m->n++;
+	return 0;
+}

@@ -1,0 +1,208 @@
+/* The backend registry: built-in schemes and the ones hosts register. */
+#include <pthread.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+#define SCHEME_MAX 32
+/* Registered backends live in a fixed table so that a pointer handed out by
+ * lc_storage_find() stays valid while the scheme is registered. */
+#define REGISTRY_MAX 32
+
+typedef struct entry {
+	char scheme[SCHEME_MAX + 1];
+	lc_storage vt;
+	bool used;
+} entry;
+
+static entry registry[REGISTRY_MAX];
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+
+typedef struct slot_info {
+	size_t offset;
+	const char *name;
+} slot_info;
+
+#define SLOT(n) { offsetof(lc_storage, n), #n }
+static const slot_info required_v1[] = {
+	SLOT(open),           SLOT(close),           SLOT(begin),        SLOT(commit),
+	SLOT(rollback),       SLOT(lead_get),        SLOT(lead_get_external),
+	SLOT(lead_insert),    SLOT(lead_update),     SLOT(note_append),  SLOT(event_append),
+	SLOT(event_iter_open), SLOT(event_iter_next), SLOT(lead_iter_open),
+	SLOT(lead_iter_next), SLOT(iter_close),      SLOT(model_put),    SLOT(model_get),
+	SLOT(model_latest),   SLOT(meta_get),        SLOT(meta_set),     SLOT(agent_put),
+	SLOT(agent_list),     SLOT(unit_put),        SLOT(unit_list),    SLOT(member_set),
+};
+#undef SLOT
+
+int lc_storage_init(lc_storage *st, unsigned int version)
+{
+	if (!st)
+		return lc__error(LC_EINVAL, "lc_storage_init: the vtable is NULL");
+	if (version == 0 || version > LC_STORAGE_VERSION)
+		return lc__error(LC_EVERSION,
+				 "storage vtable version %u is not supported; this library knows "
+				 "versions 1 to %d",
+				 version, LC_STORAGE_VERSION);
+	memset(st, 0, sizeof *st);
+	st->version = version;
+	return 0;
+}
+
+static bool builtin(const char *scheme, size_t len)
+{
+	return (len == 6 && memcmp(scheme, "sqlite", 6) == 0) ||
+	       (len == 6 && memcmp(scheme, "memory", 6) == 0);
+}
+
+static int check_scheme(const char *scheme)
+{
+	size_t n;
+
+	if (!scheme)
+		return lc__error(LC_EINVAL, "the scheme is NULL");
+	n = strlen(scheme);
+	if (n == 0 || n > SCHEME_MAX ||
+	    !((scheme[0] >= 'a' && scheme[0] <= 'z') || (scheme[0] >= 'A' && scheme[0] <= 'Z')))
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		char c = scheme[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '+' || c == '-' || c == '.'))
+			goto bad;
+	}
+	return 0;
+bad:
+	return lc__error(LC_EINVAL,
+			 "'%.40s' is not a valid scheme: use 1 to %d letters, digits, '+', '-' or "
+			 "'.', starting with a letter",
+			 scheme, SCHEME_MAX);
+}
+
+static int check_vtable(const lc_storage *vt)
+{
+	if (!vt)
+		return lc__error(LC_EINVAL, "the storage vtable is NULL");
+	if (vt->version == 0 || vt->version > LC_STORAGE_VERSION)
+		return lc__error(LC_EVERSION,
+				 "the backend's vtable has version %u; this library supports 1 to %d "
+				 "(set it to LC_STORAGE_VERSION and rebuild the backend)",
+				 vt->version, LC_STORAGE_VERSION);
+	for (size_t i = 0; i < LC_ARRAY_LEN(required_v1); i++) {
+		void *const *slot = (void *const *)((const char *)vt + required_v1[i].offset);
+		if (!*slot)
+			return lc__error(LC_EINVAL,
+					 "the backend's required slot '%s' is NULL; every version-1 "
+					 "slot but count_grouped, worklist and bulk_insert must be set",
+					 required_v1[i].name);
+	}
+	return 0;
+}
+
+int lc_storage_register(const char *scheme, const lc_storage *vtable)
+{
+	int rc, free_slot = -1;
+
+	if ((rc = check_scheme(scheme)) || (rc = check_vtable(vtable)))
+		return rc;
+	if (builtin(scheme, strlen(scheme)))
+		return lc__error(LC_EEXISTS, "the scheme '%s' is built in and cannot be replaced; "
+					     "register your backend under another name",
+				 scheme);
+	pthread_mutex_lock(&registry_lock);
+	for (int i = 0; i < REGISTRY_MAX; i++) {
+		if (registry[i].used && strcmp(registry[i].scheme, scheme) == 0) {
+			pthread_mutex_unlock(&registry_lock);
+			return lc__error(LC_EEXISTS, "a backend is already registered as '%s'; "
+						     "unregister it first",
+					 scheme);
+		}
+		if (!registry[i].used && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot < 0) {
+		pthread_mutex_unlock(&registry_lock);
+		return lc__error(LC_ENOMEM, "at most %d backends can be registered at once",
+				 REGISTRY_MAX);
+	}
+	/* Copy only as much as the backend's version defines: later slots stay NULL. */
+	memset(&registry[free_slot].vt, 0, sizeof registry[free_slot].vt);
+	memcpy(&registry[free_slot].vt, vtable, sizeof(lc_storage));
+	memcpy(registry[free_slot].scheme, scheme, strlen(scheme) + 1);
+	registry[free_slot].used = true;
+	pthread_mutex_unlock(&registry_lock);
+	return 0;
+}
+
+int lc_storage_unregister(const char *scheme)
+{
+	int rc = check_scheme(scheme);
+
+	if (rc)
+		return rc;
+	if (builtin(scheme, strlen(scheme)))
+		return lc__error(LC_EINVAL, "the built-in scheme '%s' cannot be unregistered", scheme);
+	pthread_mutex_lock(&registry_lock);
+	for (int i = 0; i < REGISTRY_MAX; i++)
+		if (registry[i].used && strcmp(registry[i].scheme, scheme) == 0) {
+			registry[i].used = false;
+			pthread_mutex_unlock(&registry_lock);
+			return 0;
+		}
+	pthread_mutex_unlock(&registry_lock);
+	return lc__error(LC_ENOTFOUND, "no backend is registered as '%s'", scheme);
+}
+
+const lc_storage *lc_storage_find(const char *scheme)
+{
+	const lc_storage *found = NULL;
+
+	if (!scheme)
+		return NULL;
+	if (strcmp(scheme, "sqlite") == 0)
+		return &lc__storage_sqlite;
+#ifdef LC_HAVE_MEMORY_BACKEND
+	if (strcmp(scheme, "memory") == 0)
+		return &lc__storage_memory;
+#endif
+	pthread_mutex_lock(&registry_lock);
+	for (int i = 0; i < REGISTRY_MAX; i++)
+		if (registry[i].used && strcmp(registry[i].scheme, scheme) == 0) {
+			found = &registry[i].vt;
+			break;
+		}
+	pthread_mutex_unlock(&registry_lock);
+	return found;
+}
+
+int lc__storage_lookup(const char *scheme, size_t len, lc_storage *out)
+{
+	if (len == 6 && memcmp(scheme, "sqlite", 6) == 0) {
+		*out = lc__storage_sqlite;
+		return 0;
+	}
+	if (len == 6 && memcmp(scheme, "memory", 6) == 0) {
+#ifdef LC_HAVE_MEMORY_BACKEND
+		*out = lc__storage_memory;
+		return 0;
+#else
+		return lc__error(LC_EUNSUPPORTED,
+				 "this build of leadcore has no memory backend; use sqlite::memory: "
+				 "or :memory: instead");
+#endif
+	}
+	pthread_mutex_lock(&registry_lock);
+	for (int i = 0; i < REGISTRY_MAX; i++)
+		if (registry[i].used && strlen(registry[i].scheme) == len &&
+		    memcmp(registry[i].scheme, scheme, len) == 0) {
+			*out = registry[i].vt;
+			pthread_mutex_unlock(&registry_lock);
+			return 0;
+		}
+	pthread_mutex_unlock(&registry_lock);
+	return lc__error(LC_ENOTFOUND,
+			 "no backend is registered for the scheme '%.*s'; use a path, sqlite:PATH, "
+			 ":memory:, memory: or register the backend with lc_storage_register()",
+			 (int)(len > 40 ? 40 : len), scheme);
+}

@@ -1,0 +1,81 @@
+/*
+ * The SQLite backend's handle and statement cache, shared by its files
+ * (sqlite.c: schema, leads, events, models; report*.c: grouped counts).
+ * Nothing here is exported; the core reaches the backend only through
+ * lc__storage_sqlite.
+ */
+#ifndef LC_STORE_SQLITE_INTERNAL_H
+#define LC_STORE_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "core/core.h"
+#include "leadcore/sys/storage.h"
+
+/* The schema version this library writes (PRAGMA user_version). */
+#define LC_SQ_SCHEMA_VERSION 1
+
+/* Cached statements, prepared on first use. */
+typedef enum lc_sq_stmt {
+	SQ_BEGIN_READ,
+	SQ_BEGIN_WRITE,
+	SQ_COMMIT,
+	SQ_ROLLBACK,
+	SQ_LEAD_GET,
+	SQ_LEAD_GET_EXTERNAL,
+	SQ_ITEMS_GET,
+	SQ_NOTES_GET,
+	SQ_LEAD_INSERT,
+	SQ_LEAD_UPDATE_META,
+	SQ_LEAD_UPDATE_STATE,
+	SQ_LEAD_UPDATE_FIELDS,
+	SQ_ITEMS_DELETE,
+	SQ_ITEM_INSERT,
+	SQ_ITEM_COUNT,
+	SQ_NOTE_INSERT,
+	SQ_NOTE_COUNT,
+	SQ_EVENT_INSERT,
+	SQ_MODEL_PUT,
+	SQ_MODEL_GET,
+	SQ_MODEL_LATEST,
+	SQ_META_GET,
+	SQ_META_SET,
+	SQ_META_DELETE,
+	SQ_AGENT_INSERT,
+	SQ_AGENT_UPDATE,
+	SQ_AGENTS_ALL,
+	SQ_AGENTS_OF_UNIT,
+	SQ_AGENT_EXISTS,
+	SQ_UNIT_INSERT,
+	SQ_UNIT_UPDATE,
+	SQ_UNITS_ALL,
+	SQ_UNITS_OF_AGENT,
+	SQ_UNIT_EXISTS,
+	SQ_MEMBER_ADD,
+	SQ_MEMBER_DELETE,
+	SQ_STMT_COUNT
+} lc_sq_stmt;
+
+typedef struct lc_sq {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[SQ_STMT_COUNT];
+	lc_buf text;     /* text handed back by model_get and meta_get */
+	lc_buf counts[2]; /* stage counters formatted for binding */
+	bool readonly;
+} lc_sq;
+
+/* A cached statement, reset and ready to bind (NULL: error set). */
+sqlite3_stmt *lc__sq_stmt(lc_sq *s, lc_sq_stmt which);
+
+/* Map an SQLite result code to an LC_E code with a message naming `what`. */
+int lc__sq_error(lc_sq *s, int rc, const char *what);
+
+/* The WHERE clause (" WHERE ...") for an lc_query's conditions, built from
+ * fixed fragments only, and the binding of its values from parameter *idx
+ * on. Conditions on the lead table `alias` ("" or "l."). Paging included
+ * when `paging` is set. */
+void lc__sq_where(lc_buf *sql, const lc_query *q, const char *alias, bool paging);
+int lc__sq_bind_where(sqlite3_stmt *st, const lc_query *q, int *idx, bool paging);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * The store's objects (events, queries, lists, reports, migration maps) and
+ * the backend registry. Nothing here is exported.
+ *
+ * Built-in backends define `const lc_storage lc__storage_<name>`; the memory
+ * backend (src/store/memory/) is compiled in when its folder exists.
+ */
+#ifndef LC_STORE_INTERNAL_H
+#define LC_STORE_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "core/core.h"
+#include "db_internal.h"
+#include "lead/lead_internal.h"
+#include "leadcore/sys/storage.h"
+
+extern const lc_storage lc__storage_sqlite;
+#ifdef LC_HAVE_MEMORY_BACKEND
+extern const lc_storage lc__storage_memory;
+#endif
+
+/* Longest actor or agent/unit name. */
+#define LC_NAME_MAX 256
+
+struct lc_event {
+	lc_id id;
+	lc_id lead;
+	int64_t seq;
+	lc_time time;
+	lc_event_kind kind;
+	int64_t model_version;
+	lc_outcome outcome;
+	lc_time follow_up;
+	lc__str text[3]; /* lc_event_text: actor, note, rule */
+	/* What the disposition chose, per axis (action, milestone, status,
+	 * stage, reason); "" when unset. Inline: no allocation per event. */
+	char value[LC_AXIS_COUNT][LC_KEY_MAX + 1];
+	const lc_model *model;
+	lc_state *before;
+	lc_state *after;
+};
+
+/* Events: new (bound to model), reset (keeps binding and buffers), free,
+ * rebind to another model (states emptied). */
+int lc__event_new(lc_event **out, const lc_model *model);
+void lc__event_reset(lc_event *ev);
+void lc__event_free(lc_event *ev);
+int lc__event_bind(lc_event *ev, const lc_model *model);
+
+struct lc_query {
+	lc__str value[LC_AXIS_COUNT];
+	lc__str text[LC_LEAD_TEXT_COUNT];
+	lc_id agent;
+	lc_id unit;
+	bool has_follow_up;
+	lc_time follow_up_from, follow_up_to;
+	bool has_created;
+	lc_time created_from, created_to;
+	lc_recycled_filter recycled;
+	lc__str attr_key;
+	lc__str attr_value;
+	bool invalid;
+	lc_id after;
+	size_t limit;
+};
+
+int lc__query_copy(lc_query *dst, const lc_query *src);
+/* Whether a record matches every condition of q but `invalid` and paging
+ * (the core's fallback for optional slots, and the memory backend's filter). */
+bool lc__query_match(const lc_query *q, const lc_lead *lead);
+
+typedef struct lc__party {
+	lc_id id;
+	char *name;
+	bool active;
+} lc__party;
+
+struct lc_agent_list {
+	lc__party *v;
+	size_t n, cap;
+};
+
+struct lc_unit_list {
+	lc__party *v;
+	size_t n, cap;
+};
+
+int lc__agent_list_new(lc_agent_list **out);
+int lc__unit_list_new(lc_unit_list **out);
+
+typedef struct lc__report_row {
+	int code;
+	char *field;
+	char *value;
+	int64_t leads;
+} lc__report_row;
+
+struct lc_upgrade_report {
+	int64_t checked;
+	int64_t invalid;
+	lc__report_row *rows;
+	size_t n, cap;
+};
+
+int lc__report_new(lc_upgrade_report **out);
+/* Count one more lead under (code, field, value), adding a row when new. */
+int lc__report_add(lc_upgrade_report *r, int code, const char *field, const char *value);
+
+typedef struct lc__migration_rule {
+	lc_axis axis;
+	char *from;
+	char *to;
+} lc__migration_rule;
+
+struct lc_migration {
+	lc__migration_rule *rules;
+	size_t n, cap;
+};
+
+/* The backend registered under a scheme (builtins included), copied into
+ * *out; LC_ENOTFOUND when none. */
+int lc__storage_lookup(const char *scheme, size_t len, lc_storage *out);
+
+/* Map a backend slot's failure to a message when it set none. */
+int lc__store_fail(int rc, const char *what);
+
+#endif
