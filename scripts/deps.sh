@@ -9,7 +9,10 @@ case "$profile" in
   demo) pkgs+=(graphviz) ;;
   test) pkgs+=(libcmocka-dev doxygen graphviz sqlite3 valgrind clang libclang-rt-14-dev
                abigail-tools gcovr python3) ;;
-  bench) pkgs+=(libcmocka-dev sqlite3 python3 python3-transitions nodejs npm time) ;;
+  # A Node.js that brings its own npm (NodeSource) conflicts with Debian's npm.
+  bench) pkgs+=(libcmocka-dev sqlite3 python3 python3-transitions time)
+         command -v node >/dev/null || pkgs+=(nodejs)
+         command -v npm >/dev/null || pkgs+=(npm) ;;
   *) echo "usage: scripts/deps.sh build|demo|test|bench" >&2; exit 2 ;;
 esac
 missing=()

@@ -73,6 +73,7 @@ static inline void bench_emit(const char *bench, const char *name, const char *s
  *   --reps R     measurements per side (interleaved A B A B ...)
  *   --sizes a,b  store sizes for growth programs
  *   --only S     run one side only (leadcore or baseline): for peak RSS per side
+ *   --case C     run one case of the program only (each program names its cases)
  *   --dir D      where store files go (default: the current directory)
  *   --smoke      tiny sizes, one rep: keeps the program building and running in CI */
 typedef struct bench_args {
@@ -80,6 +81,7 @@ typedef struct bench_args {
 	int reps;
 	const char *sizes;
 	const char *only;
+	const char *only_case;
 	const char *dir;
 	int smoke;
 } bench_args;
@@ -88,7 +90,7 @@ static inline void bench_usage(const char *prog, const char *what)
 {
 	fprintf(stderr,
 		"usage: %s [--n N] [--reps R] [--sizes a,b,...] [--only leadcore|baseline] "
-		"[--dir DIR] [--smoke]\n%s\n",
+		"[--case NAME] [--dir DIR] [--smoke]\n%s\n",
 		prog, what);
 }
 
@@ -136,7 +138,9 @@ static inline void bench_parse(bench_args *a, int argc, char **argv, const char 
 				exit(2);
 			}
 			a->only = v;
-		} else if (strcmp(k, "--dir") == 0)
+		} else if (strcmp(k, "--case") == 0)
+			a->only_case = v;
+		else if (strcmp(k, "--dir") == 0)
 			a->dir = v;
 		else {
 			bench_usage(argv[0], what);
@@ -150,6 +154,12 @@ static inline void bench_parse(bench_args *a, int argc, char **argv, const char 
 static inline int bench_side(const bench_args *a, const char *side)
 {
 	return !a->only || strcmp(a->only, side) == 0;
+}
+
+/* Whether a case runs under --case. */
+static inline int bench_case(const bench_args *a, const char *name)
+{
+	return !a->only_case || strcmp(a->only_case, name) == 0;
 }
 
 /* The next size from a comma-separated list; returns 0 at the end. */

@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 	bench_args a = {.n = 20000000, .reps = 5};
 	bench_parse(&a, argc, argv,
 		    "Validation in memory (leadmanager) and the particle stage cycle through "
-		    "lc_transition().");
+		    "lc_transition(). Cases: validate, particle.");
 	if (a.smoke)
 		a.n = 1000, a.reps = 1;
 	lc_allocator al = LC_ALLOCATOR_INIT;
@@ -162,7 +162,9 @@ int main(int argc, char **argv)
 	al.free_fn = count_free;
 	BENCH_CHECK(lc_set_allocator(&al));
 
-	bench_validate(&a);
-	bench_particle(&a);
+	if (bench_case(&a, "validate"))
+		bench_validate(&a);
+	if (bench_case(&a, "particle"))
+		bench_particle(&a);
 	return 0;
 }

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Runs leadcore's benchmarks side by side (DESIGN §7) and writes the table of
+# medians and ratios into docs/performance.md.
+#
+#   scripts/bench.sh [--reps R] [--quick] [--big] [--no-write] [--keep]
+#
+#   --reps R    runs a side (default 5); the two sides of each comparison
+#               alternate (A B A B ...) and the table shows medians
+#   --quick     small sizes (a few minutes; for trying the script)
+#   --big       growth up to 10 M leads as well (about an hour and ~10 GB of disk)
+#   --no-write  print the table instead of writing docs/performance.md
+#   --keep      keep the store files (build-bench/stores/)
+#
+# It installs what it needs if missing (scripts/deps.sh bench; xstate into
+# tests/bench/peers/node_modules, which git ignores), builds a release build
+# with -Dbench=true in build-bench/, and pins every run to one core.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+reps=5
+quick=0
+big=0
+write=1
+keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --reps) reps=${2:?--reps needs a count}; shift ;;
+    --quick) quick=1 ;;
+    --big) big=1 ;;
+    --no-write) write=0 ;;
+    --keep) keep=1 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+command_line="scripts/bench.sh"
+[ "$reps" != 5 ] && command_line+=" --reps $reps"
+[ $quick = 1 ] && command_line+=" --quick"
+[ $big = 1 ] && command_line+=" --big"
+
+# Debian's python3 carries python3-transitions; another python3 first on PATH
+# (pyenv, a venv) would not see it.
+py=/usr/bin/python3
+[ -x "$py" ] || py=$(command -v python3)
+
+# --- peers and tools --------------------------------------------------------
+if ! "$py" -c 'import transitions' 2>/dev/null || ! command -v node >/dev/null ||
+   ! command -v npm >/dev/null || ! command -v sqlite3 >/dev/null; then
+  bash scripts/deps.sh bench
+fi
+if [ ! -d tests/bench/peers/node_modules/xstate ]; then
+  echo "bench.sh: installing xstate into tests/bench/peers/node_modules" >&2
+  (cd tests/bench/peers && npm install --no-audit --no-fund --loglevel=error)
+fi
+
+# --- build ------------------------------------------------------------------
+build=build-bench
+if [ -d "$build" ]; then
+  meson configure "$build" -Dbench=true -Dbuildtype=release >/dev/null
+else
+  meson setup "$build" -Dbench=true -Dbuildtype=release >/dev/null
+fi
+ninja -C "$build" -j 1 >/dev/null
+bin=$build/tests/bench
+stores=$build/stores
+mkdir -p "$stores"
+
+# One core: the machine is shared, and single-core figures are what the
+# targets mean.
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c 0); fi
+
+results=$build/bench-results.jsonl
+: > "$results"
+log=$build/bench.log
+: > "$log"
+
+run() { # run PROGRAM ARGS...: append its JSON lines to the results
+  echo "+ $*" >>"$log"
+  "${pin[@]}" "$@" >>"$results" 2>>"$log" || {
+    echo "bench.sh: '$*' failed; see $log" >&2
+    tail -5 "$log" >&2
+    return 1
+  }
+}
+have() { [ -x "$bin/$1" ]; }
+skipped=()
+
+if [ $quick = 1 ]; then
+  n_validate=2m n_peer=100k n_apply=20k n_durable=2000 n_import=50k size=50k
+  growth=10k,50k
+else
+  n_validate=20m n_peer=1m n_apply=200k n_durable=20000 n_import=1m size=1m
+  growth=10k,100k,1m
+  [ $big = 1 ] && growth+=,10m
+fi
+export LC_SOURCE_ROOT=$root
+
+# --- engine: validate (absolute target) -------------------------------------
+echo "bench.sh: validate" >&2
+run "$bin/bench_engine" --case validate --n $n_validate --reps "$reps"
+
+# --- peers in memory: C, Python, Node in turn -------------------------------
+echo "bench.sh: particle transitions (leadcore, pytransitions, XState)" >&2
+for ((r = 0; r < reps; r++)); do
+  run "$bin/bench_engine" --case particle --n $n_peer --reps 1
+  run "$py" tests/bench/peers/particle_pytransitions.py --n $n_peer --reps 1
+  run node tests/bench/peers/particle_xstate.mjs --n $n_peer --reps 1
+done
+
+# --- apply: memory, SQLite batched and per transaction vs the hand-written loop
+if have bench_apply; then
+  echo "bench.sh: apply" >&2
+  run "$bin/bench_apply" --n $n_apply --reps "$reps" --dir "$stores"
+else
+  skipped+=("apply (lc_db_apply is not exported yet)")
+fi
+
+# --- durable peer: leadcore vs pytransitions + sqlite3 in turn ---------------
+if have bench_durable; then
+  echo "bench.sh: durable (leadcore, pytransitions + sqlite3)" >&2
+  for ((r = 0; r < reps; r++)); do
+    run "$bin/bench_durable" --n $n_durable --reps 1 --dir "$stores"
+    run "$py" tests/bench/peers/particle_durable.py --n $n_durable --reps 1 --dir "$stores"
+  done
+else
+  skipped+=("durable (lc_db_apply is not exported yet)")
+fi
+
+# --- import: interleaved speed, then each side alone for its peak RSS --------
+if have bench_import; then
+  echo "bench.sh: import" >&2
+  run "$bin/bench_import" --n $n_import --reps "$reps" --dir "$stores"
+  run "$bin/bench_import" --case rss --only leadcore --n $n_import --reps 1 --dir "$stores"
+else
+  skipped+=("import (the importer is not exported yet)")
+fi
+
+# --- reports, worklists and growth -------------------------------------------
+if have bench_report; then
+  echo "bench.sh: pipeline report" >&2
+  run "$bin/bench_report" --sizes $size --reps "$reps" --dir "$stores"
+else
+  skipped+=("pipeline report (lc_report_pipeline is not exported yet)")
+fi
+if have bench_worklist; then
+  echo "bench.sh: worklist" >&2
+  run "$bin/bench_worklist" --sizes $size --reps "$reps" --dir "$stores"
+else
+  skipped+=("worklist (lc_worklist_get is not exported yet)")
+fi
+if have bench_growth; then
+  echo "bench.sh: growth ($growth)" >&2
+  run "$bin/bench_growth" --sizes $growth --reps "$reps" --dir "$stores"
+else
+  skipped+=("growth (lc_db_apply and lc_worklist_get must both be exported)")
+fi
+
+[ $keep = 1 ] || rm -f "$stores"/*.db "$stores"/*.db-wal "$stores"/*.db-shm "$stores"/*.csv
+
+for s in "${skipped[@]}"; do echo "bench.sh: not measured: $s" >&2; done
+if [ $write = 1 ]; then
+  "$py" tests/bench/report.py --results "$results" --out docs/performance.md \
+    --command "$command_line" --reps "$reps"
+  echo "bench.sh: wrote docs/performance.md (raw results: $results)" >&2
+else
+  "$py" tests/bench/report.py --results "$results" --command "$command_line" --reps "$reps" --print
+fi
