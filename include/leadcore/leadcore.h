@@ -13,5 +13,6 @@
 #include "validate.h"
 #include "lead.h"
 #include "db.h"
+#include "workflow.h"
 
 #endif

@@ -1,0 +1,424 @@
+/**
+ * @file workflow.h
+ * @brief Workflow rules, sweeps, segments, daily assignment and worklists (seed 002).
+ *
+ * A **rule set** is JSON data (docs/workflows.md): event rules, which run
+ * inside lc_db_apply() when a disposition matches a milestone, status, stage
+ * or action, and time rules, which lc_workflow_sweep() evaluates at a given
+ * time. Their effects (a system disposition, the recycle bin, a round-robin
+ * assignment, a follow-up, a segment, stopping automation) are each written as
+ * an event that names the rule. A store keeps every rule set installed in it,
+ * numbered 1, 2, ... like models; the newest one is in force.
+ *
+ * lc_assign() tops each active agent up to a daily quota, most engaged leads
+ * first; lc_worklist_get() gives an agent's call list for a day.
+ *
+ * Ownership: every `const char *` returned is owned by the object it came
+ * from and lives as long as it does. Thread safety: as ::lc_db; a rule set is
+ * read-only once loaded and may be shared by threads.
+ */
+#ifndef LEADCORE_WORKFLOW_H
+#define LEADCORE_WORKFLOW_H
+
+#include "common.h"
+#include "db.h"
+
+LC_BEGIN_DECL
+
+/** A parsed, immutable rule set. */
+typedef struct lc_ruleset lc_ruleset;
+/** What a sweep did, lead by lead and rule by rule. */
+typedef struct lc_sweep_result lc_sweep_result;
+/** What a daily assignment gave to whom. */
+typedef struct lc_assignment lc_assignment;
+/** An agent's ordered call list for a day. */
+typedef struct lc_worklist lc_worklist;
+
+/** @name Rule sets
+ * @{ */
+
+/**
+ * Parse a rule set from JSON text. The text is checked for its shape only
+ * (unknown fields, wrong types, bad durations); values such as statuses are
+ * checked against a model by lc_db_ruleset_install().
+ * @param[out] out Receives the rule set; free it with lc_ruleset_free().
+ * @param json NUL-terminated UTF-8 JSON.
+ * @param source_name A name for messages (a file name), or NULL.
+ * @return 0, LC_EINVAL (NULL), LC_EFORMAT (not JSON, unknown or missing
+ *         field, wrong type; the message gives the line and column or the
+ *         path, such as `rules[2].if.min_age`), LC_EVERSION (a format other
+ *         than 1), LC_ENOMEM.
+ */
+LC_API int lc_ruleset_load_string(lc_ruleset **out, const char *json, const char *source_name);
+
+/**
+ * Parse a rule set from a file. As lc_ruleset_load_string().
+ * @param[out] out Receives the rule set; free it with lc_ruleset_free().
+ * @param path The file.
+ * @return As lc_ruleset_load_string(), plus LC_EIO (the file cannot be read).
+ */
+LC_API int lc_ruleset_load_file(lc_ruleset **out, const char *path);
+
+/**
+ * Load a rule set that ships inside the library: "seed002" (seed 002's
+ * workflows for the insurance and leadmanager presets; docs/workflows.md).
+ * @param[out] out Receives the rule set; free it with lc_ruleset_free().
+ * @param name The rule set's name.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (the message lists the names), LC_ENOMEM.
+ */
+LC_API int lc_ruleset_preset(lc_ruleset **out, const char *name);
+
+/**
+ * Free a rule set. Accepts NULL.
+ * @param rs The rule set.
+ */
+LC_API void lc_ruleset_free(lc_ruleset *rs);
+
+/**
+ * The rule set's name.
+ * @param rs The rule set.
+ * @return Owned by the rule set; NULL for NULL.
+ */
+LC_API const char *lc_ruleset_name(const lc_ruleset *rs);
+
+/**
+ * The version its author gave the rule set (the "version" field).
+ * @param rs The rule set.
+ * @return The version, or 0 for NULL.
+ */
+LC_API int64_t lc_ruleset_version(const lc_ruleset *rs);
+
+/**
+ * The number of rules, in file order (an enabled auto-assignment is counted
+ * as a last time rule named "auto_assign").
+ * @param rs The rule set.
+ * @return The count.
+ */
+LC_API size_t lc_ruleset_rule_count(const lc_ruleset *rs);
+
+/**
+ * The name of rule @p i.
+ * @param rs The rule set.
+ * @param i Index.
+ * @return Owned by the rule set; NULL when out of range.
+ */
+LC_API const char *lc_ruleset_rule_name(const lc_ruleset *rs, size_t i);
+
+/**
+ * Whether rule @p i is an event rule (1) or a time rule (0).
+ * @param rs The rule set.
+ * @param i Index.
+ * @return 1, 0, or LC_ERANGE when out of range.
+ */
+LC_API int lc_ruleset_rule_is_event(const lc_ruleset *rs, size_t i);
+
+/**
+ * The rule set's JSON text as it was loaded.
+ * @param rs The rule set.
+ * @return Owned by the rule set; NULL for NULL.
+ */
+LC_API const char *lc_ruleset_json(const lc_ruleset *rs);
+
+/**
+ * Install a rule set into a store as its next version (1, 2, ...), after
+ * checking every value it names (milestones, statuses, stages, actions,
+ * units) against the store's current model and units. From then on its event
+ * rules run inside lc_db_apply() and lc_workflow_sweep() runs its time rules.
+ * @param db The store.
+ * @param rs The rule set (its text is copied).
+ * @param[out] version Receives the new store version; may be NULL.
+ * @return 0, LC_EINVAL (NULL), LC_ESTATE (no model, read-only),
+ *         LC_ENOTFOUND (a value or unit the store does not know; nothing is
+ *         installed), LC_EBUSY, LC_EIO, LC_ENOMEM.
+ */
+LC_API int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *version);
+
+/**
+ * The store version of the rule set in force.
+ * @param db The store.
+ * @param[out] version Receives the version, or 0 when none was installed.
+ * @return 0, LC_EINVAL, LC_EIO, LC_ECORRUPT.
+ */
+LC_API int lc_db_ruleset_latest(lc_db *db, int64_t *version);
+
+/**
+ * Read an installed rule set back.
+ * @param db The store.
+ * @param version A store version, 1 .. lc_db_ruleset_latest().
+ * @param[out] out Receives the rule set; free it with lc_ruleset_free().
+ * @param[out] installed_at Receives the install time; may be NULL.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ECORRUPT (the stored text does not
+ *         parse), LC_EIO, LC_ENOMEM.
+ */
+LC_API int lc_db_ruleset_get(lc_db *db, int64_t version, lc_ruleset **out, lc_time *installed_at);
+
+/** @} */
+
+/** @name Sweeps
+ * @{ */
+
+/**
+ * Run the time rules of the rule set in force (and its auto-assignment) at
+ * @p now: leads in increasing id order, rules in file order. Each lead is one
+ * transaction: when an effect fails, that lead's changes are rolled back, the
+ * failure is reported in the result and the sweep goes on with the next lead.
+ * A sweep is idempotent: a second sweep at the same time changes nothing.
+ * Events are stamped with the store's clock.
+ * @param db The store; not inside an explicit transaction.
+ * @param now The time the rules are judged at, or LC_TIME_NONE for lc_db_now().
+ * @param[out] out Receives the result; free it with lc_sweep_result_free(). May
+ *                 be NULL when the caller does not want it.
+ * @return 0 (even when some leads failed; see the result), LC_EINVAL,
+ *         LC_ESTATE (no model, no rule set installed, inside an explicit
+ *         transaction, read-only), LC_EIO, LC_ENOMEM.
+ */
+LC_API int lc_workflow_sweep(lc_db *db, lc_time now, lc_sweep_result **out);
+
+/**
+ * Free a sweep result. Accepts NULL.
+ * @param r The result.
+ */
+LC_API void lc_sweep_result_free(lc_sweep_result *r);
+
+/**
+ * How many leads the sweep looked at.
+ * @param r The result.
+ * @return The count.
+ */
+LC_API int64_t lc_sweep_result_checked(const lc_sweep_result *r);
+
+/**
+ * The number of rows: one per effect written, and one per lead whose changes
+ * were rolled back.
+ * @param r The result.
+ * @return The count.
+ */
+LC_API size_t lc_sweep_result_count(const lc_sweep_result *r);
+
+/**
+ * The lead of row @p i.
+ * @param r The result.
+ * @param i Index.
+ * @return The lead's id, or 0 when out of range.
+ */
+LC_API lc_id lc_sweep_result_lead(const lc_sweep_result *r, size_t i);
+
+/**
+ * The rule of row @p i.
+ * @param r The result.
+ * @param i Index.
+ * @return Owned by the result; NULL when out of range.
+ */
+LC_API const char *lc_sweep_result_rule(const lc_sweep_result *r, size_t i);
+
+/**
+ * The effect of row @p i: "set", "recycle", "assign", "follow_up", "segment"
+ * or "stop_automation".
+ * @param r The result.
+ * @param i Index.
+ * @return Owned by the result; NULL when out of range.
+ */
+LC_API const char *lc_sweep_result_effect(const lc_sweep_result *r, size_t i);
+
+/**
+ * The error of row @p i: 0 for an effect that was written, a negative code
+ * for a lead whose changes were rolled back.
+ * @param r The result.
+ * @param i Index.
+ * @return The code (0 when out of range).
+ */
+LC_API int lc_sweep_result_code(const lc_sweep_result *r, size_t i);
+
+/**
+ * A failed row's message (the last error at the time), or "" for a row that
+ * succeeded.
+ * @param r The result.
+ * @param i Index.
+ * @return Owned by the result; NULL when out of range.
+ */
+LC_API const char *lc_sweep_result_message(const lc_sweep_result *r, size_t i);
+
+/**
+ * The number of leads whose changes were rolled back.
+ * @param r The result.
+ * @return The count.
+ */
+LC_API size_t lc_sweep_result_failures(const lc_sweep_result *r);
+
+/** @} */
+
+/** @name Daily assignment
+ * @{ */
+
+/** Version of ::lc_assign_options that these headers know. */
+#define LC_ASSIGN_OPTIONS_VERSION 1
+
+/** Options for lc_assign(). */
+typedef struct lc_assign_options {
+	/** Set to LC_ASSIGN_OPTIONS_VERSION. */
+	unsigned int version;
+	/** Leads each agent should have for the day, follow-ups due included; default 50. */
+	uint32_t quota;
+	/** The agents to top up (their ids), or NULL for every active agent. */
+	const lc_id *agents;
+	/** The number of ids in @c agents. */
+	size_t nagents;
+} lc_assign_options;
+
+/** Static initialiser for ::lc_assign_options with the defaults. */
+#define LC_ASSIGN_OPTIONS_INIT { LC_ASSIGN_OPTIONS_VERSION, 50, NULL, 0 }
+
+/**
+ * Initialise ::lc_assign_options with the defaults (for FFI callers).
+ * @param opts The struct to fill.
+ * @param version LC_ASSIGN_OPTIONS_VERSION.
+ * @return 0, LC_EINVAL (NULL), LC_EVERSION (an unknown version).
+ */
+LC_API int lc_assign_options_init(lc_assign_options *opts, unsigned int version);
+
+/**
+ * Top each active agent up to the quota for the day that contains @p now.
+ * An agent's load is its follow-ups due that day (overdue ones included) plus
+ * the leads assigned to it and never worked; it receives quota minus load new
+ * leads from the pool of unassigned, contactable leads that are not recycled
+ * and whose automation is not stopped, ordered highly engaged, engaged,
+ * other segments, cold, and oldest first within a segment. Leads are dealt
+ * one at a time to the agent with the fewest so far (ties: lowest id), so
+ * when the pool runs short shares differ by at most one. Inactive agents get
+ * nothing. One transaction; each lead gets an `assign` event.
+ * @param db The store.
+ * @param now The day, or LC_TIME_NONE for lc_db_now().
+ * @param opts Options, or NULL for the defaults.
+ * @param[out] out Receives what was assigned; free it with lc_assignment_free(). May be NULL.
+ * @return 0, LC_EINVAL (NULL db, bad options, a quota above 100000),
+ *         LC_EVERSION, LC_ENOTFOUND (an agent in @c agents does not exist),
+ *         LC_ESTATE (no model, an agent in @c agents is inactive, read-only),
+ *         LC_EBUSY, LC_EIO, LC_ENOMEM. On failure nothing is assigned.
+ */
+LC_API int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_assignment **out);
+
+/**
+ * Free an assignment. Accepts NULL.
+ * @param a The assignment.
+ */
+LC_API void lc_assignment_free(lc_assignment *a);
+
+/**
+ * The number of leads assigned.
+ * @param a The assignment.
+ * @return The count.
+ */
+LC_API size_t lc_assignment_count(const lc_assignment *a);
+
+/**
+ * The lead of assignment @p i (in the order they were dealt).
+ * @param a The assignment.
+ * @param i Index.
+ * @return The lead's id, or 0 when out of range.
+ */
+LC_API lc_id lc_assignment_lead(const lc_assignment *a, size_t i);
+
+/**
+ * The agent that received lead @p i.
+ * @param a The assignment.
+ * @param i Index.
+ * @return The agent's id, or 0 when out of range.
+ */
+LC_API lc_id lc_assignment_agent(const lc_assignment *a, size_t i);
+
+/**
+ * The number of agents topped up (in id order).
+ * @param a The assignment.
+ * @return The count.
+ */
+LC_API size_t lc_assignment_agent_count(const lc_assignment *a);
+
+/**
+ * Agent @p j of the agents topped up.
+ * @param a The assignment.
+ * @param j Index.
+ * @param[out] load Receives the load it had before (follow-ups due and leads
+ *                  not yet worked); may be NULL.
+ * @param[out] given Receives how many leads it was given; may be NULL.
+ * @return The agent's id, or 0 when out of range.
+ */
+LC_API lc_id lc_assignment_agent_at(const lc_assignment *a, size_t j, int64_t *load,
+				    int64_t *given);
+
+/** @} */
+
+/** @name Worklists
+ * @{ */
+
+/** Why a lead is on a worklist. */
+typedef enum lc_worklist_reason {
+	LC_WORKLIST_REASON_OVERDUE = 1, /**< Its follow-up is before the day. */
+	LC_WORKLIST_REASON_DUE = 2,     /**< Its follow-up falls within the day. */
+	LC_WORKLIST_REASON_NEW = 3      /**< Assigned and never worked. */
+} lc_worklist_reason;
+
+/**
+ * The key of a reason: "overdue", "due" or "new".
+ * @param reason The reason.
+ * @return A static string, or NULL for a value that is not a reason.
+ */
+LC_API const char *lc_worklist_reason_name(lc_worklist_reason reason);
+
+/**
+ * An agent's call list for the day that contains @p now: overdue follow-ups
+ * (oldest first), then follow-ups due that day (earliest first), then leads
+ * assigned and never worked (lowest id first). A worklist is a call list: a
+ * lead that must not be called (a do-not-call flag, a current value that
+ * blocks the model's phone action, or no phone number) never appears on it.
+ * Recycled leads never appear.
+ * @param db The store.
+ * @param agent The agent.
+ * @param now The day, or LC_TIME_NONE for lc_db_now().
+ * @param[out] out Receives the list; free it with lc_worklist_free().
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (no such agent), LC_ESTATE (no model),
+ *         LC_EIO, LC_ENOMEM.
+ */
+LC_API int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_worklist **out);
+
+/**
+ * Free a worklist. Accepts NULL.
+ * @param w The worklist.
+ */
+LC_API void lc_worklist_free(lc_worklist *w);
+
+/**
+ * The number of rows.
+ * @param w The worklist.
+ * @return The count.
+ */
+LC_API size_t lc_worklist_count(const lc_worklist *w);
+
+/**
+ * The lead of row @p i.
+ * @param w The worklist.
+ * @param i Index.
+ * @return The lead's id, or 0 when out of range.
+ */
+LC_API lc_id lc_worklist_lead(const lc_worklist *w, size_t i);
+
+/**
+ * Why row @p i is on the list.
+ * @param w The worklist.
+ * @param i Index.
+ * @return The reason, or 0 when out of range.
+ */
+LC_API lc_worklist_reason lc_worklist_reason_at(const lc_worklist *w, size_t i);
+
+/**
+ * The follow-up time of row @p i.
+ * @param w The worklist.
+ * @param i Index.
+ * @return The time, or LC_TIME_NONE (a new lead, or out of range).
+ */
+LC_API lc_time lc_worklist_follow_up(const lc_worklist *w, size_t i);
+
+/** @} */
+
+LC_END_DECL
+
+#endif

@@ -1,0 +1,436 @@
+/* Daily assignment and worklists. A worklist is a call list: the store's
+ * worklist (overdue, due, new) with every lead that must not be called left
+ * out. An agent's load for a day is the length of that list. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db_internal.h"
+#include "workflow/workflow_internal.h"
+
+#define DAY 86400
+#define QUOTA_MAX 100000
+
+typedef struct wl_row {
+	lc_id lead;
+	lc_worklist_reason reason;
+	lc_time follow_up;
+} wl_row;
+
+struct lc_worklist {
+	wl_row *rows;
+	size_t n, cap;
+};
+
+typedef struct wl_ctx {
+	lc_worklist *w;
+	int rc;
+} wl_ctx;
+
+static int wl_emit(void *ud, lc_id lead, lc_worklist_kind kind, lc_time follow_up)
+{
+	wl_ctx *c = ud;
+	lc_worklist *w = c->w;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		wl_row *rows = lc__realloc(w->rows, cap * sizeof *rows);
+		if (!rows) {
+			c->rc = LC_ENOMEM;
+			return LC_ENOMEM;
+		}
+		w->rows = rows;
+		w->cap = cap;
+	}
+	w->rows[w->n].lead = lead;
+	w->rows[w->n].reason = (lc_worklist_reason)kind;
+	w->rows[w->n].follow_up = kind == LC_WORKLIST_NEW ? LC_TIME_NONE : follow_up;
+	w->n++;
+	return 0;
+}
+
+/* The agent's call list for [day_start, day_start + DAY), inside the
+ * caller's transaction; `scratch` is a record to read leads into. */
+static int wl_collect(lc_db *db, lc_id agent, lc_time day_start, lc_lead *scratch,
+		      lc_worklist *w)
+{
+	wl_ctx c = { w, 0 };
+	size_t keep = 0;
+	int rc;
+
+	w->n = 0;
+	rc = lc__db_worklist(db, agent, day_start, day_start + DAY, 0, wl_emit, &c);
+	if (c.rc)
+		return c.rc;
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < w->n; i++) {
+		if ((rc = lc__db_lead_read(db, w->rows[i].lead, scratch)))
+			return rc;
+		if (lc_lead_flags(scratch) & LC_LEAD_RECYCLED)
+			continue;
+		/* Never a lead that must not be called. */
+		if (!lc__wf_callable(scratch))
+			continue;
+		w->rows[keep++] = w->rows[i];
+	}
+	w->n = keep;
+	return 0;
+}
+
+static int agent_exists(lc_db *db, lc_id agent, bool *active)
+{
+	lc_agent_list *l = NULL;
+	long i;
+	int rc = lc__db_agents_in(db, 0, &l);
+
+	if (rc)
+		return rc;
+	i = lc__agent_index(l, agent);
+	if (i < 0)
+		rc = lc__error(LC_ENOTFOUND, "there is no agent %" PRId64 " in the store", agent);
+	else if (active)
+		*active = lc_agent_list_active(l, (size_t)i) != 0;
+	lc_agent_list_free(l);
+	return rc;
+}
+
+int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_worklist **out)
+{
+	lc_worklist *w = NULL;
+	lc_lead *scratch = NULL;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!db || !out)
+		return lc__error(LC_EINVAL, "lc_worklist_get: %s is NULL", db ? "out" : "db");
+	if (agent <= 0)
+		return lc__error(LC_EINVAL, "lc_worklist_get: agent ids are > 0");
+	if (!lc_db_model(db))
+		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if (now == LC_TIME_NONE)
+		now = lc_db_now(db);
+	if (!(w = lc__calloc(1, sizeof *w)) || (rc = lc_lead_new(&scratch))) {
+		lc__free(w);
+		return LC_ENOMEM;
+	}
+	if ((rc = lc__db_txn_begin(db, false)))
+		goto out;
+	rc = agent_exists(db, agent, NULL);
+	if (!rc)
+		rc = wl_collect(db, agent, lc__day_start(now), scratch, w);
+	rc = lc__db_txn_end(db, rc);
+out:
+	lc_lead_free(scratch);
+	if (rc) {
+		lc_worklist_free(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+void lc_worklist_free(lc_worklist *w)
+{
+	if (!w)
+		return;
+	lc__free(w->rows);
+	lc__free(w);
+}
+
+size_t lc_worklist_count(const lc_worklist *w)
+{
+	return w ? w->n : 0;
+}
+
+lc_id lc_worklist_lead(const lc_worklist *w, size_t i)
+{
+	return w && i < w->n ? w->rows[i].lead : 0;
+}
+
+lc_worklist_reason lc_worklist_reason_at(const lc_worklist *w, size_t i)
+{
+	return w && i < w->n ? w->rows[i].reason : (lc_worklist_reason)0;
+}
+
+lc_time lc_worklist_follow_up(const lc_worklist *w, size_t i)
+{
+	return w && i < w->n ? w->rows[i].follow_up : LC_TIME_NONE;
+}
+
+const char *lc_worklist_reason_name(lc_worklist_reason reason)
+{
+	switch (reason) {
+	case LC_WORKLIST_REASON_OVERDUE: return "overdue";
+	case LC_WORKLIST_REASON_DUE: return "due";
+	case LC_WORKLIST_REASON_NEW: return "new";
+	}
+	return NULL;
+}
+
+/* ---- daily assignment ---- */
+
+typedef struct as_agent {
+	lc_id id;
+	int64_t load;
+	int64_t need;
+	int64_t given;
+} as_agent;
+
+struct lc_assignment {
+	lc_id *lead;
+	lc_id *agent;
+	size_t n;
+	as_agent *agents;
+	size_t nagents;
+};
+
+int lc_assign_options_init(lc_assign_options *opts, unsigned int version)
+{
+	static const lc_assign_options def = LC_ASSIGN_OPTIONS_INIT;
+
+	if (!opts)
+		return lc__error(LC_EINVAL, "lc_assign_options_init: opts is NULL");
+	if (version != LC_ASSIGN_OPTIONS_VERSION)
+		return lc__error(LC_EVERSION, "lc_assign_options version %u is not supported; this "
+					      "library knows version %d",
+				 version, LC_ASSIGN_OPTIONS_VERSION);
+	*opts = def;
+	return 0;
+}
+
+void lc_assignment_free(lc_assignment *a)
+{
+	if (!a)
+		return;
+	lc__free(a->lead);
+	lc__free(a->agent);
+	lc__free(a->agents);
+	lc__free(a);
+}
+
+size_t lc_assignment_count(const lc_assignment *a)
+{
+	return a ? a->n : 0;
+}
+
+lc_id lc_assignment_lead(const lc_assignment *a, size_t i)
+{
+	return a && i < a->n ? a->lead[i] : 0;
+}
+
+lc_id lc_assignment_agent(const lc_assignment *a, size_t i)
+{
+	return a && i < a->n ? a->agent[i] : 0;
+}
+
+size_t lc_assignment_agent_count(const lc_assignment *a)
+{
+	return a ? a->nagents : 0;
+}
+
+lc_id lc_assignment_agent_at(const lc_assignment *a, size_t j, int64_t *load, int64_t *given)
+{
+	if (!a || j >= a->nagents)
+		return 0;
+	if (load)
+		*load = a->agents[j].load;
+	if (given)
+		*given = a->agents[j].given;
+	return a->agents[j].id;
+}
+
+static int cmp_id(const void *x, const void *y)
+{
+	lc_id a = *(const lc_id *)x, b = *(const lc_id *)y;
+	return (a > b) - (a < b);
+}
+
+/* The agents to top up, in id order: the caller's list (each must exist and
+ * be active) or every active agent. */
+static int pick_agents(lc_db *db, const lc_assign_options *o, lc_assignment *a)
+{
+	lc_agent_list *l = NULL;
+	lc_id *ids = NULL;
+	size_t n = 0;
+	int rc = lc__db_agents_in(db, 0, &l);
+
+	if (rc)
+		return rc;
+	if (o->agents) {
+		if (!(ids = lc__calloc(o->nagents ? o->nagents : 1, sizeof *ids))) {
+			rc = LC_ENOMEM;
+			goto out;
+		}
+		memcpy(ids, o->agents, o->nagents * sizeof *ids);
+		qsort(ids, o->nagents, sizeof *ids, cmp_id);
+		for (size_t i = 0; i < o->nagents; i++) {
+			long k = lc__agent_index(l, ids[i]);
+			if (i && ids[i] == ids[i - 1])
+				continue;
+			if (k < 0) {
+				rc = lc__error(LC_ENOTFOUND, "there is no agent %" PRId64, ids[i]);
+				goto out;
+			}
+			if (!lc_agent_list_active(l, (size_t)k)) {
+				rc = lc__error(LC_ESTATE, "agent '%s' is inactive; only active agents "
+							  "receive leads",
+					       lc_agent_list_name(l, (size_t)k));
+				goto out;
+			}
+			ids[n++] = ids[i];
+		}
+	} else {
+		if (!(ids = lc__calloc(lc_agent_list_count(l) + 1, sizeof *ids))) {
+			rc = LC_ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < lc_agent_list_count(l); i++)
+			if (lc_agent_list_active(l, i))
+				ids[n++] = lc_agent_list_id(l, i);
+	}
+	if (!(a->agents = lc__calloc(n ? n : 1, sizeof *a->agents))) {
+		rc = LC_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		a->agents[i].id = ids[i];
+	a->nagents = n;
+out:
+	lc__free(ids);
+	lc_agent_list_free(l);
+	return rc;
+}
+
+/* The segments in the order they are dealt; NULL stands for every other
+ * segment (and none). */
+static const char *const deal_order[] = { "highly_engaged", "engaged", NULL, "cold" };
+
+static bool known_segment(const char *s)
+{
+	return s && (!strcmp(s, "highly_engaged") || !strcmp(s, "engaged") || !strcmp(s, "cold"));
+}
+
+/* Fill `pool` with up to `want` lead ids to deal, best first. */
+static int build_pool(lc_db *db, int64_t want, lc_id *pool, size_t *npool)
+{
+	lc_query *q = NULL;
+	int rc = 0;
+
+	*npool = 0;
+	for (size_t s = 0; s < LC_ARRAY_LEN(deal_order) && (int64_t)*npool < want && !rc; s++) {
+		lc_lead_iter *it = NULL;
+		const lc_lead *l;
+
+		lc_query_free(q);
+		q = NULL;
+		if ((rc = lc_query_new(&q)) || (rc = lc_query_set_agent(q, LC_QUERY_NONE)) ||
+		    (deal_order[s] && (rc = lc_query_set_text(q, LC_LEAD_SEGMENT, deal_order[s]))) ||
+		    (rc = lc_db_query(db, q, &it)))
+			break;
+		while ((int64_t)*npool < want && (rc = lc_lead_iter_next(it, &l)) == 1) {
+			if (!deal_order[s] && known_segment(lc_lead_text(l, LC_LEAD_SEGMENT)))
+				continue;
+			if (lc_lead_flags(l) & (LC_LEAD_AUTOMATION_STOPPED | LC_LEAD_RECYCLED))
+				continue;
+			/* Never a lead that cannot be contacted: the list is worked by phone. */
+			if (!lc__wf_callable(l))
+				continue;
+			pool[(*npool)++] = lc_lead_id(l);
+		}
+		if (rc > 0)
+			rc = 0;
+		lc_lead_iter_free(it);
+	}
+	lc_query_free(q);
+	return rc;
+}
+
+int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_assignment **out)
+{
+	static const lc_assign_options def = LC_ASSIGN_OPTIONS_INIT;
+	const lc_assign_options *o = opts ? opts : &def;
+	lc_assignment *a = NULL;
+	lc_worklist w = { 0 };
+	lc_lead *scratch = NULL;
+	lc_id *pool = NULL;
+	size_t npool = 0;
+	int64_t want = 0;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!db)
+		return lc__error(LC_EINVAL, "lc_assign: db is NULL");
+	if (o->version != LC_ASSIGN_OPTIONS_VERSION)
+		return lc__error(LC_EVERSION, "lc_assign_options version %u is not supported; use "
+					      "LC_ASSIGN_OPTIONS_INIT",
+				 o->version);
+	if (o->quota > QUOTA_MAX)
+		return lc__error(LC_EINVAL, "a quota of %u leads a day is more than the %d allowed",
+				 o->quota, QUOTA_MAX);
+	if (o->nagents && !o->agents)
+		return lc__error(LC_EINVAL, "lc_assign_options.agents is NULL but nagents is %zu",
+				 o->nagents);
+	if (!lc_db_model(db))
+		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if (now == LC_TIME_NONE)
+		now = lc_db_now(db);
+	if (!(a = lc__calloc(1, sizeof *a)) || lc_lead_new(&scratch)) {
+		lc__free(a);
+		return LC_ENOMEM;
+	}
+	if ((rc = lc__db_txn_begin(db, true)))
+		goto out;
+	rc = pick_agents(db, o, a);
+	for (size_t j = 0; !rc && j < a->nagents; j++) {
+		rc = wl_collect(db, a->agents[j].id, lc__day_start(now), scratch, &w);
+		a->agents[j].load = (int64_t)w.n;
+		a->agents[j].need = a->agents[j].load < (int64_t)o->quota
+					    ? (int64_t)o->quota - a->agents[j].load
+					    : 0;
+		want += a->agents[j].need;
+	}
+	if (!rc && want > 0) {
+		if (!(pool = lc__calloc((size_t)want, sizeof *pool)) ||
+		    !(a->lead = lc__calloc((size_t)want, sizeof *a->lead)) ||
+		    !(a->agent = lc__calloc((size_t)want, sizeof *a->agent)))
+			rc = LC_ENOMEM;
+		else
+			rc = build_pool(db, want, pool, &npool);
+	}
+	/* Deal one lead at a time to the agent with the fewest so far among those
+	 * still short (ties: lowest id), so that shares differ by at most one. */
+	for (size_t p = 0; !rc && p < npool; p++) {
+		as_agent *best = NULL;
+		for (size_t j = 0; j < a->nagents; j++) {
+			as_agent *g = &a->agents[j];
+			if (g->given < g->need && (!best || g->given < best->given))
+				best = g;
+		}
+		if (!best)
+			break;
+		rc = lc__db_lead_read(db, pool[p], scratch);
+		if (!rc)
+			rc = lc__wf_assign_lead(db, scratch, best->id, "workflow:daily_assignment",
+						NULL);
+		if (!rc) {
+			a->lead[a->n] = pool[p];
+			a->agent[a->n] = best->id;
+			a->n++;
+			best->given++;
+		}
+	}
+	rc = lc__db_txn_end(db, rc);
+out:
+	lc__free(w.rows);
+	lc__free(pool);
+	lc_lead_free(scratch);
+	if (rc || !out)
+		lc_assignment_free(a);
+	else
+		*out = a;
+	return rc;
+}

@@ -1,0 +1,606 @@
+/* Time rules: conditions, effects and the sweep. Effects are written through
+ * lc_db_apply() (system dispositions, which the engine validates) or the
+ * store's internal lead writer, always inside the lead's transaction and
+ * always as an event that names the rule. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model_internal.h"
+#include "store/db_internal.h"
+#include "workflow/workflow_internal.h"
+
+/* ---- contactability ---- */
+
+/* The model's phone (or email) contact action: the one keyed "call" ("email")
+ * when there is one, else the first contact action with the flag; -1 none. */
+static int32_t contact_action(const lc_model *m, uint32_t flag, const char *prefer)
+{
+	int32_t first = -1;
+	size_t n = lc_model_value_count(m, LC_AXIS_ACTION);
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t f = lc_model_value_flags(m, LC_AXIS_ACTION, i);
+		if (!(f & flag) || !(f & LC_FLAG_CONTACT))
+			continue;
+		if (!strcmp(lc_model_value_key(m, LC_AXIS_ACTION, i), prefer))
+			return (int32_t)i;
+		if (first < 0)
+			first = (int32_t)i;
+	}
+	return first;
+}
+
+/* Whether the lead's current values forbid an action, as the engine judges
+ * them: a value that blocks it, or one that ends contact. */
+static bool blocked(const lc_lead *lead, int32_t action)
+{
+	const lc_model *m = lc_lead_model(lead);
+	const lc_state *s = lc_lead_state(lead);
+	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE };
+
+	if (!m || !s)
+		return false;
+	for (size_t a = 0; a < LC_ARRAY_LEN(axes); a++) {
+		const char *key = lc_state_get(s, axes[a]);
+		int32_t i = key ? lc__model_find(m, axes[a], key) : -1;
+		const lc_value *v;
+		if (i < 0)
+			continue;
+		v = &m->axes[axes[a]].v[i];
+		if (v->flags & LC_FLAG_ENDS_CONTACT)
+			return true;
+		if (action >= 0 && (v->blocks & ((uint64_t)1 << action)))
+			return true;
+	}
+	return false;
+}
+
+static bool present(const char *s)
+{
+	if (!s)
+		return false;
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t')
+			return true;
+	return false;
+}
+
+bool lc__wf_callable(const lc_lead *lead)
+{
+	const lc_model *m = lc_lead_model(lead);
+
+	if (!present(lc_lead_text(lead, LC_LEAD_PHONE)) ||
+	    (lc_lead_flags(lead) & LC_LEAD_DO_NOT_CALL))
+		return false;
+	return !blocked(lead, m ? contact_action(m, LC_FLAG_PHONE, "call") : -1);
+}
+
+bool lc__wf_emailable(const lc_lead *lead)
+{
+	const lc_model *m = lc_lead_model(lead);
+
+	if (!present(lc_lead_text(lead, LC_LEAD_EMAIL)) ||
+	    (lc_lead_flags(lead) & LC_LEAD_DO_NOT_EMAIL))
+		return false;
+	return !blocked(lead, m ? contact_action(m, LC_FLAG_EMAIL, "email") : -1);
+}
+
+/* ---- conditions ---- */
+
+static bool text_in(const wf_strs *s, const char *value)
+{
+	if (!s->present)
+		return true;
+	if (!value || !value[0])
+		return s->has_null;
+	for (size_t i = 0; i < s->n; i++)
+		if (lc__streq_nocase(s->v[i], value))
+			return true;
+	return false;
+}
+
+static bool value_in(const wf_strs *s, const lc_lead *lead, lc_axis axis)
+{
+	const lc_model *m = lc_lead_model(lead);
+	const char *key;
+
+	if (!s->present)
+		return true;
+	key = lc_state_get(lc_lead_state(lead), axis);
+	if (!key)
+		return s->has_null;
+	for (size_t i = 0; i < s->n; i++) {
+		int32_t want = lc__model_find(m, axis, s->v[i]);
+		if (want >= 0 && !strcmp(lc_model_value_key(m, axis, (size_t)want), key))
+			return true;
+	}
+	return false;
+}
+
+static bool tri(int want, bool have)
+{
+	return want < 0 || (want ? have : !have);
+}
+
+bool lc__wf_cond_match(const wf_cond *c, const lc_lead *lead, lc_time now)
+{
+	lc_time created = lc_lead_created_at(lead);
+	lc_time touched = lc_lead_touched_at(lead);
+	lc_time follow = lc_lead_state(lead) ? lc_state_follow_up(lc_lead_state(lead)) : LC_TIME_NONE;
+	int64_t age = now - created;
+	int64_t idle = now - (touched != LC_TIME_NONE ? touched : created);
+	bool callable, emailable;
+
+	if ((c->min_age >= 0 && age < c->min_age) || (c->max_age >= 0 && age > c->max_age) ||
+	    (c->min_idle >= 0 && idle < c->min_idle) || (c->max_idle >= 0 && idle > c->max_idle))
+		return false;
+	if (!tri(c->assigned, lc_lead_agent(lead) != 0) ||
+	    !tri(c->worked, touched != LC_TIME_NONE) ||
+	    !tri(c->follow_up, follow != LC_TIME_NONE && follow >= now) ||
+	    !tri(c->overdue, follow != LC_TIME_NONE && follow < now))
+		return false;
+	if (c->contactable >= 0 || c->callable >= 0 || c->emailable >= 0) {
+		callable = lc__wf_callable(lead);
+		emailable = lc__wf_emailable(lead);
+		if (!tri(c->contactable, callable || emailable) || !tri(c->callable, callable) ||
+		    !tri(c->emailable, emailable))
+			return false;
+	}
+	if (!text_in(&c->source, lc_lead_text(lead, LC_LEAD_SOURCE)) ||
+	    !text_in(&c->segment, lc_lead_text(lead, LC_LEAD_SEGMENT)) ||
+	    !value_in(&c->milestone, lead, LC_AXIS_MILESTONE) ||
+	    !value_in(&c->status, lead, LC_AXIS_STATUS) || !value_in(&c->stage, lead, LC_AXIS_STAGE))
+		return false;
+	if (c->nany) {
+		bool any = false;
+		for (size_t i = 0; i < c->nany && !any; i++)
+			any = lc__wf_cond_match(&c->any[i], lead, now);
+		if (!any)
+			return false;
+	}
+	return !(c->not && lc__wf_cond_match(c->not, lead, now));
+}
+
+/* ---- effects ---- */
+
+int lc__wf_round_robin(lc_db *db, const char *unit, lc_id *agent)
+{
+	lc_agent_list *l = NULL;
+	lc_id unit_id = 0, last = 0, pick = 0, first = 0;
+	char key[64], num[32];
+	const char *v = NULL;
+	int rc;
+
+	if (unit && (rc = lc_db_unit_find(db, unit, &unit_id)))
+		return rc;
+	if ((rc = lc__db_agents_in(db, unit_id, &l)))
+		return rc;
+	snprintf(key, sizeof key, "workflow.round_robin.%" PRId64, unit_id);
+	rc = lc__db_meta_get(db, key, &v);
+	if (rc == LC_ENOTFOUND) {
+		lc_error_clear();
+		rc = 0;
+	} else if (!rc) {
+		last = strtoll(v, NULL, 10);
+	}
+	for (size_t i = 0; !rc && i < lc_agent_list_count(l); i++) {
+		lc_id id = lc_agent_list_id(l, i);
+		if (!lc_agent_list_active(l, i))
+			continue;
+		if (!first)
+			first = id;
+		if (!pick && id > last)
+			pick = id;
+	}
+	lc_agent_list_free(l);
+	if (rc)
+		return rc;
+	if (!pick)
+		pick = first;
+	if (!pick)
+		return lc__error(LC_ESTATE, "no active agent%s%s to assign leads to; activate one "
+					    "(lc_db_agent_set_active)",
+				 unit ? " in unit " : "", unit ? unit : "");
+	snprintf(num, sizeof num, "%" PRId64, pick);
+	if ((rc = lc__db_meta_set(db, key, num)))
+		return rc;
+	*agent = pick;
+	return 0;
+}
+
+int lc__wf_assign_lead(lc_db *db, lc_lead *lead, lc_id agent, const char *actor, const char *rule)
+{
+	int rc = lc_lead_set_agent(lead, agent);
+
+	if (rc)
+		return rc;
+	return lc__db_lead_write(db, lead, LC_STORAGE_PART_FIELDS, LC_EVENT_ASSIGN, actor, rule,
+				 NULL, NULL);
+}
+
+/* A system disposition: the effect's values and follow-up, validated by the
+ * engine through lc_db_apply(), with actor "workflow:RULE". */
+static int system_disposition(lc_db *db, const wf_rule *r, const wf_effect *e, lc_lead *lead,
+			      lc_time follow_up, const char *actor)
+{
+	const lc_model *m = lc_db_model(db);
+	lc_disposition *d = NULL;
+	lc_violations *v = NULL;
+	int rc;
+
+	if ((rc = lc_disposition_new(&d, m)) || (rc = lc_violations_new(&v)))
+		goto out;
+	if ((rc = lc_disposition_set(d, LC_AXIS_ACTION, e->action ? e->action : "lead_update")) ||
+	    (e->milestone && (rc = lc_disposition_set(d, LC_AXIS_MILESTONE, e->milestone))) ||
+	    (e->status && (rc = lc_disposition_set(d, LC_AXIS_STATUS, e->status))) ||
+	    (e->stage && (rc = lc_disposition_set(d, LC_AXIS_STAGE, e->stage))) ||
+	    (e->note && (rc = lc_disposition_set_note(d, e->note))) ||
+	    (rc = lc_disposition_set_actor(d, actor)) ||
+	    (follow_up != LC_TIME_NONE && (rc = lc_disposition_set_follow_up(d, follow_up))))
+		goto out;
+	rc = lc_db_apply(db, lc_lead_id(lead), d, -1, v, NULL);
+	if (rc == LC_EINVALID)
+		rc = lc__error(LC_EINVALID, "rule %s: the model refuses its disposition on lead %" PRId64
+					    ": %s",
+			       r->name, lc_lead_id(lead),
+			       lc_violations_count(v) ? lc_violations_message(v, 0) : lc_error_last());
+out:
+	lc_violations_free(v);
+	lc_disposition_free(d);
+	return rc;
+}
+
+static bool same_value(const lc_lead *lead, lc_axis axis, const char *want)
+{
+	const lc_model *m = lc_lead_model(lead);
+	const char *key = lc_state_get(lc_lead_state(lead), axis);
+	int32_t i;
+
+	if (!want)
+		return true;
+	i = lc__model_find(m, axis, want);
+	return key && i >= 0 && !strcmp(lc_model_value_key(m, axis, (size_t)i), key);
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	if (!a || !a[0] || !b || !b[0])
+		return (!a || !a[0]) && (!b || !b[0]);
+	return strcmp(a, b) == 0;
+}
+
+int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, wf_row_fn row,
+		       void *ud)
+{
+	char actor[LC_KEY_MAX + 16];
+	lc_id id = lc_lead_id(lead);
+	int rc = 0;
+
+	snprintf(actor, sizeof actor, "workflow:%s", r->name);
+	for (size_t i = 0; i < r->neffects && !rc; i++) {
+		const wf_effect *e = &r->effects[i];
+		bool changed = true;
+
+		if (lc_lead_flags(lead) & LC_LEAD_RECYCLED)
+			break;
+		switch (e->kind) {
+		case WF_SET:
+			if (same_value(lead, LC_AXIS_MILESTONE, e->milestone) &&
+			    same_value(lead, LC_AXIS_STATUS, e->status) &&
+			    same_value(lead, LC_AXIS_STAGE, e->stage))
+				changed = false;
+			else
+				rc = system_disposition(db, r, e, lead, LC_TIME_NONE, actor);
+			break;
+		case WF_FOLLOW_UP: {
+			lc_time t = now + e->offset;
+			if (lc_state_follow_up(lc_lead_state(lead)) == t)
+				changed = false;
+			else
+				rc = system_disposition(db, r, e, lead, t, actor);
+			break;
+		}
+		case WF_RECYCLE:
+			rc = lc__db_lead_set_recycled(db, id, true, actor, r->name);
+			break;
+		case WF_ASSIGN: {
+			lc_id agent = 0;
+			if (lc_lead_agent(lead) != 0) {
+				changed = false;
+				break;
+			}
+			rc = lc__wf_round_robin(db, e->unit, &agent);
+			if (!rc && e->unit) {
+				lc_id unit = 0;
+				rc = lc_db_unit_find(db, e->unit, &unit);
+				if (!rc)
+					rc = lc_lead_set_unit(lead, unit);
+			}
+			if (!rc)
+				rc = lc__wf_assign_lead(db, lead, agent, actor, r->name);
+			break;
+		}
+		case WF_SEGMENT:
+			if (same_text(lc_lead_text(lead, LC_LEAD_SEGMENT), e->segment)) {
+				changed = false;
+				break;
+			}
+			rc = lc_lead_set_text(lead, LC_LEAD_SEGMENT, e->segment);
+			if (!rc)
+				rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_FIELDS,
+						       LC_EVENT_WORKFLOW, actor, r->name, NULL, NULL);
+			break;
+		case WF_STOP_AUTOMATION:
+			if (lc_lead_flags(lead) & LC_LEAD_AUTOMATION_STOPPED) {
+				changed = false;
+				break;
+			}
+			rc = lc_lead_set_flag(lead, LC_LEAD_AUTOMATION_STOPPED, 1);
+			if (!rc)
+				rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_FIELDS,
+						       LC_EVENT_WORKFLOW, actor, r->name, NULL, NULL);
+			break;
+		}
+		if (!rc && changed) {
+			if (row)
+				row(ud, id, r->name, e->kind);
+			/* Later effects and rules see the lead as it now is. */
+			rc = lc__db_lead_read(db, id, lead);
+		}
+	}
+	return rc;
+}
+
+/* ---- the sweep ---- */
+
+typedef struct sweep_row {
+	lc_id lead;
+	char rule[LC_KEY_MAX + 1];
+	wf_effect_kind effect;
+	int code;
+	char *message;
+} sweep_row;
+
+struct lc_sweep_result {
+	sweep_row *rows;
+	size_t n, cap;
+	bool failed; /* an allocation for a row failed */
+	int64_t checked;
+	size_t failures;
+};
+
+static sweep_row *add_row(lc_sweep_result *r)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		sweep_row *rows = lc__realloc(r->rows, cap * sizeof *rows);
+		if (!rows) {
+			r->failed = true;
+			return NULL;
+		}
+		r->rows = rows;
+		r->cap = cap;
+	}
+	memset(&r->rows[r->n], 0, sizeof r->rows[0]);
+	return &r->rows[r->n++];
+}
+
+static void on_row(void *ud, lc_id lead, const char *rule, wf_effect_kind k)
+{
+	sweep_row *row = add_row(ud);
+
+	if (row) {
+		row->lead = lead;
+		snprintf(row->rule, sizeof row->rule, "%s", rule);
+		row->effect = k;
+	}
+}
+
+void lc_sweep_result_free(lc_sweep_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		lc__free(r->rows[i].message);
+	lc__free(r->rows);
+	lc__free(r);
+}
+
+/* Collect the ids of every lead not recycled, in increasing order. */
+static int collect_ids(lc_db *db, lc_id **ids, size_t *n)
+{
+	lc_lead_iter *it = NULL;
+	const lc_lead *l;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((rc = lc_db_query(db, NULL, &it)))
+		return rc;
+	while ((rc = lc_lead_iter_next(it, &l)) == 1) {
+		if (*n == cap) {
+			size_t c = cap ? cap * 2 : 256;
+			lc_id *p = lc__realloc(*ids, c * sizeof *p);
+			if (!p) {
+				rc = LC_ENOMEM;
+				break;
+			}
+			*ids = p;
+			cap = c;
+		}
+		(*ids)[(*n)++] = lc_lead_id(l);
+	}
+	lc_lead_iter_free(it);
+	if (rc < 0) {
+		lc__free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return rc;
+	}
+	return 0;
+}
+
+/* The time rules of a rule set on one lead, inside its transaction. */
+static int sweep_lead(lc_db *db, const lc_ruleset *rs, lc_lead *lead, lc_time now,
+		      lc_sweep_result *res, const char **failed_rule, wf_effect_kind *failed_effect)
+{
+	const char *groups[32];
+	size_t ngroups = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < rs->nrules && !rc; i++) {
+		const wf_rule *r = &rs->rules[i];
+		bool skip = false;
+		if (r->event)
+			continue;
+		if (lc_lead_flags(lead) & (LC_LEAD_RECYCLED | LC_LEAD_AUTOMATION_STOPPED))
+			break;
+		for (size_t g = 0; r->group && g < ngroups; g++)
+			if (!strcmp(groups[g], r->group))
+				skip = true;
+		if (skip || !lc__wf_cond_match(&r->cond, lead, now))
+			continue;
+		if (r->group && ngroups < LC_ARRAY_LEN(groups))
+			groups[ngroups++] = r->group;
+		*failed_rule = r->name;
+		*failed_effect = r->neffects ? r->effects[0].kind : WF_SET;
+		rc = lc__wf_run_effects(db, r, lead, now, on_row, res);
+	}
+	return rc;
+}
+
+int lc_workflow_sweep(lc_db *db, lc_time now, lc_sweep_result **out)
+{
+	lc_sweep_result *res = NULL;
+	lc_ruleset *rs = NULL;
+	lc_lead *lead = NULL;
+	lc_id *ids = NULL;
+	size_t nids = 0;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!db)
+		return lc__error(LC_EINVAL, "lc_workflow_sweep: db is NULL");
+	if (!lc_db_model(db))
+		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if (db->explicit_txn)
+		return lc__error(LC_ESTATE, "lc_workflow_sweep runs one transaction per lead; call it "
+					    "outside lc_db_begin()/lc_db_commit()");
+	if (db->opts.flags & LC_DB_READONLY)
+		return lc__error(LC_ESTATE, "the store is open read-only; a sweep writes");
+	if (now == LC_TIME_NONE)
+		now = lc_db_now(db);
+	lc__wf_attach(db);
+	if ((rc = lc__wf_load_current(db, &rs, NULL)))
+		return rc;
+	if (!rs)
+		return lc__error(LC_ESTATE, "the store has no rule set; install one first "
+					    "(lc_db_ruleset_install, leadctl workflow install FILE)");
+	if (!(res = lc__calloc(1, sizeof *res)) || (rc = lc_lead_new(&lead)) ||
+	    (rc = collect_ids(db, &ids, &nids))) {
+		rc = rc ? rc : LC_ENOMEM;
+		goto out;
+	}
+	for (size_t k = 0; k < nids; k++) {
+		size_t mark = res->n;
+		const char *failed_rule = NULL;
+		wf_effect_kind failed_effect = WF_SET;
+
+		if ((rc = lc__db_txn_begin(db, true)))
+			goto fail_lead;
+		rc = lc__db_lead_read(db, ids[k], lead);
+		if (rc == LC_ENOTFOUND) {
+			/* Gone since the ids were read (another handle): nothing to do. */
+			lc_error_clear();
+			rc = lc__db_txn_end(db, 0);
+			continue;
+		}
+		res->checked++;
+		if (!rc)
+			rc = sweep_lead(db, rs, lead, now, res, &failed_rule, &failed_effect);
+		if (!rc && res->failed)
+			rc = LC_ENOMEM;
+		rc = lc__db_txn_end(db, rc);
+		if (!rc)
+			continue;
+	fail_lead:
+		/* The lead's changes were rolled back: so are its rows. */
+		for (size_t i = mark; i < res->n; i++)
+			lc__free(res->rows[i].message);
+		res->n = mark;
+		res->failed = false;
+		if (rc == LC_ENOMEM)
+			goto out;
+		{
+			sweep_row *row = add_row(res);
+			if (!row || !(row->message = lc__strdup(lc_error_last()))) {
+				rc = LC_ENOMEM;
+				goto out;
+			}
+			row->lead = ids[k];
+			snprintf(row->rule, sizeof row->rule, "%s", failed_rule ? failed_rule : "");
+			row->effect = failed_effect;
+			row->code = rc;
+			res->failures++;
+		}
+		rc = 0;
+	}
+	rc = 0;
+out:
+	lc__free(ids);
+	lc_lead_free(lead);
+	lc_ruleset_free(rs);
+	if (!rc && res && res->failed)
+		rc = LC_ENOMEM;
+	if (rc || !out)
+		lc_sweep_result_free(res);
+	else
+		*out = res;
+	return rc;
+}
+
+int64_t lc_sweep_result_checked(const lc_sweep_result *r)
+{
+	return r ? r->checked : 0;
+}
+
+size_t lc_sweep_result_count(const lc_sweep_result *r)
+{
+	return r ? r->n : 0;
+}
+
+size_t lc_sweep_result_failures(const lc_sweep_result *r)
+{
+	return r ? r->failures : 0;
+}
+
+lc_id lc_sweep_result_lead(const lc_sweep_result *r, size_t i)
+{
+	return r && i < r->n ? r->rows[i].lead : 0;
+}
+
+const char *lc_sweep_result_rule(const lc_sweep_result *r, size_t i)
+{
+	return r && i < r->n ? r->rows[i].rule : NULL;
+}
+
+const char *lc_sweep_result_effect(const lc_sweep_result *r, size_t i)
+{
+	return r && i < r->n ? lc__wf_effect_name(r->rows[i].effect) : NULL;
+}
+
+int lc_sweep_result_code(const lc_sweep_result *r, size_t i)
+{
+	return r && i < r->n ? r->rows[i].code : 0;
+}
+
+const char *lc_sweep_result_message(const lc_sweep_result *r, size_t i)
+{
+	if (!r || i >= r->n)
+		return NULL;
+	return r->rows[i].message ? r->rows[i].message : "";
+}

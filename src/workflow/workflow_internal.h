@@ -1,0 +1,109 @@
+/*
+ * The workflow module's insides: the parsed rule set, condition and effect
+ * evaluation, and the glue to the store (install, the apply hook). Nothing
+ * here is exported. The module works through the public lc_db API plus the
+ * internal writers of store/db_internal.h, so that every effect joins the
+ * transaction of the lead it acts on.
+ */
+#ifndef LC_WORKFLOW_INTERNAL_H
+#define LC_WORKFLOW_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "core/core.h"
+#include "leadcore/workflow.h"
+
+/* A list of strings; `has_null` when the JSON list held null ("unset"). */
+typedef struct wf_strs {
+	char **v;
+	size_t n;
+	bool has_null;
+	bool present;
+} wf_strs;
+
+/* A tri-state test: -1 not tested, 0 must be false, 1 must be true. */
+typedef struct wf_cond {
+	int64_t min_age, max_age, min_idle, max_idle; /* -1 when absent */
+	int assigned, contactable, callable, emailable, worked, follow_up, overdue;
+	wf_strs source, segment, milestone, status, stage;
+	struct wf_cond *any; /* any of these (OR) */
+	size_t nany;
+	struct wf_cond *not; /* none of this */
+} wf_cond;
+
+typedef enum wf_effect_kind {
+	WF_SET = 1,
+	WF_RECYCLE,
+	WF_ASSIGN,
+	WF_FOLLOW_UP,
+	WF_SEGMENT,
+	WF_STOP_AUTOMATION
+} wf_effect_kind;
+
+typedef struct wf_effect {
+	wf_effect_kind kind;
+	char *action;    /* WF_SET, WF_FOLLOW_UP: the disposition's action (NULL: lead_update) */
+	char *milestone; /* WF_SET */
+	char *status;
+	char *stage;
+	char *note;      /* WF_SET, WF_FOLLOW_UP */
+	int64_t offset;  /* WF_FOLLOW_UP: seconds after now */
+	char *segment;   /* WF_SEGMENT: NULL clears */
+	char *unit;      /* WF_ASSIGN: NULL = every active agent */
+} wf_effect;
+
+typedef struct wf_rule {
+	char *name;
+	char *group; /* first matching rule of a group wins; NULL: no group */
+	bool event;
+	/* Event rules: which disposition values trigger it (ANDed across axes). */
+	wf_strs on_action, on_milestone, on_status, on_stage;
+	wf_cond cond;
+	wf_effect *effects;
+	size_t neffects;
+} wf_rule;
+
+struct lc_ruleset {
+	char *name;
+	int64_t version;
+	char *json;
+	wf_rule *rules;
+	size_t nrules;
+};
+
+/* Effect names, indexed by wf_effect_kind. */
+const char *lc__wf_effect_name(wf_effect_kind k);
+
+/* Check every value a rule set names against the store's model and units. */
+int lc__wf_check_against(lc_db *db, const lc_ruleset *rs);
+
+/* The rule set in force, parsed (NULL with 0 when none is installed). The
+ * caller frees it. */
+int lc__wf_load_current(lc_db *db, lc_ruleset **out, int64_t *version);
+
+/* Attach the event-rule hook to a store (idempotent). */
+void lc__wf_attach(lc_db *db);
+
+/* Contactability of a lead under its model. */
+bool lc__wf_callable(const lc_lead *lead);
+bool lc__wf_emailable(const lc_lead *lead);
+
+/* Evaluate a condition on a lead at `now`. */
+bool lc__wf_cond_match(const wf_cond *c, const lc_lead *lead, lc_time now);
+
+/* Run one rule's effects on a lead inside the caller's write transaction.
+ * `lead` is re-read after each effect. `row` is called for each effect that
+ * changed something (may be NULL). */
+typedef void (*wf_row_fn)(void *ud, lc_id lead, const char *rule, wf_effect_kind k);
+int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, wf_row_fn row,
+		       void *ud);
+
+/* Round-robin pick of an active agent of a unit (0: every agent), advancing
+ * the cursor kept in the store's metadata. LC_ESTATE when nobody is active. */
+int lc__wf_round_robin(lc_db *db, const char *unit, lc_id *agent);
+
+/* Assign a lead to an agent inside the caller's transaction, naming the rule. */
+int lc__wf_assign_lead(lc_db *db, lc_lead *lead, lc_id agent, const char *actor,
+		       const char *rule);
+
+#endif
