@@ -187,7 +187,7 @@ static inline int bench_next_size(const char **cursor, int64_t *out, const char 
 static inline void bench_path(char *buf, size_t size, const bench_args *a, const char *name)
 {
 	snprintf(buf, size, "%s/%s", a->dir ? a->dir : ".", name);
-	char aux[4096];
+	char aux[4352];
 	remove(buf);
 	snprintf(aux, sizeof aux, "%s-wal", buf);
 	remove(aux);
