@@ -153,6 +153,7 @@ int lc_db_open(lc_db **out, const char *uri, const lc_db_options *opts)
 		rc = lc__store_fail(rc, "reading the store");
 	if (rc)
 		goto fail;
+	lc__wf_db_open(db);
 	*out = db;
 	return 0;
 fail:
@@ -184,6 +185,7 @@ void lc_db_close(lc_db *db)
 		db->vt.close(db->be);
 	}
 	free_scratch(db);
+	lc__wf_db_close(db);
 	lc_model_free(db->model);
 	lc__free(db->actor);
 	lc__free(db);

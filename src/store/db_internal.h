@@ -83,6 +83,12 @@ long lc__agent_index(const lc_agent_list *l, lc_id agent);
 /* Set or clear the apply hook (one hook per db; the workflow module owns it). */
 void lc__db_set_apply_hook(lc_db *db, lc__apply_hook_fn fn, void *ud);
 
+/* The workflow module (src/workflow/install.c): lc_db_open() calls the first
+ * so that a store with a rule set runs its event rules from the start;
+ * lc_db_close() calls the second to release what the hook keeps. */
+void lc__wf_db_open(lc_db *db);
+void lc__wf_db_close(lc_db *db);
+
 /* Open a transaction, or join the open one. A write begin inside a read
  * transaction is an error (LC_ESTATE). */
 int lc__db_txn_begin(lc_db *db, bool write);

@@ -209,6 +209,46 @@ int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *version)
 	return 0;
 }
 
+/* What the hook keeps between applies: the rule set in force, re-read when
+ * the store's latest version changes (another handle may install one). */
+typedef struct wf_cache {
+	int64_t version;
+	lc_ruleset *rs;
+} wf_cache;
+
+static void cache_free(void *p)
+{
+	wf_cache *c = p;
+
+	if (c) {
+		lc_ruleset_free(c->rs);
+		lc__free(c);
+	}
+}
+
+/* The rule set in force, owned by the cache (NULL when none). */
+static int cached_ruleset(lc_db *db, wf_cache *c, lc_ruleset **rs)
+{
+	int64_t v = 0;
+	int rc;
+
+	*rs = NULL;
+	if (!c)
+		return lc__error(LC_ENOMEM, "out of memory for the workflow rule cache");
+	if ((rc = lc_db_ruleset_latest(db, &v)))
+		return rc;
+	if (v != c->version || (v && !c->rs)) {
+		lc_ruleset_free(c->rs);
+		c->rs = NULL;
+		c->version = 0;
+		if (v && (rc = lc_db_ruleset_get(db, v, &c->rs, NULL)))
+			return rc;
+		c->version = v;
+	}
+	*rs = c->rs;
+	return 0;
+}
+
 /* Whether an event's value on an axis is in a trigger list. */
 static bool on_match(const lc_model *m, const wf_strs *s, const lc_event *ev, lc_axis axis)
 {
@@ -240,10 +280,9 @@ static int apply_hook(lc_db *db, lc_lead *applied, const lc_event *ev, const lc_
 	int rc;
 
 	(void)st;
-	(void)ud;
 	if (wf_in_hook || (lc_lead_flags(applied) & LC_LEAD_AUTOMATION_STOPPED))
 		return 0;
-	if ((rc = lc__wf_load_current(db, &rs, NULL)) || !rs)
+	if ((rc = cached_ruleset(db, ud, &rs)) || !rs)
 		return rc;
 	wf_in_hook++;
 	now = lc_db_now(db);
@@ -278,12 +317,35 @@ out:
 	if (wf_in_hook < 0)
 		wf_in_hook = 0;
 	lc_lead_free(lead);
-	lc_ruleset_free(rs);
 	return rc;
 }
 
 void lc__wf_attach(lc_db *db)
 {
-	if (db && db->apply_hook != apply_hook)
-		lc__db_set_apply_hook(db, apply_hook, NULL);
+	wf_cache *c;
+
+	if (!db || db->apply_hook == apply_hook)
+		return;
+	/* Without memory for the cache the hook reads the rule set each time. */
+	c = lc__calloc(1, sizeof *c);
+	lc__db_set_apply_hook(db, apply_hook, c);
+}
+
+void lc__wf_db_open(lc_db *db)
+{
+	int64_t v = 0;
+
+	/* A store without a rule set pays nothing per apply. A failure to read
+	 * attaches the hook anyway, so that the next apply reports it. */
+	if (lc_db_ruleset_latest(db, &v) || v > 0)
+		lc__wf_attach(db);
+	lc_error_clear();
+}
+
+void lc__wf_db_close(lc_db *db)
+{
+	if (!db || db->apply_hook != apply_hook)
+		return;
+	cache_free(db->apply_hook_ud);
+	lc__db_set_apply_hook(db, NULL, NULL);
 }
