@@ -1,0 +1,1249 @@
+/* lc_db: models, leads, apply, transactions, history, replay, ownership,
+ * queries and model upgrades, through the default (SQLite, in memory) store. */
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "leadcore/leadcore.h"
+#include "leadcore/sys/storage.h"
+
+/* A clock the tests move by hand. */
+static lc_time now_value = 1767225600; /* 2026-01-01T00:00:00Z */
+
+static lc_time test_clock(void *ud)
+{
+	(void)ud;
+	return now_value;
+}
+
+typedef struct fx {
+	lc_db *db;
+	const lc_model *m;
+	lc_disposition *d;
+	lc_violations *v;
+} fx;
+
+static lc_db *open_store(const char *uri)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+
+	o.clock = test_clock;
+	assert_int_equal(lc_db_open(&db, uri, &o), 0);
+	return db;
+}
+
+static void install_preset(lc_db *db, const char *name)
+{
+	lc_model *m;
+	int64_t version = 0;
+
+	assert_int_equal(lc_model_preset(&m, name), 0);
+	assert_int_equal(lc_db_install_model(db, m, &version), 0);
+	assert_true(version >= 1);
+	lc_model_free(m);
+}
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof *f);
+
+	now_value = 1767225600;
+	f->db = open_store(":memory:");
+	install_preset(f->db, "leadmanager");
+	f->m = lc_db_model(f->db);
+	assert_non_null(f->m);
+	assert_int_equal(lc_disposition_new(&f->d, f->m), 0);
+	assert_int_equal(lc_violations_new(&f->v), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+
+	lc_disposition_free(f->d);
+	lc_violations_free(f->v);
+	lc_db_close(f->db);
+	free(f);
+	return 0;
+}
+
+static lc_id new_lead(lc_db *db, const char *name)
+{
+	lc_lead *l;
+	lc_id id = 0;
+
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, name), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &id), 0);
+	assert_true(id > 0);
+	assert_int_equal(lc_lead_id(l), id);
+	assert_int_equal(lc_lead_version(l), 1);
+	lc_lead_free(l);
+	return id;
+}
+
+static int64_t version_of(lc_db *db, lc_id id)
+{
+	lc_lead *l;
+	int64_t v;
+
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	v = lc_lead_version(l);
+	lc_lead_free(l);
+	return v;
+}
+
+static size_t event_count(lc_db *db, lc_id id)
+{
+	lc_event_iter *it;
+	const lc_event *ev;
+	size_t n = 0;
+
+	assert_int_equal(lc_db_history(db, id, &it), 0);
+	while (lc_event_iter_next(it, &ev) == 1)
+		n++;
+	lc_event_iter_free(it);
+	return n;
+}
+
+static void contacted_hot(fx *f, lc_time follow_up)
+{
+	lc_disposition_reset(f->d);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_ACTION, "call"), 0);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_MILESTONE, "contacted"), 0);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_STATUS, "hot"), 0);
+	assert_int_equal(lc_disposition_set_follow_up(f->d, follow_up), 0);
+}
+
+static const char *ev_state(const lc_event *ev, lc_axis axis, int after)
+{
+	return lc_state_get(after ? lc_event_state_after(ev) : lc_event_state_before(ev), axis);
+}
+
+/* ---- opening ---- */
+
+static void test_open_bad_arguments(void **state)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = (lc_db *)1;
+
+	(void)state;
+	assert_int_equal(lc_db_open(NULL, ":memory:", NULL), LC_EINVAL);
+	assert_int_equal(lc_db_open(&db, NULL, NULL), LC_EINVAL);
+	assert_null(db);
+	assert_int_equal(lc_db_open(&db, "", NULL), LC_EINVAL);
+	assert_int_equal(lc_db_open(&db, "\xff\xfe", NULL), LC_EINVAL);
+	o.version = 99;
+	assert_int_equal(lc_db_open(&db, ":memory:", &o), LC_EVERSION);
+	assert_non_null(strstr(lc_error_last(), "version"));
+	o.version = LC_DB_OPTIONS_VERSION;
+	o.busy_timeout_ms = -1;
+	assert_int_equal(lc_db_open(&db, ":memory:", &o), LC_EINVAL);
+	o.busy_timeout_ms = 10;
+	o.flags = 0x100;
+	assert_int_equal(lc_db_open(&db, ":memory:", &o), LC_EINVAL);
+	assert_int_equal(lc_db_open(&db, "nosuchscheme:x", NULL), LC_ENOTFOUND);
+	assert_non_null(strstr(lc_error_last(), "nosuchscheme"));
+	assert_null(db);
+	assert_int_equal(lc_db_options_init(&o, 0), LC_EVERSION);
+	assert_int_equal(lc_db_options_init(NULL, 1), LC_EINVAL);
+	assert_int_equal(lc_db_options_init(&o, LC_DB_OPTIONS_VERSION), 0);
+	assert_int_equal(o.busy_timeout_ms, 5000);
+	assert_int_equal(o.flags, LC_DB_CREATE);
+	lc_db_close(NULL);
+}
+
+static void test_open_memory_forms(void **state)
+{
+	lc_db *db;
+
+	(void)state;
+	assert_int_equal(lc_db_open(&db, ":memory:", NULL), 0);
+	assert_null(lc_db_model(db));
+	assert_int_equal(lc_db_model_version(db), 0);
+	lc_db_close(db);
+	assert_int_equal(lc_db_open(&db, "sqlite::memory:", NULL), 0);
+	lc_db_close(db);
+}
+
+static void test_clock_and_actor(void **state)
+{
+	fx *f = *state;
+	char big[300];
+
+	assert_int_equal(lc_db_now(f->db), now_value);
+	now_value += 10;
+	assert_int_equal(lc_db_now(f->db), now_value);
+	assert_int_equal(lc_db_now(NULL), LC_TIME_NONE);
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(lc_db_set_actor(f->db, big), LC_ERANGE);
+	assert_int_equal(lc_db_set_actor(f->db, "\xc3\x28"), LC_EINVAL);
+	assert_int_equal(lc_db_set_actor(f->db, "alice"), 0);
+	assert_int_equal(lc_db_set_actor(f->db, NULL), 0);
+}
+
+/* ---- models ---- */
+
+static void test_models_need_install(void **state)
+{
+	lc_db *db = open_store(":memory:");
+	lc_lead *l;
+	lc_query *q;
+	lc_lead_iter *it;
+
+	(void)state;
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_db_lead_create(db, l, NULL), LC_ESTATE);
+	assert_non_null(strstr(lc_error_last(), "model"));
+	assert_int_equal(lc_lead_id(l), 0);
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(lc_db_query(db, q, &it), LC_ESTATE);
+	lc_query_free(q);
+	lc_lead_free(l);
+	lc_db_close(db);
+}
+
+static void test_model_versions(void **state)
+{
+	lc_db *db = open_store(":memory:");
+	lc_model *m, *back;
+	int64_t v = 0;
+	lc_time at = 0;
+
+	(void)state;
+	assert_int_equal(lc_db_install_model(db, NULL, &v), LC_EINVAL);
+	assert_int_equal(lc_model_preset(&m, "leadmanager"), 0);
+	assert_int_equal(lc_db_install_model(db, m, &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(lc_db_model_version(db), 1);
+	assert_string_equal(lc_model_name(lc_db_model(db)), lc_model_name(m));
+	/* The store keeps its own copy. */
+	assert_ptr_not_equal(lc_db_model(db), m);
+	lc_model_free(m);
+	assert_int_equal(lc_model_preset(&m, "conversica"), 0);
+	now_value += 100;
+	assert_int_equal(lc_db_install_model(db, m, &v), 0);
+	assert_int_equal(v, 2);
+	assert_string_equal(lc_model_name(lc_db_model(db)), lc_model_name(m));
+	lc_model_free(m);
+
+	assert_int_equal(lc_db_model_get(db, 1, &back, &at), 0);
+	assert_string_equal(lc_model_name(back), "leadmanager");
+	assert_int_equal(at, now_value - 100);
+	lc_model_free(back);
+	assert_int_equal(lc_db_model_get(db, 3, &back, NULL), LC_ENOTFOUND);
+	assert_null(back);
+	assert_int_equal(lc_db_model_get(db, 0, &back, NULL), LC_EINVAL);
+	assert_int_equal(lc_db_model_get(db, 1, NULL, NULL), LC_EINVAL);
+	lc_db_close(db);
+}
+
+/* ---- leads ---- */
+
+static void test_lead_create_get(void **state)
+{
+	fx *f = *state;
+	lc_lead *l, *back;
+	lc_id id = 0;
+
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, "crm-1"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, "Ada Lovelace"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EMAIL, "ada@example.org"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SOURCE, "web"), 0);
+	assert_int_equal(lc_lead_set_probability(l, 40), 0);
+	assert_int_equal(lc_lead_set_amount(l, 123456, "EUR"), 0);
+	assert_int_equal(lc_lead_set_date(l, LC_LEAD_EXPECTED_COMPLETION, now_value + 86400), 0);
+	assert_int_equal(lc_lead_product_add(l, "Home policy", "wants a quote"), 0);
+	assert_int_equal(lc_lead_name_add(l, LC_LEAD_TEAM, "bob"), 0);
+	assert_int_equal(lc_lead_name_add(l, LC_LEAD_COMPETITORS, "Acme"), 0);
+	assert_int_equal(lc_lead_activity_add(l, "call back", now_value + 3600, "bob"), 0);
+	assert_int_equal(lc_lead_attr_set(l, "region", "north"), 0);
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_EMAIL, 1), 0);
+	assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
+	assert_int_equal(lc_lead_id(l), id);
+	assert_int_equal(lc_lead_created_at(l), now_value);
+	assert_ptr_equal(lc_lead_model(l), f->m);
+	/* Creating the same record twice is refused. */
+	assert_int_equal(lc_db_lead_create(f->db, l, NULL), LC_ESTATE);
+
+	assert_int_equal(lc_db_lead_get(f->db, id, &back), 0);
+	assert_string_equal(lc_lead_text(back, LC_LEAD_NAME), "Ada Lovelace");
+	assert_string_equal(lc_lead_text(back, LC_LEAD_EXTERNAL_ID), "crm-1");
+	assert_string_equal(lc_lead_text(back, LC_LEAD_EMAIL), "ada@example.org");
+	assert_null(lc_lead_text(back, LC_LEAD_PHONE));
+	assert_int_equal(lc_lead_probability(back), 40);
+	assert_int_equal(lc_lead_amount(back), 123456);
+	assert_string_equal(lc_lead_currency(back), "EUR");
+	assert_int_equal(lc_lead_date(back, LC_LEAD_EXPECTED_COMPLETION), now_value + 86400);
+	assert_int_equal(lc_lead_date(back, LC_LEAD_START), LC_TIME_NONE);
+	assert_int_equal(lc_lead_list_count(back, LC_LEAD_PRODUCTS), 1);
+	assert_string_equal(lc_lead_product_name(back, 0), "Home policy");
+	assert_string_equal(lc_lead_product_note(back, 0), "wants a quote");
+	assert_string_equal(lc_lead_name_get(back, LC_LEAD_TEAM, 0), "bob");
+	assert_string_equal(lc_lead_name_get(back, LC_LEAD_COMPETITORS, 0), "Acme");
+	assert_string_equal(lc_lead_activity_what(back, 0), "call back");
+	assert_int_equal(lc_lead_activity_when(back, 0), now_value + 3600);
+	assert_string_equal(lc_lead_activity_who(back, 0), "bob");
+	assert_string_equal(lc_lead_attr_get(back, "region"), "north");
+	assert_int_equal(lc_lead_flags(back), LC_LEAD_DO_NOT_EMAIL);
+	assert_int_equal(lc_state_flags(lc_lead_state(back)) & LC_STATE_DO_NOT_EMAIL,
+			 LC_STATE_DO_NOT_EMAIL);
+	assert_int_equal(lc_lead_version(back), 1);
+	assert_int_equal(lc_lead_touched_at(back), LC_TIME_NONE);
+	assert_int_equal(lc_lead_time_to_completion(back, lc_db_now(f->db)), 86400);
+	lc_lead_free(back);
+
+	assert_int_equal(lc_db_lead_get_external(f->db, "crm-1", &back), 0);
+	assert_int_equal(lc_lead_id(back), id);
+	lc_lead_free(back);
+	assert_int_equal(lc_db_lead_get_external(f->db, "nope", &back), LC_ENOTFOUND);
+	assert_null(back);
+	assert_int_equal(lc_db_lead_get(f->db, id + 100, &back), LC_ENOTFOUND);
+	assert_non_null(strstr(lc_error_last(), "no lead"));
+	assert_int_equal(lc_db_lead_get(f->db, 0, &back), LC_EINVAL);
+	assert_int_equal(lc_db_lead_get(f->db, id, NULL), LC_EINVAL);
+
+	/* The external id is unique per store. */
+	lc_lead_free(l);
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, "crm-1"), 0);
+	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EEXISTS);
+	assert_non_null(strstr(lc_error_last(), "crm-1"));
+	assert_int_equal(lc_lead_id(l), 0);
+	assert_int_equal(lc_lead_version(l), 0);
+	lc_lead_free(l);
+}
+
+static void test_lead_create_with_state(void **state)
+{
+	fx *f = *state;
+	lc_lead *l, *back;
+	lc_state *s;
+	lc_model *other;
+	lc_id id;
+
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_bind(l, f->m), 0);
+	assert_int_equal(lc_state_new(&s, f->m), 0);
+	/* no_milestone + hot is not linked: refused, nothing stored. */
+	assert_int_equal(lc_state_set(s, LC_AXIS_MILESTONE, "no_milestone"), 0);
+	assert_int_equal(lc_state_set(s, LC_AXIS_STATUS, "hot"), 0);
+	assert_int_equal(lc_lead_set_state(l, s), 0);
+	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EINVALID);
+	assert_int_equal(lc_lead_id(l), 0);
+	assert_int_equal(lc_state_set(s, LC_AXIS_STATUS, "new"), 0);
+	assert_int_equal(lc_lead_set_state(l, s), 0);
+	assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
+	assert_int_equal(lc_db_lead_get(f->db, id, &back), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(back), LC_AXIS_STATUS), "new");
+	assert_string_equal(lc_state_get(lc_lead_state(back), LC_AXIS_MILESTONE), "no_milestone");
+	lc_lead_free(back);
+	lc_lead_free(l);
+
+	/* A record bound to another model is refused. */
+	assert_int_equal(lc_model_preset(&other, "leadmanager"), 0);
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_bind(l, other), 0);
+	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EINVAL);
+	lc_lead_free(l);
+	lc_model_free(other);
+	lc_state_free(s);
+}
+
+static void test_lead_update(void **state)
+{
+	fx *f = *state;
+	lc_lead *a, *b, *back;
+	lc_id id = new_lead(f->db, "Grace");
+
+	assert_int_equal(lc_db_lead_get(f->db, id, &a), 0);
+	assert_int_equal(lc_db_lead_get(f->db, id, &b), 0);
+	assert_int_equal(lc_lead_set_text(a, LC_LEAD_PHONE, "+1 555 0100"), 0);
+	assert_int_equal(lc_lead_set_flag(a, LC_LEAD_DO_NOT_CALL, 1), 0);
+	assert_int_equal(lc_lead_name_add(a, LC_LEAD_TEAM, "carol"), 0);
+	assert_int_equal(lc_db_lead_update(f->db, a, 1), 0);
+	assert_int_equal(lc_lead_version(a), 2);
+	/* b is stale now. */
+	assert_int_equal(lc_lead_set_text(b, LC_LEAD_PHONE, "+1 555 0199"), 0);
+	assert_int_equal(lc_db_lead_update(f->db, b, lc_lead_version(b)), LC_ECONFLICT);
+	assert_non_null(strstr(lc_error_last(), "version 2"));
+	assert_int_equal(lc_lead_version(b), 1);
+	assert_int_equal(lc_db_lead_get(f->db, id, &back), 0);
+	assert_string_equal(lc_lead_text(back, LC_LEAD_PHONE), "+1 555 0100");
+	assert_int_equal(lc_lead_flags(back) & LC_LEAD_DO_NOT_CALL, LC_LEAD_DO_NOT_CALL);
+	assert_string_equal(lc_lead_name_get(back, LC_LEAD_TEAM, 0), "carol");
+	assert_int_equal(lc_lead_version(back), 2);
+	lc_lead_free(back);
+	/* -1: no check, last write wins. */
+	assert_int_equal(lc_db_lead_update(f->db, b, -1), 0);
+	assert_int_equal(lc_lead_version(b), 3);
+	assert_int_equal(event_count(f->db, id), 3);
+
+	/* The state changes only through apply. */
+	assert_int_equal(lc_state_set((lc_state *)lc_lead_state(b), LC_AXIS_STATUS, "hot"), 0);
+	assert_int_equal(lc_db_lead_update(f->db, b, 3), LC_ESTATE);
+	assert_int_equal(version_of(f->db, id), 3);
+
+	/* Never stored, bad arguments. */
+	assert_int_equal(lc_db_lead_update(f->db, NULL, -1), LC_EINVAL);
+	lc_lead_free(a);
+	assert_int_equal(lc_lead_new(&a), 0);
+	assert_int_equal(lc_db_lead_update(f->db, a, -1), LC_EINVAL);
+	assert_int_equal(lc_db_lead_update(f->db, b, -7), LC_EINVAL);
+	lc_lead_free(a);
+	lc_lead_free(b);
+}
+
+/* ---- apply ---- */
+
+static void test_apply_valid(void **state)
+{
+	fx *f = *state;
+	lc_lead *l;
+	lc_id id = new_lead(f->db, "Hopper"), ev = 0;
+
+	lc_db_set_actor(f->db, "store-actor");
+	contacted_hot(f, now_value + 86400);
+	assert_int_equal(lc_disposition_set_note(f->d, "spoke to her"), 0);
+	assert_int_equal(lc_disposition_set_actor(f->d, "agent7"), 0);
+	now_value += 60;
+	assert_int_equal(lc_db_apply(f->db, id, f->d, 1, f->v, &ev), 0);
+	assert_true(ev > 0);
+	assert_int_equal(lc_violations_count(f->v), 0);
+	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
+	assert_int_equal(lc_lead_version(l), 2);
+	assert_int_equal(lc_lead_touched_at(l), now_value);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "contacted");
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "hot");
+	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value - 60 + 86400);
+	lc_lead_free(l);
+	/* No version check. */
+	assert_int_equal(lc_db_apply(f->db, id, f->d, -1, NULL, NULL), 0);
+	assert_int_equal(version_of(f->db, id), 3);
+}
+
+static void test_apply_invalid_writes_nothing(void **state)
+{
+	fx *f = *state;
+	lc_lead *before, *after;
+	lc_id id = new_lead(f->db, "Turing");
+
+	contacted_hot(f, now_value + 86400);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, 1, f->v, NULL), 0);
+	assert_int_equal(lc_db_lead_get(f->db, id, &before), 0);
+
+	/* Hot without a follow-up: refused, with the violation listed. */
+	contacted_hot(f, LC_TIME_NONE);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, 2, f->v, NULL), LC_EINVALID);
+	assert_true(lc_violations_count(f->v) >= 1);
+	assert_string_equal(lc_violation_key(lc_violations_code(f->v, 0)), "follow_up_required");
+	assert_non_null(strstr(lc_error_last(), "lead"));
+	/* Stale version: refused. */
+	contacted_hot(f, now_value + 7200);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, 1, f->v, NULL), LC_ECONFLICT);
+	assert_int_equal(lc_violations_count(f->v), 0);
+	/* Missing lead, bad arguments. */
+	assert_int_equal(lc_db_apply(f->db, id + 50, f->d, -1, f->v, NULL), LC_ENOTFOUND);
+	assert_int_equal(lc_db_apply(f->db, 0, f->d, -1, f->v, NULL), LC_EINVAL);
+	assert_int_equal(lc_db_apply(f->db, id, NULL, -1, f->v, NULL), LC_EINVAL);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, -5, f->v, NULL), LC_EINVAL);
+
+	assert_int_equal(lc_db_lead_get(f->db, id, &after), 0);
+	assert_int_equal(lc_lead_version(after), lc_lead_version(before));
+	assert_int_equal(lc_state_equal(lc_lead_state(after), lc_lead_state(before)), 1);
+	assert_int_equal(event_count(f->db, id), 2);
+	lc_lead_free(before);
+	lc_lead_free(after);
+}
+
+static void test_apply_other_model_refused(void **state)
+{
+	fx *f = *state;
+	lc_model *other;
+	lc_disposition *d;
+	lc_id id = new_lead(f->db, "Other");
+
+	assert_int_equal(lc_model_preset(&other, "leadmanager"), 0);
+	assert_int_equal(lc_disposition_new(&d, other), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_ACTION, "call"), 0);
+	assert_int_equal(lc_db_apply(f->db, id, d, -1, NULL, NULL), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "lc_db_model"));
+	lc_disposition_free(d);
+	lc_model_free(other);
+	assert_int_equal(version_of(f->db, id), 1);
+}
+
+/* ---- transactions ---- */
+
+static void test_explicit_transactions(void **state)
+{
+	fx *f = *state;
+	lc_id id = new_lead(f->db, "Batch");
+
+	assert_int_equal(lc_db_commit(f->db), LC_ESTATE);
+	assert_int_equal(lc_db_rollback(f->db), LC_ESTATE);
+	assert_int_equal(lc_db_begin(f->db), 0);
+	assert_int_equal(lc_db_begin(f->db), LC_ESTATE);
+	for (int i = 0; i < 10; i++) {
+		contacted_hot(f, now_value + 3600 + i);
+		assert_int_equal(lc_db_apply(f->db, id, f->d, 1 + i, f->v, NULL), 0);
+	}
+	/* A violation inside the batch leaves the batch as it was. */
+	contacted_hot(f, LC_TIME_NONE);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), LC_EINVALID);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, 3, f->v, NULL), LC_ECONFLICT);
+	assert_int_equal(lc_db_rollback(f->db), 0);
+	assert_int_equal(version_of(f->db, id), 1);
+
+	assert_int_equal(lc_db_begin(f->db), 0);
+	for (int i = 0; i < 10; i++) {
+		contacted_hot(f, now_value + 3600 + i);
+		assert_int_equal(lc_db_apply(f->db, id, f->d, 1 + i, f->v, NULL), 0);
+	}
+	contacted_hot(f, LC_TIME_NONE);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), LC_EINVALID);
+	/* Reads join the transaction and see its writes. */
+	assert_int_equal(version_of(f->db, id), 11);
+	assert_int_equal(lc_db_commit(f->db), 0);
+	assert_int_equal(version_of(f->db, id), 11);
+	assert_int_equal(event_count(f->db, id), 11);
+	/* Installing a model inside a transaction is refused. */
+	assert_int_equal(lc_db_begin(f->db), 0);
+	assert_int_equal(lc_db_install_model(f->db, f->m, NULL), LC_ESTATE);
+	assert_int_equal(lc_db_rollback(f->db), 0);
+}
+
+/* ---- history and replay ---- */
+
+static void test_history_contents(void **state)
+{
+	fx *f = *state;
+	lc_event_iter *it;
+	const lc_event *ev;
+	lc_id id = new_lead(f->db, "History");
+	lc_time t0 = now_value;
+
+	lc_db_set_actor(f->db, "system-user");
+	now_value += 5;
+	contacted_hot(f, now_value + 999);
+	lc_disposition_set_note(f->d, "first call");
+	lc_disposition_set_actor(f->d, "agent1");
+	assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
+	assert_int_equal(lc_db_lead_note(f->db, id, "agent2", "likes blue"), 0);
+
+	assert_int_equal(lc_db_history(f->db, id, &it), 0);
+	assert_int_equal(lc_event_iter_next(it, &ev), 1);
+	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_CREATE);
+	assert_string_equal(lc_event_kind_name(lc_event_kind_of(ev)), "create");
+	assert_int_equal(lc_event_seq(ev), 1);
+	assert_int_equal(lc_event_lead(ev), id);
+	assert_int_equal(lc_event_time(ev), t0);
+	assert_int_equal(lc_event_model_version(ev), 1);
+	assert_null(lc_event_value(ev, LC_AXIS_ACTION));
+
+	assert_int_equal(lc_event_iter_next(it, &ev), 1);
+	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_DISPOSITION);
+	assert_int_equal(lc_event_seq(ev), 2);
+	assert_int_equal(lc_event_time(ev), t0 + 5);
+	assert_string_equal(lc_event_actor(ev), "agent1");
+	assert_string_equal(lc_event_value(ev, LC_AXIS_ACTION), "call");
+	assert_string_equal(lc_event_value(ev, LC_AXIS_STATUS), "hot");
+	assert_null(lc_event_value(ev, LC_AXIS_STAGE));
+	assert_string_equal(lc_event_note(ev), "first call");
+	assert_int_equal(lc_event_follow_up(ev), t0 + 5 + 999);
+	assert_null(ev_state(ev, LC_AXIS_MILESTONE, 0));
+	assert_string_equal(ev_state(ev, LC_AXIS_MILESTONE, 1), "contacted");
+	assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 1), "hot");
+	assert_int_equal(lc_event_outcome(ev), LC_OUTCOME_NONE);
+	assert_null(lc_event_rule(ev));
+
+	assert_int_equal(lc_event_iter_next(it, &ev), 1);
+	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_NOTE);
+	assert_string_equal(lc_event_actor(ev), "agent2");
+	assert_string_equal(lc_event_note(ev), "likes blue");
+	assert_int_equal(lc_state_equal(lc_event_state_before(ev), lc_event_state_after(ev)), 1);
+	assert_int_equal(lc_event_iter_next(it, &ev), 0);
+	assert_null(ev);
+	assert_int_equal(lc_event_iter_next(it, &ev), 0);
+	lc_event_iter_free(it);
+
+	assert_int_equal(lc_db_history(f->db, id + 10, &it), LC_ENOTFOUND);
+	assert_null(it);
+	assert_int_equal(lc_db_history(f->db, -1, &it), LC_EINVAL);
+	/* 0: every lead's events, in the order they were written. */
+	assert_int_equal(lc_db_history(f->db, 0, &it), 0);
+	{
+		lc_id last = 0;
+		size_t n = 0;
+		while (lc_event_iter_next(it, &ev) == 1) {
+			assert_true(lc_event_id(ev) > last);
+			last = lc_event_id(ev);
+			n++;
+		}
+		assert_int_equal(n, 3);
+	}
+	lc_event_iter_free(it);
+}
+
+static void test_replay_equals_stored(void **state)
+{
+	fx *f = *state;
+	lc_state *s;
+	lc_lead *l;
+	lc_model *other;
+	lc_id id = new_lead(f->db, "Replay");
+
+	contacted_hot(f, now_value + 100);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
+	now_value += 10;
+	lc_disposition_reset(f->d);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_ACTION, "email"), 0);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_MILESTONE, "quoted"), 0);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_STATUS, "requote"), 0);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
+	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_CALL, 1), 0);
+	assert_int_equal(lc_db_lead_update(f->db, l, -1), 0);
+	lc_lead_free(l);
+
+	assert_int_equal(lc_state_new(&s, f->m), 0);
+	assert_int_equal(lc_db_replay(f->db, id, s), 0);
+	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
+	assert_int_equal(lc_state_equal(s, lc_lead_state(l)), 1);
+	assert_string_equal(lc_state_get(s, LC_AXIS_STATUS), "requote");
+	assert_int_equal(lc_state_flags(s) & LC_STATE_DO_NOT_CALL, LC_STATE_DO_NOT_CALL);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_replay(f->db, id + 9, s), LC_ENOTFOUND);
+	assert_int_equal(lc_db_replay(f->db, id, NULL), LC_EINVAL);
+	assert_int_equal(lc_model_preset(&other, "leadmanager"), 0);
+	lc_state_free(s);
+	assert_int_equal(lc_state_new(&s, other), 0);
+	assert_int_equal(lc_db_replay(f->db, id, s), LC_EINVAL);
+	lc_state_free(s);
+	lc_model_free(other);
+}
+
+/* ---- agents, units, ownership ---- */
+
+static void test_agents_and_units(void **state)
+{
+	fx *f = *state;
+	lc_agent_list *al;
+	lc_unit_list *ul;
+	lc_id ann, ben, east, west, found;
+
+	assert_int_equal(lc_db_agent_add(f->db, "ann", &ann), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "ben", &ben), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "ann", NULL), LC_EEXISTS);
+	assert_non_null(strstr(lc_error_last(), "ann"));
+	assert_int_equal(lc_db_agent_add(f->db, "", NULL), LC_EINVAL);
+	assert_int_equal(lc_db_agent_add(f->db, NULL, NULL), LC_EINVAL);
+	assert_int_equal(lc_db_unit_add(f->db, "east", &east), 0);
+	assert_int_equal(lc_db_unit_add(f->db, "west", &west), 0);
+	assert_int_equal(lc_db_unit_add(f->db, "east", NULL), LC_EEXISTS);
+	assert_int_equal(lc_db_unit_join(f->db, east, ann), 0);
+	assert_int_equal(lc_db_unit_join(f->db, east, ann), 0);
+	assert_int_equal(lc_db_unit_join(f->db, west, ben), 0);
+	assert_int_equal(lc_db_unit_join(f->db, west, 999), LC_ENOTFOUND);
+	assert_int_equal(lc_db_unit_join(f->db, 999, ben), LC_ENOTFOUND);
+
+	assert_int_equal(lc_db_agents(f->db, 0, &al), 0);
+	assert_int_equal(lc_agent_list_count(al), 2);
+	assert_string_equal(lc_agent_list_name(al, 0), "ann");
+	assert_int_equal(lc_agent_list_id(al, 1), ben);
+	assert_int_equal(lc_agent_list_active(al, 1), 1);
+	assert_null(lc_agent_list_name(al, 2));
+	lc_agent_list_free(al);
+	assert_int_equal(lc_db_agents(f->db, east, &al), 0);
+	assert_int_equal(lc_agent_list_count(al), 1);
+	assert_int_equal(lc_agent_list_id(al, 0), ann);
+	lc_agent_list_free(al);
+	assert_int_equal(lc_db_agents(f->db, 999, &al), LC_ENOTFOUND);
+	assert_null(al);
+	assert_int_equal(lc_db_units(f->db, ben, &ul), 0);
+	assert_int_equal(lc_unit_list_count(ul), 1);
+	assert_string_equal(lc_unit_list_name(ul, 0), "west");
+	lc_unit_list_free(ul);
+	assert_int_equal(lc_db_units(f->db, 0, &ul), 0);
+	assert_int_equal(lc_unit_list_count(ul), 2);
+	lc_unit_list_free(ul);
+
+	assert_int_equal(lc_db_agent_find(f->db, "ben", &found), 0);
+	assert_int_equal(found, ben);
+	assert_int_equal(lc_db_agent_find(f->db, "zed", &found), LC_ENOTFOUND);
+	assert_int_equal(lc_db_unit_find(f->db, "west", &found), 0);
+	assert_int_equal(found, west);
+	assert_int_equal(lc_db_agent_set_active(f->db, ben, 0), 0);
+	assert_int_equal(lc_db_agent_set_active(f->db, 999, 0), LC_ENOTFOUND);
+	assert_int_equal(lc_db_agents(f->db, 0, &al), 0);
+	assert_int_equal(lc_agent_list_active(al, 1), 0);
+	lc_agent_list_free(al);
+	assert_int_equal(lc_db_unit_leave(f->db, west, ben), 0);
+	assert_int_equal(lc_db_agents(f->db, west, &al), 0);
+	assert_int_equal(lc_agent_list_count(al), 0);
+	lc_agent_list_free(al);
+}
+
+static void test_accept_and_assign(void **state)
+{
+	fx *f = *state;
+	lc_lead *l;
+	lc_event_iter *it;
+	const lc_event *ev;
+	lc_id ann, ben, cal, east, west;
+	lc_id id = new_lead(f->db, "Acceptable");
+
+	lc_db_agent_add(f->db, "ann", &ann);
+	lc_db_agent_add(f->db, "ben", &ben);
+	lc_db_agent_add(f->db, "cal", &cal);
+	lc_db_unit_add(f->db, "east", &east);
+	lc_db_unit_add(f->db, "west", &west);
+	lc_db_unit_join(f->db, east, ann);
+	lc_db_unit_join(f->db, east, cal);
+	lc_db_unit_join(f->db, west, ben);
+	lc_db_agent_set_active(f->db, cal, 0);
+
+	/* Not in a unit: nobody can accept it. */
+	assert_int_equal(lc_db_lead_accept(f->db, id, ann), LC_ESTATE);
+	assert_non_null(strstr(lc_error_last(), "no unit"));
+	assert_int_equal(lc_db_lead_assign(f->db, id, east, 0), 0);
+	/* Not a member, inactive, unknown: refused. */
+	assert_int_equal(lc_db_lead_accept(f->db, id, ben), LC_ESTATE);
+	assert_non_null(strstr(lc_error_last(), "not a member"));
+	assert_int_equal(lc_db_lead_accept(f->db, id, cal), LC_ESTATE);
+	assert_non_null(strstr(lc_error_last(), "inactive"));
+	assert_int_equal(lc_db_lead_accept(f->db, id, 999), LC_ENOTFOUND);
+	assert_int_equal(lc_db_lead_accept(f->db, id, 0), LC_EINVAL);
+	assert_int_equal(version_of(f->db, id), 2);
+	/* An active member takes it; then it is no longer unassigned. */
+	assert_int_equal(lc_db_lead_accept(f->db, id, ann), 0);
+	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
+	assert_int_equal(lc_lead_agent(l), ann);
+	assert_int_equal(lc_lead_unit(l), east);
+	assert_int_equal(lc_lead_version(l), 3);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_accept(f->db, id, ann), LC_ESTATE);
+	assert_non_null(strstr(lc_error_last(), "already assigned"));
+
+	/* Assign: agent must be active and, with a unit, a member of it. */
+	assert_int_equal(lc_db_lead_assign(f->db, id, east, ben), LC_ESTATE);
+	assert_int_equal(lc_db_lead_assign(f->db, id, 0, cal), LC_ESTATE);
+	assert_int_equal(lc_db_lead_assign(f->db, id, 999, 0), LC_ENOTFOUND);
+	assert_int_equal(lc_db_lead_assign(f->db, id, 0, 999), LC_ENOTFOUND);
+	assert_int_equal(lc_db_lead_assign(f->db, id, -1, 0), LC_EINVAL);
+	assert_int_equal(lc_db_lead_assign(f->db, id, west, ben), 0);
+	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
+	assert_int_equal(lc_lead_agent(l), ben);
+	assert_int_equal(lc_lead_unit(l), west);
+	lc_lead_free(l);
+
+	assert_int_equal(lc_db_history(f->db, id, &it), 0);
+	assert_int_equal(lc_event_iter_next(it, &ev), 1); /* create */
+	assert_int_equal(lc_event_iter_next(it, &ev), 1);
+	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_ASSIGN);
+	assert_int_equal(lc_event_iter_next(it, &ev), 1);
+	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_ACCEPT);
+	assert_string_equal(lc_event_actor(ev), "ann");
+	assert_int_equal(lc_event_iter_next(it, &ev), 1);
+	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_ASSIGN);
+	assert_int_equal(lc_event_iter_next(it, &ev), 0);
+	lc_event_iter_free(it);
+}
+
+static void test_recycle_restore_note(void **state)
+{
+	fx *f = *state;
+	lc_lead *l;
+	lc_query *q;
+	int64_t n;
+	char *big;
+	lc_id id = new_lead(f->db, "Bin");
+
+	new_lead(f->db, "Other");
+	assert_int_equal(lc_db_lead_restore(f->db, id), LC_ESTATE);
+	assert_int_equal(lc_db_lead_recycle(f->db, id), 0);
+	assert_int_equal(lc_db_lead_recycle(f->db, id), LC_ESTATE);
+	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
+	assert_int_equal(lc_lead_flags(l) & LC_LEAD_RECYCLED, LC_LEAD_RECYCLED);
+	lc_lead_free(l);
+	/* Recycled leads leave queries by default, and take no disposition. */
+	assert_int_equal(lc_db_count(f->db, NULL, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(lc_query_set_recycled(q, LC_RECYCLED_ONLY), 0);
+	assert_int_equal(lc_db_count(f->db, q, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(lc_query_set_recycled(q, LC_RECYCLED_INCLUDE), 0);
+	assert_int_equal(lc_db_count(f->db, q, &n), 0);
+	assert_int_equal(n, 2);
+	lc_query_free(q);
+	contacted_hot(f, now_value + 10);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), LC_ESTATE);
+	/* lc_db_lead_update() never changes the recycle flag. */
+	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
+	assert_int_equal(lc_db_lead_update(f->db, l, -1), 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_restore(f->db, id), 0);
+	assert_int_equal(lc_db_count(f->db, NULL, &n), 0);
+	assert_int_equal(n, 2);
+
+	/* Notes: stamped with the store's time and the author. */
+	now_value += 42;
+	assert_int_equal(lc_db_lead_note(f->db, id, "dora", "first"), 0);
+	lc_db_set_actor(f->db, "eve");
+	assert_int_equal(lc_db_lead_note(f->db, id, NULL, "second"), 0);
+	assert_int_equal(lc_db_lead_note(f->db, id, NULL, ""), LC_EINVAL);
+	assert_int_equal(lc_db_lead_note(f->db, id, NULL, NULL), LC_EINVAL);
+	assert_int_equal(lc_db_lead_note(f->db, id, NULL, "\\xff"), 0);
+	assert_int_equal(lc_db_lead_note(f->db, id, NULL, "\xc3"), LC_EINVAL);
+	assert_int_equal(lc_db_lead_note(f->db, id + 99, NULL, "x"), LC_ENOTFOUND);
+	big = malloc(LC_LEAD_NOTE_MAX + 2);
+	memset(big, 'n', LC_LEAD_NOTE_MAX + 1);
+	big[LC_LEAD_NOTE_MAX + 1] = '\0';
+	assert_int_equal(lc_db_lead_note(f->db, id, NULL, big), LC_ERANGE);
+	free(big);
+	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
+	assert_int_equal(lc_lead_list_count(l, LC_LEAD_NOTES), 3);
+	assert_string_equal(lc_lead_note_text(l, 0), "first");
+	assert_string_equal(lc_lead_note_author(l, 0), "dora");
+	assert_int_equal(lc_lead_note_time(l, 0), now_value);
+	assert_string_equal(lc_lead_note_author(l, 1), "eve");
+	assert_string_equal(lc_lead_note_text(l, 2), "\\xff");
+	assert_int_equal(lc_lead_list_clear(l, LC_LEAD_NOTES), LC_EINVAL);
+	lc_lead_free(l);
+}
+
+/* ---- queries ---- */
+
+static lc_id lead_with(fx *f, const char *name, const char *source, const char *segment,
+		       const char *attr)
+{
+	lc_lead *l;
+	lc_id id;
+
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, name), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SOURCE, source), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SEGMENT, segment), 0);
+	if (attr)
+		assert_int_equal(lc_lead_attr_set(l, "tier", attr), 0);
+	assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
+	lc_lead_free(l);
+	return id;
+}
+
+static size_t run_query(fx *f, const lc_query *q, lc_id *ids, size_t max)
+{
+	lc_lead_iter *it;
+	const lc_lead *l;
+	size_t n = 0;
+	lc_id last = 0;
+	int rc;
+
+	assert_int_equal(lc_db_query(f->db, q, &it), 0);
+	while ((rc = lc_lead_iter_next(it, &l)) == 1) {
+		assert_true(lc_lead_id(l) > last);
+		last = lc_lead_id(l);
+		if (n < max)
+			ids[n] = last;
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(lc_lead_iter_next(it, &l), 0);
+	lc_lead_iter_free(it);
+	return n;
+}
+
+static void test_query_filters(void **state)
+{
+	fx *f = *state;
+	lc_query *q;
+	lc_id ids[16], a, b, c, d, ann, east;
+	int64_t n;
+
+	a = lead_with(f, "a", "web", "cold", "gold");
+	b = lead_with(f, "b", "web", "engaged", NULL);
+	c = lead_with(f, "c", "fair", "cold", "silver");
+	d = lead_with(f, "d", "fair", NULL, "gold");
+	lc_db_agent_add(f->db, "ann", &ann);
+	lc_db_unit_add(f->db, "east", &east);
+	lc_db_unit_join(f->db, east, ann);
+	assert_int_equal(lc_db_lead_assign(f->db, b, east, ann), 0);
+	assert_int_equal(lc_db_lead_assign(f->db, c, east, 0), 0);
+	contacted_hot(f, now_value + 3600);
+	assert_int_equal(lc_db_apply(f->db, a, f->d, -1, f->v, NULL), 0);
+	contacted_hot(f, now_value + 7200);
+	assert_int_equal(lc_db_apply(f->db, b, f->d, -1, f->v, NULL), 0);
+
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 4);
+	assert_int_equal(run_query(f, NULL, ids, 16), 4);
+
+	assert_int_equal(lc_query_set_text(q, LC_LEAD_SOURCE, "web"), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 2);
+	assert_int_equal(lc_query_set_text(q, LC_LEAD_SEGMENT, "cold"), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 1);
+	assert_int_equal(ids[0], a);
+	assert_int_equal(lc_query_set_text(q, LC_LEAD_SOURCE, NULL), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 2);
+	assert_int_equal(lc_query_set_text(q, LC_LEAD_SEGMENT, NULL), 0);
+
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_STATUS, "hot"), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 2);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_MILESTONE, "contacted"), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 2);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_MILESTONE, "quoted"), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 0);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_MILESTONE, NULL), 0);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_STATUS, NULL), 0);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_ACTION, "call"), LC_EINVAL);
+
+	assert_int_equal(lc_query_set_agent(q, ann), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 1);
+	assert_int_equal(ids[0], b);
+	assert_int_equal(lc_query_set_agent(q, LC_QUERY_NONE), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 3);
+	assert_int_equal(lc_query_set_unit(q, east), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 1);
+	assert_int_equal(ids[0], c);
+	assert_int_equal(lc_query_set_agent(q, 0), 0);
+	assert_int_equal(lc_query_set_unit(q, LC_QUERY_NONE), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 2);
+	assert_int_equal(lc_query_set_unit(q, 0), 0);
+	assert_int_equal(lc_query_set_agent(q, -5), LC_EINVAL);
+
+	/* Follow-up window [from, to). */
+	assert_int_equal(lc_query_set_follow_up(q, now_value, now_value + 3600), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 0);
+	assert_int_equal(lc_query_set_follow_up(q, now_value, now_value + 3601), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 1);
+	assert_int_equal(ids[0], a);
+	assert_int_equal(lc_query_set_follow_up(q, now_value + 3601, LC_TIME_NONE), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 1);
+	assert_int_equal(ids[0], b);
+	assert_int_equal(lc_query_set_follow_up(q, 10, 10), LC_EINVAL);
+	assert_int_equal(lc_query_set_follow_up(q, LC_TIME_NONE, LC_TIME_NONE), 0);
+
+	assert_int_equal(lc_query_set_attribute(q, "tier", "gold"), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 2);
+	assert_int_equal(ids[0], a);
+	assert_int_equal(ids[1], d);
+	assert_int_equal(lc_query_set_attribute(q, NULL, NULL), 0);
+	assert_int_equal(lc_query_set_attribute(q, "tier", NULL), LC_EINVAL);
+
+	assert_int_equal(lc_query_set_created(q, now_value, now_value + 1), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 4);
+	assert_int_equal(lc_query_set_created(q, LC_TIME_NONE, now_value), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 0);
+	assert_int_equal(lc_query_set_created(q, LC_TIME_NONE, LC_TIME_NONE), 0);
+
+	/* Paging: stable id order, the last id is the next cursor. */
+	assert_int_equal(lc_query_set_page(q, 0, 3), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 3);
+	assert_int_equal(ids[2], c);
+	assert_int_equal(lc_query_set_page(q, c, 3), 0);
+	assert_int_equal(run_query(f, q, ids, 16), 1);
+	assert_int_equal(ids[0], d);
+	assert_int_equal(lc_db_count(f->db, q, &n), 0);
+	assert_int_equal(n, 4); /* paging ignored */
+	assert_int_equal(lc_query_set_page(q, -1, 0), LC_EINVAL);
+	lc_query_free(q);
+	assert_int_equal(lc_db_count(f->db, NULL, NULL), LC_EINVAL);
+}
+
+static void test_query_getters(void **state)
+{
+	lc_query *q;
+	lc_time from, to;
+	lc_id after;
+	const char *v;
+
+	(void)state;
+	assert_int_equal(lc_query_new(NULL), LC_EINVAL);
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_null(lc_query_value(q, LC_AXIS_STATUS));
+	assert_int_equal(lc_query_follow_up(q, &from, &to), 0);
+	assert_int_equal(lc_query_recycled(q), LC_RECYCLED_EXCLUDE);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_STAGE, "engaged"), 0);
+	assert_string_equal(lc_query_value(q, LC_AXIS_STAGE), "engaged");
+	assert_int_equal(lc_query_set_text(q, LC_LEAD_OWNER_GROUP, "sales"), 0);
+	assert_string_equal(lc_query_text(q, LC_LEAD_OWNER_GROUP), "sales");
+	assert_int_equal(lc_query_set_text(q, (lc_lead_text_field)99, "x"), LC_EINVAL);
+	assert_int_equal(lc_query_set_text(q, LC_LEAD_SOURCE, "\xc3"), LC_EINVAL);
+	assert_int_equal(lc_query_set_follow_up(q, 5, 9), 0);
+	assert_int_equal(lc_query_follow_up(q, &from, &to), 1);
+	assert_int_equal(from, 5);
+	assert_int_equal(to, 9);
+	assert_int_equal(lc_query_set_created(q, LC_TIME_NONE, 9), 0);
+	assert_int_equal(lc_query_created(q, &from, &to), 1);
+	assert_int_equal(from, LC_TIME_NONE);
+	assert_int_equal(lc_query_set_attribute(q, "k", "v"), 0);
+	assert_string_equal(lc_query_attribute(q, &v), "k");
+	assert_string_equal(v, "v");
+	assert_int_equal(lc_query_set_invalid(q, 1), 0);
+	assert_int_equal(lc_query_invalid(q), 1);
+	assert_int_equal(lc_query_set_page(q, 7, 20), 0);
+	assert_int_equal(lc_query_page(q, &after), 20);
+	assert_int_equal(after, 7);
+	assert_int_equal(lc_query_set_recycled(q, (lc_recycled_filter)7), LC_EINVAL);
+	assert_int_equal(lc_query_set_unit(q, 3), 0);
+	assert_int_equal(lc_query_unit(q), 3);
+	lc_query_free(q);
+	lc_query_free(NULL);
+}
+
+/* ---- model upgrades ---- */
+
+/* leadmanager without the "requote" status. */
+static lc_model *leadmanager_without_requote(void)
+{
+	lc_model *m;
+	char *text;
+	json_t *root, *statuses, *links, *list;
+	const char *key;
+	size_t i;
+	json_t *v;
+
+	assert_int_equal(lc_model_preset(&m, "leadmanager"), 0);
+	assert_int_equal(lc_model_to_json(m, &text, NULL), 0);
+	lc_model_free(m);
+	root = json_loads(text, 0, NULL);
+	lc_free(text);
+	assert_non_null(root);
+	json_object_set_new(root, "version", json_integer(2));
+	statuses = json_object_get(root, "statuses");
+	json_array_foreach(statuses, i, v)
+		if (strcmp(json_string_value(json_object_get(v, "key")), "requote") == 0) {
+			json_array_remove(statuses, i);
+			break;
+		}
+	links = json_object_get(root, "links");
+	json_object_foreach(links, key, list) {
+		json_array_foreach(list, i, v)
+			if (strcmp(json_string_value(v), "requote") == 0) {
+				json_array_remove(list, i);
+				break;
+			}
+	}
+	text = json_dumps(root, 0);
+	json_decref(root);
+	assert_int_equal(lc_model_load_string(&m, text, "test"), 0);
+	free(text);
+	return m;
+}
+
+static void requote(fx *f, lc_id id)
+{
+	lc_disposition_reset(f->d);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_ACTION, "call"), 0);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_MILESTONE, "quoted"), 0);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_STATUS, "requote"), 0);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
+}
+
+static void test_model_upgrade(void **state)
+{
+	fx *f = *state;
+	lc_model *next = leadmanager_without_requote();
+	lc_upgrade_report *r;
+	lc_migration *map;
+	lc_query *q;
+	lc_lead *l;
+	lc_state *s;
+	lc_event_iter *it;
+	const lc_event *ev;
+	lc_id ids[8], a, b, c;
+	int64_t n = -1, moved = 0;
+	bool found = false;
+
+	a = new_lead(f->db, "a");
+	b = new_lead(f->db, "b");
+	c = new_lead(f->db, "c");
+	requote(f, a);
+	requote(f, b);
+	contacted_hot(f, now_value + 99);
+	assert_int_equal(lc_db_apply(f->db, c, f->d, -1, f->v, NULL), 0);
+	assert_int_equal(lc_db_lead_recycle(f->db, b), 0);
+
+	assert_int_equal(lc_db_count_invalid(f->db, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(lc_db_model_dry_run(f->db, next, &r), 0);
+	assert_int_equal(lc_upgrade_report_checked(r), 3);
+	assert_int_equal(lc_upgrade_report_invalid(r), 2);
+	for (size_t i = 0; i < lc_upgrade_report_count(r); i++)
+		if (strcmp(lc_upgrade_report_field(r, i), "status") == 0 &&
+		    strcmp(lc_upgrade_report_value(r, i), "requote") == 0) {
+			assert_int_equal(lc_upgrade_report_leads(r, i), 2);
+			assert_string_equal(lc_violation_key(lc_upgrade_report_code(r, i)),
+					    "unknown_value");
+			found = true;
+		}
+	assert_true(found);
+	assert_null(lc_upgrade_report_field(r, 99));
+	lc_upgrade_report_free(r);
+	/* A dry run changes nothing. */
+	assert_int_equal(lc_db_model_version(f->db), 1);
+
+	assert_int_equal(lc_db_install_model(f->db, next, NULL), 0);
+	f->m = lc_db_model(f->db);
+	lc_disposition_free(f->d);
+	assert_int_equal(lc_disposition_new(&f->d, f->m), 0);
+	/* Leads and history stay as they are; the unknown value is kept. */
+	assert_int_equal(lc_db_lead_get(f->db, a, &l), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "requote");
+	lc_lead_free(l);
+	assert_int_equal(lc_db_count_invalid(f->db, &n), 0);
+	assert_int_equal(n, 1); /* b is recycled */
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(lc_query_set_invalid(q, 1), 0);
+	assert_int_equal(run_query(f, q, ids, 8), 1);
+	assert_int_equal(ids[0], a);
+	assert_int_equal(lc_query_set_page(q, 0, 1), 0);
+	assert_int_equal(lc_query_set_recycled(q, LC_RECYCLED_INCLUDE), 0);
+	assert_int_equal(run_query(f, q, ids, 8), 1);
+	lc_query_free(q);
+
+	/* A target the model does not know: nothing moves. */
+	assert_int_equal(lc_migration_new(&map), 0);
+	assert_int_equal(lc_migration_add(map, LC_AXIS_STATUS, "requote", "nope"), 0);
+	assert_int_equal(lc_db_migrate(f->db, map, &moved), LC_ENOTFOUND);
+	lc_migration_free(map);
+	assert_int_equal(lc_migration_new(&map), 0);
+	assert_int_equal(lc_migration_add(map, LC_AXIS_STATUS, "requote", "bad_phone_number"), 0);
+	assert_int_equal(lc_migration_add(map, LC_AXIS_STATUS, "requote", "hot"), LC_EEXISTS);
+	assert_int_equal(lc_migration_add(map, LC_AXIS_ACTION, "call", "email"), LC_EINVAL);
+	assert_int_equal(lc_migration_add(map, LC_AXIS_STATUS, "", "hot"), LC_EINVAL);
+	assert_int_equal(lc_db_migrate(f->db, map, &moved), 0);
+	assert_int_equal(moved, 2);
+	lc_migration_free(map);
+	assert_int_equal(lc_db_count_invalid(f->db, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(lc_db_lead_get(f->db, a, &l), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "bad_phone_number");
+	assert_int_equal(lc_lead_version(l), 3);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_history(f->db, a, &it), 0);
+	while (lc_event_iter_next(it, &ev) == 1)
+		if (lc_event_kind_of(ev) == LC_EVENT_MIGRATE) {
+			assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 0), "requote");
+			assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 1), "bad_phone_number");
+			assert_int_equal(lc_event_model_version(ev), 2);
+			assert_non_null(strstr(lc_event_note(ev), "requote"));
+		}
+	lc_event_iter_free(it);
+	/* The whole history still replays (old-model events as recorded). */
+	assert_int_equal(lc_state_new(&s, f->m), 0);
+	assert_int_equal(lc_db_replay(f->db, a, s), 0);
+	assert_string_equal(lc_state_get(s, LC_AXIS_STATUS), "bad_phone_number");
+	lc_state_free(s);
+	lc_model_free(next);
+}
+
+/* ---- hostile strings ---- */
+
+static void test_hostile_strings(void **state)
+{
+	fx *f = *state;
+	static const char *const nasty[] = {
+		"Robert'); DROP TABLE leads;--",
+		"\"quoted\" 'single' `back`",
+		"tab\tnewline\ncr\r bell\a esc\x1b",
+		"% %s %n %% ?1 :name @x $y",
+		"\xe2\x80\xae right-to-left \xf0\x9f\x98\x80 emoji",
+		"x' OR '1'='1",
+	};
+	char *big = malloc(64 * 1024 + 1);
+	lc_lead *l, *back;
+	lc_id id;
+
+	memset(big, 'z', 64 * 1024);
+	big[64 * 1024] = '\0';
+	big[100] = '\'';
+	for (size_t i = 0; i < sizeof nasty / sizeof nasty[0]; i++) {
+		assert_int_equal(lc_lead_new(&l), 0);
+		assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, nasty[i]), 0);
+		assert_int_equal(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, nasty[i]), 0);
+		assert_int_equal(lc_lead_attr_set(l, "k'ey", nasty[i]), 0);
+		assert_int_equal(lc_lead_product_add(l, nasty[i], nasty[i]), 0);
+		assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
+		assert_int_equal(lc_db_lead_note(f->db, id, nasty[i], nasty[i]), 0);
+		assert_int_equal(lc_db_lead_get_external(f->db, nasty[i], &back), 0);
+		assert_int_equal(lc_lead_id(back), id);
+		assert_string_equal(lc_lead_text(back, LC_LEAD_NAME), nasty[i]);
+		assert_string_equal(lc_lead_attr_get(back, "k'ey"), nasty[i]);
+		assert_string_equal(lc_lead_product_note(back, 0), nasty[i]);
+		assert_string_equal(lc_lead_note_text(back, 0), nasty[i]);
+		assert_string_equal(lc_lead_note_author(back, 0), nasty[i]);
+		lc_lead_free(back);
+		lc_lead_free(l);
+	}
+	/* A 64 KiB note round-trips through history too. */
+	assert_int_equal(lc_db_lead_note(f->db, id, "big", big), 0);
+	contacted_hot(f, now_value + 5);
+	assert_int_equal(lc_disposition_set_note(f->d, big), 0);
+	assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
+	{
+		lc_event_iter *it;
+		const lc_event *ev;
+		int with_big = 0;
+		assert_int_equal(lc_db_history(f->db, id, &it), 0);
+		while (lc_event_iter_next(it, &ev) == 1)
+			if (lc_event_note(ev) && strcmp(lc_event_note(ev), big) == 0)
+				with_big++;
+		assert_int_equal(with_big, 2); /* the shared note and the disposition's */
+		lc_event_iter_free(it);
+	}
+	/* The queries bind values too. */
+	{
+		lc_query *q;
+		lc_id ids[4];
+		assert_int_equal(lc_query_new(&q), 0);
+		assert_int_equal(lc_query_set_text(q, LC_LEAD_NAME, nasty[0]), 0);
+		assert_int_equal(run_query(f, q, ids, 4), 1);
+		assert_int_equal(lc_query_set_text(q, LC_LEAD_NAME, nasty[5]), 0);
+		assert_int_equal(run_query(f, q, ids, 4), 1);
+		lc_query_free(q);
+	}
+	free(big);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_bad_arguments),
+		cmocka_unit_test(test_open_memory_forms),
+		cmocka_unit_test_setup_teardown(test_clock_and_actor, setup, teardown),
+		cmocka_unit_test(test_models_need_install),
+		cmocka_unit_test(test_model_versions),
+		cmocka_unit_test_setup_teardown(test_lead_create_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lead_create_with_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lead_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_valid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_invalid_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_other_model_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_explicit_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_contents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_equals_stored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agents_and_units, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accept_and_assign, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recycle_restore_note, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_query_filters, setup, teardown),
+		cmocka_unit_test(test_query_getters),
+		cmocka_unit_test_setup_teardown(test_model_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+}
