@@ -1,0 +1,354 @@
+/* lc_lead: the record's setters, getters, lists, key dates, flags and state
+ * binding, with their bad input. No store here. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lead/lead_internal.h"
+#include "leadcore/leadcore.h"
+#include "leadcore/sys/storage.h"
+
+static char *repeat(char c, size_t n)
+{
+	char *s = malloc(n + 1);
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
+static void test_new_is_empty(void **state)
+{
+	lc_lead *l;
+
+	(void)state;
+	assert_int_equal(lc_lead_new(NULL), LC_EINVAL);
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_id(l), 0);
+	assert_int_equal(lc_lead_version(l), 0);
+	assert_int_equal(lc_lead_created_at(l), LC_TIME_NONE);
+	assert_int_equal(lc_lead_touched_at(l), LC_TIME_NONE);
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		assert_null(lc_lead_text(l, (lc_lead_text_field)f));
+	assert_int_equal(lc_lead_probability(l), -1);
+	assert_null(lc_lead_currency(l));
+	assert_int_equal(lc_lead_flags(l), 0);
+	assert_null(lc_lead_state(l));
+	assert_null(lc_lead_model(l));
+	for (int i = 0; i < LC_LEAD_LIST_COUNT; i++)
+		assert_int_equal(lc_lead_list_count(l, (lc_lead_list)i), 0);
+	lc_lead_free(l);
+	lc_lead_free(NULL);
+	lc_lead_reset(NULL);
+	/* NULL records read as empty. */
+	assert_int_equal(lc_lead_id(NULL), 0);
+	assert_null(lc_lead_text(NULL, LC_LEAD_NAME));
+	assert_int_equal(lc_lead_list_count(NULL, LC_LEAD_TEAM), 0);
+}
+
+static void test_text_fields(void **state)
+{
+	lc_lead *l;
+	lc_lead_text_field f;
+	char *long_ext = repeat('e', LC_LEAD_EXTERNAL_ID_MAX + 1);
+	char *long_text = repeat('t', LC_LEAD_TEXT_MAX + 1);
+
+	(void)state;
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EMAIL, "a@b.c"), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_EMAIL), "a@b.c");
+	/* Bad UTF-8 and overlong values are refused; the old value stays. */
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EMAIL, "\xc3\x28"), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "UTF-8"));
+	assert_string_equal(lc_lead_text(l, LC_LEAD_EMAIL), "a@b.c");
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, long_ext), LC_ERANGE);
+	long_ext[LC_LEAD_EXTERNAL_ID_MAX] = '\0';
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, long_ext), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, long_text), LC_ERANGE);
+	assert_null(lc_lead_text(l, LC_LEAD_NAME));
+	assert_int_equal(lc_lead_set_text(l, (lc_lead_text_field)LC_LEAD_TEXT_COUNT, "x"), LC_EINVAL);
+	assert_int_equal(lc_lead_set_text(NULL, LC_LEAD_NAME, "x"), LC_EINVAL);
+	/* "" and NULL clear. */
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EMAIL, ""), 0);
+	assert_null(lc_lead_text(l, LC_LEAD_EMAIL));
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SEGMENT, "cold"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SEGMENT, NULL), 0);
+	assert_null(lc_lead_text(l, LC_LEAD_SEGMENT));
+	/* A longer value after a shorter one (buffers are reused). */
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_COMPANY, "A"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_COMPANY, "A much longer company name, Inc."), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_COMPANY), "A much longer company name, Inc.");
+
+	assert_string_equal(lc_lead_text_name(LC_LEAD_LOST_REASON), "lost_reason");
+	assert_null(lc_lead_text_name((lc_lead_text_field)-1));
+	assert_int_equal(lc_lead_text_parse("Owner-Group", &f), 0);
+	assert_int_equal(f, LC_LEAD_OWNER_GROUP);
+	assert_int_equal(lc_lead_text_parse("colour", &f), LC_ENOTFOUND);
+	assert_non_null(strstr(lc_error_last(), "external_id"));
+	assert_int_equal(lc_lead_text_parse(NULL, &f), LC_EINVAL);
+	for (int i = 0; i < LC_LEAD_TEXT_COUNT; i++) {
+		assert_int_equal(lc_lead_text_parse(lc_lead_text_name((lc_lead_text_field)i), &f), 0);
+		assert_int_equal(f, i);
+	}
+	free(long_ext);
+	free(long_text);
+	lc_lead_free(l);
+}
+
+static void test_commercial_fields(void **state)
+{
+	lc_lead *l;
+
+	(void)state;
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_probability(l, 0), 0);
+	assert_int_equal(lc_lead_set_probability(l, 100), 0);
+	assert_int_equal(lc_lead_probability(l), 100);
+	assert_int_equal(lc_lead_set_probability(l, 101), LC_ERANGE);
+	assert_int_equal(lc_lead_set_probability(l, -2), LC_ERANGE);
+	assert_int_equal(lc_lead_probability(l), 100);
+	assert_int_equal(lc_lead_set_probability(l, -1), 0);
+	assert_int_equal(lc_lead_probability(l), -1);
+
+	assert_int_equal(lc_lead_set_amount(l, 500, "USD"), 0);
+	assert_int_equal(lc_lead_amount(l), 500);
+	assert_string_equal(lc_lead_currency(l), "USD");
+	assert_int_equal(lc_lead_set_amount(l, 5, "usd"), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "ISO 4217"));
+	assert_int_equal(lc_lead_set_amount(l, 5, "EURO"), LC_EINVAL);
+	assert_int_equal(lc_lead_set_amount(l, 5, "EU"), LC_EINVAL);
+	assert_int_equal(lc_lead_set_amount(l, 5, ""), LC_EINVAL);
+	assert_int_equal(lc_lead_set_amount(l, -1, "EUR"), LC_ERANGE);
+	assert_int_equal(lc_lead_amount(l), 500);
+	assert_string_equal(lc_lead_currency(l), "USD");
+	assert_int_equal(lc_lead_set_amount(l, 0, NULL), 0);
+	assert_null(lc_lead_currency(l));
+	assert_int_equal(lc_lead_amount(l), 0);
+	assert_int_equal(lc_lead_set_amount(l, INT64_MAX, "JPY"), 0);
+	assert_int_equal(lc_lead_amount(l), INT64_MAX);
+	lc_lead_free(l);
+}
+
+static void test_key_dates(void **state)
+{
+	lc_lead *l;
+	lc_model *m;
+
+	(void)state;
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_time_to_completion(l, 1000), LC_TIME_NONE);
+	assert_int_equal(lc_lead_time_overdue(l, 1000), LC_TIME_NONE);
+	assert_int_equal(lc_lead_set_date(l, LC_LEAD_START, 100), 0);
+	assert_int_equal(lc_lead_set_date(l, LC_LEAD_EXPECTED_COMPLETION, 1000), 0);
+	assert_int_equal(lc_lead_set_date(l, LC_LEAD_DATE_COUNT, 1), LC_EINVAL);
+	assert_int_equal(lc_lead_date(l, LC_LEAD_START), 100);
+	assert_int_equal(lc_lead_date(l, (lc_lead_date_field)9), LC_TIME_NONE);
+	/* Before the date: time left, not overdue. */
+	assert_int_equal(lc_lead_time_to_completion(l, 400), 600);
+	assert_int_equal(lc_lead_time_overdue(l, 400), 0);
+	/* After it: overdue. */
+	assert_int_equal(lc_lead_time_to_completion(l, 1500), 0);
+	assert_int_equal(lc_lead_time_overdue(l, 1500), 500);
+	/* Completed: overdue is measured at completion, and stops growing. */
+	assert_int_equal(lc_lead_set_date(l, LC_LEAD_ACTUAL_COMPLETION, 1200), 0);
+	assert_int_equal(lc_lead_time_overdue(l, 9999), 200);
+	assert_int_equal(lc_lead_time_to_completion(l, 400), 0);
+	/* The actual completion lives in the state once bound. */
+	assert_int_equal(lc_model_preset(&m, "crm"), 0);
+	assert_int_equal(lc_lead_bind(l, m), 0);
+	assert_int_equal(lc_state_completed_at(lc_lead_state(l)), 1200);
+	assert_int_equal(lc_lead_set_date(l, LC_LEAD_ACTUAL_COMPLETION, 1100), 0);
+	assert_int_equal(lc_state_completed_at(lc_lead_state(l)), 1100);
+	assert_int_equal(lc_lead_date(l, LC_LEAD_ACTUAL_COMPLETION), 1100);
+	lc_lead_free(l);
+	lc_model_free(m);
+}
+
+static void test_ownership_and_flags(void **state)
+{
+	lc_lead *l;
+	lc_model *m;
+
+	(void)state;
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_unit(l, 4), 0);
+	assert_int_equal(lc_lead_set_agent(l, 9), 0);
+	assert_int_equal(lc_lead_unit(l), 4);
+	assert_int_equal(lc_lead_agent(l), 9);
+	assert_int_equal(lc_lead_set_unit(l, -3), LC_EINVAL);
+	assert_int_equal(lc_lead_set_agent(l, -3), LC_EINVAL);
+	assert_int_equal(lc_lead_unit(l), 4);
+
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_CALL, 1), 0);
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_AUTOMATION_STOPPED, 1), 0);
+	assert_int_equal(lc_lead_flags(l), LC_LEAD_DO_NOT_CALL | LC_LEAD_AUTOMATION_STOPPED);
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_RECYCLED, 1), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "lc_db_lead_recycle"));
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_CALL | LC_LEAD_DO_NOT_EMAIL, 1),
+			 LC_EINVAL);
+	assert_int_equal(lc_lead_set_flag(l, 1u << 20, 1), LC_EINVAL);
+	/* The contact flags are mirrored into the state once bound, and after. */
+	assert_int_equal(lc_model_preset(&m, "leadmanager"), 0);
+	assert_int_equal(lc_lead_bind(l, m), 0);
+	assert_int_equal(lc_state_flags(lc_lead_state(l)), LC_STATE_DO_NOT_CALL);
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_EMAIL, 1), 0);
+	assert_int_equal(lc_state_flags(lc_lead_state(l)),
+			 LC_STATE_DO_NOT_CALL | LC_STATE_DO_NOT_EMAIL);
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_CALL, 0), 0);
+	assert_int_equal(lc_state_flags(lc_lead_state(l)), LC_STATE_DO_NOT_EMAIL);
+	lc_lead_free(l);
+	lc_model_free(m);
+}
+
+static void test_lists(void **state)
+{
+	lc_lead *l;
+	char *long_text = repeat('p', LC_LEAD_TEXT_MAX + 1);
+
+	(void)state;
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_product_add(l, "Auto", NULL), 0);
+	assert_int_equal(lc_lead_product_add(l, "Home", "two floors"), 0);
+	assert_int_equal(lc_lead_product_add(l, "", NULL), LC_EINVAL);
+	assert_int_equal(lc_lead_product_add(l, NULL, NULL), LC_EINVAL);
+	assert_int_equal(lc_lead_product_add(l, long_text, NULL), LC_ERANGE);
+	assert_int_equal(lc_lead_product_add(l, "Boat", "\xff"), LC_EINVAL);
+	assert_int_equal(lc_lead_list_count(l, LC_LEAD_PRODUCTS), 2);
+	assert_null(lc_lead_product_note(l, 0));
+	assert_string_equal(lc_lead_product_note(l, 1), "two floors");
+	assert_null(lc_lead_product_name(l, 2));
+
+	assert_int_equal(lc_lead_name_add(l, LC_LEAD_TEAM, "ann"), 0);
+	assert_int_equal(lc_lead_name_add(l, LC_LEAD_TEAM, "ben"), 0);
+	assert_int_equal(lc_lead_name_add(l, LC_LEAD_COMPETITORS, "Acme"), 0);
+	assert_int_equal(lc_lead_name_add(l, LC_LEAD_PRODUCTS, "x"), LC_EINVAL);
+	assert_int_equal(lc_lead_name_add(l, LC_LEAD_TEAM, ""), LC_EINVAL);
+	assert_null(lc_lead_name_get(l, LC_LEAD_PRODUCTS, 0));
+	assert_int_equal(lc_lead_list_remove(l, LC_LEAD_TEAM, 0), 0);
+	assert_string_equal(lc_lead_name_get(l, LC_LEAD_TEAM, 0), "ben");
+	assert_int_equal(lc_lead_list_remove(l, LC_LEAD_TEAM, 1), LC_ERANGE);
+	/* A removed entry's buffers are reused by the next one. */
+	assert_int_equal(lc_lead_name_add(l, LC_LEAD_TEAM, "cat"), 0);
+	assert_string_equal(lc_lead_name_get(l, LC_LEAD_TEAM, 1), "cat");
+
+	assert_int_equal(lc_lead_activity_add(l, "demo", 500, "ann"), 0);
+	assert_int_equal(lc_lead_activity_add(l, "call", LC_TIME_NONE, NULL), 0);
+	assert_int_equal(lc_lead_activity_add(l, "", 5, NULL), LC_EINVAL);
+	assert_int_equal(lc_lead_activity_when(l, 0), 500);
+	assert_null(lc_lead_activity_who(l, 1));
+	assert_int_equal(lc_lead_activity_when(l, 7), LC_TIME_NONE);
+
+	assert_int_equal(lc_lead_attr_set(l, "tier", "gold"), 0);
+	assert_int_equal(lc_lead_attr_set(l, "zone", "3"), 0);
+	assert_int_equal(lc_lead_attr_set(l, "tier", "silver"), 0);
+	assert_int_equal(lc_lead_list_count(l, LC_LEAD_ATTRIBUTES), 2);
+	assert_string_equal(lc_lead_attr_key(l, 0), "tier");
+	assert_string_equal(lc_lead_attr_value(l, 0), "silver");
+	assert_int_equal(lc_lead_attr_set(l, "", "x"), LC_EINVAL);
+	{
+		char *long_key = repeat('k', LC_LEAD_ATTR_KEY_MAX + 1);
+		assert_int_equal(lc_lead_attr_set(l, long_key, "x"), LC_ERANGE);
+		free(long_key);
+	}
+	assert_int_equal(lc_lead_attr_set(l, "tier", NULL), 0);
+	assert_null(lc_lead_attr_get(l, "tier"));
+	assert_string_equal(lc_lead_attr_get(l, "zone"), "3");
+	assert_int_equal(lc_lead_attr_set(l, "gone", NULL), 0);
+	assert_null(lc_lead_attr_get(l, NULL));
+
+	/* Notes are read-only from the record. */
+	assert_int_equal(lc_lead_list_remove(l, LC_LEAD_NOTES, 0), LC_EINVAL);
+	assert_int_equal(lc_lead_list_clear(l, LC_LEAD_NOTES), LC_EINVAL);
+	assert_int_equal(lc_lead_sys_add_note(l, 77, "ann", "hello"), 0);
+	assert_int_equal(lc_lead_list_count(l, LC_LEAD_NOTES), 1);
+	assert_int_equal(lc_lead_note_time(l, 0), 77);
+	assert_null(lc_lead_note_text(l, 1));
+	assert_int_equal(lc_lead_list_clear(l, LC_LEAD_PRODUCTS), 0);
+	assert_int_equal(lc_lead_list_count(l, LC_LEAD_PRODUCTS), 0);
+	assert_int_equal(lc_lead_list_clear(l, (lc_lead_list)42), LC_EINVAL);
+	free(long_text);
+	lc_lead_free(l);
+}
+
+static void test_bind_clone_reset(void **state)
+{
+	lc_model *m, *m2;
+	lc_lead *l, *c;
+	lc_state *s;
+
+	(void)state;
+	assert_int_equal(lc_model_preset(&m, "leadmanager"), 0);
+	assert_int_equal(lc_model_preset(&m2, "leadmanager"), 0);
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_bind(l, NULL), LC_EINVAL);
+	assert_int_equal(lc_state_new(&s, m), 0);
+	assert_int_equal(lc_lead_set_state(l, s), LC_EINVAL); /* unbound */
+	assert_int_equal(lc_lead_bind(l, m), 0);
+	assert_ptr_equal(lc_lead_model(l), m);
+	assert_non_null(lc_lead_state(l));
+	assert_int_equal(lc_state_set(s, LC_AXIS_STATUS, "hot"), 0);
+	assert_int_equal(lc_lead_set_state(l, s), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "hot");
+	assert_int_equal(lc_lead_set_state(l, NULL), LC_EINVAL);
+
+	/* Rebinding to another model keeps values by key. */
+	assert_int_equal(lc_lead_bind(l, m2), 0);
+	assert_ptr_equal(lc_lead_model(l), m2);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "hot");
+	/* ... and a state of the old model no longer fits. */
+	assert_int_equal(lc_lead_set_state(l, s), LC_EINVAL);
+
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, "n"), 0);
+	assert_int_equal(lc_lead_attr_set(l, "a", "b"), 0);
+	assert_int_equal(lc_lead_clone(&c, l), 0);
+	assert_string_equal(lc_lead_text(c, LC_LEAD_NAME), "n");
+	assert_string_equal(lc_lead_attr_get(c, "a"), "b");
+	assert_ptr_equal(lc_lead_model(c), m2);
+	assert_int_equal(lc_state_equal(lc_lead_state(c), lc_lead_state(l)), 1);
+	assert_int_equal(lc_lead_clone(NULL, l), LC_EINVAL);
+	assert_int_equal(lc_lead_clone(&c, NULL), LC_EINVAL);
+
+	lc_lead_reset(l);
+	assert_null(lc_lead_text(l, LC_LEAD_NAME));
+	assert_int_equal(lc_lead_list_count(l, LC_LEAD_ATTRIBUTES), 0);
+	assert_ptr_equal(lc_lead_model(l), m2);
+	assert_null(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS));
+
+	/* The backend's setters. */
+	assert_int_equal(lc_lead_sys_set_id(l, 0), LC_EINVAL);
+	assert_int_equal(lc_lead_sys_set_meta(l, 5, 0, 1, 2, 0), LC_EINVAL);
+	assert_int_equal(lc_lead_sys_set_meta(l, 5, 3, 10, 20, 1), 0);
+	assert_int_equal(lc_lead_id(l), 5);
+	assert_int_equal(lc_lead_version(l), 3);
+	assert_int_equal(lc_lead_created_at(l), 10);
+	assert_int_equal(lc_lead_touched_at(l), 20);
+	assert_int_equal(lc_lead_flags(l), LC_LEAD_RECYCLED);
+	assert_int_equal(lc_state_set_stored(lc_lead_sys_state(l), LC_AXIS_STATUS, "gone_value"), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "gone_value");
+	assert_ptr_equal(lc_state_sys_model(lc_lead_state(l)), m2);
+	assert_null(lc_lead_sys_state(NULL));
+
+	lc_lead_free(c);
+	lc_lead_free(l);
+	lc_state_free(s);
+	lc_model_free(m);
+	lc_model_free(m2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_is_empty),
+		cmocka_unit_test(test_text_fields),
+		cmocka_unit_test(test_commercial_fields),
+		cmocka_unit_test(test_key_dates),
+		cmocka_unit_test(test_ownership_and_flags),
+		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_bind_clone_reset),
+	};
+	return cmocka_run_group_tests_name("lead", tests, NULL, NULL);
+}
