@@ -1,0 +1,593 @@
+/* The SQLite backend and the vtable dispatch: store files, schema, WAL,
+ * read-only and missing stores, foreign files, the busy timeout, registered
+ * backends, a failing backend, the sqlite3 shell, and a randomized run of
+ * thousands of dispositions whose replay must equal the stored state. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "leadcore/leadcore.h"
+#include "leadcore/sys/storage.h"
+
+static char dir[64];
+static lc_time now_value = 1767225600;
+
+static lc_time test_clock(void *ud)
+{
+	(void)ud;
+	return now_value;
+}
+
+static const char *path(const char *name)
+{
+	static char buf[8][128];
+	static int next;
+	char *b = buf[next++ % 8];
+
+	snprintf(b, sizeof buf[0], "%s/%s", dir, name);
+	return b;
+}
+
+static lc_db *open_with(const char *uri, uint32_t flags, int32_t busy_ms)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+
+	o.clock = test_clock;
+	o.flags = flags;
+	o.busy_timeout_ms = busy_ms;
+	assert_int_equal(lc_db_open(&db, uri, &o), 0);
+	return db;
+}
+
+static void install(lc_db *db, const char *preset)
+{
+	lc_model *m;
+
+	assert_int_equal(lc_model_preset(&m, preset), 0);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	lc_model_free(m);
+}
+
+static lc_id add_lead(lc_db *db, const char *name)
+{
+	lc_lead *l;
+	lc_id id;
+
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, name), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &id), 0);
+	lc_lead_free(l);
+	return id;
+}
+
+static void hot(lc_disposition *d, lc_time follow_up)
+{
+	lc_disposition_reset(d);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_ACTION, "call"), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_MILESTONE, "contacted"), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_STATUS, "hot"), 0);
+	assert_int_equal(lc_disposition_set_follow_up(d, follow_up), 0);
+}
+
+static int64_t sql_int(const char *file, const char *query)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, query, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* ---- files ---- */
+
+static void test_file_store_persists(void **state)
+{
+	const char *file = path("persist.db");
+	char uri[160];
+	lc_db *db;
+	lc_lead *l;
+	lc_disposition *d;
+	lc_id id;
+
+	(void)state;
+	db = open_with(file, LC_DB_CREATE, 5000);
+	install(db, "leadmanager");
+	id = add_lead(db, "Persisted");
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	hot(d, now_value + 3600);
+	assert_int_equal(lc_db_apply(db, id, d, 1, NULL, NULL), 0);
+	lc_disposition_free(d);
+	lc_db_close(db);
+
+	/* Reopened (through sqlite:PATH): the model and the lead are back. */
+	snprintf(uri, sizeof uri, "sqlite:%s", file);
+	db = open_with(uri, 0, 5000);
+	assert_int_equal(lc_db_model_version(db), 1);
+	assert_string_equal(lc_model_name(lc_db_model(db)), "leadmanager");
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Persisted");
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "hot");
+	assert_int_equal(lc_lead_version(l), 2);
+	lc_lead_free(l);
+	lc_db_close(db);
+
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(file, "SELECT count(*) FROM events"), 2);
+	assert_int_equal(sql_int(file, "SELECT count(*) FROM leads WHERE status = 'hot'"), 1);
+	{
+		sqlite3 *raw;
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_open(file, &raw), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+		sqlite3_finalize(st);
+		sqlite3_close(raw);
+	}
+}
+
+static void test_missing_readonly_foreign(void **state)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	lc_lead *l;
+	FILE *f;
+	sqlite3 *raw;
+
+	(void)state;
+	/* Missing without LC_DB_CREATE, or read-only: not found, nothing created. */
+	o.flags = 0;
+	assert_int_equal(lc_db_open(&db, path("missing.db"), &o), LC_ENOTFOUND);
+	assert_non_null(strstr(lc_error_last(), "LC_DB_CREATE"));
+	o.flags = LC_DB_READONLY;
+	assert_int_equal(lc_db_open(&db, path("missing.db"), &o), LC_ENOTFOUND);
+	assert_int_not_equal(access(path("missing.db"), F_OK), 0);
+
+	/* A file that is not a database. */
+	f = fopen(path("junk.db"), "wb");
+	for (int i = 0; i < 512; i++)
+		fputs("this is not sqlite ", f);
+	fclose(f);
+	assert_int_equal(lc_db_open(&db, path("junk.db"), NULL), LC_ECORRUPT);
+	assert_null(db);
+
+	/* An SQLite database that is not a leadcore store. */
+	assert_int_equal(sqlite3_open(path("other.db"), &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(lc_db_open(&db, path("other.db"), NULL), LC_EFORMAT);
+	assert_non_null(strstr(lc_error_last(), "not a leadcore store"));
+
+	/* A newer schema than this library knows. */
+	db = open_with(path("newer.db"), LC_DB_CREATE, 5000);
+	lc_db_close(db);
+	assert_int_equal(sqlite3_open(path("newer.db"), &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(lc_db_open(&db, path("newer.db"), NULL), LC_EVERSION);
+
+	/* Read-only: reads work, writes are refused. */
+	db = open_with(path("ro.db"), LC_DB_CREATE, 5000);
+	install(db, "crm");
+	add_lead(db, "Reader");
+	lc_db_close(db);
+	db = open_with(path("ro.db"), LC_DB_READONLY, 5000);
+	assert_int_equal(lc_db_lead_get(db, 1, &l), 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_db_lead_create(db, l, NULL), LC_ESTATE);
+	assert_non_null(strstr(lc_error_last(), "read-only"));
+	assert_int_equal(lc_db_agent_add(db, "x", NULL), LC_ESTATE);
+	assert_int_equal(lc_db_begin(db), LC_ESTATE);
+	lc_lead_free(l);
+	lc_db_close(db);
+}
+
+/* ---- the sqlite3 shell reads a store ---- */
+
+static void test_sqlite3_shell(void **state)
+{
+	char cmd[512], line[256] = "";
+	lc_db *db;
+	FILE *p;
+
+	(void)state;
+	if (system("command -v sqlite3 >/dev/null 2>&1") != 0) {
+		print_message("skipped: the sqlite3 shell is not installed\n");
+		skip();
+	}
+	db = open_with(path("shell.db"), LC_DB_CREATE, 5000);
+	install(db, "leadmanager");
+	add_lead(db, "Shell O'Reader");
+	lc_db_close(db);
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"SELECT name || '|' || version FROM leads\"",
+		 path("shell.db"));
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(line, sizeof line, p));
+	pclose(p);
+	assert_string_equal(line, "Shell O'Reader|1\n");
+}
+
+/* ---- busy ---- */
+
+typedef struct holder {
+	lc_db *db;
+	useconds_t hold_us;
+} holder;
+
+static void *hold_then_commit(void *arg)
+{
+	holder *h = arg;
+
+	usleep(h->hold_us);
+	assert_int_equal(lc_db_commit(h->db), 0);
+	return NULL;
+}
+
+static void test_busy_timeout(void **state)
+{
+	lc_db *a, *b;
+	lc_disposition *d;
+	lc_id id;
+	pthread_t t;
+	holder h;
+
+	(void)state;
+	a = open_with(path("busy.db"), LC_DB_CREATE, 5000);
+	install(a, "leadmanager");
+	id = add_lead(a, "Busy");
+	b = open_with(path("busy.db"), LC_DB_CREATE, 100);
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(b)), 0);
+	hot(d, now_value + 60);
+
+	/* A holds the write lock longer than B's timeout: B gets LC_EBUSY,
+	 * and nothing of B's is written. */
+	assert_int_equal(lc_db_begin(a), 0);
+	assert_int_equal(lc_db_apply(b, id, d, -1, NULL, NULL), LC_EBUSY);
+	assert_non_null(strstr(lc_error_last(), "busy"));
+	assert_int_equal(lc_db_rollback(a), 0);
+	assert_int_equal(lc_db_apply(b, id, d, 1, NULL, NULL), 0);
+	lc_disposition_free(d);
+	lc_db_close(b);
+
+	/* Within the timeout, B waits and goes through. */
+	b = open_with(path("busy.db"), LC_DB_CREATE, 5000);
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(b)), 0);
+	hot(d, now_value + 60);
+	assert_int_equal(lc_db_begin(a), 0);
+	h.db = a;
+	h.hold_us = 200 * 1000;
+	assert_int_equal(pthread_create(&t, NULL, hold_then_commit, &h), 0);
+	assert_int_equal(lc_db_apply(b, id, d, -1, NULL, NULL), 0);
+	pthread_join(t, NULL);
+	/* A stale write from the other handle: conflict. */
+	lc_disposition_free(d);
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(a)), 0);
+	hot(d, now_value + 60);
+	assert_int_equal(lc_db_apply(a, id, d, 1, NULL, NULL), LC_ECONFLICT);
+	assert_int_equal(lc_db_apply(a, id, d, 3, NULL, NULL), 0);
+	lc_disposition_free(d);
+	lc_db_close(a);
+	lc_db_close(b);
+}
+
+/* ---- registered backends ---- */
+
+static struct {
+	const lc_storage *inner;
+	int calls;
+	int fail_at; /* fail the Nth write slot call (1-based); 0: never */
+	int writes;
+} wrap;
+
+static int w_open(void **be, const char *location, const lc_db_options *o)
+{
+	wrap.calls++;
+	return wrap.inner->open(be, location, o);
+}
+static void w_close(void *be) { wrap.inner->close(be); }
+static int w_begin(void *be, int write) { wrap.calls++; return wrap.inner->begin(be, write); }
+static int w_commit(void *be) { return wrap.inner->commit(be); }
+static int w_rollback(void *be) { return wrap.inner->rollback(be); }
+static int w_lead_get(void *be, lc_id id, lc_lead *out) { wrap.calls++; return wrap.inner->lead_get(be, id, out); }
+static int w_lead_get_external(void *be, const char *x, lc_lead *out) { return wrap.inner->lead_get_external(be, x, out); }
+
+static int fail_now(void)
+{
+	return wrap.fail_at && ++wrap.writes == wrap.fail_at;
+}
+
+static int w_lead_insert(void *be, lc_lead *l) { return fail_now() ? LC_EIO : wrap.inner->lead_insert(be, l); }
+static int w_lead_update(void *be, const lc_lead *l, unsigned int parts) { return fail_now() ? LC_EIO : wrap.inner->lead_update(be, l, parts); }
+static int w_note_append(void *be, lc_id lead, lc_time t, const char *a, const char *x) { return fail_now() ? LC_EIO : wrap.inner->note_append(be, lead, t, a, x); }
+static int w_event_append(void *be, lc_event *ev) { return fail_now() ? LC_EIO : wrap.inner->event_append(be, ev); }
+static int w_event_iter_open(void *be, lc_id lead, lc_id after, void **c) { return wrap.inner->event_iter_open(be, lead, after, c); }
+static int w_event_iter_next(void *be, void *c, lc_event *out) { return wrap.inner->event_iter_next(be, c, out); }
+static int w_lead_iter_open(void *be, const lc_query *q, void **c) { return wrap.inner->lead_iter_open(be, q, c); }
+static int w_lead_iter_next(void *be, void *c, lc_lead *out) { return wrap.inner->lead_iter_next(be, c, out); }
+static void w_iter_close(void *be, void *c) { wrap.inner->iter_close(be, c); }
+static int w_model_put(void *be, int64_t v, lc_time t, const char *j) { return wrap.inner->model_put(be, v, t, j); }
+static int w_model_get(void *be, int64_t v, const char **j, lc_time *t) { return wrap.inner->model_get(be, v, j, t); }
+static int w_model_latest(void *be, int64_t *v) { return wrap.inner->model_latest(be, v); }
+static int w_meta_get(void *be, const char *k, const char **v) { return wrap.inner->meta_get(be, k, v); }
+static int w_meta_set(void *be, const char *k, const char *v) { return wrap.inner->meta_set(be, k, v); }
+static int w_agent_put(void *be, lc_id *id, const char *n, int a) { return wrap.inner->agent_put(be, id, n, a); }
+static int w_agent_list(void *be, lc_id u, lc_agent_list *out) { return wrap.inner->agent_list(be, u, out); }
+static int w_unit_put(void *be, lc_id *id, const char *n) { return wrap.inner->unit_put(be, id, n); }
+static int w_unit_list(void *be, lc_id a, lc_unit_list *out) { return wrap.inner->unit_list(be, a, out); }
+static int w_member_set(void *be, lc_id u, lc_id a, int m) { return wrap.inner->member_set(be, u, a, m); }
+
+static void make_wrapper(lc_storage *st)
+{
+	assert_int_equal(lc_storage_init(st, LC_STORAGE_VERSION), 0);
+	st->open = w_open;
+	st->close = w_close;
+	st->begin = w_begin;
+	st->commit = w_commit;
+	st->rollback = w_rollback;
+	st->lead_get = w_lead_get;
+	st->lead_get_external = w_lead_get_external;
+	st->lead_insert = w_lead_insert;
+	st->lead_update = w_lead_update;
+	st->note_append = w_note_append;
+	st->event_append = w_event_append;
+	st->event_iter_open = w_event_iter_open;
+	st->event_iter_next = w_event_iter_next;
+	st->lead_iter_open = w_lead_iter_open;
+	st->lead_iter_next = w_lead_iter_next;
+	st->iter_close = w_iter_close;
+	st->model_put = w_model_put;
+	st->model_get = w_model_get;
+	st->model_latest = w_model_latest;
+	st->meta_get = w_meta_get;
+	st->meta_set = w_meta_set;
+	st->agent_put = w_agent_put;
+	st->agent_list = w_agent_list;
+	st->unit_put = w_unit_put;
+	st->unit_list = w_unit_list;
+	st->member_set = w_member_set;
+}
+
+static void test_register_checks(void **state)
+{
+	lc_storage st;
+
+	(void)state;
+	wrap.inner = lc_storage_find("sqlite");
+	assert_non_null(wrap.inner);
+	assert_null(lc_storage_find("nope"));
+	assert_null(lc_storage_find(NULL));
+	assert_int_equal(lc_storage_init(&st, 0), LC_EVERSION);
+	assert_int_equal(lc_storage_init(&st, LC_STORAGE_VERSION + 1), LC_EVERSION);
+	assert_int_equal(lc_storage_init(NULL, 1), LC_EINVAL);
+	make_wrapper(&st);
+	st.version = 0;
+	assert_int_equal(lc_storage_register("wrap", &st), LC_EVERSION);
+	st.version = LC_STORAGE_VERSION + 1;
+	assert_int_equal(lc_storage_register("wrap", &st), LC_EVERSION);
+	st.version = LC_STORAGE_VERSION;
+	st.event_append = NULL;
+	assert_int_equal(lc_storage_register("wrap", &st), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "event_append"));
+	st.event_append = w_event_append;
+	assert_int_equal(lc_storage_register("sqlite", &st), LC_EEXISTS);
+	assert_int_equal(lc_storage_register("memory", &st), LC_EEXISTS);
+	assert_int_equal(lc_storage_register("9bad", &st), LC_EINVAL);
+	assert_int_equal(lc_storage_register("has space", &st), LC_EINVAL);
+	assert_int_equal(lc_storage_register("", &st), LC_EINVAL);
+	assert_int_equal(lc_storage_register("wrap", NULL), LC_EINVAL);
+	assert_int_equal(lc_storage_register("wrap", &st), 0);
+	assert_int_equal(lc_storage_register("wrap", &st), LC_EEXISTS);
+	assert_non_null(lc_storage_find("wrap"));
+	assert_int_equal(lc_storage_unregister("wrap"), 0);
+	assert_int_equal(lc_storage_unregister("wrap"), LC_ENOTFOUND);
+	assert_int_equal(lc_storage_unregister("sqlite"), LC_EINVAL);
+	assert_null(lc_storage_find("wrap"));
+}
+
+static void test_registered_backend_and_faults(void **state)
+{
+	lc_storage st;
+	lc_db *db;
+	lc_disposition *d;
+	lc_lead *l;
+	lc_id id;
+	int failures = 0;
+
+	(void)state;
+	wrap.inner = lc_storage_find("sqlite");
+	make_wrapper(&st);
+	assert_int_equal(lc_storage_register("wrap", &st), 0);
+	wrap.calls = 0;
+	db = open_with("wrap::memory:", LC_DB_CREATE, 5000);
+	install(db, "leadmanager");
+	id = add_lead(db, "Wrapped");
+	assert_true(wrap.calls > 0);
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+
+	/* Fail each write of an apply in turn: an error, and the store as it was. */
+	for (int n = 1; n <= 8; n++) {
+		int rc;
+		wrap.writes = 0;
+		wrap.fail_at = n;
+		hot(d, now_value + 100 + n);
+		rc = lc_db_apply(db, id, d, -1, NULL, NULL);
+		wrap.fail_at = 0;
+		if (wrap.writes < n) {
+			/* Fewer writes than n: this apply was not interrupted. */
+			assert_int_equal(rc, 0);
+			break;
+		}
+		assert_int_equal(rc, LC_EIO);
+		failures++;
+		assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+		assert_int_equal(lc_lead_version(l), 1);
+		assert_null(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS));
+		lc_lead_free(l);
+	}
+	assert_true(failures >= 2); /* the event and the lead */
+	/* Inside an explicit transaction a failed write rolls it all back. */
+	assert_int_equal(lc_db_begin(db), 0);
+	assert_int_equal(lc_db_lead_note(db, id, "a", "kept?"), 0);
+	wrap.writes = 0;
+	wrap.fail_at = 1;
+	assert_int_equal(lc_db_lead_note(db, id, "a", "fails"), LC_EIO);
+	wrap.fail_at = 0;
+	assert_int_equal(lc_db_lead_note(db, id, "a", "after"), LC_ESTATE);
+	assert_int_equal(lc_db_commit(db), LC_ESTATE);
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_int_equal(lc_lead_list_count(l, LC_LEAD_NOTES), 0);
+	lc_lead_free(l);
+	/* The handle works again after that. */
+	assert_int_equal(lc_db_lead_note(db, id, "a", "works"), 0);
+
+	lc_disposition_free(d);
+	lc_db_close(db);
+	assert_int_equal(lc_storage_unregister("wrap"), 0);
+}
+
+/* ---- randomized replay ---- */
+
+static uint64_t rng_state;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state % n);
+}
+
+static void random_disposition(const lc_model *m, lc_disposition *d)
+{
+	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE,
+					LC_AXIS_REASON };
+
+	lc_disposition_reset(d);
+	assert_int_equal(lc_disposition_set_index(d, LC_AXIS_ACTION,
+						  rnd((uint32_t)lc_model_value_count(m, LC_AXIS_ACTION))),
+			 0);
+	for (size_t i = 0; i < sizeof axes / sizeof axes[0]; i++) {
+		size_t n = lc_model_value_count(m, axes[i]);
+		if (n && rnd(3) != 0)
+			assert_int_equal(lc_disposition_set_index(d, axes[i], rnd((uint32_t)n)), 0);
+	}
+	if (rnd(2))
+		lc_disposition_set_outcome(d, (lc_outcome)(1 + rnd(6)));
+	if (rnd(5) != 0)
+		lc_disposition_set_follow_up(d, now_value + 3600 * (1 + (lc_time)rnd(24 * 30)));
+	if (rnd(2))
+		lc_disposition_set_note(d, "a note");
+}
+
+static void random_run(const char *preset, int nleads, int napplies)
+{
+	lc_db *db = open_with(path(preset), LC_DB_CREATE, 5000);
+	lc_id *ids = calloc((size_t)nleads, sizeof *ids);
+	lc_disposition *d;
+	lc_violations *v;
+	lc_state *s;
+	int valid = 0;
+
+	install(db, preset);
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	assert_int_equal(lc_violations_new(&v), 0);
+	for (int i = 0; i < nleads; i++)
+		ids[i] = add_lead(db, "random");
+	assert_int_equal(lc_db_begin(db), 0);
+	for (int i = 0; i < napplies; i++) {
+		int rc;
+		if (i % 500 == 499) {
+			assert_int_equal(lc_db_commit(db), 0);
+			assert_int_equal(lc_db_begin(db), 0);
+		}
+		now_value += rnd(7200);
+		random_disposition(lc_db_model(db), d);
+		rc = lc_db_apply(db, ids[rnd((uint32_t)nleads)], d, -1, v, NULL);
+		assert_true(rc == 0 || rc == LC_EINVALID);
+		if (rc == LC_EINVALID)
+			assert_true(lc_violations_count(v) > 0);
+		valid += rc == 0;
+	}
+	assert_int_equal(lc_db_commit(db), 0);
+	print_message("%s: %d of %d random dispositions were valid\n", preset, valid, napplies);
+	assert_true(valid > napplies / 50);
+
+	assert_int_equal(lc_state_new(&s, lc_db_model(db)), 0);
+	for (int i = 0; i < nleads; i++) {
+		lc_lead *l;
+		assert_int_equal(lc_db_replay(db, ids[i], s), 0);
+		assert_int_equal(lc_db_lead_get(db, ids[i], &l), 0);
+		assert_int_equal(lc_state_equal(s, lc_lead_state(l)), 1);
+		lc_lead_free(l);
+	}
+	lc_state_free(s);
+	lc_violations_free(v);
+	lc_disposition_free(d);
+	free(ids);
+	lc_db_close(db);
+}
+
+static void test_random_replay(void **state)
+{
+	const char *seed = getenv("LC_TEST_SEED");
+
+	(void)state;
+	rng_state = seed ? strtoull(seed, NULL, 10) : 0x2545f4914f6cdd1dULL;
+	if (!rng_state)
+		rng_state = 1;
+	print_message("seed %llu (set LC_TEST_SEED to repeat another run)\n",
+		      (unsigned long long)rng_state);
+	random_run("leadmanager", 40, 4000);
+	random_run("particle", 40, 4000);
+	random_run("crm", 20, 2000);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/lc_test_sqlite_XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_file_store_persists),
+		cmocka_unit_test(test_missing_readonly_foreign),
+		cmocka_unit_test(test_sqlite3_shell),
+		cmocka_unit_test(test_busy_timeout),
+		cmocka_unit_test(test_register_checks),
+		cmocka_unit_test(test_registered_backend_and_faults),
+		cmocka_unit_test(test_random_replay),
+	};
+	return cmocka_run_group_tests_name("sqlite", tests, group_setup, group_teardown);
+}
