@@ -1,0 +1,68 @@
+/*
+ * The conformance driver: `conformance memory|sqlite-memory|sqlite-file|URI`.
+ * memory and sqlite-memory open a new store at each test (memory:,
+ * :memory:); sqlite-file makes one file per test in a temporary folder and
+ * also checks everything after reopening. Any other argument is a URI whose
+ * every open is a new, empty store (a backend registered by a wrapper).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <leadcore/leadcore.h>
+
+#include "conformance.h"
+
+typedef struct files {
+	char dir[256];
+	int n;
+} files;
+
+static int file_make(void *ud, char *buf, size_t size)
+{
+	files *fs = ud;
+	int n = snprintf(buf, size, "sqlite:%s/store-%d.db", fs->dir, fs->n++);
+
+	return n < 0 || (size_t)n >= size ? LC_ERANGE : 0;
+}
+
+static void file_remove(void *ud, const char *uri)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char path[4300];
+
+	(void)ud;
+	if (strncmp(uri, "sqlite:", 7) != 0)
+		return;
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		snprintf(path, sizeof path, "%s%s", uri + 7, suffix[i]);
+		unlink(path);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "memory";
+	int failed;
+
+	if (strcmp(what, "memory") == 0)
+		return lc_conformance_run_uri("conformance-memory", "memory:") ? 1 : 0;
+	if (strcmp(what, "sqlite-memory") == 0)
+		return lc_conformance_run_uri("conformance-sqlite-memory", ":memory:") ? 1 : 0;
+	if (strcmp(what, "sqlite-file") == 0) {
+		const char *tmp = getenv("TMPDIR");
+		files fs = { "", 0 };
+		lc_conformance_target t = { "conformance-sqlite-file", file_make, file_remove, &fs, 1 };
+		snprintf(fs.dir, sizeof fs.dir, "%s/leadcore-conformance-XXXXXX",
+			 tmp && tmp[0] ? tmp : "/tmp");
+		if (!mkdtemp(fs.dir)) {
+			perror("mkdtemp");
+			return 1;
+		}
+		failed = lc_conformance_run(&t);
+		rmdir(fs.dir);
+		return failed ? 1 : 0;
+	}
+	return lc_conformance_run_uri(what, what) ? 1 : 0;
+}
