@@ -1,0 +1,1240 @@
+/* Workflows (seed 002): rule-set parsing, install and versions, each
+ * condition and effect, sweeps (determinism, idempotence, rollback of a
+ * failing lead), event rules inside lc_db_apply(), daily assignment
+ * (quotas, order, fairness), worklists (order, do-not-call), and a
+ * three-week simulation of seed 002's plan with the clock injected. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "leadcore/leadcore.h"
+#include "workflow/workflow_internal.h"
+
+#define DAY 86400
+#define T0 1767225600 /* 2026-01-01T00:00:00Z, a Thursday */
+
+static lc_time now_value = T0;
+
+static lc_time test_clock(void *ud)
+{
+	(void)ud;
+	return now_value;
+}
+
+typedef struct fx {
+	lc_db *db;
+	const lc_model *m;
+} fx;
+
+static lc_db *open_store(void)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	lc_model *m = NULL;
+
+	o.clock = test_clock;
+	assert_int_equal(lc_db_open(&db, ":memory:", &o), 0);
+	assert_int_equal(lc_model_preset(&m, "insurance"), 0);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	lc_model_free(m);
+	return db;
+}
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof *f);
+
+	now_value = T0 + 9 * 3600;
+	f->db = open_store();
+	f->m = lc_db_model(f->db);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+
+	lc_db_close(f->db);
+	free(f);
+	return 0;
+}
+
+/* A lead with optional phone, email and source. */
+static lc_id add_lead(lc_db *db, const char *phone, const char *email, const char *source)
+{
+	lc_lead *l = NULL;
+	lc_id id = 0;
+
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, "Pat"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_PHONE, phone), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EMAIL, email), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SOURCE, source), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &id), 0);
+	lc_lead_free(l);
+	return id;
+}
+
+static lc_lead *get(lc_db *db, lc_id id)
+{
+	lc_lead *l = NULL;
+
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	return l;
+}
+
+static const char *segment_of(lc_db *db, lc_id id, char *buf, size_t n)
+{
+	lc_lead *l = get(db, id);
+	const char *s = lc_lead_text(l, LC_LEAD_SEGMENT);
+
+	snprintf(buf, n, "%s", s ? s : "");
+	lc_lead_free(l);
+	return buf;
+}
+
+static int64_t version_of(lc_db *db, lc_id id)
+{
+	lc_lead *l = get(db, id);
+	int64_t v = lc_lead_version(l);
+
+	lc_lead_free(l);
+	return v;
+}
+
+static uint32_t flags_of(lc_db *db, lc_id id)
+{
+	lc_lead *l = NULL;
+	uint32_t f;
+
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	f = lc_lead_flags(l);
+	lc_lead_free(l);
+	return f;
+}
+
+static char last_violation[512];
+
+/* Apply a disposition: action, milestone, status (NULL: unchanged), follow-up. */
+static int dispose(lc_db *db, lc_id id, const char *action, const char *milestone,
+		   const char *status, lc_time follow_up, const char *actor)
+{
+	lc_disposition *d = NULL;
+	lc_violations *v = NULL;
+	int rc;
+
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_ACTION, action), 0);
+	if (milestone)
+		assert_int_equal(lc_disposition_set(d, LC_AXIS_MILESTONE, milestone), 0);
+	if (status)
+		assert_int_equal(lc_disposition_set(d, LC_AXIS_STATUS, status), 0);
+	if (follow_up != LC_TIME_NONE)
+		assert_int_equal(lc_disposition_set_follow_up(d, follow_up), 0);
+	if (actor)
+		assert_int_equal(lc_disposition_set_actor(d, actor), 0);
+	assert_int_equal(lc_violations_new(&v), 0);
+	rc = lc_db_apply(db, id, d, -1, v, NULL);
+	snprintf(last_violation, sizeof last_violation, "%s",
+		 lc_violations_count(v) ? lc_violations_message(v, 0) : lc_error_last());
+	lc_violations_free(v);
+	lc_disposition_free(d);
+	return rc;
+}
+
+static void install_text(lc_db *db, const char *json)
+{
+	lc_ruleset *rs = NULL;
+
+	assert_int_equal(lc_ruleset_load_string(&rs, json, "test"), 0);
+	assert_int_equal(lc_db_ruleset_install(db, rs, NULL), 0);
+	lc_ruleset_free(rs);
+}
+
+/* A rule set with one time rule: IF cond THEN segment "hit". */
+static void install_probe(lc_db *db, const char *cond)
+{
+	char json[2048];
+
+	snprintf(json, sizeof json,
+		 "{\"format\":1,\"name\":\"probe\",\"version\":1,\"rules\":[{\"name\":\"probe\","
+		 "\"kind\":\"time\",\"if\":%s,\"then\":[{\"segment\":\"hit\"}]}]}",
+		 cond);
+	install_text(db, json);
+}
+
+static size_t sweep(lc_db *db, lc_time at)
+{
+	lc_sweep_result *r = NULL;
+	size_t n;
+
+	assert_int_equal(lc_workflow_sweep(db, at, &r), 0);
+	assert_int_equal(lc_sweep_result_failures(r), 0);
+	n = lc_sweep_result_count(r);
+	lc_sweep_result_free(r);
+	return n;
+}
+
+/* ---- parsing ---- */
+
+static void expect_format_error(const char *json, int code, const char *needle)
+{
+	lc_ruleset *rs = (lc_ruleset *)1;
+
+	assert_int_equal(lc_ruleset_load_string(&rs, json, "t.json"), code);
+	assert_null(rs);
+	if (needle && !strstr(lc_error_last(), needle))
+		fail_msg("message '%s' does not mention '%s'", lc_error_last(), needle);
+}
+
+#define HEAD "{\"format\":1,\"name\":\"x\",\"version\":1,"
+
+static void test_parse_errors(void **state)
+{
+	(void)state;
+	expect_format_error("{\"format\":1,\n  \"name\": }", LC_EFORMAT, "t.json:2:");
+	expect_format_error("[1]", LC_EFORMAT, "JSON object");
+	expect_format_error(HEAD "\"rules\":[],\"colour\":1}", LC_EFORMAT, "colour");
+	expect_format_error("{\"format\":2,\"name\":\"x\",\"version\":1,\"rules\":[]}", LC_EVERSION,
+			    "format 2");
+	expect_format_error("{\"name\":\"x\",\"version\":1,\"rules\":[]}", LC_EFORMAT, "format");
+	expect_format_error(HEAD "\"rules\":{}}", LC_EFORMAT, "rules");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"then\":[{\"recycle\":true}],"
+			    "\"colour\":1}]}",
+			    LC_EFORMAT, "rules[0].colour");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"if\":{\"min_age\":\"3x\"},"
+			    "\"then\":[{\"recycle\":true}]}]}",
+			    LC_EFORMAT, "rules[0].if.min_age");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"if\":{\"age\":3},"
+			    "\"then\":[{\"recycle\":true}]}]}",
+			    LC_EFORMAT, "rules[0].if.age");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"then\":[{\"recycle\":true}]}]}", LC_EFORMAT,
+			    "kind");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"event\",\"then\":[{\"recycle\":true}]}]}",
+			    LC_EFORMAT, "\"on\"");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"on\":{\"status\":\"hot\"},"
+			    "\"then\":[{\"recycle\":true}]}]}",
+			    LC_EFORMAT, "time rule");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"then\":[]}]}", LC_EFORMAT,
+			    "rules[0].then");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"then\":[{\"recycle\":true,"
+			    "\"segment\":\"x\"}]}]}",
+			    LC_EFORMAT, "exactly one effect");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"then\":[{\"explode\":true}]}]}",
+			    LC_EFORMAT, "explode");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"then\":[{\"set\":{}}]}]}",
+			    LC_EFORMAT, "set needs");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"then\":[{\"follow_up\":"
+			    "{\"in\":0}}]}]}",
+			    LC_EFORMAT, "after now");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"Bad Name\",\"kind\":\"time\",\"then\":[{\"recycle\":true}]}]}",
+			    LC_EFORMAT, "key");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"then\":[{\"recycle\":true}]},"
+			    "{\"name\":\"a\",\"kind\":\"time\",\"then\":[{\"recycle\":true}]}]}",
+			    LC_EFORMAT, "unique");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"if\":{\"status\":[3]},"
+			    "\"then\":[{\"recycle\":true}]}]}",
+			    LC_EFORMAT, "rules[0].if.status[0]");
+	expect_format_error(HEAD "\"rules\":[],\"auto_assign\":{\"unit\":null}}", LC_EFORMAT, "enabled");
+	expect_format_error(HEAD "\"rules\":[],\"auto_assign\":{\"enabled\":true,\"when\":1}}", LC_EFORMAT,
+			    "auto_assign.when");
+	expect_format_error("{\"format\":1,\"name\":\"x\",\"name\":\"y\",\"version\":1,\"rules\":[]}",
+			    LC_EFORMAT, "duplicate");
+
+	/* Bad arguments. */
+	lc_ruleset *rs = NULL;
+	assert_int_equal(lc_ruleset_load_string(NULL, "{}", NULL), LC_EINVAL);
+	assert_int_equal(lc_ruleset_load_string(&rs, NULL, NULL), LC_EINVAL);
+	assert_int_equal(lc_ruleset_load_string(&rs, "{\"name\":\"\xff\"}", NULL), LC_EINVAL);
+	assert_int_equal(lc_ruleset_load_file(&rs, "/nonexistent/rules.json"), LC_EIO);
+	assert_int_equal(lc_ruleset_preset(&rs, "seed999"), LC_ENOTFOUND);
+	assert_non_null(strstr(lc_error_last(), "seed002"));
+	assert_null(lc_ruleset_name(NULL));
+	assert_int_equal(lc_ruleset_rule_count(NULL), 0);
+	assert_int_equal(lc_ruleset_rule_is_event(NULL, 0), LC_ERANGE);
+}
+
+static void test_parse_preset(void **state)
+{
+	lc_ruleset *rs = NULL;
+	char path[1024];
+	const char *root = getenv("LC_SOURCE_ROOT");
+
+	(void)state;
+	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
+	assert_string_equal(lc_ruleset_name(rs), "seed002");
+	assert_int_equal(lc_ruleset_version(rs), 1);
+	/* auto_assign ships switched off: no rule for it. */
+	assert_int_equal(lc_ruleset_rule_count(rs), 8);
+	assert_string_equal(lc_ruleset_rule_name(rs, 0), "recycle_uncontactable_new");
+	assert_int_equal(lc_ruleset_rule_is_event(rs, 0), 0);
+	assert_int_equal(lc_ruleset_rule_is_event(rs, 6), 1);
+	assert_null(lc_ruleset_rule_name(rs, 8));
+	assert_non_null(strstr(lc_ruleset_json(rs), "\"seed002\""));
+	lc_ruleset_free(rs);
+
+	/* The shipped file and the embedded text are the same rule set. */
+	snprintf(path, sizeof path, "%s/src/workflow/rulesets/seed002.json", root ? root : LC_SOURCE_ROOT);
+	assert_int_equal(lc_ruleset_load_file(&rs, path), 0);
+	assert_int_equal(lc_ruleset_rule_count(rs), 8);
+	lc_ruleset_free(rs);
+
+	/* Switched on, auto-assignment is a last time rule. */
+	assert_int_equal(lc_ruleset_load_string(&rs, HEAD "\"rules\":[],\"auto_assign\":{\"enabled\":true}}",
+						NULL),
+			 0);
+	assert_int_equal(lc_ruleset_rule_count(rs), 1);
+	assert_string_equal(lc_ruleset_rule_name(rs, 0), "auto_assign");
+	lc_ruleset_free(rs);
+}
+
+/* ---- install and versions ---- */
+
+static void test_install_versions(void **state)
+{
+	fx *f = *state;
+	lc_ruleset *rs = NULL, *back = NULL;
+	int64_t v = -1;
+	lc_time at = 0;
+
+	assert_int_equal(lc_db_ruleset_latest(f->db, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(lc_workflow_sweep(f->db, LC_TIME_NONE, NULL), LC_ESTATE);
+
+	/* A status the model does not know: nothing is installed. */
+	assert_int_equal(lc_ruleset_load_string(&rs, HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\","
+						"\"if\":{\"status\":\"hott\"},\"then\":[{\"recycle\":true}]}]}",
+						NULL),
+			 0);
+	assert_int_equal(lc_db_ruleset_install(f->db, rs, &v), LC_ENOTFOUND);
+	assert_non_null(strstr(lc_error_last(), "rule a"));
+	assert_non_null(strstr(lc_error_last(), "hott"));
+	lc_ruleset_free(rs);
+	assert_int_equal(lc_db_ruleset_latest(f->db, &v), 0);
+	assert_int_equal(v, 0);
+
+	/* An action the model does not know, a unit the store does not have. */
+	assert_int_equal(lc_ruleset_load_string(&rs, HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\","
+						"\"then\":[{\"set\":{\"status\":\"hot\",\"action\":\"fax\"}}]}]}",
+						NULL),
+			 0);
+	assert_int_equal(lc_db_ruleset_install(f->db, rs, NULL), LC_ENOTFOUND);
+	lc_ruleset_free(rs);
+	assert_int_equal(lc_ruleset_load_string(&rs, HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\","
+						"\"then\":[{\"assign\":{\"unit\":\"Nowhere\"}}]}]}",
+						NULL),
+			 0);
+	assert_int_equal(lc_db_ruleset_install(f->db, rs, NULL), LC_ENOTFOUND);
+	lc_ruleset_free(rs);
+
+	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
+	assert_int_equal(lc_db_ruleset_install(f->db, rs, &v), 0);
+	assert_int_equal(v, 1);
+	now_value += 60;
+	assert_int_equal(lc_db_ruleset_install(f->db, rs, &v), 0);
+	assert_int_equal(v, 2);
+	lc_ruleset_free(rs);
+	assert_int_equal(lc_db_ruleset_latest(f->db, &v), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(lc_db_ruleset_get(f->db, 1, &back, &at), 0);
+	assert_string_equal(lc_ruleset_name(back), "seed002");
+	assert_int_equal(at, now_value - 60);
+	lc_ruleset_free(back);
+	assert_int_equal(lc_db_ruleset_get(f->db, 3, &back, NULL), LC_ENOTFOUND);
+	assert_null(back);
+	assert_int_equal(lc_db_ruleset_get(f->db, 0, &back, NULL), LC_EINVAL);
+	assert_int_equal(lc_db_ruleset_install(NULL, rs, NULL), LC_EINVAL);
+	assert_int_equal(lc_db_ruleset_install(f->db, NULL, NULL), LC_EINVAL);
+}
+
+static void test_install_needs_model(void **state)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	lc_ruleset *rs = NULL;
+
+	(void)state;
+	assert_int_equal(lc_db_open(&db, ":memory:", &o), 0);
+	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
+	assert_int_equal(lc_db_ruleset_install(db, rs, NULL), LC_ESTATE);
+	lc_ruleset_free(rs);
+	lc_db_close(db);
+}
+
+/* Install survives reopening: the rule set is in the store, and its event
+ * rules run from lc_db_open() on. */
+static void test_install_persists(void **state)
+{
+	char path[] = "/tmp/lc_wf_XXXXXX";
+	char file[64];
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	lc_model *m = NULL;
+	lc_ruleset *rs = NULL;
+	int64_t v = 0;
+	lc_id id;
+
+	(void)state;
+	assert_non_null(mkdtemp(path));
+	snprintf(file, sizeof file, "%s/s.db", path);
+	o.clock = test_clock;
+	assert_int_equal(lc_db_open(&db, file, &o), 0);
+	assert_int_equal(lc_model_preset(&m, "insurance"), 0);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	lc_model_free(m);
+	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
+	assert_int_equal(lc_db_ruleset_install(db, rs, NULL), 0);
+	lc_ruleset_free(rs);
+	id = add_lead(db, "555-0100", NULL, "LAT");
+	lc_db_close(db);
+
+	assert_int_equal(lc_db_open(&db, file, &o), 0);
+	assert_int_equal(lc_db_ruleset_latest(db, &v), 0);
+	assert_int_equal(v, 1);
+	/* An attempted contact gets tomorrow's follow-up from the event rule. */
+	assert_int_equal(dispose(db, id, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
+	lc_lead *l = get(db, id);
+	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + DAY);
+	lc_lead_free(l);
+	lc_db_close(db);
+	remove(file);
+	char side[80];
+	snprintf(side, sizeof side, "%s-wal", file);
+	remove(side);
+	snprintf(side, sizeof side, "%s-shm", file);
+	remove(side);
+	rmdir(path);
+}
+
+/* ---- conditions ---- */
+
+static void expect_probe(fx *f, const char *cond, lc_id lead, bool hit)
+{
+	char buf[64];
+
+	install_probe(f->db, cond);
+	sweep(f->db, now_value);
+	segment_of(f->db, lead, buf, sizeof buf);
+	if (hit != (strcmp(buf, "hit") == 0))
+		fail_msg("condition %s: expected %s on lead %lld, segment is '%s'", cond,
+			 hit ? "a hit" : "no hit", (long long)lead, buf);
+	/* Clear the probe's marks for the next condition. */
+	for (lc_id id = 1; id <= 2; id++) {
+		lc_lead *l = get(f->db, id);
+		if (lc_lead_text(l, LC_LEAD_SEGMENT)) {
+			assert_int_equal(lc_lead_set_text(l, LC_LEAD_SEGMENT, NULL), 0);
+			assert_int_equal(lc_db_lead_update(f->db, l, -1), 0);
+		}
+		lc_lead_free(l);
+	}
+}
+
+static void test_conditions(void **state)
+{
+	fx *f = *state;
+	lc_id agent = 0;
+	lc_id a, b;
+
+	assert_int_equal(lc_db_agent_add(f->db, "amy", &agent), 0);
+	a = add_lead(f->db, "555-0100", NULL, "LAT"); /* callable only */
+	now_value += 2 * DAY;
+	b = add_lead(f->db, NULL, "b@example.com", "Web"); /* emailable only */
+
+	expect_probe(f, "{\"min_age\":\"2d\"}", a, true);
+	expect_probe(f, "{\"min_age\":\"2d\"}", b, false);
+	expect_probe(f, "{\"max_age\":\"1d\"}", a, false);
+	expect_probe(f, "{\"max_age\":\"1d\"}", b, true);
+	expect_probe(f, "{\"min_idle\":172800}", a, true);
+	expect_probe(f, "{\"max_idle\":\"1h\"}", a, false);
+	expect_probe(f, "{\"callable\":true}", a, true);
+	expect_probe(f, "{\"callable\":true}", b, false);
+	expect_probe(f, "{\"emailable\":true}", b, true);
+	expect_probe(f, "{\"contactable\":true}", b, true);
+	expect_probe(f, "{\"contactable\":false}", a, false);
+	expect_probe(f, "{\"source\":[\"lat\",\"MWI\"]}", a, true);
+	expect_probe(f, "{\"source\":[\"MWI\"]}", a, false);
+	expect_probe(f, "{\"source\":null}", a, false);
+	expect_probe(f, "{\"segment\":null}", a, true);
+	expect_probe(f, "{\"segment\":\"cold\"}", a, false);
+	expect_probe(f, "{\"worked\":false}", a, true);
+	expect_probe(f, "{\"assigned\":false}", a, true);
+	expect_probe(f, "{\"status\":null}", a, true);
+	expect_probe(f, "{\"any\":[{\"source\":\"MWI\"},{\"callable\":false}]}", b, true);
+	expect_probe(f, "{\"any\":[{\"source\":\"MWI\"},{\"callable\":false}]}", a, false);
+	expect_probe(f, "{\"not\":{\"source\":\"LAT\"}}", a, false);
+	expect_probe(f, "{\"not\":{\"source\":\"LAT\"}}", b, true);
+
+	/* Worked, followed up, assigned, milestone, status. */
+	assert_int_equal(lc_db_lead_assign(f->db, a, 0, agent), 0);
+	now_value += 3600;
+	assert_int_equal(dispose(f->db, a, "call", "contacted", "hot", now_value + DAY, "amy"), 0);
+	expect_probe(f, "{\"assigned\":true,\"worked\":true}", a, true);
+	expect_probe(f, "{\"follow_up\":true,\"overdue\":false}", a, true);
+	expect_probe(f, "{\"milestone\":[\"Contacted\",\"quoted\"],\"status\":\"hot\"}", a, true);
+	expect_probe(f, "{\"milestone\":\"quoted\"}", a, false);
+	expect_probe(f, "{\"max_idle\":\"1h\"}", a, true);
+	now_value += 2 * DAY;
+	expect_probe(f, "{\"overdue\":true,\"follow_up\":false}", a, true);
+	expect_probe(f, "{\"stage\":null}", a, true);
+
+	/* Do not call: a flag, or a status that blocks the call action. */
+	lc_lead *l = get(f->db, a);
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_CALL, 1), 0);
+	assert_int_equal(lc_db_lead_update(f->db, l, -1), 0);
+	lc_lead_free(l);
+	expect_probe(f, "{\"callable\":false,\"contactable\":false}", a, true);
+	assert_int_equal(dispose(f->db, b, "email", "no_milestone", "do_not_call_number", LC_TIME_NONE, NULL), 0);
+	expect_probe(f, "{\"emailable\":true,\"callable\":false}", b, true);
+}
+
+/* ---- effects ---- */
+
+/* The last event of a lead: its rule and actor. */
+static void last_event(lc_db *db, lc_id id, lc_event_kind *kind, char *rule, char *actor, size_t n)
+{
+	lc_event_iter *it = NULL;
+	const lc_event *ev;
+
+	assert_int_equal(lc_db_history(db, id, &it), 0);
+	while (lc_event_iter_next(it, &ev) == 1) {
+		*kind = lc_event_kind_of(ev);
+		snprintf(rule, n, "%s", lc_event_rule(ev) ? lc_event_rule(ev) : "");
+		snprintf(actor, n, "%s", lc_event_actor(ev) ? lc_event_actor(ev) : "");
+	}
+	lc_event_iter_free(it);
+}
+
+static void test_effects(void **state)
+{
+	fx *f = *state;
+	lc_id unit = 0, amy = 0, bob = 0, cat = 0;
+	lc_id l1, l2, l3, l4;
+	lc_event_kind kind = 0;
+	char rule[128], actor[128];
+	lc_lead *l;
+
+	assert_int_equal(lc_db_unit_add(f->db, "LSPs", &unit), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "amy", &amy), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "bob", &bob), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "cat", &cat), 0);
+	assert_int_equal(lc_db_unit_join(f->db, unit, amy), 0);
+	assert_int_equal(lc_db_unit_join(f->db, unit, bob), 0);
+	assert_int_equal(lc_db_unit_join(f->db, unit, cat), 0);
+	assert_int_equal(lc_db_agent_set_active(f->db, bob, 0), 0);
+	l1 = add_lead(f->db, "555-0101", NULL, "LAT");
+	l2 = add_lead(f->db, "555-0102", NULL, "MWI");
+	l3 = add_lead(f->db, "555-0103", NULL, "MWI");
+	l4 = add_lead(f->db, NULL, NULL, "junk");
+
+	install_text(f->db, HEAD "\"rules\":["
+		     "{\"name\":\"bin\",\"kind\":\"time\",\"if\":{\"contactable\":false},\"then\":[{\"recycle\":true}]},"
+		     "{\"name\":\"rr\",\"kind\":\"time\",\"if\":{\"assigned\":false},\"then\":[{\"assign\":{\"unit\":\"LSPs\"}}]},"
+		     "{\"name\":\"lat_attempt\",\"kind\":\"time\",\"if\":{\"source\":\"LAT\",\"status\":null},"
+		     "\"then\":[{\"set\":{\"milestone\":\"no_milestone\",\"status\":\"attempted_contact\"}}]},"
+		     "{\"name\":\"lat_follow\",\"kind\":\"time\",\"if\":{\"source\":\"LAT\",\"follow_up\":false},"
+		     "\"then\":[{\"follow_up\":{\"in\":\"2d\"}}]},"
+		     "{\"name\":\"mwi_stop\",\"kind\":\"time\",\"if\":{\"source\":\"MWI\"},"
+		     "\"then\":[{\"segment\":\"warm\"},{\"stop_automation\":true}]},"
+		     "{\"name\":\"never\",\"kind\":\"time\",\"if\":{\"source\":\"MWI\"},\"then\":[{\"segment\":\"late\"}]}"
+		     "]}");
+	lc_sweep_result *r = NULL;
+	assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
+	assert_int_equal(lc_sweep_result_checked(r), 4);
+	assert_int_equal(lc_sweep_result_failures(r), 0);
+	/* l1: assign, set, follow_up; l2, l3: assign, segment, stop; l4: recycle. Lead order, rule order. */
+	assert_int_equal(lc_sweep_result_count(r), 10);
+	assert_int_equal(lc_sweep_result_lead(r, 0), l1);
+	assert_string_equal(lc_sweep_result_rule(r, 0), "rr");
+	assert_string_equal(lc_sweep_result_effect(r, 0), "assign");
+	assert_string_equal(lc_sweep_result_effect(r, 1), "set");
+	assert_string_equal(lc_sweep_result_effect(r, 2), "follow_up");
+	assert_string_equal(lc_sweep_result_effect(r, 4), "segment");
+	assert_string_equal(lc_sweep_result_effect(r, 5), "stop_automation");
+	assert_int_equal(lc_sweep_result_lead(r, 9), l4);
+	assert_string_equal(lc_sweep_result_effect(r, 9), "recycle");
+	assert_int_equal(lc_sweep_result_code(r, 9), 0);
+	assert_string_equal(lc_sweep_result_message(r, 9), "");
+	assert_null(lc_sweep_result_rule(r, 10));
+	lc_sweep_result_free(r);
+
+	/* Round-robin over the unit's active agents: amy, cat, amy (bob is inactive). */
+	l = get(f->db, l1);
+	assert_int_equal(lc_lead_agent(l), amy);
+	assert_int_equal(lc_lead_unit(l), unit);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "attempted_contact");
+	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + 2 * DAY);
+	lc_lead_free(l);
+	l = get(f->db, l2);
+	assert_int_equal(lc_lead_agent(l), cat);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_SEGMENT), "warm");
+	assert_true(lc_lead_flags(l) & LC_LEAD_AUTOMATION_STOPPED);
+	lc_lead_free(l);
+	l = get(f->db, l3);
+	assert_int_equal(lc_lead_agent(l), amy);
+	lc_lead_free(l);
+	assert_true(flags_of(f->db, l4) & LC_LEAD_RECYCLED);
+
+	/* Every effect is an event naming its rule. */
+	last_event(f->db, l4, &kind, rule, actor, sizeof rule);
+	assert_int_equal(kind, LC_EVENT_RECYCLE);
+	assert_string_equal(rule, "bin");
+	last_event(f->db, l2, &kind, rule, actor, sizeof rule);
+	assert_int_equal(kind, LC_EVENT_WORKFLOW);
+	assert_string_equal(rule, "mwi_stop");
+	last_event(f->db, l1, &kind, rule, actor, sizeof rule);
+	assert_int_equal(kind, LC_EVENT_DISPOSITION);
+	assert_string_equal(actor, "workflow:lat_follow");
+
+	/* Idempotent: a second sweep at the same time changes nothing. */
+	int64_t v1 = version_of(f->db, l1), v2 = version_of(f->db, l2);
+	assert_int_equal(sweep(f->db, now_value), 0);
+	assert_int_equal(version_of(f->db, l1), v1);
+	assert_int_equal(version_of(f->db, l2), v2);
+
+	/* Deterministic: the same store swept at the same time gives the same
+	 * follow-up whatever the wall clock. */
+	now_value += 5 * DAY;
+	assert_int_equal(sweep(f->db, now_value), 1); /* l1's follow-up is overdue: a new one */
+	assert_int_equal(sweep(f->db, now_value), 0);
+}
+
+static void test_failure_rolls_back_lead(void **state)
+{
+	fx *f = *state;
+	lc_id a, b;
+	lc_sweep_result *r = NULL;
+	char buf[64];
+
+	a = add_lead(f->db, "555-0101", NULL, "LAT");
+	b = add_lead(f->db, "555-0102", NULL, "MWI");
+	/* Hot needs a follow-up in the future: the engine refuses the system
+	 * disposition on LAT leads, after the segment was written. */
+	install_text(f->db, HEAD "\"rules\":["
+		     "{\"name\":\"mark\",\"kind\":\"time\",\"then\":[{\"segment\":\"seen\"}]},"
+		     "{\"name\":\"heat\",\"kind\":\"time\",\"if\":{\"source\":\"LAT\"},"
+		     "\"then\":[{\"set\":{\"milestone\":\"contacted\",\"status\":\"hot\"}}]}]}");
+	int64_t va = version_of(f->db, a);
+	assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
+	assert_int_equal(lc_sweep_result_failures(r), 1);
+	assert_int_equal(lc_sweep_result_count(r), 2);
+	assert_int_equal(lc_sweep_result_lead(r, 0), a);
+	assert_string_equal(lc_sweep_result_rule(r, 0), "heat");
+	assert_string_equal(lc_sweep_result_effect(r, 0), "set");
+	assert_int_equal(lc_sweep_result_code(r, 0), LC_EINVALID);
+	assert_non_null(strstr(lc_sweep_result_message(r, 0), "heat"));
+	/* The sweep went on with b. */
+	assert_int_equal(lc_sweep_result_lead(r, 1), b);
+	assert_int_equal(lc_sweep_result_code(r, 1), 0);
+	lc_sweep_result_free(r);
+	/* a's segment was rolled back with its failing disposition. */
+	assert_string_equal(segment_of(f->db, a, buf, sizeof buf), "");
+	assert_int_equal(version_of(f->db, a), va);
+	assert_string_equal(segment_of(f->db, b, buf, sizeof buf), "seen");
+
+	/* A sweep inside an explicit transaction is refused. */
+	assert_int_equal(lc_db_begin(f->db), 0);
+	assert_int_equal(lc_workflow_sweep(f->db, now_value, NULL), LC_ESTATE);
+	assert_int_equal(lc_db_rollback(f->db), 0);
+	assert_int_equal(lc_workflow_sweep(NULL, now_value, NULL), LC_EINVAL);
+}
+
+/* ---- event rules ---- */
+
+static void test_event_rules(void **state)
+{
+	fx *f = *state;
+	lc_ruleset *rs = NULL;
+	lc_id a, b;
+	lc_event_kind kind = 0;
+	char rule[128], actor[128];
+	lc_lead *l;
+
+	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
+	assert_int_equal(lc_db_ruleset_install(f->db, rs, NULL), 0);
+	lc_ruleset_free(rs);
+	a = add_lead(f->db, "555-0101", NULL, "LAT");
+	b = add_lead(f->db, "555-0102", NULL, "LAT");
+
+	/* Attempted contact with no follow-up: the rule plans one for tomorrow. */
+	assert_int_equal(dispose(f->db, a, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
+	l = get(f->db, a);
+	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + DAY);
+	lc_lead_free(l);
+	last_event(f->db, a, &kind, rule, actor, sizeof rule);
+	assert_int_equal(kind, LC_EVENT_DISPOSITION);
+	assert_string_equal(actor, "workflow:follow_up_attempted_contact");
+
+	/* With a follow-up already planned, the rule's condition is false. */
+	assert_int_equal(dispose(f->db, b, "call", "no_milestone", "attempted_contact", now_value + 3 * DAY, "amy"), 0);
+	l = get(f->db, b);
+	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + 3 * DAY);
+	lc_lead_free(l);
+
+	/* Not interested stops automation: later sweeps leave the lead alone. */
+	assert_int_equal(dispose(f->db, b, "call", "not_interested", "not_interested", LC_TIME_NONE, "amy"), 0);
+	assert_true(flags_of(f->db, b) & LC_LEAD_AUTOMATION_STOPPED);
+	last_event(f->db, b, &kind, rule, actor, sizeof rule);
+	assert_string_equal(rule, "stop_when_closed");
+	int64_t vb = version_of(f->db, b);
+	sweep(f->db, now_value + 10 * DAY);
+	assert_int_equal(version_of(f->db, b), vb);
+
+	/* A refused disposition runs no rule and writes nothing. */
+	int64_t va = version_of(f->db, a);
+	assert_int_equal(dispose(f->db, a, "call", "contacted", "hot", LC_TIME_NONE, "amy"), LC_EINVALID);
+	assert_int_equal(version_of(f->db, a), va);
+}
+
+/* A failing event rule rolls the whole apply back. */
+static void test_event_rule_failure(void **state)
+{
+	fx *f = *state;
+	lc_id a = add_lead(f->db, "555-0101", NULL, "LAT");
+
+	install_text(f->db, HEAD "\"rules\":[{\"name\":\"too_hot\",\"kind\":\"event\","
+		     "\"on\":{\"status\":\"attempted_contact\"},"
+		     "\"then\":[{\"set\":{\"milestone\":\"contacted\",\"status\":\"hot\"}}]}]}");
+	int64_t v = version_of(f->db, a);
+	assert_int_equal(dispose(f->db, a, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"),
+			 LC_EINVALID);
+	assert_non_null(strstr(lc_error_last(), "too_hot"));
+	assert_int_equal(version_of(f->db, a), v);
+	lc_lead *l = get(f->db, a);
+	assert_null(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS));
+	lc_lead_free(l);
+}
+
+/* ---- assignment ---- */
+
+static void set_segment(lc_db *db, lc_id id, const char *seg)
+{
+	lc_lead *l = get(db, id);
+
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SEGMENT, seg), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), 0);
+	lc_lead_free(l);
+}
+
+static lc_id agent_of(lc_db *db, lc_id id)
+{
+	lc_lead *l = get(db, id);
+	lc_id a = lc_lead_agent(l);
+
+	lc_lead_free(l);
+	return a;
+}
+
+static void test_assign_order_and_fairness(void **state)
+{
+	fx *f = *state;
+	lc_id amy = 0, bob = 0, cat = 0, dan = 0;
+	lc_id cold1, other, eng1, eng2, high1, high2, nophone, dnc, dnc_status, stopped;
+	lc_assignment *a = NULL;
+	lc_assign_options o = LC_ASSIGN_OPTIONS_INIT;
+
+	assert_int_equal(lc_db_agent_add(f->db, "amy", &amy), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "bob", &bob), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "cat", &cat), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "dan", &dan), 0);
+	assert_int_equal(lc_db_agent_set_active(f->db, dan, 0), 0);
+
+	cold1 = add_lead(f->db, "555-0001", NULL, "x");
+	other = add_lead(f->db, "555-0002", NULL, "x");
+	eng1 = add_lead(f->db, "555-0003", NULL, "x");
+	high1 = add_lead(f->db, "555-0004", NULL, "x");
+	eng2 = add_lead(f->db, "555-0005", NULL, "x");
+	high2 = add_lead(f->db, "555-0006", NULL, "x");
+	nophone = add_lead(f->db, NULL, "e@example.com", "x");
+	dnc = add_lead(f->db, "555-0007", NULL, "x");
+	dnc_status = add_lead(f->db, "555-0008", NULL, "x");
+	stopped = add_lead(f->db, "555-0009", NULL, "x");
+	set_segment(f->db, cold1, "cold");
+	set_segment(f->db, eng1, "engaged");
+	set_segment(f->db, eng2, "engaged");
+	set_segment(f->db, high1, "highly_engaged");
+	set_segment(f->db, high2, "highly_engaged");
+	set_segment(f->db, nophone, "highly_engaged");
+	set_segment(f->db, dnc, "highly_engaged");
+	lc_lead *l = get(f->db, dnc);
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_CALL, 1), 0);
+	assert_int_equal(lc_db_lead_update(f->db, l, -1), 0);
+	lc_lead_free(l);
+	l = get(f->db, stopped);
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_AUTOMATION_STOPPED, 1), 0);
+	assert_int_equal(lc_db_lead_update(f->db, l, -1), 0);
+	lc_lead_free(l);
+	assert_int_equal(dispose(f->db, dnc_status, "lead_update", "no_milestone", "do_not_call_number",
+				 LC_TIME_NONE, NULL),
+			 0);
+
+	/* Bad options. */
+	o.version = 99;
+	assert_int_equal(lc_assign(f->db, now_value, &o, NULL), LC_EVERSION);
+	o = (lc_assign_options)LC_ASSIGN_OPTIONS_INIT;
+	o.quota = 1000000;
+	assert_int_equal(lc_assign(f->db, now_value, &o, NULL), LC_EINVAL);
+	o = (lc_assign_options)LC_ASSIGN_OPTIONS_INIT;
+	lc_id ghosts[] = { 999 };
+	o.agents = ghosts;
+	o.nagents = 1;
+	assert_int_equal(lc_assign(f->db, now_value, &o, NULL), LC_ENOTFOUND);
+	lc_id inactive[] = { dan };
+	o.agents = inactive;
+	assert_int_equal(lc_assign(f->db, now_value, &o, NULL), LC_ESTATE);
+	assert_int_equal(agent_of(f->db, high1), 0); /* nothing half-done */
+	assert_int_equal(lc_assign_options_init(&o, LC_ASSIGN_OPTIONS_VERSION), 0);
+	assert_int_equal(o.quota, 50);
+	assert_int_equal(lc_assign_options_init(&o, 7), LC_EVERSION);
+
+	/* Pool of 6 callable leads, 3 active agents, quota 50: 2 each. Order:
+	 * highly engaged, engaged, others, cold; oldest first. */
+	assert_int_equal(lc_assign(f->db, now_value, NULL, &a), 0);
+	assert_int_equal(lc_assignment_count(a), 6);
+	lc_id order[] = { high1, high2, eng1, eng2, other, cold1 };
+	lc_id dealt[] = { amy, bob, cat, amy, bob, cat };
+	for (size_t i = 0; i < 6; i++) {
+		assert_int_equal(lc_assignment_lead(a, i), order[i]);
+		assert_int_equal(lc_assignment_agent(a, i), dealt[i]);
+		assert_int_equal(agent_of(f->db, order[i]), dealt[i]);
+	}
+	assert_int_equal(lc_assignment_agent_count(a), 3);
+	int64_t load = -1, given = -1;
+	assert_int_equal(lc_assignment_agent_at(a, 0, &load, &given), amy);
+	assert_int_equal(load, 0);
+	assert_int_equal(given, 2);
+	assert_int_equal(lc_assignment_agent_at(a, 3, NULL, NULL), 0);
+	assert_int_equal(lc_assignment_lead(a, 6), 0);
+	lc_assignment_free(a);
+	/* Never a lead that cannot be called, never a stopped one, never an inactive agent. */
+	assert_int_equal(agent_of(f->db, nophone), 0);
+	assert_int_equal(agent_of(f->db, dnc), 0);
+	assert_int_equal(agent_of(f->db, dnc_status), 0);
+	assert_int_equal(agent_of(f->db, stopped), 0);
+
+	/* Shares differ by at most one; the quota counts what each already has. */
+	for (int i = 0; i < 7; i++)
+		add_lead(f->db, "555-1000", NULL, "x");
+	o = (lc_assign_options)LC_ASSIGN_OPTIONS_INIT;
+	o.quota = 5;
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
+	assert_int_equal(lc_assignment_count(a), 7);
+	int64_t g[3];
+	for (size_t j = 0; j < 3; j++) {
+		lc_assignment_agent_at(a, j, &load, &g[j]);
+		assert_int_equal(load, 2);
+	}
+	assert_int_equal(g[0], 3);
+	assert_int_equal(g[1], 2);
+	assert_int_equal(g[2], 2);
+	lc_assignment_free(a);
+
+	/* Full: nobody is short, nothing is dealt. */
+	add_lead(f->db, "555-2000", NULL, "x");
+	o.quota = 4;
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
+	assert_int_equal(lc_assignment_count(a), 0);
+	lc_assignment_free(a);
+
+	/* Only the listed agents. */
+	lc_id just_bob[] = { bob, bob };
+	o.quota = 10;
+	o.agents = just_bob;
+	o.nagents = 2;
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
+	assert_int_equal(lc_assignment_agent_count(a), 1);
+	assert_int_equal(lc_assignment_count(a), 1);
+	assert_int_equal(lc_assignment_agent(a, 0), bob);
+	lc_assignment_free(a);
+}
+
+/* ---- worklists ---- */
+
+static void test_worklist(void **state)
+{
+	fx *f = *state;
+	lc_id amy = 0;
+	lc_id n1, n2, due_late, due_early, over, dnc, dnc_status, later;
+	lc_worklist *w = NULL;
+	lc_time day = T0 + 9 * 3600;
+
+	assert_int_equal(lc_db_agent_add(f->db, "amy", &amy), 0);
+	n1 = add_lead(f->db, "555-0001", NULL, "x");
+	n2 = add_lead(f->db, "555-0002", NULL, "x");
+	due_late = add_lead(f->db, "555-0003", NULL, "x");
+	due_early = add_lead(f->db, "555-0004", NULL, "x");
+	over = add_lead(f->db, "555-0005", NULL, "x");
+	dnc = add_lead(f->db, "555-0006", NULL, "x");
+	dnc_status = add_lead(f->db, "555-0007", NULL, "x");
+	later = add_lead(f->db, "555-0008", NULL, "x");
+	lc_id all[] = { n1, n2, due_late, due_early, over, dnc, dnc_status, later };
+	for (size_t i = 0; i < 8; i++)
+		assert_int_equal(lc_db_lead_assign(f->db, all[i], 0, amy), 0);
+	/* Yesterday: plan follow-ups. */
+	now_value = day - DAY;
+	assert_int_equal(dispose(f->db, due_late, "call", "contacted", "follow_up", day + 6 * 3600, "amy"), 0);
+	assert_int_equal(dispose(f->db, due_early, "call", "contacted", "follow_up", day + 3600, "amy"), 0);
+	assert_int_equal(dispose(f->db, over, "call", "contacted", "hot", day - 3600 * 12, "amy"), 0);
+	assert_int_equal(dispose(f->db, dnc, "call", "contacted", "hot", day + 3600, "amy"), 0);
+	assert_int_equal(dispose(f->db, dnc_status, "call", "contacted", "follow_up", day + 3600, "amy"), 0);
+	assert_int_equal(dispose(f->db, later, "call", "contacted", "follow_up", day + 3 * DAY, "amy"), 0);
+	now_value = day;
+	lc_lead *l = get(f->db, dnc);
+	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_CALL, 1), 0);
+	assert_int_equal(lc_db_lead_update(f->db, l, -1), 0);
+	lc_lead_free(l);
+	assert_int_equal(dispose(f->db, dnc_status, "lead_update", "contacted", "do_not_call_number",
+				 LC_TIME_NONE, NULL),
+			 0);
+
+	assert_int_equal(lc_worklist_get(f->db, amy, day, &w), 0);
+	lc_id want[] = { over, due_early, due_late, n1, n2 };
+	lc_worklist_reason why[] = { LC_WORKLIST_REASON_OVERDUE, LC_WORKLIST_REASON_DUE,
+				     LC_WORKLIST_REASON_DUE, LC_WORKLIST_REASON_NEW,
+				     LC_WORKLIST_REASON_NEW };
+	assert_int_equal(lc_worklist_count(w), 5);
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(lc_worklist_lead(w, i), want[i]);
+		assert_int_equal(lc_worklist_reason_at(w, i), why[i]);
+	}
+	assert_int_equal(lc_worklist_follow_up(w, 1), day + 3600);
+	assert_int_equal(lc_worklist_follow_up(w, 3), LC_TIME_NONE);
+	assert_int_equal(lc_worklist_lead(w, 5), 0);
+	assert_string_equal(lc_worklist_reason_name(LC_WORKLIST_REASON_OVERDUE), "overdue");
+	assert_string_equal(lc_worklist_reason_name(LC_WORKLIST_REASON_DUE), "due");
+	assert_string_equal(lc_worklist_reason_name(LC_WORKLIST_REASON_NEW), "new");
+	assert_null(lc_worklist_reason_name((lc_worklist_reason)9));
+	lc_worklist_free(w);
+
+	/* The engine refuses a call on both do-not-call leads, end to end. */
+	assert_int_equal(dispose(f->db, dnc, "call", "contacted", "hot", day + DAY, "amy"), LC_EINVALID);
+	assert_int_equal(dispose(f->db, dnc_status, "call", "contacted", "follow_up", day + DAY, "amy"),
+			 LC_EINVALID);
+
+	/* Bad input. */
+	assert_int_equal(lc_worklist_get(f->db, 999, day, &w), LC_ENOTFOUND);
+	assert_int_equal(lc_worklist_get(f->db, 0, day, &w), LC_EINVAL);
+	assert_int_equal(lc_worklist_get(NULL, amy, day, &w), LC_EINVAL);
+	assert_int_equal(lc_worklist_get(f->db, amy, day, NULL), LC_EINVAL);
+}
+
+/* ---- the three-week simulation (seed 002) ---- */
+
+/* A small deterministic generator (xorshift). */
+static uint64_t rng = 88172645463325252ull;
+static uint32_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 11);
+}
+
+static const char *const sources[] = { "LAT", "MWI", "Spreadsheet", "Web", "Manually Added",
+				       "Referral", "Purchased List" };
+
+/* One simulated day's intake: leads of every kind. */
+static void intake(lc_db *db, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint32_t r = next_rand();
+		bool phone = r % 5 != 0, email = r % 3 == 0;
+		char ph[32];
+		snprintf(ph, sizeof ph, "555-%04u", r % 10000);
+		lc_id id = add_lead(db, phone ? ph : NULL, email ? "p@example.com" : NULL,
+				    sources[(r >> 8) % (sizeof sources / sizeof sources[0])]);
+		if (r % 17 == 0) {
+			lc_lead *l = get(db, id);
+			assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_CALL, 1), 0);
+			assert_int_equal(lc_db_lead_update(db, l, -1), 0);
+			lc_lead_free(l);
+		}
+	}
+}
+
+/* Check every lead's segment against the seed's definitions. */
+static void check_segments(lc_db *db, lc_time now)
+{
+	lc_lead_iter *it = NULL;
+	const lc_lead *l;
+
+	assert_int_equal(lc_db_query(db, NULL, &it), 0);
+	while (lc_lead_iter_next(it, &l) == 1) {
+		const char *src = lc_lead_text(l, LC_LEAD_SOURCE);
+		const char *seg = lc_lead_text(l, LC_LEAD_SEGMENT);
+		const char *ms = lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE);
+		const char *st = lc_state_get(lc_lead_state(l), LC_AXIS_STATUS);
+		lc_time t = lc_lead_touched_at(l) != LC_TIME_NONE ? lc_lead_touched_at(l) : lc_lead_created_at(l);
+		bool fresh = now - t <= 30 * DAY;
+		bool high = src && (!strcmp(src, "LAT") || !strcmp(src, "MWI") || !strcmp(src, "Spreadsheet") ||
+				    !strcmp(src, "Web") || !strcmp(src, "Manually Added"));
+		bool eng = (ms && (!strcmp(ms, "contacted") || !strcmp(ms, "quoted"))) ||
+			   (st && (!strcmp(st, "hot") || !strcmp(st, "follow_up") || !strcmp(st, "requote")));
+		const char *want;
+		if (lc_lead_flags(l) & LC_LEAD_AUTOMATION_STOPPED)
+			continue; /* closed by an event rule: automation no longer touches it */
+		if (ms && (!strcmp(ms, "sold") || !strcmp(ms, "not_interested")))
+			want = NULL;
+		else if (high && fresh)
+			want = "highly_engaged";
+		else if (eng && fresh)
+			want = "engaged";
+		else
+			want = "cold";
+		if (want ? !seg || strcmp(seg, want) : seg != NULL)
+			fail_msg("lead %lld (%s, %s/%s): segment %s, expected %s", (long long)lc_lead_id(l),
+				 src ? src : "-", ms ? ms : "-", st ? st : "-", seg ? seg : "none",
+				 want ? want : "none");
+	}
+	lc_lead_iter_free(it);
+}
+
+/* An agent works its list from top to bottom, as the seed asks. */
+static void work_list(lc_db *db, lc_id agent, const char *name, lc_time day, int *calls)
+{
+	lc_worklist *w = NULL;
+
+	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
+	for (size_t i = 0; i < lc_worklist_count(w); i++) {
+		lc_id id = lc_worklist_lead(w, i);
+		lc_lead *l = get(db, id);
+		const char *ms = lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE);
+		uint32_t r = next_rand() % 10;
+		int rc;
+
+		/* Never a do-not-call lead on a call list. */
+		assert_false(lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL);
+		assert_non_null(lc_lead_text(l, LC_LEAD_PHONE));
+		assert_int_equal(lc_lead_agent(l), agent);
+		lc_lead_free(l);
+		now_value = day + 3600 + (lc_time)i * 60;
+		if (!ms || !strcmp(ms, "no_milestone")) {
+			if (r < 4)
+				rc = dispose(db, id, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, name);
+			else if (r < 7)
+				rc = dispose(db, id, "call", "contacted", "follow_up", day + (1 + r % 3) * DAY, name);
+			else if (r < 8)
+				rc = dispose(db, id, "lead_update", "no_milestone", "do_not_call_number", LC_TIME_NONE, name);
+			else
+				rc = dispose(db, id, "call", "not_interested", "not_interested", LC_TIME_NONE, name);
+		} else {
+			if (r < 5)
+				rc = dispose(db, id, "call", "quoted", "hot", day + 2 * DAY, name);
+			else if (r < 7)
+				rc = dispose(db, id, "call", "sold", "customer", LC_TIME_NONE, name);
+			else
+				rc = dispose(db, id, "call", "not_interested", "not_interested", LC_TIME_NONE, name);
+		}
+		if (rc)
+			fail_msg("lead %lld: %s", (long long)id, last_violation);
+		(*calls)++;
+	}
+	lc_worklist_free(w);
+}
+
+static void test_three_weeks(void **state)
+{
+	fx *f = *state;
+	lc_ruleset *rs = NULL;
+	lc_id agents[3];
+	const char *names[] = { "amy", "bob", "cat" };
+	const uint32_t quota = 12;
+	lc_assign_options o = LC_ASSIGN_OPTIONS_INIT;
+	int calls = 0;
+	lc_id early_bin = 0;
+	bool saw_follow_ups = false, ran_dry = false, saw_full = false;
+
+	now_value = T0 + 8 * 3600;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(lc_db_agent_add(f->db, names[i], &agents[i]), 0);
+	o.quota = quota;
+
+	/* Day one: turn on the workflows (seed002), leads arrive. */
+	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
+	assert_int_equal(lc_db_ruleset_install(f->db, rs, NULL), 0);
+	lc_ruleset_free(rs);
+	now_value = T0 + 6 * 3600;
+	early_bin = add_lead(f->db, NULL, NULL, "LAT"); /* can be neither called nor emailed */
+	intake(f->db, 60);
+
+	for (int d = 0; d < 21; d++) {
+		lc_time day = T0 + (lc_time)d * DAY;
+		lc_assignment *a = NULL;
+		lc_sweep_result *r = NULL;
+
+		now_value = day + 7 * 3600;
+		if (d > 0 && d % 7 != 6)
+			intake(f->db, 15);
+		/* Morning sweep: recycle and segments; a second sweep changes nothing. */
+		assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
+		assert_int_equal(lc_sweep_result_failures(r), 0);
+		lc_sweep_result_free(r);
+		assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
+		assert_int_equal(lc_sweep_result_count(r), 0);
+		lc_sweep_result_free(r);
+		check_segments(f->db, now_value);
+
+		/* Recycling happens on day 3 (72 h after creation), not before. */
+		if (d < 3)
+			assert_false(flags_of(f->db, early_bin) & LC_LEAD_RECYCLED);
+		else
+			assert_true(flags_of(f->db, early_bin) & LC_LEAD_RECYCLED);
+
+		/* Week two: bob is deactivated; he gets nothing from then on. */
+		if (d == 7)
+			assert_int_equal(lc_db_agent_set_active(f->db, agents[1], 0), 0);
+		if (d == 14)
+			assert_int_equal(lc_db_agent_set_active(f->db, agents[1], 1), 0);
+
+		/* Top each active agent up to the quota, counting follow-ups due. */
+		now_value = day + 8 * 3600;
+		assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
+		for (size_t j = 0; j < lc_assignment_agent_count(a); j++) {
+			int64_t load = 0, given = 0;
+			lc_id ag = lc_assignment_agent_at(a, j, &load, &given);
+			assert_true(ag != agents[1] || d < 7 || d >= 14);
+			assert_true(load + given <= (int64_t)quota || given == 0);
+		}
+		for (size_t i = 0; i < lc_assignment_count(a); i++) {
+			lc_lead *l = get(f->db, lc_assignment_lead(a, i));
+			assert_false(lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL);
+			assert_non_null(lc_lead_text(l, LC_LEAD_PHONE));
+			lc_lead_free(l);
+			if (d >= 7 && d < 14)
+				assert_int_not_equal(lc_assignment_agent(a, i), agents[1]);
+		}
+		/* Quotas hold: every active agent's list reaches the quota unless the
+		 * pool of callable, unassigned leads ran dry; then shares differ by at
+		 * most one among the agents that were short. */
+		int64_t assignable = 0;
+		{
+			lc_query *q = NULL;
+			lc_lead_iter *it = NULL;
+			const lc_lead *l;
+			assert_int_equal(lc_query_new(&q), 0);
+			assert_int_equal(lc_query_set_agent(q, LC_QUERY_NONE), 0);
+			assert_int_equal(lc_db_query(f->db, q, &it), 0);
+			while (lc_lead_iter_next(it, &l) == 1)
+				if (lc__wf_callable(l) && !(lc_lead_flags(l) & LC_LEAD_AUTOMATION_STOPPED))
+					assignable++;
+			lc_lead_iter_free(it);
+			lc_query_free(q);
+		}
+		int64_t gmin = INT64_MAX, gmax = 0;
+		for (size_t j = 0; j < lc_assignment_agent_count(a); j++) {
+			int64_t load = 0, given = 0;
+			lc_id ag = lc_assignment_agent_at(a, j, &load, &given);
+			lc_worklist *w = NULL;
+			assert_int_equal(lc_worklist_get(f->db, ag, now_value, &w), 0);
+			int64_t len = (int64_t)lc_worklist_count(w);
+			lc_worklist_free(w);
+			/* The list is what it had plus what it got. */
+			assert_int_equal(len, load + given);
+			if (load > 0 && d > 0)
+				saw_follow_ups = true;
+			if (assignable > 0)
+				assert_true(len >= (int64_t)quota);
+			else
+				ran_dry = true;
+			if (load < (int64_t)quota) {
+				if (given < gmin)
+					gmin = given;
+				if (given > gmax)
+					gmax = given;
+			}
+		}
+		/* Fair: an agent that got two fewer than another was full. */
+		for (size_t i = 0; i < lc_assignment_agent_count(a); i++)
+			for (size_t j = 0; j < lc_assignment_agent_count(a); j++) {
+				int64_t li = 0, gi = 0, lj = 0, gj = 0;
+				lc_assignment_agent_at(a, i, &li, &gi);
+				lc_assignment_agent_at(a, j, &lj, &gj);
+				if (gi < gj - 1)
+					assert_int_equal(gi, (int64_t)quota - li);
+			}
+		if (assignable > 0 && gmax > 0)
+			saw_full = true;
+		(void)gmin;
+		lc_assignment_free(a);
+
+		/* Agents work their lists top to bottom. */
+		for (int i = 0; i < 3; i++) {
+			if (i == 1 && d >= 7 && d < 14) {
+				lc_worklist *w = NULL;
+				/* A deactivated agent keeps what it had; it is given nothing new. */
+				assert_int_equal(lc_worklist_get(f->db, agents[1], day, &w), 0);
+				for (size_t k = 0; k < lc_worklist_count(w); k++)
+					assert_int_not_equal(lc_worklist_reason_at(w, k), 0);
+				lc_worklist_free(w);
+				continue;
+			}
+			work_list(f->db, agents[i], names[i], day, &calls);
+		}
+	}
+	assert_true(calls > 100);
+	/* Both regimes happened: full quotas, and a pool that ran dry. */
+	assert_true(saw_follow_ups);
+	assert_true(ran_dry);
+	assert_true(saw_full);
+}
+
+/* Follow-ups due today count against the quota. */
+static void test_assign_counts_follow_ups(void **state)
+{
+	fx *f = *state;
+	lc_id amy = 0;
+	lc_assign_options o = LC_ASSIGN_OPTIONS_INIT;
+	lc_assignment *a = NULL;
+	lc_time day = now_value;
+
+	assert_int_equal(lc_db_agent_add(f->db, "amy", &amy), 0);
+	for (int i = 0; i < 3; i++) {
+		lc_id id = add_lead(f->db, "555-0001", NULL, "x");
+		assert_int_equal(lc_db_lead_assign(f->db, id, 0, amy), 0);
+		assert_int_equal(dispose(f->db, id, "call", "contacted", "follow_up", day + DAY + 3600, "amy"), 0);
+	}
+	for (int i = 0; i < 10; i++)
+		add_lead(f->db, "555-0002", NULL, "x");
+	o.quota = 5;
+	/* Tomorrow: 3 follow-ups due, so 2 new leads. */
+	now_value = day + DAY;
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
+	int64_t load = 0, given = 0;
+	lc_assignment_agent_at(a, 0, &load, &given);
+	assert_int_equal(load, 3);
+	assert_int_equal(given, 2);
+	lc_assignment_free(a);
+	/* Same day again: topped up already. */
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
+	assert_int_equal(lc_assignment_count(a), 0);
+	lc_assignment_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_preset),
+		cmocka_unit_test_setup_teardown(test_install_versions, setup, teardown),
+		cmocka_unit_test(test_install_needs_model),
+		cmocka_unit_test(test_install_persists),
+		cmocka_unit_test_setup_teardown(test_conditions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_effects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_rolls_back_lead, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_rule_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_assign_order_and_fairness, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_assign_counts_follow_ups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_worklist, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_three_weeks, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
