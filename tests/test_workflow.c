@@ -856,6 +856,56 @@ static void test_assign_order_and_fairness(void **state)
 	lc_assignment_free(a);
 }
 
+/* Auto-assignment, switched on by the rule set: round-robin over a unit's
+ * active agents, only contactable and matching leads, continuing across sweeps. */
+static void test_auto_assign(void **state)
+{
+	fx *f = *state;
+	lc_id unit = 0, amy = 0, bob = 0, cat = 0, outsider = 0;
+	lc_id l[6];
+
+	assert_int_equal(lc_db_unit_add(f->db, "LSPs", &unit), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "amy", &amy), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "bob", &bob), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "cat", &cat), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "zed", &outsider), 0);
+	assert_int_equal(lc_db_unit_join(f->db, unit, amy), 0);
+	assert_int_equal(lc_db_unit_join(f->db, unit, bob), 0);
+	assert_int_equal(lc_db_unit_join(f->db, unit, cat), 0);
+	assert_int_equal(lc_db_agent_set_active(f->db, bob, 0), 0);
+	install_text(f->db, HEAD "\"rules\":[],\"auto_assign\":{\"enabled\":true,\"unit\":\"LSPs\","
+		     "\"if\":{\"source\":[\"LAT\",\"Spreadsheet\"]}}}");
+	l[0] = add_lead(f->db, "555-0001", NULL, "LAT");
+	l[1] = add_lead(f->db, NULL, NULL, "LAT");          /* not contactable */
+	l[2] = add_lead(f->db, "555-0003", NULL, "Web");     /* another source */
+	l[3] = add_lead(f->db, NULL, "x@example.com", "Spreadsheet");
+	assert_int_equal(sweep(f->db, now_value), 2);
+	assert_int_equal(agent_of(f->db, l[0]), amy);
+	assert_int_equal(agent_of(f->db, l[1]), 0);
+	assert_int_equal(agent_of(f->db, l[2]), 0);
+	assert_int_equal(agent_of(f->db, l[3]), cat);
+	/* The next sweep carries on where the last one stopped. */
+	l[4] = add_lead(f->db, "555-0005", NULL, "LAT");
+	l[5] = add_lead(f->db, "555-0006", NULL, "LAT");
+	assert_int_equal(sweep(f->db, now_value), 2);
+	assert_int_equal(agent_of(f->db, l[4]), amy);
+	assert_int_equal(agent_of(f->db, l[5]), cat);
+	assert_int_equal(sweep(f->db, now_value), 0);
+
+	/* Nobody active in the unit: the leads fail, the sweep reports them. */
+	assert_int_equal(lc_db_agent_set_active(f->db, amy, 0), 0);
+	assert_int_equal(lc_db_agent_set_active(f->db, cat, 0), 0);
+	lc_id late = add_lead(f->db, "555-0007", NULL, "LAT");
+	lc_sweep_result *r = NULL;
+	assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
+	assert_int_equal(lc_sweep_result_failures(r), 1);
+	assert_int_equal(lc_sweep_result_lead(r, 0), late);
+	assert_int_equal(lc_sweep_result_code(r, 0), LC_ESTATE);
+	assert_string_equal(lc_sweep_result_rule(r, 0), "auto_assign");
+	lc_sweep_result_free(r);
+	assert_int_equal(agent_of(f->db, late), 0);
+}
+
 /* ---- worklists ---- */
 
 static void test_worklist(void **state)
@@ -1233,6 +1283,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_event_rule_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_order_and_fairness, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_counts_follow_ups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auto_assign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worklist, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_three_weeks, setup, teardown),
 	};
