@@ -63,4 +63,9 @@ int cmd_validate(const leadctl_global *g, int argc, char **argv);
 /* commands/model.c */
 int cmd_model(const leadctl_global *g, int argc, char **argv);
 
+/* commands/workflow.c */
+int cmd_workflow(const leadctl_global *g, int argc, char **argv);
+int cmd_assign(const leadctl_global *g, int argc, char **argv);
+int cmd_worklist(const leadctl_global *g, int argc, char **argv);
+
 #endif

@@ -13,6 +13,9 @@ static const leadctl_command commands[] = {
 	{ "version", "print the library version", cmd_version },
 	{ "model", "list, show, check, export and draw models", cmd_model },
 	{ "validate", "check a disposition against a model, without a store", cmd_validate },
+	{ "workflow", "list, install and run workflow rule sets", cmd_workflow },
+	{ "assign", "top agents up to their daily quota of leads", cmd_assign },
+	{ "worklist", "an agent's call list for a day", cmd_worklist },
 	{ NULL, NULL, NULL },
 };
 
