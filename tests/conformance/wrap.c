@@ -90,7 +90,14 @@ static int w_begin(void *be, int write)
 
 static int w_commit(void *be)
 {
-	HOOK("commit");
+	/* A failed commit leaves no transaction open (the contract). */
+	if (cfg.hook) {
+		int rc = cfg.hook(cfg.ud, "commit");
+		if (rc) {
+			W->vt->rollback(W->be);
+			return rc;
+		}
+	}
 	return W->vt->commit(W->be);
 }
 
