@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# leadctl workflow, assign and worklist against a real store file built by
+# workflow_fixture: output, --json, exit codes, day-3 recycling, quotas and
+# the do-not-call rule. usage: leadctl_workflow.sh LEADCTL FIXTURE
+set -euo pipefail
+leadctl=$1
+fixture=$2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+db=$dir/leads.db
+"$fixture" "$db"
+L() { "$leadctl" --db "$db" "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+
+# --help and usage errors.
+L workflow --help | grep -q "workflow run" || fail "workflow --help"
+L assign --help | grep -q -- "--quota" || fail "assign --help"
+L worklist --help | grep -q -- "--agent" || fail "worklist --help"
+set +e
+L workflow frobnicate >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown subcommand exits 2"
+L worklist --now 2026-03-02 >/dev/null 2>&1; [ $? -eq 2 ] || fail "worklist without --agent exits 2"
+L assign --quota lots >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --quota exits 2"
+L workflow run --now 2026-03-02T09:00:00Z >/dev/null 2>&1; [ $? -eq 4 ] || fail "run without a rule set exits 4"
+echo '{"format":1,"name":"x","version":1,"rules":[{"name":"a","kind":"time","then":[{"explode":true}]}]}' >"$dir/bad.json"
+L workflow install "$dir/bad.json" 2>"$dir/err"; [ $? -eq 3 ] || fail "malformed rule set exits 3"
+grep -q "rules\[0\].then\[0\]" "$dir/err" || fail "the message names the path"
+"$leadctl" --db "$dir/none.db" workflow list >/dev/null 2>&1; [ $? -eq 4 ] || fail "missing store exits 4"
+set -e
+
+L workflow list | grep -q "no rule set" || fail "empty list"
+L workflow install --preset seed002 --json | json_get 'd["store_version"]' | grep -qx 1 || fail "install"
+L workflow install --preset seed002 | grep -q "store version 2" || fail "second install"
+[ "$(L workflow list --json | json_get 'd["latest"]')" = 2 ] || fail "list --json latest"
+L workflow list | grep -q "recycle_uncontactable_new" || fail "list shows the rules"
+
+# Day 1 (Monday): segments; nothing recycled yet. A second run changes nothing.
+out=$(L workflow run --now 2026-03-02T09:00:00Z --json)
+[ "$(echo "$out" | json_get 'sum(1 for r in d["rows"] if r["effect"]=="recycle")')" = 0 ] || fail "no recycling on day 1"
+[ "$(echo "$out" | json_get 'len(d["rows"])')" -gt 0 ] || fail "segments set"
+[ "$(L workflow run --now 2026-03-02T09:00:00Z --json | json_get 'len(d["rows"])')" = 0 ] || fail "idempotent"
+
+# Assign with quota 2: amy and cat (bob is inactive), highly engaged first.
+out=$(L assign --quota 2 --now 2026-03-02T09:00:00Z --json)
+[ "$(echo "$out" | json_get '[r["lead"] for r in d["assigned"]]')" = "[1, 6, 2]" ] || fail "assign order: $out"
+echo "$out" | json_get '[r["agent"] for r in d["assigned"]]' | grep -q "bob" && fail "inactive agent got leads"
+set +e
+L assign --agents amy,bob --now 2026-03-02T09:00:00Z >/dev/null 2>&1; [ $? -eq 4 ] || fail "inactive agent in --agents exits 4"
+L assign --agents zed --now 2026-03-02T09:00:00Z >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown agent exits 2"
+set -e
+L assign --quota 2 --now 2026-03-02T09:00:00Z | grep -q "amy: had 2, given 0" || fail "assign text"
+
+# Worklist: new leads, never the do-not-call one (4) nor the email-only one (5).
+out=$(L worklist --agent amy --now 2026-03-02T10:00:00Z --json)
+[ "$(echo "$out" | json_get 'd["agent"]')" = amy ] || fail "worklist agent"
+[ "$(echo "$out" | json_get '[(r["lead"], r["reason"]) for r in d["rows"]]')" = "[(1, 'new'), (2, 'new')]" ] || fail "worklist rows: $out"
+L worklist --agent cat --now 2026-03-02T10:00:00Z | grep -q "lead 6" || fail "worklist text"
+
+# Day 3 (Thursday 09:00, 73 h after creation): lead 3 goes to the recycle bin.
+L workflow run --now 2026-03-04T09:00:00Z --json | json_get '[r["lead"] for r in d["rows"] if r["effect"]=="recycle"]' | grep -qx "\[\]" || fail "not recycled on day 2"
+L workflow run --now 2026-03-05T09:00:00Z --json | json_get '[r["lead"] for r in d["rows"] if r["effect"]=="recycle"]' | grep -qx "\[3, 4\]" || fail "recycled on day 3 (3: no phone or email, 4: do not call and no email)"
+echo ok
