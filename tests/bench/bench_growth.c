@@ -16,7 +16,7 @@ int main(int argc, char **argv)
 	bench_parse(&a, argc, argv,
 		    "Apply and worklist latency at each store size. Cases: apply, worklist.");
 	if (a.smoke)
-		a.n = 50, a.reps = 1, a.sizes = "1000,3000";
+		a.n = 50, a.reps = 1, a.sizes = "10500,11000";
 
 	lc_disposition *d = NULL;
 	const char *cur = a.sizes;
@@ -38,7 +38,11 @@ int main(int argc, char **argv)
 				double t0 = bench_now();
 				for (int64_t i = 0; i < a.n; i++) {
 					lc_id id;
+					int64_t tries = 0;
 					do {
+						if (++tries > size)
+							BENCH_FAIL("growth: no worked lead in a store of %" PRId64,
+								   size);
 						next = (next + stride) % size;
 						id = 1 + next;
 					} while (!bench_worked(id));
