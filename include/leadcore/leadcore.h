@@ -14,5 +14,7 @@
 #include "lead.h"
 #include "db.h"
 #include "workflow.h"
+#include "report.h"
+#include "import.h"
 
 #endif

@@ -1409,4 +1409,5 @@ const lc_storage lc__storage_sqlite = {
 	.member_set = sq_member_set,
 	/* Optional slots: grouped counts (report*.c), worklists and bulk
 	 * insert fall back to the core until they are written here. */
+	.count_grouped = lc__sq_count_grouped,
 };

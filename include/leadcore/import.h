@@ -1,0 +1,259 @@
+/**
+ * @file import.h
+ * @brief CSV import with a column mapping.
+ *
+ * A **mapping** (JSON, see docs/import.md) says which CSV column feeds which
+ * lead field, which column values become which disposition (action,
+ * milestone, status, stage, outcome, reason), which values are placeholders
+ * to read as empty ("Select"), where each row's time comes from (a column, a
+ * fixed time, or the import's time), and how rows find an existing lead (the
+ * dedupe key: the external id or the email).
+ *
+ * lc_import_file() reads the file one row at a time, in constant memory,
+ * inside one write transaction. Each row creates a lead (or updates the lead
+ * its dedupe key finds) and applies its dispositions with lc_db_apply(), so
+ * that they are validated by the model and recorded in history, stamped with
+ * the row's time. A row is judged whole before anything of it is written.
+ *
+ * - All or nothing (the default): any bad row rolls the whole import back;
+ *   every bad row is still reported, with its line number and the reason.
+ * - LC_IMPORT_SKIP_BAD_ROWS: bad rows are left out and reported; the others
+ *   are imported.
+ *
+ * The CSV dialect is RFC 4180: comma-separated, `"` quoting, quoted fields may
+ * hold commas, quotes (doubled) and line breaks. A UTF-8 byte-order mark is
+ * skipped, LF and CRLF line ends are both read, blank lines are ignored. The
+ * first row is the header. A row with fewer or more fields than the header,
+ * or with text that is not UTF-8, is a bad row. Line numbers are the file's
+ * physical lines (1 is the header), so a row with a quoted line break still
+ * points at the line where it starts.
+ *
+ * Thread safety: as the ::lc_db; a loaded mapping is immutable and may be
+ * shared between threads.
+ */
+#ifndef LEADCORE_IMPORT_H
+#define LEADCORE_IMPORT_H
+
+#include "common.h"
+#include "db.h"
+
+LC_BEGIN_DECL
+
+/** A loaded column mapping. */
+typedef struct lc_mapping lc_mapping;
+/** What an import did: counts and the rejected rows. */
+typedef struct lc_import_result lc_import_result;
+
+/** @name Mappings
+ * @{ */
+
+/**
+ * Load a mapping from JSON text.
+ * @param[out] out Receives the mapping; free it with lc_mapping_free().
+ * @param json NUL-terminated UTF-8 JSON.
+ * @param source_name A name for messages (a file name), or NULL.
+ * @return 0, LC_EINVAL (NULL), LC_EFORMAT (malformed JSON, an unknown or
+ *         misspelt field, a wrong type, a missing column name; the message
+ *         says where and what), LC_ENOMEM.
+ */
+LC_API int lc_mapping_load_string(lc_mapping **out, const char *json, const char *source_name);
+
+/**
+ * Load a mapping from a JSON file. As lc_mapping_load_string().
+ * @param[out] out Receives the mapping; free it with lc_mapping_free().
+ * @param path The file.
+ * @return 0, LC_EINVAL, LC_EIO (cannot read the file), LC_EFORMAT, LC_ENOMEM.
+ */
+LC_API int lc_mapping_load_file(lc_mapping **out, const char *path);
+
+/**
+ * Free a mapping. Accepts NULL.
+ * @param map The mapping.
+ */
+LC_API void lc_mapping_free(lc_mapping *map);
+
+/** @} */
+
+/** @name Importing
+ * @{ */
+
+/**
+ * Called as rows are read, so that a program can show progress.
+ * @param ud The options' @c progress_ud.
+ * @param rows Data rows read so far.
+ * @param bytes Bytes of the file read so far.
+ * @param total_bytes The file's size, or 0 when unknown (a buffer's length for lc_import_buffer()).
+ * @return 0 to go on; anything else stops the import, which is rolled back
+ *         and fails with LC_EUSER.
+ */
+typedef int (*lc_import_progress_fn)(void *ud, uint64_t rows, uint64_t bytes, uint64_t total_bytes);
+
+/** lc_import_options.flags: leave bad rows out instead of rolling everything back. */
+#define LC_IMPORT_SKIP_BAD_ROWS (1u << 0)
+
+/** Version of ::lc_import_options that these headers know. */
+#define LC_IMPORT_OPTIONS_VERSION 1
+
+/** Options for lc_import_file() and lc_import_buffer(). */
+typedef struct lc_import_options {
+	/** Set to LC_IMPORT_OPTIONS_VERSION. */
+	unsigned int version;
+	/** `LC_IMPORT_*` flags. */
+	uint32_t flags;
+	/** A fixed time for every row, overriding the mapping's; LC_TIME_NONE for the mapping's. */
+	lc_time at;
+	/** Progress callback, or NULL. */
+	lc_import_progress_fn progress;
+	/** Passed to @c progress. */
+	void *progress_ud;
+	/** Call @c progress every this many rows (0: every 1000); it is also called at the end. */
+	uint32_t progress_every;
+	/** Keep at most this many rejected rows in the result (0: 1000); the rest are only counted. */
+	uint32_t max_rejects;
+} lc_import_options;
+
+/** Static initialiser for ::lc_import_options with the defaults. */
+#define LC_IMPORT_OPTIONS_INIT { LC_IMPORT_OPTIONS_VERSION, 0, LC_TIME_NONE, NULL, NULL, 0, 0 }
+
+/**
+ * Initialise ::lc_import_options with the defaults (for FFI callers that
+ * cannot use LC_IMPORT_OPTIONS_INIT).
+ * @param opts The struct to fill.
+ * @param version LC_IMPORT_OPTIONS_VERSION.
+ * @return 0, LC_EINVAL (NULL), LC_EVERSION.
+ */
+LC_API int lc_import_options_init(lc_import_options *opts, unsigned int version);
+
+/**
+ * Import a CSV file into a store with a mapping.
+ *
+ * The store must have a model, and every value the mapping names must exist
+ * in it (checked before any row is read). The import runs in one write
+ * transaction, so the store must not be inside lc_db_begin().
+ *
+ * @param db The store.
+ * @param path The CSV file.
+ * @param map The mapping.
+ * @param opts Options, or NULL for the defaults.
+ * @param[out] result Receives what happened whenever the file could be
+ *                    opened, on success and on failure (bad rows, a stop
+ *                    from the callback); free it with lc_import_result_free().
+ *                    Set to NULL otherwise. May be NULL.
+ * @return 0 (everything imported, or in skip mode every good row),
+ *         LC_EINVAL (NULL arguments, bad options), LC_ESTATE (no model,
+ *         read-only, inside an explicit transaction), LC_EIO (cannot read the
+ *         file), LC_EFORMAT (no header, a column the mapping names is missing,
+ *         a value the model does not know, or in all-or-nothing mode a
+ *         malformed row), LC_EINVALID (all-or-nothing mode: a row's
+ *         disposition is not allowed), LC_EEXISTS, LC_EUSER (the progress
+ *         callback stopped it), LC_EBUSY, LC_ENOMEM. On any failure nothing
+ *         is written.
+ */
+LC_API int lc_import_file(lc_db *db, const char *path, const lc_mapping *map,
+			  const lc_import_options *opts, lc_import_result **result);
+
+/**
+ * Import CSV text held in memory. As lc_import_file().
+ * @param db The store.
+ * @param data The CSV bytes (need not be NUL-terminated).
+ * @param len Their length.
+ * @param map The mapping.
+ * @param opts Options, or NULL.
+ * @param[out] result As lc_import_file(); may be NULL.
+ * @return As lc_import_file().
+ */
+LC_API int lc_import_buffer(lc_db *db, const char *data, size_t len, const lc_mapping *map,
+			    const lc_import_options *opts, lc_import_result **result);
+
+/** @} */
+
+/** @name Results
+ * @{ */
+
+/**
+ * Free a result. Accepts NULL.
+ * @param r The result.
+ */
+LC_API void lc_import_result_free(lc_import_result *r);
+
+/**
+ * Data rows read (the header and blank lines not counted).
+ * @param r The result.
+ * @return The count.
+ */
+LC_API uint64_t lc_import_result_rows(const lc_import_result *r);
+
+/**
+ * Leads created (0 when the import was rolled back).
+ * @param r The result.
+ * @return The count.
+ */
+LC_API uint64_t lc_import_result_imported(const lc_import_result *r);
+
+/**
+ * Existing leads that rows updated through the dedupe key (0 when rolled back).
+ * @param r The result.
+ * @return The count.
+ */
+LC_API uint64_t lc_import_result_updated(const lc_import_result *r);
+
+/**
+ * Bad rows left out in skip mode (0 in all-or-nothing mode).
+ * @param r The result.
+ * @return The count.
+ */
+LC_API uint64_t lc_import_result_skipped(const lc_import_result *r);
+
+/**
+ * Dispositions applied (0 when rolled back).
+ * @param r The result.
+ * @return The count.
+ */
+LC_API uint64_t lc_import_result_dispositions(const lc_import_result *r);
+
+/**
+ * Bad rows found, whether or not they are all kept in the list.
+ * @param r The result.
+ * @return The count.
+ */
+LC_API uint64_t lc_import_result_rejected(const lc_import_result *r);
+
+/**
+ * How many rejected rows the result lists (at most the options' @c max_rejects).
+ * @param r The result.
+ * @return The count.
+ */
+LC_API size_t lc_import_result_reject_count(const lc_import_result *r);
+
+/**
+ * The physical line where rejected row @p i starts (the header is line 1).
+ * @param r The result.
+ * @param i Index, in file order.
+ * @return The line, or 0 when out of range.
+ */
+LC_API uint64_t lc_import_result_reject_line(const lc_import_result *r, size_t i);
+
+/**
+ * The error code of rejected row @p i: LC_EFORMAT (ragged, bad UTF-8, an
+ * unmapped value, a bad time or number), LC_EINVALID (the model refuses a
+ * disposition), LC_ERANGE (a value too long), LC_EEXISTS.
+ * @param r The result.
+ * @param i Index.
+ * @return The code, or 0 when out of range.
+ */
+LC_API int lc_import_result_reject_code(const lc_import_result *r, size_t i);
+
+/**
+ * Why rejected row @p i was refused: a sentence naming the column or the
+ * rule.
+ * @param r The result.
+ * @param i Index.
+ * @return Owned by the result; NULL when out of range.
+ */
+LC_API const char *lc_import_result_reject_reason(const lc_import_result *r, size_t i);
+
+/** @} */
+
+LC_END_DECL
+
+#endif

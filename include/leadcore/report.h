@@ -1,0 +1,312 @@
+/**
+ * @file report.h
+ * @brief Reports over a store: the pipeline, the disposition matrix and its
+ *        drill-down, follow-ups due, overdue leads and the funnel.
+ *
+ * Every report is a query against an open ::lc_db and returns an
+ * ::lc_report: an opaque table. Each row has zero or more **key columns**
+ * (the values it is grouped by, as text: a stage key, an agent's name, a
+ * day), a **count**, optionally the **lead** it is about, and zero or more
+ * integer **measures** (the matrix's `allowed` flag, the funnel's times).
+ * Column and measure names are stable keys, so that a program can print any
+ * report without knowing which one it is (leadctl does).
+ *
+ * Recycled leads are left out of every report. Pipeline counts also leave
+ * out leads that hold a value flagged `not_reportable` (LC_FLAG_NOT_REPORTABLE:
+ * Archive, test leads) on any axis.
+ *
+ * The SQLite backend answers the pipeline and the matrix with one `GROUP BY`;
+ * other backends without a grouped-count slot are answered by iterating.
+ *
+ * Every `const char *` a getter returns is owned by the report and lives
+ * until lc_report_free(). Thread safety: as the ::lc_db the report was made
+ * from; a finished report may be read from any one thread.
+ */
+#ifndef LEADCORE_REPORT_H
+#define LEADCORE_REPORT_H
+
+#include "common.h"
+#include "db.h"
+
+LC_BEGIN_DECL
+
+/** A report's result table. */
+typedef struct lc_report lc_report;
+
+/** What a pipeline report can be grouped by. */
+typedef enum lc_report_axis {
+	LC_REPORT_PHASE = 1,     /**< The lead's phase (its stage's phase). */
+	LC_REPORT_STAGE = 2,     /**< The lead's stage. */
+	LC_REPORT_MILESTONE = 3, /**< The lead's milestone. */
+	LC_REPORT_STATUS = 4,    /**< The lead's status. */
+	LC_REPORT_LIFECYCLE = 5, /**< The lead's life-cycle state. */
+	LC_REPORT_OWNER = 6      /**< The assigned agent's name; unset when unassigned. */
+} lc_report_axis;
+
+/** Most axes a pipeline report groups by. */
+#define LC_REPORT_MAX_AXES 2
+
+/** A measure that does not apply to a row (a median with no data). */
+#define LC_REPORT_NONE INT64_MIN
+
+/** Version of ::lc_report_options that these headers know. */
+#define LC_REPORT_OPTIONS_VERSION 1
+
+/** Options shared by the reports; each report says which fields it reads. */
+typedef struct lc_report_options {
+	/** Set to LC_REPORT_OPTIONS_VERSION. */
+	unsigned int version;
+	/** Start of the window (follow-ups: default the start of today by the
+	 *  store's clock; funnel: events at or after it; default no bound). */
+	lc_time from;
+	/** End of the window, excluded (follow-ups: default @c from + 7 days;
+	 *  funnel: default no bound). */
+	lc_time to;
+	/** Follow-ups and overdue: only this agent's leads; 0 for every lead. */
+	lc_id agent;
+} lc_report_options;
+
+/** Static initialiser for ::lc_report_options with the defaults. */
+#define LC_REPORT_OPTIONS_INIT { LC_REPORT_OPTIONS_VERSION, LC_TIME_NONE, LC_TIME_NONE, 0 }
+
+/**
+ * Initialise ::lc_report_options with the defaults (for FFI callers that
+ * cannot use LC_REPORT_OPTIONS_INIT).
+ * @param opts The struct to fill.
+ * @param version LC_REPORT_OPTIONS_VERSION.
+ * @return 0, LC_EINVAL (NULL), LC_EVERSION (a version this library does not know).
+ */
+LC_API int lc_report_options_init(lc_report_options *opts, unsigned int version);
+
+/**
+ * The key of a report axis ("phase", "stage", "milestone", "status",
+ * "lifecycle", "owner").
+ * @param axis The axis.
+ * @return A static string, or NULL for a value that is not an axis.
+ */
+LC_API const char *lc_report_axis_name(lc_report_axis axis);
+
+/**
+ * Find a report axis by its key (case-insensitive; "life_cycle" and "agent"
+ * are accepted too).
+ * @param name The key.
+ * @param[out] out Receives the axis.
+ * @return 0, LC_EINVAL (NULL), LC_ENOTFOUND (the message lists the keys).
+ */
+LC_API int lc_report_axis_parse(const char *name, lc_report_axis *out);
+
+/** @name Reports
+ * @{ */
+
+/**
+ * Pipeline counts: how many leads hold each value (or pair of values) of
+ * one or two axes. Leads in the recycle bin, and leads holding a value
+ * flagged `not_reportable`, are left out. A lead with no value on an axis is
+ * counted in a row whose key is NULL there. Rows come in the model's order
+ * of the first axis, then of the second (owners by name; unset last); only
+ * non-empty groups are listed.
+ *
+ * Columns: the axes' keys. Measures: none.
+ * @param db The store.
+ * @param axes One or two axes.
+ * @param naxes 1 or 2.
+ * @param opts Options (unused today; may be NULL).
+ * @param[out] out Receives the report; free it with lc_report_free().
+ * @return 0, LC_EINVAL (NULL, no axis, too many, an unknown or repeated
+ *         axis), LC_ESTATE (the store has no model), LC_EIO, LC_ENOMEM.
+ */
+LC_API int lc_report_pipeline(lc_db *db, const lc_report_axis *axes, size_t naxes,
+			      const lc_report_options *opts, lc_report **out);
+
+/**
+ * The disposition matrix (seed 000's dashboard): one row per milestone ×
+ * status cell of the current model, with its lead count and whether the
+ * model's links allow it, invalid cells first (each group in the model's
+ * order). Combinations that leads hold but the model does not know (values
+ * from an older model, a lead with no milestone or no status) are added as
+ * invalid rows when they have leads. Recycled leads are left out.
+ *
+ * Columns: "milestone", "status". Measures: "allowed" (1 or 0).
+ * @param db The store.
+ * @param opts Options (unused today; may be NULL).
+ * @param[out] out Receives the report; free it with lc_report_free().
+ * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EUNSUPPORTED (a model with
+ *         no milestones or no statuses), LC_EIO, LC_ENOMEM.
+ */
+LC_API int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_report **out);
+
+/**
+ * The drill-down of one matrix cell: the leads (not recycled) holding a
+ * milestone and a status, in id order.
+ *
+ * Columns: "external_id", "name". The count of each row is 1 and
+ * lc_report_lead() gives its id. Measures: none.
+ * @param db The store.
+ * @param milestone The milestone, as stored (a key; a label of the current
+ *                  model is accepted too).
+ * @param status The status, likewise.
+ * @param opts Options (unused today; may be NULL).
+ * @param[out] out Receives the report; free it with lc_report_free().
+ * @return 0, LC_EINVAL (NULL, bad UTF-8, too long), LC_ESTATE (no model),
+ *         LC_EIO, LC_ENOMEM.
+ */
+LC_API int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
+				 const lc_report_options *opts, lc_report **out);
+
+/**
+ * Follow-ups due, per agent per day: leads (not recycled) whose follow-up
+ * falls in the window [@c opts->from, @c opts->to), grouped by the assigned
+ * agent and the UTC day. Rows by agent name (unassigned last), then day.
+ *
+ * Columns: "owner" (NULL when unassigned), "day" (YYYY-MM-DD). Measures: none.
+ * @param db The store.
+ * @param opts The window and an optional agent; NULL for the defaults
+ *             (today and the six days after, every agent).
+ * @param[out] out Receives the report; free it with lc_report_free().
+ * @return 0, LC_EINVAL (NULL, a window whose end is not after its start, a
+ *         negative agent), LC_ESTATE (no model), LC_ENOTFOUND (no such
+ *         agent), LC_EIO, LC_ENOMEM.
+ */
+LC_API int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_report **out);
+
+/**
+ * Overdue leads (seed 003's "time overdue"): leads (not recycled) whose
+ * expected completion date is before the store's present and that are not
+ * completed, most overdue first.
+ *
+ * Columns: "external_id", "name", "owner", "status". lc_report_lead() gives
+ * each row's lead; the count is 1. Measures: "expected_completion" (a
+ * time), "overdue_seconds".
+ * @param db The store.
+ * @param opts An optional agent; may be NULL.
+ * @param[out] out Receives the report; free it with lc_report_free().
+ * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
+ */
+LC_API int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_report **out);
+
+/**
+ * The funnel, computed from history: for each stage of the current model
+ * (milestones when it has no stages), in order, how many leads reached it,
+ * how many of those went on to a later stage that is not closed, and the
+ * median and 90th percentile of the time a lead spent in it (stays that
+ * ended; a stay ends when the lead moves to another stage). Recycled leads
+ * are left out.
+ *
+ * Columns: "stage" (or "milestone"). Count: leads that reached it.
+ * Measures: "advanced" (leads that reached a later open stage),
+ * "median_seconds" and "p90_seconds" (LC_REPORT_NONE when no stay ended).
+ * The conversion to the next stage is advanced / count.
+ * @param db The store.
+ * @param opts An optional window on the events' times; may be NULL.
+ * @param[out] out Receives the report; free it with lc_report_free().
+ * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EUNSUPPORTED (a model with
+ *         neither stages nor milestones), LC_EIO, LC_ENOMEM.
+ */
+LC_API int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_report **out);
+
+/** @} */
+
+/** @name Reading a report
+ * @{ */
+
+/**
+ * Free a report. Accepts NULL.
+ * @param r The report.
+ */
+LC_API void lc_report_free(lc_report *r);
+
+/**
+ * The report's kind ("pipeline", "matrix", "cell", "followups", "overdue", "funnel").
+ * @param r The report.
+ * @return A static string; NULL for NULL.
+ */
+LC_API const char *lc_report_kind(const lc_report *r);
+
+/**
+ * The number of rows.
+ * @param r The report.
+ * @return The count; 0 for NULL.
+ */
+LC_API size_t lc_report_row_count(const lc_report *r);
+
+/**
+ * The number of key columns.
+ * @param r The report.
+ * @return The count; 0 for NULL.
+ */
+LC_API size_t lc_report_column_count(const lc_report *r);
+
+/**
+ * The name of key column @p col ("stage", "owner", "day", ...).
+ * @param r The report.
+ * @param col Index.
+ * @return Owned by the report; NULL when out of range.
+ */
+LC_API const char *lc_report_column_name(const lc_report *r, size_t col);
+
+/**
+ * The key in row @p row, column @p col: a stored value's key, an agent's
+ * name, a day, an external id.
+ * @param r The report.
+ * @param row Row index.
+ * @param col Column index.
+ * @return Owned by the report; NULL when the lead has no value there, or
+ *         when out of range.
+ */
+LC_API const char *lc_report_key(const lc_report *r, size_t row, size_t col);
+
+/**
+ * The label of the key in row @p row, column @p col, as a person reads it:
+ * the current model's label for a value it knows, the key itself otherwise.
+ * @param r The report.
+ * @param row Row index.
+ * @param col Column index.
+ * @return Owned by the report; NULL where lc_report_key() is NULL.
+ */
+LC_API const char *lc_report_label(const lc_report *r, size_t row, size_t col);
+
+/**
+ * The count of row @p row (leads in the group).
+ * @param r The report.
+ * @param row Row index.
+ * @return The count; 0 when out of range.
+ */
+LC_API int64_t lc_report_count(const lc_report *r, size_t row);
+
+/**
+ * The lead row @p row is about (drill-down, overdue).
+ * @param r The report.
+ * @param row Row index.
+ * @return The lead's id, or 0 when the row is a group, or out of range.
+ */
+LC_API lc_id lc_report_lead(const lc_report *r, size_t row);
+
+/**
+ * The number of measures per row.
+ * @param r The report.
+ * @return The count; 0 for NULL.
+ */
+LC_API size_t lc_report_measure_count(const lc_report *r);
+
+/**
+ * The name of measure @p m ("allowed", "median_seconds", ...).
+ * @param r The report.
+ * @param m Index.
+ * @return Owned by the report; NULL when out of range.
+ */
+LC_API const char *lc_report_measure_name(const lc_report *r, size_t m);
+
+/**
+ * Measure @p m of row @p row.
+ * @param r The report.
+ * @param row Row index.
+ * @param m Measure index.
+ * @return The value; LC_REPORT_NONE when it does not apply or when out of range.
+ */
+LC_API int64_t lc_report_measure(const lc_report *r, size_t row, size_t m);
+
+/** @} */
+
+LC_END_DECL
+
+#endif

@@ -1,0 +1,935 @@
+/*
+ * The report object (an opaque table) and the reports built on the store's
+ * grouped counts and queries. Reports read the store through lc_db's public
+ * API and its grouped-count dispatch (lc__db_count_grouped), which a backend
+ * may answer natively; nothing here knows a backend.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_internal.h"
+
+#define DAY 86400
+
+static const char *const axis_names[] = { NULL, "phase", "stage", "milestone", "status",
+					  "lifecycle", "owner" };
+
+int lc_report_options_init(lc_report_options *opts, unsigned int version)
+{
+	if (!opts)
+		return lc__error(LC_EINVAL, "lc_report_options_init: opts is NULL");
+	if (version == 0 || version > LC_REPORT_OPTIONS_VERSION)
+		return lc__error(LC_EVERSION,
+				 "lc_report_options_init: version %u is unknown; this library knows 1 to %d",
+				 version, LC_REPORT_OPTIONS_VERSION);
+	lc_report_options d = LC_REPORT_OPTIONS_INIT;
+	*opts = d;
+	return 0;
+}
+
+const char *lc_report_axis_name(lc_report_axis axis)
+{
+	if (axis < LC_REPORT_PHASE || axis > LC_REPORT_OWNER)
+		return NULL;
+	return axis_names[axis];
+}
+
+int lc_report_axis_parse(const char *name, lc_report_axis *out)
+{
+	if (!name || !out)
+		return lc__error(LC_EINVAL, "lc_report_axis_parse: an argument is NULL");
+	for (int a = LC_REPORT_PHASE; a <= LC_REPORT_OWNER; a++)
+		if (lc__streq_nocase(name, axis_names[a])) {
+			*out = (lc_report_axis)a;
+			return 0;
+		}
+	if (lc__streq_nocase(name, "life_cycle") || lc__streq_nocase(name, "life-cycle")) {
+		*out = LC_REPORT_LIFECYCLE;
+		return 0;
+	}
+	if (lc__streq_nocase(name, "agent")) {
+		*out = LC_REPORT_OWNER;
+		return 0;
+	}
+	return lc__error(LC_ENOTFOUND,
+			 "'%.64s' is not a report axis; use phase, stage, milestone, status, lifecycle or owner",
+			 name);
+}
+
+/* ---- the table ---- */
+
+int lc__rreport_new(lc_report **out, const char *kind, const char *const *cols, size_t ncols,
+		   const char *const *measures, size_t nmeasures)
+{
+	lc_report *r;
+	if (ncols > LC__REPORT_MAX_COLS || nmeasures > LC__REPORT_MAX_MEASURES)
+		return lc__error(LC_EINVAL, "report: too many columns");
+	r = lc__calloc(1, sizeof *r);
+	if (!r)
+		return LC_ENOMEM;
+	r->kind = kind;
+	r->ncols = ncols;
+	r->nmeasures = nmeasures;
+	for (size_t i = 0; i < ncols; i++)
+		r->cols[i] = cols[i];
+	for (size_t i = 0; i < nmeasures; i++)
+		r->measures[i] = measures[i];
+	*out = r;
+	return 0;
+}
+
+void lc_report_free(lc_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		lc__rrow *row = &r->rows[i];
+		for (size_t c = 0; c < r->ncols; c++) {
+			lc__free(row->keys[c]);
+			lc__free(row->labels[c]);
+		}
+	}
+	lc__free(r->rows);
+	lc__free(r);
+}
+
+/* Append a row; keys and labels are copied (a NULL label means "as the key"). */
+int lc__rreport_add(lc_report *r, const char *const *keys, const char *const *labels, int64_t count,
+		   lc_id lead, const int64_t *measures)
+{
+	lc__rrow *row;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		lc__rrow *v = lc__realloc(r->rows, cap * sizeof *v);
+		if (!v)
+			return LC_ENOMEM;
+		r->rows = v;
+		r->cap = cap;
+	}
+	row = &r->rows[r->n];
+	memset(row, 0, sizeof *row);
+	for (size_t c = 0; c < r->ncols; c++) {
+		const char *k = keys ? keys[c] : NULL;
+		const char *l = labels ? labels[c] : NULL;
+		if (k && !(row->keys[c] = lc__strdup(k)))
+			goto nomem;
+		if (k && l && strcmp(k, l) != 0 && !(row->labels[c] = lc__strdup(l)))
+			goto nomem;
+	}
+	row->count = count;
+	row->lead = lead;
+	for (size_t m = 0; m < r->nmeasures; m++)
+		row->m[m] = measures ? measures[m] : LC_REPORT_NONE;
+	r->n++;
+	return 0;
+nomem:
+	for (size_t c = 0; c < r->ncols; c++) {
+		lc__free(row->keys[c]);
+		lc__free(row->labels[c]);
+	}
+	return LC_ENOMEM;
+}
+
+const char *lc_report_kind(const lc_report *r)
+{
+	return r ? r->kind : NULL;
+}
+
+size_t lc_report_row_count(const lc_report *r)
+{
+	return r ? r->n : 0;
+}
+
+size_t lc_report_column_count(const lc_report *r)
+{
+	return r ? r->ncols : 0;
+}
+
+const char *lc_report_column_name(const lc_report *r, size_t col)
+{
+	return r && col < r->ncols ? r->cols[col] : NULL;
+}
+
+const char *lc_report_key(const lc_report *r, size_t row, size_t col)
+{
+	if (!r || row >= r->n || col >= r->ncols)
+		return NULL;
+	return r->rows[row].keys[col];
+}
+
+const char *lc_report_label(const lc_report *r, size_t row, size_t col)
+{
+	if (!r || row >= r->n || col >= r->ncols)
+		return NULL;
+	return r->rows[row].labels[col] ? r->rows[row].labels[col] : r->rows[row].keys[col];
+}
+
+int64_t lc_report_count(const lc_report *r, size_t row)
+{
+	return r && row < r->n ? r->rows[row].count : 0;
+}
+
+lc_id lc_report_lead(const lc_report *r, size_t row)
+{
+	return r && row < r->n ? r->rows[row].lead : 0;
+}
+
+size_t lc_report_measure_count(const lc_report *r)
+{
+	return r ? r->nmeasures : 0;
+}
+
+const char *lc_report_measure_name(const lc_report *r, size_t m)
+{
+	return r && m < r->nmeasures ? r->measures[m] : NULL;
+}
+
+int64_t lc_report_measure(const lc_report *r, size_t row, size_t m)
+{
+	if (!r || row >= r->n || m >= r->nmeasures)
+		return LC_REPORT_NONE;
+	return r->rows[row].m[m];
+}
+
+/* ---- shared helpers ---- */
+
+int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report **out, const char *what,
+		     const lc_model **model)
+{
+	if (out)
+		*out = NULL;
+	if (!db || !out)
+		return lc__error(LC_EINVAL, "%s: db and out must not be NULL", what);
+	if (opts && (opts->version == 0 || opts->version > LC_REPORT_OPTIONS_VERSION))
+		return lc__error(LC_EVERSION,
+				 "%s: lc_report_options version %u is unknown; this library knows 1 to %d",
+				 what, opts->version, LC_REPORT_OPTIONS_VERSION);
+	*model = lc_db_model(db);
+	if (!*model)
+		return lc__error(LC_ESTATE,
+				 "%s: the store has no model yet; install one first (leadctl init --model NAME)",
+				 what);
+	return 0;
+}
+
+/* Index of a key on a model axis, or -1 (a plain scan: axes are short, and
+ * lc_model_value_find() would set the last error on a miss). */
+long lc__report_value_index(const lc_model *m, lc_axis axis, const char *key)
+{
+	size_t n = lc_model_value_count(m, axis);
+	if (!key)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(lc_model_value_key(m, axis, i), key) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* The index of a key or, failing that, a label (any case), or -1. */
+static long value_index_loose(const lc_model *m, lc_axis axis, const char *text)
+{
+	long i = lc__report_value_index(m, axis, text);
+	size_t n = lc_model_value_count(m, axis);
+	if (i >= 0 || !text)
+		return i;
+	for (size_t j = 0; j < n; j++)
+		if (lc__streq_nocase(lc_model_value_key(m, axis, j), text) ||
+		    lc__streq_nocase(lc_model_value_label(m, axis, j), text))
+			return (long)j;
+	return -1;
+}
+
+const char *lc__report_value_label(const lc_model *m, lc_axis axis, const char *key)
+{
+	long i = lc__report_value_index(m, axis, key);
+	return i >= 0 ? lc_model_value_label(m, axis, (size_t)i) : key;
+}
+
+/* ---- pipeline ---- */
+
+typedef struct pl_group {
+	char *keys[LC_REPORT_MAX_AXES];
+	int64_t count;
+} pl_group;
+
+typedef struct pl_ctx {
+	const lc_model *model;
+	size_t naxes;              /* requested */
+	size_t nkeys;              /* requested + added for the reportable check */
+	lc_axis check_axis[8];     /* model axis of key i, or LC_AXIS_COUNT for owner */
+	pl_group *v;
+	size_t n, cap;
+} pl_ctx;
+
+static lc_axis model_axis_of(lc_report_axis a)
+{
+	switch (a) {
+	case LC_REPORT_PHASE:
+		return LC_AXIS_PHASE;
+	case LC_REPORT_STAGE:
+		return LC_AXIS_STAGE;
+	case LC_REPORT_MILESTONE:
+		return LC_AXIS_MILESTONE;
+	case LC_REPORT_STATUS:
+		return LC_AXIS_STATUS;
+	case LC_REPORT_LIFECYCLE:
+		return LC_AXIS_LIFECYCLE;
+	default:
+		return LC_AXIS_COUNT;
+	}
+}
+
+static lc_group_key group_key_of(lc_axis a)
+{
+	switch (a) {
+	case LC_AXIS_PHASE:
+		return LC_GROUP_PHASE;
+	case LC_AXIS_STAGE:
+		return LC_GROUP_STAGE;
+	case LC_AXIS_MILESTONE:
+		return LC_GROUP_MILESTONE;
+	case LC_AXIS_STATUS:
+		return LC_GROUP_STATUS;
+	case LC_AXIS_LIFECYCLE:
+		return LC_GROUP_LIFECYCLE;
+	default:
+		return LC_GROUP_AGENT;
+	}
+}
+
+static bool axis_has_unreportable(const lc_model *m, lc_axis axis)
+{
+	size_t n = lc_model_value_count(m, axis);
+	for (size_t i = 0; i < n; i++)
+		if (lc_model_value_flags(m, axis, i) & LC_FLAG_NOT_REPORTABLE)
+			return true;
+	return false;
+}
+
+static int pl_emit(void *ud, const char *const *values, int64_t count)
+{
+	pl_ctx *c = ud;
+	pl_group *g;
+
+	for (size_t i = 0; i < c->nkeys; i++) {
+		long idx;
+		if (c->check_axis[i] == LC_AXIS_COUNT || !values[i])
+			continue;
+		idx = lc__report_value_index(c->model, c->check_axis[i], values[i]);
+		if (idx >= 0 && (lc_model_value_flags(c->model, c->check_axis[i], (size_t)idx) &
+				 LC_FLAG_NOT_REPORTABLE))
+			return 0;
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 32;
+		pl_group *v = lc__realloc(c->v, cap * sizeof *v);
+		if (!v)
+			return LC_ENOMEM;
+		c->v = v;
+		c->cap = cap;
+	}
+	g = &c->v[c->n];
+	memset(g, 0, sizeof *g);
+	for (size_t i = 0; i < c->naxes; i++)
+		if (values[i] && !(g->keys[i] = lc__strdup(values[i]))) {
+			for (size_t j = 0; j < i; j++)
+				lc__free(g->keys[j]);
+			return LC_ENOMEM;
+		}
+	g->count = count;
+	c->n++;
+	return 0;
+}
+
+/* Sort ranks: a model value by its index, an unknown value after every known
+ * one (then by text), an unset value last. */
+typedef struct pl_sort {
+	const lc_model *model;
+	lc_axis axis[LC_REPORT_MAX_AXES];
+	size_t naxes;
+} pl_sort;
+
+static _Thread_local pl_sort *g_sort; /* qsort has no user pointer */
+
+static int cmp_cell(const pl_sort *s, size_t i, const char *a, const char *b)
+{
+	long ia, ib;
+	if (!a || !b)
+		return (a == NULL) - (b == NULL);
+	if (s->axis[i] == LC_AXIS_COUNT)
+		return strcmp(a, b);
+	ia = lc__report_value_index(s->model, s->axis[i], a);
+	ib = lc__report_value_index(s->model, s->axis[i], b);
+	if (ia >= 0 && ib >= 0)
+		return (ia > ib) - (ia < ib);
+	if ((ia >= 0) != (ib >= 0))
+		return ia >= 0 ? -1 : 1;
+	return strcmp(a, b);
+}
+
+static int cmp_group(const void *pa, const void *pb)
+{
+	const pl_group *a = pa, *b = pb;
+	for (size_t i = 0; i < g_sort->naxes; i++) {
+		int c = cmp_cell(g_sort, i, a->keys[i], b->keys[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+static void pl_free(pl_ctx *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		for (size_t k = 0; k < c->naxes; k++)
+			lc__free(c->v[i].keys[k]);
+	lc__free(c->v);
+}
+
+/* Agent names by id, for the owner axis (NULL list: none loaded). */
+const char *lc__report_agent_name(const lc_agent_list *agents, const char *id_text)
+{
+	char *end;
+	long long id;
+	if (!agents || !id_text)
+		return id_text;
+	id = strtoll(id_text, &end, 10);
+	if (*end)
+		return id_text;
+	for (size_t i = 0; i < lc_agent_list_count(agents); i++)
+		if (lc_agent_list_id(agents, i) == (lc_id)id)
+			return lc_agent_list_name(agents, i);
+	return id_text;
+}
+
+int lc_report_pipeline(lc_db *db, const lc_report_axis *axes, size_t naxes,
+		       const lc_report_options *opts, lc_report **out)
+{
+	const lc_model *m;
+	const char *cols[LC_REPORT_MAX_AXES];
+	lc_group_key keys[8];
+	lc_agent_list *agents = NULL;
+	lc_query *q = NULL;
+	lc_report *r = NULL;
+	pl_ctx c;
+	pl_sort s;
+	bool owner = false;
+	int rc;
+
+	rc = lc__report_begin(db, opts, out, "lc_report_pipeline", &m);
+	if (rc)
+		return rc;
+	if (!axes || naxes == 0 || naxes > LC_REPORT_MAX_AXES)
+		return lc__error(LC_EINVAL, "lc_report_pipeline: give one or two axes (got %zu)", naxes);
+	memset(&c, 0, sizeof c);
+	memset(&s, 0, sizeof s);
+	c.model = m;
+	c.naxes = naxes;
+	s.model = m;
+	s.naxes = naxes;
+	for (size_t i = 0; i < naxes; i++) {
+		if (!lc_report_axis_name(axes[i]))
+			return lc__error(LC_EINVAL, "lc_report_pipeline: axis %d is not a report axis",
+					 (int)axes[i]);
+		for (size_t j = 0; j < i; j++)
+			if (axes[j] == axes[i])
+				return lc__error(LC_EINVAL, "lc_report_pipeline: axis '%s' is given twice",
+						 lc_report_axis_name(axes[i]));
+		cols[i] = lc_report_axis_name(axes[i]);
+		c.check_axis[i] = model_axis_of(axes[i]);
+		s.axis[i] = c.check_axis[i];
+		keys[i] = group_key_of(c.check_axis[i]);
+		if (axes[i] == LC_REPORT_OWNER)
+			owner = true;
+	}
+	c.nkeys = naxes;
+	/* Group by the axes that hold a not-reportable value too, so that those
+	 * leads can be left out; for most models there are none and the query
+	 * is the plain GROUP BY. */
+	for (int a = LC_AXIS_MILESTONE; a <= LC_AXIS_LIFECYCLE; a++) {
+		bool have = false;
+		for (size_t i = 0; i < c.nkeys; i++)
+			have |= c.check_axis[i] == (lc_axis)a;
+		if (!have && axis_has_unreportable(m, (lc_axis)a)) {
+			c.check_axis[c.nkeys] = (lc_axis)a;
+			keys[c.nkeys++] = group_key_of((lc_axis)a);
+		}
+	}
+	if ((rc = lc_query_new(&q)) != 0)
+		goto out;
+	rc = lc__db_count_grouped(db, q, keys, c.nkeys, pl_emit, &c);
+	if (rc)
+		goto out;
+	if (owner && (rc = lc_db_agents(db, 0, &agents)) != 0)
+		goto out;
+	/* Owners sort by name: translate ids to names first. */
+	if (owner)
+		for (size_t i = 0; i < c.n; i++)
+			for (size_t k = 0; k < naxes; k++)
+				if (axes[k] == LC_REPORT_OWNER && c.v[i].keys[k]) {
+					const char *nm = lc__report_agent_name(agents, c.v[i].keys[k]);
+					char *dup = lc__strdup(nm);
+					if (!dup) {
+						rc = LC_ENOMEM;
+						goto out;
+					}
+					lc__free(c.v[i].keys[k]);
+					c.v[i].keys[k] = dup;
+				}
+	g_sort = &s;
+	qsort(c.v, c.n, sizeof *c.v, cmp_group);
+	g_sort = NULL;
+	if ((rc = lc__rreport_new(&r, "pipeline", cols, naxes, NULL, 0)) != 0)
+		goto out;
+	for (size_t i = 0; i < c.n;) {
+		int64_t total = 0;
+		size_t j = i;
+		const char *labels[LC_REPORT_MAX_AXES];
+		/* Merge the groups that differed only on the added keys. */
+		while (j < c.n) {
+			bool same = true;
+			for (size_t k = 0; k < naxes && same; k++) {
+				const char *a = c.v[i].keys[k], *b = c.v[j].keys[k];
+				same = (!a && !b) || (a && b && strcmp(a, b) == 0);
+			}
+			if (!same)
+				break;
+			total += c.v[j++].count;
+		}
+		for (size_t k = 0; k < naxes; k++)
+			labels[k] = s.axis[k] == LC_AXIS_COUNT
+					    ? c.v[i].keys[k]
+					    : lc__report_value_label(m, s.axis[k], c.v[i].keys[k]);
+		if ((rc = lc__rreport_add(r, (const char *const *)c.v[i].keys, labels, total, 0, NULL)) !=
+		    0)
+			goto out;
+		i = j;
+	}
+	*out = r;
+	r = NULL;
+out:
+	if (rc == LC_ENOMEM)
+		lc__error(LC_ENOMEM, "lc_report_pipeline: out of memory");
+	lc_report_free(r);
+	lc_agent_list_free(agents);
+	lc_query_free(q);
+	pl_free(&c);
+	return rc;
+}
+
+/* ---- matrix ---- */
+
+typedef struct mx_extra {
+	char *milestone, *status;
+	int64_t count;
+} mx_extra;
+
+typedef struct mx_ctx {
+	const lc_model *model;
+	size_t nm, ns;
+	int64_t *counts; /* nm * ns */
+	mx_extra *extra;
+	size_t n, cap;
+} mx_ctx;
+
+static int mx_emit(void *ud, const char *const *values, int64_t count)
+{
+	mx_ctx *c = ud;
+	long mi = lc__report_value_index(c->model, LC_AXIS_MILESTONE, values[0]);
+	long si = lc__report_value_index(c->model, LC_AXIS_STATUS, values[1]);
+	mx_extra *e;
+
+	if (mi >= 0 && si >= 0) {
+		c->counts[(size_t)mi * c->ns + (size_t)si] += count;
+		return 0;
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		mx_extra *v = lc__realloc(c->extra, cap * sizeof *v);
+		if (!v)
+			return LC_ENOMEM;
+		c->extra = v;
+		c->cap = cap;
+	}
+	e = &c->extra[c->n];
+	memset(e, 0, sizeof *e);
+	if ((values[0] && !(e->milestone = lc__strdup(values[0]))) ||
+	    (values[1] && !(e->status = lc__strdup(values[1])))) {
+		lc__free(e->milestone);
+		return LC_ENOMEM;
+	}
+	e->count = count;
+	c->n++;
+	return 0;
+}
+
+int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_report **out)
+{
+	static const char *const cols[] = { "milestone", "status" };
+	static const char *const meas[] = { "allowed" };
+	const lc_group_key keys[] = { LC_GROUP_MILESTONE, LC_GROUP_STATUS };
+	const lc_model *m;
+	lc_query *q = NULL;
+	lc_report *r = NULL;
+	mx_ctx c;
+	int rc;
+
+	rc = lc__report_begin(db, opts, out, "lc_report_matrix", &m);
+	if (rc)
+		return rc;
+	memset(&c, 0, sizeof c);
+	c.model = m;
+	c.nm = lc_model_value_count(m, LC_AXIS_MILESTONE);
+	c.ns = lc_model_value_count(m, LC_AXIS_STATUS);
+	if (c.nm == 0 || c.ns == 0)
+		return lc__error(LC_EUNSUPPORTED,
+				 "lc_report_matrix: model '%s' has no %s; the matrix is milestones by statuses",
+				 lc_model_name(m), c.nm == 0 ? "milestones" : "statuses");
+	c.counts = lc__calloc(c.nm * c.ns, sizeof *c.counts);
+	if (!c.counts) {
+		rc = LC_ENOMEM;
+		goto out;
+	}
+	if ((rc = lc_query_new(&q)) != 0)
+		goto out;
+	if ((rc = lc__db_count_grouped(db, q, keys, 2, mx_emit, &c)) != 0)
+		goto out;
+	if ((rc = lc__rreport_new(&r, "matrix", cols, 2, meas, 1)) != 0)
+		goto out;
+	/* Invalid cells first: the dashboard shows them before anything else. */
+	for (int pass = 0; pass < 2; pass++) {
+		int64_t want = pass == 0 ? 0 : 1;
+		for (size_t mi = 0; mi < c.nm; mi++)
+			for (size_t si = 0; si < c.ns; si++) {
+				int64_t allowed = lc_model_link_allowed(m, mi, si) == 1;
+				const char *k[2], *l[2];
+				if (allowed != want)
+					continue;
+				k[0] = lc_model_value_key(m, LC_AXIS_MILESTONE, mi);
+				k[1] = lc_model_value_key(m, LC_AXIS_STATUS, si);
+				l[0] = lc_model_value_label(m, LC_AXIS_MILESTONE, mi);
+				l[1] = lc_model_value_label(m, LC_AXIS_STATUS, si);
+				if ((rc = lc__rreport_add(r, k, l, c.counts[mi * c.ns + si], 0, &allowed)) != 0)
+					goto out;
+			}
+		if (pass == 0)
+			for (size_t i = 0; i < c.n; i++) {
+				const int64_t no = 0;
+				const char *k[2] = { c.extra[i].milestone, c.extra[i].status };
+				const char *l[2] = {
+					lc__report_value_label(m, LC_AXIS_MILESTONE, k[0]),
+					lc__report_value_label(m, LC_AXIS_STATUS, k[1]),
+				};
+				if ((rc = lc__rreport_add(r, k, l, c.extra[i].count, 0, &no)) != 0)
+					goto out;
+			}
+	}
+	*out = r;
+	r = NULL;
+out:
+	if (rc == LC_ENOMEM)
+		lc__error(LC_ENOMEM, "lc_report_matrix: out of memory");
+	lc_report_free(r);
+	lc_query_free(q);
+	for (size_t i = 0; i < c.n; i++) {
+		lc__free(c.extra[i].milestone);
+		lc__free(c.extra[i].status);
+	}
+	lc__free(c.extra);
+	lc__free(c.counts);
+	return rc;
+}
+
+int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
+			  const lc_report_options *opts, lc_report **out)
+{
+	static const char *const cols[] = { "external_id", "name" };
+	const lc_model *m;
+	lc_query *q = NULL;
+	lc_lead_iter *it = NULL;
+	lc_report *r = NULL;
+	const lc_lead *lead;
+	long mi, si;
+	int rc;
+
+	rc = lc__report_begin(db, opts, out, "lc_report_matrix_cell", &m);
+	if (rc)
+		return rc;
+	if ((rc = lc__check_text(milestone, LC_KEY_MAX, "milestone", false)) != 0 ||
+	    (rc = lc__check_text(status, LC_KEY_MAX, "status", false)) != 0)
+		return rc;
+	/* A label of the current model names its key; anything else is taken
+	 * as a stored key (a value an older model had). */
+	mi = value_index_loose(m, LC_AXIS_MILESTONE, milestone);
+	si = value_index_loose(m, LC_AXIS_STATUS, status);
+	if (mi >= 0)
+		milestone = lc_model_value_key(m, LC_AXIS_MILESTONE, (size_t)mi);
+	if (si >= 0)
+		status = lc_model_value_key(m, LC_AXIS_STATUS, (size_t)si);
+	if ((rc = lc_query_new(&q)) != 0 ||
+	    (rc = lc_query_set_value(q, LC_AXIS_MILESTONE, milestone)) != 0 ||
+	    (rc = lc_query_set_value(q, LC_AXIS_STATUS, status)) != 0 ||
+	    (rc = lc_db_query(db, q, &it)) != 0 ||
+	    (rc = lc__rreport_new(&r, "cell", cols, 2, NULL, 0)) != 0)
+		goto out;
+	while ((rc = lc_lead_iter_next(it, &lead)) == 1) {
+		const char *k[2] = { lc_lead_text(lead, LC_LEAD_EXTERNAL_ID),
+				     lc_lead_text(lead, LC_LEAD_NAME) };
+		if ((rc = lc__rreport_add(r, k, NULL, 1, lc_lead_id(lead), NULL)) != 0)
+			goto out;
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	*out = r;
+	r = NULL;
+out:
+	if (rc == LC_ENOMEM)
+		lc__error(LC_ENOMEM, "lc_report_matrix_cell: out of memory");
+	lc_report_free(r);
+	lc_lead_iter_free(it);
+	lc_query_free(q);
+	return rc;
+}
+
+/* ---- follow-ups and overdue ---- */
+
+typedef struct fu_item {
+	lc_id agent;
+	int64_t day;
+} fu_item;
+
+static int cmp_fu(const void *pa, const void *pb)
+{
+	const fu_item *a = pa, *b = pb;
+	if (a->agent != b->agent)
+		return (a->agent > b->agent) - (a->agent < b->agent);
+	return (a->day > b->day) - (a->day < b->day);
+}
+
+typedef struct fu_row {
+	const char *agent; /* owned by the agent list; NULL unassigned */
+	int64_t day;
+	int64_t count;
+} fu_row;
+
+static int cmp_fu_row(const void *pa, const void *pb)
+{
+	const fu_row *a = pa, *b = pb;
+	int c;
+	if (!a->agent || !b->agent)
+		c = (a->agent == NULL) - (b->agent == NULL);
+	else
+		c = strcmp(a->agent, b->agent);
+	if (c)
+		return c;
+	return (a->day > b->day) - (a->day < b->day);
+}
+
+static int check_agent(lc_db *db, lc_id agent, lc_agent_list *agents, const char *what)
+{
+	if (agent < 0)
+		return lc__error(LC_EINVAL, "%s: agent id %lld is negative", what, (long long)agent);
+	if (agent > 0 && lc__agent_index(agents, agent) < 0)
+		return lc__error(LC_ENOTFOUND, "%s: there is no agent %lld in this store", what,
+				 (long long)agent);
+	(void)db;
+	return 0;
+}
+
+int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_report **out)
+{
+	static const char *const cols[] = { "owner", "day" };
+	const lc_model *m;
+	lc_agent_list *agents = NULL;
+	lc_query *q = NULL;
+	lc_lead_iter *it = NULL;
+	lc_report *r = NULL;
+	fu_item *v = NULL;
+	fu_row *rows = NULL;
+	size_t n = 0, cap = 0, nrows = 0;
+	lc_time from, to;
+	lc_id agent = opts ? opts->agent : 0;
+	const lc_lead *lead;
+	int rc;
+
+	rc = lc__report_begin(db, opts, out, "lc_report_followups", &m);
+	if (rc)
+		return rc;
+	from = opts && opts->from != LC_TIME_NONE ? opts->from : lc__day_start(lc_db_now(db));
+	to = opts && opts->to != LC_TIME_NONE ? opts->to : from + 7 * DAY;
+	if (to <= from)
+		return lc__error(LC_EINVAL,
+				 "lc_report_followups: the window's end must be after its start");
+	if ((rc = lc_db_agents(db, 0, &agents)) != 0 ||
+	    (rc = check_agent(db, agent, agents, "lc_report_followups")) != 0)
+		goto out;
+	if ((rc = lc_query_new(&q)) != 0 || (rc = lc_query_set_follow_up(q, from, to)) != 0 ||
+	    (rc = lc_query_set_agent(q, agent)) != 0 || (rc = lc_db_query(db, q, &it)) != 0)
+		goto out;
+	while ((rc = lc_lead_iter_next(it, &lead)) == 1) {
+		lc_time fu = lc_state_follow_up(lc_lead_state(lead));
+		if (fu == LC_TIME_NONE)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			fu_item *nv = lc__realloc(v, nc * sizeof *nv);
+			if (!nv) {
+				rc = LC_ENOMEM;
+				goto out;
+			}
+			v = nv;
+			cap = nc;
+		}
+		v[n].agent = lc_lead_agent(lead);
+		v[n].day = lc__day_start(fu);
+		n++;
+	}
+	if (rc < 0)
+		goto out;
+	qsort(v, n, sizeof *v, cmp_fu);
+	rows = lc__calloc(n ? n : 1, sizeof *rows);
+	if (!rows) {
+		rc = LC_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		long ai = v[i].agent ? lc__agent_index(agents, v[i].agent) : -1;
+		while (j < n && v[j].agent == v[i].agent && v[j].day == v[i].day)
+			j++;
+		rows[nrows].agent = ai >= 0 ? lc_agent_list_name(agents, (size_t)ai) : NULL;
+		rows[nrows].day = v[i].day;
+		rows[nrows].count = (int64_t)(j - i);
+		nrows++;
+		i = j;
+	}
+	qsort(rows, nrows, sizeof *rows, cmp_fu_row);
+	if ((rc = lc__rreport_new(&r, "followups", cols, 2, NULL, 0)) != 0)
+		goto out;
+	for (size_t i = 0; i < nrows; i++) {
+		char day[LC_TIME_FORMAT_SIZE];
+		const char *k[2];
+		lc_time_format(rows[i].day, day, sizeof day);
+		day[10] = '\0';
+		k[0] = rows[i].agent;
+		k[1] = day;
+		if ((rc = lc__rreport_add(r, k, NULL, rows[i].count, 0, NULL)) != 0)
+			goto out;
+	}
+	rc = 0;
+	*out = r;
+	r = NULL;
+out:
+	if (rc == LC_ENOMEM)
+		lc__error(LC_ENOMEM, "lc_report_followups: out of memory");
+	lc_report_free(r);
+	lc__free(rows);
+	lc__free(v);
+	lc_lead_iter_free(it);
+	lc_query_free(q);
+	lc_agent_list_free(agents);
+	return rc;
+}
+
+typedef struct od_item {
+	lc_id lead;
+	lc_time expected;
+} od_item;
+
+static int cmp_od(const void *pa, const void *pb)
+{
+	const od_item *a = pa, *b = pb;
+	if (a->expected != b->expected)
+		return (a->expected > b->expected) - (a->expected < b->expected);
+	return (a->lead > b->lead) - (a->lead < b->lead);
+}
+
+int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_report **out)
+{
+	static const char *const cols[] = { "external_id", "name", "owner", "status" };
+	static const char *const meas[] = { "expected_completion", "overdue_seconds" };
+	const lc_model *m;
+	lc_agent_list *agents = NULL;
+	lc_query *q = NULL;
+	lc_lead_iter *it = NULL;
+	lc_report *r = NULL;
+	lc_lead *lead = NULL;
+	od_item *v = NULL;
+	size_t n = 0, cap = 0;
+	lc_id agent = opts ? opts->agent : 0;
+	lc_time now;
+	const lc_lead *cur;
+	int rc;
+
+	rc = lc__report_begin(db, opts, out, "lc_report_overdue", &m);
+	if (rc)
+		return rc;
+	now = lc_db_now(db);
+	if ((rc = lc_db_agents(db, 0, &agents)) != 0 ||
+	    (rc = check_agent(db, agent, agents, "lc_report_overdue")) != 0)
+		goto out;
+	if ((rc = lc_query_new(&q)) != 0 || (rc = lc_query_set_agent(q, agent)) != 0 ||
+	    (rc = lc_db_query(db, q, &it)) != 0)
+		goto out;
+	/* First the ids (constant memory per lead), then the few overdue leads
+	 * are read again for their text. */
+	while ((rc = lc_lead_iter_next(it, &cur)) == 1) {
+		lc_time exp = lc_lead_date(cur, LC_LEAD_EXPECTED_COMPLETION);
+		if (exp == LC_TIME_NONE || exp >= now ||
+		    lc_lead_date(cur, LC_LEAD_ACTUAL_COMPLETION) != LC_TIME_NONE)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			od_item *nv = lc__realloc(v, nc * sizeof *nv);
+			if (!nv) {
+				rc = LC_ENOMEM;
+				goto out;
+			}
+			v = nv;
+			cap = nc;
+		}
+		v[n].lead = lc_lead_id(cur);
+		v[n].expected = exp;
+		n++;
+	}
+	if (rc < 0)
+		goto out;
+	lc_lead_iter_free(it);
+	it = NULL;
+	qsort(v, n, sizeof *v, cmp_od);
+	if ((rc = lc__rreport_new(&r, "overdue", cols, 4, meas, 2)) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const char *k[4], *l[4];
+		int64_t ms[2];
+		long ai;
+		if ((rc = lc_db_lead_get(db, v[i].lead, &lead)) != 0)
+			goto out;
+		ai = lc_lead_agent(lead) ? lc__agent_index(agents, lc_lead_agent(lead)) : -1;
+		k[0] = l[0] = lc_lead_text(lead, LC_LEAD_EXTERNAL_ID);
+		k[1] = l[1] = lc_lead_text(lead, LC_LEAD_NAME);
+		k[2] = l[2] = ai >= 0 ? lc_agent_list_name(agents, (size_t)ai) : NULL;
+		k[3] = lc_state_get(lc_lead_state(lead), LC_AXIS_STATUS);
+		l[3] = lc__report_value_label(m, LC_AXIS_STATUS, k[3]);
+		ms[0] = v[i].expected;
+		ms[1] = now - v[i].expected;
+		rc = lc__rreport_add(r, k, l, 1, v[i].lead, ms);
+		lc_lead_free(lead);
+		lead = NULL;
+		if (rc)
+			goto out;
+	}
+	*out = r;
+	r = NULL;
+out:
+	if (rc == LC_ENOMEM)
+		lc__error(LC_ENOMEM, "lc_report_overdue: out of memory");
+	lc_report_free(r);
+	lc_lead_free(lead);
+	lc__free(v);
+	lc_lead_iter_free(it);
+	lc_query_free(q);
+	lc_agent_list_free(agents);
+	return rc;
+}

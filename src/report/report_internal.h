@@ -1,0 +1,45 @@
+/*
+ * The report table's insides, shared by the report files. Nothing here is
+ * exported.
+ */
+#ifndef LC_REPORT_INTERNAL_H
+#define LC_REPORT_INTERNAL_H
+
+#include "core/core.h"
+#include "leadcore/report.h"
+#include "store/db_internal.h"
+
+#define LC__REPORT_MAX_COLS 4
+#define LC__REPORT_MAX_MEASURES 4
+
+typedef struct lc__rrow {
+	char *keys[LC__REPORT_MAX_COLS];
+	char *labels[LC__REPORT_MAX_COLS]; /* NULL: same as the key */
+	int64_t count;
+	lc_id lead;
+	int64_t m[LC__REPORT_MAX_MEASURES];
+} lc__rrow;
+
+struct lc_report {
+	const char *kind;                              /* static */
+	const char *cols[LC__REPORT_MAX_COLS];         /* static names */
+	const char *measures[LC__REPORT_MAX_MEASURES]; /* static names */
+	size_t ncols, nmeasures;
+	lc__rrow *rows;
+	size_t n, cap;
+};
+
+int lc__rreport_new(lc_report **out, const char *kind, const char *const *cols, size_t ncols,
+		   const char *const *measures, size_t nmeasures);
+/* Append a row (keys and labels copied; labels may be NULL). */
+int lc__rreport_add(lc_report *r, const char *const *keys, const char *const *labels, int64_t count,
+		   lc_id lead, const int64_t *measures);
+
+/* Check the common arguments and fetch the store's model. */
+int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report **out, const char *what,
+		     const lc_model **model);
+long lc__report_value_index(const lc_model *m, lc_axis axis, const char *key);
+const char *lc__report_value_label(const lc_model *m, lc_axis axis, const char *key);
+const char *lc__report_agent_name(const lc_agent_list *agents, const char *id_text);
+
+#endif

@@ -1,0 +1,628 @@
+/* Reports: pipeline, matrix and drill-down, follow-ups, overdue and funnel,
+ * on the SQLite store (native GROUP BY) and on the memory store (the core's
+ * fallback by iterating), which must agree. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "leadcore/leadcore.h"
+
+#define DAY 86400
+#define T0 1767225600 /* 2026-01-01T00:00:00Z */
+
+static lc_time now_value = T0;
+
+static lc_time test_clock(void *ud)
+{
+	(void)ud;
+	return now_value;
+}
+
+static lc_db *open_store(const char *uri, const char *preset)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	lc_model *m = NULL;
+
+	o.clock = test_clock;
+	assert_int_equal(lc_db_open(&db, uri, &o), 0);
+	if (preset) {
+		assert_int_equal(lc_model_preset(&m, preset), 0);
+		assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+		lc_model_free(m);
+	}
+	return db;
+}
+
+static lc_id new_lead(lc_db *db, const char *ext, lc_id agent)
+{
+	lc_lead *l = NULL;
+	lc_id id = 0;
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, ext), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, ext), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &id), 0);
+	lc_lead_free(l);
+	if (agent)
+		assert_int_equal(lc_db_lead_assign(db, id, 0, agent), 0);
+	return id;
+}
+
+/* Apply a disposition; NULL leaves an axis alone. Returns lc_db_apply's code. */
+static int apply(lc_db *db, lc_id id, const char *action, const char *milestone, const char *status,
+		 const char *stage, const char *outcome, const char *reason, lc_time follow_up)
+{
+	lc_disposition *d = NULL;
+	lc_outcome o;
+	int rc;
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_ACTION, action), 0);
+	if (milestone)
+		assert_int_equal(lc_disposition_set(d, LC_AXIS_MILESTONE, milestone), 0);
+	if (status)
+		assert_int_equal(lc_disposition_set(d, LC_AXIS_STATUS, status), 0);
+	if (stage)
+		assert_int_equal(lc_disposition_set(d, LC_AXIS_STAGE, stage), 0);
+	if (reason)
+		assert_int_equal(lc_disposition_set(d, LC_AXIS_REASON, reason), 0);
+	if (outcome) {
+		assert_int_equal(lc_outcome_parse(outcome, &o), 0);
+		assert_int_equal(lc_disposition_set_outcome(d, o), 0);
+	}
+	if (follow_up != LC_TIME_NONE)
+		assert_int_equal(lc_disposition_set_follow_up(d, follow_up), 0);
+	rc = lc_db_apply(db, id, d, -1, NULL, NULL);
+	lc_disposition_free(d);
+	return rc;
+}
+
+/* The row whose keys are (a, b) (b ignored when the report has one column), or -1. */
+static long find_row(const lc_report *r, const char *a, const char *b)
+{
+	for (size_t i = 0; i < lc_report_row_count(r); i++) {
+		const char *ka = lc_report_key(r, i, 0);
+		const char *kb = lc_report_column_count(r) > 1 ? lc_report_key(r, i, 1) : NULL;
+		bool ma = (!a && !ka) || (a && ka && strcmp(a, ka) == 0);
+		bool mb = lc_report_column_count(r) < 2 || (!b && !kb) || (b && kb && strcmp(b, kb) == 0);
+		if (ma && mb)
+			return (long)i;
+	}
+	return -1;
+}
+
+static int64_t count_of(const lc_report *r, const char *a, const char *b)
+{
+	long i = find_row(r, a, b);
+	return i < 0 ? 0 : lc_report_count(r, (size_t)i);
+}
+
+static long measure_index(const lc_report *r, const char *name)
+{
+	for (size_t m = 0; m < lc_report_measure_count(r); m++)
+		if (strcmp(lc_report_measure_name(r, m), name) == 0)
+			return (long)m;
+	return -1;
+}
+
+/* A leadmanager store: 3 new, 2 attempted, 2 contacted/hot (agent ann), one
+ * recycled contacted/hot, 1 unassigned quoted/follow up. */
+static lc_db *leadmanager_store(const char *uri, lc_id *ann, lc_id *bob)
+{
+	lc_db *db = open_store(uri, "leadmanager");
+	lc_id id;
+	char ext[32];
+
+	now_value = T0;
+	assert_int_equal(lc_db_agent_add(db, "ann", ann), 0);
+	assert_int_equal(lc_db_agent_add(db, "bob", bob), 0);
+	for (int i = 0; i < 3; i++) {
+		snprintf(ext, sizeof ext, "new-%d", i);
+		id = new_lead(db, ext, *bob);
+		assert_int_equal(apply(db, id, "lead_update", "no_milestone", "new", NULL, NULL, NULL,
+				       LC_TIME_NONE),
+				 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(ext, sizeof ext, "att-%d", i);
+		id = new_lead(db, ext, *bob);
+		assert_int_equal(apply(db, id, "call", "no_milestone", "attempted_contact", NULL, NULL,
+				       NULL, LC_TIME_NONE),
+				 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		snprintf(ext, sizeof ext, "hot-%d", i);
+		id = new_lead(db, ext, *ann);
+		assert_int_equal(apply(db, id, "call", "contacted", "hot", NULL, NULL, NULL,
+				       T0 + (i + 1) * DAY + 3600),
+				 0);
+		if (i == 2)
+			assert_int_equal(lc_db_lead_recycle(db, id), 0);
+	}
+	id = new_lead(db, "quoted-0", 0);
+	assert_int_equal(apply(db, id, "email", "quoted", "follow_up", NULL, NULL, NULL, T0 + 2 * DAY),
+			 0);
+	return db;
+}
+
+static void check_pipeline_by_status(lc_db *db)
+{
+	lc_report_axis axis = LC_REPORT_STATUS;
+	lc_report *r = NULL;
+
+	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &r), 0);
+	assert_string_equal(lc_report_kind(r), "pipeline");
+	assert_int_equal(lc_report_column_count(r), 1);
+	assert_string_equal(lc_report_column_name(r, 0), "status");
+	assert_int_equal(lc_report_measure_count(r), 0);
+	assert_int_equal(count_of(r, "new", NULL), 3);
+	assert_int_equal(count_of(r, "attempted_contact", NULL), 2);
+	assert_int_equal(count_of(r, "hot", NULL), 2); /* the recycled one is left out */
+	assert_int_equal(count_of(r, "follow_up", NULL), 1);
+	assert_int_equal(lc_report_row_count(r), 4);
+	/* Rows in the model's status order: new, attempted_contact, hot, follow_up. */
+	assert_string_equal(lc_report_key(r, 0, 0), "new");
+	assert_string_equal(lc_report_key(r, 1, 0), "attempted_contact");
+	assert_string_equal(lc_report_key(r, 2, 0), "hot");
+	assert_string_equal(lc_report_label(r, 1, 0), "Attempted Contact");
+	lc_report_free(r);
+}
+
+static void pipeline_sqlite(void **state)
+{
+	lc_id ann, bob;
+	lc_db *db = leadmanager_store(":memory:", &ann, &bob);
+	(void)state;
+	check_pipeline_by_status(db);
+	lc_db_close(db);
+}
+
+static void pipeline_memory_backend(void **state)
+{
+	lc_id ann, bob;
+	lc_db *db = leadmanager_store("memory:", &ann, &bob);
+	(void)state;
+	check_pipeline_by_status(db);
+	lc_db_close(db);
+}
+
+/* Both backends give the same table for every pair of axes. */
+static void pipeline_backends_agree(void **state)
+{
+	lc_id ann, bob;
+	lc_db *a = leadmanager_store(":memory:", &ann, &bob);
+	lc_db *b = leadmanager_store("memory:", &ann, &bob);
+	(void)state;
+	for (int x = LC_REPORT_PHASE; x <= LC_REPORT_OWNER; x++)
+		for (int y = LC_REPORT_PHASE; y <= LC_REPORT_OWNER; y++) {
+			lc_report_axis axes[2] = { (lc_report_axis)x, (lc_report_axis)y };
+			size_t n = x == y ? 1 : 2;
+			lc_report *ra = NULL, *rb = NULL;
+			assert_int_equal(lc_report_pipeline(a, axes, n, NULL, &ra), 0);
+			assert_int_equal(lc_report_pipeline(b, axes, n, NULL, &rb), 0);
+			assert_int_equal(lc_report_row_count(ra), lc_report_row_count(rb));
+			for (size_t i = 0; i < lc_report_row_count(ra); i++) {
+				assert_int_equal(lc_report_count(ra, i), lc_report_count(rb, i));
+				for (size_t c = 0; c < n; c++) {
+					const char *ka = lc_report_key(ra, i, c), *kb = lc_report_key(rb, i, c);
+					assert_true((!ka && !kb) || (ka && kb && strcmp(ka, kb) == 0));
+				}
+			}
+			lc_report_free(ra);
+			lc_report_free(rb);
+		}
+	lc_db_close(a);
+	lc_db_close(b);
+}
+
+static void pipeline_two_axes_and_owner(void **state)
+{
+	lc_report_axis axes[2] = { LC_REPORT_OWNER, LC_REPORT_MILESTONE };
+	lc_id ann, bob;
+	lc_db *db = leadmanager_store(":memory:", &ann, &bob);
+	lc_report *r = NULL;
+	int64_t total = 0;
+	(void)state;
+	assert_int_equal(lc_report_pipeline(db, axes, 2, NULL, &r), 0);
+	assert_string_equal(lc_report_column_name(r, 0), "owner");
+	assert_string_equal(lc_report_column_name(r, 1), "milestone");
+	assert_int_equal(count_of(r, "ann", "contacted"), 2);
+	assert_int_equal(count_of(r, "bob", "no_milestone"), 5);
+	assert_int_equal(count_of(r, NULL, "quoted"), 1);
+	/* Owners by name, the unassigned last. */
+	assert_string_equal(lc_report_key(r, 0, 0), "ann");
+	assert_null(lc_report_key(r, lc_report_row_count(r) - 1, 0));
+	for (size_t i = 0; i < lc_report_row_count(r); i++)
+		total += lc_report_count(r, i);
+	assert_int_equal(total, 8);
+	lc_report_free(r);
+	lc_db_close(db);
+}
+
+/* Particle's Archive is not reportable: archived leads leave pipeline counts. */
+static void pipeline_leaves_out_not_reportable(void **state)
+{
+	lc_report_axis axis = LC_REPORT_PHASE;
+	lc_db *db = open_store(":memory:", "particle");
+	lc_report *r = NULL;
+	lc_id a, b, c;
+	(void)state;
+	a = new_lead(db, "a", 0);
+	b = new_lead(db, "b", 0);
+	c = new_lead(db, "c", 0);
+	assert_int_equal(apply(db, a, "call", NULL, NULL, "enquiry", NULL, NULL, LC_TIME_NONE), 0);
+	assert_int_equal(apply(db, b, "call", NULL, NULL, "enquiry", NULL, NULL, LC_TIME_NONE), 0);
+	assert_int_equal(apply(db, c, "lead_update", NULL, NULL, "enquiry", NULL, NULL, LC_TIME_NONE),
+			 0);
+	assert_int_equal(apply(db, c, "lead_update", NULL, NULL, NULL, "exiting", "test_lead",
+			       LC_TIME_NONE),
+			 0);
+	assert_int_equal(apply(db, b, "lead_update", NULL, NULL, NULL, "exiting", "not_ready_yet",
+			       LC_TIME_NONE),
+			 0);
+	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &r), 0);
+	assert_int_equal(count_of(r, "lead", NULL), 1);
+	assert_int_equal(count_of(r, "closed", NULL), 1); /* nurture counts, archive does not */
+	assert_int_equal(lc_report_row_count(r), 2);
+	lc_report_free(r);
+	lc_db_close(db);
+}
+
+static void pipeline_bad_arguments(void **state)
+{
+	lc_report_axis axes[3] = { LC_REPORT_STATUS, LC_REPORT_STATUS, LC_REPORT_STAGE };
+	lc_report_axis bad = (lc_report_axis)42;
+	lc_report_options o = LC_REPORT_OPTIONS_INIT;
+	lc_db *db = open_store(":memory:", "leadmanager");
+	lc_db *empty = open_store(":memory:", NULL);
+	lc_report *r = (lc_report *)1;
+	(void)state;
+	assert_int_equal(lc_report_pipeline(NULL, axes, 1, NULL, &r), LC_EINVAL);
+	assert_null(r);
+	assert_int_equal(lc_report_pipeline(db, axes, 1, NULL, NULL), LC_EINVAL);
+	assert_int_equal(lc_report_pipeline(db, NULL, 1, NULL, &r), LC_EINVAL);
+	assert_int_equal(lc_report_pipeline(db, axes, 0, NULL, &r), LC_EINVAL);
+	assert_int_equal(lc_report_pipeline(db, axes, 3, NULL, &r), LC_EINVAL);
+	assert_int_equal(lc_report_pipeline(db, axes, 2, NULL, &r), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "twice"));
+	assert_int_equal(lc_report_pipeline(db, &bad, 1, NULL, &r), LC_EINVAL);
+	o.version = 99;
+	assert_int_equal(lc_report_pipeline(db, axes, 1, &o, &r), LC_EVERSION);
+	assert_int_equal(lc_report_pipeline(empty, axes, 1, NULL, &r), LC_ESTATE);
+	assert_non_null(strstr(lc_error_last(), "no model"));
+	assert_null(r);
+	lc_db_close(db);
+	lc_db_close(empty);
+}
+
+static void axis_names_and_options(void **state)
+{
+	lc_report_axis a;
+	lc_report_options o;
+	(void)state;
+	for (int x = LC_REPORT_PHASE; x <= LC_REPORT_OWNER; x++) {
+		assert_int_equal(lc_report_axis_parse(lc_report_axis_name((lc_report_axis)x), &a), 0);
+		assert_int_equal(a, x);
+	}
+	assert_int_equal(lc_report_axis_parse("Life-Cycle", &a), 0);
+	assert_int_equal(a, LC_REPORT_LIFECYCLE);
+	assert_int_equal(lc_report_axis_parse("agent", &a), 0);
+	assert_int_equal(a, LC_REPORT_OWNER);
+	assert_int_equal(lc_report_axis_parse("colour", &a), LC_ENOTFOUND);
+	assert_non_null(strstr(lc_error_last(), "phase, stage"));
+	assert_int_equal(lc_report_axis_parse(NULL, &a), LC_EINVAL);
+	assert_null(lc_report_axis_name((lc_report_axis)0));
+	assert_int_equal(lc_report_options_init(&o, LC_REPORT_OPTIONS_VERSION), 0);
+	assert_int_equal(o.from, LC_TIME_NONE);
+	assert_int_equal(o.agent, 0);
+	assert_int_equal(lc_report_options_init(&o, 0), LC_EVERSION);
+	assert_int_equal(lc_report_options_init(NULL, 1), LC_EINVAL);
+	/* Getters on NULL and out of range. */
+	assert_int_equal(lc_report_row_count(NULL), 0);
+	assert_null(lc_report_key(NULL, 0, 0));
+	assert_int_equal(lc_report_measure(NULL, 0, 0), LC_REPORT_NONE);
+	lc_report_free(NULL);
+}
+
+static void check_matrix(lc_db *db)
+{
+	const lc_model *m = lc_db_model(db);
+	size_t nm = lc_model_value_count(m, LC_AXIS_MILESTONE), ns = lc_model_value_count(m, LC_AXIS_STATUS);
+	lc_report *r = NULL;
+	long allowed, i;
+	bool seen_allowed = false;
+	(void)seen_allowed;
+
+	assert_int_equal(lc_report_matrix(db, NULL, &r), 0);
+	assert_string_equal(lc_report_kind(r), "matrix");
+	allowed = measure_index(r, "allowed");
+	assert_true(allowed >= 0);
+	assert_int_equal(lc_report_row_count(r), nm * ns);
+	/* Invalid cells first. */
+	for (size_t k = 0; k < lc_report_row_count(r); k++) {
+		int64_t a = lc_report_measure(r, k, (size_t)allowed);
+		if (a)
+			seen_allowed = true;
+		else
+			assert_false(seen_allowed);
+	}
+	i = find_row(r, "contacted", "hot");
+	assert_true(i >= 0);
+	assert_int_equal(lc_report_count(r, (size_t)i), 2);
+	assert_int_equal(lc_report_measure(r, (size_t)i, (size_t)allowed), 1);
+	i = find_row(r, "no_milestone", "hot");
+	assert_int_equal(lc_report_measure(r, (size_t)i, (size_t)allowed), 0);
+	assert_int_equal(lc_report_count(r, (size_t)i), 0);
+	assert_int_equal(count_of(r, "no_milestone", "new"), 3);
+	lc_report_free(r);
+}
+
+static void matrix_every_cell(void **state)
+{
+	lc_id ann, bob;
+	lc_db *a = leadmanager_store(":memory:", &ann, &bob);
+	lc_db *b = leadmanager_store("memory:", &ann, &bob);
+	(void)state;
+	check_matrix(a);
+	check_matrix(b);
+	lc_db_close(a);
+	lc_db_close(b);
+}
+
+/* Seed 000: after the links change, leads holding a combination that is no
+ * longer allowed show up as an invalid cell with a count, first, and the
+ * drill-down lists them. */
+static void matrix_after_link_change(void **state)
+{
+	lc_id ann, bob;
+	lc_db *db = leadmanager_store(":memory:", &ann, &bob);
+	lc_model *m = NULL;
+	lc_report *r = NULL, *cell = NULL;
+	char *json = NULL, *p;
+	long allowed;
+	(void)state;
+	assert_int_equal(lc_model_to_json(lc_db_model(db), &json, NULL), 0);
+	/* Take Hot off Contacted: the two contacted/hot leads become invalid. */
+	p = strstr(json, "\"contacted\": [");
+	if (!p)
+		p = strstr(json, "\"contacted\":[");
+	assert_non_null(p);
+	p = strstr(p, "\"hot\"");
+	assert_non_null(p);
+	memcpy(p, "\"new\"", 5);
+	assert_int_equal(lc_model_load_string(&m, json, "changed"), 0);
+	lc_free(json);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	lc_model_free(m);
+
+	assert_int_equal(lc_report_matrix(db, NULL, &r), 0);
+	allowed = measure_index(r, "allowed");
+	{
+		long i = find_row(r, "contacted", "hot");
+		assert_true(i >= 0);
+		assert_int_equal(lc_report_count(r, (size_t)i), 2);
+		assert_int_equal(lc_report_measure(r, (size_t)i, (size_t)allowed), 0);
+	}
+	lc_report_free(r);
+
+	assert_int_equal(lc_report_matrix_cell(db, "Contacted", "HOT", NULL, &cell), 0);
+	assert_string_equal(lc_report_kind(cell), "cell");
+	assert_int_equal(lc_report_row_count(cell), 2);
+	assert_string_equal(lc_report_key(cell, 0, 0), "hot-0");
+	assert_string_equal(lc_report_key(cell, 1, 0), "hot-1");
+	assert_true(lc_report_lead(cell, 0) > 0);
+	assert_true(lc_report_lead(cell, 1) > lc_report_lead(cell, 0));
+	lc_report_free(cell);
+	/* An unknown value is taken as a stored key: an empty cell, not an error. */
+	assert_int_equal(lc_report_matrix_cell(db, "gone", "hot", NULL, &cell), 0);
+	assert_int_equal(lc_report_row_count(cell), 0);
+	lc_report_free(cell);
+	assert_int_equal(lc_report_matrix_cell(db, NULL, "hot", NULL, &cell), LC_EINVAL);
+	assert_int_equal(lc_report_matrix_cell(db, "contacted", "\xff", NULL, &cell), LC_EINVAL);
+	lc_db_close(db);
+}
+
+static void matrix_needs_milestones(void **state)
+{
+	lc_db *db = open_store(":memory:", "particle");
+	lc_report *r = NULL;
+	(void)state;
+	assert_int_equal(lc_report_matrix(db, NULL, &r), LC_EUNSUPPORTED);
+	assert_null(r);
+	lc_db_close(db);
+}
+
+static void followups_per_agent_per_day(void **state)
+{
+	lc_id ann, bob;
+	lc_db *db = leadmanager_store(":memory:", &ann, &bob);
+	lc_report_options o = LC_REPORT_OPTIONS_INIT;
+	lc_report *r = NULL;
+	(void)state;
+	/* Default window: today (T0) and six more days. */
+	assert_int_equal(lc_report_followups(db, NULL, &r), 0);
+	assert_string_equal(lc_report_column_name(r, 0), "owner");
+	assert_string_equal(lc_report_column_name(r, 1), "day");
+	assert_int_equal(count_of(r, "ann", "2026-01-02"), 1);
+	assert_int_equal(count_of(r, "ann", "2026-01-03"), 1);
+	assert_int_equal(count_of(r, NULL, "2026-01-03"), 1);
+	assert_int_equal(lc_report_row_count(r), 3); /* the recycled lead's follow-up is left out */
+	assert_null(lc_report_key(r, 2, 0));          /* unassigned last */
+	lc_report_free(r);
+
+	o.from = T0 + 2 * DAY;
+	o.to = T0 + 3 * DAY;
+	o.agent = ann;
+	assert_int_equal(lc_report_followups(db, &o, &r), 0);
+	assert_int_equal(lc_report_row_count(r), 1);
+	assert_int_equal(count_of(r, "ann", "2026-01-03"), 1);
+	lc_report_free(r);
+
+	o.to = o.from;
+	assert_int_equal(lc_report_followups(db, &o, &r), LC_EINVAL);
+	o.to = LC_TIME_NONE;
+	o.agent = 999;
+	assert_int_equal(lc_report_followups(db, &o, &r), LC_ENOTFOUND);
+	o.agent = -2;
+	assert_int_equal(lc_report_followups(db, &o, &r), LC_EINVAL);
+	lc_db_close(db);
+}
+
+static void overdue_leads(void **state)
+{
+	lc_db *db = open_store(":memory:", "crm");
+	lc_report *r = NULL;
+	lc_lead *l = NULL;
+	lc_id late, later, done, fine;
+	long ms;
+	(void)state;
+	now_value = T0;
+	const struct {
+		const char *ext;
+		lc_time exp;
+		lc_id *id;
+	} leads[] = {
+		{ "late", T0 + 2 * DAY, &late },
+		{ "later", T0 + 1 * DAY, &later },
+		{ "done", T0 + 1 * DAY, &done },
+		{ "fine", T0 + 30 * DAY, &fine },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(lc_lead_new(&l), 0);
+		assert_int_equal(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, leads[i].ext), 0);
+		assert_int_equal(lc_lead_set_date(l, LC_LEAD_EXPECTED_COMPLETION, leads[i].exp), 0);
+		assert_int_equal(lc_db_lead_create(db, l, leads[i].id), 0);
+		lc_lead_free(l);
+		assert_int_equal(apply(db, *leads[i].id, "lead_update", NULL, "in_progress", NULL, NULL,
+				       NULL, LC_TIME_NONE),
+				 0);
+	}
+	assert_int_equal(apply(db, done, "win_lead", NULL, "won", NULL, NULL, NULL, LC_TIME_NONE), 0);
+	assert_int_equal(apply(db, done, "complete", NULL, "completed", NULL, NULL, NULL, LC_TIME_NONE),
+			 0);
+	now_value = T0 + 5 * DAY;
+	assert_int_equal(lc_report_overdue(db, NULL, &r), 0);
+	assert_string_equal(lc_report_kind(r), "overdue");
+	assert_int_equal(lc_report_row_count(r), 2);
+	/* Most overdue first. */
+	assert_int_equal(lc_report_lead(r, 0), later);
+	assert_int_equal(lc_report_lead(r, 1), late);
+	assert_string_equal(lc_report_key(r, 1, 0), "late");
+	assert_string_equal(lc_report_key(r, 1, 3), "in_progress");
+	ms = measure_index(r, "overdue_seconds");
+	assert_int_equal(lc_report_measure(r, 0, (size_t)ms), 4 * DAY);
+	assert_int_equal(lc_report_measure(r, 1, (size_t)ms), 3 * DAY);
+	assert_int_equal(lc_report_measure(r, 0, (size_t)measure_index(r, "expected_completion")),
+			 T0 + DAY);
+	lc_report_free(r);
+	(void)fine;
+	lc_db_close(db);
+}
+
+/* Particle: five leads through the stages, one day or more in each. */
+static void funnel_from_history(void **state)
+{
+	lc_db *db = open_store(":memory:", "particle");
+	lc_report *r = NULL;
+	lc_id id[5];
+	long adv, med, p90;
+	(void)state;
+	now_value = T0;
+	for (int i = 0; i < 5; i++) {
+		char ext[8];
+		snprintf(ext, sizeof ext, "f%d", i);
+		id[i] = new_lead(db, ext, 0);
+		assert_int_equal(apply(db, id[i], "call", NULL, NULL, "enquiry", NULL, NULL, LC_TIME_NONE),
+				 0);
+	}
+	/* Enquiry lasts 1, 2, 3, 4 days for leads 0..3; lead 4 stays. */
+	for (int i = 0; i < 4; i++) {
+		now_value = T0 + (i + 1) * DAY;
+		assert_int_equal(apply(db, id[i], "call", NULL, NULL, "contact", "progressing", NULL,
+				       LC_TIME_NONE),
+				 0);
+	}
+	/* Two reach Engaged; one of the other two exits to Nurture. */
+	now_value = T0 + 10 * DAY;
+	assert_int_equal(apply(db, id[0], "meeting", NULL, NULL, "engaged", "progressing", NULL,
+			       LC_TIME_NONE),
+			 0);
+	assert_int_equal(apply(db, id[1], "meeting", NULL, NULL, "engaged", "progressing", NULL,
+			       LC_TIME_NONE),
+			 0);
+	assert_int_equal(apply(db, id[2], "call", NULL, NULL, NULL, "exiting", "not_ready_yet",
+			       LC_TIME_NONE),
+			 0);
+
+	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
+	assert_string_equal(lc_report_kind(r), "funnel");
+	assert_string_equal(lc_report_column_name(r, 0), "stage");
+	assert_int_equal(lc_report_row_count(r), lc_model_value_count(lc_db_model(db), LC_AXIS_STAGE));
+	adv = measure_index(r, "advanced");
+	med = measure_index(r, "median_seconds");
+	p90 = measure_index(r, "p90_seconds");
+	assert_string_equal(lc_report_key(r, 0, 0), "enquiry");
+	assert_int_equal(lc_report_count(r, 0), 5);
+	assert_int_equal(lc_report_measure(r, 0, (size_t)adv), 4);
+	assert_int_equal(lc_report_measure(r, 0, (size_t)med), 2 * DAY); /* of 1, 2, 3, 4 days */
+	assert_int_equal(lc_report_measure(r, 0, (size_t)p90), 4 * DAY);
+	assert_string_equal(lc_report_key(r, 1, 0), "contact");
+	assert_int_equal(lc_report_count(r, 1), 4);
+	assert_int_equal(lc_report_measure(r, 1, (size_t)adv), 2);
+	assert_int_equal(count_of(r, "engaged", NULL), 2);
+	assert_int_equal(lc_report_measure(r, (size_t)find_row(r, "engaged", NULL), (size_t)med),
+			 LC_REPORT_NONE); /* nobody left it yet */
+	assert_int_equal(count_of(r, "nurture", NULL), 1);
+	assert_int_equal(lc_report_measure(r, (size_t)find_row(r, "nurture", NULL), (size_t)adv),
+			 LC_REPORT_NONE); /* closed: no conversion */
+	lc_report_free(r);
+
+	/* Recycled leads leave the funnel. */
+	assert_int_equal(lc_db_lead_recycle(db, id[4]), 0);
+	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
+	assert_int_equal(lc_report_count(r, 0), 4);
+	lc_report_free(r);
+	lc_db_close(db);
+}
+
+/* A model without stages gets a funnel by milestone. */
+static void funnel_by_milestone(void **state)
+{
+	lc_id ann, bob;
+	lc_db *db = leadmanager_store("memory:", &ann, &bob);
+	lc_report *r = NULL;
+	(void)state;
+	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
+	assert_string_equal(lc_report_column_name(r, 0), "milestone");
+	assert_int_equal(count_of(r, "no_milestone", NULL), 5);
+	assert_int_equal(count_of(r, "contacted", NULL), 2);
+	lc_report_free(r);
+	lc_db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(axis_names_and_options),
+		cmocka_unit_test(pipeline_sqlite),
+		cmocka_unit_test(pipeline_memory_backend),
+		cmocka_unit_test(pipeline_backends_agree),
+		cmocka_unit_test(pipeline_two_axes_and_owner),
+		cmocka_unit_test(pipeline_leaves_out_not_reportable),
+		cmocka_unit_test(pipeline_bad_arguments),
+		cmocka_unit_test(matrix_every_cell),
+		cmocka_unit_test(matrix_after_link_change),
+		cmocka_unit_test(matrix_needs_milestones),
+		cmocka_unit_test(followups_per_agent_per_day),
+		cmocka_unit_test(overdue_leads),
+		cmocka_unit_test(funnel_from_history),
+		cmocka_unit_test(funnel_by_milestone),
+	};
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
