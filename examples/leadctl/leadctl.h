@@ -62,6 +62,14 @@ int cmd_validate(const leadctl_global *g, int argc, char **argv);
 
 /* commands/model.c */
 int cmd_model(const leadctl_global *g, int argc, char **argv);
+/* commands/store.c and commands/lead.c: the store commands (issue 3). */
+int cmd_init(const leadctl_global *g, int argc, char **argv);
+int cmd_lead(const leadctl_global *g, int argc, char **argv);
+int cmd_agent(const leadctl_global *g, int argc, char **argv);
+int cmd_unit(const leadctl_global *g, int argc, char **argv);
+int cmd_dispose(const leadctl_global *g, int argc, char **argv);
+int cmd_history(const leadctl_global *g, int argc, char **argv);
+int cmd_model_install(const leadctl_global *g, int argc, char **argv);
 
 /* commands/workflow.c */
 int cmd_workflow(const leadctl_global *g, int argc, char **argv);

@@ -244,6 +244,9 @@ int cmd_model(const leadctl_global *g, int argc, char **argv)
 	int npos, rc;
 
 	(void)g;
+	/* `model install` works on a store: commands/store.c. */
+	if (argc > 1 && strcmp(argv[1], "install") == 0)
+		return cmd_model_install(g, argc - 1, argv + 1);
 	rc = opts_parse(argc, argv, 1, specs, pos, 2, &npos, &help);
 	if (rc)
 		return rc;

@@ -1,0 +1,700 @@
+/* leadctl init, dispose, history, model install, and the helpers every
+ * store command shares (store.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+/* ---- shared helpers ---- */
+
+int store_open(const leadctl_global *g, bool create, lc_db **out)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	const char *actor = getenv("LEADCTL_ACTOR");
+	int rc;
+
+	if (!create)
+		o.flags = 0;
+	rc = lc_db_open(out, g->db, &o);
+	if (rc == LC_ENOTFOUND && !create) {
+		fprintf(stderr, "leadctl: no store at %s; create one with 'leadctl --db %s init "
+				"--model NAME'\n",
+			g->db, g->db);
+		return EXIT_STORE;
+	}
+	if (rc) {
+		fail(rc, g->db);
+		return rc == LC_EFORMAT ? EXIT_FORMAT : EXIT_STORE;
+	}
+	if (!actor)
+		actor = getenv("USER");
+	if (actor && lc_db_set_actor(*out, actor) != 0)
+		lc_db_set_actor(*out, NULL);
+	return 0;
+}
+
+int parse_int_flag(const char *flag, const char *text, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno || end == text || *end || v < min || v > max)
+		return usage_error("%s: '%s' is not a whole number from %lld to %lld", flag, text,
+				   (long long)min, (long long)max);
+	*out = v;
+	return 0;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static int resolve(lc_db *db, const char *flag, const char *text, lc_id *out, bool agent)
+{
+	int rc;
+
+	if (all_digits(text)) {
+		int64_t v;
+		if ((rc = parse_int_flag(flag, text, 1, INT64_MAX, &v)))
+			return rc;
+		*out = v;
+		return 0;
+	}
+	rc = agent ? lc_db_agent_find(db, text, out) : lc_db_unit_find(db, text, out);
+	if (rc == LC_ENOTFOUND)
+		return usage_error("%s: %s", flag, lc_error_last());
+	return rc ? fail(rc, flag) : 0;
+}
+
+int store_agent(lc_db *db, const char *flag, const char *text, lc_id *out)
+{
+	return resolve(db, flag, text, out, true);
+}
+
+int store_unit(lc_db *db, const char *flag, const char *text, lc_id *out)
+{
+	return resolve(db, flag, text, out, false);
+}
+
+int store_lead(lc_db *db, const char *text, lc_lead **out)
+{
+	int rc;
+
+	if (all_digits(text)) {
+		int64_t id;
+		if ((rc = parse_int_flag("ID", text, 1, INT64_MAX, &id)))
+			return rc;
+		rc = lc_db_lead_get(db, id, out);
+	} else {
+		rc = lc_db_lead_get_external(db, text, out);
+	}
+	if (rc == LC_ENOTFOUND) {
+		fprintf(stderr, "leadctl: %s\n", lc_error_last());
+		return EXIT_STORE;
+	}
+	return rc ? fail(rc, "reading the lead") : 0;
+}
+
+static json_t *opt_string(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *opt_time(lc_time t)
+{
+	char buf[LC_TIME_FORMAT_SIZE];
+	return t == LC_TIME_NONE ? json_null() : json_string(fmt_time(t, buf));
+}
+
+static json_t *opt_id(lc_id id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+json_t *lead_json(lc_db *db, const lc_lead *l)
+{
+	const lc_state *s = lc_lead_state(l);
+	uint32_t flags = lc_lead_flags(l);
+	lc_time now = lc_db_now(db);
+	int64_t left = lc_lead_time_to_completion(l, now), over = lc_lead_time_overdue(l, now);
+	json_t *j = json_object(), *a;
+
+	json_object_set_new(j, "id", json_integer(lc_lead_id(l)));
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		json_object_set_new(j, lc_lead_text_name((lc_lead_text_field)f),
+				    opt_string(lc_lead_text(l, (lc_lead_text_field)f)));
+	json_object_set_new(j, "milestone", opt_string(lc_state_get(s, LC_AXIS_MILESTONE)));
+	json_object_set_new(j, "status", opt_string(lc_state_get(s, LC_AXIS_STATUS)));
+	json_object_set_new(j, "stage", opt_string(lc_state_get(s, LC_AXIS_STAGE)));
+	json_object_set_new(j, "phase", opt_string(lc_state_get(s, LC_AXIS_PHASE)));
+	json_object_set_new(j, "lifecycle", opt_string(lc_state_get(s, LC_AXIS_LIFECYCLE)));
+	json_object_set_new(j, "follow_up", opt_time(lc_state_follow_up(s)));
+	json_object_set_new(j, "version", json_integer(lc_lead_version(l)));
+	json_object_set_new(j, "do_not_call", json_boolean(flags & LC_LEAD_DO_NOT_CALL));
+	json_object_set_new(j, "do_not_email", json_boolean(flags & LC_LEAD_DO_NOT_EMAIL));
+	json_object_set_new(j, "automation_stopped", json_boolean(flags & LC_LEAD_AUTOMATION_STOPPED));
+	json_object_set_new(j, "recycled", json_boolean(flags & LC_LEAD_RECYCLED));
+	json_object_set_new(j, "probability",
+			    lc_lead_probability(l) < 0 ? json_null() : json_integer(lc_lead_probability(l)));
+	json_object_set_new(j, "amount", lc_lead_currency(l) ? json_integer(lc_lead_amount(l)) : json_null());
+	json_object_set_new(j, "currency", opt_string(lc_lead_currency(l)));
+	json_object_set_new(j, "start", opt_time(lc_lead_date(l, LC_LEAD_START)));
+	json_object_set_new(j, "expected_completion", opt_time(lc_lead_date(l, LC_LEAD_EXPECTED_COMPLETION)));
+	json_object_set_new(j, "actual_completion", opt_time(lc_lead_date(l, LC_LEAD_ACTUAL_COMPLETION)));
+	json_object_set_new(j, "time_to_completion", left == LC_TIME_NONE ? json_null() : json_integer(left));
+	json_object_set_new(j, "time_overdue", over == LC_TIME_NONE ? json_null() : json_integer(over));
+	json_object_set_new(j, "unit", opt_id(lc_lead_unit(l)));
+	json_object_set_new(j, "agent", opt_id(lc_lead_agent(l)));
+	json_object_set_new(j, "created_at", opt_time(lc_lead_created_at(l)));
+	json_object_set_new(j, "touched_at", opt_time(lc_lead_touched_at(l)));
+
+	a = json_array();
+	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_PRODUCTS); i++)
+		json_array_append_new(a, json_pack("{s:s,s:o}", "name", lc_lead_product_name(l, i), "note",
+						   opt_string(lc_lead_product_note(l, i))));
+	json_object_set_new(j, "products", a);
+	a = json_array();
+	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_TEAM); i++)
+		json_array_append_new(a, json_string(lc_lead_name_get(l, LC_LEAD_TEAM, i)));
+	json_object_set_new(j, "team", a);
+	a = json_array();
+	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_COMPETITORS); i++)
+		json_array_append_new(a, json_string(lc_lead_name_get(l, LC_LEAD_COMPETITORS, i)));
+	json_object_set_new(j, "competitors", a);
+	a = json_array();
+	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_ACTIVITIES); i++)
+		json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "what", lc_lead_activity_what(l, i),
+						   "when", opt_time(lc_lead_activity_when(l, i)), "who",
+						   opt_string(lc_lead_activity_who(l, i))));
+	json_object_set_new(j, "activities", a);
+	a = json_object();
+	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_ATTRIBUTES); i++)
+		json_object_set_new(a, lc_lead_attr_key(l, i), json_string(lc_lead_attr_value(l, i)));
+	json_object_set_new(j, "attributes", a);
+	a = json_array();
+	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_NOTES); i++)
+		json_array_append_new(a, json_pack("{s:o,s:o,s:s}", "time", opt_time(lc_lead_note_time(l, i)),
+						   "author", opt_string(lc_lead_note_author(l, i)), "text",
+						   lc_lead_note_text(l, i)));
+	json_object_set_new(j, "notes", a);
+	return j;
+}
+
+void print_violations(const lc_violations *v, bool json, json_t *extra)
+{
+	size_t n = lc_violations_count(v);
+
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "code",
+							     lc_violation_key(lc_violations_code(v, i)),
+							     "field", lc_violations_field(v, i), "message",
+							     lc_violations_message(v, i)));
+		if (!extra)
+			extra = json_object();
+		json_object_set_new(extra, "valid", json_false());
+		json_object_set_new(extra, "violations", arr);
+		print_json(extra);
+		return;
+	}
+	json_decref(extra);
+	for (size_t i = 0; i < n; i++)
+		printf("%s %s: %s\n", lc_violation_key(lc_violations_code(v, i)),
+		       lc_violations_field(v, i), lc_violations_message(v, i));
+}
+
+/* ---- init ---- */
+
+static const char init_usage[] =
+	"usage: leadctl [--db FILE] init --model NAME|FILE [--json]\n\n"
+	"Creates the store (default ./leads.db) and installs its first model: a preset\n"
+	"name (leadmanager, insurance, particle, crm, conversica) or a JSON model file.\n"
+	"A store that already has a model is left alone; use 'leadctl model install'.\n";
+
+int cmd_init(const leadctl_global *g, int argc, char **argv)
+{
+	const char *model = NULL;
+	bool json = false, help = false;
+	const opt_spec specs[] = { { "--model", OPT_STRING, &model },
+				   { "--json", OPT_FLAG, &json },
+				   { NULL, 0, NULL } };
+	lc_model *m = NULL;
+	lc_db *db = NULL;
+	int64_t version = 0;
+	int npos, rc, ex;
+
+	if ((ex = opts_parse(argc, argv, 1, specs, NULL, 0, &npos, &help)))
+		return ex;
+	if (help) {
+		fputs(init_usage, stdout);
+		return EXIT_OK;
+	}
+	if (!model)
+		return usage_error("init needs --model NAME|FILE (see --help)");
+	if ((rc = lc_model_load(&m, model)))
+		return fail(rc, "--model");
+	if ((ex = store_open(g, true, &db)))
+		goto out;
+	if (lc_db_model(db)) {
+		fprintf(stderr, "leadctl: %s already has a model (%s, store version %lld); use "
+				"'leadctl model install' to change it\n",
+			g->db, lc_model_name(lc_db_model(db)), (long long)lc_db_model_version(db));
+		ex = EXIT_USAGE;
+		goto out;
+	}
+	if ((rc = lc_db_install_model(db, m, &version))) {
+		ex = fail(rc, "installing the model");
+		goto out;
+	}
+	if (json)
+		print_json(json_pack("{s:s,s:s,s:I}", "db", g->db, "model", lc_model_name(m),
+				     "model_version", (json_int_t)version));
+	else
+		printf("created %s with model %s (store version %lld)\n", g->db, lc_model_name(m),
+		       (long long)version);
+	ex = EXIT_OK;
+out:
+	lc_db_close(db);
+	lc_model_free(m);
+	return ex;
+}
+
+/* ---- dispose ---- */
+
+static const char dispose_usage[] =
+	"usage: leadctl [--db FILE] dispose ID [--action A] [--milestone M] [--status S]\n"
+	"                [--stage G] [--outcome O] [--reason R] [--follow-up TIME]\n"
+	"                [--note TEXT] [--actor NAME] [--expect-version N] [--json]\n\n"
+	"Records a disposition on lead ID (a number or an external id), atomically:\n"
+	"the store's model judges it, and a refused disposition writes nothing.\n"
+	"Values are keys or labels. TIME is ISO 8601 or a date.\n"
+	"--expect-version N refuses the write when someone changed the lead since\n"
+	"you read version N.\n\n"
+	"Prints the lead's new state, or one line per violation as 'validate' does.\n"
+	"Exit codes: 0 recorded, 1 violations, 2 usage, 4 store error (a stale\n"
+	"version included).\n";
+
+typedef struct dflags {
+	const char *action, *milestone, *status, *stage, *outcome, *reason;
+	const char *follow_up, *note, *actor, *expect;
+	bool json;
+} dflags;
+
+static int set_value(lc_disposition *d, lc_axis axis, const char *text, const char *flag)
+{
+	if (!text)
+		return 0;
+	if (lc_disposition_set(d, axis, text) != 0)
+		return usage_error("%s: %s", flag, lc_error_last());
+	return 0;
+}
+
+int cmd_dispose(const leadctl_global *g, int argc, char **argv)
+{
+	dflags o;
+	bool help = false;
+	const char *pos[1] = { NULL };
+	lc_db *db = NULL;
+	lc_lead *lead = NULL, *after = NULL;
+	lc_disposition *d = NULL;
+	lc_violations *v = NULL;
+	lc_outcome outcome = LC_OUTCOME_NONE;
+	lc_time fu = LC_TIME_NONE;
+	int64_t expect = -1;
+	lc_id ev = 0;
+	int npos, rc, ex;
+
+	memset(&o, 0, sizeof o);
+	const opt_spec specs[] = {
+		{ "--action", OPT_STRING, &o.action },
+		{ "--milestone", OPT_STRING, &o.milestone },
+		{ "--status", OPT_STRING, &o.status },
+		{ "--stage", OPT_STRING, &o.stage },
+		{ "--outcome", OPT_STRING, &o.outcome },
+		{ "--reason", OPT_STRING, &o.reason },
+		{ "--follow-up", OPT_STRING, &o.follow_up },
+		{ "--note", OPT_STRING, &o.note },
+		{ "--actor", OPT_STRING, &o.actor },
+		{ "--expect-version", OPT_STRING, &o.expect },
+		{ "--json", OPT_FLAG, &o.json },
+		{ NULL, 0, NULL },
+	};
+	if ((ex = opts_parse(argc, argv, 1, specs, pos, 1, &npos, &help)))
+		return ex;
+	if (help) {
+		fputs(dispose_usage, stdout);
+		return EXIT_OK;
+	}
+	if (npos != 1)
+		return usage_error("dispose needs the lead's ID (see --help)");
+	if (o.follow_up && (ex = parse_time_flag("--follow-up", o.follow_up, &fu)))
+		return ex;
+	if (o.expect && (ex = parse_int_flag("--expect-version", o.expect, 0, INT64_MAX, &expect)))
+		return ex;
+	if (o.outcome && lc_outcome_parse(o.outcome, &outcome) != 0)
+		return usage_error("--outcome: %s", lc_error_last());
+	if ((ex = store_open(g, false, &db)))
+		return ex;
+	if (!lc_db_model(db)) {
+		ex = usage_error("%s has no model; run 'leadctl init --model NAME'", g->db);
+		goto out;
+	}
+	if ((ex = store_lead(db, pos[0], &lead)))
+		goto out;
+	if ((rc = lc_disposition_new(&d, lc_db_model(db))) || (rc = lc_violations_new(&v))) {
+		ex = fail(rc, "dispose");
+		goto out;
+	}
+	if ((ex = set_value(d, LC_AXIS_ACTION, o.action, "--action")) ||
+	    (ex = set_value(d, LC_AXIS_MILESTONE, o.milestone, "--milestone")) ||
+	    (ex = set_value(d, LC_AXIS_STATUS, o.status, "--status")) ||
+	    (ex = set_value(d, LC_AXIS_STAGE, o.stage, "--stage")) ||
+	    (ex = set_value(d, LC_AXIS_REASON, o.reason, "--reason")))
+		goto out;
+	if (lc_disposition_set_outcome(d, outcome) != 0) {
+		ex = usage_error("--outcome: %s", lc_error_last());
+		goto out;
+	}
+	lc_disposition_set_follow_up(d, fu);
+	if ((o.note && (rc = lc_disposition_set_note(d, o.note))) ||
+	    (o.actor && (rc = lc_disposition_set_actor(d, o.actor)))) {
+		ex = usage_error("%s: %s", o.note ? "--note" : "--actor", lc_error_last());
+		goto out;
+	}
+	rc = lc_db_apply(db, lc_lead_id(lead), d, expect, v, &ev);
+	if (rc == LC_EINVALID) {
+		print_violations(v, o.json, o.json ? json_pack("{s:I}", "id", (json_int_t)lc_lead_id(lead)) : NULL);
+		ex = EXIT_VIOLATION;
+		goto out;
+	}
+	if (rc == LC_ECONFLICT) {
+		fprintf(stderr, "leadctl: %s\n", lc_error_last());
+		ex = EXIT_STORE;
+		goto out;
+	}
+	if (rc) {
+		ex = fail(rc, "dispose");
+		goto out;
+	}
+	if ((rc = lc_db_lead_get(db, lc_lead_id(lead), &after))) {
+		ex = fail(rc, "reading the lead back");
+		goto out;
+	}
+	if (o.json) {
+		json_t *j = lead_json(db, after);
+		json_object_set_new(j, "event", json_integer(ev));
+		json_object_set_new(j, "valid", json_true());
+		print_json(j);
+	} else {
+		const lc_state *s = lc_lead_state(after);
+		printf("lead %lld: milestone %s, status %s, stage %s (version %lld)\n",
+		       (long long)lc_lead_id(after), lc_state_get(s, LC_AXIS_MILESTONE) ? lc_state_get(s, LC_AXIS_MILESTONE) : "-",
+		       lc_state_get(s, LC_AXIS_STATUS) ? lc_state_get(s, LC_AXIS_STATUS) : "-",
+		       lc_state_get(s, LC_AXIS_STAGE) ? lc_state_get(s, LC_AXIS_STAGE) : "-",
+		       (long long)lc_lead_version(after));
+	}
+	ex = EXIT_OK;
+out:
+	lc_lead_free(after);
+	lc_lead_free(lead);
+	lc_violations_free(v);
+	lc_disposition_free(d);
+	lc_db_close(db);
+	return ex;
+}
+
+/* ---- history ---- */
+
+static const char history_usage[] =
+	"usage: leadctl [--db FILE] history ID [--json]\n\n"
+	"Prints lead ID's history, oldest first: time, kind, actor, the values the\n"
+	"event chose, and the state after it. --json prints one object per event\n"
+	"with the state before and after.\n";
+
+static json_t *state_json(const lc_state *s)
+{
+	char buf[LC_TIME_FORMAT_SIZE];
+	json_t *j = json_object();
+
+	json_object_set_new(j, "milestone", opt_string(lc_state_get(s, LC_AXIS_MILESTONE)));
+	json_object_set_new(j, "status", opt_string(lc_state_get(s, LC_AXIS_STATUS)));
+	json_object_set_new(j, "stage", opt_string(lc_state_get(s, LC_AXIS_STAGE)));
+	json_object_set_new(j, "phase", opt_string(lc_state_get(s, LC_AXIS_PHASE)));
+	json_object_set_new(j, "lifecycle", opt_string(lc_state_get(s, LC_AXIS_LIFECYCLE)));
+	json_object_set_new(j, "follow_up", lc_state_follow_up(s) == LC_TIME_NONE ? json_null()
+								 : json_string(fmt_time(lc_state_follow_up(s), buf)));
+	return j;
+}
+
+int cmd_history(const leadctl_global *g, int argc, char **argv)
+{
+	bool json = false, help = false;
+	const opt_spec specs[] = { { "--json", OPT_FLAG, &json }, { NULL, 0, NULL } };
+	const char *pos[1] = { NULL };
+	lc_db *db = NULL;
+	lc_lead *lead = NULL;
+	lc_event_iter *it = NULL;
+	const lc_event *ev;
+	json_t *arr = NULL;
+	char buf[LC_TIME_FORMAT_SIZE];
+	int npos, rc, ex;
+
+	if ((ex = opts_parse(argc, argv, 1, specs, pos, 1, &npos, &help)))
+		return ex;
+	if (help) {
+		fputs(history_usage, stdout);
+		return EXIT_OK;
+	}
+	if (npos != 1)
+		return usage_error("history needs the lead's ID (see --help)");
+	if ((ex = store_open(g, false, &db)))
+		return ex;
+	if ((ex = store_lead(db, pos[0], &lead)))
+		goto out;
+	if ((rc = lc_db_history(db, lc_lead_id(lead), &it))) {
+		ex = fail(rc, "reading the history");
+		goto out;
+	}
+	if (json)
+		arr = json_array();
+	while ((rc = lc_event_iter_next(it, &ev)) == 1) {
+		static const lc_axis chosen[] = { LC_AXIS_ACTION, LC_AXIS_MILESTONE, LC_AXIS_STATUS,
+						  LC_AXIS_STAGE, LC_AXIS_REASON };
+		if (json) {
+			json_t *j = json_object();
+			json_object_set_new(j, "id", json_integer(lc_event_id(ev)));
+			json_object_set_new(j, "seq", json_integer(lc_event_seq(ev)));
+			json_object_set_new(j, "time", json_string(fmt_time(lc_event_time(ev), buf)));
+			json_object_set_new(j, "kind", json_string(lc_event_kind_name(lc_event_kind_of(ev))));
+			json_object_set_new(j, "actor", opt_string(lc_event_actor(ev)));
+			for (size_t i = 0; i < sizeof chosen / sizeof chosen[0]; i++)
+				json_object_set_new(j, lc_axis_name(chosen[i]), opt_string(lc_event_value(ev, chosen[i])));
+			json_object_set_new(j, "outcome", lc_event_outcome(ev) == LC_OUTCOME_NONE
+								  ? json_null()
+								  : json_string(lc_outcome_name(lc_event_outcome(ev))));
+			json_object_set_new(j, "follow_up", lc_event_follow_up(ev) == LC_TIME_NONE
+								    ? json_null()
+								    : json_string(fmt_time(lc_event_follow_up(ev), buf)));
+			json_object_set_new(j, "note", opt_string(lc_event_note(ev)));
+			json_object_set_new(j, "rule", opt_string(lc_event_rule(ev)));
+			json_object_set_new(j, "model_version", json_integer(lc_event_model_version(ev)));
+			json_object_set_new(j, "before", state_json(lc_event_state_before(ev)));
+			json_object_set_new(j, "after", state_json(lc_event_state_after(ev)));
+			json_array_append_new(arr, j);
+		} else {
+			const lc_state *s = lc_event_state_after(ev);
+			printf("%s  #%lld %-11s %-12s", fmt_time(lc_event_time(ev), buf),
+			       (long long)lc_event_seq(ev), lc_event_kind_name(lc_event_kind_of(ev)),
+			       lc_event_actor(ev) ? lc_event_actor(ev) : "-");
+			if (lc_event_value(ev, LC_AXIS_ACTION))
+				printf(" %s", lc_event_value(ev, LC_AXIS_ACTION));
+			printf(" -> %s/%s", lc_state_get(s, LC_AXIS_MILESTONE) ? lc_state_get(s, LC_AXIS_MILESTONE) : "-",
+			       lc_state_get(s, LC_AXIS_STATUS) ? lc_state_get(s, LC_AXIS_STATUS) : "-");
+			if (lc_state_get(s, LC_AXIS_STAGE))
+				printf("/%s", lc_state_get(s, LC_AXIS_STAGE));
+			if (lc_event_note(ev))
+				printf("  \"%.60s\"", lc_event_note(ev));
+			putchar('\n');
+		}
+	}
+	if (rc < 0) {
+		json_decref(arr);
+		ex = fail(rc, "reading the history");
+		goto out;
+	}
+	if (json)
+		print_json(json_pack("{s:I,s:o}", "id", (json_int_t)lc_lead_id(lead), "events", arr));
+	ex = EXIT_OK;
+out:
+	lc_event_iter_free(it);
+	lc_lead_free(lead);
+	lc_db_close(db);
+	return ex;
+}
+
+/* ---- model install ---- */
+
+static const char install_usage[] =
+	"usage: leadctl [--db FILE] model install NAME|FILE [--dry-run] [--migrate MAP] [--json]\n\n"
+	"Installs a model as the store's new current version; leads and history stay\n"
+	"as they are. --dry-run installs nothing and lists, per value or combination,\n"
+	"how many leads the new model would find invalid. --migrate MAP then moves\n"
+	"leads from old values to new ones, with a 'migrate' event each, in one\n"
+	"transaction. MAP is 'axis:old=new[,axis:old=new...]' (axis: milestone,\n"
+	"status or stage), or a JSON file {\"status\": {\"old\": \"new\"}, ...}.\n";
+
+static int add_rule(lc_migration *map, const char *axis_name, const char *from, const char *to)
+{
+	lc_axis axis;
+
+	if (lc_axis_parse(axis_name, &axis) != 0)
+		return usage_error("--migrate: %s", lc_error_last());
+	if (lc_migration_add(map, axis, from, to) != 0)
+		return usage_error("--migrate: %s", lc_error_last());
+	return 0;
+}
+
+static int parse_map(const char *text, lc_migration *map)
+{
+	json_t *root;
+	json_error_t err;
+	FILE *f = fopen(text, "r");
+	int ex;
+
+	if (f) {
+		const char *axis, *from;
+		json_t *pairs, *to;
+		root = json_loadf(f, 0, &err);
+		fclose(f);
+		if (!root || !json_is_object(root)) {
+			json_decref(root);
+			fprintf(stderr, "leadctl: --migrate: %s:%d: %s\n", text, err.line,
+				root ? "expected an object of axes" : err.text);
+			return EXIT_FORMAT;
+		}
+		json_object_foreach(root, axis, pairs) {
+			if (!json_is_object(pairs)) {
+				json_decref(root);
+				fprintf(stderr, "leadctl: --migrate: %s: '%s' must map old values to new ones\n",
+					text, axis);
+				return EXIT_FORMAT;
+			}
+			json_object_foreach(pairs, from, to) {
+				if (!json_is_string(to)) {
+					json_decref(root);
+					fprintf(stderr, "leadctl: --migrate: %s: %s '%s' must map to a string\n",
+						text, axis, from);
+					return EXIT_FORMAT;
+				}
+				if ((ex = add_rule(map, axis, from, json_string_value(to)))) {
+					json_decref(root);
+					return ex;
+				}
+			}
+		}
+		json_decref(root);
+		return 0;
+	}
+	{
+		char *copy = strdup(text), *save = NULL;
+		ex = 0;
+		for (char *item = strtok_r(copy, ",", &save); item && !ex; item = strtok_r(NULL, ",", &save)) {
+			char *colon = strchr(item, ':'), *eq = colon ? strchr(colon, '=') : NULL;
+			if (!colon || !eq) {
+				ex = usage_error("--migrate: '%s' is not axis:old=new (and no such file)", item);
+				break;
+			}
+			*colon = *eq = '\0';
+			ex = add_rule(map, item, colon + 1, eq + 1);
+		}
+		free(copy);
+		return ex;
+	}
+}
+
+static void print_report(const lc_upgrade_report *r, bool json, const char *model)
+{
+	if (json) {
+		json_t *rows = json_array();
+		for (size_t i = 0; i < lc_upgrade_report_count(r); i++)
+			json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:I}", "code",
+							      lc_violation_key(lc_upgrade_report_code(r, i)),
+							      "field", lc_upgrade_report_field(r, i), "value",
+							      lc_upgrade_report_value(r, i), "leads",
+							      (json_int_t)lc_upgrade_report_leads(r, i)));
+		print_json(json_pack("{s:s,s:b,s:I,s:I,s:o}", "model", model, "dry_run", 1, "checked",
+				     (json_int_t)lc_upgrade_report_checked(r), "invalid",
+				     (json_int_t)lc_upgrade_report_invalid(r), "rows", rows));
+		return;
+	}
+	printf("%lld of %lld leads would be invalid under %s\n",
+	       (long long)lc_upgrade_report_invalid(r), (long long)lc_upgrade_report_checked(r), model);
+	for (size_t i = 0; i < lc_upgrade_report_count(r); i++)
+		printf("  %6lld  %s %s = %s\n", (long long)lc_upgrade_report_leads(r, i),
+		       lc_violation_key(lc_upgrade_report_code(r, i)), lc_upgrade_report_field(r, i),
+		       lc_upgrade_report_value(r, i));
+}
+
+int cmd_model_install(const leadctl_global *g, int argc, char **argv)
+{
+	bool json = false, help = false, dry = false;
+	const char *migrate = NULL;
+	const opt_spec specs[] = { { "--json", OPT_FLAG, &json },
+				   { "--dry-run", OPT_FLAG, &dry },
+				   { "--migrate", OPT_STRING, &migrate },
+				   { NULL, 0, NULL } };
+	const char *pos[1] = { NULL };
+	lc_model *m = NULL;
+	lc_db *db = NULL;
+	lc_migration *map = NULL;
+	lc_upgrade_report *r = NULL;
+	int64_t version = 0, moved = 0, invalid = 0;
+	int npos, rc, ex;
+
+	if ((ex = opts_parse(argc, argv, 1, specs, pos, 1, &npos, &help)))
+		return ex;
+	if (help) {
+		fputs(install_usage, stdout);
+		return EXIT_OK;
+	}
+	if (npos != 1)
+		return usage_error("model install needs a preset NAME or a FILE (see --help)");
+	if ((rc = lc_model_load(&m, pos[0])))
+		return fail(rc, pos[0]);
+	if (migrate) {
+		if ((rc = lc_migration_new(&map))) {
+			ex = fail(rc, "--migrate");
+			goto out;
+		}
+		if ((ex = parse_map(migrate, map)))
+			goto out;
+	}
+	if ((ex = store_open(g, false, &db)))
+		goto out;
+	if (dry) {
+		if ((rc = lc_db_model_dry_run(db, m, &r))) {
+			ex = fail(rc, "dry run");
+			goto out;
+		}
+		print_report(r, json, lc_model_name(m));
+		ex = EXIT_OK;
+		goto out;
+	}
+	if ((rc = lc_db_install_model(db, m, &version))) {
+		ex = fail(rc, "installing the model");
+		goto out;
+	}
+	if (map && (rc = lc_db_migrate(db, map, &moved))) {
+		ex = fail(rc, "migrating (the model is installed; nothing moved)");
+		goto out;
+	}
+	if ((rc = lc_db_count_invalid(db, &invalid))) {
+		ex = fail(rc, "counting invalid leads");
+		goto out;
+	}
+	if (json)
+		print_json(json_pack("{s:s,s:I,s:I,s:I}", "model", lc_model_name(m), "model_version",
+				     (json_int_t)version, "migrated", (json_int_t)moved, "invalid",
+				     (json_int_t)invalid));
+	else
+		printf("installed %s as store version %lld; %lld leads migrated, %lld invalid\n",
+		       lc_model_name(m), (long long)version, (long long)moved, (long long)invalid);
+	ex = EXIT_OK;
+out:
+	lc_upgrade_report_free(r);
+	lc_migration_free(map);
+	lc_db_close(db);
+	lc_model_free(m);
+	return ex;
+}
