@@ -387,7 +387,8 @@ int lc__db_worklist(lc_db *db, lc_id agent, lc_time day_start, lc_time day_end, 
 		goto out;
 	if ((rc = each_lead(db, q, wl_one, &acc)))
 		goto out;
-	qsort(acc.v, acc.n, sizeof *acc.v, wl_cmp);
+	if (acc.n) /* qsort(NULL, 0, ...) is undefined behaviour */
+		qsort(acc.v, acc.n, sizeof *acc.v, wl_cmp);
 	for (size_t i = 0; i < acc.n && (!limit || i < limit) && !rc; i++)
 		rc = emit(ud, acc.v[i].id, acc.v[i].kind, acc.v[i].follow_up);
 out:
