@@ -621,7 +621,7 @@ static void test_failure_rolls_back_lead(void **state)
 	install_text(f->db, HEAD "\"rules\":["
 		     "{\"name\":\"mark\",\"kind\":\"time\",\"then\":[{\"segment\":\"seen\"}]},"
 		     "{\"name\":\"heat\",\"kind\":\"time\",\"if\":{\"source\":\"LAT\"},"
-		     "\"then\":[{\"set\":{\"milestone\":\"contacted\",\"status\":\"hot\"}}]}]}");
+		     "\"then\":[{\"stop_automation\":true},{\"set\":{\"milestone\":\"contacted\",\"status\":\"hot\"}}]}]}");
 	int64_t va = version_of(f->db, a);
 	assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
 	assert_int_equal(lc_sweep_result_failures(r), 1);
@@ -635,8 +635,9 @@ static void test_failure_rolls_back_lead(void **state)
 	assert_int_equal(lc_sweep_result_lead(r, 1), b);
 	assert_int_equal(lc_sweep_result_code(r, 1), 0);
 	lc_sweep_result_free(r);
-	/* a's segment was rolled back with its failing disposition. */
+	/* a's segment and stopped automation were rolled back with its failing disposition. */
 	assert_string_equal(segment_of(f->db, a, buf, sizeof buf), "");
+	assert_false(flags_of(f->db, a) & LC_LEAD_AUTOMATION_STOPPED);
 	assert_int_equal(version_of(f->db, a), va);
 	assert_string_equal(segment_of(f->db, b, buf, sizeof buf), "seen");
 

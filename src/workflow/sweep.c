@@ -272,7 +272,7 @@ static bool same_text(const char *a, const char *b)
 }
 
 int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, wf_row_fn row,
-		       void *ud)
+		       void *ud, wf_effect_kind *failed)
 {
 	char actor[LC_KEY_MAX + 16];
 	lc_id id = lc_lead_id(lead);
@@ -343,6 +343,8 @@ int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, 
 						       LC_EVENT_WORKFLOW, actor, r->name, NULL, NULL);
 			break;
 		}
+		if (rc && failed)
+			*failed = e->kind;
 		if (!rc && changed) {
 			if (row)
 				row(ud, id, r->name, e->kind);
@@ -466,8 +468,7 @@ static int sweep_lead(lc_db *db, const lc_ruleset *rs, lc_lead *lead, lc_time no
 		if (r->group && ngroups < LC_ARRAY_LEN(groups))
 			groups[ngroups++] = r->group;
 		*failed_rule = r->name;
-		*failed_effect = r->neffects ? r->effects[0].kind : WF_SET;
-		rc = lc__wf_run_effects(db, r, lead, now, on_row, res);
+		rc = lc__wf_run_effects(db, r, lead, now, on_row, res, failed_effect);
 	}
 	return rc;
 }

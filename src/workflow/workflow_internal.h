@@ -96,7 +96,7 @@ bool lc__wf_cond_match(const wf_cond *c, const lc_lead *lead, lc_time now);
  * changed something (may be NULL). */
 typedef void (*wf_row_fn)(void *ud, lc_id lead, const char *rule, wf_effect_kind k);
 int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, wf_row_fn row,
-		       void *ud);
+		       void *ud, wf_effect_kind *failed);
 
 /* Round-robin pick of an active agent of a unit (0: every agent), advancing
  * the cursor kept in the store's metadata. LC_ESTATE when nobody is active. */
