@@ -383,6 +383,12 @@ int cmd_dispose(const leadctl_global *g, int argc, char **argv)
 		ex = EXIT_STORE;
 		goto out;
 	}
+	if (rc == LC_ESTATE) {
+		/* A recycled lead: refused by the rules, like a violation. */
+		fprintf(stderr, "leadctl: dispose: %s\n", lc_error_last());
+		ex = EXIT_VIOLATION;
+		goto out;
+	}
 	if (rc) {
 		ex = fail(rc, "dispose");
 		goto out;

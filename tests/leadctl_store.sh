@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Drives the store commands of leadctl against a real store file: init, lead,
+# agent, unit, dispose, history and model install; output, --json and exit
+# codes; and the store read back with the sqlite3 shell when it is installed.
+set -uo pipefail
+leadctl=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+failures=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+out=$work/out err=$work/err
+export LEADCTL_ACTOR=tester
+
+# expect RC PATTERN ARGS...: the exit code is RC and stdout+stderr match PATTERN.
+expect() {
+  local want=$1 pattern=$2 rc
+  shift 2
+  "$leadctl" "$@" >"$out" 2>"$err"
+  rc=$?
+  if [ "$rc" != "$want" ] || ! cat "$out" "$err" | grep -Eq -- "$pattern"; then
+    echo "FAIL: leadctl $* -> exit $rc (wanted $want, /$pattern/)"
+    sed 's/^/  out: /' "$out"
+    sed 's/^/  err: /' "$err"
+    failures=$((failures + 1))
+  fi
+}
+
+# No store yet.
+expect 4 "no store at .*init" lead list
+expect 2 "init needs --model" init
+expect 2 "" init --model nosuchmodel
+expect 0 "created leads.db with model leadmanager" init --model leadmanager
+expect 2 "already has a model" init --model crm
+expect 0 '"db":"other.db","model":"crm","model_version":1' --db other.db init --model crm --json
+
+# lead add: a flag for every field; --json prints the lead with its id.
+expect 0 '^\{"id":1,"external_id":"crm-7","name":"Ada Lovelace","email":"ada@example.org","phone":"\+44 20 7946 0000"' \
+  lead add --external-id crm-7 --name "Ada Lovelace" --email ada@example.org --phone "+44 20 7946 0000" \
+  --company "Analytical Engines" --type person --category customer --priority high --importance 2 \
+  --source web --lost-reason none --owner-group london --segment cold --probability 40 \
+  --amount 150000 --currency GBP --start 2026-01-01 --expected-completion 2026-12-31 \
+  --products "Home:two floors,Auto" --team ann,ben --competitors Acme --attributes tier=gold,zone=3 \
+  --activity "demo@2026-02-01@ann" --milestone no_milestone --status new --do-not-email --json
+expect 0 '"do_not_email":true.*"recycled":false' lead show 1 --json
+expect 0 '"products":\[\{"name":"Home","note":"two floors"\},\{"name":"Auto","note":null\}\]' lead show crm-7 --json
+expect 0 '"attributes":\{"tier":"gold","zone":"3"\}' lead show 1 --json
+expect 0 'name +Ada Lovelace' lead show 1
+expect 2 "probability" lead add --name x --probability 101
+expect 2 "ISO 4217" lead add --name x --amount 5 --currency eur
+expect 2 "not valid UTF-8|UTF-8" lead add --name $'\xff'
+expect 1 "not allowed with the milestone" lead add --name bad --milestone no_milestone --status hot
+expect 2 "already exists" lead add --external-id crm-7
+expect 4 "no lead" lead show 99
+expect 2 "" lead frobnicate 1
+
+# dispose: the flags of validate; violations exit 1 and are printed.
+expect 1 '^follow_up_required follow_up: ' dispose 1 --action call --milestone contacted --status hot
+expect 1 '"valid":false,"violations":\[' dispose 1 --action call --milestone contacted --status hot --json
+expect 1 'action_blocked' dispose 1 --action email --milestone contacted --status requote
+expect 2 "use one of" dispose 1 --action call --status hott
+expect 0 'lead 1: milestone contacted, status hot, stage - \(version 2\)' \
+  dispose 1 --action call --milestone contacted --status hot --follow-up 2099-01-01 --note "spoke" --actor ann
+expect 4 "version 2 but you read version 1" dispose 1 --action call --status follow_up --follow-up 2099-02-01 --expect-version 1
+expect 0 '"milestone":"contacted","status":"follow_up",.*"version":3.*"valid":true' \
+  dispose crm-7 --action call --status follow_up --follow-up 2099-02-01 --expect-version 2 --json
+
+# history
+expect 0 '#2 disposition ann +call -> contacted/hot  "spoke"' history 1
+expect 0 '"kind":"create".*"kind":"disposition","actor":"ann","action":"call".*"before":\{"milestone":"contacted","status":"hot"' history 1 --json
+
+# lead edit
+expect 0 '"phone":"555","email":"ada@example.org"|"phone":"555"' lead edit 1 --phone 555 --allow-email --json
+expect 0 '"do_not_email":false' lead show 1 --json
+expect 4 "version 4 but you read version 1" lead edit 1 --phone 556 --expect-version 1
+expect 2 "cannot change the state" lead edit 1 --status hot
+
+# agents and units, accept and assign
+expect 0 "added unit east" unit add east
+expect 0 '"id":2,"name":"west"' unit add west --json
+expect 0 "added agent ann" agent add ann --unit east
+expect 0 '"name":"bob","active":true' agent add bob --json
+expect 2 "already exists" agent add ann
+expect 0 '"name":"ann","active":true,"units":\["east"\]' agent list --json
+expect 0 '"members":\["ann"\]' unit list --json
+expect 0 '"unit":1,"agent":null' lead assign 1 --unit east --json
+expect 1 "not a member" lead accept 1 --agent bob
+expect 0 '"agent":1' lead accept 1 --agent ann --json
+expect 1 "already assigned" lead accept 1 --agent ann
+expect 0 '"active":false' agent deactivate bob --json
+expect 1 "inactive" lead assign 1 --agent bob
+expect 2 "no agent named" lead accept 1 --agent zed
+
+# notes, recycle bin
+expect 0 '"notes":\[\{"time":"[^"]+","author":"ann","text":"call after lunch"\}\]' lead note 1 "call after lunch" --author ann --json
+expect 0 "recycle lead 1" lead recycle 1
+expect 1 "already in the recycle bin" lead recycle 1
+expect 0 '"recycled":true' lead show 1 --json
+expect 0 '^\{"leads":\[\]\}$' lead list --json
+expect 0 '"id":1,' lead list --recycled only --json
+expect 1 "recycle bin" dispose 1 --action email --status follow_up --follow-up 2099-03-01
+expect 0 '"recycled":false' lead restore 1 --json
+
+# lead list filters and paging
+"$leadctl" lead add --name Two --source fair >/dev/null
+"$leadctl" lead add --name Three --source fair --segment warm >/dev/null
+expect 0 '^\{"leads":\[\{"id":2,.*\{"id":3,' lead list --source fair --json
+expect 0 '"id":3' lead list --segment warm --json
+expect 0 '^\{"leads":\[\{"id":1,' lead list --status follow_up --json
+expect 0 '^\{"leads":\[\{"id":2,' lead list --after 1 --limit 1 --json
+expect 0 '"id":1,' lead list --agent ann --json
+expect 0 '"id":2,.*"id":3' lead list --unassigned --json
+expect 0 '"id":1,' lead list --attribute tier=gold --json
+expect 0 '"id":1,' lead list --follow-up-from 2099-01-15 --follow-up-to 2099-03-01 --json
+expect 2 "include or only" lead list --recycled sometimes
+
+# model install: dry run, install, migrate
+expect 0 '"dry_run":true,"checked":3,"invalid":1,"rows":\[\{"code":"unknown_value","field":"milestone","value":"contacted","leads":1\}' model install conversica --dry-run --json
+expect 0 'would be invalid under conversica' model install conversica --dry-run
+echo '{"status": {"follow_up": "further_action"}}' >map.json
+expect 2 "not axis:old=new" model install conversica --migrate nonsense
+expect 0 '"model":"conversica","model_version":2,"migrated":1,"invalid":' model install conversica --migrate map.json --json
+expect 0 '"status":"further_action"' lead show 1 --json
+expect 0 '"kind":"migrate"' history 1 --json
+expect 0 '"id":1,' lead list --invalid --json
+expect 0 'installed leadmanager as store version 3' model install leadmanager --migrate status:further_action=follow_up
+expect 0 '"status":"follow_up"' lead show 1 --json
+
+# Every command takes --help.
+for c in init lead dispose history agent unit "model install"; do
+  # shellcheck disable=SC2086
+  expect 0 "^usage: " $c --help
+done
+
+# The store is readable with the sqlite3 shell.
+if command -v sqlite3 >/dev/null 2>&1; then
+  if [ "$(sqlite3 leads.db "SELECT name || ':' || status FROM leads WHERE id = 1")" != "Ada Lovelace:follow_up" ]; then
+    echo "FAIL: sqlite3 shell does not show the lead"
+    failures=$((failures + 1))
+  fi
+  if [ "$(sqlite3 leads.db "PRAGMA integrity_check")" != "ok" ]; then
+    echo "FAIL: integrity_check"
+    failures=$((failures + 1))
+  fi
+else
+  echo "skipped: the sqlite3 shell is not installed"
+fi
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "all leadctl store checks passed"
