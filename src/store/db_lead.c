@@ -478,7 +478,7 @@ static int open_lead(lc_db *db, lc_id lead_id, const char *fn, lc_lead **lead)
 int lc_db_lead_accept(lc_db *db, lc_id lead_id, lc_id agent)
 {
 	lc_agent_list *members = NULL, *all = NULL;
-	lc_lead *lead;
+	lc_lead *lead = NULL;
 	long i;
 	int rc;
 
@@ -561,7 +561,7 @@ int lc__db_lead_set_recycled(lc_db *db, lc_id lead_id, bool recycled, const char
 			     const char *rule)
 {
 	const char *fn = recycled ? "lc_db_lead_recycle" : "lc_db_lead_restore";
-	lc_lead *lead;
+	lc_lead *lead = NULL;
 	int rc;
 
 	if ((rc = open_lead(db, lead_id, fn, &lead)))
