@@ -44,7 +44,7 @@ static size_t push(rd *r, const char *key, long idx)
 	if (idx >= 0)
 		snprintf(r->path + len, sizeof r->path - len, "[%ld]", idx);
 	else
-		snprintf(r->path + len, sizeof r->path - len, "%s%s", len ? "." : "", key);
+		snprintf(r->path + len, sizeof r->path - len, "%s%s", len ? "." : "", key ? key : "");
 	return len;
 }
 
