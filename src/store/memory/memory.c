@@ -62,9 +62,17 @@ static uint64_t hash_str(const char *s)
 /* ---- interned keys: state values are short model keys, so an event keeps
  * small ids instead of copies ---- */
 
+/* A key's index in the model last seen with it, per axis (INT32_MIN: not
+ * looked up yet), so that restoring a state needs no lookup. */
+typedef struct kres {
+	const lc_model *model;
+	int32_t idx[LC_AXIS_COUNT];
+} kres;
+
 typedef struct intern {
 	char **str; /* str[0] is unused: id 0 means "none" */
-	size_t n, cap;
+	kres *res;  /* parallel to str */
+	size_t n, cap, cap_res;
 	uint32_t *slots; /* open addressing; 0 = empty */
 	size_t nslots;
 } intern;
@@ -114,11 +122,13 @@ static int intern_get(intern *t, const char *key, uint32_t *id)
 	if ((t->n + 1) * 2 > t->nslots &&
 	    (rc = intern_rehash(t, t->nslots ? t->nslots * 2 : 64)))
 		return rc;
-	if ((rc = grow(&t->str, &t->cap, t->n + 1, sizeof *t->str)))
+	if ((rc = grow(&t->str, &t->cap, t->n + 1, sizeof *t->str)) ||
+	    (rc = grow(&t->res, &t->cap_res, t->n + 1, sizeof *t->res)))
 		return rc;
 	if (!(copy = lc__strdup(key)))
 		return LC_ENOMEM;
 	t->str[t->n] = copy;
+	t->res[t->n].model = NULL;
 	for (i = h & (t->nslots - 1); t->slots[i]; i = (i + 1) & (t->nslots - 1))
 		;
 	t->slots[i] = (uint32_t)t->n;
@@ -312,6 +322,12 @@ typedef struct mem {
 	ablock *blocks; /* text of events */
 	size_t nblocks, cap_blocks;
 	intern keys;
+	/* Recently interned keys by address: the model's keys and the core's
+	 * scratch objects keep their addresses from one apply to the next. */
+	struct {
+		const char *p;
+		uint32_t id;
+	} pcache[256];
 	xindex ext;
 	mmodel *models;
 	size_t nmodels, cap_models;
@@ -376,6 +392,61 @@ static const char *arena_put(mem *m, const char *s, int *rc)
 
 /* ---- states ---- */
 
+/* intern_get() with a cache by address; a hit is checked by content, so a
+ * reused address cannot give a wrong id. */
+static int intern_fast(mem *m, const char *key, uint32_t *id)
+{
+	size_t h;
+	int rc;
+
+	if (!key) {
+		*id = 0;
+		return 0;
+	}
+	h = (((uintptr_t)key >> 3) ^ ((uintptr_t)key >> 11)) & (LC_ARRAY_LEN(m->pcache) - 1);
+	if (m->pcache[h].p == key && strcmp(m->keys.str[m->pcache[h].id], key) == 0) {
+		*id = m->pcache[h].id;
+		return 0;
+	}
+	if ((rc = intern_get(&m->keys, key, id)))
+		return rc;
+	m->pcache[h].p = key;
+	m->pcache[h].id = *id;
+	return 0;
+}
+
+/* Restore one axis: the cached index when it still names the key in this
+ * model (checked by content), else the general path. */
+static int value_load(const mem *m, lc_state *s, lc_axis axis, uint32_t id)
+{
+	const char *key;
+	kres *r;
+	int32_t i;
+
+	if (!id) {
+		s->idx[axis] = -1;
+		s->raw[axis][0] = '\0';
+		return 0;
+	}
+	key = m->keys.str[id];
+	r = &m->keys.res[id];
+	if (r->model != s->model) {
+		r->model = s->model;
+		for (int a = 0; a < LC_AXIS_COUNT; a++)
+			r->idx[a] = INT32_MIN;
+	}
+	if (r->idx[axis] == INT32_MIN)
+		r->idx[axis] = lc__engine_find(s->model, axis, key);
+	i = r->idx[axis];
+	if (i >= 0 && (uint32_t)i < s->model->axes[axis].n &&
+	    strcmp(s->model->axes[axis].v[i].key, key) == 0) {
+		s->idx[axis] = i;
+		s->raw[axis][0] = '\0';
+		return 0;
+	}
+	return lc_state_set_stored(s, axis, key);
+}
+
 /* Keep a state: its values interned, its stage counts appended to m->counts. */
 static int state_save(mem *m, mstate *out, const lc_state *s)
 {
@@ -386,8 +457,8 @@ static int state_save(mem *m, mstate *out, const lc_state *s)
 	st.follow_up = st.completed_at = LC_TIME_NONE;
 	if (s) {
 		for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
-			if ((rc = intern_get(&m->keys, lc_state_get(s, state_axes[i]),
-					     &st.val[state_axes[i]])))
+			if ((rc = intern_fast(m, lc_state_get(s, state_axes[i]),
+					      &st.val[state_axes[i]])))
 				return rc;
 		st.follow_up = s->follow_up;
 		st.completed_at = s->completed_at;
@@ -419,8 +490,7 @@ static int state_load(const mem *m, lc_state *s, const mstate *st, bool flags)
 	if (!s)
 		return 0;
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
-		if ((rc = lc_state_set_stored(s, state_axes[i],
-					      intern_str(&m->keys, st->val[state_axes[i]]))))
+		if ((rc = value_load(m, s, state_axes[i], st->val[state_axes[i]])))
 			return rc;
 	s->follow_up = st->follow_up;
 	s->completed_at = st->completed_at;
@@ -724,6 +794,7 @@ static void mem_close(void *be)
 	lc__free(m->counts);
 	lc__free(m->blocks);
 	lc__free(m->keys.str);
+	lc__free(m->keys.res);
 	lc__free(m->keys.slots);
 	lc__free(m->ext.v);
 	lc__free(m->models);
@@ -901,7 +972,7 @@ static int mem_event_append(void *be, lc_event *ev)
 	}
 	for (size_t a = 0; a < LC_ARRAY_LEN(event_axes); a++) {
 		const char *v = ev->value[event_axes[a]];
-		if ((rc = intern_get(&m->keys, v[0] ? v : NULL, &e.val[event_axes[a]])))
+		if ((rc = intern_fast(m, v[0] ? v : NULL, &e.val[event_axes[a]])))
 			return rc;
 	}
 	if ((rc = state_save(m, &e.before, ev->before)) || (rc = state_save(m, &e.after, ev->after)))
