@@ -230,6 +230,7 @@ static int group_one(lc_db *db, const lc_lead *lead, void *ud)
 
 	(void)db;
 	acc->buf.len = 0;
+	acc->buf.failed = false;
 	if (acc->buf.data)
 		acc->buf.data[0] = '\0';
 	for (size_t i = 0; i < acc->nkeys; i++) {
@@ -613,6 +614,7 @@ static int dry_one(lc_db *db, const lc_lead *lead, void *ud)
 			const char *m = lc_state_get(acc->state, LC_AXIS_MILESTONE);
 			const char *s = lc_state_get(acc->state, LC_AXIS_STATUS);
 			acc->buf.len = 0;
+			acc->buf.failed = false;
 			lc__buf_printf(&acc->buf, "%s+%s", m ? m : "(none)", s ? s : "(none)");
 			if (acc->buf.failed)
 				return LC_ENOMEM;
@@ -750,6 +752,7 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 		    (rc = lc_state_copy(before, lead->state)))
 			break;
 		note.len = 0;
+		note.failed = false;
 		if (note.data)
 			note.data[0] = '\0';
 		lc__buf_puts(&note, "migrated");

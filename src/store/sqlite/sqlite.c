@@ -326,6 +326,7 @@ static const char *counts_format(lc_buf *b, const lc_state *st)
 	bool any = false;
 
 	b->len = 0;
+	b->failed = false; /* a buffer is reused: forget an earlier failure */
 	if (b->data)
 		b->data[0] = '\0';
 	for (uint32_t i = 0; i < st->nstages; i++) {
@@ -1194,6 +1195,7 @@ static int sq_model_put(void *be, int64_t version, lc_time installed_at, const c
 static const char *keep_text(lc_sq *s, const char *t)
 {
 	s->text.len = 0;
+	s->text.failed = false;
 	if (s->text.data)
 		s->text.data[0] = '\0';
 	lc__buf_puts(&s->text, t ? t : "");
