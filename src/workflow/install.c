@@ -148,7 +148,7 @@ int lc_db_ruleset_get(lc_db *db, int64_t version, lc_ruleset **out, lc_time *ins
 	if (!rc) {
 		snprintf(name, sizeof name, "stored rule set %" PRId64, version);
 		rc = lc_ruleset_load_string(out, copy, name);
-		if (rc)
+		if (rc == LC_EFORMAT || rc == LC_EVERSION)
 			rc = lc__error_prefix(LC_ECORRUPT, "the store's rule set does not parse");
 	}
 	lc__free(copy);

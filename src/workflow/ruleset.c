@@ -71,7 +71,7 @@ static int only_keys(rd *r, json_t *obj, const char *const *allowed)
 			lc__buf_puts(&b, "unknown field; use one of:");
 			for (const char *const *a = allowed; *a; a++)
 				lc__buf_printf(&b, " %s", *a);
-			int rc = bad(r, b.failed ? "unknown field" : b.data);
+			int rc = b.failed ? lc__error(LC_ENOMEM, "out of memory") : bad(r, b.data);
 			lc__buf_free(&b);
 			pop(r, l);
 			return rc;
