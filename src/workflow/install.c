@@ -233,8 +233,6 @@ static int cached_ruleset(lc_db *db, wf_cache *c, lc_ruleset **rs)
 	int rc;
 
 	*rs = NULL;
-	if (!c)
-		return lc__error(LC_ENOMEM, "out of memory for the workflow rule cache");
 	if ((rc = lc_db_ruleset_latest(db, &v)))
 		return rc;
 	if (v != c->version || (v && !c->rs)) {
@@ -271,7 +269,7 @@ static bool on_match(const lc_model *m, const wf_strs *s, const lc_event *ev, lc
 static int apply_hook(lc_db *db, lc_lead *applied, const lc_event *ev, const lc_state *st,
 		      void *ud)
 {
-	lc_ruleset *rs = NULL;
+	lc_ruleset *rs = NULL, *owned = NULL;
 	lc_lead *lead = NULL;
 	const lc_model *m = lc_db_model(db);
 	char fired_groups[8][LC_KEY_MAX + 1];
@@ -282,7 +280,11 @@ static int apply_hook(lc_db *db, lc_lead *applied, const lc_event *ev, const lc_
 	(void)st;
 	if (wf_in_hook || (lc_lead_flags(applied) & LC_LEAD_AUTOMATION_STOPPED))
 		return 0;
-	if ((rc = cached_ruleset(db, ud, &rs)) || !rs)
+	/* Without a cache (out of memory at attach), read it for this apply. */
+	rc = ud ? cached_ruleset(db, ud, &rs) : lc__wf_load_current(db, &owned, NULL);
+	if (!ud)
+		rs = owned;
+	if (rc || !rs)
 		return rc;
 	wf_in_hook++;
 	now = lc_db_now(db);
@@ -314,9 +316,8 @@ static int apply_hook(lc_db *db, lc_lead *applied, const lc_event *ev, const lc_
 	}
 out:
 	wf_in_hook--;
-	if (wf_in_hook < 0)
-		wf_in_hook = 0;
 	lc_lead_free(lead);
+	lc_ruleset_free(owned);
 	return rc;
 }
 
