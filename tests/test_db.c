@@ -1220,6 +1220,88 @@ static void test_hostile_strings(void **state)
 	free(big);
 }
 
+/* Writing while iterating on the same handle (a sweep does this). */
+static void test_write_while_iterating(void **state)
+{
+	fx *f = *state;
+	lc_lead_iter *it;
+	const lc_lead *l;
+	lc_event_iter *eit;
+	const lc_event *ev;
+	int n = 0;
+
+	for (int i = 0; i < 5; i++)
+		new_lead(f->db, "iter");
+	assert_int_equal(lc_db_query(f->db, NULL, &it), 0);
+	assert_int_equal(lc_db_history(f->db, 0, &eit), 0);
+	assert_int_equal(lc_event_iter_next(eit, &ev), 1);
+	while (lc_lead_iter_next(it, &l) == 1) {
+		contacted_hot(f, now_value + 500);
+		assert_int_equal(lc_db_apply(f->db, lc_lead_id(l), f->d, lc_lead_version(l), f->v, NULL), 0);
+		assert_int_equal(lc_db_lead_note(f->db, lc_lead_id(l), "x", "during"), 0);
+		n++;
+	}
+	assert_int_equal(n, 5);
+	lc_lead_iter_free(it);
+	lc_event_iter_free(eit);
+	assert_int_equal(event_count(f->db, 3), 3);
+}
+
+/* The apply hot path allocates nothing once warm. */
+static long allocs;
+
+static void *count_malloc(size_t n, void *ud)
+{
+	(void)ud;
+	allocs++;
+	return malloc(n);
+}
+
+static void *count_realloc(void *p, size_t n, void *ud)
+{
+	(void)ud;
+	allocs++;
+	return realloc(p, n);
+}
+
+static void count_free(void *p, void *ud)
+{
+	(void)ud;
+	free(p);
+}
+
+static void test_apply_allocates_nothing(void **state)
+{
+	lc_allocator a = LC_ALLOCATOR_INIT;
+	fx *f;
+	lc_id id;
+
+	a.malloc_fn = count_malloc;
+	a.realloc_fn = count_realloc;
+	a.free_fn = count_free;
+	assert_int_equal(lc_set_allocator(&a), 0);
+	setup(state);
+	f = *state;
+	id = new_lead(f->db, "hot path");
+	assert_int_equal(lc_disposition_set_note(f->d, "a note that is reused"), 0);
+	for (int i = 0; i < 3; i++) {
+		contacted_hot(f, now_value + 1000 + i);
+		assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
+	}
+	allocs = 0;
+	for (int i = 0; i < 200; i++) {
+		lc_disposition_reset(f->d);
+		lc_disposition_set_index(f->d, LC_AXIS_ACTION, 0);
+		lc_disposition_set_index(f->d, LC_AXIS_MILESTONE, 1);
+		lc_disposition_set_index(f->d, LC_AXIS_STATUS, 4);
+		lc_disposition_set_follow_up(f->d, now_value + 5000 + i);
+		assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
+	}
+	assert_int_equal(allocs, 0);
+	teardown(state);
+	assert_int_equal(lc_set_allocator(NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1244,6 +1326,8 @@ int main(void)
 		cmocka_unit_test(test_query_getters),
 		cmocka_unit_test_setup_teardown(test_model_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_while_iterating, setup, teardown),
+		cmocka_unit_test(test_apply_allocates_nothing),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }
