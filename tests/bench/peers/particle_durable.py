@@ -58,8 +58,8 @@ def open_store(path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=20000)
-    ap.add_argument("--leads", type=int, default=100)
+    ap.add_argument("--n", type=pm.count, default=20000)
+    ap.add_argument("--leads", type=pm.count, default=100)
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--dir", default=".")
     ap.add_argument("--smoke", action="store_true")

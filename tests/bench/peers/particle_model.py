@@ -113,6 +113,16 @@ def machine_for(lead, initial):
     return m
 
 
+def count(text):
+    """A count as the C programs take it: 1000, 10k, 1m."""
+    t = text.strip().lower()
+    mult = {"k": 1000, "m": 1000000}.get(t[-1:], 1)
+    value = int(t[:-1] if mult > 1 else t) * mult
+    if value <= 0:
+        raise ValueError(text)
+    return value
+
+
 def peak_rss_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 

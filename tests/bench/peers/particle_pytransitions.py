@@ -13,7 +13,7 @@ import particle_model as pm
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--n", type=pm.count, default=1_000_000)
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--smoke", action="store_true")
     args = ap.parse_args()
@@ -29,6 +29,13 @@ def main():
                        "reason": s.get("reason")}))
     k = len(steps)
     n = max(k, args.n - args.n % k)
+
+    # Warm-up (untimed, whole cycles, a fresh lead), as every side does.
+    warm = pm.Lead(rules)
+    pm.machine_for(warm, cycle["start"])
+    for i in range(max(k, n // 10 // k * k)):
+        t, kw = calls[i % k]
+        getattr(warm, t)(**kw)
 
     for rep in range(args.reps):
         lead = pm.Lead(rules)
