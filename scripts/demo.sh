@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
-# Builds leadcore and runs the leadctl demo on the embedded SQLite store.
+# Builds leadcore and runs the leadctl demo: a store of synthetic leads, two
+# weeks of agents' dispositions through the engine, then the pipeline, the
+# disposition matrix and one agent's day. Extra arguments go to `leadctl demo`
+# (--seed N, --leads N, --preset NAME).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh demo
 [ -f build/build.ninja ] || meson setup build --buildtype=release -Dtests=false >/dev/null
 meson compile -C build leadctl >/dev/null
 leadctl=build/examples/leadctl/leadctl
-echo "== leadcore $($leadctl version) =="
-echo "== preset models =="
-$leadctl model list
+db=build/demo.db
+$leadctl demo --db "$db" --force "$@"
 echo
-echo "== validate: Contacted / Hot with a follow-up next week (allowed) =="
-$leadctl validate --model leadmanager --action call --milestone contacted --status hot \
-  --follow-up 2026-11-29T10:00:00Z --now 2026-11-22T10:00:00Z || true
-echo
-echo "== validate: Sold / Bad Phone Number, Hot with no follow-up (refused) =="
-$leadctl validate --model leadmanager --action call --milestone sold --status "Bad Phone Number" \
-  --now 2026-11-22T10:00:00Z || true
-echo
-echo "== the particle pipeline as Graphviz DOT =="
-$leadctl model dot particle
+echo "== next =="
+echo "The store is $db. Try:"
+echo "  $leadctl --db $db report pipeline --by stage,owner"
+echo "  $leadctl --db $db report matrix --cell contacted,hot"
+echo "  $leadctl --db $db report funnel"
+echo "  $leadctl --db $db model dot --counts | dot -Tsvg > pipeline.svg"
+echo "Import real leads: $leadctl --db x.db init --model examples/models/x-education.json"
+echo "  then: $leadctl --db x.db import LEADS.csv --mapping examples/mappings/x-education.json"

@@ -71,6 +71,16 @@ int cmd_dispose(const leadctl_global *g, int argc, char **argv);
 int cmd_history(const leadctl_global *g, int argc, char **argv);
 int cmd_model_install(const leadctl_global *g, int argc, char **argv);
 
+/* commands/report.c: reports, and `model dot --counts`. */
+int cmd_report(const leadctl_global *g, int argc, char **argv);
+int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv);
+/* Print a report as a table, JSON or CSV (report.c); its rows as a JSON array. */
+enum { REPORT_TABLE = 0, REPORT_JSON = 1, REPORT_CSV = 2 };
+int report_print(const lc_report *r, int format);
+json_t *report_rows_json(const lc_report *r);
+/* commands/demo.c */
+int cmd_demo(const leadctl_global *g, int argc, char **argv);
+
 /* commands/workflow.c */
 int cmd_workflow(const leadctl_global *g, int argc, char **argv);
 int cmd_assign(const leadctl_global *g, int argc, char **argv);

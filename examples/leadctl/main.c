@@ -19,6 +19,8 @@ static const leadctl_command commands[] = {
 	{ "history", "a lead's history of events", cmd_history },
 	{ "agent", "add, list and deactivate agents", cmd_agent },
 	{ "unit", "add and list units, and their members", cmd_unit },
+	{ "report", "pipeline, matrix, follow-ups, overdue and funnel reports", cmd_report },
+	{ "demo", "build a demo store and simulate two weeks of agents' work", cmd_demo },
 	{ "workflow", "list, install and run workflow rule sets", cmd_workflow },
 	{ "assign", "top agents up to their daily quota of leads", cmd_assign },
 	{ "worklist", "an agent's call list for a day", cmd_worklist },

@@ -122,9 +122,12 @@ LC_API int lc_report_pipeline(lc_db *db, const lc_report_axis *axes, size_t naxe
  * The disposition matrix (seed 000's dashboard): one row per milestone ×
  * status cell of the current model, with its lead count and whether the
  * model's links allow it, invalid cells first (each group in the model's
- * order). Combinations that leads hold but the model does not know (values
- * from an older model, a lead with no milestone or no status) are added as
- * invalid rows when they have leads. Recycled leads are left out.
+ * order). Combinations with a value the model does not know (from an older
+ * model) are added as invalid rows when they have leads; a lead with a
+ * milestone but no status (or the reverse) is counted in an allowed row whose
+ * other key is NULL, as the engine checks links only when both are set.
+ * Leads never disposed of (neither value) hold no cell. Recycled leads are
+ * left out.
  *
  * Columns: "milestone", "status". Measures: "allowed" (1 or 0).
  * @param db The store.

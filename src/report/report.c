@@ -539,6 +539,9 @@ static int mx_emit(void *ud, const char *const *values, int64_t count)
 	long si = lc__report_value_index(c->model, LC_AXIS_STATUS, values[1]);
 	mx_extra *e;
 
+	/* A lead never disposed of holds no cell. */
+	if (!values[0] && !values[1])
+		return 0;
 	if (mi >= 0 && si >= 0) {
 		c->counts[(size_t)mi * c->ns + (size_t)si] += count;
 		return 0;
@@ -612,17 +615,22 @@ int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_report **out)
 				if ((rc = lc__rreport_add(r, k, l, c.counts[mi * c.ns + si], 0, &allowed)) != 0)
 					goto out;
 			}
-		if (pass == 0)
-			for (size_t i = 0; i < c.n; i++) {
-				const int64_t no = 0;
+		for (size_t i = 0; i < c.n; i++) {
+			/* A value the model does not know is invalid; a missing one is
+			 * not (the engine checks links only when both are set). */
+			const char *ek[2] = { c.extra[i].milestone, c.extra[i].status };
+			int64_t ok = (!ek[0] || lc__report_value_index(m, LC_AXIS_MILESTONE, ek[0]) >= 0) &&
+				     (!ek[1] || lc__report_value_index(m, LC_AXIS_STATUS, ek[1]) >= 0);
+			if (ok == want) {
 				const char *k[2] = { c.extra[i].milestone, c.extra[i].status };
 				const char *l[2] = {
 					lc__report_value_label(m, LC_AXIS_MILESTONE, k[0]),
 					lc__report_value_label(m, LC_AXIS_STATUS, k[1]),
 				};
-				if ((rc = lc__rreport_add(r, k, l, c.extra[i].count, 0, &no)) != 0)
+				if ((rc = lc__rreport_add(r, k, l, c.extra[i].count, 0, &ok)) != 0)
 					goto out;
 			}
+		}
 	}
 	*out = r;
 	r = NULL;

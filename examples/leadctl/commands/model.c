@@ -9,7 +9,8 @@ static const char model_usage[] =
 	"       leadctl model show [MODEL] [--json]\n"
 	"       leadctl model check FILE [--json]\n"
 	"       leadctl model export [MODEL]\n"
-	"       leadctl model dot [MODEL] [--json]\n\n"
+	"       leadctl model dot [MODEL] [--json]\n"
+	"       leadctl [--db FILE] model dot --counts [--json]\n\n"
 	"MODEL is a preset name (see 'leadctl model list') or a JSON model file\n"
 	"(docs/model-format.md); the default is leadmanager.\n\n"
 	"  list    the presets: name, version, description\n"
@@ -19,7 +20,8 @@ static const char model_usage[] =
 	"          (on stderr) and exits 3\n"
 	"  export  the model as canonical JSON (the same text for the same model)\n"
 	"  dot     the pipeline as a Graphviz digraph: 'leadctl model dot particle |\n"
-	"          dot -Tsvg > particle.svg'\n\n"
+	"          dot -Tsvg > particle.svg'; with --counts, the store's model with\n"
+	"          each stage's number of leads\n\n"
 	"--json prints a JSON object instead of text (export always prints JSON).\n"
 	"Exit codes: 0 ok, 2 usage or unknown preset, 3 a malformed model, 4 other errors.\n";
 
@@ -244,6 +246,10 @@ int cmd_model(const leadctl_global *g, int argc, char **argv)
 	int npos, rc;
 
 	(void)g;
+	/* `model dot --counts` draws the store's model with counts: commands/report.c. */
+	for (int i = 2; argc > 1 && strcmp(argv[1], "dot") == 0 && i < argc; i++)
+		if (strcmp(argv[i], "--counts") == 0)
+			return cmd_model_dot_counts(g, argc - 1, argv + 1);
 	/* `model install` works on a store: commands/store.c. */
 	if (argc > 1 && strcmp(argv[1], "install") == 0)
 		return cmd_model_install(g, argc - 1, argv + 1);

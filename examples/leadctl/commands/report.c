@@ -1,0 +1,544 @@
+/* leadctl report: the pipeline, the disposition matrix and its drill-down,
+ * follow-ups due, overdue leads and the funnel, as a table, JSON or CSV;
+ * and `model dot --counts`, the pipeline drawn with each stage's count. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadctl.h"
+
+static const char report_usage[] =
+	"usage: leadctl [--db FILE] report pipeline [--by AXIS[,AXIS]] [--json|--csv]\n"
+	"       leadctl [--db FILE] report matrix [--cell MILESTONE,STATUS] [--json|--csv]\n"
+	"       leadctl [--db FILE] report followups [--from TIME] [--to TIME] [--agent A]\n"
+	"       leadctl [--db FILE] report overdue [--agent A] [--json|--csv]\n"
+	"       leadctl [--db FILE] report funnel [--from TIME] [--to TIME] [--json|--csv]\n\n"
+	"Reports over the store (default ./leads.db). Leads in the recycle bin are left\n"
+	"out of every report.\n\n"
+	"  pipeline   how many leads hold each value of one or two axes: phase, stage,\n"
+	"             milestone, status, lifecycle, owner (default: stage, or status\n"
+	"             when the model has no stages). Values flagged not_reportable\n"
+	"             (Archive, test leads) are left out.\n"
+	"  matrix     every milestone x status cell with its count and whether the\n"
+	"             model allows it, invalid cells first. --cell lists the leads in\n"
+	"             one cell (keys or labels: --cell contacted,hot).\n"
+	"  followups  follow-ups due per agent per day in [--from, --to) (default:\n"
+	"             today and the next six days); --agent keeps one agent's.\n"
+	"  overdue    leads past their expected completion date and not completed,\n"
+	"             most overdue first.\n"
+	"  funnel     per stage (milestone when the model has no stages), from history:\n"
+	"             leads that reached it, how many went on to a later open stage\n"
+	"             (conversion), the median and 90th percentile time in the stage.\n\n"
+	"Output: a table (labels), or --json: {\"report\": KIND, \"rows\": [{KEY..., \"count\"}]}\n"
+	"with keys, or --csv: a header line, then one line per row. TIME is ISO 8601.\n"
+	"Exit codes: 0 ok, 2 usage, 4 store error (no store: run 'leadctl init').\n";
+
+typedef enum { OUT_TABLE = REPORT_TABLE, OUT_JSON = REPORT_JSON, OUT_CSV = REPORT_CSV } out_kind;
+
+static int print_report(const lc_report *r, out_kind out);
+
+static int open_store(const leadctl_global *g, lc_db **db)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	int rc;
+	o.flags = LC_DB_READONLY;
+	rc = lc_db_open(db, g->db, &o);
+	if (rc == LC_ENOTFOUND) {
+		fprintf(stderr, "leadctl: no store at '%s'; create one with 'leadctl --db %s init'\n", g->db,
+			g->db);
+		return EXIT_STORE;
+	}
+	if (rc)
+		return fail(rc, g->db);
+	if (!lc_db_model(*db)) {
+		fprintf(stderr, "leadctl: the store '%s' has no model; run 'leadctl --db %s init'\n", g->db,
+			g->db);
+		lc_db_close(*db);
+		*db = NULL;
+		return EXIT_STORE;
+	}
+	return 0;
+}
+
+static void fmt_duration(int64_t s, char *buf, size_t n)
+{
+	if (s == LC_REPORT_NONE) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	if (s >= 86400)
+		snprintf(buf, n, "%lldd %02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+	else if (s >= 3600)
+		snprintf(buf, n, "%lldh %02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+	else
+		snprintf(buf, n, "%lldm", (long long)(s / 60));
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t a = strlen(s), b = strlen(tail);
+	return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+/* A measure's text for the table and CSV. */
+static void measure_text(const lc_report *r, size_t row, size_t m, bool table, char *buf, size_t n)
+{
+	const char *name = lc_report_measure_name(r, m);
+	int64_t v = lc_report_measure(r, row, m);
+	char t[LC_TIME_FORMAT_SIZE];
+	if (strcmp(name, "allowed") == 0)
+		snprintf(buf, n, "%s", v ? "yes" : (table ? "NO" : "no"));
+	else if (v == LC_REPORT_NONE)
+		snprintf(buf, n, "%s", table ? "-" : "");
+	else if (ends_with(name, "_seconds") && table)
+		fmt_duration(v, buf, n);
+	else if (strcmp(name, "expected_completion") == 0)
+		snprintf(buf, n, "%s", fmt_time(v, t));
+	else
+		snprintf(buf, n, "%lld", (long long)v);
+}
+
+static bool is_funnel(const lc_report *r)
+{
+	return strcmp(lc_report_kind(r), "funnel") == 0;
+}
+
+/* The funnel's conversion: advanced / reached, or negative when it does not apply. */
+static double conversion(const lc_report *r, size_t row)
+{
+	int64_t adv = lc_report_measure(r, row, 0), n = lc_report_count(r, row);
+	if (adv == LC_REPORT_NONE || n == 0)
+		return -1;
+	return (double)adv / (double)n;
+}
+
+static bool has_leads(const lc_report *r)
+{
+	const char *k = lc_report_kind(r);
+	return strcmp(k, "cell") == 0 || strcmp(k, "overdue") == 0;
+}
+
+json_t *report_rows_json(const lc_report *r)
+{
+	json_t *rows = json_array();
+	size_t nc = lc_report_column_count(r), nm = lc_report_measure_count(r);
+	for (size_t i = 0; rows && i < lc_report_row_count(r); i++) {
+		json_t *o = json_object();
+		if (has_leads(r))
+			json_object_set_new(o, "lead", json_integer(lc_report_lead(r, i)));
+		for (size_t c = 0; c < nc; c++) {
+			const char *k = lc_report_key(r, i, c);
+			json_object_set_new(o, lc_report_column_name(r, c), k ? json_string(k) : json_null());
+		}
+		json_object_set_new(o, "count", json_integer(lc_report_count(r, i)));
+		for (size_t m = 0; m < nm; m++) {
+			const char *name = lc_report_measure_name(r, m);
+			int64_t v = lc_report_measure(r, i, m);
+			if (strcmp(name, "allowed") == 0)
+				json_object_set_new(o, name, json_boolean(v));
+			else if (strcmp(name, "expected_completion") == 0) {
+				char t[LC_TIME_FORMAT_SIZE];
+				json_object_set_new(o, name, json_string(fmt_time(v, t)));
+			} else
+				json_object_set_new(o, name, v == LC_REPORT_NONE ? json_null() : json_integer(v));
+		}
+		if (is_funnel(r)) {
+			double cv = conversion(r, i);
+			json_object_set_new(o, "conversion", cv < 0 ? json_null() : json_real(cv));
+		}
+		json_array_append_new(rows, o);
+	}
+	return rows;
+}
+
+static void print_report_json(const lc_report *r)
+{
+	print_json(json_pack("{s:s,s:o}", "report", lc_report_kind(r), "rows", report_rows_json(r)));
+}
+
+static void csv_field(const char *s)
+{
+	if (!s)
+		return;
+	if (strpbrk(s, ",\"\r\n")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+}
+
+static void print_report_csv(const lc_report *r)
+{
+	size_t nc = lc_report_column_count(r), nm = lc_report_measure_count(r);
+	bool first = true;
+	char buf[64];
+#define SEP() (first ? (void)(first = false) : (void)putchar(','))
+	if (has_leads(r)) {
+		SEP();
+		fputs("lead", stdout);
+	}
+	for (size_t c = 0; c < nc; c++) {
+		SEP();
+		csv_field(lc_report_column_name(r, c));
+	}
+	SEP();
+	fputs("count", stdout);
+	for (size_t m = 0; m < nm; m++) {
+		SEP();
+		csv_field(lc_report_measure_name(r, m));
+	}
+	if (is_funnel(r))
+		fputs(",conversion", stdout);
+	putchar('\n');
+	for (size_t i = 0; i < lc_report_row_count(r); i++) {
+		first = true;
+		if (has_leads(r)) {
+			SEP();
+			printf("%lld", (long long)lc_report_lead(r, i));
+		}
+		for (size_t c = 0; c < nc; c++) {
+			SEP();
+			csv_field(lc_report_key(r, i, c));
+		}
+		SEP();
+		printf("%lld", (long long)lc_report_count(r, i));
+		for (size_t m = 0; m < nm; m++) {
+			SEP();
+			measure_text(r, i, m, false, buf, sizeof buf);
+			csv_field(buf);
+		}
+		if (is_funnel(r)) {
+			double cv = conversion(r, i);
+			if (cv >= 0)
+				printf(",%.4f", cv);
+			else
+				putchar(',');
+		}
+		putchar('\n');
+	}
+#undef SEP
+}
+
+static const char *or_dash(const char *s)
+{
+	return s ? s : "-";
+}
+
+/* A plain text table: labels, counts, measures; widths fitted to the data. */
+static int print_report_table(const lc_report *r)
+{
+	size_t nc = lc_report_column_count(r), nm = lc_report_measure_count(r);
+	/* A row about one lead has a count of 1: the table leaves it out. */
+	bool show_count = !has_leads(r);
+	size_t ncols = (has_leads(r) ? 1 : 0) + nc + (show_count ? 1 : 0) + nm + (is_funnel(r) ? 1 : 0);
+	size_t nrows = lc_report_row_count(r);
+	char **cells = calloc((nrows + 1) * ncols, sizeof *cells);
+	size_t *w = calloc(ncols, sizeof *w);
+	bool *right = calloc(ncols, sizeof *right);
+	char buf[128];
+
+	if (!cells || !w || !right) {
+		free(cells);
+		free(w);
+		free(right);
+		fputs("leadctl: out of memory\n", stderr);
+		return EXIT_STORE;
+	}
+	for (size_t i = 0; i <= nrows; i++) {
+		size_t c = 0;
+		bool head = i == 0;
+		size_t row = i - 1;
+#define CELL(text, r_)                                                     \
+	do {                                                               \
+		cells[i * ncols + c] = strdup(or_dash(text));             \
+		right[c] = (r_);                                           \
+		c++;                                                       \
+	} while (0)
+		if (has_leads(r)) {
+			snprintf(buf, sizeof buf, "%lld", head ? 0LL : (long long)lc_report_lead(r, row));
+			CELL(head ? "lead" : buf, true);
+		}
+		for (size_t k = 0; k < nc; k++)
+			CELL(head ? lc_report_column_name(r, k) : lc_report_label(r, row, k), false);
+		if (show_count) {
+			snprintf(buf, sizeof buf, "%lld", head ? 0LL : (long long)lc_report_count(r, row));
+			CELL(head ? "count" : buf, true);
+		}
+		for (size_t m = 0; m < nm; m++) {
+			if (!head)
+				measure_text(r, row, m, true, buf, sizeof buf);
+			CELL(head ? lc_report_measure_name(r, m) : buf, true);
+		}
+		if (is_funnel(r)) {
+			double cv = head ? 0 : conversion(r, row);
+			if (cv >= 0)
+				snprintf(buf, sizeof buf, "%.1f%%", cv * 100);
+			else
+				snprintf(buf, sizeof buf, "-");
+			CELL(head ? "conversion" : buf, true);
+		}
+#undef CELL
+	}
+	for (size_t k = 0; k < (nrows + 1) * ncols; k++) {
+		size_t len;
+		if (!cells[k]) {
+			fputs("leadctl: out of memory\n", stderr);
+			goto out;
+		}
+		len = strlen(cells[k]);
+		if (len > w[k % ncols])
+			w[k % ncols] = len;
+	}
+	for (size_t i = 0; i <= nrows; i++) {
+		for (size_t c = 0; c < ncols; c++) {
+			const char *s = cells[i * ncols + c];
+			int pad = (int)w[c];
+			if (c)
+				fputs("  ", stdout);
+			if (right[c])
+				printf("%*s", pad, s);
+			else if (c + 1 == ncols)
+				fputs(s, stdout);
+			else
+				printf("%-*s", pad, s);
+		}
+		putchar('\n');
+	}
+	if (nrows == 0)
+		puts("(no rows)");
+out:
+	for (size_t k = 0; k < (nrows + 1) * ncols; k++)
+		free(cells[k]);
+	free(cells);
+	free(w);
+	free(right);
+	return 0;
+}
+
+int report_print(const lc_report *r, int format)
+{
+	return print_report(r, (out_kind)format);
+}
+
+static int print_report(const lc_report *r, out_kind out)
+{
+	if (out == OUT_JSON)
+		print_report_json(r);
+	else if (out == OUT_CSV)
+		print_report_csv(r);
+	else
+		return print_report_table(r);
+	return 0;
+}
+
+/* An agent by name or id. */
+static int find_agent(lc_db *db, const char *text, lc_id *out)
+{
+	char *end;
+	long long id = strtoll(text, &end, 10);
+	lc_agent_list *l = NULL;
+	int rc;
+	if (*text && !*end && id > 0) {
+		*out = id;
+		return 0;
+	}
+	rc = lc_db_agent_find(db, text, out);
+	if (rc == LC_ENOTFOUND) {
+		fprintf(stderr, "leadctl: --agent: no agent named '%s'", text);
+		if (lc_db_agents(db, 0, &l) == 0 && lc_agent_list_count(l)) {
+			fputs("; agents are:", stderr);
+			for (size_t i = 0; i < lc_agent_list_count(l) && i < 20; i++)
+				fprintf(stderr, " %s", lc_agent_list_name(l, i));
+		}
+		fputc('\n', stderr);
+		lc_agent_list_free(l);
+		return EXIT_USAGE;
+	}
+	return rc ? fail(rc, "--agent") : 0;
+}
+
+int cmd_report(const leadctl_global *g, int argc, char **argv)
+{
+	const char *by = NULL, *cell = NULL, *from = NULL, *to = NULL, *agent = NULL;
+	bool json = false, csv = false, help = false;
+	const opt_spec specs[] = {
+		{ "--by", OPT_STRING, &by },     { "--cell", OPT_STRING, &cell },
+		{ "--from", OPT_STRING, &from }, { "--to", OPT_STRING, &to },
+		{ "--agent", OPT_STRING, &agent }, { "--json", OPT_FLAG, &json },
+		{ "--csv", OPT_FLAG, &csv },     { NULL, 0, NULL },
+	};
+	lc_report_options o = LC_REPORT_OPTIONS_INIT;
+	const char *pos[2];
+	const char *kind;
+	lc_db *db = NULL;
+	lc_report *r = NULL;
+	int npos, rc, ex;
+
+	rc = opts_parse(argc, argv, 1, specs, pos, 2, &npos, &help);
+	if (rc)
+		return rc;
+	if (help) {
+		fputs(report_usage, stdout);
+		return EXIT_OK;
+	}
+	if (npos != 1)
+		return usage_error("report: say which: pipeline, matrix, followups, overdue or funnel "
+				   "(see --help)");
+	kind = pos[0];
+	if (json && csv)
+		return usage_error("report: choose one of --json and --csv");
+	if (strcmp(kind, "pipeline") != 0 && strcmp(kind, "matrix") != 0 &&
+	    strcmp(kind, "followups") != 0 && strcmp(kind, "overdue") != 0 &&
+	    strcmp(kind, "funnel") != 0)
+		return usage_error("report: unknown report '%s'; use pipeline, matrix, followups, "
+				   "overdue or funnel",
+				   kind);
+	if (by && strcmp(kind, "pipeline") != 0)
+		return usage_error("report %s: --by is for 'report pipeline'", kind);
+	if (cell && strcmp(kind, "matrix") != 0)
+		return usage_error("report %s: --cell is for 'report matrix'", kind);
+	if ((from || to) && strcmp(kind, "followups") != 0 && strcmp(kind, "funnel") != 0)
+		return usage_error("report %s: --from and --to are for followups and funnel", kind);
+	if (agent && strcmp(kind, "followups") != 0 && strcmp(kind, "overdue") != 0)
+		return usage_error("report %s: --agent is for followups and overdue", kind);
+	if (from && (ex = parse_time_flag("--from", from, &o.from)) != 0)
+		return ex;
+	if (to && (ex = parse_time_flag("--to", to, &o.to)) != 0)
+		return ex;
+	if (o.from != LC_TIME_NONE && o.to != LC_TIME_NONE && o.to <= o.from)
+		return usage_error("--to must be after --from");
+
+	/* Parse --by and --cell before touching the store: usage errors first. */
+	lc_report_axis axes[LC_REPORT_MAX_AXES];
+	size_t naxes = 0;
+	char ms[128] = "", st[128] = "";
+	if (by) {
+		char tmp[128];
+		char *save = NULL, *tok;
+		if (strlen(by) >= sizeof tmp)
+			return usage_error("--by: too long");
+		strcpy(tmp, by);
+		for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (naxes == LC_REPORT_MAX_AXES)
+				return usage_error("--by: at most two axes (--by stage,owner)");
+			if (lc_report_axis_parse(tok, &axes[naxes]) != 0)
+				return usage_error("--by: %s", lc_error_last());
+			naxes++;
+		}
+		if (naxes == 0)
+			return usage_error("--by needs an axis: phase, stage, milestone, status, lifecycle or owner");
+		if (naxes == 2 && axes[0] == axes[1])
+			return usage_error("--by: '%s' is given twice", lc_report_axis_name(axes[0]));
+	}
+	if (cell) {
+		const char *comma = strchr(cell, ',');
+		if (!comma || comma == cell || !comma[1] || strchr(comma + 1, ',') ||
+		    (size_t)(comma - cell) >= sizeof ms || strlen(comma + 1) >= sizeof st)
+			return usage_error("--cell takes MILESTONE,STATUS (for example --cell contacted,hot)");
+		memcpy(ms, cell, (size_t)(comma - cell));
+		ms[comma - cell] = '\0';
+		strcpy(st, comma + 1);
+	}
+
+	if ((ex = open_store(g, &db)) != 0)
+		return ex;
+	if (agent && (ex = find_agent(db, agent, &o.agent)) != 0)
+		goto out;
+	if (strcmp(kind, "pipeline") == 0) {
+		if (naxes == 0) {
+			axes[0] = lc_model_value_count(lc_db_model(db), LC_AXIS_STAGE) ? LC_REPORT_STAGE
+										       : LC_REPORT_STATUS;
+			naxes = 1;
+		}
+		rc = lc_report_pipeline(db, axes, naxes, &o, &r);
+	} else if (strcmp(kind, "matrix") == 0) {
+		rc = cell ? lc_report_matrix_cell(db, ms, st, &o, &r) : lc_report_matrix(db, &o, &r);
+	} else if (strcmp(kind, "followups") == 0) {
+		rc = lc_report_followups(db, &o, &r);
+	} else if (strcmp(kind, "overdue") == 0) {
+		rc = lc_report_overdue(db, &o, &r);
+	} else {
+		rc = lc_report_funnel(db, &o, &r);
+	}
+	if (rc) {
+		ex = rc == LC_EUNSUPPORTED ? (fail(rc, "report"), EXIT_USAGE) : fail(rc, "report");
+		goto out;
+	}
+	ex = print_report(r, json ? OUT_JSON : csv ? OUT_CSV : OUT_TABLE);
+out:
+	lc_report_free(r);
+	lc_db_close(db);
+	return ex;
+}
+
+/* `leadctl model dot --counts`: the store's model with each stage's count
+ * (milestones when it has no stages). */
+int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv)
+{
+	bool counts = false, json = false, help = false;
+	const opt_spec specs[] = { { "--counts", OPT_FLAG, &counts },
+				   { "--json", OPT_FLAG, &json },
+				   { NULL, 0, NULL } };
+	const char *pos[1];
+	lc_db *db = NULL;
+	lc_report *r = NULL;
+	int64_t *n = NULL;
+	char *text = NULL;
+	size_t nvals, len;
+	const lc_model *m;
+	lc_report_axis axis;
+	lc_axis maxis;
+	int npos, rc, ex;
+
+	rc = opts_parse(argc, argv, 1, specs, pos, 0, &npos, &help);
+	if (rc)
+		return rc;
+	if (help) {
+		puts("usage: leadctl [--db FILE] model dot --counts [--json]\n\n"
+		     "Draws the store's current model as a Graphviz digraph, each stage (or\n"
+		     "milestone, when the model has no stages) labelled with how many leads\n"
+		     "are in it now (recycled and not-reportable leads left out):\n"
+		     "'leadctl model dot --counts | dot -Tsvg > pipeline.svg'.");
+		return EXIT_OK;
+	}
+	if ((ex = open_store(g, &db)) != 0)
+		return ex;
+	m = lc_db_model(db);
+	maxis = lc_model_value_count(m, LC_AXIS_STAGE) ? LC_AXIS_STAGE : LC_AXIS_MILESTONE;
+	axis = maxis == LC_AXIS_STAGE ? LC_REPORT_STAGE : LC_REPORT_MILESTONE;
+	nvals = lc_model_value_count(m, maxis);
+	n = calloc(nvals ? nvals : 1, sizeof *n);
+	if (!n) {
+		ex = EXIT_STORE;
+		goto out;
+	}
+	if ((rc = lc_report_pipeline(db, &axis, 1, NULL, &r)) != 0) {
+		ex = fail(rc, "model dot --counts");
+		goto out;
+	}
+	for (size_t i = 0; i < lc_report_row_count(r); i++)
+		for (size_t v = 0; v < nvals; v++)
+			if (lc_report_key(r, i, 0) &&
+			    strcmp(lc_report_key(r, i, 0), lc_model_value_key(m, maxis, v)) == 0)
+				n[v] = lc_report_count(r, i);
+	if ((rc = lc_model_to_dot(m, n, nvals, &text, &len)) != 0) {
+		ex = fail(rc, "model dot --counts");
+		goto out;
+	}
+	if (json)
+		print_json(json_pack("{s:s,s:s}", "model", lc_model_name(m), "dot", text));
+	else
+		fwrite(text, 1, len, stdout);
+	ex = EXIT_OK;
+out:
+	lc_free(text);
+	free(n);
+	lc_report_free(r);
+	lc_db_close(db);
+	return ex;
+}
