@@ -88,7 +88,7 @@ for t in json.load(sys.stdin):
 	seed_csv() {
 		local f=$1 rows=$2 ctl=$3 tmp p
 		tmp=$(mktemp -d)
-		tail -n +2 "$f" | head -n 2000 | split -l "$rows" - "$tmp/part-"
+		head -n 2001 "$f" | tail -n +2 | split -l "$rows" - "$tmp/part-"
 		for p in "$tmp"/part-*; do
 			{ printf "\\x$ctl"; head -n 1 "$f"; cat "$p"; } >"$p.csv"
 		done

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds leadcore and runs the whole test suite, then builds the API docs,
 # then the quality gates: sanitizers, valgrind, fuzz smoke, ABI and coverage.
-# Every stage prints `== stage ==` and the first failure stops the run.
+# Every stage prints `== stage ==`. A failure of the build, the tests or the
+# docs stops the run at once; the gates after them all run even when one
+# fails, so that one report shows every gate, and the run then fails naming
+# each failed gate.
 #
 # Build directories are reused when present: build, build-asan, build-fuzz,
 # build-cov. LC_BUILD_PREFIX renames them (LC_BUILD_PREFIX=build-me gives
@@ -48,58 +51,95 @@ meson test -C "$b" --print-errorlogs --num-processes "$jobs"
 stage "API docs (Doxygen, warnings are errors)"
 meson compile -C "$b" docs
 
+# The gates. Each runs in a subshell with errexit on; a failure is recorded
+# and the next gate still runs.
+failed=()
+gate() {
+	local name=$1 rc
+	shift
+	stage "$name"
+	set +e
+	(
+		set -e
+		"$@"
+	)
+	rc=$?
+	set -e
+	if [ $rc -ne 0 ]; then
+		failed+=("$name")
+		echo "== FAILED: $name (exit $rc) ==" >&2
+	fi
+}
+
 # Every suite again under AddressSanitizer + UBSan, halting on the first
 # report. The packaging check is left out: it links a plain consumer against
 # the installed library, which cannot load a sanitized libleadcore (it ran
 # in the first stage).
-stage "sanitizers (ASan + UBSan)"
-[ -f "$b-asan/build.ninja" ] || meson setup "$b-asan" -Db_sanitize=address,undefined -Db_lundef=false
-meson compile -C "$b-asan"
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
-	meson test -C "$b-asan" --print-errorlogs --num-processes "$jobs" --no-suite packaging
+gate_sanitizers() {
+	[ -f "$b-asan/build.ninja" ] || meson setup "$b-asan" -Db_sanitize=address,undefined -Db_lundef=false
+	meson compile -C "$b-asan"
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
+		meson test -C "$b-asan" --print-errorlogs --num-processes "$jobs" --no-suite packaging
+}
 
 # The C test executables (suite 'c') under memcheck, slow suites excluded.
 # Any error or definite leak fails.
-stage "valgrind memcheck (suite c, not slow)"
-vg="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --track-origins=no"
-[ -f tests/valgrind.supp ] && vg+=" --suppressions=$PWD/tests/valgrind.supp"
-meson test -C "$b" --print-errorlogs --num-processes "$jobs" --suite c --no-suite slow \
-	--timeout-multiplier 10 --wrap="$vg"
+gate_valgrind() {
+	local vg="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --track-origins=no"
+	[ -f tests/valgrind.supp ] && vg+=" --suppressions=$PWD/tests/valgrind.supp"
+	meson test -C "$b" --print-errorlogs --num-processes "$jobs" --suite c --no-suite slow \
+		--timeout-multiplier 10 --wrap="$vg"
+}
 
-stage "fuzz smoke (libFuzzer, ${LC_FUZZ_SECONDS:-20}s a target)"
-targets=$(bash scripts/fuzz.sh --list)
-# A target is built once the API it drives is exported (tests/fuzz/meson.build).
-[ -n "$targets" ] || echo "no fuzz target is built yet: none of their APIs is exported"
-for t in $targets; do
-	bash scripts/fuzz.sh "$t" "${LC_FUZZ_SECONDS:-20}"
-done
+# Every target: its regression inputs, then a short libFuzzer run. All
+# targets run; the gate fails if any did.
+gate_fuzz() {
+	local targets t bad=0
+	targets=$(bash scripts/fuzz.sh --list)
+	# A target is built once the API it drives is exported (tests/fuzz/meson.build).
+	[ -n "$targets" ] || echo "no fuzz target is built yet: none of their APIs is exported"
+	for t in $targets; do
+		bash scripts/fuzz.sh "$t" "${LC_FUZZ_SECONDS:-20}" || bad=1
+	done
+	return $bad
+}
 
 # Incompatible changes (exit bit 8) and other changes (bit 4) fail; added
 # functions and variables are compatible and only listed (docs/abi.md).
-stage "ABI (abidiff against abi/leadcore.abi)"
-lib="$b/libleadcore.so"
-supp=()
-[ -f abi/leadcore.abignore ] && supp=(--suppressions abi/leadcore.abignore)
-set +e
-abidiff --no-added-syms "${supp[@]}" --headers-dir2 include/leadcore abi/leadcore.abi "$lib"
-rc=$?
-set -e
-if [ $rc -ne 0 ]; then
-	[ $((rc & 8)) -ne 0 ] && echo "abidiff: INCOMPATIBLE ABI change against abi/leadcore.abi" >&2
-	[ $((rc & 4)) -ne 0 ] && echo "abidiff: ABI change against abi/leadcore.abi (see docs/abi.md)" >&2
-	[ $((rc & 3)) -ne 0 ] && echo "abidiff could not compare (exit $rc)" >&2
-	false
-fi
-abidiff --added-fns --added-vars --headers-dir2 include/leadcore abi/leadcore.abi "$lib" |
-	grep -E "^ +\[A\]" || echo "no symbol added since the baseline"
-echo "ABI compatible with the baseline"
+gate_abi() {
+	local lib="$b/libleadcore.so" rc supp=()
+	[ -f abi/leadcore.abignore ] && supp=(--suppressions abi/leadcore.abignore)
+	set +e
+	abidiff --no-added-syms "${supp[@]}" --headers-dir2 include/leadcore abi/leadcore.abi "$lib"
+	rc=$?
+	set -e
+	if [ $rc -ne 0 ]; then
+		[ $((rc & 8)) -ne 0 ] && echo "abidiff: INCOMPATIBLE ABI change against abi/leadcore.abi" >&2
+		[ $((rc & 4)) -ne 0 ] && echo "abidiff: ABI change against abi/leadcore.abi (see docs/abi.md)" >&2
+		[ $((rc & 3)) -ne 0 ] && echo "abidiff could not compare (exit $rc)" >&2
+		return 1
+	fi
+	abidiff --added-fns --added-vars --headers-dir2 include/leadcore abi/leadcore.abi "$lib" |
+		grep -E "^ +\[A\]" || echo "no symbol added since the baseline"
+	echo "ABI compatible with the baseline"
+}
 
-stage "coverage (gcovr, src/)"
-bash scripts/coverage.sh
+gate "sanitizers (ASan + UBSan)" gate_sanitizers
+gate "valgrind memcheck (suite c, not slow)" gate_valgrind
+gate "fuzz smoke (libFuzzer, ${LC_FUZZ_SECONDS:-20}s a target)" gate_fuzz
+gate "ABI (abidiff against abi/leadcore.abi)" gate_abi
+gate "coverage (gcovr, src/)" bash scripts/coverage.sh
 
 stage_end
 echo
 echo "== stage times =="
 printf '%s\n' "${timings[@]}"
 printf '%5ds  total\n' $((SECONDS - run_start))
+if [ ${#failed[@]} -ne 0 ]; then
+	echo
+	echo "== FAILED gates: ${#failed[@]} ==" >&2
+	printf '  %s\n' "${failed[@]}" >&2
+	exit 1
+fi
+echo "== all stages passed =="
