@@ -52,8 +52,10 @@ for t in json.load(sys.stdin):
 
 	meson compile -C "$b" "$target" >/dev/null
 	bin="$b/tests/fuzz/$target"
-	export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1
-	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	# Options already in the environment are appended (e.g. a local UBSan
+	# suppressions file, to fuzz past an open finding during a long run).
+	export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
 	# 1. Every regression input must pass (libFuzzer runs files it is given once).
 	reg="tests/fuzz/regressions/$target"
