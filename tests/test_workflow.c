@@ -433,6 +433,27 @@ static void test_install_persists(void **state)
 	rmdir(path);
 }
 
+/* A rule set installed in a transaction that is rolled back is forgotten,
+ * even by the apply hook's cache, and the next install is in force. */
+static void test_install_rolled_back(void **state)
+{
+	fx *f = *state;
+	char buf[64];
+	lc_id a = add_lead(f->db, "555-0101", NULL, "LAT");
+
+	assert_int_equal(lc_db_begin(f->db), 0);
+	install_text(f->db, HEAD "\"rules\":[{\"name\":\"mark\",\"kind\":\"event\","
+		     "\"on\":{\"status\":\"attempted_contact\"},\"then\":[{\"segment\":\"a\"}]}]}");
+	assert_int_equal(dispose(f->db, a, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
+	assert_string_equal(segment_of(f->db, a, buf, sizeof buf), "a");
+	assert_int_equal(lc_db_rollback(f->db), 0);
+	assert_string_equal(segment_of(f->db, a, buf, sizeof buf), "");
+	install_text(f->db, HEAD "\"rules\":[{\"name\":\"mark\",\"kind\":\"event\","
+		     "\"on\":{\"status\":\"attempted_contact\"},\"then\":[{\"segment\":\"b\"}]}]}");
+	assert_int_equal(dispose(f->db, a, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
+	assert_string_equal(segment_of(f->db, a, buf, sizeof buf), "b");
+}
+
 /* ---- conditions ---- */
 
 static void expect_probe(fx *f, const char *cond, lc_id lead, bool hit)
@@ -1431,6 +1452,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_install_versions, setup, teardown),
 		cmocka_unit_test(test_install_needs_model),
 		cmocka_unit_test(test_install_persists),
+		cmocka_unit_test_setup_teardown(test_install_rolled_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conditions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_effects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_rolls_back_lead, setup, teardown),

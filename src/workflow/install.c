@@ -170,45 +170,6 @@ int lc__wf_load_current(lc_db *db, lc_ruleset **out, int64_t *version)
 	return lc_db_ruleset_get(db, v, out, NULL);
 }
 
-int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *version)
-{
-	char key[64], num[32];
-	int64_t v = 0;
-	int rc;
-
-	if (!db || !rs)
-		return lc__error(LC_EINVAL, "lc_db_ruleset_install: %s is NULL", db ? "the rule set" : "db");
-	if (!lc_db_model(db))
-		return lc__error(LC_ESTATE, "the store has no model yet; install a model before a "
-					    "rule set, whose values are checked against it");
-	if ((rc = lc__db_txn_begin(db, true)))
-		return rc;
-	rc = lc__wf_check_against(db, rs);
-	if (!rc)
-		rc = meta_int(db, KEY_LATEST, &v);
-	if (!rc) {
-		v++;
-		snprintf(key, sizeof key, "workflow.ruleset.%" PRId64, v);
-		rc = lc__db_meta_set(db, key, rs->json);
-	}
-	if (!rc) {
-		snprintf(key, sizeof key, "workflow.ruleset.%" PRId64 ".installed", v);
-		snprintf(num, sizeof num, "%" PRId64, lc_db_now(db));
-		rc = lc__db_meta_set(db, key, num);
-	}
-	if (!rc) {
-		snprintf(num, sizeof num, "%" PRId64, v);
-		rc = lc__db_meta_set(db, KEY_LATEST, num);
-	}
-	rc = lc__db_txn_end(db, rc);
-	if (rc)
-		return rc;
-	lc__wf_attach(db);
-	if (version)
-		*version = v;
-	return 0;
-}
-
 /* What the hook keeps between applies: the rule set in force, re-read when
  * the store's latest version changes (another handle may install one). */
 typedef struct wf_cache {
@@ -244,6 +205,53 @@ static int cached_ruleset(lc_db *db, wf_cache *c, lc_ruleset **rs)
 		c->version = v;
 	}
 	*rs = c->rs;
+	return 0;
+}
+
+int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *version)
+{
+	char key[64], num[32];
+	int64_t v = 0;
+	int rc;
+
+	if (!db || !rs)
+		return lc__error(LC_EINVAL, "lc_db_ruleset_install: %s is NULL", db ? "the rule set" : "db");
+	if (!lc_db_model(db))
+		return lc__error(LC_ESTATE, "the store has no model yet; install a model before a "
+					    "rule set, whose values are checked against it");
+	if ((rc = lc__db_txn_begin(db, true)))
+		return rc;
+	rc = lc__wf_check_against(db, rs);
+	if (!rc)
+		rc = meta_int(db, KEY_LATEST, &v);
+	if (!rc) {
+		v++;
+		snprintf(key, sizeof key, "workflow.ruleset.%" PRId64, v);
+		rc = lc__db_meta_set(db, key, rs->json);
+	}
+	if (!rc) {
+		snprintf(key, sizeof key, "workflow.ruleset.%" PRId64 ".installed", v);
+		snprintf(num, sizeof num, "%" PRId64, lc_db_now(db));
+		rc = lc__db_meta_set(db, key, num);
+	}
+	if (!rc) {
+		snprintf(num, sizeof num, "%" PRId64, v);
+		rc = lc__db_meta_set(db, KEY_LATEST, num);
+	}
+	rc = lc__db_txn_end(db, rc);
+	if (rc)
+		return rc;
+	lc__wf_attach(db);
+	/* Forget the cached rule set: a rolled-back install may have left one
+	 * under the same version number. */
+	if (db->apply_hook_ud) {
+		wf_cache *c = db->apply_hook_ud;
+		lc_ruleset_free(c->rs);
+		c->rs = NULL;
+		c->version = 0;
+	}
+	if (version)
+		*version = v;
 	return 0;
 }
 
