@@ -59,4 +59,13 @@ L worklist --agent cat --now 2026-03-02T10:00:00Z | grep -q "lead 6" || fail "wo
 # Day 3 (Thursday 09:00, 73 h after creation): lead 3 goes to the recycle bin.
 L workflow run --now 2026-03-04T09:00:00Z --json | json_get '[r["lead"] for r in d["rows"] if r["effect"]=="recycle"]' | grep -qx "\[\]" || fail "not recycled on day 2"
 L workflow run --now 2026-03-05T09:00:00Z --json | json_get '[r["lead"] for r in d["rows"] if r["effect"]=="recycle"]' | grep -qx "\[3, 4\]" || fail "recycled on day 3 (3: no phone or email, 4: do not call and no email)"
+# A rule the model refuses: the lead is rolled back and reported, exit 1.
+echo '{"format":1,"name":"hot","version":1,"rules":[{"name":"heat","kind":"time","if":{"source":"Referral"},"then":[{"segment":"x"},{"set":{"milestone":"contacted","status":"hot"}}]}]}' >"$dir/hot.json"
+L workflow install "$dir/hot.json" | grep -q "store version 3" || fail "third install"
+set +e
+out=$(L workflow run --now 2026-03-05T10:00:00Z --json); rc=$?
+set -e
+[ $rc -eq 1 ] || fail "a rolled-back lead exits 1 (got $rc)"
+[ "$(echo "$out" | json_get '[(r["lead"], r["rule"], r["effect"], r["error"]) for r in d["rows"]]')" = "[(2, 'heat', 'set', 'LC_EINVALID')]" ] || fail "failure row: $out"
+[ "$(echo "$out" | json_get 'd["failures"]')" = 1 ] || fail "failures count"
 echo ok
