@@ -118,6 +118,8 @@ for ((r = 0; r < reps; r++)); do
   run "$py" tests/bench/peers/particle_pytransitions.py --n $n_peer --reps 1
   run node tests/bench/peers/particle_xstate.mjs --n $n_peer --reps 1
 done
+# The same with a violation list filled on each refusal (informational).
+run "$bin/bench_engine" --case particle_explained --n $n_peer --reps "$reps"
 
 # --- apply: memory, SQLite batched and per transaction vs the hand-written loop
 if have bench_apply; then

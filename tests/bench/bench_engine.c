@@ -89,8 +89,12 @@ static void bench_validate(const bench_args *a)
 	lc_model_free(m);
 }
 
-static void bench_particle(const bench_args *a)
+/* With `explain`, refusals fill a violation list (a message formatted per
+ * violation); without, the caller only learns yes or no, as from the peers'
+ * guards. Both set the last error on a refusal. */
+static void bench_particle(const bench_args *a, int explain)
 {
+	const char *name = explain ? "particle_transitions_explained" : "particle_transitions";
 	lc_model *m = NULL;
 	BENCH_CHECK(lc_model_preset(&m, "particle"));
 	lc_disposition *d[BENCH_PARTICLE_STEPS];
@@ -108,6 +112,7 @@ static void bench_particle(const bench_args *a)
 	lc_violations *v = NULL;
 	BENCH_CHECK(lc_state_new(&st, m));
 	BENCH_CHECK(lc_violations_new(&v));
+	lc_violations *list = explain ? v : NULL;
 
 	/* Whole cycles, so every side ends where it started. */
 	int64_t n = a->n - a->n % (int64_t)BENCH_PARTICLE_STEPS;
@@ -125,7 +130,7 @@ static void bench_particle(const bench_args *a)
 		uint64_t before = allocs;
 		double t0 = bench_now();
 		for (int64_t i = 0; i < n; i++) {
-			int rc = lc_transition(m, st, d[k], NOW, st, v);
+			int rc = lc_transition(m, st, d[k], NOW, st, list);
 			if (rc == 0)
 				accepted++;
 			else if (rc == LC_EINVALID)
@@ -143,7 +148,7 @@ static void bench_particle(const bench_args *a)
 			 accepted, refused, lc_state_get(st, LC_AXIS_STAGE),
 			 lc_state_stage_count(st, "periodic_check_in"),
 			 (double)(allocs - before) / (double)n);
-		bench_emit("peers", "particle_transitions", "leadcore", rep, n, secs, extra);
+		bench_emit("peers", name, "leadcore", rep, n, secs, extra);
 	}
 	lc_violations_free(v);
 	lc_state_free(st);
@@ -157,7 +162,7 @@ int main(int argc, char **argv)
 	bench_args a = {.n = 20000000, .reps = 5};
 	bench_parse(&a, argc, argv,
 		    "Validation in memory (leadmanager) and the particle stage cycle through "
-		    "lc_transition(). Cases: validate, particle.");
+		    "lc_transition(). Cases: validate, particle, particle_explained.");
 	if (a.smoke)
 		a.n = 1000, a.reps = 1;
 	lc_allocator al = LC_ALLOCATOR_INIT;
@@ -169,6 +174,8 @@ int main(int argc, char **argv)
 	if (bench_case(&a, "validate"))
 		bench_validate(&a);
 	if (bench_case(&a, "particle"))
-		bench_particle(&a);
+		bench_particle(&a, 0);
+	if (bench_case(&a, "particle_explained"))
+		bench_particle(&a, 1);
 	return 0;
 }
