@@ -379,7 +379,7 @@ int lc_db_apply(lc_db *db, lc_id lead_id, const lc_disposition *d, int64_t expec
 		lc_violations *violations, lc_id *event_id)
 {
 	lc_lead *lead;
-	lc_state *next;
+	lc_state *swap;
 	lc_event *ev;
 	lc_id eid = 0;
 	lc_time now;
@@ -401,8 +401,8 @@ int lc_db_apply(lc_db *db, lc_id lead_id, const lc_disposition *d, int64_t expec
 	if ((rc = lc__db_txn_begin(db, true)))
 		return rc;
 	lead = lc__db_scratch_lead(db);
-	next = lc__db_scratch_state(db);
-	rc = lead && next ? lc__db_lead_read(db, lead_id, lead) : LC_ENOMEM;
+	ev = lc__db_scratch_event(db);
+	rc = lead && ev ? lc__db_lead_read(db, lead_id, lead) : LC_ENOMEM;
 	if (rc)
 		goto out;
 	if (expected_version >= 0 && lead->version != expected_version) {
@@ -416,19 +416,19 @@ int lc_db_apply(lc_db *db, lc_id lead_id, const lc_disposition *d, int64_t expec
 		goto out;
 	}
 	now = lc_db_now(db);
-	rc = lc_transition(db->model, lead->state, d, now, next, violations);
+	/* The engine writes the new state straight into the event. */
+	rc = lc_transition(db->model, lead->state, d, now, ev->after, violations);
 	if (rc == LC_EINVALID && violations && lc_violations_count(violations))
 		rc = lc__error(LC_EINVALID, "lead %lld: %s", (long long)lead_id,
 			       lc_violations_message(violations, 0));
 	if (rc)
 		goto out;
-	ev = lc__db_scratch_event(db);
-	if (!ev) {
-		rc = LC_ENOMEM;
-		goto out;
-	}
+	/* The old state moves into the event (a swap, not a copy: the hot path). */
+	swap = ev->before;
+	ev->before = lead->state;
+	lead->state = swap;
 	rc = event_fill(db, ev, lead, LC_EVENT_DISPOSITION, now, lc_disposition_actor(d), NULL,
-			lc_disposition_note(d), lead->state, next);
+			lc_disposition_note(d), NULL, NULL);
 	if (rc)
 		goto out;
 	for (int a = 0; a < LC_AXIS_COUNT; a++) {
@@ -442,14 +442,14 @@ int lc_db_apply(lc_db *db, lc_id lead_id, const lc_disposition *d, int64_t expec
 	if (rc)
 		goto out;
 	eid = ev->id;
-	rc = lc_state_copy(lead->state, next);
+	rc = lc_state_copy(lead->state, ev->after);
 	if (rc)
 		goto out;
 	lead->version++;
 	lead->touched_at = now;
 	rc = lc__db_w_lead_update(db, lead, LC_STORAGE_PART_STATE);
 	if (!rc && db->apply_hook)
-		rc = db->apply_hook(db, lead, ev, next, db->apply_hook_ud);
+		rc = db->apply_hook(db, lead, ev, lead->state, db->apply_hook_ud);
 out:
 	rc = lc__db_txn_end(db, rc);
 	if (!rc && event_id)
