@@ -562,6 +562,56 @@ static void test_random_replay(void **state)
 	random_run("crm", 20, 2000);
 }
 
+/* A history that does not add up is reported, not papered over. */
+static void test_replay_detects_tampering(void **state)
+{
+	const char *file = path("tamper.db");
+	lc_db *db;
+	lc_disposition *d;
+	lc_state *s;
+	sqlite3 *raw;
+	lc_id id;
+
+	(void)state;
+	db = open_with(file, LC_DB_CREATE, 5000);
+	install(db, "leadmanager");
+	id = add_lead(db, "Tampered");
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	hot(d, now_value + 3600);
+	assert_int_equal(lc_db_apply(db, id, d, -1, NULL, NULL), 0);
+	hot(d, now_value + 7200);
+	assert_int_equal(lc_db_apply(db, id, d, -1, NULL, NULL), 0);
+	lc_disposition_free(d);
+	assert_int_equal(lc_state_new(&s, lc_db_model(db)), 0);
+	assert_int_equal(lc_db_replay(db, id, s), 0);
+	lc_db_close(db);
+	lc_state_free(s);
+
+	/* The recorded outcome of a disposition no longer follows from it. */
+	assert_int_equal(sqlite3_open(file, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "UPDATE events SET after_status = 'requote' WHERE seq = 2",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+	db = open_with(file, 0, 5000);
+	assert_int_equal(lc_state_new(&s, lc_db_model(db)), 0);
+	assert_int_equal(lc_db_replay(db, id, s), LC_ECORRUPT);
+	assert_non_null(strstr(lc_error_last(), "disposition 2"));
+	lc_db_close(db);
+	lc_state_free(s);
+
+	/* A gap in the sequence. */
+	assert_int_equal(sqlite3_open(file, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "DELETE FROM events WHERE seq = 2", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	db = open_with(file, 0, 5000);
+	assert_int_equal(lc_state_new(&s, lc_db_model(db)), 0);
+	assert_int_equal(lc_db_replay(db, id, s), LC_ECORRUPT);
+	assert_non_null(strstr(lc_error_last(), "jumps"));
+	lc_db_close(db);
+	lc_state_free(s);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -587,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_busy_timeout),
 		cmocka_unit_test(test_register_checks),
 		cmocka_unit_test(test_registered_backend_and_faults),
+		cmocka_unit_test(test_replay_detects_tampering),
 		cmocka_unit_test(test_random_replay),
 	};
 	return cmocka_run_group_tests_name("sqlite", tests, group_setup, group_teardown);

@@ -180,7 +180,10 @@ LC_API int lc_db_rollback(lc_db *db);
  * or moved (lc_db_migrate()).
  *
  * The model is copied. Dispositions, states and records bound to the
- * previous current model must be rebuilt against the new lc_db_model().
+ * previous current model must be rebuilt against the new lc_db_model(), and
+ * lead and event iterators opened before must be freed (their next call
+ * fails with LC_ESTATE). Other handles on the same store see the new version
+ * when they are reopened.
  * @param db The store.
  * @param model The model.
  * @param[out] version Receives the new store version; may be NULL.
