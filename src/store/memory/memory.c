@@ -254,7 +254,8 @@ typedef struct mlead {
 	lc_lead *rec; /* unbound: fields, lists, notes and bookkeeping */
 	mstate st;
 	uint32_t ev_first, ev_last; /* the lead's events: index + 1, 0 when none */
-	uint64_t saved;             /* the transaction that saved a copy of it */
+	uint64_t light;             /* the transaction that saved its state and bookkeeping */
+	uint64_t saved;             /* the transaction that saved a copy of all of it */
 } mlead;
 
 typedef struct mevent {
@@ -296,11 +297,22 @@ typedef struct mmeta {
 	char *value; /* NULL: deleted */
 } mmeta;
 
-enum { U_LEAD, U_META, U_AGENT, U_UNIT, U_MEMBER_ADDED, U_MEMBER_REMOVED };
+enum { U_LIGHT, U_LEAD, U_META, U_AGENT, U_UNIT, U_MEMBER_ADDED, U_MEMBER_REMOVED };
+
+/* What an apply changes in a lead: its state, bookkeeping and event chain.
+ * Saving only this keeps the hot path from copying the whole record. */
+typedef struct light {
+	mstate st;
+	int64_t version;
+	lc_time touched_at;
+	bool recycled;
+	uint32_t ev_first, ev_last;
+} light;
 
 typedef struct undo {
 	int kind;
 	size_t idx;
+	light lt;    /* U_LIGHT */
 	mlead *lead; /* U_LEAD: the lead as it was */
 	char *str;   /* U_META: old value; U_AGENT, U_UNIT: old name */
 	bool active;
@@ -415,12 +427,32 @@ static int intern_fast(mem *m, const char *key, uint32_t *id)
 	return 0;
 }
 
-/* Restore one axis: the cached index when it still names the key in this
- * model (checked by content), else the general path. */
+/* The index of interned key `id` on an axis of a model, from the cache when
+ * it still names that key (checked by content); -1 when the model does not
+ * know the key. */
+static int32_t key_index(const mem *m, const lc_model *model, lc_axis axis, uint32_t id)
+{
+	const char *key = m->keys.str[id];
+	kres *r = &m->keys.res[id];
+	int32_t i;
+
+	if (r->model != model) {
+		r->model = model;
+		for (int a = 0; a < LC_AXIS_COUNT; a++)
+			r->idx[a] = INT32_MIN;
+	}
+	i = r->idx[axis];
+	if (i >= 0 && (uint32_t)i < model->axes[axis].n && strcmp(model->axes[axis].v[i].key, key) == 0)
+		return i;
+	/* Not looked up yet, or a new model at the old one's address. */
+	i = lc__engine_find(model, axis, key);
+	r->idx[axis] = i;
+	return i;
+}
+
+/* Restore one axis: the model's index for a known key, else the stored text. */
 static int value_load(const mem *m, lc_state *s, lc_axis axis, uint32_t id)
 {
-	const char *key;
-	kres *r;
 	int32_t i;
 
 	if (!id) {
@@ -428,27 +460,18 @@ static int value_load(const mem *m, lc_state *s, lc_axis axis, uint32_t id)
 		s->raw[axis][0] = '\0';
 		return 0;
 	}
-	key = m->keys.str[id];
-	r = &m->keys.res[id];
-	if (r->model != s->model) {
-		r->model = s->model;
-		for (int a = 0; a < LC_AXIS_COUNT; a++)
-			r->idx[a] = INT32_MIN;
-	}
-	if (r->idx[axis] == INT32_MIN)
-		r->idx[axis] = lc__engine_find(s->model, axis, key);
-	i = r->idx[axis];
-	if (i >= 0 && (uint32_t)i < s->model->axes[axis].n &&
-	    strcmp(s->model->axes[axis].v[i].key, key) == 0) {
+	i = key_index(m, s->model, axis, id);
+	if (i >= 0) {
 		s->idx[axis] = i;
 		s->raw[axis][0] = '\0';
 		return 0;
 	}
-	return lc_state_set_stored(s, axis, key);
+	return lc_state_set_stored(s, axis, m->keys.str[id]);
 }
 
-/* Keep a state: its values interned, its stage counts appended to m->counts. */
-static int state_save(mem *m, mstate *out, const lc_state *s)
+/* Keep a state: its values interned, its stage counts appended to m->counts
+ * unless they equal those of `hint` (a state kept earlier), which are shared. */
+static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint)
 {
 	mstate st;
 	int rc;
@@ -468,12 +491,18 @@ static int state_save(mem *m, mstate *out, const lc_state *s)
 			uint32_t key;
 			if (!s->counts[i])
 				continue;
-			if ((rc = intern_get(&m->keys, s->model->axes[LC_AXIS_STAGE].v[i].key, &key)) ||
+			if ((rc = intern_fast(m, s->model->axes[LC_AXIS_STAGE].v[i].key, &key)) ||
 			    (rc = grow(&m->counts, &m->cap_counts, m->ncounts + 2, sizeof *m->counts)))
 				return rc;
 			m->counts[m->ncounts++] = key;
 			m->counts[m->ncounts++] = s->counts[i];
 			st.ncounts++;
+		}
+		if (st.ncounts && hint && hint->ncounts == st.ncounts &&
+		    memcmp(&m->counts[hint->counts], &m->counts[st.counts],
+			   2 * st.ncounts * sizeof *m->counts) == 0) {
+			m->ncounts = st.counts;
+			st.counts = hint->counts;
 		}
 	}
 	*out = st;
@@ -497,8 +526,7 @@ static int state_load(const mem *m, lc_state *s, const mstate *st, bool flags)
 	if (flags)
 		s->flags = st->flags;
 	for (uint32_t i = 0; i < st->ncounts; i++) {
-		const char *key = intern_str(&m->keys, m->counts[st->counts + 2 * i]);
-		int32_t at = lc__engine_find(s->model, LC_AXIS_STAGE, key);
+		int32_t at = key_index(m, s->model, LC_AXIS_STAGE, m->counts[st->counts + 2 * i]);
 		/* A stage the current model does not count is dropped, as
 		 * lc_lead_bind() drops it. */
 		if (at >= 0 && (s->model->axes[LC_AXIS_STAGE].v[at].flags & LC_FLAG_REPEATABLE))
@@ -571,7 +599,7 @@ static mlead *pool_get(mem *m)
 		}
 	}
 	ml->ev_first = ml->ev_last = 0;
-	ml->saved = 0;
+	ml->light = ml->saved = 0;
 	memset(&ml->st, 0, sizeof ml->st);
 	return ml;
 }
@@ -604,13 +632,28 @@ static int undo_push(mem *m, undo u)
 	return 0;
 }
 
-/* Keep a copy of lead i the first time the transaction changes it. */
-static int lead_save(mem *m, size_t i)
+/* Before the transaction first changes lead i, keep its state and
+ * bookkeeping; before it first changes its fields, lists or notes (`full`),
+ * keep a copy of the whole record. */
+static int lead_save(mem *m, size_t i, bool full)
 {
 	mlead *cur = m->leads[i], *copy;
 	int rc;
 
-	if (!m->in_txn || i >= m->mk.leads || cur->saved == m->txn)
+	if (!m->in_txn || i >= m->mk.leads)
+		return 0;
+	if (cur->light != m->txn) {
+		if ((rc = grow(&m->undo, &m->cap_undo, m->nundo + 1, sizeof *m->undo)))
+			return rc;
+		m->undo[m->nundo++] = (undo){
+			.kind = U_LIGHT,
+			.idx = i,
+			.lt = { cur->st, cur->rec->version, cur->rec->touched_at, cur->rec->recycled,
+				cur->ev_first, cur->ev_last },
+		};
+		cur->light = m->txn;
+	}
+	if (!full || cur->saved == m->txn)
 		return 0;
 	if ((rc = grow(&m->undo, &m->cap_undo, m->nundo + 1, sizeof *m->undo)))
 		return rc;
@@ -676,7 +719,7 @@ static int mem_commit(void *be)
 		undo *u = &m->undo[i];
 		if (u->kind == U_LEAD)
 			pool_put(m, u->lead);
-		else
+		else if (u->kind != U_LIGHT)
 			lc__free(u->str);
 	}
 	m->nundo = 0;
@@ -709,6 +752,19 @@ static int mem_rollback(void *be)
 	while (m->nundo) {
 		undo *u = &m->undo[--m->nundo];
 		switch (u->kind) {
+		case U_LIGHT: {
+			mlead *ml = m->leads[u->idx];
+			ml->st = u->lt.st;
+			ml->rec->version = u->lt.version;
+			ml->rec->touched_at = u->lt.touched_at;
+			ml->rec->recycled = u->lt.recycled;
+			ml->ev_first = u->lt.ev_first;
+			ml->ev_last = u->lt.ev_last;
+			/* Its last event before the transaction ends its chain again. */
+			if (ml->ev_last)
+				m->events[ml->ev_last - 1].next = 0;
+			break;
+		}
 		case U_LEAD: {
 			mlead *live = m->leads[u->idx];
 			xdel(&m->ext, ext_of(live), (uint32_t)u->idx + 1);
@@ -874,7 +930,7 @@ static int mem_lead_insert(void *be, lc_lead *lead)
 	id = (uint32_t)m->nleads + 1;
 	if ((rc = copy_fields(ml->rec, lead)) || (rc = copy_lists(ml->rec, lead)) ||
 	    (rc = list_copy(&ml->rec->lists[LC_LEAD_NOTES], &lead->lists[LC_LEAD_NOTES])) ||
-	    (rc = state_save(m, &ml->st, lead->state))) {
+	    (rc = state_save(m, &ml->st, lead->state, NULL))) {
 		pool_put(m, ml);
 		return rc;
 	}
@@ -903,7 +959,7 @@ static int mem_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 	    ((rc = ext_taken(m, lc_lead_text(lead, LC_LEAD_EXTERNAL_ID), (uint32_t)i + 1)) ||
 	     (rc = xreserve(&m->ext, m->ext.n + 1))))
 		return rc;
-	if ((rc = lead_save(m, i)))
+	if ((rc = lead_save(m, i, (parts & (LC_STORAGE_PART_FIELDS | LC_STORAGE_PART_LISTS)) != 0)))
 		return rc;
 	ml = m->leads[i];
 	if (parts & LC_STORAGE_PART_FIELDS) {
@@ -918,7 +974,9 @@ static int mem_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 		return rc;
 	if (parts & LC_STORAGE_PART_STATE) {
 		mstate st;
-		if ((rc = state_save(m, &st, lead->state)))
+		/* Usually the state its last event ended in: share its counts. */
+		const mstate *hint = ml->ev_last ? &m->events[ml->ev_last - 1].after : &ml->st;
+		if ((rc = state_save(m, &st, lead->state, hint)))
 			return rc;
 		if (!lead->state)
 			st.completed_at = lead->dates[LC_LEAD_ACTUAL_COMPLETION];
@@ -938,7 +996,7 @@ static int mem_note_append(void *be, lc_id lead, lc_time time, const char *autho
 
 	if (!text)
 		return lc__error(LC_EINVAL, "a shared note needs a text");
-	if ((rc = find_lead(m, lead, &i)) || (rc = lead_save(m, i)))
+	if ((rc = find_lead(m, lead, &i)) || (rc = lead_save(m, i, true)))
 		return rc;
 	return lc__lead_add_note(m->leads[i]->rec, time, author, text);
 }
@@ -975,9 +1033,10 @@ static int mem_event_append(void *be, lc_event *ev)
 		if ((rc = intern_fast(m, v[0] ? v : NULL, &e.val[event_axes[a]])))
 			return rc;
 	}
-	if ((rc = state_save(m, &e.before, ev->before)) || (rc = state_save(m, &e.after, ev->after)))
+	if ((rc = state_save(m, &e.before, ev->before, &m->leads[i]->st)) ||
+	    (rc = state_save(m, &e.after, ev->after, &e.before)))
 		return rc;
-	if ((rc = lead_save(m, i)))
+	if ((rc = lead_save(m, i, false)))
 		return rc;
 	ml = m->leads[i];
 	m->events[m->nevents] = e;
