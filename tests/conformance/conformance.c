@@ -1092,6 +1092,13 @@ static void t_rollback(void **state)
 		OK(apply(f, ids[0], &story[1], -1, NULL));
 		OK(apply(f, ids[0], &story[2], -1, NULL));
 		OK(apply(f, x, &story[0], -1, NULL));
+		/* A lead applied to, then updated, and one updated, then applied to. */
+		OK(apply(f, ids[1], &story[0], -1, NULL));
+		got = get(f, ids[0]);
+		OK(lc_lead_set_text(got, LC_LEAD_EMAIL, "changed@example.com"));
+		OK(lc_db_lead_update(f->db, got, -1));
+		lc_lead_free(got);
+		OK(apply(f, ids[0], &story[3], -1, NULL));
 		got = get(f, ids[1]);
 		OK(lc_lead_set_text(got, LC_LEAD_EXTERNAL_ID, "r1-renamed"));
 		OK(lc_lead_set_text(got, LC_LEAD_COMPANY, "Other Co"));
