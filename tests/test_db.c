@@ -383,6 +383,19 @@ static void test_lead_update(void **state)
 	assert_int_equal(lc_lead_name_add(a, LC_LEAD_TEAM, "carol"), 0);
 	assert_int_equal(lc_db_lead_update(f->db, a, 1), 0);
 	assert_int_equal(lc_lead_version(a), 2);
+	{
+		/* The update event says what changed. */
+		lc_event_iter *it;
+		const lc_event *ev;
+		assert_int_equal(lc_db_history(f->db, id, &it), 0);
+		assert_int_equal(lc_event_iter_next(it, &ev), 1);
+		assert_int_equal(lc_event_iter_next(it, &ev), 1);
+		assert_int_equal(lc_event_kind_of(ev), LC_EVENT_UPDATE);
+		assert_string_equal(lc_event_note(ev), "changed: phone, do_not_call, team");
+		assert_int_equal(lc_state_flags(lc_event_state_before(ev)), 0);
+		assert_int_equal(lc_state_flags(lc_event_state_after(ev)), LC_STATE_DO_NOT_CALL);
+		lc_event_iter_free(it);
+	}
 	/* b is stale now. */
 	assert_int_equal(lc_lead_set_text(b, LC_LEAD_PHONE, "+1 555 0199"), 0);
 	assert_int_equal(lc_db_lead_update(f->db, b, lc_lead_version(b)), LC_ECONFLICT);

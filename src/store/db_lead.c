@@ -315,6 +315,61 @@ int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead **out)
 
 /* ---- update ---- */
 
+static bool str_differs(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
+static bool list_differs(const lc__list *a, const lc__list *b)
+{
+	if (a->n != b->n)
+		return true;
+	for (size_t i = 0; i < a->n; i++)
+		if (str_differs(lc__str_get(&a->v[i].a), lc__str_get(&b->v[i].a)) ||
+		    str_differs(lc__str_get(&a->v[i].b), lc__str_get(&b->v[i].b)) ||
+		    a->v[i].t != b->v[i].t)
+			return true;
+	return false;
+}
+
+/* The update event's note: which fields changed ("changed: phone, team"),
+ * so that history says what an edit did. */
+static void describe_changes(lc_buf *b, const lc_lead *old, const lc_lead *new_)
+{
+	static const char *const lists[] = { "products", "team", "competitors", "activities",
+					     "attributes" };
+	static const char *const dates[] = { "start", "expected_completion", "actual_completion" };
+	static const char *const flags[] = { "do_not_call", "do_not_email", "automation_stopped" };
+	size_t n0;
+
+	lc__buf_puts(b, "changed:");
+	n0 = b->len;
+#define ADD(name) lc__buf_printf(b, "%s %s", b->len > n0 ? "," : "", name)
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		if (str_differs(lc__str_get(&old->text[f]), lc__str_get(&new_->text[f])))
+			ADD(lc_lead_text_name((lc_lead_text_field)f));
+	if (old->probability != new_->probability)
+		ADD("probability");
+	if (old->amount != new_->amount || strcmp(old->currency, new_->currency) != 0)
+		ADD("amount");
+	for (int d = 0; d < LC_LEAD_DATE_COUNT; d++)
+		if (lc_lead_date(old, (lc_lead_date_field)d) != lc_lead_date(new_, (lc_lead_date_field)d))
+			ADD(dates[d]);
+	if (old->unit != new_->unit)
+		ADD("unit");
+	if (old->agent != new_->agent)
+		ADD("agent");
+	for (int i = 0; i < 3; i++)
+		if ((old->flags ^ new_->flags) & (1u << i))
+			ADD(flags[i]);
+	for (int l = 0; l < LC_LEAD_NOTES; l++)
+		if (list_differs(&old->lists[l], &new_->lists[l]))
+			ADD(lists[l]);
+#undef ADD
+	if (b->len == n0)
+		lc__buf_puts(b, " nothing");
+}
+
 static int conflict(const lc_lead *stored, int64_t expected)
 {
 	return lc__error(LC_ECONFLICT,
@@ -326,6 +381,7 @@ static int conflict(const lc_lead *stored, int64_t expected)
 int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
 {
 	lc_lead *cur;
+	lc_buf changes;
 	int64_t old_version;
 	bool old_recycled;
 	int rc;
@@ -359,8 +415,12 @@ int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
 		lead->created_at = cur->created_at;
 		lead->touched_at = cur->touched_at;
 		lead->recycled = cur->recycled;
-		rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_ALL, LC_EVENT_UPDATE, NULL, NULL,
-				       NULL, cur->state);
+		lc__buf_init(&changes);
+		describe_changes(&changes, cur, lead);
+		rc = changes.failed ? LC_ENOMEM
+				    : lc__db_lead_write(db, lead, LC_STORAGE_PART_ALL, LC_EVENT_UPDATE,
+							NULL, NULL, changes.data, cur->state);
+		lc__buf_free(&changes);
 		if (rc == LC_EEXISTS || (rc && lc_error_last_code() == LC_EEXISTS))
 			rc = lc__error(LC_EEXISTS, "another lead already has external id '%s'",
 				       lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
