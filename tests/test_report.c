@@ -606,6 +606,34 @@ static void funnel_by_milestone(void **state)
 	lc_db_close(db);
 }
 
+/* Every report on a store with a model and no leads: no rows, no error. */
+static void reports_on_empty_store(void **state)
+{
+	lc_db *db = open_store(":memory:", "particle");
+	lc_report_axis axis = LC_REPORT_STAGE;
+	lc_report *r = NULL;
+	(void)state;
+	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &r), 0);
+	assert_int_equal(lc_report_row_count(r), 0);
+	lc_report_free(r);
+	assert_int_equal(lc_report_followups(db, NULL, &r), 0);
+	assert_int_equal(lc_report_row_count(r), 0);
+	lc_report_free(r);
+	assert_int_equal(lc_report_overdue(db, NULL, &r), 0);
+	assert_int_equal(lc_report_row_count(r), 0);
+	lc_report_free(r);
+	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
+	assert_int_equal(lc_report_count(r, 0), 0);
+	assert_int_equal(lc_report_measure(r, 0, 1), LC_REPORT_NONE);
+	lc_report_free(r);
+	lc_db_close(db);
+	db = open_store(":memory:", "leadmanager");
+	assert_int_equal(lc_report_matrix(db, NULL, &r), 0);
+	assert_int_equal(lc_report_count(r, 0), 0);
+	lc_report_free(r);
+	lc_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +651,7 @@ int main(void)
 		cmocka_unit_test(overdue_leads),
 		cmocka_unit_test(funnel_from_history),
 		cmocka_unit_test(funnel_by_milestone),
+		cmocka_unit_test(reports_on_empty_store),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

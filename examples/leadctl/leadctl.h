@@ -78,6 +78,8 @@ int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv);
 enum { REPORT_TABLE = 0, REPORT_JSON = 1, REPORT_CSV = 2 };
 int report_print(const lc_report *r, int format);
 json_t *report_rows_json(const lc_report *r);
+/* commands/import.c */
+int cmd_import(const leadctl_global *g, int argc, char **argv);
 /* commands/demo.c */
 int cmd_demo(const leadctl_global *g, int argc, char **argv);
 

@@ -19,6 +19,7 @@ static const leadctl_command commands[] = {
 	{ "history", "a lead's history of events", cmd_history },
 	{ "agent", "add, list and deactivate agents", cmd_agent },
 	{ "unit", "add and list units, and their members", cmd_unit },
+	{ "import", "import a CSV file of leads with a column mapping", cmd_import },
 	{ "report", "pipeline, matrix, follow-ups, overdue and funnel reports", cmd_report },
 	{ "demo", "build a demo store and simulate two weeks of agents' work", cmd_demo },
 	{ "workflow", "list, install and run workflow rule sets", cmd_workflow },

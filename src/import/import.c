@@ -717,7 +717,7 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	for (size_t i = 0; i < map->nsteps; i++)
 		if ((rc = lc_disposition_new(&im.disp[i], im.model)))
 			goto out;
-	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0) {
+	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
 		rc = LC_ENOMEM;
 		goto out;
 	}
@@ -750,12 +750,18 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 		if ((rc = feed(&im, &p, d, got)))
 			goto out;
 	}
-	if (csv_fini(&p, on_field, on_row, &im) != 0 && !im.fatal) {
-		/* An opened quote never closed: the last row runs to the end. */
+	/* A quoted field still open at the end (libcsv's FIELD_BEGUN state, 2,
+	 * with the quoted mark): the last row ran to the end of the file. libcsv
+	 * reports this only in strict mode, which would also refuse stray quotes
+	 * that are harmless, so it is checked here. */
+	if (!im.fatal && p.pstate == 2 && p.quoted) {
 		if (im.row_line == 0)
 			im.row_line = im.line + 1;
 		im.res->rows++;
 		bad_row(&im, LC_EFORMAT, "a quoted field is never closed (a '\"' is missing)");
+		csv_fini(&p, NULL, NULL, NULL);
+	} else {
+		csv_fini(&p, on_field, on_row, &im);
 	}
 	if ((rc = im.fatal))
 		goto out;
@@ -838,8 +844,8 @@ static int check_mapping(const lc_mapping *map, const lc_model *model)
 				rc = p == MP_OUTCOME ? lc_outcome_parse(v, &o)
 						     : lc_model_value_find(model, part_axis[p], v, &idx);
 				if (rc)
-					return lc__error(LC_EFORMAT, "%s: dispositions[%zu].%s: %s", map->source,
-							 i, part_names[p], lc_error_last());
+					return lc__error_prefix(LC_EFORMAT, "%s: dispositions[%zu].%s",
+								map->source, i, part_names[p]);
 			}
 		}
 	return 0;
@@ -913,7 +919,8 @@ static int read_mem(void *src, char *buf, size_t cap, size_t *got)
 {
 	mem_src *ms = src;
 	*got = ms->left < cap ? ms->left : cap;
-	memcpy(buf, ms->p, *got);
+	if (*got)
+		memcpy(buf, ms->p, *got);
 	ms->p += *got;
 	ms->left -= *got;
 	return 0;

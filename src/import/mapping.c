@@ -114,7 +114,7 @@ static int source(mp_ctx *c, json_t *j, const char *where, mp_source *s)
 	json_t *vals, *def;
 	int rc;
 
-	if (json_is_null(j))
+	if (!j || json_is_null(j))
 		return 0;
 	if (json_is_string(j)) {
 		s->kind = MP_CONST;

@@ -215,7 +215,8 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_report **out)
 			reached += (c.reached[id * c.words + i / 64] & bit) != 0;
 			advanced += (c.advanced[id * c.words + i / 64] & bit) != 0;
 		}
-		qsort(c.dur[i].v, c.dur[i].n, sizeof(int64_t), cmp_i64);
+		if (c.dur[i].n)
+			qsort(c.dur[i].v, c.dur[i].n, sizeof(int64_t), cmp_i64);
 		ms[0] = c.closed[i] ? LC_REPORT_NONE : advanced;
 		ms[1] = percentile(c.dur[i].v, c.dur[i].n, 50);
 		ms[2] = percentile(c.dur[i].v, c.dur[i].n, 90);

@@ -477,7 +477,8 @@ int lc_report_pipeline(lc_db *db, const lc_report_axis *axes, size_t naxes,
 					c.v[i].keys[k] = dup;
 				}
 	g_sort = &s;
-	qsort(c.v, c.n, sizeof *c.v, cmp_group);
+	if (c.n)
+		qsort(c.v, c.n, sizeof *c.v, cmp_group);
 	g_sort = NULL;
 	if ((rc = lc__rreport_new(&r, "pipeline", cols, naxes, NULL, 0)) != 0)
 		goto out;
@@ -795,7 +796,8 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_report **ou
 	}
 	if (rc < 0)
 		goto out;
-	qsort(v, n, sizeof *v, cmp_fu);
+	if (n)
+		qsort(v, n, sizeof *v, cmp_fu);
 	rows = lc__calloc(n ? n : 1, sizeof *rows);
 	if (!rows) {
 		rc = LC_ENOMEM;
@@ -812,7 +814,8 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_report **ou
 		nrows++;
 		i = j;
 	}
-	qsort(rows, nrows, sizeof *rows, cmp_fu_row);
+	if (nrows)
+		qsort(rows, nrows, sizeof *rows, cmp_fu_row);
 	if ((rc = lc__rreport_new(&r, "followups", cols, 2, NULL, 0)) != 0)
 		goto out;
 	for (size_t i = 0; i < nrows; i++) {
@@ -905,7 +908,8 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_report **out)
 		goto out;
 	lc_lead_iter_free(it);
 	it = NULL;
-	qsort(v, n, sizeof *v, cmp_od);
+	if (n)
+		qsort(v, n, sizeof *v, cmp_od);
 	if ((rc = lc__rreport_new(&r, "overdue", cols, 4, meas, 2)) != 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {

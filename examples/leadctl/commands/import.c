@@ -1,0 +1,147 @@
+/* leadctl import: a CSV file into the store, with a column mapping. */
+#include <string.h>
+#include <unistd.h>
+
+#include "leadctl.h"
+#include "store.h"
+
+static const char import_usage[] =
+	"usage: leadctl [--db FILE] import FILE --mapping MAP [--at TIME] [--skip-bad] [--json]\n\n"
+	"Imports a CSV file (UTF-8, comma-separated, a header row; a BOM, CRLF line\n"
+	"ends and quoted line breaks are fine) into the store, one lead per row. The\n"
+	"mapping (a JSON file, see docs/import.md and examples/mappings/) says which\n"
+	"column feeds which lead field, which column values become which disposition,\n"
+	"which values mean 'empty' (\"Select\"), where each row's time comes from, and\n"
+	"how a row finds a lead that is already there (external id or email).\n"
+	"Each row's dispositions go through the model like any other and are recorded\n"
+	"in history.\n\n"
+	"  --mapping MAP  the mapping file (required)\n"
+	"  --at TIME      stamp every row with this time (ISO 8601), instead of the\n"
+	"                 mapping's time column or the import's time\n"
+	"  --skip-bad     leave bad rows out and import the rest; without it, any bad\n"
+	"                 row rolls the whole import back (every bad row is listed)\n"
+	"  --json         print the result as a JSON object\n\n"
+	"A progress bar is drawn on stderr when it is a terminal.\n"
+	"Exit codes: 0 imported, 1 a row's disposition is not allowed by the model,\n"
+	"2 usage, 3 a malformed file or mapping (or a bad row), 4 store error.\n";
+
+typedef struct bar {
+	bool on;
+	int last;
+} bar;
+
+static int progress(void *ud, uint64_t rows, uint64_t bytes, uint64_t total)
+{
+	bar *b = ud;
+	int pct = total ? (int)(bytes * 100 / total) : 0;
+	if (!b->on || pct == b->last)
+		return 0;
+	b->last = pct;
+	fprintf(stderr, "\r[%-40.*s] %3d%%  %llu rows", pct * 40 / 100,
+		"########################################", pct, (unsigned long long)rows);
+	fflush(stderr);
+	return 0;
+}
+
+static void print_result(const lc_import_result *r, int rc, bool json)
+{
+	size_t n = lc_import_result_reject_count(r);
+	if (json) {
+		json_t *rej = json_array();
+		for (size_t i = 0; rej && i < n; i++)
+			json_array_append_new(
+				rej, json_pack("{s:I,s:s,s:s}", "line",
+					       (json_int_t)lc_import_result_reject_line(r, i), "code",
+					       lc_error_name(lc_import_result_reject_code(r, i)), "reason",
+					       lc_import_result_reject_reason(r, i)));
+		print_json(json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "ok", rc == 0, "rows",
+				     (json_int_t)lc_import_result_rows(r), "imported",
+				     (json_int_t)lc_import_result_imported(r), "updated",
+				     (json_int_t)lc_import_result_updated(r), "skipped",
+				     (json_int_t)lc_import_result_skipped(r), "dispositions",
+				     (json_int_t)lc_import_result_dispositions(r), "rejected",
+				     (json_int_t)lc_import_result_rejected(r), "rejects", rej));
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		fprintf(rc ? stderr : stdout, "line %llu: %s\n",
+			(unsigned long long)lc_import_result_reject_line(r, i),
+			lc_import_result_reject_reason(r, i));
+	if (lc_import_result_rejected(r) > n)
+		fprintf(rc ? stderr : stdout, "(and %llu more bad rows)\n",
+			(unsigned long long)(lc_import_result_rejected(r) - n));
+	if (rc == 0)
+		printf("%llu rows read: %llu leads imported, %llu updated, %llu bad rows skipped; "
+		       "%llu dispositions recorded\n",
+		       (unsigned long long)lc_import_result_rows(r),
+		       (unsigned long long)lc_import_result_imported(r),
+		       (unsigned long long)lc_import_result_updated(r),
+		       (unsigned long long)lc_import_result_skipped(r),
+		       (unsigned long long)lc_import_result_dispositions(r));
+}
+
+int cmd_import(const leadctl_global *g, int argc, char **argv)
+{
+	const char *mapping = NULL, *at = NULL;
+	bool skip = false, json = false, help = false;
+	const opt_spec specs[] = { { "--mapping", OPT_STRING, &mapping },
+				   { "--at", OPT_STRING, &at },
+				   { "--skip-bad", OPT_FLAG, &skip },
+				   { "--json", OPT_FLAG, &json },
+				   { NULL, 0, NULL } };
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	lc_import_result *res = NULL;
+	lc_mapping *map = NULL;
+	lc_db *db = NULL;
+	const char *pos[1];
+	bar b = { false, -1 };
+	int npos, rc, ex;
+
+	rc = opts_parse(argc, argv, 1, specs, pos, 1, &npos, &help);
+	if (rc)
+		return rc;
+	if (help) {
+		fputs(import_usage, stdout);
+		return EXIT_OK;
+	}
+	if (npos != 1)
+		return usage_error("import needs the CSV FILE to read (see --help)");
+	if (!mapping)
+		return usage_error("import needs --mapping MAP (for example examples/mappings/x-education.json)");
+	if (at && (ex = parse_time_flag("--at", at, &o.at)) != 0)
+		return ex;
+	if (access(pos[0], R_OK) != 0) {
+		fprintf(stderr, "leadctl: import: cannot read '%s'\n", pos[0]);
+		return EXIT_FORMAT;
+	}
+	rc = lc_mapping_load_file(&map, mapping);
+	if (rc)
+		return rc == LC_EIO ? (fail(rc, "--mapping"), EXIT_FORMAT) : fail(rc, "--mapping");
+	if ((ex = store_open(g, false, &db)) != 0)
+		goto out;
+	if (skip)
+		o.flags |= LC_IMPORT_SKIP_BAD_ROWS;
+	b.on = !json && isatty(2);
+	o.progress = progress;
+	o.progress_ud = &b;
+	o.progress_every = 200;
+	rc = lc_import_file(db, pos[0], map, &o, &res);
+	if (b.on)
+		fputs("\r\033[K", stderr);
+	if (res)
+		print_result(res, rc, json);
+	if (rc) {
+		ex = fail(rc, "import");
+		if (rc == LC_EIO)
+			ex = EXIT_FORMAT;
+		else if (rc == LC_ERANGE || rc == LC_EEXISTS)
+			ex = EXIT_FORMAT;
+		goto out;
+	}
+	ex = EXIT_OK;
+out:
+	lc_import_result_free(res);
+	lc_mapping_free(map);
+	lc_db_close(db);
+	return ex;
+}

@@ -1,0 +1,678 @@
+/* CSV import: mappings (good and bad), the CSV dialect (BOM, CRLF, quoted
+ * line breaks, ragged rows, bad UTF-8), all-or-nothing and skip-bad-rows,
+ * dedupe, row times, flags, the progress callback, and the real X Education
+ * file when it is present. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <csv.h>
+
+#include "leadcore/leadcore.h"
+
+#define T0 1767225600 /* 2026-01-01T00:00:00Z */
+
+static lc_time now_value = T0;
+
+static lc_time test_clock(void *ud)
+{
+	(void)ud;
+	return now_value;
+}
+
+static lc_db *open_store(const char *preset)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	lc_model *m = NULL;
+	o.clock = test_clock;
+	assert_int_equal(lc_db_open(&db, ":memory:", &o), 0);
+	if (preset) {
+		assert_int_equal(lc_model_load(&m, preset), 0);
+		assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+		lc_model_free(m);
+	}
+	return db;
+}
+
+static lc_mapping *mapping(const char *json)
+{
+	lc_mapping *m = NULL;
+	int rc = lc_mapping_load_string(&m, json, "test");
+	if (rc)
+		print_message("mapping: %s\n", lc_error_last());
+	assert_int_equal(rc, 0);
+	return m;
+}
+
+static int64_t lead_count(lc_db *db)
+{
+	int64_t n = -1;
+	assert_int_equal(lc_db_count(db, NULL, &n), 0);
+	return n;
+}
+
+/* A leadmanager mapping: id, name, email, a status column through a map,
+ * flags, Select as empty. */
+static const char *const basic_map =
+	"{\"format\": 1, \"dedupe\": \"external_id\", \"placeholders\": [\"Select\"],"
+	" \"fields\": {\"external_id\": \"Id\", \"name\": \"Name\", \"email\": \"Email\"},"
+	" \"attributes\": {\"note\": \"Note\"},"
+	" \"flags\": {\"do_not_call\": \"DNC\"},"
+	" \"dispositions\": [{\"action\": \"lead_update\", \"milestone\": \"no_milestone\","
+	"   \"status\": {\"column\": \"Outcome\", \"values\": {\"rang\": \"attempted_contact\","
+	"     \"fresh\": \"new\", \"bad\": \"bad_phone_number\"}}}]}";
+
+static void import_basic(void **state)
+{
+	const char csv[] = "Id,Name,Email,Note,DNC,Outcome\n"
+			   "a1,Ann,ann@example.com,hello,no,rang\n"
+			   "a2,Bob,Select,\"two\nlines\",yes,fresh\n"
+			   "a3,Cy,,,,\n";
+	lc_db *db = open_store("leadmanager");
+	lc_mapping *m = mapping(basic_map);
+	lc_import_result *r = NULL;
+	lc_lead *l = NULL;
+	(void)state;
+	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), 0);
+	assert_int_equal(lc_import_result_rows(r), 3);
+	assert_int_equal(lc_import_result_imported(r), 3);
+	assert_int_equal(lc_import_result_updated(r), 0);
+	assert_int_equal(lc_import_result_rejected(r), 0);
+	assert_int_equal(lc_import_result_dispositions(r), 3);
+	assert_int_equal(lead_count(db), 3);
+
+	assert_int_equal(lc_db_lead_get_external(db, "a1", &l), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Ann");
+	assert_string_equal(lc_lead_attr_get(l, "note"), "hello");
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "attempted_contact");
+	assert_int_equal(lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL, 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_get_external(db, "a2", &l), 0);
+	assert_null(lc_lead_text(l, LC_LEAD_EMAIL)); /* Select reads as empty */
+	assert_string_equal(lc_lead_attr_get(l, "note"), "two\nlines");
+	assert_true(lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL);
+	lc_lead_free(l);
+	/* An empty status cell leaves the status unset. */
+	assert_int_equal(lc_db_lead_get_external(db, "a3", &l), 0);
+	assert_null(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS));
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "no_milestone");
+	lc_lead_free(l);
+	lc_import_result_free(r);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
+/* BOM, CRLF, blank lines, a quoted line break: rows and line numbers stay right. */
+static void import_dialect_and_lines(void **state)
+{
+	const char csv[] = "\xEF\xBB\xBFId,Name,Email,Note,DNC,Outcome\r\n"
+			   "b1,A,,,,rang\r\n"
+			   "\r\n"
+			   "b2,B,,\"multi\r\nline\r\nnote\",,rang\r\n"
+			   "b3,C,,,,rang,extra\r\n"   /* line 7: too many fields */
+			   "b4,D,,,\r\n"              /* line 8: too few */
+			   "b5,E\xff,,,,rang\r\n"     /* line 9: bad UTF-8 */
+			   "b6,F,,,,unheard\r\n"      /* line 10: a value the mapping lacks */
+			   "b7,G,,,,fresh";           /* no final line end */
+	lc_db *db = open_store("leadmanager");
+	lc_mapping *m = mapping(basic_map);
+	lc_import_result *r = NULL;
+	(void)state;
+	assert_int_equal(lc_import_buffer(db, csv, sizeof csv - 1, m, NULL, &r), LC_EFORMAT);
+	assert_non_null(strstr(lc_error_last(), "4 of 7 rows are bad"));
+	assert_non_null(strstr(lc_error_last(), "line 7"));
+	assert_int_equal(lc_import_result_rows(r), 7);
+	assert_int_equal(lc_import_result_rejected(r), 4);
+	assert_int_equal(lc_import_result_imported(r), 0);
+	assert_int_equal(lc_import_result_reject_count(r), 4);
+	assert_int_equal(lc_import_result_reject_line(r, 0), 7);
+	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "7 fields but the header has 6"));
+	assert_int_equal(lc_import_result_reject_line(r, 1), 8);
+	assert_int_equal(lc_import_result_reject_line(r, 2), 9);
+	assert_non_null(strstr(lc_import_result_reject_reason(r, 2), "UTF-8"));
+	assert_int_equal(lc_import_result_reject_line(r, 3), 10);
+	assert_non_null(strstr(lc_import_result_reject_reason(r, 3), "'unheard'"));
+	assert_non_null(strstr(lc_import_result_reject_reason(r, 3), "Outcome"));
+	assert_int_equal(lc_import_result_reject_code(r, 3), LC_EFORMAT);
+	assert_int_equal(lead_count(db), 0); /* all or nothing */
+	lc_import_result_free(r);
+
+	/* Skip mode: the four good rows go in. */
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	o.flags = LC_IMPORT_SKIP_BAD_ROWS;
+	assert_int_equal(lc_import_buffer(db, csv, sizeof csv - 1, m, &o, &r), 0);
+	assert_int_equal(lc_import_result_imported(r), 3);
+	assert_int_equal(lc_import_result_skipped(r), 4);
+	assert_int_equal(lead_count(db), 3);
+	{
+		lc_lead *l = NULL;
+		assert_int_equal(lc_db_lead_get_external(db, "b2", &l), 0);
+		assert_string_equal(lc_lead_attr_get(l, "note"), "multi\r\nline\r\nnote");
+		lc_lead_free(l);
+	}
+	lc_import_result_free(r);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
+static void import_unclosed_quote_and_empty(void **state)
+{
+	const char csv[] = "Id,Name,Email,Note,DNC,Outcome\nc1,A,,\"never closed,,rang\n";
+	lc_db *db = open_store("leadmanager");
+	lc_mapping *m = mapping(basic_map);
+	lc_import_result *r = NULL;
+	(void)state;
+	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), LC_EFORMAT);
+	assert_int_equal(lc_import_result_rejected(r), 1);
+	assert_int_equal(lc_import_result_reject_line(r, 0), 2);
+	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "never closed"));
+	lc_import_result_free(r);
+	assert_int_equal(lc_import_buffer(db, "", 0, m, NULL, &r), LC_EFORMAT);
+	assert_non_null(strstr(lc_error_last(), "header"));
+	lc_import_result_free(r);
+	/* A header that lacks a column the mapping names: nothing is read. */
+	assert_int_equal(lc_import_buffer(db, "Id,Name\nx,y\n", 12, m, NULL, &r), LC_EFORMAT);
+	assert_non_null(strstr(lc_error_last(), "'Email'"));
+	lc_import_result_free(r);
+	assert_int_equal(lead_count(db), 0);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
+/* A disposition the model refuses: the row is rejected with the engine's reason. */
+static void import_violation(void **state)
+{
+	const char *map = "{\"format\": 1, \"fields\": {\"external_id\": \"Id\"},"
+			  " \"dispositions\": [{\"action\": \"call\", \"milestone\": {\"column\": \"M\"},"
+			  "   \"status\": {\"column\": \"S\"}}]}";
+	const char csv[] = "Id,M,S\nv1,Contacted,Hot\nv2,No Milestone,Attempted Contact\n";
+	lc_db *db = open_store("leadmanager");
+	lc_mapping *m = mapping(map);
+	lc_import_result *r = NULL;
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	(void)state;
+	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), LC_EINVALID);
+	assert_int_equal(lc_import_result_reject_line(r, 0), 2);
+	assert_int_equal(lc_import_result_reject_code(r, 0), LC_EINVALID);
+	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "follow-up"));
+	assert_int_equal(lead_count(db), 0);
+	lc_import_result_free(r);
+	o.flags = LC_IMPORT_SKIP_BAD_ROWS;
+	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, &o, &r), 0);
+	assert_int_equal(lc_import_result_imported(r), 1);
+	/* Nothing of the bad row was written: no lead v1. */
+	{
+		lc_lead *l = NULL;
+		assert_int_equal(lc_db_lead_get_external(db, "v1", &l), LC_ENOTFOUND);
+	}
+	lc_import_result_free(r);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
+/* Row times from a column, a fixed time, and --at; history records them. */
+static void import_times_and_history(void **state)
+{
+	const char *map = "{\"format\": 1, \"fields\": {\"external_id\": \"Id\"}, \"time\": {\"column\": \"When\"},"
+			  " \"dispositions\": [{\"action\": \"call\", \"milestone\": \"contacted\","
+			  "   \"status\": \"follow_up\", \"follow_up_days\": 2}]}";
+	const char csv[] = "Id,When\nt1,2026-03-01T10:00:00Z\nt2,2026-03-02\n";
+	lc_db *db = open_store("leadmanager");
+	lc_mapping *m = mapping(map);
+	lc_import_result *r = NULL;
+	lc_event_iter *it = NULL;
+	const lc_event *ev;
+	lc_lead *l = NULL;
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	int n = 0;
+	(void)state;
+	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), 0);
+	lc_import_result_free(r);
+	assert_int_equal(lc_db_lead_get_external(db, "t1", &l), 0);
+	assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
+	while (lc_event_iter_next(it, &ev) == 1) {
+		lc_time want;
+		lc_time_parse("2026-03-01T10:00:00Z", &want);
+		assert_int_equal(lc_event_time(ev), want);
+		if (lc_event_kind_of(ev) == LC_EVENT_DISPOSITION) {
+			assert_string_equal(lc_event_value(ev, LC_AXIS_STATUS), "follow_up");
+			assert_int_equal(lc_event_follow_up(ev), want + 2 * 86400);
+		}
+		n++;
+	}
+	assert_int_equal(n, 2); /* create, disposition */
+	lc_event_iter_free(it);
+	lc_lead_free(l);
+	/* The store's clock is its own again. */
+	assert_int_equal(lc_db_now(db), now_value);
+
+	/* A bad time is a bad row; --at overrides the column. */
+	assert_int_equal(lc_import_buffer(db, "Id,When\nt3,yesterday\n", 21, m, NULL, &r), LC_EFORMAT);
+	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "'yesterday'"));
+	lc_import_result_free(r);
+	lc_time_parse("2026-04-01T00:00:00Z", &o.at);
+	assert_int_equal(lc_import_buffer(db, "Id,When\nt3,yesterday\n", 21, m, &o, &r), 0);
+	lc_import_result_free(r);
+	assert_int_equal(lc_db_lead_get_external(db, "t3", &l), 0);
+	assert_int_equal(lc_lead_created_at(l), o.at);
+	lc_lead_free(l);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
+/* Dedupe: a second import updates the leads it finds. */
+static void import_dedupe(void **state)
+{
+	const char *map_email = "{\"format\": 1, \"dedupe\": \"email\","
+				" \"fields\": {\"email\": \"Email\", \"name\": \"Name\"},"
+				" \"dispositions\": [{\"action\": \"lead_update\", \"status\": {\"column\": \"S\"}}]}";
+	lc_db *db = open_store("leadmanager");
+	lc_mapping *m = mapping(basic_map), *me = mapping(map_email);
+	lc_import_result *r = NULL;
+	lc_lead *l = NULL;
+	const char a[] = "Id,Name,Email,Note,DNC,Outcome\nd1,Ann,ann@x.org,,,fresh\nd1,Ann B,,,,rang\n";
+	const char b[] = "Name,Email,S\nAnn C,ann@x.org,Attempted Contact\nZed,zed@x.org,New\n";
+	(void)state;
+	assert_int_equal(lc_import_buffer(db, a, strlen(a), m, NULL, &r), 0);
+	assert_int_equal(lc_import_result_imported(r), 1);
+	assert_int_equal(lc_import_result_updated(r), 1);
+	lc_import_result_free(r);
+	assert_int_equal(lead_count(db), 1);
+	assert_int_equal(lc_db_lead_get_external(db, "d1", &l), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Ann B");
+	assert_string_equal(lc_lead_text(l, LC_LEAD_EMAIL), "ann@x.org"); /* empty cells keep values */
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "attempted_contact");
+	lc_lead_free(l);
+	assert_int_equal(lc_import_buffer(db, b, strlen(b), me, NULL, &r), 0);
+	assert_int_equal(lc_import_result_updated(r), 1);
+	assert_int_equal(lc_import_result_imported(r), 1);
+	lc_import_result_free(r);
+	assert_int_equal(lc_db_lead_get_external(db, "d1", &l), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Ann C");
+	lc_lead_free(l);
+	assert_int_equal(lead_count(db), 2);
+	lc_mapping_free(m);
+	lc_mapping_free(me);
+	lc_db_close(db);
+}
+
+typedef struct prog {
+	int calls;
+	int stop_at;
+	uint64_t last_rows;
+} prog;
+
+static int on_progress(void *ud, uint64_t rows, uint64_t bytes, uint64_t total)
+{
+	prog *p = ud;
+	p->calls++;
+	assert_true(rows >= p->last_rows);
+	assert_true(bytes <= total);
+	p->last_rows = rows;
+	return p->stop_at && p->calls >= p->stop_at;
+}
+
+static void import_progress_and_stop(void **state)
+{
+	lc_db *db = open_store("leadmanager");
+	lc_mapping *m = mapping(basic_map);
+	lc_import_result *r = NULL;
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	char *csv = malloc(100000);
+	size_t len = 0;
+	prog p = { 0, 0, 0 };
+	(void)state;
+	len += (size_t)sprintf(csv, "Id,Name,Email,Note,DNC,Outcome\n");
+	for (int i = 0; i < 1000; i++)
+		len += (size_t)sprintf(csv + len, "p%d,N,,,,rang\n", i);
+	o.progress = on_progress;
+	o.progress_ud = &p;
+	o.progress_every = 100;
+	assert_int_equal(lc_import_buffer(db, csv, len, m, &o, &r), 0);
+	assert_int_equal(p.calls, 11); /* every 100 rows, and at the end */
+	assert_int_equal(p.last_rows, 1000);
+	lc_import_result_free(r);
+	assert_int_equal(lead_count(db), 1000);
+
+	/* Stopping rolls everything back. */
+	lc_db_close(db);
+	db = open_store("leadmanager");
+	memset(&p, 0, sizeof p);
+	p.stop_at = 3;
+	assert_int_equal(lc_import_buffer(db, csv, len, m, &o, &r), LC_EUSER);
+	assert_int_equal(lc_import_result_imported(r), 0);
+	assert_int_equal(lead_count(db), 0);
+	assert_int_equal(lc_db_now(db), now_value);
+	lc_import_result_free(r);
+	free(csv);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
+static void import_bad_calls(void **state)
+{
+	lc_db *db = open_store("leadmanager"), *empty = open_store(NULL);
+	lc_mapping *m = mapping(basic_map);
+	lc_import_result *r = (lc_import_result *)1;
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	lc_mapping *wrong = mapping("{\"format\": 1, \"dispositions\": [{\"action\": \"smoke_signal\"}]}");
+	(void)state;
+	assert_int_equal(lc_import_buffer(NULL, "", 0, m, NULL, &r), LC_EINVAL);
+	assert_null(r);
+	assert_int_equal(lc_import_buffer(db, "", 0, NULL, NULL, &r), LC_EINVAL);
+	assert_int_equal(lc_import_buffer(db, NULL, 3, m, NULL, &r), LC_EINVAL);
+	assert_int_equal(lc_import_file(db, NULL, m, NULL, &r), LC_EINVAL);
+	assert_int_equal(lc_import_file(db, "/nonexistent/leads.csv", m, NULL, &r), LC_EIO);
+	assert_null(r);
+	o.version = 7;
+	assert_int_equal(lc_import_buffer(db, "", 0, m, &o, &r), LC_EVERSION);
+	assert_int_equal(lc_import_buffer(empty, "", 0, m, NULL, &r), LC_ESTATE);
+	assert_int_equal(lc_db_begin(db), 0);
+	assert_int_equal(lc_import_buffer(db, "", 0, m, NULL, &r), LC_ESTATE);
+	assert_int_equal(lc_db_rollback(db), 0);
+	/* A value the model lacks fails before any row is read, naming the keys. */
+	assert_int_equal(lc_import_buffer(db, "a\n1\n", 4, wrong, NULL, &r), LC_EFORMAT);
+	assert_non_null(strstr(lc_error_last(), "smoke_signal"));
+	assert_null(r);
+	assert_int_equal(lc_import_options_init(&o, LC_IMPORT_OPTIONS_VERSION), 0);
+	assert_int_equal(o.at, LC_TIME_NONE);
+	assert_int_equal(lc_import_options_init(&o, 0), LC_EVERSION);
+	assert_int_equal(lc_import_options_init(NULL, 1), LC_EINVAL);
+	assert_int_equal(lc_import_result_rows(NULL), 0);
+	assert_null(lc_import_result_reject_reason(NULL, 0));
+	lc_import_result_free(NULL);
+	lc_mapping_free(NULL);
+	lc_mapping_free(wrong);
+	lc_mapping_free(m);
+	lc_db_close(db);
+	lc_db_close(empty);
+}
+
+static void expect_bad_mapping(const char *json, const char *needle)
+{
+	lc_mapping *m = (lc_mapping *)1;
+	assert_int_equal(lc_mapping_load_string(&m, json, "bad.json"), LC_EFORMAT);
+	assert_null(m);
+	if (!strstr(lc_error_last(), needle))
+		fail_msg("'%s' not in '%s'", needle, lc_error_last());
+}
+
+static void mapping_errors(void **state)
+{
+	lc_mapping *m = NULL;
+	(void)state;
+	expect_bad_mapping("{", "bad.json:1:");
+	expect_bad_mapping("[]", "expected an object");
+	expect_bad_mapping("{\"format\": 2}", "'format' must be 1");
+	expect_bad_mapping("{\"format\": 1, \"colums\": {}}", "unknown field 'colums'");
+	expect_bad_mapping("{\"format\": 1, \"fields\": {\"nmae\": \"Name\"}}", "unknown lead field 'nmae'");
+	expect_bad_mapping("{\"format\": 1, \"fields\": {\"name\": 3}}", "column name");
+	expect_bad_mapping("{\"format\": 1, \"flags\": {\"vip\": \"V\"}}", "unknown flag 'vip'");
+	expect_bad_mapping("{\"format\": 1, \"dedupe\": \"phone\"}", "not a dedupe key");
+	expect_bad_mapping("{\"format\": 1, \"dedupe\": \"email\"}", "needs a column");
+	expect_bad_mapping("{\"format\": 1, \"time\": \"noon\"}", "ISO 8601");
+	expect_bad_mapping("{\"format\": 1, \"dispositions\": [{\"status\": \"new\"}]}", "'action' is required");
+	expect_bad_mapping("{\"format\": 1, \"dispositions\": [{\"action\": \"call\", \"mood\": \"x\"}]}",
+			   "dispositions[0]: unknown field 'mood'");
+	expect_bad_mapping("{\"format\": 1, \"dispositions\": [{\"action\": {\"column\": \"A\", \"vals\": {}}}]}",
+			   "unknown field 'vals'");
+	expect_bad_mapping("{\"format\": 1, \"dispositions\": [{\"action\": \"call\", \"when\": {\"column\": \"C\"}}]}",
+			   "'values' is required");
+	expect_bad_mapping("{\"format\": 1, \"a\": 1, \"a\": 2}", "duplicate");
+	assert_int_equal(lc_mapping_load_string(NULL, "{}", NULL), LC_EINVAL);
+	assert_int_equal(lc_mapping_load_string(&m, NULL, NULL), LC_EINVAL);
+	assert_int_equal(lc_mapping_load_string(&m, "{\"format\": 1, \"x\": \"\xff\"}", NULL), LC_EINVAL);
+	assert_int_equal(lc_mapping_load_file(&m, "/nonexistent/map.json"), LC_EIO);
+	assert_int_equal(lc_mapping_load_file(NULL, "x"), LC_EINVAL);
+}
+
+/* The shipped files load, and the mapping's values all exist in the model. */
+static char *source_path(const char *rel, char *buf, size_t n)
+{
+	const char *root = getenv("LC_SOURCE_ROOT");
+	snprintf(buf, n, "%s/%s", root ? root : LC_SOURCE_ROOT, rel);
+	return buf;
+}
+
+static void shipped_x_education_files(void **state)
+{
+	char mp[4096], mm[4096];
+	lc_mapping *map = NULL;
+	lc_model *model = NULL;
+	lc_db *db = open_store(NULL);
+	lc_import_result *r = NULL;
+	(void)state;
+	assert_int_equal(lc_model_load_file(&model, source_path("examples/models/x-education.json", mm, sizeof mm)), 0);
+	assert_int_equal(lc_mapping_load_file(&map, source_path("examples/mappings/x-education.json", mp, sizeof mp)), 0);
+	assert_int_equal(lc_db_install_model(db, model, NULL), 0);
+	/* An empty file with the right header: the mapping checks out against the model. */
+	{
+		const char *hdr = "Prospect ID,Lead Number,Lead Origin,Lead Source,Do Not Email,Do Not Call,"
+				  "Converted,TotalVisits,Total Time Spent on Website,Page Views Per Visit,"
+				  "Last Activity,Country,Specialization,How did you hear about X Education,"
+				  "What is your current occupation,Tags,Lead Quality,Lead Profile,City,"
+				  "Last Notable Activity\n";
+		assert_int_equal(lc_import_buffer(db, hdr, strlen(hdr), map, NULL, &r), 0);
+		assert_int_equal(lc_import_result_rows(r), 0);
+		lc_import_result_free(r);
+	}
+	lc_mapping_free(map);
+	lc_model_free(model);
+	lc_db_close(db);
+}
+
+/* The real file: every row in, counts as the file says (read here with
+ * libcsv directly, independently of the importer). */
+typedef struct xcount {
+	int col, tags_col, conv_col, dne_col, dnc_col;
+	bool header;
+	char tag[128];
+	bool conv, dne, dnc;
+	int64_t rows, converted, dne_n, dnc_n;
+	char tags[64][128];
+	int64_t tag_n[64];
+	int ntags;
+} xcount;
+
+static void x_field(void *s, size_t len, void *ud)
+{
+	xcount *x = ud;
+	char v[256];
+	snprintf(v, sizeof v, "%.*s", (int)(len < 255 ? len : 255), (const char *)s);
+	if (x->header) {
+		if (strcmp(v, "Tags") == 0)
+			x->tags_col = x->col;
+		if (strcmp(v, "Converted") == 0)
+			x->conv_col = x->col;
+		if (strcmp(v, "Do Not Email") == 0)
+			x->dne_col = x->col;
+		if (strcmp(v, "Do Not Call") == 0)
+			x->dnc_col = x->col;
+	} else {
+		if (x->col == x->tags_col)
+			snprintf(x->tag, sizeof x->tag, "%.120s", v);
+		if (x->col == x->conv_col)
+			x->conv = strcmp(v, "1") == 0;
+		if (x->col == x->dne_col)
+			x->dne = strcmp(v, "Yes") == 0;
+		if (x->col == x->dnc_col)
+			x->dnc = strcmp(v, "Yes") == 0;
+	}
+	x->col++;
+}
+
+static void x_row(int c, void *ud)
+{
+	xcount *x = ud;
+	int i;
+	(void)c;
+	if (x->header) {
+		x->header = false;
+	} else {
+		x->rows++;
+		x->converted += x->conv;
+		x->dne_n += x->dne;
+		x->dnc_n += x->dnc;
+		for (i = 0; i < x->ntags && strcmp(x->tags[i], x->tag) != 0; i++)
+			;
+		if (i == x->ntags && x->ntags < 64)
+			snprintf(x->tags[x->ntags++], sizeof x->tags[0], "%.120s", x->tag);
+		if (i < 64)
+			x->tag_n[i]++;
+	}
+	x->col = 0;
+	x->tag[0] = '\0';
+	x->conv = x->dne = x->dnc = false;
+}
+
+static void real_x_education(void **state)
+{
+	const char *dir = getenv("LC_DATA_DIR");
+	const char *root = getenv("LC_SOURCE_ROOT");
+	char path[4096], mp[4096], mm[4096], buf[65536];
+	struct csv_parser p;
+	xcount x;
+	FILE *f;
+	size_t n;
+	lc_db *db;
+	lc_model *model = NULL;
+	lc_mapping *map = NULL;
+	lc_import_result *r = NULL;
+	lc_report *rep = NULL;
+	lc_report_axis axis = LC_REPORT_LIFECYCLE;
+	lc_lead_iter *it = NULL;
+	lc_event_iter *eit = NULL;
+	const lc_lead *l;
+	const lc_event *ev;
+	int64_t dne = 0, dnc = 0, won = 0;
+	(void)state;
+
+	if (dir)
+		snprintf(path, sizeof path, "%s/x-education-leads.csv", dir);
+	else
+		snprintf(path, sizeof path, "%s/../shared/data/x-education-leads.csv",
+			 root ? root : LC_SOURCE_ROOT);
+	f = fopen(path, "rb");
+	if (!f) {
+		print_message("skipped: %s is absent (set LC_DATA_DIR to the folder holding "
+			      "x-education-leads.csv to run this test)\n", path);
+		skip();
+	}
+	memset(&x, 0, sizeof x);
+	x.header = true;
+	x.tags_col = x.conv_col = x.dne_col = x.dnc_col = -1;
+	assert_int_equal(csv_init(&p, 0), 0);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		assert_int_equal(csv_parse(&p, buf, n, x_field, x_row, &x), n);
+	csv_fini(&p, x_field, x_row, &x);
+	csv_free(&p);
+	fclose(f);
+	assert_int_equal(x.rows, 9237);
+
+	db = open_store(NULL);
+	assert_int_equal(lc_model_load_file(&model, source_path("examples/models/x-education.json", mm, sizeof mm)), 0);
+	assert_int_equal(lc_db_install_model(db, model, NULL), 0);
+	lc_model_free(model);
+	assert_int_equal(lc_mapping_load_file(&map, source_path("examples/mappings/x-education.json", mp, sizeof mp)), 0);
+	if (lc_import_file(db, path, map, NULL, &r) != 0) {
+		for (size_t i = 0; i < lc_import_result_reject_count(r) && i < 5; i++)
+			print_message("line %llu: %s\n", (unsigned long long)lc_import_result_reject_line(r, i),
+				      lc_import_result_reject_reason(r, i));
+		fail_msg("import failed: %s", lc_error_last());
+	}
+	assert_int_equal(lc_import_result_rows(r), 9237);
+	assert_int_equal(lc_import_result_imported(r), 9237);
+	assert_int_equal(lc_import_result_dispositions(r), 9237 + x.converted);
+	lc_import_result_free(r);
+	lc_mapping_free(map);
+
+	/* Converted = 1 is the won state. */
+	assert_int_equal(x.converted, 3559);
+	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &rep), 0);
+	for (size_t i = 0; i < lc_report_row_count(rep); i++)
+		if (lc_report_key(rep, i, 0) && strcmp(lc_report_key(rep, i, 0), "won") == 0)
+			won = lc_report_count(rep, i);
+	lc_report_free(rep);
+	assert_int_equal(won, x.converted);
+
+	/* The flags. */
+	assert_int_equal(x.dne_n, 734);
+	assert_int_equal(x.dnc_n, 2);
+	assert_int_equal(lc_db_query(db, NULL, &it), 0);
+	while (lc_lead_iter_next(it, &l) == 1) {
+		dne += (lc_lead_flags(l) & LC_LEAD_DO_NOT_EMAIL) != 0;
+		dnc += (lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL) != 0;
+	}
+	lc_lead_iter_free(it);
+	assert_int_equal(dne, x.dne_n);
+	assert_int_equal(dnc, x.dnc_n);
+
+	/* Each tag's count: the first disposition of each lead holds its tag's
+	 * status (an empty tag reads as untagged). */
+	{
+		const lc_model *mdl = lc_db_model(db);
+		int64_t by_status[64] = { 0 };
+		size_t ns = lc_model_value_count(mdl, LC_AXIS_STATUS);
+		assert_true(ns <= 64);
+		assert_int_equal(lc_db_history(db, 0, &eit), 0);
+		while (lc_event_iter_next(eit, &ev) == 1) {
+			size_t si;
+			const char *st = lc_event_value(ev, LC_AXIS_STATUS);
+			if (lc_event_kind_of(ev) != LC_EVENT_DISPOSITION || !st || strcmp(st, "enrolled") == 0)
+				continue;
+			assert_int_equal(lc_model_value_find(mdl, LC_AXIS_STATUS, st, &si), 0);
+			by_status[si]++;
+		}
+		lc_event_iter_free(eit);
+		for (int t = 0; t < x.ntags; t++) {
+			/* The model's key of the tag: its label, derived as keys are. */
+			char key[128];
+			size_t k = 0, si;
+			bool us = false;
+			for (const char *c = x.tags[t][0] ? x.tags[t] : "untagged"; *c && k < sizeof key - 1; c++) {
+				char ch = *c;
+				if (ch >= 'A' && ch <= 'Z')
+					ch = (char)(ch - 'A' + 'a');
+				if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+					if (us && k)
+						key[k++] = '_';
+					key[k++] = ch;
+					us = false;
+				} else {
+					us = true;
+				}
+			}
+			key[k] = '\0';
+			assert_int_equal(lc_model_value_find(mdl, LC_AXIS_STATUS, key, &si), 0);
+			if (by_status[si] != x.tag_n[t])
+				fail_msg("tag '%s': %lld in the file, %lld imported", x.tags[t],
+					 (long long)x.tag_n[t], (long long)by_status[si]);
+		}
+	}
+	lc_db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(mapping_errors),
+		cmocka_unit_test(import_basic),
+		cmocka_unit_test(import_dialect_and_lines),
+		cmocka_unit_test(import_unclosed_quote_and_empty),
+		cmocka_unit_test(import_violation),
+		cmocka_unit_test(import_times_and_history),
+		cmocka_unit_test(import_dedupe),
+		cmocka_unit_test(import_progress_and_stop),
+		cmocka_unit_test(import_bad_calls),
+		cmocka_unit_test(shipped_x_education_files),
+		cmocka_unit_test(real_x_education),
+	};
+	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
+}
