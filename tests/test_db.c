@@ -14,6 +14,7 @@
 
 #include "leadcore/leadcore.h"
 #include "leadcore/sys/storage.h"
+#include "store/db_internal.h"
 
 /* A clock the tests move by hand. */
 static lc_time now_value = 1767225600; /* 2026-01-01T00:00:00Z */
@@ -1326,6 +1327,82 @@ static void test_apply_allocates_nothing(void **state)
 	assert_int_equal(lc_set_allocator(NULL), 0);
 }
 
+/* Worklists: the backend's slot (SQLite) and the core's fallback (memory)
+ * give the same list. */
+typedef struct wl_row {
+	lc_id id;
+	lc_worklist_kind kind;
+} wl_row;
+
+typedef struct wl_got {
+	wl_row rows[16];
+	size_t n;
+	size_t stop_after;
+} wl_got;
+
+static int wl_collect(void *ud, lc_id lead, lc_worklist_kind kind, lc_time follow_up)
+{
+	wl_got *g = ud;
+	(void)follow_up;
+	g->rows[g->n].id = lead;
+	g->rows[g->n].kind = kind;
+	g->n++;
+	return g->stop_after && g->n >= g->stop_after ? 7 : 0;
+}
+
+static void test_worklist(void **state)
+{
+	fx *f = *state;
+	lc_time day = now_value + 10 * 86400;
+	lc_id ann, ben, fresh, later, due2, due1, over, binned, other, fresh2;
+	wl_got g;
+
+	lc_db_agent_add(f->db, "ann", &ann);
+	lc_db_agent_add(f->db, "ben", &ben);
+	fresh = new_lead(f->db, "fresh");
+	later = new_lead(f->db, "later");
+	due2 = new_lead(f->db, "due2");
+	due1 = new_lead(f->db, "due1");
+	over = new_lead(f->db, "over");
+	binned = new_lead(f->db, "binned");
+	other = new_lead(f->db, "other");
+	fresh2 = new_lead(f->db, "fresh2");
+	contacted_hot(f, day + 2 * 86400);
+	assert_int_equal(lc_db_apply(f->db, later, f->d, -1, f->v, NULL), 0);
+	contacted_hot(f, day + 7200);
+	assert_int_equal(lc_db_apply(f->db, due2, f->d, -1, f->v, NULL), 0);
+	contacted_hot(f, day + 3600);
+	assert_int_equal(lc_db_apply(f->db, due1, f->d, -1, f->v, NULL), 0);
+	contacted_hot(f, day - 86400);
+	assert_int_equal(lc_db_apply(f->db, over, f->d, -1, f->v, NULL), 0);
+	assert_int_equal(lc_db_apply(f->db, binned, f->d, -1, f->v, NULL), 0);
+	assert_int_equal(lc_db_apply(f->db, other, f->d, -1, f->v, NULL), 0);
+	for (lc_id id = fresh; id <= fresh2; id++)
+		assert_int_equal(lc_db_lead_assign(f->db, id, 0, id == other ? ben : ann), 0);
+	assert_int_equal(lc_db_lead_recycle(f->db, binned), 0);
+
+	memset(&g, 0, sizeof g);
+	assert_int_equal(lc__db_worklist(f->db, ann, day, day + 86400, 0, wl_collect, &g), 0);
+	assert_int_equal(g.n, 5);
+	assert_int_equal(g.rows[0].id, over);
+	assert_int_equal(g.rows[0].kind, LC_WORKLIST_OVERDUE);
+	assert_int_equal(g.rows[1].id, due1);
+	assert_int_equal(g.rows[1].kind, LC_WORKLIST_DUE);
+	assert_int_equal(g.rows[2].id, due2);
+	assert_int_equal(g.rows[3].id, fresh);
+	assert_int_equal(g.rows[3].kind, LC_WORKLIST_NEW);
+	assert_int_equal(g.rows[4].id, fresh2);
+	/* A limit, and an emit that stops. */
+	memset(&g, 0, sizeof g);
+	assert_int_equal(lc__db_worklist(f->db, ann, day, day + 86400, 2, wl_collect, &g), 0);
+	assert_int_equal(g.n, 2);
+	memset(&g, 0, sizeof g);
+	g.stop_after = 3;
+	assert_int_equal(lc__db_worklist(f->db, ann, day, day + 86400, 0, wl_collect, &g), 7);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(lc__db_worklist(f->db, 0, day, day + 86400, 0, wl_collect, &g), LC_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1352,6 +1429,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_while_iterating, setup, teardown),
 		cmocka_unit_test(test_apply_allocates_nothing),
+		cmocka_unit_test_setup_teardown(test_worklist, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }

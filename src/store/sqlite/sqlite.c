@@ -215,6 +215,13 @@ static const char *const sql[SQ_STMT_COUNT] = {
 	[SQ_UNIT_EXISTS] = "SELECT 1 FROM units WHERE id = ?1",
 	[SQ_MEMBER_ADD] = "INSERT OR IGNORE INTO unit_members (unit_id, agent_id) VALUES (?1, ?2)",
 	[SQ_MEMBER_DELETE] = "DELETE FROM unit_members WHERE unit_id = ?1 AND agent_id = ?2",
+	/* Worklists ride the (agent_id, follow_up) index. */
+	[SQ_WL_OVERDUE] = "SELECT id, follow_up FROM leads WHERE agent_id = ?1 AND recycled = 0 "
+			  "AND follow_up < ?2 ORDER BY follow_up, id",
+	[SQ_WL_DUE] = "SELECT id, follow_up FROM leads WHERE agent_id = ?1 AND recycled = 0 "
+		      "AND follow_up >= ?2 AND follow_up < ?3 ORDER BY follow_up, id",
+	[SQ_WL_NEW] = "SELECT id, follow_up FROM leads WHERE agent_id = ?1 AND recycled = 0 "
+		      "AND touched_at IS NULL AND (follow_up IS NULL OR follow_up >= ?3) ORDER BY id",
 };
 
 /* List kinds as stored in lead_items.kind (notes live in lead_notes). */
@@ -1381,6 +1388,50 @@ static int sq_member_set(void *be, lc_id unit, lc_id agent, int member)
 	return run(s, st, "changing the unit's members");
 }
 
+/* ---- worklists ---- */
+
+static int sq_worklist(void *be, lc_id agent, lc_time day_start, lc_time day_end, size_t limit,
+		       lc_worklist_emit_fn emit, void *ud)
+{
+	static const struct {
+		lc_sq_stmt stmt;
+		lc_worklist_kind kind;
+	} parts[] = { { SQ_WL_OVERDUE, LC_WORKLIST_OVERDUE },
+		      { SQ_WL_DUE, LC_WORKLIST_DUE },
+		      { SQ_WL_NEW, LC_WORKLIST_NEW } };
+	lc_sq *s = be;
+	size_t n = 0;
+
+	for (size_t p = 0; p < LC_ARRAY_LEN(parts); p++) {
+		sqlite3_stmt *st = lc__sq_stmt(s, parts[p].stmt);
+		int rc;
+
+		if (!st)
+			return lc_error_last_code();
+		sqlite3_bind_int64(st, 1, agent);
+		sqlite3_bind_int64(st, 2, day_start);
+		if (parts[p].stmt != SQ_WL_OVERDUE)
+			sqlite3_bind_int64(st, 3, day_end);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int stop;
+			if (limit && n >= limit) {
+				sqlite3_reset(st);
+				return 0;
+			}
+			stop = emit(ud, sqlite3_column_int64(st, 0), parts[p].kind, c_time(st, 1));
+			n++;
+			if (stop) {
+				sqlite3_reset(st);
+				return stop;
+			}
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return lc__sq_error(s, rc, "building the worklist");
+	}
+	return 0;
+}
+
 const lc_storage lc__storage_sqlite = {
 	.version = 1,
 	.open = sq_open,
@@ -1409,7 +1460,8 @@ const lc_storage lc__storage_sqlite = {
 	.unit_put = sq_unit_put,
 	.unit_list = sq_unit_list,
 	.member_set = sq_member_set,
-	/* Optional slots: grouped counts (report*.c), worklists and bulk
-	 * insert fall back to the core until they are written here. */
+	/* Optional slots: grouped counts (report*.c) and worklists; bulk
+	 * insert falls back to the core, which issues the same statements. */
+	.worklist = sq_worklist,
 	.count_grouped = lc__sq_count_grouped,
 };

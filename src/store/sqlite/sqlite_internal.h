@@ -54,6 +54,9 @@ typedef enum lc_sq_stmt {
 	SQ_UNIT_EXISTS,
 	SQ_MEMBER_ADD,
 	SQ_MEMBER_DELETE,
+	SQ_WL_OVERDUE,
+	SQ_WL_DUE,
+	SQ_WL_NEW,
 	SQ_STMT_COUNT
 } lc_sq_stmt;
 
