@@ -377,10 +377,13 @@ LC_API int lc_db_lead_get(lc_db *db, lc_id id, lc_lead **out);
 LC_API int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead **out);
 
 /**
- * Write a record's fields and lists back (an `update` event is written and
- * the version raised; the record receives the new version). The state,
- * the notes, the recycled flag and the bookkeeping fields are not written:
- * those change through lc_db_apply(), lc_db_lead_note(), lc_db_lead_recycle().
+ * Write a record's fields and lists back (an `update` event, whose note
+ * names the fields that changed, is written and the version raised; the
+ * record receives the new version). The state, the notes, the recycled flag
+ * and the bookkeeping fields are not written: those change through
+ * lc_db_apply(), lc_db_lead_note(), lc_db_lead_recycle(). A unit or agent set
+ * here must exist but is not checked for membership or activity; use
+ * lc_db_lead_assign() for that.
  * @param db The store.
  * @param lead A record read from this store.
  * @param expected_version The version the caller read, or -1 not to check.
