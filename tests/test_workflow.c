@@ -1406,6 +1406,32 @@ static void test_three_weeks(void **state)
 		}
 	}
 	assert_true(calls > 100);
+
+	/* After three weeks: turn on auto-assignment (seed002 with "enabled":
+	 * true). New contactable LAT and spreadsheet leads are dealt round-robin
+	 * to the active agents by the next sweep. */
+	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
+	char *json = strdup(lc_ruleset_json(rs));
+	lc_ruleset_free(rs);
+	char *on = strstr(json, "\"enabled\": false");
+	assert_non_null(on);
+	memcpy(on, "\"enabled\": true ", strlen("\"enabled\": true "));
+	install_text(f->db, json);
+	free(json);
+	now_value = T0 + 21 * DAY + 7 * 3600;
+	lc_id fresh[4];
+	fresh[0] = add_lead(f->db, "555-7001", NULL, "LAT");
+	fresh[1] = add_lead(f->db, "555-7002", NULL, "Spreadsheet");
+	fresh[2] = add_lead(f->db, "555-7003", NULL, "Web"); /* not an Allstate source */
+	fresh[3] = add_lead(f->db, NULL, NULL, "LAT");         /* not contactable */
+	sweep(f->db, now_value);
+	assert_true(agent_of(f->db, fresh[0]) != 0);
+	assert_true(agent_of(f->db, fresh[1]) != 0);
+	assert_int_not_equal(agent_of(f->db, fresh[0]), agent_of(f->db, fresh[1]));
+	assert_int_equal(agent_of(f->db, fresh[2]), 0);
+	assert_int_equal(agent_of(f->db, fresh[3]), 0);
+	assert_int_equal(sweep(f->db, now_value), 0);
+
 	/* Both regimes happened: full quotas, and a pool that ran dry. */
 	assert_true(saw_follow_ups);
 	assert_true(ran_dry);
