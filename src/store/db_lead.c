@@ -217,7 +217,14 @@ int lc__db_bulk_insert(lc_db *db, lc_lead *const *leads, size_t n)
 	if (!db->vt.bulk_insert) {
 		for (size_t i = 0; i < n && !rc; i++)
 			rc = create_in_txn(db, leads[i], now);
-		return lc__db_txn_end(db, rc);
+		rc = lc__db_txn_end(db, rc);
+		/* Rolled back: no record of the batch was stored. */
+		for (size_t i = 0; rc && i < n; i++) {
+			leads[i]->id = 0;
+			leads[i]->version = 0;
+			leads[i]->created_at = LC_TIME_NONE;
+		}
+		return rc;
 	}
 	events = lc__calloc(n ? n : 1, sizeof *events);
 	if (!events)
