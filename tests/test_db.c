@@ -1403,6 +1403,37 @@ static void test_worklist(void **state)
 	assert_int_equal(lc__db_worklist(f->db, 0, day, day + 86400, 0, wl_collect, &g), LC_EINVAL);
 }
 
+/* Bulk insert (the importer's path): all or nothing. */
+static void test_bulk_insert(void **state)
+{
+	fx *f = *state;
+	lc_lead *l[3];
+	int64_t n;
+
+	for (int i = 0; i < 3; i++) {
+		char ext[16];
+		assert_int_equal(lc_lead_new(&l[i]), 0);
+		snprintf(ext, sizeof ext, "bulk-%d", i);
+		assert_int_equal(lc_lead_set_text(l[i], LC_LEAD_EXTERNAL_ID, ext), 0);
+	}
+	assert_int_equal(lc_lead_set_text(l[2], LC_LEAD_EXTERNAL_ID, "bulk-0"), 0);
+	assert_int_not_equal(lc__db_bulk_insert(f->db, l, 3), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(lc_lead_id(l[i]), 0);
+	assert_int_equal(lc_db_count(f->db, NULL, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(lc_lead_set_text(l[2], LC_LEAD_EXTERNAL_ID, "bulk-2"), 0);
+	assert_int_equal(lc__db_bulk_insert(f->db, l, 3), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_true(lc_lead_id(l[i]) > 0);
+		assert_int_equal(lc_lead_version(l[i]), 1);
+		assert_int_equal(event_count(f->db, lc_lead_id(l[i])), 1);
+		lc_lead_free(l[i]);
+	}
+	assert_int_equal(lc_db_count(f->db, NULL, &n), 0);
+	assert_int_equal(n, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1430,6 +1461,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_while_iterating, setup, teardown),
 		cmocka_unit_test(test_apply_allocates_nothing),
 		cmocka_unit_test_setup_teardown(test_worklist, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_insert, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }
