@@ -1099,6 +1099,10 @@ static int event_next(mem *m, cursor *c, lc_event *out)
 	}
 	while (c->next && c->next <= m->nevents) {
 		size_t i = c->next - 1;
+		/* A link to an event that a rollback took away (its slot may
+		 * hold another lead's event now) ends the walk. */
+		if (m->events[i].lead != c->lead)
+			return 0;
 		c->next = m->events[i].next;
 		if ((lc_id)i + 1 > c->after) {
 			int rc = fill_event(m, i, out);
