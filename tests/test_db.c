@@ -1257,6 +1257,10 @@ static void test_write_while_iterating(void **state)
 	assert_int_equal(lc_db_history(f->db, 0, &eit), 0);
 	assert_int_equal(lc_event_iter_next(eit, &ev), 1);
 	while (lc_lead_iter_next(it, &l) == 1) {
+		/* A refused apply rolls its transaction back; the iterator goes on. */
+		contacted_hot(f, LC_TIME_NONE);
+		assert_int_equal(lc_db_apply(f->db, lc_lead_id(l), f->d, -1, f->v, NULL), LC_EINVALID);
+		assert_int_equal(lc_db_apply(f->db, lc_lead_id(l), f->d, 99, f->v, NULL), LC_ECONFLICT);
 		contacted_hot(f, now_value + 500);
 		assert_int_equal(lc_db_apply(f->db, lc_lead_id(l), f->d, lc_lead_version(l), f->v, NULL), 0);
 		assert_int_equal(lc_db_lead_note(f->db, lc_lead_id(l), "x", "during"), 0);
