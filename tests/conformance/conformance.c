@@ -1018,6 +1018,55 @@ static void t_agents_units(void **state)
 	lc_lead_free(l);
 }
 
+/* ---- iterators stay usable while the same handle writes ---- */
+
+static void t_iter_across_writes(void **state)
+{
+	fx *f = *state;
+	lc_lead *l = full_lead(NULL, 1);
+	lc_lead_iter *li = NULL;
+	lc_event_iter *ei = NULL;
+	const lc_lead *lead;
+	const lc_event *ev;
+	lc_id ids[4];
+	int n = 0, rc;
+
+	for (int i = 0; i < 4; i++) {
+		lc_lead *c = full_lead(NULL, i);
+		ids[i] = create(f, c);
+		lc_lead_free(c);
+		OK(apply(f, ids[i], &story[0], -1, NULL));
+	}
+	OK(lc_db_query(f->db, NULL, &li));
+	OK(lc_db_history(f->db, ids[0], &ei));
+	assert_int_equal(lc_lead_iter_next(li, &lead), 1);
+	assert_int_equal(lc_lead_id(lead), ids[0]);
+	assert_int_equal(lc_event_iter_next(ei, &ev), 1);
+	/* Writes in their own transactions, one of them rolled back. */
+	OK(apply(f, ids[1], &story[1], -1, NULL));
+	OK(lc_db_begin(f->db));
+	OK(apply(f, ids[0], &story[1], -1, NULL));
+	/* Step onto lead 1's last committed event while a newer one exists. */
+	assert_int_equal(lc_event_iter_next(ei, &ev), 1);
+	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_DISPOSITION);
+	OK(lc_db_rollback(f->db));
+	OK(lc_db_lead_note(f->db, ids[2], "ann", "while iterating"));
+	OK(apply(f, ids[3], &story[1], -1, NULL));
+	while ((rc = lc_lead_iter_next(li, &lead)) == 1) {
+		assert_int_equal(lc_lead_id(lead), ids[1 + n]);
+		n++;
+	}
+	RC(rc, 0);
+	assert_int_equal(n, 3);
+	/* The rest of lead 1's history is its own: no event of another lead. */
+	while ((rc = lc_event_iter_next(ei, &ev)) == 1)
+		assert_int_equal(lc_event_lead(ev), ids[0]);
+	RC(rc, 0);
+	lc_lead_iter_free(li);
+	lc_event_iter_free(ei);
+	lc_lead_free(l);
+}
+
 /* ---- rollback leaves nothing behind ---- */
 
 typedef struct snapshot {
@@ -1392,6 +1441,7 @@ int lc_conformance_run(const lc_conformance_target *t)
 		cmocka_unit_test_setup_teardown(t_query_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_agents_units, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_iter_across_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_vtable_direct, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_optional_fallback, setup, teardown),
 	};
