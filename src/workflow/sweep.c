@@ -271,6 +271,29 @@ static bool same_text(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* Whether an effect would change the lead as it is (the same tests that
+ * lc__wf_run_effects() makes before writing). */
+static bool would_change(const wf_effect *e, const lc_lead *lead, lc_time now)
+{
+	switch (e->kind) {
+	case WF_SET:
+		return !(same_value(lead, LC_AXIS_MILESTONE, e->milestone) &&
+			 same_value(lead, LC_AXIS_STATUS, e->status) &&
+			 same_value(lead, LC_AXIS_STAGE, e->stage));
+	case WF_FOLLOW_UP:
+		return lc_state_follow_up(lc_lead_state(lead)) != now + e->offset;
+	case WF_RECYCLE:
+		return true;
+	case WF_ASSIGN:
+		return lc_lead_agent(lead) == 0;
+	case WF_SEGMENT:
+		return !same_text(lc_lead_text(lead, LC_LEAD_SEGMENT), e->segment);
+	case WF_STOP_AUTOMATION:
+		return !(lc_lead_flags(lead) & LC_LEAD_AUTOMATION_STOPPED);
+	}
+	return true;
+}
+
 int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, wf_row_fn row,
 		       void *ud, wf_effect_kind *failed)
 {
@@ -281,36 +304,24 @@ int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, 
 	snprintf(actor, sizeof actor, "workflow:%s", r->name);
 	for (size_t i = 0; i < r->neffects && !rc; i++) {
 		const wf_effect *e = &r->effects[i];
-		bool changed = true;
 
 		if (lc_lead_flags(lead) & LC_LEAD_RECYCLED)
 			break;
+		/* An effect that changes nothing writes nothing: sweeps stay idempotent. */
+		if (!would_change(e, lead, now))
+			continue;
 		switch (e->kind) {
 		case WF_SET:
-			if (same_value(lead, LC_AXIS_MILESTONE, e->milestone) &&
-			    same_value(lead, LC_AXIS_STATUS, e->status) &&
-			    same_value(lead, LC_AXIS_STAGE, e->stage))
-				changed = false;
-			else
-				rc = system_disposition(db, r, e, lead, LC_TIME_NONE, actor);
+			rc = system_disposition(db, r, e, lead, LC_TIME_NONE, actor);
 			break;
-		case WF_FOLLOW_UP: {
-			lc_time t = now + e->offset;
-			if (lc_state_follow_up(lc_lead_state(lead)) == t)
-				changed = false;
-			else
-				rc = system_disposition(db, r, e, lead, t, actor);
+		case WF_FOLLOW_UP:
+			rc = system_disposition(db, r, e, lead, now + e->offset, actor);
 			break;
-		}
 		case WF_RECYCLE:
 			rc = lc__db_lead_set_recycled(db, id, true, actor, r->name);
 			break;
 		case WF_ASSIGN: {
 			lc_id agent = 0;
-			if (lc_lead_agent(lead) != 0) {
-				changed = false;
-				break;
-			}
 			rc = lc__wf_round_robin(db, e->unit, &agent);
 			if (!rc && e->unit) {
 				lc_id unit = 0;
@@ -323,20 +334,12 @@ int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, 
 			break;
 		}
 		case WF_SEGMENT:
-			if (same_text(lc_lead_text(lead, LC_LEAD_SEGMENT), e->segment)) {
-				changed = false;
-				break;
-			}
 			rc = lc_lead_set_text(lead, LC_LEAD_SEGMENT, e->segment);
 			if (!rc)
 				rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_FIELDS,
 						       LC_EVENT_WORKFLOW, actor, r->name, NULL, NULL);
 			break;
 		case WF_STOP_AUTOMATION:
-			if (lc_lead_flags(lead) & LC_LEAD_AUTOMATION_STOPPED) {
-				changed = false;
-				break;
-			}
 			rc = lc_lead_set_flag(lead, LC_LEAD_AUTOMATION_STOPPED, 1);
 			if (!rc)
 				rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_FIELDS,
@@ -345,7 +348,7 @@ int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, 
 		}
 		if (rc && failed)
 			*failed = e->kind;
-		if (!rc && changed) {
+		if (!rc) {
 			if (row)
 				row(ud, id, r->name, e->kind);
 			/* Later effects and rules see the lead as it now is. */
@@ -410,8 +413,40 @@ void lc_sweep_result_free(lc_sweep_result *r)
 	lc__free(r);
 }
 
-/* Collect the ids of every lead not recycled, in increasing order. */
-static int collect_ids(lc_db *db, lc_id **ids, size_t *n)
+/* Whether the time rules would change anything on a lead. When no matching
+ * rule's effect changes the lead as it is, running them changes nothing
+ * (each sees the same lead), so the sweep skips the lead's write
+ * transaction: most leads on most days. */
+static bool needs_work(const lc_ruleset *rs, const lc_lead *lead, lc_time now)
+{
+	const char *groups[32];
+	size_t ngroups = 0;
+
+	if (lc_lead_flags(lead) & (LC_LEAD_RECYCLED | LC_LEAD_AUTOMATION_STOPPED))
+		return false;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const wf_rule *r = &rs->rules[i];
+		bool skip = false;
+		if (r->event)
+			continue;
+		for (size_t g = 0; r->group && g < ngroups; g++)
+			if (!strcmp(groups[g], r->group))
+				skip = true;
+		if (skip || !lc__wf_cond_match(&r->cond, lead, now))
+			continue;
+		if (r->group && ngroups < LC_ARRAY_LEN(groups))
+			groups[ngroups++] = r->group;
+		for (size_t j = 0; j < r->neffects; j++)
+			if (would_change(&r->effects[j], lead, now))
+				return true;
+	}
+	return false;
+}
+
+/* Collect, in increasing order, the ids of the leads (not recycled) that the
+ * rules would change; count every lead looked at. */
+static int collect_ids(lc_db *db, const lc_ruleset *rs, lc_time now, lc_id **ids, size_t *n,
+		       int64_t *checked)
 {
 	lc_lead_iter *it = NULL;
 	const lc_lead *l;
@@ -423,6 +458,9 @@ static int collect_ids(lc_db *db, lc_id **ids, size_t *n)
 	if ((rc = lc_db_query(db, NULL, &it)))
 		return rc;
 	while ((rc = lc_lead_iter_next(it, &l)) == 1) {
+		(*checked)++;
+		if (!needs_work(rs, l, now))
+			continue;
 		if (*n == cap) {
 			size_t c = cap ? cap * 2 : 256;
 			lc_id *p = lc__realloc(*ids, c * sizeof *p);
@@ -502,7 +540,7 @@ int lc_workflow_sweep(lc_db *db, lc_time now, lc_sweep_result **out)
 		return lc__error(LC_ESTATE, "the store has no rule set; install one first "
 					    "(lc_db_ruleset_install, leadctl workflow install FILE)");
 	if (!(res = lc__calloc(1, sizeof *res)) || (rc = lc_lead_new(&lead)) ||
-	    (rc = collect_ids(db, &ids, &nids))) {
+	    (rc = collect_ids(db, rs, now, &ids, &nids, &res->checked))) {
 		rc = rc ? rc : LC_ENOMEM;
 		goto out;
 	}
@@ -520,7 +558,6 @@ int lc_workflow_sweep(lc_db *db, lc_time now, lc_sweep_result **out)
 			rc = lc__db_txn_end(db, 0);
 			continue;
 		}
-		res->checked++;
 		if (!rc)
 			rc = sweep_lead(db, rs, lead, now, res, &failed_rule, &failed_effect);
 		if (!rc && res->failed)
