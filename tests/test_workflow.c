@@ -734,6 +734,35 @@ static void test_event_rules(void **state)
 	assert_int_equal(version_of(f->db, a), va);
 }
 
+/* Event triggers: action, milestone and status lists, null for "not set",
+ * several keys together, an "if" on the lead, and groups. */
+static void test_event_triggers(void **state)
+{
+	fx *f = *state;
+	char buf[64];
+	lc_id a = add_lead(f->db, "555-0101", "a@example.com", "LAT");
+
+	install_text(f->db, HEAD "\"rules\":["
+		     "{\"name\":\"by_email\",\"kind\":\"event\",\"group\":\"g\",\"on\":{\"action\":[\"email\"],\"status\":null},"
+		     "\"then\":[{\"segment\":\"emailed\"}]},"
+		     "{\"name\":\"quoted_call\",\"kind\":\"event\",\"group\":\"g\",\"on\":{\"action\":\"call\",\"milestone\":\"Quoted\"},"
+		     "\"if\":{\"source\":\"LAT\"},\"then\":[{\"segment\":\"quoted\"}]},"
+		     "{\"name\":\"any_call\",\"kind\":\"event\",\"group\":\"g\",\"on\":{\"action\":\"call\"},"
+		     "\"then\":[{\"segment\":\"called\"}]}]}");
+	/* Email without a status: by_email. */
+	assert_int_equal(dispose(f->db, a, "email", NULL, NULL, LC_TIME_NONE, "amy"), 0);
+	assert_string_equal(segment_of(f->db, a, buf, sizeof buf), "emailed");
+	/* Email that sets a status: no rule (status is not null). */
+	assert_int_equal(dispose(f->db, a, "email", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
+	assert_string_equal(segment_of(f->db, a, buf, sizeof buf), "emailed");
+	/* A call to Quoted: the first matching rule of the group wins. */
+	assert_int_equal(dispose(f->db, a, "call", "quoted", "hot", now_value + DAY, "amy"), 0);
+	assert_string_equal(segment_of(f->db, a, buf, sizeof buf), "quoted");
+	/* Another call: only any_call matches. */
+	assert_int_equal(dispose(f->db, a, "call", "contacted", "follow_up", now_value + DAY, "amy"), 0);
+	assert_string_equal(segment_of(f->db, a, buf, sizeof buf), "called");
+}
+
 /* A failing event rule rolls the whole apply back. */
 static void test_event_rule_failure(void **state)
 {
@@ -1483,6 +1512,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_effects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_rolls_back_lead, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_triggers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_rule_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_order_and_fairness, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_counts_follow_ups, setup, teardown),
