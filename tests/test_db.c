@@ -581,6 +581,8 @@ static void test_history_contents(void **state)
 	assert_int_equal(lc_event_time(ev), t0 + 5);
 	assert_string_equal(lc_event_actor(ev), "agent1");
 	assert_string_equal(lc_event_value(ev, LC_AXIS_ACTION), "call");
+	assert_string_equal(lc_event_action(ev), "call");
+	assert_null(lc_event_reason(ev));
 	assert_string_equal(lc_event_value(ev, LC_AXIS_STATUS), "hot");
 	assert_null(lc_event_value(ev, LC_AXIS_STAGE));
 	assert_string_equal(lc_event_note(ev), "first call");

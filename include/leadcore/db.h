@@ -820,6 +820,20 @@ LC_API const char *lc_event_actor(const lc_event *ev);
 LC_API const char *lc_event_value(const lc_event *ev, lc_axis axis);
 
 /**
+ * The action the event's disposition recorded (lc_event_value() with LC_AXIS_ACTION).
+ * @param ev The event.
+ * @return Owned by the event; NULL for events that are not dispositions.
+ */
+LC_API const char *lc_event_action(const lc_event *ev);
+
+/**
+ * The reason the event's disposition gave (lc_event_value() with LC_AXIS_REASON).
+ * @param ev The event.
+ * @return Owned by the event; NULL when none.
+ */
+LC_API const char *lc_event_reason(const lc_event *ev);
+
+/**
  * The disposition's outcome.
  * @param ev The event.
  * @return The outcome (LC_OUTCOME_NONE when none).

@@ -165,6 +165,16 @@ const char *lc_event_value(const lc_event *ev, lc_axis axis)
 	return ev->value[axis];
 }
 
+const char *lc_event_action(const lc_event *ev)
+{
+	return lc_event_value(ev, LC_AXIS_ACTION);
+}
+
+const char *lc_event_reason(const lc_event *ev)
+{
+	return lc_event_value(ev, LC_AXIS_REASON);
+}
+
 lc_outcome lc_event_outcome(const lc_event *ev)
 {
 	return ev ? ev->outcome : LC_OUTCOME_NONE;
