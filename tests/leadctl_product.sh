@@ -229,6 +229,23 @@ else
   echo "skipped: $data/x-education-leads.csv is absent (set LC_DATA_DIR to run the real-data part)"
 fi
 
+# ---- the man page documents every command and renders cleanly ----
+man=$src/docs/leadctl.1
+last="man page"
+for c in $("$leadctl" --help | awk '/^commands:/ {on = 1; next} on && NF && /^  / {print $1}'); do
+  grep -q "^\.SS $c\$" "$man" || { echo "FAIL: docs/leadctl.1 has no section for '$c'"; failures=$((failures + 1)); }
+done
+for code in 0 1 2 3 4; do
+  grep -q "^\.B $code\$" "$man" || { echo "FAIL: docs/leadctl.1 does not explain exit status $code"; failures=$((failures + 1)); }
+done
+if command -v groff >/dev/null; then
+  if groff -man -Tutf8 -ww -z "$man" 2>&1 | grep -q .; then
+    echo "FAIL: groff warns about docs/leadctl.1:"
+    groff -man -Tutf8 -ww -z "$man" 2>&1 | head -5
+    failures=$((failures + 1))
+  fi
+fi
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1
