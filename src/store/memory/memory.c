@@ -7,7 +7,9 @@
  * - New rows (leads, events, models, metadata keys, agents, units) are
  *   appended; rollback cuts the arrays back to where the transaction began,
  *   as SQLite would give the same rowids again.
- * - A stored lead is copied the first time a transaction changes it; the
+ * - The first time a transaction changes a stored lead, its state,
+ *   bookkeeping and event chain are logged (all an apply changes); the first
+ *   time it changes fields, lists or notes, the whole record is copied. The
  *   copy goes back in on rollback and into a pool of warm records on commit,
  *   so that a steady stream of applies allocates nothing.
  * - Metadata values, agent and unit names and memberships log their old
