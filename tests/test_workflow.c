@@ -433,6 +433,55 @@ static void test_install_persists(void **state)
 	rmdir(path);
 }
 
+/* Two handles on one store file: a rule set installed through one is in
+ * force in the other once it sweeps (or reopens), like a model. */
+static void test_install_other_handle(void **state)
+{
+	char path[] = "/tmp/lc_wf2_XXXXXX";
+	char file[64], side[80];
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *a = NULL, *b = NULL;
+	lc_model *m = NULL;
+	lc_ruleset *rs = NULL;
+	lc_id id1, id2;
+	lc_lead *l;
+
+	(void)state;
+	now_value = T0 + 9 * 3600;
+	assert_non_null(mkdtemp(path));
+	snprintf(file, sizeof file, "%s/s.db", path);
+	o.clock = test_clock;
+	assert_int_equal(lc_db_open(&a, file, &o), 0);
+	assert_int_equal(lc_model_preset(&m, "insurance"), 0);
+	assert_int_equal(lc_db_install_model(a, m, NULL), 0);
+	lc_model_free(m);
+	id1 = add_lead(a, "555-0100", NULL, "LAT");
+	id2 = add_lead(a, "555-0101", NULL, "LAT");
+	assert_int_equal(lc_db_open(&b, file, &o), 0);
+	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
+	assert_int_equal(lc_db_ruleset_install(a, rs, NULL), 0);
+	lc_ruleset_free(rs);
+	/* b's sweep reads the rule set in force, and its applies follow it. */
+	assert_true(sweep(b, now_value) > 0);
+	assert_int_equal(dispose(b, id1, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
+	l = get(b, id1);
+	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + DAY);
+	lc_lead_free(l);
+	/* And a's, which installed it. */
+	assert_int_equal(dispose(a, id2, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
+	l = get(a, id2);
+	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + DAY);
+	lc_lead_free(l);
+	lc_db_close(b);
+	lc_db_close(a);
+	remove(file);
+	snprintf(side, sizeof side, "%s-wal", file);
+	remove(side);
+	snprintf(side, sizeof side, "%s-shm", file);
+	remove(side);
+	rmdir(path);
+}
+
 /* A rule set installed in a transaction that is rolled back is forgotten,
  * even by the apply hook's cache, and the next install is in force. */
 static void test_install_rolled_back(void **state)
@@ -506,7 +555,9 @@ static void test_conditions(void **state)
 	expect_probe(f, "{\"segment\":\"cold\"}", a, false);
 	expect_probe(f, "{\"worked\":false}", a, true);
 	expect_probe(f, "{\"assigned\":false}", a, true);
-	expect_probe(f, "{\"status\":null}", a, true);
+	/* A new lead's status: unset, or the model's initial value. */
+	expect_probe(f, "{\"status\":[null,\"new\"]}", a, true);
+	expect_probe(f, "{\"status\":[\"hot\"]}", a, false);
 	expect_probe(f, "{\"any\":[{\"source\":\"MWI\"},{\"callable\":false}]}", b, true);
 	expect_probe(f, "{\"any\":[{\"source\":\"MWI\"},{\"callable\":false}]}", a, false);
 	expect_probe(f, "{\"not\":{\"source\":\"LAT\"}}", a, false);
@@ -577,7 +628,7 @@ static void test_effects(void **state)
 	install_text(f->db, HEAD "\"rules\":["
 		     "{\"name\":\"bin\",\"kind\":\"time\",\"if\":{\"contactable\":false},\"then\":[{\"recycle\":true}]},"
 		     "{\"name\":\"rr\",\"kind\":\"time\",\"if\":{\"assigned\":false},\"then\":[{\"assign\":{\"unit\":\"LSPs\"}}]},"
-		     "{\"name\":\"lat_attempt\",\"kind\":\"time\",\"if\":{\"source\":\"LAT\",\"status\":null},"
+		     "{\"name\":\"lat_attempt\",\"kind\":\"time\",\"if\":{\"source\":\"LAT\",\"status\":[null,\"new\"]},"
 		     "\"then\":[{\"set\":{\"milestone\":\"no_milestone\",\"status\":\"attempted_contact\"}}]},"
 		     "{\"name\":\"lat_follow\",\"kind\":\"time\",\"if\":{\"source\":\"LAT\",\"follow_up\":false},"
 		     "\"then\":[{\"follow_up\":{\"in\":\"2d\"}}]},"
@@ -778,7 +829,8 @@ static void test_event_rule_failure(void **state)
 	assert_non_null(strstr(lc_error_last(), "too_hot"));
 	assert_int_equal(version_of(f->db, a), v);
 	lc_lead *l = get(f->db, a);
-	assert_null(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS));
+	const char *st = lc_state_get(lc_lead_state(l), LC_AXIS_STATUS);
+	assert_true(st == NULL || strcmp(st, "attempted_contact") != 0);
 	lc_lead_free(l);
 }
 
@@ -1507,6 +1559,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_install_versions, setup, teardown),
 		cmocka_unit_test(test_install_needs_model),
 		cmocka_unit_test(test_install_persists),
+		cmocka_unit_test(test_install_other_handle),
 		cmocka_unit_test_setup_teardown(test_install_rolled_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conditions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_effects, setup, teardown),

@@ -170,9 +170,16 @@ int lc__wf_load_current(lc_db *db, lc_ruleset **out, int64_t *version)
 	return lc_db_ruleset_get(db, v, out, NULL);
 }
 
-/* What the hook keeps between applies: the rule set in force, re-read when
- * the store's latest version changes (another handle may install one). */
+/* What the hook keeps between applies: the rule set in force as this handle
+ * knows it. Like the model, it is read when the store opens, and again after
+ * an install or a sweep through this handle; an install through another
+ * handle takes effect here at the next open or sweep. Checking the store on
+ * every apply would cost the apply path a read. While an explicit
+ * transaction that installed a rule set is open, the version is checked on
+ * each apply, so that a rollback is noticed. */
 typedef struct wf_cache {
+	bool loaded;
+	bool tentative;
 	int64_t version;
 	lc_ruleset *rs;
 } wf_cache;
@@ -194,18 +201,33 @@ static int cached_ruleset(lc_db *db, wf_cache *c, lc_ruleset **rs)
 	int rc;
 
 	*rs = NULL;
-	if ((rc = lc_db_ruleset_latest(db, &v)))
-		return rc;
-	if (v != c->version || (v && !c->rs)) {
-		lc_ruleset_free(c->rs);
-		c->rs = NULL;
-		c->version = 0;
-		if (v && (rc = lc_db_ruleset_get(db, v, &c->rs, NULL)))
+	if (!c->loaded || c->tentative) {
+		if ((rc = lc_db_ruleset_latest(db, &v)))
 			return rc;
-		c->version = v;
+		if (!c->loaded || v != c->version) {
+			lc_ruleset_free(c->rs);
+			c->rs = NULL;
+			c->loaded = false;
+			if (v && (rc = lc_db_ruleset_get(db, v, &c->rs, NULL)))
+				return rc;
+			c->version = v;
+			c->loaded = true;
+		}
+		c->tentative = db->explicit_txn;
 	}
 	*rs = c->rs;
 	return 0;
+}
+
+/* Make the hook read the rule set again at the next apply. */
+static void cache_refresh(lc_db *db, bool tentative)
+{
+	wf_cache *c = db->apply_hook_ud;
+
+	if (c) {
+		c->loaded = false;
+		c->tentative = tentative;
+	}
 }
 
 int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *version)
@@ -242,14 +264,7 @@ int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *version)
 	if (rc)
 		return rc;
 	lc__wf_attach(db);
-	/* Forget the cached rule set: a rolled-back install may have left one
-	 * under the same version number. */
-	if (db->apply_hook_ud) {
-		wf_cache *c = db->apply_hook_ud;
-		lc_ruleset_free(c->rs);
-		c->rs = NULL;
-		c->version = 0;
-	}
+	cache_refresh(db, db->explicit_txn);
 	if (version)
 		*version = v;
 	return 0;
@@ -282,6 +297,7 @@ static int apply_hook(lc_db *db, lc_lead *applied, const lc_event *ev, const lc_
 	const lc_model *m = lc_db_model(db);
 	char fired_groups[8][LC_KEY_MAX + 1];
 	size_t nfired = 0;
+	bool triggered = false;
 	lc_time now;
 	int rc;
 
@@ -293,7 +309,17 @@ static int apply_hook(lc_db *db, lc_lead *applied, const lc_event *ev, const lc_
 	if (!ud)
 		rs = owned;
 	if (rc || !rs)
-		return rc;
+		goto quick;
+	/* Most dispositions trigger no rule: decide that before reading anything. */
+	for (size_t i = 0; i < rs->nrules && !triggered; i++) {
+		const wf_rule *r = &rs->rules[i];
+		triggered = r->event && on_match(m, &r->on_action, ev, LC_AXIS_ACTION) &&
+			    on_match(m, &r->on_milestone, ev, LC_AXIS_MILESTONE) &&
+			    on_match(m, &r->on_status, ev, LC_AXIS_STATUS) &&
+			    on_match(m, &r->on_stage, ev, LC_AXIS_STAGE);
+	}
+	if (!triggered)
+		goto quick;
 	wf_in_hook++;
 	now = lc_db_now(db);
 	if ((rc = lc_lead_new(&lead)))
@@ -325,8 +351,15 @@ static int apply_hook(lc_db *db, lc_lead *applied, const lc_event *ev, const lc_
 out:
 	wf_in_hook--;
 	lc_lead_free(lead);
+quick:
 	lc_ruleset_free(owned);
 	return rc;
+}
+
+void lc__wf_refresh(lc_db *db)
+{
+	if (db && db->apply_hook == apply_hook)
+		cache_refresh(db, false);
 }
 
 void lc__wf_attach(lc_db *db)

@@ -533,12 +533,14 @@ int lc_workflow_sweep(lc_db *db, lc_time now, lc_sweep_result **out)
 		return lc__error(LC_ESTATE, "the store is open read-only; a sweep writes");
 	if (now == LC_TIME_NONE)
 		now = lc_db_now(db);
-	lc__wf_attach(db);
 	if ((rc = lc__wf_load_current(db, &rs, NULL)))
 		return rc;
 	if (!rs)
 		return lc__error(LC_ESTATE, "the store has no rule set; install one first "
 					    "(lc_db_ruleset_install, leadctl workflow install FILE)");
+	/* The rule set may have come from another handle: event rules follow it. */
+	lc__wf_attach(db);
+	lc__wf_refresh(db);
 	if (!(res = lc__calloc(1, sizeof *res)) || (rc = lc_lead_new(&lead)) ||
 	    (rc = collect_ids(db, rs, now, &ids, &nids, &res->checked))) {
 		rc = rc ? rc : LC_ENOMEM;

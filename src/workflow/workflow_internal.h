@@ -81,8 +81,10 @@ int lc__wf_check_against(lc_db *db, const lc_ruleset *rs);
  * caller frees it. */
 int lc__wf_load_current(lc_db *db, lc_ruleset **out, int64_t *version);
 
-/* Attach the event-rule hook to a store (idempotent). */
+/* Attach the event-rule hook to a store (idempotent), and make it read the
+ * rule set in force again at the next apply. */
 void lc__wf_attach(lc_db *db);
+void lc__wf_refresh(lc_db *db);
 
 /* Contactability of a lead under its model. */
 bool lc__wf_callable(const lc_lead *lead);
