@@ -371,6 +371,59 @@ static void test_lead_create_with_state(void **state)
 	lc_state_free(s);
 }
 
+/* A model that flags initial values puts every new lead there; the create
+ * event records it, so replay agrees. A lead created with a state keeps it. */
+static void test_lead_create_initial(void **state)
+{
+	static const char json[] =
+		"{\"format\": 1, \"name\": \"start\", \"version\": 1,"
+		" \"actions\": [{\"label\": \"Call\", \"flags\": [\"contact\", \"phone\"]}],"
+		" \"milestones\": [{\"label\": \"No Milestone\", \"flags\": [\"initial\"]},"
+		"                  {\"label\": \"Contacted\"}],"
+		" \"statuses\": [{\"label\": \"New\", \"flags\": [\"initial\"]}, {\"label\": \"Hot\"}],"
+		" \"links\": {\"contacted\": [\"hot\"]}}";
+	lc_db *db = open_store(store_uri());
+	lc_model *m;
+	lc_lead *l;
+	lc_state *replayed;
+	lc_event_iter *it;
+	const lc_event *ev;
+	lc_id id = 0, placed = 0;
+	(void)state;
+
+	assert_int_equal(lc_model_load_string(&m, json, "start.json"), 0);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	lc_model_free(m);
+	id = new_lead(db, "fresh");
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "no_milestone");
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
+	lc_lead_free(l);
+	assert_int_equal(lc_db_history(db, id, &it), 0);
+	assert_int_equal(lc_event_iter_next(it, &ev), 1);
+	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_CREATE);
+	lc_event_iter_free(it);
+	assert_int_equal(lc_state_new(&replayed, lc_db_model(db)), 0);
+	assert_int_equal(lc_db_replay(db, id, replayed), 0);
+	assert_string_equal(lc_state_get(replayed, LC_AXIS_STATUS), "new");
+	lc_state_free(replayed);
+
+	/* A caller's own starting state wins over the model's. */
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_bind(l, lc_db_model(db)), 0);
+	assert_int_equal(lc_state_new(&replayed, lc_db_model(db)), 0);
+	assert_int_equal(lc_state_set(replayed, LC_AXIS_MILESTONE, "contacted"), 0);
+	assert_int_equal(lc_state_set(replayed, LC_AXIS_STATUS, "hot"), 0);
+	assert_int_equal(lc_lead_set_state(l, replayed), 0);
+	lc_state_free(replayed);
+	assert_int_equal(lc_db_lead_create(db, l, &placed), 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_get(db, placed, &l), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "contacted");
+	lc_lead_free(l);
+	lc_db_close(db);
+}
+
 static void test_lead_update(void **state)
 {
 	fx *f = *state;
@@ -1450,6 +1503,7 @@ int main(void)
 		cmocka_unit_test(test_model_versions),
 		cmocka_unit_test_setup_teardown(test_lead_create_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lead_create_with_state, setup, teardown),
+		cmocka_unit_test(test_lead_create_initial),
 		cmocka_unit_test_setup_teardown(test_lead_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_valid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_invalid_writes_nothing, setup, teardown),

@@ -274,6 +274,59 @@ static void test_load_full_fixture(void **state)
 	lc_model_free(m);
 }
 
+/* `initial`: where a new lead starts. One value an axis, never deprecated,
+ * only on milestones, statuses and stages, and a linked pair. */
+static void test_initial_flag(void **state)
+{
+	lc_model *m = NULL;
+	lc_state *st = NULL;
+	(void)state;
+
+	assert_int_equal(lc_model_load_string(&m,
+		"{\"format\": 1, \"name\": \"t\", \"version\": 1,\n"
+		" \"milestones\": [{\"label\": \"None\", \"flags\": [\"initial\"]}, {\"label\": \"Won\"}],\n"
+		" \"statuses\": [{\"label\": \"New\", \"flags\": [\"initial\"]}, {\"label\": \"Hot\"}],\n"
+		" \"links\": {\"won\": [\"hot\"]}}", "t.json"), 0);
+	assert_true(lc_model_value_flags(m, LC_AXIS_MILESTONE, 0) & LC_FLAG_INITIAL);
+	assert_false(lc_model_value_flags(m, LC_AXIS_MILESTONE, 1) & LC_FLAG_INITIAL);
+	assert_int_equal(lc_state_new(&st, m), 0);
+	assert_null(lc_state_get(st, LC_AXIS_MILESTONE));
+	assert_int_equal(lc_state_set_initial(st), 0);
+	assert_string_equal(lc_state_get(st, LC_AXIS_MILESTONE), "none");
+	assert_string_equal(lc_state_get(st, LC_AXIS_STATUS), "new");
+	assert_null(lc_state_get(st, LC_AXIS_STAGE));
+	assert_int_equal(lc_validate_state(m, st, NULL), 0);
+	assert_int_equal(lc_state_set_initial(NULL), LC_EINVAL);
+	{ /* the flag survives the canonical round trip */
+		char *json = NULL;
+		lc_model *again = NULL;
+		assert_int_equal(lc_model_to_json(m, &json, NULL), 0);
+		assert_non_null(strstr(json, "\"initial\""));
+		assert_int_equal(lc_model_load_string(&again, json, "export"), 0);
+		assert_true(lc_model_value_flags(again, LC_AXIS_STATUS, 0) & LC_FLAG_INITIAL);
+		lc_model_free(again);
+		lc_free(json);
+	}
+	lc_state_free(st);
+	lc_model_free(m);
+
+	expect_problem("{\"format\": 1, \"name\": \"t\", \"version\": 1,\n"
+		       " \"statuses\": [{\"label\": \"A\", \"flags\": [\"initial\"]},\n"
+		       "   {\"label\": \"B\", \"flags\": [\"initial\"]}]}",
+		       "t.json:3:28: status \"b\" is flagged initial, but \"a\" already is");
+	expect_problem("{\"format\": 1, \"name\": \"t\", \"version\": 1,\n"
+		       " \"actions\": [{\"label\": \"Call\", \"flags\": [\"initial\"]}]}",
+		       "only a milestone, a status or a stage can be where a new lead starts");
+	expect_problem("{\"format\": 1, \"name\": \"t\", \"version\": 1,\n"
+		       " \"statuses\": [{\"label\": \"A\", \"flags\": [\"initial\", \"deprecated\"]}]}",
+		       "flagged both initial and deprecated");
+	expect_problem("{\"format\": 1, \"name\": \"t\", \"version\": 1,\n"
+		       " \"milestones\": [{\"label\": \"None\", \"flags\": [\"initial\"]}],\n"
+		       " \"statuses\": [{\"label\": \"New\", \"flags\": [\"initial\"]}, {\"label\": \"Hot\"}],\n"
+		       " \"links\": {\"none\": [\"hot\"]}}",
+		       "the initial milestone \"none\" and the initial status \"new\" are not linked");
+}
+
 static void test_problem_positions(void **state)
 {
 	(void)state;
@@ -923,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_canonical_json_shape),
 		cmocka_unit_test(test_presets),
 		cmocka_unit_test(test_dot),
+		cmocka_unit_test(test_initial_flag),
 		cmocka_unit_test(test_builder),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_allocation_failures),

@@ -55,6 +55,7 @@ typedef enum lc_axis {
 #define LC_FLAG_LOST (1u << 12)             /**< Life-cycle state: lost; a lost reason is required. */
 #define LC_FLAG_COMPLETED (1u << 13)        /**< Life-cycle state: entering it stamps completion. */
 #define LC_FLAG_CLOSED (1u << 14)           /**< Phase or stage: the prospect did not proceed. */
+#define LC_FLAG_INITIAL (1u << 15)          /**< Milestone, status or stage: where a new lead starts (No Milestone, New). */
 /** @} */
 
 /** The outcome of an event on an ordered axis (seed 001). */

@@ -78,6 +78,17 @@ LC_API int lc_state_set(lc_state *state, lc_axis axis, const char *key_or_label)
 LC_API const char *lc_state_get(const lc_state *state, lc_axis axis);
 
 /**
+ * Put a state where a new lead starts: each of milestone, status and stage
+ * that has a value flagged LC_FLAG_INITIAL in the model gets it (with the
+ * stage's phase and the status's life-cycle state); the other axes, times,
+ * counters and flags are left as they are. lc_db_lead_create() does this for
+ * a lead whose state is empty.
+ * @param state The state.
+ * @return 0, or LC_EINVAL for NULL.
+ */
+LC_API int lc_state_set_initial(lc_state *state);
+
+/**
  * Set the follow-up time.
  * @param state The state.
  * @param t A time, or LC_TIME_NONE.

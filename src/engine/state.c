@@ -292,3 +292,25 @@ int lc_state_set_stage_count(lc_state *state, const char *stage_key, uint32_t co
 	state->counts[i] = count;
 	return 0;
 }
+
+int lc_state_set_initial(lc_state *state)
+{
+	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE };
+
+	if (!state)
+		return lc__error(LC_EINVAL, "lc_state_set_initial: state is NULL");
+	for (size_t k = 0; k < LC_ARRAY_LEN(axes); k++) {
+		const lc_axis_values *ax = &state->model->axes[axes[k]];
+		for (uint32_t i = 0; i < ax->n; i++) {
+			if (!(ax->v[i].flags & LC_FLAG_INITIAL))
+				continue;
+			put(state, axes[k], (int32_t)i);
+			if (axes[k] == LC_AXIS_STAGE)
+				put(state, LC_AXIS_PHASE, ax->v[i].parent);
+			else if (axes[k] == LC_AXIS_STATUS)
+				put(state, LC_AXIS_LIFECYCLE, ax->v[i].parent);
+			break;
+		}
+	}
+	return 0;
+}

@@ -148,7 +148,7 @@ int lc_model_builder_add_value(lc_model_builder *b, lc_axis axis, const char *ke
 	rc = lc__check_text(description, LC_MODEL_DESCRIPTION_MAX, "the description", true);
 	if (rc)
 		return rc;
-	if (flags >> 15)
+	if (flags >> LC__FLAG_COUNT)
 		return lc__error(LC_EINVAL, "%s: flags 0x%x include bits that are not LC_FLAG_*", fn,
 				 (unsigned)flags);
 	if (key) {

@@ -48,7 +48,7 @@ static void put_value(lc_buf *b, const lc_model *m, lc_axis a, const lc_value *v
 		lc__buf_put_json_string(b, v->description);
 	}
 	if (v->flags)
-		put_names(b, 3, "flags", v->flags, lc__flag_names, 15);
+		put_names(b, 3, "flags", v->flags, lc__flag_names, LC__FLAG_COUNT);
 	if (v->requires)
 		put_names(b, 3, "requires", v->requires, lc__require_names, 3);
 	if (v->blocks) {

@@ -11,10 +11,10 @@ const char *const lc__axis_plural[LC_AXIS_COUNT] = {
 	"actions", "milestones", "statuses", "phases", "stages", "lifecycles", "reasons",
 };
 
-const char *const lc__flag_names[15] = {
+const char *const lc__flag_names[LC__FLAG_COUNT] = {
 	"terminal", "not_reportable", "deprecated", "ready_for_contact", "automation_stopped",
 	"reengage_eligible", "repeatable", "ends_contact", "contact", "phone",
-	"email", "won", "lost", "completed", "closed",
+	"email", "won", "lost", "completed", "closed", "initial",
 };
 
 const char *const lc__require_names[3] = { "follow_up", "reason", "note" };

@@ -61,7 +61,8 @@ int lc__model_check_text(const char *text, size_t len, const char *source, lc_mo
 
 /* Names of flags (bit i -> name) and requirements, for the reader and the
  * writer. */
-extern const char *const lc__flag_names[15];
+#define LC__FLAG_COUNT 16
+extern const char *const lc__flag_names[LC__FLAG_COUNT];
 extern const char *const lc__require_names[3];
 /* JSON member name of each axis: "actions", "milestones", ... */
 extern const char *const lc__axis_plural[LC_AXIS_COUNT];

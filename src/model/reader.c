@@ -546,7 +546,7 @@ static void read_value(ctx *c, lc_axis a, size_t i, const json_t *o, const char 
 
 	if ((f = json_object_get(o, "flags"))) {
 		pjoin(p, sizeof p, path, "flags");
-		v->flags = name_bits(c, f, p, "flags", what, lc__flag_names, 15);
+		v->flags = name_bits(c, f, p, "flags", what, lc__flag_names, LC__FLAG_COUNT);
 	}
 	if ((f = json_object_get(o, "requires")) && a != LC_AXIS_PHASE && a != LC_AXIS_LIFECYCLE) {
 		pjoin(p, sizeof p, path, "requires");
@@ -1027,6 +1027,53 @@ static bool stage_closed(const lc_model *m, int32_t s)
 	return v->parent >= 0 && (m->axes[LC_AXIS_PHASE].v[v->parent].flags & LC_FLAG_CLOSED);
 }
 
+/* `initial` marks where a new lead starts: at most one value an axis, only on
+ * the axes a lead's state starts from, never deprecated, and the initial
+ * milestone and status must be a pair the links allow. */
+static void check_initial(ctx *c)
+{
+	const lc_model *m = c->m;
+	char p[PATH_MAX_LEN];
+	int32_t first[LC_AXIS_COUNT];
+
+	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+		first[a] = -1;
+		for (uint32_t i = 0; i < m->axes[a].n; i++) {
+			const lc_value *v = &m->axes[a].v[i];
+			if (!v->key || !(v->flags & LC_FLAG_INITIAL))
+				continue;
+			snprintf(p, sizeof p, "/%s/%u/flags", lc__axis_plural[a], i);
+			if (a != LC_AXIS_MILESTONE && a != LC_AXIS_STATUS && a != LC_AXIS_STAGE)
+				problem(c, p, false,
+					"%s \"%s\" is flagged initial, but only a milestone, a status or "
+					"a stage can be where a new lead starts; drop the flag",
+					axis1((lc_axis)a), v->key);
+			else if (v->flags & LC_FLAG_DEPRECATED)
+				problem(c, p, false,
+					"%s \"%s\" is flagged both initial and deprecated, so new leads "
+					"would start on a value that cannot be chosen; keep one",
+					axis1((lc_axis)a), v->key);
+			else if (first[a] >= 0)
+				problem(c, p, false,
+					"%s \"%s\" is flagged initial, but \"%s\" already is; a new "
+					"lead starts on one value, so keep the flag on one",
+					axis1((lc_axis)a), v->key, m->axes[a].v[first[a]].key);
+			else
+				first[a] = (int32_t)i;
+		}
+	}
+	if (first[LC_AXIS_MILESTONE] >= 0 && first[LC_AXIS_STATUS] >= 0 && m->links &&
+	    !m->links[(size_t)first[LC_AXIS_MILESTONE] * m->axes[LC_AXIS_STATUS].n +
+		      (size_t)first[LC_AXIS_STATUS]]) {
+		snprintf(p, sizeof p, "/statuses/%d/flags", first[LC_AXIS_STATUS]);
+		problem(c, p, false,
+			"the initial milestone \"%s\" and the initial status \"%s\" are not "
+			"linked, so every new lead would start invalid; link them",
+			m->axes[LC_AXIS_MILESTONE].v[first[LC_AXIS_MILESTONE]].key,
+			m->axes[LC_AXIS_STATUS].v[first[LC_AXIS_STATUS]].key);
+	}
+}
+
 static void check_contradictions(ctx *c)
 {
 	const lc_model *m = c->m;
@@ -1084,6 +1131,7 @@ static void check_contradictions(ctx *c)
 			}
 		}
 	}
+	check_initial(c);
 	for (int a = 0; a < LC_AXIS_COUNT; a++) {
 		const lc_axis_values *ax = &m->axes[a];
 		if (!ax->transitions)

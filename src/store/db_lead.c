@@ -169,6 +169,10 @@ static int check_new_lead(lc_db *db, lc_lead *lead)
 					    "current one; bind it to lc_db_model()");
 	if (!lead->state && (rc = lc_lead_bind(lead, db->model)))
 		return rc;
+	/* A lead nobody has placed starts where the model says (No Milestone,
+	 * New): seed 000's "No Milestone until the first step is reached". */
+	if (state_empty(lead->state) && (rc = lc_state_set_initial(lead->state)))
+		return rc;
 	if (!state_empty(lead->state) &&
 	    (rc = check_state_valid(db, lead->state, "the new lead's state is invalid")))
 		return rc;
