@@ -64,7 +64,7 @@ static int resolve(lc_db *db, const char *flag, const char *text, lc_id *out, bo
 	int rc;
 
 	if (all_digits(text)) {
-		int64_t v;
+		int64_t v = 0;
 		if ((rc = parse_int_flag(flag, text, 1, INT64_MAX, &v)))
 			return rc;
 		*out = v;
@@ -91,7 +91,7 @@ int store_lead(lc_db *db, const char *text, lc_lead **out)
 	int rc;
 
 	if (all_digits(text)) {
-		int64_t id;
+		int64_t id = 0;
 		if ((rc = parse_int_flag("ID", text, 1, INT64_MAX, &id)))
 			return rc;
 		rc = lc_db_lead_get(db, id, out);
