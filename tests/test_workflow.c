@@ -683,6 +683,7 @@ static void test_effects(void **state)
 	last_event(f->db, l1, &kind, rule, actor, sizeof rule);
 	assert_int_equal(kind, LC_EVENT_DISPOSITION);
 	assert_string_equal(actor, "workflow:lat_follow");
+	assert_string_equal(rule, "lat_follow");
 
 	/* Idempotent: a second sweep at the same time changes nothing. */
 	int64_t v1 = version_of(f->db, l1), v2 = version_of(f->db, l2);
@@ -763,6 +764,7 @@ static void test_event_rules(void **state)
 	last_event(f->db, a, &kind, rule, actor, sizeof rule);
 	assert_int_equal(kind, LC_EVENT_DISPOSITION);
 	assert_string_equal(actor, "workflow:follow_up_attempted_contact");
+	assert_string_equal(rule, "follow_up_attempted_contact");
 
 	/* With a follow-up already planned, the rule's condition is false. */
 	assert_int_equal(dispose(f->db, b, "call", "no_milestone", "attempted_contact", now_value + 3 * DAY, "amy"), 0);

@@ -100,6 +100,12 @@ int lc__db_txn_end(lc_db *db, int rc);
 /* Read a lead into a record that the caller owns (reset and bound here). */
 int lc__db_lead_read(lc_db *db, lc_id id, lc_lead *out);
 
+/* lc_db_apply() for a workflow: the same steps, with the rule's name stored
+ * on the event (lc_event_rule()). NULL rule is lc_db_apply() itself. */
+int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
+		      int64_t expected_version, lc_violations *violations, lc_id *event_id,
+		      const char *rule);
+
 /* Write a lead that the caller changed, inside a write transaction: raises its
  * version, writes `parts` (LC_STORAGE_PART_*) and appends an event of `kind`
  * (actor NULL: the db's actor; rule: a workflow rule's name or NULL; note may

@@ -449,6 +449,13 @@ int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
 int lc_db_apply(lc_db *db, lc_id lead_id, const lc_disposition *d, int64_t expected_version,
 		lc_violations *violations, lc_id *event_id)
 {
+	return lc__db_apply_rule(db, lead_id, d, expected_version, violations, event_id, NULL);
+}
+
+int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
+		      int64_t expected_version, lc_violations *violations, lc_id *event_id,
+		      const char *rule)
+{
 	lc_lead *lead;
 	lc_state *swap;
 	lc_event *ev;
@@ -498,7 +505,7 @@ int lc_db_apply(lc_db *db, lc_id lead_id, const lc_disposition *d, int64_t expec
 	swap = ev->before;
 	ev->before = lead->state;
 	lead->state = swap;
-	rc = event_fill(db, ev, lead, LC_EVENT_DISPOSITION, now, lc_disposition_actor(d), NULL,
+	rc = event_fill(db, ev, lead, LC_EVENT_DISPOSITION, now, lc_disposition_actor(d), rule,
 			lc_disposition_note(d), NULL, NULL);
 	if (rc)
 		goto out;

@@ -221,7 +221,8 @@ int lc__wf_assign_lead(lc_db *db, lc_lead *lead, lc_id agent, const char *actor,
 }
 
 /* A system disposition: the effect's values and follow-up, validated by the
- * engine through lc_db_apply(), with actor "workflow:RULE". */
+ * engine through lc_db_apply(), with actor "workflow:RULE" and the rule
+ * named on the event (lc_event_rule()). */
 static int system_disposition(lc_db *db, const wf_rule *r, const wf_effect *e, lc_lead *lead,
 			      lc_time follow_up, const char *actor)
 {
@@ -240,7 +241,7 @@ static int system_disposition(lc_db *db, const wf_rule *r, const wf_effect *e, l
 	    (rc = lc_disposition_set_actor(d, actor)) ||
 	    (follow_up != LC_TIME_NONE && (rc = lc_disposition_set_follow_up(d, follow_up))))
 		goto out;
-	rc = lc_db_apply(db, lc_lead_id(lead), d, -1, v, NULL);
+	rc = lc__db_apply_rule(db, lc_lead_id(lead), d, -1, v, NULL, r->name);
 	if (rc == LC_EINVALID)
 		rc = lc__error(LC_EINVALID, "rule %s: the model refuses its disposition on lead %" PRId64
 					    ": %s",
