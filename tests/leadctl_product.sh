@@ -132,9 +132,14 @@ run 2 --db "$db" report followups --agent nobody
 has 'no agent named' "$err"
 run 2 --db "$db" report followups --from 2026-01-20 --to 2026-01-12
 run 2 --db "$db" report followups --from yesterday
+run 0 --db "$db" report followups --now 2026-01-19T08:00:00Z --json
+json 'len(d["rows"]) > 0 and all("2026-01-19" <= r["day"] < "2026-01-26" for r in d["rows"])'
+run 2 --db "$db" report funnel --now 2026-01-19
 last="report overdue"
 run 0 --db "$db" report overdue --json
 json 'all(r["overdue_seconds"] > 0 and r["lead"] > 0 for r in d["rows"])'
+run 0 --db "$db" report overdue --now 2026-01-01 --json
+json 'd["rows"] == []'
 last="report funnel"
 run 0 --db "$db" report funnel --json
 json 'd["rows"][0]["milestone"] == "no_milestone" and d["rows"][0]["count"] > 0 and 0 <= d["rows"][0]["conversion"] <= 1'

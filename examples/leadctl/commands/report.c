@@ -10,7 +10,8 @@ static const char report_usage[] =
 	"usage: leadctl [--db FILE] report pipeline [--by AXIS[,AXIS]] [--json|--csv]\n"
 	"       leadctl [--db FILE] report matrix [--cell MILESTONE,STATUS] [--json|--csv]\n"
 	"       leadctl [--db FILE] report followups [--from TIME] [--to TIME] [--agent A]\n"
-	"       leadctl [--db FILE] report overdue [--agent A] [--json|--csv]\n"
+	"                                           [--now TIME] [--json|--csv]\n"
+	"       leadctl [--db FILE] report overdue [--agent A] [--now TIME] [--json|--csv]\n"
 	"       leadctl [--db FILE] report funnel [--from TIME] [--to TIME] [--json|--csv]\n\n"
 	"Reports over the store (default ./leads.db). Leads in the recycle bin are left\n"
 	"out of every report.\n\n"
@@ -25,6 +26,8 @@ static const char report_usage[] =
 	"             today and the next six days); --agent keeps one agent's.\n"
 	"  overdue    leads past their expected completion date and not completed,\n"
 	"             most overdue first.\n"
+	"  --now TIME reads the store as of TIME: 'today' for followups, the present\n"
+	"             for overdue (leadctl --db demo.db report followups --now 2026-01-19).\n"
 	"  funnel     per stage (milestone when the model has no stages), from history:\n"
 	"             leads that reached it, how many went on to a later open stage\n"
 	"             (conversion), the median and 90th percentile time in the stage.\n\n"
@@ -36,11 +39,23 @@ typedef enum { OUT_TABLE = REPORT_TABLE, OUT_JSON = REPORT_JSON, OUT_CSV = REPOR
 
 static int print_report(const lc_report *r, out_kind out);
 
+/* --now: the store's clock reads this time, so that reports can look at the
+ * store as of another day (the demo's store lives in January 2026). */
+static lc_time report_now = LC_TIME_NONE;
+
+static lc_time fixed_clock(void *ud)
+{
+	(void)ud;
+	return report_now;
+}
+
 static int open_store(const leadctl_global *g, lc_db **db)
 {
 	lc_db_options o = LC_DB_OPTIONS_INIT;
 	int rc;
 	o.flags = LC_DB_READONLY;
+	if (report_now != LC_TIME_NONE)
+		o.clock = fixed_clock;
 	rc = lc_db_open(db, g->db, &o);
 	if (rc == LC_ENOTFOUND) {
 		fprintf(stderr, "leadctl: no store at '%s'; create one with 'leadctl --db %s init'\n", g->db,
@@ -364,12 +379,13 @@ static int find_agent(lc_db *db, const char *text, lc_id *out)
 
 int cmd_report(const leadctl_global *g, int argc, char **argv)
 {
-	const char *by = NULL, *cell = NULL, *from = NULL, *to = NULL, *agent = NULL;
+	const char *by = NULL, *cell = NULL, *from = NULL, *to = NULL, *agent = NULL, *now = NULL;
 	bool json = false, csv = false, help = false;
 	const opt_spec specs[] = {
 		{ "--by", OPT_STRING, &by },     { "--cell", OPT_STRING, &cell },
 		{ "--from", OPT_STRING, &from }, { "--to", OPT_STRING, &to },
 		{ "--agent", OPT_STRING, &agent }, { "--json", OPT_FLAG, &json },
+		{ "--now", OPT_STRING, &now },
 		{ "--csv", OPT_FLAG, &csv },     { NULL, 0, NULL },
 	};
 	lc_report_options o = LC_REPORT_OPTIONS_INIT;
@@ -406,6 +422,10 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 		return usage_error("report %s: --from and --to are for followups and funnel", kind);
 	if (agent && strcmp(kind, "followups") != 0 && strcmp(kind, "overdue") != 0)
 		return usage_error("report %s: --agent is for followups and overdue", kind);
+	if (now && strcmp(kind, "followups") != 0 && strcmp(kind, "overdue") != 0)
+		return usage_error("report %s: --now is for followups and overdue", kind);
+	if (now && (ex = parse_time_flag("--now", now, &report_now)) != 0)
+		return ex;
 	if (from && (ex = parse_time_flag("--from", from, &o.from)) != 0)
 		return ex;
 	if (to && (ex = parse_time_flag("--to", to, &o.to)) != 0)
