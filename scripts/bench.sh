@@ -53,7 +53,7 @@ if ! "$py" -c 'import transitions' 2>/dev/null || ! command -v node >/dev/null |
 fi
 if [ ! -d tests/bench/peers/node_modules/xstate ]; then
   echo "bench.sh: installing xstate into tests/bench/peers/node_modules" >&2
-  (cd tests/bench/peers && npm install --no-audit --no-fund --loglevel=error)
+  (cd tests/bench/peers && npm install --no-audit --no-fund --loglevel=error) >&2
 fi
 
 # --- build ------------------------------------------------------------------

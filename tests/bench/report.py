@@ -270,8 +270,8 @@ def render(res, command, reps):
         f"Load average when the table was written: {m['load']} (the machine is shared; "
         "interleaving keeps the two sides of a comparison under the same load).",
         "",
-        f"Produced by `{command}` (medians of {reps} interleaved runs a side; every program ran "
-        "on one core).",
+        f"Produced by `{command}` (medians of {reps} interleaved runs a side; one single-threaded program "
+        "at a time).",
         "",
         "| what | target | leadcore | baseline | ratio | verdict | notes |",
         "|---|---|---|---|---|---|---|",
