@@ -303,6 +303,52 @@ static void import_dedupe(void **state)
 	lc_db_close(db);
 }
 
+/* "default" (a value or null), "when", pass-through columns and outcome/note parts. */
+static void import_defaults_and_when(void **state)
+{
+	const char *map = "{\"format\": 1, \"fields\": {\"external_id\": \"Id\"},"
+			  " \"dispositions\": ["
+			  "  {\"action\": {\"column\": \"How\", \"values\": {\"phone\": \"call\"}, \"default\": \"lead_update\"},"
+			  "   \"milestone\": \"no_milestone\","
+			  "   \"status\": {\"column\": \"S\", \"values\": {\"x\": \"new\"}, \"default\": null},"
+			  "   \"note\": {\"column\": \"Note\"}},"
+			  "  {\"when\": {\"column\": \"Won\", \"values\": [\"YES\"]}, \"action\": \"email\","
+			  "   \"milestone\": \"sold\", \"status\": {\"column\": \"S2\"}}]}";
+	const char csv[] = "Id,How,S,Note,Won,S2\n"
+			   "w1,phone,x,first,no,\n"          /* call, new */
+			   "w2,fax,whatever,,yes,Customer\n" /* default action; unmapped status: null; won */
+			   "w3,,,,,\n";                      /* empty: the default action, no status */
+	lc_db *db = open_store("leadmanager");
+	lc_mapping *m = mapping(map);
+	lc_import_result *r = NULL;
+	lc_lead *l = NULL;
+	lc_event_iter *it = NULL;
+	const lc_event *ev;
+	(void)state;
+	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), 0);
+	assert_int_equal(lc_import_result_dispositions(r), 4);
+	lc_import_result_free(r);
+	assert_int_equal(lc_db_lead_get_external(db, "w1", &l), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
+	assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
+	while (lc_event_iter_next(it, &ev) == 1)
+		if (lc_event_kind_of(ev) == LC_EVENT_DISPOSITION) {
+			assert_string_equal(lc_event_value(ev, LC_AXIS_ACTION), "call");
+			assert_string_equal(lc_event_note(ev), "first");
+		}
+	lc_event_iter_free(it);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_get_external(db, "w2", &l), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "sold");
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "customer");
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_get_external(db, "w3", &l), 0);
+	assert_null(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS));
+	lc_lead_free(l);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
 typedef struct prog {
 	int calls;
 	int stop_at;
@@ -669,6 +715,7 @@ int main(void)
 		cmocka_unit_test(import_violation),
 		cmocka_unit_test(import_times_and_history),
 		cmocka_unit_test(import_dedupe),
+		cmocka_unit_test(import_defaults_and_when),
 		cmocka_unit_test(import_progress_and_stop),
 		cmocka_unit_test(import_bad_calls),
 		cmocka_unit_test(shipped_x_education_files),

@@ -606,6 +606,62 @@ static void funnel_by_milestone(void **state)
 	lc_db_close(db);
 }
 
+/* A status that a newer model dropped: its leads show up as an invalid row
+ * after the model's own cells; a lead with a milestone and no status counts
+ * in an allowed row. */
+static void matrix_unknown_values(void **state)
+{
+	const char *v1 = "{\"format\": 1, \"name\": \"tiny\", \"version\": 1,"
+			 " \"actions\": [{\"key\": \"call\", \"label\": \"Call\"}],"
+			 " \"milestones\": [{\"key\": \"m1\", \"label\": \"M1\"}],"
+			 " \"statuses\": [{\"key\": \"s1\", \"label\": \"S1\"}, {\"key\": \"gone\", \"label\": \"Gone\"}]}";
+	const char *v2 = "{\"format\": 1, \"name\": \"tiny\", \"version\": 2,"
+			 " \"actions\": [{\"key\": \"call\", \"label\": \"Call\"}],"
+			 " \"milestones\": [{\"key\": \"m1\", \"label\": \"M1\"}],"
+			 " \"statuses\": [{\"key\": \"s1\", \"label\": \"S1\"}]}";
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	lc_model *m = NULL;
+	lc_report *r = NULL;
+	lc_id a, b, c;
+	long i;
+	(void)state;
+	o.clock = test_clock;
+	assert_int_equal(lc_db_open(&db, ":memory:", &o), 0);
+	assert_int_equal(lc_model_load_string(&m, v1, "v1"), 0);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	lc_model_free(m);
+	a = new_lead(db, "a", 0);
+	b = new_lead(db, "b", 0);
+	c = new_lead(db, "c", 0);
+	new_lead(db, "untouched", 0);
+	assert_int_equal(apply(db, a, "call", "m1", "gone", NULL, NULL, NULL, LC_TIME_NONE), 0);
+	assert_int_equal(apply(db, b, "call", "m1", "s1", NULL, NULL, NULL, LC_TIME_NONE), 0);
+	assert_int_equal(apply(db, c, "call", "m1", NULL, NULL, NULL, NULL, LC_TIME_NONE), 0);
+	assert_int_equal(lc_model_load_string(&m, v2, "v2"), 0);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	lc_model_free(m);
+
+	assert_int_equal(lc_report_matrix(db, NULL, &r), 0);
+	assert_int_equal(lc_report_row_count(r), 3); /* m1 x s1, m1 x gone, m1 x (none) */
+	assert_string_equal(lc_report_key(r, 0, 1), "gone"); /* the only invalid row, first */
+	assert_int_equal(lc_report_measure(r, 0, 0), 0);
+	assert_int_equal(lc_report_count(r, 0), 1);
+	assert_string_equal(lc_report_label(r, 0, 1), "gone"); /* no label: the key */
+	i = find_row(r, "m1", NULL);
+	assert_true(i > 0);
+	assert_int_equal(lc_report_count(r, (size_t)i), 1);
+	assert_int_equal(lc_report_measure(r, (size_t)i, 0), 1);
+	assert_int_equal(count_of(r, "m1", "s1"), 1);
+	lc_report_free(r);
+	/* The drill-down reaches the stored key the model no longer knows. */
+	assert_int_equal(lc_report_matrix_cell(db, "m1", "gone", NULL, &r), 0);
+	assert_int_equal(lc_report_row_count(r), 1);
+	assert_int_equal(lc_report_lead(r, 0), a);
+	lc_report_free(r);
+	lc_db_close(db);
+}
+
 /* Every report on a store with a model and no leads: no rows, no error. */
 static void reports_on_empty_store(void **state)
 {
@@ -647,6 +703,7 @@ int main(void)
 		cmocka_unit_test(matrix_every_cell),
 		cmocka_unit_test(matrix_after_link_change),
 		cmocka_unit_test(matrix_needs_milestones),
+		cmocka_unit_test(matrix_unknown_values),
 		cmocka_unit_test(followups_per_agent_per_day),
 		cmocka_unit_test(overdue_leads),
 		cmocka_unit_test(funnel_from_history),
