@@ -349,6 +349,88 @@ static void import_defaults_and_when(void **state)
 	lc_db_close(db);
 }
 
+
+/* Allocation failures: every allocation point in turn fails; the call
+ * returns LC_ENOMEM (or succeeds when it did not need that allocation),
+ * leaks nothing (ASan) and writes nothing. */
+static long alloc_budget = -1; /* allocations left before failing; -1: never fail */
+static bool alloc_failed;
+
+static void *sweep_malloc(size_t n, void *ud)
+{
+	(void)ud;
+	if (alloc_budget == 0) {
+		alloc_failed = true;
+		return NULL;
+	}
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return malloc(n);
+}
+
+static void *sweep_realloc(void *p, size_t n, void *ud)
+{
+	(void)ud;
+	if (alloc_budget == 0) {
+		alloc_failed = true;
+		return NULL;
+	}
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return realloc(p, n);
+}
+
+static void sweep_free(void *p, void *ud)
+{
+	(void)ud;
+	free(p);
+}
+
+static void sweep_on(void)
+{
+	lc_allocator a = LC_ALLOCATOR_INIT;
+	a.malloc_fn = sweep_malloc;
+	a.realloc_fn = sweep_realloc;
+	a.free_fn = sweep_free;
+	alloc_budget = -1;
+	assert_int_equal(lc_set_allocator(&a), 0);
+}
+
+static void import_allocation_failures(void **state)
+{
+	const char csv[] = "Id,Name,Email,Note,DNC,Outcome\nf1,Ann,a@x.org,\"a\nb\",yes,rang\n"
+			   "f2,Bob,,,,fresh\nf3,Cy,,,,bad\n";
+	bool done = false;
+	(void)state;
+	sweep_on();
+	for (long n = 0; !done && n < 100000; n++) {
+		lc_db *db = open_store("leadmanager");
+		lc_mapping *m = NULL;
+		lc_import_result *r = NULL;
+		int rc;
+		alloc_failed = false;
+		alloc_budget = n;
+		rc = lc_mapping_load_string(&m, basic_map, "sweep");
+		if (rc == 0)
+			rc = lc_import_buffer(db, csv, sizeof csv - 1, m, NULL, &r);
+		alloc_budget = -1;
+		if (!alloc_failed) {
+			assert_int_equal(rc, 0);
+			assert_int_equal(lead_count(db), 3);
+			done = true;
+		} else if (rc != 0) {
+			if (rc != LC_ENOMEM && rc != LC_EIO)
+				fail_msg("allocation %ld: %s: %s", n, lc_error_name(rc), lc_error_last());
+			assert_int_equal(lead_count(db), 0); /* nothing half-written */
+		}
+		lc_import_result_free(r);
+		lc_mapping_free(m);
+		lc_db_close(db);
+	}
+	assert_true(done);
+	assert_int_equal(lc_set_allocator(NULL), 0);
+}
+
 typedef struct prog {
 	int calls;
 	int stop_at;
@@ -717,6 +799,7 @@ int main(void)
 		cmocka_unit_test(import_dedupe),
 		cmocka_unit_test(import_defaults_and_when),
 		cmocka_unit_test(import_progress_and_stop),
+		cmocka_unit_test(import_allocation_failures),
 		cmocka_unit_test(import_bad_calls),
 		cmocka_unit_test(shipped_x_education_files),
 		cmocka_unit_test(real_x_education),

@@ -662,6 +662,100 @@ static void matrix_unknown_values(void **state)
 	lc_db_close(db);
 }
 
+
+/* Allocation failures: every allocation point in turn fails; the call
+ * returns LC_ENOMEM (or succeeds when it did not need that allocation),
+ * leaks nothing (ASan) and writes nothing. */
+static long alloc_budget = -1; /* allocations left before failing; -1: never fail */
+static bool alloc_failed;
+
+static void *sweep_malloc(size_t n, void *ud)
+{
+	(void)ud;
+	if (alloc_budget == 0) {
+		alloc_failed = true;
+		return NULL;
+	}
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return malloc(n);
+}
+
+static void *sweep_realloc(void *p, size_t n, void *ud)
+{
+	(void)ud;
+	if (alloc_budget == 0) {
+		alloc_failed = true;
+		return NULL;
+	}
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return realloc(p, n);
+}
+
+static void sweep_free(void *p, void *ud)
+{
+	(void)ud;
+	free(p);
+}
+
+static void sweep_on(void)
+{
+	lc_allocator a = LC_ALLOCATOR_INIT;
+	a.malloc_fn = sweep_malloc;
+	a.realloc_fn = sweep_realloc;
+	a.free_fn = sweep_free;
+	alloc_budget = -1;
+	assert_int_equal(lc_set_allocator(&a), 0);
+}
+
+static void report_allocation_failures(void **state)
+{
+	lc_id ann, bob;
+	lc_db *db;
+	(void)state;
+	sweep_on();
+	db = leadmanager_store(":memory:", &ann, &bob);
+	for (int which = 0; which < 6; which++) {
+		bool done = false;
+		long swept = 0;
+		for (long n = 0; !done && n < 100000; n++, swept++) {
+			lc_report_axis axes[2] = { LC_REPORT_OWNER, LC_REPORT_STATUS };
+			lc_report_options o = LC_REPORT_OPTIONS_INIT;
+			lc_report *r = NULL;
+			int rc;
+			o.from = T0;
+			alloc_failed = false;
+			alloc_budget = n;
+			switch (which) {
+			case 0: rc = lc_report_pipeline(db, axes, 2, NULL, &r); break;
+			case 1: rc = lc_report_matrix(db, NULL, &r); break;
+			case 2: rc = lc_report_matrix_cell(db, "contacted", "hot", NULL, &r); break;
+			case 3: rc = lc_report_followups(db, &o, &r); break;
+			case 4: rc = lc_report_overdue(db, NULL, &r); break;
+			default: rc = lc_report_funnel(db, NULL, &r); break;
+			}
+			alloc_budget = -1;
+			if (!alloc_failed) {
+				assert_int_equal(rc, 0);
+				assert_non_null(r);
+				done = true;
+			} else if (rc == 0) {
+				/* The failed allocation was not needed (a cache, a retry). */
+				assert_non_null(r);
+			} else {
+				assert_null(r);
+				assert_true(rc == LC_ENOMEM || rc == LC_EIO);
+			}
+			lc_report_free(r);
+		}
+		assert_true(done);
+		print_message("report %d: %ld allocation points\n", which, swept);
+	}
+	lc_db_close(db);
+	assert_int_equal(lc_set_allocator(NULL), 0);
+}
+
 /* Every report on a store with a model and no leads: no rows, no error. */
 static void reports_on_empty_store(void **state)
 {
@@ -709,6 +803,7 @@ int main(void)
 		cmocka_unit_test(funnel_from_history),
 		cmocka_unit_test(funnel_by_milestone),
 		cmocka_unit_test(reports_on_empty_store),
+		cmocka_unit_test(report_allocation_failures),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

@@ -661,11 +661,17 @@ static int feed(imp *im, struct csv_parser *p, const char *data, size_t len)
 		if (im->row_line == 0 && !(n == 1 && data[0] == '\n') &&
 		    !(n == 2 && data[0] == '\r' && data[1] == '\n') && !(n == 1 && data[0] == '\r'))
 			im->row_line = im->line + 1;
-		if (csv_parse(p, data, n, on_field, on_row, im) != n)
-			return im->fatal ? im->fatal
-					 : lc__error(LC_EFORMAT, "line %llu: %s",
-						     (unsigned long long)im->line + 1,
-						     csv_strerror(csv_error(p)));
+		if (csv_parse(p, data, n, on_field, on_row, im) != n) {
+			int e = csv_error(p);
+			if (im->fatal)
+				return im->fatal;
+			/* libcsv grows its field buffer through our allocator. */
+			return im->fatal = lc__error(e == CSV_ENOMEM ? LC_ENOMEM
+						     : e == CSV_ETOOBIG ? LC_ERANGE
+									 : LC_EFORMAT,
+						     "line %llu: %s", (unsigned long long)im->line + 1,
+						     csv_strerror(e));
+		}
 		if (nl)
 			im->line++;
 		im->bytes += n;

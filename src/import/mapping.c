@@ -142,9 +142,9 @@ static int source(mp_ctx *c, json_t *j, const char *where, mp_source *s)
 				return bad(c, where, "the value for '%s' must be a string or null", k);
 			if (!(s->from[i] = lc__strdup(k)))
 				return LC_ENOMEM;
-			if (json_is_string(v) && !(s->to[i] = lc__strdup(json_string_value(v))))
+			s->nmap = ++i; /* counted at once, so that a failure below frees it */
+			if (json_is_string(v) && !(s->to[i - 1] = lc__strdup(json_string_value(v))))
 				return LC_ENOMEM;
-			s->nmap = ++i;
 		}
 	}
 	if ((def = json_object_get(j, "default"))) {
