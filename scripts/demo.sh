@@ -14,7 +14,7 @@ $leadctl demo --db "$db" --force "$@"
 echo
 echo "== next =="
 echo "The store is $db. Try:"
-echo "  $leadctl --db $db report pipeline --by stage,owner"
+echo "  $leadctl --db $db report pipeline --by milestone,owner"
 echo "  $leadctl --db $db report matrix --cell contacted,hot"
 echo "  $leadctl --db $db report funnel"
 echo "  $leadctl --db $db report followups --now 2026-01-19"
