@@ -6,10 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh demo
-[ -f build/build.ninja ] || meson setup build --buildtype=release -Dtests=false >/dev/null
-meson compile -C build leadctl >/dev/null
-leadctl=build/examples/leadctl/leadctl
-db=build/demo.db
+# A build dir of its own: scripts/test.sh reuses build/, which must keep its tests.
+b=build-demo
+[ -f $b/build.ninja ] || meson setup $b --buildtype=release -Dtests=false >/dev/null
+meson compile -C $b leadctl >/dev/null
+leadctl=$b/examples/leadctl/leadctl
+db=$b/demo.db
 $leadctl demo --db "$db" --force "$@"
 echo
 echo "== next =="
