@@ -118,6 +118,15 @@ run 2 --db "$db" report pipeline --bogus
 last="report matrix"
 run 0 --db "$db" report matrix --json
 json 'len(d["rows"]) == 45 and all(isinstance(r["allowed"], bool) for r in d["rows"]) and [r["allowed"] for r in d["rows"]] == sorted(r["allowed"] for r in d["rows"])'
+# The table hides empty cells and says how many; --all shows all 45; JSON kept them all.
+run 0 --db "$db" report matrix
+has 'empty cells not shown; --all shows them' "$out"
+shown=$(($(wc -l <"$out") - 2))
+run 0 --db "$db" report matrix --all
+if [ "$(($(wc -l <"$out") - 1))" != 45 ] || [ "$shown" -ge 45 ]; then
+  echo "FAIL: report matrix shows $shown cells, --all $(($(wc -l <"$out") - 1)) (wanted < 45 and 45)"
+  failures=$((failures + 1))
+fi
 run 0 --db "$db" report matrix --cell Contacted,Hot --json
 json 'd["report"] == "cell" and all(r["count"] == 1 and r["lead"] > 0 for r in d["rows"])'
 run 0 --db "$db" report matrix --cell contacted,hot --csv && csvok 0

@@ -8,7 +8,7 @@
 
 static const char report_usage[] =
 	"usage: leadctl [--db FILE] report pipeline [--by AXIS[,AXIS]] [--json|--csv]\n"
-	"       leadctl [--db FILE] report matrix [--cell MILESTONE,STATUS] [--json|--csv]\n"
+	"       leadctl [--db FILE] report matrix [--cell MILESTONE,STATUS] [--all] [--json|--csv]\n"
 	"       leadctl [--db FILE] report followups [--from TIME] [--to TIME] [--agent A]\n"
 	"                                           [--now TIME] [--json|--csv]\n"
 	"       leadctl [--db FILE] report overdue [--agent A] [--now TIME] [--json|--csv]\n"
@@ -21,7 +21,9 @@ static const char report_usage[] =
 	"             (Archive, test leads) are left out.\n"
 	"  matrix     every milestone x status cell with its count and whether the\n"
 	"             model allows it, invalid cells first. --cell lists the leads in\n"
-	"             one cell (keys or labels: --cell contacted,hot).\n"
+	"             one cell (keys or labels: --cell contacted,hot). The table\n"
+	"             leaves out empty cells (--all keeps them); --json and --csv\n"
+	"             always hold every cell.\n"
 	"  followups  follow-ups due per agent per day in [--from, --to) (default:\n"
 	"             today and the next six days); --agent keeps one agent's.\n"
 	"  overdue    leads past their expected completion date and not completed,\n"
@@ -37,7 +39,7 @@ static const char report_usage[] =
 
 typedef enum { OUT_TABLE = REPORT_TABLE, OUT_JSON = REPORT_JSON, OUT_CSV = REPORT_CSV } out_kind;
 
-static int print_report(const lc_report *r, out_kind out);
+static int print_report(const lc_report *r, out_kind out, bool hide_empty);
 
 /* --now: the store's clock reads this time, so that reports can look at the
  * store as of another day (the demo's store lives in January 2026). */
@@ -245,29 +247,36 @@ static const char *or_dash(const char *s)
 }
 
 /* A plain text table: labels, counts, measures; widths fitted to the data. */
-static int print_report_table(const lc_report *r)
+/* hide_empty leaves out rows whose count is 0 (the matrix's empty cells,
+ * which would drown the cells that hold leads) and says how many. */
+static int print_report_table(const lc_report *r, bool hide_empty)
 {
 	size_t nc = lc_report_column_count(r), nm = lc_report_measure_count(r);
 	/* A row about one lead has a count of 1: the table leaves it out. */
 	bool show_count = !has_leads(r);
 	size_t ncols = (has_leads(r) ? 1 : 0) + nc + (show_count ? 1 : 0) + nm + (is_funnel(r) ? 1 : 0);
-	size_t nrows = lc_report_row_count(r);
-	char **cells = calloc((nrows + 1) * ncols, sizeof *cells);
+	size_t all = lc_report_row_count(r), nrows = 0;
+	size_t *vis = calloc(all ? all : 1, sizeof *vis);
+	char **cells = calloc((all + 1) * ncols, sizeof *cells);
 	size_t *w = calloc(ncols, sizeof *w);
 	bool *right = calloc(ncols, sizeof *right);
 	char buf[128];
 
-	if (!cells || !w || !right) {
+	if (!vis || !cells || !w || !right) {
+		free(vis);
 		free(cells);
 		free(w);
 		free(right);
 		fputs("leadctl: out of memory\n", stderr);
 		return EXIT_STORE;
 	}
+	for (size_t i = 0; i < all; i++)
+		if (!hide_empty || lc_report_count(r, i) != 0)
+			vis[nrows++] = i;
 	for (size_t i = 0; i <= nrows; i++) {
 		size_t c = 0;
 		bool head = i == 0;
-		size_t row = i - 1;
+		size_t row = head ? 0 : vis[i - 1];
 #define CELL(text, r_)                                                     \
 	do {                                                               \
 		cells[i * ncols + c] = strdup(or_dash(text));             \
@@ -326,9 +335,12 @@ static int print_report_table(const lc_report *r)
 	}
 	if (nrows == 0)
 		puts("(no rows)");
+	if (all > nrows)
+		printf("(%zu empty cells not shown; --all shows them)\n", all - nrows);
 out:
 	for (size_t k = 0; k < (nrows + 1) * ncols; k++)
 		free(cells[k]);
+	free(vis);
 	free(cells);
 	free(w);
 	free(right);
@@ -337,17 +349,17 @@ out:
 
 int report_print(const lc_report *r, int format)
 {
-	return print_report(r, (out_kind)format);
+	return print_report(r, (out_kind)format, false);
 }
 
-static int print_report(const lc_report *r, out_kind out)
+static int print_report(const lc_report *r, out_kind out, bool hide_empty)
 {
 	if (out == OUT_JSON)
 		print_report_json(r);
 	else if (out == OUT_CSV)
 		print_report_csv(r);
 	else
-		return print_report_table(r);
+		return print_report_table(r, hide_empty);
 	return 0;
 }
 
@@ -380,8 +392,9 @@ static int find_agent(lc_db *db, const char *text, lc_id *out)
 int cmd_report(const leadctl_global *g, int argc, char **argv)
 {
 	const char *by = NULL, *cell = NULL, *from = NULL, *to = NULL, *agent = NULL, *now = NULL;
-	bool json = false, csv = false, help = false;
+	bool json = false, csv = false, help = false, all = false;
 	const opt_spec specs[] = {
+		{ "--all", OPT_FLAG, &all },
 		{ "--by", OPT_STRING, &by },     { "--cell", OPT_STRING, &cell },
 		{ "--from", OPT_STRING, &from }, { "--to", OPT_STRING, &to },
 		{ "--agent", OPT_STRING, &agent }, { "--json", OPT_FLAG, &json },
@@ -489,7 +502,8 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 		ex = rc == LC_EUNSUPPORTED ? (fail(rc, "report"), EXIT_USAGE) : fail(rc, "report");
 		goto out;
 	}
-	ex = print_report(r, json ? OUT_JSON : csv ? OUT_CSV : OUT_TABLE);
+	ex = print_report(r, json ? OUT_JSON : csv ? OUT_CSV : OUT_TABLE,
+			  strcmp(kind, "matrix") == 0 && !cell && !all);
 out:
 	lc_report_free(r);
 	lc_db_close(db);
