@@ -45,8 +45,10 @@ for t in json.load(sys.stdin):
 	[ $# -eq 2 ] || usage
 	target=$1 secs=$2
 	[[ "$secs" =~ ^[0-9]+$ ]] || usage
-	if ! list_targets | grep -qx "$target"; then
-		echo "fuzz.sh: no target '$target'; built targets: $(list_targets | tr '\n' ' ')" >&2
+	local all
+	all=$(list_targets)
+	if ! grep -qx "$target" <<<"$all"; then
+		echo "fuzz.sh: no target '$target'; built targets: $(tr '\n' ' ' <<<"$all")" >&2
 		exit 2
 	fi
 

@@ -407,7 +407,7 @@ static int run(side *s, const step *st, int64_t *aux)
 	case 6: { /* history */
 		lc_event_iter *it = NULL;
 		const lc_event *e;
-		int64_t n = 0;
+		uint64_t n = 0; /* a fingerprint of the kinds, in order; wraps */
 		lc_id which = (st->flags & 1) ? 0 : lead;
 		rc = lc_db_history(db, which, &it);
 		while (rc == 0) {
@@ -419,10 +419,10 @@ static int run(side *s, const step *st, int64_t *aux)
 			if (!lc_event_state_before(e) || !lc_event_state_after(e) ||
 			    !lc_event_kind_name(lc_event_kind_of(e)))
 				die("an event lacks its states or kind");
-			n = n * 31 + lc_event_kind_of(e);
+			n = n * 31 + (uint64_t)lc_event_kind_of(e);
 		}
 		lc_event_iter_free(it);
-		*aux = n;
+		*aux = (int64_t)(n >> 1);
 		return rc;
 	}
 	case 7:
