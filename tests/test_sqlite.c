@@ -129,7 +129,7 @@ static void test_file_store_persists(void **state)
 	lc_lead_free(l);
 	lc_db_close(db);
 
-	assert_int_equal(sql_int(file, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 2);
 	assert_int_equal(sql_int(file, "SELECT count(*) FROM events"), 2);
 	assert_int_equal(sql_int(file, "SELECT count(*) FROM leads WHERE status = 'hot'"), 1);
 	{
@@ -199,6 +199,122 @@ static void test_missing_readonly_foreign(void **state)
 	assert_int_equal(lc_db_begin(db), LC_ESTATE);
 	lc_lead_free(l);
 	lc_db_close(db);
+}
+
+/* ---- schema migrations ---- */
+
+/* Leads on agent `agent`'s list for the day that starts at `day`, in order. */
+static size_t worklist_ids(lc_db *db, lc_id agent, lc_time day, lc_id *ids, size_t max)
+{
+	lc_worklist *w = NULL;
+	size_t n;
+
+	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
+	n = lc_worklist_count(w);
+	assert_true(n <= max);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = lc_worklist_lead(w, i);
+	lc_worklist_free(w);
+	return n;
+}
+
+/* The plan SQLite picks for the worklist's never-worked part, as the shell
+ * prints it. */
+static bool new_part_uses_index(const char *file)
+{
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+	bool uses = false;
+
+	assert_int_equal(sqlite3_open_v2(file, &raw, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw,
+					    "EXPLAIN QUERY PLAN SELECT id, follow_up FROM leads "
+					    "WHERE agent_id = 1 AND touched_at IS NULL AND recycled = 0 "
+					    "AND (follow_up IS NULL OR follow_up >= 0) ORDER BY id",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (strstr((const char *)sqlite3_column_text(st, 3), "leads_agent_new"))
+			uses = true;
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	return uses;
+}
+
+/* A version 1 store (no index for never-worked leads) is read as it is by a
+ * read-only handle and upgraded to version 2 by the first writable open;
+ * worklists are the same before and after, and the index follows recycling. */
+static void test_migration_v1_to_v2(void **state)
+{
+	const char *file = path("v1.db");
+	lc_id agent, ids[8], before[8], after[8];
+	size_t nb, na;
+	lc_disposition *d;
+	lc_db *db;
+	sqlite3 *raw;
+
+	(void)state;
+	db = open_with(file, LC_DB_CREATE, 5000);
+	install(db, "leadmanager");
+	assert_int_equal(lc_db_agent_add(db, "ann", &agent), 0);
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	for (int i = 0; i < 6; i++) {
+		lc_lead *l;
+		assert_int_equal(lc_lead_new(&l), 0);
+		assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, "lead"), 0);
+		assert_int_equal(lc_lead_set_text(l, LC_LEAD_PHONE, "+1 555 0100"), 0);
+		assert_int_equal(lc_lead_set_agent(l, agent), 0);
+		assert_int_equal(lc_db_lead_create(db, l, &ids[i]), 0);
+		lc_lead_free(l);
+	}
+	/* ids[0] due today, ids[1] worked without a list entry... */
+	hot(d, now_value + 3600);
+	assert_int_equal(lc_db_apply(db, ids[0], d, -1, NULL, NULL), 0);
+	hot(d, now_value + 30 * 86400);
+	assert_int_equal(lc_db_apply(db, ids[1], d, -1, NULL, NULL), 0);
+	/* ...and ids[2] in the recycle bin: ids[3..5] are new. */
+	assert_int_equal(lc_db_lead_recycle(db, ids[2]), 0);
+	lc_disposition_free(d);
+	lc_db_close(db);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 2);
+	assert_true(new_part_uses_index(file));
+
+	/* Make it a version 1 store, as an older library left it. */
+	assert_int_equal(sqlite3_open(file, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "DROP INDEX leads_agent_new; PRAGMA user_version = 1",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+	assert_false(new_part_uses_index(file));
+
+	/* Read-only: no upgrade, the same list from a slower plan. */
+	db = open_with(file, LC_DB_READONLY, 5000);
+	nb = worklist_ids(db, agent, now_value - now_value % 86400, before, 8);
+	lc_db_close(db);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 1);
+	assert_int_equal(nb, 4);
+	assert_int_equal(before[0], ids[0]);
+	assert_int_equal(before[1], ids[3]);
+	assert_int_equal(before[3], ids[5]);
+
+	/* Writable: upgraded once, same list. */
+	db = open_with(file, 0, 5000);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 2);
+	assert_true(new_part_uses_index(file));
+	na = worklist_ids(db, agent, now_value - now_value % 86400, after, 8);
+	assert_int_equal(na, nb);
+	assert_memory_equal(after, before, nb * sizeof before[0]);
+
+	/* The partial index follows the bin both ways. */
+	assert_int_equal(lc_db_lead_recycle(db, ids[4]), 0);
+	assert_int_equal(lc_db_lead_restore(db, ids[2]), 0);
+	na = worklist_ids(db, agent, now_value - now_value % 86400, after, 8);
+	assert_int_equal(na, 4);
+	assert_int_equal(after[1], ids[2]);
+	assert_int_equal(after[2], ids[3]);
+	assert_int_equal(after[3], ids[5]);
+	lc_db_close(db);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 2);
 }
 
 /* ---- the sqlite3 shell reads a store ---- */
@@ -633,6 +749,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_store_persists),
 		cmocka_unit_test(test_missing_readonly_foreign),
+		cmocka_unit_test(test_migration_v1_to_v2),
 		cmocka_unit_test(test_sqlite3_shell),
 		cmocka_unit_test(test_busy_timeout),
 		cmocka_unit_test(test_register_checks),

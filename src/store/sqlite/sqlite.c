@@ -117,6 +117,15 @@ static const char schema_v1[] =
 	"INSERT INTO meta (key, value) VALUES ('format', 'leadcore');\n"
 	"PRAGMA user_version = 1;\n";
 
+/* Version 2: the never-worked leads of an agent, in id order, for the
+ * worklist's third part (without it that part reads every lead of the
+ * agent, which grows with the store). The predicate is the one SQ_WL_NEW
+ * repeats word for word, so that SQLite can use the partial index. */
+static const char schema_v2[] =
+	"CREATE INDEX IF NOT EXISTS leads_agent_new ON leads(agent_id) "
+	"WHERE touched_at IS NULL AND recycled = 0;\n"
+	"PRAGMA user_version = 2;\n";
+
 /* The leads columns in the order every lead SELECT returns them. */
 #define LEAD_COLS                                                                          \
 	"id, external_id, version, created_at, touched_at, recycled, name, email, phone, " \
@@ -215,13 +224,15 @@ static const char *const sql[SQ_STMT_COUNT] = {
 	[SQ_UNIT_EXISTS] = "SELECT 1 FROM units WHERE id = ?1",
 	[SQ_MEMBER_ADD] = "INSERT OR IGNORE INTO unit_members (unit_id, agent_id) VALUES (?1, ?2)",
 	[SQ_MEMBER_DELETE] = "DELETE FROM unit_members WHERE unit_id = ?1 AND agent_id = ?2",
-	/* Worklists ride the (agent_id, follow_up) index. */
+	/* Worklists ride two index range scans: overdue and due the
+	 * (agent_id, follow_up) index, new leads the partial leads_agent_new
+	 * (schema_v2), so their cost follows the list, not the store. */
 	[SQ_WL_OVERDUE] = "SELECT id, follow_up FROM leads WHERE agent_id = ?1 AND recycled = 0 "
 			  "AND follow_up < ?2 ORDER BY follow_up, id",
 	[SQ_WL_DUE] = "SELECT id, follow_up FROM leads WHERE agent_id = ?1 AND recycled = 0 "
 		      "AND follow_up >= ?2 AND follow_up < ?3 ORDER BY follow_up, id",
-	[SQ_WL_NEW] = "SELECT id, follow_up FROM leads WHERE agent_id = ?1 AND recycled = 0 "
-		      "AND touched_at IS NULL AND (follow_up IS NULL OR follow_up >= ?3) ORDER BY id",
+	[SQ_WL_NEW] = "SELECT id, follow_up FROM leads WHERE agent_id = ?1 AND touched_at IS NULL "
+		      "AND recycled = 0 AND (follow_up IS NULL OR follow_up >= ?3) ORDER BY id",
 };
 
 /* List kinds as stored in lead_items.kind (notes live in lead_notes). */
@@ -433,6 +444,10 @@ static int migrate(lc_sq *s)
 				 "the store has schema version %lld, newer than this library's %d; "
 				 "upgrade leadcore to open it",
 				 (long long)v, LC_SQ_SCHEMA_VERSION);
+	/* Later versions only add indexes: a read-only handle reads an older
+	 * store as it is (more slowly) rather than refusing it. */
+	if (s->readonly && v >= 1)
+		return 0;
 	if (s->readonly)
 		return lc__error(LC_ESTATE, "the store is empty or has an old schema, and it is open "
 					    "read-only; open it once for writing to create it");
@@ -447,6 +462,8 @@ static int migrate(lc_sq *s)
 		goto fail;
 	}
 	if (v == 0 && (rc = exec(s, schema_v1, "creating the store schema")))
+		goto fail;
+	if (v < 2 && (rc = exec(s, schema_v2, "upgrading the store schema to version 2")))
 		goto fail;
 	return exec(s, "COMMIT", "creating the store");
 fail:
