@@ -153,5 +153,5 @@ for t in json.load(sys.stdin):
 	echo "$target: ok, ${runs:-?} executions in ${secs}s, ${cov:-cov: ?}, corpus $(find "$corpus" -type f | wc -l) inputs"
 }
 
-main "$@"
-exit $?
+# One line, so that bash has read it whole before main runs.
+main "$@"; exit $?
