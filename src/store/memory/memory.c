@@ -252,6 +252,23 @@ typedef struct mstate {
 	uint32_t ncounts; /* pairs */
 } mstate;
 
+/* What one state_save() would keep for a state of this content, remembered
+ * within one transaction (the model cannot change inside one), so that the
+ * same state is not interned twice: an apply saves the state it read (the
+ * event's before) and the state it computed (the event's after, then the
+ * lead's). Only states whose values the model knows by their exact keys. */
+#define MEMO_STAGES 32
+typedef struct smemo {
+	bool valid;
+	size_t lead;
+	const lc_model *model;
+	int32_t idx[LC_AXIS_COUNT];
+	lc_time follow_up, completed_at;
+	uint32_t flags, nstages;
+	uint32_t counts[MEMO_STAGES];
+	mstate st;
+} smemo;
+
 typedef struct mlead {
 	lc_lead *rec; /* unbound: fields, lists, notes and bookkeeping */
 	mstate st;
@@ -361,6 +378,8 @@ typedef struct mem {
 	bool in_txn;
 	uint64_t txn;
 	mark mk;
+	smemo loaded; /* the state a lead read restored (the next event's before) */
+	smemo saved;  /* the state an event ended in (the lead's next state) */
 } mem;
 
 typedef struct cursor {
@@ -452,6 +471,49 @@ static int32_t key_index(const mem *m, const lc_model *model, lc_axis axis, uint
 	return i;
 }
 
+/* Whether interned key `id` is the model's key at index i byte for byte
+ * (a case-insensitive match would intern as another key). */
+static bool key_exact(const mem *m, const lc_model *model, lc_axis axis, uint32_t id, int32_t i)
+{
+	return i >= 0 && strcmp(model->axes[axis].v[i].key, m->keys.str[id]) == 0;
+}
+
+static void memo_set(smemo *mo, size_t lead, const lc_state *s, const mstate *st)
+{
+	mo->valid = false;
+	if (!s || s->nstages > MEMO_STAGES)
+		return;
+	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
+		if (s->raw[state_axes[i]][0])
+			return;
+	mo->lead = lead;
+	mo->model = s->model;
+	memcpy(mo->idx, s->idx, sizeof mo->idx);
+	mo->follow_up = s->follow_up;
+	mo->completed_at = s->completed_at;
+	mo->flags = st->flags;
+	mo->nstages = s->nstages;
+	if (s->nstages)
+		memcpy(mo->counts, s->counts, s->nstages * sizeof *s->counts);
+	mo->st = *st;
+	mo->valid = true;
+}
+
+/* The remembered save of lead `lead`'s state when `s` has that content. */
+static const mstate *memo_get(const smemo *mo, size_t lead, const lc_state *s)
+{
+	if (!mo->valid || mo->lead != lead || !s || s->model != mo->model ||
+	    s->follow_up != mo->follow_up || s->completed_at != mo->completed_at ||
+	    s->flags != mo->flags || s->nstages != mo->nstages)
+		return NULL;
+	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
+		if (s->idx[state_axes[i]] != mo->idx[state_axes[i]] || s->raw[state_axes[i]][0])
+			return NULL;
+	if (s->nstages && memcmp(s->counts, mo->counts, s->nstages * sizeof *s->counts) != 0)
+		return NULL;
+	return &mo->st;
+}
+
 /* Restore one axis: the model's index for a known key, else the stored text. */
 static int value_load(const mem *m, lc_state *s, lc_axis axis, uint32_t id)
 {
@@ -514,25 +576,39 @@ static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint
 /* Restore a kept state into a state the core bound to its model. A lead's
  * contact flags come from the record (which mirrors them), an event's from
  * what was kept. */
-static int state_load(const mem *m, lc_state *s, const mstate *st, bool flags)
+static int state_load(const mem *m, lc_state *s, const mstate *st, bool flags, bool *exact)
 {
+	int32_t last = -1;
 	int rc;
 
+	if (exact)
+		*exact = s != NULL;
 	if (!s)
 		return 0;
-	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
-		if ((rc = value_load(m, s, state_axes[i], st->val[state_axes[i]])))
+	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++) {
+		uint32_t id = st->val[state_axes[i]];
+		if ((rc = value_load(m, s, state_axes[i], id)))
 			return rc;
+		if (exact && id && !key_exact(m, s->model, state_axes[i], id, s->idx[state_axes[i]]))
+			*exact = false;
+	}
 	s->follow_up = st->follow_up;
 	s->completed_at = st->completed_at;
 	if (flags)
 		s->flags = st->flags;
 	for (uint32_t i = 0; i < st->ncounts; i++) {
-		int32_t at = key_index(m, s->model, LC_AXIS_STAGE, m->counts[st->counts + 2 * i]);
+		uint32_t id = m->counts[st->counts + 2 * i];
+		int32_t at = key_index(m, s->model, LC_AXIS_STAGE, id);
 		/* A stage the current model does not count is dropped, as
 		 * lc_lead_bind() drops it. */
 		if (at >= 0 && (s->model->axes[LC_AXIS_STAGE].v[at].flags & LC_FLAG_REPEATABLE))
 			s->counts[at] = m->counts[st->counts + 2 * i + 1];
+		/* Saving it again gives the same pairs only in the model's order. */
+		if (exact && (at <= last || !key_exact(m, s->model, LC_AXIS_STAGE, id, at) ||
+			      !(s->model->axes[LC_AXIS_STAGE].v[at].flags & LC_FLAG_REPEATABLE) ||
+			      !m->counts[st->counts + 2 * i + 1]))
+			*exact = false;
+		last = at;
 	}
 	return 0;
 }
@@ -687,13 +763,13 @@ static int find_lead(mem *m, lc_id id, size_t *i)
 }
 
 /* Fill a record the core bound: fields, lists, notes, bookkeeping, state. */
-static int fill_lead(mem *m, const mlead *ml, lc_lead *out)
+static int fill_lead(mem *m, const mlead *ml, lc_lead *out, bool *exact)
 {
 	int rc = lc__lead_copy(out, ml->rec);
 
 	if (rc)
 		return rc;
-	return state_load(m, lc_lead_sys_state(out), &ml->st, false);
+	return state_load(m, lc_lead_sys_state(out), &ml->st, false, exact);
 }
 
 /* ---- transactions ---- */
@@ -707,6 +783,8 @@ static int mem_begin(void *be, int write)
 		return lc__error(LC_ESTATE, "the memory store already has a transaction open");
 	m->in_txn = true;
 	m->txn++;
+	/* Remembered saves hold the model's address and rows a rollback cuts. */
+	m->loaded.valid = m->saved.valid = false;
 	m->mk = (mark){ m->nleads,  m->nevents, m->ncounts, m->nmodels,
 			m->nmeta,   m->nagents, m->nunits,  m->nblocks,
 			m->nblocks ? m->blocks[m->nblocks - 1].used : 0 };
@@ -744,6 +822,7 @@ static int mem_rollback(void *be)
 
 	if (!m->in_txn)
 		return 0;
+	m->loaded.valid = m->saved.valid = false;
 	/* Leads inserted by the transaction go first, then every change in
 	 * reverse order, then the appended rows. */
 	while (m->nleads > m->mk.leads) {
@@ -888,9 +967,16 @@ static int mem_lead_get(void *be, lc_id id, lc_lead *out)
 {
 	mem *m = be;
 	size_t i = 0;
+	bool exact = false;
 	int rc = find_lead(m, id, &i);
 
-	return rc ? rc : fill_lead(m, m->leads[i], out);
+	if (rc || (rc = fill_lead(m, m->leads[i], out, &exact)))
+		return rc;
+	/* The apply that reads a lead saves this state next, as its event's before. */
+	m->loaded.valid = false;
+	if (exact && m->in_txn)
+		memo_set(&m->loaded, i, lc_lead_sys_state(out), &m->leads[i]->st);
+	return 0;
 }
 
 static int mem_lead_get_external(void *be, const char *external_id, lc_lead *out)
@@ -901,7 +987,7 @@ static int mem_lead_get_external(void *be, const char *external_id, lc_lead *out
 	if (!at)
 		return lc__error(LC_ENOTFOUND, "there is no lead with external id '%.80s'",
 				 external_id ? external_id : "(null)");
-	return fill_lead(m, m->leads[at - 1], out);
+	return fill_lead(m, m->leads[at - 1], out, NULL);
 }
 
 static int ext_taken(const mem *m, const char *ext, uint32_t self)
@@ -978,7 +1064,10 @@ static int mem_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 		mstate st;
 		/* Usually the state its last event ended in: share its counts. */
 		const mstate *hint = ml->ev_last ? &m->events[ml->ev_last - 1].after : &ml->st;
-		if ((rc = state_save(m, &st, lead->state, hint)))
+		const mstate *same = memo_get(&m->saved, i, lead->state);
+		if (same)
+			st = *same;
+		else if ((rc = state_save(m, &st, lead->state, hint)))
 			return rc;
 		if (!lead->state)
 			st.completed_at = lead->dates[LC_LEAD_ACTUAL_COMPLETION];
@@ -1035,13 +1124,21 @@ static int mem_event_append(void *be, lc_event *ev)
 		if ((rc = intern_fast(m, v[0] ? v : NULL, &e.val[event_axes[a]])))
 			return rc;
 	}
-	if ((rc = state_save(m, &e.before, ev->before, &m->leads[i]->st)) ||
-	    (rc = state_save(m, &e.after, ev->after, &e.before)))
+	{
+		const mstate *before = memo_get(&m->loaded, i, ev->before);
+		if (before)
+			e.before = *before;
+		else if ((rc = state_save(m, &e.before, ev->before, &m->leads[i]->st)))
+			return rc;
+	}
+	if ((rc = state_save(m, &e.after, ev->after, &e.before)))
 		return rc;
 	if ((rc = lead_save(m, i, false)))
 		return rc;
 	ml = m->leads[i];
 	m->events[m->nevents] = e;
+	if (m->in_txn)
+		memo_set(&m->saved, i, ev->after, &e.after);
 	if (ml->ev_last)
 		m->events[ml->ev_last - 1].next = (uint32_t)m->nevents + 1;
 	else
@@ -1086,9 +1183,9 @@ static int fill_event(mem *m, size_t i, lc_event *out)
 		if ((rc = lc_event_sys_set_value(out, event_axes[a],
 						 intern_str(&m->keys, e->val[event_axes[a]]))))
 			return rc;
-	if ((rc = state_load(m, lc_event_sys_state(out, 0), &e->before, true)))
+	if ((rc = state_load(m, lc_event_sys_state(out, 0), &e->before, true, NULL)))
 		return rc;
-	return state_load(m, lc_event_sys_state(out, 1), &e->after, true);
+	return state_load(m, lc_event_sys_state(out, 1), &e->after, true, NULL);
 }
 
 static int event_next(mem *m, cursor *c, lc_event *out)
@@ -1203,7 +1300,7 @@ static int mem_lead_iter_next(void *be, void *cur, lc_lead *out)
 		if (!c->q && ml->rec->recycled)
 			continue;
 		c->emitted++;
-		int rc = fill_lead(m, ml, out);
+		int rc = fill_lead(m, ml, out, NULL);
 		return rc ? rc : 1;
 	}
 	return 0;
