@@ -600,6 +600,83 @@ static void test_explicit_transactions(void **state)
 	assert_int_equal(lc_db_rollback(f->db), 0);
 }
 
+/* Each event's before is the previous event's after, the lead holds the
+ * last event's after, and the replay of its history gives the same. */
+static void assert_chain(fx *f, lc_id id, size_t events)
+{
+	lc_event_iter *it;
+	const lc_event *ev;
+	lc_state *prev = NULL, *replayed = NULL;
+	lc_lead *l;
+	size_t n = 0;
+
+	assert_int_equal(lc_state_new(&prev, f->m), 0);
+	assert_int_equal(lc_db_history(f->db, id, &it), 0);
+	while (lc_event_iter_next(it, &ev) == 1) {
+		if (n)
+			assert_int_equal(lc_state_equal(prev, lc_event_state_before(ev)), 1);
+		assert_int_equal(lc_state_copy(prev, lc_event_state_after(ev)), 0);
+		n++;
+	}
+	lc_event_iter_free(it);
+	assert_int_equal(n, events);
+	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
+	assert_int_equal(lc_state_equal(prev, lc_lead_state(l)), 1);
+	assert_int_equal(lc_state_new(&replayed, f->m), 0);
+	assert_int_equal(lc_db_replay(f->db, id, replayed), 0);
+	assert_int_equal(lc_state_equal(replayed, lc_lead_state(l)), 1);
+	lc_lead_free(l);
+	lc_state_free(prev);
+	lc_state_free(replayed);
+}
+
+/* Applies to two leads in turn inside one transaction, reads in between and
+ * a field change between a read and an apply: a backend that remembers what
+ * it saved within a transaction (memory:) must keep every state apart, and
+ * forget it all on rollback. */
+static void test_batch_interleaved(void **state)
+{
+	fx *f = *state;
+	lc_id a = new_lead(f->db, "A"), b = new_lead(f->db, "B");
+	lc_lead *l;
+
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(lc_db_begin(f->db), 0);
+		for (int i = 0; i < 6; i++) {
+			lc_id id = i % 3 == 1 ? b : a;
+			contacted_hot(f, now_value + 3600 * (i + 1));
+			/* A read of the other lead between this lead's read and write. */
+			assert_int_equal(version_of(f->db, id == a ? b : a) >= 1, 1);
+			if (i == 4) {
+				assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
+				assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_EMAIL, 1), 0);
+				assert_int_equal(lc_db_lead_update(f->db, l, -1), 0);
+				lc_lead_free(l);
+			}
+			assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
+		}
+		if (round == 0) {
+			assert_int_equal(lc_db_rollback(f->db), 0);
+			assert_int_equal(version_of(f->db, a), 1);
+			assert_int_equal(version_of(f->db, b), 1);
+			assert_chain(f, a, 1);
+			assert_chain(f, b, 1);
+		} else {
+			assert_int_equal(lc_db_commit(f->db), 0);
+		}
+	}
+	assert_chain(f, a, 5);
+	assert_chain(f, b, 4); /* with the field change */
+	assert_int_equal(lc_db_lead_get(f->db, a, &l), 0);
+	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + 3600 * 6);
+	assert_false(lc_lead_flags(l) & LC_LEAD_DO_NOT_EMAIL);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_get(f->db, b, &l), 0);
+	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + 3600 * 5);
+	assert_true(lc_lead_flags(l) & LC_LEAD_DO_NOT_EMAIL);
+	lc_lead_free(l);
+}
+
 /* ---- history and replay ---- */
 
 static void test_history_contents(void **state)
@@ -1509,6 +1586,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_invalid_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_other_model_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explicit_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_interleaved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_contents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_equals_stored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agents_and_units, setup, teardown),
