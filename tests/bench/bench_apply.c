@@ -5,8 +5,8 @@
  *  - sqlite_per_tx:  one transaction per lc_db_apply();
  * each SQLite case against a hand-written loop issuing the statements that
  * the SQLite backend issues for an apply (src/store/sqlite/sqlite.c:
- * SQ_BEGIN_WRITE, SQ_LEAD_GET, SQ_EVENT_INSERT, SQ_LEAD_UPDATE_STATE,
- * SQ_COMMIT), on a store that leadcore created (so the schema and the
+ * SQ_BEGIN_WRITE, SQ_LEAD_GET, SQ_EVENT_INSERT, the state UPDATE of the
+ * columns that changed (update_stmt()), SQ_COMMIT), on a store that leadcore created (so the schema and the
  * pragmas are the same), in the same run, A B A B ... (target >= 0.8 x).
  *
  * The work is the particle cycle without its refused step, round-robin over
@@ -30,7 +30,7 @@
 	"actual_completion, unit_id, agent_id, do_not_call, do_not_email, "                  \
 	"automation_stopped, milestone, status, phase, stage, lifecycle, follow_up, "         \
 	"stage_counts, item_count, note_count"
-enum { RC_VERSION = 2, RC_PHASE = 31, RC_STAGE = 32, RC_COUNTS = 35 };
+enum { RC_VERSION = 2, RC_TOUCHED = 4, RC_PHASE = 31, RC_STAGE = 32, RC_COUNTS = 35 };
 
 static const char raw_get_sql[] = "SELECT " RAW_LEAD_COLS " FROM leads WHERE id = ?1";
 static const char raw_event_sql[] =
@@ -42,10 +42,12 @@ static const char raw_event_sql[] =
 	"after_follow_up, after_completed_at, after_flags, after_stage_counts) VALUES (?1, "
 	"?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
 	"?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)";
-static const char raw_update_sql[] =
-	"UPDATE leads SET version = ?2, recycled = ?3, touched_at = ?4, milestone = ?5, "
-	"status = ?6, phase = ?7, stage = ?8, lifecycle = ?9, follow_up = ?10, "
-	"actual_completion = ?11, stage_counts = ?12 WHERE id = ?1";
+/* The backend sets only the state columns that changed (update_stmt() in
+ * sqlite.c, same text and parameter numbers); in this cycle those can be
+ * touched_at, phase, stage and stage_counts. */
+enum { RU_TOUCHED = 1, RU_PHASE = 2, RU_STAGE = 4, RU_COUNTS = 8, RU_VARIANTS = 16 };
+static const char *const raw_update_set[] = { ", touched_at = ?4", ", phase = ?7", ", stage = ?8",
+					      ", stage_counts = ?12" };
 
 typedef struct raw_step {
 	const char *action, *stage, *reason, *outcome; /* what the event records */
@@ -55,7 +57,7 @@ typedef struct raw_step {
 
 typedef struct raw {
 	sqlite3 *db;
-	sqlite3_stmt *begin, *commit, *get, *event, *update;
+	sqlite3_stmt *begin, *commit, *get, *event, *update[RU_VARIANTS];
 	raw_step step[BENCH_APPLY_STEPS];
 } raw;
 
@@ -118,7 +120,6 @@ static void raw_open(raw *r, const char *path, const lc_model *m, bench_cycle *c
 	r->commit = raw_prepare(r, "COMMIT");
 	r->get = raw_prepare(r, raw_get_sql);
 	r->event = raw_prepare(r, raw_event_sql);
-	r->update = raw_prepare(r, raw_update_sql);
 	raw_steps(r, m, c);
 }
 
@@ -128,7 +129,8 @@ static void raw_close(raw *r)
 	sqlite3_finalize(r->commit);
 	sqlite3_finalize(r->get);
 	sqlite3_finalize(r->event);
-	sqlite3_finalize(r->update);
+	for (int i = 0; i < RU_VARIANTS; i++)
+		sqlite3_finalize(r->update[i]);
 	sqlite3_close(r->db);
 }
 
@@ -140,17 +142,33 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+static sqlite3_stmt *raw_update(raw *r, unsigned cols)
+{
+	char sql[200] = "UPDATE leads SET version = ?2";
+	if (!r->update[cols]) {
+		for (int i = 0; i < 4; i++)
+			if (cols & 1u << i)
+				strcat(sql, raw_update_set[i]);
+		strcat(sql, " WHERE id = ?1");
+		r->update[cols] = raw_prepare(r, sql);
+	}
+	return r->update[cols];
+}
+
 /* One apply: read the lead, append the event, write the new state. */
 static void raw_apply(raw *r, lc_id id, size_t k, int64_t now)
 {
 	const raw_step *s = &r->step[k];
 	char before_stage[64], before_phase[64], before_counts[64], after_counts[64];
-	int64_t version;
+	int64_t version, touched;
 
 	sqlite3_bind_int64(r->get, 1, id);
 	if (sqlite3_step(r->get) != SQLITE_ROW)
 		BENCH_FAIL("raw: lead %" PRId64 ": %s", id, sqlite3_errmsg(r->db));
 	version = sqlite3_column_int64(r->get, RC_VERSION);
+	touched = sqlite3_column_type(r->get, RC_TOUCHED) == SQLITE_NULL
+			  ? INT64_MIN
+			  : sqlite3_column_int64(r->get, RC_TOUCHED);
 	const char *t = (const char *)sqlite3_column_text(r->get, RC_STAGE);
 	snprintf(before_stage, sizeof before_stage, "%s", t ? t : "");
 	t = (const char *)sqlite3_column_text(r->get, RC_PHASE);
@@ -203,19 +221,21 @@ static void raw_apply(raw *r, lc_id id, size_t k, int64_t now)
 	bind_text(e, 33, count ? after_counts : NULL);
 	raw_step_run(r, e);
 
-	sqlite3_stmt *u = r->update;
+	unsigned cols = (touched != now ? RU_TOUCHED : 0) |
+			(strcmp(before_phase, s->after_phase) ? RU_PHASE : 0) |
+			(strcmp(before_stage, s->after_stage) ? RU_STAGE : 0) |
+			(strcmp(before_counts, count ? after_counts : "") ? RU_COUNTS : 0);
+	sqlite3_stmt *u = raw_update(r, cols);
 	sqlite3_bind_int64(u, 1, id);
 	sqlite3_bind_int64(u, 2, version + 1);
-	sqlite3_bind_int(u, 3, 0);
-	sqlite3_bind_int64(u, 4, now);
-	sqlite3_bind_null(u, 5);
-	sqlite3_bind_null(u, 6);
-	bind_text(u, 7, s->after_phase);
-	bind_text(u, 8, s->after_stage);
-	sqlite3_bind_null(u, 9);
-	sqlite3_bind_null(u, 10);
-	sqlite3_bind_null(u, 11);
-	bind_text(u, 12, count ? after_counts : NULL);
+	if (cols & RU_TOUCHED)
+		sqlite3_bind_int64(u, 4, now);
+	if (cols & RU_PHASE)
+		bind_text(u, 7, s->after_phase);
+	if (cols & RU_STAGE)
+		bind_text(u, 8, s->after_stage);
+	if (cols & RU_COUNTS)
+		bind_text(u, 12, count ? after_counts : NULL);
 	raw_step_run(r, u);
 	if (sqlite3_changes(r->db) != 1)
 		BENCH_FAIL("raw: lead %" PRId64 " was not updated", id);

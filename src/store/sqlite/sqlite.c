@@ -392,6 +392,8 @@ static void sq_close(void *be)
 		return;
 	for (int i = 0; i < SQ_STMT_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (size_t i = 0; i < LC_ARRAY_LEN(s->upd); i++)
+		sqlite3_finalize(s->upd[i]);
 	if (s->db) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -400,6 +402,7 @@ static void sq_close(void *be)
 	lc__buf_free(&s->text);
 	lc__buf_free(&s->counts[0]);
 	lc__buf_free(&s->counts[1]);
+	lc__buf_free(&s->row.counts);
 	lc__free(s);
 }
 
@@ -485,6 +488,7 @@ static int sq_open(void **out, const char *location, const lc_db_options *opts)
 	lc__buf_init(&s->text);
 	lc__buf_init(&s->counts[0]);
 	lc__buf_init(&s->counts[1]);
+	lc__buf_init(&s->row.counts);
 	s->readonly = (opts->flags & LC_DB_READONLY) != 0;
 	if (s->readonly)
 		flags |= SQLITE_OPEN_READONLY;
@@ -524,9 +528,13 @@ static int sq_begin(void *be, int write)
 {
 	lc_sq *s = be;
 	sqlite3_stmt *st = lc__sq_stmt(s, write ? SQ_BEGIN_WRITE : SQ_BEGIN_READ);
+	int rc = st ? run(s, st, write ? "starting a write transaction" : "starting a read transaction")
+		    : lc_error_last_code();
 
-	return st ? run(s, st, write ? "starting a write transaction" : "starting a read transaction")
-		  : lc_error_last_code();
+	/* A row read earlier may have been changed by another connection since. */
+	s->row.id = 0;
+	s->writing = write && !rc;
+	return rc;
 }
 
 static int sq_commit(void *be)
@@ -534,6 +542,9 @@ static int sq_commit(void *be)
 	lc_sq *s = be;
 	sqlite3_stmt *st = lc__sq_stmt(s, SQ_COMMIT);
 	int rc = st ? run(s, st, "committing") : lc_error_last_code();
+
+	s->writing = false;
+	s->row.id = 0;
 
 	/* The contract: a failed commit leaves no transaction open. */
 	if (rc && !sqlite3_get_autocommit(s->db))
@@ -546,6 +557,8 @@ static int sq_rollback(void *be)
 	lc_sq *s = be;
 	sqlite3_stmt *st;
 
+	s->writing = false;
+	s->row.id = 0;
 	if (sqlite3_get_autocommit(s->db))
 		return 0; /* SQLite already rolled back (after an I/O error, say) */
 	st = lc__sq_stmt(s, SQ_ROLLBACK);
@@ -666,6 +679,42 @@ static int fill_lead(lc_sq *s, sqlite3_stmt *st, lc_lead *lead)
 	return 0;
 }
 
+/* Keep the state columns of the row `st` is on (see lc_sq_row). A value
+ * that cannot be kept is simply not known: its column is always written. */
+static void row_remember(lc_sq *s, sqlite3_stmt *st)
+{
+	lc_sq_row *r = &s->row;
+
+	r->id = sqlite3_column_int64(st, C_ID);
+	r->known = 1u << SQ_COL_RECYCLED | 1u << SQ_COL_TOUCHED_AT | 1u << SQ_COL_FOLLOW_UP |
+		   1u << SQ_COL_COMPLETED;
+	r->num[SQ_COL_RECYCLED] = sqlite3_column_int64(st, C_RECYCLED);
+	r->num[SQ_COL_TOUCHED_AT] = c_time(st, C_TOUCHED_AT);
+	r->num[SQ_COL_FOLLOW_UP] = c_time(st, C_FOLLOW_UP);
+	r->num[SQ_COL_COMPLETED] = c_time(st, C_ACTUAL);
+	for (int i = 0; i < 5; i++) {
+		const char *v = c_text(st, C_MILESTONE + i);
+		size_t n = v ? strlen(v) : 0;
+		r->null[SQ_COL_MILESTONE + i] = !v;
+		if (n > LC_KEY_MAX)
+			continue;
+		if (v)
+			memcpy(r->key[i], v, n + 1);
+		r->known |= 1u << (SQ_COL_MILESTONE + i);
+	}
+	{
+		const char *v = c_text(st, C_COUNTS);
+		lc_buf *b = &r->counts;
+		b->len = 0;
+		b->failed = false;
+		r->null[SQ_COL_COUNTS] = !v;
+		if (v)
+			lc__buf_puts(b, v);
+		if (!v || !b->failed)
+			r->known |= 1u << SQ_COL_COUNTS;
+	}
+}
+
 static int get_by(lc_sq *s, lc_sq_stmt which, lc_id id, const char *external, lc_lead *out)
 {
 	sqlite3_stmt *st = lc__sq_stmt(s, which);
@@ -677,8 +726,12 @@ static int get_by(lc_sq *s, lc_sq_stmt which, lc_id id, const char *external, lc
 		sqlite3_bind_text(st, 1, external, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_int64(st, 1, id);
+	s->row.id = 0;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
+		/* An apply reads the lead, then writes it in the same transaction. */
+		if (s->writing)
+			row_remember(s, st);
 		/* Copy the row out before the list queries run. */
 		rc = fill_lead(s, st, out);
 		sqlite3_reset(st);
@@ -826,6 +879,64 @@ static int changed_one(lc_sq *s, int rc)
 	return 0;
 }
 
+/* The state columns (SQ_COL_* bits) whose stored value differs from what
+ * the update writes: every one unless the row was read in this write
+ * transaction. */
+static unsigned int changed_cols(const lc_sq *s, const lc_lead *lead, const lc_state *state,
+				 const char *counts)
+{
+	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_PHASE,
+					LC_AXIS_STAGE, LC_AXIS_LIFECYCLE };
+	const lc_sq_row *r = &s->row;
+	unsigned int same = 0;
+
+	if (!s->writing || r->id != lead->id)
+		return SQ_COLS_ALL;
+	if (r->num[SQ_COL_RECYCLED] == (lead->recycled ? 1 : 0))
+		same |= 1u << SQ_COL_RECYCLED;
+	if (r->num[SQ_COL_TOUCHED_AT] == lead->touched_at)
+		same |= 1u << SQ_COL_TOUCHED_AT;
+	if (r->num[SQ_COL_FOLLOW_UP] == state->follow_up)
+		same |= 1u << SQ_COL_FOLLOW_UP;
+	if (r->num[SQ_COL_COMPLETED] == state->completed_at)
+		same |= 1u << SQ_COL_COMPLETED;
+	for (int i = 0; i < 5; i++) {
+		const char *v = lc_state_get(state, axes[i]);
+		if (r->null[SQ_COL_MILESTONE + i] ? !v : v && strcmp(v, r->key[i]) == 0)
+			same |= 1u << (SQ_COL_MILESTONE + i);
+	}
+	if (r->null[SQ_COL_COUNTS] ? !counts : counts && strcmp(counts, r->counts.data) == 0)
+		same |= 1u << SQ_COL_COUNTS;
+	return SQ_COLS_ALL & ~(same & r->known);
+}
+
+/* The state UPDATE that sets version and the columns `cols`, prepared once
+ * per set. Parameters keep SQ_LEAD_UPDATE_STATE's numbers. */
+static sqlite3_stmt *update_stmt(lc_sq *s, unsigned int cols)
+{
+	static const char *const set[SQ_COL_COUNT] = {
+		", recycled = ?3",   ", touched_at = ?4", ", milestone = ?5",
+		", status = ?6",     ", phase = ?7",      ", stage = ?8",
+		", lifecycle = ?9",  ", follow_up = ?10", ", actual_completion = ?11",
+		", stage_counts = ?12",
+	};
+	char sql_text[400] = "UPDATE leads SET version = ?2";
+	int rc;
+
+	if (s->upd[cols])
+		return s->upd[cols];
+	for (int i = 0; i < SQ_COL_COUNT; i++)
+		if (cols & 1u << i)
+			strcat(sql_text, set[i]);
+	strcat(sql_text, " WHERE id = ?1");
+	rc = sqlite3_prepare_v3(s->db, sql_text, -1, SQLITE_PREPARE_PERSISTENT, &s->upd[cols], NULL);
+	if (rc != SQLITE_OK) {
+		lc__sq_error(s, rc, "preparing a statement");
+		s->upd[cols] = NULL;
+	}
+	return s->upd[cols];
+}
+
 static int sq_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 {
 	lc_sq *s = be;
@@ -861,20 +972,33 @@ static int sq_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 			return rc;
 	}
 	if ((parts & LC_STORAGE_PART_STATE) && state) {
-		if (!(st = lc__sq_stmt(s, SQ_LEAD_UPDATE_STATE)))
+		static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_PHASE,
+						LC_AXIS_STAGE, LC_AXIS_LIFECYCLE };
+		const char *counts = counts_format(&s->counts[0], state);
+		unsigned int cols = changed_cols(s, lead, state, counts);
+
+		s->row.id = 0;
+		if (!(st = update_stmt(s, cols)))
 			return lc_error_last_code();
-		bind_meta(st, lead);
-		b_text(st, 5, lc_state_get(state, LC_AXIS_MILESTONE));
-		b_text(st, 6, lc_state_get(state, LC_AXIS_STATUS));
-		b_text(st, 7, lc_state_get(state, LC_AXIS_PHASE));
-		b_text(st, 8, lc_state_get(state, LC_AXIS_STAGE));
-		b_text(st, 9, lc_state_get(state, LC_AXIS_LIFECYCLE));
-		b_time(st, 10, state->follow_up);
-		b_time(st, 11, state->completed_at);
-		b_text(st, 12, counts_format(&s->counts[0], state));
+		sqlite3_bind_int64(st, 1, lead->id);
+		sqlite3_bind_int64(st, 2, lead->version);
+		if (cols & 1u << SQ_COL_RECYCLED)
+			sqlite3_bind_int(st, 3, lead->recycled);
+		if (cols & 1u << SQ_COL_TOUCHED_AT)
+			b_time(st, 4, lead->touched_at);
+		for (int i = 0; i < 5; i++)
+			if (cols & 1u << (SQ_COL_MILESTONE + i))
+				b_text(st, 5 + i, lc_state_get(state, axes[i]));
+		if (cols & 1u << SQ_COL_FOLLOW_UP)
+			b_time(st, 10, state->follow_up);
+		if (cols & 1u << SQ_COL_COMPLETED)
+			b_time(st, 11, state->completed_at);
+		if (cols & 1u << SQ_COL_COUNTS)
+			b_text(st, 12, counts);
 		if ((rc = changed_one(s, run(s, st, "writing the lead's state"))))
 			return rc;
 	}
+	s->row.id = 0;
 	if (!(parts & (LC_STORAGE_PART_FIELDS | LC_STORAGE_PART_STATE))) {
 		if (!(st = lc__sq_stmt(s, SQ_LEAD_UPDATE_META)))
 			return lc_error_last_code();

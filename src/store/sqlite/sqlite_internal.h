@@ -60,12 +60,43 @@ typedef enum lc_sq_stmt {
 	SQ_STMT_COUNT
 } lc_sq_stmt;
 
+/* The state columns a lead update may set, one bit each (lc_sq.upd). */
+enum {
+	SQ_COL_RECYCLED,
+	SQ_COL_TOUCHED_AT,
+	SQ_COL_MILESTONE,
+	SQ_COL_STATUS,
+	SQ_COL_PHASE,
+	SQ_COL_STAGE,
+	SQ_COL_LIFECYCLE,
+	SQ_COL_FOLLOW_UP,
+	SQ_COL_COMPLETED,
+	SQ_COL_COUNTS,
+	SQ_COL_COUNT
+};
+#define SQ_COLS_ALL ((1u << SQ_COL_COUNT) - 1)
+
+/* The state columns of the lead last read inside this write transaction,
+ * as stored, so that its update sets only the columns that changed (SQLite
+ * rewrites an index entry for every column set, changed or not). */
+typedef struct lc_sq_row {
+	lc_id id;         /* 0: none */
+	unsigned int known; /* SQ_COL_* bits whose value below is valid */
+	bool null[SQ_COL_COUNT];
+	char key[5][LC_KEY_MAX + 1]; /* milestone .. lifecycle */
+	int64_t num[SQ_COL_COUNT];   /* recycled, touched_at, follow_up, completed */
+	lc_buf counts;
+} lc_sq_row;
+
 typedef struct lc_sq {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[SQ_STMT_COUNT];
+	sqlite3_stmt *upd[SQ_COLS_ALL + 1]; /* state updates by changed columns, prepared on use */
 	lc_buf text;     /* text handed back by model_get and meta_get */
 	lc_buf counts[2]; /* stage counters formatted for binding */
 	bool readonly;
+	bool writing; /* inside a write transaction */
+	lc_sq_row row;
 } lc_sq;
 
 /* A cached statement, reset and ready to bind (NULL: error set). */
