@@ -317,6 +317,63 @@ static void test_migration_v1_to_v2(void **state)
 	assert_int_equal(sql_int(file, "PRAGMA user_version"), 2);
 }
 
+/* An apply sets only the state columns that changed: SQLite fires an
+ * "UPDATE OF column" trigger only for a column in the SET list, so
+ * triggers added to the file count what each apply wrote. */
+static void test_update_sets_changed_columns(void **state)
+{
+	const char *file = path("columns.db");
+	lc_disposition *d;
+	lc_id id;
+	lc_db *db;
+	sqlite3 *raw;
+
+	(void)state;
+	db = open_with(file, LC_DB_CREATE, 5000);
+	install(db, "leadmanager");
+	id = add_lead(db, "Columns");
+	lc_db_close(db);
+	assert_int_equal(sqlite3_open(file, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw,
+				      "CREATE TABLE col_log (col TEXT);"
+				      "CREATE TRIGGER log_m AFTER UPDATE OF milestone ON leads "
+				      "BEGIN INSERT INTO col_log VALUES ('milestone'); END;"
+				      "CREATE TRIGGER log_s AFTER UPDATE OF status ON leads "
+				      "BEGIN INSERT INTO col_log VALUES ('status'); END;"
+				      "CREATE TRIGGER log_f AFTER UPDATE OF follow_up ON leads "
+				      "BEGIN INSERT INTO col_log VALUES ('follow_up'); END;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+
+	db = open_with(file, 0, 5000);
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	/* Milestone, status and follow-up change. */
+	hot(d, now_value + 3600);
+	assert_int_equal(lc_db_apply(db, id, d, -1, NULL, NULL), 0);
+	/* Only the follow-up changes. */
+	hot(d, now_value + 7200);
+	assert_int_equal(lc_db_apply(db, id, d, -1, NULL, NULL), 0);
+	/* Inside one transaction too, twice on the same lead. */
+	assert_int_equal(lc_db_begin(db), 0);
+	hot(d, now_value + 9000);
+	assert_int_equal(lc_db_apply(db, id, d, -1, NULL, NULL), 0);
+	hot(d, now_value + 9000);
+	assert_int_equal(lc_db_apply(db, id, d, -1, NULL, NULL), 0);
+	assert_int_equal(lc_db_commit(db), 0);
+	lc_disposition_free(d);
+	lc_db_close(db);
+
+	assert_int_equal(sql_int(file, "SELECT count(*) FROM col_log WHERE col = 'milestone'"), 1);
+	assert_int_equal(sql_int(file, "SELECT count(*) FROM col_log WHERE col = 'status'"), 1);
+	assert_int_equal(sql_int(file, "SELECT count(*) FROM col_log WHERE col = 'follow_up'"), 3);
+	/* And the row holds the last values. */
+	assert_int_equal(sql_int(file, "SELECT follow_up FROM leads"), now_value + 9000);
+	assert_int_equal(sql_int(file, "SELECT count(*) FROM leads WHERE status = 'hot' AND "
+				       "milestone = 'contacted' AND version = 5"),
+			 1);
+}
+
 /* ---- the sqlite3 shell reads a store ---- */
 
 static void test_sqlite3_shell(void **state)
@@ -750,6 +807,7 @@ int main(void)
 		cmocka_unit_test(test_file_store_persists),
 		cmocka_unit_test(test_missing_readonly_foreign),
 		cmocka_unit_test(test_migration_v1_to_v2),
+		cmocka_unit_test(test_update_sets_changed_columns),
 		cmocka_unit_test(test_sqlite3_shell),
 		cmocka_unit_test(test_busy_timeout),
 		cmocka_unit_test(test_register_checks),
