@@ -7,7 +7,7 @@ pkgs=(gcc meson ninja-build pkg-config libsqlite3-dev libjansson-dev libcsv-dev)
 case "$profile" in
   build) ;;
   demo) pkgs+=(graphviz) ;;
-  test) pkgs+=(libcmocka-dev doxygen graphviz sqlite3 valgrind clang libclang-rt-14-dev
+  test) pkgs+=(libcmocka-dev doxygen graphviz sqlite3 valgrind clang libclang-rt-14-dev llvm
                abigail-tools gcovr python3) ;;
   # A Node.js that brings its own npm (NodeSource) conflicts with Debian's npm.
   bench) pkgs+=(libcmocka-dev sqlite3 python3 python3-transitions time)
