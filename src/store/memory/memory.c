@@ -450,8 +450,11 @@ static int intern_fast(mem *m, const char *key, uint32_t *id)
 
 /* The index of interned key `id` on an axis of a model, from the cache when
  * it still names that key (checked by content); -1 when the model does not
- * know the key. */
-static int32_t key_index(const mem *m, const lc_model *model, lc_axis axis, uint32_t id)
+ * know the key. `exact` (may be NULL) tells whether the model's key is the
+ * interned one byte for byte (a case-insensitive match would intern as
+ * another key). */
+static int32_t key_index(const mem *m, const lc_model *model, lc_axis axis, uint32_t id,
+			 bool *exact)
 {
 	const char *key = m->keys.str[id];
 	kres *r = &m->keys.res[id];
@@ -463,19 +466,18 @@ static int32_t key_index(const mem *m, const lc_model *model, lc_axis axis, uint
 			r->idx[a] = INT32_MIN;
 	}
 	i = r->idx[axis];
-	if (i >= 0 && (uint32_t)i < model->axes[axis].n && strcmp(model->axes[axis].v[i].key, key) == 0)
+	if (i >= 0 && (uint32_t)i < model->axes[axis].n &&
+	    strcmp(model->axes[axis].v[i].key, key) == 0) {
+		if (exact)
+			*exact = true;
 		return i;
+	}
 	/* Not looked up yet, or a new model at the old one's address. */
 	i = lc__engine_find(model, axis, key);
 	r->idx[axis] = i;
+	if (exact)
+		*exact = i >= 0 && strcmp(model->axes[axis].v[i].key, key) == 0;
 	return i;
-}
-
-/* Whether interned key `id` is the model's key at index i byte for byte
- * (a case-insensitive match would intern as another key). */
-static bool key_exact(const mem *m, const lc_model *model, lc_axis axis, uint32_t id, int32_t i)
-{
-	return i >= 0 && strcmp(model->axes[axis].v[i].key, m->keys.str[id]) == 0;
 }
 
 static void memo_set(smemo *mo, size_t lead, const lc_state *s, const mstate *st)
@@ -515,7 +517,7 @@ static const mstate *memo_get(const smemo *mo, size_t lead, const lc_state *s)
 }
 
 /* Restore one axis: the model's index for a known key, else the stored text. */
-static int value_load(const mem *m, lc_state *s, lc_axis axis, uint32_t id)
+static int value_load(const mem *m, lc_state *s, lc_axis axis, uint32_t id, bool *exact)
 {
 	int32_t i;
 
@@ -524,7 +526,7 @@ static int value_load(const mem *m, lc_state *s, lc_axis axis, uint32_t id)
 		s->raw[axis][0] = '\0';
 		return 0;
 	}
-	i = key_index(m, s->model, axis, id);
+	i = key_index(m, s->model, axis, id, exact);
 	if (i >= 0) {
 		s->idx[axis] = i;
 		s->raw[axis][0] = '\0';
@@ -586,10 +588,10 @@ static int state_load(const mem *m, lc_state *s, const mstate *st, bool flags, b
 	if (!s)
 		return 0;
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++) {
-		uint32_t id = st->val[state_axes[i]];
-		if ((rc = value_load(m, s, state_axes[i], id)))
+		bool same = true;
+		if ((rc = value_load(m, s, state_axes[i], st->val[state_axes[i]], &same)))
 			return rc;
-		if (exact && id && !key_exact(m, s->model, state_axes[i], id, s->idx[state_axes[i]]))
+		if (exact && !same)
 			*exact = false;
 	}
 	s->follow_up = st->follow_up;
@@ -598,13 +600,14 @@ static int state_load(const mem *m, lc_state *s, const mstate *st, bool flags, b
 		s->flags = st->flags;
 	for (uint32_t i = 0; i < st->ncounts; i++) {
 		uint32_t id = m->counts[st->counts + 2 * i];
-		int32_t at = key_index(m, s->model, LC_AXIS_STAGE, id);
+		bool same = false;
+		int32_t at = key_index(m, s->model, LC_AXIS_STAGE, id, &same);
 		/* A stage the current model does not count is dropped, as
 		 * lc_lead_bind() drops it. */
 		if (at >= 0 && (s->model->axes[LC_AXIS_STAGE].v[at].flags & LC_FLAG_REPEATABLE))
 			s->counts[at] = m->counts[st->counts + 2 * i + 1];
 		/* Saving it again gives the same pairs only in the model's order. */
-		if (exact && (at <= last || !key_exact(m, s->model, LC_AXIS_STAGE, id, at) ||
+		if (exact && (at <= last || !same ||
 			      !(s->model->axes[LC_AXIS_STAGE].v[at].flags & LC_FLAG_REPEATABLE) ||
 			      !m->counts[st->counts + 2 * i + 1]))
 			*exact = false;
