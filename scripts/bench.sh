@@ -7,7 +7,7 @@
 #   --reps R    runs a side (default 5); the two sides of each comparison
 #               alternate (A B A B ...) and the table shows medians
 #   --quick     small sizes (a few minutes; for trying the script)
-#   --big       growth up to 10 M leads as well (~25 minutes more, ~4 GB of disk)
+#   --big       growth up to 10 M leads as well (~15 minutes more, ~4 GB of disk)
 #   --no-write  print the table instead of writing docs/performance.md
 #   --keep      keep the store files (build-bench/stores/)
 #
