@@ -1490,7 +1490,7 @@ static void test_worklist(void **state)
 {
 	fx *f = *state;
 	lc_time day = now_value + 10 * 86400;
-	lc_id ann, ben, fresh, later, due2, due1, over, binned, other, fresh2;
+	lc_id ann, ben, fresh, later, due2, due1, over, binned, other, fresh2, at_start, at_end;
 	wl_got g;
 
 	lc_db_agent_add(f->db, "ann", &ann);
@@ -1503,6 +1503,14 @@ static void test_worklist(void **state)
 	binned = new_lead(f->db, "binned");
 	other = new_lead(f->db, "other");
 	fresh2 = new_lead(f->db, "fresh2");
+	at_start = new_lead(f->db, "at_start");
+	at_end = new_lead(f->db, "at_end");
+	/* The day is [day, day + 86400): its first second is due, the next
+	 * day's first second is not on the list. */
+	contacted_hot(f, day);
+	assert_int_equal(lc_db_apply(f->db, at_start, f->d, -1, f->v, NULL), 0);
+	contacted_hot(f, day + 86400);
+	assert_int_equal(lc_db_apply(f->db, at_end, f->d, -1, f->v, NULL), 0);
 	contacted_hot(f, day + 2 * 86400);
 	assert_int_equal(lc_db_apply(f->db, later, f->d, -1, f->v, NULL), 0);
 	contacted_hot(f, day + 7200);
@@ -1513,21 +1521,23 @@ static void test_worklist(void **state)
 	assert_int_equal(lc_db_apply(f->db, over, f->d, -1, f->v, NULL), 0);
 	assert_int_equal(lc_db_apply(f->db, binned, f->d, -1, f->v, NULL), 0);
 	assert_int_equal(lc_db_apply(f->db, other, f->d, -1, f->v, NULL), 0);
-	for (lc_id id = fresh; id <= fresh2; id++)
+	for (lc_id id = fresh; id <= at_end; id++)
 		assert_int_equal(lc_db_lead_assign(f->db, id, 0, id == other ? ben : ann), 0);
 	assert_int_equal(lc_db_lead_recycle(f->db, binned), 0);
 
 	memset(&g, 0, sizeof g);
 	assert_int_equal(lc__db_worklist(f->db, ann, day, day + 86400, 0, wl_collect, &g), 0);
-	assert_int_equal(g.n, 5);
+	assert_int_equal(g.n, 6);
 	assert_int_equal(g.rows[0].id, over);
 	assert_int_equal(g.rows[0].kind, LC_WORKLIST_OVERDUE);
-	assert_int_equal(g.rows[1].id, due1);
+	assert_int_equal(g.rows[1].id, at_start);
 	assert_int_equal(g.rows[1].kind, LC_WORKLIST_DUE);
-	assert_int_equal(g.rows[2].id, due2);
-	assert_int_equal(g.rows[3].id, fresh);
-	assert_int_equal(g.rows[3].kind, LC_WORKLIST_NEW);
-	assert_int_equal(g.rows[4].id, fresh2);
+	assert_int_equal(g.rows[2].id, due1);
+	assert_int_equal(g.rows[2].kind, LC_WORKLIST_DUE);
+	assert_int_equal(g.rows[3].id, due2);
+	assert_int_equal(g.rows[4].id, fresh);
+	assert_int_equal(g.rows[4].kind, LC_WORKLIST_NEW);
+	assert_int_equal(g.rows[5].id, fresh2);
 	/* A limit, and an emit that stops. */
 	memset(&g, 0, sizeof g);
 	assert_int_equal(lc__db_worklist(f->db, ann, day, day + 86400, 2, wl_collect, &g), 0);
