@@ -717,7 +717,9 @@ static void test_history_contents(void **state)
 	assert_null(lc_event_value(ev, LC_AXIS_STAGE));
 	assert_string_equal(lc_event_note(ev), "first call");
 	assert_int_equal(lc_event_follow_up(ev), t0 + 5 + 999);
-	assert_null(ev_state(ev, LC_AXIS_MILESTONE, 0));
+	/* A new lead starts where the model says: No Milestone, New. */
+	assert_string_equal(ev_state(ev, LC_AXIS_MILESTONE, 0), "no_milestone");
+	assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 0), "new");
 	assert_string_equal(ev_state(ev, LC_AXIS_MILESTONE, 1), "contacted");
 	assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 1), "hot");
 	assert_int_equal(lc_event_outcome(ev), LC_OUTCOME_NONE);

@@ -99,9 +99,9 @@ static void import_basic(void **state)
 	assert_string_equal(lc_lead_attr_get(l, "note"), "two\nlines");
 	assert_true(lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL);
 	lc_lead_free(l);
-	/* An empty status cell leaves the status unset. */
+	/* An empty status cell leaves the status where a new lead starts. */
 	assert_int_equal(lc_db_lead_get_external(db, "a3", &l), 0);
-	assert_null(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS));
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "no_milestone");
 	lc_lead_free(l);
 	lc_import_result_free(r);
@@ -343,7 +343,7 @@ static void import_defaults_and_when(void **state)
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "customer");
 	lc_lead_free(l);
 	assert_int_equal(lc_db_lead_get_external(db, "w3", &l), 0);
-	assert_null(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS));
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
 	lc_lead_free(l);
 	lc_mapping_free(m);
 	lc_db_close(db);
