@@ -562,6 +562,42 @@ static void test_apply_other_model_refused(void **state)
 
 /* ---- transactions ---- */
 
+/* A write that fails inside lc_db_begin() after writing rolls the batch back;
+ * every later call, reads included, answers LC_ESTATE until lc_db_rollback(),
+ * the same on every backend (fuzz finding poisoned-transaction-count). */
+static void test_poisoned_transaction(void **state)
+{
+	fx *f = *state;
+	lc_lead *l;
+	lc_query *q = NULL;
+	lc_lead_iter *it = NULL;
+	lc_event_iter *eit = NULL;
+	int64_t n = -1;
+	lc_id id = new_lead(f->db, "Before");
+
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(lc_db_begin(f->db), 0);
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(lc_lead_new(&l), 0);
+		assert_int_equal(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, "same"), 0);
+		assert_int_equal(lc_db_lead_create(f->db, l, NULL), k == 0 ? 0 : LC_EEXISTS);
+		lc_lead_free(l);
+	}
+	assert_int_equal(lc_db_count(f->db, q, &n), LC_ESTATE);
+	assert_int_equal(n, -1);
+	assert_int_equal(lc_db_query(f->db, q, &it), LC_ESTATE);
+	assert_null(it);
+	assert_int_equal(lc_db_history(f->db, id, &eit), LC_ESTATE);
+	assert_null(eit);
+	assert_int_equal(lc_db_lead_get(f->db, id, &l), LC_ESTATE);
+	assert_non_null(strstr(lc_error_last(), "lc_db_rollback()"));
+	assert_int_equal(lc_db_rollback(f->db), 0);
+	/* Ended: the batch left nothing, and the store answers again. */
+	assert_int_equal(lc_db_count(f->db, q, &n), 0);
+	assert_int_equal(n, 1);
+	lc_query_free(q);
+}
+
 static void test_explicit_transactions(void **state)
 {
 	fx *f = *state;
@@ -1598,6 +1634,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_invalid_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_other_model_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explicit_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_poisoned_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_interleaved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_contents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_equals_stored, setup, teardown),

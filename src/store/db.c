@@ -266,14 +266,21 @@ lc_violations *lc__db_scratch_violations(lc_db *db)
 
 /* ---- transactions ---- */
 
-int lc__db_txn_begin(lc_db *db, bool write)
+int lc__db_check_poisoned(const lc_db *db)
 {
-	int rc;
-
 	if (db->poisoned)
 		return lc__error(LC_ESTATE,
 				 "the explicit transaction was rolled back after an earlier failure; "
 				 "call lc_db_rollback() to end it, then start again");
+	return 0;
+}
+
+int lc__db_txn_begin(lc_db *db, bool write)
+{
+	int rc;
+
+	if ((rc = lc__db_check_poisoned(db)))
+		return rc;
 	if (write && (db->opts.flags & LC_DB_READONLY))
 		return lc__error(LC_ESTATE, "the store is open read-only; reopen it without "
 					    "LC_DB_READONLY to write");

@@ -100,6 +100,11 @@ int lc__db_txn_end(lc_db *db, int rc);
 /* Read a lead into a record that the caller owns (reset and bound here). */
 int lc__db_lead_read(lc_db *db, lc_id id, lc_lead *out);
 
+/* LC_ESTATE while an explicit transaction is poisoned (a call failed after
+ * writing): every call, reads and iterators included, refuses until
+ * lc_db_rollback(), so that no backend answers from a half-undone batch. */
+int lc__db_check_poisoned(const lc_db *db);
+
 /* lc_db_apply() for a workflow: the same steps, with the rule's name stored
  * on the event (lc_event_rule()). NULL rule is lc_db_apply() itself. */
 int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,

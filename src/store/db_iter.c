@@ -31,6 +31,8 @@ static int open_leads(lc_db *db, const lc_query *q, lc_lead_iter **out)
 		return lc__error(LC_EINVAL, "lc_db_query: db is NULL");
 	if (!db->model)
 		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if ((rc = lc__db_check_poisoned(db)))
+		return rc;
 	it = lc__calloc(1, sizeof *it);
 	if (!it)
 		return LC_ENOMEM;
@@ -421,6 +423,8 @@ int lc_db_history(lc_db *db, lc_id lead_id, lc_event_iter **out)
 				 db ? "give a lead id, or 0 for every lead" : "db is NULL");
 	if (!db->model)
 		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if ((rc = lc__db_check_poisoned(db)))
+		return rc;
 	if (lead_id > 0) {
 		/* A missing lead is an error, not an empty history. */
 		if ((rc = lc__db_txn_begin(db, false)))
