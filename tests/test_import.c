@@ -109,6 +109,64 @@ static void import_basic(void **state)
 	lc_db_close(db);
 }
 
+/* Bare CR row ends (which libcsv accepts) count as line ends, and a CRLF
+ * that straddles the importer's 64 KiB read chunks counts once (fuzz finding
+ * bare-cr-line-number). */
+static void import_bare_cr_lines(void **state)
+{
+	const char cr[] = "Id,Name,Email,Note,DNC,Outcome\r"
+			  "c1,A,,,,rang\r"
+			  "c2,B,,,\r"              /* line 3: too few fields */
+			  "c3,C,,,,rang\n";
+	const char *head = "Id,Name,Email,Note,DNC,Outcome\r\n";
+	const char *tail = "d2,B,,,\r\nd3,C,,,,rang\r\n"; /* d2: too few fields */
+	int rows = 0;
+	lc_db *db = open_store("leadmanager");
+	lc_mapping *m = mapping(basic_map);
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	lc_import_result *r = NULL;
+	char *big;
+	size_t pad, len = 0;
+	(void)state;
+
+	o.flags = LC_IMPORT_SKIP_BAD_ROWS;
+	assert_int_equal(lc_import_buffer(db, cr, sizeof cr - 1, m, &o, &r), 0);
+	assert_int_equal(lc_import_result_imported(r), 2);
+	assert_int_equal(lc_import_result_reject_count(r), 1);
+	assert_int_equal(lc_import_result_reject_line(r, 0), 3);
+	lc_import_result_free(r);
+
+	/* Rows of filler, the last one sized so that its CR is byte 65535 and its
+	 * LF byte 65536: the first read's last byte and the second's first. */
+	big = malloc(70000);
+	assert_non_null(big);
+	memcpy(big, head, strlen(head));
+	len = strlen(head);
+	for (;;) {
+		size_t need = 65537 - len, fixed = strlen("f00000,A,,") + strlen(",,rang\r\n");
+		pad = need - fixed <= 4000 ? need - fixed : 3000;
+		len += (size_t)sprintf(big + len, "f%05d,A,,", rows++);
+		memset(big + len, 'n', pad);
+		len += pad;
+		len += (size_t)sprintf(big + len, ",,rang\r\n");
+		if (len == 65537)
+			break;
+	}
+	memcpy(big + len, tail, strlen(tail) + 1);
+	len += strlen(tail);
+	assert_int_equal(big[65535], '\r');
+	assert_int_equal(big[65536], '\n');
+	assert_int_equal(lc_import_buffer(db, big, len, m, &o, &r), 0);
+	assert_int_equal(lc_import_result_imported(r), rows + 1);
+	assert_int_equal(lc_import_result_reject_count(r), 1);
+	/* the header, the filler rows, then d2 */
+	assert_int_equal(lc_import_result_reject_line(r, 0), 1 + rows + 1);
+	lc_import_result_free(r);
+	free(big);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
 /* BOM, CRLF, blank lines, a quoted line break: rows and line numbers stay right. */
 static void import_dialect_and_lines(void **state)
 {
@@ -793,6 +851,7 @@ int main(void)
 		cmocka_unit_test(mapping_errors),
 		cmocka_unit_test(import_basic),
 		cmocka_unit_test(import_dialect_and_lines),
+		cmocka_unit_test(import_bare_cr_lines),
 		cmocka_unit_test(import_unclosed_quote_and_empty),
 		cmocka_unit_test(import_violation),
 		cmocka_unit_test(import_times_and_history),

@@ -60,6 +60,7 @@ typedef struct imp {
 	size_t nfields, capfields;
 	bool field_too_long;
 	uint64_t line;      /* physical lines fed so far */
+	bool cr_pending;    /* the last read ended in CR: an LF next is its CRLF */
 	uint64_t row_line;  /* where the current row started; 0: not started */
 	bool header_done;
 	size_t ncols;       /* header width */
@@ -651,12 +652,36 @@ static void csv_free_fn(void *p)
 	lc__free(p);
 }
 
+/* The end of the first physical line in data[0..len): LF, CRLF, or a bare CR
+ * (libcsv ends rows at any of them). 0 when the line goes on past len. A CR
+ * that is the last byte may be half of a CRLF split across reads: it ends the
+ * line, and *cr_pending makes the LF that may open the next read not count. */
+static size_t line_end(const char *data, size_t len, bool *ends_line, bool *cr_pending)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] == '\n') {
+			/* The LF of a CRLF whose CR ended the previous read. */
+			*ends_line = !(i == 0 && *cr_pending);
+			*cr_pending = false;
+			return i + 1;
+		}
+		if (data[i] == '\r') {
+			*ends_line = true;
+			*cr_pending = i + 1 == len;
+			return i + 1 < len && data[i + 1] == '\n' ? i + 2 : i + 1;
+		}
+	}
+	*ends_line = false;
+	*cr_pending = false;
+	return len;
+}
+
 /* Feed bytes to the parser, one physical line at a time. */
 static int feed(imp *im, struct csv_parser *p, const char *data, size_t len)
 {
 	while (len && !im->fatal) {
-		const char *nl = memchr(data, '\n', len);
-		size_t n = nl ? (size_t)(nl - data) + 1 : len;
+		bool nl;
+		size_t n = line_end(data, len, &nl, &im->cr_pending);
 		/* A row starts on the first line that is not blank (libcsv skips blank ones). */
 		if (im->row_line == 0 && !(n == 1 && data[0] == '\n') &&
 		    !(n == 2 && data[0] == '\r' && data[1] == '\n') && !(n == 1 && data[0] == '\r'))
