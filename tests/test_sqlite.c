@@ -129,7 +129,7 @@ static void test_file_store_persists(void **state)
 	lc_lead_free(l);
 	lc_db_close(db);
 
-	assert_int_equal(sql_int(file, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 3);
 	assert_int_equal(sql_int(file, "SELECT count(*) FROM events"), 2);
 	assert_int_equal(sql_int(file, "SELECT count(*) FROM leads WHERE status = 'hot'"), 1);
 	{
@@ -241,10 +241,32 @@ static bool new_part_uses_index(const char *file)
 	return uses;
 }
 
+/* Whether SQLite looks a lead up by email through the leads_email index. */
+static bool email_uses_index(const char *file)
+{
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+	bool uses = false;
+
+	assert_int_equal(sqlite3_open_v2(file, &raw, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw,
+					    "EXPLAIN QUERY PLAN SELECT id FROM leads WHERE id > 0 "
+					    "AND recycled = 0 AND email = 'a@example.com'",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (strstr((const char *)sqlite3_column_text(st, 3), "leads_email"))
+			uses = true;
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	return uses;
+}
+
 /* A version 1 store (no index for never-worked leads) is read as it is by a
- * read-only handle and upgraded to version 2 by the first writable open;
+ * read-only handle and upgraded to the current version (the never-worked
+ * index of version 2, the email index of version 3) by the first writable open;
  * worklists are the same before and after, and the index follows recycling. */
-static void test_migration_v1_to_v2(void **state)
+static void test_migration_v1_to_current(void **state)
 {
 	const char *file = path("v1.db");
 	lc_id agent, ids[8], before[8], after[8];
@@ -276,16 +298,19 @@ static void test_migration_v1_to_v2(void **state)
 	assert_int_equal(lc_db_lead_recycle(db, ids[2]), 0);
 	lc_disposition_free(d);
 	lc_db_close(db);
-	assert_int_equal(sql_int(file, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 3);
 	assert_true(new_part_uses_index(file));
+	assert_true(email_uses_index(file));
 
 	/* Make it a version 1 store, as an older library left it. */
 	assert_int_equal(sqlite3_open(file, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "DROP INDEX leads_agent_new; PRAGMA user_version = 1",
+	assert_int_equal(sqlite3_exec(raw, "DROP INDEX leads_agent_new; DROP INDEX leads_email; "
+					   "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(raw);
 	assert_false(new_part_uses_index(file));
+	assert_false(email_uses_index(file));
 
 	/* Read-only: no upgrade, the same list from a slower plan. */
 	db = open_with(file, LC_DB_READONLY, 5000);
@@ -299,8 +324,9 @@ static void test_migration_v1_to_v2(void **state)
 
 	/* Writable: upgraded once, same list. */
 	db = open_with(file, 0, 5000);
-	assert_int_equal(sql_int(file, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 3);
 	assert_true(new_part_uses_index(file));
+	assert_true(email_uses_index(file));
 	na = worklist_ids(db, agent, now_value - now_value % 86400, after, 8);
 	assert_int_equal(na, nb);
 	assert_memory_equal(after, before, nb * sizeof before[0]);
@@ -314,7 +340,7 @@ static void test_migration_v1_to_v2(void **state)
 	assert_int_equal(after[2], ids[3]);
 	assert_int_equal(after[3], ids[5]);
 	lc_db_close(db);
-	assert_int_equal(sql_int(file, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 3);
 }
 
 /* An apply sets only the state columns that changed: SQLite fires an
@@ -806,7 +832,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_store_persists),
 		cmocka_unit_test(test_missing_readonly_foreign),
-		cmocka_unit_test(test_migration_v1_to_v2),
+		cmocka_unit_test(test_migration_v1_to_current),
 		cmocka_unit_test(test_update_sets_changed_columns),
 		cmocka_unit_test(test_sqlite3_shell),
 		cmocka_unit_test(test_busy_timeout),
