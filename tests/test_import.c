@@ -15,6 +15,7 @@
 #include <csv.h>
 
 #include "leadcore/leadcore.h"
+#include "support/alloc_sweep.h"
 
 #define T0 1767225600 /* 2026-01-01T00:00:00Z */
 
@@ -411,48 +412,6 @@ static void import_defaults_and_when(void **state)
 /* Allocation failures: every allocation point in turn fails; the call
  * returns LC_ENOMEM (or succeeds when it did not need that allocation),
  * leaks nothing (ASan) and writes nothing. */
-static long alloc_budget = -1; /* allocations left before failing; -1: never fail */
-static bool alloc_failed;
-
-static void *sweep_malloc(size_t n, void *ud)
-{
-	(void)ud;
-	if (alloc_budget == 0) {
-		alloc_failed = true;
-		return NULL;
-	}
-	if (alloc_budget > 0)
-		alloc_budget--;
-	return malloc(n);
-}
-
-static void *sweep_realloc(void *p, size_t n, void *ud)
-{
-	(void)ud;
-	if (alloc_budget == 0) {
-		alloc_failed = true;
-		return NULL;
-	}
-	if (alloc_budget > 0)
-		alloc_budget--;
-	return realloc(p, n);
-}
-
-static void sweep_free(void *p, void *ud)
-{
-	(void)ud;
-	free(p);
-}
-
-static void sweep_on(void)
-{
-	lc_allocator a = LC_ALLOCATOR_INIT;
-	a.malloc_fn = sweep_malloc;
-	a.realloc_fn = sweep_realloc;
-	a.free_fn = sweep_free;
-	alloc_budget = -1;
-	assert_int_equal(lc_set_allocator(&a), 0);
-}
 
 static void import_allocation_failures(void **state)
 {
@@ -460,7 +419,7 @@ static void import_allocation_failures(void **state)
 			   "f2,Bob,,,,fresh\nf3,Cy,,,,bad\n";
 	bool done = false;
 	(void)state;
-	sweep_on();
+	alloc_sweep_on();
 	for (long n = 0; !done && n < 100000; n++) {
 		lc_db *db = open_store("leadmanager");
 		lc_mapping *m = NULL;
@@ -486,7 +445,7 @@ static void import_allocation_failures(void **state)
 		lc_db_close(db);
 	}
 	assert_true(done);
-	assert_int_equal(lc_set_allocator(NULL), 0);
+	alloc_sweep_off();
 }
 
 typedef struct prog {

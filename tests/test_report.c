@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "leadcore/leadcore.h"
+#include "support/alloc_sweep.h"
 
 #define DAY 86400
 #define T0 1767225600 /* 2026-01-01T00:00:00Z */
@@ -667,55 +668,13 @@ static void matrix_unknown_values(void **state)
 /* Allocation failures: every allocation point in turn fails; the call
  * returns LC_ENOMEM (or succeeds when it did not need that allocation),
  * leaks nothing (ASan) and writes nothing. */
-static long alloc_budget = -1; /* allocations left before failing; -1: never fail */
-static bool alloc_failed;
-
-static void *sweep_malloc(size_t n, void *ud)
-{
-	(void)ud;
-	if (alloc_budget == 0) {
-		alloc_failed = true;
-		return NULL;
-	}
-	if (alloc_budget > 0)
-		alloc_budget--;
-	return malloc(n);
-}
-
-static void *sweep_realloc(void *p, size_t n, void *ud)
-{
-	(void)ud;
-	if (alloc_budget == 0) {
-		alloc_failed = true;
-		return NULL;
-	}
-	if (alloc_budget > 0)
-		alloc_budget--;
-	return realloc(p, n);
-}
-
-static void sweep_free(void *p, void *ud)
-{
-	(void)ud;
-	free(p);
-}
-
-static void sweep_on(void)
-{
-	lc_allocator a = LC_ALLOCATOR_INIT;
-	a.malloc_fn = sweep_malloc;
-	a.realloc_fn = sweep_realloc;
-	a.free_fn = sweep_free;
-	alloc_budget = -1;
-	assert_int_equal(lc_set_allocator(&a), 0);
-}
 
 static void report_allocation_failures(void **state)
 {
 	lc_id ann, bob;
 	lc_db *db;
 	(void)state;
-	sweep_on();
+	alloc_sweep_on();
 	db = leadmanager_store(":memory:", &ann, &bob);
 	for (int which = 0; which < 6; which++) {
 		bool done = false;
@@ -754,7 +713,7 @@ static void report_allocation_failures(void **state)
 		print_message("report %d: %ld allocation points\n", which, swept);
 	}
 	lc_db_close(db);
-	assert_int_equal(lc_set_allocator(NULL), 0);
+	alloc_sweep_off();
 }
 
 /* Every report on a store with a model and no leads: no rows, no error. */
