@@ -28,8 +28,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Parts a disposition leaves out are written as null: the reader of the
- * first cut refuses an absent part (reported; see docs/reliability.md). */
+/* Some parts are written as explicit nulls, so that the reader's null path
+ * is exercised next to the absent parts of the mapping from the input. */
 #define NO_SRO " \"stage\": null, \"reason\": null, \"outcome\": null"
 #define NO_SRNO NO_SRO ", \"note\": null"
 
