@@ -223,6 +223,56 @@ static void test_models_need_install(void **state)
 	lc_db_close(db);
 }
 
+/* History across model versions: a lead disposed under particle, assigned
+ * while crm (which knows none of its values) is installed, then read under
+ * particle again replays to its stored state (fuzz finding
+ * replay-after-model-change). */
+static void test_replay_across_models(void **state)
+{
+	lc_db *db = open_store(store_uri());
+	lc_disposition *d;
+	lc_state *st;
+	lc_lead *l;
+	lc_id id, unit = 0, agent = 0;
+	(void)state;
+
+	install_preset(db, "particle");
+	id = new_lead(db, "Across");
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_ACTION, "call"), 0);
+	/* A repeatable stage, so that the state carries a counter too. */
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_STAGE, "periodic_check_in"), 0);
+	assert_int_equal(lc_disposition_set_outcome(d, LC_OUTCOME_PROGRESSING), 0);
+	assert_int_equal(lc_db_apply(db, id, d, -1, NULL, NULL), 0);
+	lc_disposition_free(d);
+
+	install_preset(db, "crm");
+	assert_int_equal(lc_db_unit_add(db, "east", &unit), 0);
+	assert_int_equal(lc_db_agent_add(db, "ann", &agent), 0);
+	assert_int_equal(lc_db_unit_join(db, unit, agent), 0);
+	if (lc_db_lead_assign(db, id, unit, agent) != 0)
+		fail_msg("assign: %s", lc_error_last());
+	/* Under crm the particle values are unknown but kept. */
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STAGE), "periodic_check_in");
+	lc_lead_free(l);
+	assert_int_equal(lc_state_new(&st, lc_db_model(db)), 0);
+	assert_int_equal(lc_db_replay(db, id, st), 0);
+	lc_state_free(st);
+
+	install_preset(db, "particle");
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_int_equal(lc_state_new(&st, lc_db_model(db)), 0);
+	assert_int_equal(lc_db_replay(db, id, st), 0);
+	assert_int_equal(lc_state_equal(st, lc_lead_state(l)), 1);
+	assert_string_equal(lc_state_get(st, LC_AXIS_STAGE), "periodic_check_in");
+	assert_string_equal(lc_state_get(st, LC_AXIS_PHASE), "customer");
+	assert_int_equal(lc_state_stage_count(st, "periodic_check_in"), 1);
+	lc_state_free(st);
+	lc_lead_free(l);
+	lc_db_close(db);
+}
+
 static void test_model_versions(void **state)
 {
 	lc_db *db = open_store(store_uri());
@@ -1629,6 +1679,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lead_create_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lead_create_with_state, setup, teardown),
 		cmocka_unit_test(test_lead_create_initial),
+		cmocka_unit_test(test_replay_across_models),
 		cmocka_unit_test_setup_teardown(test_lead_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_valid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_invalid_writes_nothing, setup, teardown),

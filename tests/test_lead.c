@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -343,6 +344,73 @@ static void test_bind_clone_reset(void **state)
 	lc_model_free(m2);
 }
 
+/* Stage counters a store restores: a known stage's counter, an unknown
+ * stage's kept by key; both listed back, copied, compared and carried to
+ * another model by lc_lead_bind(). */
+static void test_stored_counts(void **state)
+{
+	lc_model *particle, *crm;
+	lc_state *a, *b;
+	lc_lead *l;
+	const char *key;
+	uint32_t n;
+	(void)state;
+
+	assert_int_equal(lc_model_preset(&particle, "particle"), 0);
+	assert_int_equal(lc_model_preset(&crm, "crm"), 0);
+	assert_int_equal(lc_state_new(&a, crm), 0);
+	assert_int_equal(lc_state_new(&b, crm), 0);
+	/* crm has no stages: both counters are kept by key. */
+	assert_int_equal(lc_state_set_stored_count(a, "periodic_check_in", 3), 0);
+	assert_int_equal(lc_state_set_stored_count(a, "service_renewal", 1), 0);
+	assert_int_equal(lc_state_sys_count_at(a, 0, &key, &n), 1);
+	assert_string_equal(key, "periodic_check_in");
+	assert_int_equal(n, 3);
+	assert_int_equal(lc_state_sys_count_at(a, 1, &key, &n), 1);
+	assert_int_equal(lc_state_sys_count_at(a, 2, &key, &n), 0);
+	assert_int_equal(lc_state_equal(a, b), 0);
+	assert_int_equal(lc_state_copy(b, a), 0);
+	assert_int_equal(lc_state_equal(a, b), 1);
+	/* Order does not matter; a different count does. */
+	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 0), 0);
+	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 3), 0);
+	assert_int_equal(lc_state_equal(a, b), 1);
+	assert_int_equal(lc_state_set_stored_count(b, "service_renewal", 2), 0);
+	assert_int_equal(lc_state_equal(a, b), 0);
+
+	/* Carried over by key to a model that knows them. */
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_bind(l, crm), 0);
+	assert_int_equal(lc_lead_set_state(l, a), 0);
+	assert_int_equal(lc_lead_bind(l, particle), 0);
+	assert_int_equal(lc_state_stage_count(lc_lead_state(l), "periodic_check_in"), 3);
+	assert_int_equal(lc_state_stage_count(lc_lead_state(l), "service_renewal"), 1);
+	lc_lead_free(l);
+
+	/* Bad input. */
+	assert_int_equal(lc_state_set_stored_count(NULL, "x", 1), LC_EINVAL);
+	assert_int_equal(lc_state_set_stored_count(a, NULL, 1), LC_EINVAL);
+	assert_int_equal(lc_state_set_stored_count(a, "", 1), LC_ERANGE);
+	assert_int_equal(lc_state_set_stored_count(a, "bad\xff", 1), LC_ERANGE);
+	assert_int_equal(lc_state_sys_count_at(NULL, 0, &key, &n), LC_EINVAL);
+	assert_int_equal(lc_state_sys_count_at(a, 0, NULL, &n), LC_EINVAL);
+	for (int i = 0; i < 20; i++) {
+		char k[16];
+		snprintf(k, sizeof k, "gone_%d", i);
+		int rc = lc_state_set_stored_count(b, k, 1);
+		if (rc) {
+			assert_int_equal(rc, LC_ERANGE);
+			assert_non_null(strstr(lc_error_last(), "migrate"));
+			break;
+		}
+		assert_true(i < 16);
+	}
+	lc_state_free(a);
+	lc_state_free(b);
+	lc_model_free(crm);
+	lc_model_free(particle);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_ownership_and_flags),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_bind_clone_reset),
+		cmocka_unit_test(test_stored_counts),
 	};
 	return cmocka_run_group_tests_name("lead", tests, NULL, NULL);
 }

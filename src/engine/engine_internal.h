@@ -32,6 +32,9 @@
 	((a) == LC_AXIS_ACTION || (a) == LC_AXIS_MILESTONE || (a) == LC_AXIS_STATUS ||     \
 	 (a) == LC_AXIS_STAGE || (a) == LC_AXIS_REASON)
 
+/* How many counters of unknown stages a state keeps. */
+#define LC_STATE_FOREIGN_COUNTS 16
+
 struct lc_state {
 	const lc_model *model;
 	/* Per axis (indexed by lc_axis; action and reason stay -1): the value's
@@ -47,6 +50,14 @@ struct lc_state {
 	/* Entries per stage of the model (counts of repeatable stages). */
 	uint32_t *counts;
 	uint32_t nstages;
+	/* Counters of stages the model does not know, kept from a store as the
+	 * raw keys are, so that a lead read under another model keeps them
+	 * (and its history still replays). Inline: copying never allocates. */
+	struct lc_foreign_count {
+		char key[LC_KEY_MAX + 1];
+		uint32_t count;
+	} foreign[LC_STATE_FOREIGN_COUNTS];
+	uint32_t nforeign;
 };
 
 struct lc_disposition {
@@ -82,6 +93,19 @@ struct lc_violations {
  * Returns 0, LC_EINVAL (NULL state, an axis a state does not hold, bad
  * UTF-8), LC_ERANGE (a key longer than LC_KEY_MAX). */
 int lc__state_set_raw(lc_state *state, lc_axis axis, const char *key);
+
+/* Restore a stage counter read from a store: a stage the model knows gets
+ * its counter (repeatable or not: the store's word is kept), another is kept
+ * by key. 0 clears. LC_ERANGE past LC_STATE_FOREIGN_COUNTS unknown stages. */
+int lc__state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count);
+
+/* Counter i of a state, over the non-zero ones: the model's stages in order,
+ * then the unknown ones as stored. Returns false past the last. */
+bool lc__state_count_at(const lc_state *state, size_t i, const char **key, uint32_t *count);
+
+/* lc_state_equal() as a bool; with flags false the contact flags are left
+ * aside (a lead record owns those). */
+bool lc__state_same(const lc_state *a, const lc_state *b, bool flags);
 
 /* Empty a state (as lc_state_new() leaves it), keeping its model and memory.
  * For modules that reuse states: use this rather than touching the fields. */

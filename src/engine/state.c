@@ -40,6 +40,7 @@ void lc__state_reset(lc_state *s)
 	s->flags = 0;
 	if (s->nstages)
 		memset(s->counts, 0, s->nstages * sizeof *s->counts);
+	s->nforeign = 0;
 }
 
 int lc_state_new(lc_state **out, const lc_model *model)
@@ -94,29 +95,53 @@ int lc_state_copy(lc_state *dst, const lc_state *src)
 	dst->flags = src->flags;
 	if (dst->nstages)
 		memcpy(dst->counts, src->counts, dst->nstages * sizeof *dst->counts);
+	dst->nforeign = src->nforeign;
+	if (src->nforeign)
+		memcpy(dst->foreign, src->foreign, src->nforeign * sizeof *src->foreign);
 	return 0;
+}
+
+static const struct lc_foreign_count *foreign_find(const lc_state *s, const char *key)
+{
+	for (uint32_t i = 0; i < s->nforeign; i++)
+		if (strcmp(s->foreign[i].key, key) == 0)
+			return &s->foreign[i];
+	return NULL;
 }
 
 int lc_state_equal(const lc_state *a, const lc_state *b)
 {
 	if (!a || !b)
 		return lc__error(LC_EINVAL, "lc_state_equal: a state is NULL");
+	return lc__state_same(a, b, true) ? 1 : 0;
+}
+
+bool lc__state_same(const lc_state *a, const lc_state *b, bool flags)
+{
 	if (a == b)
-		return 1;
+		return true;
 	if (a->model != b->model)
-		return 0;
+		return false;
 	for (int x = 0; x < LC_AXIS_COUNT; x++) {
 		if (a->idx[x] != b->idx[x])
-			return 0;
+			return false;
 		if (a->idx[x] < 0 && strcmp(a->raw[x], b->raw[x]) != 0)
-			return 0;
+			return false;
 	}
 	if (a->follow_up != b->follow_up || a->completed_at != b->completed_at ||
-	    a->flags != b->flags)
-		return 0;
+	    (flags && a->flags != b->flags))
+		return false;
 	if (a->nstages && memcmp(a->counts, b->counts, a->nstages * sizeof *a->counts) != 0)
-		return 0;
-	return 1;
+		return false;
+	/* Unknown stages' counters: the same set, in any order. */
+	if (a->nforeign != b->nforeign)
+		return false;
+	for (uint32_t i = 0; i < a->nforeign; i++) {
+		const struct lc_foreign_count *f = foreign_find(b, a->foreign[i].key);
+		if (!f || f->count != a->foreign[i].count)
+			return false;
+	}
+	return true;
 }
 
 static int check_state_axis(lc_axis axis, const char *fn)
@@ -313,4 +338,58 @@ int lc_state_set_initial(lc_state *state)
 		}
 	}
 	return 0;
+}
+
+int lc__state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count)
+{
+	struct lc_foreign_count *f;
+	size_t n;
+	int32_t i;
+
+	if (!state || !stage_key)
+		return lc__error(LC_EINVAL, "a stored stage counter needs a state and a stage key");
+	i = lc__engine_find(state->model, LC_AXIS_STAGE, stage_key);
+	if (i >= 0) {
+		state->counts[i] = count;
+		return 0;
+	}
+	n = strnlen(stage_key, LC_KEY_MAX + 1);
+	if (n == 0 || n > LC_KEY_MAX || !lc__utf8_valid(stage_key, n))
+		return lc__error(LC_ERANGE, "a stored stage key is empty, not UTF-8 or longer than %d "
+					    "bytes", LC_KEY_MAX);
+	f = (struct lc_foreign_count *)foreign_find(state, stage_key);
+	if (!f && count) {
+		if (state->nforeign >= LC_STATE_FOREIGN_COUNTS)
+			return lc__error(LC_ERANGE,
+					 "a stored state counts more than %d stages the model does not "
+					 "know; migrate the leads to the model's stages",
+					 LC_STATE_FOREIGN_COUNTS);
+		f = &state->foreign[state->nforeign++];
+		memcpy(f->key, stage_key, n + 1);
+	}
+	if (f && count) {
+		f->count = count;
+	} else if (f) { /* 0 clears: keep the list dense */
+		*f = state->foreign[--state->nforeign];
+	}
+	return 0;
+}
+
+bool lc__state_count_at(const lc_state *state, size_t i, const char **key, uint32_t *count)
+{
+	for (uint32_t k = 0; k < state->nstages; k++) {
+		if (!state->counts[k])
+			continue;
+		if (i-- == 0) {
+			*key = state->model->axes[LC_AXIS_STAGE].v[k].key;
+			*count = state->counts[k];
+			return true;
+		}
+	}
+	if (i < state->nforeign) {
+		*key = state->foreign[i].key;
+		*count = state->foreign[i].count;
+		return true;
+	}
+	return false;
 }

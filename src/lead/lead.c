@@ -141,18 +141,6 @@ static void clear_fields(lc_lead *lead)
 		lead->lists[l].n = 0;
 }
 
-static void state_reset(lc_state *s)
-{
-	for (int a = 0; a < LC_AXIS_COUNT; a++) {
-		s->idx[a] = -1;
-		s->raw[a][0] = '\0';
-	}
-	s->follow_up = LC_TIME_NONE;
-	s->completed_at = LC_TIME_NONE;
-	s->flags = 0;
-	if (s->nstages)
-		memset(s->counts, 0, s->nstages * sizeof *s->counts);
-}
 
 int lc_lead_new(lc_lead **out)
 {
@@ -187,7 +175,7 @@ void lc_lead_reset(lc_lead *lead)
 		return;
 	clear_fields(lead);
 	if (lead->state)
-		state_reset(lead->state);
+		lc__state_reset(lead->state);
 }
 
 static void mirror_flags(lc_lead *lead)
@@ -236,7 +224,7 @@ int lc__lead_copy(lc_lead *dst, const lc_lead *src)
 		if (rc)
 			return rc;
 	} else if (dst->state) {
-		state_reset(dst->state);
+		lc__state_reset(dst->state);
 		dst->state->completed_at = src->dates[LC_LEAD_ACTUAL_COMPLETION];
 	}
 	mirror_flags(dst);
@@ -749,9 +737,18 @@ int lc_lead_bind(lc_lead *lead, const lc_model *model)
 		}
 		s->follow_up = old->follow_up;
 		s->completed_at = old->completed_at;
-		for (uint32_t i = 0; i < s->nstages; i++)
-			s->counts[i] = lc_state_stage_count(old, model->axes[LC_AXIS_STAGE].v[i].key);
+		/* Counters too, by key; those of stages the new model lacks are kept. */
+		{
+			const char *key;
+			uint32_t n;
+			for (size_t i = 0; !rc && lc__state_count_at(old, i, &key, &n); i++)
+				rc = lc__state_set_stored_count(s, key, n);
+		}
 		lc_state_free(old);
+		if (rc) {
+			lc_state_free(s);
+			return rc;
+		}
 	} else {
 		s->completed_at = lead->dates[LC_LEAD_ACTUAL_COMPLETION];
 	}
@@ -793,17 +790,7 @@ bool lc__lead_state_same(const lc_state *a, const lc_state *b)
 	/* lc_state_equal() with the flags aside: the record owns those. */
 	if (!a || !b)
 		return a == b;
-	if (a->model != b->model)
-		return false;
-	for (int x = 0; x < LC_AXIS_COUNT; x++) {
-		if (a->idx[x] != b->idx[x])
-			return false;
-		if (a->idx[x] < 0 && strcmp(a->raw[x], b->raw[x]) != 0)
-			return false;
-	}
-	if (a->follow_up != b->follow_up || a->completed_at != b->completed_at)
-		return false;
-	return !a->nstages || memcmp(a->counts, b->counts, a->nstages * sizeof *a->counts) == 0;
+	return lc__state_same(a, b, false);
 }
 
 /* ---- for backends (sys/storage.h) ---- */
@@ -853,4 +840,17 @@ int lc_lead_sys_add_note(lc_lead *lead, lc_time time, const char *author, const 
 		return lc__error(LC_EINVAL, "lc_lead_sys_add_note: %s is NULL",
 				 lead ? "text" : "the record");
 	return lc__lead_add_note(lead, time, author, text);
+}
+
+int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count)
+{
+	return lc__state_set_stored_count(state, stage_key, count);
+}
+
+int lc_state_sys_count_at(const lc_state *state, size_t i, const char **stage_key,
+			  uint32_t *count)
+{
+	if (!state || !stage_key || !count)
+		return lc__error(LC_EINVAL, "lc_state_sys_count_at: an argument is NULL");
+	return lc__state_count_at(state, i, stage_key, count) ? 1 : 0;
 }

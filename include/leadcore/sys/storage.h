@@ -300,6 +300,30 @@ LC_API const lc_storage *lc_storage_find(const char *scheme);
 LC_API int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key);
 
 /**
+ * Restore a stage counter read from a store. A stage the state's model knows
+ * gets its counter; a stage it does not know (the lead was counted under
+ * another model) is kept by key, as lc_state_set_stored() keeps values, so
+ * that the lead and its history stay as they were.
+ * @param state The state.
+ * @param stage_key The stored stage key.
+ * @param count The counter; 0 clears it.
+ * @return 0, LC_EINVAL (NULL), LC_ERANGE (a bad key, or more than 16 unknown stages).
+ */
+LC_API int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count);
+
+/**
+ * The state's non-zero stage counters one by one, for a backend to store:
+ * the model's stages in order, then those kept by lc_state_set_stored_count().
+ * @param state The state.
+ * @param i 0, 1, ... until it returns 0.
+ * @param[out] stage_key Receives the stage key, owned by the state or its model.
+ * @param[out] count Receives the counter.
+ * @return 1 with a counter, 0 past the last, LC_EINVAL for NULL arguments.
+ */
+LC_API int lc_state_sys_count_at(const lc_state *state, size_t i, const char **stage_key,
+				 uint32_t *count);
+
+/**
  * The model a state is bound to (to enumerate its stages' counters with
  * lc_state_stage_count() and restore them with lc_state_set_stage_count()).
  * @param state The state.

@@ -513,6 +513,8 @@ static const mstate *memo_get(const smemo *mo, size_t lead, const lc_state *s)
 			return NULL;
 	if (s->nstages && memcmp(s->counts, mo->counts, s->nstages * sizeof *s->counts) != 0)
 		return NULL;
+	if (s->nforeign) /* counters of unknown stages: not remembered */
+		return NULL;
 	return &mo->st;
 }
 
@@ -553,16 +555,19 @@ static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint
 		st.completed_at = s->completed_at;
 		st.flags = s->flags;
 		st.counts = (uint32_t)m->ncounts;
-		for (uint32_t i = 0; i < s->nstages; i++) {
-			uint32_t key;
-			if (!s->counts[i])
-				continue;
-			if ((rc = intern_fast(m, s->model->axes[LC_AXIS_STAGE].v[i].key, &key)) ||
-			    (rc = grow(&m->counts, &m->cap_counts, m->ncounts + 2, sizeof *m->counts)))
-				return rc;
-			m->counts[m->ncounts++] = key;
-			m->counts[m->ncounts++] = s->counts[i];
-			st.ncounts++;
+		{
+			const char *name;
+			uint32_t n;
+			for (size_t i = 0; lc__state_count_at(s, i, &name, &n); i++) {
+				uint32_t key;
+				if ((rc = intern_fast(m, name, &key)) ||
+				    (rc = grow(&m->counts, &m->cap_counts, m->ncounts + 2,
+					       sizeof *m->counts)))
+					return rc;
+				m->counts[m->ncounts++] = key;
+				m->counts[m->ncounts++] = n;
+				st.ncounts++;
+			}
 		}
 		if (st.ncounts && hint && hint->ncounts == st.ncounts &&
 		    memcmp(&m->counts[hint->counts], &m->counts[st.counts],
@@ -600,16 +605,16 @@ static int state_load(const mem *m, lc_state *s, const mstate *st, bool flags, b
 		s->flags = st->flags;
 	for (uint32_t i = 0; i < st->ncounts; i++) {
 		uint32_t id = m->counts[st->counts + 2 * i];
+		uint32_t n = m->counts[st->counts + 2 * i + 1];
 		bool same = false;
 		int32_t at = key_index(m, s->model, LC_AXIS_STAGE, id, &same);
-		/* A stage the current model does not count is dropped, as
-		 * lc_lead_bind() drops it. */
-		if (at >= 0 && (s->model->axes[LC_AXIS_STAGE].v[at].flags & LC_FLAG_REPEATABLE))
-			s->counts[at] = m->counts[st->counts + 2 * i + 1];
+		if (at >= 0)
+			s->counts[at] = n;
+		/* A stage the current model does not know keeps its counter by key. */
+		else if ((rc = lc__state_set_stored_count(s, m->keys.str[id], n)))
+			return rc;
 		/* Saving it again gives the same pairs only in the model's order. */
-		if (exact && (at <= last || !same ||
-			      !(s->model->axes[LC_AXIS_STAGE].v[at].flags & LC_FLAG_REPEATABLE) ||
-			      !m->counts[st->counts + 2 * i + 1]))
+		if (exact && (at < 0 || at <= last || !same || !n))
 			*exact = false;
 		last = at;
 	}

@@ -354,17 +354,20 @@ static const char *counts_format(lc_buf *b, const lc_state *st)
 	b->failed = false; /* a buffer is reused: forget an earlier failure */
 	if (b->data)
 		b->data[0] = '\0';
-	for (uint32_t i = 0; i < st->nstages; i++) {
-		if (!st->counts[i])
-			continue;
-		lc__buf_printf(b, "%s%s=%u", any ? ";" : "", st->model->axes[LC_AXIS_STAGE].v[i].key,
-			       st->counts[i]);
-		any = true;
+	{
+		const char *key;
+		uint32_t n;
+		for (size_t i = 0; lc__state_count_at(st, i, &key, &n); i++) {
+			lc__buf_printf(b, "%s%s=%u", any ? ";" : "", key, n);
+			any = true;
+		}
 	}
 	return any && !b->failed ? b->data : NULL;
 }
 
-static void counts_parse(lc_state *st, const char *text)
+/* Counters of stages the model does not know are kept by key (a lead read
+ * under another model keeps them, so its history still replays). */
+static int counts_parse(lc_state *st, const char *text)
 {
 	char key[LC_KEY_MAX + 1];
 
@@ -381,12 +384,14 @@ static void counts_parse(lc_state *st, const char *text)
 		if (n <= LC_KEY_MAX) {
 			memcpy(key, text, n);
 			key[n] = '\0';
-			int32_t i = lc__engine_find(st->model, LC_AXIS_STAGE, key);
-			if (i >= 0)
-				st->counts[i] = (uint32_t)strtoul(eq + 1, NULL, 10);
+			int rc = lc__state_set_stored_count(st, key,
+							    (uint32_t)strtoul(eq + 1, NULL, 10));
+			if (rc)
+				return rc;
 		}
 		text = *end ? end + 1 : end;
 	}
+	return 0;
 }
 
 /* ---- open, close, transactions ---- */
@@ -678,7 +683,8 @@ static int fill_lead(lc_sq *s, sqlite3_stmt *st, lc_lead *lead)
 				return rc;
 		state->follow_up = c_time(st, C_FOLLOW_UP);
 		state->completed_at = c_time(st, C_ACTUAL);
-		counts_parse(state, c_text(st, C_COUNTS));
+		if ((rc = counts_parse(state, c_text(st, C_COUNTS))))
+			return rc;
 		state->flags = lead->flags & LC__LEAD_STATE_FLAGS;
 	}
 	if (sqlite3_column_int64(st, C_ITEM_COUNT) > 0 && (rc = load_items(s, lead)))
@@ -1128,8 +1134,7 @@ static int read_state(sqlite3_stmt *st, int first, lc_state *state)
 	state->follow_up = c_time(st, first + 5);
 	state->completed_at = c_time(st, first + 6);
 	state->flags = (uint32_t)sqlite3_column_int64(st, first + 7);
-	counts_parse(state, c_text(st, first + 8));
-	return 0;
+	return counts_parse(state, c_text(st, first + 8));
 }
 
 static int sq_event_iter_next(void *be, void *cursor, lc_event *out)
