@@ -80,8 +80,21 @@ int lc__error_prefix(int code, const char *fmt, ...)
 	vsnprintf(prefix, sizeof prefix, fmt, ap);
 	va_end(ap);
 	last_code = code;
-	snprintf(last_message, sizeof last_message, "%s: %s", prefix,
-		 old[0] ? old : lc_strerror(code));
+	/* "prefix: old", cut at the buffer's end (bounded copies rather than
+	 * snprintf, whose truncation gcc warns about at -O0). */
+	{
+		const char *rest = old[0] ? old : lc_strerror(code);
+		size_t cap = sizeof last_message - 1, at, n;
+
+		at = strnlen(prefix, cap);
+		memcpy(last_message, prefix, at);
+		n = at + 2 <= cap ? 2 : cap - at;
+		memcpy(last_message + at, ": ", n);
+		at += n;
+		n = strnlen(rest, cap - at);
+		memcpy(last_message + at, rest, n);
+		last_message[at + n] = '\0';
+	}
 	return code;
 }
 
