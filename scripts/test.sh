@@ -83,6 +83,14 @@ gate_sanitizers() {
 		meson test -C "$b-asan" --print-errorlogs --num-processes "$jobs" --no-suite packaging
 }
 
+# The release configuration the demo and the benchmarks build (-O3, with the
+# benchmark programs), compiled with warnings as errors: -O3's flow analysis
+# finds maybe-uninitialized warnings the other builds do not.
+gate_release() {
+	[ -f "$b-release/build.ninja" ] || meson setup "$b-release" --buildtype=release -Dbench=true -Ddocs=disabled
+	meson compile -C "$b-release"
+}
+
 # The C test executables (suite 'c') under memcheck, slow suites excluded.
 # Any error or definite leak fails.
 gate_valgrind() {
@@ -125,6 +133,7 @@ gate_abi() {
 	echo "ABI compatible with the baseline"
 }
 
+gate "release build (-O3, warnings are errors)" gate_release
 gate "sanitizers (ASan + UBSan)" gate_sanitizers
 gate "valgrind memcheck (suite c, not slow)" gate_valgrind
 gate "fuzz smoke (libFuzzer, ${LC_FUZZ_SECONDS:-20}s a target)" gate_fuzz
