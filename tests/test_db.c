@@ -258,6 +258,12 @@ static void test_replay_across_models(void **state)
 	lc_lead_free(l);
 	assert_int_equal(lc_state_new(&st, lc_db_model(db)), 0);
 	assert_int_equal(lc_db_replay(db, id, st), 0);
+	/* A lead created next starts from an empty state, not from what the
+	 * store's reused event held last (regression: replay-stale-counts). */
+	{
+		lc_id fresh = new_lead(db, "After");
+		assert_int_equal(lc_db_replay(db, fresh, st), 0);
+	}
 	lc_state_free(st);
 
 	install_preset(db, "particle");

@@ -53,18 +53,6 @@ static void event_clear(lc_event *ev)
 		ev->value[a][0] = '\0';
 }
 
-static void state_empty(lc_state *s)
-{
-	for (int a = 0; a < LC_AXIS_COUNT; a++) {
-		s->idx[a] = -1;
-		s->raw[a][0] = '\0';
-	}
-	s->follow_up = LC_TIME_NONE;
-	s->completed_at = LC_TIME_NONE;
-	s->flags = 0;
-	if (s->nstages)
-		memset(s->counts, 0, s->nstages * sizeof *s->counts);
-}
 
 int lc__event_new(lc_event **out, const lc_model *model)
 {
@@ -112,9 +100,9 @@ void lc__event_reset(lc_event *ev)
 {
 	event_clear(ev);
 	if (ev->before)
-		state_empty(ev->before);
+		lc__state_reset(ev->before);
 	if (ev->after)
-		state_empty(ev->after);
+		lc__state_reset(ev->after);
 }
 
 void lc__event_free(lc_event *ev)

@@ -598,6 +598,35 @@ static void compare_snapshots(const char *what, snapshot *a, snapshot *b)
 	}
 }
 
+/* A lead's history on stderr, to read a replay finding. */
+static void dump_history(lc_db *db, lc_id lead)
+{
+	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_PHASE,
+					LC_AXIS_STAGE, LC_AXIS_LIFECYCLE };
+	lc_event_iter *it = NULL;
+	const lc_event *ev;
+
+	if (lc_db_history(db, lead, &it) != 0)
+		return;
+	while (lc_event_iter_next(it, &ev) == 1) {
+		const lc_state *side_state[2] = { lc_event_state_before(ev), lc_event_state_after(ev) };
+		fprintf(stderr, "  event %lld %s (model v%lld):", (long long)lc_event_seq(ev),
+			lc_event_kind_name(lc_event_kind_of(ev)), (long long)lc_event_model_version(ev));
+		for (int w = 0; w < 2; w++) {
+			fputs(w ? "  after" : " before", stderr);
+			for (size_t a = 0; a < sizeof axes / sizeof axes[0]; a++) {
+				const char *v = side_state[w] ? lc_state_get(side_state[w], axes[a]) : NULL;
+				fprintf(stderr, " %s", v ? v : "-");
+			}
+			if (side_state[w])
+				fprintf(stderr, " flags %u fu %lld", lc_state_flags(side_state[w]),
+					(long long)lc_state_follow_up(side_state[w]));
+		}
+		fputc('\n', stderr);
+	}
+	lc_event_iter_free(it);
+}
+
 static void check_replay(side *s)
 {
 	for (size_t k = 0; k < nleads; k++) {
@@ -607,8 +636,10 @@ static void check_replay(side *s)
 			continue;
 		if (lc_state_new(&st, lc_db_model(s->db)) == 0) {
 			int rc = check_rc("lc_db_replay", lc_db_replay(s->db, s->leads[k], st));
-			if (rc == LC_ECORRUPT)
+			if (rc == LC_ECORRUPT) {
+				dump_history(s->db, s->leads[k]);
 				die("%s: lead slot %zu does not replay: LC_ECORRUPT", s->uri, k);
+			}
 			if (rc == 0 && lc_state_equal(st, lc_lead_state(l)) != 1)
 				same_state("replay vs stored state", st, lc_lead_state(l));
 		}
