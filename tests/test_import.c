@@ -236,6 +236,17 @@ static void import_unclosed_quote_and_empty(void **state)
 	assert_int_equal(lc_import_buffer(db, "", 0, m, NULL, &r), LC_EFORMAT);
 	assert_non_null(strstr(lc_error_last(), "header"));
 	lc_import_result_free(r);
+	/* A quote that opens in the header and never closes: the file is
+	 * malformed (not a rejected row at line 1), in either mode. */
+	{
+		const char bad[] = "Id,\"Name,Email,Note,DNC,Outcome\nc1,A,,,,rang\n";
+		lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+		o.flags = LC_IMPORT_SKIP_BAD_ROWS;
+		assert_int_equal(lc_import_buffer(db, bad, strlen(bad), m, &o, &r), LC_EFORMAT);
+		assert_non_null(strstr(lc_error_last(), "line 1: the header has a quoted field"));
+		assert_int_equal(lc_import_result_reject_count(r), 0);
+		lc_import_result_free(r);
+	}
 	/* A header that lacks a column the mapping names: nothing is read. */
 	assert_int_equal(lc_import_buffer(db, "Id,Name\nx,y\n", 12, m, NULL, &r), LC_EFORMAT);
 	assert_non_null(strstr(lc_error_last(), "'Email'"));

@@ -785,7 +785,12 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	 * with the quoted mark): the last row ran to the end of the file. libcsv
 	 * reports this only in strict mode, which would also refuse stray quotes
 	 * that are harmless, so it is checked here. */
-	if (!im.fatal && p.pstate == 2 && p.quoted) {
+	if (!im.fatal && p.pstate == 2 && p.quoted && !im.header_done) {
+		/* It opened in the header, which swallowed the whole file: the
+		 * file is malformed, not one of its rows. */
+		im.fatal = lc__error(LC_EFORMAT, "line 1: the header has a quoted field that is never "
+						 "closed (a '\"' is missing), so no row can be read");
+	} else if (!im.fatal && p.pstate == 2 && p.quoted) {
 		if (im.row_line == 0)
 			im.row_line = im.line + 1;
 		im.res->rows++;

@@ -171,7 +171,8 @@ static void import_into(const char *uri, const char *csv, size_t len, const lc_m
 			if (code >= 0 || code < LC__ERROR_LAST)
 				die("a rejected row's code is not an LC_E code", why);
 			/* A data row starts at line 2 or later, whatever ends its lines
-			 * (regressions/fuzz_import_csv/bare-cr-line-number). */
+			 * (regressions/fuzz_import_csv/bare-cr-line-number); a broken
+			 * header fails the import instead (header-unclosed-quote). */
 			if (!why || !*why || lc_import_result_reject_line(r, i) < 2) {
 				fprintf(stderr, "reject %zu: line %llu: %s\n", i,
 					(unsigned long long)lc_import_result_reject_line(r, i),
