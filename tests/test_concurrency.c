@@ -27,6 +27,8 @@
 
 #include <cmocka.h>
 
+#include "support/store_files.h"
+
 #include "leadcore/leadcore.h"
 
 static const char model_json[] =
@@ -364,14 +366,8 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	char p[600];
-
 	(void)state;
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", path + strlen("sqlite:"), suffix[i]);
-		unlink(p);
-	}
+	remove_store_files(path);
 	rmdir(tmpdir);
 	return 0;
 }

@@ -25,6 +25,8 @@
 
 #include <cmocka.h>
 
+#include "support/store_files.h"
+
 #include "leadcore/leadcore.h"
 #include "leadcore/sys/storage.h"
 #include "conformance/wrap.h"
@@ -285,17 +287,6 @@ static int mkstore(char *uri, size_t size, const char *name)
 	return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-static void rmstore(const char *uri)
-{
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	char p[600];
-
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", uri + strlen("sqlite:"), suffix[i]);
-		unlink(p);
-	}
-}
-
 /* ---- operations swept by both injectors ---- */
 
 typedef int (*op_fn)(lc_db *db, int round);
@@ -386,7 +377,7 @@ static void fault_sweep(const char *inner, bool file)
 
 	if (file) {
 		OK(mkstore(inner_uri, sizeof inner_uri, "fault"));
-		rmstore(inner_uri);
+		remove_store_files(inner_uri);
 	} else {
 		snprintf(inner_uri, sizeof inner_uri, "%s", inner);
 	}
@@ -437,7 +428,7 @@ static void fault_sweep(const char *inner, bool file)
 	print_message("figures: fault injection over %s: %ld faults injected in all\n", inner, total);
 	lc_db_close(db);
 	if (file)
-		rmstore(inner_uri);
+		remove_store_files(inner_uri);
 	lc_storage_unregister("fault");
 }
 
@@ -527,7 +518,7 @@ static long alloc_sweep(bool file, sweep_kind kind, op_fn op, const char *what)
 		lc_db *db = NULL;
 		OK(mkstore(base, sizeof base, "alloc-base"));
 		OK(mkstore(work, sizeof work, "alloc-work"));
-		rmstore(base);
+		remove_store_files(base);
 		OK(open_store(&db, base));
 		populate(db);
 		lc_db_close(db);
@@ -539,7 +530,7 @@ static long alloc_sweep(bool file, sweep_kind kind, op_fn op, const char *what)
 		int rc;
 
 		if (file) {
-			rmstore(work);
+			remove_store_files(work);
 			copy_file(base, work);
 			take_fresh(work, &before);
 		}
@@ -584,8 +575,8 @@ static long alloc_sweep(bool file, sweep_kind kind, op_fn op, const char *what)
 		assert_true(n < 5000);
 	}
 	if (file) {
-		rmstore(base);
-		rmstore(work);
+		remove_store_files(base);
+		remove_store_files(work);
 	}
 	print_message("figures: allocation sweep over %s, %s: %ld allocation points\n",
 		      file ? "sqlite-file" : "memory:", what, n - 1);
@@ -761,9 +752,9 @@ static void test_hostile_sqlite(void **state)
 
 	(void)state;
 	OK(mkstore(uri, sizeof uri, "hostile"));
-	rmstore(uri);
+	remove_store_files(uri);
 	roundtrip(uri, true);
-	rmstore(uri);
+	remove_store_files(uri);
 }
 
 static const char *const bad_utf8[] = {
@@ -839,9 +830,9 @@ static void test_bad_utf8(void **state)
 	(void)state;
 	bad_utf8_on("memory:");
 	OK(mkstore(uri, sizeof uri, "badutf8"));
-	rmstore(uri);
+	remove_store_files(uri);
 	bad_utf8_on(uri);
-	rmstore(uri);
+	remove_store_files(uri);
 }
 
 static int group_setup(void **state)

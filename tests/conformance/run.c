@@ -13,6 +13,7 @@
 #include <leadcore/leadcore.h>
 
 #include "conformance.h"
+#include "../support/store_files.h"
 
 typedef struct files {
 	char dir[256];
@@ -29,16 +30,8 @@ static int file_make(void *ud, char *buf, size_t size)
 
 static void file_remove(void *ud, const char *uri)
 {
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	char path[4300];
-
 	(void)ud;
-	if (strncmp(uri, "sqlite:", 7) != 0)
-		return;
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		snprintf(path, sizeof path, "%s%s", uri + 7, suffix[i]);
-		unlink(path);
-	}
+	remove_store_files(uri);
 }
 
 int main(int argc, char **argv)
