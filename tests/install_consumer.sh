@@ -27,5 +27,5 @@ int main(void)
 C
 # shellcheck disable=SC2046
 "$cc" -std=c17 -Wall -Werror -o "$tmp/consumer" "$tmp/consumer.c" $(pkg-config --cflags --libs leadcore)
-libdir=$(dirname "$(find "$tmp/root" -name 'libleadcore.so.0' | head -n 1)")
+libdir=$(dirname "$(find "$tmp/root" -name 'libleadcore.so.1' | head -n 1)")
 LD_LIBRARY_PATH="$libdir" "$tmp/consumer"

@@ -12,14 +12,14 @@ and every error as a negative code plus a message (raised as LeadcoreError).
                       follow_up="2026-12-01T10:00:00Z")
         print(store.pipeline("milestone"))
 
-Set LEADCORE_LIBRARY to the path of libleadcore.so.0 to pick a build.
+Set LEADCORE_LIBRARY to the path of libleadcore.so.1 to pick a build.
 """
 import ctypes
 import ctypes.util
 import os
 
 _lib = ctypes.CDLL(os.environ.get("LEADCORE_LIBRARY")
-                   or ctypes.util.find_library("leadcore") or "libleadcore.so.0")
+                   or ctypes.util.find_library("leadcore") or "libleadcore.so.1")
 
 _p = ctypes.c_void_p
 _pp = ctypes.POINTER(ctypes.c_void_p)

@@ -36,11 +36,11 @@
 /** Major version of the headers in use. */
 #define LC_VERSION_MAJOR 0
 /** Minor version of the headers in use. */
-#define LC_VERSION_MINOR 1
+#define LC_VERSION_MINOR 2
 /** Patch version of the headers in use. */
 #define LC_VERSION_PATCH 0
 /** The version of the headers in use, as a string. */
-#define LC_VERSION_STRING "0.1.0"
+#define LC_VERSION_STRING "0.2.0"
 
 LC_BEGIN_DECL
 
@@ -67,7 +67,7 @@ typedef int64_t lc_time;
 LC_API int lc_version(int *major, int *minor, int *patch);
 
 /**
- * The version of the linked library as a string such as "0.1.0".
+ * The version of the linked library as a string such as "0.2.0".
  *
  * @return A static string; never NULL; never to be freed.
  */
