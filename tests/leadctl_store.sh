@@ -131,6 +131,24 @@ for c in init lead dispose history agent unit "model install"; do
   expect 0 "^usage: " $c --help
 done
 
+# Only init creates a store: an empty file or one that is not a store is
+# refused by every other command (exit 4) and left as it was.
+: >empty.db
+expect 4 "empty, not a leadcore store" --db empty.db lead list
+expect 4 "empty, not a leadcore store" --db empty.db report pipeline
+expect 4 "empty, not a leadcore store" --db empty.db workflow list
+[ -s empty.db ] && { echo "FAIL: a read command wrote to an empty file"; failures=$((failures + 1)); }
+printf 'not a store at all, just text\n%.0s' {1..100} >text.db
+cp text.db text.orig
+expect 4 "not a leadcore store" --db text.db lead list
+cmp -s text.db text.orig || { echo "FAIL: a read command changed a foreign file"; failures=$((failures + 1)); }
+
+# --read-only: reads work, writes fail with exit 4 and say why.
+expect 0 "Ada Lovelace" --read-only lead list
+expect 4 "read-only" --read-only lead add --name "Not written"
+expect 4 "read-only" --read-only agent add nobody
+expect 0 "^usage: leadctl \[--db FILE\] \[--read-only\]" --help
+
 # The store is readable with the sqlite3 shell.
 if command -v sqlite3 >/dev/null 2>&1; then
   if [ "$(sqlite3 leads.db "SELECT name || ':' || status FROM leads WHERE id = 1")" != "Ada Lovelace:follow_up" ]; then

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -166,7 +167,8 @@ static void test_missing_readonly_foreign(void **state)
 	for (int i = 0; i < 512; i++)
 		fputs("this is not sqlite ", f);
 	fclose(f);
-	assert_int_equal(lc_db_open(&db, path("junk.db"), NULL), LC_ECORRUPT);
+	assert_int_equal(lc_db_open(&db, path("junk.db"), NULL), LC_EFORMAT);
+	assert_non_null(strstr(lc_error_last(), "not a leadcore store"));
 	assert_null(db);
 
 	/* An SQLite database that is not a leadcore store. */
@@ -199,6 +201,154 @@ static void test_missing_readonly_foreign(void **state)
 	assert_int_equal(lc_db_begin(db), LC_ESTATE);
 	lc_lead_free(l);
 	lc_db_close(db);
+}
+
+
+/* The bytes of a file (at most 64 KiB), to show that a refused open left it as it was. */
+static size_t slurp(const char *file, char *buf, size_t max)
+{
+	FILE *f = fopen(file, "rb");
+	size_t n = f ? fread(buf, 1, max, f) : 0;
+
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static void raw_exec(const char *file, const char *sql)
+{
+	sqlite3 *raw;
+
+	assert_int_equal(sqlite3_open(file, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+}
+
+/* Opening the FILE (with FLAGS) fails with CODE and leaves it byte for byte
+ * as it was, with no -wal or -shm beside it. */
+static void refused_untouched(const char *file, uint32_t flags, int code, const char *words)
+{
+	static char before[65536], after[65536];
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	char side[160];
+	size_t nb = slurp(file, before, sizeof before);
+
+	o.flags = flags;
+	assert_int_equal(lc_db_open(&db, file, &o), code);
+	assert_null(db);
+	assert_non_null(strstr(lc_error_last(), words));
+	assert_int_equal(slurp(file, after, sizeof after), nb);
+	assert_memory_equal(before, after, nb);
+	snprintf(side, sizeof side, "%s-wal", file);
+	assert_int_not_equal(access(side, F_OK), 0);
+}
+
+/* Only a caller that creates makes a store: an empty file, another SQLite
+ * database, an impossible or future version, a foreign format mark are
+ * refused with a message and left untouched (not even switched to WAL). */
+static void test_open_refuses_untouched(void **state)
+{
+	lc_db *db;
+	FILE *f;
+
+	(void)state;
+	f = fopen(path("empty.db"), "wb");
+	fclose(f);
+	refused_untouched(path("empty.db"), 0, LC_EFORMAT, "LC_DB_CREATE");
+	refused_untouched(path("empty.db"), LC_DB_READONLY, LC_EFORMAT, "empty");
+	/* The caller that creates gets its store in the empty file. */
+	db = open_with(path("empty.db"), LC_DB_CREATE, 5000);
+	lc_db_close(db);
+	assert_int_equal(sql_int(path("empty.db"), "PRAGMA user_version"), 3);
+
+	raw_exec(path("other2.db"), "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+	refused_untouched(path("other2.db"), LC_DB_CREATE, LC_EFORMAT, "not a leadcore store");
+
+	db = open_with(path("minus.db"), LC_DB_CREATE, 5000);
+	lc_db_close(db);
+	raw_exec(path("minus.db"), "PRAGMA journal_mode = DELETE; PRAGMA user_version = -1");
+	refused_untouched(path("minus.db"), LC_DB_CREATE, LC_EVERSION, "-1");
+	raw_exec(path("minus.db"), "PRAGMA user_version = 4");
+	refused_untouched(path("minus.db"), 0, LC_EVERSION, "upgrade leadcore");
+	refused_untouched(path("minus.db"), LC_DB_READONLY, LC_EVERSION, "upgrade leadcore");
+
+	raw_exec(path("minus.db"), "PRAGMA user_version = 3; UPDATE meta SET value = 'other' "
+				   "WHERE key = 'format'");
+	refused_untouched(path("minus.db"), LC_DB_CREATE, LC_EFORMAT, "meta.format");
+	raw_exec(path("minus.db"), "DROP TABLE meta");
+	refused_untouched(path("minus.db"), LC_DB_CREATE, LC_EFORMAT, "meta.format");
+}
+
+/* In a child that cannot write DIR (as root, it becomes nobody): a store
+ * whose directory is read-only opens for reading, with any flags, and
+ * refuses writes with LC_ESTATE. Returns the child's exit status. */
+static int read_in_readonly_dir(const char *file, uint32_t flags)
+{
+	pid_t pid = fork();
+	int status;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		lc_db_options o = LC_DB_OPTIONS_INIT;
+		lc_db *db = NULL;
+		lc_lead *l = NULL;
+		int64_t n = 0;
+
+		if (geteuid() == 0 && setuid(65534) != 0)
+			_exit(10);
+		o.flags = flags;
+		if (lc_db_open(&db, file, &o) != 0) {
+			fprintf(stderr, "open: %s\n", lc_error_last());
+			_exit(11);
+		}
+		if (lc_db_count(db, NULL, &n) != 0 || n != 1 || lc_db_lead_get(db, 1, &l) != 0)
+			_exit(12);
+		lc_lead_free(l);
+		if (lc_db_agent_add(db, "x", NULL) != LC_ESTATE || !strstr(lc_error_last(), "read-only"))
+			_exit(13);
+		lc_db_close(db);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
+/* A WAL store in a directory that cannot be written and has no -wal or -shm
+ * file (a backup, a snapshot, a read-only mount) is readable, with or
+ * without LC_DB_READONLY, and its journal mode is not changed. */
+static void test_readonly_media(void **state)
+{
+	char sub[160];
+	const char *file;
+	lc_db *db;
+
+	(void)state;
+	snprintf(sub, sizeof sub, "%s/ro", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	file = path("ro/store.db");
+	db = open_with(file, LC_DB_CREATE, 5000);
+	install(db, "crm");
+	add_lead(db, "On a snapshot");
+	lc_db_close(db);
+	assert_int_not_equal(access(path("ro/store.db-wal"), F_OK), 0);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(chmod(file, 0444), 0);
+	assert_int_equal(chmod(sub, 0555), 0);
+	assert_int_equal(read_in_readonly_dir(file, LC_DB_READONLY), 0);
+	assert_int_equal(read_in_readonly_dir(file, 0), 0);
+	assert_int_equal(read_in_readonly_dir(file, LC_DB_CREATE), 0);
+	assert_int_not_equal(access(path("ro/store.db-shm"), F_OK), 0);
+	assert_int_equal(chmod(sub, 0755), 0);
+	assert_int_equal(chmod(file, 0644), 0);
+	assert_int_equal(sql_int(file, "SELECT count(*) FROM leads"), 1);
+	/* A writable copy opened with LC_DB_READONLY keeps its journal mode too. */
+	raw_exec(file, "PRAGMA journal_mode = DELETE");
+	db = open_with(file, LC_DB_READONLY, 5000);
+	lc_db_close(db);
+	assert_int_equal(sql_int(file, "SELECT count(*) FROM pragma_journal_mode WHERE "
+				       "journal_mode = 'delete'"),
+			 1);
 }
 
 /* ---- schema migrations ---- */
@@ -832,6 +982,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_store_persists),
 		cmocka_unit_test(test_missing_readonly_foreign),
+		cmocka_unit_test(test_open_refuses_untouched),
+		cmocka_unit_test(test_readonly_media),
 		cmocka_unit_test(test_migration_v1_to_current),
 		cmocka_unit_test(test_update_sets_changed_columns),
 		cmocka_unit_test(test_sqlite3_shell),

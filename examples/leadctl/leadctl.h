@@ -20,6 +20,7 @@ enum {
 /* Global options, parsed before the command name. */
 typedef struct leadctl_global {
 	const char *db; /* --db FILE, default ./leads.db */
+	bool read_only; /* --read-only: open the store with LC_DB_READONLY */
 } leadctl_global;
 
 /* A command: name ("model", "lead", ...), a one-line summary, its entry point.

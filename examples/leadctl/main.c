@@ -30,7 +30,7 @@ static const leadctl_command commands[] = {
 
 static void print_usage(FILE *f)
 {
-	fputs("usage: leadctl [--db FILE] COMMAND [ARGS] [--json] [--help]\n\n"
+	fputs("usage: leadctl [--db FILE] [--read-only] COMMAND [ARGS] [--json] [--help]\n\n"
 	      "Keeps sales leads and their disposition history in a store (default ./leads.db).\n\n"
 	      "commands:\n",
 	      f);
@@ -63,7 +63,7 @@ static int cmd_version(const leadctl_global *g, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	leadctl_global g = { "leads.db" };
+	leadctl_global g = { "leads.db", false };
 	int i = 1;
 
 	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
@@ -73,6 +73,9 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			g.db = argv[i + 1];
 			i += 2;
+		} else if (strcmp(argv[i], "--read-only") == 0) {
+			g.read_only = true;
+			i++;
 		} else if (strncmp(argv[i], "--db=", 5) == 0) {
 			g.db = argv[i] + 5;
 			i++;

@@ -58,9 +58,14 @@ typedef struct lc_unit_list lc_unit_list;
 /** Version of ::lc_db_options that these headers know. */
 #define LC_DB_OPTIONS_VERSION 1
 
-/** lc_db_options.flags: create the store when it does not exist (the default). */
+/** lc_db_options.flags: create the store when it does not exist or is an empty
+ *  file (the default). Without it, an empty file is refused with LC_EFORMAT. */
 #define LC_DB_CREATE (1u << 0)
-/** lc_db_options.flags: open read-only; every write fails with LC_ESTATE. */
+/** lc_db_options.flags: open read-only; every write fails with LC_ESTATE. A
+ *  SQLite store is then opened without changing its journal mode (SQLite's
+ *  `mode=ro`, or `immutable=1` when its directory cannot take a `-shm` file),
+ *  so a backup or a read-only mount can be read. A SQLite store whose file or
+ *  directory cannot be written is opened this way without the flag. */
 #define LC_DB_READONLY (1u << 1)
 
 /** Options for lc_db_open(). */
@@ -102,10 +107,11 @@ LC_API int lc_db_options_init(lc_db_options *opts, unsigned int version);
  *            of a registered backend. A path containing ':' can be written
  *            as `sqlite:PATH`.
  * @param opts Options, or NULL for the defaults.
- * @return 0, LC_EINVAL (NULL, bad options), LC_EVERSION (options or store
- *         schema newer than this library), LC_ENOTFOUND (no such store
- *         without LC_DB_CREATE, or an unknown scheme), LC_EIO, LC_ECORRUPT,
- *         LC_EBUSY, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL, bad options), LC_EVERSION (options, or a store
+ *         schema newer than this library or impossible), LC_EFORMAT (a file
+ *         that is not a leadcore store, or empty without LC_DB_CREATE; it is
+ *         left untouched), LC_ENOTFOUND (no such store without LC_DB_CREATE,
+ *         or an unknown scheme), LC_EIO, LC_ECORRUPT, LC_EBUSY, LC_ENOMEM.
  */
 LC_API int lc_db_open(lc_db **out, const char *uri, const lc_db_options *opts);
 

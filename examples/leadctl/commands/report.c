@@ -64,8 +64,10 @@ static int open_store(const leadctl_global *g, lc_db **db)
 			g->db);
 		return EXIT_STORE;
 	}
-	if (rc)
-		return fail(rc, g->db);
+	if (rc) {
+		fail(rc, g->db);
+		return EXIT_STORE;
+	}
 	if (!lc_db_model(*db)) {
 		fprintf(stderr, "leadctl: the store '%s' has no model; run 'leadctl --db %s init'\n", g->db,
 			g->db);

@@ -16,7 +16,7 @@ int store_open(const leadctl_global *g, bool create, lc_db **out)
 	int rc;
 
 	if (!create)
-		o.flags = 0;
+		o.flags = g->read_only ? LC_DB_READONLY : 0;
 	rc = lc_db_open(out, g->db, &o);
 	if (rc == LC_ENOTFOUND && !create) {
 		fprintf(stderr, "leadctl: no store at %s; create one with 'leadctl --db %s init "
@@ -26,7 +26,7 @@ int store_open(const leadctl_global *g, bool create, lc_db **out)
 	}
 	if (rc) {
 		fail(rc, g->db);
-		return rc == LC_EFORMAT ? EXIT_FORMAT : EXIT_STORE;
+		return EXIT_STORE; /* a file that is not a store is a store error, not input */
 	}
 	if (!actor)
 		actor = getenv("USER");

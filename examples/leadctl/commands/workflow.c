@@ -52,7 +52,7 @@ static int open_db(const leadctl_global *g, const lc_time *now, lc_db **db)
 	lc_db_options o = LC_DB_OPTIONS_INIT;
 	int rc;
 
-	o.flags = 0; /* an existing store only */
+	o.flags = g->read_only ? LC_DB_READONLY : 0; /* an existing store only */
 	if (now) {
 		o.clock = fixed_clock;
 		o.clock_ud = (void *)now;
@@ -62,7 +62,7 @@ static int open_db(const leadctl_global *g, const lc_time *now, lc_db **db)
 		fprintf(stderr, "leadctl: %s: %s\n", g->db, lc_error_last());
 		return EXIT_STORE;
 	}
-	return rc ? fail(rc, g->db) : 0;
+	return rc ? (fail(rc, g->db), EXIT_STORE) : 0;
 }
 
 static int get_now(const char *text, lc_time *now, lc_time **pnow)

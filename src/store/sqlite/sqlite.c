@@ -5,8 +5,10 @@
  * migrations, and a schema a person can read with the sqlite3 shell
  * (docs/storage.md): state values as TEXT keys, times as INTEGER seconds.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/engine_internal.h"
 #include "lead/lead_internal.h"
@@ -277,7 +279,12 @@ int lc__sq_error(lc_sq *s, int rc, const char *what)
 	case SQLITE_FULL:
 		return lc__error(LC_EIO, "%s: the disk is full: %s", what, msg);
 	case SQLITE_READONLY:
-		return lc__error(LC_EIO, "%s: the store file cannot be written: %s", what, msg);
+		return lc__error(s && s->readonly ? LC_ESTATE : LC_EIO,
+				 "%s: the store cannot be written (%s): %s", what,
+				 s && s->readonly ? "it is open read-only: LC_DB_READONLY, or the "
+						    "file or its directory is not writable"
+						  : "check the file's permissions and the disk",
+				 msg);
 	default:
 		return lc__error(LC_EIO, "%s: %s", what, msg);
 	}
@@ -444,6 +451,50 @@ static int table_count(lc_sq *s, int64_t *n)
 	return rc == SQLITE_ROW ? 0 : lc__sq_error(s, rc, "reading the store");
 }
 
+/* Refuse what is not a leadcore store before anything writes to it: an
+ * empty file unless the caller creates, another SQLite database, a future or
+ * impossible schema version. */
+static int check_store(lc_sq *s, bool create)
+{
+	sqlite3_stmt *st;
+	int64_t v, tables;
+	int rc;
+
+	rc = user_version(s, &v);
+	if (rc && (lc_error_last_code() == LC_ECORRUPT || lc_error_last_code() == LC_EIO))
+		return lc__error(LC_EFORMAT, "the file is not a leadcore store (%s); give the path "
+					     "of a store, or create one with LC_DB_CREATE",
+				 lc_error_last());
+	if (rc || (rc = table_count(s, &tables)))
+		return rc;
+	if (v < 0 || v > LC_SQ_SCHEMA_VERSION)
+		return lc__error(LC_EVERSION,
+				 "the store has schema version %lld, %s this library's %d; %s",
+				 (long long)v, v < 0 ? "which no leadcore writes, not" : "newer than",
+				 LC_SQ_SCHEMA_VERSION,
+				 v < 0 ? "it is not a leadcore store" : "upgrade leadcore to open it");
+	if (v == 0 && tables > 0)
+		return lc__error(LC_EFORMAT, "the file is an SQLite database but not a leadcore store; "
+					     "give another path");
+	if (v == 0 && !create)
+		return lc__error(LC_EFORMAT, "the file is empty, not a leadcore store; open it with "
+					     "LC_DB_CREATE to create a store in it");
+	if (v == 0)
+		return 0;
+	rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'format'", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		rc = rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT &&
+				     strcmp((const char *)sqlite3_column_text(st, 0), "leadcore") == 0
+			     ? 0
+			     : -1;
+		sqlite3_finalize(st);
+	}
+	return rc ? lc__error(LC_EFORMAT, "the file has a schema version but no leadcore format "
+					  "mark (meta.format); it is not a leadcore store")
+		  : 0;
+}
+
 /* Bring the schema to LC_SQ_SCHEMA_VERSION, one step per version. */
 static int migrate(lc_sq *s)
 {
@@ -452,20 +503,10 @@ static int migrate(lc_sq *s)
 
 	if ((rc = user_version(s, &v)))
 		return rc;
-	if (v == LC_SQ_SCHEMA_VERSION)
-		return 0;
-	if (v > LC_SQ_SCHEMA_VERSION)
-		return lc__error(LC_EVERSION,
-				 "the store has schema version %lld, newer than this library's %d; "
-				 "upgrade leadcore to open it",
-				 (long long)v, LC_SQ_SCHEMA_VERSION);
 	/* Later versions only add indexes: a read-only handle reads an older
 	 * store as it is (more slowly) rather than refusing it. */
-	if (s->readonly && v >= 1)
+	if (v == LC_SQ_SCHEMA_VERSION || s->readonly)
 		return 0;
-	if (s->readonly)
-		return lc__error(LC_ESTATE, "the store is empty or has an old schema, and it is open "
-					    "read-only; open it once for writing to create it");
 	if ((rc = exec(s, "BEGIN IMMEDIATE", "creating the store")))
 		return rc;
 	/* Another process may have created it while we waited for the lock. */
@@ -488,10 +529,62 @@ fail:
 	return rc;
 }
 
+/* Whether leadcore may write next to PATH: the file, and its directory for
+ * the -wal and -shm files. A read-only mount or directory opens read-only. */
+static bool can_write(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+
+	if (access(path, F_OK) != 0)
+		return true; /* not there: creating it reports its own error */
+	if (access(path, W_OK) != 0)
+		return false;
+	if (!slash)
+		return access(".", W_OK) == 0;
+	if ((size_t)(slash - path) >= sizeof dir)
+		return true;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return access(slash == path ? "/" : dir, W_OK) == 0;
+}
+
+/* Open PATH read-only without changing it: `mode=ro` reads the WAL when the
+ * -shm file can be used; `immutable=1` reads a store whose directory cannot
+ * take one (a read-only mount, a snapshot). */
+static int open_readonly(lc_sq *s, const char *path, bool immutable)
+{
+	size_t n = 0;
+	char *uri = sqlite3_malloc64(strlen(path) * 3 + 32);
+	int rc;
+
+	if (!uri)
+		return SQLITE_NOMEM;
+	n += (size_t)sprintf(uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f)
+			n += (size_t)sprintf(uri + n, "%%%02X", *p);
+		else
+			uri[n++] = (char)*p;
+	}
+	strcpy(uri + n, immutable ? "?immutable=1" : "?mode=ro");
+	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	sqlite3_free(uri);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	if (rc != SQLITE_OK && !immutable && (rc & 0xff) != SQLITE_NOTADB) {
+		sqlite3_close_v2(s->db);
+		s->db = NULL;
+		return open_readonly(s, path, true);
+	}
+	return rc;
+}
+
 static int sq_open(void **out, const char *location, const lc_db_options *opts)
 {
 	bool memory = strcmp(location, ":memory:") == 0 || !location[0];
-	int flags = SQLITE_OPEN_NOMUTEX;
+	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE;
 	lc_sq *s;
 	int rc;
 
@@ -503,12 +596,14 @@ static int sq_open(void **out, const char *location, const lc_db_options *opts)
 	lc__buf_init(&s->counts[0]);
 	lc__buf_init(&s->counts[1]);
 	lc__buf_init(&s->row.counts);
-	s->readonly = (opts->flags & LC_DB_READONLY) != 0;
-	if (s->readonly)
-		flags |= SQLITE_OPEN_READONLY;
+	s->readonly = !memory && ((opts->flags & LC_DB_READONLY) || !can_write(location));
+	if (opts->flags & LC_DB_CREATE)
+		flags |= SQLITE_OPEN_CREATE;
+	if (s->readonly && access(location, F_OK) != 0)
+		rc = SQLITE_CANTOPEN;
 	else
-		flags |= SQLITE_OPEN_READWRITE | ((opts->flags & LC_DB_CREATE) ? SQLITE_OPEN_CREATE : 0);
-	rc = sqlite3_open_v2(memory ? ":memory:" : location, &s->db, flags, NULL);
+		rc = s->readonly ? open_readonly(s, location, false)
+				 : sqlite3_open_v2(memory ? ":memory:" : location, &s->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		if ((rc & 0xff) == SQLITE_CANTOPEN)
 			rc = lc__error(LC_ENOTFOUND,
@@ -517,18 +612,23 @@ static int sq_open(void **out, const char *location, const lc_db_options *opts)
 				       (opts->flags & LC_DB_CREATE) ? ""
 								    : " (it does not exist; open it "
 								      "with LC_DB_CREATE to create it)");
+		else if ((rc & 0xff) == SQLITE_NOTADB)
+			rc = lc__error(LC_EFORMAT, "'%s' is not a leadcore store (not an SQLite "
+						   "database); give the path of a store",
+				       location);
 		else
 			rc = lc__sq_error(s, rc, "opening the store");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, opts->busy_timeout_ms);
-	if ((rc = exec(s, "PRAGMA foreign_keys = ON", "configuring the store")))
+	if ((rc = exec(s, "PRAGMA foreign_keys = ON", "configuring the store")) ||
+	    (!memory && (rc = check_store(s, (opts->flags & LC_DB_CREATE) != 0))))
 		goto fail;
 	if (!memory && !s->readonly &&
 	    (rc = exec(s, "PRAGMA journal_mode = WAL", "switching the store to WAL")))
 		goto fail;
-	if ((rc = exec(s, "PRAGMA synchronous = NORMAL", "configuring the store")) ||
+	if ((!s->readonly && (rc = exec(s, "PRAGMA synchronous = NORMAL", "configuring the store"))) ||
 	    (rc = migrate(s)))
 		goto fail;
 	*out = s;
@@ -541,6 +641,10 @@ fail:
 static int sq_begin(void *be, int write)
 {
 	lc_sq *s = be;
+	if (write && s->readonly)
+		return lc__error(LC_ESTATE, "the store is open read-only (LC_DB_READONLY, or the "
+					    "file or its directory is not writable); it cannot be "
+					    "changed through this handle");
 	sqlite3_stmt *st = lc__sq_stmt(s, write ? SQ_BEGIN_WRITE : SQ_BEGIN_READ);
 	int rc = st ? run(s, st, write ? "starting a write transaction" : "starting a read transaction")
 		    : lc_error_last_code();
