@@ -3,35 +3,33 @@
 
 #include "core.h"
 
+#include "versioned.h"
+
 static lc_allocator current; /* version 0: the C library's malloc */
+
+LC_STRUCT_DESC(allocator_desc, lc_allocator, LC_ALLOCATOR_VERSION, LC_ALLOCATOR_INIT,
+	       LC_FIELD_END(lc_allocator, ud));
 
 int lc_allocator_init(lc_allocator *alloc, unsigned int version)
 {
-	if (!alloc)
-		return lc__error(LC_EINVAL, "lc_allocator_init: the allocator is NULL");
-	if (version == 0 || version > LC_ALLOCATOR_VERSION)
-		return lc__error(LC_EVERSION,
-				 "lc_allocator_init: version %u is not supported; use LC_ALLOCATOR_VERSION (%d)",
-				 version, LC_ALLOCATOR_VERSION);
-	memset(alloc, 0, sizeof *alloc);
-	alloc->version = version;
-	return 0;
+	return lc__struct_init(&allocator_desc, alloc, version, "lc_allocator_init");
 }
 
 int lc_set_allocator(const lc_allocator *alloc)
 {
+	lc_allocator a;
+	int rc;
+
 	if (!alloc) {
 		memset(&current, 0, sizeof current);
 		return 0;
 	}
-	if (alloc->version == 0 || alloc->version > LC_ALLOCATOR_VERSION)
-		return lc__error(LC_EVERSION,
-				 "lc_set_allocator: version %u is not supported; use LC_ALLOCATOR_VERSION (%d)",
-				 alloc->version, LC_ALLOCATOR_VERSION);
-	if (!alloc->malloc_fn || !alloc->realloc_fn || !alloc->free_fn)
+	if ((rc = lc__struct_copy(&allocator_desc, &a, alloc, "lc_set_allocator")))
+		return rc;
+	if (!a.malloc_fn || !a.realloc_fn || !a.free_fn)
 		return lc__error(LC_EINVAL,
 				 "lc_set_allocator: malloc_fn, realloc_fn and free_fn must all be set");
-	current = *alloc;
+	current = a;
 	return 0;
 }
 

@@ -25,6 +25,7 @@
 
 #include <csv.h>
 
+#include "core/versioned.h"
 #include "import_internal.h"
 #include "store/db_internal.h"
 
@@ -81,17 +82,12 @@ typedef struct imp {
 
 /* ---- options and results ---- */
 
+LC_STRUCT_DESC(import_options_desc, lc_import_options, LC_IMPORT_OPTIONS_VERSION,
+	       LC_IMPORT_OPTIONS_INIT, LC_FIELD_END(lc_import_options, max_rejects));
+
 int lc_import_options_init(lc_import_options *opts, unsigned int version)
 {
-	if (!opts)
-		return lc__error(LC_EINVAL, "lc_import_options_init: opts is NULL");
-	if (version == 0 || version > LC_IMPORT_OPTIONS_VERSION)
-		return lc__error(LC_EVERSION,
-				 "lc_import_options_init: version %u is unknown; this library knows 1 to %d",
-				 version, LC_IMPORT_OPTIONS_VERSION);
-	lc_import_options d = LC_IMPORT_OPTIONS_INIT;
-	*opts = d;
-	return 0;
+	return lc__struct_init(&import_options_desc, opts, version, "lc_import_options_init");
 }
 
 void lc_import_result_free(lc_import_result *r)
@@ -726,12 +722,7 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	im.total_bytes = total;
 	lc__buf_init(&im.arena);
 	lc__buf_init(&im.msg);
-	if (opts) {
-		im.opts = *opts;
-	} else {
-		lc_import_options d = LC_IMPORT_OPTIONS_INIT;
-		im.opts = d;
-	}
+	im.opts = *opts;
 	im.skip_bad = (im.opts.flags & LC_IMPORT_SKIP_BAD_ROWS) != 0;
 	im.import_time = lc_db_now(db);
 
@@ -888,16 +879,16 @@ static int check_mapping(const lc_mapping *map, const lc_model *model)
 }
 
 static int start(lc_db *db, const lc_mapping *map, const lc_import_options *opts,
-		 lc_import_result **result, const char *what)
+		 lc_import_options *o, lc_import_result **result, const char *what)
 {
+	int rc;
+
 	if (result)
 		*result = NULL;
 	if (!db || !map)
 		return lc__error(LC_EINVAL, "%s: %s is NULL", what, db ? "the mapping" : "db");
-	if (opts && (opts->version == 0 || opts->version > LC_IMPORT_OPTIONS_VERSION))
-		return lc__error(LC_EVERSION,
-				 "%s: lc_import_options version %u is unknown; this library knows 1 to %d",
-				 what, opts->version, LC_IMPORT_OPTIONS_VERSION);
+	if ((rc = lc__struct_copy(&import_options_desc, o, opts, what)))
+		return rc;
 	if (!lc_db_model(db))
 		return lc__error(LC_ESTATE, "%s: the store has no model yet; install one first "
 					    "(leadctl init --model NAME)",
@@ -927,6 +918,7 @@ int lc_import_file(lc_db *db, const char *path, const lc_mapping *map, const lc_
 		   lc_import_result **result)
 {
 	file_src fs;
+	lc_import_options o;
 	struct stat st;
 	int rc;
 
@@ -934,13 +926,13 @@ int lc_import_file(lc_db *db, const char *path, const lc_mapping *map, const lc_
 		*result = NULL;
 	if (!path)
 		return lc__error(LC_EINVAL, "lc_import_file: path is NULL");
-	if ((rc = start(db, map, opts, result, "lc_import_file")))
+	if ((rc = start(db, map, opts, &o, result, "lc_import_file")))
 		return rc;
 	fs.path = path;
 	fs.f = fopen(path, "rb");
 	if (!fs.f)
 		return lc__error(LC_EIO, "cannot open '%s': %s", path, strerror(errno));
-	rc = run(db, map, opts, read_file, &fs,
+	rc = run(db, map, &o, read_file, &fs,
 		 fstat(fileno(fs.f), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0, result);
 	fclose(fs.f);
 	return rc;
@@ -965,6 +957,7 @@ static int read_mem(void *src, char *buf, size_t cap, size_t *got)
 int lc_import_buffer(lc_db *db, const char *data, size_t len, const lc_mapping *map,
 		     const lc_import_options *opts, lc_import_result **result)
 {
+	lc_import_options o;
 	mem_src ms;
 	int rc;
 
@@ -972,9 +965,9 @@ int lc_import_buffer(lc_db *db, const char *data, size_t len, const lc_mapping *
 		*result = NULL;
 	if (!data && len)
 		return lc__error(LC_EINVAL, "lc_import_buffer: data is NULL");
-	if ((rc = start(db, map, opts, result, "lc_import_buffer")))
+	if ((rc = start(db, map, opts, &o, result, "lc_import_buffer")))
 		return rc;
 	ms.p = data;
 	ms.left = len;
-	return run(db, map, opts, read_mem, &ms, len, result);
+	return run(db, map, &o, read_mem, &ms, len, result);
 }

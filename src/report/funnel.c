@@ -134,17 +134,18 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_report **out)
 	lc_report *r = NULL;
 	const lc_lead *lead;
 	const lc_event *ev;
+	lc_report_options o;
 	lc_time from, to;
 	fn_ctx c;
 	int rc;
 
-	rc = lc__report_begin(db, opts, out, "lc_report_funnel", &m);
+	rc = lc__report_begin(db, opts, &o, out, "lc_report_funnel", &m);
 	if (rc)
 		return rc;
 	axis = lc_model_value_count(m, LC_AXIS_STAGE) ? LC_AXIS_STAGE : LC_AXIS_MILESTONE;
 	cols[0] = axis == LC_AXIS_STAGE ? "stage" : "milestone";
-	from = opts && opts->from != LC_TIME_NONE ? opts->from : INT64_MIN;
-	to = opts && opts->to != LC_TIME_NONE ? opts->to : INT64_MAX;
+	from = o.from != LC_TIME_NONE ? o.from : INT64_MIN;
+	to = o.to != LC_TIME_NONE ? o.to : INT64_MAX;
 	if (to <= from)
 		return lc__error(LC_EINVAL, "lc_report_funnel: the window's end must be after its start");
 	memset(&c, 0, sizeof c);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/versioned.h"
 #include "report_internal.h"
 
 #define DAY 86400
@@ -14,17 +15,12 @@
 static const char *const axis_names[] = { NULL, "phase", "stage", "milestone", "status",
 					  "lifecycle", "owner" };
 
+LC_STRUCT_DESC(report_options_desc, lc_report_options, LC_REPORT_OPTIONS_VERSION,
+	       LC_REPORT_OPTIONS_INIT, LC_FIELD_END(lc_report_options, agent));
+
 int lc_report_options_init(lc_report_options *opts, unsigned int version)
 {
-	if (!opts)
-		return lc__error(LC_EINVAL, "lc_report_options_init: opts is NULL");
-	if (version == 0 || version > LC_REPORT_OPTIONS_VERSION)
-		return lc__error(LC_EVERSION,
-				 "lc_report_options_init: version %u is unknown; this library knows 1 to %d",
-				 version, LC_REPORT_OPTIONS_VERSION);
-	lc_report_options d = LC_REPORT_OPTIONS_INIT;
-	*opts = d;
-	return 0;
+	return lc__struct_init(&report_options_desc, opts, version, "lc_report_options_init");
 }
 
 const char *lc_report_axis_name(lc_report_axis axis)
@@ -193,17 +189,17 @@ int64_t lc_report_measure(const lc_report *r, size_t row, size_t m)
 
 /* ---- shared helpers ---- */
 
-int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report **out, const char *what,
-		     const lc_model **model)
+int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options *o,
+		     lc_report **out, const char *what, const lc_model **model)
 {
+	int rc;
+
 	if (out)
 		*out = NULL;
 	if (!db || !out)
 		return lc__error(LC_EINVAL, "%s: db and out must not be NULL", what);
-	if (opts && (opts->version == 0 || opts->version > LC_REPORT_OPTIONS_VERSION))
-		return lc__error(LC_EVERSION,
-				 "%s: lc_report_options version %u is unknown; this library knows 1 to %d",
-				 what, opts->version, LC_REPORT_OPTIONS_VERSION);
+	if ((rc = lc__struct_copy(&report_options_desc, o, opts, what)))
+		return rc;
 	*model = lc_db_model(db);
 	if (!*model)
 		return lc__error(LC_ESTATE,
@@ -405,6 +401,7 @@ const char *lc__report_agent_name(const lc_agent_list *agents, const char *id_te
 int lc_report_pipeline(lc_db *db, const lc_report_axis *axes, size_t naxes,
 		       const lc_report_options *opts, lc_report **out)
 {
+	lc_report_options o;
 	const lc_model *m;
 	const char *cols[LC_REPORT_MAX_AXES];
 	lc_group_key keys[8];
@@ -416,7 +413,7 @@ int lc_report_pipeline(lc_db *db, const lc_report_axis *axes, size_t naxes,
 	bool owner = false;
 	int rc;
 
-	rc = lc__report_begin(db, opts, out, "lc_report_pipeline", &m);
+	rc = lc__report_begin(db, opts, &o, out, "lc_report_pipeline", &m);
 	if (rc)
 		return rc;
 	if (!axes || naxes == 0 || naxes > LC_REPORT_MAX_AXES)
@@ -569,6 +566,7 @@ static int mx_emit(void *ud, const char *const *values, int64_t count)
 
 int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_report **out)
 {
+	lc_report_options o;
 	static const char *const cols[] = { "milestone", "status" };
 	static const char *const meas[] = { "allowed" };
 	const lc_group_key keys[] = { LC_GROUP_MILESTONE, LC_GROUP_STATUS };
@@ -578,7 +576,7 @@ int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_report **out)
 	mx_ctx c;
 	int rc;
 
-	rc = lc__report_begin(db, opts, out, "lc_report_matrix", &m);
+	rc = lc__report_begin(db, opts, &o, out, "lc_report_matrix", &m);
 	if (rc)
 		return rc;
 	memset(&c, 0, sizeof c);
@@ -652,6 +650,7 @@ out:
 int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
 			  const lc_report_options *opts, lc_report **out)
 {
+	lc_report_options o;
 	static const char *const cols[] = { "external_id", "name" };
 	const lc_model *m;
 	lc_query *q = NULL;
@@ -661,7 +660,7 @@ int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
 	long mi, si;
 	int rc;
 
-	rc = lc__report_begin(db, opts, out, "lc_report_matrix_cell", &m);
+	rc = lc__report_begin(db, opts, &o, out, "lc_report_matrix_cell", &m);
 	if (rc)
 		return rc;
 	if ((rc = lc__check_text(milestone, LC_KEY_MAX, "milestone", false)) != 0 ||
@@ -758,15 +757,17 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_report **ou
 	fu_row *rows = NULL;
 	size_t n = 0, cap = 0, nrows = 0;
 	lc_time from, to;
-	lc_id agent = opts ? opts->agent : 0;
+	lc_report_options o;
+	lc_id agent;
 	const lc_lead *lead;
 	int rc;
 
-	rc = lc__report_begin(db, opts, out, "lc_report_followups", &m);
+	rc = lc__report_begin(db, opts, &o, out, "lc_report_followups", &m);
 	if (rc)
 		return rc;
-	from = opts && opts->from != LC_TIME_NONE ? opts->from : lc__day_start(lc_db_now(db));
-	to = opts && opts->to != LC_TIME_NONE ? opts->to : from + 7 * DAY;
+	agent = o.agent;
+	from = o.from != LC_TIME_NONE ? o.from : lc__day_start(lc_db_now(db));
+	to = o.to != LC_TIME_NONE ? o.to : from + 7 * DAY;
 	if (to <= from)
 		return lc__error(LC_EINVAL,
 				 "lc_report_followups: the window's end must be after its start");
@@ -868,14 +869,16 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_report **out)
 	lc_lead *lead = NULL;
 	od_item *v = NULL;
 	size_t n = 0, cap = 0;
-	lc_id agent = opts ? opts->agent : 0;
+	lc_report_options o;
+	lc_id agent;
 	lc_time now;
 	const lc_lead *cur;
 	int rc;
 
-	rc = lc__report_begin(db, opts, out, "lc_report_overdue", &m);
+	rc = lc__report_begin(db, opts, &o, out, "lc_report_overdue", &m);
 	if (rc)
 		return rc;
+	agent = o.agent;
 	now = lc_db_now(db);
 	if ((rc = lc_db_agents(db, 0, &agents)) != 0 ||
 	    (rc = check_agent(db, agent, agents, "lc_report_overdue")) != 0)

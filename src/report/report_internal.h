@@ -36,7 +36,8 @@ int lc__rreport_add(lc_report *r, const char *const *keys, const char *const *la
 		   lc_id lead, const int64_t *measures);
 
 /* Check the common arguments and fetch the store's model. */
-int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report **out, const char *what,
+int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options *o,
+		     lc_report **out, const char *what,
 		     const lc_model **model);
 long lc__report_value_index(const lc_model *m, lc_axis axis, const char *key);
 const char *lc__report_value_label(const lc_model *m, lc_axis axis, const char *key);

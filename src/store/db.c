@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/versioned.h"
 #include "engine/engine_internal.h"
 #include "store_internal.h"
 
@@ -19,28 +20,16 @@ int lc__store_fail(int rc, const char *what)
 
 /* ---- options ---- */
 
+LC_STRUCT_DESC(db_options_desc, lc_db_options, LC_DB_OPTIONS_VERSION, LC_DB_OPTIONS_INIT,
+	       LC_FIELD_END(lc_db_options, flags));
+
 int lc_db_options_init(lc_db_options *opts, unsigned int version)
 {
-	static const lc_db_options defaults = LC_DB_OPTIONS_INIT;
-
-	if (!opts)
-		return lc__error(LC_EINVAL, "lc_db_options_init: opts is NULL");
-	if (version == 0 || version > LC_DB_OPTIONS_VERSION)
-		return lc__error(LC_EVERSION,
-				 "lc_db_options version %u is not supported; this library knows 1 to %d",
-				 version, LC_DB_OPTIONS_VERSION);
-	*opts = defaults;
-	opts->version = version;
-	return 0;
+	return lc__struct_init(&db_options_desc, opts, version, "lc_db_options_init");
 }
 
 static int check_options(const lc_db_options *o)
 {
-	if (o->version == 0 || o->version > LC_DB_OPTIONS_VERSION)
-		return lc__error(LC_EVERSION,
-				 "lc_db_options version %u is not supported; initialise the options "
-				 "with LC_DB_OPTIONS_INIT or lc_db_options_init()",
-				 o->version);
 	if (o->busy_timeout_ms < 0)
 		return lc__error(LC_EINVAL, "busy_timeout_ms is %d; give 0 or more milliseconds",
 				 (int)o->busy_timeout_ms);
@@ -112,7 +101,7 @@ static int load_current_model(lc_db *db)
 
 int lc_db_open(lc_db **out, const char *uri, const lc_db_options *opts)
 {
-	static const lc_db_options defaults = LC_DB_OPTIONS_INIT;
+	lc_db_options o;
 	const char *location;
 	lc_db *db;
 	int rc;
@@ -125,14 +114,13 @@ int lc_db_open(lc_db **out, const char *uri, const lc_db_options *opts)
 					    "or memory:");
 	if ((rc = lc__check_text(uri, 4096, "the store URI", false)))
 		return rc;
-	if (!opts)
-		opts = &defaults;
-	if ((rc = check_options(opts)))
+	if ((rc = lc__struct_copy(&db_options_desc, &o, opts, "lc_db_open")) ||
+	    (rc = check_options(&o)))
 		return rc;
 	db = lc__calloc(1, sizeof *db);
 	if (!db)
 		return LC_ENOMEM;
-	db->opts = *opts;
+	db->opts = o;
 	rc = resolve_uri(uri, &db->vt, &location);
 	if (rc)
 		goto fail;

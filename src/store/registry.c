@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/versioned.h"
 #include "store_internal.h"
 
 #define SCHEME_MAX 32
@@ -36,18 +37,14 @@ static const slot_info required_v1[] = {
 };
 #undef SLOT
 
+/* Bytes each vtable version defines: a slot appended in version N ends the
+ * Nth entry. */
+LC_STRUCT_DESC(storage_desc, lc_storage, LC_STORAGE_VERSION, LC_STORAGE_INIT,
+	       LC_FIELD_END(lc_storage, bulk_insert));
+
 int lc_storage_init(lc_storage *st, unsigned int version)
 {
-	if (!st)
-		return lc__error(LC_EINVAL, "lc_storage_init: the vtable is NULL");
-	if (version == 0 || version > LC_STORAGE_VERSION)
-		return lc__error(LC_EVERSION,
-				 "storage vtable version %u is not supported; this library knows "
-				 "versions 1 to %d",
-				 version, LC_STORAGE_VERSION);
-	memset(st, 0, sizeof *st);
-	st->version = version;
-	return 0;
+	return lc__struct_init(&storage_desc, st, version, "lc_storage_init");
 }
 
 static bool builtin(const char *scheme, size_t len)
@@ -80,15 +77,16 @@ bad:
 			 scheme, SCHEME_MAX);
 }
 
-static int check_vtable(const lc_storage *vt)
+/* Copy the caller's vtable as far as its version reaches (later slots stay
+ * NULL) and check that every required slot is set. */
+static int copy_vtable(lc_storage *vt, const lc_storage *src)
 {
-	if (!vt)
-		return lc__error(LC_EINVAL, "the storage vtable is NULL");
-	if (vt->version == 0 || vt->version > LC_STORAGE_VERSION)
-		return lc__error(LC_EVERSION,
-				 "the backend's vtable has version %u; this library supports 1 to %d "
-				 "(set it to LC_STORAGE_VERSION and rebuild the backend)",
-				 vt->version, LC_STORAGE_VERSION);
+	int rc;
+
+	if (!src)
+		return lc__error(LC_EINVAL, "lc_storage_register: the storage vtable is NULL");
+	if ((rc = lc__struct_copy(&storage_desc, vt, src, "lc_storage_register")))
+		return rc;
 	for (size_t i = 0; i < LC_ARRAY_LEN(required_v1); i++) {
 		void *const *slot = (void *const *)((const char *)vt + required_v1[i].offset);
 		if (!*slot)
@@ -102,9 +100,10 @@ static int check_vtable(const lc_storage *vt)
 
 int lc_storage_register(const char *scheme, const lc_storage *vtable)
 {
+	lc_storage vt;
 	int rc, free_slot = -1;
 
-	if ((rc = check_scheme(scheme)) || (rc = check_vtable(vtable)))
+	if ((rc = check_scheme(scheme)) || (rc = copy_vtable(&vt, vtable)))
 		return rc;
 	if (builtin(scheme, strlen(scheme)))
 		return lc__error(LC_EEXISTS, "the scheme '%s' is built in and cannot be replaced; "
@@ -126,9 +125,7 @@ int lc_storage_register(const char *scheme, const lc_storage *vtable)
 		return lc__error(LC_ENOMEM, "at most %d backends can be registered at once",
 				 REGISTRY_MAX);
 	}
-	/* Copy only as much as the backend's version defines: later slots stay NULL. */
-	memset(&registry[free_slot].vt, 0, sizeof registry[free_slot].vt);
-	memcpy(&registry[free_slot].vt, vtable, sizeof(lc_storage));
+	registry[free_slot].vt = vt;
 	memcpy(registry[free_slot].scheme, scheme, strlen(scheme) + 1);
 	registry[free_slot].used = true;
 	pthread_mutex_unlock(&registry_lock);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/versioned.h"
 #include "store/db_internal.h"
 #include "workflow/workflow_internal.h"
 
@@ -187,18 +188,12 @@ struct lc_assignment {
 	size_t nagents;
 };
 
+LC_STRUCT_DESC(assign_options_desc, lc_assign_options, LC_ASSIGN_OPTIONS_VERSION,
+	       LC_ASSIGN_OPTIONS_INIT, LC_FIELD_END(lc_assign_options, nagents));
+
 int lc_assign_options_init(lc_assign_options *opts, unsigned int version)
 {
-	static const lc_assign_options def = LC_ASSIGN_OPTIONS_INIT;
-
-	if (!opts)
-		return lc__error(LC_EINVAL, "lc_assign_options_init: opts is NULL");
-	if (version != LC_ASSIGN_OPTIONS_VERSION)
-		return lc__error(LC_EVERSION, "lc_assign_options version %u is not supported; this "
-					      "library knows version %d",
-				 version, LC_ASSIGN_OPTIONS_VERSION);
-	*opts = def;
-	return 0;
+	return lc__struct_init(&assign_options_desc, opts, version, "lc_assign_options_init");
 }
 
 void lc_assignment_free(lc_assignment *a)
@@ -350,8 +345,8 @@ static int build_pool(lc_db *db, int64_t want, lc_id *pool, size_t *npool)
 
 int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_assignment **out)
 {
-	static const lc_assign_options def = LC_ASSIGN_OPTIONS_INIT;
-	const lc_assign_options *o = opts ? opts : &def;
+	lc_assign_options copy;
+	const lc_assign_options *o = &copy;
 	lc_assignment *a = NULL;
 	lc_worklist w = { 0 };
 	lc_lead *scratch = NULL;
@@ -364,10 +359,8 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_assignme
 		*out = NULL;
 	if (!db)
 		return lc__error(LC_EINVAL, "lc_assign: db is NULL");
-	if (o->version != LC_ASSIGN_OPTIONS_VERSION)
-		return lc__error(LC_EVERSION, "lc_assign_options version %u is not supported; use "
-					      "LC_ASSIGN_OPTIONS_INIT",
-				 o->version);
+	if ((rc = lc__struct_copy(&assign_options_desc, &copy, opts, "lc_assign")))
+		return rc;
 	if (o->quota > QUOTA_MAX)
 		return lc__error(LC_EINVAL, "a quota of %u leads a day is more than the %d allowed",
 				 o->quota, QUOTA_MAX);
