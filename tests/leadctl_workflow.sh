@@ -68,4 +68,16 @@ set -e
 [ $rc -eq 1 ] || fail "a rolled-back lead exits 1 (got $rc)"
 [ "$(echo "$out" | json_get '[(r["lead"], r["rule"], r["effect"], r["error"]) for r in d["rows"]]')" = "[(2, 'heat', 'set', 'LC_EINVALID')]" ] || fail "failure row: $out"
 [ "$(echo "$out" | json_get 'd["failures"]')" = 1 ] || fail "failures count"
+
+# An event rule whose effect the model refuses: the disposition is refused
+# with a violation that names the rule and the reason, never an empty list.
+echo '{"format":1,"name":"too_hot","version":1,"rules":[{"name":"too_hot","kind":"event","on":{"status":"attempted_contact"},"then":[{"set":{"milestone":"contacted","status":"hot"}}]}]}' >"$dir/too_hot.json"
+L workflow install "$dir/too_hot.json" >/dev/null || fail "install too_hot"
+set +e
+out=$(L dispose 1 --action call --milestone no_milestone --status attempted_contact --json); rc=$?
+text=$(L dispose 1 --action call --milestone no_milestone --status attempted_contact 2>&1); rc2=$?
+set -e
+[ $rc -eq 1 ] && [ $rc2 -eq 1 ] || fail "a refused rule effect exits 1 (got $rc, $rc2)"
+[ "$(echo "$out" | json_get 'len(d["violations"]) > 0 and "rule too_hot" in d["violations"][0]["message"]')" = True ] || fail "the refusal names the rule: $out"
+echo "$text" | grep -q "rule too_hot" || fail "the text refusal names the rule: $text"
 echo ok

@@ -162,6 +162,9 @@ static int dispose(lc_db *db, lc_id id, const char *action, const char *mileston
 		assert_int_equal(lc_disposition_set_actor(d, actor), 0);
 	assert_int_equal(lc_violations_new(&v), 0);
 	rc = lc_db_apply(db, id, d, -1, v, NULL);
+	/* Every refusal says why, a rule's effect refused inside the apply too. */
+	if (rc == LC_EINVALID)
+		assert_true(lc_violations_count(v) > 0);
 	snprintf(last_violation, sizeof last_violation, "%s",
 		 lc_violations_count(v) ? lc_violations_message(v, 0) : lc_error_last());
 	lc_violations_free(v);
@@ -829,6 +832,9 @@ static void test_event_rule_failure(void **state)
 	assert_int_equal(dispose(f->db, a, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"),
 			 LC_EINVALID);
 	assert_non_null(strstr(lc_error_last(), "too_hot"));
+	/* The violation names the rule and the engine's reason. */
+	assert_non_null(strstr(last_violation, "rule too_hot"));
+	assert_non_null(strstr(last_violation, "follow-up"));
 	assert_int_equal(version_of(f->db, a), v);
 	lc_lead *l = get(f->db, a);
 	const char *st = lc_state_get(lc_lead_state(l), LC_AXIS_STATUS);

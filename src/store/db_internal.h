@@ -61,6 +61,9 @@ struct lc_db {
 	/* The workflow module's hook (NULL: none). */
 	lc__apply_hook_fn apply_hook;
 	void *apply_hook_ud;
+	/* The violations list of the apply whose hook is running (NULL: none),
+	 * where a rule's refused effect reports why (lc__db_refusal). */
+	lc_violations *refusals;
 };
 
 /* Scratch objects for the current nesting level (NULL: out of memory).
@@ -79,6 +82,10 @@ int lc__db_w_event_append(lc_db *db, lc_event *ev);
 int lc__db_agents_in(lc_db *db, lc_id unit, lc_agent_list **out);
 int lc__db_units_in(lc_db *db, lc_id agent, lc_unit_list **out);
 long lc__agent_index(const lc_agent_list *l, lc_id agent);
+
+/* A rule's effect was refused with violations V inside the running apply:
+ * copy them, naming the rule, into that apply's violations list. */
+void lc__db_refusal(lc_db *db, const char *rule, const lc_violations *v);
 
 /* Set or clear the apply hook (one hook per db; the workflow module owns it). */
 void lc__db_set_apply_hook(lc_db *db, lc__apply_hook_fn fn, void *ud);

@@ -526,13 +526,27 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
 	lead->version++;
 	lead->touched_at = now;
 	rc = lc__db_w_lead_update(db, lead, LC_STORAGE_PART_STATE);
-	if (!rc && db->apply_hook)
+	if (!rc && db->apply_hook) {
+		lc_violations *outer = db->refusals;
+		db->refusals = violations;
 		rc = db->apply_hook(db, lead, ev, lead->state, db->apply_hook_ud);
+		db->refusals = outer;
+	}
 out:
+	/* Every refusal carries a reason, whoever refused. */
+	if (rc == LC_EINVALID && violations && !lc_violations_count(violations))
+		lc__violations_add(violations, LC_V_TRANSITION, NULL, "%s", lc_error_last());
 	rc = lc__db_txn_end(db, rc);
 	if (!rc && event_id)
 		*event_id = eid;
 	return rc;
+}
+
+void lc__db_refusal(lc_db *db, const char *rule, const lc_violations *v)
+{
+	for (size_t i = 0; db && db->refusals && i < lc_violations_count(v); i++)
+		lc__violations_add(db->refusals, lc_violations_code(v, i), lc_violations_field(v, i),
+				   "rule %s: %s", rule, lc_violations_message(v, i));
 }
 
 /* ---- accept, assign, recycle, restore, note ---- */

@@ -243,6 +243,8 @@ static int system_disposition(lc_db *db, const wf_rule *r, const wf_effect *e, l
 		goto out;
 	rc = lc__db_apply_rule(db, lc_lead_id(lead), d, -1, v, NULL, r->name);
 	if (rc == LC_EINVALID)
+		lc__db_refusal(db, r->name, v);
+	if (rc == LC_EINVALID)
 		rc = lc__error(LC_EINVALID, "rule %s: the model refuses its disposition on lead %" PRId64
 					    ": %s",
 			       r->name, lc_lead_id(lead),
