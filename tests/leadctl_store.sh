@@ -143,6 +143,9 @@ cp text.db text.orig
 expect 4 "not a leadcore store" --db text.db lead list
 cmp -s text.db text.orig || { echo "FAIL: a read command changed a foreign file"; failures=$((failures + 1)); }
 
+# An actor that is not UTF-8 is refused, not dropped.
+LEADCTL_ACTOR=$(printf 'bad\xff') expect 2 "LEADCTL_ACTOR: .*UTF-8" lead list
+
 # --read-only: reads work, writes fail with exit 4 and say why.
 expect 0 "Ada Lovelace" --read-only lead list
 expect 4 "read-only" --read-only lead add --name "Not written"

@@ -80,4 +80,19 @@ set -e
 [ $rc -eq 1 ] && [ $rc2 -eq 1 ] || fail "a refused rule effect exits 1 (got $rc, $rc2)"
 [ "$(echo "$out" | json_get 'len(d["violations"]) > 0 and "rule too_hot" in d["violations"][0]["message"]')" = True ] || fail "the refusal names the rule: $out"
 echo "$text" | grep -q "rule too_hot" || fail "the text refusal names the rule: $text"
+
+# A stored rule set that no longer parses: dispositions fail with exit 4 and
+# a message saying which command repairs it; installing one does.
+if command -v sqlite3 >/dev/null 2>&1; then
+  sqlite3 "$db" "UPDATE meta SET value = '{\"format\":1' WHERE key LIKE 'workflow.ruleset.%' AND key GLOB 'workflow.ruleset.[0-9]*' AND key NOT LIKE '%.installed'"
+  set +e
+  text=$(L dispose 2 --action email 2>&1); rc=$?
+  set -e
+  [ $rc -eq 4 ] || fail "a damaged rule set exits 4 (got $rc): $text"
+  echo "$text" | grep -q "leadctl workflow install FILE" || fail "the repair is named: $text"
+  L workflow install "$dir/hot.json" >/dev/null || fail "reinstall"
+  L dispose 2 --action email >/dev/null || fail "repaired"
+else
+  echo "skipped: the sqlite3 shell is not installed"
+fi
 echo ok

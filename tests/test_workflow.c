@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "leadcore/leadcore.h"
+#include "store/db_internal.h"
 #include "workflow/workflow_internal.h"
 
 #define DAY 86400
@@ -842,6 +843,50 @@ static void test_event_rule_failure(void **state)
 	lc_lead_free(l);
 }
 
+/* A phone or email made only of Unicode white space (or invisible marks)
+ * cannot be used: the lead is not callable, nor emailable (the test that
+ * conditions, assignment and worklists share). */
+static void test_blank_contacts(void **state)
+{
+	static const char *blank[] = { "\xc2\xa0\xc2\xa0", "\xe2\x80\x83\xe3\x80\x80", "\xe2\x80\x8b",
+				       "\t\r\n\v\f", " \xe2\x80\xaf \xef\xbb\xbf", "\xe2\x80\xa8\xc2\x85" };
+	fx *f = *state;
+
+	for (size_t i = 0; i < sizeof blank / sizeof *blank; i++) {
+		lc_id a = add_lead(f->db, blank[i], blank[i], "LAT");
+		lc_lead *l = get(f->db, a);
+		assert_false(lc__wf_callable(l));
+		assert_false(lc__wf_emailable(l));
+		lc_lead_free(l);
+	}
+	lc_id b = add_lead(f->db, "\xc2\xa0+1 555 0100\xe2\x80\x83", NULL, "LAT");
+	lc_lead *l = get(f->db, b);
+	assert_true(lc__wf_callable(l));
+	lc_lead_free(l);
+}
+
+/* A stored rule set that no longer parses blocks dispositions with
+ * LC_ECORRUPT and a message naming the call that repairs it; installing a
+ * valid one does. */
+static void test_corrupt_stored_ruleset(void **state)
+{
+	fx *f = *state;
+	lc_ruleset *rs = NULL;
+	lc_id a = add_lead(f->db, "555-0101", NULL, "LAT");
+
+	install_text(f->db, HEAD "\"rules\":[{\"name\":\"mark\",\"kind\":\"time\",\"then\":[{\"segment\":\"x\"}]}]}");
+	assert_int_equal(lc__db_meta_set(f->db, "workflow.ruleset.1", "{\"format\":1,\"rules\":"), 0);
+	lc__wf_refresh(f->db); /* as a fresh handle would read it */
+	assert_int_equal(dispose(f->db, a, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"),
+			 LC_ECORRUPT);
+	assert_non_null(strstr(lc_error_last(), "rule set version 1 does not parse"));
+	assert_non_null(strstr(lc_error_last(), "lc_db_ruleset_install()"));
+	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
+	assert_int_equal(lc_db_ruleset_install(f->db, rs, NULL), 0);
+	lc_ruleset_free(rs);
+	assert_int_equal(dispose(f->db, a, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
+}
+
 /* ---- assignment ---- */
 
 static void set_segment(lc_db *db, lc_id id, const char *seg)
@@ -1575,6 +1620,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_event_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_triggers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_rule_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blank_contacts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_stored_ruleset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_order_and_fairness, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_counts_follow_ups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auto_assign, setup, teardown),

@@ -80,6 +80,11 @@ int fail(int rc, const char *what)
 {
 	const char *msg = lc_error_last();
 	fprintf(stderr, "leadctl: %s: %s\n", what, msg[0] ? msg : lc_strerror(rc));
+	/* The library names the call that repairs a damaged rule set; say the command. */
+	if (rc == LC_ECORRUPT && strstr(msg, "lc_db_ruleset_install()"))
+		fputs("leadctl: repair it with 'leadctl workflow install FILE' (a valid rule set "
+		      "replaces the damaged one)\n",
+		      stderr);
 	return exit_for_error(rc);
 }
 

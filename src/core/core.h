@@ -45,6 +45,12 @@ char *lc__strndup(const char *s, size_t n);
  * surrogates, nothing above U+10FFFF). NUL bytes are not allowed. */
 bool lc__utf8_valid(const char *s, size_t len);
 
+/* True when s (valid UTF-8, or NULL) holds nothing but Unicode white space
+ * (White_Space: tabs, line ends, U+0085, U+00A0, U+1680, U+2000..U+200A,
+ * U+2028, U+2029, U+202F, U+205F, U+3000) and the invisible U+200B..U+200D,
+ * U+2060 and U+FEFF: a phone number of such text cannot be dialled. */
+bool lc__text_blank(const char *s);
+
 /* Check a caller's text argument: not NULL (unless may_be_null), at most max
  * bytes, valid UTF-8. On failure sets LC_EINVAL/LC_ERANGE naming `what`. */
 int lc__check_text(const char *s, size_t max, const char *what, bool may_be_null);

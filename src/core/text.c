@@ -47,6 +47,34 @@ bool lc__utf8_valid(const char *str, size_t len)
 	return true;
 }
 
+static bool blank_cp(uint32_t c)
+{
+	return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200D) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+	       c == 0x205F || c == 0x2060 || c == 0x3000 || c == 0xFEFF;
+}
+
+bool lc__text_blank(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (s && *s) {
+		uint32_t c = *s;
+		int n = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+		if (n)
+			c &= 0x3F >> n;
+		for (int k = 1; k <= n; k++) {
+			if ((s[k] & 0xC0) != 0x80)
+				return false; /* not UTF-8: something, at least */
+			c = (c << 6) | (s[k] & 0x3F);
+		}
+		if (!blank_cp(c))
+			return false;
+		s += n + 1;
+	}
+	return true;
+}
+
 int lc__check_text(const char *s, size_t max, const char *what, bool may_be_null)
 {
 	size_t len;

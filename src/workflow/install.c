@@ -148,8 +148,14 @@ int lc_db_ruleset_get(lc_db *db, int64_t version, lc_ruleset **out, lc_time *ins
 	if (!rc) {
 		snprintf(name, sizeof name, "stored rule set %" PRId64, version);
 		rc = lc_ruleset_load_string(out, copy, name);
+		char why[256];
+		snprintf(why, sizeof why, "%s", lc_error_last());
 		if (rc == LC_EFORMAT || rc == LC_EVERSION)
-			rc = lc__error_prefix(LC_ECORRUPT, "the store's rule set does not parse");
+			rc = lc__error(LC_ECORRUPT,
+				       "the store's rule set version %" PRId64 " does not parse (%s); "
+				       "install a valid rule set with lc_db_ruleset_install(), which "
+				       "replaces it",
+				       version, why);
 	}
 	lc__free(copy);
 	if (!rc && installed_at)

@@ -59,12 +59,7 @@ static bool blocked(const lc_lead *lead, int32_t action)
 
 static bool present(const char *s)
 {
-	if (!s)
-		return false;
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t')
-			return true;
-	return false;
+	return !lc__text_blank(s);
 }
 
 bool lc__wf_callable(const lc_lead *lead)

@@ -28,9 +28,15 @@ int store_open(const leadctl_global *g, bool create, lc_db **out)
 		fail(rc, g->db);
 		return EXIT_STORE; /* a file that is not a store is a store error, not input */
 	}
-	if (!actor)
-		actor = getenv("USER");
-	if (actor && lc_db_set_actor(*out, actor) != 0)
+	if (actor && lc_db_set_actor(*out, actor) != 0) {
+		usage_error("LEADCTL_ACTOR: %s; set it to the name to record on events, in UTF-8",
+			    lc_error_last());
+		lc_db_close(*out);
+		*out = NULL;
+		return EXIT_USAGE;
+	}
+	/* $USER is only a default: one the store cannot take records no actor. */
+	if (!actor && (actor = getenv("USER")) && lc_db_set_actor(*out, actor) != 0)
 		lc_db_set_actor(*out, NULL);
 	return 0;
 }
