@@ -186,7 +186,7 @@ static int lg_member_set(void *be, lc_id unit, lc_id agent, int member)
 	return logged("member_set", inner->member_set(IN(be), unit, agent, member));
 }
 
-static int lg_count_grouped(void *be, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+static int lg_count_grouped(void *be, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			    lc_group_emit_fn emit, void *ud)
 {
 	return logged("count_grouped", inner->count_grouped(IN(be), q, keys, nkeys, emit, ud));

@@ -107,7 +107,7 @@ run 0 --db "$db" report pipeline --by owner,milestone --json
 json 'all(set(r) >= {"owner", "milestone", "count"} for r in d["rows"]) and {r["owner"] for r in d["rows"]} >= {"alice", "bruno"}'
 run 0 --db "$db" report pipeline --by lifecycle --csv && csvok 1
 run 2 --db "$db" report pipeline --by colour
-has 'not a report axis' "$err"
+has 'not an axis' "$err"
 run 2 --db "$db" report pipeline --by status,status
 run 2 --db "$db" report pipeline --by a,b,c
 run 2 --db "$db" report pipeline --json --csv

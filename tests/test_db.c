@@ -1561,7 +1561,7 @@ static void test_apply_allocates_nothing(void **state)
  * give the same list. */
 typedef struct wl_row {
 	lc_id id;
-	lc_worklist_kind kind;
+	lc_worklist_reason kind;
 } wl_row;
 
 typedef struct wl_got {
@@ -1570,7 +1570,7 @@ typedef struct wl_got {
 	size_t stop_after;
 } wl_got;
 
-static int wl_collect(void *ud, lc_id lead, lc_worklist_kind kind, lc_time follow_up)
+static int wl_collect(void *ud, lc_id lead, lc_worklist_reason kind, lc_time follow_up)
 {
 	wl_got *g = ud;
 	(void)follow_up;
@@ -1623,14 +1623,14 @@ static void test_worklist(void **state)
 	assert_int_equal(lc__db_worklist(f->db, ann, day, day + 86400, 0, wl_collect, &g), 0);
 	assert_int_equal(g.n, 6);
 	assert_int_equal(g.rows[0].id, over);
-	assert_int_equal(g.rows[0].kind, LC_WORKLIST_OVERDUE);
+	assert_int_equal(g.rows[0].kind, LC_WORKLIST_REASON_OVERDUE);
 	assert_int_equal(g.rows[1].id, at_start);
-	assert_int_equal(g.rows[1].kind, LC_WORKLIST_DUE);
+	assert_int_equal(g.rows[1].kind, LC_WORKLIST_REASON_DUE);
 	assert_int_equal(g.rows[2].id, due1);
-	assert_int_equal(g.rows[2].kind, LC_WORKLIST_DUE);
+	assert_int_equal(g.rows[2].kind, LC_WORKLIST_REASON_DUE);
 	assert_int_equal(g.rows[3].id, due2);
 	assert_int_equal(g.rows[4].id, fresh);
-	assert_int_equal(g.rows[4].kind, LC_WORKLIST_NEW);
+	assert_int_equal(g.rows[4].kind, LC_WORKLIST_REASON_NEW);
 	assert_int_equal(g.rows[5].id, fresh2);
 	/* A limit, and an emit that stops. */
 	memset(&g, 0, sizeof g);

@@ -702,7 +702,7 @@ static void real_x_education(void **state)
 	lc_mapping *map = NULL;
 	lc_import_result *r = NULL;
 	lc_report *rep = NULL;
-	lc_report_axis axis = LC_REPORT_LIFECYCLE;
+	lc_axis axis = LC_AXIS_LIFECYCLE;
 	lc_lead_iter *it = NULL;
 	lc_event_iter *eit = NULL;
 	const lc_lead *l;

@@ -154,7 +154,7 @@ static lc_db *leadmanager_store(const char *uri, lc_id *ann, lc_id *bob)
 
 static void check_pipeline_by_status(lc_db *db)
 {
-	lc_report_axis axis = LC_REPORT_STATUS;
+	lc_axis axis = LC_AXIS_STATUS;
 	lc_report *r = NULL;
 
 	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &r), 0);
@@ -200,9 +200,13 @@ static void pipeline_backends_agree(void **state)
 	lc_db *a = leadmanager_store(":memory:", &ann, &bob);
 	lc_db *b = leadmanager_store("memory:", &ann, &bob);
 	(void)state;
-	for (int x = LC_REPORT_PHASE; x <= LC_REPORT_OWNER; x++)
-		for (int y = LC_REPORT_PHASE; y <= LC_REPORT_OWNER; y++) {
-			lc_report_axis axes[2] = { (lc_report_axis)x, (lc_report_axis)y };
+	static const lc_axis by[] = { LC_AXIS_PHASE,   LC_AXIS_STAGE,     LC_AXIS_MILESTONE,
+				      LC_AXIS_STATUS,  LC_AXIS_LIFECYCLE, LC_AXIS_OWNER,
+				      LC_AXIS_UNIT,    LC_AXIS_SEGMENT,   LC_AXIS_SOURCE,
+				      LC_AXIS_OWNER_GROUP };
+	for (size_t x = 0; x < sizeof by / sizeof by[0]; x++)
+		for (size_t y = 0; y < sizeof by / sizeof by[0]; y++) {
+			lc_axis axes[2] = { by[x], by[y] };
 			size_t n = x == y ? 1 : 2;
 			lc_report *ra = NULL, *rb = NULL;
 			assert_int_equal(lc_report_pipeline(a, axes, n, NULL, &ra), 0);
@@ -224,7 +228,7 @@ static void pipeline_backends_agree(void **state)
 
 static void pipeline_two_axes_and_owner(void **state)
 {
-	lc_report_axis axes[2] = { LC_REPORT_OWNER, LC_REPORT_MILESTONE };
+	lc_axis axes[2] = { LC_AXIS_OWNER, LC_AXIS_MILESTONE };
 	lc_id ann, bob;
 	lc_db *db = leadmanager_store(":memory:", &ann, &bob);
 	lc_report *r = NULL;
@@ -249,7 +253,7 @@ static void pipeline_two_axes_and_owner(void **state)
 /* Particle's Archive is not reportable: archived leads leave pipeline counts. */
 static void pipeline_leaves_out_not_reportable(void **state)
 {
-	lc_report_axis axis = LC_REPORT_PHASE;
+	lc_axis axis = LC_AXIS_PHASE;
 	lc_db *db = open_store(":memory:", "particle");
 	lc_report *r = NULL;
 	lc_id a, b, c;
@@ -277,8 +281,8 @@ static void pipeline_leaves_out_not_reportable(void **state)
 
 static void pipeline_bad_arguments(void **state)
 {
-	lc_report_axis axes[3] = { LC_REPORT_STATUS, LC_REPORT_STATUS, LC_REPORT_STAGE };
-	lc_report_axis bad = (lc_report_axis)42;
+	lc_axis axes[3] = { LC_AXIS_STATUS, LC_AXIS_STATUS, LC_AXIS_STAGE };
+	lc_axis bad = (lc_axis)42;
 	lc_report_options o = LC_REPORT_OPTIONS_INIT;
 	lc_db *db = open_store(":memory:", "leadmanager");
 	lc_db *empty = open_store(":memory:", NULL);
@@ -293,6 +297,16 @@ static void pipeline_bad_arguments(void **state)
 	assert_int_equal(lc_report_pipeline(db, axes, 2, NULL, &r), LC_EINVAL);
 	assert_non_null(strstr(lc_error_last(), "twice"));
 	assert_int_equal(lc_report_pipeline(db, &bad, 1, NULL, &r), LC_EINVAL);
+	bad = LC_AXIS_ACTION;
+	assert_int_equal(lc_report_pipeline(db, &bad, 1, NULL, &r), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "not action"));
+	bad = LC_AXIS_COUNT;
+	assert_int_equal(lc_report_pipeline(db, &bad, 1, NULL, &r), LC_EINVAL);
+	/* The model's axis enum is the report's: a milestone groups by milestone. */
+	bad = LC_AXIS_MILESTONE;
+	assert_int_equal(lc_report_pipeline(db, &bad, 1, NULL, &r), 0);
+	assert_string_equal(lc_report_column_name(r, 0), "milestone");
+	lc_report_free(r);
 	o.version = 99;
 	assert_int_equal(lc_report_pipeline(db, axes, 1, &o, &r), LC_EVERSION);
 	assert_int_equal(lc_report_pipeline(empty, axes, 1, NULL, &r), LC_ESTATE);
@@ -304,21 +318,25 @@ static void pipeline_bad_arguments(void **state)
 
 static void axis_names_and_options(void **state)
 {
-	lc_report_axis a;
+	lc_axis a;
 	lc_report_options o;
 	(void)state;
-	for (int x = LC_REPORT_PHASE; x <= LC_REPORT_OWNER; x++) {
-		assert_int_equal(lc_report_axis_parse(lc_report_axis_name((lc_report_axis)x), &a), 0);
+	for (int x = 0; x <= LC_AXIS_OWNER_GROUP; x++) {
+		if (x == LC_AXIS_COUNT) {
+			assert_null(lc_axis_name((lc_axis)x));
+			continue;
+		}
+		assert_int_equal(lc_axis_parse(lc_axis_name((lc_axis)x), &a), 0);
 		assert_int_equal(a, x);
 	}
-	assert_int_equal(lc_report_axis_parse("Life-Cycle", &a), 0);
-	assert_int_equal(a, LC_REPORT_LIFECYCLE);
-	assert_int_equal(lc_report_axis_parse("agent", &a), 0);
-	assert_int_equal(a, LC_REPORT_OWNER);
-	assert_int_equal(lc_report_axis_parse("colour", &a), LC_ENOTFOUND);
+	assert_null(lc_axis_name((lc_axis)(LC_AXIS_OWNER_GROUP + 1)));
+	assert_int_equal(lc_axis_parse("Life-Cycle", &a), 0);
+	assert_int_equal(a, LC_AXIS_LIFECYCLE);
+	assert_int_equal(lc_axis_parse("agent", &a), 0);
+	assert_int_equal(a, LC_AXIS_OWNER);
+	assert_int_equal(lc_axis_parse("colour", &a), LC_ENOTFOUND);
 	assert_non_null(strstr(lc_error_last(), "phase, stage"));
-	assert_int_equal(lc_report_axis_parse(NULL, &a), LC_EINVAL);
-	assert_null(lc_report_axis_name((lc_report_axis)0));
+	assert_int_equal(lc_axis_parse(NULL, &a), LC_EINVAL);
 	assert_int_equal(lc_report_options_init(&o, LC_REPORT_OPTIONS_VERSION), 0);
 	assert_int_equal(o.from, LC_TIME_NONE);
 	assert_int_equal(o.agent, 0);
@@ -680,7 +698,7 @@ static void report_allocation_failures(void **state)
 		bool done = false;
 		long swept = 0;
 		for (long n = 0; !done && n < 100000; n++, swept++) {
-			lc_report_axis axes[2] = { LC_REPORT_OWNER, LC_REPORT_STATUS };
+			lc_axis axes[2] = { LC_AXIS_OWNER, LC_AXIS_STATUS };
 			lc_report_options o = LC_REPORT_OPTIONS_INIT;
 			lc_report *r = NULL;
 			int rc;
@@ -720,7 +738,7 @@ static void report_allocation_failures(void **state)
 static void reports_on_empty_store(void **state)
 {
 	lc_db *db = open_store(":memory:", "particle");
-	lc_report_axis axis = LC_REPORT_STAGE;
+	lc_axis axis = LC_AXIS_STAGE;
 	lc_report *r = NULL;
 	(void)state;
 	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &r), 0);

@@ -69,11 +69,11 @@ _report_rows = _fn("lc_report_row_count", ctypes.c_size_t, _p)
 _report_label = _fn("lc_report_label", ctypes.c_char_p, _p, ctypes.c_size_t, ctypes.c_size_t)
 _report_count = _fn("lc_report_count", _i64, _p, ctypes.c_size_t)
 
-# Values of the C enums this module passes (lc_axis, lc_lead_text_field,
-# lc_report_axis); they are part of the ABI and never change meaning.
-AXES = {"action": 0, "milestone": 1, "status": 2, "stage": 4, "reason": 6}
+# Values of the C enums this module passes (lc_axis, lc_lead_text_field);
+# they are part of the ABI and never change meaning.
+AXES = {"action": 0, "milestone": 1, "status": 2, "phase": 3, "stage": 4, "lifecycle": 5,
+        "reason": 6, "owner": 8, "unit": 9, "segment": 10, "source": 11, "owner_group": 12}
 TEXT_FIELDS = {"external_id": 0, "name": 1, "email": 2, "phone": 3, "company": 4, "source": 9}
-REPORT_AXES = {"phase": 1, "stage": 2, "milestone": 3, "status": 4}
 LC_EINVALID = -5
 
 
@@ -181,7 +181,7 @@ class Store:
 
     def pipeline(self, *axes):
         """Pipeline counts grouped by one or two axes: {(label, ...): count}."""
-        arr = (ctypes.c_int * len(axes))(*(REPORT_AXES[a] for a in axes))
+        arr = (ctypes.c_int * len(axes))(*(AXES[a] for a in axes))
         r = _p()
         _check(_report_pipeline(self._db, arr, len(axes), None, ctypes.byref(r)))
         try:

@@ -26,7 +26,16 @@ typedef struct lc_model lc_model;
 /** A model under construction. */
 typedef struct lc_model_builder lc_model_builder;
 
-/** The axes of a model. */
+/**
+ * The axes a lead is described and grouped by: the one vocabulary of the
+ * model, the engine, queries, reports and the backend's grouped counts.
+ *
+ * The first ::LC_AXIS_COUNT are the model's axes, whose values the model
+ * defines. The others are record axes: values of the lead record that
+ * reports and grouped counts group by (lc_report_pipeline(),
+ * lc_storage.count_grouped); a function that needs a model axis refuses them
+ * with LC_EINVAL.
+ */
 typedef enum lc_axis {
 	LC_AXIS_ACTION = 0,    /**< How a touch was made: call, email, meeting, ... */
 	LC_AXIS_MILESTONE = 1, /**< How far the sale is (ordered). */
@@ -35,7 +44,12 @@ typedef enum lc_axis {
 	LC_AXIS_STAGE = 4,     /**< Pipeline stage (ordered); each belongs to a phase. */
 	LC_AXIS_LIFECYCLE = 5, /**< Life-cycle state (open, won, lost, completed, ...). */
 	LC_AXIS_REASON = 6,    /**< Reasons for lost, exiting and problem outcomes. */
-	LC_AXIS_COUNT = 7      /**< Number of axes; not an axis. */
+	LC_AXIS_COUNT = 7,     /**< Number of model axes (those above); not an axis. */
+	LC_AXIS_OWNER = 8,     /**< Record: the assigned agent (reports: its name; grouped counts: its id as decimal text). */
+	LC_AXIS_UNIT = 9,      /**< Record: the assigned unit (reports: its name; grouped counts: its id as decimal text). */
+	LC_AXIS_SEGMENT = 10,  /**< Record: the segment (::LC_LEAD_SEGMENT). */
+	LC_AXIS_SOURCE = 11,   /**< Record: the source (::LC_LEAD_SOURCE). */
+	LC_AXIS_OWNER_GROUP = 12 /**< Record: the owner group (::LC_LEAD_OWNER_GROUP). */
 } lc_axis;
 
 /** @name Value flags (lc_model_value_flags())
@@ -70,14 +84,16 @@ typedef enum lc_outcome {
 } lc_outcome;
 
 /**
- * The key of an axis: "action", "milestone", "status", "phase", "stage", "lifecycle", "reason".
+ * The key of an axis: "action", "milestone", "status", "phase", "stage",
+ * "lifecycle", "reason", "owner", "unit", "segment", "source", "owner_group".
  * @param axis An axis.
  * @return A static string, or NULL for a value that is not an axis.
  */
 LC_API const char *lc_axis_name(lc_axis axis);
 
 /**
- * Find an axis by its key (case-insensitive; plurals such as "statuses" accepted).
+ * Find an axis by its key (case-insensitive; plurals such as "statuses",
+ * "life_cycle" and "agent" for the owner accepted).
  * @param name The key.
  * @param[out] out Receives the axis.
  * @return 0, LC_EINVAL (NULL), or LC_ENOTFOUND.

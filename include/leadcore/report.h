@@ -33,16 +33,6 @@ LC_BEGIN_DECL
 /** A report's result table. */
 typedef struct lc_report lc_report;
 
-/** What a pipeline report can be grouped by. */
-typedef enum lc_report_axis {
-	LC_REPORT_PHASE = 1,     /**< The lead's phase (its stage's phase). */
-	LC_REPORT_STAGE = 2,     /**< The lead's stage. */
-	LC_REPORT_MILESTONE = 3, /**< The lead's milestone. */
-	LC_REPORT_STATUS = 4,    /**< The lead's status. */
-	LC_REPORT_LIFECYCLE = 5, /**< The lead's life-cycle state. */
-	LC_REPORT_OWNER = 6      /**< The assigned agent's name; unset when unassigned. */
-} lc_report_axis;
-
 /** Most axes a pipeline report groups by. */
 #define LC_REPORT_MAX_AXES 2
 
@@ -78,32 +68,18 @@ typedef struct lc_report_options {
  */
 LC_API int lc_report_options_init(lc_report_options *opts, unsigned int version);
 
-/**
- * The key of a report axis ("phase", "stage", "milestone", "status",
- * "lifecycle", "owner").
- * @param axis The axis.
- * @return A static string, or NULL for a value that is not an axis.
- */
-LC_API const char *lc_report_axis_name(lc_report_axis axis);
-
-/**
- * Find a report axis by its key (case-insensitive; "life_cycle" and "agent"
- * are accepted too).
- * @param name The key.
- * @param[out] out Receives the axis.
- * @return 0, LC_EINVAL (NULL), LC_ENOTFOUND (the message lists the keys).
- */
-LC_API int lc_report_axis_parse(const char *name, lc_report_axis *out);
-
 /** @name Reports
  * @{ */
 
 /**
  * Pipeline counts: how many leads hold each value (or pair of values) of
- * one or two axes. Leads in the recycle bin, and leads holding a value
+ * one or two axes: the state axes (LC_AXIS_MILESTONE, LC_AXIS_STATUS,
+ * LC_AXIS_PHASE, LC_AXIS_STAGE, LC_AXIS_LIFECYCLE) or the record axes
+ * (LC_AXIS_OWNER and LC_AXIS_UNIT by name, LC_AXIS_SEGMENT, LC_AXIS_SOURCE,
+ * LC_AXIS_OWNER_GROUP). Leads in the recycle bin, and leads holding a value
  * flagged `not_reportable`, are left out. A lead with no value on an axis is
  * counted in a row whose key is NULL there. Rows come in the model's order
- * of the first axis, then of the second (owners by name; unset last); only
+ * of the first axis, then of the second (record axes by text; unset last); only
  * non-empty groups are listed.
  *
  * Columns: the axes' keys. Measures: none.
@@ -112,10 +88,10 @@ LC_API int lc_report_axis_parse(const char *name, lc_report_axis *out);
  * @param naxes 1 or 2.
  * @param opts Options (unused today; may be NULL).
  * @param[out] out Receives the report; free it with lc_report_free().
- * @return 0, LC_EINVAL (NULL, no axis, too many, an unknown or repeated
- *         axis), LC_ESTATE (the store has no model), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL, no axis, too many, an action, reason,
+ *         unknown or repeated axis), LC_ESTATE (the store has no model), LC_EIO, LC_ENOMEM.
  */
-LC_API int lc_report_pipeline(lc_db *db, const lc_report_axis *axes, size_t naxes,
+LC_API int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 			      const lc_report_options *opts, lc_report **out);
 
 /**

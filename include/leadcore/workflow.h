@@ -350,11 +350,11 @@ LC_API lc_id lc_assignment_agent_at(const lc_assignment *a, size_t j, int64_t *l
 /** @name Worklists
  * @{ */
 
-/** Why a lead is on a worklist. */
+/** Why a lead is on a worklist (lc_worklist_get(), and a backend's worklist slot). */
 typedef enum lc_worklist_reason {
-	LC_WORKLIST_REASON_OVERDUE = 1, /**< Its follow-up is before the day. */
+	LC_WORKLIST_REASON_OVERDUE = 1, /**< Its follow-up is before the day starts. */
 	LC_WORKLIST_REASON_DUE = 2,     /**< Its follow-up falls within the day. */
-	LC_WORKLIST_REASON_NEW = 3      /**< Assigned and never worked. */
+	LC_WORKLIST_REASON_NEW = 3      /**< Assigned and never disposed of (no touched_at). */
 } lc_worklist_reason;
 
 /**

@@ -23,11 +23,24 @@ static const char *const outcome_names[] = {
 	"none", "progressing", "go_back", "exiting", "problem", "no_change", "no_contact",
 };
 
+/* The record axes, LC_AXIS_OWNER onwards, and other spellings people use. */
+static const char *const record_axis_names[] = { "owner", "unit", "segment", "source",
+						 "owner_group" };
+static const struct {
+	const char *name;
+	lc_axis axis;
+} axis_aliases[] = { { "agent", LC_AXIS_OWNER },
+		     { "life_cycle", LC_AXIS_LIFECYCLE },
+		     { "life-cycle", LC_AXIS_LIFECYCLE },
+		     { "owner-group", LC_AXIS_OWNER_GROUP } };
+
 const char *lc_axis_name(lc_axis axis)
 {
-	if ((int)axis < 0 || axis >= LC_AXIS_COUNT)
-		return NULL;
-	return axis_names[axis];
+	if ((int)axis >= 0 && axis < LC_AXIS_COUNT)
+		return axis_names[axis];
+	if (axis >= LC_AXIS_OWNER && axis <= LC_AXIS_OWNER_GROUP)
+		return record_axis_names[axis - LC_AXIS_OWNER];
+	return NULL;
 }
 
 int lc_axis_parse(const char *name, lc_axis *out)
@@ -40,9 +53,19 @@ int lc_axis_parse(const char *name, lc_axis *out)
 			return 0;
 		}
 	}
+	for (int i = LC_AXIS_OWNER; i <= LC_AXIS_OWNER_GROUP; i++)
+		if (lc__streq_nocase(name, record_axis_names[i - LC_AXIS_OWNER])) {
+			*out = (lc_axis)i;
+			return 0;
+		}
+	for (size_t i = 0; i < LC_ARRAY_LEN(axis_aliases); i++)
+		if (lc__streq_nocase(name, axis_aliases[i].name)) {
+			*out = axis_aliases[i].axis;
+			return 0;
+		}
 	return lc__error(LC_ENOTFOUND,
 			 "'%.64s' is not an axis; use action, milestone, status, phase, stage, "
-			 "lifecycle or reason",
+			 "lifecycle, reason, owner, unit, segment, source or owner_group",
 			 name);
 }
 
@@ -202,8 +225,8 @@ int lc__model_not_found(const lc_model *m, lc_axis axis, const char *text)
 	const char *an = lc_axis_name(axis);
 	uint32_t n;
 
-	if (!an)
-		return lc__error(LC_EINVAL, "axis %d is not an axis", (int)axis);
+	if ((int)axis < 0 || axis >= LC_AXIS_COUNT)
+		return lc__error(LC_EINVAL, "axis %d is not a model axis", (int)axis);
 	n = m ? m->axes[axis].n : 0;
 	if (n == 0)
 		return lc__error(LC_ENOTFOUND, "%s '%.80s' is not in model %s: it has no %s", an,

@@ -956,7 +956,7 @@ static void read_transitions(ctx *c, const json_t *o)
 		uint32_t n;
 
 		pjoin(p, sizeof p, "/transitions", k);
-		if (lc_axis_parse(k, &a) != 0) {
+		if (lc_axis_parse(k, &a) != 0 || a >= LC_AXIS_COUNT) {
 			problem(c, p, true,
 				"\"%.64s\" is not an axis; transitions are keyed by action, milestone, "
 				"status, phase, stage, lifecycle or reason",

@@ -12,8 +12,6 @@
 
 #define DAY 86400
 
-static const char *const axis_names[] = { NULL, "phase", "stage", "milestone", "status",
-					  "lifecycle", "owner" };
 
 LC_STRUCT_DESC(report_options_desc, lc_report_options, LC_REPORT_OPTIONS_VERSION,
 	       LC_REPORT_OPTIONS_INIT, LC_FIELD_END(lc_report_options, agent));
@@ -21,35 +19,6 @@ LC_STRUCT_DESC(report_options_desc, lc_report_options, LC_REPORT_OPTIONS_VERSION
 int lc_report_options_init(lc_report_options *opts, unsigned int version)
 {
 	return lc__struct_init(&report_options_desc, opts, version, "lc_report_options_init");
-}
-
-const char *lc_report_axis_name(lc_report_axis axis)
-{
-	if (axis < LC_REPORT_PHASE || axis > LC_REPORT_OWNER)
-		return NULL;
-	return axis_names[axis];
-}
-
-int lc_report_axis_parse(const char *name, lc_report_axis *out)
-{
-	if (!name || !out)
-		return lc__error(LC_EINVAL, "lc_report_axis_parse: an argument is NULL");
-	for (int a = LC_REPORT_PHASE; a <= LC_REPORT_OWNER; a++)
-		if (lc__streq_nocase(name, axis_names[a])) {
-			*out = (lc_report_axis)a;
-			return 0;
-		}
-	if (lc__streq_nocase(name, "life_cycle") || lc__streq_nocase(name, "life-cycle")) {
-		*out = LC_REPORT_LIFECYCLE;
-		return 0;
-	}
-	if (lc__streq_nocase(name, "agent")) {
-		*out = LC_REPORT_OWNER;
-		return 0;
-	}
-	return lc__error(LC_ENOTFOUND,
-			 "'%.64s' is not a report axis; use phase, stage, milestone, status, lifecycle or owner",
-			 name);
 }
 
 /* ---- the table ---- */
@@ -257,40 +226,16 @@ typedef struct pl_ctx {
 	size_t n, cap;
 } pl_ctx;
 
-static lc_axis model_axis_of(lc_report_axis a)
+/* The axis whose model order and flags apply to a grouped key, or
+ * LC_AXIS_COUNT for a record axis (sorted by text). */
+static lc_axis model_axis_of(lc_axis a)
 {
-	switch (a) {
-	case LC_REPORT_PHASE:
-		return LC_AXIS_PHASE;
-	case LC_REPORT_STAGE:
-		return LC_AXIS_STAGE;
-	case LC_REPORT_MILESTONE:
-		return LC_AXIS_MILESTONE;
-	case LC_REPORT_STATUS:
-		return LC_AXIS_STATUS;
-	case LC_REPORT_LIFECYCLE:
-		return LC_AXIS_LIFECYCLE;
-	default:
-		return LC_AXIS_COUNT;
-	}
+	return a >= LC_AXIS_MILESTONE && a <= LC_AXIS_LIFECYCLE ? a : LC_AXIS_COUNT;
 }
 
-static lc_group_key group_key_of(lc_axis a)
+static bool pipeline_axis(lc_axis a)
 {
-	switch (a) {
-	case LC_AXIS_PHASE:
-		return LC_GROUP_PHASE;
-	case LC_AXIS_STAGE:
-		return LC_GROUP_STAGE;
-	case LC_AXIS_MILESTONE:
-		return LC_GROUP_MILESTONE;
-	case LC_AXIS_STATUS:
-		return LC_GROUP_STATUS;
-	case LC_AXIS_LIFECYCLE:
-		return LC_GROUP_LIFECYCLE;
-	default:
-		return LC_GROUP_AGENT;
-	}
+	return model_axis_of(a) != LC_AXIS_COUNT || (a >= LC_AXIS_OWNER && a <= LC_AXIS_OWNER_GROUP);
 }
 
 static bool axis_has_unreportable(const lc_model *m, lc_axis axis)
@@ -398,14 +343,26 @@ const char *lc__report_agent_name(const lc_agent_list *agents, const char *id_te
 	return id_text;
 }
 
-int lc_report_pipeline(lc_db *db, const lc_report_axis *axes, size_t naxes,
+/* Unit names by id, for the unit axis. */
+static const char *unit_name(const lc_unit_list *units, const char *id_text)
+{
+	char *end;
+	long long id = strtoll(id_text, &end, 10);
+	for (size_t i = 0; !*end && i < lc_unit_list_count(units); i++)
+		if (lc_unit_list_id(units, i) == (lc_id)id)
+			return lc_unit_list_name(units, i);
+	return id_text;
+}
+
+int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 		       const lc_report_options *opts, lc_report **out)
 {
 	lc_report_options o;
 	const lc_model *m;
 	const char *cols[LC_REPORT_MAX_AXES];
-	lc_group_key keys[8];
+	lc_axis keys[8];
 	lc_agent_list *agents = NULL;
+	lc_unit_list *units = NULL;
 	lc_query *q = NULL;
 	lc_report *r = NULL;
 	pl_ctx c;
@@ -425,19 +382,21 @@ int lc_report_pipeline(lc_db *db, const lc_report_axis *axes, size_t naxes,
 	s.model = m;
 	s.naxes = naxes;
 	for (size_t i = 0; i < naxes; i++) {
-		if (!lc_report_axis_name(axes[i]))
-			return lc__error(LC_EINVAL, "lc_report_pipeline: axis %d is not a report axis",
-					 (int)axes[i]);
+		if (!pipeline_axis(axes[i]))
+			return lc__error(LC_EINVAL,
+					 "lc_report_pipeline: a pipeline groups by milestone, status, "
+					 "phase, stage, lifecycle, owner, unit, segment, source or "
+					 "owner_group, not %s",
+					 lc_axis_name(axes[i]) ? lc_axis_name(axes[i]) : "that axis");
 		for (size_t j = 0; j < i; j++)
 			if (axes[j] == axes[i])
 				return lc__error(LC_EINVAL, "lc_report_pipeline: axis '%s' is given twice",
-						 lc_report_axis_name(axes[i]));
-		cols[i] = lc_report_axis_name(axes[i]);
+						 lc_axis_name(axes[i]));
+		cols[i] = lc_axis_name(axes[i]);
 		c.check_axis[i] = model_axis_of(axes[i]);
 		s.axis[i] = c.check_axis[i];
-		keys[i] = group_key_of(c.check_axis[i]);
-		if (axes[i] == LC_REPORT_OWNER)
-			owner = true;
+		keys[i] = axes[i];
+		owner |= axes[i] == LC_AXIS_OWNER || axes[i] == LC_AXIS_UNIT;
 	}
 	c.nkeys = naxes;
 	/* Group by the axes that hold a not-reportable value too, so that those
@@ -449,7 +408,7 @@ int lc_report_pipeline(lc_db *db, const lc_report_axis *axes, size_t naxes,
 			have |= c.check_axis[i] == (lc_axis)a;
 		if (!have && axis_has_unreportable(m, (lc_axis)a)) {
 			c.check_axis[c.nkeys] = (lc_axis)a;
-			keys[c.nkeys++] = group_key_of((lc_axis)a);
+			keys[c.nkeys++] = (lc_axis)a;
 		}
 	}
 	if ((rc = lc_query_new(&q)) != 0)
@@ -457,14 +416,19 @@ int lc_report_pipeline(lc_db *db, const lc_report_axis *axes, size_t naxes,
 	rc = lc__db_count_grouped(db, q, keys, c.nkeys, pl_emit, &c);
 	if (rc)
 		goto out;
-	if (owner && (rc = lc_db_agents(db, 0, &agents)) != 0)
+	if (owner && ((rc = lc_db_agents(db, 0, &agents)) != 0 ||
+		      (rc = lc_db_units(db, 0, &units)) != 0))
 		goto out;
-	/* Owners sort by name: translate ids to names first. */
+	/* Owners and units sort by name: translate ids to names first. */
 	if (owner)
 		for (size_t i = 0; i < c.n; i++)
 			for (size_t k = 0; k < naxes; k++)
-				if (axes[k] == LC_REPORT_OWNER && c.v[i].keys[k]) {
-					const char *nm = lc__report_agent_name(agents, c.v[i].keys[k]);
+				if ((axes[k] == LC_AXIS_OWNER || axes[k] == LC_AXIS_UNIT) &&
+				    c.v[i].keys[k]) {
+					const char *nm =
+						axes[k] == LC_AXIS_OWNER
+							? lc__report_agent_name(agents, c.v[i].keys[k])
+							: unit_name(units, c.v[i].keys[k]);
 					char *dup = lc__strdup(nm);
 					if (!dup) {
 						rc = LC_ENOMEM;
@@ -510,6 +474,7 @@ out:
 		lc__error(LC_ENOMEM, "lc_report_pipeline: out of memory");
 	lc_report_free(r);
 	lc_agent_list_free(agents);
+	lc_unit_list_free(units);
 	lc_query_free(q);
 	pl_free(&c);
 	return rc;
@@ -569,7 +534,7 @@ int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_report **out)
 	lc_report_options o;
 	static const char *const cols[] = { "milestone", "status" };
 	static const char *const meas[] = { "allowed" };
-	const lc_group_key keys[] = { LC_GROUP_MILESTONE, LC_GROUP_STATUS };
+	const lc_axis keys[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS };
 	const lc_model *m;
 	lc_query *q = NULL;
 	lc_report *r = NULL;

@@ -191,38 +191,38 @@ typedef struct group {
 } group;
 
 typedef struct group_acc {
-	const lc_group_key *keys;
+	const lc_axis *keys;
 	size_t nkeys;
 	group *g;
 	size_t n, cap;
 	lc_buf buf;
 } group_acc;
 
-static const char *group_value(const lc_lead *lead, lc_group_key k, char *num)
+static const char *group_value(const lc_lead *lead, lc_axis k, char *num)
 {
 	const lc_state *s = lead->state;
 
 	switch (k) {
-	case LC_GROUP_MILESTONE: return lc_state_get(s, LC_AXIS_MILESTONE);
-	case LC_GROUP_STATUS: return lc_state_get(s, LC_AXIS_STATUS);
-	case LC_GROUP_PHASE: return lc_state_get(s, LC_AXIS_PHASE);
-	case LC_GROUP_STAGE: return lc_state_get(s, LC_AXIS_STAGE);
-	case LC_GROUP_LIFECYCLE: return lc_state_get(s, LC_AXIS_LIFECYCLE);
-	case LC_GROUP_SOURCE: return lc_lead_text(lead, LC_LEAD_SOURCE);
-	case LC_GROUP_OWNER_GROUP: return lc_lead_text(lead, LC_LEAD_OWNER_GROUP);
-	case LC_GROUP_SEGMENT: return lc_lead_text(lead, LC_LEAD_SEGMENT);
-	case LC_GROUP_AGENT:
+	case LC_AXIS_MILESTONE:
+	case LC_AXIS_STATUS:
+	case LC_AXIS_PHASE:
+	case LC_AXIS_STAGE:
+	case LC_AXIS_LIFECYCLE: return lc_state_get(s, k);
+	case LC_AXIS_SOURCE: return lc_lead_text(lead, LC_LEAD_SOURCE);
+	case LC_AXIS_OWNER_GROUP: return lc_lead_text(lead, LC_LEAD_OWNER_GROUP);
+	case LC_AXIS_SEGMENT: return lc_lead_text(lead, LC_LEAD_SEGMENT);
+	case LC_AXIS_OWNER:
 		if (!lead->agent)
 			return NULL;
 		snprintf(num, 24, "%lld", (long long)lead->agent);
 		return num;
-	case LC_GROUP_UNIT:
+	case LC_AXIS_UNIT:
 		if (!lead->unit)
 			return NULL;
 		snprintf(num, 24, "%lld", (long long)lead->unit);
 		return num;
+	default: return NULL;
 	}
-	return NULL;
 }
 
 static int group_one(lc_db *db, const lc_lead *lead, void *ud)
@@ -264,7 +264,7 @@ static int group_one(lc_db *db, const lc_lead *lead, void *ud)
 	return 0;
 }
 
-int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			 lc_group_emit_fn emit, void *ud)
 {
 	group_acc acc = { keys, nkeys, NULL, 0, 0, { 0 } };
@@ -275,8 +275,10 @@ int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_group_key *keys,
 	if (!db || !emit || (nkeys && !keys))
 		return lc__error(LC_EINVAL, "grouped count: bad arguments");
 	for (size_t i = 0; i < nkeys; i++)
-		if (keys[i] < LC_GROUP_MILESTONE || keys[i] > LC_GROUP_UNIT)
-			return lc__error(LC_EINVAL, "grouped count: %d is not a group key", (int)keys[i]);
+		if (!((keys[i] >= LC_AXIS_MILESTONE && keys[i] <= LC_AXIS_LIFECYCLE) ||
+		      (keys[i] >= LC_AXIS_OWNER && keys[i] <= LC_AXIS_OWNER_GROUP)))
+			return lc__error(LC_EINVAL, "grouped count: axis %d is neither a state nor a "
+						    "record axis", (int)keys[i]);
 	if ((rc = lc_query_new(&copy)) || (q && (rc = lc__query_copy(copy, q))))
 		goto out;
 	copy->limit = 0;
@@ -320,7 +322,7 @@ out:
 
 typedef struct wl_item {
 	lc_id id;
-	lc_worklist_kind kind;
+	lc_worklist_reason kind;
 	lc_time follow_up;
 } wl_item;
 
@@ -334,15 +336,15 @@ static int wl_one(lc_db *db, const lc_lead *lead, void *ud)
 {
 	wl_acc *acc = ud;
 	lc_time fu = lc_state_follow_up(lead->state);
-	lc_worklist_kind kind;
+	lc_worklist_reason kind;
 
 	(void)db;
 	if (fu != LC_TIME_NONE && fu < acc->day_start)
-		kind = LC_WORKLIST_OVERDUE;
+		kind = LC_WORKLIST_REASON_OVERDUE;
 	else if (fu != LC_TIME_NONE && fu < acc->day_end)
-		kind = LC_WORKLIST_DUE;
+		kind = LC_WORKLIST_REASON_DUE;
 	else if (lead->touched_at == LC_TIME_NONE)
-		kind = LC_WORKLIST_NEW;
+		kind = LC_WORKLIST_REASON_NEW;
 	else
 		return 0;
 	if (acc->n == acc->cap) {
@@ -363,7 +365,7 @@ static int wl_cmp(const void *pa, const void *pb)
 
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
-	if (a->kind != LC_WORKLIST_NEW && a->follow_up != b->follow_up)
+	if (a->kind != LC_WORKLIST_REASON_NEW && a->follow_up != b->follow_up)
 		return a->follow_up < b->follow_up ? -1 : 1;
 	return a->id < b->id ? -1 : a->id > b->id;
 }

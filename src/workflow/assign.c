@@ -29,7 +29,7 @@ typedef struct wl_ctx {
 	int rc;
 } wl_ctx;
 
-static int wl_emit(void *ud, lc_id lead, lc_worklist_kind kind, lc_time follow_up)
+static int wl_emit(void *ud, lc_id lead, lc_worklist_reason kind, lc_time follow_up)
 {
 	wl_ctx *c = ud;
 	lc_worklist *w = c->w;
@@ -46,7 +46,7 @@ static int wl_emit(void *ud, lc_id lead, lc_worklist_kind kind, lc_time follow_u
 	}
 	w->rows[w->n].lead = lead;
 	w->rows[w->n].reason = (lc_worklist_reason)kind;
-	w->rows[w->n].follow_up = kind == LC_WORKLIST_NEW ? LC_TIME_NONE : follow_up;
+	w->rows[w->n].follow_up = kind == LC_WORKLIST_REASON_NEW ? LC_TIME_NONE : follow_up;
 	w->n++;
 	return 0;
 }

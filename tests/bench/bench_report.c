@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 		    sqlite3_prepare_v2(raw, group_sql, -1, &st, NULL) != SQLITE_OK)
 			BENCH_FAIL("raw: %s", sqlite3_errmsg(raw));
 		snprintf(extra, sizeof extra, "\"size\":%" PRId64, size);
-		const lc_report_axis axis = LC_REPORT_STAGE;
+		const lc_axis axis = LC_AXIS_STAGE;
 
 		for (int rep = 0; rep < a.reps; rep++) {
 			int64_t lc_total = 0, raw_total = 0;

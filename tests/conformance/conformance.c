@@ -1335,17 +1335,17 @@ static void same_report(const lc_report *a, const lc_report *b, const char *what
 /* Reports and worklists of two stores that hold the same leads. */
 static void same_answers(fx *a, fx *b, const qfx *s)
 {
-	static const lc_report_axis groupings[][2] = {
-		{ LC_REPORT_STAGE, 0 },     { LC_REPORT_PHASE, 0 },
-		{ LC_REPORT_MILESTONE, LC_REPORT_STATUS },
-		{ LC_REPORT_LIFECYCLE, 0 }, { LC_REPORT_OWNER, LC_REPORT_MILESTONE },
+	static const lc_axis groupings[][2] = {
+		{ LC_AXIS_STAGE, 0 },     { LC_AXIS_PHASE, 0 },
+		{ LC_AXIS_MILESTONE, LC_AXIS_STATUS },
+		{ LC_AXIS_LIFECYCLE, 0 }, { LC_AXIS_OWNER, LC_AXIS_MILESTONE },
 	};
 	for (size_t g = 0; g < sizeof groupings / sizeof groupings[0]; g++) {
 		lc_report *ra = NULL, *rb = NULL;
 		size_t n = groupings[g][1] ? 2 : 1;
 		OK(lc_report_pipeline(a->db, groupings[g], n, NULL, &ra));
 		OK(lc_report_pipeline(b->db, groupings[g], n, NULL, &rb));
-		same_report(ra, rb, lc_report_axis_name(groupings[g][0]));
+		same_report(ra, rb, lc_axis_name(groupings[g][0]));
 		lc_report_free(ra);
 		lc_report_free(rb);
 	}

@@ -236,7 +236,7 @@ static int w_member_set(void *be, lc_id unit, lc_id agent, int member)
 	return W->vt->member_set(W->be, unit, agent, member);
 }
 
-static int w_count_grouped(void *be, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+static int w_count_grouped(void *be, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			   lc_group_emit_fn emit, void *ud)
 {
 	HOOK("count_grouped");

@@ -255,9 +255,9 @@ static int report(side *s, const step *st, int64_t *aux)
 		o.agent = st->who >= MAX_PEOPLE ? -1 : st->who < nagents ? agent_id(s, st->who) : 99;
 	switch (st->qaxis % 5) {
 	case 0: {
-		lc_report_axis axes[3] = { (lc_report_axis)(st->outcome % 8),
-					   (lc_report_axis)(st->page % 8),
-					   (lc_report_axis)(st->recycled % 8) };
+		lc_axis axes[3] = { (lc_axis)(st->outcome % 8),
+					   (lc_axis)(st->page % 8),
+					   (lc_axis)(st->recycled % 8) };
 		rc = lc_report_pipeline(db, axes, st->flags % 4, (st->flags & 4) ? &o : NULL, &r);
 		break;
 	}

@@ -481,7 +481,7 @@ int cmd_demo(const leadctl_global *g, int argc, char **argv)
 		{ "--force", OPT_FLAG, &o.force }, { "--json", OPT_FLAG, &o.json },
 		{ NULL, 0, NULL },
 	};
-	lc_report_axis axes[2] = { LC_REPORT_MILESTONE, LC_REPORT_STATUS };
+	lc_axis axes[2] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS };
 	lc_report *pipe = NULL, *mx = NULL;
 	lc_worklist *w = NULL;
 	lc_id agents[4];
@@ -525,8 +525,8 @@ int cmd_demo(const leadctl_global *g, int argc, char **argv)
 	/* The morning after: the pipeline, the matrix, and alice's day. */
 	sim_now = START + 14 * DAY + 8 * 3600;
 	if (!lc_model_value_count(s.m, LC_AXIS_MILESTONE) || !lc_model_value_count(s.m, LC_AXIS_STATUS))
-		axes[0] = lc_model_value_count(s.m, LC_AXIS_STAGE) ? LC_REPORT_PHASE : LC_REPORT_STATUS,
-		axes[1] = lc_model_value_count(s.m, LC_AXIS_STAGE) ? LC_REPORT_STAGE : LC_REPORT_LIFECYCLE;
+		axes[0] = lc_model_value_count(s.m, LC_AXIS_STAGE) ? LC_AXIS_PHASE : LC_AXIS_STATUS,
+		axes[1] = lc_model_value_count(s.m, LC_AXIS_STAGE) ? LC_AXIS_STAGE : LC_AXIS_LIFECYCLE;
 	if ((rc = lc_report_pipeline(s.db, axes, 2, NULL, &pipe)) != 0) {
 		ex = fail(rc, "demo: pipeline");
 		goto out;
@@ -561,8 +561,8 @@ int cmd_demo(const leadctl_global *g, int argc, char **argv)
 		       "%lld candidates refused by the model and picked again.\n",
 		       (long long)s.applied, (long long)s.refused);
 		printf("Store: %s (explore it: leadctl --db %s report matrix)\n\n", o.db, o.db);
-		printf("== pipeline by %s and %s ==\n", lc_report_axis_name(axes[0]),
-		       lc_report_axis_name(axes[1]));
+		printf("== pipeline by %s and %s ==\n", lc_axis_name(axes[0]),
+		       lc_axis_name(axes[1]));
 		report_print(pipe, REPORT_TABLE);
 		if (mx) {
 			printf("\n== disposition matrix: cells with leads, invalid first (%zu empty cells not shown) ==\n",

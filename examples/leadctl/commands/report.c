@@ -449,7 +449,7 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 		return usage_error("--to must be after --from");
 
 	/* Parse --by and --cell before touching the store: usage errors first. */
-	lc_report_axis axes[LC_REPORT_MAX_AXES];
+	lc_axis axes[LC_REPORT_MAX_AXES];
 	size_t naxes = 0;
 	char ms[128] = "", st[128] = "";
 	if (by) {
@@ -461,14 +461,14 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 		for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			if (naxes == LC_REPORT_MAX_AXES)
 				return usage_error("--by: at most two axes (--by stage,owner)");
-			if (lc_report_axis_parse(tok, &axes[naxes]) != 0)
+			if (lc_axis_parse(tok, &axes[naxes]) != 0)
 				return usage_error("--by: %s", lc_error_last());
 			naxes++;
 		}
 		if (naxes == 0)
-			return usage_error("--by needs an axis: phase, stage, milestone, status, lifecycle or owner");
+			return usage_error("--by needs an axis: phase, stage, milestone, status, lifecycle, owner, unit, segment, source or owner_group");
 		if (naxes == 2 && axes[0] == axes[1])
-			return usage_error("--by: '%s' is given twice", lc_report_axis_name(axes[0]));
+			return usage_error("--by: '%s' is given twice", lc_axis_name(axes[0]));
 	}
 	if (cell) {
 		const char *comma = strchr(cell, ',');
@@ -486,8 +486,8 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 		goto out;
 	if (strcmp(kind, "pipeline") == 0) {
 		if (naxes == 0) {
-			axes[0] = lc_model_value_count(lc_db_model(db), LC_AXIS_STAGE) ? LC_REPORT_STAGE
-										       : LC_REPORT_STATUS;
+			axes[0] = lc_model_value_count(lc_db_model(db), LC_AXIS_STAGE) ? LC_AXIS_STAGE
+										       : LC_AXIS_STATUS;
 			naxes = 1;
 		}
 		rc = lc_report_pipeline(db, axes, naxes, &o, &r);
@@ -527,7 +527,7 @@ int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv)
 	char *text = NULL;
 	size_t nvals, len;
 	const lc_model *m;
-	lc_report_axis axis;
+	lc_axis axis;
 	lc_axis maxis;
 	int npos, rc, ex;
 
@@ -546,7 +546,7 @@ int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv)
 		return ex;
 	m = lc_db_model(db);
 	maxis = lc_model_value_count(m, LC_AXIS_STAGE) ? LC_AXIS_STAGE : LC_AXIS_MILESTONE;
-	axis = maxis == LC_AXIS_STAGE ? LC_REPORT_STAGE : LC_REPORT_MILESTONE;
+	axis = maxis == LC_AXIS_STAGE ? LC_AXIS_STAGE : LC_AXIS_MILESTONE;
 	nvals = lc_model_value_count(m, maxis);
 	n = calloc(nvals ? nvals : 1, sizeof *n);
 	if (!n) {

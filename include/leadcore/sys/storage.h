@@ -38,6 +38,7 @@
 #include "../lead.h"
 #include "../model.h"
 #include "../state.h"
+#include "../workflow.h"
 
 LC_BEGIN_DECL
 
@@ -53,36 +54,15 @@ LC_BEGIN_DECL
 /** lead_update() parts: everything but the notes (which are only appended). */
 #define LC_STORAGE_PART_ALL (LC_STORAGE_PART_STATE | LC_STORAGE_PART_FIELDS | LC_STORAGE_PART_LISTS)
 
-/** What a grouped count groups by (count_grouped()). */
-typedef enum lc_group_key {
-	LC_GROUP_MILESTONE = 1,   /**< The state's milestone key. */
-	LC_GROUP_STATUS = 2,      /**< The state's status key. */
-	LC_GROUP_PHASE = 3,       /**< The state's phase key. */
-	LC_GROUP_STAGE = 4,       /**< The state's stage key. */
-	LC_GROUP_LIFECYCLE = 5,   /**< The state's life-cycle key. */
-	LC_GROUP_SOURCE = 6,      /**< The source field. */
-	LC_GROUP_OWNER_GROUP = 7, /**< The owner group field. */
-	LC_GROUP_SEGMENT = 8,     /**< The segment field. */
-	LC_GROUP_AGENT = 9,       /**< The assigned agent's id, as decimal text. */
-	LC_GROUP_UNIT = 10        /**< The assigned unit's id, as decimal text. */
-} lc_group_key;
-
 /**
  * Receives one group of a grouped count.
  * @param ud The caller's pointer.
- * @param values One value per group key, in the order asked; NULL where unset.
+ * @param values One value per axis, in the order asked; NULL where unset.
  *               Valid during the call only.
  * @param count How many leads are in the group (> 0).
  * @return 0 to go on; anything else stops the count and is returned by it.
  */
 typedef int (*lc_group_emit_fn)(void *ud, const char *const *values, int64_t count);
-
-/** What put a lead on a worklist (worklist()). */
-typedef enum lc_worklist_kind {
-	LC_WORKLIST_OVERDUE = 1, /**< Its follow-up is before the day starts. */
-	LC_WORKLIST_DUE = 2,     /**< Its follow-up falls within the day. */
-	LC_WORKLIST_NEW = 3      /**< Assigned, and never disposed of (no touched_at). */
-} lc_worklist_kind;
 
 /**
  * Receives one lead of a worklist.
@@ -92,7 +72,8 @@ typedef enum lc_worklist_kind {
  * @param follow_up Its follow-up time, or LC_TIME_NONE.
  * @return 0 to go on; anything else stops and is returned.
  */
-typedef int (*lc_worklist_emit_fn)(void *ud, lc_id lead, lc_worklist_kind kind, lc_time follow_up);
+typedef int (*lc_worklist_emit_fn)(void *ud, lc_id lead, lc_worklist_reason kind,
+				   lc_time follow_up);
 
 /** A storage backend. Fill it with LC_STORAGE_INIT or lc_storage_init(). */
 typedef struct lc_storage {
@@ -226,9 +207,12 @@ typedef struct lc_storage {
 	 * Count the leads a query matches (every condition but
 	 * lc_query_invalid(), which the core never passes here; paging
 	 * ignored), grouped by @p keys (none: one group), calling @p emit once
-	 * per non-empty group in any order.
+	 * per non-empty group in any order. A key is a state axis
+	 * (LC_AXIS_MILESTONE, _STATUS, _PHASE, _STAGE, _LIFECYCLE: the state's
+	 * key) or a record axis (LC_AXIS_OWNER and LC_AXIS_UNIT: the id as
+	 * decimal text; LC_AXIS_SEGMENT, _SOURCE, _OWNER_GROUP: the field).
 	 */
-	int (*count_grouped)(void *be, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+	int (*count_grouped)(void *be, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			     lc_group_emit_fn emit, void *ud);
 	/**
 	 * An agent's worklist for the day [@p day_start, @p day_end): the

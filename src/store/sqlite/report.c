@@ -9,37 +9,38 @@
 
 #include "sqlite_internal.h"
 
-/* The column for each lc_group_key; agent and unit ids come back as text. */
-static const char *group_column(lc_group_key k)
+/* The column for each lc_axis; agent and unit ids come back as text. */
+static const char *group_column(lc_axis k)
 {
 	switch (k) {
-	case LC_GROUP_MILESTONE:
+	case LC_AXIS_MILESTONE:
 		return "milestone";
-	case LC_GROUP_STATUS:
+	case LC_AXIS_STATUS:
 		return "status";
-	case LC_GROUP_PHASE:
+	case LC_AXIS_PHASE:
 		return "phase";
-	case LC_GROUP_STAGE:
+	case LC_AXIS_STAGE:
 		return "stage";
-	case LC_GROUP_LIFECYCLE:
+	case LC_AXIS_LIFECYCLE:
 		return "lifecycle";
-	case LC_GROUP_SOURCE:
+	case LC_AXIS_SOURCE:
 		return "source";
-	case LC_GROUP_OWNER_GROUP:
+	case LC_AXIS_OWNER_GROUP:
 		return "owner_group";
-	case LC_GROUP_SEGMENT:
+	case LC_AXIS_SEGMENT:
 		return "segment";
-	case LC_GROUP_AGENT:
+	case LC_AXIS_OWNER:
 		return "CAST(agent_id AS TEXT)";
-	case LC_GROUP_UNIT:
+	case LC_AXIS_UNIT:
 		return "CAST(unit_id AS TEXT)";
+	default:
+		return NULL;
 	}
-	return NULL;
 }
 
 #define MAX_KEYS 16
 
-int lc__sq_count_grouped(void *be, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+int lc__sq_count_grouped(void *be, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			 lc_group_emit_fn emit, void *ud)
 {
 	lc_sq *s = be;

@@ -1654,10 +1654,10 @@ static int sq_worklist(void *be, lc_id agent, lc_time day_start, lc_time day_end
 {
 	static const struct {
 		lc_sq_stmt stmt;
-		lc_worklist_kind kind;
-	} parts[] = { { SQ_WL_OVERDUE, LC_WORKLIST_OVERDUE },
-		      { SQ_WL_DUE, LC_WORKLIST_DUE },
-		      { SQ_WL_NEW, LC_WORKLIST_NEW } };
+		lc_worklist_reason kind;
+	} parts[] = { { SQ_WL_OVERDUE, LC_WORKLIST_REASON_OVERDUE },
+		      { SQ_WL_DUE, LC_WORKLIST_REASON_DUE },
+		      { SQ_WL_NEW, LC_WORKLIST_REASON_NEW } };
 	lc_sq *s = be;
 	size_t n = 0;
 

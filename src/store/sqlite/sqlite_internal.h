@@ -113,7 +113,7 @@ void lc__sq_where(lc_buf *sql, const lc_query *q, const char *alias, bool paging
 int lc__sq_bind_where(sqlite3_stmt *st, const lc_query *q, int *idx, bool paging);
 
 /* report.c: the count_grouped slot, one GROUP BY over the leads table. */
-int lc__sq_count_grouped(void *be, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+int lc__sq_count_grouped(void *be, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			 lc_group_emit_fn emit, void *ud);
 
 #endif
