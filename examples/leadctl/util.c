@@ -76,6 +76,11 @@ int exit_for_error(int rc)
 	}
 }
 
+int exit_for_state(void)
+{
+	return strstr(lc_error_last(), "read-only") ? EXIT_STORE : EXIT_VIOLATION;
+}
+
 int fail(int rc, const char *what)
 {
 	const char *msg = lc_error_last();

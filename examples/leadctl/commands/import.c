@@ -131,10 +131,11 @@ int cmd_import(const leadctl_global *g, int argc, char **argv)
 	if (res)
 		print_result(res, rc, json);
 	if (rc) {
+		/* LC_EIO is the CSV file when the message names it, else the store
+		 * (a full disk); a row's bad value or taken id is bad input. */
+		bool csv_io = rc == LC_EIO && (!res || strstr(lc_error_last(), pos[0]));
 		ex = fail(rc, "import");
-		if (rc == LC_EIO)
-			ex = EXIT_FORMAT;
-		else if (rc == LC_ERANGE || rc == LC_EEXISTS)
+		if (csv_io || rc == LC_ERANGE || rc == LC_EEXISTS)
 			ex = EXIT_FORMAT;
 		goto out;
 	}

@@ -433,7 +433,7 @@ static int lead_action(lc_db *db, const char *sub, const char *idtext, const cha
 	if (rc == LC_ESTATE) {
 		/* Refused by the rules of ownership or the recycle bin. */
 		fprintf(stderr, "leadctl: lead %s: %s\n", sub, lc_error_last());
-		ex = EXIT_VIOLATION;
+		ex = exit_for_state();
 		goto out;
 	}
 	if (rc) {

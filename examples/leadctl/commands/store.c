@@ -392,7 +392,7 @@ int cmd_dispose(const leadctl_global *g, int argc, char **argv)
 	if (rc == LC_ESTATE) {
 		/* A recycled lead: refused by the rules, like a violation. */
 		fprintf(stderr, "leadctl: dispose: %s\n", lc_error_last());
-		ex = EXIT_VIOLATION;
+		ex = exit_for_state();
 		goto out;
 	}
 	if (rc) {
