@@ -1255,7 +1255,8 @@ static void test_query_getters(void **state)
 /* ---- model upgrades ---- */
 
 /* leadmanager without the "requote" status. */
-static lc_model *leadmanager_without_requote(void)
+/* Version 2 of leadmanager without one status (and its links). */
+static lc_model *leadmanager_without(const char *status)
 {
 	lc_model *m;
 	char *text;
@@ -1273,14 +1274,14 @@ static lc_model *leadmanager_without_requote(void)
 	json_object_set_new(root, "version", json_integer(2));
 	statuses = json_object_get(root, "statuses");
 	json_array_foreach(statuses, i, v)
-		if (strcmp(json_string_value(json_object_get(v, "key")), "requote") == 0) {
+		if (strcmp(json_string_value(json_object_get(v, "key")), status) == 0) {
 			json_array_remove(statuses, i);
 			break;
 		}
 	links = json_object_get(root, "links");
 	json_object_foreach(links, key, list) {
 		json_array_foreach(list, i, v)
-			if (strcmp(json_string_value(v), "requote") == 0) {
+			if (strcmp(json_string_value(v), status) == 0) {
 				json_array_remove(list, i);
 				break;
 			}
@@ -1290,6 +1291,11 @@ static lc_model *leadmanager_without_requote(void)
 	assert_int_equal(lc_model_load_string(&m, text, "test"), 0);
 	free(text);
 	return m;
+}
+
+static lc_model *leadmanager_without_requote(void)
+{
+	return leadmanager_without("requote");
 }
 
 static void requote(fx *f, lc_id id)
@@ -1397,6 +1403,129 @@ static void test_model_upgrade(void **state)
 	assert_string_equal(lc_state_get(s, LC_AXIS_STATUS), "bad_phone_number");
 	lc_state_free(s);
 	lc_model_free(next);
+}
+
+/* Issue 10 item 1: a new lead is judged where it starts. A status alone
+ * starts at the initial milestone (No Milestone + Hot is refused), and Hot
+ * needs a future follow-up there as on any disposition. */
+static void test_create_judged(void **state)
+{
+	fx *f = *state;
+	lc_lead *l, *back;
+	lc_state *s;
+	lc_id id = 0;
+
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_bind(l, f->m), 0);
+	assert_int_equal(lc_state_new(&s, f->m), 0);
+	assert_int_equal(lc_state_set(s, LC_AXIS_STATUS, "hot"), 0);
+	assert_int_equal(lc_state_set_follow_up(s, now_value + 86400), 0);
+	assert_int_equal(lc_lead_set_state(l, s), 0);
+	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EINVALID);
+	assert_non_null(strstr(lc_error_last(), "No Milestone"));
+	assert_int_equal(lc_state_set(s, LC_AXIS_MILESTONE, "contacted"), 0);
+	assert_int_equal(lc_state_set_follow_up(s, LC_TIME_NONE), 0);
+	assert_int_equal(lc_lead_set_state(l, s), 0);
+	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EINVALID);
+	assert_non_null(strstr(lc_error_last(), "follow-up"));
+	assert_int_equal(lc_state_set_follow_up(s, now_value), 0); /* now is not the future */
+	assert_int_equal(lc_lead_set_state(l, s), 0);
+	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EINVALID);
+	assert_int_equal(lc_lead_id(l), 0);
+	assert_int_equal(lc_state_set_follow_up(s, now_value + 86400), 0);
+	assert_int_equal(lc_lead_set_state(l, s), 0);
+	assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
+	assert_int_equal(lc_db_lead_get(f->db, id, &back), 0);
+	assert_true(lc_state_follow_up(lc_lead_state(back)) == now_value + 86400);
+	lc_lead_free(back);
+	/* a status only, with a milestone that allows it: the milestone is filled */
+	lc_lead_free(l);
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_bind(l, f->m), 0);
+	lc_state_free(s);
+	assert_int_equal(lc_state_new(&s, f->m), 0);
+	assert_int_equal(lc_state_set(s, LC_AXIS_STATUS, "attempted_contact"), 0);
+	assert_int_equal(lc_lead_set_state(l, s), 0);
+	assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "no_milestone");
+	lc_lead_free(l);
+	lc_state_free(s);
+}
+
+/* Issue 10 item 3 and issue 11 item 1: a lead holding a value a newer model
+ * removed takes no disposition or shared note until given a current value,
+ * a former Do Not Call Number lead is kept from every contact (and off the
+ * worklist), a migration is judged, and the dry run names the leads. */
+static void test_removed_values(void **state)
+{
+	fx *f = *state;
+	lc_model *next = leadmanager_without("do_not_call_number");
+	lc_upgrade_report *r;
+	lc_migration *map;
+	lc_worklist *w;
+	lc_lead *l;
+	lc_id dnc, agent;
+	int64_t moved = -1;
+	bool kept = false;
+
+	assert_int_equal(lc_db_agent_add(f->db, "ann", &agent), 0);
+	dnc = new_lead(f->db, "dnc");
+	assert_int_equal(lc_db_lead_get(f->db, dnc, &l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_PHONE, "555-0100"), 0);
+	assert_int_equal(lc_db_lead_update(f->db, l, -1), 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_assign(f->db, dnc, 0, agent), 0);
+	lc_disposition_reset(f->d);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_ACTION, "call"), 0);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_STATUS, "do_not_call_number"), 0);
+	assert_int_equal(lc_disposition_set_follow_up(f->d, now_value + 3600), 0);
+	assert_int_equal(lc_db_apply(f->db, dnc, f->d, -1, f->v, NULL), 0);
+
+	assert_int_equal(lc_db_model_dry_run(f->db, next, &r), 0);
+	for (size_t i = 0; i < lc_upgrade_report_count(r); i++)
+		if (!strcmp(lc_upgrade_report_field(r, i), "kept_from_contact")) {
+			assert_string_equal(lc_upgrade_report_value(r, i), "status:do_not_call_number");
+			assert_int_equal(lc_upgrade_report_code(r, i), LC_V_ACTION_BLOCKED);
+			assert_int_equal(lc_upgrade_report_leads(r, i), 1);
+			kept = true;
+		} else {
+			assert_string_not_equal(lc_upgrade_report_field(r, i), "unblocks");
+		}
+	assert_true(kept);
+	lc_upgrade_report_free(r);
+
+	assert_int_equal(lc_db_install_model(f->db, next, NULL), 0);
+	lc_model_free(next);
+	f->m = lc_db_model(f->db);
+	lc_disposition_free(f->d);
+	assert_int_equal(lc_disposition_new(&f->d, f->m), 0);
+	/* off the worklist when the follow-up is due */
+	assert_int_equal(lc_worklist_get(f->db, agent, now_value + 7200, &w), 0);
+	assert_int_equal(lc_worklist_count(w), 0);
+	lc_worklist_free(w);
+	/* a call is refused, even one that picks a current status */
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_ACTION, "call"), 0);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_STATUS, "new"), 0);
+	assert_int_equal(lc_db_apply(f->db, dnc, f->d, -1, f->v, NULL), LC_EINVALID);
+	assert_int_equal(lc_violations_code(f->v, 0), LC_V_ACTION_BLOCKED);
+	/* a note about the lead as it is: refused, shared notes as well */
+	lc_disposition_reset(f->d);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_ACTION, "lead_update"), 0);
+	assert_int_equal(lc_disposition_set_note(f->d, "still here"), 0);
+	assert_int_equal(lc_db_apply(f->db, dnc, f->d, -1, f->v, NULL), LC_EINVALID);
+	assert_int_equal(lc_violations_code(f->v, 0), LC_V_UNKNOWN_VALUE);
+	assert_int_equal(lc_db_lead_note(f->db, dnc, "ann", "still here"), LC_EINVALID);
+	assert_non_null(strstr(lc_error_last(), "do_not_call_number"));
+	/* a migration is judged: a status that breaks the links moves nothing */
+	assert_int_equal(lc_migration_new(&map), 0);
+	assert_int_equal(lc_migration_add(map, LC_AXIS_STATUS, "do_not_call_number", "hot"), 0);
+	assert_int_equal(lc_db_migrate(f->db, map, &moved), LC_EINVALID);
+	assert_non_null(strstr(lc_error_last(), "Hot"));
+	lc_migration_free(map);
+	/* a non-contact disposition that replaces it: a lead like any other */
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_STATUS, "bad_phone_number"), 0);
+	assert_int_equal(lc_db_apply(f->db, dnc, f->d, -1, f->v, NULL), 0);
+	assert_int_equal(lc_db_lead_note(f->db, dnc, "ann", "still here"), 0);
 }
 
 /* ---- hostile strings ---- */
@@ -1701,6 +1830,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_query_filters, setup, teardown),
 		cmocka_unit_test(test_query_getters),
 		cmocka_unit_test_setup_teardown(test_model_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_judged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_removed_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_while_iterating, setup, teardown),
 		cmocka_unit_test(test_apply_allocates_nothing),

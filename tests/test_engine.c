@@ -884,13 +884,79 @@ static void test_follow_up(void **state)
 	assert_int_equal(lc_state_set_follow_up(f->cur, T0 + DAY), 0);
 	d_set(f, "call", NULL, "hot", NULL);
 	assert_only(f, LC_V_FOLLOW_UP_REQUIRED);
-	/* a disposition that leaves the status alone needs none */
+	/* a disposition that leaves the status alone keeps the future one */
 	d_set(f, "email", NULL, NULL, NULL);
 	assert_valid(f);
 	/* a past follow-up on a status that does not need one is not judged */
 	d_set(f, "email", NULL, "new", NULL);
 	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 - DAY), 0);
 	assert_valid(f);
+}
+
+/* Seed 000: "Hot leads should always have a future follow up scheduled".
+ * The rule holds for the state the lead ends up in, also when the status is
+ * kept rather than chosen (issue: a past follow-up on a Hot lead passed). */
+static void test_follow_up_kept_value(void **state)
+{
+	fx *f = *state;
+
+	cur_set(f, "contacted", "hot", NULL);
+	assert_int_equal(lc_state_set_follow_up(f->cur, T0 + DAY), 0);
+	/* a new follow-up in the past, the status kept */
+	d_set(f, "call", NULL, NULL, NULL);
+	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 - DAY), 0);
+	assert_only(f, LC_V_FOLLOW_UP_PAST);
+	assert_non_null(strstr(lc_violations_message(f->v, 0), "stays Hot"));
+	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 + 2 * DAY), 0);
+	assert_valid(f);
+	/* the lead's own follow-up has passed: the next touch sets a new one */
+	assert_int_equal(lc_state_set_follow_up(f->cur, T0 - DAY), 0);
+	d_set(f, "call", NULL, NULL, NULL);
+	assert_only(f, LC_V_FOLLOW_UP_PAST);
+	assert_non_null(strstr(lc_violations_message(f->v, 0), "its follow-up"));
+	/* none at all (a lead stored before the rule) */
+	assert_int_equal(lc_state_set_follow_up(f->cur, LC_TIME_NONE), 0);
+	assert_only(f, LC_V_FOLLOW_UP_REQUIRED);
+	/* leaving Hot for a status that needs none frees the lead of it */
+	d_set(f, "call", NULL, "new", NULL);
+	assert_valid(f);
+	/* the milestone alone changes: Hot is kept and judged */
+	d_set(f, "call", "quoted", NULL, NULL);
+	assert_only(f, LC_V_FOLLOW_UP_REQUIRED);
+}
+
+/* A state judged whole (a lead created with it): links, a future follow-up
+ * where a value needs one, and nothing legacy. */
+static void test_validate_new_state(void **state)
+{
+	fx *f = *state;
+
+	cur_set(f, "contacted", "hot", NULL);
+	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
+	assert_int_equal(lc_violations_code(f->v, 0), LC_V_FOLLOW_UP_REQUIRED);
+	assert_int_equal(lc_state_set_follow_up(f->cur, T0 - 1), 0);
+	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
+	assert_int_equal(lc_violations_code(f->v, 0), LC_V_FOLLOW_UP_PAST);
+	/* a stored lead whose follow-up has passed is overdue, not invalid */
+	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), 0);
+	assert_int_equal(lc_state_set_follow_up(f->cur, T0 + DAY), 0);
+	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), 0);
+	cur_set(f, "quoted", "new", NULL);
+	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
+	assert_int_equal(lc_violations_code(f->v, 0), LC_V_COMBINATION);
+	cur_set(f, "contacted", "lead_at_risk", NULL);
+	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
+	assert_int_equal(lc_violations_code(f->v, 0), LC_V_DEPRECATED);
+	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), 0);
+
+	/* a new lead given only a status starts at the initial milestone */
+	f->m->axes[LC_AXIS_MILESTONE].v[MS_NEW].flags |= LC_FLAG_INITIAL;
+	lc__state_reset(f->cur);
+	cur_set(f, NULL, "follow_up", NULL);
+	assert_int_equal(lc_state_set_follow_up(f->cur, T0 + DAY), 0);
+	lc__state_fill_initial(f->cur);
+	assert_string_equal(lc_state_get(f->cur, LC_AXIS_MILESTONE), "new");
+	assert_string_equal(lc_state_get(f->cur, LC_AXIS_STATUS), "follow_up");
 }
 
 static void test_note_required(void **state)
@@ -920,10 +986,17 @@ static void test_action_blocked(void **state)
 	d_set(f, "email", NULL, NULL, NULL);
 	assert_valid(f);
 
-	/* by the new status */
+	/* not by the new status: the call that finds the line dead records it
+	 * (seed 000's own example); the status blocks the next call */
 	cur_set(f, NULL, "new", NULL);
 	d_set(f, "call", NULL, "do_not_call_number", NULL);
-	assert_only(f, LC_V_ACTION_BLOCKED);
+	assert_valid(f);
+	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
+	d_set(f, "call", NULL, NULL, NULL);
+	assert_int_equal(lc_validate(f->m, f->next, f->d, T0, f->v), LC_EINVALID);
+	assert_int_equal(lc_violations_code(f->v, 0), LC_V_ACTION_BLOCKED);
+	assert_true(lc__engine_forbids(f->m, f->next, LM_CALL));
+	assert_false(lc__engine_forbids(f->m, f->next, LM_EMAIL));
 	d_set(f, "email", NULL, "do_not_call_number", NULL);
 	assert_valid(f);
 
@@ -1021,6 +1094,10 @@ static void test_validate_state(void **state)
 
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), 0); /* empty is fine */
 	cur_set(f, "quoted", "hot", NULL);
+	/* Hot needs a follow-up; a passed one is overdue, not invalid */
+	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
+	assert_int_equal(lc_violations_code(f->v, 0), LC_V_FOLLOW_UP_REQUIRED);
+	assert_int_equal(lc_state_set_follow_up(f->cur, T0 - DAY), 0);
 	assert_int_equal(lc_validate_state(f->m, f->cur, NULL), 0);
 	cur_set(f, NULL, "new", NULL);
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
@@ -1038,17 +1115,48 @@ static void test_validate_state(void **state)
 	assert_non_null(strstr(lc_violations_message(f->v, 0), "lost_contact"));
 	assert_string_equal(lc_violations_field(f->v, 1), "status");
 	assert_non_null(strstr(lc_violations_message(f->v, 1), "not_interested"));
-	/* lc_validate does not report them: the disposition is judged on its own */
+}
+
+/* Seed 000: after a change that removes a value, "you will not be able to
+ * save a new history note until a correct combination is selected"; and an
+ * unknown value never unblocks anything (a removed Do Not Call Number must
+ * not make the lead callable): it blocks every contact until replaced. */
+static void test_unknown_values(void **state)
+{
+	fx *f = *state;
+
+	assert_int_equal(lc__state_set_raw(f->cur, LC_AXIS_MILESTONE, "contacted"), 0);
+	assert_int_equal(lc__state_set_raw(f->cur, LC_AXIS_STATUS, "requote"), 0);
+	/* a note on the lead as it is: refused, naming the value */
+	d_set(f, "lead_update", NULL, NULL, NULL);
+	assert_only(f, LC_V_UNKNOWN_VALUE);
+	assert_string_equal(lc_violations_field(f->v, 0), "status");
+	assert_non_null(strstr(lc_violations_message(f->v, 0), "'requote'"));
+	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), LC_EINVALID);
+	/* a contact is blocked as well: what the old value forbade is not known */
 	d_set(f, "call", NULL, NULL, NULL);
-	assert_valid(f);
-	/* and they survive a transition that does not touch them */
-	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
-	assert_string_equal(lc_state_get(f->next, LC_AXIS_STATUS), "warm");
-	assert_int_equal(lc_state_equal(f->cur, f->next), 1);
+	assert_int_equal(validate(f), LC_EINVALID);
+	assert_int_equal(has(f, LC_V_UNKNOWN_VALUE), 1);
+	assert_int_equal(has(f, LC_V_ACTION_BLOCKED), 1);
+	assert_true(lc__engine_forbids(f->m, f->cur, LM_CALL));
+	assert_true(lc__engine_forbids(f->m, f->cur, LM_MEETING));
+	assert_false(lc__engine_forbids(f->m, f->cur, LM_UPDATE));
+	/* even a call that chooses a current status */
 	d_set(f, "call", NULL, "new", NULL);
+	assert_only(f, LC_V_ACTION_BLOCKED);
+	/* a non-contact action that replaces it is the way out */
+	d_set(f, "lead_update", NULL, "new", NULL);
+	assert_valid(f);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
 	assert_string_equal(lc_state_get(f->next, LC_AXIS_STATUS), "new");
-	assert_string_equal(lc_state_get(f->next, LC_AXIS_MILESTONE), "lost_contact");
+	assert_int_equal(lc_validate_state(f->m, f->next, f->v), 0);
+	assert_false(lc__engine_forbids(f->m, f->next, LM_CALL));
+	/* an unknown milestone must be replaced too */
+	assert_int_equal(lc__state_set_raw(f->cur, LC_AXIS_MILESTONE, "gone"), 0);
+	assert_only(f, LC_V_UNKNOWN_VALUE);
+	assert_string_equal(lc_violations_field(f->v, 0), "milestone");
+	d_set(f, "lead_update", "contacted", "new", NULL);
+	assert_valid(f);
 }
 
 static void test_transition_follow_up(void **state)
@@ -1410,6 +1518,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_every_violation_listed, setup_lm, teardown),
 		cmocka_unit_test_setup_teardown(test_validate_state, setup_lm, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_values, setup_lm, teardown),
+		cmocka_unit_test_setup_teardown(test_follow_up_kept_value, setup_lm, teardown),
+		cmocka_unit_test_setup_teardown(test_validate_new_state, setup_lm, teardown),
 		cmocka_unit_test_setup_teardown(test_transition_follow_up, setup_lm, teardown),
 		cmocka_unit_test_setup_teardown(test_outcome_first_value, setup_pt, teardown),
 		cmocka_unit_test_setup_teardown(test_outcome_progressing, setup_pt, teardown),

@@ -398,12 +398,12 @@ typedef struct example {
 	const char *action;
 } example;
 
-/* "Examples of Milestone and Status Combinations" in seed 000. A discovered
- * bad or do-not-call number is recorded with Lead Update: choosing a status
- * that blocks calls cannot itself be a Call. */
+/* "Examples of Milestone and Status Combinations" in seed 000. "The line is
+ * dead" is found by a Call, and recorded with it: a status that blocks calls
+ * blocks the next one, not the call that records it. */
 static const example seed_examples[] = {
 	{"No Milestone", "New", "Lead Update"},
-	{"No Milestone", "Bad Phone Number", "Lead Update"},
+	{"No Milestone", "Bad Phone Number", "Call"},
 	{"No Milestone", "Attempted Contact", "Call"},
 	{"Contacted", "Follow up", "Call"},
 	{"Contacted", "Hot", "Email"},
@@ -634,8 +634,8 @@ static void check_follow_up(const char *preset)
 	lc_model_free(m);
 }
 
-/* Do Not Call Number and Bad Phone Number forbid Call and Text, both on a
- * lead that has them and in the disposition that chooses them; email stays. */
+/* Do Not Call Number and Bad Phone Number forbid Call and Text on a lead
+ * that has them; the call that discovers them records them; email stays. */
 static void check_blocks(const char *preset)
 {
 	lc_model *m = load(preset);
@@ -655,7 +655,7 @@ static void check_blocks(const char *preset)
 		expect_ok(m, cur, &email, NULL, "email despite a blocked phone");
 		expect_ok(m, cur, &meeting, NULL, "meeting despite a blocked phone");
 		expect_ok(m, cur, &update, NULL, "lead update");
-		expect_refused(m, fresh, &choose, LC_V_ACTION_BLOCKED, true, "call choosing a blocker");
+		expect_ok(m, fresh, &choose, NULL, "the call that finds a blocker records it");
 		expect_ok(m, fresh, &note, NULL, "lead update choosing a blocker");
 		lc_state_free(cur);
 		lc_state_free(fresh);

@@ -229,7 +229,12 @@ LC_API int lc_db_model_get(lc_db *db, int64_t version, lc_model **out, lc_time *
 /**
  * Check every lead (recycled ones included) against @p new_model without
  * installing it, and list how many leads it would make invalid, grouped by
- * violation, field and value (or combination).
+ * violation, field and value (or combination). Leads the current model keeps
+ * from a contact action (a blocking value, do not call, ends contact) add
+ * LC_V_ACTION_BLOCKED rows: field "unblocks", value the action key, for leads
+ * the new model would let be contacted by it; field "kept_from_contact",
+ * value "axis:key", for such leads holding a value the new model removes
+ * (they stay kept from every contact until given a current value).
  * @param db The store.
  * @param new_model The candidate model.
  * @param[out] out Receives the report; free it with lc_upgrade_report_free().

@@ -119,9 +119,11 @@ LC_API const char *lc_violations_message(const lc_violations *v, size_t i);
  * Every violation is listed, not only the first. A current state that holds a
  * deprecated value stays valid; choosing a deprecated value anew is a violation.
  * A value's requirements (a future follow-up, a reason, a note) apply whenever
- * the disposition sets it, even to the value the lead already has. Values of
- * @p current unknown to the model are not reported here (see
- * lc_validate_state()). Nothing is allocated; a message is formatted only for
+ * the disposition sets it, even to the value the lead already has; a kept
+ * value that requires a follow-up needs the resulting follow-up in the future.
+ * Blocks are those of @p current. A value of @p current unknown to the model
+ * (LC_V_UNKNOWN_VALUE) must be replaced by the disposition, and blocks every
+ * contact action. Nothing is allocated; a message is formatted only for
  * a violation. The rules are described in docs/engine.md.
  *
  * @param model The model that judges; @p current and @p d must be bound to it.
@@ -137,8 +139,10 @@ LC_API int lc_validate(const lc_model *model, const lc_state *current, const lc_
 
 /**
  * Check a lead's current state against a model: values the model does not
- * know (LC_V_UNKNOWN_VALUE) and a milestone and status the links do not allow
- * (LC_V_COMBINATION). Deprecated values are valid here. A lost state's reason
+ * know (LC_V_UNKNOWN_VALUE), a milestone and status the links do not allow
+ * (LC_V_COMBINATION) and a value that requires a follow-up on a state that has
+ * none (LC_V_FOLLOW_UP_REQUIRED; a passed one is overdue, not invalid).
+ * Deprecated values are valid here. A lost state's reason
  * is not held by the state, so it is not checked. This is how leads made
  * invalid by a model upgrade are found.
  * @param model The model.

@@ -121,6 +121,24 @@ int32_t lc__engine_find(const lc_model *m, lc_axis axis, const char *text);
 /* The key of an axis ("status"); "value" for anything else. */
 const char *lc__engine_axis_name(lc_axis axis);
 
+/* Put the model's initial value on each of milestone, status and stage that
+ * the state leaves unset (a new lead given only a status still starts at the
+ * initial milestone, and is judged there). */
+void lc__state_fill_initial(lc_state *state);
+
+/* Judge a state a lead is created in (or given whole): lc_validate_state()'s
+ * rules, a follow-up after `now` where a value requires one, and no legacy
+ * (deprecated) value, since it is chosen anew. 0, LC_EINVALID (see out),
+ * LC_EINVAL (a state bound to another model). */
+int lc__validate_new_state(const lc_model *model, const lc_state *state, lc_time now,
+			   lc_violations *out);
+
+/* Whether the state forbids action `action` (an index of the model's
+ * actions) as the engine would judge it: a value that blocks it, a value the
+ * model does not know (for a contact action), the lead's do-not-call or
+ * do-not-email flag, or a value that ends contact. */
+bool lc__engine_forbids(const lc_model *m, const lc_state *s, int32_t action);
+
 /* Append a violation; beyond LC_VIOLATIONS_MAX it is only counted. The
  * message is formatted only here, on the violation path. v may be NULL. */
 void lc__violations_clear(lc_violations *v);

@@ -318,14 +318,17 @@ int lc_state_set_stage_count(lc_state *state, const char *stage_key, uint32_t co
 	return 0;
 }
 
-int lc_state_set_initial(lc_state *state)
+/* Put the initial milestone, status and stage (with their phase and
+ * life-cycle state) on the state; with `only_unset`, only on an axis that
+ * holds nothing. */
+static void set_initial(lc_state *state, bool only_unset)
 {
 	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE };
 
-	if (!state)
-		return lc__error(LC_EINVAL, "lc_state_set_initial: state is NULL");
 	for (size_t k = 0; k < LC_ARRAY_LEN(axes); k++) {
 		const lc_axis_values *ax = &state->model->axes[axes[k]];
+		if (only_unset && (state->idx[axes[k]] >= 0 || state->raw[axes[k]][0]))
+			continue;
 		for (uint32_t i = 0; i < ax->n; i++) {
 			if (!(ax->v[i].flags & LC_FLAG_INITIAL))
 				continue;
@@ -337,7 +340,19 @@ int lc_state_set_initial(lc_state *state)
 			break;
 		}
 	}
+}
+
+int lc_state_set_initial(lc_state *state)
+{
+	if (!state)
+		return lc__error(LC_EINVAL, "lc_state_set_initial: state is NULL");
+	set_initial(state, false);
 	return 0;
+}
+
+void lc__state_fill_initial(lc_state *state)
+{
+	set_initial(state, true);
 }
 
 int lc__state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count)

@@ -25,11 +25,24 @@ typedef struct plan {
 	bool set[LC_AXIS_COUNT];
 } plan;
 
-/* Violations counted always, formatted only when the caller wants them. */
+/* The judge: the model, the lead's state, the disposition and the plan, and
+ * what the steps learn on the way (the requirements in force, whether a
+ * reason is needed and why). Violations are counted always and formatted
+ * only when the caller wants them. */
 typedef struct judge {
 	const lc_model *m;
 	lc_violations *out;
 	size_t count;
+	const lc_state *c;
+	const lc_disposition *d;
+	lc_time now;
+	plan p;
+	int32_t a, r;          /* the disposition's action and reason, or -1 */
+	const lc_value *av;    /* the action, or NULL */
+	uint32_t req;          /* LC_REQ_* asked for by the chosen values */
+	bool need_reason;
+	const char *reason_cause;
+	bool exits;            /* the outcome is exiting or problem */
 } judge;
 
 #define ADD(j, code, field, ...)                                                  \
@@ -164,10 +177,13 @@ static bool is_closed(const lc_model *m, lc_axis ax, int32_t j)
 	       (val(m, LC_AXIS_PHASE, v->parent)->flags & LC_FLAG_CLOSED);
 }
 
-static void check_outcome(judge *j, const lc_state *c, const lc_disposition *d, const plan *p,
-			  bool *need_reason, const char **reason_cause)
+/* Step 7: outcomes on the ordered axis. */
+static void check_outcome(judge *j)
 {
 	const lc_model *m = j->m;
+	const lc_state *c = j->c;
+	const lc_disposition *d = j->d;
+	const plan *p = &j->p;
 	lc_axis ax = (lc_axis)m->outcome_axis;
 	const char *f = lc__engine_axis_name(ax);
 	int32_t i = c->idx[ax], n = p->n[ax];
@@ -223,9 +239,9 @@ static void check_outcome(judge *j, const lc_state *c, const lc_disposition *d, 
 			    "choose a closed %s or a reason that leads to one.",
 			    outcome_names[o], f, label(m, ax, n), f);
 		if (d->idx[LC_AXIS_REASON] < 0) {
-			if (!*need_reason)
-				*reason_cause = outcome_names[o];
-			*need_reason = true;
+			if (!j->need_reason)
+				j->reason_cause = outcome_names[o];
+			j->need_reason = true;
 		} else {
 			int32_t r = d->idx[LC_AXIS_REASON];
 			const lc_value *rv = val(m, LC_AXIS_REASON, r);
@@ -253,247 +269,392 @@ static void check_outcome(judge *j, const lc_state *c, const lc_disposition *d, 
 	}
 }
 
-/* The judge itself; fills *p with the plan that lc_transition() applies. */
-static size_t run(const lc_model *m, const lc_state *c, const lc_disposition *d, lc_time now,
-		  lc_violations *out, plan *p)
+/* The axis a disposition sets to replace a value of `ax`: a phase goes with
+ * its stage, a life-cycle state with its status. */
+static lc_axis owner_axis(lc_axis ax)
 {
-	judge jj = { m, out, 0 };
-	judge *j = &jj;
-	const int32_t a = d->idx[LC_AXIS_ACTION];
-	const int32_t r = d->idx[LC_AXIS_REASON];
-	const lc_value *av = a >= 0 ? val(m, LC_AXIS_ACTION, a) : NULL;
-	uint32_t req = 0;
-	bool need_reason = false;
-	const char *reason_cause = NULL;
-	bool exits;
+	return ax == LC_AXIS_PHASE ? LC_AXIS_STAGE : ax == LC_AXIS_LIFECYCLE ? LC_AXIS_STATUS : ax;
+}
+
+/* Step 1: an action says how the touch was made. */
+static void check_action(judge *j)
+{
 	char keys[160];
 
-	lc__violations_clear(out);
-	make_plan(m, c, d, p);
-	exits = m->outcome_axis >= 0 && is_exit(d->outcome);
-
-	/* 1. An action says how the touch was made. */
-	if (!av && m->axes[LC_AXIS_ACTION].n)
+	if (!j->av && j->m->axes[LC_AXIS_ACTION].n)
 		ADD(j, ACTION_REQUIRED, "action", "Choose an action; model %s has: %s.",
-		    model_name(m), key_list(m, LC_AXIS_ACTION, false, keys, sizeof keys));
+		    model_name(j->m), key_list(j->m, LC_AXIS_ACTION, false, keys, sizeof keys));
+}
 
-	/* 2. Legacy values stay where they are but are not chosen anew. Actions
-	 * and reasons have no current value, so choosing them is always anew. */
-	if (av && (av->flags & LC_FLAG_DEPRECATED))
+/* Step 2: a value the model does not know (a newer version removed or
+ * renamed it) never stands in a new event: the disposition must replace it
+ * (seed 000: no new history note until a correct combination is chosen). */
+static void check_unknown(judge *j)
+{
+	char keys[160];
+
+	for (int k = 0; k < 5; k++) {
+		lc_axis ax = state_axes[k], own = owner_axis(ax);
+		if (j->c->idx[ax] >= 0 || !j->c->raw[ax][0] || j->p.set[ax])
+			continue;
+		ADD(j, UNKNOWN_VALUE, lc__engine_axis_name(own),
+		    "The lead's %s '%s' is not in model %s (it was removed or renamed); choose a "
+		    "current %s in this disposition: %s.",
+		    lc__engine_axis_name(ax), j->c->raw[ax], model_name(j->m),
+		    lc__engine_axis_name(own), key_list(j->m, own, false, keys, sizeof keys));
+	}
+}
+
+/* Step 3: legacy values stay where they are but are not chosen anew. Actions
+ * and reasons have no current value, so choosing them is always anew. */
+static void check_deprecated(judge *j)
+{
+	const lc_model *m = j->m;
+
+	if (j->av && (j->av->flags & LC_FLAG_DEPRECATED))
 		ADD(j, DEPRECATED, "action",
 		    "The action %s is a legacy value and can no longer be chosen; choose a "
 		    "current action.",
-		    label(m, LC_AXIS_ACTION, a));
+		    label(m, LC_AXIS_ACTION, j->a));
 	for (int k = 0; k < 3; k++) {
 		lc_axis ax = state_axes[k];
-		int32_t n = p->n[ax];
-		if (p->set[ax] && n != c->idx[ax] && (val(m, ax, n)->flags & LC_FLAG_DEPRECATED))
+		int32_t n = j->p.n[ax];
+		if (j->p.set[ax] && n != j->c->idx[ax] && (val(m, ax, n)->flags & LC_FLAG_DEPRECATED))
 			ADD(j, DEPRECATED, lc__engine_axis_name(ax),
 			    "The %s %s is a legacy value: leads that have it keep it, but it can no "
 			    "longer be chosen; choose a current %s.",
 			    lc__engine_axis_name(ax), label(m, ax, n), lc__engine_axis_name(ax));
 	}
-	if (r >= 0 && (val(m, LC_AXIS_REASON, r)->flags & LC_FLAG_DEPRECATED))
+	if (j->r >= 0 && (val(m, LC_AXIS_REASON, j->r)->flags & LC_FLAG_DEPRECATED))
 		ADD(j, DEPRECATED, "reason",
 		    "The reason %s is a legacy value and can no longer be chosen; choose a "
 		    "current reason.",
-		    label(m, LC_AXIS_REASON, r));
+		    label(m, LC_AXIS_REASON, j->r));
+}
 
-	/* 3. The links allow the new milestone with the new status. */
-	{
-		int32_t ms = p->n[LC_AXIS_MILESTONE], st = p->n[LC_AXIS_STATUS];
-		if (ms >= 0 && st >= 0 && m->links &&
-		    !m->links[(size_t)ms * m->axes[LC_AXIS_STATUS].n + (size_t)st])
-			ADD(j, COMBINATION, d->idx[LC_AXIS_STATUS] >= 0 ? "status" : "milestone",
-			    "The status %s is not allowed with the milestone %s; choose a status "
-			    "linked to %s or another milestone.",
-			    label(m, LC_AXIS_STATUS, st), label(m, LC_AXIS_MILESTONE, ms),
-			    label(m, LC_AXIS_MILESTONE, ms));
+static bool linked(const lc_model *m, int32_t ms, int32_t st)
+{
+	return ms < 0 || st < 0 || !m->links ||
+	       m->links[(size_t)ms * m->axes[LC_AXIS_STATUS].n + (size_t)st];
+}
+
+/* Step 4: the links allow the new milestone with the new status. */
+static void check_links(judge *j)
+{
+	const lc_model *m = j->m;
+	int32_t ms = j->p.n[LC_AXIS_MILESTONE], st = j->p.n[LC_AXIS_STATUS];
+
+	if (!linked(m, ms, st))
+		ADD(j, COMBINATION, j->d->idx[LC_AXIS_STATUS] >= 0 ? "status" : "milestone",
+		    "The status %s is not allowed with the milestone %s; choose a status "
+		    "linked to %s or another milestone.",
+		    label(m, LC_AXIS_STATUS, st), label(m, LC_AXIS_MILESTONE, ms),
+		    label(m, LC_AXIS_MILESTONE, ms));
+}
+
+/* Add what value i of `ax` asks of the disposition to j->req, naming the
+ * first value that asks for each requirement. */
+static void demand(judge *j, lc_axis ax, int32_t i, uint32_t mask, const char **why_fu,
+		   const char **why_note)
+{
+	uint32_t rq = val(j->m, ax, i)->requires & mask;
+
+	if ((rq & LC_REQ_FOLLOW_UP) && !*why_fu)
+		*why_fu = label(j->m, ax, i);
+	if ((rq & LC_REQ_NOTE) && !*why_note)
+		*why_note = label(j->m, ax, i);
+	if ((rq & LC_REQ_REASON) && !j->reason_cause)
+		j->reason_cause = label(j->m, ax, i);
+	j->req |= rq;
+}
+
+/* A value the lead keeps that needs a future follow-up (seed 000: Hot leads
+ * "should always have a future follow up scheduled"); -1 when none. */
+static int32_t kept_follow_up_value(const judge *j, lc_axis *ax)
+{
+	for (int k = 0; k < 3; k++) {
+		*ax = state_axes[k];
+		int32_t n = j->p.n[*ax];
+		if (n >= 0 && !j->p.set[*ax] && (val(j->m, *ax, n)->requires & LC_REQ_FOLLOW_UP))
+			return n;
 	}
+	return -1;
+}
 
-	/* 4. What each chosen value demands of the disposition. */
-	{
-		const char *why_fu = NULL, *why_note = NULL;
-		if (av) {
-			req |= av->requires;
-			if (av->requires & LC_REQ_FOLLOW_UP)
-				why_fu = label(m, LC_AXIS_ACTION, a);
-			if (av->requires & LC_REQ_NOTE)
-				why_note = label(m, LC_AXIS_ACTION, a);
-			if (av->requires & LC_REQ_REASON)
-				reason_cause = label(m, LC_AXIS_ACTION, a);
-		}
-		for (int k = 0; k < 3; k++) {
-			lc_axis ax = state_axes[k];
-			uint32_t rq;
-			if (!p->set[ax])
-				continue;
-			rq = val(m, ax, p->n[ax])->requires;
-			if ((rq & LC_REQ_FOLLOW_UP) && !why_fu)
-				why_fu = label(m, ax, p->n[ax]);
-			if ((rq & LC_REQ_NOTE) && !why_note)
-				why_note = label(m, ax, p->n[ax]);
-			if ((rq & LC_REQ_REASON) && !reason_cause)
-				reason_cause = label(m, ax, p->n[ax]);
-			req |= rq;
-		}
-		if (r >= 0) {
-			/* A reason may ask for more ("Other" needs a note). */
-			uint32_t rq = val(m, LC_AXIS_REASON, r)->requires & ~LC_REQ_REASON;
-			if ((rq & LC_REQ_FOLLOW_UP) && !why_fu)
-				why_fu = label(m, LC_AXIS_REASON, r);
-			if ((rq & LC_REQ_NOTE) && !why_note)
-				why_note = label(m, LC_AXIS_REASON, r);
-			req |= rq;
-		}
-		if (req & LC_REQ_FOLLOW_UP) {
-			if (d->follow_up == LC_TIME_NONE)
-				ADD(j, FOLLOW_UP_REQUIRED, "follow_up",
-				    "%s requires a follow-up time; set one in the future.", why_fu);
-			else if (d->follow_up <= now)
-				ADD(j, FOLLOW_UP_PAST, "follow_up",
-				    "%s requires a follow-up in the future, and the one given is not "
-				    "after the time of the event; set a later time.",
-				    why_fu);
-		}
-		if ((req & LC_REQ_NOTE) && (!d->has_note || !d->note[0]))
-			ADD(j, NOTE_REQUIRED, "note", "%s requires a note; write what happened.",
-			    why_note);
-		if (req & LC_REQ_REASON)
-			need_reason = true;
+/* Step 5: what each chosen value demands of the disposition, and the
+ * follow-up the resulting state needs for the values it keeps. */
+static void check_requires(judge *j)
+{
+	const char *why_fu = NULL, *why_note = NULL;
+	const lc_disposition *d = j->d;
+	lc_axis kax;
+	int32_t kept;
+
+	if (j->av)
+		demand(j, LC_AXIS_ACTION, j->a, ~0u, &why_fu, &why_note);
+	for (int k = 0; k < 3; k++)
+		if (j->p.set[state_axes[k]])
+			demand(j, state_axes[k], j->p.n[state_axes[k]], ~0u, &why_fu, &why_note);
+	/* A reason may ask for more ("Other" needs a note). */
+	if (j->r >= 0)
+		demand(j, LC_AXIS_REASON, j->r, ~LC_REQ_REASON, &why_fu, &why_note);
+	if (j->req & LC_REQ_FOLLOW_UP) {
+		if (d->follow_up == LC_TIME_NONE)
+			ADD(j, FOLLOW_UP_REQUIRED, "follow_up",
+			    "%s requires a follow-up time; set one in the future.", why_fu);
+		else if (d->follow_up <= j->now)
+			ADD(j, FOLLOW_UP_PAST, "follow_up",
+			    "%s requires a follow-up in the future, and the one given is not "
+			    "after the time of the event; set a later time.",
+			    why_fu);
+	} else if ((kept = kept_follow_up_value(j, &kax)) >= 0) {
+		lc_time fu = d->follow_up != LC_TIME_NONE ? d->follow_up : j->c->follow_up;
+		if (fu == LC_TIME_NONE)
+			ADD(j, FOLLOW_UP_REQUIRED, "follow_up",
+			    "The lead stays %s, which requires a follow-up, and it has none; set "
+			    "one in the future.",
+			    label(j->m, kax, kept));
+		else if (fu <= j->now)
+			ADD(j, FOLLOW_UP_PAST, "follow_up",
+			    "The lead stays %s, which requires a follow-up in the future, and %s "
+			    "is not after the time of the event; set a later time.",
+			    label(j->m, kax, kept),
+			    d->follow_up != LC_TIME_NONE ? "the one given" : "its follow-up");
 	}
+	if ((j->req & LC_REQ_NOTE) && (!d->has_note || !d->note[0]))
+		ADD(j, NOTE_REQUIRED, "note", "%s requires a note; write what happened.", why_note);
+	if (j->req & LC_REQ_REASON)
+		j->need_reason = true;
+}
 
-	/* 5. Values and the lead's flags that forbid the action. */
-	if (av) {
-		uint64_t bit = (uint64_t)1 << (a & 63);
-		int32_t by_ax = -1, by = -1;
-		for (int k = 0; k < 5 && by < 0; k++) {
-			lc_axis ax = state_axes[k];
-			int32_t i = c->idx[ax];
-			if (i >= 0 && (val(m, ax, i)->blocks & bit)) {
-				by_ax = ax;
-				by = i;
-			}
-		}
-		for (int k = 0; k < 5 && by < 0; k++) {
-			lc_axis ax = state_axes[k];
-			int32_t n = p->n[ax];
-			if (n >= 0 && n != c->idx[ax] && (val(m, ax, n)->blocks & bit)) {
-				by_ax = ax;
-				by = n;
-			}
-		}
-		if (by >= 0)
-			ADD(j, ACTION_BLOCKED, "action",
-			    "The %s %s forbids the action %s; record another action.",
-			    lc__engine_axis_name((lc_axis)by_ax), label(m, (lc_axis)by_ax, by),
-			    label(m, LC_AXIS_ACTION, a));
-		else if ((c->flags & LC_STATE_DO_NOT_CALL) && (av->flags & LC_FLAG_PHONE))
-			ADD(j, ACTION_BLOCKED, "action",
-			    "The lead must not be called or texted (do not call), so %s is not "
-			    "allowed; record another action.",
-			    label(m, LC_AXIS_ACTION, a));
-		else if ((c->flags & LC_STATE_DO_NOT_EMAIL) && (av->flags & LC_FLAG_EMAIL))
-			ADD(j, ACTION_BLOCKED, "action",
-			    "The lead must not be emailed (do not email), so %s is not allowed; "
-			    "record another action.",
-			    label(m, LC_AXIS_ACTION, a));
-		if (av->flags & LC_FLAG_CONTACT) {
-			for (int k = 0; k < 5; k++) {
-				lc_axis ax = state_axes[k];
-				int32_t i = c->idx[ax];
-				if (i >= 0 && (val(m, ax, i)->flags & LC_FLAG_ENDS_CONTACT)) {
-					ADD(j, CONTACT_ENDED, "action",
-					    "The %s %s ends all contact with the lead, so the contact "
-					    "action %s is not allowed; record a non-contact action.",
-					    lc__engine_axis_name(ax), label(m, ax, i),
-					    label(m, LC_AXIS_ACTION, a));
-					break;
-				}
-			}
-		}
+/* Why the state forbids action a: what kind of block, and (for a value)
+ * which axis and value. The engine's step 6 and lc__engine_forbids() share
+ * it, so that the worklist and the sweep judge contactability as the
+ * engine does. Ends-contact is separate (its own violation). */
+enum block_kind { BLOCK_NONE, BLOCK_VALUE, BLOCK_UNKNOWN, BLOCK_NO_CALL, BLOCK_NO_EMAIL };
+
+static enum block_kind blocker(const lc_model *m, const lc_state *c, int32_t a, lc_axis *by_ax,
+			       int32_t *by)
+{
+	const lc_value *av = val(m, LC_AXIS_ACTION, a);
+	uint64_t bit = (uint64_t)1 << (a & 63);
+
+	for (int k = 0; k < 5; k++) {
+		lc_axis ax = state_axes[k];
+		int32_t i = c->idx[ax];
+		*by_ax = ax;
+		*by = i;
+		if (i >= 0 && (val(m, ax, i)->blocks & bit))
+			return BLOCK_VALUE;
+		/* What a removed value forbade is not known: it blocks every contact. */
+		if (i < 0 && c->raw[ax][0] && (av->flags & LC_FLAG_CONTACT))
+			return BLOCK_UNKNOWN;
 	}
+	if ((c->flags & LC_STATE_DO_NOT_CALL) && (av->flags & LC_FLAG_PHONE))
+		return BLOCK_NO_CALL;
+	if ((c->flags & LC_STATE_DO_NOT_EMAIL) && (av->flags & LC_FLAG_EMAIL))
+		return BLOCK_NO_EMAIL;
+	return BLOCK_NONE;
+}
 
-	/* 6. Terminal values are final, unless this action crosses out of the
-	 * lead's life-cycle state (reopen). */
-	{
-		int32_t cl = c->idx[LC_AXIS_LIFECYCLE], nl = p->n[LC_AXIS_LIFECYCLE];
-		int leaves = -1; /* computed on first need */
-		for (int k = 0; k < 5; k++) {
-			lc_axis ax = state_axes[k];
-			int32_t i = c->idx[ax];
-			if (i < 0 || p->n[ax] == i || !(val(m, ax, i)->flags & LC_FLAG_TERMINAL))
-				continue;
-			if (leaves < 0)
-				leaves = a >= 0 && cl >= 0 && nl != cl &&
-					 crossing_allows(m, a, cl, nl);
-			if (!leaves)
-				ADD(j, TERMINAL, lc__engine_axis_name(ax),
-				    "The %s %s is final; a disposition cannot change it.",
-				    lc__engine_axis_name(ax), label(m, ax, i));
-		}
+/* The first value of the state flagged ends_contact; -1 when none. */
+static int32_t contact_ender(const lc_model *m, const lc_state *c, lc_axis *by_ax)
+{
+	for (int k = 0; k < 5; k++) {
+		*by_ax = state_axes[k];
+		int32_t i = c->idx[*by_ax];
+		if (i >= 0 && (val(m, *by_ax, i)->flags & LC_FLAG_ENDS_CONTACT))
+			return i;
 	}
+	return -1;
+}
 
-	/* 7. Outcomes on the ordered axis. */
-	if (m->outcome_axis >= 0)
-		check_outcome(j, c, d, p, &need_reason, &reason_cause);
+bool lc__engine_forbids(const lc_model *m, const lc_state *s, int32_t action)
+{
+	lc_axis ax;
+	int32_t i;
 
-	/* 8. Life cycle: crossings and lost reasons. */
-	{
-		int32_t cl = c->idx[LC_AXIS_LIFECYCLE], nl = p->n[LC_AXIS_LIFECYCLE];
-		bool lost = nl >= 0 && (val(m, LC_AXIS_LIFECYCLE, nl)->flags & LC_FLAG_LOST);
+	if (action < 0 || (uint32_t)action >= m->axes[LC_AXIS_ACTION].n)
+		return false;
+	if (blocker(m, s, action, &ax, &i) != BLOCK_NONE)
+		return true;
+	return (val(m, LC_AXIS_ACTION, action)->flags & LC_FLAG_CONTACT) &&
+	       contact_ender(m, s, &ax) >= 0;
+}
 
-		if (cl >= 0 && nl >= 0 && nl != cl && !crossing_allows(m, a, cl, nl)) {
-			int32_t hint = -1;
-			for (uint32_t k = 0; k < m->ncrossings && hint < 0; k++) {
-				const lc_crossing *x = &m->crossings[k];
-				if ((x->from == cl || x->from < 0) && (x->to == nl || x->to < 0))
-					hint = x->action;
-			}
-			if (hint >= 0)
-				ADD(j, LIFECYCLE_CROSSING, "action",
-				    "Moving from %s to %s needs the action %s; use --action %s.",
-				    label(m, LC_AXIS_LIFECYCLE, cl), label(m, LC_AXIS_LIFECYCLE, nl),
-				    label(m, LC_AXIS_ACTION, hint), val(m, LC_AXIS_ACTION, hint)->key);
-			else
-				ADD(j, LIFECYCLE_CROSSING, "status",
-				    "No action moves a lead from %s to %s; choose a status in %s.",
-				    label(m, LC_AXIS_LIFECYCLE, cl), label(m, LC_AXIS_LIFECYCLE, nl),
-				    label(m, LC_AXIS_LIFECYCLE, cl));
-		}
-		if (r >= 0) {
-			if (lost && !val(m, LC_AXIS_REASON, r)->lost_reason)
-				ADD(j, REASON_NOT_ALLOWED, "reason",
-				    "The reason %s is not a lost reason; choose one of: %s.",
-				    label(m, LC_AXIS_REASON, r),
-				    key_list(m, LC_AXIS_REASON, true, keys, sizeof keys));
-			else if (!lost && !exits && !(req & LC_REQ_REASON))
-				ADD(j, REASON_NOT_ALLOWED, "reason",
-				    "A reason is given, but the lead is neither lost nor exiting; leave "
-				    "the reason out or choose a lost status.");
-		}
-		if (lost && p->set[LC_AXIS_STATUS]) {
-			if (!need_reason)
-				reason_cause = label(m, LC_AXIS_LIFECYCLE, nl);
-			need_reason = true;
-		}
-		if (need_reason && r < 0)
-			ADD(j, REASON_REQUIRED, "reason", "%s needs a reason; choose one of: %s.",
-			    reason_cause ? reason_cause : "This disposition",
-			    key_list(m, LC_AXIS_REASON, lost, keys, sizeof keys));
+/* Step 6: what the lead's current state forbids. A status that blocks an
+ * action blocks the next contact, not the disposition that records it
+ * (seed 000: "the line is dead" is recorded with the Call that found it). */
+static void check_blocks(judge *j)
+{
+	const lc_model *m = j->m;
+	const char *act;
+	lc_axis ax;
+	int32_t i;
+
+	if (!j->av)
+		return;
+	act = label(m, LC_AXIS_ACTION, j->a);
+	switch (blocker(m, j->c, j->a, &ax, &i)) {
+	case BLOCK_VALUE:
+		ADD(j, ACTION_BLOCKED, "action", "The %s %s forbids the action %s; record another action.",
+		    lc__engine_axis_name(ax), label(m, ax, i), act);
+		break;
+	case BLOCK_UNKNOWN:
+		ADD(j, ACTION_BLOCKED, "action",
+		    "The lead's %s '%s' is not in model %s, and what it forbade is not known, so "
+		    "the contact action %s is not allowed; give the lead a current %s with a "
+		    "non-contact action first.",
+		    lc__engine_axis_name(ax), j->c->raw[ax], model_name(m), act,
+		    lc__engine_axis_name(owner_axis(ax)));
+		break;
+	case BLOCK_NO_CALL:
+		ADD(j, ACTION_BLOCKED, "action",
+		    "The lead must not be called or texted (do not call), so %s is not "
+		    "allowed; record another action.",
+		    act);
+		break;
+	case BLOCK_NO_EMAIL:
+		ADD(j, ACTION_BLOCKED, "action",
+		    "The lead must not be emailed (do not email), so %s is not allowed; "
+		    "record another action.",
+		    act);
+		break;
+	case BLOCK_NONE:
+		break;
 	}
+	if ((j->av->flags & LC_FLAG_CONTACT) && (i = contact_ender(m, j->c, &ax)) >= 0)
+		ADD(j, CONTACT_ENDED, "action",
+		    "The %s %s ends all contact with the lead, so the contact action %s is not "
+		    "allowed; record a non-contact action.",
+		    lc__engine_axis_name(ax), label(m, ax, i), act);
+}
 
-	/* 9. Explicit transition tables. */
+/* Step 7: terminal values are final, unless this action crosses out of the
+ * lead's life-cycle state (reopen). */
+static void check_terminal(judge *j)
+{
+	const lc_model *m = j->m;
+	int32_t cl = j->c->idx[LC_AXIS_LIFECYCLE], nl = j->p.n[LC_AXIS_LIFECYCLE];
+	int leaves = -1; /* computed on first need */
+
+	for (int k = 0; k < 5; k++) {
+		lc_axis ax = state_axes[k];
+		int32_t i = j->c->idx[ax];
+		if (i < 0 || j->p.n[ax] == i || !(val(m, ax, i)->flags & LC_FLAG_TERMINAL))
+			continue;
+		if (leaves < 0)
+			leaves = j->a >= 0 && cl >= 0 && nl != cl && crossing_allows(m, j->a, cl, nl);
+		if (!leaves)
+			ADD(j, TERMINAL, lc__engine_axis_name(ax),
+			    "The %s %s is final; a disposition cannot change it.",
+			    lc__engine_axis_name(ax), label(m, ax, i));
+	}
+}
+
+/* Step 9a: moving between life-cycle states needs a crossing. */
+static void check_crossing(judge *j)
+{
+	const lc_model *m = j->m;
+	int32_t cl = j->c->idx[LC_AXIS_LIFECYCLE], nl = j->p.n[LC_AXIS_LIFECYCLE];
+	int32_t hint = -1;
+
+	if (cl < 0 || nl < 0 || nl == cl || crossing_allows(m, j->a, cl, nl))
+		return;
+	for (uint32_t k = 0; k < m->ncrossings && hint < 0; k++) {
+		const lc_crossing *x = &m->crossings[k];
+		if ((x->from == cl || x->from < 0) && (x->to == nl || x->to < 0))
+			hint = x->action;
+	}
+	if (hint >= 0)
+		ADD(j, LIFECYCLE_CROSSING, "action",
+		    "Moving from %s to %s needs the action %s; use --action %s.",
+		    label(m, LC_AXIS_LIFECYCLE, cl), label(m, LC_AXIS_LIFECYCLE, nl),
+		    label(m, LC_AXIS_ACTION, hint), val(m, LC_AXIS_ACTION, hint)->key);
+	else
+		ADD(j, LIFECYCLE_CROSSING, "status",
+		    "No action moves a lead from %s to %s; choose a status in %s.",
+		    label(m, LC_AXIS_LIFECYCLE, cl), label(m, LC_AXIS_LIFECYCLE, nl),
+		    label(m, LC_AXIS_LIFECYCLE, cl));
+}
+
+/* Step 9b: reasons are given where something asks for one, and a lost
+ * state takes a lost reason. */
+static void check_reasons(judge *j)
+{
+	const lc_model *m = j->m;
+	int32_t nl = j->p.n[LC_AXIS_LIFECYCLE];
+	bool lost = nl >= 0 && (val(m, LC_AXIS_LIFECYCLE, nl)->flags & LC_FLAG_LOST);
+	char keys[160];
+
+	if (j->r >= 0) {
+		if (lost && !val(m, LC_AXIS_REASON, j->r)->lost_reason)
+			ADD(j, REASON_NOT_ALLOWED, "reason",
+			    "The reason %s is not a lost reason; choose one of: %s.",
+			    label(m, LC_AXIS_REASON, j->r),
+			    key_list(m, LC_AXIS_REASON, true, keys, sizeof keys));
+		else if (!lost && !j->exits && !(j->req & LC_REQ_REASON))
+			ADD(j, REASON_NOT_ALLOWED, "reason",
+			    "A reason is given, but the lead is neither lost nor exiting; leave "
+			    "the reason out or choose a lost status.");
+	}
+	if (lost && j->p.set[LC_AXIS_STATUS]) {
+		if (!j->need_reason)
+			j->reason_cause = label(m, LC_AXIS_LIFECYCLE, nl);
+		j->need_reason = true;
+	}
+	if (j->need_reason && j->r < 0)
+		ADD(j, REASON_REQUIRED, "reason", "%s needs a reason; choose one of: %s.",
+		    j->reason_cause ? j->reason_cause : "This disposition",
+		    key_list(m, LC_AXIS_REASON, lost, keys, sizeof keys));
+}
+
+/* Step 10: explicit transition tables. */
+static void check_transitions(judge *j)
+{
+	const lc_model *m = j->m;
+
 	for (int k = 0; k < 5; k++) {
 		lc_axis ax = state_axes[k];
 		const uint8_t *t = m->axes[ax].transitions;
-		int32_t i = c->idx[ax], n = p->n[ax];
-		if (t && i >= 0 && n >= 0 && n != i &&
-		    !t[(size_t)i * m->axes[ax].n + (size_t)n])
+		int32_t i = j->c->idx[ax], n = j->p.n[ax];
+		if (t && i >= 0 && n >= 0 && n != i && !t[(size_t)i * m->axes[ax].n + (size_t)n])
 			ADD(j, TRANSITION, lc__engine_axis_name(ax),
 			    "The model does not allow moving the %s from %s to %s.",
 			    lc__engine_axis_name(ax), label(m, ax, i), label(m, ax, n));
 	}
+}
+
+/* The judge: every step in the order docs/engine.md lists the rules. Fills
+ * j->p with the plan that lc_transition() applies. Returns the count. */
+static size_t run(judge *j, const lc_model *m, const lc_state *c, const lc_disposition *d,
+		  lc_time now, lc_violations *out)
+{
+	memset(j, 0, sizeof *j);
+	j->m = m;
+	j->out = out;
+	j->c = c;
+	j->d = d;
+	j->now = now;
+	j->a = d->idx[LC_AXIS_ACTION];
+	j->r = d->idx[LC_AXIS_REASON];
+	j->av = j->a >= 0 ? val(m, LC_AXIS_ACTION, j->a) : NULL;
+	lc__violations_clear(out);
+	make_plan(m, c, d, &j->p);
+	j->exits = m->outcome_axis >= 0 && is_exit(d->outcome);
+
+	check_action(j);
+	check_unknown(j);
+	check_deprecated(j);
+	check_links(j);
+	check_requires(j);
+	check_blocks(j);
+	check_terminal(j);
+	if (m->outcome_axis >= 0)
+		check_outcome(j);
+	check_crossing(j);
+	check_reasons(j);
+	check_transitions(j);
 	return j->count;
 }
 
@@ -508,24 +669,72 @@ static int invalid(size_t count, const char *fn)
 int lc_validate(const lc_model *model, const lc_state *current, const lc_disposition *d,
 		lc_time now, lc_violations *out)
 {
-	plan p;
-	size_t count;
+	judge j;
 	int rc = check_args(model, current, d, "lc_validate");
 
 	if (rc) {
 		lc__violations_clear(out);
 		return rc;
 	}
-	count = run(model, current, d, now, out, &p);
-	return count ? invalid(count, "lc_validate") : 0;
+	return run(&j, model, current, d, now, out) ? invalid(j.count, "lc_validate") : 0;
+}
+
+/* The rules a state must meet on its own: known values, linked milestone and
+ * status, a follow-up where a value requires one (after `now` unless it is
+ * LC_TIME_NONE) and, for a state chosen anew (`fresh`), no legacy value. */
+static size_t judge_state(judge *j, const lc_model *m, const lc_state *s, lc_time now, bool fresh,
+			  lc_violations *out)
+{
+	char keys[160];
+	lc_axis fax = LC_AXIS_STATUS;
+	int32_t fv = -1;
+
+	memset(j, 0, sizeof *j);
+	j->m = m;
+	j->out = out;
+	lc__violations_clear(out);
+	for (int k = 0; k < 5; k++) {
+		lc_axis ax = state_axes[k];
+		int32_t i = s->idx[ax];
+		if (i < 0 && s->raw[ax][0])
+			ADD(j, UNKNOWN_VALUE, lc__engine_axis_name(ax),
+			    "The %s '%s' is not in model %s; choose one of: %s.",
+			    lc__engine_axis_name(ax), s->raw[ax], model_name(m),
+			    key_list(m, ax, false, keys, sizeof keys));
+		if (i < 0 || k >= 3)
+			continue;
+		if (fresh && (val(m, ax, i)->flags & LC_FLAG_DEPRECATED))
+			ADD(j, DEPRECATED, lc__engine_axis_name(ax),
+			    "The %s %s is a legacy value and can no longer be chosen; choose a "
+			    "current %s.",
+			    lc__engine_axis_name(ax), label(m, ax, i), lc__engine_axis_name(ax));
+		if (fv < 0 && (val(m, ax, i)->requires & LC_REQ_FOLLOW_UP)) {
+			fax = ax;
+			fv = i;
+		}
+	}
+	if (!linked(m, s->idx[LC_AXIS_MILESTONE], s->idx[LC_AXIS_STATUS]))
+		ADD(j, COMBINATION, "status",
+		    "The status %s is not allowed with the milestone %s; choose a status linked "
+		    "to %s.",
+		    label(m, LC_AXIS_STATUS, s->idx[LC_AXIS_STATUS]),
+		    label(m, LC_AXIS_MILESTONE, s->idx[LC_AXIS_MILESTONE]),
+		    label(m, LC_AXIS_MILESTONE, s->idx[LC_AXIS_MILESTONE]));
+	if (fv >= 0 && s->follow_up == LC_TIME_NONE)
+		ADD(j, FOLLOW_UP_REQUIRED, "follow_up",
+		    "%s requires a follow-up time, and the lead has none; set one in the future.",
+		    label(m, fax, fv));
+	else if (fv >= 0 && now != LC_TIME_NONE && s->follow_up <= now)
+		ADD(j, FOLLOW_UP_PAST, "follow_up",
+		    "%s requires a follow-up in the future, and the lead's is not after now; set a "
+		    "later time.",
+		    label(m, fax, fv));
+	return j->count;
 }
 
 int lc_validate_state(const lc_model *model, const lc_state *state, lc_violations *out)
 {
-	judge jj = { model, out, 0 };
-	judge *j = &jj;
-	char keys[160];
-	int32_t ms, st;
+	judge j;
 
 	lc__violations_clear(out);
 	if (!model || !state)
@@ -533,31 +742,31 @@ int lc_validate_state(const lc_model *model, const lc_state *state, lc_violation
 				 model ? "state" : "model");
 	if (check_bound(model, state->model, "state", "lc_validate_state"))
 		return LC_EINVAL;
-	for (int k = 0; k < 5; k++) {
-		lc_axis ax = state_axes[k];
-		if (state->idx[ax] < 0 && state->raw[ax][0])
-			ADD(j, UNKNOWN_VALUE, lc__engine_axis_name(ax),
-			    "The %s '%s' is not in model %s; choose one of: %s.",
-			    lc__engine_axis_name(ax), state->raw[ax], model_name(model),
-			    key_list(model, ax, false, keys, sizeof keys));
+	return judge_state(&j, model, state, LC_TIME_NONE, false, out)
+		       ? invalid(j.count, "lc_validate_state")
+		       : 0;
+}
+
+int lc__validate_new_state(const lc_model *model, const lc_state *state, lc_time now,
+			   lc_violations *out)
+{
+	judge j;
+
+	if (check_bound(model, state->model, "state", "lc__validate_new_state")) {
+		lc__violations_clear(out);
+		return LC_EINVAL;
 	}
-	ms = state->idx[LC_AXIS_MILESTONE];
-	st = state->idx[LC_AXIS_STATUS];
-	if (ms >= 0 && st >= 0 && model->links &&
-	    !model->links[(size_t)ms * model->axes[LC_AXIS_STATUS].n + (size_t)st])
-		ADD(j, COMBINATION, "status",
-		    "The status %s is not allowed with the milestone %s; choose a status linked "
-		    "to %s.",
-		    label(model, LC_AXIS_STATUS, st), label(model, LC_AXIS_MILESTONE, ms),
-		    label(model, LC_AXIS_MILESTONE, ms));
-	return j->count ? invalid(j->count, "lc_validate_state") : 0;
+	return judge_state(&j, model, state, now, true, out)
+		       ? lc__error(LC_EINVALID, "the model does not allow this state (%zu violation%s)",
+				   j.count, j.count == 1 ? "" : "s")
+		       : 0;
 }
 
 int lc_transition(const lc_model *model, const lc_state *current, const lc_disposition *d,
 		  lc_time now, lc_state *next, lc_violations *out)
 {
-	plan p;
-	size_t count;
+	judge j;
+	const plan *pp = &j.p;
 	int32_t cl, nl, s;
 	bool bump = false, keep_fu = false;
 	lc_time fu, done;
@@ -572,24 +781,23 @@ int lc_transition(const lc_model *model, const lc_state *current, const lc_dispo
 		lc__violations_clear(out);
 		return rc;
 	}
-	count = run(model, current, d, now, out, &p);
-	if (count)
-		return invalid(count, "lc_transition");
+	if (run(&j, model, current, d, now, out))
+		return invalid(j.count, "lc_transition");
 
 	/* Decide everything from `current` before writing: next may alias it. */
-	s = p.n[LC_AXIS_STAGE];
-	if (p.set[LC_AXIS_STAGE] && s >= 0 &&
+	s = pp->n[LC_AXIS_STAGE];
+	if (pp->set[LC_AXIS_STAGE] && s >= 0 &&
 	    (val(model, LC_AXIS_STAGE, s)->flags & LC_FLAG_REPEATABLE))
 		bump = s != current->idx[LC_AXIS_STAGE] || d->outcome == LC_OUTCOME_PROGRESSING;
 	for (int k = 0; k < 3; k++) {
 		lc_axis ax = state_axes[k];
-		if (p.n[ax] >= 0 && (val(model, ax, p.n[ax])->requires & LC_REQ_FOLLOW_UP))
+		if (pp->n[ax] >= 0 && (val(model, ax, pp->n[ax])->requires & LC_REQ_FOLLOW_UP))
 			keep_fu = true;
 	}
 	fu = d->follow_up != LC_TIME_NONE ? d->follow_up
 					  : keep_fu ? current->follow_up : LC_TIME_NONE;
 	cl = current->idx[LC_AXIS_LIFECYCLE];
-	nl = p.n[LC_AXIS_LIFECYCLE];
+	nl = pp->n[LC_AXIS_LIFECYCLE];
 	done = current->completed_at;
 	if (nl != cl) {
 		bool was = cl >= 0 && (val(model, LC_AXIS_LIFECYCLE, cl)->flags & LC_FLAG_COMPLETED);
@@ -604,8 +812,8 @@ int lc_transition(const lc_model *model, const lc_state *current, const lc_dispo
 		lc_state_copy(next, current);
 	for (int k = 0; k < 5; k++) {
 		lc_axis ax = state_axes[k];
-		if (p.set[ax]) {
-			next->idx[ax] = p.n[ax];
+		if (pp->set[ax]) {
+			next->idx[ax] = pp->n[ax];
 			next->raw[ax][0] = '\0';
 		}
 	}

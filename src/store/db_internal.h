@@ -73,6 +73,12 @@ lc_event *lc__db_scratch_event(lc_db *db);
 lc_state *lc__db_scratch_state(lc_db *db);
 lc_violations *lc__db_scratch_violations(lc_db *db);
 
+/* Judge a stored lead's state as it stands (lc_validate_state()). Returns 0
+ * when valid, LC_EINVALID with *why set to the first violation's message
+ * (owned by the store's scratch list), or LC_ENOMEM. With skip_unknown,
+ * values the model does not know are not counted. */
+int lc__db_state_invalid(lc_db *db, const lc_state *s, bool skip_unknown, const char **why);
+
 /* Backend writes, counted (see struct lc_db.writes), with messages. */
 int lc__db_w_lead_insert(lc_db *db, lc_lead *lead);
 int lc__db_w_lead_update(lc_db *db, const lc_lead *lead, unsigned int parts);

@@ -595,15 +595,58 @@ typedef struct dry_acc {
 	lc_buf buf;
 } dry_acc;
 
+/* Leads the current model keeps from a contact action (a blocking value,
+ * do-not-call, ends contact): the new model must not let them be contacted
+ * (issue 11: a renamed Do Not Call Number made a lead callable). Rows:
+ * "unblocks" = ACTION, leads the new model would let be contacted by it;
+ * "kept_from_contact" = AXIS:KEY, such leads holding a value the new model
+ * removes, which keeps them from every contact until they get a current one. */
+static int dry_contact(lc_db *db, const lc_lead *lead, dry_acc *acc)
+{
+	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE };
+	const lc_model *old = db->model;
+	bool kept = false;
+	int rc;
+
+	for (uint32_t a = 0; a < old->axes[LC_AXIS_ACTION].n; a++) {
+		const lc_value *av = &old->axes[LC_AXIS_ACTION].v[a];
+		int32_t na;
+		if (!(av->flags & LC_FLAG_CONTACT) || !lc__engine_forbids(old, lead->state, (int32_t)a))
+			continue;
+		na = lc__engine_find(acc->model, LC_AXIS_ACTION, av->key);
+		if (na < 0)
+			continue;
+		if (!lc__engine_forbids(acc->model, acc->state, na)) {
+			if ((rc = lc__report_add(acc->r, LC_V_ACTION_BLOCKED, "unblocks", av->key)))
+				return rc;
+		} else {
+			kept = true;
+		}
+	}
+	for (size_t k = 0; kept && k < LC_ARRAY_LEN(axes); k++) {
+		const char *key = lc_state_get(acc->state, axes[k]);
+		if (!key || lc__state_index(acc->state, axes[k]) >= 0)
+			continue;
+		acc->buf.len = 0;
+		acc->buf.failed = false;
+		lc__buf_printf(&acc->buf, "%s:%s", lc__engine_axis_name(axes[k]), key);
+		if (acc->buf.failed)
+			return LC_ENOMEM;
+		if ((rc = lc__report_add(acc->r, LC_V_ACTION_BLOCKED, "kept_from_contact",
+					 acc->buf.data)))
+			return rc;
+	}
+	return 0;
+}
+
 static int dry_one(lc_db *db, const lc_lead *lead, void *ud)
 {
 	dry_acc *acc = ud;
 	lc_axis axis;
 	int rc;
 
-	(void)db;
 	acc->r->checked++;
-	if ((rc = state_rebind(acc->state, lead->state)))
+	if ((rc = state_rebind(acc->state, lead->state)) || (rc = dry_contact(db, lead, acc)))
 		return rc;
 	rc = lc_validate_state(acc->model, acc->state, acc->v);
 	if (rc == 0)
@@ -722,6 +765,22 @@ static int collect_id(lc_db *db, const lc_lead *lead, void *ud)
 	return 0;
 }
 
+/* The engine judges where a migration puts a lead: the move may fix a
+ * removed value but must not break a link or a requirement. Values the map
+ * leaves unknown stay as they are (they are reported, not refused). */
+static int migrated_valid(lc_db *db, const lc_lead *lead)
+{
+	const char *why = NULL;
+	int rc = lc__db_state_invalid(db, lead->state, true, &why);
+
+	if (rc == LC_EINVALID)
+		return lc__error(LC_EINVALID,
+				 "lc_db_migrate: lead %lld would be invalid after the move: %s; "
+				 "nothing moved",
+				 (long long)lead->id, why);
+	return rc;
+}
+
 int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 {
 	ids acc = { NULL, 0, 0, map };
@@ -773,6 +832,8 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 		}
 		if (!rc && note.failed)
 			rc = LC_ENOMEM;
+		if (!rc)
+			rc = migrated_valid(db, lead);
 		if (!rc)
 			rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_STATE, LC_EVENT_MIGRATE, NULL,
 					       NULL, note.data, before);

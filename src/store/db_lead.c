@@ -95,14 +95,7 @@ int lc__db_lead_write(lc_db *db, lc_lead *lead, unsigned int parts, lc_event_kin
 
 /* ---- create ---- */
 
-static bool state_empty(const lc_state *s)
-{
-	for (int a = 0; a < LC_AXIS_COUNT; a++)
-		if (s->idx[a] >= 0 || s->raw[a][0])
-			return false;
-	return true;
-}
-
+/* The engine's judgement of a state as a whole, as the store's error. */
 static int check_state_valid(lc_db *db, const lc_state *s, const char *what)
 {
 	lc_violations *v = lc__db_scratch_violations(db);
@@ -110,7 +103,7 @@ static int check_state_valid(lc_db *db, const lc_state *s, const char *what)
 
 	if (!v)
 		return LC_ENOMEM;
-	rc = lc_validate_state(db->model, s, v);
+	rc = lc__validate_new_state(db->model, s, lc_db_now(db), v);
 	if (rc == LC_EINVALID)
 		return lc__error(LC_EINVALID, "%s: %s", what,
 				 lc_violations_count(v) ? lc_violations_message(v, 0)
@@ -169,14 +162,11 @@ static int check_new_lead(lc_db *db, lc_lead *lead)
 					    "current one; bind it to lc_db_model()");
 	if (!lead->state && (rc = lc_lead_bind(lead, db->model)))
 		return rc;
-	/* A lead nobody has placed starts where the model says (No Milestone,
-	 * New): seed 000's "No Milestone until the first step is reached". */
-	if (state_empty(lead->state) && (rc = lc_state_set_initial(lead->state)))
-		return rc;
-	if (!state_empty(lead->state) &&
-	    (rc = check_state_valid(db, lead->state, "the new lead's state is invalid")))
-		return rc;
-	return 0;
+	/* An axis nobody has placed starts where the model says (No Milestone,
+	 * New): seed 000's "No Milestone until the first step is reached". The
+	 * engine then judges the state the lead starts in. */
+	lc__state_fill_initial(lead->state);
+	return check_state_valid(db, lead->state, "the new lead's state is invalid");
 }
 
 int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id)
@@ -679,8 +669,25 @@ int lc_db_lead_restore(lc_db *db, lc_id lead_id)
 	return lc__db_lead_set_recycled(db, lead_id, false, NULL, NULL);
 }
 
+int lc__db_state_invalid(lc_db *db, const lc_state *s, bool skip_unknown, const char **why)
+{
+	lc_violations *v = lc__db_scratch_violations(db);
+	int rc;
+
+	if (!v)
+		return LC_ENOMEM;
+	rc = lc_validate_state(db->model, s, v);
+	for (size_t i = 0; rc == LC_EINVALID && i < lc_violations_count(v); i++)
+		if (!skip_unknown || lc_violations_code(v, i) != LC_V_UNKNOWN_VALUE) {
+			*why = lc_violations_message(v, i);
+			return LC_EINVALID;
+		}
+	return rc == LC_EINVALID ? 0 : rc;
+}
+
 int lc_db_lead_note(lc_db *db, lc_id lead_id, const char *author, const char *text)
 {
+	const char *why = NULL;
 	lc_lead *lead;
 	lc_time now;
 	int rc;
@@ -692,6 +699,15 @@ int lc_db_lead_note(lc_db *db, lc_id lead_id, const char *author, const char *te
 		return lc__error(LC_EINVAL, "the note is empty; write something");
 	if ((rc = open_lead(db, lead_id, "lc_db_lead_note", &lead)))
 		return rc;
+	/* Seed 000: no new history note on a lead whose state the model no
+	 * longer allows, until a disposition gives it a valid one. */
+	if ((rc = lc__db_state_invalid(db, lead->state, false, &why)) == LC_EINVALID)
+		rc = lc__error(LC_EINVALID,
+			       "lead %lld: %s; record a disposition that gives the lead a valid state "
+			       "(lc_db_apply()) before adding notes",
+			       (long long)lead_id, why);
+	if (rc)
+		return lc__db_txn_end(db, rc);
 	author = actor_or_default(db, author);
 	now = lc_db_now(db);
 	db->writes++;

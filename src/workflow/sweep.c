@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine_internal.h"
 #include "model/model_internal.h"
 #include "store/db_internal.h"
 #include "workflow/workflow_internal.h"
@@ -32,29 +33,13 @@ static int32_t contact_action(const lc_model *m, uint32_t flag, const char *pref
 	return first;
 }
 
-/* Whether the lead's current values forbid an action, as the engine judges
- * them: a value that blocks it, or one that ends contact. */
+/* Whether the lead's state forbids an action, as the engine judges it. */
 static bool blocked(const lc_lead *lead, int32_t action)
 {
 	const lc_model *m = lc_lead_model(lead);
 	const lc_state *s = lc_lead_state(lead);
-	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE };
 
-	if (!m || !s)
-		return false;
-	for (size_t a = 0; a < LC_ARRAY_LEN(axes); a++) {
-		const char *key = lc_state_get(s, axes[a]);
-		int32_t i = key ? lc__model_find(m, axes[a], key) : -1;
-		const lc_value *v;
-		if (i < 0)
-			continue;
-		v = &m->axes[axes[a]].v[i];
-		if (v->flags & LC_FLAG_ENDS_CONTACT)
-			return true;
-		if (action >= 0 && (v->blocks & ((uint64_t)1 << action)))
-			return true;
-	}
-	return false;
+	return m && s && action >= 0 && lc__engine_forbids(m, s, action);
 }
 
 static bool present(const char *s)

@@ -26,7 +26,8 @@ static const char lead_usage[] =
 	"  comma-separated items that replace the list: --products NAME[:NOTE],...\n"
 	"  --team NAME,... --competitors NAME,... --attributes KEY=VALUE,...\n"
 	"  --activity WHAT[@TIME[@WHO]] (adds one). 'lead add' also takes the\n"
-	"  initial --milestone, --status and --stage (checked against the model).\n\n"
+	"  initial --milestone, --status, --stage and --follow-up TIME; the model\n"
+	"  judges the state the lead starts in (axes left out take its initial values).\n\n"
 	"FILTERS: --milestone --status --stage --phase --lifecycle --source\n"
 	"  --owner-group --segment --agent A --unit U --unassigned --follow-up-from TIME\n"
 	"  --follow-up-to TIME --attribute KEY=VALUE --recycled include|only --invalid\n\n"
@@ -39,7 +40,7 @@ typedef struct lflags {
 	const char *products, *team, *competitors, *attributes, *activity;
 	const char *milestone, *status, *stage, *phase, *lifecycle;
 	const char *expect, *author, *after, *limit, *follow_from, *follow_to, *recycled;
-	const char *attribute;
+	const char *attribute, *follow_up;
 	bool dnc, dne, auto_stop, allow_call, allow_email, auto_on, unassigned, invalid, json;
 } lflags;
 
@@ -226,6 +227,12 @@ static int lead_add(lc_db *db, const lflags *o)
 	    (o->status && (ex = check(lc_state_set(s, LC_AXIS_STATUS, o->status), "--status"))) ||
 	    (o->stage && (ex = check(lc_state_set(s, LC_AXIS_STAGE, o->stage), "--stage"))))
 		goto out;
+	if (o->follow_up) {
+		lc_time t;
+		if ((ex = parse_time_flag("--follow-up", o->follow_up, &t)) ||
+		    (ex = check(lc_state_set_follow_up(s, t), "--follow-up")))
+			goto out;
+	}
 	lc_lead_set_state(l, s);
 	rc = lc_db_lead_create(db, l, NULL);
 	if (rc == LC_EINVALID) {
@@ -251,7 +258,7 @@ static int lead_edit(lc_db *db, const char *idtext, const lflags *o)
 	int64_t expect = -1;
 	int rc, ex;
 
-	if (o->milestone || o->status || o->stage)
+	if (o->milestone || o->status || o->stage || o->follow_up)
 		return usage_error("lead edit cannot change the state; record a disposition with "
 				   "'leadctl dispose'");
 	if (o->expect && (ex = parse_int_flag("--expect-version", o->expect, 0, INT64_MAX, &expect)))
@@ -430,8 +437,8 @@ static int lead_action(lc_db *db, const char *sub, const char *idtext, const cha
 			goto out;
 		rc = lc_db_lead_assign(db, lc_lead_id(l), unit, agent);
 	}
-	if (rc == LC_ESTATE) {
-		/* Refused by the rules of ownership or the recycle bin. */
+	if (rc == LC_ESTATE || rc == LC_EINVALID) {
+		/* Refused by the rules of ownership, the recycle bin or the model. */
 		fprintf(stderr, "leadctl: lead %s: %s\n", sub, lc_error_last());
 		ex = exit_for_state();
 		goto out;
@@ -502,6 +509,7 @@ int cmd_lead(const leadctl_global *g, int argc, char **argv)
 		{ "--follow-up-to", OPT_STRING, &o.follow_to },
 		{ "--recycled", OPT_STRING, &o.recycled },
 		{ "--attribute", OPT_STRING, &o.attribute },
+		{ "--follow-up", OPT_STRING, &o.follow_up },
 		{ "--do-not-call", OPT_FLAG, &o.dnc },
 		{ "--do-not-email", OPT_FLAG, &o.dne },
 		{ "--automation-stopped", OPT_FLAG, &o.auto_stop },

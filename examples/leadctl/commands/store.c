@@ -540,8 +540,11 @@ out:
 static const char install_usage[] =
 	"usage: leadctl [--db FILE] model install NAME|FILE [--dry-run] [--migrate MAP] [--json]\n\n"
 	"Installs a model as the store's new current version; leads and history stay\n"
-	"as they are. --dry-run installs nothing and lists, per value or combination,\n"
-	"how many leads the new model would find invalid. --migrate MAP then moves\n"
+	"as they are. It lists, per value or combination, how many leads the new model\n"
+	"finds invalid (run 'lead list --invalid' for them), and how many leads kept\n"
+	"from a contact (do not call) it would unblock or keep from every contact\n"
+	"because they hold a value it removes. --dry-run lists and installs nothing.\n"
+	"--migrate MAP then moves\n"
 	"leads from old values to new ones, with a 'migrate' event each, in one\n"
 	"transaction. MAP is 'axis:old=new[,axis:old=new...]' (axis: milestone,\n"
 	"status or stage), or a JSON file {\"status\": {\"old\": \"new\"}, ...}.\n";
@@ -615,27 +618,46 @@ static int parse_map(const char *text, lc_migration *map)
 	}
 }
 
+/* The report's rows as JSON. */
+static json_t *report_rows(const lc_upgrade_report *r)
+{
+	json_t *rows = json_array();
+
+	for (size_t i = 0; i < lc_upgrade_report_count(r); i++)
+		json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:I}", "code",
+						      lc_violation_key(lc_upgrade_report_code(r, i)),
+						      "field", lc_upgrade_report_field(r, i), "value",
+						      lc_upgrade_report_value(r, i), "leads",
+						      (json_int_t)lc_upgrade_report_leads(r, i)));
+	return rows;
+}
+
+/* One line a row; rows about contact say what they mean for the leads. */
+static void print_rows(const lc_upgrade_report *r)
+{
+	for (size_t i = 0; i < lc_upgrade_report_count(r); i++) {
+		const char *field = lc_upgrade_report_field(r, i);
+		printf("  %6lld  %s %s = %s%s\n", (long long)lc_upgrade_report_leads(r, i),
+		       lc_violation_key(lc_upgrade_report_code(r, i)), field,
+		       lc_upgrade_report_value(r, i),
+		       !strcmp(field, "unblocks") ? "  (kept from it now; the new model would allow it)"
+		       : !strcmp(field, "kept_from_contact")
+			       ? "  (no contact at all until given a current value)"
+			       : "");
+	}
+}
+
 static void print_report(const lc_upgrade_report *r, bool json, const char *model)
 {
 	if (json) {
-		json_t *rows = json_array();
-		for (size_t i = 0; i < lc_upgrade_report_count(r); i++)
-			json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:I}", "code",
-							      lc_violation_key(lc_upgrade_report_code(r, i)),
-							      "field", lc_upgrade_report_field(r, i), "value",
-							      lc_upgrade_report_value(r, i), "leads",
-							      (json_int_t)lc_upgrade_report_leads(r, i)));
 		print_json(json_pack("{s:s,s:b,s:I,s:I,s:o}", "model", model, "dry_run", 1, "checked",
 				     (json_int_t)lc_upgrade_report_checked(r), "invalid",
-				     (json_int_t)lc_upgrade_report_invalid(r), "rows", rows));
+				     (json_int_t)lc_upgrade_report_invalid(r), "rows", report_rows(r)));
 		return;
 	}
 	printf("%lld of %lld leads would be invalid under %s\n",
 	       (long long)lc_upgrade_report_invalid(r), (long long)lc_upgrade_report_checked(r), model);
-	for (size_t i = 0; i < lc_upgrade_report_count(r); i++)
-		printf("  %6lld  %s %s = %s\n", (long long)lc_upgrade_report_leads(r, i),
-		       lc_violation_key(lc_upgrade_report_code(r, i)), lc_upgrade_report_field(r, i),
-		       lc_upgrade_report_value(r, i));
+	print_rows(r);
 }
 
 int cmd_model_install(const leadctl_global *g, int argc, char **argv)
@@ -674,11 +696,12 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv)
 	}
 	if ((ex = store_open(g, false, &db)))
 		goto out;
+	/* What the new model does to the leads, before installing it. */
+	if ((rc = lc_db_model_dry_run(db, m, &r))) {
+		ex = fail(rc, "dry run");
+		goto out;
+	}
 	if (dry) {
-		if ((rc = lc_db_model_dry_run(db, m, &r))) {
-			ex = fail(rc, "dry run");
-			goto out;
-		}
 		print_report(r, json, lc_model_name(m));
 		ex = EXIT_OK;
 		goto out;
@@ -695,13 +718,17 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv)
 		ex = fail(rc, "counting invalid leads");
 		goto out;
 	}
-	if (json)
-		print_json(json_pack("{s:s,s:I,s:I,s:I}", "model", lc_model_name(m), "model_version",
-				     (json_int_t)version, "migrated", (json_int_t)moved, "invalid",
-				     (json_int_t)invalid));
-	else
+	if (json) {
+		print_json(json_pack("{s:s,s:I,s:I,s:I,s:o}", "model", lc_model_name(m),
+				     "model_version", (json_int_t)version, "migrated", (json_int_t)moved,
+				     "invalid", (json_int_t)invalid, "rows",
+				     map ? json_array() : report_rows(r)));
+	} else {
 		printf("installed %s as store version %lld; %lld leads migrated, %lld invalid\n",
 		       lc_model_name(m), (long long)version, (long long)moved, (long long)invalid);
+		if (!map)
+			print_rows(r);
+	}
 	ex = EXIT_OK;
 out:
 	lc_upgrade_report_free(r);

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The model decides every change (issue 10) and an unknown value never
+# unblocks anything (issue 11): leadctl against a store file, with the seeds'
+# own cases. Each block names the rule it shows.
+set -uo pipefail
+leadctl=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+failures=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+out=$work/out err=$work/err
+export LEADCTL_ACTOR=tester
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=support/cli.sh
+source "$here/support/cli.sh"
+cd "$work" || exit 1
+tomorrow=$(date -u -d '+1 day' +%F)
+later=$(date -u -d '+3 days' +%F)
+
+# A copy of a preset with a Python edit of its JSON (d is the model).
+model_edit() {
+  "$leadctl" model export "$1" | python3 -c "import json,sys; d=json.load(sys.stdin); $3; json.dump(d, sys.stdout)" >"$2"
+}
+
+expect 0 "created" init --model leadmanager
+
+# Item 1: Hot "should always have a future follow up scheduled", chosen or
+# kept; a new lead is judged where it starts (No Milestone when left out).
+expect 1 "not allowed with the milestone No Milestone" lead add --name A --status Hot
+expect 1 "Hot requires a follow-up" lead add --name A --milestone contacted --status Hot
+expect 1 "not after now" lead add --name A --milestone contacted --status Hot --follow-up 2020-01-01
+expect 0 "added lead 1" lead add --name A --phone 555-0100 --milestone contacted --status Hot --follow-up "$tomorrow"
+expect 1 "^follow_up_in_past follow_up: The lead stays Hot" dispose 1 --action call --follow-up 2020-01-01
+expect 0 "status hot" dispose 1 --action call --follow-up "$later"
+
+# Item 2: the call that finds the line dead records it; the status blocks the next call.
+expect 0 "added lead 2" lead add --name B --phone 555-0101
+expect 0 "status bad_phone_number" dispose 2 --action call --milestone "No Milestone" --status "Bad Phone Number"
+expect 1 "action_blocked" dispose 2 --action call
+expect 0 "valid" validate --model leadmanager --from-status New --action Call --milestone "No Milestone" --status "Bad Phone Number"
+
+# Item 3 and issue 11 item 1: a model version that removes Requote and Do Not Call Number.
+expect 0 "added lead 3" lead add --name C --phone 555-0102
+expect 0 "status requote" dispose 3 --action call --milestone contacted --status requote
+expect 0 "added lead 4" lead add --name D --phone 555-0103
+expect 0 "agent" agent add ann
+expect 0 "" lead assign 4 --agent ann
+expect 0 "" lead assign 1 --agent ann
+expect 0 "status do_not_call_number" dispose 4 --action call --status "Do Not Call Number" --follow-up "$tomorrow"
+expect 0 "leads kept from contact|^" worklist --agent ann --now "${tomorrow}T12:00:00Z"
+refute '"lead":4' worklist --agent ann --now "${tomorrow}T12:00:00Z" --json
+model_edit leadmanager v2.json "d['version']=2; d['statuses']=[s for s in d['statuses'] if s['key'] not in ('requote','do_not_call_number')]; d['links']={k:[x for x in v if x not in ('requote','do_not_call_number')] for k,v in d['links'].items()}"
+expect 0 "unknown_value status = requote" model install v2.json --dry-run
+expect 0 "kept_from_contact = status:do_not_call_number" model install v2.json --dry-run
+expect 0 '"field":"kept_from_contact","value":"status:do_not_call_number","leads":1' model install v2.json --dry-run --json
+expect 0 "installed leadmanager as store version 2.*2 invalid" model install v2.json
+# no new history note until a current status is chosen; shared notes too
+expect 1 "unknown_value status: The lead's status 'requote' is not in model leadmanager" dispose 3 --action call --note x
+expect 1 "'requote'" lead note 3 "called again"
+expect 0 '"id":3' lead list --invalid --json
+# the former do-not-call lead stays off the worklist and cannot be called
+refute '"lead":4' worklist --agent ann --now "${tomorrow}T12:00:00Z" --json
+expect 0 '"lead":1' worklist --agent ann --now "${later}T12:00:00Z" --json
+refute '"lead":4' worklist --agent ann --now "${later}T12:00:00Z" --json
+expect 1 "action_blocked action: The lead's status 'do_not_call_number' is not in model" dispose 4 --action call --status new
+# a non-contact action gives it a current state; then it is a lead like any other
+expect 0 "status new" dispose 4 --action lead_update --status new
+expect 1 "Email is not allowed" dispose 3 --action email --status hot --follow-up "$tomorrow"
+expect 0 "status hot" dispose 3 --action lead_update --status hot --follow-up "$tomorrow"
+expect 0 "note" lead note 3 "called again"
+expect 0 '^\{"leads":\[\]\}' lead list --invalid --json
+
+# A version that keeps Bad Phone Number but drops what it blocks: the dry run says
+# which leads kept from a call it would unblock.
+model_edit leadmanager v3.json "d['version']=3; [s.pop('blocks', None) for s in d['statuses']]"
+expect 0 "unblocks = call" model install v3.json --dry-run
+expect 0 '"field":"unblocks","value":"call","leads":1\},\{"code":"action_blocked","field":"unblocks","value":"text","leads":1\}\]' model install v3.json --dry-run --json
+
+[ "$failures" = 0 ] && echo "leadctl rules: all passed"
+exit $((failures > 0))

@@ -1,0 +1,30 @@
+# Helpers for the leadctl_*.sh scripts: source it after setting $leadctl,
+# $out, $err and failures=0.
+
+# expect RC PATTERN ARGS...: the exit code is RC and stdout+stderr match PATTERN.
+expect() {
+  local want=$1 pattern=$2 rc
+  shift 2
+  "$leadctl" "$@" >"$out" 2>"$err"
+  rc=$?
+  if [ "$rc" != "$want" ] || ! cat "$out" "$err" | grep -Eq -- "$pattern"; then
+    echo "FAIL: leadctl $* -> exit $rc (wanted $want, /$pattern/)"
+    sed 's/^/  out: /' "$out"
+    sed 's/^/  err: /' "$err"
+    failures=$((failures + 1))
+  fi
+}
+
+# refute PATTERN ARGS...: exit 0 and stdout does not match PATTERN.
+refute() {
+  local pattern=$1 rc
+  shift
+  "$leadctl" "$@" >"$out" 2>"$err"
+  rc=$?
+  if [ "$rc" != 0 ] || grep -Eq -- "$pattern" "$out"; then
+    echo "FAIL: leadctl $* -> exit $rc, or /$pattern/ printed"
+    sed 's/^/  out: /' "$out"
+    sed 's/^/  err: /' "$err"
+    failures=$((failures + 1))
+  fi
+}
