@@ -7,23 +7,11 @@ leadctl=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 failures=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# shellcheck source=support/cli.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/support/cli.sh"
 cd "$work" || exit 1
 out=$work/out err=$work/err
 export LEADCTL_ACTOR=tester
-
-# expect RC PATTERN ARGS...: the exit code is RC and stdout+stderr match PATTERN.
-expect() {
-  local want=$1 pattern=$2 rc
-  shift 2
-  "$leadctl" "$@" >"$out" 2>"$err"
-  rc=$?
-  if [ "$rc" != "$want" ] || ! cat "$out" "$err" | grep -Eq -- "$pattern"; then
-    echo "FAIL: leadctl $* -> exit $rc (wanted $want, /$pattern/)"
-    sed 's/^/  out: /' "$out"
-    sed 's/^/  err: /' "$err"
-    failures=$((failures + 1))
-  fi
-}
 
 # No store yet.
 expect 4 "no store at .*init" lead list
