@@ -9,7 +9,8 @@
  * for SQLite by default), installs a small model, stores a lead, applies a
  * disposition, reads the history back and checks what it got. Only the
  * public headers are used: leadcore.h and, for backend authors,
- * leadcore/sys/storage.h.
+ * leadcore/sys/storage.h. The wrapper keeps no globals: what it wraps and
+ * counts lives in the registration's user_data, which every open receives.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,21 +19,28 @@
 #include <leadcore/leadcore.h>
 #include <leadcore/sys/storage.h>
 
-/* The backend being wrapped; one per process in this example. */
-static const lc_storage *inner;
-static long calls;
+/* The registration's own data (the vtable's user_data): the backend it
+ * wraps and what it counted. A backend keeps no static state, so the same
+ * code can be registered twice, over two backends. */
+typedef struct wrapper {
+	const lc_storage *inner;
+	long calls;
+} wrapper;
 
-/* The wrapper's handle: the inner backend's handle. */
+/* The wrapper's handle: its registration and the inner backend's handle. */
 typedef struct logging {
+	wrapper *w;
 	void *be;
 } logging;
 
+#define W(be) (((logging *)(be))->w)
+#define INNER(be) (W(be)->inner)
 #define IN(be) (((logging *)(be))->be)
 
 /* Log a call and what it returned. */
-static int logged(const char *slot, int rc)
+static int logged(wrapper *w, const char *slot, int rc)
 {
-	calls++;
+	w->calls++;
 	if (rc < 0)
 		fprintf(stderr, "logging: %s -> %s\n", slot, lc_error_name(rc));
 	else
@@ -40,184 +48,193 @@ static int logged(const char *slot, int rc)
 	return rc;
 }
 
-static int lg_open(void **be, const char *location, const lc_db_options *opts)
+static int lg_open(void **be, const char *location, const lc_db_options *opts, void *user_data)
 {
+	wrapper *w = user_data;
 	logging *l = calloc(1, sizeof *l);
 	int rc;
 
 	*be = NULL;
 	if (!l)
 		return LC_ENOMEM;
-	rc = inner->open(&l->be, location, opts);
+	l->w = w;
+	/* The inner backend gets its own registration's data. */
+	rc = w->inner->open(&l->be, location, opts, w->inner->user_data);
 	if (rc) {
 		free(l);
-		return logged("open", rc);
+		return logged(w, "open", rc);
 	}
 	*be = l;
-	return logged("open", 0);
+	return logged(w, "open", 0);
 }
 
 static void lg_close(void *be)
 {
-	if (be)
-		inner->close(IN(be));
+	wrapper *w;
+
+	if (!be)
+		return;
+	w = W(be);
+	INNER(be)->close(IN(be));
 	free(be);
-	logged("close", 0);
+	logged(w, "close", 0);
 }
 
 static int lg_begin(void *be, int write)
 {
-	return logged(write ? "begin(write)" : "begin(read)", inner->begin(IN(be), write));
+	return logged(W(be), write ? "begin(write)" : "begin(read)", INNER(be)->begin(IN(be), write));
 }
 
 static int lg_commit(void *be)
 {
-	return logged("commit", inner->commit(IN(be)));
+	return logged(W(be), "commit", INNER(be)->commit(IN(be)));
 }
 
 static int lg_rollback(void *be)
 {
-	return logged("rollback", inner->rollback(IN(be)));
+	return logged(W(be), "rollback", INNER(be)->rollback(IN(be)));
 }
 
 static int lg_lead_get(void *be, lc_id id, lc_lead *out)
 {
-	return logged("lead_get", inner->lead_get(IN(be), id, out));
+	return logged(W(be), "lead_get", INNER(be)->lead_get(IN(be), id, out));
 }
 
 static int lg_lead_get_external(void *be, const char *ext, lc_lead *out)
 {
-	return logged("lead_get_external", inner->lead_get_external(IN(be), ext, out));
+	return logged(W(be), "lead_get_external", INNER(be)->lead_get_external(IN(be), ext, out));
 }
 
 static int lg_lead_insert(void *be, lc_lead *lead)
 {
-	return logged("lead_insert", inner->lead_insert(IN(be), lead));
+	return logged(W(be), "lead_insert", INNER(be)->lead_insert(IN(be), lead));
 }
 
 static int lg_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 {
-	return logged("lead_update", inner->lead_update(IN(be), lead, parts));
+	return logged(W(be), "lead_update", INNER(be)->lead_update(IN(be), lead, parts));
 }
 
 static int lg_note_append(void *be, lc_id lead, lc_time t, const char *author, const char *text)
 {
-	return logged("note_append", inner->note_append(IN(be), lead, t, author, text));
+	return logged(W(be), "note_append", INNER(be)->note_append(IN(be), lead, t, author, text));
 }
 
 static int lg_event_append(void *be, lc_event *ev)
 {
-	return logged("event_append", inner->event_append(IN(be), ev));
+	return logged(W(be), "event_append", INNER(be)->event_append(IN(be), ev));
 }
 
 static int lg_event_iter_open(void *be, lc_id lead, lc_id after, void **cursor)
 {
-	return logged("event_iter_open", inner->event_iter_open(IN(be), lead, after, cursor));
+	return logged(W(be), "event_iter_open", INNER(be)->event_iter_open(IN(be), lead, after, cursor));
 }
 
 static int lg_event_iter_next(void *be, void *cursor, lc_event *out)
 {
-	return logged("event_iter_next", inner->event_iter_next(IN(be), cursor, out));
+	return logged(W(be), "event_iter_next", INNER(be)->event_iter_next(IN(be), cursor, out));
 }
 
 static int lg_lead_iter_open(void *be, const lc_query *q, void **cursor)
 {
-	return logged("lead_iter_open", inner->lead_iter_open(IN(be), q, cursor));
+	return logged(W(be), "lead_iter_open", INNER(be)->lead_iter_open(IN(be), q, cursor));
 }
 
 static int lg_lead_iter_next(void *be, void *cursor, lc_lead *out)
 {
-	return logged("lead_iter_next", inner->lead_iter_next(IN(be), cursor, out));
+	return logged(W(be), "lead_iter_next", INNER(be)->lead_iter_next(IN(be), cursor, out));
 }
 
 static void lg_iter_close(void *be, void *cursor)
 {
-	inner->iter_close(IN(be), cursor);
-	logged("iter_close", 0);
+	INNER(be)->iter_close(IN(be), cursor);
+	logged(W(be), "iter_close", 0);
 }
 
 static int lg_model_put(void *be, int64_t version, lc_time at, const char *json)
 {
-	return logged("model_put", inner->model_put(IN(be), version, at, json));
+	return logged(W(be), "model_put", INNER(be)->model_put(IN(be), version, at, json));
 }
 
 static int lg_model_get(void *be, int64_t version, const char **json, lc_time *at)
 {
-	return logged("model_get", inner->model_get(IN(be), version, json, at));
+	return logged(W(be), "model_get", INNER(be)->model_get(IN(be), version, json, at));
 }
 
 static int lg_model_latest(void *be, int64_t *version)
 {
-	return logged("model_latest", inner->model_latest(IN(be), version));
+	return logged(W(be), "model_latest", INNER(be)->model_latest(IN(be), version));
 }
 
 static int lg_meta_get(void *be, const char *key, const char **value)
 {
-	return logged("meta_get", inner->meta_get(IN(be), key, value));
+	return logged(W(be), "meta_get", INNER(be)->meta_get(IN(be), key, value));
 }
 
 static int lg_meta_set(void *be, const char *key, const char *value)
 {
-	return logged("meta_set", inner->meta_set(IN(be), key, value));
+	return logged(W(be), "meta_set", INNER(be)->meta_set(IN(be), key, value));
 }
 
 static int lg_agent_put(void *be, lc_id *id, const char *name, int active)
 {
-	return logged("agent_put", inner->agent_put(IN(be), id, name, active));
+	return logged(W(be), "agent_put", INNER(be)->agent_put(IN(be), id, name, active));
 }
 
 static int lg_agent_list(void *be, lc_id unit, lc_agent_list *out)
 {
-	return logged("agent_list", inner->agent_list(IN(be), unit, out));
+	return logged(W(be), "agent_list", INNER(be)->agent_list(IN(be), unit, out));
 }
 
 static int lg_unit_put(void *be, lc_id *id, const char *name)
 {
-	return logged("unit_put", inner->unit_put(IN(be), id, name));
+	return logged(W(be), "unit_put", INNER(be)->unit_put(IN(be), id, name));
 }
 
 static int lg_unit_list(void *be, lc_id agent, lc_unit_list *out)
 {
-	return logged("unit_list", inner->unit_list(IN(be), agent, out));
+	return logged(W(be), "unit_list", INNER(be)->unit_list(IN(be), agent, out));
 }
 
 static int lg_member_set(void *be, lc_id unit, lc_id agent, int member)
 {
-	return logged("member_set", inner->member_set(IN(be), unit, agent, member));
+	return logged(W(be), "member_set", INNER(be)->member_set(IN(be), unit, agent, member));
 }
 
 static int lg_count_grouped(void *be, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			    lc_group_emit_fn emit, void *ud)
 {
-	return logged("count_grouped", inner->count_grouped(IN(be), q, keys, nkeys, emit, ud));
+	return logged(W(be), "count_grouped", INNER(be)->count_grouped(IN(be), q, keys, nkeys, emit, ud));
 }
 
 static int lg_worklist(void *be, lc_id agent, lc_time day_start, lc_time day_end, size_t limit,
 		       lc_worklist_emit_fn emit, void *ud)
 {
-	return logged("worklist",
-		      inner->worklist(IN(be), agent, day_start, day_end, limit, emit, ud));
+	return logged(W(be), "worklist",
+		      INNER(be)->worklist(IN(be), agent, day_start, day_end, limit, emit, ud));
 }
 
 static int lg_bulk_insert(void *be, lc_lead *const *leads, lc_event *const *events, size_t n)
 {
-	return logged("bulk_insert", inner->bulk_insert(IN(be), leads, events, n));
+	return logged(W(be), "bulk_insert", INNER(be)->bulk_insert(IN(be), leads, events, n));
 }
 
 /* Fill the vtable and register it. An optional slot is set only where the
  * wrapped backend has it: a NULL slot makes the core do the work instead. */
-static int register_logging(const char *inner_scheme)
+static int register_logging(wrapper *w, const char *inner_scheme)
 {
+	const lc_storage *inner = lc_storage_find(inner_scheme);
 	lc_storage vt;
 	int rc;
 
-	inner = lc_storage_find(inner_scheme);
+	w->inner = inner;
 	if (!inner) {
 		fprintf(stderr, "custom_backend: no backend is registered as '%s'\n", inner_scheme);
 		return LC_ENOTFOUND;
 	}
 	if ((rc = lc_storage_init(&vt, LC_STORAGE_VERSION)))
 		return rc;
+	vt.user_data = w;
 	vt.open = lg_open;
 	vt.close = lg_close;
 	vt.begin = lg_begin;
@@ -273,11 +290,12 @@ int main(int argc, char **argv)
 	lc_disposition *d = NULL;
 	lc_event_iter *it = NULL;
 	const lc_event *ev;
+	wrapper w = { NULL, 0 };
 	lc_db *db = NULL;
 	lc_id id = 0;
 	int rc, events = 0, status = 1;
 
-	if ((rc = register_logging(scheme)))
+	if ((rc = register_logging(&w, scheme)))
 		return fail("registering the logging backend", rc);
 	snprintf(uri, sizeof uri, "logging:%s", location);
 	if ((rc = lc_db_open(&db, uri, NULL)))
@@ -323,7 +341,7 @@ int main(int argc, char **argv)
 	}
 	printf("lead %lld: %s, version %lld, %d events, %ld backend calls logged\n", (long long)id,
 	       lc_state_get(lc_lead_state(got), LC_AXIS_MILESTONE), (long long)lc_lead_version(got),
-	       events, calls);
+	       events, w.calls);
 	status = 0;
 out:
 	lc_event_iter_free(it);

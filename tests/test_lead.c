@@ -344,6 +344,72 @@ static void test_bind_clone_reset(void **state)
 	lc_model_free(m2);
 }
 
+/* lc_lead_sys_copy(): parts copied or left alone, bookkeeping always, the
+ * state between records of one model, the completion date of an unbound
+ * record, and its bad input. */
+static void test_sys_copy(void **state)
+{
+	lc_model *m, *m2;
+	lc_lead *a, *b, *kept;
+
+	(void)state;
+	assert_int_equal(lc_model_preset(&m, "leadmanager"), 0);
+	assert_int_equal(lc_model_preset(&m2, "leadmanager"), 0);
+	assert_int_equal(lc_lead_new(&a), 0);
+	assert_int_equal(lc_lead_new(&b), 0);
+	assert_int_equal(lc_lead_new(&kept), 0);
+	assert_int_equal(lc_lead_bind(a, m), 0);
+	assert_int_equal(lc_lead_bind(b, m), 0);
+	assert_int_equal(lc_lead_set_text(a, LC_LEAD_NAME, "Ada"), 0);
+	assert_int_equal(lc_lead_set_flag(a, LC_LEAD_DO_NOT_CALL, 1), 0);
+	assert_int_equal(lc_lead_product_add(a, "widget", "blue"), 0);
+	assert_int_equal(lc_lead_sys_add_note(a, 5, "bob", "called"), 0);
+	assert_int_equal(lc_lead_sys_set_meta(a, 7, 3, 10, 20, 0), 0);
+	assert_int_equal(lc_state_set(lc_lead_sys_state(a), LC_AXIS_STATUS, "hot"), 0);
+	assert_int_equal(lc_lead_set_date(a, LC_LEAD_ACTUAL_COMPLETION, 99), 0);
+
+	/* Only the fields (and the bookkeeping). */
+	assert_int_equal(lc_lead_sys_copy(b, a, LC_STORAGE_PART_FIELDS), 0);
+	assert_string_equal(lc_lead_text(b, LC_LEAD_NAME), "Ada");
+	assert_int_equal(lc_lead_id(b), 7);
+	assert_int_equal(lc_lead_version(b), 3);
+	assert_int_equal(lc_state_flags(lc_lead_state(b)), LC_STATE_DO_NOT_CALL);
+	assert_int_equal(lc_lead_list_count(b, LC_LEAD_PRODUCTS), 0);
+	assert_int_equal(lc_lead_list_count(b, LC_LEAD_NOTES), 0);
+	assert_null(lc_state_get(lc_lead_state(b), LC_AXIS_STATUS));
+
+	/* Everything into an unbound record, and back. */
+	assert_int_equal(lc_lead_sys_copy(kept, a, LC_STORAGE_PART_ALL | LC_STORAGE_PART_NOTES), 0);
+	assert_string_equal(lc_lead_product_note(kept, 0), "blue");
+	assert_string_equal(lc_lead_note_author(kept, 0), "bob");
+	assert_int_equal(lc_lead_date(kept, LC_LEAD_ACTUAL_COMPLETION), 99);
+	lc_lead_reset(b);
+	assert_int_equal(lc_lead_sys_copy(b, kept, LC_STORAGE_PART_LISTS | LC_STORAGE_PART_NOTES |
+							   LC_STORAGE_PART_STATE),
+			 0);
+	assert_string_equal(lc_lead_product_name(b, 0), "widget");
+	assert_string_equal(lc_lead_note_text(b, 0), "called");
+	assert_int_equal(lc_lead_date(b, LC_LEAD_ACTUAL_COMPLETION), 99);
+	assert_null(lc_lead_text(b, LC_LEAD_NAME));
+
+	/* The state between records of one model. */
+	assert_int_equal(lc_lead_sys_copy(b, a, LC_STORAGE_PART_STATE), 0);
+	assert_string_equal(lc_state_get(lc_lead_state(b), LC_AXIS_STATUS), "hot");
+
+	assert_int_equal(lc_lead_sys_copy(NULL, a, LC_STORAGE_PART_ALL), LC_EINVAL);
+	assert_int_equal(lc_lead_sys_copy(b, NULL, LC_STORAGE_PART_ALL), LC_EINVAL);
+	assert_int_equal(lc_lead_sys_copy(b, a, 1u << 9), LC_EINVAL);
+	assert_int_equal(lc_lead_bind(b, m2), 0);
+	assert_int_equal(lc_lead_sys_copy(b, a, LC_STORAGE_PART_STATE), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "different models"));
+
+	lc_lead_free(kept);
+	lc_lead_free(b);
+	lc_lead_free(a);
+	lc_model_free(m);
+	lc_model_free(m2);
+}
+
 /* Stage counters a store restores: a known stage's counter, an unknown
  * stage's kept by key; both listed back, copied, compared and carried to
  * another model by lc_lead_bind(). */
@@ -422,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_bind_clone_reset),
 		cmocka_unit_test(test_stored_counts),
+		cmocka_unit_test(test_sys_copy),
 	};
 	return cmocka_run_group_tests_name("lead", tests, NULL, NULL);
 }

@@ -648,10 +648,11 @@ static struct {
 	int writes;
 } wrap;
 
-static int w_open(void **be, const char *location, const lc_db_options *o)
+static int w_open(void **be, const char *location, const lc_db_options *o, void *ud)
 {
+	(void)ud;
 	wrap.calls++;
-	return wrap.inner->open(be, location, o);
+	return wrap.inner->open(be, location, o, wrap.inner->user_data);
 }
 static void w_close(void *be) { wrap.inner->close(be); }
 static int w_begin(void *be, int write) { wrap.calls++; return wrap.inner->begin(be, write); }
@@ -751,6 +752,41 @@ static void test_register_checks(void **state)
 	assert_int_equal(lc_storage_unregister("wrap"), LC_ENOTFOUND);
 	assert_int_equal(lc_storage_unregister("sqlite"), LC_EINVAL);
 	assert_null(lc_storage_find("wrap"));
+}
+
+/* The open slot receives the user_data of the registration it came from. */
+static void *opened_with;
+
+static int ud_open(void **be, const char *location, const lc_db_options *o, void *ud)
+{
+	opened_with = ud;
+	return wrap.inner->open(be, location, o, wrap.inner->user_data);
+}
+
+static void test_register_user_data(void **state)
+{
+	int a = 1, b = 2;
+	lc_storage st;
+	lc_db *db;
+
+	(void)state;
+	wrap.inner = lc_storage_find("sqlite");
+	make_wrapper(&st);
+	st.open = ud_open;
+	st.user_data = &a;
+	assert_int_equal(lc_storage_register("ud-a", &st), 0);
+	st.user_data = &b;
+	assert_int_equal(lc_storage_register("ud-b", &st), 0);
+	assert_ptr_equal(lc_storage_find("ud-a")->user_data, &a);
+	assert_ptr_equal(lc_storage_find("ud-b")->user_data, &b);
+	db = open_with("ud-b::memory:", LC_DB_CREATE, 0);
+	assert_ptr_equal(opened_with, &b);
+	lc_db_close(db);
+	db = open_with("ud-a::memory:", LC_DB_CREATE, 0);
+	assert_ptr_equal(opened_with, &a);
+	lc_db_close(db);
+	assert_int_equal(lc_storage_unregister("ud-a"), 0);
+	assert_int_equal(lc_storage_unregister("ud-b"), 0);
 }
 
 static void test_registered_backend_and_faults(void **state)
@@ -989,6 +1025,7 @@ int main(void)
 		cmocka_unit_test(test_sqlite3_shell),
 		cmocka_unit_test(test_busy_timeout),
 		cmocka_unit_test(test_register_checks),
+		cmocka_unit_test(test_register_user_data),
 		cmocka_unit_test(test_registered_backend_and_faults),
 		cmocka_unit_test(test_replay_detects_tampering),
 		cmocka_unit_test(test_random_replay),

@@ -3,7 +3,6 @@
 
 #include "engine/engine_internal.h"
 #include "lead_internal.h"
-#include "leadcore/sys/storage.h"
 
 static const char *const text_names[LC_LEAD_TEXT_COUNT] = {
 	"external_id", "name",       "email",  "phone",       "company",
@@ -185,6 +184,71 @@ static void mirror_flags(lc_lead *lead)
 				     (lead->flags & LC__LEAD_STATE_FLAGS);
 }
 
+static int copy_fields(lc_lead *dst, const lc_lead *src)
+{
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		if (lc__str_set(&dst->text[f], lc__str_get(&src->text[f])))
+			return LC_ENOMEM;
+	dst->probability = src->probability;
+	dst->amount = src->amount;
+	memcpy(dst->currency, src->currency, sizeof dst->currency);
+	dst->dates[LC_LEAD_START] = src->dates[LC_LEAD_START];
+	dst->dates[LC_LEAD_EXPECTED_COMPLETION] = src->dates[LC_LEAD_EXPECTED_COMPLETION];
+	dst->unit = src->unit;
+	dst->agent = src->agent;
+	dst->flags = src->flags;
+	return 0;
+}
+
+static int copy_list(lc__list *dst, const lc__list *src)
+{
+	dst->n = 0;
+	for (size_t i = 0; i < src->n; i++)
+		if (list_append(dst, lc__str_get(&src->v[i].a), lc__str_get(&src->v[i].b), src->v[i].t))
+			return LC_ENOMEM;
+	return 0;
+}
+
+/* The state, or the actual completion date that stands for it in an
+ * unbound record. */
+static int copy_state(lc_lead *dst, const lc_lead *src)
+{
+	if (src->state && dst->state)
+		return lc_state_copy(dst->state, src->state);
+	if (dst->state) {
+		lc__state_reset(dst->state);
+		dst->state->completed_at = src->dates[LC_LEAD_ACTUAL_COMPLETION];
+	} else {
+		dst->dates[LC_LEAD_ACTUAL_COMPLETION] =
+			lc_lead_date(src, LC_LEAD_ACTUAL_COMPLETION);
+	}
+	return 0;
+}
+
+int lc__lead_copy_parts(lc_lead *dst, const lc_lead *src, unsigned int parts)
+{
+	int rc;
+
+	if (dst == src)
+		return 0;
+	dst->id = src->id;
+	dst->version = src->version;
+	dst->created_at = src->created_at;
+	dst->touched_at = src->touched_at;
+	dst->recycled = src->recycled;
+	if ((parts & LC__LEAD_COPY_FIELDS) && (rc = copy_fields(dst, src)))
+		return rc;
+	for (int l = 0; l < LC_LEAD_LIST_COUNT; l++) {
+		unsigned int part = l == LC_LEAD_NOTES ? LC__LEAD_COPY_NOTES : LC__LEAD_COPY_LISTS;
+		if ((parts & part) && (rc = copy_list(&dst->lists[l], &src->lists[l])))
+			return rc;
+	}
+	if ((parts & LC__LEAD_COPY_STATE) && (rc = copy_state(dst, src)))
+		return rc;
+	mirror_flags(dst);
+	return 0;
+}
+
 int lc__lead_copy(lc_lead *dst, const lc_lead *src)
 {
 	int rc;
@@ -196,39 +260,7 @@ int lc__lead_copy(lc_lead *dst, const lc_lead *src)
 		if (rc)
 			return rc;
 	}
-	dst->id = src->id;
-	dst->version = src->version;
-	dst->created_at = src->created_at;
-	dst->touched_at = src->touched_at;
-	dst->recycled = src->recycled;
-	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
-		if (lc__str_set(&dst->text[f], lc__str_get(&src->text[f])))
-			return LC_ENOMEM;
-	dst->probability = src->probability;
-	dst->amount = src->amount;
-	memcpy(dst->currency, src->currency, sizeof dst->currency);
-	memcpy(dst->dates, src->dates, sizeof dst->dates);
-	dst->unit = src->unit;
-	dst->agent = src->agent;
-	dst->flags = src->flags;
-	for (int l = 0; l < LC_LEAD_LIST_COUNT; l++) {
-		const lc__list *sl = &src->lists[l];
-		dst->lists[l].n = 0;
-		for (size_t i = 0; i < sl->n; i++)
-			if (list_append(&dst->lists[l], lc__str_get(&sl->v[i].a),
-					lc__str_get(&sl->v[i].b), sl->v[i].t))
-				return LC_ENOMEM;
-	}
-	if (src->state && dst->state) {
-		rc = lc_state_copy(dst->state, src->state);
-		if (rc)
-			return rc;
-	} else if (dst->state) {
-		lc__state_reset(dst->state);
-		dst->state->completed_at = src->dates[LC_LEAD_ACTUAL_COMPLETION];
-	}
-	mirror_flags(dst);
-	return 0;
+	return lc__lead_copy_parts(dst, src, LC__LEAD_COPY_ALL);
 }
 
 int lc_lead_clone(lc_lead **out, const lc_lead *src)
@@ -791,66 +823,4 @@ bool lc__lead_state_same(const lc_state *a, const lc_state *b)
 	if (!a || !b)
 		return a == b;
 	return lc__state_same(a, b, false);
-}
-
-/* ---- for backends (sys/storage.h) ---- */
-
-int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key)
-{
-	return lc__state_set_raw(state, axis, key);
-}
-
-const lc_model *lc_state_sys_model(const lc_state *state)
-{
-	return state ? state->model : NULL;
-}
-
-lc_state *lc_lead_sys_state(lc_lead *lead)
-{
-	return lead ? lead->state : NULL;
-}
-
-int lc_lead_sys_set_id(lc_lead *lead, lc_id id)
-{
-	if (!lead || id <= 0)
-		return lc__error(LC_EINVAL, "lc_lead_sys_set_id: %s",
-				 lead ? "a lead id is > 0" : "the record is NULL");
-	lead->id = id;
-	return 0;
-}
-
-int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time created_at,
-			 lc_time touched_at, int recycled)
-{
-	if (!lead || id <= 0 || version < 1)
-		return lc__error(LC_EINVAL, "lc_lead_sys_set_meta: %s",
-				 !lead ? "the record is NULL"
-				       : "a stored lead has an id > 0 and a version >= 1");
-	lead->id = id;
-	lead->version = version;
-	lead->created_at = created_at;
-	lead->touched_at = touched_at;
-	lead->recycled = recycled != 0;
-	return 0;
-}
-
-int lc_lead_sys_add_note(lc_lead *lead, lc_time time, const char *author, const char *text)
-{
-	if (!lead || !text)
-		return lc__error(LC_EINVAL, "lc_lead_sys_add_note: %s is NULL",
-				 lead ? "text" : "the record");
-	return lc__lead_add_note(lead, time, author, text);
-}
-
-int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count)
-{
-	return lc__state_set_stored_count(state, stage_key, count);
-}
-
-int lc_state_sys_count_at(const lc_state *state, size_t i, const char **stage_key,
-			  uint32_t *count)
-{
-	if (!state || !stage_key || !count)
-		return lc__error(LC_EINVAL, "lc_state_sys_count_at: an argument is NULL");
-	return lc__state_count_at(state, i, stage_key, count) ? 1 : 0;
 }

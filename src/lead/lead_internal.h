@@ -77,8 +77,19 @@ static inline const char *lc__str_get(const lc__str *s)
 int lc__lead_add_note(lc_lead *lead, lc_time time, const char *author, const char *text);
 
 /* Copy every field, list and the state from src into dst (dst keeps its
- * buffers). Both must be bound to the same model, or src unbound. */
+ * buffers), binding dst to src's model when src is bound. */
 int lc__lead_copy(lc_lead *dst, const lc_lead *src);
+
+/* Parts for lc__lead_copy_parts(); the bookkeeping always goes along. */
+#define LC__LEAD_COPY_FIELDS (1u << 0) /* text, amount, dates but the actual completion, ownership, flags */
+#define LC__LEAD_COPY_LISTS (1u << 1)  /* every list but the notes */
+#define LC__LEAD_COPY_NOTES (1u << 2)
+#define LC__LEAD_COPY_STATE (1u << 3) /* the state (same model), or the actual completion */
+#define LC__LEAD_COPY_ALL 0xfu
+
+/* Copy parts of src into dst without rebinding: states are copied only
+ * when both are bound (to the same model). */
+int lc__lead_copy_parts(lc_lead *dst, const lc_lead *src, unsigned int parts);
 
 /* Whether two bound records hold the same state (values, follow-up,
  * completion, counters), flags aside. */

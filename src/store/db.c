@@ -124,7 +124,7 @@ int lc_db_open(lc_db **out, const char *uri, const lc_db_options *opts)
 	rc = resolve_uri(uri, &db->vt, &location);
 	if (rc)
 		goto fail;
-	rc = db->vt.open(&db->be, location, &db->opts);
+	rc = db->vt.open(&db->be, location, &db->opts, db->vt.user_data);
 	if (rc) {
 		rc = lc__store_fail(rc, "opening the store");
 		goto fail;
@@ -141,7 +141,8 @@ int lc_db_open(lc_db **out, const char *uri, const lc_db_options *opts)
 		rc = lc__store_fail(rc, "reading the store");
 	if (rc)
 		goto fail;
-	lc__wf_db_open(db);
+	for (const lc__db_plugin *p = lc__db_plugins; p->on_open; p++)
+		p->on_open(db);
 	*out = db;
 	return 0;
 fail:
@@ -173,7 +174,7 @@ void lc_db_close(lc_db *db)
 		db->vt.close(db->be);
 	}
 	free_scratch(db);
-	lc__wf_db_close(db);
+	lc__db_set_apply_hook(db, NULL, NULL, NULL);
 	lc_model_free(db->model);
 	lc__free(db->actor);
 	lc__free(db);

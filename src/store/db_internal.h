@@ -58,9 +58,11 @@ struct lc_db {
 	lc_state *scratch_state[LC__DB_SCRATCH];
 	lc_violations *scratch_violations;
 
-	/* The workflow module's hook (NULL: none). */
+	/* The apply hook a module set (NULL: none), its data, and what frees
+	 * that data when the hook is replaced or the db closes. */
 	lc__apply_hook_fn apply_hook;
 	void *apply_hook_ud;
+	void (*apply_hook_free)(void *ud);
 	/* The violations list of the apply whose hook is running (NULL: none),
 	 * where a rule's refused effect reports why (lc__db_refusal). */
 	lc_violations *refusals;
@@ -93,14 +95,22 @@ long lc__agent_index(const lc_agent_list *l, lc_id agent);
  * copy them, naming the rule, into that apply's violations list. */
 void lc__db_refusal(lc_db *db, const char *rule, const lc_violations *v);
 
-/* Set or clear the apply hook (one hook per db; the workflow module owns it). */
-void lc__db_set_apply_hook(lc_db *db, lc__apply_hook_fn fn, void *ud);
+/* Set or clear the apply hook (one hook per db). `free_ud` (may be NULL)
+ * releases `ud` when the hook is replaced or cleared and when the db closes,
+ * so that the store never calls into the module that set it. */
+void lc__db_set_apply_hook(lc_db *db, lc__apply_hook_fn fn, void *ud, void (*free_ud)(void *ud));
 
-/* The workflow module (src/workflow/install.c): lc_db_open() calls the first
- * so that a store with a rule set runs its event rules from the start;
- * lc_db_close() calls the second to release what the hook keeps. */
-void lc__wf_db_open(lc_db *db);
-void lc__wf_db_close(lc_db *db);
+/* Modules above the store that plug into every lc_db: lc_db_open() calls
+ * each on_open once the store and its model are loaded (to set an apply
+ * hook; a failure stays the module's to report later). The list, ended by
+ * a NULL on_open, is the library's assembly (src/plugins.c): the store
+ * knows the interface, never the modules. */
+typedef struct lc__db_plugin {
+	const char *name;
+	void (*on_open)(lc_db *db);
+} lc__db_plugin;
+
+extern const lc__db_plugin lc__db_plugins[];
 
 /* Open a transaction, or join the open one. A write begin inside a read
  * transaction is an error (LC_ESTATE). */

@@ -19,10 +19,13 @@ static const char *actor_or_default(const lc_db *db, const char *actor)
 	return actor && actor[0] ? actor : db->actor;
 }
 
-void lc__db_set_apply_hook(lc_db *db, lc__apply_hook_fn fn, void *ud)
+void lc__db_set_apply_hook(lc_db *db, lc__apply_hook_fn fn, void *ud, void (*free_ud)(void *ud))
 {
+	if (db->apply_hook_free && db->apply_hook_ud && db->apply_hook_ud != ud)
+		db->apply_hook_free(db->apply_hook_ud);
 	db->apply_hook = fn;
 	db->apply_hook_ud = fn ? ud : NULL;
+	db->apply_hook_free = fn ? free_ud : NULL;
 }
 
 /* Read a lead into `out`, reset and bound to the current model. */

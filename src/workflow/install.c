@@ -376,7 +376,7 @@ void lc__wf_attach(lc_db *db)
 		return;
 	/* Without memory for the cache the hook reads the rule set each time. */
 	c = lc__calloc(1, sizeof *c);
-	lc__db_set_apply_hook(db, apply_hook, c);
+	lc__db_set_apply_hook(db, apply_hook, c, cache_free);
 }
 
 void lc__wf_db_open(lc_db *db)
@@ -388,12 +388,4 @@ void lc__wf_db_open(lc_db *db)
 	if (lc_db_ruleset_latest(db, &v) || v > 0)
 		lc__wf_attach(db);
 	lc_error_clear();
-}
-
-void lc__wf_db_close(lc_db *db)
-{
-	if (!db || db->apply_hook != apply_hook)
-		return;
-	cache_free(db->apply_hook_ud);
-	lc__db_set_apply_hook(db, NULL, NULL);
 }

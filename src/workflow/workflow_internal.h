@@ -84,6 +84,9 @@ int lc__wf_load_current(lc_db *db, lc_ruleset **out, int64_t *version);
 /* Attach the event-rule hook to a store (idempotent), and make it read the
  * rule set in force again at the next apply. */
 void lc__wf_attach(lc_db *db);
+/* The store plugin's on_open (src/plugins.c): a store with a rule set runs
+ * its event rules from the start. */
+void lc__wf_db_open(lc_db *db);
 void lc__wf_refresh(lc_db *db);
 
 /* Contactability of a lead under its model. */

@@ -1222,7 +1222,7 @@ static void t_vtable_direct(void **state)
 	}
 	OK(lc_wrap_resolve(f->uri, &vt, &loc));
 	assert_non_null(vt);
-	OK(vt->open(&be, loc, &o));
+	OK(vt->open(&be, loc, &o, vt->user_data));
 	OK(vt->begin(be, 1));
 	OK(vt->model_latest(be, &latest));
 	assert_int_equal(latest, target->persistent ? 1 : 0);

@@ -46,7 +46,7 @@ int lc_wrap_resolve(const char *uri, const lc_storage **vt, const char **locatio
 	return *vt ? 0 : LC_ENOTFOUND;
 }
 
-static int w_open(void **be, const char *location, const lc_db_options *opts)
+static int w_open(void **be, const char *location, const lc_db_options *opts, void *ud)
 {
 	const char *inner_loc;
 	const lc_storage *vt;
@@ -60,7 +60,8 @@ static int w_open(void **be, const char *location, const lc_db_options *opts)
 	if (!(w = calloc(1, sizeof *w)))
 		return LC_ENOMEM;
 	w->vt = vt;
-	if ((rc = vt->open(&w->be, inner_loc, opts))) {
+	(void)ud;
+	if ((rc = vt->open(&w->be, inner_loc, opts, vt->user_data))) {
 		free(w);
 		return rc;
 	}

@@ -6,7 +6,11 @@
  * pointers, grouped by the version that added them and only ever appended
  * (like SQLite's `sqlite3_io_methods`). Register it under a scheme with
  * lc_storage_register(); `lc_db_open(&db, "myscheme:whatever", opts)` then
- * calls its `open` slot with "whatever".
+ * calls its `open` slot with "whatever" and the registration's `user_data`.
+ *
+ * A backend keeps everything it needs in the handle its `open` returns and in
+ * `user_data` (SQLite's `pAppData`), never in static variables, so that it can
+ * be registered twice under two schemes with two configurations.
  *
  * The core (lc_db) owns transactions: every call that writes happens between
  * `begin(be, 1)` and `commit` or `rollback`, and every read between
@@ -53,6 +57,8 @@ LC_BEGIN_DECL
 #define LC_STORAGE_PART_LISTS (1u << 2)
 /** lead_update() parts: everything but the notes (which are only appended). */
 #define LC_STORAGE_PART_ALL (LC_STORAGE_PART_STATE | LC_STORAGE_PART_FIELDS | LC_STORAGE_PART_LISTS)
+/** lc_lead_sys_copy() only: the shared notes (never passed to lead_update()). */
+#define LC_STORAGE_PART_NOTES (1u << 3)
 
 /**
  * Receives one group of a grouped count.
@@ -80,15 +86,25 @@ typedef struct lc_storage {
 	/** LC_STORAGE_VERSION at the time the backend was written (>= 1). */
 	unsigned int version;
 
+	/**
+	 * The backend's own data, handed to every `open` (SQLite's `pAppData`):
+	 * its configuration, or the backend a wrapper forwards to. The library
+	 * copies the pointer and never dereferences it; the registrant owns
+	 * what it points to and keeps it alive while the scheme is registered
+	 * and stores opened with it are open.
+	 */
+	void *user_data;
+
 	/* ---- version 1, required ---- */
 
 	/**
 	 * Open a store. @p location is the URI without "SCHEME:". Honour
 	 * `opts->flags` (LC_DB_CREATE, LC_DB_READONLY) and `busy_timeout_ms`.
-	 * Return LC_ENOTFOUND when the store is missing and may not be created,
-	 * LC_EVERSION when it was written by a newer library.
+	 * @p user_data is the vtable's `user_data`. Return LC_ENOTFOUND when
+	 * the store is missing and may not be created, LC_EVERSION when it was
+	 * written by a newer library.
 	 */
-	int (*open)(void **be, const char *location, const lc_db_options *opts);
+	int (*open)(void **be, const char *location, const lc_db_options *opts, void *user_data);
 	/** Close a store; roll back an open transaction. @p be may be NULL. */
 	void (*close)(void *be);
 
@@ -342,6 +358,22 @@ LC_API int lc_lead_sys_set_id(lc_lead *lead, lc_id id);
  */
 LC_API int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time created_at,
 				lc_time touched_at, int recycled);
+
+/**
+ * Copy parts of one record into another, keeping the buffers @p dst already
+ * has (a backend that keeps records in memory stops allocating once warm).
+ * The bookkeeping (id, version, times, recycled) is copied with any part.
+ * @param dst The record to fill.
+ * @param src The record to copy.
+ * @param parts `LC_STORAGE_PART_FIELDS` (text, amount, probability, start and
+ *        expected completion dates, ownership, flags), `_LISTS` (every list
+ *        but the notes), `_NOTES`, `_STATE` (the state, when both records
+ *        are bound to the same model; the actual completion date when
+ *        @p src is unbound), in any combination.
+ * @return 0, LC_EINVAL (NULL, unknown parts, states bound to different
+ *         models), LC_ENOMEM (@p dst keeps what was copied so far).
+ */
+LC_API int lc_lead_sys_copy(lc_lead *dst, const lc_lead *src, unsigned int parts);
 
 /**
  * Append a shared note to a record being restored (oldest first).

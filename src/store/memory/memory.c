@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/engine_internal.h"
-#include "store/store_internal.h"
+#include "core/core.h"
+#include "leadcore/sys/storage.h"
 
 /* The axes a lead's state keeps, and the values an event's disposition chose. */
 static const lc_axis state_axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_PHASE,
@@ -64,17 +64,9 @@ static uint64_t hash_str(const char *s)
 /* ---- interned keys: state values are short model keys, so an event keeps
  * small ids instead of copies ---- */
 
-/* A key's index in the model last seen with it, per axis (INT32_MIN: not
- * looked up yet), so that restoring a state needs no lookup. */
-typedef struct kres {
-	const lc_model *model;
-	int32_t idx[LC_AXIS_COUNT];
-} kres;
-
 typedef struct intern {
 	char **str; /* str[0] is unused: id 0 means "none" */
-	kres *res;  /* parallel to str */
-	size_t n, cap, cap_res;
+	size_t n, cap;
 	uint32_t *slots; /* open addressing; 0 = empty */
 	size_t nslots;
 } intern;
@@ -124,13 +116,11 @@ static int intern_get(intern *t, const char *key, uint32_t *id)
 	if ((t->n + 1) * 2 > t->nslots &&
 	    (rc = intern_rehash(t, t->nslots ? t->nslots * 2 : 64)))
 		return rc;
-	if ((rc = grow(&t->str, &t->cap, t->n + 1, sizeof *t->str)) ||
-	    (rc = grow(&t->res, &t->cap_res, t->n + 1, sizeof *t->res)))
+	if ((rc = grow(&t->str, &t->cap, t->n + 1, sizeof *t->str)))
 		return rc;
 	if (!(copy = lc__strdup(key)))
 		return LC_ENOMEM;
 	t->str[t->n] = copy;
-	t->res[t->n].model = NULL;
 	for (i = h & (t->nslots - 1); t->slots[i]; i = (i + 1) & (t->nslots - 1))
 		;
 	t->slots[i] = (uint32_t)t->n;
@@ -252,23 +242,6 @@ typedef struct mstate {
 	uint32_t ncounts; /* pairs */
 } mstate;
 
-/* What one state_save() would keep for a state of this content, remembered
- * within one transaction (the model cannot change inside one), so that the
- * same state is not interned twice: an apply saves the state it read (the
- * event's before) and the state it computed (the event's after, then the
- * lead's). Only states whose values the model knows by their exact keys. */
-#define MEMO_STAGES 32
-typedef struct smemo {
-	bool valid;
-	size_t lead;
-	const lc_model *model;
-	int32_t idx[LC_AXIS_COUNT];
-	lc_time follow_up, completed_at;
-	uint32_t flags, nstages;
-	uint32_t counts[MEMO_STAGES];
-	mstate st;
-} smemo;
-
 typedef struct mlead {
 	lc_lead *rec; /* unbound: fields, lists, notes and bookkeeping */
 	mstate st;
@@ -378,8 +351,6 @@ typedef struct mem {
 	bool in_txn;
 	uint64_t txn;
 	mark mk;
-	smemo loaded; /* the state a lead read restored (the next event's before) */
-	smemo saved;  /* the state an event ended in (the lead's next state) */
 } mem;
 
 typedef struct cursor {
@@ -448,95 +419,6 @@ static int intern_fast(mem *m, const char *key, uint32_t *id)
 	return 0;
 }
 
-/* The index of interned key `id` on an axis of a model, from the cache when
- * it still names that key (checked by content); -1 when the model does not
- * know the key. `exact` (may be NULL) tells whether the model's key is the
- * interned one byte for byte (a case-insensitive match would intern as
- * another key). */
-static int32_t key_index(const mem *m, const lc_model *model, lc_axis axis, uint32_t id,
-			 bool *exact)
-{
-	const char *key = m->keys.str[id];
-	kres *r = &m->keys.res[id];
-	int32_t i;
-
-	if (r->model != model) {
-		r->model = model;
-		for (int a = 0; a < LC_AXIS_COUNT; a++)
-			r->idx[a] = INT32_MIN;
-	}
-	i = r->idx[axis];
-	if (i >= 0 && (uint32_t)i < model->axes[axis].n &&
-	    strcmp(model->axes[axis].v[i].key, key) == 0) {
-		if (exact)
-			*exact = true;
-		return i;
-	}
-	/* Not looked up yet, or a new model at the old one's address. */
-	i = lc__engine_find(model, axis, key);
-	r->idx[axis] = i;
-	if (exact)
-		*exact = i >= 0 && strcmp(model->axes[axis].v[i].key, key) == 0;
-	return i;
-}
-
-static void memo_set(smemo *mo, size_t lead, const lc_state *s, const mstate *st)
-{
-	mo->valid = false;
-	if (!s || s->nstages > MEMO_STAGES)
-		return;
-	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
-		if (s->raw[state_axes[i]][0])
-			return;
-	mo->lead = lead;
-	mo->model = s->model;
-	memcpy(mo->idx, s->idx, sizeof mo->idx);
-	mo->follow_up = s->follow_up;
-	mo->completed_at = s->completed_at;
-	mo->flags = st->flags;
-	mo->nstages = s->nstages;
-	if (s->nstages)
-		memcpy(mo->counts, s->counts, s->nstages * sizeof *s->counts);
-	mo->st = *st;
-	mo->valid = true;
-}
-
-/* The remembered save of lead `lead`'s state when `s` has that content. */
-static const mstate *memo_get(const smemo *mo, size_t lead, const lc_state *s)
-{
-	if (!mo->valid || mo->lead != lead || !s || s->model != mo->model ||
-	    s->follow_up != mo->follow_up || s->completed_at != mo->completed_at ||
-	    s->flags != mo->flags || s->nstages != mo->nstages)
-		return NULL;
-	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
-		if (s->idx[state_axes[i]] != mo->idx[state_axes[i]] || s->raw[state_axes[i]][0])
-			return NULL;
-	if (s->nstages && memcmp(s->counts, mo->counts, s->nstages * sizeof *s->counts) != 0)
-		return NULL;
-	if (s->nforeign) /* counters of unknown stages: not remembered */
-		return NULL;
-	return &mo->st;
-}
-
-/* Restore one axis: the model's index for a known key, else the stored text. */
-static int value_load(const mem *m, lc_state *s, lc_axis axis, uint32_t id, bool *exact)
-{
-	int32_t i;
-
-	if (!id) {
-		s->idx[axis] = -1;
-		s->raw[axis][0] = '\0';
-		return 0;
-	}
-	i = key_index(m, s->model, axis, id, exact);
-	if (i >= 0) {
-		s->idx[axis] = i;
-		s->raw[axis][0] = '\0';
-		return 0;
-	}
-	return lc_state_set_stored(s, axis, m->keys.str[id]);
-}
-
 /* Keep a state: its values interned, its stage counts appended to m->counts
  * unless they equal those of `hint` (a state kept earlier), which are shared. */
 static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint)
@@ -551,14 +433,14 @@ static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint
 			if ((rc = intern_fast(m, lc_state_get(s, state_axes[i]),
 					      &st.val[state_axes[i]])))
 				return rc;
-		st.follow_up = s->follow_up;
-		st.completed_at = s->completed_at;
-		st.flags = s->flags;
+		st.follow_up = lc_state_follow_up(s);
+		st.completed_at = lc_state_completed_at(s);
+		st.flags = lc_state_flags(s);
 		st.counts = (uint32_t)m->ncounts;
 		{
 			const char *name;
 			uint32_t n;
-			for (size_t i = 0; lc__state_count_at(s, i, &name, &n); i++) {
+			for (size_t i = 0; lc_state_sys_count_at(s, i, &name, &n) == 1; i++) {
 				uint32_t key;
 				if ((rc = intern_fast(m, name, &key)) ||
 				    (rc = grow(&m->counts, &m->cap_counts, m->ncounts + 2,
@@ -580,93 +462,57 @@ static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint
 	return 0;
 }
 
-/* Restore a kept state into a state the core bound to its model. A lead's
- * contact flags come from the record (which mirrors them), an event's from
- * what was kept. */
-static int state_load(const mem *m, lc_state *s, const mstate *st, bool flags, bool *exact)
+/* Restore a kept state into a state the core reset and bound to its model.
+ * A lead's contact flags come from the record (which mirrors them), an
+ * event's from what was kept. */
+static int state_load(const mem *m, lc_state *s, const mstate *st, bool flags)
 {
-	int32_t last = -1;
 	int rc;
 
-	if (exact)
-		*exact = s != NULL;
 	if (!s)
 		return 0;
-	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++) {
-		bool same = true;
-		if ((rc = value_load(m, s, state_axes[i], st->val[state_axes[i]], &same)))
+	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
+		if ((rc = lc_state_set_stored(s, state_axes[i],
+					      intern_str(&m->keys, st->val[state_axes[i]]))))
 			return rc;
-		if (exact && !same)
-			*exact = false;
-	}
-	s->follow_up = st->follow_up;
-	s->completed_at = st->completed_at;
-	if (flags)
-		s->flags = st->flags;
+	if ((rc = lc_state_set_follow_up(s, st->follow_up)) ||
+	    (rc = lc_state_set_completed_at(s, st->completed_at)) ||
+	    (flags && (rc = lc_state_set_flags(s, st->flags))))
+		return rc;
 	for (uint32_t i = 0; i < st->ncounts; i++) {
-		uint32_t id = m->counts[st->counts + 2 * i];
-		uint32_t n = m->counts[st->counts + 2 * i + 1];
-		bool same = false;
-		int32_t at = key_index(m, s->model, LC_AXIS_STAGE, id, &same);
-		if (at >= 0)
-			s->counts[at] = n;
-		/* A stage the current model does not know keeps its counter by key. */
-		else if ((rc = lc__state_set_stored_count(s, m->keys.str[id], n)))
+		const uint32_t *pair = &m->counts[st->counts + 2 * i];
+		if ((rc = lc_state_set_stored_count(s, m->keys.str[pair[0]], pair[1])))
 			return rc;
-		/* Saving it again gives the same pairs only in the model's order. */
-		if (exact && (at < 0 || at <= last || !same || !n))
-			*exact = false;
-		last = at;
 	}
 	return 0;
 }
 
 /* ---- records ---- */
 
-static int list_copy(lc__list *dst, const lc__list *src)
+/* What a stored record keeps: all but the state, which is kept interned. */
+#define REC_PARTS (LC_STORAGE_PART_FIELDS | LC_STORAGE_PART_LISTS | LC_STORAGE_PART_NOTES)
+
+static bool recycled(const lc_lead *rec)
 {
-	if (src->n > dst->cap) {
-		lc__entry *v = lc__realloc(dst->v, src->n * sizeof *v);
-		if (!v)
-			return LC_ENOMEM;
-		memset(v + dst->cap, 0, (src->n - dst->cap) * sizeof *v);
-		dst->v = v;
-		dst->cap = src->n;
-	}
-	for (size_t i = 0; i < src->n; i++) {
-		if (lc__str_set(&dst->v[i].a, lc__str_get(&src->v[i].a)) ||
-		    lc__str_set(&dst->v[i].b, lc__str_get(&src->v[i].b)))
-			return LC_ENOMEM;
-		dst->v[i].t = src->v[i].t;
-	}
-	dst->n = src->n;
-	return 0;
+	return (lc_lead_flags(rec) & LC_LEAD_RECYCLED) != 0;
 }
 
-/* The scalar fields (LC_STORAGE_PART_FIELDS). The actual completion is the
- * state's (LC_STORAGE_PART_STATE). */
-static int copy_fields(lc_lead *dst, const lc_lead *src)
+/* Set a stored record's bookkeeping; its id and creation time stay. */
+static void set_meta(lc_lead *rec, int64_t version, lc_time touched_at, bool is_recycled)
 {
-	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
-		if (lc__str_set(&dst->text[f], lc__str_get(&src->text[f])))
-			return LC_ENOMEM;
-	dst->probability = src->probability;
-	dst->amount = src->amount;
-	memcpy(dst->currency, src->currency, sizeof dst->currency);
-	dst->dates[LC_LEAD_START] = src->dates[LC_LEAD_START];
-	dst->dates[LC_LEAD_EXPECTED_COMPLETION] = src->dates[LC_LEAD_EXPECTED_COMPLETION];
-	dst->unit = src->unit;
-	dst->agent = src->agent;
-	dst->flags = src->flags;
-	return 0;
+	/* Cannot fail: a stored record has an id and a version. */
+	(void)lc_lead_sys_set_meta(rec, lc_lead_id(rec), version, lc_lead_created_at(rec),
+				   touched_at, is_recycled);
 }
 
-static int copy_lists(lc_lead *dst, const lc_lead *src)
+static const char *event_text(const lc_event *ev, lc_event_text t)
 {
-	for (int l = 0; l < LC_LEAD_LIST_COUNT; l++)
-		if (l != LC_LEAD_NOTES && list_copy(&dst->lists[l], &src->lists[l]))
-			return LC_ENOMEM;
-	return 0;
+	switch (t) {
+	case LC_EVENT_TEXT_ACTOR: return lc_event_actor(ev);
+	case LC_EVENT_TEXT_NOTE: return lc_event_note(ev);
+	case LC_EVENT_TEXT_RULE: return lc_event_rule(ev);
+	}
+	return NULL;
 }
 
 static mlead *pool_get(mem *m)
@@ -734,8 +580,8 @@ static int lead_save(mem *m, size_t i, bool full)
 		m->undo[m->nundo++] = (undo){
 			.kind = U_LIGHT,
 			.idx = i,
-			.lt = { cur->st, cur->rec->version, cur->rec->touched_at, cur->rec->recycled,
-				cur->ev_first, cur->ev_last },
+			.lt = { cur->st, lc_lead_version(cur->rec), lc_lead_touched_at(cur->rec),
+				recycled(cur->rec), cur->ev_first, cur->ev_last },
 		};
 		cur->light = m->txn;
 	}
@@ -745,7 +591,7 @@ static int lead_save(mem *m, size_t i, bool full)
 		return rc;
 	if (!(copy = pool_get(m)))
 		return LC_ENOMEM;
-	if ((rc = lc__lead_copy(copy->rec, cur->rec))) {
+	if ((rc = lc_lead_sys_copy(copy->rec, cur->rec, REC_PARTS))) {
 		pool_put(m, copy);
 		return rc;
 	}
@@ -770,14 +616,15 @@ static int find_lead(mem *m, lc_id id, size_t *i)
 	return 0;
 }
 
-/* Fill a record the core bound: fields, lists, notes, bookkeeping, state. */
-static int fill_lead(mem *m, const mlead *ml, lc_lead *out, bool *exact)
+/* Fill a record the core reset and bound: fields, lists, notes,
+ * bookkeeping, state. */
+static int fill_lead(mem *m, const mlead *ml, lc_lead *out)
 {
-	int rc = lc__lead_copy(out, ml->rec);
+	int rc = lc_lead_sys_copy(out, ml->rec, REC_PARTS);
 
 	if (rc)
 		return rc;
-	return state_load(m, lc_lead_sys_state(out), &ml->st, false, exact);
+	return state_load(m, lc_lead_sys_state(out), &ml->st, false);
 }
 
 /* ---- transactions ---- */
@@ -791,8 +638,6 @@ static int mem_begin(void *be, int write)
 		return lc__error(LC_ESTATE, "the memory store already has a transaction open");
 	m->in_txn = true;
 	m->txn++;
-	/* Remembered saves hold the model's address and rows a rollback cuts. */
-	m->loaded.valid = m->saved.valid = false;
 	m->mk = (mark){ m->nleads,  m->nevents, m->ncounts, m->nmodels,
 			m->nmeta,   m->nagents, m->nunits,  m->nblocks,
 			m->nblocks ? m->blocks[m->nblocks - 1].used : 0 };
@@ -830,7 +675,6 @@ static int mem_rollback(void *be)
 
 	if (!m->in_txn)
 		return 0;
-	m->loaded.valid = m->saved.valid = false;
 	/* Leads inserted by the transaction go first, then every change in
 	 * reverse order, then the appended rows. */
 	while (m->nleads > m->mk.leads) {
@@ -844,9 +688,7 @@ static int mem_rollback(void *be)
 		case U_LIGHT: {
 			mlead *ml = m->leads[u->idx];
 			ml->st = u->lt.st;
-			ml->rec->version = u->lt.version;
-			ml->rec->touched_at = u->lt.touched_at;
-			ml->rec->recycled = u->lt.recycled;
+			set_meta(ml->rec, u->lt.version, u->lt.touched_at, u->lt.recycled);
 			ml->ev_first = u->lt.ev_first;
 			ml->ev_last = u->lt.ev_last;
 			/* Its last event before the transaction ends its chain again. */
@@ -939,7 +781,6 @@ static void mem_close(void *be)
 	lc__free(m->counts);
 	lc__free(m->blocks);
 	lc__free(m->keys.str);
-	lc__free(m->keys.res);
 	lc__free(m->keys.slots);
 	lc__free(m->ext.v);
 	lc__free(m->models);
@@ -952,11 +793,12 @@ static void mem_close(void *be)
 	lc__free(m);
 }
 
-static int mem_open(void **be, const char *location, const lc_db_options *opts)
+static int mem_open(void **be, const char *location, const lc_db_options *opts, void *user_data)
 {
 	mem *m;
 
 	(void)opts;
+	(void)user_data;
 	*be = NULL;
 	if (location && location[0])
 		return lc__error(LC_EINVAL,
@@ -975,16 +817,9 @@ static int mem_lead_get(void *be, lc_id id, lc_lead *out)
 {
 	mem *m = be;
 	size_t i = 0;
-	bool exact = false;
 	int rc = find_lead(m, id, &i);
 
-	if (rc || (rc = fill_lead(m, m->leads[i], out, &exact)))
-		return rc;
-	/* The apply that reads a lead saves this state next, as its event's before. */
-	m->loaded.valid = false;
-	if (exact && m->in_txn)
-		memo_set(&m->loaded, i, lc_lead_sys_state(out), &m->leads[i]->st);
-	return 0;
+	return rc ? rc : fill_lead(m, m->leads[i], out);
 }
 
 static int mem_lead_get_external(void *be, const char *external_id, lc_lead *out)
@@ -995,7 +830,7 @@ static int mem_lead_get_external(void *be, const char *external_id, lc_lead *out
 	if (!at)
 		return lc__error(LC_ENOTFOUND, "there is no lead with external id '%.80s'",
 				 external_id ? external_id : "(null)");
-	return fill_lead(m, m->leads[at - 1], out, NULL);
+	return fill_lead(m, m->leads[at - 1], out);
 }
 
 static int ext_taken(const mem *m, const char *ext, uint32_t self)
@@ -1024,19 +859,13 @@ static int mem_lead_insert(void *be, lc_lead *lead)
 	if (!(ml = pool_get(m)))
 		return LC_ENOMEM;
 	id = (uint32_t)m->nleads + 1;
-	if ((rc = copy_fields(ml->rec, lead)) || (rc = copy_lists(ml->rec, lead)) ||
-	    (rc = list_copy(&ml->rec->lists[LC_LEAD_NOTES], &lead->lists[LC_LEAD_NOTES])) ||
-	    (rc = state_save(m, &ml->st, lead->state, NULL))) {
+	if ((rc = lc_lead_sys_copy(ml->rec, lead, REC_PARTS)) ||
+	    (rc = lc_lead_sys_set_id(ml->rec, id)) ||
+	    (rc = state_save(m, &ml->st, lc_lead_state(lead), NULL))) {
 		pool_put(m, ml);
 		return rc;
 	}
-	ml->rec->id = id;
-	ml->rec->version = lead->version;
-	ml->rec->created_at = lead->created_at;
-	ml->rec->touched_at = lead->touched_at;
-	ml->rec->recycled = lead->recycled;
-	if (!lead->state)
-		ml->st.completed_at = lead->dates[LC_LEAD_ACTUAL_COMPLETION];
+	ml->st.completed_at = lc_lead_date(lead, LC_LEAD_ACTUAL_COMPLETION);
 	m->leads[m->nleads++] = ml;
 	xput(&m->ext, ext_of(ml), id);
 	return lc_lead_sys_set_id(lead, id);
@@ -1061,29 +890,24 @@ static int mem_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 	if (parts & LC_STORAGE_PART_FIELDS) {
 		/* The index borrows the record's buffer, which the copy may move. */
 		xdel(&m->ext, ext_of(ml), (uint32_t)i + 1);
-		rc = copy_fields(ml->rec, lead);
+		rc = lc_lead_sys_copy(ml->rec, lead, LC_STORAGE_PART_FIELDS);
 		xput(&m->ext, ext_of(ml), (uint32_t)i + 1);
 		if (rc)
 			return rc;
 	}
-	if ((parts & LC_STORAGE_PART_LISTS) && (rc = copy_lists(ml->rec, lead)))
+	if ((parts & LC_STORAGE_PART_LISTS) &&
+	    (rc = lc_lead_sys_copy(ml->rec, lead, LC_STORAGE_PART_LISTS)))
 		return rc;
 	if (parts & LC_STORAGE_PART_STATE) {
 		mstate st;
 		/* Usually the state its last event ended in: share its counts. */
 		const mstate *hint = ml->ev_last ? &m->events[ml->ev_last - 1].after : &ml->st;
-		const mstate *same = memo_get(&m->saved, i, lead->state);
-		if (same)
-			st = *same;
-		else if ((rc = state_save(m, &st, lead->state, hint)))
+		if ((rc = state_save(m, &st, lc_lead_state(lead), hint)))
 			return rc;
-		if (!lead->state)
-			st.completed_at = lead->dates[LC_LEAD_ACTUAL_COMPLETION];
+		st.completed_at = lc_lead_date(lead, LC_LEAD_ACTUAL_COMPLETION);
 		ml->st = st;
 	}
-	ml->rec->version = lead->version;
-	ml->rec->recycled = lead->recycled;
-	ml->rec->touched_at = lead->touched_at;
+	set_meta(ml->rec, lc_lead_version(lead), lc_lead_touched_at(lead), recycled(lead));
 	return 0;
 }
 
@@ -1097,7 +921,7 @@ static int mem_note_append(void *be, lc_id lead, lc_time time, const char *autho
 		return lc__error(LC_EINVAL, "a shared note needs a text");
 	if ((rc = find_lead(m, lead, &i)) || (rc = lead_save(m, i, true)))
 		return rc;
-	return lc__lead_add_note(m->leads[i]->rec, time, author, text);
+	return lc_lead_sys_add_note(m->leads[i]->rec, time, author, text);
 }
 
 /* ---- events ---- */
@@ -1110,43 +934,32 @@ static int mem_event_append(void *be, lc_event *ev)
 	mlead *ml;
 	int rc;
 
-	if ((rc = find_lead(m, ev->lead, &i)))
+	if ((rc = find_lead(m, lc_event_lead(ev), &i)))
 		return lc__error_prefix(rc, "an event must belong to a stored lead");
 	if ((rc = grow(&m->events, &m->cap_events, m->nevents + 1, sizeof *m->events)))
 		return rc;
 	memset(&e, 0, sizeof e);
-	e.lead = ev->lead;
-	e.seq = ev->seq;
-	e.time = ev->time;
-	e.model_version = ev->model_version;
-	e.follow_up = ev->follow_up;
-	e.kind = (int)ev->kind;
-	e.outcome = (int)ev->outcome;
+	e.lead = lc_event_lead(ev);
+	e.seq = lc_event_seq(ev);
+	e.time = lc_event_time(ev);
+	e.model_version = lc_event_model_version(ev);
+	e.follow_up = lc_event_follow_up(ev);
+	e.kind = (int)lc_event_kind_of(ev);
+	e.outcome = (int)lc_event_outcome(ev);
 	for (int t = 0; t < 3; t++) {
-		e.text[t] = arena_put(m, lc__str_get(&ev->text[t]), &rc);
+		e.text[t] = arena_put(m, event_text(ev, (lc_event_text)t), &rc);
 		if (rc)
 			return rc;
 	}
-	for (size_t a = 0; a < LC_ARRAY_LEN(event_axes); a++) {
-		const char *v = ev->value[event_axes[a]];
-		if ((rc = intern_fast(m, v[0] ? v : NULL, &e.val[event_axes[a]])))
+	for (size_t a = 0; a < LC_ARRAY_LEN(event_axes); a++)
+		if ((rc = intern_fast(m, lc_event_value(ev, event_axes[a]), &e.val[event_axes[a]])))
 			return rc;
-	}
-	{
-		const mstate *before = memo_get(&m->loaded, i, ev->before);
-		if (before)
-			e.before = *before;
-		else if ((rc = state_save(m, &e.before, ev->before, &m->leads[i]->st)))
-			return rc;
-	}
-	if ((rc = state_save(m, &e.after, ev->after, &e.before)))
-		return rc;
-	if ((rc = lead_save(m, i, false)))
+	if ((rc = state_save(m, &e.before, lc_event_state_before(ev), &m->leads[i]->st)) ||
+	    (rc = state_save(m, &e.after, lc_event_state_after(ev), &e.before)) ||
+	    (rc = lead_save(m, i, false)))
 		return rc;
 	ml = m->leads[i];
 	m->events[m->nevents] = e;
-	if (m->in_txn)
-		memo_set(&m->saved, i, ev->after, &e.after);
 	if (ml->ev_last)
 		m->events[ml->ev_last - 1].next = (uint32_t)m->nevents + 1;
 	else
@@ -1191,9 +1004,9 @@ static int fill_event(mem *m, size_t i, lc_event *out)
 		if ((rc = lc_event_sys_set_value(out, event_axes[a],
 						 intern_str(&m->keys, e->val[event_axes[a]]))))
 			return rc;
-	if ((rc = state_load(m, lc_event_sys_state(out, 0), &e->before, true, NULL)))
+	if ((rc = state_load(m, lc_event_sys_state(out, 0), &e->before, true)))
 		return rc;
-	return state_load(m, lc_event_sys_state(out, 1), &e->after, true, NULL);
+	return state_load(m, lc_event_sys_state(out, 1), &e->after, true);
 }
 
 static int event_next(mem *m, cursor *c, lc_event *out)
@@ -1254,7 +1067,7 @@ static bool matches(const mem *m, const lc_query *q, const mlead *ml)
 	const char *key, *value;
 	lc_time from, to;
 
-	if ((rf == LC_RECYCLED_EXCLUDE && r->recycled) || (rf == LC_RECYCLED_ONLY && !r->recycled))
+	if ((rf == LC_RECYCLED_EXCLUDE && recycled(r)) || (rf == LC_RECYCLED_ONLY && !recycled(r)))
 		return false;
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++) {
 		const char *want = lc_query_value(q, state_axes[i]);
@@ -1266,11 +1079,12 @@ static bool matches(const mem *m, const lc_query *q, const mlead *ml)
 		if (want && !text_eq(want, lc_lead_text(r, (lc_lead_text_field)f)))
 			return false;
 	}
-	if (!id_match(lc_query_agent(q), r->agent) || !id_match(lc_query_unit(q), r->unit))
+	if (!id_match(lc_query_agent(q), lc_lead_agent(r)) ||
+	    !id_match(lc_query_unit(q), lc_lead_unit(r)))
 		return false;
 	if (lc_query_follow_up(q, &from, &to) && !in_window(ml->st.follow_up, from, to))
 		return false;
-	if (lc_query_created(q, &from, &to) && !in_window(r->created_at, from, to))
+	if (lc_query_created(q, &from, &to) && !in_window(lc_lead_created_at(r), from, to))
 		return false;
 	key = lc_query_attribute(q, &value);
 	if (key && !text_eq(value, lc_lead_attr_get(r, key)))
@@ -1305,10 +1119,10 @@ static int mem_lead_iter_next(void *be, void *cur, lc_lead *out)
 		const mlead *ml = m->leads[c->pos++];
 		if (c->q && !matches(m, c->q, ml))
 			continue;
-		if (!c->q && ml->rec->recycled)
+		if (!c->q && recycled(ml->rec))
 			continue;
 		c->emitted++;
-		int rc = fill_lead(m, ml, out, NULL);
+		int rc = fill_lead(m, ml, out);
 		return rc ? rc : 1;
 	}
 	return 0;
@@ -1539,6 +1353,8 @@ static int mem_member_set(void *be, lc_id unit, lc_id agent, int member_on)
 	return 0;
 }
 
+/* The built-in registration (src/store/registry.c). */
+extern const lc_storage lc__storage_memory;
 const lc_storage lc__storage_memory = {
 	.version = LC_STORAGE_VERSION,
 	.open = mem_open,

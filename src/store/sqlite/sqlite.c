@@ -10,10 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/engine_internal.h"
-#include "lead/lead_internal.h"
 #include "sqlite_internal.h"
-#include "store/store_internal.h"
 
 /* ---- schema ---- */
 
@@ -179,8 +176,8 @@ static const char *const sql[SQ_STMT_COUNT] = {
 		"INSERT INTO leads (external_id, version, created_at, touched_at, recycled, name, "
 		"email, phone, company, type, category, priority, importance, source, lost_reason, "
 		"owner_group, segment, probability, amount, currency, start_date, "
-		"expected_completion, actual_completion, unit_id, agent_id, do_not_call, "
-		"do_not_email, automation_stopped, milestone, status, phase, stage, lifecycle, "
+		"expected_completion, unit_id, agent_id, do_not_call, do_not_email, "
+		"automation_stopped, actual_completion, milestone, status, phase, stage, lifecycle, "
 		"follow_up, stage_counts, item_count, note_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 		"?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
 		"?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)",
@@ -364,7 +361,7 @@ static const char *counts_format(lc_buf *b, const lc_state *st)
 	{
 		const char *key;
 		uint32_t n;
-		for (size_t i = 0; lc__state_count_at(st, i, &key, &n); i++) {
+		for (size_t i = 0; lc_state_sys_count_at(st, i, &key, &n) == 1; i++) {
 			lc__buf_printf(b, "%s%s=%u", any ? ";" : "", key, n);
 			any = true;
 		}
@@ -391,8 +388,8 @@ static int counts_parse(lc_state *st, const char *text)
 		if (n <= LC_KEY_MAX) {
 			memcpy(key, text, n);
 			key[n] = '\0';
-			int rc = lc__state_set_stored_count(st, key,
-							    (uint32_t)strtoul(eq + 1, NULL, 10));
+			int rc = lc_state_set_stored_count(st, key,
+							   (uint32_t)strtoul(eq + 1, NULL, 10));
 			if (rc)
 				return rc;
 		}
@@ -581,13 +578,14 @@ static int open_readonly(lc_sq *s, const char *path, bool immutable)
 	return rc;
 }
 
-static int sq_open(void **out, const char *location, const lc_db_options *opts)
+static int sq_open(void **out, const char *location, const lc_db_options *opts, void *user_data)
 {
 	bool memory = strcmp(location, ":memory:") == 0 || !location[0];
 	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE;
 	lc_sq *s;
 	int rc;
 
+	(void)user_data;
 	*out = NULL;
 	s = lc__calloc(1, sizeof *s);
 	if (!s)
@@ -697,7 +695,7 @@ static int load_items(lc_sq *s, lc_lead *lead)
 
 	if (!st)
 		return lc_error_last_code();
-	sqlite3_bind_int64(st, 1, lead->id);
+	sqlite3_bind_int64(st, 1, lc_lead_id(lead));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *kind = c_text(st, 0);
 		const char *a = c_text(st, 1), *b = c_text(st, 2);
@@ -732,19 +730,52 @@ static int load_notes(lc_sq *s, lc_lead *lead)
 
 	if (!st)
 		return lc_error_last_code();
-	sqlite3_bind_int64(st, 1, lead->id);
+	sqlite3_bind_int64(st, 1, lc_lead_id(lead));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *text = c_text(st, 2);
-		if (text && lc__lead_add_note(lead, c_time(st, 0), c_text(st, 1), text)) {
+		int r = text ? lc_lead_sys_add_note(lead, c_time(st, 0), c_text(st, 1), text) : 0;
+		if (r) {
 			sqlite3_reset(st);
-			return LC_ENOMEM;
+			return r;
 		}
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : lc__sq_error(s, rc, "reading the lead's notes");
 }
 
-/* Fill a record from a row of LEAD_COLS. */
+/* The record's scalar fields from a row of LEAD_COLS. */
+static int fill_fields(sqlite3_stmt *st, lc_lead *lead)
+{
+	static const uint32_t flags[] = { LC_LEAD_DO_NOT_CALL, LC_LEAD_DO_NOT_EMAIL,
+					  LC_LEAD_AUTOMATION_STOPPED };
+	const char *cur = c_text(st, C_CURRENCY);
+	int rc;
+
+	if ((rc = lc_lead_sys_set_meta(lead, sqlite3_column_int64(st, C_ID),
+				       sqlite3_column_int64(st, C_VERSION), c_time(st, C_CREATED_AT),
+				       c_time(st, C_TOUCHED_AT), sqlite3_column_int(st, C_RECYCLED))))
+		return rc;
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		if ((rc = lc_lead_set_text(lead, (lc_lead_text_field)f, c_text(st, text_col(f)))))
+			return rc;
+	if (sqlite3_column_type(st, C_PROBABILITY) != SQLITE_NULL &&
+	    (rc = lc_lead_set_probability(lead, sqlite3_column_int(st, C_PROBABILITY))))
+		return rc;
+	if (cur && strlen(cur) == 3 &&
+	    (rc = lc_lead_set_amount(lead, sqlite3_column_int64(st, C_AMOUNT), cur)))
+		return rc;
+	if ((rc = lc_lead_set_date(lead, LC_LEAD_START, c_time(st, C_START))) ||
+	    (rc = lc_lead_set_date(lead, LC_LEAD_EXPECTED_COMPLETION, c_time(st, C_EXPECTED))) ||
+	    (rc = lc_lead_set_unit(lead, sqlite3_column_int64(st, C_UNIT))) ||
+	    (rc = lc_lead_set_agent(lead, sqlite3_column_int64(st, C_AGENT))))
+		return rc;
+	for (int i = 0; i < 3; i++)
+		if (sqlite3_column_int(st, C_DNC + i) && (rc = lc_lead_set_flag(lead, flags[i], 1)))
+			return rc;
+	return 0;
+}
+
+/* Fill a record (reset and bound by the core) from a row of LEAD_COLS. */
 static int fill_lead(lc_sq *s, sqlite3_stmt *st, lc_lead *lead)
 {
 	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_PHASE,
@@ -752,44 +783,18 @@ static int fill_lead(lc_sq *s, sqlite3_stmt *st, lc_lead *lead)
 	lc_state *state = lc_lead_sys_state(lead);
 	int rc;
 
-	/* Values come straight from our own columns: set them without the
-	 * public setters' checks, which the writes already made. */
-	lead->id = sqlite3_column_int64(st, C_ID);
-	lead->version = sqlite3_column_int64(st, C_VERSION);
-	lead->created_at = c_time(st, C_CREATED_AT);
-	lead->touched_at = c_time(st, C_TOUCHED_AT);
-	lead->recycled = sqlite3_column_int(st, C_RECYCLED) != 0;
-	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
-		if (lc__str_set(&lead->text[f], c_text(st, text_col(f))))
-			return LC_ENOMEM;
-	lead->probability = sqlite3_column_type(st, C_PROBABILITY) == SQLITE_NULL
-				    ? -1
-				    : sqlite3_column_int(st, C_PROBABILITY);
-	lead->amount = sqlite3_column_int64(st, C_AMOUNT);
-	{
-		const char *cur = c_text(st, C_CURRENCY);
-		if (cur && strlen(cur) == 3)
-			memcpy(lead->currency, cur, 4);
-		else
-			lead->currency[0] = '\0';
-	}
-	lead->dates[LC_LEAD_START] = c_time(st, C_START);
-	lead->dates[LC_LEAD_EXPECTED_COMPLETION] = c_time(st, C_EXPECTED);
-	lead->dates[LC_LEAD_ACTUAL_COMPLETION] = c_time(st, C_ACTUAL);
-	lead->unit = sqlite3_column_int64(st, C_UNIT);
-	lead->agent = sqlite3_column_int64(st, C_AGENT);
-	lead->flags = (sqlite3_column_int(st, C_DNC) ? LC_LEAD_DO_NOT_CALL : 0) |
-		      (sqlite3_column_int(st, C_DNE) ? LC_LEAD_DO_NOT_EMAIL : 0) |
-		      (sqlite3_column_int(st, C_AUTO) ? LC_LEAD_AUTOMATION_STOPPED : 0);
+	if ((rc = fill_fields(st, lead)))
+		return rc;
+	/* Through the record: it keeps the date in its state when bound. */
+	if ((rc = lc_lead_set_date(lead, LC_LEAD_ACTUAL_COMPLETION, c_time(st, C_ACTUAL))))
+		return rc;
 	if (state) {
 		for (size_t i = 0; i < LC_ARRAY_LEN(axes); i++)
 			if ((rc = lc_state_set_stored(state, axes[i], c_text(st, C_MILESTONE + (int)i))))
 				return rc;
-		state->follow_up = c_time(st, C_FOLLOW_UP);
-		state->completed_at = c_time(st, C_ACTUAL);
-		if ((rc = counts_parse(state, c_text(st, C_COUNTS))))
+		if ((rc = lc_state_set_follow_up(state, c_time(st, C_FOLLOW_UP))) ||
+		    (rc = counts_parse(state, c_text(st, C_COUNTS))))
 			return rc;
-		state->flags = lead->flags & LC__LEAD_STATE_FLAGS;
 	}
 	if (sqlite3_column_int64(st, C_ITEM_COUNT) > 0 && (rc = load_items(s, lead)))
 		return rc;
@@ -879,42 +884,123 @@ static size_t item_total(const lc_lead *lead)
 	size_t n = 0;
 
 	for (int l = 0; l < LC_LEAD_NOTES; l++)
-		n += lead->lists[l].n;
+		n += lc_lead_list_count(lead, (lc_lead_list)l);
 	return n;
+}
+
+/* Entry i of list l as the lead_items columns a, b and t. */
+static void item_of(const lc_lead *lead, int l, size_t i, const char **a, const char **b,
+		    lc_time *t)
+{
+	*b = NULL;
+	*t = LC_TIME_NONE;
+	switch (l) {
+	case LC_LEAD_PRODUCTS:
+		*a = lc_lead_product_name(lead, i);
+		*b = lc_lead_product_note(lead, i);
+		break;
+	case LC_LEAD_ACTIVITIES:
+		*a = lc_lead_activity_what(lead, i);
+		*b = lc_lead_activity_who(lead, i);
+		*t = lc_lead_activity_when(lead, i);
+		break;
+	case LC_LEAD_ATTRIBUTES:
+		*a = lc_lead_attr_key(lead, i);
+		*b = lc_lead_attr_value(lead, i);
+		break;
+	default:
+		*a = lc_lead_name_get(lead, (lc_lead_list)l, i);
+	}
 }
 
 static int write_items(lc_sq *s, const lc_lead *lead, bool replace)
 {
+	lc_id id = lc_lead_id(lead);
 	sqlite3_stmt *st;
 	int rc;
 
 	if (replace) {
 		if (!(st = lc__sq_stmt(s, SQ_ITEMS_DELETE)))
 			return lc_error_last_code();
-		sqlite3_bind_int64(st, 1, lead->id);
+		sqlite3_bind_int64(st, 1, id);
 		if ((rc = run(s, st, "replacing the lead's lists")))
 			return rc;
 		if (!(st = lc__sq_stmt(s, SQ_ITEM_COUNT)))
 			return lc_error_last_code();
-		sqlite3_bind_int64(st, 1, lead->id);
+		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, (int64_t)item_total(lead));
 		if ((rc = run(s, st, "replacing the lead's lists")))
 			return rc;
 	}
 	for (int l = 0; l < LC_LEAD_NOTES; l++)
-		for (size_t i = 0; i < lead->lists[l].n; i++) {
-			const lc__entry *e = &lead->lists[l].v[i];
+		for (size_t i = 0; i < lc_lead_list_count(lead, (lc_lead_list)l); i++) {
+			const char *a, *b;
+			lc_time t;
+			item_of(lead, l, i, &a, &b, &t);
 			if (!(st = lc__sq_stmt(s, SQ_ITEM_INSERT)))
 				return lc_error_last_code();
-			sqlite3_bind_int64(st, 1, lead->id);
+			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_text(st, 2, item_kinds[l], -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 3, (int64_t)i);
-			b_text(st, 4, lc__str_get(&e->a));
-			b_text(st, 5, lc__str_get(&e->b));
-			b_time(st, 6, e->t);
+			b_text(st, 4, a);
+			b_text(st, 5, b);
+			b_time(st, 6, t);
 			if ((rc = run(s, st, "writing the lead's lists")))
 				return rc;
 		}
+	return 0;
+}
+
+/* Bind the scalar fields from parameter `first` on, in LEAD_COLS order from
+ * name to automation_stopped, but the actual completion (a state column). */
+static void bind_fields(sqlite3_stmt *st, int first, const lc_lead *lead)
+{
+	uint32_t flags = lc_lead_flags(lead);
+	const char *cur = lc_lead_currency(lead);
+	int i = first;
+
+	for (int f = 1; f < LC_LEAD_TEXT_COUNT; f++)
+		b_text(st, i++, lc_lead_text(lead, (lc_lead_text_field)f));
+	if (lc_lead_probability(lead) >= 0)
+		sqlite3_bind_int(st, i++, lc_lead_probability(lead));
+	else
+		sqlite3_bind_null(st, i++);
+	if (cur) {
+		sqlite3_bind_int64(st, i++, lc_lead_amount(lead));
+		sqlite3_bind_text(st, i++, cur, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, i++);
+		sqlite3_bind_null(st, i++);
+	}
+	b_time(st, i++, lc_lead_date(lead, LC_LEAD_START));
+	b_time(st, i++, lc_lead_date(lead, LC_LEAD_EXPECTED_COMPLETION));
+	b_id(st, i++, lc_lead_unit(lead));
+	b_id(st, i++, lc_lead_agent(lead));
+	sqlite3_bind_int(st, i++, (flags & LC_LEAD_DO_NOT_CALL) != 0);
+	sqlite3_bind_int(st, i++, (flags & LC_LEAD_DO_NOT_EMAIL) != 0);
+	sqlite3_bind_int(st, i, (flags & LC_LEAD_AUTOMATION_STOPPED) != 0);
+}
+
+static int recycled(const lc_lead *lead)
+{
+	return (lc_lead_flags(lead) & LC_LEAD_RECYCLED) != 0;
+}
+
+static int insert_notes(lc_sq *s, const lc_lead *lead)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < lc_lead_list_count(lead, LC_LEAD_NOTES); i++) {
+		if (!(st = lc__sq_stmt(s, SQ_NOTE_INSERT)))
+			return lc_error_last_code();
+		sqlite3_bind_int64(st, 1, lc_lead_id(lead));
+		b_time(st, 2, lc_lead_note_time(lead, i));
+		b_text(st, 3, lc_lead_note_author(lead, i));
+		b_text(st, 4, lc_lead_note_text(lead, i));
+		if ((rc = run(s, st, "storing the lead's notes")))
+			return rc;
+	}
 	return 0;
 }
 
@@ -928,65 +1014,36 @@ static int sq_lead_insert(void *be, lc_lead *lead)
 	if (!st)
 		return lc_error_last_code();
 	b_text(st, 1, lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
-	sqlite3_bind_int64(st, 2, lead->version);
-	b_time(st, 3, lead->created_at);
-	b_time(st, 4, lead->touched_at);
-	sqlite3_bind_int(st, 5, lead->recycled);
-	for (int f = 1; f < LC_LEAD_TEXT_COUNT; f++)
-		b_text(st, 5 + f, lc_lead_text(lead, (lc_lead_text_field)f));
-	if (lead->probability >= 0)
-		sqlite3_bind_int(st, 18, lead->probability);
-	else
-		sqlite3_bind_null(st, 18);
-	if (lead->currency[0]) {
-		sqlite3_bind_int64(st, 19, lead->amount);
-		sqlite3_bind_text(st, 20, lead->currency, -1, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(st, 19);
-		sqlite3_bind_null(st, 20);
-	}
-	b_time(st, 21, lead->dates[LC_LEAD_START]);
-	b_time(st, 22, lead->dates[LC_LEAD_EXPECTED_COMPLETION]);
-	b_time(st, 23, lc_lead_date(lead, LC_LEAD_ACTUAL_COMPLETION));
-	b_id(st, 24, lead->unit);
-	b_id(st, 25, lead->agent);
-	sqlite3_bind_int(st, 26, (lead->flags & LC_LEAD_DO_NOT_CALL) != 0);
-	sqlite3_bind_int(st, 27, (lead->flags & LC_LEAD_DO_NOT_EMAIL) != 0);
-	sqlite3_bind_int(st, 28, (lead->flags & LC_LEAD_AUTOMATION_STOPPED) != 0);
+	sqlite3_bind_int64(st, 2, lc_lead_version(lead));
+	b_time(st, 3, lc_lead_created_at(lead));
+	b_time(st, 4, lc_lead_touched_at(lead));
+	sqlite3_bind_int(st, 5, recycled(lead));
+	bind_fields(st, 6, lead);
+	b_time(st, 28, lc_lead_date(lead, LC_LEAD_ACTUAL_COMPLETION));
 	b_text(st, 29, lc_state_get(state, LC_AXIS_MILESTONE));
 	b_text(st, 30, lc_state_get(state, LC_AXIS_STATUS));
 	b_text(st, 31, lc_state_get(state, LC_AXIS_PHASE));
 	b_text(st, 32, lc_state_get(state, LC_AXIS_STAGE));
 	b_text(st, 33, lc_state_get(state, LC_AXIS_LIFECYCLE));
-	b_time(st, 34, state ? state->follow_up : LC_TIME_NONE);
+	b_time(st, 34, lc_state_follow_up(state));
 	b_text(st, 35, state ? counts_format(&s->counts[0], state) : NULL);
 	sqlite3_bind_int64(st, 36, (int64_t)item_total(lead));
-	sqlite3_bind_int64(st, 37, (int64_t)lead->lists[LC_LEAD_NOTES].n);
+	sqlite3_bind_int64(st, 37, (int64_t)lc_lead_list_count(lead, LC_LEAD_NOTES));
 	if ((rc = run(s, st, "storing the lead")))
 		return rc;
-	lead->id = sqlite3_last_insert_rowid(s->db);
+	if ((rc = lc_lead_sys_set_id(lead, sqlite3_last_insert_rowid(s->db))))
+		return rc;
 	if (item_total(lead) && (rc = write_items(s, lead, false)))
 		return rc;
-	for (size_t i = 0; i < lead->lists[LC_LEAD_NOTES].n; i++) {
-		const lc__entry *e = &lead->lists[LC_LEAD_NOTES].v[i];
-		if (!(st = lc__sq_stmt(s, SQ_NOTE_INSERT)))
-			return lc_error_last_code();
-		sqlite3_bind_int64(st, 1, lead->id);
-		b_time(st, 2, e->t);
-		b_text(st, 3, lc__str_get(&e->b));
-		b_text(st, 4, lc__str_get(&e->a));
-		if ((rc = run(s, st, "storing the lead's notes")))
-			return rc;
-	}
-	return 0;
+	return insert_notes(s, lead);
 }
 
 static void bind_meta(sqlite3_stmt *st, const lc_lead *lead)
 {
-	sqlite3_bind_int64(st, 1, lead->id);
-	sqlite3_bind_int64(st, 2, lead->version);
-	sqlite3_bind_int(st, 3, lead->recycled);
-	b_time(st, 4, lead->touched_at);
+	sqlite3_bind_int64(st, 1, lc_lead_id(lead));
+	sqlite3_bind_int64(st, 2, lc_lead_version(lead));
+	sqlite3_bind_int(st, 3, recycled(lead));
+	b_time(st, 4, lc_lead_touched_at(lead));
 }
 
 static int changed_one(lc_sq *s, int rc)
@@ -1009,15 +1066,15 @@ static unsigned int changed_cols(const lc_sq *s, const lc_lead *lead, const lc_s
 	const lc_sq_row *r = &s->row;
 	unsigned int same = 0;
 
-	if (!s->writing || r->id != lead->id)
+	if (!s->writing || r->id != lc_lead_id(lead))
 		return SQ_COLS_ALL;
-	if (r->num[SQ_COL_RECYCLED] == (lead->recycled ? 1 : 0))
+	if (r->num[SQ_COL_RECYCLED] == recycled(lead))
 		same |= 1u << SQ_COL_RECYCLED;
-	if (r->num[SQ_COL_TOUCHED_AT] == lead->touched_at)
+	if (r->num[SQ_COL_TOUCHED_AT] == lc_lead_touched_at(lead))
 		same |= 1u << SQ_COL_TOUCHED_AT;
-	if (r->num[SQ_COL_FOLLOW_UP] == state->follow_up)
+	if (r->num[SQ_COL_FOLLOW_UP] == lc_state_follow_up(state))
 		same |= 1u << SQ_COL_FOLLOW_UP;
-	if (r->num[SQ_COL_COMPLETED] == state->completed_at)
+	if (r->num[SQ_COL_COMPLETED] == lc_state_completed_at(state))
 		same |= 1u << SQ_COL_COMPLETED;
 	for (int i = 0; i < 5; i++) {
 		const char *v = lc_state_get(state, axes[i]);
@@ -1067,26 +1124,8 @@ static int sq_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 		if (!(st = lc__sq_stmt(s, SQ_LEAD_UPDATE_FIELDS)))
 			return lc_error_last_code();
 		bind_meta(st, lead);
-		for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
-			b_text(st, 5 + f, lc_lead_text(lead, (lc_lead_text_field)f));
-		if (lead->probability >= 0)
-			sqlite3_bind_int(st, 18, lead->probability);
-		else
-			sqlite3_bind_null(st, 18);
-		if (lead->currency[0]) {
-			sqlite3_bind_int64(st, 19, lead->amount);
-			sqlite3_bind_text(st, 20, lead->currency, -1, SQLITE_STATIC);
-		} else {
-			sqlite3_bind_null(st, 19);
-			sqlite3_bind_null(st, 20);
-		}
-		b_time(st, 21, lead->dates[LC_LEAD_START]);
-		b_time(st, 22, lead->dates[LC_LEAD_EXPECTED_COMPLETION]);
-		b_id(st, 23, lead->unit);
-		b_id(st, 24, lead->agent);
-		sqlite3_bind_int(st, 25, (lead->flags & LC_LEAD_DO_NOT_CALL) != 0);
-		sqlite3_bind_int(st, 26, (lead->flags & LC_LEAD_DO_NOT_EMAIL) != 0);
-		sqlite3_bind_int(st, 27, (lead->flags & LC_LEAD_AUTOMATION_STOPPED) != 0);
+		b_text(st, 5, lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
+		bind_fields(st, 6, lead);
 		if ((rc = changed_one(s, run(s, st, "writing the lead"))))
 			return rc;
 	}
@@ -1099,19 +1138,19 @@ static int sq_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 		s->row.id = 0;
 		if (!(st = update_stmt(s, cols)))
 			return lc_error_last_code();
-		sqlite3_bind_int64(st, 1, lead->id);
-		sqlite3_bind_int64(st, 2, lead->version);
+		sqlite3_bind_int64(st, 1, lc_lead_id(lead));
+		sqlite3_bind_int64(st, 2, lc_lead_version(lead));
 		if (cols & 1u << SQ_COL_RECYCLED)
-			sqlite3_bind_int(st, 3, lead->recycled);
+			sqlite3_bind_int(st, 3, recycled(lead));
 		if (cols & 1u << SQ_COL_TOUCHED_AT)
-			b_time(st, 4, lead->touched_at);
+			b_time(st, 4, lc_lead_touched_at(lead));
 		for (int i = 0; i < 5; i++)
 			if (cols & 1u << (SQ_COL_MILESTONE + i))
 				b_text(st, 5 + i, lc_state_get(state, axes[i]));
 		if (cols & 1u << SQ_COL_FOLLOW_UP)
-			b_time(st, 10, state->follow_up);
+			b_time(st, 10, lc_state_follow_up(state));
 		if (cols & 1u << SQ_COL_COMPLETED)
-			b_time(st, 11, state->completed_at);
+			b_time(st, 11, lc_state_completed_at(state));
 		if (cols & 1u << SQ_COL_COUNTS)
 			b_text(st, 12, counts);
 		if ((rc = changed_one(s, run(s, st, "writing the lead's state"))))
@@ -1159,9 +1198,9 @@ static void bind_state(lc_sq *s, sqlite3_stmt *st, int first, const lc_state *st
 	b_text(st, first + 2, lc_state_get(state, LC_AXIS_PHASE));
 	b_text(st, first + 3, lc_state_get(state, LC_AXIS_STAGE));
 	b_text(st, first + 4, lc_state_get(state, LC_AXIS_LIFECYCLE));
-	b_time(st, first + 5, state ? state->follow_up : LC_TIME_NONE);
-	b_time(st, first + 6, state ? state->completed_at : LC_TIME_NONE);
-	sqlite3_bind_int64(st, first + 7, state ? state->flags : 0);
+	b_time(st, first + 5, lc_state_follow_up(state));
+	b_time(st, first + 6, lc_state_completed_at(state));
+	sqlite3_bind_int64(st, first + 7, lc_state_flags(state));
 	b_text(st, first + 8, state ? counts_format(&s->counts[buf], state) : NULL);
 }
 
@@ -1175,29 +1214,29 @@ static int sq_event_append(void *be, lc_event *ev)
 
 	if (!st)
 		return lc_error_last_code();
-	sqlite3_bind_int64(st, 1, ev->lead);
-	sqlite3_bind_int64(st, 2, ev->seq);
-	sqlite3_bind_int64(st, 3, ev->time);
-	sqlite3_bind_text(st, 4, lc_event_kind_name(ev->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, lc_event_lead(ev));
+	sqlite3_bind_int64(st, 2, lc_event_seq(ev));
+	sqlite3_bind_int64(st, 3, lc_event_time(ev));
+	sqlite3_bind_text(st, 4, lc_event_kind_name(lc_event_kind_of(ev)), -1, SQLITE_STATIC);
 	b_text(st, 5, lc_event_actor(ev));
-	b_id(st, 6, ev->model_version);
+	b_id(st, 6, lc_event_model_version(ev));
 	for (size_t i = 0; i < LC_ARRAY_LEN(chosen); i++)
 		b_text(st, 7 + (int)i, lc_event_value(ev, chosen[i]));
-	b_text(st, 12, ev->outcome != LC_OUTCOME_NONE ? lc_outcome_name(ev->outcome) : NULL);
-	b_time(st, 13, ev->follow_up);
+	b_text(st, 12, lc_event_outcome(ev) != LC_OUTCOME_NONE
+			       ? lc_outcome_name(lc_event_outcome(ev))
+			       : NULL);
+	b_time(st, 13, lc_event_follow_up(ev));
 	b_text(st, 14, lc_event_note(ev));
 	b_text(st, 15, lc_event_rule(ev));
-	bind_state(s, st, 16, ev->before, 0);
-	bind_state(s, st, 25, ev->after, 1);
+	bind_state(s, st, 16, lc_event_state_before(ev), 0);
+	bind_state(s, st, 25, lc_event_state_after(ev), 1);
 	if ((rc = run(s, st, "writing the history event")))
 		return rc;
-	ev->id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return lc_event_sys_set_id(ev, sqlite3_last_insert_rowid(s->db));
 }
 
 typedef struct sq_cursor {
 	sqlite3_stmt *st;
-	lc_query *q; /* lead cursors: the query, kept for the bindings' lifetime */
 } sq_cursor;
 
 static int sq_event_iter_open(void *be, lc_id lead, lc_id after, void **cursor)
@@ -1235,9 +1274,10 @@ static int read_state(sqlite3_stmt *st, int first, lc_state *state)
 	for (size_t i = 0; i < LC_ARRAY_LEN(axes); i++)
 		if ((rc = lc_state_set_stored(state, axes[i], c_text(st, first + (int)i))))
 			return rc;
-	state->follow_up = c_time(st, first + 5);
-	state->completed_at = c_time(st, first + 6);
-	state->flags = (uint32_t)sqlite3_column_int64(st, first + 7);
+	if ((rc = lc_state_set_follow_up(state, c_time(st, first + 5))) ||
+	    (rc = lc_state_set_completed_at(state, c_time(st, first + 6))) ||
+	    (rc = lc_state_set_flags(state, (uint32_t)sqlite3_column_int64(st, first + 7))))
+		return rc;
 	return counts_parse(state, c_text(st, first + 8));
 }
 
@@ -1287,7 +1327,6 @@ static void sq_iter_close(void *be, void *cursor)
 	if (!c)
 		return;
 	sqlite3_finalize(c->st);
-	lc_query_free(c->q);
 	lc__free(c);
 }
 
@@ -1403,14 +1442,10 @@ static int sq_lead_iter_open(void *be, const lc_query *q, void **cursor)
 	c = lc__calloc(1, sizeof *c);
 	if (!c)
 		return LC_ENOMEM;
-	/* Keep our own copy: the bindings point into it. */
-	if ((rc = lc_query_new(&c->q)) || (rc = lc__query_copy(c->q, q))) {
-		sq_iter_close(s, c);
-		return rc;
-	}
+	/* The bindings point into the query, which lives until iter_close. */
 	lc__buf_init(&b);
 	lc__buf_puts(&b, "SELECT " LEAD_COLS " FROM leads");
-	lc__sq_where(&b, c->q, "", true);
+	lc__sq_where(&b, q, "", true);
 	if (b.failed) {
 		lc__buf_free(&b);
 		sq_iter_close(s, c);
@@ -1423,7 +1458,7 @@ static int sq_lead_iter_open(void *be, const lc_query *q, void **cursor)
 		sq_iter_close(s, c);
 		return rc;
 	}
-	lc__sq_bind_where(c->st, c->q, &idx, true);
+	lc__sq_bind_where(c->st, q, &idx, true);
 	*cursor = c;
 	return 0;
 }

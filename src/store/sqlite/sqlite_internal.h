@@ -99,6 +99,9 @@ typedef struct lc_sq {
 	lc_sq_row row;
 } lc_sq;
 
+/* The built-in registration (src/store/registry.c). */
+extern const lc_storage lc__storage_sqlite;
+
 /* A cached statement, reset and ready to bind (NULL: error set). */
 sqlite3_stmt *lc__sq_stmt(lc_sq *s, lc_sq_stmt which);
 

@@ -1,0 +1,88 @@
+/*
+ * The backend API's record functions (sys/storage.h): how a backend fills
+ * and copies the records the core hands it. They live with the store, not
+ * with the records, so that the lead and the engine know nothing of storage.
+ */
+#include "engine/engine_internal.h"
+#include "store_internal.h"
+
+int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key)
+{
+	return lc__state_set_raw(state, axis, key);
+}
+
+int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count)
+{
+	return lc__state_set_stored_count(state, stage_key, count);
+}
+
+int lc_state_sys_count_at(const lc_state *state, size_t i, const char **stage_key,
+			  uint32_t *count)
+{
+	if (!state || !stage_key || !count)
+		return lc__error(LC_EINVAL, "lc_state_sys_count_at: an argument is NULL");
+	return lc__state_count_at(state, i, stage_key, count) ? 1 : 0;
+}
+
+const lc_model *lc_state_sys_model(const lc_state *state)
+{
+	return state ? state->model : NULL;
+}
+
+lc_state *lc_lead_sys_state(lc_lead *lead)
+{
+	return lead ? lead->state : NULL;
+}
+
+int lc_lead_sys_set_id(lc_lead *lead, lc_id id)
+{
+	if (!lead || id <= 0)
+		return lc__error(LC_EINVAL, "lc_lead_sys_set_id: %s",
+				 lead ? "a lead id is > 0" : "the record is NULL");
+	lead->id = id;
+	return 0;
+}
+
+int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time created_at,
+			 lc_time touched_at, int recycled)
+{
+	if (!lead || id <= 0 || version < 1)
+		return lc__error(LC_EINVAL, "lc_lead_sys_set_meta: %s",
+				 !lead ? "the record is NULL"
+				       : "a stored lead has an id > 0 and a version >= 1");
+	lead->id = id;
+	lead->version = version;
+	lead->created_at = created_at;
+	lead->touched_at = touched_at;
+	lead->recycled = recycled != 0;
+	return 0;
+}
+
+int lc_lead_sys_add_note(lc_lead *lead, lc_time time, const char *author, const char *text)
+{
+	if (!lead || !text)
+		return lc__error(LC_EINVAL, "lc_lead_sys_add_note: %s is NULL",
+				 lead ? "text" : "the record");
+	return lc__lead_add_note(lead, time, author, text);
+}
+
+int lc_lead_sys_copy(lc_lead *dst, const lc_lead *src, unsigned int parts)
+{
+	const unsigned int known = LC_STORAGE_PART_ALL | LC_STORAGE_PART_NOTES;
+	unsigned int copy = 0;
+
+	if (!dst || !src)
+		return lc__error(LC_EINVAL, "lc_lead_sys_copy: %s is NULL", dst ? "src" : "dst");
+	if (parts & ~known)
+		return lc__error(LC_EINVAL, "lc_lead_sys_copy: unknown parts 0x%x; use "
+					    "LC_STORAGE_PART_* bits",
+				 parts & ~known);
+	if ((parts & LC_STORAGE_PART_STATE) && dst->state && src->state && dst->model != src->model)
+		return lc__error(LC_EINVAL, "lc_lead_sys_copy: the records are bound to different "
+					    "models; bind them to the same one to copy the state");
+	copy |= (parts & LC_STORAGE_PART_FIELDS) ? LC__LEAD_COPY_FIELDS : 0;
+	copy |= (parts & LC_STORAGE_PART_LISTS) ? LC__LEAD_COPY_LISTS : 0;
+	copy |= (parts & LC_STORAGE_PART_NOTES) ? LC__LEAD_COPY_NOTES : 0;
+	copy |= (parts & LC_STORAGE_PART_STATE) ? LC__LEAD_COPY_STATE : 0;
+	return lc__lead_copy_parts(dst, src, copy);
+}
