@@ -176,6 +176,9 @@ void lc_db_close(lc_db *db)
 	free_scratch(db);
 	lc__db_set_apply_hook(db, NULL, NULL, NULL);
 	lc_model_free(db->model);
+	for (size_t i = 0; i < db->nretired; i++)
+		lc_model_free(db->retired[i]);
+	lc__free(db->retired);
 	lc__free(db->actor);
 	lc__free(db);
 }
@@ -264,6 +267,33 @@ int lc__db_check_poisoned(const lc_db *db)
 	return 0;
 }
 
+/* At the start of every transaction: a model another client installed
+ * since becomes the current one (the old one is kept until close). */
+static int refresh_model(lc_db *db)
+{
+	int64_t latest = 0;
+	lc_model *old = db->model, **grown;
+	int rc;
+
+	if ((rc = db->vt.model_latest(db->be, &latest)))
+		return lc__store_fail(rc, "reading the store's model version");
+	if (latest == db->model_version || latest <= 0)
+		return 0;
+	grown = lc__realloc(db->retired, (db->nretired + 1) * sizeof *grown);
+	if (!grown)
+		return LC_ENOMEM;
+	db->retired = grown;
+	db->model = NULL;
+	if ((rc = load_current_model(db))) {
+		db->model = old;
+		return rc;
+	}
+	if (old)
+		db->retired[db->nretired++] = old;
+	free_scratch(db);
+	return 0;
+}
+
 int lc__db_txn_begin(lc_db *db, bool write)
 {
 	int rc;
@@ -286,6 +316,10 @@ int lc__db_txn_begin(lc_db *db, bool write)
 	if (rc)
 		return lc__store_fail(rc, write ? "starting a write transaction"
 						: "starting a read transaction");
+	if ((rc = refresh_model(db))) {
+		db->vt.rollback(db->be);
+		return rc;
+	}
 	db->marks[0] = db->writes;
 	db->depth = 1;
 	db->write = write;

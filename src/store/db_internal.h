@@ -36,6 +36,10 @@ struct lc_db {
 
 	lc_model *model;       /* current model, owned; NULL before the first install */
 	int64_t model_version; /* its store version; 0 when none */
+	/* Models replaced by one another client installed, kept until close:
+	 * the caller's records and dispositions may still point at them. */
+	lc_model **retired;
+	size_t nretired;
 	char *actor;           /* lc_db_set_actor() */
 
 	/* Transactions. depth counts joined begins (0: none open); explicit_txn

@@ -47,10 +47,17 @@ int lc_storage_init(lc_storage *st, unsigned int version)
 	return lc__struct_init(&storage_desc, st, version, "lc_storage_init");
 }
 
+/* The PostgreSQL backend answers both schemes libpq's URIs use. */
+static bool is_postgres(const char *scheme, size_t len)
+{
+	return (len == 8 && memcmp(scheme, "postgres", 8) == 0) ||
+	       (len == 10 && memcmp(scheme, "postgresql", 10) == 0);
+}
+
 static bool builtin(const char *scheme, size_t len)
 {
 	return (len == 6 && memcmp(scheme, "sqlite", 6) == 0) ||
-	       (len == 6 && memcmp(scheme, "memory", 6) == 0);
+	       (len == 6 && memcmp(scheme, "memory", 6) == 0) || is_postgres(scheme, len);
 }
 
 static int check_scheme(const char *scheme)
@@ -163,6 +170,10 @@ const lc_storage *lc_storage_find(const char *scheme)
 	if (strcmp(scheme, "memory") == 0)
 		return &lc__storage_memory;
 #endif
+#ifdef LC_HAVE_POSTGRES_BACKEND
+	if (is_postgres(scheme, strlen(scheme)))
+		return &lc__storage_postgres;
+#endif
 	pthread_mutex_lock(&registry_lock);
 	for (int i = 0; i < REGISTRY_MAX; i++)
 		if (registry[i].used && strcmp(registry[i].scheme, scheme) == 0) {
@@ -187,6 +198,16 @@ int lc__storage_lookup(const char *scheme, size_t len, lc_storage *out)
 		return lc__error(LC_EUNSUPPORTED,
 				 "this build of leadcore has no memory backend; use sqlite::memory: "
 				 "or :memory: instead");
+#endif
+	}
+	if (is_postgres(scheme, len)) {
+#ifdef LC_HAVE_POSTGRES_BACKEND
+		*out = lc__storage_postgres;
+		return 0;
+#else
+		return lc__error(LC_EUNSUPPORTED,
+				 "this build of leadcore has no PostgreSQL backend (libpq was not "
+				 "found when it was built; install libpq-dev and rebuild)");
 #endif
 	}
 	pthread_mutex_lock(&registry_lock);

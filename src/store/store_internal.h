@@ -19,6 +19,9 @@ extern const lc_storage lc__storage_sqlite;
 #ifdef LC_HAVE_MEMORY_BACKEND
 extern const lc_storage lc__storage_memory;
 #endif
+#ifdef LC_HAVE_POSTGRES_BACKEND
+extern const lc_storage lc__storage_postgres;
+#endif
 
 /* Longest actor or agent/unit name. */
 #define LC_NAME_MAX 256

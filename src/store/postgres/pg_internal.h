@@ -1,0 +1,182 @@
+/*
+ * The PostgreSQL backend's handle, statements and helpers, shared by its
+ * files (pg.c: connection, schema, transactions, models, metadata, agents
+ * and units; pg_lead.c: leads, events, queries, bulk insert). It is written
+ * against the public backend API (leadcore/sys/storage.h and the public
+ * headers) plus the core's text buffer and error helpers, as a third-party
+ * backend would be. Nothing here is exported.
+ */
+#ifndef LC_STORE_PG_INTERNAL_H
+#define LC_STORE_PG_INTERNAL_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "leadcore/leadcore.h"
+#include "leadcore/sys/storage.h"
+
+/* The schema version this library writes (table schema_version). */
+#define LC_PG_SCHEMA_VERSION 1
+
+/* The leads columns in the order every lead SELECT returns them. */
+#define PG_LEAD_COLS                                                                          \
+	"id, external_id, version, created_at, touched_at, recycled, name, email, phone, " \
+	"company, type, category, priority, importance, source, lost_reason, owner_group, "  \
+	"segment, probability, amount, currency, start_date, expected_completion, "          \
+	"actual_completion, unit_id, agent_id, do_not_call, do_not_email, "                  \
+	"automation_stopped, milestone, status, phase, stage, lifecycle, follow_up, "         \
+	"stage_counts, item_count, note_count"
+
+/* Statements prepared once per connection, on first use. */
+typedef enum lc_pg_stmt {
+	PG_LEAD_GET,
+	PG_LEAD_GET_LOCK,
+	PG_LEAD_GET_EXTERNAL,
+	PG_LEAD_GET_EXTERNAL_LOCK,
+	PG_ITEMS_GET,
+	PG_NOTES_GET,
+	PG_ITEMS_OF,
+	PG_NOTES_OF,
+	PG_LEAD_INSERT,
+	PG_LEAD_INSERT_ID,
+	PG_LEAD_IDS,
+	PG_LEAD_UPDATE_META,
+	PG_LEAD_UPDATE_STATE,
+	PG_LEAD_UPDATE_FIELDS,
+	PG_LEAD_PROBE,
+	PG_ITEMS_DELETE,
+	PG_ITEM_INSERT,
+	PG_NOTE_INSERT,
+	PG_NOTE_APPEND,
+	PG_EVENT_INSERT,
+	PG_EVENTS_OF_LEAD,
+	PG_EVENTS_ALL,
+	PG_MODEL_PUT,
+	PG_MODEL_GET,
+	PG_MODEL_LATEST,
+	PG_META_GET,
+	PG_META_SET,
+	PG_META_DELETE,
+	PG_AGENT_INSERT,
+	PG_AGENT_UPDATE,
+	PG_AGENTS_ALL,
+	PG_AGENTS_OF_UNIT,
+	PG_AGENT_EXISTS,
+	PG_UNIT_INSERT,
+	PG_UNIT_UPDATE,
+	PG_UNITS_ALL,
+	PG_UNITS_OF_AGENT,
+	PG_UNIT_EXISTS,
+	PG_MEMBER_ADD,
+	PG_MEMBER_DELETE,
+	PG_WL_OVERDUE,
+	PG_WL_DUE,
+	PG_WL_NEW,
+	PG_STMT_COUNT
+} lc_pg_stmt;
+
+/* Statements built from fixed fragments (lead queries, grouped counts),
+ * prepared once per connection and shape; past this many shapes they are
+ * prepared unnamed at each use. */
+#define PG_DYN_MAX 64
+
+/* Bound values, as text ("none" is NULL). */
+#define PG_MAXP 48
+typedef struct lc_pg_params {
+	int n;
+	const char *v[PG_MAXP];
+	char num[PG_MAXP][24];
+} lc_pg_params;
+
+typedef int (*lc_pg_result_fn)(void *ud, const PGresult *r);
+
+/* Statements in flight in a pipeline before their results are read:
+ * bounded, so that neither side's socket buffer fills while the other waits. */
+#define PG_BATCH_MAX 256
+
+typedef struct lc_pg {
+	PGconn *conn;
+	char *conninfo;   /* the libpq URI, without our own parameters */
+	char *shown;      /* the URI for messages: the password masked */
+	char schema[64];
+	bool readonly;
+	int busy_ms;
+	bool writing;     /* inside a write transaction */
+	bool latest_ok;   /* latest is the newest model version in this transaction */
+	int64_t latest;
+	bool prepared[PG_STMT_COUNT];
+	char *dyn[PG_DYN_MAX];
+	lc_buf text;      /* text handed back by model_get and meta_get */
+	lc_buf counts[2]; /* stage counters formatted for binding */
+	/* A pipeline being filled (lc__pg_batch_*). */
+	int batch_n;
+	int batch_rc;
+	struct {
+		lc_pg_result_fn on;
+		void *ud;
+	} batch_q[PG_BATCH_MAX];
+} lc_pg;
+
+/* ---- pg.c ---- */
+
+void lc__pg_p_text(lc_pg_params *p, const char *s);
+void lc__pg_p_i64(lc_pg_params *p, int64_t v);
+void lc__pg_p_time(lc_pg_params *p, lc_time t); /* LC_TIME_NONE: NULL */
+void lc__pg_p_id(lc_pg_params *p, lc_id id);    /* 0: NULL */
+void lc__pg_p_bool(lc_pg_params *p, bool b);
+
+const char *lc__pg_text(const PGresult *r, int row, int col); /* NULL for NULL */
+int64_t lc__pg_i64(const PGresult *r, int row, int col);      /* 0 for NULL */
+lc_time lc__pg_time(const PGresult *r, int row, int col);     /* LC_TIME_NONE for NULL */
+bool lc__pg_bool(const PGresult *r, int row, int col);
+
+/* Map a failed result (or the connection's state) to an LC_E code with a
+ * message naming `what`. A lost connection is LC_EIO. */
+int lc__pg_fail(lc_pg *s, const PGresult *r, const char *what);
+
+/* Run a cached statement. On success *out (when given) receives the result,
+ * which the caller clears. Returns 0 or an LC_E code with a message. */
+int lc__pg_exec(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, const char *what,
+		PGresult **out);
+/* Run a cached statement that writes; *changed receives the rows it changed. */
+int lc__pg_exec_changed(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, const char *what,
+			long *changed);
+/* The same for SQL assembled from fixed fragments (never from user text). */
+int lc__pg_exec_sql(lc_pg *s, const char *sql, const lc_pg_params *p, const char *what,
+		    PGresult **out);
+
+/* A pipeline: statements sent without waiting, their results read at
+ * lc__pg_batch_end() (or every few hundred statements), so that many
+ * inserts cost one round trip. `on` (may be NULL) sees each successful
+ * result in the order sent; the first failure is returned. */
+int lc__pg_batch_begin(lc_pg *s);
+int lc__pg_batch_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, lc_pg_result_fn on,
+		      void *ud);
+int lc__pg_batch_end(lc_pg *s, const char *what);
+
+/* Stage counters as "key=n;key=n" (non-zero only), NULL when none; and back. */
+const char *lc__pg_counts_format(lc_buf *b, const lc_state *st);
+int lc__pg_counts_parse(lc_state *st, const char *text);
+
+/* ---- pg_lead.c: the lead, event and query slots ---- */
+
+int lc__pg_lead_get(void *be, lc_id id, lc_lead *out);
+int lc__pg_lead_get_external(void *be, const char *external_id, lc_lead *out);
+int lc__pg_lead_insert(void *be, lc_lead *lead);
+int lc__pg_lead_update(void *be, const lc_lead *lead, unsigned int parts);
+int lc__pg_note_append(void *be, lc_id lead, lc_time time, const char *author, const char *text);
+int lc__pg_event_append(void *be, lc_event *ev);
+int lc__pg_event_iter_open(void *be, lc_id lead, lc_id after, void **cursor);
+int lc__pg_event_iter_next(void *be, void *cursor, lc_event *out);
+int lc__pg_lead_iter_open(void *be, const lc_query *q, void **cursor);
+int lc__pg_lead_iter_next(void *be, void *cursor, lc_lead *out);
+void lc__pg_iter_close(void *be, void *cursor);
+int lc__pg_count_grouped(void *be, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+			 lc_group_emit_fn emit, void *ud);
+int lc__pg_worklist(void *be, lc_id agent, lc_time day_start, lc_time day_end, size_t limit,
+		    lc_worklist_emit_fn emit, void *ud);
+int lc__pg_bulk_insert(void *be, lc_lead *const *leads, lc_event *const *events, size_t n);
+
+#endif
