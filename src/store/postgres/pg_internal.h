@@ -173,7 +173,7 @@ int lc__pg_event_iter_next(void *be, void *cursor, lc_event *out);
 int lc__pg_lead_iter_open(void *be, const lc_query *q, void **cursor);
 int lc__pg_lead_iter_next(void *be, void *cursor, lc_lead *out);
 void lc__pg_iter_close(void *be, void *cursor);
-int lc__pg_count_grouped(void *be, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+int lc__pg_count_grouped(void *be, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			 lc_group_emit_fn emit, void *ud);
 int lc__pg_worklist(void *be, lc_id agent, lc_time day_start, lc_time day_end, size_t limit,
 		    lc_worklist_emit_fn emit, void *ud);

@@ -855,26 +855,26 @@ void lc__pg_iter_close(void *be, void *cursor)
 
 /* ---- native reports ---- */
 
-static const char *group_column(lc_group_key k)
+static const char *group_column(lc_axis k)
 {
 	switch (k) {
-	case LC_GROUP_MILESTONE: return "milestone";
-	case LC_GROUP_STATUS: return "status";
-	case LC_GROUP_PHASE: return "phase";
-	case LC_GROUP_STAGE: return "stage";
-	case LC_GROUP_LIFECYCLE: return "lifecycle";
-	case LC_GROUP_SOURCE: return "source";
-	case LC_GROUP_OWNER_GROUP: return "owner_group";
-	case LC_GROUP_SEGMENT: return "segment";
-	case LC_GROUP_AGENT: return "agent_id::text";
-	case LC_GROUP_UNIT: return "unit_id::text";
+	case LC_AXIS_MILESTONE: return "milestone";
+	case LC_AXIS_STATUS: return "status";
+	case LC_AXIS_PHASE: return "phase";
+	case LC_AXIS_STAGE: return "stage";
+	case LC_AXIS_LIFECYCLE: return "lifecycle";
+	case LC_AXIS_SOURCE: return "source";
+	case LC_AXIS_OWNER_GROUP: return "owner_group";
+	case LC_AXIS_SEGMENT: return "segment";
+	case LC_AXIS_OWNER: return "agent_id::text";
+	case LC_AXIS_UNIT: return "unit_id::text";
+	default: return NULL;
 	}
-	return NULL;
 }
 
 #define MAX_KEYS 16
 
-int lc__pg_count_grouped(void *be, const lc_query *q, const lc_group_key *keys, size_t nkeys,
+int lc__pg_count_grouped(void *be, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			 lc_group_emit_fn emit, void *ud)
 {
 	const char *values[MAX_KEYS];
@@ -914,7 +914,7 @@ int lc__pg_count_grouped(void *be, const lc_query *q, const lc_group_key *keys, 
 }
 
 typedef struct wl_ctx {
-	lc_worklist_kind kind;
+	lc_worklist_reason kind;
 	lc_worklist_emit_fn emit;
 	void *ud;
 	size_t *n, limit;
@@ -942,9 +942,9 @@ int lc__pg_worklist(void *be, lc_id agent, lc_time day_start, lc_time day_end, s
 	size_t n = 0;
 	int stop = 0, rc;
 	wl_ctx w[3] = {
-		{ LC_WORKLIST_OVERDUE, emit, ud, &n, limit, &stop },
-		{ LC_WORKLIST_DUE, emit, ud, &n, limit, &stop },
-		{ LC_WORKLIST_NEW, emit, ud, &n, limit, &stop },
+		{ LC_WORKLIST_REASON_OVERDUE, emit, ud, &n, limit, &stop },
+		{ LC_WORKLIST_REASON_DUE, emit, ud, &n, limit, &stop },
+		{ LC_WORKLIST_REASON_NEW, emit, ud, &n, limit, &stop },
 	};
 
 	/* The three parts in one round trip, each capped at the limit. */
