@@ -190,7 +190,11 @@ last="import"
 run 0 --db "$xdb" init --model leadmanager
 run 0 --db "$xdb" import "$csv" --mapping "$map" && has '^3 rows read: 3 leads imported' "$out"
 run 0 --db "$xdb" import "$csv" --mapping "$map" --json
-json 'd["ok"] and d["rows"] == 3 and d["updated"] == 3 and d["imported"] == 0 and d["rejects"] == []'
+json 'd["ok"] and d["rows"] == 3 and d["updated"] + d["unchanged"] == 3 and d["imported"] == 0 and d["rejects"] == []'
+# With the rows' own time, a second import of the same file records nothing.
+run 0 --db "$xdb" import "$csv" --mapping "$map" --at 2030-01-01
+run 0 --db "$xdb" import "$csv" --mapping "$map" --at 2030-01-01 --json
+json 'd["ok"] and d["unchanged"] == 3 and d["updated"] == 0 and d["dispositions"] == 0 and d["repeats"] == 3'
 run 0 --db "$xdb" report pipeline --by status --json
 json '{r["status"]: r["count"] for r in d["rows"]} == {"new": 2, "attempted_contact": 1}'
 # Bad rows: all or nothing by default, with each line; --skip-bad imports the rest.
@@ -198,6 +202,16 @@ printf 'Id,Name,DNC,Outcome\nb1,Ann,no,rang\nb2,Bob,no\nb3,"Cy\nline two",no,dun
 run 3 --db "$xdb" import "$csv" --mapping "$map"
 has '^line 3: the row has 3 fields but the header has 4' "$err"
 has "^line 4: column 'Outcome': the value 'dunno'" "$err"
+has 'run again with --skip-bad' "$err"
+if grep -q '^line 3' "$out"; then echo "FAIL: import: a bad row on stdout" >&2; exit 1; fi
+run 3 --db "$xdb" import "$csv" --mapping "$map" --rejects "$dir/rejects.csv"
+python3 - "$dir/rejects.csv" <<'PY' || { echo "FAIL: import --rejects: not the CSV expected" >&2; exit 1; }
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert [r["line"] for r in rows] == ["3", "4"], rows
+assert rows[0]["code"] == "LC_EFORMAT" and "header has 4" in rows[0]["reason"], rows
+PY
+if grep -q '^line 3' "$err"; then echo "FAIL: import --rejects: bad rows still on stderr" >&2; exit 1; fi
 run 0 --db "$xdb" report pipeline --by status --json
 json 'sum(r["count"] for r in d["rows"]) == 3'
 run 0 --db "$xdb" import "$csv" --mapping "$map" --skip-bad --json

@@ -15,6 +15,8 @@
 #include <csv.h>
 
 #include "leadcore/leadcore.h"
+#include "leadcore/sys/storage.h"
+#include "store/db_internal.h"
 #include "support/alloc_sweep.h"
 
 #define T0 1767225600 /* 2026-01-01T00:00:00Z */
@@ -815,6 +817,201 @@ static void real_x_education(void **state)
 	lc_db_close(db);
 }
 
+/* ---- one-pass CRM imports (issue 12) and the attack's import findings ---- */
+
+static lc_db *open_deals(const char *uri)
+{
+	char path[512];
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	lc_model *m = NULL;
+	o.clock = test_clock;
+	assert_int_equal(lc_db_open(&db, uri, &o), 0);
+	assert_int_equal(lc_model_load(&m, source_path("examples/models/deals.json", path, sizeof path)), 0);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	lc_model_free(m);
+	return db;
+}
+
+static int import_text(lc_db *db, const lc_mapping *m, const char *csv, uint32_t flags,
+		       lc_import_result **r)
+{
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	o.flags = flags;
+	return lc_import_buffer(db, csv, strlen(csv), m, &o, r);
+}
+
+/* A deal's stage through the model's actions: the stage column says where it
+ * ended; the engage step always comes first. */
+static const char *const stage_map =
+	"{\"format\": 1, \"fields\": {\"external_id\": \"Id\"},"
+	" \"dispositions\": [{\"action\": {\"column\": \"Action\"}, \"stage\": {\"column\": \"Stage\"},"
+	"   \"status\": {\"column\": \"Status\"}}]}";
+
+/* Bug: a new lead was judged from an empty state and written from the
+ * model's initial one, so a move the model forbids from the initial stage
+ * passed the check and aborted the whole import while writing. */
+static void import_new_lead_judged_from_initial_state(void **state)
+{
+	const char csv[] = "Id,Action,Stage,Status\n"
+			   "n1,engage,engaging,\n"
+			   "n2,win_lead,won,won\n" /* prospecting -> won: not a listed move */
+			   "n3,engage,engaging,\n";
+	lc_db *db = open_deals(":memory:");
+	lc_mapping *m = mapping(stage_map);
+	lc_import_result *r = NULL;
+	(void)state;
+	assert_int_equal(import_text(db, m, csv, 0, &r), LC_EINVALID);
+	assert_int_equal(lc_import_result_reject_count(r), 1);
+	assert_int_equal(lc_import_result_reject_line(r, 0), 3);
+	assert_int_equal(lc_import_result_reject_code(r, 0), LC_EINVALID);
+	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "Prospecting"));
+	assert_int_equal(lead_count(db), 0);
+	lc_import_result_free(r);
+	assert_int_equal(import_text(db, m, csv, LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
+	assert_int_equal(lc_import_result_imported(r), 2);
+	assert_int_equal(lc_import_result_skipped(r), 1);
+	assert_int_equal(lc_import_result_reject_line(r, 0), 3);
+	assert_int_equal(lead_count(db), 2);
+	lc_import_result_free(r);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
+/* Bug: a taken external id without dedupe (twice in a file, or a second
+ * import) aborted the whole import with no line. */
+static void import_duplicate_external_id(void **state)
+{
+	const char csv[] = "Id,Action,Stage,Status\n"
+			   "e1,engage,engaging,\n"
+			   "e2,engage,engaging,\n"
+			   "e1,engage,engaging,\n";
+	const char *uris[] = { ":memory:", "memory:" };
+	(void)state;
+	for (size_t u = 0; u < 2; u++) {
+		lc_db *db = open_deals(uris[u]);
+		lc_mapping *m = mapping(stage_map);
+		lc_import_result *r = NULL;
+		assert_int_equal(import_text(db, m, csv, 0, &r), LC_EEXISTS);
+		assert_int_equal(lc_import_result_reject_line(r, 0), 4);
+		assert_int_equal(lc_import_result_reject_code(r, 0), LC_EEXISTS);
+		assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "'e1'"));
+		assert_int_equal(lead_count(db), 0);
+		lc_import_result_free(r);
+		assert_int_equal(import_text(db, m, csv, LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
+		assert_int_equal(lc_import_result_imported(r), 2);
+		assert_int_equal(lc_import_result_reject_line(r, 0), 4);
+		lc_import_result_free(r);
+		/* Again: every row is taken, each reported at its line. */
+		assert_int_equal(import_text(db, m, csv, LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
+		assert_int_equal(lc_import_result_imported(r), 0);
+		assert_int_equal(lc_import_result_rejected(r), 3);
+		for (size_t i = 0; i < 3; i++) {
+			assert_int_equal(lc_import_result_reject_line(r, i), i + 2);
+			assert_int_equal(lc_import_result_reject_code(r, i), LC_EEXISTS);
+		}
+		lc_import_result_free(r);
+		assert_int_equal(lead_count(db), 2);
+		lc_mapping_free(m);
+		lc_db_close(db);
+	}
+}
+
+static const char *const email_map =
+	"{\"format\": 1, \"dedupe\": \"email\", \"fields\": {\"external_id\": \"Id\", \"email\": \"Email\","
+	" \"name\": \"Name\"}}";
+
+/* Email dedupe: matching normalises the email; a row never silently changes
+ * a lead's external id, and one that takes another lead's is a bad row that
+ * --skip-bad leaves out (attack items 8 and 9). */
+static void import_email_dedupe_keeps_ids(void **state)
+{
+	const char first[] = "Id,Email,Name\nCRM-1,pre@x.io,Pre\nCRM-2,two@x.io,Two\n";
+	const char second[] = "Id,Email,Name\n"
+			      "WEB-9,pre@x.io,Pre Web\n"   /* would rename CRM-1 */
+			      ",\" PRE@X.IO \",Pre Again\n" /* the same person */
+			      "CRM-1,two@x.io,Two\n"       /* CRM-1 is another lead's */
+			      "WEB-3,new@x.io,New\n";
+	lc_db *db = open_store("leadmanager");
+	lc_mapping *m = mapping(email_map), *allow = NULL;
+	lc_import_result *r = NULL;
+	lc_lead *l = NULL;
+	(void)state;
+	assert_int_equal(import_text(db, m, first, 0, &r), 0);
+	lc_import_result_free(r);
+	assert_int_equal(import_text(db, m, second, 0, &r), LC_ECONFLICT);
+	assert_int_equal(lc_import_result_rejected(r), 2);
+	lc_import_result_free(r);
+	assert_int_equal(import_text(db, m, second, LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
+	assert_int_equal(lc_import_result_rejected(r), 2);
+	assert_int_equal(lc_import_result_reject_line(r, 0), 2);
+	assert_int_equal(lc_import_result_reject_code(r, 0), LC_ECONFLICT);
+	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "update_external_id"));
+	assert_int_equal(lc_import_result_reject_line(r, 1), 4);
+	assert_int_equal(lc_import_result_reject_code(r, 1), LC_ECONFLICT);
+	assert_int_equal(lc_import_result_updated(r), 1);
+	assert_int_equal(lc_import_result_imported(r), 1);
+	lc_import_result_free(r);
+	assert_int_equal(lead_count(db), 3);
+	assert_int_equal(lc_db_lead_get_external(db, "CRM-1", &l), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Pre Again");
+	lc_lead_free(l);
+
+	/* Allowed, the id changes, and a taken one is still refused at its line. */
+	allow = mapping("{\"format\": 1, \"dedupe\": \"email\", \"update_external_id\": true,"
+			" \"fields\": {\"external_id\": \"Id\", \"email\": \"Email\"}}");
+	assert_int_equal(import_text(db, allow, "Id,Email\nWEB-9,Pre@X.io\nWEB-3,two@x.io\n",
+				     LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
+	assert_int_equal(lc_import_result_updated(r), 1);
+	assert_int_equal(lc_import_result_reject_line(r, 0), 3);
+	assert_int_equal(lc_import_result_reject_code(r, 0), LC_EEXISTS);
+	lc_import_result_free(r);
+	assert_int_equal(lc_db_lead_get_external(db, "WEB-9", &l), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_EMAIL), "pre@x.io");
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_get_external(db, "CRM-2", &l), 0);
+	lc_lead_free(l);
+	lc_mapping_free(allow);
+
+	/* "keep": the local part's case tells people apart. */
+	allow = mapping("{\"format\": 1, \"dedupe\": \"email\", \"email_local_part_case\": \"keep\","
+			" \"fields\": {\"email\": \"Email\"}}");
+	assert_int_equal(import_text(db, allow, "Email\nPRE@X.IO\nnew@X.IO\n", 0, &r), 0);
+	assert_int_equal(lc_import_result_imported(r), 1);
+	assert_int_equal(lc_import_result_count(r, LC_IMPORT_COUNT_UNCHANGED), 1);
+	lc_import_result_free(r);
+	lc_mapping_free(allow);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
+/* The importer's per-row savepoint undoes a row that failed after writing
+ * and keeps the rows before it. */
+static void import_savepoint_undoes_one_row(void **state)
+{
+	lc_db *db = open_store("leadmanager");
+	lc_lead *a = NULL, *b = NULL;
+	int64_t n = 0;
+	(void)state;
+	assert_int_equal(lc__db_txn_begin(db, true), 0);
+	assert_int_equal(lc_lead_new(&a), 0);
+	assert_int_equal(lc_lead_new(&b), 0);
+	assert_int_equal(lc_lead_set_text(a, LC_LEAD_EXTERNAL_ID, "kept"), 0);
+	assert_int_equal(lc_lead_set_text(b, LC_LEAD_EXTERNAL_ID, "undone"), 0);
+	assert_int_equal(lc_db_lead_create(db, a, NULL), 0);
+	assert_int_equal(lc__db_savepoint(db, LC_STORAGE_SAVEPOINT_BEGIN), 0);
+	assert_int_equal(lc_db_lead_create(db, b, NULL), 0);
+	assert_int_equal(lc__db_savepoint(db, LC_STORAGE_SAVEPOINT_ROLLBACK), 0);
+	assert_int_equal(lc__db_txn_end(db, 0), 0);
+	assert_int_equal(lc_db_count(db, NULL, &n), 0);
+	assert_int_equal(n, 1);
+	lc_lead_free(a);
+	assert_int_equal(lc_db_lead_get_external(db, "kept", &a), 0);
+	lc_lead_free(a);
+	lc_lead_free(b);
+	lc_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -832,6 +1029,10 @@ int main(void)
 		cmocka_unit_test(import_bad_calls),
 		cmocka_unit_test(shipped_x_education_files),
 		cmocka_unit_test(real_x_education),
+		cmocka_unit_test(import_new_lead_judged_from_initial_state),
+		cmocka_unit_test(import_duplicate_external_id),
+		cmocka_unit_test(import_email_dedupe_keeps_ids),
+		cmocka_unit_test(import_savepoint_undoes_one_row),
 	};
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }

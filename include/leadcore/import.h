@@ -191,7 +191,8 @@ LC_API uint64_t lc_import_result_rows(const lc_import_result *r);
 LC_API uint64_t lc_import_result_imported(const lc_import_result *r);
 
 /**
- * Existing leads that rows updated through the dedupe key (0 when rolled back).
+ * Rows that found a lead through the dedupe key and changed it (a field, or
+ * a disposition not yet in its history); 0 when rolled back.
  * @param r The result.
  * @return The count.
  */
@@ -210,6 +211,31 @@ LC_API uint64_t lc_import_result_skipped(const lc_import_result *r);
  * @return The count.
  */
 LC_API uint64_t lc_import_result_dispositions(const lc_import_result *r);
+
+/** What lc_import_result_count() counts. */
+typedef enum lc_import_count {
+	LC_IMPORT_COUNT_ROWS = 0,         /**< Data rows read (lc_import_result_rows()). */
+	LC_IMPORT_COUNT_IMPORTED = 1,     /**< Leads created (lc_import_result_imported()). */
+	LC_IMPORT_COUNT_UPDATED = 2,      /**< Rows that found a lead and changed it. */
+	LC_IMPORT_COUNT_UNCHANGED = 3,    /**< Rows that found a lead and had nothing new for it. */
+	LC_IMPORT_COUNT_SKIPPED = 4,      /**< Bad rows left out (lc_import_result_skipped()). */
+	LC_IMPORT_COUNT_REJECTED = 5,     /**< Bad rows found (lc_import_result_rejected()). */
+	LC_IMPORT_COUNT_DISPOSITIONS = 6, /**< Dispositions applied. */
+	LC_IMPORT_COUNT_REPEATS = 7,      /**< Dispositions left out: already in the lead's history. */
+	LC_IMPORT_COUNT_UNDATED = 8,      /**< Dispositions left out: their own time cell was empty. */
+	LC_IMPORT_COUNT_AGENTS_CREATED = 9, /**< Agents created (`"create_agents": true`). */
+	LC_IMPORT_COUNT_UNITS_CREATED = 10  /**< Units created (`"create_units": true`). */
+} lc_import_count;
+
+/**
+ * One of the result's counts. Everything written is 0 when the import was
+ * rolled back (imported, updated, unchanged, dispositions, repeats, undated,
+ * agents and units created).
+ * @param r The result.
+ * @param which The count.
+ * @return The count; 0 for NULL or an unknown @p which.
+ */
+LC_API uint64_t lc_import_result_count(const lc_import_result *r, lc_import_count which);
 
 /**
  * Bad rows found, whether or not they are all kept in the list.

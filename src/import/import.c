@@ -40,6 +40,7 @@ typedef struct reject {
 
 struct lc_import_result {
 	uint64_t rows, imported, updated, skipped, dispositions, rejected;
+	uint64_t unchanged, undated, repeats, agents_created, units_created;
 	reject *v;
 	size_t n, cap;
 };
@@ -52,7 +53,9 @@ typedef struct imp {
 	lc_import_result *res;
 	bool skip_bad;
 	lc_time import_time;
-	lc_time row_time;
+	lc_time row_time;   /* the row's lead, and dispositions without their own */
+	lc_time *when;      /* each step's time on this row */
+	lc_time clock_time; /* what the store's clock reads while a row is written */
 
 	/* The row being read: fields as NUL-terminated text in `arena`, their
 	 * offsets in `off`. */
@@ -60,6 +63,7 @@ typedef struct imp {
 	size_t *off;
 	size_t nfields, capfields;
 	bool field_too_long;
+	bool field_cut;     /* feed() dropped the field's text past the limit */
 	uint64_t line;      /* physical lines fed so far */
 	bool cr_pending;    /* the last read ended in CR: an LF next is its CRLF */
 	uint64_t row_line;  /* where the current row started; 0: not started */
@@ -74,6 +78,10 @@ typedef struct imp {
 	bool *use;             /* whether step i yields a disposition on this row */
 	lc_violations *viol;
 	lc_buf msg;
+	char *new_agent, *new_unit;              /* names the row creates */
+	const char *amount_text, *currency_text; /* cells, read with every field */
+	uint64_t row_undated, row_dispositions, row_agents, row_units;
+	char email[LC_LEAD_TEXT_MAX + 1];        /* normal_email()'s result */
 
 	uint64_t bytes, total_bytes;
 	int fatal;       /* an error that stops the import */
@@ -123,6 +131,26 @@ uint64_t lc_import_result_skipped(const lc_import_result *r)
 uint64_t lc_import_result_dispositions(const lc_import_result *r)
 {
 	return r ? r->dispositions : 0;
+}
+
+uint64_t lc_import_result_count(const lc_import_result *r, lc_import_count which)
+{
+	if (!r)
+		return 0;
+	switch (which) {
+	case LC_IMPORT_COUNT_ROWS: return r->rows;
+	case LC_IMPORT_COUNT_IMPORTED: return r->imported;
+	case LC_IMPORT_COUNT_UPDATED: return r->updated;
+	case LC_IMPORT_COUNT_UNCHANGED: return r->unchanged;
+	case LC_IMPORT_COUNT_SKIPPED: return r->skipped;
+	case LC_IMPORT_COUNT_REJECTED: return r->rejected;
+	case LC_IMPORT_COUNT_DISPOSITIONS: return r->dispositions;
+	case LC_IMPORT_COUNT_REPEATS: return r->repeats;
+	case LC_IMPORT_COUNT_UNDATED: return r->undated;
+	case LC_IMPORT_COUNT_AGENTS_CREATED: return r->agents_created;
+	case LC_IMPORT_COUNT_UNITS_CREATED: return r->units_created;
+	}
+	return 0;
 }
 
 uint64_t lc_import_result_rejected(const lc_import_result *r)
@@ -203,7 +231,7 @@ static void msg_reset(imp *im)
 		im->msg.data[0] = '\0';
 }
 
-/* A row is bad: say why, with the library's last error as the detail. */
+/* A row is bad: say why. Returns the code, so that callers can return it. */
 static int bad_row(imp *im, int code, const char *fmt, ...) LC_PRINTF(3, 4);
 static int bad_row(imp *im, int code, const char *fmt, ...)
 {
@@ -214,7 +242,8 @@ static int bad_row(imp *im, int code, const char *fmt, ...)
 	va_end(ap);
 	msg_reset(im);
 	lc__buf_puts(&im->msg, text);
-	return reject_row(im, code);
+	reject_row(im, code);
+	return code;
 }
 
 static const char *resolve(const imp *im, const mp_source *s, bool *bad_value, const char **cell_out)
@@ -248,15 +277,72 @@ static const lc_axis part_axis[MP_PARTS] = { LC_AXIS_ACTION, LC_AXIS_MILESTONE, 
 					     LC_AXIS_STAGE, LC_AXIS_REASON, LC_AXIS_COUNT,
 					     LC_AXIS_COUNT };
 
-/* Fill the step dispositions for this row. 0, or a bad-row code (already
- * recorded). */
+/* A time from the mapping: 1 set, 0 the cell is empty, or a bad-row code. */
+static int read_time(imp *im, const mp_time *t, lc_time *out)
+{
+	const char *v;
+	if (t->kind == MP_TIME_FIXED) {
+		*out = t->fixed;
+		return 1;
+	}
+	if (t->kind != MP_TIME_COLUMN)
+		return 0;
+	v = cell(im, t->slot);
+	if (!*v)
+		return 0;
+	if (t->format ? lc__import_time_parse(v, t->format, out) == 0 : lc_time_parse(v, out) == 0)
+		return 1;
+	if (t->format)
+		return bad_row(im, LC_EFORMAT, "column '%s': '%.64s' does not match the format '%s'",
+			       im->map->columns[t->slot], v, t->format);
+	return bad_row(im, LC_EFORMAT,
+		       "column '%s': '%.64s' is not an ISO 8601 time (give the mapping a \"format\" "
+		       "such as \"%%m/%%d/%%Y\" for other forms)",
+		       im->map->columns[t->slot], v);
+}
+
+/* Set one part of a step's disposition. 0 or a bad-row code. */
+static int set_part(imp *im, const mp_step *st, int p, lc_disposition *d)
+{
+	bool badv;
+	const char *c, *v = resolve(im, &st->part[p], &badv, &c);
+	int rc;
+	if (badv)
+		return bad_row(im, LC_EFORMAT,
+			       "column '%s': the value '%.200s' is not in the mapping's %s values "
+			       "(add it, or give a \"default\")",
+			       im->map->columns[st->part[p].slot], c, part_names[p]);
+	if (!v)
+		return 0;
+	if (part_axis[p] != LC_AXIS_COUNT) {
+		rc = lc_disposition_set(d, part_axis[p], v);
+	} else if (p == MP_OUTCOME) {
+		lc_outcome o;
+		rc = lc_outcome_parse(v, &o);
+		if (!rc)
+			rc = lc_disposition_set_outcome(d, o);
+	} else {
+		rc = lc_disposition_set_note(d, v);
+	}
+	if (!rc)
+		return 0;
+	if (st->part[p].kind == MP_COLUMN)
+		return bad_row(im, LC_EFORMAT, "column '%s': %s", im->map->columns[st->part[p].slot],
+			       lc_error_last());
+	return bad_row(im, LC_EFORMAT, "%s: %s", part_names[p], lc_error_last());
+}
+
+/* Fill the step dispositions for this row, each with its time. 0, or a
+ * bad-row code (already recorded). */
 static int build_dispositions(imp *im)
 {
 	const lc_mapping *m = im->map;
 	for (size_t i = 0; i < m->nsteps; i++) {
 		const mp_step *st = &m->steps[i];
 		lc_disposition *d = im->disp[i];
+		int rc;
 		im->use[i] = false;
+		im->when[i] = im->row_time;
 		if (st->when_slot >= 0) {
 			const char *w = cell(im, st->when_slot);
 			bool hit = false;
@@ -265,45 +351,20 @@ static int build_dispositions(imp *im)
 			if (!hit)
 				continue;
 		}
-		lc_disposition_reset(d);
-		for (int p = 0; p < MP_PARTS; p++) {
-			bool badv;
-			const char *c, *v = resolve(im, &st->part[p], &badv, &c);
-			int rc = 0;
-			if (badv) {
-				msg_reset(im);
-				lc__buf_printf(&im->msg,
-					       "column '%s': the value '%.200s' is not in the mapping's %s values "
-					       "(add it, or give a \"default\")",
-					       m->columns[st->part[p].slot], c, part_names[p]);
-				return reject_row(im, LC_EFORMAT) ? im->fatal : LC_EFORMAT;
-			}
-			if (!v)
-				continue;
-			if (part_axis[p] != LC_AXIS_COUNT) {
-				rc = lc_disposition_set(d, part_axis[p], v);
-			} else if (p == MP_OUTCOME) {
-				lc_outcome o;
-				rc = lc_outcome_parse(v, &o);
-				if (!rc)
-					rc = lc_disposition_set_outcome(d, o);
-			} else {
-				rc = lc_disposition_set_note(d, v);
-			}
-			if (rc) {
-				msg_reset(im);
-				if (st->part[p].kind == MP_COLUMN)
-					lc__buf_printf(&im->msg, "column '%s': %s",
-						       m->columns[st->part[p].slot], lc_error_last());
-				else
-					lc__buf_printf(&im->msg, "%s: %s", part_names[p], lc_error_last());
-				return reject_row(im, LC_EFORMAT) ? im->fatal : LC_EFORMAT;
-			}
+		if (st->has_time && (rc = read_time(im, &st->time, &im->when[i])) != 1) {
+			if (rc)
+				return rc;
+			im->row_undated++; /* no date, no disposition: not a bad row */
+			continue;
 		}
+		lc_disposition_reset(d);
+		for (int p = 0; p < MP_PARTS; p++)
+			if ((rc = set_part(im, st, p, d)) != 0)
+				return rc;
 		if (!lc_disposition_get(d, LC_AXIS_ACTION))
 			continue; /* nothing to record on this row */
 		if (st->has_follow_up)
-			lc_disposition_set_follow_up(d, im->row_time + st->follow_up_seconds);
+			lc_disposition_set_follow_up(d, im->when[i] + st->follow_up_seconds);
 		if (m->actor)
 			lc_disposition_set_actor(d, m->actor);
 		im->use[i] = true;
@@ -319,58 +380,239 @@ static bool is_yes(const mp_flag *f, const char *v)
 	return false;
 }
 
+/* ISO 4217 codes whose minor unit is not the cent. */
+static int currency_decimals(const char *code)
+{
+	static const char *const zero[] = { "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW",
+					    "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF",
+					    "XPF" };
+	static const char *const three[] = { "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND" };
+	for (size_t i = 0; i < LC_ARRAY_LEN(zero); i++)
+		if (strcmp(code, zero[i]) == 0)
+			return 0;
+	for (size_t i = 0; i < LC_ARRAY_LEN(three); i++)
+		if (strcmp(code, three[i]) == 0)
+			return 3;
+	return 2;
+}
+
+/* "1,054.50" in major units -> minor units. 0 or LC_EFORMAT/LC_ERANGE. */
+static int parse_amount(const char *s, int decimals, int64_t *out)
+{
+	int64_t v = 0;
+	int frac = -1, digits = 0;
+	for (; *s; s++) {
+		if (*s == ',' && frac < 0 && digits > 0)
+			continue; /* thousands separator */
+		if (*s == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9')
+			return LC_EFORMAT;
+		if (frac >= 0 && ++frac > decimals)
+			return LC_EFORMAT;
+		if (v > (INT64_MAX - 9) / 10)
+			return LC_ERANGE;
+		v = v * 10 + (*s - '0');
+		digits++;
+	}
+	if (!digits)
+		return LC_EFORMAT;
+	for (int i = frac < 0 ? 0 : frac; i < decimals; i++) {
+		if (v > INT64_MAX / 10)
+			return LC_ERANGE;
+		v *= 10;
+	}
+	*out = v;
+	return 0;
+}
+
+/* An agent or unit by name: its id, 0 when it is missing and the mapping
+ * creates it (at write time, see create_owners()), or a bad-row code < 0. */
+static int owner_id(imp *im, const mp_field *f, const char *name, lc_id *id)
+{
+	bool agent = f->field == MP_F_AGENT;
+	int rc = agent ? lc_db_agent_find(im->db, name, id) : lc_db_unit_find(im->db, name, id);
+	if (rc == 0)
+		return 0;
+	if (rc != LC_ENOTFOUND)
+		return im->fatal = rc;
+	lc_error_clear();
+	*id = 0;
+	if (agent ? im->map->create_agents : im->map->create_units)
+		return 0;
+	return bad_row(im, LC_ENOTFOUND,
+		       "column '%s': there is no %s named '%.200s' (add it first, or let the mapping "
+		       "create it with \"%s\": true)",
+		       im->map->columns[f->slot], agent ? "agent" : "unit", name,
+		       agent ? "create_agents" : "create_units");
+}
+
+/* The email as matched and stored by email dedupe: trimmed, the domain in
+ * lower case, the local part too unless the mapping keeps its case. */
+static const char *normal_email(imp *im, const char *v)
+{
+	size_t len;
+	char *at;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	len = strlen(v);
+	while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+		len--;
+	if (len >= sizeof im->email)
+		return v; /* too long for an email: the setter refuses it */
+	memcpy(im->email, v, len);
+	im->email[len] = '\0';
+	at = strrchr(im->email, '@');
+	if (im->map->email_keep_local_case)
+		at = at ? at : im->email + len;
+	else
+		at = im->email;
+	for (char *c = at; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return im->email;
+}
+
+static int fill_products(imp *im, lc_lead *lead, const char *v)
+{
+	char name[LC_LEAD_TEXT_MAX + 1];
+	lc_lead_list_clear(lead, LC_LEAD_PRODUCTS);
+	while (*v) {
+		size_t n = strcspn(v, ",");
+		const char *b = v, *e = v + n;
+		while (b < e && *b == ' ')
+			b++;
+		while (e > b && e[-1] == ' ')
+			e--;
+		if (e > b) {
+			memcpy(name, b, (size_t)(e - b));
+			name[e - b] = '\0';
+			if (lc_lead_product_add(lead, name, NULL) != 0)
+				return LC_EFORMAT;
+		}
+		v += n + (v[n] == ',');
+	}
+	return 0;
+}
+
+/* One mapped field into the record. 0, or a library error code with its
+ * message set (the caller names the column), or a bad-row code already
+ * recorded (returned as -code... kept simple: *recorded is set). */
+static int fill_field(imp *im, lc_lead *lead, const mp_field *f, const char *v, bool *recorded)
+{
+	const lc_mapping *m = im->map;
+	switch (f->field) {
+	case MP_F_PROBABILITY: {
+		char *end;
+		long p = strtol(v, &end, 10);
+		if (*end || p < 0 || p > 100) {
+			*recorded = true;
+			return bad_row(im, LC_EFORMAT,
+				       "column '%s': probability '%.64s' is not a whole number from 0 to 100",
+				       m->columns[f->slot], v);
+		}
+		return lc_lead_set_probability(lead, (int32_t)p);
+	}
+	case MP_F_START:
+	case MP_F_EXPECTED_COMPLETION: {
+		lc_time t;
+		if (lc_time_parse(v, &t) != 0) {
+			*recorded = true;
+			return bad_row(im, LC_EFORMAT, "column '%s': '%.64s' is not an ISO 8601 date or time",
+				       m->columns[f->slot], v);
+		}
+		return lc_lead_set_date(lead, f->field == MP_F_START ? LC_LEAD_START
+								     : LC_LEAD_EXPECTED_COMPLETION,
+					t);
+	}
+	case MP_F_AGENT:
+	case MP_F_UNIT: {
+		lc_id id = 0;
+		int rc = owner_id(im, f, v, &id);
+		if (rc) {
+			*recorded = !im->fatal;
+			return rc;
+		}
+		if (!id) { /* created when the row is written */
+			char **pending = f->field == MP_F_AGENT ? &im->new_agent : &im->new_unit;
+			lc__free(*pending);
+			return (*pending = lc__strdup(v)) ? 0 : (im->fatal = LC_ENOMEM);
+		}
+		return f->field == MP_F_AGENT ? lc_lead_set_agent(lead, id) : lc_lead_set_unit(lead, id);
+	}
+	case MP_F_AMOUNT:
+		im->amount_text = v;
+		return 0;
+	case MP_F_CURRENCY:
+		im->currency_text = v;
+		return 0;
+	case MP_F_PRODUCTS:
+		return fill_products(im, lead, v);
+	case LC_LEAD_EMAIL:
+		if (m->dedupe == MP_DEDUPE_EMAIL)
+			v = normal_email(im, v);
+		return lc_lead_set_text(lead, LC_LEAD_EMAIL, v);
+	default:
+		return lc_lead_set_text(lead, (lc_lead_text_field)f->field, v);
+	}
+}
+
+/* The amount and its currency, once every field is read. 0 or a bad-row code. */
+static int fill_amount(imp *im, lc_lead *lead)
+{
+	const char *cur = im->currency_text && *im->currency_text ? im->currency_text : im->map->currency;
+	int64_t minor;
+	int rc;
+	if (!im->amount_text)
+		return 0;
+	if (!cur)
+		return bad_row(im, LC_EFORMAT, "the amount '%.64s' has no currency (the currency cell is empty)",
+			       im->amount_text);
+	if (strlen(cur) != 3 || lc_lead_set_amount(lead, 0, cur) != 0)
+		return bad_row(im, LC_EFORMAT, "'%.64s' is not an ISO 4217 currency code (three upper-case letters)",
+			       cur);
+	rc = parse_amount(im->amount_text, currency_decimals(cur), &minor);
+	if (rc)
+		return bad_row(im, rc,
+			       "the amount '%.64s' is not a decimal number in %s (like 1054 or 1,054.50, "
+			       "at most %d decimals)",
+			       im->amount_text, cur, currency_decimals(cur));
+	return lc_lead_set_amount(lead, minor, cur) ? bad_row(im, LC_ERANGE, "%s", lc_error_last()) : 0;
+}
+
 /* Copy the mapped fields into the record. 0 or a bad-row code. */
 static int fill_lead(imp *im, lc_lead *lead)
 {
 	const lc_mapping *m = im->map;
+	im->amount_text = im->currency_text = NULL;
 	for (size_t i = 0; i < m->nfields; i++) {
 		const mp_field *f = &m->fields[i];
 		const char *v = cell(im, f->slot);
-		int rc = 0;
+		bool recorded = false;
+		int rc;
 		if (!*v)
 			continue;
-		if (f->field == MP_F_PROBABILITY) {
-			char *end;
-			long p = strtol(v, &end, 10);
-			if (*end || p < 0 || p > 100) {
-				bad_row(im, LC_EFORMAT, "column '%s': probability '%.64s' is not a whole number from 0 to 100",
-					m->columns[f->slot], v);
-				return LC_EFORMAT;
-			}
-			rc = lc_lead_set_probability(lead, (int32_t)p);
-		} else if (f->field == MP_F_START || f->field == MP_F_EXPECTED_COMPLETION) {
-			lc_time t;
-			if (lc_time_parse(v, &t) != 0) {
-				bad_row(im, LC_EFORMAT, "column '%s': '%.64s' is not an ISO 8601 date or time",
-					m->columns[f->slot], v);
-				return LC_EFORMAT;
-			}
-			rc = lc_lead_set_date(lead,
-					      f->field == MP_F_START ? LC_LEAD_START
-								     : LC_LEAD_EXPECTED_COMPLETION,
-					      t);
-		} else {
-			rc = lc_lead_set_text(lead, (lc_lead_text_field)f->field, v);
-		}
-		if (rc) {
-			msg_reset(im);
-			lc__buf_printf(&im->msg, "column '%s': %s", m->columns[f->slot], lc_error_last());
-			reject_row(im, rc == LC_ERANGE ? LC_ERANGE : LC_EFORMAT);
-			return LC_EFORMAT;
-		}
+		rc = fill_field(im, lead, f, v, &recorded);
+		if (im->fatal)
+			return im->fatal;
+		if (recorded)
+			return rc;
+		if (rc)
+			return bad_row(im, rc == LC_ERANGE ? LC_ERANGE : LC_EFORMAT, "column '%s': %s",
+				       m->columns[f->slot], lc_error_last());
 	}
+	if (fill_amount(im, lead))
+		return LC_EFORMAT;
 	for (size_t i = 0; i < m->nattrs; i++) {
 		const char *v = cell(im, m->attrs[i].slot);
 		int rc;
 		if (!*v)
 			continue;
-		if ((rc = lc_lead_attr_set(lead, m->attrs[i].key, v)) != 0) {
-			msg_reset(im);
-			lc__buf_printf(&im->msg, "column '%s': %s", m->columns[m->attrs[i].slot],
-				       lc_error_last());
-			reject_row(im, rc == LC_ERANGE ? LC_ERANGE : LC_EFORMAT);
-			return LC_EFORMAT;
-		}
+		if ((rc = lc_lead_attr_set(lead, m->attrs[i].key, v)) != 0)
+			return bad_row(im, rc == LC_ERANGE ? LC_ERANGE : LC_EFORMAT, "column '%s': %s",
+				       m->columns[m->attrs[i].slot], lc_error_last());
 	}
 	for (size_t i = 0; i < m->nflags; i++) {
 		const char *v = cell(im, m->flags[i].slot);
@@ -380,17 +622,17 @@ static int fill_lead(imp *im, lc_lead *lead)
 	return 0;
 }
 
-/* Judge every disposition of the row from the lead's state, in memory. */
+/* Judge every disposition of the row, in memory, from the state the lead
+ * will be written with (a new lead's is the model's initial state). */
 static int judge(imp *im, const lc_lead *lead)
 {
-	const lc_state *cur = lc_lead_state(lead);
-	int rc = lc_state_copy(im->state, cur);
+	int rc = lc_state_copy(im->state, lc_lead_state(lead));
 	if (rc)
 		return im->fatal = rc;
 	for (size_t i = 0; i < im->map->nsteps; i++) {
 		if (!im->use[i])
 			continue;
-		rc = lc_transition(im->model, im->state, im->disp[i], im->row_time, im->state, im->viol);
+		rc = lc_transition(im->model, im->state, im->disp[i], im->when[i], im->state, im->viol);
 		if (rc == LC_EINVALID) {
 			msg_reset(im);
 			lc__buf_printf(&im->msg, "disposition %zu (%s): ", i + 1,
@@ -409,94 +651,258 @@ static int judge(imp *im, const lc_lead *lead)
 
 static lc_time row_clock(void *ud)
 {
-	return ((const imp *)ud)->row_time;
+	return ((const imp *)ud)->clock_time;
+}
+
+static const char *mapped_text(const imp *im, int field)
+{
+	for (size_t i = 0; i < im->map->nfields; i++)
+		if (im->map->fields[i].field == field)
+			return cell(im, im->map->fields[i].slot);
+	return "";
+}
+
+/* The lead with this email, if any: 1 found (in *out), 0 not, <0 error. */
+static int find_by_email(imp *im, const char *email, lc_lead **out)
+{
+	lc_query *q = NULL;
+	lc_lead_iter *it = NULL;
+	const lc_lead *l;
+	int rc;
+	if ((rc = lc_query_new(&q)) == 0 && (rc = lc_query_set_text(q, LC_LEAD_EMAIL, email)) == 0 &&
+	    (rc = lc_query_set_recycled(q, LC_RECYCLED_INCLUDE)) == 0 &&
+	    (rc = lc_query_set_page(q, 0, 1)) == 0 && (rc = lc_db_query(im->db, q, &it)) == 0) {
+		rc = lc_lead_iter_next(it, &l);
+		if (rc == 1)
+			rc = lc_db_lead_get(im->db, lc_lead_id(l), out) ? lc_error_last_code() : 1;
+	}
+	lc_lead_iter_free(it);
+	lc_query_free(q);
+	return rc;
 }
 
 /* Find the lead a row's dedupe key names: 1 found (in *out), 0 not, <0 error. */
 static int find_existing(imp *im, lc_lead **out)
 {
 	const lc_mapping *m = im->map;
-	int want = m->dedupe == MP_DEDUPE_EXTERNAL_ID ? LC_LEAD_EXTERNAL_ID : LC_LEAD_EMAIL;
-	const char *key = NULL;
+	const char *key;
 	int rc;
 
 	*out = NULL;
 	if (m->dedupe == MP_DEDUPE_NONE)
 		return 0;
-	for (size_t i = 0; i < m->nfields && !key; i++)
-		if (m->fields[i].field == want)
-			key = cell(im, m->fields[i].slot);
-	if (!key || !*key)
+	key = mapped_text(im, m->dedupe == MP_DEDUPE_EXTERNAL_ID ? LC_LEAD_EXTERNAL_ID : LC_LEAD_EMAIL);
+	if (!*key)
 		return 0;
-	if (want == LC_LEAD_EXTERNAL_ID) {
+	if (m->dedupe == MP_DEDUPE_EXTERNAL_ID) {
 		rc = lc_db_lead_get_external(im->db, key, out);
 		if (rc == LC_ENOTFOUND) {
 			lc_error_clear();
 			return 0;
 		}
 		return rc ? rc : 1;
-	} else {
-		lc_query *q = NULL;
-		lc_lead_iter *it = NULL;
-		const lc_lead *l;
-		if ((rc = lc_query_new(&q)) == 0 && (rc = lc_query_set_text(q, LC_LEAD_EMAIL, key)) == 0 &&
-		    (rc = lc_query_set_recycled(q, LC_RECYCLED_INCLUDE)) == 0 &&
-		    (rc = lc_query_set_page(q, 0, 1)) == 0 && (rc = lc_db_query(im->db, q, &it)) == 0) {
-			rc = lc_lead_iter_next(it, &l);
-			if (rc == 1)
-				rc = lc_db_lead_get(im->db, lc_lead_id(l), out) ? -1 : 1;
-		}
-		if (rc == -1)
-			rc = lc_error_last_code();
-		lc_lead_iter_free(it);
-		lc_query_free(q);
-		return rc;
 	}
+	/* The normalised form, then the text as written (a lead added by hand). */
+	rc = find_by_email(im, normal_email(im, key), out);
+	return rc == 0 ? find_by_email(im, key, out) : rc;
+}
+
+/* The row's external id against the store: a new lead's must be free, and
+ * a lead found by email keeps its own unless the mapping allows a change.
+ * 0 or a bad-row code. */
+static int check_external_id(imp *im, const lc_lead *existing, const lc_lead *lead)
+{
+	const char *want = lc_lead_text(lead, LC_LEAD_EXTERNAL_ID);
+	const char *had = existing ? lc_lead_text(existing, LC_LEAD_EXTERNAL_ID) : NULL;
+	lc_lead *other = NULL;
+	int rc;
+	if (!want || (had && strcmp(had, want) == 0))
+		return 0;
+	if (had && !im->map->update_external_id)
+		return bad_row(im, LC_ECONFLICT,
+			       "the row's email finds lead %lld, whose external id is '%.100s', not "
+			       "'%.100s'; the import keeps external ids (set \"update_external_id\": true "
+			       "in the mapping to change them)",
+			       (long long)lc_lead_id(existing), had, want);
+	rc = lc_db_lead_get_external(im->db, want, &other);
+	if (rc == LC_ENOTFOUND) {
+		lc_error_clear();
+		return 0;
+	}
+	if (rc)
+		return im->fatal = rc;
+	rc = bad_row(im, LC_EEXISTS,
+		     "external id '%.100s' is already lead %lld%s", want, (long long)lc_lead_id(other),
+		     im->map->dedupe == MP_DEDUPE_NONE
+			     ? " (a mapping with \"dedupe\": \"external_id\" updates it instead)"
+			     : "");
+	lc_lead_free(other);
+	return rc;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Leave out the row's dispositions already in the lead's history (same
+ * action, values, outcome and time): a refreshed export imported again
+ * records nothing twice. */
+static int drop_recorded(imp *im, lc_id id)
+{
+	static const lc_axis axes[] = { LC_AXIS_ACTION, LC_AXIS_MILESTONE, LC_AXIS_STATUS,
+					LC_AXIS_STAGE, LC_AXIS_REASON };
+	lc_event_iter *it = NULL;
+	const lc_event *ev;
+	int rc = lc_db_history(im->db, id, &it);
+	if (rc)
+		return im->fatal = rc;
+	while ((rc = lc_event_iter_next(it, &ev)) == 1) {
+		if (lc_event_kind_of(ev) != LC_EVENT_DISPOSITION)
+			continue;
+		for (size_t i = 0; i < im->map->nsteps; i++) {
+			bool same = im->use[i] && lc_event_time(ev) == im->when[i] &&
+				    lc_event_outcome(ev) == lc_disposition_outcome(im->disp[i]);
+			for (size_t a = 0; same && a < LC_ARRAY_LEN(axes); a++)
+				same = same_text(lc_event_value(ev, axes[a]),
+						 lc_disposition_get(im->disp[i], axes[a]));
+			if (same) {
+				im->use[i] = false;
+				im->res->repeats++;
+			}
+		}
+	}
+	lc_event_iter_free(it);
+	return rc < 0 ? (im->fatal = rc) : 0;
+}
+
+/* Agents and units the row names that the mapping creates. */
+static int create_owners(imp *im, lc_lead *lead)
+{
+	lc_id id;
+	int rc;
+	if (im->new_agent) {
+		if ((rc = lc_db_agent_find(im->db, im->new_agent, &id)) == LC_ENOTFOUND &&
+		    (rc = lc_db_agent_add(im->db, im->new_agent, &id)) == 0)
+			im->row_agents++;
+		if (rc || (rc = lc_lead_set_agent(lead, id)))
+			return rc;
+	}
+	if (im->new_unit) {
+		if ((rc = lc_db_unit_find(im->db, im->new_unit, &id)) == LC_ENOTFOUND &&
+		    (rc = lc_db_unit_add(im->db, im->new_unit, &id)) == 0)
+			im->row_units++;
+		if (rc || (rc = lc_lead_set_unit(lead, id)))
+			return rc;
+	}
+	return 0;
+}
+
+/* Write the row: owners, the lead (only when something changed), then each
+ * disposition at its time. 0 or the failing call's code (message set). */
+static int write_row(imp *im, lc_lead *lead, const lc_lead *before, lc_id *id, bool *wrote)
+{
+	int rc;
+	*wrote = false;
+	if ((rc = create_owners(im, lead)))
+		return rc;
+	im->clock_time = im->row_time;
+	if (!before) {
+		/* A lead is not created after its own first disposition. */
+		for (size_t i = 0; i < im->map->nsteps; i++)
+			if (im->use[i] && im->when[i] < im->clock_time)
+				im->clock_time = im->when[i];
+		if ((rc = lc_db_lead_create(im->db, lead, id)))
+			return rc;
+		*wrote = true;
+	} else {
+		*id = lc_lead_id(lead);
+		if (lc__db_lead_differs(before, lead)) {
+			if ((rc = lc_db_lead_update(im->db, lead, -1)))
+				return rc;
+			*wrote = true;
+		}
+	}
+	for (size_t i = 0; i < im->map->nsteps; i++) {
+		if (!im->use[i])
+			continue;
+		im->clock_time = im->when[i];
+		if ((rc = lc_db_apply(im->db, *id, im->disp[i], -1, im->viol, NULL)))
+			return rc;
+		im->row_dispositions++;
+		*wrote = true;
+	}
+	return 0;
+}
+
+/* A write failed: with a savepoint the row alone is undone and reported;
+ * without one (or for the store's own trouble) the import stops. */
+static void write_failed(imp *im, int rc, bool marked)
+{
+	bool row_error = rc == LC_EEXISTS || rc == LC_EINVAL || rc == LC_ERANGE ||
+			 rc == LC_EINVALID || rc == LC_ENOTFOUND || rc == LC_ESTATE ||
+			 rc == LC_ECONFLICT;
+	char why[512];
+	snprintf(why, sizeof why, "%s", lc_error_last());
+	if (!marked || !row_error || lc__db_savepoint(im->db, LC_STORAGE_SAVEPOINT_ROLLBACK)) {
+		im->fatal = rc;
+		lc__error(rc, "line %llu: %s", (unsigned long long)im->row_line, why);
+		return;
+	}
+	bad_row(im, rc, "%s", why);
+}
+
+/* The time for the row's lead and the dispositions without their own. 0 or
+ * a bad-row code. */
+static int row_time(imp *im)
+{
+	const lc_mapping *m = im->map;
+	int rc;
+	if (im->opts.at != LC_TIME_NONE) {
+		im->row_time = im->opts.at;
+		return 0;
+	}
+	im->row_time = im->import_time;
+	if (m->time.kind == MP_TIME_COLUMN && !*cell(im, m->time.slot))
+		return bad_row(im, LC_EFORMAT, "column '%s' (the row's time) is empty",
+			       m->columns[m->time.slot]);
+	rc = read_time(im, &m->time, &im->row_time);
+	return rc < 0 ? rc : 0;
+}
+
+/* The row's shape: its width, field lengths and UTF-8. 0 or a bad-row code. */
+static int check_shape(imp *im)
+{
+	if (im->nfields != im->ncols)
+		return bad_row(im, LC_EFORMAT, "the row has %zu fields but the header has %zu",
+			       im->nfields, im->ncols);
+	if (im->field_too_long)
+		return bad_row(im, LC_ERANGE, "a field is longer than %d bytes", LC_LEAD_TEXT_MAX);
+	for (size_t i = 0; i < im->nfields; i++) {
+		const char *s = im->arena.data + im->off[i];
+		size_t len = (i + 1 < im->nfields ? im->off[i + 1] - 1 : im->arena.len - 1) - im->off[i];
+		if (!lc__utf8_valid(s, len))
+			return bad_row(im, LC_EFORMAT,
+				       "field %zu is not valid UTF-8 (or holds a NUL byte); save the file "
+				       "as UTF-8",
+				       i + 1);
+	}
+	return 0;
 }
 
 static void process_row(imp *im)
 {
-	const lc_mapping *m = im->map;
-	lc_lead *lead = NULL, *existing = NULL;
-	lc_id id;
+	lc_lead *lead = NULL, *existing = NULL, *before = NULL;
+	bool marked = false, wrote = false;
+	lc_id id = 0;
 	int rc;
 
 	im->res->rows++;
-	if (im->nfields != im->ncols) {
-		bad_row(im, LC_EFORMAT, "the row has %zu fields but the header has %zu", im->nfields,
-			im->ncols);
-		return;
-	}
-	if (im->field_too_long) {
-		bad_row(im, LC_ERANGE, "a field is longer than %d bytes", LC_LEAD_TEXT_MAX);
-		return;
-	}
-	for (size_t i = 0; i < im->nfields; i++) {
-		const char *s = im->arena.data + im->off[i];
-		size_t len = (i + 1 < im->nfields ? im->off[i + 1] - 1 : im->arena.len - 1) - im->off[i];
-		if (!lc__utf8_valid(s, len)) {
-			bad_row(im, LC_EFORMAT,
-				"field %zu is not valid UTF-8 (or holds a NUL byte); save the file as UTF-8",
-				i + 1);
-			return;
-		}
-	}
-	/* The row's time. */
-	if (im->opts.at != LC_TIME_NONE)
-		im->row_time = im->opts.at;
-	else if (m->time_kind == MP_TIME_FIXED)
-		im->row_time = m->time_fixed;
-	else if (m->time_kind == MP_TIME_COLUMN) {
-		const char *t = cell(im, m->time_slot);
-		if (lc_time_parse(t, &im->row_time) != 0) {
-			bad_row(im, LC_EFORMAT, "column '%s': '%.64s' is not an ISO 8601 time",
-				m->columns[m->time_slot], t);
-			return;
-		}
-	} else
-		im->row_time = im->import_time;
-
-	if ((rc = build_dispositions(im)) != 0)
+	im->row_undated = im->row_dispositions = im->row_agents = im->row_units = 0;
+	lc__free(im->new_agent);
+	lc__free(im->new_unit);
+	im->new_agent = im->new_unit = NULL;
+	if (check_shape(im) || row_time(im) || build_dispositions(im))
 		return;
 	rc = find_existing(im, &existing);
 	if (rc < 0) {
@@ -505,46 +911,51 @@ static void process_row(imp *im)
 	}
 	if (existing) {
 		lead = existing;
-	} else {
-		lc_lead_reset(im->lead);
-		lead = im->lead;
-	}
-	if (fill_lead(im, lead) != 0 || judge(im, lead) != 0)
-		goto out;
-
-	/* Write: the lead, then each disposition, all stamped with the row's time. */
-	if (existing) {
-		rc = lc_db_lead_update(im->db, lead, -1);
-		id = lc_lead_id(lead);
-	} else {
-		rc = lc_db_lead_create(im->db, lead, &id);
-	}
-	if (rc) {
-		if (im->db->poisoned || (rc != LC_EEXISTS && rc != LC_EINVAL && rc != LC_ERANGE)) {
-			im->fatal = rc;
-		} else {
-			msg_reset(im);
-			lc__buf_printf(&im->msg, "%s", lc_error_last());
-			reject_row(im, rc);
-		}
-		goto out;
-	}
-	for (size_t i = 0; i < m->nsteps; i++) {
-		if (!im->use[i])
-			continue;
-		rc = lc_db_apply(im->db, id, im->disp[i], -1, im->viol, NULL);
-		if (rc) {
-			/* Judged valid a moment ago: anything now is the store's trouble. */
+		if ((rc = lc_lead_clone(&before, existing))) {
 			im->fatal = rc;
 			goto out;
 		}
-		im->res->dispositions++;
+	} else {
+		/* A new lead starts where the model says; judged from there. */
+		lead = im->lead;
+		lc_lead_reset(lead);
+		if ((rc = lc_state_copy(im->state, lc_lead_state(lead))) ||
+		    (rc = lc_state_set_initial(im->state)) || (rc = lc_lead_set_state(lead, im->state))) {
+			im->fatal = rc;
+			goto out;
+		}
 	}
-	if (existing)
+	if (fill_lead(im, lead) || check_external_id(im, before, lead) ||
+	    (existing && drop_recorded(im, lc_lead_id(existing))) || judge(im, lead))
+		goto out;
+
+	rc = lc__db_savepoint(im->db, LC_STORAGE_SAVEPOINT_BEGIN);
+	if (rc && rc != LC_EUNSUPPORTED) {
+		im->fatal = rc;
+		goto out;
+	}
+	marked = rc == 0;
+	rc = write_row(im, lead, before, &id, &wrote);
+	if (rc) {
+		write_failed(im, rc, marked);
+		goto out;
+	}
+	if (marked && (rc = lc__db_savepoint(im->db, LC_STORAGE_SAVEPOINT_RELEASE))) {
+		im->fatal = rc;
+		goto out;
+	}
+	im->res->dispositions += im->row_dispositions;
+	im->res->undated += im->row_undated;
+	im->res->agents_created += im->row_agents;
+	im->res->units_created += im->row_units;
+	if (!existing)
+		im->res->imported++;
+	else if (wrote)
 		im->res->updated++;
 	else
-		im->res->imported++;
+		im->res->unchanged++;
 out:
+	lc_lead_free(before);
 	lc_lead_free(existing);
 }
 
@@ -588,6 +999,11 @@ static void on_field(void *s, size_t len, void *ud)
 		return;
 	if (im->row_line == 0)
 		im->row_line = im->line + 1;
+	if (im->header_done && im->nfields >= im->ncols) {
+		im->nfields++; /* a ragged row: counted, not kept */
+		im->field_cut = false;
+		return;
+	}
 	if (im->nfields == im->capfields) {
 		size_t cap = im->capfields ? im->capfields * 2 : 64;
 		size_t *v = lc__realloc(im->off, cap * sizeof *v);
@@ -599,7 +1015,8 @@ static void on_field(void *s, size_t len, void *ud)
 		im->capfields = cap;
 	}
 	im->off[im->nfields++] = im->arena.len;
-	if (len > LC_LEAD_TEXT_MAX) {
+	if (len > LC_LEAD_TEXT_MAX || im->field_cut) {
+		im->field_cut = false;
 		im->field_too_long = true;
 		len = 0;
 	}
@@ -693,6 +1110,12 @@ static int feed(imp *im, struct csv_parser *p, const char *data, size_t len)
 						     "line %llu: %s", (unsigned long long)im->line + 1,
 						     csv_strerror(e));
 		}
+		/* A field past the length limit is a bad row anyway: keep none
+		 * of it, so that a huge field costs no memory. */
+		if (p->entry_pos > LC_LEAD_TEXT_MAX) {
+			p->entry_pos = 0;
+			im->field_cut = true;
+		}
 		if (nl)
 			im->line++;
 		im->bytes += n;
@@ -711,6 +1134,7 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	bool parser = false, began = false, clock_set = false;
 	lc_time (*old_clock)(void *) = NULL;
 	void *old_ud = NULL;
+	char *old_actor = db->actor;
 	char *buf = NULL;
 	imp im;
 	int rc = 0;
@@ -729,7 +1153,8 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	if (!(im.res = lc__calloc(1, sizeof *im.res)) ||
 	    !(im.slot_col = lc__calloc(map->ncolumns + 1, sizeof *im.slot_col)) ||
 	    !(im.disp = lc__calloc(map->nsteps + 1, sizeof *im.disp)) ||
-	    !(im.use = lc__calloc(map->nsteps + 1, sizeof *im.use)) || !(buf = lc__malloc(CHUNK))) {
+	    !(im.use = lc__calloc(map->nsteps + 1, sizeof *im.use)) ||
+	    !(im.when = lc__calloc(map->nsteps + 1, sizeof *im.when)) || !(buf = lc__malloc(CHUNK))) {
 		rc = LC_ENOMEM;
 		goto out;
 	}
@@ -747,10 +1172,21 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	csv_set_space_func(&p, no_space);
 	csv_set_realloc_func(&p, csv_realloc);
 	csv_set_free_func(&p, csv_free_fn);
+	/* Fields are cut at the length limit (feed()), so the parser's buffer
+	 * stays under a few blocks of this size. */
+	csv_set_blk_size(&p, CHUNK);
 
-	if ((rc = lc_db_begin(db)))
+	/* The import's own transaction (not lc_db_begin()'s): a row that fails
+	 * after writing is undone to its savepoint without spoiling the rest. */
+	if ((rc = lc__db_txn_begin(db, true)))
 		goto out;
 	began = true;
+	/* The mapping's actor is recorded on every event the import writes. */
+	if (map->actor && !(db->actor = lc__strdup(map->actor))) {
+		db->actor = old_actor;
+		rc = LC_ENOMEM;
+		goto out;
+	}
 	old_clock = db->opts.clock;
 	old_ud = db->opts.clock_ud;
 	db->opts.clock = row_clock;
@@ -801,7 +1237,7 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	if (im.first_bad && !im.skip_bad) {
 		rc = lc__error(im.first_bad,
 			       "%llu of %llu rows are bad (the first at line %llu); nothing was imported. "
-			       "Fix them, or import with skip-bad-rows to leave them out",
+			       "Fix them, or import with LC_IMPORT_SKIP_BAD_ROWS to leave them out",
 			       (unsigned long long)im.res->rejected, (unsigned long long)im.res->rows,
 			       (unsigned long long)(im.res->n ? im.res->v[0].line : 0));
 		goto out;
@@ -809,23 +1245,26 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	db->opts.clock = old_clock;
 	db->opts.clock_ud = old_ud;
 	clock_set = false;
-	began = false;
-	rc = lc_db_commit(db);
 out:
 	if (clock_set) {
 		db->opts.clock = old_clock;
 		db->opts.clock_ud = old_ud;
 	}
+	if (db->actor != old_actor) {
+		lc__free(db->actor);
+		db->actor = old_actor;
+	}
 	if (began) {
-		int keep = lc_error_last_code();
+		int keep = rc ? lc_error_last_code() : 0;
 		char saved[512];
 		snprintf(saved, sizeof saved, "%s", lc_error_last());
-		lc_db_rollback(db);
+		rc = lc__db_txn_end(db, rc); /* commits when rc is 0 */
 		if (keep)
-			lc__error(keep, "%s", saved);
+			lc__error(keep, "%s", saved); /* the rollback's trouble is not the news */
 	}
 	if (rc && im.res) {
-		im.res->imported = im.res->updated = im.res->dispositions = 0;
+		im.res->imported = im.res->updated = im.res->dispositions = im.res->unchanged = 0;
+		im.res->repeats = im.res->undated = im.res->agents_created = im.res->units_created = 0;
 	}
 	if (rc == LC_ENOMEM)
 		lc__error(LC_ENOMEM, "out of memory while importing");
@@ -836,6 +1275,9 @@ out:
 			lc_disposition_free(im.disp[i]);
 	lc__free(im.disp);
 	lc__free(im.use);
+	lc__free(im.when);
+	lc__free(im.new_agent);
+	lc__free(im.new_unit);
 	lc__free(im.slot_col);
 	lc__free(im.off);
 	lc__free(buf);

@@ -157,18 +157,52 @@ static int source(mp_ctx *c, json_t *j, const char *where, mp_source *s)
 	return 0;
 }
 
+/* A time: a fixed ISO 8601 time, or {"column": C} with an optional
+ * strptime-like "format". */
+static int time_spec(mp_ctx *c, json_t *j, const char *where, mp_time *t)
+{
+	if (json_is_string(j)) {
+		if (lc_time_parse(json_string_value(j), &t->fixed) != 0)
+			return bad(c, where, "'%s' is not an ISO 8601 time (2026-11-22T10:00:00Z)",
+				   json_string_value(j));
+		t->kind = MP_TIME_FIXED;
+		return 0;
+	}
+	if (json_is_object(j)) {
+		static const char *const known[] = { "column", "format", NULL };
+		json_t *f = json_object_get(j, "format");
+		char msg[160];
+		int rc;
+		if ((rc = only_known(c, j, where, known)))
+			return rc;
+		t->kind = MP_TIME_COLUMN;
+		if (f) {
+			if (!json_is_string(f) || !*json_string_value(f))
+				return bad(c, where, "'format' must be a non-empty string such as \"%%m/%%d/%%Y\"");
+			if (lc__import_time_format_check(json_string_value(f), msg, sizeof msg))
+				return bad(c, where, "%s", msg);
+			if (!(t->format = lc__strdup(json_string_value(f))))
+				return LC_ENOMEM;
+		}
+		return column_ref(c, json_object_get(j, "column"), where, &t->slot);
+	}
+	return bad(c, where, "expected a fixed time (a string) or {\"column\": ..., \"format\": ...}");
+}
+
 static int step(mp_ctx *c, json_t *j, size_t idx, mp_step *st)
 {
 	static const char *const known[] = { "when", "action", "milestone", "status", "stage",
-					     "reason", "outcome", "note", "follow_up_days", NULL };
+					     "reason", "outcome", "note", "follow_up_days", "time",
+					     NULL };
 	static const char *const parts[MP_PARTS] = { "action", "milestone", "status", "stage",
 						     "reason", "outcome", "note" };
 	char where[64];
-	json_t *w, *fu;
+	json_t *w, *fu, *t;
 	int rc;
 
 	snprintf(where, sizeof where, "dispositions[%zu]", idx);
 	st->when_slot = -1;
+	st->time.slot = -1;
 	if (!json_is_object(j))
 		return bad(c, where, "expected an object");
 	if ((rc = only_known(c, j, where, known)))
@@ -201,6 +235,13 @@ static int step(mp_ctx *c, json_t *j, size_t idx, mp_step *st)
 		st->has_follow_up = true;
 		st->follow_up_seconds = (int64_t)json_integer_value(fu) * DAY;
 	}
+	if ((t = json_object_get(j, "time"))) {
+		char tw[96];
+		snprintf(tw, sizeof tw, "%s.time", where);
+		st->has_time = true;
+		if ((rc = time_spec(c, t, tw, &st->time)))
+			return rc;
+	}
 	return 0;
 }
 
@@ -218,20 +259,41 @@ static int fields(mp_ctx *c, json_t *j)
 		mp_field *f = &c->m->fields[i];
 		lc_lead_text_field tf;
 		int rc;
-		if (strcmp(k, "probability") == 0)
-			f->field = MP_F_PROBABILITY;
-		else if (strcmp(k, "start") == 0)
-			f->field = MP_F_START;
-		else if (strcmp(k, "expected_completion") == 0)
-			f->field = MP_F_EXPECTED_COMPLETION;
-		else if (lc_lead_text_parse(k, &tf) == 0)
+		static const struct {
+			const char *name;
+			int field;
+		} extra[] = { { "probability", MP_F_PROBABILITY },
+			      { "start", MP_F_START },
+			      { "expected_completion", MP_F_EXPECTED_COMPLETION },
+			      { "agent", MP_F_AGENT },
+			      { "unit", MP_F_UNIT },
+			      { "amount", MP_F_AMOUNT },
+			      { "currency", MP_F_CURRENCY },
+			      { "products", MP_F_PRODUCTS } };
+		f->field = -1;
+		for (size_t e = 0; e < LC_ARRAY_LEN(extra); e++)
+			if (strcmp(k, extra[e].name) == 0)
+				f->field = extra[e].field;
+		if (f->field == MP_F_CURRENCY && json_is_object(v)) {
+			/* {"fixed": "USD"}: one currency for every row. */
+			json_t *fx = json_object_get(v, "fixed");
+			const char *code = json_is_string(fx) ? json_string_value(fx) : "";
+			if (json_object_size(v) != 1 || strlen(code) != 3 || code[0] < 'A' ||
+			    code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' || code[2] < 'A' || code[2] > 'Z')
+				return bad(c, "fields", "'currency' is a column name or {\"fixed\": \"USD\"} "
+							"(an ISO 4217 code, three upper-case letters)");
+			if (!(c->m->currency = lc__strdup(code)))
+				return LC_ENOMEM;
+			continue;
+		}
+		if (f->field < 0 && lc_lead_text_parse(k, &tf) == 0)
 			f->field = (int)tf;
-		else
+		if (f->field < 0)
 			return bad(c, "fields",
 				   "unknown lead field '%s'; use external_id, name, email, phone, company, "
 				   "type, category, priority, importance, source, lost_reason, owner_group, "
-				   "segment, probability, start or expected_completion (or 'attributes' "
-				   "for anything else)",
+				   "segment, probability, start, expected_completion, agent, unit, amount, "
+				   "currency or products (or 'attributes' for anything else)",
 				   k);
 		if ((rc = column_ref(c, v, "fields", &f->slot)))
 			return rc;
@@ -315,31 +377,15 @@ static int flags(mp_ctx *c, json_t *j)
 	return 0;
 }
 
-static int time_spec(mp_ctx *c, json_t *j)
-{
-	if (json_is_string(j)) {
-		if (lc_time_parse(json_string_value(j), &c->m->time_fixed) != 0)
-			return bad(c, "time", "'%s' is not an ISO 8601 time (2026-11-22T10:00:00Z)",
-				   json_string_value(j));
-		c->m->time_kind = MP_TIME_FIXED;
-		return 0;
-	}
-	if (json_is_object(j)) {
-		static const char *const known[] = { "column", NULL };
-		int rc;
-		if ((rc = only_known(c, j, "time", known)))
-			return rc;
-		c->m->time_kind = MP_TIME_COLUMN;
-		return column_ref(c, json_object_get(j, "column"), "time", &c->m->time_slot);
-	}
-	return bad(c, "time", "expected a fixed time (a string) or {\"column\": ...}");
-}
-
 static int load(mp_ctx *c, json_t *root)
 {
 	static const char *const known[] = { "format", "description", "dedupe", "placeholders",
 					     "time", "actor", "fields", "attributes", "flags",
-					     "dispositions", NULL };
+					     "dispositions", "create_agents", "create_units",
+					     "email_local_part_case", "update_external_id", NULL };
+	static const char *const bools[] = { "create_agents", "create_units", "update_external_id" };
+	bool *const bool_dst[] = { &c->m->create_agents, &c->m->create_units,
+				   &c->m->update_external_id };
 	json_t *v;
 	int rc;
 
@@ -362,10 +408,23 @@ static int load(mp_ctx *c, json_t *root)
 			return bad(c, "dedupe", "'%s' is not a dedupe key; use \"external_id\" or \"email\"",
 				   s);
 	}
+	for (size_t i = 0; i < LC_ARRAY_LEN(bools); i++)
+		if ((v = json_object_get(root, bools[i]))) {
+			if (!json_is_boolean(v))
+				return bad(c, bools[i], "expected true or false");
+			*bool_dst[i] = json_is_true(v);
+		}
+	if ((v = json_object_get(root, "email_local_part_case"))) {
+		const char *s = json_is_string(v) ? json_string_value(v) : "";
+		if (strcmp(s, "fold") != 0 && strcmp(s, "keep") != 0)
+			return bad(c, "email_local_part_case",
+				   "expected \"fold\" (the default: Ann@x.io matches ann@x.io) or \"keep\"");
+		c->m->email_keep_local_case = strcmp(s, "keep") == 0;
+	}
 	if ((v = json_object_get(root, "placeholders")) &&
 	    (rc = string_list(c, v, "placeholders", &c->m->placeholders, &c->m->nplaceholders)))
 		return rc;
-	if ((v = json_object_get(root, "time")) && (rc = time_spec(c, v)))
+	if ((v = json_object_get(root, "time")) && (rc = time_spec(c, v, "time", &c->m->time)))
 		return rc;
 	if ((v = json_object_get(root, "actor"))) {
 		if (!json_is_string(v) || !*json_string_value(v) || strlen(json_string_value(v)) > 256)
@@ -392,6 +451,16 @@ static int load(mp_ctx *c, json_t *root)
 			if ((rc = step(c, e, i, &c->m->steps[i])))
 				return rc;
 		}
+	}
+	{
+		bool amount = false, currency = c->m->currency != NULL;
+		for (size_t i = 0; i < c->m->nfields; i++) {
+			amount |= c->m->fields[i].field == MP_F_AMOUNT;
+			currency |= c->m->fields[i].field == MP_F_CURRENCY;
+		}
+		if (amount != currency)
+			return bad(c, "fields", amount ? "'amount' needs 'currency': a column, or {\"fixed\": \"USD\"}"
+						       : "'currency' is the currency of 'amount', which is not mapped");
 	}
 	if (c->m->dedupe == MP_DEDUPE_EXTERNAL_ID || c->m->dedupe == MP_DEDUPE_EMAIL) {
 		int want = c->m->dedupe == MP_DEDUPE_EXTERNAL_ID ? LC_LEAD_EXTERNAL_ID : LC_LEAD_EMAIL;
@@ -422,6 +491,8 @@ void lc_mapping_free(lc_mapping *m)
 	free_strings(m->columns, m->ncolumns);
 	free_strings(m->placeholders, m->nplaceholders);
 	lc__free(m->actor);
+	lc__free(m->currency);
+	lc__free(m->time.format);
 	lc__free(m->fields);
 	if (m->attrs)
 		for (size_t i = 0; i < m->nattrs; i++)
@@ -435,6 +506,7 @@ void lc_mapping_free(lc_mapping *m)
 		for (size_t i = 0; i < m->nsteps; i++) {
 			mp_step *st = &m->steps[i];
 			free_strings(st->when, st->nwhen);
+			lc__free(st->time.format);
 			for (int p = 0; p < MP_PARTS; p++) {
 				mp_source *s = &st->part[p];
 				lc__free(s->constant);
@@ -469,7 +541,7 @@ int lc_mapping_load_string(lc_mapping **out, const char *json, const char *sourc
 		json_decref(root);
 		return LC_ENOMEM;
 	}
-	c.m->time_slot = -1;
+	c.m->time.slot = -1;
 	rc = load(&c, root);
 	if (!rc && !(c.m->source = lc__strdup(c.src)))
 		rc = LC_ENOMEM;

@@ -354,6 +354,15 @@ int lc__db_txn_end(lc_db *db, int rc)
 	return 0;
 }
 
+int lc__db_savepoint(lc_db *db, int op)
+{
+	if (!db->vt.savepoint)
+		return LC_EUNSUPPORTED;
+	if (db->depth <= 0 || !db->write)
+		return lc__error(LC_ESTATE, "internal: a savepoint needs an open write transaction");
+	return db->vt.savepoint(db->be, op);
+}
+
 int lc_db_begin(lc_db *db)
 {
 	int rc;

@@ -124,6 +124,15 @@ int lc__db_txn_begin(lc_db *db, bool write);
  * Returns rc, or the commit's error. */
 int lc__db_txn_end(lc_db *db, int rc);
 
+/* A savepoint inside the open write transaction (the backend's optional
+ * slot; LC_STORAGE_SAVEPOINT_* ops): LC_EUNSUPPORTED, with no message, when
+ * the backend has none. */
+int lc__db_savepoint(lc_db *db, int op);
+
+/* Whether an update from `old` to `new_` would change any field, list or
+ * flag (what lc_db_lead_update() records as "changed: ..."). */
+bool lc__db_lead_differs(const lc_lead *old, const lc_lead *new_);
+
 /* Read a lead into a record that the caller owns (reset and bound here). */
 int lc__db_lead_read(lc_db *db, lc_id id, lc_lead *out);
 

@@ -374,6 +374,18 @@ static void describe_changes(lc_buf *b, const lc_lead *old, const lc_lead *new_)
 		lc__buf_puts(b, " nothing");
 }
 
+bool lc__db_lead_differs(const lc_lead *old, const lc_lead *new_)
+{
+	lc_buf b;
+	bool differs;
+	lc__buf_init(&b);
+	describe_changes(&b, old, new_);
+	/* Out of memory: say it differs, so that the update is written. */
+	differs = b.failed || strcmp(b.data, "changed: nothing") != 0;
+	lc__buf_free(&b);
+	return differs;
+}
+
 static int conflict(const lc_lead *stored, int64_t expected)
 {
 	return lc__error(LC_ECONFLICT,

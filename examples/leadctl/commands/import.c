@@ -6,7 +6,8 @@
 #include "store.h"
 
 static const char import_usage[] =
-	"usage: leadctl [--db FILE] import FILE --mapping MAP [--at TIME] [--skip-bad] [--json]\n\n"
+	"usage: leadctl [--db FILE] import FILE --mapping MAP [--at TIME] [--skip-bad]\n"
+	"                                    [--rejects FILE] [--json]\n\n"
 	"Imports a CSV file (UTF-8, comma-separated, a header row; a BOM, CRLF line\n"
 	"ends and quoted line breaks are fine) into the store, one lead per row. The\n"
 	"mapping (a JSON file, see docs/import.md and examples/mappings/) says which\n"
@@ -20,7 +21,13 @@ static const char import_usage[] =
 	"                 mapping's time column or the import's time\n"
 	"  --skip-bad     leave bad rows out and import the rest; without it, any bad\n"
 	"                 row rolls the whole import back (every bad row is listed)\n"
-	"  --json         print the result as a JSON object\n\n"
+	"  --rejects FILE write the bad rows to FILE as CSV (line,code,reason) instead\n"
+	"                 of listing them on stderr\n"
+	"  --json         print the result as a JSON object (bad rows included)\n\n"
+	"Bad rows are listed on stderr, one per line with its line number; stdout\n"
+	"only says what was imported. With a dedupe key, importing a refreshed\n"
+	"export again records only what is new: rows that bring nothing are\n"
+	"counted as unchanged.\n\n"
 	"A progress bar is drawn on stderr when it is a terminal.\n"
 	"Exit codes: 0 imported, 1 a row's disposition is not allowed by the model,\n"
 	"2 usage, 3 a malformed file or mapping (or a bad row), 4 store error.\n";
@@ -43,6 +50,59 @@ static int progress(void *ud, uint64_t rows, uint64_t bytes, uint64_t total)
 	return 0;
 }
 
+/* A CSV field, quoted when it needs to be. */
+static void csv_put(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* The bad rows: to --rejects FILE as CSV, or to stderr. */
+static int print_rejects(const lc_import_result *r, const char *path)
+{
+	size_t n = lc_import_result_reject_count(r);
+	FILE *f = path ? fopen(path, "w") : stderr;
+	if (!f) {
+		fprintf(stderr, "leadctl: --rejects: cannot write '%s'\n", path);
+		return EXIT_USAGE;
+	}
+	if (path)
+		fputs("line,code,reason\n", f);
+	for (size_t i = 0; i < n; i++) {
+		if (!path) {
+			fprintf(f, "line %llu: %s\n", (unsigned long long)lc_import_result_reject_line(r, i),
+				lc_import_result_reject_reason(r, i));
+			continue;
+		}
+		fprintf(f, "%llu,%s,", (unsigned long long)lc_import_result_reject_line(r, i),
+			lc_error_name(lc_import_result_reject_code(r, i)));
+		csv_put(f, lc_import_result_reject_reason(r, i));
+		fputc('\n', f);
+	}
+	if (lc_import_result_rejected(r) > n)
+		fprintf(stderr, "leadctl: import: %llu more bad rows were counted but not kept\n",
+			(unsigned long long)(lc_import_result_rejected(r) - n));
+	if (path && fclose(f) != 0) {
+		fprintf(stderr, "leadctl: --rejects: cannot write '%s'\n", path);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static uint64_t count(const lc_import_result *r, lc_import_count which)
+{
+	return lc_import_result_count(r, which);
+}
+
 static void print_result(const lc_import_result *r, int rc, bool json)
 {
 	size_t n = lc_import_result_reject_count(r);
@@ -54,39 +114,51 @@ static void print_result(const lc_import_result *r, int rc, bool json)
 					       (json_int_t)lc_import_result_reject_line(r, i), "code",
 					       lc_error_name(lc_import_result_reject_code(r, i)), "reason",
 					       lc_import_result_reject_reason(r, i)));
-		print_json(json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "ok", rc == 0, "rows",
-				     (json_int_t)lc_import_result_rows(r), "imported",
-				     (json_int_t)lc_import_result_imported(r), "updated",
-				     (json_int_t)lc_import_result_updated(r), "skipped",
-				     (json_int_t)lc_import_result_skipped(r), "dispositions",
-				     (json_int_t)lc_import_result_dispositions(r), "rejected",
-				     (json_int_t)lc_import_result_rejected(r), "rejects", rej));
+		print_json(json_pack(
+			"{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "ok", rc == 0, "rows",
+			(json_int_t)count(r, LC_IMPORT_COUNT_ROWS), "imported",
+			(json_int_t)count(r, LC_IMPORT_COUNT_IMPORTED), "updated",
+			(json_int_t)count(r, LC_IMPORT_COUNT_UPDATED), "unchanged",
+			(json_int_t)count(r, LC_IMPORT_COUNT_UNCHANGED), "skipped",
+			(json_int_t)count(r, LC_IMPORT_COUNT_SKIPPED), "dispositions",
+			(json_int_t)count(r, LC_IMPORT_COUNT_DISPOSITIONS), "repeats",
+			(json_int_t)count(r, LC_IMPORT_COUNT_REPEATS), "undated",
+			(json_int_t)count(r, LC_IMPORT_COUNT_UNDATED), "agents_created",
+			(json_int_t)count(r, LC_IMPORT_COUNT_AGENTS_CREATED), "units_created",
+			(json_int_t)count(r, LC_IMPORT_COUNT_UNITS_CREATED), "rejected",
+			(json_int_t)count(r, LC_IMPORT_COUNT_REJECTED), "rejects", rej));
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		fprintf(rc ? stderr : stdout, "line %llu: %s\n",
-			(unsigned long long)lc_import_result_reject_line(r, i),
-			lc_import_result_reject_reason(r, i));
-	if (lc_import_result_rejected(r) > n)
-		fprintf(rc ? stderr : stdout, "(and %llu more bad rows)\n",
-			(unsigned long long)(lc_import_result_rejected(r) - n));
-	if (rc == 0)
-		printf("%llu rows read: %llu leads imported, %llu updated, %llu bad rows skipped; "
-		       "%llu dispositions recorded\n",
-		       (unsigned long long)lc_import_result_rows(r),
-		       (unsigned long long)lc_import_result_imported(r),
-		       (unsigned long long)lc_import_result_updated(r),
-		       (unsigned long long)lc_import_result_skipped(r),
-		       (unsigned long long)lc_import_result_dispositions(r));
+	if (rc)
+		return;
+	printf("%llu rows read: %llu leads imported, %llu updated, %llu unchanged, %llu bad rows "
+	       "skipped; %llu dispositions recorded",
+	       (unsigned long long)count(r, LC_IMPORT_COUNT_ROWS),
+	       (unsigned long long)count(r, LC_IMPORT_COUNT_IMPORTED),
+	       (unsigned long long)count(r, LC_IMPORT_COUNT_UPDATED),
+	       (unsigned long long)count(r, LC_IMPORT_COUNT_UNCHANGED),
+	       (unsigned long long)count(r, LC_IMPORT_COUNT_SKIPPED),
+	       (unsigned long long)count(r, LC_IMPORT_COUNT_DISPOSITIONS));
+	if (count(r, LC_IMPORT_COUNT_REPEATS))
+		printf(", %llu already in history", (unsigned long long)count(r, LC_IMPORT_COUNT_REPEATS));
+	if (count(r, LC_IMPORT_COUNT_UNDATED))
+		printf(", %llu left out for an empty date",
+		       (unsigned long long)count(r, LC_IMPORT_COUNT_UNDATED));
+	if (count(r, LC_IMPORT_COUNT_AGENTS_CREATED) || count(r, LC_IMPORT_COUNT_UNITS_CREATED))
+		printf("; %llu agents and %llu units created",
+		       (unsigned long long)count(r, LC_IMPORT_COUNT_AGENTS_CREATED),
+		       (unsigned long long)count(r, LC_IMPORT_COUNT_UNITS_CREATED));
+	putchar('\n');
 }
 
 int cmd_import(const leadctl_global *g, int argc, char **argv)
 {
-	const char *mapping = NULL, *at = NULL;
+	const char *mapping = NULL, *at = NULL, *rejects = NULL;
 	bool skip = false, json = false, help = false;
 	const opt_spec specs[] = { { "--mapping", OPT_STRING, &mapping },
 				   { "--at", OPT_STRING, &at },
 				   { "--skip-bad", OPT_FLAG, &skip },
+				   { "--rejects", OPT_STRING, &rejects },
 				   { "--json", OPT_FLAG, &json },
 				   { NULL, 0, NULL } };
 	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
@@ -128,8 +200,22 @@ int cmd_import(const leadctl_global *g, int argc, char **argv)
 	rc = lc_import_file(db, pos[0], map, &o, &res);
 	if (b.on)
 		fputs("\r\033[K", stderr);
+	if (res && (!json || rejects) && (ex = print_rejects(res, rejects)) != 0)
+		goto out;
 	if (res)
 		print_result(res, rc, json);
+	if (rc && res && lc_import_result_reject_count(res) && !skip &&
+	    rc == lc_import_result_reject_code(res, 0)) {
+		/* The library names its flag; say the command line's. */
+		fprintf(stderr,
+			"leadctl: import: %llu of %llu rows are bad (the first at line %llu); nothing was "
+			"imported. Fix them, or run again with --skip-bad to import the others\n",
+			(unsigned long long)lc_import_result_rejected(res),
+			(unsigned long long)lc_import_result_rows(res),
+			(unsigned long long)lc_import_result_reject_line(res, 0));
+		ex = rc == LC_EINVALID ? EXIT_VIOLATION : EXIT_FORMAT;
+		goto out;
+	}
 	if (rc) {
 		/* LC_EIO is the CSV file when the message names it, else the store
 		 * (a full disk); a row's bad value or taken id is bad input. */

@@ -244,7 +244,24 @@ typedef struct lc_storage {
 	 * lc_event_sys_set_lead(). All inside the core's transaction.
 	 */
 	int (*bulk_insert)(void *be, lc_lead *const *leads, lc_event *const *events, size_t n);
+	/**
+	 * A savepoint inside the core's write transaction (never nested):
+	 * LC_STORAGE_SAVEPOINT_BEGIN marks the present, LC_STORAGE_SAVEPOINT_RELEASE
+	 * forgets the mark (what was written since stays in the transaction),
+	 * LC_STORAGE_SAVEPOINT_ROLLBACK undoes every write since the mark and
+	 * forgets it. The importer marks each row, so that a row whose write
+	 * fails is left out alone; without this slot such a failure ends the
+	 * whole import.
+	 */
+	int (*savepoint)(void *be, int op);
 } lc_storage;
+
+/** savepoint() op: mark the present. */
+#define LC_STORAGE_SAVEPOINT_BEGIN 0
+/** savepoint() op: keep what was written since the mark, forget the mark. */
+#define LC_STORAGE_SAVEPOINT_RELEASE 1
+/** savepoint() op: undo what was written since the mark, forget the mark. */
+#define LC_STORAGE_SAVEPOINT_ROLLBACK 2
 
 /** Static initialiser: version LC_STORAGE_VERSION, every slot NULL. */
 #define LC_STORAGE_INIT { .version = LC_STORAGE_VERSION }

@@ -686,6 +686,26 @@ static int sq_rollback(void *be)
 		       : lc__sq_error(s, sqlite3_errcode(s->db), "rolling back");
 }
 
+/* One savepoint at a time (the importer's per-row mark). */
+static int sq_savepoint(void *be, int op)
+{
+	lc_sq *s = be;
+
+	s->row.id = 0; /* a cached row may be undone */
+	switch (op) {
+	case LC_STORAGE_SAVEPOINT_BEGIN:
+		return exec(s, "SAVEPOINT lc_mark", "marking a savepoint");
+	case LC_STORAGE_SAVEPOINT_RELEASE:
+		return exec(s, "RELEASE lc_mark", "releasing a savepoint");
+	case LC_STORAGE_SAVEPOINT_ROLLBACK:
+		if (sqlite3_get_autocommit(s->db))
+			return lc__error(LC_EIO, "the store rolled the whole transaction back");
+		return exec(s, "ROLLBACK TO lc_mark; RELEASE lc_mark", "rolling back to a savepoint");
+	default:
+		return lc__error(LC_EINVAL, "savepoint: unknown op %d", op);
+	}
+}
+
 /* ---- leads: reading ---- */
 
 static int load_items(lc_sq *s, lc_lead *lead)
@@ -1758,4 +1778,5 @@ const lc_storage lc__storage_sqlite = {
 	 * insert falls back to the core, which issues the same statements. */
 	.worklist = sq_worklist,
 	.count_grouped = lc__sq_count_grouped,
+	.savepoint = sq_savepoint,
 };
