@@ -25,7 +25,7 @@
 #define REPORT_OPTIONS_V1 END(lc_report_options, agent)
 #define ASSIGN_OPTIONS_V1 END(lc_assign_options, nagents)
 #define IMPORT_OPTIONS_V1 END(lc_import_options, max_rejects)
-#define STORAGE_V1 END(lc_storage, bulk_insert)
+#define STORAGE_V1 END(lc_storage, savepoint)
 
 typedef struct guarded {
 	char *base;
@@ -176,6 +176,7 @@ static void storage_v1(void **state)
 	assert_int_equal(lc_storage_init(vt, 1), 0);
 	assert_int_equal(vt->version, 1);
 	assert_null(vt->bulk_insert);
+	assert_null(vt->savepoint);
 	/* Every slot of version 1 set to a function that is never called. */
 	memset(&full, 0, sizeof full);
 	for (size_t off = offsetof(lc_storage, open); off < STORAGE_V1; off += sizeof(void *)) {
