@@ -1,0 +1,447 @@
+"""Every ctypes declaration of the package, in one place (mirrors include/leadcore/*.h).
+
+When the C API changes, this module is the one to change: the rest of the package
+calls the functions declared here through ``lib()`` and reads result objects through
+the small readers at the end, never through ctypes types of its own.
+"""
+from __future__ import annotations
+
+import ctypes
+import threading
+from ctypes import POINTER, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint, c_uint32, c_uint64, c_void_p
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from . import _loader
+
+P = c_void_p
+PP = POINTER(c_void_p)
+I64 = c_int64
+PI64 = POINTER(c_int64)
+STR = c_char_p
+SZ = c_size_t
+PSZ = POINTER(c_size_t)
+
+#: lc_time's "not set" (LC_TIME_NONE) and the reports' "does not apply" (LC_REPORT_NONE).
+TIME_NONE = -(2**63)
+REPORT_NONE = -(2**63)
+
+# Contact and record flags (lead.h, state.h).
+LEAD_DO_NOT_CALL = 1 << 0
+LEAD_DO_NOT_EMAIL = 1 << 1
+LEAD_AUTOMATION_STOPPED = 1 << 2
+LEAD_RECYCLED = 1 << 3
+
+# Value flags (model.h), by the names the model format uses.
+VALUE_FLAGS = {
+    "terminal": 1 << 0, "not_reportable": 1 << 1, "deprecated": 1 << 2,
+    "ready_for_contact": 1 << 3, "automation_stopped": 1 << 4, "reengage_eligible": 1 << 5,
+    "repeatable": 1 << 6, "ends_contact": 1 << 7, "contact": 1 << 8, "phone": 1 << 9,
+    "email": 1 << 10, "won": 1 << 11, "lost": 1 << 12, "completed": 1 << 13,
+    "closed": 1 << 14, "initial": 1 << 15,
+}
+
+DB_CREATE = 1 << 0
+DB_READONLY = 1 << 1
+IMPORT_SKIP_BAD_ROWS = 1 << 0
+RECYCLED_FILTERS = {"exclude": 0, "include": 1, "only": 2}
+QUERY_NONE = -1
+
+# Lists of a lead record (lc_lead_list).
+LIST_PRODUCTS, LIST_TEAM, LIST_COMPETITORS, LIST_ACTIVITIES, LIST_ATTRIBUTES, LIST_NOTES = range(6)
+# Key dates (lc_lead_date_field).
+DATE_FIELDS = {"start": 0, "expected_completion": 1, "actual_completion": 2}
+
+CLOCK_FN = ctypes.CFUNCTYPE(c_int64, c_void_p)
+PROGRESS_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_uint64, c_uint64, c_uint64)
+
+
+class DbOptions(ctypes.Structure):
+    _fields_ = [("version", c_uint), ("clock", CLOCK_FN), ("clock_ud", c_void_p),
+                ("busy_timeout_ms", c_int32), ("flags", c_uint32)]
+
+
+class ReportOptions(ctypes.Structure):
+    _fields_ = [("version", c_uint), ("from_", c_int64), ("to", c_int64), ("agent", c_int64)]
+
+
+class ImportOptions(ctypes.Structure):
+    _fields_ = [("version", c_uint), ("flags", c_uint32), ("at", c_int64),
+                ("progress", PROGRESS_FN), ("progress_ud", c_void_p),
+                ("progress_every", c_uint32), ("max_rejects", c_uint32)]
+
+
+class AssignOptions(ctypes.Structure):
+    _fields_ = [("version", c_uint), ("quota", c_uint32), ("agents", POINTER(c_int64)),
+                ("nagents", c_size_t)]
+
+
+# name: (restype, argtypes). Grouped by header.
+_DECLS: Dict[str, Tuple[Any, List[Any]]] = {
+    # common.h, error.h
+    "lc_version_string": (STR, []),
+    "lc_time_parse": (c_int, [STR, PI64]),
+    "lc_free": (None, [P]),
+    "lc_error_name": (STR, [c_int]),
+    "lc_error_last": (STR, []),
+    "lc_db_options_init": (c_int, [POINTER(DbOptions), c_uint]),
+    "lc_report_options_init": (c_int, [POINTER(ReportOptions), c_uint]),
+    "lc_import_options_init": (c_int, [POINTER(ImportOptions), c_uint]),
+    "lc_assign_options_init": (c_int, [POINTER(AssignOptions), c_uint]),
+    # model.h
+    "lc_axis_name": (STR, [c_int]),
+    "lc_axis_parse": (c_int, [STR, POINTER(c_int)]),
+    "lc_outcome_name": (STR, [c_int]),
+    "lc_outcome_parse": (c_int, [STR, POINTER(c_int)]),
+    "lc_model_preset_count": (SZ, []),
+    "lc_model_preset_name": (STR, [SZ]),
+    "lc_model_preset": (c_int, [PP, STR]),
+    "lc_model_load_string": (c_int, [PP, STR, STR]),
+    "lc_model_load_file": (c_int, [PP, STR]),
+    "lc_model_free": (None, [P]),
+    "lc_model_check_string": (c_int, [STR, STR, PP]),
+    "lc_model_check_file": (c_int, [STR, PP]),
+    "lc_model_problems_count": (SZ, [P]),
+    "lc_model_problem_text": (STR, [P, SZ]),
+    "lc_model_problems_free": (None, [P]),
+    "lc_model_to_json": (c_int, [P, POINTER(c_void_p), PSZ]),
+    "lc_model_to_dot": (c_int, [P, PI64, SZ, POINTER(c_void_p), PSZ]),
+    "lc_model_name": (STR, [P]),
+    "lc_model_version": (I64, [P]),
+    "lc_model_description": (STR, [P]),
+    "lc_model_value_count": (SZ, [P, c_int]),
+    "lc_model_value_key": (STR, [P, c_int, SZ]),
+    "lc_model_value_label": (STR, [P, c_int, SZ]),
+    "lc_model_value_description": (STR, [P, c_int, SZ]),
+    "lc_model_value_flags": (c_uint32, [P, c_int, SZ]),
+    "lc_model_value_parent": (c_int, [P, c_int, SZ, PSZ]),
+    "lc_model_value_find": (c_int, [P, c_int, STR, PSZ]),
+    "lc_model_rule_count": (SZ, [P]),
+    "lc_model_rule_text": (STR, [P, SZ]),
+    # state.h
+    "lc_state_new": (c_int, [PP, P]),
+    "lc_state_free": (None, [P]),
+    "lc_state_get": (STR, [P, c_int]),
+    "lc_state_follow_up": (I64, [P]),
+    "lc_state_completed_at": (I64, [P]),
+    "lc_state_flags": (c_uint32, [P]),
+    # disposition.h
+    "lc_disposition_new": (c_int, [PP, P]),
+    "lc_disposition_free": (None, [P]),
+    "lc_disposition_reset": (None, [P]),
+    "lc_disposition_set": (c_int, [P, c_int, STR]),
+    "lc_disposition_set_outcome": (c_int, [P, c_int]),
+    "lc_disposition_set_follow_up": (c_int, [P, I64]),
+    "lc_disposition_set_note": (c_int, [P, STR]),
+    "lc_disposition_set_actor": (c_int, [P, STR]),
+    # validate.h
+    "lc_violation_key": (STR, [c_int]),
+    "lc_violations_new": (c_int, [PP]),
+    "lc_violations_free": (None, [P]),
+    "lc_violations_count": (SZ, [P]),
+    "lc_violations_dropped": (SZ, [P]),
+    "lc_violations_code": (c_int, [P, SZ]),
+    "lc_violations_field": (STR, [P, SZ]),
+    "lc_violations_message": (STR, [P, SZ]),
+    "lc_validate": (c_int, [P, P, P, I64, P]),
+    # lead.h
+    "lc_lead_new": (c_int, [PP]),
+    "lc_lead_free": (None, [P]),
+    "lc_lead_id": (I64, [P]),
+    "lc_lead_version": (I64, [P]),
+    "lc_lead_created_at": (I64, [P]),
+    "lc_lead_touched_at": (I64, [P]),
+    "lc_lead_text_name": (STR, [c_int]),
+    "lc_lead_text_parse": (c_int, [STR, POINTER(c_int)]),
+    "lc_lead_set_text": (c_int, [P, c_int, STR]),
+    "lc_lead_text": (STR, [P, c_int]),
+    "lc_lead_set_probability": (c_int, [P, c_int32]),
+    "lc_lead_probability": (c_int32, [P]),
+    "lc_lead_set_amount": (c_int, [P, I64, STR]),
+    "lc_lead_amount": (I64, [P]),
+    "lc_lead_currency": (STR, [P]),
+    "lc_lead_set_date": (c_int, [P, c_int, I64]),
+    "lc_lead_date": (I64, [P, c_int]),
+    "lc_lead_set_unit": (c_int, [P, I64]),
+    "lc_lead_unit": (I64, [P]),
+    "lc_lead_set_agent": (c_int, [P, I64]),
+    "lc_lead_agent": (I64, [P]),
+    "lc_lead_set_flag": (c_int, [P, c_uint32, c_int]),
+    "lc_lead_flags": (c_uint32, [P]),
+    "lc_lead_list_count": (SZ, [P, c_int]),
+    "lc_lead_list_clear": (c_int, [P, c_int]),
+    "lc_lead_product_add": (c_int, [P, STR, STR]),
+    "lc_lead_product_name": (STR, [P, SZ]),
+    "lc_lead_product_note": (STR, [P, SZ]),
+    "lc_lead_name_add": (c_int, [P, c_int, STR]),
+    "lc_lead_name_get": (STR, [P, c_int, SZ]),
+    "lc_lead_activity_add": (c_int, [P, STR, I64, STR]),
+    "lc_lead_activity_what": (STR, [P, SZ]),
+    "lc_lead_activity_when": (I64, [P, SZ]),
+    "lc_lead_activity_who": (STR, [P, SZ]),
+    "lc_lead_attr_set": (c_int, [P, STR, STR]),
+    "lc_lead_attr_key": (STR, [P, SZ]),
+    "lc_lead_attr_value": (STR, [P, SZ]),
+    "lc_lead_note_text": (STR, [P, SZ]),
+    "lc_lead_note_time": (I64, [P, SZ]),
+    "lc_lead_note_author": (STR, [P, SZ]),
+    "lc_lead_state": (P, [P]),
+    # db.h
+    "lc_db_open": (c_int, [PP, STR, POINTER(DbOptions)]),
+    "lc_db_close": (None, [P]),
+    "lc_db_now": (I64, [P]),
+    "lc_db_set_actor": (c_int, [P, STR]),
+    "lc_db_begin": (c_int, [P]),
+    "lc_db_commit": (c_int, [P]),
+    "lc_db_rollback": (c_int, [P]),
+    "lc_db_install_model": (c_int, [P, P, PI64]),
+    "lc_db_model": (P, [P]),
+    "lc_db_model_version": (I64, [P]),
+    "lc_db_model_get": (c_int, [P, I64, PP, PI64]),
+    "lc_db_model_dry_run": (c_int, [P, P, PP]),
+    "lc_db_count_invalid": (c_int, [P, PI64]),
+    "lc_upgrade_report_free": (None, [P]),
+    "lc_upgrade_report_checked": (I64, [P]),
+    "lc_upgrade_report_invalid": (I64, [P]),
+    "lc_upgrade_report_count": (SZ, [P]),
+    "lc_upgrade_report_code": (c_int, [P, SZ]),
+    "lc_upgrade_report_field": (STR, [P, SZ]),
+    "lc_upgrade_report_value": (STR, [P, SZ]),
+    "lc_upgrade_report_leads": (I64, [P, SZ]),
+    "lc_migration_new": (c_int, [PP]),
+    "lc_migration_free": (None, [P]),
+    "lc_migration_add": (c_int, [P, c_int, STR, STR]),
+    "lc_db_migrate": (c_int, [P, P, PI64]),
+    "lc_db_lead_create": (c_int, [P, P, PI64]),
+    "lc_db_lead_get": (c_int, [P, I64, PP]),
+    "lc_db_lead_get_external": (c_int, [P, STR, PP]),
+    "lc_db_lead_update": (c_int, [P, P, I64]),
+    "lc_db_apply": (c_int, [P, I64, P, I64, P, PI64]),
+    "lc_db_lead_accept": (c_int, [P, I64, I64]),
+    "lc_db_lead_assign": (c_int, [P, I64, I64, I64]),
+    "lc_db_lead_recycle": (c_int, [P, I64]),
+    "lc_db_lead_restore": (c_int, [P, I64]),
+    "lc_db_lead_note": (c_int, [P, I64, STR, STR]),
+    "lc_db_replay": (c_int, [P, I64, P]),
+    "lc_query_new": (c_int, [PP]),
+    "lc_query_free": (None, [P]),
+    "lc_query_set_value": (c_int, [P, c_int, STR]),
+    "lc_query_set_text": (c_int, [P, c_int, STR]),
+    "lc_query_set_agent": (c_int, [P, I64]),
+    "lc_query_set_unit": (c_int, [P, I64]),
+    "lc_query_set_follow_up": (c_int, [P, I64, I64]),
+    "lc_query_set_created": (c_int, [P, I64, I64]),
+    "lc_query_set_recycled": (c_int, [P, c_int]),
+    "lc_query_set_attribute": (c_int, [P, STR, STR]),
+    "lc_query_set_invalid": (c_int, [P, c_int]),
+    "lc_query_set_page": (c_int, [P, I64, SZ]),
+    "lc_db_query": (c_int, [P, P, PP]),
+    "lc_lead_iter_next": (c_int, [P, PP]),
+    "lc_lead_iter_free": (None, [P]),
+    "lc_db_count": (c_int, [P, P, PI64]),
+    "lc_event_kind_name": (STR, [c_int]),
+    "lc_db_history": (c_int, [P, I64, PP]),
+    "lc_event_iter_next": (c_int, [P, PP]),
+    "lc_event_iter_free": (None, [P]),
+    "lc_event_id": (I64, [P]),
+    "lc_event_lead": (I64, [P]),
+    "lc_event_seq": (I64, [P]),
+    "lc_event_time": (I64, [P]),
+    "lc_event_kind_of": (c_int, [P]),
+    "lc_event_actor": (STR, [P]),
+    "lc_event_value": (STR, [P, c_int]),
+    "lc_event_outcome": (c_int, [P]),
+    "lc_event_follow_up": (I64, [P]),
+    "lc_event_note": (STR, [P]),
+    "lc_event_rule": (STR, [P]),
+    "lc_event_model_version": (I64, [P]),
+    "lc_event_state_before": (P, [P]),
+    "lc_event_state_after": (P, [P]),
+    "lc_db_agent_add": (c_int, [P, STR, PI64]),
+    "lc_db_agent_find": (c_int, [P, STR, PI64]),
+    "lc_db_agent_set_active": (c_int, [P, I64, c_int]),
+    "lc_db_agents": (c_int, [P, I64, PP]),
+    "lc_db_unit_add": (c_int, [P, STR, PI64]),
+    "lc_db_unit_find": (c_int, [P, STR, PI64]),
+    "lc_db_unit_join": (c_int, [P, I64, I64]),
+    "lc_db_unit_leave": (c_int, [P, I64, I64]),
+    "lc_db_units": (c_int, [P, I64, PP]),
+    "lc_agent_list_free": (None, [P]),
+    "lc_agent_list_count": (SZ, [P]),
+    "lc_agent_list_id": (I64, [P, SZ]),
+    "lc_agent_list_name": (STR, [P, SZ]),
+    "lc_agent_list_active": (c_int, [P, SZ]),
+    "lc_unit_list_free": (None, [P]),
+    "lc_unit_list_count": (SZ, [P]),
+    "lc_unit_list_id": (I64, [P, SZ]),
+    "lc_unit_list_name": (STR, [P, SZ]),
+    # report.h
+    "lc_report_axis_parse": (c_int, [STR, POINTER(c_int)]),
+    "lc_report_pipeline": (c_int, [P, POINTER(c_int), SZ, POINTER(ReportOptions), PP]),
+    "lc_report_matrix": (c_int, [P, POINTER(ReportOptions), PP]),
+    "lc_report_matrix_cell": (c_int, [P, STR, STR, POINTER(ReportOptions), PP]),
+    "lc_report_followups": (c_int, [P, POINTER(ReportOptions), PP]),
+    "lc_report_overdue": (c_int, [P, POINTER(ReportOptions), PP]),
+    "lc_report_funnel": (c_int, [P, POINTER(ReportOptions), PP]),
+    "lc_report_free": (None, [P]),
+    "lc_report_row_count": (SZ, [P]),
+    "lc_report_column_count": (SZ, [P]),
+    "lc_report_column_name": (STR, [P, SZ]),
+    "lc_report_key": (STR, [P, SZ, SZ]),
+    "lc_report_label": (STR, [P, SZ, SZ]),
+    "lc_report_count": (I64, [P, SZ]),
+    "lc_report_lead": (I64, [P, SZ]),
+    "lc_report_measure_count": (SZ, [P]),
+    "lc_report_measure_name": (STR, [P, SZ]),
+    "lc_report_measure": (I64, [P, SZ, SZ]),
+    # import.h
+    "lc_mapping_load_string": (c_int, [PP, STR, STR]),
+    "lc_mapping_load_file": (c_int, [PP, STR]),
+    "lc_mapping_free": (None, [P]),
+    "lc_import_file": (c_int, [P, STR, P, POINTER(ImportOptions), PP]),
+    "lc_import_result_free": (None, [P]),
+    "lc_import_result_rows": (c_uint64, [P]),
+    "lc_import_result_imported": (c_uint64, [P]),
+    "lc_import_result_updated": (c_uint64, [P]),
+    "lc_import_result_skipped": (c_uint64, [P]),
+    "lc_import_result_dispositions": (c_uint64, [P]),
+    "lc_import_result_rejected": (c_uint64, [P]),
+    "lc_import_result_reject_count": (SZ, [P]),
+    "lc_import_result_reject_line": (c_uint64, [P, SZ]),
+    "lc_import_result_reject_code": (c_int, [P, SZ]),
+    "lc_import_result_reject_reason": (STR, [P, SZ]),
+    # workflow.h
+    "lc_ruleset_load_string": (c_int, [PP, STR, STR]),
+    "lc_ruleset_load_file": (c_int, [PP, STR]),
+    "lc_ruleset_preset": (c_int, [PP, STR]),
+    "lc_ruleset_free": (None, [P]),
+    "lc_ruleset_name": (STR, [P]),
+    "lc_ruleset_version": (I64, [P]),
+    "lc_db_ruleset_install": (c_int, [P, P, PI64]),
+    "lc_db_ruleset_latest": (c_int, [P, PI64]),
+    "lc_db_ruleset_get": (c_int, [P, I64, PP, PI64]),
+    "lc_workflow_sweep": (c_int, [P, I64, PP]),
+    "lc_sweep_result_free": (None, [P]),
+    "lc_sweep_result_checked": (I64, [P]),
+    "lc_sweep_result_count": (SZ, [P]),
+    "lc_sweep_result_lead": (I64, [P, SZ]),
+    "lc_sweep_result_rule": (STR, [P, SZ]),
+    "lc_sweep_result_effect": (STR, [P, SZ]),
+    "lc_sweep_result_code": (c_int, [P, SZ]),
+    "lc_sweep_result_message": (STR, [P, SZ]),
+    "lc_sweep_result_failures": (SZ, [P]),
+    "lc_assign": (c_int, [P, I64, POINTER(AssignOptions), PP]),
+    "lc_assignment_free": (None, [P]),
+    "lc_assignment_count": (SZ, [P]),
+    "lc_assignment_lead": (I64, [P, SZ]),
+    "lc_assignment_agent": (I64, [P, SZ]),
+    "lc_assignment_agent_count": (SZ, [P]),
+    "lc_assignment_agent_at": (I64, [P, SZ, PI64, PI64]),
+    "lc_worklist_reason_name": (STR, [c_int]),
+    "lc_worklist_get": (c_int, [P, I64, I64, PP]),
+    "lc_worklist_free": (None, [P]),
+    "lc_worklist_count": (SZ, [P]),
+    "lc_worklist_lead": (I64, [P, SZ]),
+    "lc_worklist_reason_at": (c_int, [P, SZ]),
+    "lc_worklist_follow_up": (I64, [P, SZ]),
+}
+
+_state: Dict[str, Any] = {}
+_lock = threading.Lock()
+
+
+def lib() -> Any:
+    """The loaded library with every function of _DECLS declared (loaded on first use)."""
+    found = _state.get("lib")
+    if found is not None:
+        return found
+    with _lock:
+        if "lib" not in _state:
+            cdll, info = _loader.find_and_load()
+            for name, (restype, argtypes) in _DECLS.items():
+                try:
+                    fn = getattr(cdll, name)
+                except AttributeError:
+                    raise _loader.LibraryError(
+                        f"libleadcore {info.version_string} at {info.path} has no {name}: this "
+                        f"package needs the API of leadcore {'.'.join(map(str, _loader.REQUIRED))}."
+                    ) from None
+                fn.restype = restype
+                fn.argtypes = argtypes
+            _state["info"] = info
+            _state["lib"] = cdll
+    return _state["lib"]
+
+
+def info() -> _loader.LibraryInfo:
+    lib()
+    found: _loader.LibraryInfo = _state["info"]
+    return found
+
+
+# ---- small helpers the rest of the package shares ----
+
+def text(value: Optional[bytes]) -> Optional[str]:
+    return None if value is None else value.decode("utf-8")
+
+
+def enc(value: Optional[str]) -> Optional[bytes]:
+    return None if value is None else value.encode("utf-8")
+
+
+def parse_enum(parser: str, name: str) -> int:
+    """An enum value from one of the library's *_parse functions (raises its error)."""
+    out = c_int()
+    check(getattr(lib(), parser)(name.encode("utf-8"), ctypes.byref(out)))
+    return out.value
+
+
+def check(rc: int) -> int:
+    """Raise the leadcore.Error subclass for a negative return code; return rc otherwise."""
+    if rc < 0:
+        from .errors import error_for
+        raise error_for(rc, (lib().lc_error_last() or b"").decode("utf-8", "replace"))
+    return rc
+
+
+def take_string(buf: c_void_p) -> str:
+    """Copy and free a buffer the library allocated (lc_free)."""
+    try:
+        return ctypes.string_at(buf).decode("utf-8") if buf else ""
+    finally:
+        lib().lc_free(buf)
+
+
+# ---- readers of result objects (the shapes issue 13 folds into one table) ----
+
+Row = Tuple[Tuple[Optional[str], ...], Tuple[Optional[str], ...], int, int, Tuple[Optional[int], ...]]
+
+
+def read_report(r: c_void_p) -> Tuple[List[str], List[str], List[Row]]:
+    """A report as (columns, measures, rows of (keys, labels, count, lead, measures))."""
+    L = lib()
+    ncol, nmeas = L.lc_report_column_count(r), L.lc_report_measure_count(r)
+    cols = [text(L.lc_report_column_name(r, c)) or "" for c in range(ncol)]
+    meas = [text(L.lc_report_measure_name(r, m)) or "" for m in range(nmeas)]
+    rows: List[Row] = []
+    for i in range(L.lc_report_row_count(r)):
+        keys = tuple(text(L.lc_report_key(r, i, c)) for c in range(ncol))
+        labels = tuple(text(L.lc_report_label(r, i, c)) for c in range(ncol))
+        values = tuple(_measure(L.lc_report_measure(r, i, m)) for m in range(nmeas))
+        rows.append((keys, labels, L.lc_report_count(r, i), L.lc_report_lead(r, i), values))
+    return cols, meas, rows
+
+
+def _measure(v: int) -> Optional[int]:
+    return None if v == REPORT_NONE else v
+
+
+def read_violations(v: c_void_p) -> List[Tuple[str, str, str]]:
+    """(code key, field, message) of each violation in a list."""
+    L = lib()
+    return [(text(L.lc_violation_key(L.lc_violations_code(v, i))) or "unknown",
+             text(L.lc_violations_field(v, i)) or "", text(L.lc_violations_message(v, i)) or "")
+            for i in range(L.lc_violations_count(v))]
+
+
+def int_array(values: Sequence[int], ctype: Any = c_int64) -> Any:
+    return (ctype * len(values))(*values)

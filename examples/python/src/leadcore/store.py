@@ -1,0 +1,958 @@
+"""leadcore.Store: an open store of leads, their history, models, agents and units."""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import ctypes
+import json
+import os
+import weakref
+from datetime import date, datetime
+from typing import (Any, Callable, Dict, Generic, Iterator, List, Mapping, Optional, Sequence,
+                    Tuple, TypeVar, Union)
+
+from . import _ffi
+from ._ffi import check, enc, text
+from .errors import StateError, Violation, ViolationError, error_for
+from .model import Model, axis_id
+from .types import (Activity, Agent, AgentLoad, Assignment, CellLead, Event, FollowupDay,
+                    FunnelStage, ImportResult, Lead, MatrixCell, Money, Note, OverdueLead,
+                    PipelineRow, Product, Reject, State, SweepEffect, SweepResult, Unit,
+                    UpgradeReport, UpgradeRow, When, WorkItem, from_time, opt_time, seconds,
+                    to_time)
+
+T = TypeVar("T")
+LeadRef = Union[int, Lead]
+AgentRef = Union[int, str, Agent]
+UnitRef = Union[int, str, Unit]
+PathLike = Union[str, "os.PathLike[str]"]
+
+_STATE_AXES = ("milestone", "status", "stage", "phase", "lifecycle")
+_DISPOSITION_AXES = ("action", "milestone", "status", "stage", "reason")
+
+
+def _lead_id(lead: LeadRef) -> int:
+    return lead.id if isinstance(lead, Lead) else int(lead)
+
+
+class _Handles:
+    """The C handles a Store owns, freed in order: cursors, disposition, violations, store."""
+
+    def __init__(self, db: ctypes.c_void_p) -> None:
+        self.db = db
+        self.disposition = ctypes.c_void_p()
+        self.violations = ctypes.c_void_p()
+        self.cursors: "weakref.WeakSet[_Cursor[Any]]" = weakref.WeakSet()
+
+    def drop_disposition(self) -> None:
+        _ffi.lib().lc_disposition_free(self.disposition)
+        self.disposition = ctypes.c_void_p()
+
+    def close(self) -> None:
+        for cursor in list(self.cursors):
+            cursor.close()
+        L = _ffi.lib()
+        self.drop_disposition()
+        L.lc_violations_free(self.violations)
+        self.violations = ctypes.c_void_p()
+        L.lc_db_close(self.db)
+
+
+class _Cursor(Generic[T]):
+    """An iterator over a C iterator (leads or events); frees it at the end, on close() or GC."""
+
+    def __init__(self, store: "Store", handle: ctypes.c_void_p, next_fn: str, free_fn: str,
+                 read: Callable[[ctypes.c_void_p], T]) -> None:
+        self._store = store  # keeps the store open while the cursor lives
+        self._h = handle
+        self._next = getattr(_ffi.lib(), next_fn)
+        self._read = read
+        self._item = ctypes.c_void_p()
+        self._finalizer = weakref.finalize(self, getattr(_ffi.lib(), free_fn), handle)
+        store._res.cursors.add(self)
+
+    def __iter__(self) -> "_Cursor[T]":
+        return self
+
+    def __next__(self) -> T:
+        if not self._finalizer.alive:
+            raise StopIteration
+        rc = self._next(self._h, ctypes.byref(self._item))
+        if rc <= 0:
+            self.close()
+            check(rc)
+            raise StopIteration
+        return self._read(self._item)
+
+    def close(self) -> None:
+        self._finalizer()
+
+    def __enter__(self) -> "_Cursor[T]":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Store:
+    """An open store (a file path, ``sqlite:PATH``, ``:memory:`` or ``memory:``).
+
+    ``preset`` or ``model`` (a Model or a model file) is installed only when the store has
+    no model yet, or holds an older version of the same model; a store that holds another
+    model raises StateError (use install_model() to switch on purpose). Use it as a context
+    manager, or call close(); the C handles are freed when the object is collected too.
+    One thread at a time per Store; open one Store per thread or process.
+    """
+
+    def __init__(self, uri: PathLike, preset: Optional[str] = None,
+                 model: Union[Model, PathLike, None] = None, *, create: bool = True,
+                 readonly: bool = False, busy_timeout: float = 5.0,
+                 actor: Optional[str] = None) -> None:
+        if preset is not None and model is not None:
+            raise TypeError("Store() takes preset or model, not both")
+        L = self._L = _ffi.lib()
+        opts = _ffi.DbOptions()
+        check(L.lc_db_options_init(ctypes.byref(opts), 1))
+        opts.busy_timeout_ms = int(busy_timeout * 1000)
+        opts.flags = (_ffi.DB_CREATE if create else 0) | (_ffi.DB_READONLY if readonly else 0)
+        db = ctypes.c_void_p()
+        check(L.lc_db_open(ctypes.byref(db), os.fsencode(uri), ctypes.byref(opts)))
+        self._db = db
+        self._res = _Handles(db)
+        self._finalizer = weakref.finalize(self, self._res.close)
+        check(L.lc_violations_new(ctypes.byref(self._res.violations)))
+        self._ax = {a: axis_id(a) for a in _DISPOSITION_AXES + _STATE_AXES}
+        self._outcomes: Dict[str, int] = {}
+        self._text_fields = _text_fields()
+        self._model: Optional[Model] = None
+        self._model_at = 0
+        try:
+            if actor is not None:
+                self.set_actor(actor)
+            if preset is not None:
+                with Model.preset(preset) as m:
+                    self._install_if_newer(m)
+            elif model is not None:
+                if isinstance(model, Model):
+                    self._install_if_newer(model)
+                else:
+                    with Model.from_file(model) as m:
+                        self._install_if_newer(m)
+        except BaseException:
+            self.close()
+            raise
+
+    # ---- life ----
+
+    def close(self) -> None:
+        """Close the store, after closing the iterators still open on it. Safe to repeat."""
+        if self._model is not None:
+            self._model.close()
+        self._finalizer()
+
+    @property
+    def closed(self) -> bool:
+        return not self._finalizer.alive
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def _h(self) -> ctypes.c_void_p:
+        if not self._finalizer.alive:
+            raise ValueError("the store was closed")
+        return self._db
+
+    def now(self) -> datetime:
+        """The present by the store's clock."""
+        t = from_time(self._L.lc_db_now(self._h))
+        assert t is not None
+        return t
+
+    def set_actor(self, name: Optional[str]) -> None:
+        """Who is recorded on events that name no actor (updates, notes, assignments)."""
+        check(self._L.lc_db_set_actor(self._h, enc(name)))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """Batch many writes into one commit; rolled back when the block raises."""
+        check(self._L.lc_db_begin(self._h))
+        try:
+            yield self
+        except BaseException:
+            self._L.lc_db_rollback(self._h)
+            raise
+        check(self._L.lc_db_commit(self._h))
+
+    # ---- models ----
+
+    @property
+    def model(self) -> Optional[Model]:
+        """The current model (a copy the Store keeps), or None when none was installed."""
+        version = self.model_version
+        if version == 0:
+            return None
+        if self._model is None or self._model_at != version:
+            out = ctypes.c_void_p()
+            check(self._L.lc_db_model_get(self._h, version, ctypes.byref(out), None))
+            if self._model is not None:
+                self._model.close()
+            self._model, self._model_at = Model(out), version
+        return self._model
+
+    @property
+    def model_version(self) -> int:
+        """The store version of the current model (1, 2, ...; 0 when none)."""
+        return int(self._L.lc_db_model_version(self._h))
+
+    def install_model(self, model: Union[Model, str]) -> int:
+        """Install a model (or a preset, by name) as the next store version; returns it."""
+        if isinstance(model, str):
+            with Model.preset(model) as m:
+                return self.install_model(m)
+        version = ctypes.c_int64()
+        self._res.drop_disposition()
+        check(self._L.lc_db_install_model(self._h, model.handle, ctypes.byref(version)))
+        return version.value
+
+    def _install_if_newer(self, model: Model) -> None:
+        current = self._L.lc_db_model(self._h)
+        if not current:
+            self.install_model(model)
+            return
+        name = text(self._L.lc_model_name(current))
+        version = self._L.lc_model_version(current)
+        if name != model.name:
+            raise StateError(
+                f"the store holds model {name!r} (version {version}), not {model.name!r}: "
+                "call Store.install_model() to replace it on purpose", StateError.code)
+        if model.version > version:
+            self.install_model(model)
+
+    def dry_run(self, model: Model) -> UpgradeReport:
+        """What installing ``model`` would make invalid, without installing it."""
+        L, out = self._L, ctypes.c_void_p()
+        check(L.lc_db_model_dry_run(self._h, model.handle, ctypes.byref(out)))
+        try:
+            rows = tuple(UpgradeRow(code=text(L.lc_violation_key(L.lc_upgrade_report_code(out, i)))
+                                    or "", field=text(L.lc_upgrade_report_field(out, i)) or "",
+                                    value=text(L.lc_upgrade_report_value(out, i)) or "",
+                                    leads=L.lc_upgrade_report_leads(out, i))
+                         for i in range(L.lc_upgrade_report_count(out)))
+            return UpgradeReport(checked=L.lc_upgrade_report_checked(out),
+                                 invalid=L.lc_upgrade_report_invalid(out), rows=rows)
+        finally:
+            L.lc_upgrade_report_free(out)
+
+    def count_invalid(self) -> int:
+        """How many leads the current model finds invalid (after an upgrade)."""
+        out = ctypes.c_int64()
+        check(self._L.lc_db_count_invalid(self._h, ctypes.byref(out)))
+        return out.value
+
+    def migrate(self, moves: Mapping[str, Mapping[str, str]]) -> int:
+        """Move leads by {axis: {old key: new key or label}}; returns how many moved."""
+        L, m = self._L, ctypes.c_void_p()
+        check(L.lc_migration_new(ctypes.byref(m)))
+        try:
+            for axis, pairs in moves.items():
+                for old, new in pairs.items():
+                    check(L.lc_migration_add(m, axis_id(axis), enc(old), enc(new)))
+            moved = ctypes.c_int64()
+            check(L.lc_db_migrate(self._h, m, ctypes.byref(moved)))
+            return moved.value
+        finally:
+            L.lc_migration_free(m)
+
+    # ---- leads ----
+
+    def add_lead(self, **fields: Any) -> Lead:
+        """Create a lead from fields (name, email, phone, amount, agent, products, ...)."""
+        rec = _Record()
+        try:
+            self._fill(rec.h, fields)
+            lead_id = ctypes.c_int64()
+            check(self._L.lc_db_lead_create(self._h, rec.h, ctypes.byref(lead_id)))
+            return self.lead(lead_id.value)
+        finally:
+            rec.free()
+
+    def update_lead(self, lead: LeadRef, *, expect_version: Optional[int] = None,
+                    **fields: Any) -> Lead:
+        """Change a lead's fields (lists given are replaced whole); returns the lead as stored."""
+        rec = self._get_record(_lead_id(lead))
+        try:
+            self._fill(rec.h, fields, replace_lists=True)
+            check(self._L.lc_db_lead_update(self._h, rec.h,
+                                            -1 if expect_version is None else expect_version))
+            return self.lead(_lead_id(lead))
+        finally:
+            rec.free()
+
+    def lead(self, lead: Union[LeadRef, str]) -> Lead:
+        """A lead by id, or by external id when given a str (NotFoundError when absent)."""
+        if isinstance(lead, str):
+            rec = _Record(empty=True)
+            check(self._L.lc_db_lead_get_external(self._h, enc(lead), ctypes.byref(rec.h)))
+        else:
+            rec = self._get_record(_lead_id(lead))
+        try:
+            return self._read_lead(rec.h)
+        finally:
+            rec.free()
+
+    def _get_record(self, lead_id: int) -> "_Record":
+        rec = _Record(empty=True)
+        check(self._L.lc_db_lead_get(self._h, lead_id, ctypes.byref(rec.h)))
+        return rec
+
+    def leads(self, **filters: Any) -> "_Cursor[Lead]":
+        """Iterate leads in id order. Filters (combined with AND): milestone, status, stage,
+        phase, lifecycle (key or label); any text field (source="web", segment=...); agent,
+        unit (id, name, or None for none); follow_up=(start, end), created=(start, end);
+        attribute=(key, value); recycled="exclude"|"include"|"only"; invalid=True;
+        after=id, limit=n."""
+        q = self._query(filters)
+        try:
+            it = ctypes.c_void_p()
+            check(self._L.lc_db_query(self._h, q, ctypes.byref(it)))
+        finally:
+            self._L.lc_query_free(q)
+        return _Cursor(self, it, "lc_lead_iter_next", "lc_lead_iter_free", self._read_lead)
+
+    def count(self, **filters: Any) -> int:
+        """How many leads match the filters of leads() (paging ignored)."""
+        q = self._query(filters)
+        try:
+            out = ctypes.c_int64()
+            check(self._L.lc_db_count(self._h, q, ctypes.byref(out)))
+            return out.value
+        finally:
+            self._L.lc_query_free(q)
+
+    def history(self, lead: Optional[LeadRef] = None) -> "_Cursor[Event]":
+        """Iterate a lead's events (every lead's when None) in the order they were written."""
+        it = ctypes.c_void_p()
+        check(self._L.lc_db_history(self._h, 0 if lead is None else _lead_id(lead),
+                                    ctypes.byref(it)))
+        return _Cursor(self, it, "lc_event_iter_next", "lc_event_iter_free", self._read_event)
+
+    def replay(self, lead: LeadRef) -> State:
+        """Rebuild a lead's state from its history alone (CorruptError on a gap)."""
+        L = self._L
+        model = L.lc_db_model(self._h)
+        st = ctypes.c_void_p()
+        check(L.lc_state_new(ctypes.byref(st), model))
+        try:
+            check(L.lc_db_replay(self._h, _lead_id(lead), st))
+            return self._read_state(st)
+        finally:
+            L.lc_state_free(st)
+
+    # ---- dispositions ----
+
+    def dispose(self, lead: LeadRef, *, action: Optional[str] = None,
+                milestone: Optional[str] = None, status: Optional[str] = None,
+                stage: Optional[str] = None, outcome: Optional[str] = None,
+                reason: Optional[str] = None, follow_up: Optional[When] = None,
+                note: Optional[str] = None, actor: Optional[str] = None,
+                expect_version: Optional[int] = None) -> int:
+        """Validate and apply a disposition atomically; returns the new event's id.
+
+        Values are keys or labels of the model. Raises ViolationError (with .violations)
+        when the model refuses it, ConflictError when ``expect_version`` is stale.
+        """
+        d = self._disposition(action, milestone, status, stage, outcome, reason, follow_up,
+                              note, actor)
+        event = ctypes.c_int64()
+        rc = self._L.lc_db_apply(self._h, _lead_id(lead), d,
+                                 -1 if expect_version is None else expect_version,
+                                 self._res.violations, ctypes.byref(event))
+        if rc == ViolationError.code:
+            raise self._violation_error()
+        check(rc)
+        return event.value
+
+    def validate(self, lead: LeadRef, *, action: Optional[str] = None,
+                 milestone: Optional[str] = None, status: Optional[str] = None,
+                 stage: Optional[str] = None, outcome: Optional[str] = None,
+                 reason: Optional[str] = None, follow_up: Optional[When] = None,
+                 note: Optional[str] = None) -> List[Violation]:
+        """The violations dispose() would raise for these values now; [] when it would pass.
+        Nothing is written."""
+        L = self._L
+        d = self._disposition(action, milestone, status, stage, outcome, reason, follow_up,
+                              note, None)
+        rec = self._get_record(_lead_id(lead))
+        try:
+            rc = L.lc_validate(L.lc_db_model(self._h), L.lc_lead_state(rec.h), d,
+                               L.lc_db_now(self._h), self._res.violations)
+        finally:
+            rec.free()
+        if rc == ViolationError.code:
+            return self._violation_error().violations
+        check(rc)
+        return []
+
+    def _disposition(self, action: Optional[str], milestone: Optional[str],
+                     status: Optional[str], stage: Optional[str], outcome: Optional[str],
+                     reason: Optional[str], follow_up: Optional[When], note: Optional[str],
+                     actor: Optional[str]) -> ctypes.c_void_p:
+        L, res = self._L, self._res
+        if not res.disposition:
+            model = L.lc_db_model(self._h)
+            if not model:
+                raise StateError("the store has no model: open it with Store(uri, preset=...) "
+                                 "or call install_model()", StateError.code)
+            check(L.lc_disposition_new(ctypes.byref(res.disposition), model))
+        d = res.disposition
+        L.lc_disposition_reset(d)
+        ax = self._ax
+        for axis, value in (("action", action), ("milestone", milestone), ("status", status),
+                            ("stage", stage), ("reason", reason)):
+            if value is not None:
+                check(L.lc_disposition_set(d, ax[axis], value.encode("utf-8")))
+        if outcome is not None:
+            check(L.lc_disposition_set_outcome(d, self._outcome(outcome)))
+        if follow_up is not None:
+            check(L.lc_disposition_set_follow_up(d, to_time(follow_up, "follow_up")))
+        if note is not None:
+            check(L.lc_disposition_set_note(d, note.encode("utf-8")))
+        if actor is not None:
+            check(L.lc_disposition_set_actor(d, actor.encode("utf-8")))
+        return d
+
+    def _outcome(self, name: str) -> int:
+        if name not in self._outcomes:
+            self._outcomes[name] = _ffi.parse_enum("lc_outcome_parse", name)
+        return self._outcomes[name]
+
+    def _violation_error(self) -> ViolationError:
+        v = self._res.violations
+        message = text(self._L.lc_error_last()) or "the model does not allow this"
+        found = [Violation(c, f, m) for c, f, m in _ffi.read_violations(v)]
+        return ViolationError(message, ViolationError.code, found,
+                              self._L.lc_violations_dropped(v))
+
+    # ---- other writes on one lead ----
+
+    def assign_lead(self, lead: LeadRef, *, unit: Optional[UnitRef] = None,
+                    agent: Optional[AgentRef] = None) -> None:
+        """Assign a lead to a unit and/or an agent (an agent given with a unit is a member)."""
+        check(self._L.lc_db_lead_assign(self._h, _lead_id(lead),
+                                        0 if unit is None else self._unit_id(unit),
+                                        0 if agent is None else self._agent_id(agent)))
+
+    def accept(self, lead: LeadRef, agent: AgentRef) -> None:
+        """An agent takes an unassigned lead of one of its units."""
+        check(self._L.lc_db_lead_accept(self._h, _lead_id(lead), self._agent_id(agent)))
+
+    def recycle(self, lead: LeadRef) -> None:
+        check(self._L.lc_db_lead_recycle(self._h, _lead_id(lead)))
+
+    def restore(self, lead: LeadRef) -> None:
+        check(self._L.lc_db_lead_restore(self._h, _lead_id(lead)))
+
+    def add_note(self, lead: LeadRef, text_: str, author: Optional[str] = None) -> None:
+        """Add a shared note to a lead, stamped with the store's time."""
+        check(self._L.lc_db_lead_note(self._h, _lead_id(lead), enc(author), enc(text_)))
+
+    # ---- agents and units ----
+
+    def add_agent(self, name: str) -> Agent:
+        out = ctypes.c_int64()
+        check(self._L.lc_db_agent_add(self._h, enc(name), ctypes.byref(out)))
+        return Agent(out.value, name, True)
+
+    def add_unit(self, name: str) -> Unit:
+        out = ctypes.c_int64()
+        check(self._L.lc_db_unit_add(self._h, enc(name), ctypes.byref(out)))
+        return Unit(out.value, name)
+
+    def agents(self, unit: Optional[UnitRef] = None) -> List[Agent]:
+        L, out = self._L, ctypes.c_void_p()
+        check(L.lc_db_agents(self._h, 0 if unit is None else self._unit_id(unit),
+                             ctypes.byref(out)))
+        try:
+            return [Agent(L.lc_agent_list_id(out, i), text(L.lc_agent_list_name(out, i)) or "",
+                          bool(L.lc_agent_list_active(out, i)))
+                    for i in range(L.lc_agent_list_count(out))]
+        finally:
+            L.lc_agent_list_free(out)
+
+    def units(self, agent: Optional[AgentRef] = None) -> List[Unit]:
+        L, out = self._L, ctypes.c_void_p()
+        check(L.lc_db_units(self._h, 0 if agent is None else self._agent_id(agent),
+                            ctypes.byref(out)))
+        try:
+            return [Unit(L.lc_unit_list_id(out, i), text(L.lc_unit_list_name(out, i)) or "")
+                    for i in range(L.lc_unit_list_count(out))]
+        finally:
+            L.lc_unit_list_free(out)
+
+    def set_agent_active(self, agent: AgentRef, active: bool) -> None:
+        check(self._L.lc_db_agent_set_active(self._h, self._agent_id(agent), int(active)))
+
+    def join(self, unit: UnitRef, agent: AgentRef) -> None:
+        check(self._L.lc_db_unit_join(self._h, self._unit_id(unit), self._agent_id(agent)))
+
+    def leave(self, unit: UnitRef, agent: AgentRef) -> None:
+        check(self._L.lc_db_unit_leave(self._h, self._unit_id(unit), self._agent_id(agent)))
+
+    def _agent_id(self, agent: AgentRef) -> int:
+        return self._find_id(agent, "lc_db_agent_find")
+
+    def _unit_id(self, unit: UnitRef) -> int:
+        return self._find_id(unit, "lc_db_unit_find")
+
+    def _find_id(self, ref: Union[int, str, Agent, Unit], finder: str) -> int:
+        if isinstance(ref, (Agent, Unit)):
+            return ref.id
+        if isinstance(ref, str):
+            out = ctypes.c_int64()
+            check(getattr(self._L, finder)(self._h, enc(ref), ctypes.byref(out)))
+            return out.value
+        return int(ref)
+
+    # ---- reports ----
+
+    def pipeline(self, *axes: str) -> List[PipelineRow]:
+        """Lead counts per value of one or two axes (phase, stage, milestone, status,
+        lifecycle, owner); keys are None where leads have no value."""
+        ids = [_ffi.parse_enum("lc_report_axis_parse", a) for a in axes]
+        arr = _ffi.int_array(ids, ctypes.c_int)
+        _, _, rows = self._report("lc_report_pipeline", arr, len(ids), None)
+        return [PipelineRow(keys, labels, count) for keys, labels, count, _, _ in rows]
+
+    def matrix(self) -> List[MatrixCell]:
+        """Seed 000's dashboard: every milestone x status cell, its count, whether allowed."""
+        _, meas, rows = self._report("lc_report_matrix", None)
+        allowed = meas.index("allowed")
+        return [MatrixCell(k[0], k[1], lab[0], lab[1], n, bool(m[allowed]))
+                for k, lab, n, _, m in rows]
+
+    def matrix_cell(self, milestone: str, status: str) -> List[CellLead]:
+        """The leads in one cell of the matrix."""
+        cols, _, rows = self._report("lc_report_matrix_cell", enc(milestone), enc(status), None)
+        ext, name = cols.index("external_id"), cols.index("name")
+        return [CellLead(lead, k[ext], k[name]) for k, _, _, lead, _ in rows]
+
+    def followups(self, start: Optional[When] = None, end: Optional[When] = None,
+                  agent: Optional[AgentRef] = None) -> List[FollowupDay]:
+        """Follow-ups due per agent per day in [start, end) (default: today and six days)."""
+        opts = self._report_options(start, end, agent)
+        cols, _, rows = self._report("lc_report_followups", ctypes.byref(opts))
+        owner, day = cols.index("owner"), cols.index("day")
+        return [FollowupDay(k[owner], date.fromisoformat(k[day] or ""), n)
+                for k, _, n, _, _ in rows]
+
+    def overdue(self, agent: Optional[AgentRef] = None) -> List[OverdueLead]:
+        """Leads past their expected completion and not completed, most overdue first."""
+        opts = self._report_options(None, None, agent)
+        cols, meas, rows = self._report("lc_report_overdue", ctypes.byref(opts))
+        c = {n: cols.index(n) for n in ("external_id", "name", "owner", "status")}
+        exp, late = meas.index("expected_completion"), meas.index("overdue_seconds")
+        return [OverdueLead(lead, k[c["external_id"]], k[c["name"]], k[c["owner"]],
+                            k[c["status"]], _opt_from_time(m[exp]),
+                            seconds(m[late]))
+                for k, _, _, lead, m in rows]
+
+    def funnel(self, start: Optional[When] = None, end: Optional[When] = None
+               ) -> List[FunnelStage]:
+        """Per stage (milestone when the model has no stages): leads that reached it, that
+        went on to a later open stage, and the median and 90th percentile time spent in it."""
+        opts = self._report_options(start, end, None)
+        _, meas, rows = self._report("lc_report_funnel", ctypes.byref(opts))
+        adv, med, p90 = (meas.index(n) for n in ("advanced", "median_seconds", "p90_seconds"))
+        return [FunnelStage(k[0], lab[0], n, m[adv] or 0, seconds(m[med]), seconds(m[p90]))
+                for k, lab, n, _, m in rows]
+
+    def _report_options(self, start: Optional[When], end: Optional[When],
+                        agent: Optional[AgentRef]) -> _ffi.ReportOptions:
+        opts = _ffi.ReportOptions()
+        check(self._L.lc_report_options_init(ctypes.byref(opts), 1))
+        opts.from_ = opt_time(start, "start")
+        opts.to = opt_time(end, "end")
+        opts.agent = 0 if agent is None else self._agent_id(agent)
+        return opts
+
+    def _report(self, fn: str, *args: Any) -> Tuple[List[str], List[str], List[_ffi.Row]]:
+        r = ctypes.c_void_p()
+        check(getattr(self._L, fn)(self._h, *args, ctypes.byref(r)))
+        try:
+            return _ffi.read_report(r)
+        finally:
+            self._L.lc_report_free(r)
+
+    # ---- import ----
+
+    def import_csv(self, path: PathLike, mapping: Union[Mapping[str, Any], PathLike], *,
+                   skip_bad: bool = False, at: Optional[When] = None,
+                   progress: Optional[Callable[[int, int, int], Optional[bool]]] = None,
+                   progress_every: int = 0, max_rejects: int = 0) -> ImportResult:
+        """Import a CSV file with a column mapping (a dict, or a JSON file; docs/import.md).
+
+        All or nothing unless ``skip_bad``. On failure the raised Error carries the bad rows
+        in ``.import_result``. ``progress(rows, bytes, total_bytes)`` returning False stops
+        the import (StoppedError); an exception it raises stops it and is re-raised. It is
+        called every ``progress_every`` rows (0: every 1000) and at the end.
+        """
+        L, m = self._L, ctypes.c_void_p()
+        if isinstance(mapping, Mapping):
+            check(L.lc_mapping_load_string(ctypes.byref(m), enc(json.dumps(mapping)),
+                                           b"<mapping>"))
+        else:
+            check(L.lc_mapping_load_file(ctypes.byref(m), os.fsencode(mapping)))
+        opts = _ffi.ImportOptions()
+        check(L.lc_import_options_init(ctypes.byref(opts), 1))
+        opts.flags = _ffi.IMPORT_SKIP_BAD_ROWS if skip_bad else 0
+        opts.at = opt_time(at, "at")
+        opts.max_rejects = max_rejects
+        opts.progress_every = progress_every
+        raised: List[BaseException] = []
+        if progress is not None:
+            report = progress
+
+            def call(_ud: Optional[int], rows: int, done: int, total: int) -> int:
+                try:
+                    return 1 if report(rows, done, total) is False else 0
+                except BaseException as e:  # re-raised below, after the C call returns
+                    raised.append(e)
+                    return 1
+            opts.progress = _ffi.PROGRESS_FN(call)
+        result = ctypes.c_void_p()
+        try:
+            rc = L.lc_import_file(self._h, os.fsencode(path), m, ctypes.byref(opts),
+                                  ctypes.byref(result))
+            message = text(L.lc_error_last()) or ""
+            found = _read_import(result) if result else None
+        finally:
+            L.lc_import_result_free(result)
+            L.lc_mapping_free(m)
+        if raised:
+            raise raised[0]
+        if rc < 0:
+            err = error_for(rc, message)
+            err.import_result = found
+            raise err
+        assert found is not None
+        return found
+
+    # ---- workflows ----
+
+    def install_ruleset(self, rules: Union[str, "os.PathLike[str]", Mapping[str, Any]]) -> int:
+        """Install workflow rules: a preset by name ("seed002"), a JSON file (a path object),
+        or a dict in the rule-set format (docs/workflows.md). Returns the store version."""
+        L, rs = self._L, ctypes.c_void_p()
+        if isinstance(rules, str):
+            check(L.lc_ruleset_preset(ctypes.byref(rs), enc(rules)))
+        elif isinstance(rules, Mapping):
+            check(L.lc_ruleset_load_string(ctypes.byref(rs), enc(json.dumps(rules)),
+                                           b"<rules>"))
+        else:
+            check(L.lc_ruleset_load_file(ctypes.byref(rs), os.fsencode(rules)))
+        try:
+            version = ctypes.c_int64()
+            check(L.lc_db_ruleset_install(self._h, rs, ctypes.byref(version)))
+            return version.value
+        finally:
+            L.lc_ruleset_free(rs)
+
+    @property
+    def ruleset(self) -> Optional[Tuple[str, int]]:
+        """(name, version) of the rule set in force, or None."""
+        L, latest = self._L, ctypes.c_int64()
+        check(L.lc_db_ruleset_latest(self._h, ctypes.byref(latest)))
+        if latest.value == 0:
+            return None
+        rs = ctypes.c_void_p()
+        check(L.lc_db_ruleset_get(self._h, latest.value, ctypes.byref(rs), None))
+        try:
+            return text(L.lc_ruleset_name(rs)) or "", int(L.lc_ruleset_version(rs))
+        finally:
+            L.lc_ruleset_free(rs)
+
+    def sweep(self, now: Optional[When] = None) -> SweepResult:
+        """Run the time rules at ``now`` (default the store's clock); idempotent."""
+        L, out = self._L, ctypes.c_void_p()
+        check(L.lc_workflow_sweep(self._h, opt_time(now, "now"), ctypes.byref(out)))
+        try:
+            effects = []
+            for i in range(L.lc_sweep_result_count(out)):
+                code = L.lc_sweep_result_code(out, i)
+                effects.append(SweepEffect(
+                    lead=L.lc_sweep_result_lead(out, i), rule=text(L.lc_sweep_result_rule(out, i)),
+                    effect=text(L.lc_sweep_result_effect(out, i)),
+                    error=error_for(code, "").name if code else None,
+                    message=text(L.lc_sweep_result_message(out, i)) or ""))
+            return SweepResult(checked=L.lc_sweep_result_checked(out), effects=tuple(effects),
+                               failures=L.lc_sweep_result_failures(out))
+        finally:
+            L.lc_sweep_result_free(out)
+
+    def assign(self, day: Optional[When] = None, *, quota: int = 50,
+               agents: Optional[Sequence[AgentRef]] = None) -> Assignment:
+        """Top each active agent (or ``agents``) up to ``quota`` leads for the day."""
+        L = self._L
+        opts = _ffi.AssignOptions()
+        check(L.lc_assign_options_init(ctypes.byref(opts), 1))
+        opts.quota = quota
+        if agents is not None:
+            ids = _ffi.int_array([self._agent_id(a) for a in agents])
+            opts.agents, opts.nagents = ids, len(agents)
+        out = ctypes.c_void_p()
+        check(L.lc_assign(self._h, opt_time(day, "day"), ctypes.byref(opts), ctypes.byref(out)))
+        try:
+            pairs = tuple((L.lc_assignment_lead(out, i), L.lc_assignment_agent(out, i))
+                          for i in range(L.lc_assignment_count(out)))
+            loads = []
+            for j in range(L.lc_assignment_agent_count(out)):
+                load, given = ctypes.c_int64(), ctypes.c_int64()
+                agent = L.lc_assignment_agent_at(out, j, ctypes.byref(load), ctypes.byref(given))
+                loads.append(AgentLoad(agent, load.value, given.value))
+            return Assignment(pairs, tuple(loads))
+        finally:
+            L.lc_assignment_free(out)
+
+    def worklist(self, agent: AgentRef, day: Optional[When] = None) -> List[WorkItem]:
+        """An agent's call list for the day: overdue follow-ups, due ones, then new leads."""
+        L, out = self._L, ctypes.c_void_p()
+        check(L.lc_worklist_get(self._h, self._agent_id(agent), opt_time(day, "day"),
+                                ctypes.byref(out)))
+        try:
+            return [WorkItem(L.lc_worklist_lead(out, i),
+                             text(L.lc_worklist_reason_name(L.lc_worklist_reason_at(out, i)))
+                             or "", from_time(L.lc_worklist_follow_up(out, i)))
+                    for i in range(L.lc_worklist_count(out))]
+        finally:
+            L.lc_worklist_free(out)
+
+    # ---- reading and writing C records ----
+
+    def _read_state(self, st: ctypes.c_void_p) -> State:
+        L, ax = self._L, self._ax
+        flags = L.lc_state_flags(st)
+        return State(**{a: text(L.lc_state_get(st, ax[a])) for a in _STATE_AXES},
+                     follow_up=from_time(L.lc_state_follow_up(st)),
+                     completed_at=from_time(L.lc_state_completed_at(st)),
+                     do_not_call=bool(flags & _ffi.LEAD_DO_NOT_CALL),
+                     do_not_email=bool(flags & _ffi.LEAD_DO_NOT_EMAIL))
+
+    def _read_lead(self, h: ctypes.c_void_p) -> Lead:
+        L = self._L
+        flags = L.lc_lead_flags(h)
+
+        def n(which: int) -> range:
+            return range(L.lc_lead_list_count(h, which))
+
+        currency = text(L.lc_lead_currency(h))
+        prob = L.lc_lead_probability(h)
+        named: Dict[str, Any] = {k: text(L.lc_lead_text(h, i)) for k, i in self._text_fields.items()
+                                 if k in _LEAD_FIELDS}
+        named.update({k: from_time(L.lc_lead_date(h, v)) for k, v in _ffi.DATE_FIELDS.items()})
+        return Lead(
+            id=L.lc_lead_id(h), version=L.lc_lead_version(h),
+            created_at=from_time(L.lc_lead_created_at(h)),
+            touched_at=from_time(L.lc_lead_touched_at(h)),
+            state=self._read_state(L.lc_lead_state(h)),
+            **named,
+            probability=None if prob < 0 else prob,
+            amount=Money(L.lc_lead_amount(h), currency) if currency else None,
+            unit=L.lc_lead_unit(h) or None, agent=L.lc_lead_agent(h) or None,
+            do_not_call=bool(flags & _ffi.LEAD_DO_NOT_CALL),
+            do_not_email=bool(flags & _ffi.LEAD_DO_NOT_EMAIL),
+            automation_stopped=bool(flags & _ffi.LEAD_AUTOMATION_STOPPED),
+            recycled=bool(flags & _ffi.LEAD_RECYCLED),
+            products=tuple(Product(text(L.lc_lead_product_name(h, i)) or "",
+                                   text(L.lc_lead_product_note(h, i)))
+                           for i in n(_ffi.LIST_PRODUCTS)),
+            team=tuple(text(L.lc_lead_name_get(h, _ffi.LIST_TEAM, i)) or ""
+                       for i in n(_ffi.LIST_TEAM)),
+            competitors=tuple(text(L.lc_lead_name_get(h, _ffi.LIST_COMPETITORS, i)) or ""
+                              for i in n(_ffi.LIST_COMPETITORS)),
+            activities=tuple(Activity(text(L.lc_lead_activity_what(h, i)) or "",
+                                      from_time(L.lc_lead_activity_when(h, i)),
+                                      text(L.lc_lead_activity_who(h, i)))
+                             for i in n(_ffi.LIST_ACTIVITIES)),
+            attributes={text(L.lc_lead_attr_key(h, i)) or "": text(L.lc_lead_attr_value(h, i))
+                        or "" for i in n(_ffi.LIST_ATTRIBUTES)},
+            notes=tuple(Note(text(L.lc_lead_note_text(h, i)) or "",
+                             from_time(L.lc_lead_note_time(h, i)),
+                             text(L.lc_lead_note_author(h, i)))
+                        for i in n(_ffi.LIST_NOTES)))
+
+    def _read_event(self, ev: ctypes.c_void_p) -> Event:
+        L, ax = self._L, self._ax
+        outcome = L.lc_event_outcome(ev)
+        return Event(
+            id=L.lc_event_id(ev), lead=L.lc_event_lead(ev), seq=L.lc_event_seq(ev),
+            at=from_time(L.lc_event_time(ev)),
+            kind=text(L.lc_event_kind_name(L.lc_event_kind_of(ev))) or "",
+            actor=text(L.lc_event_actor(ev)),
+            **{a: text(L.lc_event_value(ev, ax[a])) for a in _DISPOSITION_AXES},
+            outcome=text(L.lc_outcome_name(outcome)) if outcome else None,
+            follow_up=from_time(L.lc_event_follow_up(ev)), note=text(L.lc_event_note(ev)),
+            rule=text(L.lc_event_rule(ev)), model_version=L.lc_event_model_version(ev),
+            before=self._read_state(L.lc_event_state_before(ev)),
+            after=self._read_state(L.lc_event_state_after(ev)))
+
+    def _fill(self, h: ctypes.c_void_p, fields: Mapping[str, Any],
+              replace_lists: bool = False) -> None:
+        """Set a record's fields from keyword arguments (TypeError for an unknown one)."""
+        L = self._L
+        amount = fields.get("amount")
+        for key, value in fields.items():
+            if key in self._text_fields:
+                check(L.lc_lead_set_text(h, self._text_fields[key], enc(value)))
+            elif key == "probability":
+                check(L.lc_lead_set_probability(h, -1 if value is None else value))
+            elif key == "amount":
+                self._set_amount(h, value, fields.get("currency"))
+            elif key == "currency":
+                if amount is None and "amount" not in fields:
+                    raise TypeError("currency= goes with amount=")
+            elif key in _ffi.DATE_FIELDS:
+                check(L.lc_lead_set_date(h, _ffi.DATE_FIELDS[key], opt_time(value, key)))
+            elif key == "agent":
+                check(L.lc_lead_set_agent(h, 0 if value is None else self._agent_id(value)))
+            elif key == "unit":
+                check(L.lc_lead_set_unit(h, 0 if value is None else self._unit_id(value)))
+            elif key in _FLAGS:
+                check(L.lc_lead_set_flag(h, _FLAGS[key], int(bool(value))))
+            elif key in _LISTS:
+                if replace_lists:
+                    check(L.lc_lead_list_clear(h, _LISTS[key]))
+                self._add_list(h, key, value)
+            else:
+                raise TypeError(f"unknown lead field {key!r}; the fields are: "
+                                + ", ".join(sorted(set(self._text_fields) | _OTHER_FIELDS)))
+
+    def _set_amount(self, h: ctypes.c_void_p, value: Any, currency: Optional[str]) -> None:
+        if value is None:
+            check(self._L.lc_lead_set_amount(h, 0, None))
+            return
+        if not isinstance(value, Money):
+            if currency is None:
+                raise TypeError("amount= needs currency= (or pass a leadcore.Money)")
+            value = Money.of(value, currency)
+        check(self._L.lc_lead_set_amount(h, value.minor, enc(value.currency)))
+
+    def _add_list(self, h: ctypes.c_void_p, key: str, value: Any) -> None:
+        L = self._L
+        if key == "attributes":
+            for k, v in dict(value).items():
+                check(L.lc_lead_attr_set(h, enc(k), enc(v)))
+            return
+        for item in value:
+            if key == "products":
+                p = item if isinstance(item, Product) else (
+                    Product(item) if isinstance(item, str) else Product(*item))
+                check(L.lc_lead_product_add(h, enc(p.name), enc(p.note)))
+            elif key == "activities":
+                a = item if isinstance(item, Activity) else Activity(*item)
+                check(L.lc_lead_activity_add(h, enc(a.what), opt_time(a.when, "when"),
+                                             enc(a.who)))
+            else:
+                check(L.lc_lead_name_add(h, _LISTS[key], enc(item)))
+
+    def _query(self, filters: Mapping[str, Any]) -> ctypes.c_void_p:
+        L, q = self._L, ctypes.c_void_p()
+        check(L.lc_query_new(ctypes.byref(q)))
+        try:
+            for key, value in filters.items():
+                if key not in ("after", "limit"):
+                    self._add_filter(q, key, value)
+            if "after" in filters or "limit" in filters:
+                check(L.lc_query_set_page(q, int(filters.get("after", 0)),
+                                          int(filters.get("limit", 0))))
+        except BaseException:
+            L.lc_query_free(q)
+            raise
+        return q
+
+    def _add_filter(self, q: ctypes.c_void_p, key: str, value: Any) -> None:
+        L = self._L
+        if key in _STATE_AXES:
+            model = self.model
+            stored = model.key(key, value) if model is not None else value
+            check(L.lc_query_set_value(q, self._ax[key], enc(stored)))
+        elif key in self._text_fields:
+            check(L.lc_query_set_text(q, self._text_fields[key], enc(value)))
+        elif key in ("agent", "unit"):
+            ident = _ffi.QUERY_NONE if value is None else (
+                self._agent_id(value) if key == "agent" else self._unit_id(value))
+            check(getattr(L, f"lc_query_set_{key}")(q, ident))
+        elif key in ("follow_up", "created"):
+            start, end = value
+            check(getattr(L, f"lc_query_set_{key}")(q, opt_time(start, "start"),
+                                                    opt_time(end, "end")))
+        elif key == "attribute":
+            check(L.lc_query_set_attribute(q, enc(value[0]), enc(value[1])))
+        elif key == "recycled":
+            if value not in _ffi.RECYCLED_FILTERS:
+                raise ValueError(f"recycled= must be one of {sorted(_ffi.RECYCLED_FILTERS)}")
+            check(L.lc_query_set_recycled(q, _ffi.RECYCLED_FILTERS[value]))
+        elif key == "invalid":
+            check(L.lc_query_set_invalid(q, int(bool(value))))
+        else:
+            raise TypeError(f"unknown filter {key!r}; the filters are: "
+                            + ", ".join(sorted(set(_STATE_AXES) | set(self._text_fields)
+                                               | _OTHER_FILTERS)))
+
+
+class _Record:
+    """An lc_lead record owned by Python for the length of one call."""
+
+    def __init__(self, empty: bool = False) -> None:
+        self.h = ctypes.c_void_p()
+        if not empty:
+            check(_ffi.lib().lc_lead_new(ctypes.byref(self.h)))
+
+    def free(self) -> None:
+        _ffi.lib().lc_lead_free(self.h)
+        self.h = ctypes.c_void_p()
+
+
+def _text_fields() -> Dict[str, int]:
+    """The record's text fields by name, as the library numbers them."""
+    L, out = _ffi.lib(), {}
+    for i in range(64):
+        name = text(L.lc_lead_text_name(i))
+        if name is None:
+            break
+        out[name] = i
+    return out
+
+
+_FLAGS = {"do_not_call": _ffi.LEAD_DO_NOT_CALL, "do_not_email": _ffi.LEAD_DO_NOT_EMAIL,
+          "automation_stopped": _ffi.LEAD_AUTOMATION_STOPPED}
+_LISTS = {"products": _ffi.LIST_PRODUCTS, "team": _ffi.LIST_TEAM,
+          "competitors": _ffi.LIST_COMPETITORS, "activities": _ffi.LIST_ACTIVITIES,
+          "attributes": _ffi.LIST_ATTRIBUTES}
+_OTHER_FIELDS = ({"probability", "amount", "currency", "agent", "unit"} | set(_ffi.DATE_FIELDS)
+                 | set(_FLAGS) | set(_LISTS))
+_OTHER_FILTERS = {"agent", "unit", "follow_up", "created", "attribute", "recycled", "invalid",
+                  "after", "limit"}
+
+
+def _opt_from_time(t: Optional[int]) -> Optional[datetime]:
+    return None if t is None else from_time(t)
+
+
+_LEAD_FIELDS = {f.name for f in dataclasses.fields(Lead)}
+
+
+def _read_import(r: ctypes.c_void_p) -> ImportResult:
+    L = _ffi.lib()
+    rejects = tuple(Reject(L.lc_import_result_reject_line(r, i),
+                           error_for(L.lc_import_result_reject_code(r, i), "").name,
+                           text(L.lc_import_result_reject_reason(r, i)) or "")
+                    for i in range(L.lc_import_result_reject_count(r)))
+    return ImportResult(rows=L.lc_import_result_rows(r), imported=L.lc_import_result_imported(r),
+                        updated=L.lc_import_result_updated(r),
+                        skipped=L.lc_import_result_skipped(r),
+                        dispositions=L.lc_import_result_dispositions(r),
+                        rejected=L.lc_import_result_rejected(r), rejects=rejects)

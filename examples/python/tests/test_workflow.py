@@ -1,0 +1,59 @@
+"""Workflow rules, sweeps, daily assignment, worklists; model upgrades and migrations."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+import pytest
+
+import leadcore
+from conftest import model_dict
+from leadcore import Store
+
+
+def test_ruleset_sweep_assign_worklist(store: Store, days: Callable[[float], datetime]) -> None:
+    assert store.ruleset is None
+    with pytest.raises(leadcore.StateError):
+        store.sweep()
+    assert store.install_ruleset("seed002") == 1
+    assert store.ruleset == ("seed002", 1) or store.ruleset is not None
+    maria, li = store.add_agent("Maria"), store.add_agent("Li")
+    leads = [store.add_lead(name=f"L{i}", phone=f"+1 555 01{i:02}") for i in range(5)]
+    given = store.assign(quota=2)
+    assert len(given.leads) == 4
+    assert {a.agent: a.given for a in given.agents} == {maria.id: 2, li.id: 2}
+    work = store.worklist(maria)
+    assert [w.reason for w in work] == ["new", "new"] and work[0].follow_up is None
+    store.dispose(work[0].lead, action="call", milestone="contacted", status="hot",
+                  follow_up=days(0.5))
+    assert store.worklist(maria, days(1))[0].reason in ("due", "overdue")
+    first = store.sweep(days(400))
+    assert first.checked >= len(leads) and first.failures == 0
+    assert all(e.error is None and e.effect for e in first.effects)
+    second = store.sweep(days(400))
+    assert second.effects == (), "a sweep at the same time changes nothing"
+    with pytest.raises(leadcore.NotFoundError):
+        store.worklist("Nobody")
+    with pytest.raises(leadcore.NotFoundError):
+        store.install_ruleset("nosuch")
+    with pytest.raises(leadcore.FormatError):
+        store.install_ruleset({"format": 1, "colour": "red"})
+
+
+def test_upgrade_dry_run_and_migrate(store: Store) -> None:
+    lead = store.add_lead(name="Ana")
+    store.dispose(lead, action="call", status="attempted_contact")
+    d = model_dict("leadmanager", version=2)
+    d["statuses"] = [s for s in d["statuses"] if s["key"] != "attempted_contact"]
+    d["links"] = {m: [s for s in ss if s != "attempted_contact"] for m, ss in d["links"].items()}
+    newer = leadcore.Model.from_json(d)
+    report = store.dry_run(newer)
+    assert report.invalid == 1 and report.checked == 1
+    assert report.rows[0].code == "unknown_value" and report.rows[0].value == "attempted_contact"
+    store.install_model(newer)
+    assert store.count_invalid() == 1 and store.count(invalid=True) == 1
+    assert store.migrate({"status": {"attempted_contact": "new"}}) == 1
+    assert store.count_invalid() == 0 and store.lead(lead).status == "new"
+    assert list(store.history(lead))[-1].kind == "migrate"
+    with pytest.raises(leadcore.NotFoundError):
+        store.migrate({"status": {"new": "nowhere"}})
