@@ -23,6 +23,9 @@ def test_pipeline_by_one_and_two_axes(store: Store, days: Callable[[float], date
     assert sum(r.count for r in two) == 3
     owners = store.pipeline("owner")
     assert owners == [leadcore.PipelineRow((None,), (None,), 3)]
+    store.update_lead(bo, source="web")
+    assert [(r.keys, r.count) for r in store.pipeline("source", "status")] == [
+        (("web", "attempted_contact"), 1), ((None, "new"), 1), ((None, "hot"), 1)]
     with pytest.raises(leadcore.NotFoundError, match="milestone"):
         store.pipeline("colour")
     with pytest.raises(leadcore.InvalidArgumentError):

@@ -275,7 +275,6 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_unit_list_id": (I64, [P, SZ]),
     "lc_unit_list_name": (STR, [P, SZ]),
     # report.h
-    "lc_report_axis_parse": (c_int, [STR, POINTER(c_int)]),
     "lc_report_pipeline": (c_int, [P, POINTER(c_int), SZ, POINTER(ReportOptions), PP]),
     "lc_report_matrix": (c_int, [P, POINTER(ReportOptions), PP]),
     "lc_report_matrix_cell": (c_int, [P, STR, STR, POINTER(ReportOptions), PP]),

@@ -520,9 +520,10 @@ class Store:
     # ---- reports ----
 
     def pipeline(self, *axes: str) -> List[PipelineRow]:
-        """Lead counts per value of one or two axes (phase, stage, milestone, status,
-        lifecycle, owner); keys are None where leads have no value."""
-        ids = [_ffi.parse_enum("lc_report_axis_parse", a) for a in axes]
+        """Lead counts per value of one or two axes: milestone, status, stage, phase,
+        lifecycle, or owner, unit, segment, source, owner_group; keys are None where leads
+        have no value."""
+        ids = [axis_id(a) for a in axes]
         arr = _ffi.int_array(ids, ctypes.c_int)
         _, _, rows = self._report("lc_report_pipeline", arr, len(ids), None)
         return [PipelineRow(keys, labels, count) for keys, labels, count, _, _ in rows]
