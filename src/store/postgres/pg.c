@@ -856,11 +856,12 @@ static int connect_to(lc_pg *s)
 	return lc__error(LC_EIO, "cannot connect to the store %s: %s", s->shown, buf);
 }
 
-static int pg_open(void **out, const char *location, const lc_db_options *opts)
+static int pg_open(void **out, const char *location, const lc_db_options *opts, void *user_data)
 {
 	lc_pg *s;
 	int rc;
 
+	(void)user_data;
 	*out = NULL;
 	if (strncmp(location, "//", 2) != 0)
 		return lc__error(LC_EINVAL,
