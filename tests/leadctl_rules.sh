@@ -76,5 +76,16 @@ model_edit leadmanager v3.json "d['version']=3; [s.pop('blocks', None) for s in 
 expect 0 "unblocks = call" model install v3.json --dry-run
 expect 0 '"field":"unblocks","value":"call","leads":1\},\{"code":"action_blocked","field":"unblocks","value":"text","leads":1\}\]' model install v3.json --dry-run --json
 
+# Item 5 (seed 001): a Problem lead "will not be available for future contact";
+# no outcome moves it on. Nurture and Hold leads may come back.
+P="--db particle.db"
+expect 0 "created" $P init --model particle
+expect 0 "added lead 1" $P lead add --name P --phone 555-0200
+expect 0 "stage problem" $P dispose 1 --action call --outcome problem --reason "Not Genuine"
+expect 1 "^terminal_value stage: The stage Problem is final" $P dispose 1 --action lead_update --outcome progressing --stage contact
+expect 0 "added lead 2" $P lead add --name Q --phone 555-0201
+expect 0 "stage nurture" $P dispose 2 --action call --outcome exiting --reason "Not Ready Yet"
+expect 0 "stage contact" $P dispose 2 --action call --outcome progressing --stage contact
+
 [ "$failures" = 0 ] && echo "leadctl rules: all passed"
 exit $((failures > 0))

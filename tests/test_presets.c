@@ -745,6 +745,11 @@ static void test_particle_structure(void **unused)
 	assert_true(has_flag(m, LC_AXIS_STAGE, "problem", LC_FLAG_ENDS_CONTACT));
 	assert_false(has_flag(m, LC_AXIS_STAGE, "nurture", LC_FLAG_ENDS_CONTACT));
 	assert_true(has_flag(m, LC_AXIS_STAGE, "archive", LC_FLAG_NOT_REPORTABLE));
+	/* Problem and Archive are never left; Nurture and Hold are. */
+	assert_true(has_flag(m, LC_AXIS_STAGE, "problem", LC_FLAG_TERMINAL));
+	assert_true(has_flag(m, LC_AXIS_STAGE, "archive", LC_FLAG_TERMINAL));
+	assert_false(has_flag(m, LC_AXIS_STAGE, "nurture", LC_FLAG_TERMINAL));
+	assert_false(has_flag(m, LC_AXIS_STAGE, "hold", LC_FLAG_TERMINAL));
 	assert_false(has_flag(m, LC_AXIS_STAGE, "hold", LC_FLAG_NOT_REPORTABLE));
 	/* Every reason leads to a closed stage and serves the outcome that goes
 	 * there: exits to Nurture and Hold, problems to Problem. The public API
@@ -874,6 +879,19 @@ static void test_particle_closing(void **unused)
 		expect_refused(m, next, &call, LC_V_CONTACT_ENDED, true, "call after problem");
 		expect_refused(m, next, &email, LC_V_CONTACT_ENDED, true, "email after problem");
 		expect_ok(m, next, &update, NULL, "lead update after problem");
+		/* "will not be available for future contact": a Problem lead is
+		 * not moved on, by any outcome (the preset flags it terminal) */
+		{
+			step on = {.action = "Lead Update", .stage = "Contact",
+				   .outcome = LC_OUTCOME_PROGRESSING};
+			expect_refused(m, next, &on, LC_V_TERMINAL, true, "progressing out of problem");
+			on.outcome = LC_OUTCOME_GO_BACK;
+			expect_refused(m, next, &on, LC_V_TERMINAL, true, "going back out of problem");
+			on.stage = "Archive";
+			on.reason = "Test Lead";
+			on.outcome = LC_OUTCOME_EXITING;
+			expect_refused(m, next, &on, LC_V_TERMINAL, true, "problem to archive");
+		}
 		st.reason = NULL;
 		expect_refused(m, selected, &st, LC_V_REASON_REQUIRED, true, "problem, no reason");
 		st.reason = "Plans on Hold";
