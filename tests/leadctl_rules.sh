@@ -87,5 +87,12 @@ expect 0 "added lead 2" $P lead add --name Q --phone 555-0201
 expect 0 "stage nurture" $P dispose 2 --action call --outcome exiting --reason "Not Ready Yet"
 expect 0 "stage contact" $P dispose 2 --action call --outcome progressing --stage contact
 
+# Item 6 (seed 001): "test leads are archived and will not appear in reporting".
+expect 0 "added lead 3" $P lead add --name T --phone 555-0202
+expect 0 "stage archive" $P dispose 3 --action lead_update --outcome exiting --reason test_lead
+expect 0 '"stage":"enquiry","count":2,' $P report funnel --json
+refute 'archive|Archive' $P report funnel
+refute '"lead":3' $P report pipeline --json
+
 [ "$failures" = 0 ] && echo "leadctl rules: all passed"
 exit $((failures > 0))

@@ -498,7 +498,7 @@ static void overdue_leads(void **state)
 	lc_db *db = open_store(":memory:", "crm");
 	lc_report *r = NULL;
 	lc_lead *l = NULL;
-	lc_id late, later, done, fine;
+	lc_id late, later, done, fine, lost;
 	long ms;
 	(void)state;
 	now_value = T0;
@@ -511,8 +511,9 @@ static void overdue_leads(void **state)
 		{ "later", T0 + 1 * DAY, &later },
 		{ "done", T0 + 1 * DAY, &done },
 		{ "fine", T0 + 30 * DAY, &fine },
+		{ "lost", T0 + 1 * DAY, &lost },
 	};
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		assert_int_equal(lc_lead_new(&l), 0);
 		assert_int_equal(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, leads[i].ext), 0);
 		assert_int_equal(lc_lead_set_date(l, LC_LEAD_EXPECTED_COMPLETION, leads[i].exp), 0);
@@ -524,6 +525,9 @@ static void overdue_leads(void **state)
 	}
 	assert_int_equal(apply(db, done, "win_lead", NULL, "won", NULL, NULL, NULL, LC_TIME_NONE), 0);
 	assert_int_equal(apply(db, done, "complete", NULL, "completed", NULL, NULL, NULL, LC_TIME_NONE),
+			 0);
+	/* a lost lead is not overdue work (seed 003) */
+	assert_int_equal(apply(db, lost, "lose_lead", NULL, "lost", NULL, NULL, "price", LC_TIME_NONE),
 			 0);
 	now_value = T0 + 5 * DAY;
 	assert_int_equal(lc_report_overdue(db, NULL, &r), 0);
@@ -582,7 +586,10 @@ static void funnel_from_history(void **state)
 	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
 	assert_string_equal(lc_report_kind(r), "funnel");
 	assert_string_equal(lc_report_column_name(r, 0), "stage");
-	assert_int_equal(lc_report_row_count(r), lc_model_value_count(lc_db_model(db), LC_AXIS_STAGE));
+	/* every stage but Archive, which is out of reporting */
+	assert_int_equal(lc_report_row_count(r),
+			 lc_model_value_count(lc_db_model(db), LC_AXIS_STAGE) - 1);
+	assert_int_equal(find_row(r, "archive", NULL), -1);
 	adv = measure_index(r, "advanced");
 	med = measure_index(r, "median_seconds");
 	p90 = measure_index(r, "p90_seconds");
@@ -606,6 +613,16 @@ static void funnel_from_history(void **state)
 	assert_int_equal(lc_db_lead_recycle(db, id[4]), 0);
 	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
 	assert_int_equal(lc_report_count(r, 0), 4);
+	lc_report_free(r);
+	/* So does an archived test lead, from every stage it passed (seed 001:
+	 * "test leads are archived and will not appear in reporting"). */
+	assert_int_equal(apply(db, id[3], "lead_update", NULL, NULL, NULL, "exiting", "test_lead",
+			       LC_TIME_NONE),
+			 0);
+	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
+	assert_int_equal(lc_report_count(r, 0), 3);
+	assert_int_equal(count_of(r, "contact", NULL), 3);
+	assert_int_equal(find_row(r, "archive", NULL), -1);
 	lc_report_free(r);
 	lc_db_close(db);
 }

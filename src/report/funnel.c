@@ -12,7 +12,7 @@
 
 typedef struct fn_lead {
 	int32_t cur;     /* index of the current stage, -1 none */
-	bool recycled;
+	bool recycled;   /* or otherwise left out of the report */
 	lc_time entered; /* when it entered cur */
 } fn_lead;
 
@@ -164,12 +164,17 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_report **out)
 	for (size_t i = 0; i < c.nvalues; i++)
 		c.closed[i] = (lc_model_value_flags(m, axis, i) & LC_FLAG_CLOSED) != 0;
 
-	/* Recycled leads are left out: mark them first. */
-	if ((rc = lc_query_new(&q)) != 0 || (rc = lc_query_set_recycled(q, LC_RECYCLED_ONLY)) != 0 ||
+	/* Recycled leads, and leads out of reporting (a test lead in Archive),
+	 * are left out: mark them first. */
+	if ((rc = lc_query_new(&q)) != 0 ||
+	    (rc = lc_query_set_recycled(q, LC_RECYCLED_INCLUDE)) != 0 ||
 	    (rc = lc_db_query(db, q, &lit)) != 0)
 		goto out;
 	while ((rc = lc_lead_iter_next(lit, &lead)) == 1) {
 		lc_id id = lc_lead_id(lead);
+		if (!(lc_lead_flags(lead) & LC_LEAD_RECYCLED) &&
+		    !lc__report_state_has(m, lc_lead_state(lead), LC_FLAG_NOT_REPORTABLE))
+			continue;
 		if ((rc = grow_leads(&c, id)) != 0)
 			goto out;
 		c.leads[id].recycled = true;
@@ -211,6 +216,8 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_report **out)
 		int64_t reached = 0, advanced = 0, ms[3];
 		const char *k = lc_model_value_key(m, axis, i);
 		const char *l = lc_model_value_label(m, axis, i);
+		if (lc_model_value_flags(m, axis, i) & LC_FLAG_NOT_REPORTABLE)
+			continue; /* no row for a value out of reporting (Archive) */
 		for (size_t id = 0; id < c.nleads; id++) {
 			uint64_t bit = (uint64_t)1 << (i % 64);
 			reached += (c.reached[id * c.words + i / 64] & bit) != 0;

@@ -190,6 +190,19 @@ long lc__report_value_index(const lc_model *m, lc_axis axis, const char *key)
 	return -1;
 }
 
+bool lc__report_state_has(const lc_model *m, const lc_state *s, uint32_t flag)
+{
+	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_PHASE,
+					LC_AXIS_STAGE, LC_AXIS_LIFECYCLE };
+
+	for (size_t a = 0; a < sizeof axes / sizeof axes[0]; a++) {
+		long i = lc__report_value_index(m, axes[a], lc_state_get(s, axes[a]));
+		if (i >= 0 && (lc_model_value_flags(m, axes[a], (size_t)i) & flag))
+			return true;
+	}
+	return false;
+}
+
 /* The index of a key or, failing that, a label (any case), or -1. */
 static long value_index_loose(const lc_model *m, lc_axis axis, const char *text)
 {
@@ -502,8 +515,12 @@ static int mx_emit(void *ud, const char *const *values, int64_t count)
 	long si = lc__report_value_index(c->model, LC_AXIS_STATUS, values[1]);
 	mx_extra *e;
 
-	/* A lead never disposed of holds no cell. */
-	if (!values[0] && !values[1])
+	/* A lead never disposed of holds no cell; nor does one out of reporting. */
+	if ((!values[0] && !values[1]) ||
+	    (mi >= 0 && (lc_model_value_flags(c->model, LC_AXIS_MILESTONE, (size_t)mi) &
+			 LC_FLAG_NOT_REPORTABLE)) ||
+	    (si >= 0 && (lc_model_value_flags(c->model, LC_AXIS_STATUS, (size_t)si) &
+			 LC_FLAG_NOT_REPORTABLE)))
 		return 0;
 	if (mi >= 0 && si >= 0) {
 		c->counts[(size_t)mi * c->ns + (size_t)si] += count;
@@ -744,7 +761,8 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_report **ou
 		goto out;
 	while ((rc = lc_lead_iter_next(it, &lead)) == 1) {
 		lc_time fu = lc_state_follow_up(lc_lead_state(lead));
-		if (fu == LC_TIME_NONE)
+		if (fu == LC_TIME_NONE ||
+		    lc__report_state_has(m, lc_lead_state(lead), LC_FLAG_NOT_REPORTABLE))
 			continue;
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 64;
@@ -855,8 +873,11 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_report **out)
 	 * are read again for their text. */
 	while ((rc = lc_lead_iter_next(it, &cur)) == 1) {
 		lc_time exp = lc_lead_date(cur, LC_LEAD_EXPECTED_COMPLETION);
+		/* Work that is done, lost or out of reporting is not overdue. */
 		if (exp == LC_TIME_NONE || exp >= now ||
-		    lc_lead_date(cur, LC_LEAD_ACTUAL_COMPLETION) != LC_TIME_NONE)
+		    lc_lead_date(cur, LC_LEAD_ACTUAL_COMPLETION) != LC_TIME_NONE ||
+		    lc__report_state_has(m, lc_lead_state(cur),
+					 LC_FLAG_NOT_REPORTABLE | LC_FLAG_LOST | LC_FLAG_COMPLETED))
 			continue;
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 64;

@@ -40,6 +40,9 @@ int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options
 		     lc_report **out, const char *what,
 		     const lc_model **model);
 long lc__report_value_index(const lc_model *m, lc_axis axis, const char *key);
+/* Whether any of the state's values carries `flag` (LC_FLAG_NOT_REPORTABLE:
+ * the lead is left out of every report; LC_FLAG_LOST, ...). */
+bool lc__report_state_has(const lc_model *m, const lc_state *s, uint32_t flag);
 const char *lc__report_value_label(const lc_model *m, lc_axis axis, const char *key);
 const char *lc__report_agent_name(const lc_agent_list *agents, const char *id_text);
 
