@@ -50,7 +50,7 @@ expect 1 '^contact_ended action: ' --model particle --from-stage problem --actio
 expect 2 'not an outcome' --model particle --outcome sideways
 
 # crm: life-cycle crossings and lost reasons
-expect 1 '^lifecycle_crossing action: Moving from Open to Won needs the action Win Lead; use --action win_lead\.$' \
+expect 1 '^lifecycle_crossing action: Moving from Open to Won needs the action Win Lead \(key win_lead\)\.$' \
   --model crm --from-status in_progress --status won --action lead_update
 expect 0 '^valid$' --model crm --from-status in_progress --status won --action win_lead
 expect 1 '^reason_required reason: ' --model crm --from-status in_progress --status lost --action lose_lead

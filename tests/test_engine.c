@@ -1415,7 +1415,7 @@ static void test_lifecycle_crossing(void **state)
 	crm_d(f, "lead_update", "won", NULL);
 	assert_only(f, LC_V_LIFECYCLE_CROSSING);
 	assert_string_equal(lc_violations_message(f->v, 0),
-			    "Moving from Open to Won needs the action Win Lead; use --action win_lead.");
+			    "Moving from Open to Won needs the action Win Lead (key win_lead).");
 	crm_d(f, "win_lead", "won", NULL);
 	assert_valid(f);
 	crm_d(f, "lead_update", "new", NULL); /* within one state */

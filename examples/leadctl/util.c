@@ -81,15 +81,29 @@ int exit_for_state(void)
 	return strstr(lc_error_last(), "read-only") ? EXIT_STORE : EXIT_VIOLATION;
 }
 
+/* leadctl's commands for the library calls its messages name. */
+static const struct {
+	int code;
+	const char *call;
+	const char *hint;
+} hints[] = {
+	{ LC_ECORRUPT, "lc_db_ruleset_install()",
+	  "repair it with 'leadctl workflow install FILE' (a valid rule set replaces the "
+	  "damaged one)" },
+	{ LC_ESTATE, "lc_db_ruleset_install()", "install one with 'leadctl workflow install FILE'" },
+	{ LC_ESTATE, "lc_db_install_model()",
+	  "install one with 'leadctl init --model NAME' or 'leadctl model install FILE'" },
+	{ LC_EFORMAT, "lc_model_check_string()", "'leadctl model check FILE' lists them all" },
+};
+
 int fail(int rc, const char *what)
 {
 	const char *msg = lc_error_last();
 	fprintf(stderr, "leadctl: %s: %s\n", what, msg[0] ? msg : lc_strerror(rc));
-	/* The library names the call that repairs a damaged rule set; say the command. */
-	if (rc == LC_ECORRUPT && strstr(msg, "lc_db_ruleset_install()"))
-		fputs("leadctl: repair it with 'leadctl workflow install FILE' (a valid rule set "
-		      "replaces the damaged one)\n",
-		      stderr);
+	/* The library names the call that repairs a state; say the command. */
+	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
+		if (rc == hints[i].code && strstr(msg, hints[i].call))
+			fprintf(stderr, "leadctl: %s\n", hints[i].hint);
 	return exit_for_error(rc);
 }
 

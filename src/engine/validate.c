@@ -568,7 +568,7 @@ static void check_crossing(judge *j)
 	}
 	if (hint >= 0)
 		ADD(j, LIFECYCLE_CROSSING, "action",
-		    "Moving from %s to %s needs the action %s; use --action %s.",
+		    "Moving from %s to %s needs the action %s (key %s).",
 		    label(m, LC_AXIS_LIFECYCLE, cl), label(m, LC_AXIS_LIFECYCLE, nl),
 		    label(m, LC_AXIS_ACTION, hint), val(m, LC_AXIS_ACTION, hint)->key);
 	else

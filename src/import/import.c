@@ -1331,10 +1331,8 @@ static int start(lc_db *db, const lc_mapping *map, const lc_import_options *opts
 		return lc__error(LC_EINVAL, "%s: %s is NULL", what, db ? "the mapping" : "db");
 	if ((rc = lc__struct_copy(&import_options_desc, o, opts, what)))
 		return rc;
-	if (!lc_db_model(db))
-		return lc__error(LC_ESTATE, "%s: the store has no model yet; install one first "
-					    "(leadctl init --model NAME)",
-				 what);
+	if ((rc = lc__db_need_model(db, what)))
+		return rc;
 	if (db->explicit_txn || db->depth > 0)
 		return lc__error(LC_ESTATE, "%s: a transaction is open; an import runs in its own, so "
 					    "commit or roll back first",

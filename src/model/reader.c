@@ -82,8 +82,7 @@ int lc__problems_raise(const struct lc_model_problems *p)
 	}
 	if (shown < p->n)
 		snprintf(msg + len, sizeof msg - len,
-			 "\n... and %zu more problem%s (lc_model_check_string() and "
-			 "'leadctl model check' list them all)",
+			 "\n... and %zu more problem%s (lc_model_check_string() lists them all)",
 			 p->n - shown, p->n - shown == 1 ? "" : "s");
 	return lc__error(LC_EFORMAT, "%s", msg);
 }

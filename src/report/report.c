@@ -170,11 +170,7 @@ int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options
 	if ((rc = lc__struct_copy(&report_options_desc, o, opts, what)))
 		return rc;
 	*model = lc_db_model(db);
-	if (!*model)
-		return lc__error(LC_ESTATE,
-				 "%s: the store has no model yet; install one first (leadctl init --model NAME)",
-				 what);
-	return 0;
+	return lc__db_need_model(db, what);
 }
 
 /* Index of a key on a model axis, or -1 (a plain scan: axes are short, and

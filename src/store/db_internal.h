@@ -161,6 +161,9 @@ int lc__db_lead_set_recycled(lc_db *db, lc_id lead_id, bool recycled, const char
 
 /* Grouped counts and worklists: the backend's optional slot when it has one,
  * else the core iterates. Recycled leads follow the query's filter. */
+/* LC_ESTATE with the one message for a store that has no model yet, naming
+ * @p fn (the public call); 0 when it has one. */
+int lc__db_need_model(const lc_db *db, const char *fn);
 int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			 lc_group_emit_fn emit, void *ud);
 int lc__db_worklist(lc_db *db, lc_id agent, lc_time day_start, lc_time day_end, size_t limit,

@@ -29,8 +29,8 @@ static int open_leads(lc_db *db, const lc_query *q, lc_lead_iter **out)
 	*out = NULL;
 	if (!db)
 		return lc__error(LC_EINVAL, "lc_db_query: db is NULL");
-	if (!db->model)
-		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if ((rc = lc__db_need_model(db, "lc_db_query")))
+		return rc;
 	if ((rc = lc__db_check_poisoned(db)))
 		return rc;
 	it = lc__calloc(1, sizeof *it);
@@ -159,8 +159,8 @@ int lc_db_count(lc_db *db, const lc_query *q, int64_t *out)
 
 	if (!db || !out)
 		return lc__error(LC_EINVAL, "lc_db_count: %s is NULL", db ? "out" : "db");
-	if (!db->model)
-		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if ((rc = lc__db_need_model(db, "lc_db_count")))
+		return rc;
 	if ((rc = lc_query_new(&copy)) || (q && (rc = lc__query_copy(copy, q)))) {
 		lc_query_free(copy);
 		return rc;
@@ -423,8 +423,8 @@ int lc_db_history(lc_db *db, lc_id lead_id, lc_event_iter **out)
 	if (!db || lead_id < 0)
 		return lc__error(LC_EINVAL, "lc_db_history: %s",
 				 db ? "give a lead id, or 0 for every lead" : "db is NULL");
-	if (!db->model)
-		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if ((rc = lc__db_need_model(db, "lc_db_history")))
+		return rc;
 	if ((rc = lc__db_check_poisoned(db)))
 		return rc;
 	if (lead_id > 0) {
@@ -719,8 +719,8 @@ int lc_db_count_invalid(lc_db *db, int64_t *out)
 
 	if (!db || !out)
 		return lc__error(LC_EINVAL, "lc_db_count_invalid: %s is NULL", db ? "out" : "db");
-	if (!db->model)
-		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if ((rc = lc__db_need_model(db, "lc_db_count_invalid")))
+		return rc;
 	rc = lc_query_new(&q);
 	if (!rc)
 		rc = lc_query_set_invalid(q, 1);
@@ -791,8 +791,8 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 
 	if (!db || !map)
 		return lc__error(LC_EINVAL, "lc_db_migrate: %s is NULL", db ? "the map" : "db");
-	if (!db->model)
-		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if ((rc = lc__db_need_model(db, "lc_db_migrate")))
+		return rc;
 	/* Every target must exist before anything moves. */
 	for (size_t i = 0; i < map->n; i++) {
 		size_t idx;

@@ -5,11 +5,11 @@
 #include "engine/engine_internal.h"
 #include "store_internal.h"
 
-static int need_model(const lc_db *db, const char *fn)
+int lc__db_need_model(const lc_db *db, const char *fn)
 {
 	if (!db->model)
-		return lc__error(LC_ESTATE, "%s: the store has no model yet; install one first "
-					    "(leadctl init --model NAME)",
+		return lc__error(LC_ESTATE, "%s: the store has no model yet; install one with "
+					    "lc_db_install_model()",
 				 fn);
 	return 0;
 }
@@ -178,7 +178,7 @@ int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id)
 
 	if (!db || !lead)
 		return lc__error(LC_EINVAL, "lc_db_lead_create: %s is NULL", db ? "the record" : "db");
-	if ((rc = need_model(db, "lc_db_lead_create")) || (rc = check_new_lead(db, lead)))
+	if ((rc = lc__db_need_model(db, "lc_db_lead_create")) || (rc = check_new_lead(db, lead)))
 		return rc;
 	if ((rc = lc__db_txn_begin(db, true)))
 		return rc;
@@ -203,7 +203,7 @@ int lc__db_bulk_insert(lc_db *db, lc_lead *const *leads, size_t n)
 
 	if (!db || (!leads && n))
 		return lc__error(LC_EINVAL, "lc__db_bulk_insert: bad arguments");
-	if ((rc = need_model(db, "bulk insert")))
+	if ((rc = lc__db_need_model(db, "bulk insert")))
 		return rc;
 	for (size_t i = 0; i < n; i++)
 		if ((rc = check_new_lead(db, leads[i])))
@@ -264,7 +264,7 @@ static int get_common(lc_db *db, lc_id id, const char *external, lc_lead **out)
 	lc_lead *lead;
 	int rc;
 
-	if ((rc = need_model(db, "reading a lead")))
+	if ((rc = lc__db_need_model(db, "reading a lead")))
 		return rc;
 	if ((rc = lc_lead_new(&lead)))
 		return rc;
@@ -409,7 +409,7 @@ int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
 					    "lc_db_lead_create()");
 	if (expected_version < -1)
 		return lc__error(LC_EINVAL, "expected_version is a version >= 0, or -1 not to check");
-	if ((rc = need_model(db, "lc_db_lead_update")))
+	if ((rc = lc__db_need_model(db, "lc_db_lead_update")))
 		return rc;
 	if (lead->model != db->model)
 		return lc__error(LC_EINVAL, "the record is bound to another model than the store's "
@@ -476,7 +476,7 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
 		return lc__error(LC_EINVAL, "lc_db_apply: lead ids are > 0");
 	if (expected_version < -1)
 		return lc__error(LC_EINVAL, "expected_version is a version >= 0, or -1 not to check");
-	if ((rc = need_model(db, "lc_db_apply")))
+	if ((rc = lc__db_need_model(db, "lc_db_apply")))
 		return rc;
 	if (d->model != db->model)
 		return lc__error(LC_EINVAL, "the disposition is bound to another model than the "
@@ -563,7 +563,7 @@ static int open_lead(lc_db *db, lc_id lead_id, const char *fn, lc_lead **lead)
 
 	if (!db || lead_id <= 0)
 		return lc__error(LC_EINVAL, "%s: %s", fn, db ? "lead ids are > 0" : "db is NULL");
-	if ((rc = need_model(db, fn)) || (rc = lc__db_txn_begin(db, true)))
+	if ((rc = lc__db_need_model(db, fn)) || (rc = lc__db_txn_begin(db, true)))
 		return rc;
 	*lead = lc__db_scratch_lead(db);
 	rc = *lead ? lc__db_lead_read(db, lead_id, *lead) : LC_ENOMEM;

@@ -109,8 +109,8 @@ int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_worklist **out)
 		return lc__error(LC_EINVAL, "lc_worklist_get: %s is NULL", db ? "out" : "db");
 	if (agent <= 0)
 		return lc__error(LC_EINVAL, "lc_worklist_get: agent ids are > 0");
-	if (!lc_db_model(db))
-		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if ((rc = lc__db_need_model(db, "lc_worklist_get")))
+		return rc;
 	if (now == LC_TIME_NONE)
 		now = lc_db_now(db);
 	if (!(w = lc__calloc(1, sizeof *w)) || (rc = lc_lead_new(&scratch))) {
@@ -367,8 +367,8 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_assignme
 	if (o->nagents && !o->agents)
 		return lc__error(LC_EINVAL, "lc_assign_options.agents is NULL but nagents is %zu",
 				 o->nagents);
-	if (!lc_db_model(db))
-		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if ((rc = lc__db_need_model(db, "lc_assign")))
+		return rc;
 	if (now == LC_TIME_NONE)
 		now = lc_db_now(db);
 	if (!(a = lc__calloc(1, sizeof *a)) || lc_lead_new(&scratch)) {

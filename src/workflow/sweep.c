@@ -507,8 +507,8 @@ int lc_workflow_sweep(lc_db *db, lc_time now, lc_sweep_result **out)
 		*out = NULL;
 	if (!db)
 		return lc__error(LC_EINVAL, "lc_workflow_sweep: db is NULL");
-	if (!lc_db_model(db))
-		return lc__error(LC_ESTATE, "the store has no model yet; install one first");
+	if ((rc = lc__db_need_model(db, "lc_workflow_sweep")))
+		return rc;
 	if (db->explicit_txn)
 		return lc__error(LC_ESTATE, "lc_workflow_sweep runs one transaction per lead; call it "
 					    "outside lc_db_begin()/lc_db_commit()");
@@ -519,8 +519,8 @@ int lc_workflow_sweep(lc_db *db, lc_time now, lc_sweep_result **out)
 	if ((rc = lc__wf_load_current(db, &rs, NULL)))
 		return rc;
 	if (!rs)
-		return lc__error(LC_ESTATE, "the store has no rule set; install one first "
-					    "(lc_db_ruleset_install, leadctl workflow install FILE)");
+		return lc__error(LC_ESTATE, "lc_workflow_sweep: the store has no rule set; install one "
+					    "with lc_db_ruleset_install()");
 	/* The rule set may have come from another handle: event rules follow it. */
 	lc__wf_attach(db);
 	lc__wf_refresh(db);
