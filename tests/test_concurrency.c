@@ -28,6 +28,9 @@
 #include <cmocka.h>
 
 #include "support/store_files.h"
+#ifdef LC_TEST_HAVE_LIBPQ
+#include "support/pg_test.h"
+#endif
 
 #include "leadcore/leadcore.h"
 
@@ -44,7 +47,9 @@ static const char model_json[] =
 #define THREADS 4
 #define PER_THREAD 100
 
-static char tmpdir[256], path[400];
+static char tmpdir[256], path[600];
+/* Run against the PostgreSQL server of LC_TEST_PG_URI (argument "postgres"). */
+static bool on_postgres;
 
 static void ok_at(int rc, const char *expr, const char *file, int line)
 {
@@ -344,10 +349,17 @@ static int group_setup(void **state)
 	lc_model *m = NULL;
 
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "%s/leadcore-concurrency-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	snprintf(path, sizeof path, "sqlite:%s/shared.db", tmpdir);
+	if (on_postgres) {
+#ifdef LC_TEST_HAVE_LIBPQ
+		if (pg_test_store_uri(path, sizeof path, "concurrency"))
+			return -1;
+#endif
+	} else {
+		snprintf(tmpdir, sizeof tmpdir, "%s/leadcore-concurrency-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+		if (!mkdtemp(tmpdir))
+			return -1;
+		snprintf(path, sizeof path, "sqlite:%s/shared.db", tmpdir);
+	}
 	if (lc_db_open(&db, path, NULL) || lc_model_load_string(&m, model_json, "concurrency") ||
 	    lc_db_install_model(db, m, NULL))
 		return -1;
@@ -367,13 +379,29 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
+	if (on_postgres) {
+#ifdef LC_TEST_HAVE_LIBPQ
+		pg_test_drop(path);
+#endif
+		return 0;
+	}
 	remove_store_files(path);
 	rmdir(tmpdir);
 	return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+#ifdef LC_TEST_HAVE_LIBPQ
+	if (argc > 1 && strcmp(argv[1], "postgres") == 0) {
+		if (!pg_test_uri())
+			return pg_test_skip("concurrency-postgres");
+		on_postgres = true;
+	}
+#else
+	(void)argc;
+	(void)argv;
+#endif
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stale_write),
 		cmocka_unit_test(test_busy),

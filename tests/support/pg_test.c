@@ -16,6 +16,12 @@ const char *pg_test_uri(void)
 
 int pg_test_skip(const char *suite)
 {
+	const char *required = getenv("LC_TEST_PG_REQUIRED");
+
+	if (required && required[0] == '1') {
+		printf("FAIL %s: LC_TEST_PG_REQUIRED is set but LC_TEST_PG_URI is not\n", suite);
+		return 1;
+	}
 	printf("SKIP %s: no PostgreSQL server; set LC_TEST_PG_URI to a postgresql:// URI "
 	       "(bash scripts/test.sh starts one with scripts/pg-server.sh)\n",
 	       suite);

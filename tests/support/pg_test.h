@@ -11,7 +11,8 @@
 /* Exit status meson reads as "skipped". */
 #define PG_TEST_SKIP 77
 
-/* The server's URI, or NULL (then say why and skip). */
+/* The server's URI, or NULL: then say why and skip (exit PG_TEST_SKIP), or
+ * fail (exit 1) when LC_TEST_PG_REQUIRED=1, as scripts/test.sh sets it. */
 const char *pg_test_uri(void);
 int pg_test_skip(const char *suite);
 

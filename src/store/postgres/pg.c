@@ -393,6 +393,11 @@ int lc__pg_fail(lc_pg *s, const PGresult *r, const char *what)
 				 "%s: another connection held a lock longer than the busy timeout "
 				 "(%d ms): %s; retry later or raise busy_timeout_ms",
 				 what, s->busy_ms, msg);
+	if (strcmp(state, "25P02") == 0)
+		return lc__error(LC_ESTATE,
+				 "%s: an earlier statement of this transaction failed, so the server "
+				 "aborted it; roll it back and start again",
+				 what);
 	if (strcmp(state, "53200") == 0)
 		return lc__error(LC_ENOMEM, "%s: the server ran out of memory: %s", what, msg);
 	if (strncmp(state, "XX00", 4) == 0)
@@ -916,18 +921,23 @@ static int pg_begin(void *be, int write)
 	PGresult *r = NULL;
 	int rc;
 
+	const char *text = write ? "BEGIN ISOLATION LEVEL READ COMMITTED; "
+				   "SELECT coalesce(max(version), 0) FROM models"
+				 : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
+				   "SELECT coalesce(max(version), 0) FROM models";
+	const char *what = write ? "starting a write transaction" : "starting a read transaction";
+
 	s->latest_ok = false;
 	s->writing = false;
 	if ((rc = reconnect(s)))
 		return rc;
 	/* One round trip: the transaction, and the newest model version (the
-	 * core reads it at every begin to see models other clients install). */
-	rc = check(s,
-		   PQexec(s->conn, write ? "BEGIN ISOLATION LEVEL READ COMMITTED; "
-					   "SELECT coalesce(max(version), 0) FROM models"
-					 : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
-					   "SELECT coalesce(max(version), 0) FROM models"),
-		   write ? "starting a write transaction" : "starting a read transaction", &r);
+	 * core reads it at every begin to see models other clients install).
+	 * A connection the server dropped since the last call is found here:
+	 * nothing was under way, so connect again and retry once. */
+	rc = check(s, PQexec(s->conn, text), what, &r);
+	if (rc && PQstatus(s->conn) != CONNECTION_OK && !(rc = reconnect(s)))
+		rc = check(s, PQexec(s->conn, text), what, &r);
 	if (rc) {
 		if (PQstatus(s->conn) == CONNECTION_OK && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
 			PQclear(PQexec(s->conn, "ROLLBACK"));
