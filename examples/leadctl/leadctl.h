@@ -79,12 +79,17 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv);
 /* commands/report.c: reports, and `model dot --counts`. */
 int cmd_report(const leadctl_global *g, int argc, char **argv);
 int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv);
+/* Open the store read-only for reports, its clock reading now (LC_TIME_NONE:
+ * the real clock); says what to do when there is no store or no model. */
+int report_open_store(const leadctl_global *g, lc_time now, lc_db **db);
 /* Print a report as a table, JSON or CSV (report.c); its rows as a JSON array. */
 enum { REPORT_TABLE = 0, REPORT_JSON = 1, REPORT_CSV = 2 };
 int report_print(const lc_report *r, int format);
 json_t *report_rows_json(const lc_report *r);
 /* commands/import.c */
 int cmd_import(const leadctl_global *g, int argc, char **argv);
+/* commands/dashboard.c */
+int cmd_dashboard(const leadctl_global *g, int argc, char **argv);
 /* commands/demo.c */
 int cmd_demo(const leadctl_global *g, int argc, char **argv);
 

@@ -21,6 +21,7 @@ static const leadctl_command commands[] = {
 	{ "unit", "add and list units, and their members", cmd_unit },
 	{ "import", "import a CSV file of leads with a column mapping", cmd_import },
 	{ "report", "pipeline, matrix, follow-ups, overdue and funnel reports", cmd_report },
+	{ "dashboard", "write the dashboard: one HTML page of charts and tables", cmd_dashboard },
 	{ "demo", "build a demo store and simulate two weeks of agents' work", cmd_demo },
 	{ "workflow", "list, install and run workflow rule sets", cmd_workflow },
 	{ "assign", "top agents up to their daily quota of leads", cmd_assign },

@@ -51,10 +51,11 @@ static lc_time fixed_clock(void *ud)
 	return report_now;
 }
 
-static int open_store(const leadctl_global *g, lc_db **db)
+int report_open_store(const leadctl_global *g, lc_time now, lc_db **db)
 {
 	lc_db_options o = LC_DB_OPTIONS_INIT;
 	int rc;
+	report_now = now;
 	o.flags = LC_DB_READONLY;
 	if (report_now != LC_TIME_NONE)
 		o.clock = fixed_clock;
@@ -480,7 +481,7 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 		strcpy(st, comma + 1);
 	}
 
-	if ((ex = open_store(g, &db)) != 0)
+	if ((ex = report_open_store(g, report_now, &db)) != 0)
 		return ex;
 	if (agent && (ex = find_agent(db, agent, &o.agent)) != 0)
 		goto out;
@@ -542,7 +543,7 @@ int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv)
 		     "'leadctl model dot --counts | dot -Tsvg > pipeline.svg'.");
 		return EXIT_OK;
 	}
-	if ((ex = open_store(g, &db)) != 0)
+	if ((ex = report_open_store(g, report_now, &db)) != 0)
 		return ex;
 	m = lc_db_model(db);
 	maxis = lc_model_value_count(m, LC_AXIS_STAGE) ? LC_AXIS_STAGE : LC_AXIS_MILESTONE;
