@@ -5,7 +5,7 @@ usage: dashboard_check.py PAGE LEADCTL DB NOW
 
 Every number cell of the page carries data-v="REPORT|KEY[|MEASURE]" and
 data-n (the exact value); each is compared with what `leadctl report ...
---json` (and `lead list --json` for segments and the recycle bin) says. The
+--json` (and `lead list --json` for the leads and the recycle bin) says. The
 page must also be self-contained (no script, nothing fetched from elsewhere),
 well nested, and every in-page link must have its target. Exits 1 naming
 each mismatch."""
@@ -93,10 +93,9 @@ def expected(now):
         for r in rows("followups", "--from", iso(a), "--to", iso(b)):
             per[r["owner"] or ""] += r["count"]
         want.update({f"{name}|{k}": v for k, v in per.items()})
-    leads = leadctl("lead", "list", "--json")["leads"]
-    for seg, n in Counter(l["segment"] or "(no segment)" for l in leads).items():
-        want[f"segment|{seg}"] = n
-    want["summary|leads"] = len(leads)
+    for r in rows("pipeline", "--by", "segment"):
+        want[f"segment|{r['segment'] or ''}"] = r["count"]
+    want["summary|leads"] = len(leadctl("lead", "list", "--json")["leads"])
     want["left_out|recycled"] = len(leadctl("lead", "list", "--recycled", "only", "--json")["leads"])
     return want
 

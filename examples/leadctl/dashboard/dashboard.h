@@ -9,7 +9,7 @@
 
 #include <leadcore/leadcore.h>
 
-/* A named count: a segment, or a value whose leads reports leave out. */
+/* A named count: a value whose leads reports leave out. */
 typedef struct dash_count {
 	char *label;
 	int64_t n;
@@ -24,14 +24,14 @@ typedef struct dash {
 	lc_time made;       /* when the page was written */
 	long rows_max;      /* leads listed per matrix cell; 0 every one */
 	lc_axis pipe_axis;  /* stage, or milestone when the model has none */
-	lc_report *matrix, *pipeline, *funnel;
+	lc_report *matrix, *pipeline, *funnel, *segments;
 	lc_report *due, *overdue; /* follow-ups in now's day, and before it */
 	lc_agent_list *agents;
 	int64_t total;      /* leads not recycled */
 	int64_t recycled;
 	int64_t undisposed; /* neither milestone nor status: in no cell */
-	dash_count *segments, *hidden;
-	size_t nsegments, nhidden;
+	dash_count *hidden;
+	size_t nhidden;
 } dash;
 
 /* data.c. Fill d from d->db; prints the failure and returns an exit code. */

@@ -1,5 +1,5 @@
-/* The dashboard's data: the library's reports over the store, its lead
- * counts and the lead iteration for segments; nothing here reads SQL. */
+/* The dashboard's data: the library's reports and lead counts over the
+ * store; nothing here reads SQL. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,32 +43,6 @@ static int tally(dash_count **list, size_t *len, const char *label, int64_t n)
 	return 0;
 }
 
-static int by_count_desc(const void *a, const void *b)
-{
-	const dash_count *x = a, *y = b;
-	return x->n != y->n ? (x->n < y->n ? 1 : -1) : strcmp(x->label, y->label);
-}
-
-/* Segments: the lead field a workflow fills; counted over the leads. */
-static int gather_segments(dash *d)
-{
-	lc_query *q = NULL;
-	lc_lead_iter *it = NULL;
-	const lc_lead *l;
-	int rc = lc_query_new(&q);
-	if (!rc)
-		rc = lc_db_query(d->db, q, &it);
-	while (!rc && (rc = lc_lead_iter_next(it, &l)) == 1) {
-		const char *s = lc_lead_text(l, LC_LEAD_SEGMENT);
-		rc = tally(&d->segments, &d->nsegments, s && *s ? s : "(no segment)", 1);
-	}
-	lc_lead_iter_free(it);
-	lc_query_free(q);
-	if (!rc && d->nsegments)
-		qsort(d->segments, d->nsegments, sizeof *d->segments, by_count_desc);
-	return rc;
-}
-
 /* Values flagged not_reportable, with the leads that hold them. */
 static int gather_hidden(dash *d)
 {
@@ -105,12 +79,13 @@ static int gather_followups(dash *d)
 
 static int gather_reports(dash *d)
 {
-	lc_report_axis axis;
+	const lc_axis segment = LC_AXIS_SEGMENT;
 	int64_t in_cells = 0;
 	int rc;
 	d->pipe_axis = lc_model_value_count(d->model, LC_AXIS_STAGE) ? LC_AXIS_STAGE : LC_AXIS_MILESTONE;
-	axis = d->pipe_axis == LC_AXIS_STAGE ? LC_REPORT_STAGE : LC_REPORT_MILESTONE;
-	rc = lc_report_pipeline(d->db, &axis, 1, NULL, &d->pipeline);
+	rc = lc_report_pipeline(d->db, &d->pipe_axis, 1, NULL, &d->pipeline);
+	if (!rc)
+		rc = lc_report_pipeline(d->db, &segment, 1, NULL, &d->segments);
 	/* a model without milestones or statuses has no matrix: the page says so */
 	if (!rc && lc_model_value_count(d->model, LC_AXIS_MILESTONE) &&
 	    lc_model_value_count(d->model, LC_AXIS_STATUS))
@@ -138,8 +113,6 @@ int dash_gather(dash *d)
 	if (!rc)
 		rc = gather_reports(d);
 	if (!rc)
-		rc = gather_segments(d);
-	if (!rc)
 		rc = gather_hidden(d);
 	return rc ? fail(rc, "dashboard") : 0;
 }
@@ -158,8 +131,8 @@ void dash_free(dash *d)
 	lc_report_free(d->funnel);
 	lc_report_free(d->due);
 	lc_report_free(d->overdue);
+	lc_report_free(d->segments);
 	lc_agent_list_free(d->agents);
-	free_counts(d->segments, d->nsegments);
 	free_counts(d->hidden, d->nhidden);
 }
 

@@ -354,22 +354,25 @@ static int page_followups(FILE *f, const dash *d)
 
 static int page_segments(FILE *f, const dash *d)
 {
-	chart_row *rows = calloc(d->nsegments + 1, sizeof *rows);
+	const lc_report *r = d->segments;
+	size_t n = lc_report_row_count(r);
+	chart_row *rows = calloc(n + 1, sizeof *rows);
 	if (!rows)
 		return LC_ENOMEM;
-	for (size_t i = 0; i < d->nsegments; i++)
-		rows[i] = (chart_row){ .label = d->segments[i].label, .a = d->segments[i].n };
+	for (size_t i = 0; i < n; i++)
+		rows[i] = (chart_row){ .label = lc_report_key(r, i, 0) ? lc_report_label(r, i, 0) : "(no segment)",
+				       .a = lc_report_count(r, i) };
 	section_open(f, "segments", "Segments",
 		     "The segment workflow rules put each lead in (leadctl workflow run).");
-	chart_box(f, &(chart){ .title = "Leads per segment", .axis = "leads", .rows = rows,
-			       .n = d->nsegments }, false);
+	chart_box(f, &(chart){ .title = "Leads per segment", .axis = "leads", .rows = rows, .n = n },
+		  false);
 	fputs("<thead>", f);
 	html_head_row(f, "Segment", "#Leads", NULL);
 	fputs("</thead><tbody>\n", f);
-	for (size_t i = 0; i < d->nsegments; i++) {
+	for (size_t i = 0; i < n; i++) {
 		fputs("<tr>", f);
 		text_cell(f, "th", rows[i].label);
-		num_cell(f, "segment", rows[i].label, NULL, rows[i].a);
+		num_cell(f, "segment", lc_report_key(r, i, 0), NULL, rows[i].a);
 		fputs("</tr>\n", f);
 	}
 	chart_box_close(f);
