@@ -43,8 +43,11 @@ def test_import_creates_leads_with_their_dispositions(store: Store, tmp_path: Pa
     assert store.lead("a2").status == "bad_phone_number", "a label works"
     assert [e.actor for e in store.history(ana)][-1] == "crm import"
     again = store.import_csv(csv, MAPPING)
-    # The leads are found again; a row with nothing new is unchanged, not updated.
-    assert again.imported == 0 and again.rejected == 0 and again.updated <= 3
+    assert (again.imported, again.updated, again.unchanged, again.dispositions) == (0, 0, 3, 0)
+    assert again.repeats == 2, "the dispositions are in the history already"
+    changed = write_csv(tmp_path / "a2.csv", ["a1,Ana Diaz,web,spring,Phone,attempted_contact"])
+    third = store.import_csv(changed, MAPPING)
+    assert (third.updated, third.unchanged) == (1, 0) and store.lead("a1").name == "Ana Diaz"
 
 
 def test_bad_rows_roll_everything_back_and_are_reported(store: Store, tmp_path: Path) -> None:

@@ -952,8 +952,6 @@ def _read_import(r: ctypes.c_void_p) -> ImportResult:
                            error_for(L.lc_import_result_reject_code(r, i), "").name,
                            text(L.lc_import_result_reject_reason(r, i)) or "")
                     for i in range(L.lc_import_result_reject_count(r)))
-    return ImportResult(rows=L.lc_import_result_rows(r), imported=L.lc_import_result_imported(r),
-                        updated=L.lc_import_result_updated(r),
-                        skipped=L.lc_import_result_skipped(r),
-                        dispositions=L.lc_import_result_dispositions(r),
-                        rejected=L.lc_import_result_rejected(r), rejects=rejects)
+    counts = {name: int(L.lc_import_result_count(r, i))
+              for i, name in enumerate(_ffi.IMPORT_COUNTS)}
+    return ImportResult(**counts, rejects=rejects)

@@ -290,12 +290,21 @@ class Reject:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import did. ``updated`` rows changed a lead their dedupe key found,
+    ``unchanged`` ones had nothing new for it; ``repeats`` are dispositions already in the
+    lead's history, ``undated`` ones had an empty time cell (neither is applied)."""
+
     rows: int
     imported: int
     updated: int
+    unchanged: int
     skipped: int
-    dispositions: int
     rejected: int
+    dispositions: int
+    repeats: int
+    undated: int
+    agents_created: int
+    units_created: int
     rejects: Tuple[Reject, ...]
 
 
