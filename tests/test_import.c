@@ -703,7 +703,7 @@ static void real_x_education(void **state)
 	lc_model *model = NULL;
 	lc_mapping *map = NULL;
 	lc_import_result *r = NULL;
-	lc_report *rep = NULL;
+	lc_table *rep = NULL;
 	lc_axis axis = LC_AXIS_LIFECYCLE;
 	lc_lead_iter *it = NULL;
 	lc_event_iter *eit = NULL;
@@ -754,10 +754,10 @@ static void real_x_education(void **state)
 	/* Converted = 1 is the won state. */
 	assert_int_equal(x.converted, 3559);
 	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &rep), 0);
-	for (size_t i = 0; i < lc_report_row_count(rep); i++)
-		if (lc_report_key(rep, i, 0) && strcmp(lc_report_key(rep, i, 0), "won") == 0)
-			won = lc_report_count(rep, i);
-	lc_report_free(rep);
+	for (size_t i = 0; i < lc_table_rows(rep); i++)
+		if (lc_table_text(rep, i, 0) && strcmp(lc_table_text(rep, i, 0), "won") == 0)
+			won = lc_table_int_named(rep, i, "count");
+	lc_table_free(rep);
 	assert_int_equal(won, x.converted);
 
 	/* The flags. */

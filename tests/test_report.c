@@ -84,33 +84,34 @@ static int apply(lc_db *db, lc_id id, const char *action, const char *milestone,
 	return rc;
 }
 
-/* The row whose keys are (a, b) (b ignored when the report has one column), or -1. */
-static long find_row(const lc_report *r, const char *a, const char *b)
+/* The index of a column, or -1. */
+static long measure_index(const lc_table *r, const char *name)
 {
-	for (size_t i = 0; i < lc_report_row_count(r); i++) {
-		const char *ka = lc_report_key(r, i, 0);
-		const char *kb = lc_report_column_count(r) > 1 ? lc_report_key(r, i, 1) : NULL;
+	size_t c;
+	return lc_table_column_find(r, name, &c) == 0 ? (long)c : -1;
+}
+
+/* The row whose keys are (a, b) (b ignored when the report has one column), or -1. */
+static long find_row(const lc_table *r, const char *a, const char *b)
+{
+	size_t nkeys = (size_t)measure_index(r, "count");
+	for (size_t i = 0; i < lc_table_rows(r); i++) {
+		const char *ka = lc_table_text(r, i, 0);
+		const char *kb = nkeys > 1 ? lc_table_text(r, i, 1) : NULL;
 		bool ma = (!a && !ka) || (a && ka && strcmp(a, ka) == 0);
-		bool mb = lc_report_column_count(r) < 2 || (!b && !kb) || (b && kb && strcmp(b, kb) == 0);
+		bool mb = nkeys < 2 || (!b && !kb) || (b && kb && strcmp(b, kb) == 0);
 		if (ma && mb)
 			return (long)i;
 	}
 	return -1;
 }
 
-static int64_t count_of(const lc_report *r, const char *a, const char *b)
+static int64_t count_of(const lc_table *r, const char *a, const char *b)
 {
 	long i = find_row(r, a, b);
-	return i < 0 ? 0 : lc_report_count(r, (size_t)i);
+	return i < 0 ? 0 : lc_table_int_named(r, (size_t)i, "count");
 }
 
-static long measure_index(const lc_report *r, const char *name)
-{
-	for (size_t m = 0; m < lc_report_measure_count(r); m++)
-		if (strcmp(lc_report_measure_name(r, m), name) == 0)
-			return (long)m;
-	return -1;
-}
 
 /* A leadmanager store: 3 new, 2 attempted, 2 contacted/hot (agent ann), one
  * recycled contacted/hot, 1 unassigned quoted/follow up. */
@@ -155,24 +156,27 @@ static lc_db *leadmanager_store(const char *uri, lc_id *ann, lc_id *bob)
 static void check_pipeline_by_status(lc_db *db)
 {
 	lc_axis axis = LC_AXIS_STATUS;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 
 	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &r), 0);
-	assert_string_equal(lc_report_kind(r), "pipeline");
-	assert_int_equal(lc_report_column_count(r), 1);
-	assert_string_equal(lc_report_column_name(r, 0), "status");
-	assert_int_equal(lc_report_measure_count(r), 0);
+	assert_string_equal(lc_table_kind(r), "pipeline");
+	assert_int_equal(lc_table_columns(r), 2); /* status, count: no measures */
+	assert_string_equal(lc_table_column_name(r, 0), "status");
+	assert_int_equal(lc_table_column_type(r, 0), LC_COLUMN_TEXT);
+	assert_string_equal(lc_table_column_name(r, 1), "count");
+	assert_int_equal(lc_table_column_type(r, 1), LC_COLUMN_INT);
+	assert_null(lc_table_summary(r));
 	assert_int_equal(count_of(r, "new", NULL), 3);
 	assert_int_equal(count_of(r, "attempted_contact", NULL), 2);
 	assert_int_equal(count_of(r, "hot", NULL), 2); /* the recycled one is left out */
 	assert_int_equal(count_of(r, "follow_up", NULL), 1);
-	assert_int_equal(lc_report_row_count(r), 4);
+	assert_int_equal(lc_table_rows(r), 4);
 	/* Rows in the model's status order: new, attempted_contact, hot, follow_up. */
-	assert_string_equal(lc_report_key(r, 0, 0), "new");
-	assert_string_equal(lc_report_key(r, 1, 0), "attempted_contact");
-	assert_string_equal(lc_report_key(r, 2, 0), "hot");
-	assert_string_equal(lc_report_label(r, 1, 0), "Attempted Contact");
-	lc_report_free(r);
+	assert_string_equal(lc_table_text(r, 0, 0), "new");
+	assert_string_equal(lc_table_text(r, 1, 0), "attempted_contact");
+	assert_string_equal(lc_table_text(r, 2, 0), "hot");
+	assert_string_equal(lc_table_label(r, 1, 0), "Attempted Contact");
+	lc_table_free(r);
 }
 
 static void pipeline_sqlite(void **state)
@@ -208,19 +212,19 @@ static void pipeline_backends_agree(void **state)
 		for (size_t y = 0; y < sizeof by / sizeof by[0]; y++) {
 			lc_axis axes[2] = { by[x], by[y] };
 			size_t n = x == y ? 1 : 2;
-			lc_report *ra = NULL, *rb = NULL;
+			lc_table *ra = NULL, *rb = NULL;
 			assert_int_equal(lc_report_pipeline(a, axes, n, NULL, &ra), 0);
 			assert_int_equal(lc_report_pipeline(b, axes, n, NULL, &rb), 0);
-			assert_int_equal(lc_report_row_count(ra), lc_report_row_count(rb));
-			for (size_t i = 0; i < lc_report_row_count(ra); i++) {
-				assert_int_equal(lc_report_count(ra, i), lc_report_count(rb, i));
+			assert_int_equal(lc_table_rows(ra), lc_table_rows(rb));
+			for (size_t i = 0; i < lc_table_rows(ra); i++) {
+				assert_int_equal(lc_table_int_named(ra, i, "count"), lc_table_int_named(rb, i, "count"));
 				for (size_t c = 0; c < n; c++) {
-					const char *ka = lc_report_key(ra, i, c), *kb = lc_report_key(rb, i, c);
+					const char *ka = lc_table_text(ra, i, c), *kb = lc_table_text(rb, i, c);
 					assert_true((!ka && !kb) || (ka && kb && strcmp(ka, kb) == 0));
 				}
 			}
-			lc_report_free(ra);
-			lc_report_free(rb);
+			lc_table_free(ra);
+			lc_table_free(rb);
 		}
 	lc_db_close(a);
 	lc_db_close(b);
@@ -231,22 +235,22 @@ static void pipeline_two_axes_and_owner(void **state)
 	lc_axis axes[2] = { LC_AXIS_OWNER, LC_AXIS_MILESTONE };
 	lc_id ann, bob;
 	lc_db *db = leadmanager_store(":memory:", &ann, &bob);
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	int64_t total = 0;
 	(void)state;
 	assert_int_equal(lc_report_pipeline(db, axes, 2, NULL, &r), 0);
-	assert_string_equal(lc_report_column_name(r, 0), "owner");
-	assert_string_equal(lc_report_column_name(r, 1), "milestone");
+	assert_string_equal(lc_table_column_name(r, 0), "owner");
+	assert_string_equal(lc_table_column_name(r, 1), "milestone");
 	assert_int_equal(count_of(r, "ann", "contacted"), 2);
 	assert_int_equal(count_of(r, "bob", "no_milestone"), 5);
 	assert_int_equal(count_of(r, NULL, "quoted"), 1);
 	/* Owners by name, the unassigned last. */
-	assert_string_equal(lc_report_key(r, 0, 0), "ann");
-	assert_null(lc_report_key(r, lc_report_row_count(r) - 1, 0));
-	for (size_t i = 0; i < lc_report_row_count(r); i++)
-		total += lc_report_count(r, i);
+	assert_string_equal(lc_table_text(r, 0, 0), "ann");
+	assert_null(lc_table_text(r, lc_table_rows(r) - 1, 0));
+	for (size_t i = 0; i < lc_table_rows(r); i++)
+		total += lc_table_int_named(r, i, "count");
 	assert_int_equal(total, 8);
-	lc_report_free(r);
+	lc_table_free(r);
 	lc_db_close(db);
 }
 
@@ -255,7 +259,7 @@ static void pipeline_leaves_out_not_reportable(void **state)
 {
 	lc_axis axis = LC_AXIS_PHASE;
 	lc_db *db = open_store(":memory:", "particle");
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	lc_id a, b, c;
 	(void)state;
 	a = new_lead(db, "a", 0);
@@ -274,8 +278,8 @@ static void pipeline_leaves_out_not_reportable(void **state)
 	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &r), 0);
 	assert_int_equal(count_of(r, "lead", NULL), 1);
 	assert_int_equal(count_of(r, "closed", NULL), 1); /* nurture counts, archive does not */
-	assert_int_equal(lc_report_row_count(r), 2);
-	lc_report_free(r);
+	assert_int_equal(lc_table_rows(r), 2);
+	lc_table_free(r);
 	lc_db_close(db);
 }
 
@@ -286,7 +290,7 @@ static void pipeline_bad_arguments(void **state)
 	lc_report_options o = LC_REPORT_OPTIONS_INIT;
 	lc_db *db = open_store(":memory:", "leadmanager");
 	lc_db *empty = open_store(":memory:", NULL);
-	lc_report *r = (lc_report *)1;
+	lc_table *r = (lc_table *)1;
 	(void)state;
 	assert_int_equal(lc_report_pipeline(NULL, axes, 1, NULL, &r), LC_EINVAL);
 	assert_null(r);
@@ -305,8 +309,8 @@ static void pipeline_bad_arguments(void **state)
 	/* The model's axis enum is the report's: a milestone groups by milestone. */
 	bad = LC_AXIS_MILESTONE;
 	assert_int_equal(lc_report_pipeline(db, &bad, 1, NULL, &r), 0);
-	assert_string_equal(lc_report_column_name(r, 0), "milestone");
-	lc_report_free(r);
+	assert_string_equal(lc_table_column_name(r, 0), "milestone");
+	lc_table_free(r);
 	o.version = 99;
 	assert_int_equal(lc_report_pipeline(db, axes, 1, &o, &r), LC_EVERSION);
 	assert_int_equal(lc_report_pipeline(empty, axes, 1, NULL, &r), LC_ESTATE);
@@ -343,29 +347,31 @@ static void axis_names_and_options(void **state)
 	assert_int_equal(lc_report_options_init(&o, 0), LC_EVERSION);
 	assert_int_equal(lc_report_options_init(NULL, 1), LC_EINVAL);
 	/* Getters on NULL and out of range. */
-	assert_int_equal(lc_report_row_count(NULL), 0);
-	assert_null(lc_report_key(NULL, 0, 0));
-	assert_int_equal(lc_report_measure(NULL, 0, 0), LC_REPORT_NONE);
-	lc_report_free(NULL);
+	assert_int_equal(lc_table_rows(NULL), 0);
+	assert_null(lc_table_text(NULL, 0, 0));
+	assert_int_equal(lc_table_int(NULL, 0, 0), LC_TABLE_NONE);
+	assert_null(lc_table_kind(NULL));
+	assert_null(lc_table_summary(NULL));
+	lc_table_free(NULL);
 }
 
 static void check_matrix(lc_db *db)
 {
 	const lc_model *m = lc_db_model(db);
 	size_t nm = lc_model_value_count(m, LC_AXIS_MILESTONE), ns = lc_model_value_count(m, LC_AXIS_STATUS);
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	long allowed, i;
 	bool seen_allowed = false;
 	(void)seen_allowed;
 
 	assert_int_equal(lc_report_matrix(db, NULL, &r), 0);
-	assert_string_equal(lc_report_kind(r), "matrix");
+	assert_string_equal(lc_table_kind(r), "matrix");
 	allowed = measure_index(r, "allowed");
 	assert_true(allowed >= 0);
-	assert_int_equal(lc_report_row_count(r), nm * ns);
+	assert_int_equal(lc_table_rows(r), nm * ns);
 	/* Invalid cells first. */
-	for (size_t k = 0; k < lc_report_row_count(r); k++) {
-		int64_t a = lc_report_measure(r, k, (size_t)allowed);
+	for (size_t k = 0; k < lc_table_rows(r); k++) {
+		int64_t a = lc_table_int(r, k, (size_t)allowed);
 		if (a)
 			seen_allowed = true;
 		else
@@ -373,13 +379,13 @@ static void check_matrix(lc_db *db)
 	}
 	i = find_row(r, "contacted", "hot");
 	assert_true(i >= 0);
-	assert_int_equal(lc_report_count(r, (size_t)i), 2);
-	assert_int_equal(lc_report_measure(r, (size_t)i, (size_t)allowed), 1);
+	assert_int_equal(lc_table_int_named(r, (size_t)i, "count"), 2);
+	assert_int_equal(lc_table_int(r, (size_t)i, (size_t)allowed), 1);
 	i = find_row(r, "no_milestone", "hot");
-	assert_int_equal(lc_report_measure(r, (size_t)i, (size_t)allowed), 0);
-	assert_int_equal(lc_report_count(r, (size_t)i), 0);
+	assert_int_equal(lc_table_int(r, (size_t)i, (size_t)allowed), 0);
+	assert_int_equal(lc_table_int_named(r, (size_t)i, "count"), 0);
 	assert_int_equal(count_of(r, "no_milestone", "new"), 3);
-	lc_report_free(r);
+	lc_table_free(r);
 }
 
 static void matrix_every_cell(void **state)
@@ -402,7 +408,7 @@ static void matrix_after_link_change(void **state)
 	lc_id ann, bob;
 	lc_db *db = leadmanager_store(":memory:", &ann, &bob);
 	lc_model *m = NULL;
-	lc_report *r = NULL, *cell = NULL;
+	lc_table *r = NULL, *cell = NULL;
 	char *json = NULL, *p;
 	long allowed;
 	(void)state;
@@ -425,23 +431,23 @@ static void matrix_after_link_change(void **state)
 	{
 		long i = find_row(r, "contacted", "hot");
 		assert_true(i >= 0);
-		assert_int_equal(lc_report_count(r, (size_t)i), 2);
-		assert_int_equal(lc_report_measure(r, (size_t)i, (size_t)allowed), 0);
+		assert_int_equal(lc_table_int_named(r, (size_t)i, "count"), 2);
+		assert_int_equal(lc_table_int(r, (size_t)i, (size_t)allowed), 0);
 	}
-	lc_report_free(r);
+	lc_table_free(r);
 
 	assert_int_equal(lc_report_matrix_cell(db, "Contacted", "HOT", NULL, &cell), 0);
-	assert_string_equal(lc_report_kind(cell), "cell");
-	assert_int_equal(lc_report_row_count(cell), 2);
-	assert_string_equal(lc_report_key(cell, 0, 0), "hot-0");
-	assert_string_equal(lc_report_key(cell, 1, 0), "hot-1");
-	assert_true(lc_report_lead(cell, 0) > 0);
-	assert_true(lc_report_lead(cell, 1) > lc_report_lead(cell, 0));
-	lc_report_free(cell);
+	assert_string_equal(lc_table_kind(cell), "cell");
+	assert_int_equal(lc_table_rows(cell), 2);
+	assert_string_equal(lc_table_text_named(cell, 0, "external_id"), "hot-0");
+	assert_string_equal(lc_table_text_named(cell, 1, "external_id"), "hot-1");
+	assert_true(lc_table_int_named(cell, 0, "lead") > 0);
+	assert_true(lc_table_int_named(cell, 1, "lead") > lc_table_int_named(cell, 0, "lead"));
+	lc_table_free(cell);
 	/* An unknown value is taken as a stored key: an empty cell, not an error. */
 	assert_int_equal(lc_report_matrix_cell(db, "gone", "hot", NULL, &cell), 0);
-	assert_int_equal(lc_report_row_count(cell), 0);
-	lc_report_free(cell);
+	assert_int_equal(lc_table_rows(cell), 0);
+	lc_table_free(cell);
 	assert_int_equal(lc_report_matrix_cell(db, NULL, "hot", NULL, &cell), LC_EINVAL);
 	assert_int_equal(lc_report_matrix_cell(db, "contacted", "\xff", NULL, &cell), LC_EINVAL);
 	lc_db_close(db);
@@ -450,7 +456,7 @@ static void matrix_after_link_change(void **state)
 static void matrix_needs_milestones(void **state)
 {
 	lc_db *db = open_store(":memory:", "particle");
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	(void)state;
 	assert_int_equal(lc_report_matrix(db, NULL, &r), LC_EUNSUPPORTED);
 	assert_null(r);
@@ -462,26 +468,26 @@ static void followups_per_agent_per_day(void **state)
 	lc_id ann, bob;
 	lc_db *db = leadmanager_store(":memory:", &ann, &bob);
 	lc_report_options o = LC_REPORT_OPTIONS_INIT;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	(void)state;
 	/* Default window: today (T0) and six more days. */
 	assert_int_equal(lc_report_followups(db, NULL, &r), 0);
-	assert_string_equal(lc_report_column_name(r, 0), "owner");
-	assert_string_equal(lc_report_column_name(r, 1), "day");
+	assert_string_equal(lc_table_column_name(r, 0), "owner");
+	assert_string_equal(lc_table_column_name(r, 1), "day");
 	assert_int_equal(count_of(r, "ann", "2026-01-02"), 1);
 	assert_int_equal(count_of(r, "ann", "2026-01-03"), 1);
 	assert_int_equal(count_of(r, NULL, "2026-01-03"), 1);
-	assert_int_equal(lc_report_row_count(r), 3); /* the recycled lead's follow-up is left out */
-	assert_null(lc_report_key(r, 2, 0));          /* unassigned last */
-	lc_report_free(r);
+	assert_int_equal(lc_table_rows(r), 3); /* the recycled lead's follow-up is left out */
+	assert_null(lc_table_text(r, 2, 0));          /* unassigned last */
+	lc_table_free(r);
 
 	o.from = T0 + 2 * DAY;
 	o.to = T0 + 3 * DAY;
 	o.agent = ann;
 	assert_int_equal(lc_report_followups(db, &o, &r), 0);
-	assert_int_equal(lc_report_row_count(r), 1);
+	assert_int_equal(lc_table_rows(r), 1);
 	assert_int_equal(count_of(r, "ann", "2026-01-03"), 1);
-	lc_report_free(r);
+	lc_table_free(r);
 
 	o.to = o.from;
 	assert_int_equal(lc_report_followups(db, &o, &r), LC_EINVAL);
@@ -496,7 +502,7 @@ static void followups_per_agent_per_day(void **state)
 static void overdue_leads(void **state)
 {
 	lc_db *db = open_store(":memory:", "crm");
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	lc_lead *l = NULL;
 	lc_id late, later, done, fine, lost;
 	long ms;
@@ -531,19 +537,21 @@ static void overdue_leads(void **state)
 			 0);
 	now_value = T0 + 5 * DAY;
 	assert_int_equal(lc_report_overdue(db, NULL, &r), 0);
-	assert_string_equal(lc_report_kind(r), "overdue");
-	assert_int_equal(lc_report_row_count(r), 2);
+	assert_string_equal(lc_table_kind(r), "overdue");
+	assert_int_equal(lc_table_rows(r), 2);
 	/* Most overdue first. */
-	assert_int_equal(lc_report_lead(r, 0), later);
-	assert_int_equal(lc_report_lead(r, 1), late);
-	assert_string_equal(lc_report_key(r, 1, 0), "late");
-	assert_string_equal(lc_report_key(r, 1, 3), "in_progress");
+	assert_int_equal(lc_table_int_named(r, 0, "lead"), later);
+	assert_int_equal(lc_table_int_named(r, 1, "lead"), late);
+	assert_string_equal(lc_table_text_named(r, 1, "external_id"), "late");
+	assert_string_equal(lc_table_text_named(r, 1, "status"), "in_progress");
+	assert_int_equal(lc_table_column_type(r, (size_t)measure_index(r, "expected_completion")),
+			 LC_COLUMN_TIME);
 	ms = measure_index(r, "overdue_seconds");
-	assert_int_equal(lc_report_measure(r, 0, (size_t)ms), 4 * DAY);
-	assert_int_equal(lc_report_measure(r, 1, (size_t)ms), 3 * DAY);
-	assert_int_equal(lc_report_measure(r, 0, (size_t)measure_index(r, "expected_completion")),
+	assert_int_equal(lc_table_int(r, 0, (size_t)ms), 4 * DAY);
+	assert_int_equal(lc_table_int(r, 1, (size_t)ms), 3 * DAY);
+	assert_int_equal(lc_table_int(r, 0, (size_t)measure_index(r, "expected_completion")),
 			 T0 + DAY);
-	lc_report_free(r);
+	lc_table_free(r);
 	(void)fine;
 	lc_db_close(db);
 }
@@ -552,7 +560,7 @@ static void overdue_leads(void **state)
 static void funnel_from_history(void **state)
 {
 	lc_db *db = open_store(":memory:", "particle");
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	lc_id id[5];
 	long adv, med, p90;
 	(void)state;
@@ -584,46 +592,46 @@ static void funnel_from_history(void **state)
 			 0);
 
 	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
-	assert_string_equal(lc_report_kind(r), "funnel");
-	assert_string_equal(lc_report_column_name(r, 0), "stage");
+	assert_string_equal(lc_table_kind(r), "funnel");
+	assert_string_equal(lc_table_column_name(r, 0), "stage");
 	/* every stage but Archive, which is out of reporting */
-	assert_int_equal(lc_report_row_count(r),
+	assert_int_equal(lc_table_rows(r),
 			 lc_model_value_count(lc_db_model(db), LC_AXIS_STAGE) - 1);
 	assert_int_equal(find_row(r, "archive", NULL), -1);
 	adv = measure_index(r, "advanced");
 	med = measure_index(r, "median_seconds");
 	p90 = measure_index(r, "p90_seconds");
-	assert_string_equal(lc_report_key(r, 0, 0), "enquiry");
-	assert_int_equal(lc_report_count(r, 0), 5);
-	assert_int_equal(lc_report_measure(r, 0, (size_t)adv), 4);
-	assert_int_equal(lc_report_measure(r, 0, (size_t)med), 2 * DAY); /* of 1, 2, 3, 4 days */
-	assert_int_equal(lc_report_measure(r, 0, (size_t)p90), 4 * DAY);
-	assert_string_equal(lc_report_key(r, 1, 0), "contact");
-	assert_int_equal(lc_report_count(r, 1), 4);
-	assert_int_equal(lc_report_measure(r, 1, (size_t)adv), 2);
+	assert_string_equal(lc_table_text(r, 0, 0), "enquiry");
+	assert_int_equal(lc_table_int_named(r, 0, "count"), 5);
+	assert_int_equal(lc_table_int(r, 0, (size_t)adv), 4);
+	assert_int_equal(lc_table_int(r, 0, (size_t)med), 2 * DAY); /* of 1, 2, 3, 4 days */
+	assert_int_equal(lc_table_int(r, 0, (size_t)p90), 4 * DAY);
+	assert_string_equal(lc_table_text(r, 1, 0), "contact");
+	assert_int_equal(lc_table_int_named(r, 1, "count"), 4);
+	assert_int_equal(lc_table_int(r, 1, (size_t)adv), 2);
 	assert_int_equal(count_of(r, "engaged", NULL), 2);
-	assert_int_equal(lc_report_measure(r, (size_t)find_row(r, "engaged", NULL), (size_t)med),
-			 LC_REPORT_NONE); /* nobody left it yet */
+	assert_int_equal(lc_table_int(r, (size_t)find_row(r, "engaged", NULL), (size_t)med),
+			 LC_TABLE_NONE); /* nobody left it yet */
 	assert_int_equal(count_of(r, "nurture", NULL), 1);
-	assert_int_equal(lc_report_measure(r, (size_t)find_row(r, "nurture", NULL), (size_t)adv),
-			 LC_REPORT_NONE); /* closed: no conversion */
-	lc_report_free(r);
+	assert_int_equal(lc_table_int(r, (size_t)find_row(r, "nurture", NULL), (size_t)adv),
+			 LC_TABLE_NONE); /* closed: no conversion */
+	lc_table_free(r);
 
 	/* Recycled leads leave the funnel. */
 	assert_int_equal(lc_db_lead_recycle(db, id[4]), 0);
 	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
-	assert_int_equal(lc_report_count(r, 0), 4);
-	lc_report_free(r);
+	assert_int_equal(lc_table_int_named(r, 0, "count"), 4);
+	lc_table_free(r);
 	/* So does an archived test lead, from every stage it passed (seed 001:
 	 * "test leads are archived and will not appear in reporting"). */
 	assert_int_equal(apply(db, id[3], "lead_update", NULL, NULL, NULL, "exiting", "test_lead",
 			       LC_TIME_NONE),
 			 0);
 	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
-	assert_int_equal(lc_report_count(r, 0), 3);
+	assert_int_equal(lc_table_int_named(r, 0, "count"), 3);
 	assert_int_equal(count_of(r, "contact", NULL), 3);
 	assert_int_equal(find_row(r, "archive", NULL), -1);
-	lc_report_free(r);
+	lc_table_free(r);
 	lc_db_close(db);
 }
 
@@ -632,14 +640,14 @@ static void funnel_by_milestone(void **state)
 {
 	lc_id ann, bob;
 	lc_db *db = leadmanager_store("memory:", &ann, &bob);
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	(void)state;
 	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
-	assert_string_equal(lc_report_column_name(r, 0), "milestone");
+	assert_string_equal(lc_table_column_name(r, 0), "milestone");
 	/* every lead starts at No Milestone (the preset's initial value) */
 	assert_int_equal(count_of(r, "no_milestone", NULL), 8);
 	assert_int_equal(count_of(r, "contacted", NULL), 2);
-	lc_report_free(r);
+	lc_table_free(r);
 	lc_db_close(db);
 }
 
@@ -659,7 +667,7 @@ static void matrix_unknown_values(void **state)
 	lc_db_options o = LC_DB_OPTIONS_INIT;
 	lc_db *db = NULL;
 	lc_model *m = NULL;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	lc_id a, b, c;
 	long i;
 	(void)state;
@@ -680,22 +688,22 @@ static void matrix_unknown_values(void **state)
 	lc_model_free(m);
 
 	assert_int_equal(lc_report_matrix(db, NULL, &r), 0);
-	assert_int_equal(lc_report_row_count(r), 3); /* m1 x s1, m1 x gone, m1 x (none) */
-	assert_string_equal(lc_report_key(r, 0, 1), "gone"); /* the only invalid row, first */
-	assert_int_equal(lc_report_measure(r, 0, 0), 0);
-	assert_int_equal(lc_report_count(r, 0), 1);
-	assert_string_equal(lc_report_label(r, 0, 1), "gone"); /* no label: the key */
+	assert_int_equal(lc_table_rows(r), 3); /* m1 x s1, m1 x gone, m1 x (none) */
+	assert_string_equal(lc_table_text(r, 0, 1), "gone"); /* the only invalid row, first */
+	assert_int_equal(lc_table_int_named(r, 0, "allowed"), 0);
+	assert_int_equal(lc_table_int_named(r, 0, "count"), 1);
+	assert_string_equal(lc_table_label(r, 0, 1), "gone"); /* no label: the key */
 	i = find_row(r, "m1", NULL);
 	assert_true(i > 0);
-	assert_int_equal(lc_report_count(r, (size_t)i), 1);
-	assert_int_equal(lc_report_measure(r, (size_t)i, 0), 1);
+	assert_int_equal(lc_table_int_named(r, (size_t)i, "count"), 1);
+	assert_int_equal(lc_table_int_named(r, (size_t)i, "allowed"), 1);
 	assert_int_equal(count_of(r, "m1", "s1"), 1);
-	lc_report_free(r);
+	lc_table_free(r);
 	/* The drill-down reaches the stored key the model no longer knows. */
 	assert_int_equal(lc_report_matrix_cell(db, "m1", "gone", NULL, &r), 0);
-	assert_int_equal(lc_report_row_count(r), 1);
-	assert_int_equal(lc_report_lead(r, 0), a);
-	lc_report_free(r);
+	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal(lc_table_int_named(r, 0, "lead"), a);
+	lc_table_free(r);
 	lc_db_close(db);
 }
 
@@ -717,7 +725,7 @@ static void report_allocation_failures(void **state)
 		for (long n = 0; !done && n < 100000; n++, swept++) {
 			lc_axis axes[2] = { LC_AXIS_OWNER, LC_AXIS_STATUS };
 			lc_report_options o = LC_REPORT_OPTIONS_INIT;
-			lc_report *r = NULL;
+			lc_table *r = NULL;
 			int rc;
 			o.from = T0;
 			alloc_failed = false;
@@ -742,7 +750,7 @@ static void report_allocation_failures(void **state)
 				assert_null(r);
 				assert_true(rc == LC_ENOMEM || rc == LC_EIO);
 			}
-			lc_report_free(r);
+			lc_table_free(r);
 		}
 		assert_true(done);
 		print_message("report %d: %ld allocation points\n", which, swept);
@@ -756,26 +764,26 @@ static void reports_on_empty_store(void **state)
 {
 	lc_db *db = open_store(":memory:", "particle");
 	lc_axis axis = LC_AXIS_STAGE;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	(void)state;
 	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &r), 0);
-	assert_int_equal(lc_report_row_count(r), 0);
-	lc_report_free(r);
+	assert_int_equal(lc_table_rows(r), 0);
+	lc_table_free(r);
 	assert_int_equal(lc_report_followups(db, NULL, &r), 0);
-	assert_int_equal(lc_report_row_count(r), 0);
-	lc_report_free(r);
+	assert_int_equal(lc_table_rows(r), 0);
+	lc_table_free(r);
 	assert_int_equal(lc_report_overdue(db, NULL, &r), 0);
-	assert_int_equal(lc_report_row_count(r), 0);
-	lc_report_free(r);
+	assert_int_equal(lc_table_rows(r), 0);
+	lc_table_free(r);
 	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
-	assert_int_equal(lc_report_count(r, 0), 0);
-	assert_int_equal(lc_report_measure(r, 0, 1), LC_REPORT_NONE);
-	lc_report_free(r);
+	assert_int_equal(lc_table_int_named(r, 0, "count"), 0);
+	assert_int_equal(lc_table_int_named(r, 0, "median_seconds"), LC_TABLE_NONE);
+	lc_table_free(r);
 	lc_db_close(db);
 	db = open_store(":memory:", "leadmanager");
 	assert_int_equal(lc_report_matrix(db, NULL, &r), 0);
-	assert_int_equal(lc_report_count(r, 0), 0);
-	lc_report_free(r);
+	assert_int_equal(lc_table_int_named(r, 0, "count"), 0);
+	lc_table_free(r);
 	lc_db_close(db);
 }
 

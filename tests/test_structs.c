@@ -112,16 +112,16 @@ static void report_options_v1(void **state)
 	guarded g;
 	lc_report_options *o = guard_alloc(&g, REPORT_OPTIONS_V1);
 	lc_db *db = open_store(NULL);
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	(void)state;
 	assert_int_equal(lc_report_options_init(o, 1), 0);
 	assert_true(o->from == LC_TIME_NONE);
 	assert_int_equal(lc_report_followups(db, o, &r), 0);
-	lc_report_free(r);
+	lc_table_free(r);
 	assert_int_equal(lc_report_funnel(db, o, &r), 0);
-	lc_report_free(r);
+	lc_table_free(r);
 	assert_int_equal(lc_report_overdue(db, o, &r), 0);
-	lc_report_free(r);
+	lc_table_free(r);
 	lc_db_close(db);
 	guard_free(&g);
 }
@@ -202,7 +202,7 @@ static void versions_refused(void **state)
 	lc_import_options io = LC_IMPORT_OPTIONS_INIT;
 	lc_storage st = LC_STORAGE_INIT;
 	lc_db *db = NULL;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	(void)state;
 	unsigned int bad[] = { 0, 99 };
 	for (size_t i = 0; i < 2; i++) {

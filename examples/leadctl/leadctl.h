@@ -84,8 +84,8 @@ int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv);
 int report_open_store(const leadctl_global *g, lc_time now, lc_db **db);
 /* Print a report as a table, JSON or CSV (report.c); its rows as a JSON array. */
 enum { REPORT_TABLE = 0, REPORT_JSON = 1, REPORT_CSV = 2 };
-int report_print(const lc_report *r, int format);
-json_t *report_rows_json(const lc_report *r);
+int report_print(const lc_table *r, int format);
+json_t *report_rows_json(const lc_table *r);
 /* commands/import.c */
 int cmd_import(const leadctl_global *g, int argc, char **argv);
 /* commands/dashboard.c */

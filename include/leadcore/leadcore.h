@@ -16,5 +16,6 @@
 #include "workflow.h"
 #include "report.h"
 #include "import.h"
+#include "table.h"
 
 #endif

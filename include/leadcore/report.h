@@ -3,13 +3,14 @@
  * @brief Reports over a store: the pipeline, the disposition matrix and its
  *        drill-down, follow-ups due, overdue leads and the funnel.
  *
- * Every report is a query against an open ::lc_db and returns an
- * ::lc_report: an opaque table. Each row has zero or more **key columns**
- * (the values it is grouped by, as text: a stage key, an agent's name, a
- * day), a **count**, optionally the **lead** it is about, and zero or more
- * integer **measures** (the matrix's `allowed` flag, the funnel's times).
- * Column and measure names are stable keys, so that a program can print any
- * report without knowing which one it is (leadctl does).
+ * Every report is a query against an open ::lc_db and returns an ::lc_table
+ * (table.h). Its columns are: zero or more **key columns** (text: the values
+ * a row is grouped by, a stage key, an agent's name, a day; lc_table_label()
+ * gives the current model's label of a key), then "count" (an integer: leads
+ * in the group), then "lead" (an id) for the reports whose rows are leads,
+ * then the report's **measures** (integers: the matrix's "allowed" flag, the
+ * funnel's times). Column names are stable keys, so that a program can print
+ * any report without knowing which one it is (leadctl does).
  *
  * Recycled leads are left out of every report. Pipeline counts also leave
  * out leads that hold a value flagged `not_reportable` (LC_FLAG_NOT_REPORTABLE:
@@ -18,26 +19,20 @@
  * The SQLite backend answers the pipeline and the matrix with one `GROUP BY`;
  * other backends without a grouped-count slot are answered by iterating.
  *
- * Every `const char *` a getter returns is owned by the report and lives
- * until lc_report_free(). Thread safety: as the ::lc_db the report was made
- * from; a finished report may be read from any one thread.
+ * Thread safety: as the ::lc_db the report was made from; a finished report
+ * may be read from any one thread.
  */
 #ifndef LEADCORE_REPORT_H
 #define LEADCORE_REPORT_H
 
 #include "common.h"
 #include "db.h"
+#include "table.h"
 
 LC_BEGIN_DECL
 
-/** A report's result table. */
-typedef struct lc_report lc_report;
-
 /** Most axes a pipeline report groups by. */
 #define LC_REPORT_MAX_AXES 2
-
-/** A measure that does not apply to a row (a median with no data). */
-#define LC_REPORT_NONE INT64_MIN
 
 /** Version of ::lc_report_options that these headers know. */
 #define LC_REPORT_OPTIONS_VERSION 1
@@ -87,12 +82,12 @@ LC_API int lc_report_options_init(lc_report_options *opts, unsigned int version)
  * @param axes One or two axes.
  * @param naxes 1 or 2.
  * @param opts Options (unused today; may be NULL).
- * @param[out] out Receives the report; free it with lc_report_free().
+ * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL (NULL, no axis, too many, an action, reason,
  *         unknown or repeated axis), LC_ESTATE (the store has no model), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
-			      const lc_report_options *opts, lc_report **out);
+			      const lc_report_options *opts, lc_table **out);
 
 /**
  * The disposition matrix (seed 000's dashboard): one row per milestone ×
@@ -108,29 +103,29 @@ LC_API int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
  * Columns: "milestone", "status". Measures: "allowed" (1 or 0).
  * @param db The store.
  * @param opts Options (unused today; may be NULL).
- * @param[out] out Receives the report; free it with lc_report_free().
+ * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EUNSUPPORTED (a model with
  *         no milestones or no statuses), LC_EIO, LC_ENOMEM.
  */
-LC_API int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_report **out);
+LC_API int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_table **out);
 
 /**
  * The drill-down of one matrix cell: the leads (not recycled) holding a
  * milestone and a status, in id order.
  *
- * Columns: "external_id", "name". The count of each row is 1 and
- * lc_report_lead() gives its id. Measures: none.
+ * Kind "cell". Columns: "external_id", "name". The count of each row is 1
+ * and the "lead" column gives its id. Measures: none.
  * @param db The store.
  * @param milestone The milestone, as stored (a key; a label of the current
  *                  model is accepted too).
  * @param status The status, likewise.
  * @param opts Options (unused today; may be NULL).
- * @param[out] out Receives the report; free it with lc_report_free().
+ * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL (NULL, bad UTF-8, too long), LC_ESTATE (no model),
  *         LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
-				 const lc_report_options *opts, lc_report **out);
+				 const lc_report_options *opts, lc_table **out);
 
 /**
  * Follow-ups due, per agent per day: leads (not recycled) whose follow-up
@@ -141,27 +136,27 @@ LC_API int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *s
  * @param db The store.
  * @param opts The window and an optional agent; NULL for the defaults
  *             (today and the six days after, every agent).
- * @param[out] out Receives the report; free it with lc_report_free().
+ * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL (NULL, a window whose end is not after its start, a
  *         negative agent), LC_ESTATE (no model), LC_ENOTFOUND (no such
  *         agent), LC_EIO, LC_ENOMEM.
  */
-LC_API int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_report **out);
+LC_API int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out);
 
 /**
  * Overdue leads (seed 003's "time overdue"): leads (not recycled) whose
  * expected completion date is before the store's present and that are not
  * completed, most overdue first.
  *
- * Columns: "external_id", "name", "owner", "status". lc_report_lead() gives
+ * Columns: "external_id", "name", "owner", "status"; the "lead" column gives
  * each row's lead; the count is 1. Measures: "expected_completion" (a
  * time), "overdue_seconds".
  * @param db The store.
  * @param opts An optional agent; may be NULL.
- * @param[out] out Receives the report; free it with lc_report_free().
+ * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
  */
-LC_API int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_report **out);
+LC_API int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out);
 
 /**
  * The funnel, computed from history: for each stage of the current model
@@ -173,116 +168,15 @@ LC_API int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_report
  *
  * Columns: "stage" (or "milestone"). Count: leads that reached it.
  * Measures: "advanced" (leads that reached a later open stage),
- * "median_seconds" and "p90_seconds" (LC_REPORT_NONE when no stay ended).
+ * "median_seconds" and "p90_seconds" (::LC_TABLE_NONE when no stay ended).
  * The conversion to the next stage is advanced / count.
  * @param db The store.
  * @param opts An optional window on the events' times; may be NULL.
- * @param[out] out Receives the report; free it with lc_report_free().
+ * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EUNSUPPORTED (a model with
  *         neither stages nor milestones), LC_EIO, LC_ENOMEM.
  */
-LC_API int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_report **out);
-
-/** @} */
-
-/** @name Reading a report
- * @{ */
-
-/**
- * Free a report. Accepts NULL.
- * @param r The report.
- */
-LC_API void lc_report_free(lc_report *r);
-
-/**
- * The report's kind ("pipeline", "matrix", "cell", "followups", "overdue", "funnel").
- * @param r The report.
- * @return A static string; NULL for NULL.
- */
-LC_API const char *lc_report_kind(const lc_report *r);
-
-/**
- * The number of rows.
- * @param r The report.
- * @return The count; 0 for NULL.
- */
-LC_API size_t lc_report_row_count(const lc_report *r);
-
-/**
- * The number of key columns.
- * @param r The report.
- * @return The count; 0 for NULL.
- */
-LC_API size_t lc_report_column_count(const lc_report *r);
-
-/**
- * The name of key column @p col ("stage", "owner", "day", ...).
- * @param r The report.
- * @param col Index.
- * @return Owned by the report; NULL when out of range.
- */
-LC_API const char *lc_report_column_name(const lc_report *r, size_t col);
-
-/**
- * The key in row @p row, column @p col: a stored value's key, an agent's
- * name, a day, an external id.
- * @param r The report.
- * @param row Row index.
- * @param col Column index.
- * @return Owned by the report; NULL when the lead has no value there, or
- *         when out of range.
- */
-LC_API const char *lc_report_key(const lc_report *r, size_t row, size_t col);
-
-/**
- * The label of the key in row @p row, column @p col, as a person reads it:
- * the current model's label for a value it knows, the key itself otherwise.
- * @param r The report.
- * @param row Row index.
- * @param col Column index.
- * @return Owned by the report; NULL where lc_report_key() is NULL.
- */
-LC_API const char *lc_report_label(const lc_report *r, size_t row, size_t col);
-
-/**
- * The count of row @p row (leads in the group).
- * @param r The report.
- * @param row Row index.
- * @return The count; 0 when out of range.
- */
-LC_API int64_t lc_report_count(const lc_report *r, size_t row);
-
-/**
- * The lead row @p row is about (drill-down, overdue).
- * @param r The report.
- * @param row Row index.
- * @return The lead's id, or 0 when the row is a group, or out of range.
- */
-LC_API lc_id lc_report_lead(const lc_report *r, size_t row);
-
-/**
- * The number of measures per row.
- * @param r The report.
- * @return The count; 0 for NULL.
- */
-LC_API size_t lc_report_measure_count(const lc_report *r);
-
-/**
- * The name of measure @p m ("allowed", "median_seconds", ...).
- * @param r The report.
- * @param m Index.
- * @return Owned by the report; NULL when out of range.
- */
-LC_API const char *lc_report_measure_name(const lc_report *r, size_t m);
-
-/**
- * Measure @p m of row @p row.
- * @param r The report.
- * @param row Row index.
- * @param m Measure index.
- * @return The value; LC_REPORT_NONE when it does not apply or when out of range.
- */
-LC_API int64_t lc_report_measure(const lc_report *r, size_t row, size_t m);
+LC_API int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out);
 
 /** @} */
 

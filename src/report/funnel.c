@@ -89,7 +89,7 @@ static int64_t percentile(const int64_t *v, size_t n, unsigned p)
 {
 	size_t rank;
 	if (n == 0)
-		return LC_REPORT_NONE;
+		return LC_TABLE_NONE;
 	rank = (n * p + 99) / 100;
 	if (rank == 0)
 		rank = 1;
@@ -122,7 +122,7 @@ static int enter(fn_ctx *c, lc_id id, int32_t j, lc_time t)
 	return 0;
 }
 
-int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_report **out)
+int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out)
 {
 	static const char *const meas[] = { "advanced", "median_seconds", "p90_seconds" };
 	const lc_model *m;
@@ -131,7 +131,7 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_report **out)
 	lc_query *q = NULL;
 	lc_lead_iter *lit = NULL;
 	lc_event_iter *eit = NULL;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	const lc_lead *lead;
 	const lc_event *ev;
 	lc_report_options o;
@@ -225,7 +225,7 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_report **out)
 		}
 		if (c.dur[i].n)
 			qsort(c.dur[i].v, c.dur[i].n, sizeof(int64_t), cmp_i64);
-		ms[0] = c.closed[i] ? LC_REPORT_NONE : advanced;
+		ms[0] = c.closed[i] ? LC_TABLE_NONE : advanced;
 		ms[1] = percentile(c.dur[i].v, c.dur[i].n, 50);
 		ms[2] = percentile(c.dur[i].v, c.dur[i].n, 90);
 		if ((rc = lc__rreport_add(r, &k, &l, reached, 0, ms)) != 0)
@@ -237,7 +237,7 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_report **out)
 out:
 	if (rc == LC_ENOMEM)
 		lc__error(LC_ENOMEM, "lc_report_funnel: out of memory");
-	lc_report_free(r);
+	lc_table_free(r);
 	lc_event_iter_free(eit);
 	lc_lead_iter_free(lit);
 	lc_query_free(q);

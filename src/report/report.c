@@ -23,143 +23,51 @@ int lc_report_options_init(lc_report_options *opts, unsigned int version)
 
 /* ---- the table ---- */
 
-int lc__rreport_new(lc_report **out, const char *kind, const char *const *cols, size_t ncols,
-		   const char *const *measures, size_t nmeasures)
+/* Columns: "lead" for the reports whose rows are leads, the keys (text),
+ * "count", then the measures (integers; a time for "expected_completion"). */
+int lc__rreport_new(lc_table **out, const char *kind, const char *const *cols, size_t ncols,
+		    const char *const *measures, size_t nmeasures)
 {
-	lc_report *r;
-	if (ncols > LC__REPORT_MAX_COLS || nmeasures > LC__REPORT_MAX_MEASURES)
-		return lc__error(LC_EINVAL, "report: too many columns");
-	r = lc__calloc(1, sizeof *r);
-	if (!r)
-		return LC_ENOMEM;
-	r->kind = kind;
-	r->ncols = ncols;
-	r->nmeasures = nmeasures;
-	for (size_t i = 0; i < ncols; i++)
-		r->cols[i] = cols[i];
-	for (size_t i = 0; i < nmeasures; i++)
-		r->measures[i] = measures[i];
-	*out = r;
-	return 0;
-}
+	lc__column c[LC__TABLE_MAX_COLS];
+	size_t n = 0;
 
-void lc_report_free(lc_report *r)
-{
-	if (!r)
-		return;
-	for (size_t i = 0; i < r->n; i++) {
-		lc__rrow *row = &r->rows[i];
-		for (size_t c = 0; c < r->ncols; c++) {
-			lc__free(row->keys[c]);
-			lc__free(row->labels[c]);
-		}
-	}
-	lc__free(r->rows);
-	lc__free(r);
+	if (ncols + nmeasures + 2 > LC__TABLE_MAX_COLS)
+		return lc__error(LC_EINVAL, "report: too many columns");
+	if (strcmp(kind, "cell") == 0 || strcmp(kind, "overdue") == 0)
+		c[n++] = (lc__column){ "lead", LC_COLUMN_ID };
+	for (size_t i = 0; i < ncols; i++)
+		c[n++] = (lc__column){ cols[i], LC_COLUMN_TEXT };
+	c[n++] = (lc__column){ "count", LC_COLUMN_INT };
+	for (size_t i = 0; i < nmeasures; i++)
+		c[n++] = (lc__column){ measures[i], strcmp(measures[i], "expected_completion") == 0
+							    ? LC_COLUMN_TIME
+							    : LC_COLUMN_INT };
+	return lc__table_new(out, kind, c, n);
 }
 
 /* Append a row; keys and labels are copied (a NULL label means "as the key"). */
-int lc__rreport_add(lc_report *r, const char *const *keys, const char *const *labels, int64_t count,
-		   lc_id lead, const int64_t *measures)
+int lc__rreport_add(lc_table *r, const char *const *keys, const char *const *labels, int64_t count,
+		    lc_id lead, const int64_t *measures)
 {
-	lc__rrow *row;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		lc__rrow *v = lc__realloc(r->rows, cap * sizeof *v);
-		if (!v)
-			return LC_ENOMEM;
-		r->rows = v;
-		r->cap = cap;
+	size_t k0 = r->ncols && r->types[0] == LC_COLUMN_ID, nc = (size_t)lc__table_col(r, "count");
+
+	lc__table_row(r);
+	if (k0)
+		lc__table_put_int(r, 0, lead);
+	for (size_t c = k0; c < nc; c++) {
+		lc__table_put_text(r, c, keys ? keys[c - k0] : NULL);
+		lc__table_put_label(r, c, labels ? labels[c - k0] : NULL);
 	}
-	row = &r->rows[r->n];
-	memset(row, 0, sizeof *row);
-	for (size_t c = 0; c < r->ncols; c++) {
-		const char *k = keys ? keys[c] : NULL;
-		const char *l = labels ? labels[c] : NULL;
-		if (k && !(row->keys[c] = lc__strdup(k)))
-			goto nomem;
-		if (k && l && strcmp(k, l) != 0 && !(row->labels[c] = lc__strdup(l)))
-			goto nomem;
-	}
-	row->count = count;
-	row->lead = lead;
-	for (size_t m = 0; m < r->nmeasures; m++)
-		row->m[m] = measures ? measures[m] : LC_REPORT_NONE;
-	r->n++;
-	return 0;
-nomem:
-	for (size_t c = 0; c < r->ncols; c++) {
-		lc__free(row->keys[c]);
-		lc__free(row->labels[c]);
-	}
-	return LC_ENOMEM;
-}
-
-const char *lc_report_kind(const lc_report *r)
-{
-	return r ? r->kind : NULL;
-}
-
-size_t lc_report_row_count(const lc_report *r)
-{
-	return r ? r->n : 0;
-}
-
-size_t lc_report_column_count(const lc_report *r)
-{
-	return r ? r->ncols : 0;
-}
-
-const char *lc_report_column_name(const lc_report *r, size_t col)
-{
-	return r && col < r->ncols ? r->cols[col] : NULL;
-}
-
-const char *lc_report_key(const lc_report *r, size_t row, size_t col)
-{
-	if (!r || row >= r->n || col >= r->ncols)
-		return NULL;
-	return r->rows[row].keys[col];
-}
-
-const char *lc_report_label(const lc_report *r, size_t row, size_t col)
-{
-	if (!r || row >= r->n || col >= r->ncols)
-		return NULL;
-	return r->rows[row].labels[col] ? r->rows[row].labels[col] : r->rows[row].keys[col];
-}
-
-int64_t lc_report_count(const lc_report *r, size_t row)
-{
-	return r && row < r->n ? r->rows[row].count : 0;
-}
-
-lc_id lc_report_lead(const lc_report *r, size_t row)
-{
-	return r && row < r->n ? r->rows[row].lead : 0;
-}
-
-size_t lc_report_measure_count(const lc_report *r)
-{
-	return r ? r->nmeasures : 0;
-}
-
-const char *lc_report_measure_name(const lc_report *r, size_t m)
-{
-	return r && m < r->nmeasures ? r->measures[m] : NULL;
-}
-
-int64_t lc_report_measure(const lc_report *r, size_t row, size_t m)
-{
-	if (!r || row >= r->n || m >= r->nmeasures)
-		return LC_REPORT_NONE;
-	return r->rows[row].m[m];
+	lc__table_put_int(r, nc, count);
+	for (size_t m = nc + 1; m < r->ncols; m++)
+		lc__table_put_int(r, m, measures ? measures[m - nc - 1] : LC_TABLE_NONE);
+	return r->failed ? LC_ENOMEM : 0;
 }
 
 /* ---- shared helpers ---- */
 
 int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options *o,
-		     lc_report **out, const char *what, const lc_model **model)
+		     lc_table **out, const char *what, const lc_model **model)
 {
 	int rc;
 
@@ -364,7 +272,7 @@ static const char *unit_name(const lc_unit_list *units, const char *id_text)
 }
 
 int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
-		       const lc_report_options *opts, lc_report **out)
+		       const lc_report_options *opts, lc_table **out)
 {
 	lc_report_options o;
 	const lc_model *m;
@@ -373,7 +281,7 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 	lc_agent_list *agents = NULL;
 	lc_unit_list *units = NULL;
 	lc_query *q = NULL;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	pl_ctx c;
 	pl_sort s;
 	bool owner = false;
@@ -481,7 +389,7 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 out:
 	if (rc == LC_ENOMEM)
 		lc__error(LC_ENOMEM, "lc_report_pipeline: out of memory");
-	lc_report_free(r);
+	lc_table_free(r);
 	lc_agent_list_free(agents);
 	lc_unit_list_free(units);
 	lc_query_free(q);
@@ -542,7 +450,7 @@ static int mx_emit(void *ud, const char *const *values, int64_t count)
 	return 0;
 }
 
-int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_report **out)
+int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_table **out)
 {
 	lc_report_options o;
 	static const char *const cols[] = { "milestone", "status" };
@@ -550,7 +458,7 @@ int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_report **out)
 	const lc_axis keys[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS };
 	const lc_model *m;
 	lc_query *q = NULL;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	mx_ctx c;
 	int rc;
 
@@ -614,7 +522,7 @@ int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_report **out)
 out:
 	if (rc == LC_ENOMEM)
 		lc__error(LC_ENOMEM, "lc_report_matrix: out of memory");
-	lc_report_free(r);
+	lc_table_free(r);
 	lc_query_free(q);
 	for (size_t i = 0; i < c.n; i++) {
 		lc__free(c.extra[i].milestone);
@@ -626,14 +534,14 @@ out:
 }
 
 int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
-			  const lc_report_options *opts, lc_report **out)
+			  const lc_report_options *opts, lc_table **out)
 {
 	lc_report_options o;
 	static const char *const cols[] = { "external_id", "name" };
 	const lc_model *m;
 	lc_query *q = NULL;
 	lc_lead_iter *it = NULL;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	const lc_lead *lead;
 	long mi, si;
 	int rc;
@@ -672,7 +580,7 @@ int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
 out:
 	if (rc == LC_ENOMEM)
 		lc__error(LC_ENOMEM, "lc_report_matrix_cell: out of memory");
-	lc_report_free(r);
+	lc_table_free(r);
 	lc_lead_iter_free(it);
 	lc_query_free(q);
 	return rc;
@@ -723,14 +631,14 @@ static int check_agent(lc_db *db, lc_id agent, lc_agent_list *agents, const char
 	return 0;
 }
 
-int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_report **out)
+int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out)
 {
 	static const char *const cols[] = { "owner", "day" };
 	const lc_model *m;
 	lc_agent_list *agents = NULL;
 	lc_query *q = NULL;
 	lc_lead_iter *it = NULL;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	fu_item *v = NULL;
 	fu_row *rows = NULL;
 	size_t n = 0, cap = 0, nrows = 0;
@@ -814,7 +722,7 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_report **ou
 out:
 	if (rc == LC_ENOMEM)
 		lc__error(LC_ENOMEM, "lc_report_followups: out of memory");
-	lc_report_free(r);
+	lc_table_free(r);
 	lc__free(rows);
 	lc__free(v);
 	lc_lead_iter_free(it);
@@ -836,7 +744,7 @@ static int cmp_od(const void *pa, const void *pb)
 	return (a->lead > b->lead) - (a->lead < b->lead);
 }
 
-int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_report **out)
+int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out)
 {
 	static const char *const cols[] = { "external_id", "name", "owner", "status" };
 	static const char *const meas[] = { "expected_completion", "overdue_seconds" };
@@ -844,7 +752,7 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_report **out)
 	lc_agent_list *agents = NULL;
 	lc_query *q = NULL;
 	lc_lead_iter *it = NULL;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	lc_lead *lead = NULL;
 	od_item *v = NULL;
 	size_t n = 0, cap = 0;
@@ -922,7 +830,7 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_report **out)
 out:
 	if (rc == LC_ENOMEM)
 		lc__error(LC_ENOMEM, "lc_report_overdue: out of memory");
-	lc_report_free(r);
+	lc_table_free(r);
 	lc_lead_free(lead);
 	lc__free(v);
 	lc_lead_iter_free(it);

@@ -6,38 +6,19 @@
 #define LC_REPORT_INTERNAL_H
 
 #include "core/core.h"
+#include "core/table.h"
 #include "leadcore/report.h"
 #include "store/db_internal.h"
 
-#define LC__REPORT_MAX_COLS 4
-#define LC__REPORT_MAX_MEASURES 4
-
-typedef struct lc__rrow {
-	char *keys[LC__REPORT_MAX_COLS];
-	char *labels[LC__REPORT_MAX_COLS]; /* NULL: same as the key */
-	int64_t count;
-	lc_id lead;
-	int64_t m[LC__REPORT_MAX_MEASURES];
-} lc__rrow;
-
-struct lc_report {
-	const char *kind;                              /* static */
-	const char *cols[LC__REPORT_MAX_COLS];         /* static names */
-	const char *measures[LC__REPORT_MAX_MEASURES]; /* static names */
-	size_t ncols, nmeasures;
-	lc__rrow *rows;
-	size_t n, cap;
-};
-
-int lc__rreport_new(lc_report **out, const char *kind, const char *const *cols, size_t ncols,
+int lc__rreport_new(lc_table **out, const char *kind, const char *const *cols, size_t ncols,
 		   const char *const *measures, size_t nmeasures);
 /* Append a row (keys and labels copied; labels may be NULL). */
-int lc__rreport_add(lc_report *r, const char *const *keys, const char *const *labels, int64_t count,
+int lc__rreport_add(lc_table *r, const char *const *keys, const char *const *labels, int64_t count,
 		   lc_id lead, const int64_t *measures);
 
 /* Check the common arguments and fetch the store's model. */
 int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options *o,
-		     lc_report **out, const char *what,
+		     lc_table **out, const char *what,
 		     const lc_model **model);
 long lc__report_value_index(const lc_model *m, lc_axis axis, const char *key);
 /* Whether any of the state's values carries `flag` (LC_FLAG_NOT_REPORTABLE:

@@ -42,11 +42,11 @@ int main(int argc, char **argv)
 				double t0 = bench_now();
 				for (int64_t i = 0; i < a.n; i++) {
 					if (lc_side) {
-						lc_report *r = NULL;
+						lc_table *r = NULL;
 						BENCH_CHECK(lc_report_pipeline(db, &axis, 1, NULL, &r));
-						for (size_t row = 0; row < lc_report_row_count(r); row++)
-							lc_total += lc_report_count(r, row);
-						lc_report_free(r);
+						for (size_t row = 0; row < lc_table_rows(r); row++)
+							lc_total += lc_table_int_named(r, row, "count");
+						lc_table_free(r);
 					} else {
 						while (sqlite3_step(st) == SQLITE_ROW) {
 							const char *stage = (const char *)sqlite3_column_text(st, 0);

@@ -1315,21 +1315,21 @@ static void t_vtable_direct(void **state)
 
 /* ---- optional slots: the core's fallbacks give the same answers ---- */
 
-static void same_report(const lc_report *a, const lc_report *b, const char *what)
+static void same_report(const lc_table *a, const lc_table *b, const char *what)
 {
-	size_t rows = lc_report_row_count(a), cols = lc_report_column_count(a);
+	size_t rows = lc_table_rows(a), cols = lc_table_columns(a);
 
-	if (rows != lc_report_row_count(b) || cols != lc_report_column_count(b)) {
+	if (rows != lc_table_rows(b) || cols != lc_table_columns(b)) {
 		print_error("%s: %zu x %zu rows and columns, the fallback gives %zu x %zu\n", what,
-			    rows, cols, lc_report_row_count(b), lc_report_column_count(b));
+			    rows, cols, lc_table_rows(b), lc_table_columns(b));
 		fail();
 	}
-	for (size_t r = 0; r < rows; r++) {
-		for (size_t c = 0; c < cols; c++)
-			streq_at(lc_report_key(a, r, c), lc_report_key(b, r, c), what, __FILE__,
+	for (size_t r = 0; r < rows; r++)
+		for (size_t c = 0; c < cols; c++) {
+			streq_at(lc_table_text(a, r, c), lc_table_text(b, r, c), what, __FILE__,
 				 __LINE__);
-		assert_int_equal(lc_report_count(a, r), lc_report_count(b, r));
-	}
+			assert_int_equal(lc_table_int(a, r, c), lc_table_int(b, r, c));
+		}
 }
 
 /* Reports and worklists of two stores that hold the same leads. */
@@ -1341,21 +1341,21 @@ static void same_answers(fx *a, fx *b, const qfx *s)
 		{ LC_AXIS_LIFECYCLE, 0 }, { LC_AXIS_OWNER, LC_AXIS_MILESTONE },
 	};
 	for (size_t g = 0; g < sizeof groupings / sizeof groupings[0]; g++) {
-		lc_report *ra = NULL, *rb = NULL;
+		lc_table *ra = NULL, *rb = NULL;
 		size_t n = groupings[g][1] ? 2 : 1;
 		OK(lc_report_pipeline(a->db, groupings[g], n, NULL, &ra));
 		OK(lc_report_pipeline(b->db, groupings[g], n, NULL, &rb));
 		same_report(ra, rb, lc_axis_name(groupings[g][0]));
-		lc_report_free(ra);
-		lc_report_free(rb);
+		lc_table_free(ra);
+		lc_table_free(rb);
 	}
 	{
-		lc_report *ra = NULL, *rb = NULL;
+		lc_table *ra = NULL, *rb = NULL;
 		OK(lc_report_matrix(a->db, NULL, &ra));
 		OK(lc_report_matrix(b->db, NULL, &rb));
 		same_report(ra, rb, "disposition matrix");
-		lc_report_free(ra);
-		lc_report_free(rb);
+		lc_table_free(ra);
+		lc_table_free(rb);
 	}
 	size_t listed = 0;
 	for (int i = 0; i < 6; i++) {

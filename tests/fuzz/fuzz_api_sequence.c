@@ -245,7 +245,7 @@ static int report(side *s, const step *st, int64_t *aux)
 {
 	lc_db *db = s->db;
 	lc_report_options o = LC_REPORT_OPTIONS_INIT;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	int rc;
 	if (st->flags & 0x10) {
 		o.from = now_value + ((lc_time)st->recycled - 128) * 86400;
@@ -276,23 +276,18 @@ static int report(side *s, const step *st, int64_t *aux)
 	}
 	if (rc == 0) {
 		uint64_t h = 0xcbf29ce484222325ull;
-		size_t rows = lc_report_row_count(r), cols = lc_report_column_count(r);
-		size_t ms = lc_report_measure_count(r);
-		h = mix_text(h, lc_report_kind(r));
+		size_t rows = lc_table_rows(r), cols = lc_table_columns(r);
+		h = mix_text(h, lc_table_kind(r));
 		for (size_t c = 0; c < cols; c++)
-			h = mix_text(h, lc_report_column_name(r, c));
-		for (size_t m = 0; m < ms; m++)
-			h = mix_text(h, lc_report_measure_name(r, m));
-		for (size_t i = 0; i < rows; i++) {
-			for (size_t c = 0; c < cols; c++)
-				h = mix_text(h, lc_report_key(r, i, c));
-			h = mix(h, (uint64_t)lc_report_count(r, i));
-			for (size_t m = 0; m < ms; m++)
-				h = mix(h, (uint64_t)lc_report_measure(r, i, m));
-		}
+			h = mix_text(h, lc_table_column_name(r, c));
+		for (size_t i = 0; i < rows; i++)
+			for (size_t c = 0; c < cols; c++) {
+				h = mix_text(h, lc_table_text(r, i, c));
+				h = mix(h, (uint64_t)lc_table_int(r, i, c));
+			}
 		*aux = (int64_t)(h >> 1);
 	}
-	lc_report_free(r);
+	lc_table_free(r);
 	return rc;
 }
 #endif

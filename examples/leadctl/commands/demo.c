@@ -404,25 +404,25 @@ static int simulate(sim *s, const lc_id *agents)
 }
 
 /* The matrix without its empty cells, which would drown the dashboard. */
-static int matrix_nonempty(lc_db *db, lc_report **out, size_t *empty)
+static int matrix_nonempty(lc_db *db, lc_table **out, size_t *empty)
 {
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	int rc = lc_report_matrix(db, NULL, &r);
 	*empty = 0;
 	*out = r;
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < lc_report_row_count(r); i++)
-		*empty += lc_report_count(r, i) == 0;
+	for (size_t i = 0; i < lc_table_rows(r); i++)
+		*empty += lc_table_int_named(r, i, "count") == 0;
 	return 0;
 }
 
-static void print_matrix_text(const lc_report *r)
+static void print_matrix_text(const lc_table *r)
 {
 	size_t w0 = strlen("milestone"), w1 = strlen("status");
-	for (size_t i = 0; i < lc_report_row_count(r); i++) {
-		const char *a = lc_report_label(r, i, 0), *b = lc_report_label(r, i, 1);
-		if (!lc_report_count(r, i))
+	for (size_t i = 0; i < lc_table_rows(r); i++) {
+		const char *a = lc_table_label(r, i, 0), *b = lc_table_label(r, i, 1);
+		if (!lc_table_int_named(r, i, "count"))
 			continue;
 		if (a && strlen(a) > w0)
 			w0 = strlen(a);
@@ -430,12 +430,12 @@ static void print_matrix_text(const lc_report *r)
 			w1 = strlen(b);
 	}
 	printf("%-*s  %-*s  %6s  %s\n", (int)w0, "milestone", (int)w1, "status", "count", "allowed");
-	for (size_t i = 0; i < lc_report_row_count(r); i++) {
-		const char *a = lc_report_label(r, i, 0), *b = lc_report_label(r, i, 1);
-		if (!lc_report_count(r, i))
+	for (size_t i = 0; i < lc_table_rows(r); i++) {
+		const char *a = lc_table_label(r, i, 0), *b = lc_table_label(r, i, 1);
+		if (!lc_table_int_named(r, i, "count"))
 			continue;
 		printf("%-*s  %-*s  %6lld  %s\n", (int)w0, a ? a : "-", (int)w1, b ? b : "-",
-		       (long long)lc_report_count(r, i), lc_report_measure(r, i, 0) ? "yes" : "NO (invalid)");
+		       (long long)lc_table_int_named(r, i, "count"), lc_table_int_named(r, i, "allowed") ? "yes" : "NO (invalid)");
 	}
 }
 
@@ -482,7 +482,7 @@ int cmd_demo(const leadctl_global *g, int argc, char **argv)
 		{ NULL, 0, NULL },
 	};
 	lc_axis axes[2] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS };
-	lc_report *pipe = NULL, *mx = NULL;
+	lc_table *pipe = NULL, *mx = NULL;
 	lc_worklist *w = NULL;
 	lc_id agents[4];
 	size_t empty = 0;
@@ -576,8 +576,8 @@ int cmd_demo(const leadctl_global *g, int argc, char **argv)
 	ex = EXIT_OK;
 out:
 	lc_worklist_free(w);
-	lc_report_free(pipe);
-	lc_report_free(mx);
+	lc_table_free(pipe);
+	lc_table_free(mx);
 	lc_disposition_free(s.d);
 	lc_violations_free(s.v);
 	free(s.callable);

@@ -39,7 +39,7 @@ static const char report_usage[] =
 
 typedef enum { OUT_TABLE = REPORT_TABLE, OUT_JSON = REPORT_JSON, OUT_CSV = REPORT_CSV } out_kind;
 
-static int print_report(const lc_report *r, out_kind out, bool hide_empty);
+static int print_report(const lc_table *r, out_kind out, bool hide_empty);
 
 /* --now: the store's clock reads this time, so that reports can look at the
  * store as of another day (the demo's store lives in January 2026). */
@@ -81,10 +81,6 @@ int report_open_store(const leadctl_global *g, lc_time now, lc_db **db)
 
 static void fmt_duration(int64_t s, char *buf, size_t n)
 {
-	if (s == LC_REPORT_NONE) {
-		snprintf(buf, n, "-");
-		return;
-	}
 	if (s >= 86400)
 		snprintf(buf, n, "%lldd %02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
 	else if (s >= 3600)
@@ -99,67 +95,76 @@ static bool ends_with(const char *s, const char *tail)
 	return a >= b && strcmp(s + a - b, tail) == 0;
 }
 
-/* A measure's text for the table and CSV. */
-static void measure_text(const lc_report *r, size_t row, size_t m, bool table, char *buf, size_t n)
+/* A cell's text for the table (labels, durations, "-") or CSV (keys,
+ * seconds, ""); NULL for an empty text cell. */
+static const char *cell_text(const lc_table *r, size_t row, size_t col, bool table, char *buf,
+			     size_t n)
 {
-	const char *name = lc_report_measure_name(r, m);
-	int64_t v = lc_report_measure(r, row, m);
+	const char *name = lc_table_column_name(r, col);
+	lc_column_type type = lc_table_column_type(r, col);
+	int64_t v = lc_table_int(r, row, col);
 	char t[LC_TIME_FORMAT_SIZE];
+
+	if (type == LC_COLUMN_TEXT)
+		return table ? lc_table_label(r, row, col) : lc_table_text(r, row, col);
 	if (strcmp(name, "allowed") == 0)
 		snprintf(buf, n, "%s", v ? "yes" : (table ? "NO" : "no"));
-	else if (v == LC_REPORT_NONE)
+	else if (v == LC_TABLE_NONE)
 		snprintf(buf, n, "%s", table ? "-" : "");
 	else if (ends_with(name, "_seconds") && table)
 		fmt_duration(v, buf, n);
-	else if (strcmp(name, "expected_completion") == 0)
+	else if (type == LC_COLUMN_TIME)
 		snprintf(buf, n, "%s", fmt_time(v, t));
 	else
 		snprintf(buf, n, "%lld", (long long)v);
+	return buf;
 }
 
-static bool is_funnel(const lc_report *r)
+static bool is_funnel(const lc_table *r)
 {
-	return strcmp(lc_report_kind(r), "funnel") == 0;
+	return strcmp(lc_table_kind(r), "funnel") == 0;
 }
 
 /* The funnel's conversion: advanced / reached, or negative when it does not apply. */
-static double conversion(const lc_report *r, size_t row)
+static double conversion(const lc_table *r, size_t row)
 {
-	int64_t adv = lc_report_measure(r, row, 0), n = lc_report_count(r, row);
-	if (adv == LC_REPORT_NONE || n == 0)
+	int64_t adv = lc_table_int_named(r, row, "advanced"), n = lc_table_int_named(r, row, "count");
+	if (adv == LC_TABLE_NONE || n == 0)
 		return -1;
 	return (double)adv / (double)n;
 }
 
-static bool has_leads(const lc_report *r)
+/* Rows about one lead start with its id (drill-down, overdue). */
+static bool has_leads(const lc_table *r)
 {
-	const char *k = lc_report_kind(r);
-	return strcmp(k, "cell") == 0 || strcmp(k, "overdue") == 0;
+	return lc_table_columns(r) && strcmp(lc_table_column_name(r, 0), "lead") == 0;
 }
 
-json_t *report_rows_json(const lc_report *r)
+json_t *report_rows_json(const lc_table *r)
 {
 	json_t *rows = json_array();
-	size_t nc = lc_report_column_count(r), nm = lc_report_measure_count(r);
-	for (size_t i = 0; rows && i < lc_report_row_count(r); i++) {
+	size_t nc = lc_table_columns(r);
+	for (size_t i = 0; rows && i < lc_table_rows(r); i++) {
 		json_t *o = json_object();
-		if (has_leads(r))
-			json_object_set_new(o, "lead", json_integer(lc_report_lead(r, i)));
 		for (size_t c = 0; c < nc; c++) {
-			const char *k = lc_report_key(r, i, c);
-			json_object_set_new(o, lc_report_column_name(r, c), k ? json_string(k) : json_null());
-		}
-		json_object_set_new(o, "count", json_integer(lc_report_count(r, i)));
-		for (size_t m = 0; m < nm; m++) {
-			const char *name = lc_report_measure_name(r, m);
-			int64_t v = lc_report_measure(r, i, m);
-			if (strcmp(name, "allowed") == 0)
-				json_object_set_new(o, name, json_boolean(v));
-			else if (strcmp(name, "expected_completion") == 0) {
-				char t[LC_TIME_FORMAT_SIZE];
-				json_object_set_new(o, name, json_string(fmt_time(v, t)));
-			} else
-				json_object_set_new(o, name, v == LC_REPORT_NONE ? json_null() : json_integer(v));
+			const char *name = lc_table_column_name(r, c);
+			lc_column_type type = lc_table_column_type(r, c);
+			int64_t v = lc_table_int(r, i, c);
+			json_t *j;
+			char t[LC_TIME_FORMAT_SIZE];
+			if (type == LC_COLUMN_TEXT) {
+				const char *k = lc_table_text(r, i, c);
+				j = k ? json_string(k) : json_null();
+			} else if (strcmp(name, "allowed") == 0) {
+				j = json_boolean(v);
+			} else if (v == LC_TABLE_NONE) {
+				j = json_null();
+			} else if (type == LC_COLUMN_TIME) {
+				j = json_string(fmt_time(v, t));
+			} else {
+				j = json_integer(v);
+			}
+			json_object_set_new(o, name, j);
 		}
 		if (is_funnel(r)) {
 			double cv = conversion(r, i);
@@ -170,9 +175,9 @@ json_t *report_rows_json(const lc_report *r)
 	return rows;
 }
 
-static void print_report_json(const lc_report *r)
+static void print_report_json(const lc_table *r)
 {
-	print_json(json_pack("{s:s,s:o}", "report", lc_report_kind(r), "rows", report_rows_json(r)));
+	print_json(json_pack("{s:s,s:o}", "report", lc_table_kind(r), "rows", report_rows_json(r)));
 }
 
 static void csv_field(const char *s)
@@ -192,45 +197,24 @@ static void csv_field(const char *s)
 	}
 }
 
-static void print_report_csv(const lc_report *r)
+static void print_report_csv(const lc_table *r)
 {
-	size_t nc = lc_report_column_count(r), nm = lc_report_measure_count(r);
-	bool first = true;
+	size_t nc = lc_table_columns(r);
 	char buf[64];
-#define SEP() (first ? (void)(first = false) : (void)putchar(','))
-	if (has_leads(r)) {
-		SEP();
-		fputs("lead", stdout);
-	}
+
 	for (size_t c = 0; c < nc; c++) {
-		SEP();
-		csv_field(lc_report_column_name(r, c));
-	}
-	SEP();
-	fputs("count", stdout);
-	for (size_t m = 0; m < nm; m++) {
-		SEP();
-		csv_field(lc_report_measure_name(r, m));
+		if (c)
+			putchar(',');
+		csv_field(lc_table_column_name(r, c));
 	}
 	if (is_funnel(r))
 		fputs(",conversion", stdout);
 	putchar('\n');
-	for (size_t i = 0; i < lc_report_row_count(r); i++) {
-		first = true;
-		if (has_leads(r)) {
-			SEP();
-			printf("%lld", (long long)lc_report_lead(r, i));
-		}
+	for (size_t i = 0; i < lc_table_rows(r); i++) {
 		for (size_t c = 0; c < nc; c++) {
-			SEP();
-			csv_field(lc_report_key(r, i, c));
-		}
-		SEP();
-		printf("%lld", (long long)lc_report_count(r, i));
-		for (size_t m = 0; m < nm; m++) {
-			SEP();
-			measure_text(r, i, m, false, buf, sizeof buf);
-			csv_field(buf);
+			if (c)
+				putchar(',');
+			csv_field(cell_text(r, i, c, false, buf, sizeof buf));
 		}
 		if (is_funnel(r)) {
 			double cv = conversion(r, i);
@@ -241,7 +225,6 @@ static void print_report_csv(const lc_report *r)
 		}
 		putchar('\n');
 	}
-#undef SEP
 }
 
 static const char *or_dash(const char *s)
@@ -252,19 +235,25 @@ static const char *or_dash(const char *s)
 /* A plain text table: labels, counts, measures; widths fitted to the data. */
 /* hide_empty leaves out rows whose count is 0 (the matrix's empty cells,
  * which would drown the cells that hold leads) and says how many. */
-static int print_report_table(const lc_report *r, bool hide_empty)
+static int print_report_table(const lc_table *r, bool hide_empty)
 {
-	size_t nc = lc_report_column_count(r), nm = lc_report_measure_count(r);
+	size_t nc = lc_table_columns(r);
 	/* A row about one lead has a count of 1: the table leaves it out. */
-	bool show_count = !has_leads(r);
-	size_t ncols = (has_leads(r) ? 1 : 0) + nc + (show_count ? 1 : 0) + nm + (is_funnel(r) ? 1 : 0);
-	size_t all = lc_report_row_count(r), nrows = 0;
+	long skip = has_leads(r) ? (long)(nc - 1) : -1;
+	size_t ncols = 0, all = lc_table_rows(r), nrows = 0;
 	size_t *vis = calloc(all ? all : 1, sizeof *vis);
-	char **cells = calloc((all + 1) * ncols, sizeof *cells);
-	size_t *w = calloc(ncols, sizeof *w);
-	bool *right = calloc(ncols, sizeof *right);
+	char **cells;
+	size_t *w;
+	bool *right;
 	char buf[128];
 
+	for (size_t c = 0; c < nc; c++)
+		if (strcmp(lc_table_column_name(r, c), "count") == 0 && has_leads(r))
+			skip = (long)c;
+	ncols = nc - (skip >= 0) + (is_funnel(r) ? 1 : 0);
+	cells = calloc((all + 1) * ncols, sizeof *cells);
+	w = calloc(ncols, sizeof *w);
+	right = calloc(ncols, sizeof *right);
 	if (!vis || !cells || !w || !right) {
 		free(vis);
 		free(cells);
@@ -274,32 +263,19 @@ static int print_report_table(const lc_report *r, bool hide_empty)
 		return EXIT_STORE;
 	}
 	for (size_t i = 0; i < all; i++)
-		if (!hide_empty || lc_report_count(r, i) != 0)
+		if (!hide_empty || lc_table_int_named(r, i, "count") != 0)
 			vis[nrows++] = i;
 	for (size_t i = 0; i <= nrows; i++) {
 		size_t c = 0;
 		bool head = i == 0;
 		size_t row = head ? 0 : vis[i - 1];
-#define CELL(text, r_)                                                     \
-	do {                                                               \
-		cells[i * ncols + c] = strdup(or_dash(text));             \
-		right[c] = (r_);                                           \
-		c++;                                                       \
-	} while (0)
-		if (has_leads(r)) {
-			snprintf(buf, sizeof buf, "%lld", head ? 0LL : (long long)lc_report_lead(r, row));
-			CELL(head ? "lead" : buf, true);
-		}
-		for (size_t k = 0; k < nc; k++)
-			CELL(head ? lc_report_column_name(r, k) : lc_report_label(r, row, k), false);
-		if (show_count) {
-			snprintf(buf, sizeof buf, "%lld", head ? 0LL : (long long)lc_report_count(r, row));
-			CELL(head ? "count" : buf, true);
-		}
-		for (size_t m = 0; m < nm; m++) {
-			if (!head)
-				measure_text(r, row, m, true, buf, sizeof buf);
-			CELL(head ? lc_report_measure_name(r, m) : buf, true);
+		for (size_t k = 0; k < nc; k++) {
+			if ((long)k == skip)
+				continue;
+			cells[i * ncols + c] = strdup(or_dash(head ? lc_table_column_name(r, k)
+								  : cell_text(r, row, k, true, buf,
+									      sizeof buf)));
+			right[c++] = lc_table_column_type(r, k) != LC_COLUMN_TEXT;
 		}
 		if (is_funnel(r)) {
 			double cv = head ? 0 : conversion(r, row);
@@ -307,9 +283,9 @@ static int print_report_table(const lc_report *r, bool hide_empty)
 				snprintf(buf, sizeof buf, "%.1f%%", cv * 100);
 			else
 				snprintf(buf, sizeof buf, "-");
-			CELL(head ? "conversion" : buf, true);
+			cells[i * ncols + c] = strdup(head ? "conversion" : buf);
+			right[c++] = true;
 		}
-#undef CELL
 	}
 	for (size_t k = 0; k < (nrows + 1) * ncols; k++) {
 		size_t len;
@@ -350,12 +326,12 @@ out:
 	return 0;
 }
 
-int report_print(const lc_report *r, int format)
+int report_print(const lc_table *r, int format)
 {
 	return print_report(r, (out_kind)format, false);
 }
 
-static int print_report(const lc_report *r, out_kind out, bool hide_empty)
+static int print_report(const lc_table *r, out_kind out, bool hide_empty)
 {
 	if (out == OUT_JSON)
 		print_report_json(r);
@@ -408,7 +384,7 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 	const char *pos[2];
 	const char *kind;
 	lc_db *db = NULL;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	int npos, rc, ex;
 
 	rc = opts_parse(argc, argv, 1, specs, pos, 2, &npos, &help);
@@ -508,7 +484,7 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 	ex = print_report(r, json ? OUT_JSON : csv ? OUT_CSV : OUT_TABLE,
 			  strcmp(kind, "matrix") == 0 && !cell && !all);
 out:
-	lc_report_free(r);
+	lc_table_free(r);
 	lc_db_close(db);
 	return ex;
 }
@@ -523,7 +499,7 @@ int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv)
 				   { NULL, 0, NULL } };
 	const char *pos[1];
 	lc_db *db = NULL;
-	lc_report *r = NULL;
+	lc_table *r = NULL;
 	int64_t *n = NULL;
 	char *text = NULL;
 	size_t nvals, len;
@@ -558,11 +534,11 @@ int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv)
 		ex = fail(rc, "model dot --counts");
 		goto out;
 	}
-	for (size_t i = 0; i < lc_report_row_count(r); i++)
+	for (size_t i = 0; i < lc_table_rows(r); i++)
 		for (size_t v = 0; v < nvals; v++)
-			if (lc_report_key(r, i, 0) &&
-			    strcmp(lc_report_key(r, i, 0), lc_model_value_key(m, maxis, v)) == 0)
-				n[v] = lc_report_count(r, i);
+			if (lc_table_text(r, i, 0) &&
+			    strcmp(lc_table_text(r, i, 0), lc_model_value_key(m, maxis, v)) == 0)
+				n[v] = lc_table_int_named(r, i, "count");
 	if ((rc = lc_model_to_dot(m, n, nvals, &text, &len)) != 0) {
 		ex = fail(rc, "model dot --counts");
 		goto out;
@@ -575,7 +551,7 @@ int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv)
 out:
 	lc_free(text);
 	free(n);
-	lc_report_free(r);
+	lc_table_free(r);
 	lc_db_close(db);
 	return ex;
 }

@@ -21,7 +21,7 @@ STR = c_char_p
 SZ = c_size_t
 PSZ = POINTER(c_size_t)
 
-#: lc_time's "not set" (LC_TIME_NONE) and the reports' "does not apply" (LC_REPORT_NONE).
+#: lc_time's "not set" (LC_TIME_NONE) and a table's empty integer cell (LC_TABLE_NONE).
 TIME_NONE = -(2**63)
 REPORT_NONE = -(2**63)
 
@@ -285,17 +285,20 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_report_followups": (c_int, [P, POINTER(ReportOptions), PP]),
     "lc_report_overdue": (c_int, [P, POINTER(ReportOptions), PP]),
     "lc_report_funnel": (c_int, [P, POINTER(ReportOptions), PP]),
-    "lc_report_free": (None, [P]),
-    "lc_report_row_count": (SZ, [P]),
-    "lc_report_column_count": (SZ, [P]),
-    "lc_report_column_name": (STR, [P, SZ]),
-    "lc_report_key": (STR, [P, SZ, SZ]),
-    "lc_report_label": (STR, [P, SZ, SZ]),
-    "lc_report_count": (I64, [P, SZ]),
-    "lc_report_lead": (I64, [P, SZ]),
-    "lc_report_measure_count": (SZ, [P]),
-    "lc_report_measure_name": (STR, [P, SZ]),
-    "lc_report_measure": (I64, [P, SZ, SZ]),
+    # table.h
+    "lc_table_free": (None, [P]),
+    "lc_table_kind": (STR, [P]),
+    "lc_table_rows": (SZ, [P]),
+    "lc_table_columns": (SZ, [P]),
+    "lc_table_column_name": (STR, [P, SZ]),
+    "lc_table_column_type": (c_int, [P, SZ]),
+    "lc_table_column_find": (c_int, [P, STR, POINTER(SZ)]),
+    "lc_table_text": (STR, [P, SZ, SZ]),
+    "lc_table_label": (STR, [P, SZ, SZ]),
+    "lc_table_int": (I64, [P, SZ, SZ]),
+    "lc_table_text_named": (STR, [P, SZ, STR]),
+    "lc_table_int_named": (I64, [P, SZ, STR]),
+    "lc_table_summary": (P, [P]),
     # import.h
     "lc_mapping_load_string": (c_int, [PP, STR, STR]),
     "lc_mapping_load_file": (c_int, [PP, STR]),
@@ -414,18 +417,46 @@ def take_string(buf: c_void_p) -> str:
 Row = Tuple[Tuple[Optional[str], ...], Tuple[Optional[str], ...], int, int, Tuple[Optional[int], ...]]
 
 
+#: lc_column_type: LC_COLUMN_TEXT; the others (int, time, id) are integers.
+COLUMN_TEXT = 1
+
+
+def read_table(t: Any) -> Tuple[List[str], List[Dict[str, Any]]]:
+    """An lc_table as (column names, rows as {name: text or int or None}); text cells
+    also give their label under "NAME:label"."""
+    L = lib()
+    ncol = L.lc_table_columns(t)
+    names = [text(L.lc_table_column_name(t, c)) or "" for c in range(ncol)]
+    types = [L.lc_table_column_type(t, c) for c in range(ncol)]
+    rows: List[Dict[str, Any]] = []
+    for i in range(L.lc_table_rows(t)):
+        row: Dict[str, Any] = {}
+        for c, name in enumerate(names):
+            if types[c] == COLUMN_TEXT:
+                row[name] = text(L.lc_table_text(t, i, c))
+                row[name + ":label"] = text(L.lc_table_label(t, i, c))
+            else:
+                row[name] = _measure(L.lc_table_int(t, i, c))
+        rows.append(row)
+    return names, rows
+
+
+def read_summary(t: Any) -> Dict[str, Any]:
+    """A table's one-row summary as {name: int}, or {} when it has none."""
+    s = lib().lc_table_summary(t)
+    return read_table(s)[1][0] if s else {}
+
+
 def read_report(r: c_void_p) -> Tuple[List[str], List[str], List[Row]]:
     """A report as (columns, measures, rows of (keys, labels, count, lead, measures))."""
-    L = lib()
-    ncol, nmeas = L.lc_report_column_count(r), L.lc_report_measure_count(r)
-    cols = [text(L.lc_report_column_name(r, c)) or "" for c in range(ncol)]
-    meas = [text(L.lc_report_measure_name(r, m)) or "" for m in range(nmeas)]
+    names, trows = read_table(r)
+    at = names.index("count")
+    cols = [n for n in names[:at] if n != "lead"]
+    meas = names[at + 1:]
     rows: List[Row] = []
-    for i in range(L.lc_report_row_count(r)):
-        keys = tuple(text(L.lc_report_key(r, i, c)) for c in range(ncol))
-        labels = tuple(text(L.lc_report_label(r, i, c)) for c in range(ncol))
-        values = tuple(_measure(L.lc_report_measure(r, i, m)) for m in range(nmeas))
-        rows.append((keys, labels, L.lc_report_count(r, i), L.lc_report_lead(r, i), values))
+    for t in trows:
+        rows.append((tuple(t[c] for c in cols), tuple(t[c + ":label"] for c in cols),
+                     t["count"], t.get("lead") or 0, tuple(t[m] for m in meas)))
     return cols, meas, rows
 
 

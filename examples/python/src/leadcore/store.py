@@ -586,7 +586,7 @@ class Store:
         try:
             return _ffi.read_report(r)
         finally:
-            self._L.lc_report_free(r)
+            self._L.lc_table_free(r)
 
     # ---- import ----
 
