@@ -30,10 +30,10 @@ static bool has_key(const side *s, const char *k)
 static int64_t line_total(const dash *d, size_t col, const char *key)
 {
 	int64_t n = 0;
-	for (size_t r = 0; r < lc_report_row_count(d->matrix); r++) {
-		const char *k = lc_report_key(d->matrix, r, col);
+	for (size_t r = 0; r < lc_table_rows(d->matrix); r++) {
+		const char *k = lc_table_text(d->matrix, r, col);
 		if (k && strcmp(k, key) == 0)
-			n += lc_report_count(d->matrix, r);
+			n += lc_table_int_named(d->matrix, r, "count");
 	}
 	return n;
 }
@@ -42,7 +42,7 @@ static int64_t line_total(const dash *d, size_t col, const char *key)
  * model with many statuses keeps a matrix that fits the page. */
 static int side_make(const dash *d, lc_axis axis, size_t col, bool skip_empty, side *s)
 {
-	size_t nm = lc_model_value_count(d->model, axis), nr = lc_report_row_count(d->matrix);
+	size_t nm = lc_model_value_count(d->model, axis), nr = lc_table_rows(d->matrix);
 	s->n = 0;
 	s->key = calloc(nm + nr + 1, sizeof *s->key);
 	s->label = calloc(nm + nr + 1, sizeof *s->label);
@@ -55,11 +55,11 @@ static int side_make(const dash *d, lc_axis axis, size_t col, bool skip_empty, s
 		s->label[s->n++] = lc_model_value_label(d->model, axis, i);
 	}
 	for (size_t r = 0; r < nr; r++) {
-		const char *k = lc_report_key(d->matrix, r, col);
-		if (lc_report_count(d->matrix, r) == 0 || has_key(s, k))
+		const char *k = lc_table_text(d->matrix, r, col);
+		if (lc_table_int_named(d->matrix, r, "count") == 0 || has_key(s, k))
 			continue;
 		s->key[s->n] = k;
-		s->label[s->n++] = k ? lc_report_label(d->matrix, r, col) : "(none)";
+		s->label[s->n++] = k ? lc_table_label(d->matrix, r, col) : "(none)";
 	}
 	return 0;
 }
@@ -70,17 +70,17 @@ static void side_free(side *s)
 	free(s->label);
 }
 
-static long column_index(const lc_report *r, const char *name)
+static long column_index(const lc_table *r, const char *name)
 {
-	for (size_t c = 0; c < lc_report_column_count(r); c++)
-		if (strcmp(lc_report_column_name(r, c), name) == 0)
+	for (size_t c = 0; c < lc_table_columns(r); c++)
+		if (strcmp(lc_table_column_name(r, c), name) == 0)
 			return (long)c;
 	return -1;
 }
 
 static bool row_allowed(const dash *d, long row)
 {
-	return row < 0 || dash_measure(d->matrix, (size_t)row, "allowed") != 0;
+	return row < 0 || lc_table_int_named(d->matrix, (size_t)row, "allowed") != 0;
 }
 
 static void cell_link(FILE *f, const char *ms, const char *st)
@@ -104,7 +104,7 @@ static void data_v(FILE *f, const char *report, const char *a, const char *b)
 static void matrix_cell(FILE *f, const dash *d, const char *ms, const char *st)
 {
 	long row = dash_matrix_row(d, ms, st);
-	int64_t n = row >= 0 ? lc_report_count(d->matrix, (size_t)row) : 0;
+	int64_t n = row >= 0 ? lc_table_int_named(d->matrix, (size_t)row, "count") : 0;
 	bool ok = row_allowed(d, row), linked = n > 0 && ms && st;
 	char why[REASON_SIZE] = "";
 
@@ -187,9 +187,9 @@ static void invalid_table(FILE *f, const dash *d)
 {
 	char why[REASON_SIZE];
 	bool any = false;
-	for (size_t r = 0; r < lc_report_row_count(d->matrix); r++) {
-		const char *ms = lc_report_key(d->matrix, r, 0), *st = lc_report_key(d->matrix, r, 1);
-		if (row_allowed(d, (long)r) || lc_report_count(d->matrix, r) == 0)
+	for (size_t r = 0; r < lc_table_rows(d->matrix); r++) {
+		const char *ms = lc_table_text(d->matrix, r, 0), *st = lc_table_text(d->matrix, r, 1);
+		if (row_allowed(d, (long)r) || lc_table_int_named(d->matrix, r, "count") == 0)
 			continue;
 		if (!any)
 			fputs("<h3>Invalid combinations</h3>\n<div class=\"scroll\"><table class=\"list\">\n"
@@ -200,13 +200,13 @@ static void invalid_table(FILE *f, const dash *d)
 		any = true;
 		dash_cell_reason(d, ms, st, why, sizeof why);
 		fputs("<tr class=\"bad\"><td>", f);
-		html_text(f, label_or_none(lc_report_label(d->matrix, r, 0)));
+		html_text(f, label_or_none(lc_table_label(d->matrix, r, 0)));
 		fputs("</td><td>", f);
-		html_text(f, label_or_none(lc_report_label(d->matrix, r, 1)));
+		html_text(f, label_or_none(lc_table_label(d->matrix, r, 1)));
 		fputs("</td><td class=\"n\">", f);
 		cell_link(f, ms, st);
 		fputs("<span class=\"mark\" aria-hidden=\"true\">✖</span> ", f);
-		html_count(f, lc_report_count(d->matrix, r));
+		html_count(f, lc_table_int_named(d->matrix, r, "count"));
 		fputs(" <span class=\"tag\">invalid</span></a></td><td>", f);
 		html_text(f, why);
 		fputs("</td></tr>\n", f);
@@ -276,21 +276,21 @@ static void lead_why(FILE *f, const dash *d, const lc_lead *l)
 	lc_violations_free(v);
 }
 
-static int lead_row(FILE *f, const dash *d, const lc_report *c, size_t i)
+static int lead_row(FILE *f, const dash *d, const lc_table *c, size_t i)
 {
 	lc_lead *l = NULL;
 	long name = column_index(c, "name"), ext = column_index(c, "external_id");
 	const char *owner;
-	int rc = lc_db_lead_get(d->db, lc_report_lead(c, i), &l);
+	int rc = lc_db_lead_get(d->db, lc_table_int_named(c, i, "lead"), &l);
 	if (rc)
 		return rc;
 	owner = dash_agent_name(d, lc_lead_agent(l));
 	fputs("<tr><td>", f);
-	html_text(f, name >= 0 ? lc_report_key(c, i, (size_t)name) : NULL);
-	fprintf(f, "</td><td>%lld", (long long)lc_report_lead(c, i));
-	if (ext >= 0 && lc_report_key(c, i, (size_t)ext)) {
+	html_text(f, name >= 0 ? lc_table_text(c, i, (size_t)name) : NULL);
+	fprintf(f, "</td><td>%lld", (long long)lc_table_int_named(c, i, "lead"));
+	if (ext >= 0 && lc_table_text(c, i, (size_t)ext)) {
 		fputs(" <span class=\"ext\">", f);
-		html_text(f, lc_report_key(c, i, (size_t)ext));
+		html_text(f, lc_table_text(c, i, (size_t)ext));
 		fputs("</span>", f);
 	}
 	fputs("</td><td>", f);
@@ -306,18 +306,18 @@ static int lead_row(FILE *f, const dash *d, const lc_report *c, size_t i)
 
 static void list_heading(FILE *f, const dash *d, size_t r, bool ok)
 {
-	const char *ms = lc_report_key(d->matrix, r, 0), *st = lc_report_key(d->matrix, r, 1);
+	const char *ms = lc_table_text(d->matrix, r, 0), *st = lc_table_text(d->matrix, r, 1);
 	fputs("<h3 id=\"", f);
 	html_id(f, "cell", ms, st);
 	fprintf(f, "\"%s>", ok ? "" : " class=\"bad\"");
 	if (!ok)
 		fputs("<span class=\"mark\" aria-hidden=\"true\">✖</span> ", f);
-	html_text(f, lc_report_label(d->matrix, r, 0));
+	html_text(f, lc_table_label(d->matrix, r, 0));
 	fputs(" · ", f);
-	html_text(f, lc_report_label(d->matrix, r, 1));
+	html_text(f, lc_table_label(d->matrix, r, 1));
 	fputs(" <span class=\"count\">", f);
-	html_count(f, lc_report_count(d->matrix, r));
-	fputs(lc_report_count(d->matrix, r) == 1 ? " lead" : " leads", f);
+	html_count(f, lc_table_int_named(d->matrix, r, "count"));
+	fputs(lc_table_int_named(d->matrix, r, "count") == 1 ? " lead" : " leads", f);
 	fputs("</span>", f);
 	if (!ok)
 		fputs(" <span class=\"tag\">invalid</span>", f);
@@ -326,14 +326,14 @@ static void list_heading(FILE *f, const dash *d, size_t r, bool ok)
 
 static int cell_list(FILE *f, const dash *d, size_t r)
 {
-	const char *ms = lc_report_key(d->matrix, r, 0), *st = lc_report_key(d->matrix, r, 1);
-	lc_report *c = NULL;
+	const char *ms = lc_table_text(d->matrix, r, 0), *st = lc_table_text(d->matrix, r, 1);
+	lc_table *c = NULL;
 	size_t n, shown;
 	int rc = lc_report_matrix_cell(d->db, ms, st, NULL, &c);
 	if (rc)
 		return rc;
 	list_heading(f, d, r, row_allowed(d, (long)r));
-	n = lc_report_row_count(c);
+	n = lc_table_rows(c);
 	shown = d->rows_max > 0 && (size_t)d->rows_max < n ? (size_t)d->rows_max : n;
 	fputs("<div class=\"scroll\"><table class=\"list\"><thead>", f);
 	html_head_row(f, "Name", "Id", "Owner", "Last touch", "Why invalid", NULL);
@@ -351,7 +351,7 @@ static int cell_list(FILE *f, const dash *d, size_t r)
 		fputs("</code></p>\n", f);
 	}
 	fputs("<p class=\"back\"><a href=\"#matrix\">↑ back to the matrix</a></p>\n", f);
-	lc_report_free(c);
+	lc_table_free(c);
 	return rc;
 }
 
@@ -363,9 +363,9 @@ int page_cell_lists(FILE *f, const dash *d)
 	      f);
 	if (d->rows_max > 0)
 		fprintf(f, "<p class=\"hint\">At most %ld leads a combination are listed.</p>\n", d->rows_max);
-	for (size_t r = 0; !rc && r < lc_report_row_count(d->matrix); r++)
-		if (lc_report_count(d->matrix, r) && lc_report_key(d->matrix, r, 0) &&
-		    lc_report_key(d->matrix, r, 1))
+	for (size_t r = 0; !rc && r < lc_table_rows(d->matrix); r++)
+		if (lc_table_int_named(d->matrix, r, "count") && lc_table_text(d->matrix, r, 0) &&
+		    lc_table_text(d->matrix, r, 1))
 			rc = cell_list(f, d, r);
 	fputs("</section>\n", f);
 	return rc ? fail(rc, "dashboard") : 0;

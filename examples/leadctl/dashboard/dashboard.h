@@ -24,8 +24,8 @@ typedef struct dash {
 	lc_time made;       /* when the page was written */
 	long rows_max;      /* leads listed per matrix cell; 0 every one */
 	lc_axis pipe_axis;  /* stage, or milestone when the model has none */
-	lc_report *matrix, *pipeline, *funnel, *segments;
-	lc_report *due, *overdue; /* follow-ups in now's day, and before it */
+	lc_table *matrix, *pipeline, *funnel, *segments;
+	lc_table *due, *overdue; /* follow-ups in now's day, and before it */
 	lc_agent_list *agents;
 	int64_t total;      /* leads not recycled */
 	int64_t recycled;
@@ -44,9 +44,8 @@ const char *dash_agent_name(const dash *d, lc_id id);
 void dash_cell_reason(const dash *d, const char *milestone, const char *status, char *buf,
 		      size_t n);
 /* Sum of the counts of rows whose column 0 is key (NULL matches NULL). */
-int64_t dash_sum_by_key(const lc_report *r, const char *key);
-/* Measure name of a report's row; LC_REPORT_NONE when the report has none. */
-int64_t dash_measure(const lc_report *r, size_t row, const char *name);
+int64_t dash_sum_by_key(const lc_table *r, const char *key);
+/* Measure name of a report's row; LC_TABLE_NONE when the report has none. */
 /* Leads in a combination the model refuses. */
 int64_t dash_invalid_total(const dash *d);
 /* The matrix row of a milestone and status, or -1. */

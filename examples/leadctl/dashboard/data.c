@@ -94,8 +94,8 @@ static int gather_reports(dash *d)
 		rc = lc_report_funnel(d->db, NULL, &d->funnel);
 	if (!rc)
 		rc = gather_followups(d);
-	for (size_t i = 0; !rc && i < lc_report_row_count(d->matrix); i++)
-		in_cells += lc_report_count(d->matrix, i);
+	for (size_t i = 0; !rc && i < lc_table_rows(d->matrix); i++)
+		in_cells += lc_table_int_named(d->matrix, i, "count");
 	d->undisposed = d->matrix ? d->total - in_cells : 0;
 	return rc;
 }
@@ -126,12 +126,12 @@ static void free_counts(dash_count *c, size_t n)
 
 void dash_free(dash *d)
 {
-	lc_report_free(d->matrix);
-	lc_report_free(d->pipeline);
-	lc_report_free(d->funnel);
-	lc_report_free(d->due);
-	lc_report_free(d->overdue);
-	lc_report_free(d->segments);
+	lc_table_free(d->matrix);
+	lc_table_free(d->pipeline);
+	lc_table_free(d->funnel);
+	lc_table_free(d->due);
+	lc_table_free(d->overdue);
+	lc_table_free(d->segments);
 	lc_agent_list_free(d->agents);
 	free_counts(d->hidden, d->nhidden);
 }
@@ -144,20 +144,13 @@ const char *dash_agent_name(const dash *d, lc_id id)
 	return NULL;
 }
 
-int64_t dash_measure(const lc_report *r, size_t row, const char *name)
-{
-	for (size_t m = 0; m < lc_report_measure_count(r); m++)
-		if (strcmp(lc_report_measure_name(r, m), name) == 0)
-			return lc_report_measure(r, row, m);
-	return LC_REPORT_NONE;
-}
 
 int64_t dash_invalid_total(const dash *d)
 {
 	int64_t n = 0;
-	for (size_t i = 0; i < lc_report_row_count(d->matrix); i++)
-		if (dash_measure(d->matrix, i, "allowed") == 0)
-			n += lc_report_count(d->matrix, i);
+	for (size_t i = 0; i < lc_table_rows(d->matrix); i++)
+		if (lc_table_int_named(d->matrix, i, "allowed") == 0)
+			n += lc_table_int_named(d->matrix, i, "count");
 	return n;
 }
 
@@ -166,20 +159,20 @@ static bool same(const char *a, const char *b)
 	return a && b ? strcmp(a, b) == 0 : a == b;
 }
 
-int64_t dash_sum_by_key(const lc_report *r, const char *key)
+int64_t dash_sum_by_key(const lc_table *r, const char *key)
 {
 	int64_t n = 0;
-	for (size_t i = 0; i < lc_report_row_count(r); i++)
-		if (same(lc_report_key(r, i, 0), key))
-			n += lc_report_count(r, i);
+	for (size_t i = 0; i < lc_table_rows(r); i++)
+		if (same(lc_table_text(r, i, 0), key))
+			n += lc_table_int_named(r, i, "count");
 	return n;
 }
 
 long dash_matrix_row(const dash *d, const char *milestone, const char *status)
 {
-	for (size_t i = 0; i < lc_report_row_count(d->matrix); i++)
-		if (same(lc_report_key(d->matrix, i, 0), milestone) &&
-		    same(lc_report_key(d->matrix, i, 1), status))
+	for (size_t i = 0; i < lc_table_rows(d->matrix); i++)
+		if (same(lc_table_text(d->matrix, i, 0), milestone) &&
+		    same(lc_table_text(d->matrix, i, 1), status))
 			return (long)i;
 	return -1;
 }

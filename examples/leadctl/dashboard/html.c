@@ -65,7 +65,7 @@ void html_count(FILE *f, int64_t n)
 
 void html_duration(FILE *f, int64_t s)
 {
-	if (s == LC_REPORT_NONE || s < 0)
+	if (s == LC_TABLE_NONE || s < 0)
 		fputs("–", f);
 	else if (s >= 86400)
 		fprintf(f, "%lldd %02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));

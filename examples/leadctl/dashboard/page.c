@@ -50,11 +50,11 @@ static void banner(FILE *f, const dash *d)
 	      f);
 }
 
-static int64_t report_total(const lc_report *r)
+static int64_t report_total(const lc_table *r)
 {
 	int64_t n = 0;
-	for (size_t i = 0; i < lc_report_row_count(r); i++)
-		n += lc_report_count(r, i);
+	for (size_t i = 0; i < lc_table_rows(r); i++)
+		n += lc_table_int_named(r, i, "count");
 	return n;
 }
 
@@ -171,21 +171,21 @@ static size_t pipeline_rows(const dash *d, chart_row *rows, const char **keys)
 				       .a = dash_sum_by_key(d->pipeline, keys[n]) };
 		n++;
 	}
-	for (size_t r = 0; r < lc_report_row_count(d->pipeline); r++) {
-		const char *k = lc_report_key(d->pipeline, r, 0);
+	for (size_t r = 0; r < lc_table_rows(d->pipeline); r++) {
+		const char *k = lc_table_text(d->pipeline, r, 0);
 		if (in_model(d, k))
 			continue;
 		keys[n] = k;
-		rows[n++] = (chart_row){ .label = k ? lc_report_label(d->pipeline, r, 0) : "(none)",
+		rows[n++] = (chart_row){ .label = k ? lc_table_label(d->pipeline, r, 0) : "(none)",
 					 .group = d->pipe_axis == LC_AXIS_STAGE ? "Other" : NULL,
-					 .a = lc_report_count(d->pipeline, r) };
+					 .a = lc_table_int_named(d->pipeline, r, "count") };
 	}
 	return n;
 }
 
 static int page_pipeline(FILE *f, const dash *d)
 {
-	size_t cap = lc_model_value_count(d->model, d->pipe_axis) + lc_report_row_count(d->pipeline);
+	size_t cap = lc_model_value_count(d->model, d->pipe_axis) + lc_table_rows(d->pipeline);
 	chart_row *rows = calloc(cap + 1, sizeof *rows);
 	const char **keys = calloc(cap + 1, sizeof *keys);
 	const char *what = d->pipe_axis == LC_AXIS_STAGE ? "Stage" : "Milestone";
@@ -227,31 +227,31 @@ static int page_pipeline(FILE *f, const dash *d)
 
 static void percent(char *buf, size_t n, int64_t part, int64_t whole)
 {
-	if (whole <= 0 || part == LC_REPORT_NONE)
+	if (whole <= 0 || part == LC_TABLE_NONE)
 		snprintf(buf, n, "–");
 	else
 		snprintf(buf, n, "%.1f%%", 100.0 * (double)part / (double)whole);
 }
 
-static void duration_cell(FILE *f, const lc_report *r, size_t i, const char *name)
+static void duration_cell(FILE *f, const lc_table *r, size_t i, const char *name)
 {
-	int64_t v = dash_measure(r, i, name);
-	num_open(f, "funnel", lc_report_key(r, i, 0), name, v == LC_REPORT_NONE ? -1 : v);
+	int64_t v = lc_table_int_named(r, i, name);
+	num_open(f, "funnel", lc_table_text(r, i, 0), name, v == LC_TABLE_NONE ? -1 : v);
 	html_duration(f, v);
 	fputs("</td>", f);
 }
 
-static void funnel_table_row(FILE *f, const lc_report *r, size_t i, const char *conv)
+static void funnel_table_row(FILE *f, const lc_table *r, size_t i, const char *conv)
 {
-	const char *key = lc_report_key(r, i, 0);
+	const char *key = lc_table_text(r, i, 0);
 	fputs("<tr>", f);
-	text_cell(f, "th", lc_report_label(r, i, 0));
-	num_cell(f, "funnel", key, "count", lc_report_count(r, i));
-	if (dash_measure(r, i, "advanced") == LC_REPORT_NONE) {
+	text_cell(f, "th", lc_table_label(r, i, 0));
+	num_cell(f, "funnel", key, "count", lc_table_int_named(r, i, "count"));
+	if (lc_table_int_named(r, i, "advanced") == LC_TABLE_NONE) {
 		num_open(f, "funnel", key, "advanced", -1);
 		fputs("–</td>", f);
 	} else {
-		num_cell(f, "funnel", key, "advanced", dash_measure(r, i, "advanced"));
+		num_cell(f, "funnel", key, "advanced", lc_table_int_named(r, i, "advanced"));
 	}
 	fprintf(f, "<td class=\"n\">%s</td>", conv);
 	duration_cell(f, r, i, "median_seconds");
@@ -261,8 +261,8 @@ static void funnel_table_row(FILE *f, const lc_report *r, size_t i, const char *
 
 static int page_funnel(FILE *f, const dash *d)
 {
-	const lc_report *r = d->funnel;
-	size_t n = lc_report_row_count(r);
+	const lc_table *r = d->funnel;
+	size_t n = lc_table_rows(r);
 	chart_row *rows = calloc(n + 1, sizeof *rows);
 	char (*notes)[40] = calloc(n + 1, sizeof *notes);
 	if (!rows || !notes) {
@@ -271,10 +271,10 @@ static int page_funnel(FILE *f, const dash *d)
 		return LC_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int64_t adv = dash_measure(r, i, "advanced");
-		percent(notes[i], sizeof notes[i], adv, lc_report_count(r, i));
-		rows[i] = (chart_row){ .label = lc_report_label(r, i, 0), .a = lc_report_count(r, i),
-				       .b = adv == LC_REPORT_NONE ? 0 : adv, .note = notes[i] };
+		int64_t adv = lc_table_int_named(r, i, "advanced");
+		percent(notes[i], sizeof notes[i], adv, lc_table_int_named(r, i, "count"));
+		rows[i] = (chart_row){ .label = lc_table_label(r, i, 0), .a = lc_table_int_named(r, i, "count"),
+				       .b = adv == LC_TABLE_NONE ? 0 : adv, .note = notes[i] };
 	}
 	section_open(f, "funnel", "Funnel",
 		     "From history: how many leads reached each step, how many of them went on to a "
@@ -283,7 +283,7 @@ static int page_funnel(FILE *f, const dash *d)
 			       .series = { "reached", "went on" }, .mode = CHART_OVERLAY,
 			       .rows = rows, .n = n }, true);
 	fputs("<thead>", f);
-	html_head_row(f, lc_report_column_name(r, 0)[0] == 's' ? "Stage" : "Milestone", "#Reached",
+	html_head_row(f, lc_table_column_name(r, 0)[0] == 's' ? "Stage" : "Milestone", "#Reached",
 		      "#Went on", "#Conversion", "#Median time", "#90th percentile", NULL);
 	fputs("</thead><tbody>\n", f);
 	for (size_t i = 0; i < n; i++)
@@ -354,14 +354,14 @@ static int page_followups(FILE *f, const dash *d)
 
 static int page_segments(FILE *f, const dash *d)
 {
-	const lc_report *r = d->segments;
-	size_t n = lc_report_row_count(r);
+	const lc_table *r = d->segments;
+	size_t n = lc_table_rows(r);
 	chart_row *rows = calloc(n + 1, sizeof *rows);
 	if (!rows)
 		return LC_ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		rows[i] = (chart_row){ .label = lc_report_key(r, i, 0) ? lc_report_label(r, i, 0) : "(no segment)",
-				       .a = lc_report_count(r, i) };
+		rows[i] = (chart_row){ .label = lc_table_text(r, i, 0) ? lc_table_label(r, i, 0) : "(no segment)",
+				       .a = lc_table_int_named(r, i, "count") };
 	section_open(f, "segments", "Segments",
 		     "The segment workflow rules put each lead in (leadctl workflow run).");
 	chart_box(f, &(chart){ .title = "Leads per segment", .axis = "leads", .rows = rows, .n = n },
@@ -372,7 +372,7 @@ static int page_segments(FILE *f, const dash *d)
 	for (size_t i = 0; i < n; i++) {
 		fputs("<tr>", f);
 		text_cell(f, "th", rows[i].label);
-		num_cell(f, "segment", lc_report_key(r, i, 0), NULL, rows[i].a);
+		num_cell(f, "segment", lc_table_text(r, i, 0), NULL, rows[i].a);
 		fputs("</tr>\n", f);
 	}
 	chart_box_close(f);
