@@ -94,5 +94,16 @@ expect 0 '"stage":"enquiry","count":2,' $P report funnel --json
 refute 'archive|Archive' $P report funnel
 refute '"lead":3' $P report pipeline --json
 
+# Item 10 (seed 003): Win Lead alone makes the lead Won; the seed's "Lost Lead" is
+# an alias of Lose Lead; Complete does not leave Open.
+C="--db crm.db"
+expect 0 "created" $C init --model crm
+expect 0 "added lead 1" $C lead add --name W
+expect 1 "moves no lead out of Open" $C dispose 1 --action complete
+expect 0 "status won" $C dispose 1 --action win_lead
+expect 0 "added lead 2" $C lead add --name L
+expect 1 "^reason_required" $C dispose 2 --action "Lost Lead"
+expect 0 "status lost" $C dispose 2 --action "Lost Lead" --reason price
+
 [ "$failures" = 0 ] && echo "leadctl rules: all passed"
 exit $((failures > 0))

@@ -1407,6 +1407,39 @@ static void crm_d(fx *f, const char *action, const char *status, const char *rea
 		assert_int_equal(lc_disposition_set(f->d, LC_AXIS_REASON, reason), 0);
 }
 
+/* Seed 003: Win Lead makes the lead Won. A crossing action given without a
+ * status takes the one status of the state it leads to; a state with
+ * several is refused with the list, and an action that leads nowhere from
+ * the lead's state is refused rather than recorded as a no-op. */
+static void test_crossing_picks_status(void **state)
+{
+	fx *f = *state;
+	cur_set(f, NULL, "working", NULL);
+
+	crm_d(f, "win_lead", NULL, NULL);
+	assert_valid(f);
+	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
+	assert_string_equal(lc_state_get(f->next, LC_AXIS_STATUS), "won");
+	assert_string_equal(lc_state_get(f->next, LC_AXIS_LIFECYCLE), "won");
+	/* Lose Lead: the Lost status, which needs a lost reason */
+	crm_d(f, "lose_lead", NULL, NULL);
+	assert_only(f, LC_V_REASON_REQUIRED);
+	crm_d(f, "lose_lead", NULL, "price");
+	assert_valid(f);
+	/* Complete does not leave Open */
+	crm_d(f, "complete", NULL, NULL);
+	assert_only(f, LC_V_LIFECYCLE_CROSSING);
+	assert_non_null(strstr(lc_violations_message(f->v, 0), "moves no lead out of Open"));
+	/* a second Won status: the action cannot choose */
+	f->m->axes[LC_AXIS_STATUS].v[CS_WORKING].parent = LC_WON;
+	cur_set(f, NULL, "new", NULL);
+	crm_d(f, "win_lead", NULL, NULL);
+	assert_only(f, LC_V_LIFECYCLE_CROSSING);
+	assert_non_null(strstr(lc_violations_message(f->v, 0), "working, won"));
+	crm_d(f, "win_lead", "won", NULL);
+	assert_valid(f);
+}
+
 static void test_lifecycle_crossing(void **state)
 {
 	fx *f = *state;
@@ -1532,6 +1565,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_contact_ended, setup_pt, teardown),
 		cmocka_unit_test_setup_teardown(test_repeatable_counter, setup_pt, teardown),
 		cmocka_unit_test_setup_teardown(test_lifecycle_crossing, setup_crm, teardown),
+		cmocka_unit_test_setup_teardown(test_crossing_picks_status, setup_crm, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_reasons, setup_crm, teardown),
 		cmocka_unit_test_setup_teardown(test_completion_stamp, setup_crm, teardown),
 	};

@@ -327,6 +327,58 @@ static void test_initial_flag(void **state)
 		       "the initial milestone \"none\" and the initial status \"new\" are not linked");
 }
 
+/* "aliases": other names lookups accept (seed 003's "Lost Lead"); they
+ * round-trip through the export and the builder, and never shadow another
+ * value. */
+static void test_aliases(void **state)
+{
+	static const char json[] =
+		HDR " \"actions\": [{\"key\": \"lose_lead\", \"label\": \"Lose Lead\","
+		" \"aliases\": [\"Lost Lead\", \"Lose\"]}, {\"label\": \"Call\"}]}";
+	lc_model *m = load_ok(json), *again = NULL, *built = NULL;
+	lc_model_builder *b = NULL;
+	lc_disposition *d = NULL;
+	char *out = NULL;
+	size_t i = 99;
+	(void)state;
+
+	assert_int_equal(lc_model_value_find(m, LC_AXIS_ACTION, "lost lead", &i), 0);
+	assert_int_equal(i, 0);
+	assert_int_equal(lc_model_value_find(m, LC_AXIS_ACTION, "LOSE", &i), 0);
+	assert_int_equal(lc_disposition_new(&d, m), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_ACTION, "Lost Lead"), 0);
+	assert_string_equal(lc_disposition_get(d, LC_AXIS_ACTION), "lose_lead");
+	lc_disposition_free(d);
+	assert_int_equal(lc_model_to_json(m, &out, NULL), 0);
+	assert_non_null(strstr(out, "\"aliases\": [\"Lost Lead\", \"Lose\"]"));
+	assert_int_equal(lc_model_load_string(&again, out, "export"), 0);
+	assert_int_equal(lc_model_value_find(again, LC_AXIS_ACTION, "Lost Lead", &i), 0);
+	lc_model_free(again);
+	lc_free(out);
+	lc_model_free(m);
+
+	assert_int_equal(lc_model_builder_new(&b, "t", 1), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_ACTION, "lose_lead", "Lose Lead",
+						    NULL, 0),
+			 0);
+	assert_int_equal(lc_model_builder_alias(b, LC_AXIS_ACTION, "lose_lead", "Lost Lead"), 0);
+	assert_int_equal(lc_model_builder_alias(b, LC_AXIS_ACTION, "nope", "X"), LC_ENOTFOUND);
+	assert_int_equal(lc_model_builder_alias(b, LC_AXIS_ACTION, "lose_lead", ""), LC_EINVAL);
+	assert_int_equal(lc_model_builder_alias(NULL, LC_AXIS_ACTION, "lose_lead", "Y"), LC_EINVAL);
+	assert_int_equal(lc_model_builder_build(b, &built), 0);
+	assert_int_equal(lc_model_value_find(built, LC_AXIS_ACTION, "lost lead", &i), 0);
+	lc_model_free(built);
+	lc_model_builder_free(b);
+
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}, {\"label\": \"Ring\","
+		       " \"aliases\": [\"call\"]}]}",
+		       "alias \"call\" of action \"ring\" already names action 1");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\", \"aliases\": \"Ring\"}]}",
+		       "\"aliases\" of action \"Call\" must be an array");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\", \"aliases\": [\"\"]}]}",
+		       "an alias of action \"Call\" must be a non-empty");
+}
+
 static void test_problem_positions(void **state)
 {
 	(void)state;
@@ -977,6 +1029,7 @@ int main(void)
 		cmocka_unit_test(test_presets),
 		cmocka_unit_test(test_dot),
 		cmocka_unit_test(test_initial_flag),
+		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_builder),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_allocation_failures),

@@ -332,6 +332,19 @@ LC_API int lc_model_builder_require(lc_model_builder *b, lc_axis axis, const cha
 				    uint32_t what);
 
 /**
+ * Give a value another name that lookups accept, as the JSON field
+ * "aliases" does (seed 003 calls Lose Lead "Lost Lead"). An alias may not
+ * name another value of the axis (checked when built).
+ * @param b The builder.
+ * @param axis The axis.
+ * @param key The value's key.
+ * @param alias The other name (copied); non-empty UTF-8.
+ * @return 0, LC_EINVAL, LC_ERANGE (too long), LC_ENOTFOUND, LC_ENOMEM.
+ */
+LC_API int lc_model_builder_alias(lc_model_builder *b, lc_axis axis, const char *key,
+				  const char *alias);
+
+/**
  * Make a milestone, status or stage forbid an action.
  * @param b The builder.
  * @param axis LC_AXIS_MILESTONE, LC_AXIS_STATUS or LC_AXIS_STAGE.

@@ -23,6 +23,12 @@ static const char *const outcome_names[] = {
 typedef struct plan {
 	int32_t n[LC_AXIS_COUNT];
 	bool set[LC_AXIS_COUNT];
+	/* A crossing action given without a status (Win Lead): the life-cycle
+	 * state it leads to, and how many statuses that state has (1: the plan
+	 * chose it; 0: the action leads nowhere from here; more: ambiguous).
+	 * target -1 when the rule does not apply. */
+	int32_t target;
+	uint32_t target_statuses;
 } plan;
 
 /* The judge: the model, the lead's state, the disposition and the plan, and
@@ -122,6 +128,47 @@ static bool is_exit(lc_outcome o)
 	return o == LC_OUTCOME_EXITING || o == LC_OUTCOME_PROBLEM;
 }
 
+/* A crossing action given without a status moves the lead to the one
+ * status of the life-cycle state its crossing leads to (seed 003: Win Lead
+ * makes the lead Won). Several statuses there, or no crossing of the action
+ * out of the lead's state, are refused by check_crossing(). */
+static void plan_crossing(const lc_model *m, const lc_state *c, const lc_disposition *d,
+			  plan *p)
+{
+	int32_t a = d->idx[LC_AXIS_ACTION], cl = c->idx[LC_AXIS_LIFECYCLE], to = -1, pick = -1;
+	bool crosses = false;
+
+	p->target = -1;
+	p->target_statuses = 0;
+	if (a < 0 || d->idx[LC_AXIS_STATUS] >= 0 || !m->axes[LC_AXIS_LIFECYCLE].n)
+		return;
+	for (uint32_t k = 0; k < m->ncrossings; k++) {
+		const lc_crossing *x = &m->crossings[k];
+		if (x->action != a)
+			continue;
+		crosses = true;
+		if ((x->from == cl || x->from < 0) && x->to >= 0 && x->to != cl && to < 0)
+			to = x->to;
+	}
+	if (!crosses)
+		return;
+	p->target = to < 0 ? cl : to;
+	if (to < 0)
+		return;
+	for (uint32_t i = 0; i < m->axes[LC_AXIS_STATUS].n; i++) {
+		const lc_value *v = val(m, LC_AXIS_STATUS, (int32_t)i);
+		if (v->parent == to && !(v->flags & LC_FLAG_DEPRECATED)) {
+			p->target_statuses++;
+			pick = (int32_t)i;
+		}
+	}
+	if (p->target_statuses == 1) {
+		p->n[LC_AXIS_STATUS] = pick;
+		p->n[LC_AXIS_LIFECYCLE] = to;
+		p->set[LC_AXIS_STATUS] = p->set[LC_AXIS_LIFECYCLE] = true;
+	}
+}
+
 static void make_plan(const lc_model *m, const lc_state *c, const lc_disposition *d, plan *p)
 {
 	int32_t stage = d->idx[LC_AXIS_STAGE];
@@ -151,6 +198,7 @@ static void make_plan(const lc_model *m, const lc_state *c, const lc_disposition
 		p->n[LC_AXIS_PHASE] = val(m, LC_AXIS_STAGE, stage)->parent;
 		p->set[LC_AXIS_STAGE] = p->set[LC_AXIS_PHASE] = true;
 	}
+	plan_crossing(m, c, d, p);
 }
 
 /* Does a crossing row let `action` move the lead from life-cycle state
@@ -552,6 +600,32 @@ static void check_terminal(judge *j)
 	}
 }
 
+/* A crossing action without a status whose target has not one status. */
+static void check_crossing_target(judge *j)
+{
+	const lc_model *m = j->m;
+	int32_t to = j->p.target;
+	char keys[160];
+	size_t len = 0;
+
+	if (to < 0 || j->p.target_statuses == 1)
+		return;
+	if (j->p.target_statuses == 0 || to == j->c->idx[LC_AXIS_LIFECYCLE]) {
+		ADD(j, LIFECYCLE_CROSSING, "action",
+		    "The action %s moves no lead out of %s; choose another action.",
+		    label(m, LC_AXIS_ACTION, j->a), label(m, LC_AXIS_LIFECYCLE, to));
+		return;
+	}
+	keys[0] = '\0';
+	for (uint32_t i = 0; i < m->axes[LC_AXIS_STATUS].n && len + 70 < sizeof keys; i++)
+		if (val(m, LC_AXIS_STATUS, (int32_t)i)->parent == to)
+			len += (size_t)snprintf(keys + len, sizeof keys - len, "%s%s", len ? ", " : "",
+						val(m, LC_AXIS_STATUS, (int32_t)i)->key);
+	ADD(j, LIFECYCLE_CROSSING, "status",
+	    "The action %s moves the lead to %s, which has several statuses; choose one: %s.",
+	    label(m, LC_AXIS_ACTION, j->a), label(m, LC_AXIS_LIFECYCLE, to), keys);
+}
+
 /* Step 9a: moving between life-cycle states needs a crossing. */
 static void check_crossing(judge *j)
 {
@@ -559,6 +633,7 @@ static void check_crossing(judge *j)
 	int32_t cl = j->c->idx[LC_AXIS_LIFECYCLE], nl = j->p.n[LC_AXIS_LIFECYCLE];
 	int32_t hint = -1;
 
+	check_crossing_target(j);
 	if (cl < 0 || nl < 0 || nl == cl || crossing_allows(m, j->a, cl, nl))
 		return;
 	for (uint32_t k = 0; k < m->ncrossings && hint < 0; k++) {

@@ -276,6 +276,25 @@ int lc_model_builder_block(lc_model_builder *b, lc_axis axis, const char *key,
 	return append_unique(arr, action_key);
 }
 
+int lc_model_builder_alias(lc_model_builder *b, lc_axis axis, const char *key, const char *alias)
+{
+	const char *fn = "lc_model_builder_alias";
+	json_t *v, *arr;
+	int rc;
+
+	if ((rc = check_b(b, fn)) || (rc = check_axis(axis, fn)) ||
+	    (rc = check_key(key, "the key")) ||
+	    (rc = lc__check_text(alias, LC_MODEL_LABEL_MAX, "the alias", false)))
+		return rc;
+	if (!alias[0])
+		return lc__error(LC_EINVAL, "%s: the alias is empty", fn);
+	if (!(v = need_value(b, axis, key, fn)))
+		return LC_ENOTFOUND;
+	if (!(arr = member(v, "aliases", false)))
+		return nomem();
+	return append_unique(arr, alias);
+}
+
 int lc_model_builder_reason_use(lc_model_builder *b, const char *reason_key, uint32_t outcomes,
 				int lost)
 {

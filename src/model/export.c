@@ -41,6 +41,17 @@ static void put_value(lc_buf *b, const lc_model *m, lc_axis a, const lc_value *v
 	indent(b, 3);
 	lc__buf_puts(b, "\"label\": ");
 	lc__buf_put_json_string(b, v->label);
+	if (v->naliases) {
+		lc__buf_puts(b, ",\n");
+		indent(b, 3);
+		lc__buf_puts(b, "\"aliases\": [");
+		for (uint32_t k = 0; k < v->naliases; k++) {
+			if (k)
+				lc__buf_puts(b, ", ");
+			lc__buf_put_json_string(b, v->aliases[k]);
+		}
+		lc__buf_putc(b, ']');
+	}
 	if (*v->description) {
 		lc__buf_puts(b, ",\n");
 		indent(b, 3);

@@ -117,7 +117,7 @@ int lc_outcome_parse(const char *name, lc_outcome *out)
 
 struct lc_model_index {
 	uint32_t mask[LC_AXIS_COUNT];   /* capacity - 1 (capacity a power of two) */
-	int32_t *slots[LC_AXIS_COUNT]; /* (value << 1) | is_label; -1 empty */
+	int32_t *slots[LC_AXIS_COUNT]; /* (value << 4) | text; -1 empty */
 };
 
 static uint32_t hash_nocase(const char *s)
@@ -132,16 +132,24 @@ static uint32_t hash_nocase(const char *s)
 	return h;
 }
 
-static const char *entry_text(const lc_model *m, lc_axis axis, int32_t e)
+/* An entry names a value and one of its texts: 0 the key, 1 the label,
+ * 2 + k its alias k. */
+#define ENTRY_SHIFT 4
+
+static const char *value_text(const lc_value *v, uint32_t t)
 {
-	const lc_value *v = &m->axes[axis].v[e >> 1];
-	return (e & 1) ? v->label : v->key;
+	return t == 0 ? v->key : t == 1 ? v->label : v->aliases[t - 2];
 }
 
-static void index_insert(lc_model *m, lc_axis axis, int32_t vi, bool is_label)
+static const char *entry_text(const lc_model *m, lc_axis axis, int32_t e)
+{
+	return value_text(&m->axes[axis].v[e >> ENTRY_SHIFT], (uint32_t)e & ((1u << ENTRY_SHIFT) - 1));
+}
+
+static void index_insert(lc_model *m, lc_axis axis, int32_t vi, uint32_t t)
 {
 	struct lc_model_index *ix = m->index;
-	const char *text = is_label ? m->axes[axis].v[vi].label : m->axes[axis].v[vi].key;
+	const char *text = value_text(&m->axes[axis].v[vi], t);
 	uint32_t i;
 
 	if (!text)
@@ -150,7 +158,7 @@ static void index_insert(lc_model *m, lc_axis axis, int32_t vi, bool is_label)
 	for (;; i = (i + 1) & ix->mask[axis]) {
 		int32_t e = ix->slots[axis][i];
 		if (e < 0) {
-			ix->slots[axis][i] = (vi << 1) | (is_label ? 1 : 0);
+			ix->slots[axis][i] = (int32_t)(((uint32_t)vi << ENTRY_SHIFT) | t);
 			return;
 		}
 		if (lc__streq_nocase(entry_text(m, axis, e), text))
@@ -175,9 +183,11 @@ int lc__model_index_build(lc_model *m)
 	index_free(m->index);
 	m->index = ix;
 	for (int a = 0; a < LC_AXIS_COUNT; a++) {
-		uint32_t n = m->axes[a].n, cap = 8;
-		/* two texts a value, at most half full */
-		while (cap < 4 * n)
+		uint32_t n = m->axes[a].n, cap = 8, texts = 2 * n;
+		for (uint32_t i = 0; i < n; i++)
+			texts += m->axes[a].v[i].naliases;
+		/* at most half full */
+		while (cap < 2 * texts)
 			cap <<= 1;
 		ix->slots[a] = lc__malloc(cap * sizeof(int32_t));
 		if (!ix->slots[a])
@@ -186,9 +196,12 @@ int lc__model_index_build(lc_model *m)
 		ix->mask[a] = cap - 1;
 		/* keys first, so that a key is never shadowed by another value's label */
 		for (uint32_t i = 0; i < n; i++)
-			index_insert(m, (lc_axis)a, (int32_t)i, false);
+			index_insert(m, (lc_axis)a, (int32_t)i, 0);
 		for (uint32_t i = 0; i < n; i++)
-			index_insert(m, (lc_axis)a, (int32_t)i, true);
+			index_insert(m, (lc_axis)a, (int32_t)i, 1);
+		for (uint32_t i = 0; i < n; i++)
+			for (uint32_t k = 0; k < m->axes[a].v[i].naliases; k++)
+				index_insert(m, (lc_axis)a, (int32_t)i, 2 + k);
 	}
 	return 0;
 }
@@ -208,8 +221,8 @@ int32_t lc__model_find_entry(const lc_model *m, lc_axis axis, const char *text, 
 			return -1;
 		if (lc__streq_nocase(entry_text(m, axis, e), text)) {
 			if (is_label)
-				*is_label = (e & 1) != 0;
-			return e >> 1;
+				*is_label = (e & ((1 << ENTRY_SHIFT) - 1)) != 0;
+			return e >> ENTRY_SHIFT;
 		}
 	}
 }
@@ -257,6 +270,9 @@ void lc_model_free(lc_model *m)
 			lc__free(ax->v[i].key);
 			lc__free(ax->v[i].label);
 			lc__free(ax->v[i].description);
+			for (uint32_t k = 0; k < ax->v[i].naliases; k++)
+				lc__free(ax->v[i].aliases[k]);
+			lc__free(ax->v[i].aliases);
 		}
 		lc__free(ax->v);
 		lc__free(ax->transitions);

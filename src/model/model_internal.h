@@ -18,6 +18,8 @@
 #define LC_MAX_ACTIONS 64
 /* At most this many values on any other axis. */
 #define LC_MAX_VALUES 1024
+/* At most this many aliases a value ("Lost Lead" for Lose Lead). */
+#define LC_MAX_ALIASES 8
 
 /* What choosing a value demands of the disposition (lc_value.requires). */
 #define LC_REQ_FOLLOW_UP (1u << 0) /* a follow-up time after `now` */
@@ -27,6 +29,9 @@
 typedef struct lc_value {
 	char *key;         /* lowercase snake_case, unique within the axis */
 	char *label;       /* as a person reads it */
+	/* Other names a lookup accepts (a seed's own wording); may be NULL. */
+	char **aliases;
+	uint32_t naliases;
 	char *description; /* never NULL ("" when none) */
 	uint32_t flags;    /* LC_FLAG_* */
 	/* One level up: stage -> phase, status -> life-cycle state,

@@ -350,18 +350,58 @@ static const char *get_string(ctx *c, const json_t *obj, const char *path, const
 
 /* ---- values ---- */
 
-static const char *const value_fields[LC_AXIS_COUNT][9] = {
-	[LC_AXIS_ACTION] = { "key", "label", "description", "flags", "requires" },
-	[LC_AXIS_MILESTONE] = { "key", "label", "description", "flags", "requires", "blocks" },
-	[LC_AXIS_STATUS] = { "key", "label", "description", "flags", "requires", "blocks",
-			     "lifecycle" },
-	[LC_AXIS_PHASE] = { "key", "label", "description", "flags" },
-	[LC_AXIS_STAGE] = { "key", "label", "description", "flags", "requires", "blocks",
-			    "phase" },
-	[LC_AXIS_LIFECYCLE] = { "key", "label", "description", "flags" },
-	[LC_AXIS_REASON] = { "key", "label", "description", "flags", "requires", "stage",
-			     "outcomes", "lost" },
+static const char *const value_fields[LC_AXIS_COUNT][10] = {
+	[LC_AXIS_ACTION] = { "key", "label", "aliases", "description", "flags", "requires" },
+	[LC_AXIS_MILESTONE] = { "key", "label", "aliases", "description", "flags", "requires",
+				"blocks" },
+	[LC_AXIS_STATUS] = { "key", "label", "aliases", "description", "flags", "requires",
+			     "blocks", "lifecycle" },
+	[LC_AXIS_PHASE] = { "key", "label", "aliases", "description", "flags" },
+	[LC_AXIS_STAGE] = { "key", "label", "aliases", "description", "flags", "requires",
+			    "blocks", "phase" },
+	[LC_AXIS_LIFECYCLE] = { "key", "label", "aliases", "description", "flags" },
+	[LC_AXIS_REASON] = { "key", "label", "aliases", "description", "flags", "requires",
+			     "stage", "outcomes", "lost" },
 };
+
+/* "aliases": other names lookups accept, each a non-empty string. */
+static void read_aliases(ctx *c, lc_value *v, const json_t *arr, const char *path,
+			 const char *what)
+{
+	const json_t *e;
+	size_t i;
+	char p[PATH_MAX_LEN];
+
+	if (!json_is_array(arr) || json_array_size(arr) > LC_MAX_ALIASES) {
+		problem(c, path, false, "\"aliases\" of %s must be an array of at most %d strings",
+			what, LC_MAX_ALIASES);
+		return;
+	}
+	v->aliases = lc__calloc(json_array_size(arr) + 1, sizeof *v->aliases);
+	if (!v->aliases) {
+		c->nomem = true;
+		return;
+	}
+	json_array_foreach((json_t *)arr, i, e)
+	{
+		const char *t = json_string_value(e);
+		char num[24];
+		snprintf(num, sizeof num, "%zu", i);
+		pjoin(p, sizeof p, path, num);
+		if (!t || !*t || strlen(t) > LC_MODEL_LABEL_MAX ||
+		    !lc__utf8_valid(t, strlen(t))) {
+			problem(c, p, false,
+				"an alias of %s must be a non-empty UTF-8 string of at most %d bytes",
+				what, LC_MODEL_LABEL_MAX);
+			continue;
+		}
+		if (!(v->aliases[v->naliases] = lc__strdup(t))) {
+			c->nomem = true;
+			return;
+		}
+		v->naliases++;
+	}
+}
 
 /* Where a field that is not allowed on this axis belongs, for a clearer message. */
 static const char *field_home(const char *field)
@@ -460,7 +500,7 @@ static void read_value(ctx *c, lc_axis a, size_t i, const json_t *o, const char 
 		const char *k;
 		const json_t *x;
 		size_t nf = 0;
-		while (nf < 9 && value_fields[a][nf])
+		while (nf < 10 && value_fields[a][nf])
 			nf++;
 		json_object_foreach((json_t *)o, k, x)
 		{
@@ -543,6 +583,10 @@ static void read_value(ctx *c, lc_axis a, size_t i, const json_t *o, const char 
 		v->key = v->label = NULL;
 	}
 
+	if ((f = json_object_get(o, "aliases")) && v->key) {
+		pjoin(p, sizeof p, path, "aliases");
+		read_aliases(c, v, f, p, what);
+	}
 	if ((f = json_object_get(o, "flags"))) {
 		pjoin(p, sizeof p, path, "flags");
 		v->flags = name_bits(c, f, p, "flags", what, lc__flag_names, LC__FLAG_COUNT);
@@ -734,6 +778,16 @@ static void check_duplicates(ctx *c, lc_axis a)
 					axis1(a), v->key, v->label, axis1(a), j + 1, w->label);
 			}
 			continue;
+		}
+		for (uint32_t k = 0; k < v->naliases; k++) {
+			j = lc__model_find_entry(m, a, v->aliases[k], NULL);
+			if (j >= 0 && (uint32_t)j != i) {
+				snprintf(p, sizeof p, "/%s/%u/aliases/%u", lc__axis_plural[a], i, k);
+				problem(c, p, false,
+					"alias \"%.80s\" of %s \"%s\" already names %s %d; lookups "
+					"would be ambiguous",
+					v->aliases[k], axis1(a), v->key, axis1(a), j + 1);
+			}
 		}
 		j = lc__model_find_entry(m, a, v->label, &is_label);
 		if (j >= 0 && (uint32_t)j != i) {
