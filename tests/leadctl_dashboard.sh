@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Drives `leadctl dashboard`: the page stands alone, every number on it
 # matches the JSON reports (tests/support/dashboard_check.py), usage and
-# store errors, and a failed write leaves nothing behind.
+# store errors, and a failed write leaves nothing behind; and `model dot
+# --counts` on a store with invalid leads.
 set -uo pipefail
 leadctl=$1
 src=$2
@@ -58,6 +59,15 @@ has 'Model <b>leadmanager</b> version 2' "$page"
 run 0 --db "$db" dashboard --now "$DASHBOARD_NOW" --out "$tmp/few.html" --rows 2 --json
 has "^\\{\"out\":\".*few.html\",\"leads\":200,\"invalid\":$bad\\}\$" "$tmp/out"
 has "$((requote - 2)) more: <code>leadctl --db .*demo.db report matrix --cell contacted,requote</code>" "$tmp/few.html"
+# the same store's model drawn with its counts: the refused cells in red
+run 0 --db "$db" model dot --counts
+has "<B>Sold</B></TD></TR><TR><TD ALIGN=\"LEFT\">[0-9]+ leads</TD></TR><TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"#b42318\">✖ $sold_bad invalid</FONT>" "$tmp/out"
+has "<I>refused, yet held:</I>.*✖ Bad Phone Number ⊘ · $sold_bad invalid" "$tmp/out"
+has "✖ Requote · $requote invalid" "$tmp/out"
+if command -v dot >/dev/null; then
+  dot -Tsvg "$tmp/out" >/dev/null || { echo "FAIL: dot rejects model dot --counts"; failures=$((failures + 1)); }
+fi
+
 # stdout, and a store whose model has stages and phases but no matrix
 run 0 --db "$db" dashboard --out - --now "$DASHBOARD_NOW"
 unmade() { sed 's/Made <time[^>]*>[^<]*<\/time>//' "$1"; }

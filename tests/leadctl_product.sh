@@ -170,7 +170,7 @@ has '^usage: leadctl \[--db FILE\] report pipeline' "$out"
 
 # ---- model dot --counts ----
 last="model dot --counts"
-run 0 --db "$db" model dot --counts && has '^digraph ' "$out" && has '\\n\([0-9]+\)' "$out"
+run 0 --db "$db" model dot --counts && has '^digraph ' "$out" && has '<B>[^<]*</B></TD></TR><TR><TD ALIGN="LEFT">[0-9]+ leads?</TD>' "$out"
 run 0 --db "$db" model dot --counts --json && json 'd["dot"].startswith("digraph")'
 run 4 --db "$dir/none.db" model dot --counts
 

@@ -688,19 +688,30 @@ static void test_dot(void **state)
 	assert_non_null(strstr(dot, "digraph \"full-test\" {"));
 	assert_non_null(strstr(dot, "subgraph \"cluster_lead\" {\n    label=\"Lead\";"));
 	assert_non_null(strstr(dot, "subgraph \"cluster_closed\" {\n    label=\"Closed\";\n    style=dashed;"));
-	/* quotes in labels are escaped */
-	assert_non_null(strstr(dot, "\"contact\" [label=\"Contact \\\"direct\\\"\"];"));
-	/* forward order among open stages; closed stages styled, not chained */
-	assert_non_null(strstr(dot, "\"enquiry\" -> \"contact\";"));
-	assert_non_null(strstr(dot, "\"contact\" -> \"check_in\";"));
-	assert_null(strstr(dot, "\"check_in\" -> \"nurture\""));
-	assert_non_null(strstr(dot, "\"nurture\" [label=\"Nurture\", style=filled"));
+	/* labels are HTML-like: quotes escaped */
+	assert_non_null(strstr(dot, "<B>Contact &quot;direct&quot;</B>"));
+	/* forward order among open stages, go back dashed; closed stages styled, not chained */
+	assert_non_null(strstr(dot, "\"stage:enquiry\" -> \"stage:contact\";"));
+	assert_non_null(strstr(dot, "\"stage:contact\" -> \"stage:check_in\";"));
+	assert_non_null(strstr(dot, "\"stage:contact\" -> \"stage:enquiry\" [style=dashed"));
+	assert_null(strstr(dot, "\"stage:check_in\" -> \"stage:nurture\""));
+	assert_non_null(strstr(dot, "<B>Nurture</B></TD></TR></TABLE>>, style=\"rounded,filled\""));
+	/* a repeatable stage loops; exits and problems carry their reasons */
+	assert_non_null(strstr(dot, "\"stage:check_in\" -> \"stage:check_in\" [label=\"again\""));
+	assert_non_null(strstr(dot, "\"stage:*\" -> \"stage:nurture\" [color=\"#8a6d00\""));
+	assert_non_null(strstr(dot, "label=<<B>exiting</B><BR/>Not Ready>];"));
+	assert_non_null(strstr(dot, "label=<<B>problem</B><BR/>Not Genuine>];"));
+	/* milestones with their links: all statuses, a linked list, a blocking status */
+	assert_non_null(strstr(dot, "<B>No Milestone</B></TD></TR><TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"#8a8f98\"><I>All statuses</I>"));
+	assert_non_null(strstr(dot, "<I>allows:</I></FONT></TD></TR><TR><TD ALIGN=\"LEFT\">New</TD></TR>"));
+	assert_non_null(strstr(dot, "<FONT COLOR=\"#9a3412\">Do Not Call Number ⊘</FONT>"));
+	assert_non_null(strstr(dot, "<I>terminal: nothing leaves it</I>"));
 	check_with_graphviz(dot);
 	lc_free(dot);
 
 	assert_int_equal(lc_model_to_dot(m, counts, 5, &dot, NULL), 0);
-	assert_non_null(strstr(dot, "\"enquiry\" [label=\"Enquiry\\n(12)\"];"));
-	assert_non_null(strstr(dot, "\"problem\" [label=\"Problem\\n(1)\""));
+	assert_non_null(strstr(dot, "<B>Enquiry</B></TD></TR><TR><TD ALIGN=\"LEFT\">12 leads</TD>"));
+	assert_non_null(strstr(dot, "<B>Problem</B></TD></TR><TR><TD ALIGN=\"LEFT\">1 lead</TD>"));
 	check_with_graphviz(dot);
 	lc_free(dot);
 
@@ -716,11 +727,11 @@ static void test_dot(void **state)
 	m = load_ok(HDR "\"milestones\": [{\"label\": \"A \\\\ B\"}, {\"label\": \"Done\", \"flags\": [\"terminal\"]}, {\"label\": \"After\"}],\n"
 		    "\"transitions\": {\"milestone\": [[\"a_b\", \"done\"]]}}");
 	assert_int_equal(lc_model_to_dot(m, NULL, 0, &dot, NULL), 0);
-	assert_non_null(strstr(dot, "\"a_b\" [label=\"A \\\\ B\"];"));
-	assert_non_null(strstr(dot, "\"done\" [label=\"Done\", peripheries=2];"));
-	assert_non_null(strstr(dot, "\"a_b\" -> \"done\";"));
-	assert_non_null(strstr(dot, "\"a_b\" -> \"done\" [style=dashed"));
-	assert_null(strstr(dot, "\"done\" -> \"after\""));
+	assert_non_null(strstr(dot, "<B>A \\ B</B>"));
+	assert_non_null(strstr(dot, "<I>terminal: nothing leaves it</I></FONT></TD></TR></TABLE>>, peripheries=2];"));
+	assert_non_null(strstr(dot, "\"milestone:a_b\" -> \"milestone:done\";"));
+	assert_non_null(strstr(dot, "\"milestone:a_b\" -> \"milestone:done\" [style=dashed"));
+	assert_null(strstr(dot, "\"milestone:done\" -> \"milestone:after\""));
 	check_with_graphviz(dot);
 	lc_free(dot);
 	lc_model_free(m);

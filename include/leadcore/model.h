@@ -436,11 +436,19 @@ LC_API int lc_model_builder_build(lc_model_builder *b, lc_model **out);
 LC_API int lc_model_to_json(const lc_model *model, char **out, size_t *len);
 
 /**
- * Export the pipeline as a Graphviz DOT digraph: stages grouped by phase (or
- * milestones when the model has no stages), with the allowed moves as edges.
+ * Export a picture of the model's rules as a Graphviz DOT digraph: the
+ * stages grouped by phase (forward order; go-back edges dashed when outcomes
+ * act on stages; repeatable stages with a loop; terminal values with a
+ * double border; the exits and problems into the closed stages, labelled
+ * with their reasons); the milestones in order, each with the statuses its
+ * links allow ("All statuses" when it has none), statuses that block actions
+ * marked and deprecated values greyed; the statuses of a model without
+ * milestones, with their flags; the life-cycle states with the actions that
+ * cross them. Node ids are "AXIS:KEY". lc_report_model_dot() draws a
+ * store's model with all its counts.
  * @param model The model.
- * @param counts NULL, or one count per value of the drawn axis (stages, or
- *               milestones when there are none), shown in each node's label.
+ * @param counts NULL, or one count per value of the pipeline axis (stages,
+ *               or milestones when there are none), shown on its node.
  * @param ncounts Number of entries in @p counts; must match when @p counts is set.
  * @param[out] out Receives NUL-terminated text; free it with lc_free().
  * @param[out] len Receives the length without the NUL; may be NULL.

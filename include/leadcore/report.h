@@ -178,6 +178,21 @@ LC_API int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table 
  */
 LC_API int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out);
 
+/**
+ * The store's current model as a Graphviz DOT digraph that shows its rules
+ * (as lc_model_to_dot()) with the store's counts on the nodes: the leads in
+ * each stage, milestone, life-cycle state (and status, for a model without
+ * milestones), the leads of each status under each milestone, and in red
+ * the invalid leads a value holds and the leads in a combination the links
+ * refuse. Recycled and not-reportable leads are left out, as in the
+ * pipeline report.
+ * @param db The store.
+ * @param[out] out Receives NUL-terminated text; free it with lc_free().
+ * @param[out] len Receives the length without the NUL; may be NULL.
+ * @return 0, LC_EINVAL (NULL), LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
+ */
+LC_API int lc_report_model_dot(lc_db *db, char **out, size_t *len);
+
 /** @} */
 
 LC_END_DECL

@@ -94,6 +94,19 @@ struct lc_model {
 	struct lc_model_index *index;
 };
 
+/* What a DOT picture shows on its nodes (src/report draws a store's model
+ * with them): per axis, one count a value and the invalid leads a value
+ * (NULL: none drawn); cells, milestone x status counts (NULL: none). */
+typedef struct lc__dot_counts {
+	const int64_t *value[LC_AXIS_COUNT];
+	const int64_t *invalid[LC_AXIS_COUNT];
+	const int64_t *cells;
+} lc__dot_counts;
+
+/* The model as a Graphviz digraph that shows its rules (src/model/dot.c);
+ * counts may be NULL. Returns 0 or LC_ENOMEM; *out freed with lc_free(). */
+int lc__model_dot(const lc_model *m, const lc__dot_counts *counts, char **out, size_t *len);
+
 /* Find a value by key or label, case-insensitively; -1 when absent. Does not
  * set the last error. */
 int32_t lc__model_find(const lc_model *m, lc_axis axis, const char *key_or_label);

@@ -19,9 +19,13 @@ static const char model_usage[] =
 	"  check   prints 'ok', or every problem as FILE:LINE:COLUMN: sentence\n"
 	"          (on stderr) and exits 3\n"
 	"  export  the model as canonical JSON (the same text for the same model)\n"
-	"  dot     the pipeline as a Graphviz digraph: 'leadctl model dot particle |\n"
-	"          dot -Tsvg > particle.svg'; with --counts, the store's model with\n"
-	"          each stage's number of leads\n\n"
+	"  dot     the model's rules as a Graphviz digraph: stages by phase with\n"
+	"          exits into the closed stages and their reasons, go-back edges\n"
+	"          dashed, repeatable loops, terminal values double-bordered;\n"
+	"          milestones with the statuses they allow; the life cycle with the\n"
+	"          actions that cross it: 'leadctl model dot particle | dot -Tsvg >\n"
+	"          particle.svg'. --counts draws the store's model with its counts,\n"
+	"          invalid ones in red\n\n"
 	"--json prints a JSON object instead of text (export always prints JSON).\n"
 	"Exit codes: 0 ok, 2 usage or unknown preset, 3 a malformed model, 4 other errors.\n";
 

@@ -489,8 +489,7 @@ out:
 	return ex;
 }
 
-/* `leadctl model dot --counts`: the store's model with each stage's count
- * (milestones when it has no stages). */
+/* `leadctl model dot --counts`: the store's model drawn with its counts. */
 int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv)
 {
 	bool counts = false, json = false, help = false;
@@ -499,13 +498,8 @@ int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv)
 				   { NULL, 0, NULL } };
 	const char *pos[1];
 	lc_db *db = NULL;
-	lc_table *r = NULL;
-	int64_t *n = NULL;
 	char *text = NULL;
-	size_t nvals, len;
-	const lc_model *m;
-	lc_axis axis;
-	lc_axis maxis;
+	size_t len;
 	int npos, rc, ex;
 
 	rc = opts_parse(argc, argv, 1, specs, pos, 0, &npos, &help);
@@ -513,45 +507,26 @@ int cmd_model_dot_counts(const leadctl_global *g, int argc, char **argv)
 		return rc;
 	if (help) {
 		puts("usage: leadctl [--db FILE] model dot --counts [--json]\n\n"
-		     "Draws the store's current model as a Graphviz digraph, each stage (or\n"
-		     "milestone, when the model has no stages) labelled with how many leads\n"
-		     "are in it now (recycled and not-reportable leads left out):\n"
+		     "Draws the store's current model and its rules as a Graphviz digraph\n"
+		     "(see 'leadctl model --help') with the store's counts on the nodes: the\n"
+		     "leads in each stage, milestone and life-cycle state, each status under\n"
+		     "each milestone, and in red the invalid leads and the combinations the\n"
+		     "links refuse (recycled and not-reportable leads left out):\n"
 		     "'leadctl model dot --counts | dot -Tsvg > pipeline.svg'.");
 		return EXIT_OK;
 	}
-	if ((ex = report_open_store(g, report_now, &db)) != 0)
+	if ((ex = report_open_store(g, LC_TIME_NONE, &db)) != 0)
 		return ex;
-	m = lc_db_model(db);
-	maxis = lc_model_value_count(m, LC_AXIS_STAGE) ? LC_AXIS_STAGE : LC_AXIS_MILESTONE;
-	axis = maxis == LC_AXIS_STAGE ? LC_AXIS_STAGE : LC_AXIS_MILESTONE;
-	nvals = lc_model_value_count(m, maxis);
-	n = calloc(nvals ? nvals : 1, sizeof *n);
-	if (!n) {
-		ex = EXIT_STORE;
-		goto out;
-	}
-	if ((rc = lc_report_pipeline(db, &axis, 1, NULL, &r)) != 0) {
+	if ((rc = lc_report_model_dot(db, &text, &len)) != 0) {
 		ex = fail(rc, "model dot --counts");
-		goto out;
+	} else {
+		if (json)
+			print_json(json_pack("{s:s,s:s}", "model", lc_model_name(lc_db_model(db)), "dot", text));
+		else
+			fwrite(text, 1, len, stdout);
+		ex = EXIT_OK;
 	}
-	for (size_t i = 0; i < lc_table_rows(r); i++)
-		for (size_t v = 0; v < nvals; v++)
-			if (lc_table_text(r, i, 0) &&
-			    strcmp(lc_table_text(r, i, 0), lc_model_value_key(m, maxis, v)) == 0)
-				n[v] = lc_table_int_named(r, i, "count");
-	if ((rc = lc_model_to_dot(m, n, nvals, &text, &len)) != 0) {
-		ex = fail(rc, "model dot --counts");
-		goto out;
-	}
-	if (json)
-		print_json(json_pack("{s:s,s:s}", "model", lc_model_name(m), "dot", text));
-	else
-		fwrite(text, 1, len, stdout);
-	ex = EXIT_OK;
-out:
 	lc_free(text);
-	free(n);
-	lc_table_free(r);
 	lc_db_close(db);
 	return ex;
 }
