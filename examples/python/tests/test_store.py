@@ -60,6 +60,17 @@ def test_store_without_model_and_bad_uris(tmp_path: Path) -> None:
         Store("nosuchscheme:x")
 
 
+def test_store_actor_is_recorded(db_path: Path) -> None:
+    with Store(db_path, preset="leadmanager", actor="nightly sync") as s:
+        lead = s.add_lead(name="Ana")
+        s.add_note(lead, "called twice")
+        s.set_actor(None)
+        s.add_note(lead, "no author")
+        assert [e.actor for e in s.history(lead)] == ["nightly sync", "nightly sync", None]
+        with pytest.raises(leadcore.RangeError):
+            s.set_actor("x" * 300)
+
+
 def test_readonly_store_refuses_writes(db_path: Path) -> None:
     with Store(db_path, preset="leadmanager") as s:
         s.add_lead(name="Ana")
