@@ -193,6 +193,10 @@ def test_leads_filters_and_paging(store: Store, days: Callable[[float], datetime
     assert [le.id for le in store.leads(agent=None)] == ids[1:]
     assert [le.id for le in store.leads(follow_up=(days(0), days(2)))] == [ids[1]]
     assert [le.id for le in store.leads(limit=2)] == ids[:2]
+    assert [le.id for le in store.leads(created=(days(-1), days(1)))] == ids
+    assert store.count(created=(days(1), None)) == 0
+    store.update_lead(ids[4], attributes={"campaign": "spring"})
+    assert [le.id for le in store.leads(attribute=("campaign", "spring"))] == [ids[4]]
     assert [le.id for le in store.leads(after=ids[3])] == ids[4:]
     assert store.count(source="fair") == 3 and store.count(limit=1) == 6
     store.recycle(ids[5])

@@ -1,7 +1,9 @@
 """Workflow rules, sweeps, daily assignment, worklists; model upgrades and migrations."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -38,6 +40,25 @@ def test_ruleset_sweep_assign_worklist(store: Store, days: Callable[[float], dat
         store.install_ruleset("nosuch")
     with pytest.raises(leadcore.FormatError):
         store.install_ruleset({"format": 1, "colour": "red"})
+
+
+def test_rules_from_a_file_and_assignment_to_chosen_agents(store: Store, tmp_path: Path) -> None:
+    rules = {"format": 1, "name": "mine", "version": 3, "rules": []}
+    (tmp_path / "rules.json").write_text(json.dumps(rules))
+    assert store.install_ruleset(tmp_path / "rules.json") == 1
+    assert store.ruleset == ("mine", 3)
+    with pytest.raises(leadcore.StorageIOError):
+        store.install_ruleset(tmp_path / "absent.json")
+    maria, li = store.add_agent("Maria"), store.add_agent("Li")
+    for i in range(3):
+        store.add_lead(name=f"L{i}", phone=f"+1 555 02{i:02}")
+    given = store.assign(quota=5, agents=["Li"])
+    assert {agent for _, agent in given.leads} == {li.id} and len(given.leads) == 3
+    assert store.worklist(maria) == []
+    with pytest.raises(leadcore.NotFoundError):
+        store.assign(agents=["Nobody"])
+    with pytest.raises(leadcore.InvalidArgumentError):
+        store.assign(quota=1_000_000)
 
 
 def test_upgrade_dry_run_and_migrate(store: Store) -> None:
