@@ -414,9 +414,6 @@ def take_string(buf: c_void_p) -> str:
 
 # ---- readers of result objects (the shapes issue 13 folds into one table) ----
 
-Row = Tuple[Tuple[Optional[str], ...], Tuple[Optional[str], ...], int, int, Tuple[Optional[int], ...]]
-
-
 #: lc_column_type: LC_COLUMN_TEXT; the others (int, time, id) are integers.
 COLUMN_TEXT = 1
 
@@ -445,19 +442,6 @@ def read_summary(t: Any) -> Dict[str, Any]:
     """A table's one-row summary as {name: int}, or {} when it has none."""
     s = lib().lc_table_summary(t)
     return read_table(s)[1][0] if s else {}
-
-
-def read_report(r: c_void_p) -> Tuple[List[str], List[str], List[Row]]:
-    """A report as (columns, measures, rows of (keys, labels, count, lead, measures))."""
-    names, trows = read_table(r)
-    at = names.index("count")
-    cols = [n for n in names[:at] if n != "lead"]
-    meas = names[at + 1:]
-    rows: List[Row] = []
-    for t in trows:
-        rows.append((tuple(t[c] for c in cols), tuple(t[c + ":label"] for c in cols),
-                     t["count"], t.get("lead") or 0, tuple(t[m] for m in meas)))
-    return cols, meas, rows
 
 
 def _measure(v: int) -> Optional[int]:

@@ -525,51 +525,47 @@ class Store:
         have no value."""
         ids = [axis_id(a) for a in axes]
         arr = _ffi.int_array(ids, ctypes.c_int)
-        _, _, rows = self._report("lc_report_pipeline", arr, len(ids), None)
-        return [PipelineRow(keys, labels, count) for keys, labels, count, _, _ in rows]
+        names, rows = self._report("lc_report_pipeline", arr, len(ids), None)
+        keys = names[:names.index("count")]
+        return [PipelineRow(tuple(r[k] for k in keys), tuple(r[k + ":label"] for k in keys),
+                            r["count"]) for r in rows]
 
     def matrix(self) -> List[MatrixCell]:
         """Seed 000's dashboard: every milestone x status cell, its count, whether allowed."""
-        _, meas, rows = self._report("lc_report_matrix", None)
-        allowed = meas.index("allowed")
-        return [MatrixCell(k[0], k[1], lab[0], lab[1], n, bool(m[allowed]))
-                for k, lab, n, _, m in rows]
+        _, rows = self._report("lc_report_matrix", None)
+        return [MatrixCell(r["milestone"], r["status"], r["milestone:label"], r["status:label"],
+                           r["count"], bool(r["allowed"])) for r in rows]
 
     def matrix_cell(self, milestone: str, status: str) -> List[CellLead]:
         """The leads in one cell of the matrix."""
-        cols, _, rows = self._report("lc_report_matrix_cell", enc(milestone), enc(status), None)
-        ext, name = cols.index("external_id"), cols.index("name")
-        return [CellLead(lead, k[ext], k[name]) for k, _, _, lead, _ in rows]
+        _, rows = self._report("lc_report_matrix_cell", enc(milestone), enc(status), None)
+        return [CellLead(r["lead"], r["external_id"], r["name"]) for r in rows]
 
     def followups(self, start: Optional[When] = None, end: Optional[When] = None,
                   agent: Optional[AgentRef] = None) -> List[FollowupDay]:
         """Follow-ups due per agent per day in [start, end) (default: today and six days)."""
         opts = self._report_options(start, end, agent)
-        cols, _, rows = self._report("lc_report_followups", ctypes.byref(opts))
-        owner, day = cols.index("owner"), cols.index("day")
-        return [FollowupDay(k[owner], date.fromisoformat(k[day] or ""), n)
-                for k, _, n, _, _ in rows]
+        _, rows = self._report("lc_report_followups", ctypes.byref(opts))
+        return [FollowupDay(r["owner"], date.fromisoformat(r["day"]), r["count"]) for r in rows]
 
     def overdue(self, agent: Optional[AgentRef] = None) -> List[OverdueLead]:
         """Leads past their expected completion and not completed, most overdue first."""
         opts = self._report_options(None, None, agent)
-        cols, meas, rows = self._report("lc_report_overdue", ctypes.byref(opts))
-        c = {n: cols.index(n) for n in ("external_id", "name", "owner", "status")}
-        exp, late = meas.index("expected_completion"), meas.index("overdue_seconds")
-        return [OverdueLead(lead, k[c["external_id"]], k[c["name"]], k[c["owner"]],
-                            k[c["status"]], _opt_from_time(m[exp]),
-                            seconds(m[late]))
-                for k, _, _, lead, m in rows]
+        _, rows = self._report("lc_report_overdue", ctypes.byref(opts))
+        return [OverdueLead(r["lead"], r["external_id"], r["name"], r["owner"], r["status"],
+                            _opt_from_time(r["expected_completion"]),
+                            seconds(r["overdue_seconds"])) for r in rows]
 
     def funnel(self, start: Optional[When] = None, end: Optional[When] = None
                ) -> List[FunnelStage]:
         """Per stage (milestone when the model has no stages): leads that reached it, that
         went on to a later open stage, and the median and 90th percentile time spent in it."""
         opts = self._report_options(start, end, None)
-        _, meas, rows = self._report("lc_report_funnel", ctypes.byref(opts))
-        adv, med, p90 = (meas.index(n) for n in ("advanced", "median_seconds", "p90_seconds"))
-        return [FunnelStage(k[0], lab[0], n, m[adv] or 0, seconds(m[med]), seconds(m[p90]))
-                for k, lab, n, _, m in rows]
+        names, rows = self._report("lc_report_funnel", ctypes.byref(opts))
+        key = names[0]
+        return [FunnelStage(r[key], r[key + ":label"], r["count"], r["advanced"] or 0,
+                            seconds(r["median_seconds"]), seconds(r["p90_seconds"]))
+                for r in rows]
 
     def _report_options(self, start: Optional[When], end: Optional[When],
                         agent: Optional[AgentRef]) -> _ffi.ReportOptions:
@@ -580,11 +576,12 @@ class Store:
         opts.agent = 0 if agent is None else self._agent_id(agent)
         return opts
 
-    def _report(self, fn: str, *args: Any) -> Tuple[List[str], List[str], List[_ffi.Row]]:
+    def _report(self, fn: str, *args: Any) -> Tuple[List[str], List[Dict[str, Any]]]:
+        """Call a report function and read its table: (column names, rows by name)."""
         r = ctypes.c_void_p()
         check(getattr(self._L, fn)(self._h, *args, ctypes.byref(r)))
         try:
-            return _ffi.read_report(r)
+            return _ffi.read_table(r)
         finally:
             self._L.lc_table_free(r)
 
