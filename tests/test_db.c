@@ -1668,20 +1668,25 @@ static void test_apply_allocates_nothing(void **state)
 		contacted_hot(f, now_value + 1000 + i);
 		assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
 	}
-	allocs = 0;
-	for (int i = 0; i < 200; i++) {
-		lc_disposition_reset(f->d);
-		lc_disposition_set_index(f->d, LC_AXIS_ACTION, 0);
-		lc_disposition_set_index(f->d, LC_AXIS_MILESTONE, 1);
-		lc_disposition_set_index(f->d, LC_AXIS_STATUS, 4);
-		lc_disposition_set_follow_up(f->d, now_value + 5000 + i);
-		assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
+	/* Steady state: the memory backend keeps the history in arrays that
+	 * double, so after 5000 events they have room for 8192. SQLite reuses
+	 * every buffer from the first apply. */
+	for (int phase = 0; phase < 2; phase++) {
+		allocs = 0;
+		for (int i = 0; i < (phase ? 3000 : 5000); i++) {
+			lc_disposition_reset(f->d);
+			lc_disposition_set_index(f->d, LC_AXIS_ACTION, 0);
+			lc_disposition_set_index(f->d, LC_AXIS_MILESTONE, 1);
+			lc_disposition_set_index(f->d, LC_AXIS_STATUS, 4);
+			lc_disposition_set_follow_up(f->d, now_value + 5000 + i);
+			assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
+		}
+		/* Growing the history is all the warm-up may allocate. */
+		if (phase == 0 && strncmp(store_uri(), "memory:", 7) == 0)
+			assert_true(allocs <= 12);
+		else
+			assert_int_equal(allocs, 0);
 	}
-	/* SQLite reuses every buffer; the memory backend's arrays grow geometrically. */
-	if (strncmp(store_uri(), "memory:", 7) == 0)
-		assert_true(allocs <= 16);
-	else
-		assert_int_equal(allocs, 0);
 	teardown(state);
 	assert_int_equal(lc_set_allocator(NULL), 0);
 }

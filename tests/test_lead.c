@@ -410,6 +410,63 @@ static void test_sys_copy(void **state)
 	lc_model_free(m2);
 }
 
+/* Restoring with remembered positions: a hint that fits is used, a stale or
+ * unknown one costs a lookup and is corrected, an unknown key keeps its text
+ * and gives -1; the results are those of the plain functions. */
+static void test_stored_hints(void **state)
+{
+	lc_model *m;
+	lc_state *a, *b;
+	int32_t hint = 12345, at;
+	size_t stage;
+
+	(void)state;
+	assert_int_equal(lc_model_preset(&m, "particle"), 0);
+	assert_int_equal(lc_state_new(&a, m), 0);
+	assert_int_equal(lc_state_new(&b, m), 0);
+	assert_int_equal(lc_model_value_find(m, LC_AXIS_STAGE, "periodic_check_in", &stage), 0);
+
+	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_STAGE, "periodic_check_in", &hint), 0);
+	assert_int_equal(hint, (int32_t)stage);
+	assert_int_equal(lc_state_set_stored(b, LC_AXIS_STAGE, "periodic_check_in"), 0);
+	assert_int_equal(lc_state_equal(a, b), 1);
+	/* A fitting hint, then one that points at another value. */
+	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_STAGE, "periodic_check_in", &hint), 0);
+	assert_int_equal(lc_state_equal(a, b), 1);
+	at = (int32_t)stage == 0 ? 1 : 0;
+	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_STAGE, "periodic_check_in", &at), 0);
+	assert_int_equal(at, (int32_t)stage);
+	assert_int_equal(lc_state_equal(a, b), 1);
+	/* A key the model does not know is kept as text. */
+	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_STATUS, "gone_value", &hint), 0);
+	assert_int_equal(hint, -1);
+	assert_string_equal(lc_state_get(a, LC_AXIS_STATUS), "gone_value");
+	/* NULL clears and leaves the hint alone; bad input as the plain call. */
+	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_STATUS, NULL, &hint), 0);
+	assert_null(lc_state_get(a, LC_AXIS_STATUS));
+	assert_int_equal(hint, -1);
+	assert_int_equal(lc_state_set_stored_hint(NULL, LC_AXIS_STATUS, "x", &hint), LC_EINVAL);
+	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_ACTION, "x", &hint), LC_EINVAL);
+
+	/* Counters: a known stage by position, an unknown one by key. */
+	hint = -7;
+	assert_int_equal(lc_state_set_stored_count_hint(a, "periodic_check_in", 4, &hint), 0);
+	assert_int_equal(hint, (int32_t)stage);
+	assert_int_equal(lc_state_stage_count(a, "periodic_check_in"), 4);
+	assert_int_equal(lc_state_set_stored_count_hint(a, "periodic_check_in", 5, &hint), 0);
+	assert_int_equal(lc_state_stage_count(a, "periodic_check_in"), 5);
+	assert_int_equal(lc_state_set_stored_count_hint(a, "retired_stage", 2, &hint), 0);
+	assert_int_equal(hint, -1);
+	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 5), 0);
+	assert_int_equal(lc_state_set_stored_count(b, "retired_stage", 2), 0);
+	assert_int_equal(lc_state_equal(a, b), 1);
+	assert_int_equal(lc_state_set_stored_count_hint(NULL, "x", 1, &hint), LC_EINVAL);
+
+	lc_state_free(a);
+	lc_state_free(b);
+	lc_model_free(m);
+}
+
 /* Stage counters a store restores: a known stage's counter, an unknown
  * stage's kept by key; both listed back, copied, compared and carried to
  * another model by lc_lead_bind(). */
@@ -489,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_bind_clone_reset),
 		cmocka_unit_test(test_stored_counts),
 		cmocka_unit_test(test_sys_copy),
+		cmocka_unit_test(test_stored_hints),
 	};
 	return cmocka_run_group_tests_name("lead", tests, NULL, NULL);
 }

@@ -3,6 +3,8 @@
  * and copies the records the core hands it. They live with the store, not
  * with the records, so that the lead and the engine know nothing of storage.
  */
+#include <string.h>
+
 #include "engine/engine_internal.h"
 #include "store_internal.h"
 
@@ -14,6 +16,48 @@ int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key)
 int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count)
 {
 	return lc__state_set_stored_count(state, stage_key, count);
+}
+
+/* Whether value `at` of an axis of the state's model has exactly this key. */
+static bool hint_fits(const lc_state *state, lc_axis axis, const char *key, int32_t at)
+{
+	const lc_model *m = state->model;
+
+	return at >= 0 && (uint32_t)at < m->axes[axis].n && strcmp(m->axes[axis].v[at].key, key) == 0;
+}
+
+int lc_state_set_stored_hint(lc_state *state, lc_axis axis, const char *key, int32_t *hint)
+{
+	int rc;
+
+	if (state && key && hint && LC__STATE_AXIS(axis) && hint_fits(state, axis, key, *hint)) {
+		state->idx[axis] = *hint;
+		state->raw[axis][0] = '\0';
+		return 0;
+	}
+	rc = lc__state_set_raw(state, axis, key);
+	if (!rc && key && hint)
+		*hint = state->idx[axis];
+	return rc;
+}
+
+int lc_state_set_stored_count_hint(lc_state *state, const char *stage_key, uint32_t count,
+				   int32_t *hint)
+{
+	int32_t at;
+
+	if (!state || !stage_key || !hint)
+		return lc__state_set_stored_count(state, stage_key, count);
+	at = hint_fits(state, LC_AXIS_STAGE, stage_key, *hint)
+		     ? *hint
+		     : lc__engine_find(state->model, LC_AXIS_STAGE, stage_key);
+	if (at < 0) {
+		*hint = -1;
+		return lc__state_set_stored_count(state, stage_key, count);
+	}
+	*hint = at;
+	state->counts[at] = count;
+	return 0;
 }
 
 int lc_state_sys_count_at(const lc_state *state, size_t i, const char **stage_key,

@@ -64,9 +64,16 @@ static uint64_t hash_str(const char *s)
 /* ---- interned keys: state values are short model keys, so an event keeps
  * small ids instead of copies ---- */
 
+/* Where a key sat in the model, per axis, when last restored
+ * (lc_state_set_stored_hint()). */
+typedef struct khint {
+	int32_t at[LC_AXIS_COUNT];
+} khint;
+
 typedef struct intern {
-	char **str; /* str[0] is unused: id 0 means "none" */
-	size_t n, cap;
+	char **str;   /* str[0] is unused: id 0 means "none" */
+	khint *hints; /* parallel to str */
+	size_t n, cap, cap_hints;
 	uint32_t *slots; /* open addressing; 0 = empty */
 	size_t nslots;
 } intern;
@@ -116,11 +123,14 @@ static int intern_get(intern *t, const char *key, uint32_t *id)
 	if ((t->n + 1) * 2 > t->nslots &&
 	    (rc = intern_rehash(t, t->nslots ? t->nslots * 2 : 64)))
 		return rc;
-	if ((rc = grow(&t->str, &t->cap, t->n + 1, sizeof *t->str)))
+	if ((rc = grow(&t->str, &t->cap, t->n + 1, sizeof *t->str)) ||
+	    (rc = grow(&t->hints, &t->cap_hints, t->n + 1, sizeof *t->hints)))
 		return rc;
 	if (!(copy = lc__strdup(key)))
 		return LC_ENOMEM;
 	t->str[t->n] = copy;
+	for (int a = 0; a < LC_AXIS_COUNT; a++)
+		t->hints[t->n].at[a] = -1;
 	for (i = h & (t->nslots - 1); t->slots[i]; i = (i + 1) & (t->nslots - 1))
 		;
 	t->slots[i] = (uint32_t)t->n;
@@ -465,23 +475,26 @@ static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint
 /* Restore a kept state into a state the core reset and bound to its model.
  * A lead's contact flags come from the record (which mirrors them), an
  * event's from what was kept. */
-static int state_load(const mem *m, lc_state *s, const mstate *st, bool flags)
+static int state_load(mem *m, lc_state *s, const mstate *st, bool flags)
 {
 	int rc;
 
 	if (!s)
 		return 0;
-	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
-		if ((rc = lc_state_set_stored(s, state_axes[i],
-					      intern_str(&m->keys, st->val[state_axes[i]]))))
+	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++) {
+		uint32_t id = st->val[state_axes[i]];
+		if ((rc = lc_state_set_stored_hint(s, state_axes[i], intern_str(&m->keys, id),
+						   id ? &m->keys.hints[id].at[state_axes[i]] : NULL)))
 			return rc;
+	}
 	if ((rc = lc_state_set_follow_up(s, st->follow_up)) ||
 	    (rc = lc_state_set_completed_at(s, st->completed_at)) ||
 	    (flags && (rc = lc_state_set_flags(s, st->flags))))
 		return rc;
 	for (uint32_t i = 0; i < st->ncounts; i++) {
 		const uint32_t *pair = &m->counts[st->counts + 2 * i];
-		if ((rc = lc_state_set_stored_count(s, m->keys.str[pair[0]], pair[1])))
+		if ((rc = lc_state_set_stored_count_hint(s, m->keys.str[pair[0]], pair[1],
+							 &m->keys.hints[pair[0]].at[LC_AXIS_STAGE])))
 			return rc;
 	}
 	return 0;
@@ -781,6 +794,7 @@ static void mem_close(void *be)
 	lc__free(m->counts);
 	lc__free(m->blocks);
 	lc__free(m->keys.str);
+	lc__free(m->keys.hints);
 	lc__free(m->keys.slots);
 	lc__free(m->ext.v);
 	lc__free(m->models);

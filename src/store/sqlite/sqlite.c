@@ -349,31 +349,36 @@ static lc_time c_time(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? LC_TIME_NONE : sqlite3_column_int64(st, i);
 }
 
-/* Stage counters as "key=n;key=n" (non-zero only); NULL when none. */
+/* Stage counters as "key=n;key=n" (non-zero only); NULL when none. Put
+ * together by hand: printf costs more than the rest of an apply's binding. */
 static const char *counts_format(lc_buf *b, const lc_state *st)
 {
-	bool any = false;
+	const char *key;
+	uint32_t n;
 
 	b->len = 0;
 	b->failed = false; /* a buffer is reused: forget an earlier failure */
-	if (b->data)
-		b->data[0] = '\0';
-	{
-		const char *key;
-		uint32_t n;
-		for (size_t i = 0; lc_state_sys_count_at(st, i, &key, &n) == 1; i++) {
-			lc__buf_printf(b, "%s%s=%u", any ? ";" : "", key, n);
-			any = true;
-		}
+	for (size_t i = 0; lc_state_sys_count_at(st, i, &key, &n) == 1; i++) {
+		char num[12];
+		size_t len = sizeof num;
+		do
+			num[--len] = (char)('0' + n % 10);
+		while ((n /= 10) != 0);
+		if (i)
+			lc__buf_putc(b, ';');
+		lc__buf_puts(b, key);
+		lc__buf_putc(b, '=');
+		lc__buf_put(b, num + len, sizeof num - len);
 	}
-	return any && !b->failed ? b->data : NULL;
+	return b->len && !b->failed ? b->data : NULL;
 }
 
 /* Counters of stages the model does not know are kept by key (a lead read
  * under another model keeps them, so its history still replays). */
-static int counts_parse(lc_state *st, const char *text)
+static int counts_parse(lc_sq *s, lc_state *st, const char *text)
 {
 	char key[LC_KEY_MAX + 1];
+	size_t k = 0;
 
 	while (text && *text) {
 		const char *eq = strchr(text, '=');
@@ -388,8 +393,11 @@ static int counts_parse(lc_state *st, const char *text)
 		if (n <= LC_KEY_MAX) {
 			memcpy(key, text, n);
 			key[n] = '\0';
-			int rc = lc_state_set_stored_count(st, key,
-							   (uint32_t)strtoul(eq + 1, NULL, 10));
+			uint32_t count = (uint32_t)strtoul(eq + 1, NULL, 10);
+			int rc = k < LC_ARRAY_LEN(s->count_hint)
+					 ? lc_state_set_stored_count_hint(st, key, count,
+									  &s->count_hint[k++])
+					 : lc_state_set_stored_count(st, key, count);
 			if (rc)
 				return rc;
 		}
@@ -810,10 +818,12 @@ static int fill_lead(lc_sq *s, sqlite3_stmt *st, lc_lead *lead)
 		return rc;
 	if (state) {
 		for (size_t i = 0; i < LC_ARRAY_LEN(axes); i++)
-			if ((rc = lc_state_set_stored(state, axes[i], c_text(st, C_MILESTONE + (int)i))))
+			if ((rc = lc_state_set_stored_hint(state, axes[i],
+							   c_text(st, C_MILESTONE + (int)i),
+							   &s->hint[axes[i]])))
 				return rc;
 		if ((rc = lc_state_set_follow_up(state, c_time(st, C_FOLLOW_UP))) ||
-		    (rc = counts_parse(state, c_text(st, C_COUNTS))))
+		    (rc = counts_parse(s, state, c_text(st, C_COUNTS))))
 			return rc;
 	}
 	if (sqlite3_column_int64(st, C_ITEM_COUNT) > 0 && (rc = load_items(s, lead)))
@@ -1285,20 +1295,21 @@ static int sq_event_iter_open(void *be, lc_id lead, lc_id after, void **cursor)
 	return 0;
 }
 
-static int read_state(sqlite3_stmt *st, int first, lc_state *state)
+static int read_state(lc_sq *s, sqlite3_stmt *st, int first, lc_state *state)
 {
 	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_PHASE,
 					LC_AXIS_STAGE, LC_AXIS_LIFECYCLE };
 	int rc;
 
 	for (size_t i = 0; i < LC_ARRAY_LEN(axes); i++)
-		if ((rc = lc_state_set_stored(state, axes[i], c_text(st, first + (int)i))))
+		if ((rc = lc_state_set_stored_hint(state, axes[i], c_text(st, first + (int)i),
+						   &s->hint[axes[i]])))
 			return rc;
 	if ((rc = lc_state_set_follow_up(state, c_time(st, first + 5))) ||
 	    (rc = lc_state_set_completed_at(state, c_time(st, first + 6))) ||
 	    (rc = lc_state_set_flags(state, (uint32_t)sqlite3_column_int64(st, first + 7))))
 		return rc;
-	return counts_parse(state, c_text(st, first + 8));
+	return counts_parse(s, state, c_text(st, first + 8));
 }
 
 static int sq_event_iter_next(void *be, void *cursor, lc_event *out)
@@ -1333,8 +1344,8 @@ static int sq_event_iter_next(void *be, void *cursor, lc_event *out)
 	for (size_t i = 0; i < LC_ARRAY_LEN(chosen); i++)
 		if ((rc = lc_event_sys_set_value(out, chosen[i], c_text(c->st, 7 + (int)i))))
 			return rc;
-	if ((rc = read_state(c->st, 16, lc_event_sys_state(out, 0))) ||
-	    (rc = read_state(c->st, 25, lc_event_sys_state(out, 1))))
+	if ((rc = read_state(s, c->st, 16, lc_event_sys_state(out, 0))) ||
+	    (rc = read_state(s, c->st, 25, lc_event_sys_state(out, 1))))
 		return rc;
 	return 1;
 }

@@ -97,6 +97,10 @@ typedef struct lc_sq {
 	bool readonly;
 	bool writing; /* inside a write transaction */
 	lc_sq_row row;
+	/* Where the last keys restored sat in the model, per axis and per
+	 * stage counter (lc_state_set_stored_hint()). */
+	int32_t hint[LC_AXIS_COUNT];
+	int32_t count_hint[4];
 } lc_sq;
 
 /* The built-in registration (src/store/registry.c). */
