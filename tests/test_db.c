@@ -1462,7 +1462,7 @@ static void test_removed_values(void **state)
 	lc_model *next = leadmanager_without("do_not_call_number");
 	lc_upgrade_report *r;
 	lc_migration *map;
-	lc_worklist *w;
+	lc_table *w;
 	lc_lead *l;
 	lc_id dnc, agent;
 	int64_t moved = -1;
@@ -1501,8 +1501,8 @@ static void test_removed_values(void **state)
 	assert_int_equal(lc_disposition_new(&f->d, f->m), 0);
 	/* off the worklist when the follow-up is due */
 	assert_int_equal(lc_worklist_get(f->db, agent, now_value + 7200, &w), 0);
-	assert_int_equal(lc_worklist_count(w), 0);
-	lc_worklist_free(w);
+	assert_int_equal(lc_table_rows(w), 0);
+	lc_table_free(w);
 	/* a call is refused, even one that picks a current status */
 	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_ACTION, "call"), 0);
 	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_STATUS, "new"), 0);

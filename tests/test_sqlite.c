@@ -356,15 +356,15 @@ static void test_readonly_media(void **state)
 /* Leads on agent `agent`'s list for the day that starts at `day`, in order. */
 static size_t worklist_ids(lc_db *db, lc_id agent, lc_time day, lc_id *ids, size_t max)
 {
-	lc_worklist *w = NULL;
+	lc_table *w = NULL;
 	size_t n;
 
 	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
-	n = lc_worklist_count(w);
+	n = lc_table_rows(w);
 	assert_true(n <= max);
 	for (size_t i = 0; i < n; i++)
-		ids[i] = lc_worklist_lead(w, i);
-	lc_worklist_free(w);
+		ids[i] = lc_table_int_named(w, i, "lead");
+	lc_table_free(w);
 	return n;
 }
 

@@ -131,12 +131,13 @@ static void assign_options_v1(void **state)
 	guarded g;
 	lc_assign_options *o = guard_alloc(&g, ASSIGN_OPTIONS_V1);
 	lc_db *db = open_store(NULL);
-	lc_assignment *a = NULL;
+	lc_table *a = NULL, *ag = NULL;
 	(void)state;
 	assert_int_equal(lc_assign_options_init(o, 1), 0);
 	assert_int_equal(o->quota, 50);
-	assert_int_equal(lc_assign(db, LC_TIME_NONE, o, &a), 0);
-	lc_assignment_free(a);
+	assert_int_equal(lc_assign(db, LC_TIME_NONE, o, &a, &ag), 0);
+	lc_table_free(a);
+	lc_table_free(ag);
 	lc_db_close(db);
 	guard_free(&g);
 }
@@ -227,7 +228,7 @@ static void versions_refused(void **state)
 	assert_int_equal(lc_report_followups(db, &ro, &r), LC_EVERSION);
 	assert_null(r);
 	ao.version = 0;
-	assert_int_equal(lc_assign(db, LC_TIME_NONE, &ao, NULL), LC_EVERSION);
+	assert_int_equal(lc_assign(db, LC_TIME_NONE, &ao, NULL, NULL), LC_EVERSION);
 	st.version = LC_STORAGE_VERSION + 1;
 	assert_int_equal(lc_storage_register("future", &st), LC_EVERSION);
 	assert_null(lc_storage_find("future"));

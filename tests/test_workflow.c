@@ -196,13 +196,13 @@ static void install_probe(lc_db *db, const char *cond)
 
 static size_t sweep(lc_db *db, lc_time at)
 {
-	lc_sweep_result *r = NULL;
+	lc_table *r = NULL;
 	size_t n;
 
 	assert_int_equal(lc_workflow_sweep(db, at, &r), 0);
-	assert_int_equal(lc_sweep_result_failures(r), 0);
-	n = lc_sweep_result_count(r);
-	lc_sweep_result_free(r);
+	assert_int_equal((size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), 0);
+	n = lc_table_rows(r);
+	lc_table_free(r);
 	return n;
 }
 
@@ -640,25 +640,25 @@ static void test_effects(void **state)
 		     "\"then\":[{\"segment\":\"warm\"},{\"stop_automation\":true}]},"
 		     "{\"name\":\"never\",\"kind\":\"time\",\"if\":{\"source\":\"MWI\"},\"then\":[{\"segment\":\"late\"}]}"
 		     "]}");
-	lc_sweep_result *r = NULL;
+	lc_table *r = NULL;
 	assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
-	assert_int_equal(lc_sweep_result_checked(r), 4);
-	assert_int_equal(lc_sweep_result_failures(r), 0);
+	assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "checked"), 4);
+	assert_int_equal((size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), 0);
 	/* l1: assign, set, follow_up; l2, l3: assign, segment, stop; l4: recycle. Lead order, rule order. */
-	assert_int_equal(lc_sweep_result_count(r), 10);
-	assert_int_equal(lc_sweep_result_lead(r, 0), l1);
-	assert_string_equal(lc_sweep_result_rule(r, 0), "rr");
-	assert_string_equal(lc_sweep_result_effect(r, 0), "assign");
-	assert_string_equal(lc_sweep_result_effect(r, 1), "set");
-	assert_string_equal(lc_sweep_result_effect(r, 2), "follow_up");
-	assert_string_equal(lc_sweep_result_effect(r, 4), "segment");
-	assert_string_equal(lc_sweep_result_effect(r, 5), "stop_automation");
-	assert_int_equal(lc_sweep_result_lead(r, 9), l4);
-	assert_string_equal(lc_sweep_result_effect(r, 9), "recycle");
-	assert_int_equal(lc_sweep_result_code(r, 9), 0);
-	assert_string_equal(lc_sweep_result_message(r, 9), "");
-	assert_null(lc_sweep_result_rule(r, 10));
-	lc_sweep_result_free(r);
+	assert_int_equal(lc_table_rows(r), 10);
+	assert_int_equal(lc_table_int_named(r, 0, "lead"), l1);
+	assert_string_equal(lc_table_text_named(r, 0, "rule"), "rr");
+	assert_string_equal(lc_table_text_named(r, 0, "effect"), "assign");
+	assert_string_equal(lc_table_text_named(r, 1, "effect"), "set");
+	assert_string_equal(lc_table_text_named(r, 2, "effect"), "follow_up");
+	assert_string_equal(lc_table_text_named(r, 4, "effect"), "segment");
+	assert_string_equal(lc_table_text_named(r, 5, "effect"), "stop_automation");
+	assert_int_equal(lc_table_int_named(r, 9, "lead"), l4);
+	assert_string_equal(lc_table_text_named(r, 9, "effect"), "recycle");
+	assert_int_equal((int)lc_table_int_named(r, 9, "code"), 0);
+	assert_string_equal(lc_table_text_named(r, 9, "message"), "");
+	assert_null(lc_table_text_named(r, 10, "rule"));
+	lc_table_free(r);
 
 	/* Round-robin over the unit's active agents: amy, cat, amy (bob is inactive). */
 	l = get(f->db, l1);
@@ -706,7 +706,7 @@ static void test_failure_rolls_back_lead(void **state)
 {
 	fx *f = *state;
 	lc_id a, b;
-	lc_sweep_result *r = NULL;
+	lc_table *r = NULL;
 	char buf[64];
 
 	a = add_lead(f->db, "555-0101", NULL, "LAT");
@@ -719,17 +719,17 @@ static void test_failure_rolls_back_lead(void **state)
 		     "\"then\":[{\"stop_automation\":true},{\"set\":{\"milestone\":\"contacted\",\"status\":\"hot\"}}]}]}");
 	int64_t va = version_of(f->db, a);
 	assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
-	assert_int_equal(lc_sweep_result_failures(r), 1);
-	assert_int_equal(lc_sweep_result_count(r), 2);
-	assert_int_equal(lc_sweep_result_lead(r, 0), a);
-	assert_string_equal(lc_sweep_result_rule(r, 0), "heat");
-	assert_string_equal(lc_sweep_result_effect(r, 0), "set");
-	assert_int_equal(lc_sweep_result_code(r, 0), LC_EINVALID);
-	assert_non_null(strstr(lc_sweep_result_message(r, 0), "heat"));
+	assert_int_equal((size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), 1);
+	assert_int_equal(lc_table_rows(r), 2);
+	assert_int_equal(lc_table_int_named(r, 0, "lead"), a);
+	assert_string_equal(lc_table_text_named(r, 0, "rule"), "heat");
+	assert_string_equal(lc_table_text_named(r, 0, "effect"), "set");
+	assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_EINVALID);
+	assert_non_null(strstr(lc_table_text_named(r, 0, "message"), "heat"));
 	/* The sweep went on with b. */
-	assert_int_equal(lc_sweep_result_lead(r, 1), b);
-	assert_int_equal(lc_sweep_result_code(r, 1), 0);
-	lc_sweep_result_free(r);
+	assert_int_equal(lc_table_int_named(r, 1, "lead"), b);
+	assert_int_equal((int)lc_table_int_named(r, 1, "code"), 0);
+	lc_table_free(r);
 	/* a's segment and stopped automation were rolled back with its failing disposition. */
 	assert_string_equal(segment_of(f->db, a, buf, sizeof buf), "");
 	assert_false(flags_of(f->db, a) & LC_LEAD_AUTOMATION_STOPPED);
@@ -907,12 +907,22 @@ static lc_id agent_of(lc_db *db, lc_id id)
 	return a;
 }
 
+/* Agent j of an assignment's agents table: its id, load and leads given. */
+static lc_id agent_at(const lc_table *ag, size_t j, int64_t *load, int64_t *given)
+{
+	if (load)
+		*load = lc_table_int_named(ag, j, "load");
+	if (given)
+		*given = lc_table_int_named(ag, j, "given");
+	return j < lc_table_rows(ag) ? lc_table_int_named(ag, j, "agent") : 0;
+}
+
 static void test_assign_order_and_fairness(void **state)
 {
 	fx *f = *state;
 	lc_id amy = 0, bob = 0, cat = 0, dan = 0;
 	lc_id cold1, other, eng1, eng2, high1, high2, nophone, dnc, dnc_status, stopped;
-	lc_assignment *a = NULL;
+	lc_table *a = NULL, *ag = NULL;
 	lc_assign_options o = LC_ASSIGN_OPTIONS_INIT;
 
 	assert_int_equal(lc_db_agent_add(f->db, "amy", &amy), 0);
@@ -952,18 +962,18 @@ static void test_assign_order_and_fairness(void **state)
 
 	/* Bad options. */
 	o.version = 99;
-	assert_int_equal(lc_assign(f->db, now_value, &o, NULL), LC_EVERSION);
+	assert_int_equal(lc_assign(f->db, now_value, &o, NULL, NULL), LC_EVERSION);
 	o = (lc_assign_options)LC_ASSIGN_OPTIONS_INIT;
 	o.quota = 1000000;
-	assert_int_equal(lc_assign(f->db, now_value, &o, NULL), LC_EINVAL);
+	assert_int_equal(lc_assign(f->db, now_value, &o, NULL, NULL), LC_EINVAL);
 	o = (lc_assign_options)LC_ASSIGN_OPTIONS_INIT;
 	lc_id ghosts[] = { 999 };
 	o.agents = ghosts;
 	o.nagents = 1;
-	assert_int_equal(lc_assign(f->db, now_value, &o, NULL), LC_ENOTFOUND);
+	assert_int_equal(lc_assign(f->db, now_value, &o, NULL, NULL), LC_ENOTFOUND);
 	lc_id inactive[] = { dan };
 	o.agents = inactive;
-	assert_int_equal(lc_assign(f->db, now_value, &o, NULL), LC_ESTATE);
+	assert_int_equal(lc_assign(f->db, now_value, &o, NULL, NULL), LC_ESTATE);
 	assert_int_equal(agent_of(f->db, high1), 0); /* nothing half-done */
 	assert_int_equal(lc_assign_options_init(&o, LC_ASSIGN_OPTIONS_VERSION), 0);
 	assert_int_equal(o.quota, 50);
@@ -971,23 +981,24 @@ static void test_assign_order_and_fairness(void **state)
 
 	/* Pool of 6 callable leads, 3 active agents, quota 50: 2 each. Order:
 	 * highly engaged, engaged, others, cold; oldest first. */
-	assert_int_equal(lc_assign(f->db, now_value, NULL, &a), 0);
-	assert_int_equal(lc_assignment_count(a), 6);
+	assert_int_equal(lc_assign(f->db, now_value, NULL, &a, &ag), 0);
+	assert_int_equal(lc_table_rows(a), 6);
 	lc_id order[] = { high1, high2, eng1, eng2, other, cold1 };
 	lc_id dealt[] = { amy, bob, cat, amy, bob, cat };
 	for (size_t i = 0; i < 6; i++) {
-		assert_int_equal(lc_assignment_lead(a, i), order[i]);
-		assert_int_equal(lc_assignment_agent(a, i), dealt[i]);
+		assert_int_equal(lc_table_int_named(a, i, "lead"), order[i]);
+		assert_int_equal(lc_table_int_named(a, i, "agent"), dealt[i]);
 		assert_int_equal(agent_of(f->db, order[i]), dealt[i]);
 	}
-	assert_int_equal(lc_assignment_agent_count(a), 3);
+	assert_int_equal(lc_table_rows(ag), 3);
 	int64_t load = -1, given = -1;
-	assert_int_equal(lc_assignment_agent_at(a, 0, &load, &given), amy);
+	assert_int_equal(agent_at(ag, 0, &load, &given), amy);
 	assert_int_equal(load, 0);
 	assert_int_equal(given, 2);
-	assert_int_equal(lc_assignment_agent_at(a, 3, NULL, NULL), 0);
-	assert_int_equal(lc_assignment_lead(a, 6), 0);
-	lc_assignment_free(a);
+	assert_int_equal(agent_at(ag, 3, NULL, NULL), 0);
+	assert_int_equal(lc_table_int_named(a, 6, "lead"), LC_TABLE_NONE);
+	lc_table_free(a);
+	lc_table_free(ag);
 	/* Never a lead that cannot be called, never a stopped one, never an inactive agent. */
 	assert_int_equal(agent_of(f->db, nophone), 0);
 	assert_int_equal(agent_of(f->db, dnc), 0);
@@ -999,35 +1010,38 @@ static void test_assign_order_and_fairness(void **state)
 		add_lead(f->db, "555-1000", NULL, "x");
 	o = (lc_assign_options)LC_ASSIGN_OPTIONS_INIT;
 	o.quota = 5;
-	assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
-	assert_int_equal(lc_assignment_count(a), 7);
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
+	assert_int_equal(lc_table_rows(a), 7);
 	int64_t g[3];
 	for (size_t j = 0; j < 3; j++) {
-		lc_assignment_agent_at(a, j, &load, &g[j]);
+		agent_at(ag, j, &load, &g[j]);
 		assert_int_equal(load, 2);
 	}
 	assert_int_equal(g[0], 3);
 	assert_int_equal(g[1], 2);
 	assert_int_equal(g[2], 2);
-	lc_assignment_free(a);
+	lc_table_free(a);
+	lc_table_free(ag);
 
 	/* Full: nobody is short, nothing is dealt. */
 	add_lead(f->db, "555-2000", NULL, "x");
 	o.quota = 4;
-	assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
-	assert_int_equal(lc_assignment_count(a), 0);
-	lc_assignment_free(a);
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
+	assert_int_equal(lc_table_rows(a), 0);
+	lc_table_free(a);
+	lc_table_free(ag);
 
 	/* Only the listed agents. */
 	lc_id just_bob[] = { bob, bob };
 	o.quota = 10;
 	o.agents = just_bob;
 	o.nagents = 2;
-	assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
-	assert_int_equal(lc_assignment_agent_count(a), 1);
-	assert_int_equal(lc_assignment_count(a), 1);
-	assert_int_equal(lc_assignment_agent(a, 0), bob);
-	lc_assignment_free(a);
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
+	assert_int_equal(lc_table_rows(ag), 1);
+	assert_int_equal(lc_table_rows(a), 1);
+	assert_int_equal(lc_table_int_named(a, 0, "agent"), bob);
+	lc_table_free(a);
+	lc_table_free(ag);
 }
 
 /* Auto-assignment, switched on by the rule set: round-robin over a unit's
@@ -1070,13 +1084,13 @@ static void test_auto_assign(void **state)
 	assert_int_equal(lc_db_agent_set_active(f->db, amy, 0), 0);
 	assert_int_equal(lc_db_agent_set_active(f->db, cat, 0), 0);
 	lc_id late = add_lead(f->db, "555-0007", NULL, "LAT");
-	lc_sweep_result *r = NULL;
+	lc_table *r = NULL;
 	assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
-	assert_int_equal(lc_sweep_result_failures(r), 1);
-	assert_int_equal(lc_sweep_result_lead(r, 0), late);
-	assert_int_equal(lc_sweep_result_code(r, 0), LC_ESTATE);
-	assert_string_equal(lc_sweep_result_rule(r, 0), "auto_assign");
-	lc_sweep_result_free(r);
+	assert_int_equal((size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), 1);
+	assert_int_equal(lc_table_int_named(r, 0, "lead"), late);
+	assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_ESTATE);
+	assert_string_equal(lc_table_text_named(r, 0, "rule"), "auto_assign");
+	lc_table_free(r);
 	assert_int_equal(agent_of(f->db, late), 0);
 }
 
@@ -1087,7 +1101,7 @@ static void test_worklist(void **state)
 	fx *f = *state;
 	lc_id amy = 0;
 	lc_id n1, n2, due_late, due_early, over, dnc, dnc_status, later;
-	lc_worklist *w = NULL;
+	lc_table *w = NULL;
 	lc_time day = T0 + 9 * 3600;
 
 	assert_int_equal(lc_db_agent_add(f->db, "amy", &amy), 0);
@@ -1121,22 +1135,18 @@ static void test_worklist(void **state)
 
 	assert_int_equal(lc_worklist_get(f->db, amy, day, &w), 0);
 	lc_id want[] = { over, due_early, due_late, n1, n2 };
-	lc_worklist_reason why[] = { LC_WORKLIST_REASON_OVERDUE, LC_WORKLIST_REASON_DUE,
-				     LC_WORKLIST_REASON_DUE, LC_WORKLIST_REASON_NEW,
-				     LC_WORKLIST_REASON_NEW };
-	assert_int_equal(lc_worklist_count(w), 5);
+	const char *why[] = { "overdue", "due", "due", "new", "new" };
+	assert_int_equal(lc_table_rows(w), 5);
 	for (size_t i = 0; i < 5; i++) {
-		assert_int_equal(lc_worklist_lead(w, i), want[i]);
-		assert_int_equal(lc_worklist_reason_at(w, i), why[i]);
+		assert_int_equal(lc_table_int_named(w, i, "lead"), want[i]);
+		assert_string_equal(lc_table_text_named(w, i, "reason"), why[i]);
 	}
-	assert_int_equal(lc_worklist_follow_up(w, 1), day + 3600);
-	assert_int_equal(lc_worklist_follow_up(w, 3), LC_TIME_NONE);
-	assert_int_equal(lc_worklist_lead(w, 5), 0);
-	assert_string_equal(lc_worklist_reason_name(LC_WORKLIST_REASON_OVERDUE), "overdue");
-	assert_string_equal(lc_worklist_reason_name(LC_WORKLIST_REASON_DUE), "due");
-	assert_string_equal(lc_worklist_reason_name(LC_WORKLIST_REASON_NEW), "new");
-	assert_null(lc_worklist_reason_name((lc_worklist_reason)9));
-	lc_worklist_free(w);
+	assert_int_equal(lc_table_int_named(w, 1, "follow_up"), day + 3600);
+	assert_int_equal(lc_table_int_named(w, 3, "follow_up"), LC_TIME_NONE);
+	assert_int_equal(lc_table_int_named(w, 5, "lead"), LC_TABLE_NONE);
+	assert_int_equal(lc_table_column_type(w, 2), LC_COLUMN_TIME);
+	assert_string_equal(lc_table_kind(w), "worklist");
+	lc_table_free(w);
 
 	/* The engine refuses a call on both do-not-call leads, end to end. */
 	assert_int_equal(dispose(f->db, dnc, "call", "contacted", "hot", day + DAY, "amy"), LC_EINVALID);
@@ -1259,12 +1269,12 @@ static void run_allocation_failures(const char *uri)
 		rc = lc_workflow_sweep(db, now_value, NULL);
 		if (rc != 0 && rc != LC_ENOMEM)
 			fail_msg("sweep, allocation %ld: %s: %s", n, lc_error_name(rc), lc_error_last());
-		rc = lc_assign(db, now_value, NULL, NULL);
+		rc = lc_assign(db, now_value, NULL, NULL, NULL);
 		assert_true(rc == 0 || rc == LC_ENOMEM);
-		lc_worklist *w = NULL;
+		lc_table *w = NULL;
 		rc = lc_worklist_get(db, amy, now_value, &w);
 		assert_true(rc == 0 || rc == LC_ENOMEM);
-		lc_worklist_free(w);
+		lc_table_free(w);
 		done = alloc_calls <= n;
 		fail_at = -1;
 		rc = lc_workflow_sweep(db, now_value, NULL);
@@ -1360,11 +1370,11 @@ static void check_segments(lc_db *db, lc_time now)
 /* An agent works its list from top to bottom, as the seed asks. */
 static void work_list(lc_db *db, lc_id agent, const char *name, lc_time day, int *calls)
 {
-	lc_worklist *w = NULL;
+	lc_table *w = NULL;
 
 	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
-	for (size_t i = 0; i < lc_worklist_count(w); i++) {
-		lc_id id = lc_worklist_lead(w, i);
+	for (size_t i = 0; i < lc_table_rows(w); i++) {
+		lc_id id = lc_table_int_named(w, i, "lead");
 		lc_lead *l = get(db, id);
 		const char *ms = lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE);
 		uint32_t r = next_rand() % 10;
@@ -1397,7 +1407,7 @@ static void work_list(lc_db *db, lc_id agent, const char *name, lc_time day, int
 			fail_msg("lead %lld: %s", (long long)id, last_violation);
 		(*calls)++;
 	}
-	lc_worklist_free(w);
+	lc_table_free(w);
 }
 
 static void test_three_weeks(void **state)
@@ -1427,19 +1437,19 @@ static void test_three_weeks(void **state)
 
 	for (int d = 0; d < 21; d++) {
 		lc_time day = T0 + (lc_time)d * DAY;
-		lc_assignment *a = NULL;
-		lc_sweep_result *r = NULL;
+		lc_table *a = NULL, *ag = NULL;
+		lc_table *r = NULL;
 
 		now_value = day + 7 * 3600;
 		if (d > 0 && d % 7 != 6)
 			intake(f->db, 15);
 		/* Morning sweep: recycle and segments; a second sweep changes nothing. */
 		assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
-		assert_int_equal(lc_sweep_result_failures(r), 0);
-		lc_sweep_result_free(r);
+		assert_int_equal((size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), 0);
+		lc_table_free(r);
 		assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
-		assert_int_equal(lc_sweep_result_count(r), 0);
-		lc_sweep_result_free(r);
+		assert_int_equal(lc_table_rows(r), 0);
+		lc_table_free(r);
 		check_segments(f->db, now_value);
 
 		/* Recycling happens on day 3 (72 h after creation), not before. */
@@ -1456,20 +1466,20 @@ static void test_three_weeks(void **state)
 
 		/* Top each active agent up to the quota, counting follow-ups due. */
 		now_value = day + 8 * 3600;
-		assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
-		for (size_t j = 0; j < lc_assignment_agent_count(a); j++) {
+		assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
+		for (size_t j = 0; j < lc_table_rows(ag); j++) {
 			int64_t load = 0, given = 0;
-			lc_id ag = lc_assignment_agent_at(a, j, &load, &given);
-			assert_true(ag != agents[1] || d < 7 || d >= 14);
+			lc_id id = agent_at(ag, j, &load, &given);
+			assert_true(id != agents[1] || d < 7 || d >= 14);
 			assert_true(load + given <= (int64_t)quota || given == 0);
 		}
-		for (size_t i = 0; i < lc_assignment_count(a); i++) {
-			lc_lead *l = get(f->db, lc_assignment_lead(a, i));
+		for (size_t i = 0; i < lc_table_rows(a); i++) {
+			lc_lead *l = get(f->db, lc_table_int_named(a, i, "lead"));
 			assert_false(lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL);
 			assert_non_null(lc_lead_text(l, LC_LEAD_PHONE));
 			lc_lead_free(l);
 			if (d >= 7 && d < 14)
-				assert_int_not_equal(lc_assignment_agent(a, i), agents[1]);
+				assert_int_not_equal(lc_table_int_named(a, i, "agent"), agents[1]);
 		}
 		/* Quotas hold: every active agent's list reaches the quota unless the
 		 * pool of callable, unassigned leads ran dry; then shares differ by at
@@ -1489,13 +1499,13 @@ static void test_three_weeks(void **state)
 			lc_query_free(q);
 		}
 		int64_t gmin = INT64_MAX, gmax = 0;
-		for (size_t j = 0; j < lc_assignment_agent_count(a); j++) {
+		for (size_t j = 0; j < lc_table_rows(ag); j++) {
 			int64_t load = 0, given = 0;
-			lc_id ag = lc_assignment_agent_at(a, j, &load, &given);
-			lc_worklist *w = NULL;
-			assert_int_equal(lc_worklist_get(f->db, ag, now_value, &w), 0);
-			int64_t len = (int64_t)lc_worklist_count(w);
-			lc_worklist_free(w);
+			lc_id id = agent_at(ag, j, &load, &given);
+			lc_table *w = NULL;
+			assert_int_equal(lc_worklist_get(f->db, id, now_value, &w), 0);
+			int64_t len = (int64_t)lc_table_rows(w);
+			lc_table_free(w);
 			/* The list is what it had plus what it got. */
 			assert_int_equal(len, load + given);
 			if (load > 0 && d > 0)
@@ -1512,28 +1522,29 @@ static void test_three_weeks(void **state)
 			}
 		}
 		/* Fair: an agent that got two fewer than another was full. */
-		for (size_t i = 0; i < lc_assignment_agent_count(a); i++)
-			for (size_t j = 0; j < lc_assignment_agent_count(a); j++) {
+		for (size_t i = 0; i < lc_table_rows(ag); i++)
+			for (size_t j = 0; j < lc_table_rows(ag); j++) {
 				int64_t li = 0, gi = 0, lj = 0, gj = 0;
-				lc_assignment_agent_at(a, i, &li, &gi);
-				lc_assignment_agent_at(a, j, &lj, &gj);
+				agent_at(ag, i, &li, &gi);
+				agent_at(ag, j, &lj, &gj);
 				if (gi < gj - 1)
 					assert_int_equal(gi, (int64_t)quota - li);
 			}
 		if (assignable > 0 && gmax > 0)
 			saw_full = true;
 		(void)gmin;
-		lc_assignment_free(a);
+		lc_table_free(a);
+	lc_table_free(ag);
 
 		/* Agents work their lists top to bottom. */
 		for (int i = 0; i < 3; i++) {
 			if (i == 1 && d >= 7 && d < 14) {
-				lc_worklist *w = NULL;
+				lc_table *w = NULL;
 				/* A deactivated agent keeps what it had; it is given nothing new. */
 				assert_int_equal(lc_worklist_get(f->db, agents[1], day, &w), 0);
-				for (size_t k = 0; k < lc_worklist_count(w); k++)
-					assert_int_not_equal(lc_worklist_reason_at(w, k), 0);
-				lc_worklist_free(w);
+				for (size_t k = 0; k < lc_table_rows(w); k++)
+					assert_non_null(lc_table_text_named(w, k, "reason"));
+				lc_table_free(w);
 				continue;
 			}
 			work_list(f->db, agents[i], names[i], day, &calls);
@@ -1578,7 +1589,7 @@ static void test_assign_counts_follow_ups(void **state)
 	fx *f = *state;
 	lc_id amy = 0;
 	lc_assign_options o = LC_ASSIGN_OPTIONS_INIT;
-	lc_assignment *a = NULL;
+	lc_table *a = NULL, *ag = NULL;
 	lc_time day = now_value;
 
 	assert_int_equal(lc_db_agent_add(f->db, "amy", &amy), 0);
@@ -1592,16 +1603,18 @@ static void test_assign_counts_follow_ups(void **state)
 	o.quota = 5;
 	/* Tomorrow: 3 follow-ups due, so 2 new leads. */
 	now_value = day + DAY;
-	assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
 	int64_t load = 0, given = 0;
-	lc_assignment_agent_at(a, 0, &load, &given);
+	agent_at(ag, 0, &load, &given);
 	assert_int_equal(load, 3);
 	assert_int_equal(given, 2);
-	lc_assignment_free(a);
+	lc_table_free(a);
+	lc_table_free(ag);
 	/* Same day again: topped up already. */
-	assert_int_equal(lc_assign(f->db, now_value, &o, &a), 0);
-	assert_int_equal(lc_assignment_count(a), 0);
-	lc_assignment_free(a);
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
+	assert_int_equal(lc_table_rows(a), 0);
+	lc_table_free(a);
+	lc_table_free(ag);
 }
 
 int main(void)

@@ -22,17 +22,12 @@
 
 #include "common.h"
 #include "db.h"
+#include "table.h"
 
 LC_BEGIN_DECL
 
 /** A parsed, immutable rule set. */
 typedef struct lc_ruleset lc_ruleset;
-/** What a sweep did, lead by lead and rule by rule. */
-typedef struct lc_sweep_result lc_sweep_result;
-/** What a daily assignment gave to whom. */
-typedef struct lc_assignment lc_assignment;
-/** An agent's ordered call list for a day. */
-typedef struct lc_worklist lc_worklist;
 
 /** @name Rule sets
  * @{ */
@@ -166,84 +161,19 @@ LC_API int lc_db_ruleset_get(lc_db *db, int64_t version, lc_ruleset **out, lc_ti
  * Events are stamped with the store's clock.
  * @param db The store; not inside an explicit transaction.
  * @param now The time the rules are judged at, or LC_TIME_NONE for lc_db_now().
- * @param[out] out Receives the result; free it with lc_sweep_result_free(). May
- *                 be NULL when the caller does not want it.
+ * @param[out] out Receives the result, a table of kind "sweep" with a row per
+ *                 effect written and per lead whose changes were rolled back:
+ *                 "lead" (id), "rule", "effect" ("set", "recycle", "assign",
+ *                 "follow_up", "segment" or "stop_automation"), "code" (0 for
+ *                 an effect written, the error of a lead rolled back) and
+ *                 "message" ("" or the error's message); its summary has
+ *                 "checked" (leads looked at) and "failures" (leads rolled
+ *                 back). Free it with lc_table_free(). May be NULL.
  * @return 0 (even when some leads failed; see the result), LC_EINVAL,
  *         LC_ESTATE (no model, no rule set installed, inside an explicit
  *         transaction, read-only), LC_EIO, LC_ENOMEM.
  */
-LC_API int lc_workflow_sweep(lc_db *db, lc_time now, lc_sweep_result **out);
-
-/**
- * Free a sweep result. Accepts NULL.
- * @param r The result.
- */
-LC_API void lc_sweep_result_free(lc_sweep_result *r);
-
-/**
- * How many leads the sweep looked at.
- * @param r The result.
- * @return The count.
- */
-LC_API int64_t lc_sweep_result_checked(const lc_sweep_result *r);
-
-/**
- * The number of rows: one per effect written, and one per lead whose changes
- * were rolled back.
- * @param r The result.
- * @return The count.
- */
-LC_API size_t lc_sweep_result_count(const lc_sweep_result *r);
-
-/**
- * The lead of row @p i.
- * @param r The result.
- * @param i Index.
- * @return The lead's id, or 0 when out of range.
- */
-LC_API lc_id lc_sweep_result_lead(const lc_sweep_result *r, size_t i);
-
-/**
- * The rule of row @p i.
- * @param r The result.
- * @param i Index.
- * @return Owned by the result; NULL when out of range.
- */
-LC_API const char *lc_sweep_result_rule(const lc_sweep_result *r, size_t i);
-
-/**
- * The effect of row @p i: "set", "recycle", "assign", "follow_up", "segment"
- * or "stop_automation".
- * @param r The result.
- * @param i Index.
- * @return Owned by the result; NULL when out of range.
- */
-LC_API const char *lc_sweep_result_effect(const lc_sweep_result *r, size_t i);
-
-/**
- * The error of row @p i: 0 for an effect that was written, a negative code
- * for a lead whose changes were rolled back.
- * @param r The result.
- * @param i Index.
- * @return The code (0 when out of range).
- */
-LC_API int lc_sweep_result_code(const lc_sweep_result *r, size_t i);
-
-/**
- * A failed row's message (the last error at the time), or "" for a row that
- * succeeded.
- * @param r The result.
- * @param i Index.
- * @return Owned by the result; NULL when out of range.
- */
-LC_API const char *lc_sweep_result_message(const lc_sweep_result *r, size_t i);
-
-/**
- * The number of leads whose changes were rolled back.
- * @param r The result.
- * @return The count.
- */
-LC_API size_t lc_sweep_result_failures(const lc_sweep_result *r);
+LC_API int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out);
 
 /** @} */
 
@@ -289,80 +219,32 @@ LC_API int lc_assign_options_init(lc_assign_options *opts, unsigned int version)
  * @param db The store.
  * @param now The day, or LC_TIME_NONE for lc_db_now().
  * @param opts Options, or NULL for the defaults.
- * @param[out] out Receives what was assigned; free it with lc_assignment_free(). May be NULL.
+ * @param[out] leads Receives the leads dealt, in order: a table of kind
+ *                   "assignment" with "lead" and "agent" (ids); free it with
+ *                   lc_table_free(). May be NULL.
+ * @param[out] agents Receives the agents topped up, in id order: a table of
+ *                    kind "assignment_agents" with "agent" (id), "load" (its
+ *                    follow-ups due and leads not yet worked before) and
+ *                    "given"; free it with lc_table_free(). May be NULL.
  * @return 0, LC_EINVAL (NULL db, bad options, a quota above 100000),
  *         LC_EVERSION, LC_ENOTFOUND (an agent in @c agents does not exist),
  *         LC_ESTATE (no model, an agent in @c agents is inactive, read-only),
  *         LC_EBUSY, LC_EIO, LC_ENOMEM. On failure nothing is assigned.
  */
-LC_API int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_assignment **out);
-
-/**
- * Free an assignment. Accepts NULL.
- * @param a The assignment.
- */
-LC_API void lc_assignment_free(lc_assignment *a);
-
-/**
- * The number of leads assigned.
- * @param a The assignment.
- * @return The count.
- */
-LC_API size_t lc_assignment_count(const lc_assignment *a);
-
-/**
- * The lead of assignment @p i (in the order they were dealt).
- * @param a The assignment.
- * @param i Index.
- * @return The lead's id, or 0 when out of range.
- */
-LC_API lc_id lc_assignment_lead(const lc_assignment *a, size_t i);
-
-/**
- * The agent that received lead @p i.
- * @param a The assignment.
- * @param i Index.
- * @return The agent's id, or 0 when out of range.
- */
-LC_API lc_id lc_assignment_agent(const lc_assignment *a, size_t i);
-
-/**
- * The number of agents topped up (in id order).
- * @param a The assignment.
- * @return The count.
- */
-LC_API size_t lc_assignment_agent_count(const lc_assignment *a);
-
-/**
- * Agent @p j of the agents topped up.
- * @param a The assignment.
- * @param j Index.
- * @param[out] load Receives the load it had before (follow-ups due and leads
- *                  not yet worked); may be NULL.
- * @param[out] given Receives how many leads it was given; may be NULL.
- * @return The agent's id, or 0 when out of range.
- */
-LC_API lc_id lc_assignment_agent_at(const lc_assignment *a, size_t j, int64_t *load,
-				    int64_t *given);
+LC_API int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **leads,
+		     lc_table **agents);
 
 /** @} */
 
 /** @name Worklists
  * @{ */
 
-/** Why a lead is on a worklist (lc_worklist_get(), and a backend's worklist slot). */
+/** Why a lead is on a worklist (a backend's worklist slot; lc_worklist_get()'s "reason" column gives its key). */
 typedef enum lc_worklist_reason {
 	LC_WORKLIST_REASON_OVERDUE = 1, /**< Its follow-up is before the day starts. */
 	LC_WORKLIST_REASON_DUE = 2,     /**< Its follow-up falls within the day. */
 	LC_WORKLIST_REASON_NEW = 3      /**< Assigned and never disposed of (no touched_at). */
 } lc_worklist_reason;
-
-/**
- * The key of a reason: "overdue", "due" or "new".
- * @param reason The reason.
- * @return A static string, or NULL for a value that is not a reason.
- */
-LC_API const char *lc_worklist_reason_name(lc_worklist_reason reason);
 
 /**
  * An agent's call list for the day that contains @p now: overdue follow-ups
@@ -374,48 +256,14 @@ LC_API const char *lc_worklist_reason_name(lc_worklist_reason reason);
  * @param db The store.
  * @param agent The agent.
  * @param now The day, or LC_TIME_NONE for lc_db_now().
- * @param[out] out Receives the list; free it with lc_worklist_free().
+ * @param[out] out Receives the list: a table of kind "worklist" with "lead"
+ *                 (id), "reason" ("overdue", "due" or "new") and
+ *                 "follow_up" (a time; ::LC_TABLE_NONE for a new lead); free
+ *                 it with lc_table_free().
  * @return 0, LC_EINVAL, LC_ENOTFOUND (no such agent), LC_ESTATE (no model),
  *         LC_EIO, LC_ENOMEM.
  */
-LC_API int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_worklist **out);
-
-/**
- * Free a worklist. Accepts NULL.
- * @param w The worklist.
- */
-LC_API void lc_worklist_free(lc_worklist *w);
-
-/**
- * The number of rows.
- * @param w The worklist.
- * @return The count.
- */
-LC_API size_t lc_worklist_count(const lc_worklist *w);
-
-/**
- * The lead of row @p i.
- * @param w The worklist.
- * @param i Index.
- * @return The lead's id, or 0 when out of range.
- */
-LC_API lc_id lc_worklist_lead(const lc_worklist *w, size_t i);
-
-/**
- * Why row @p i is on the list.
- * @param w The worklist.
- * @param i Index.
- * @return The reason, or 0 when out of range.
- */
-LC_API lc_worklist_reason lc_worklist_reason_at(const lc_worklist *w, size_t i);
-
-/**
- * The follow-up time of row @p i.
- * @param w The worklist.
- * @param i Index.
- * @return The time, or LC_TIME_NONE (a new lead, or out of range).
- */
-LC_API lc_time lc_worklist_follow_up(const lc_worklist *w, size_t i);
+LC_API int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_table **out);
 
 /** @} */
 

@@ -134,6 +134,18 @@ int lc__table_failed(const lc_table *t)
 	return 0;
 }
 
+int lc__table_finish(lc_table *t, lc_table **out)
+{
+	int rc = lc__table_failed(t);
+
+	if (rc) {
+		lc_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
 long lc__table_col(const lc_table *t, const char *name)
 {
 	for (size_t i = 0; t && name && i < t->ncols; i++)

@@ -62,6 +62,9 @@ void lc__table_add_summary(lc_table *t, const lc__column *cols, size_t ncols);
 void lc__table_clear(lc_table *t);
 /* LC_ENOMEM (with a message) when any append failed, else 0. */
 int lc__table_failed(const lc_table *t);
+/* Hand a finished table to *out, or free it and return LC_ENOMEM when an
+ * append failed. */
+int lc__table_finish(lc_table *t, lc_table **out);
 /* Column index by name, or -1. */
 long lc__table_col(const lc_table *t, const char *name);
 

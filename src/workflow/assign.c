@@ -19,20 +19,20 @@ typedef struct wl_row {
 	lc_time follow_up;
 } wl_row;
 
-struct lc_worklist {
+typedef struct wl_list {
 	wl_row *rows;
 	size_t n, cap;
-};
+} wl_list;
 
 typedef struct wl_ctx {
-	lc_worklist *w;
+	wl_list *w;
 	int rc;
 } wl_ctx;
 
 static int wl_emit(void *ud, lc_id lead, lc_worklist_reason kind, lc_time follow_up)
 {
 	wl_ctx *c = ud;
-	lc_worklist *w = c->w;
+	wl_list *w = c->w;
 
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 64;
@@ -54,7 +54,7 @@ static int wl_emit(void *ud, lc_id lead, lc_worklist_reason kind, lc_time follow
 /* The agent's call list for [day_start, day_start + DAY), inside the
  * caller's transaction; `scratch` is a record to read leads into. */
 static int wl_collect(lc_db *db, lc_id agent, lc_time day_start, lc_lead *scratch,
-		      lc_worklist *w)
+		      wl_list *w)
 {
 	wl_ctx c = { w, 0 };
 	size_t keep = 0;
@@ -97,9 +97,38 @@ static int agent_exists(lc_db *db, lc_id agent, bool *active)
 	return rc;
 }
 
-int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_worklist **out)
+static const char *reason_name(lc_worklist_reason reason)
 {
-	lc_worklist *w = NULL;
+	switch (reason) {
+	case LC_WORKLIST_REASON_OVERDUE: return "overdue";
+	case LC_WORKLIST_REASON_DUE: return "due";
+	case LC_WORKLIST_REASON_NEW: return "new";
+	}
+	return NULL;
+}
+
+static int worklist_table(const wl_list *w, lc_table **out)
+{
+	static const lc__column cols[] = { { "lead", LC_COLUMN_ID },
+					   { "reason", LC_COLUMN_TEXT },
+					   { "follow_up", LC_COLUMN_TIME } };
+	lc_table *t;
+	int rc;
+
+	if ((rc = lc__table_new(&t, "worklist", cols, LC_ARRAY_LEN(cols))))
+		return rc;
+	for (size_t i = 0; i < w->n; i++) {
+		lc__table_row(t);
+		lc__table_put_int(t, 0, w->rows[i].lead);
+		lc__table_put_text(t, 1, reason_name(w->rows[i].reason));
+		lc__table_put_int(t, 2, w->rows[i].follow_up);
+	}
+	return lc__table_finish(t, out);
+}
+
+int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_table **out)
+{
+	wl_list w = { 0 };
 	lc_lead *scratch = NULL;
 	int rc;
 
@@ -113,62 +142,20 @@ int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_worklist **out)
 		return rc;
 	if (now == LC_TIME_NONE)
 		now = lc_db_now(db);
-	if (!(w = lc__calloc(1, sizeof *w)) || (rc = lc_lead_new(&scratch))) {
-		lc__free(w);
-		return LC_ENOMEM;
-	}
+	if ((rc = lc_lead_new(&scratch)))
+		return rc;
 	if ((rc = lc__db_txn_begin(db, false)))
 		goto out;
 	rc = agent_exists(db, agent, NULL);
 	if (!rc)
-		rc = wl_collect(db, agent, lc__day_start(now), scratch, w);
+		rc = wl_collect(db, agent, lc__day_start(now), scratch, &w);
 	rc = lc__db_txn_end(db, rc);
+	if (!rc)
+		rc = worklist_table(&w, out);
 out:
 	lc_lead_free(scratch);
-	if (rc) {
-		lc_worklist_free(w);
-		return rc;
-	}
-	*out = w;
-	return 0;
-}
-
-void lc_worklist_free(lc_worklist *w)
-{
-	if (!w)
-		return;
-	lc__free(w->rows);
-	lc__free(w);
-}
-
-size_t lc_worklist_count(const lc_worklist *w)
-{
-	return w ? w->n : 0;
-}
-
-lc_id lc_worklist_lead(const lc_worklist *w, size_t i)
-{
-	return w && i < w->n ? w->rows[i].lead : 0;
-}
-
-lc_worklist_reason lc_worklist_reason_at(const lc_worklist *w, size_t i)
-{
-	return w && i < w->n ? w->rows[i].reason : (lc_worklist_reason)0;
-}
-
-lc_time lc_worklist_follow_up(const lc_worklist *w, size_t i)
-{
-	return w && i < w->n ? w->rows[i].follow_up : LC_TIME_NONE;
-}
-
-const char *lc_worklist_reason_name(lc_worklist_reason reason)
-{
-	switch (reason) {
-	case LC_WORKLIST_REASON_OVERDUE: return "overdue";
-	case LC_WORKLIST_REASON_DUE: return "due";
-	case LC_WORKLIST_REASON_NEW: return "new";
-	}
-	return NULL;
+	lc__free(w.rows);
+	return rc;
 }
 
 /* ---- daily assignment ---- */
@@ -180,13 +167,13 @@ typedef struct as_agent {
 	int64_t given;
 } as_agent;
 
-struct lc_assignment {
+typedef struct as_acc {
 	lc_id *lead;
 	lc_id *agent;
 	size_t n;
 	as_agent *agents;
 	size_t nagents;
-};
+} as_acc;
 
 LC_STRUCT_DESC(assign_options_desc, lc_assign_options, LC_ASSIGN_OPTIONS_VERSION,
 	       LC_ASSIGN_OPTIONS_INIT, LC_FIELD_END(lc_assign_options, nagents));
@@ -196,7 +183,7 @@ int lc_assign_options_init(lc_assign_options *opts, unsigned int version)
 	return lc__struct_init(&assign_options_desc, opts, version, "lc_assign_options_init");
 }
 
-void lc_assignment_free(lc_assignment *a)
+static void acc_free(as_acc *a)
 {
 	if (!a)
 		return;
@@ -206,35 +193,44 @@ void lc_assignment_free(lc_assignment *a)
 	lc__free(a);
 }
 
-size_t lc_assignment_count(const lc_assignment *a)
+/* The dealt leads (lead, agent) and the agents topped up (agent, load, given). */
+static int assignment_tables(const as_acc *a, lc_table **leads, lc_table **agents)
 {
-	return a ? a->n : 0;
-}
+	static const lc__column lcols[] = { { "lead", LC_COLUMN_ID }, { "agent", LC_COLUMN_ID } };
+	static const lc__column acols[] = { { "agent", LC_COLUMN_ID },
+					    { "load", LC_COLUMN_INT },
+					    { "given", LC_COLUMN_INT } };
+	lc_table *l = NULL, *g = NULL;
+	int rc;
 
-lc_id lc_assignment_lead(const lc_assignment *a, size_t i)
-{
-	return a && i < a->n ? a->lead[i] : 0;
-}
-
-lc_id lc_assignment_agent(const lc_assignment *a, size_t i)
-{
-	return a && i < a->n ? a->agent[i] : 0;
-}
-
-size_t lc_assignment_agent_count(const lc_assignment *a)
-{
-	return a ? a->nagents : 0;
-}
-
-lc_id lc_assignment_agent_at(const lc_assignment *a, size_t j, int64_t *load, int64_t *given)
-{
-	if (!a || j >= a->nagents)
-		return 0;
-	if (load)
-		*load = a->agents[j].load;
-	if (given)
-		*given = a->agents[j].given;
-	return a->agents[j].id;
+	if ((rc = lc__table_new(&l, "assignment", lcols, 2)) ||
+	    (rc = lc__table_new(&g, "assignment_agents", acols, 3)))
+		goto out;
+	for (size_t i = 0; i < a->n; i++) {
+		lc__table_row(l);
+		lc__table_put_int(l, 0, a->lead[i]);
+		lc__table_put_int(l, 1, a->agent[i]);
+	}
+	for (size_t j = 0; j < a->nagents; j++) {
+		lc__table_row(g);
+		lc__table_put_int(g, 0, a->agents[j].id);
+		lc__table_put_int(g, 1, a->agents[j].load);
+		lc__table_put_int(g, 2, a->agents[j].given);
+	}
+	if ((rc = lc__table_failed(l)) || (rc = lc__table_failed(g)))
+		goto out;
+	if (leads) {
+		*leads = l;
+		l = NULL;
+	}
+	if (agents) {
+		*agents = g;
+		g = NULL;
+	}
+out:
+	lc_table_free(l);
+	lc_table_free(g);
+	return rc;
 }
 
 static int cmp_id(const void *x, const void *y)
@@ -245,7 +241,7 @@ static int cmp_id(const void *x, const void *y)
 
 /* The agents to top up, in id order: the caller's list (each must exist and
  * be active) or every active agent. */
-static int pick_agents(lc_db *db, const lc_assign_options *o, lc_assignment *a)
+static int pick_agents(lc_db *db, const lc_assign_options *o, as_acc *a)
 {
 	lc_agent_list *l = NULL;
 	lc_id *ids = NULL;
@@ -343,20 +339,23 @@ static int build_pool(lc_db *db, int64_t want, lc_id *pool, size_t *npool)
 	return rc;
 }
 
-int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_assignment **out)
+int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **leads,
+	      lc_table **agents)
 {
 	lc_assign_options copy;
 	const lc_assign_options *o = &copy;
-	lc_assignment *a = NULL;
-	lc_worklist w = { 0 };
+	as_acc *a = NULL;
+	wl_list w = { 0 };
 	lc_lead *scratch = NULL;
 	lc_id *pool = NULL;
 	size_t npool = 0;
 	int64_t want = 0;
 	int rc;
 
-	if (out)
-		*out = NULL;
+	if (leads)
+		*leads = NULL;
+	if (agents)
+		*agents = NULL;
 	if (!db)
 		return lc__error(LC_EINVAL, "lc_assign: db is NULL");
 	if ((rc = lc__struct_copy(&assign_options_desc, &copy, opts, "lc_assign")))
@@ -421,9 +420,8 @@ out:
 	lc__free(w.rows);
 	lc__free(pool);
 	lc_lead_free(scratch);
-	if (rc || !out)
-		lc_assignment_free(a);
-	else
-		*out = a;
+	if (!rc && (leads || agents))
+		rc = assignment_tables(a, leads, agents);
+	acc_free(a);
 	return rc;
 }

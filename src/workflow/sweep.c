@@ -351,15 +351,15 @@ typedef struct sweep_row {
 	char *message;
 } sweep_row;
 
-struct lc_sweep_result {
+typedef struct sweep_acc {
 	sweep_row *rows;
 	size_t n, cap;
 	bool failed; /* an allocation for a row failed */
 	int64_t checked;
 	size_t failures;
-};
+} sweep_acc;
 
-static sweep_row *add_row(lc_sweep_result *r)
+static sweep_row *add_row(sweep_acc *r)
 {
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
@@ -386,7 +386,7 @@ static void on_row(void *ud, lc_id lead, const char *rule, wf_effect_kind k)
 	}
 }
 
-void lc_sweep_result_free(lc_sweep_result *r)
+static void acc_free(sweep_acc *r)
 {
 	if (!r)
 		return;
@@ -468,7 +468,7 @@ static int collect_ids(lc_db *db, const lc_ruleset *rs, lc_time now, lc_id **ids
 
 /* The time rules of a rule set on one lead, inside its transaction. */
 static int sweep_lead(lc_db *db, const lc_ruleset *rs, lc_lead *lead, lc_time now,
-		      lc_sweep_result *res, const char **failed_rule, wf_effect_kind *failed_effect)
+		      sweep_acc *res, const char **failed_rule, wf_effect_kind *failed_effect)
 {
 	const char *groups[32];
 	size_t ngroups = 0;
@@ -494,9 +494,38 @@ static int sweep_lead(lc_db *db, const lc_ruleset *rs, lc_lead *lead, lc_time no
 	return rc;
 }
 
-int lc_workflow_sweep(lc_db *db, lc_time now, lc_sweep_result **out)
+/* The result as a table: a row per effect written or lead rolled back. */
+static int to_table(const sweep_acc *r, lc_table **out)
 {
-	lc_sweep_result *res = NULL;
+	static const lc__column cols[] = { { "lead", LC_COLUMN_ID },
+					   { "rule", LC_COLUMN_TEXT },
+					   { "effect", LC_COLUMN_TEXT },
+					   { "code", LC_COLUMN_INT },
+					   { "message", LC_COLUMN_TEXT } };
+	static const lc__column sums[] = { { "checked", LC_COLUMN_INT },
+					   { "failures", LC_COLUMN_INT } };
+	lc_table *t;
+	int rc;
+
+	if ((rc = lc__table_new(&t, "sweep", cols, LC_ARRAY_LEN(cols))))
+		return rc;
+	for (size_t i = 0; i < r->n; i++) {
+		lc__table_row(t);
+		lc__table_put_int(t, 0, r->rows[i].lead);
+		lc__table_put_text(t, 1, r->rows[i].rule);
+		lc__table_put_text(t, 2, lc__wf_effect_name(r->rows[i].effect));
+		lc__table_put_int(t, 3, r->rows[i].code);
+		lc__table_put_text(t, 4, r->rows[i].message ? r->rows[i].message : "");
+	}
+	lc__table_add_summary(t, sums, LC_ARRAY_LEN(sums));
+	lc__table_put_int(t->summary, 0, r->checked);
+	lc__table_put_int(t->summary, 1, (int64_t)r->failures);
+	return lc__table_finish(t, out);
+}
+
+int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out)
+{
+	sweep_acc *res = NULL;
 	lc_ruleset *rs = NULL;
 	lc_lead *lead = NULL;
 	lc_id *ids = NULL;
@@ -579,51 +608,8 @@ out:
 	lc_ruleset_free(rs);
 	if (!rc && res && res->failed)
 		rc = LC_ENOMEM;
-	if (rc || !out)
-		lc_sweep_result_free(res);
-	else
-		*out = res;
+	if (!rc && out)
+		rc = to_table(res, out);
+	acc_free(res);
 	return rc;
-}
-
-int64_t lc_sweep_result_checked(const lc_sweep_result *r)
-{
-	return r ? r->checked : 0;
-}
-
-size_t lc_sweep_result_count(const lc_sweep_result *r)
-{
-	return r ? r->n : 0;
-}
-
-size_t lc_sweep_result_failures(const lc_sweep_result *r)
-{
-	return r ? r->failures : 0;
-}
-
-lc_id lc_sweep_result_lead(const lc_sweep_result *r, size_t i)
-{
-	return r && i < r->n ? r->rows[i].lead : 0;
-}
-
-const char *lc_sweep_result_rule(const lc_sweep_result *r, size_t i)
-{
-	return r && i < r->n ? r->rows[i].rule : NULL;
-}
-
-const char *lc_sweep_result_effect(const lc_sweep_result *r, size_t i)
-{
-	return r && i < r->n ? lc__wf_effect_name(r->rows[i].effect) : NULL;
-}
-
-int lc_sweep_result_code(const lc_sweep_result *r, size_t i)
-{
-	return r && i < r->n ? r->rows[i].code : 0;
-}
-
-const char *lc_sweep_result_message(const lc_sweep_result *r, size_t i)
-{
-	if (!r || i >= r->n)
-		return NULL;
-	return r->rows[i].message ? r->rows[i].message : "";
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "core/core.h"
+#include "core/table.h"
 #include "leadcore/workflow.h"
 
 /* A list of strings; `has_null` when the JSON list held null ("unset"). */

@@ -54,10 +54,10 @@ int main(int argc, char **argv)
 				size_t items = 0;
 				double t0 = bench_now();
 				for (int64_t i = 0; i < BENCH_AGENTS; i++) {
-					lc_worklist *w = NULL;
+					lc_table *w = NULL;
 					BENCH_CHECK(lc_worklist_get(db, 1 + i, BENCH_WL_DAY, &w));
-					items += lc_worklist_count(w);
-					lc_worklist_free(w);
+					items += lc_table_rows(w);
+					lc_table_free(w);
 				}
 				double secs = bench_now() - t0;
 				snprintf(extra, sizeof extra, "\"size\":%" PRId64 ",\"items_per_list\":%.1f", size,

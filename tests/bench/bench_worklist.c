@@ -60,10 +60,10 @@ int main(int argc, char **argv)
 				for (int64_t i = 0; i < a.n; i++) {
 					lc_id agent = 1 + i % BENCH_AGENTS;
 					if (lc_side) {
-						lc_worklist *w = NULL;
+						lc_table *w = NULL;
 						BENCH_CHECK(lc_worklist_get(db, agent, BENCH_WL_DAY, &w));
-						items += lc_worklist_count(w);
-						lc_worklist_free(w);
+						items += lc_table_rows(w);
+						lc_table_free(w);
 					} else {
 						raw_items += raw_worklist(st, agent);
 					}

@@ -1360,18 +1360,19 @@ static void same_answers(fx *a, fx *b, const qfx *s)
 	size_t listed = 0;
 	for (int i = 0; i < 6; i++) {
 		static const lc_time days[] = { 0, 5, 20 };
-		lc_worklist *wa = NULL, *wb = NULL;
+		lc_table *wa = NULL, *wb = NULL;
 		OK(lc_worklist_get(a->db, s->agents[i % 2], T0 + days[i / 2] * DAY, &wa));
 		OK(lc_worklist_get(b->db, s->agents[i % 2], T0 + days[i / 2] * DAY, &wb));
-		assert_int_equal(lc_worklist_count(wa), lc_worklist_count(wb));
-		listed += lc_worklist_count(wa);
-		for (size_t j = 0; j < lc_worklist_count(wa); j++) {
-			assert_int_equal(lc_worklist_lead(wa, j), lc_worklist_lead(wb, j));
-			assert_int_equal(lc_worklist_reason_at(wa, j), lc_worklist_reason_at(wb, j));
-			assert_int_equal(lc_worklist_follow_up(wa, j), lc_worklist_follow_up(wb, j));
+		assert_int_equal(lc_table_rows(wa), lc_table_rows(wb));
+		listed += lc_table_rows(wa);
+		for (size_t j = 0; j < lc_table_rows(wa); j++) {
+			assert_int_equal(lc_table_int_named(wa, j, "lead"), lc_table_int_named(wb, j, "lead"));
+			assert_string_equal(lc_table_text_named(wa, j, "reason"),
+					    lc_table_text_named(wb, j, "reason"));
+			assert_int_equal(lc_table_int_named(wa, j, "follow_up"), lc_table_int_named(wb, j, "follow_up"));
 		}
-		lc_worklist_free(wa);
-		lc_worklist_free(wb);
+		lc_table_free(wa);
+		lc_table_free(wb);
 	}
 	/* The comparison means something only if the lists are not all empty. */
 	assert_true(listed > 0);

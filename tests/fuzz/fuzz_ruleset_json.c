@@ -34,7 +34,7 @@ static void run(const lc_ruleset *rs)
 	lc_db_options o = LC_DB_OPTIONS_INIT;
 	lc_db *db = NULL;
 	lc_model *m = NULL;
-	lc_sweep_result *r = NULL;
+	lc_table *r = NULL;
 	static const char *const src[] = { "LAT", "Web", NULL };
 	int rc;
 
@@ -58,11 +58,11 @@ static void run(const lc_ruleset *rs)
 		}
 		if ((rc = lc_workflow_sweep(db, LC_TIME_NONE, &r)))
 			fail("the sweep failed", lc_error_last());
-		for (size_t i = 0; i < lc_sweep_result_count(r); i++)
-			if (!lc_sweep_result_rule(r, i) || !lc_sweep_result_effect(r, i) ||
-			    (lc_sweep_result_code(r, i) && !lc_sweep_result_message(r, i)[0]))
+		for (size_t i = 0; i < lc_table_rows(r); i++)
+			if (!lc_table_text_named(r, i, "rule") || !lc_table_text_named(r, i, "effect") ||
+			    ((int)lc_table_int_named(r, i, "code") && !lc_table_text_named(r, i, "message")[0]))
 				fail("a sweep row lacks its rule, effect or message", NULL);
-		lc_sweep_result_free(r);
+		lc_table_free(r);
 	}
 	lc_db_close(db);
 }

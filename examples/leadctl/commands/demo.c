@@ -376,26 +376,26 @@ static int simulate(sim *s, const lc_id *agents)
 		if (day % 7 >= 5)
 			continue; /* the weekend */
 		for (size_t a = 0; a < 4; a++) {
-			lc_worklist *w = NULL;
+			lc_table *w = NULL;
 			size_t n;
 			int rc, ex;
 			sim_now = d0 + 9 * 3600;
 			if ((rc = lc_worklist_get(s->db, agents[a], sim_now, &w)) != 0)
 				return fail(rc, "demo: worklist");
-			n = lc_worklist_count(w);
+			n = lc_table_rows(w);
 			if ((rc = lc_db_begin(s->db)) != 0) {
-				lc_worklist_free(w);
+				lc_table_free(w);
 				return fail(rc, "demo");
 			}
 			for (size_t i = 0; i < n && i < 18; i++) {
 				sim_now = d0 + 9 * 3600 + (lc_time)i * 1500 + (lc_time)pick(&s->r, 600);
-				if ((ex = touch(s, lc_worklist_lead(w, i))) != 0) {
-					lc_worklist_free(w);
+				if ((ex = touch(s, lc_table_int_named(w, i, "lead"))) != 0) {
+					lc_table_free(w);
 					lc_db_rollback(s->db);
 					return ex;
 				}
 			}
-			lc_worklist_free(w);
+			lc_table_free(w);
 			if ((rc = lc_db_commit(s->db)) != 0)
 				return fail(rc, "demo");
 		}
@@ -439,24 +439,24 @@ static void print_matrix_text(const lc_table *r)
 	}
 }
 
-static json_t *worklist_json(lc_db *db, const lc_worklist *w, bool print)
+static json_t *worklist_json(lc_db *db, const lc_table *w, bool print)
 {
 	json_t *rows = json_array();
 	if (print)
 		printf("%-8s  %-11s  %-20s  %-18s  %s\n", "why", "lead", "name", "status", "follow-up");
-	for (size_t i = 0; i < lc_worklist_count(w); i++) {
+	for (size_t i = 0; i < lc_table_rows(w); i++) {
 		lc_lead *l = NULL;
 		char t[LC_TIME_FORMAT_SIZE];
-		const char *why = lc_worklist_reason_name(lc_worklist_reason_at(w, i));
+		const char *why = lc_table_text_named(w, i, "reason");
 		const char *status, *label;
 		size_t si;
-		if (lc_db_lead_get(db, lc_worklist_lead(w, i), &l) != 0)
+		if (lc_db_lead_get(db, lc_table_int_named(w, i, "lead"), &l) != 0)
 			continue;
 		status = lc_state_get(lc_lead_state(l), LC_AXIS_STATUS);
 		label = status && lc_model_value_find(lc_db_model(db), LC_AXIS_STATUS, status, &si) == 0
 				? lc_model_value_label(lc_db_model(db), LC_AXIS_STATUS, si)
 				: (status ? status : "-");
-		fmt_time(lc_worklist_follow_up(w, i), t);
+		fmt_time(lc_table_int_named(w, i, "follow_up"), t);
 		if (print)
 			printf("%-8s  %-11s  %-20s  %-18s  %s\n", why,
 			       lc_lead_text(l, LC_LEAD_EXTERNAL_ID), lc_lead_text(l, LC_LEAD_NAME), label,
@@ -483,7 +483,7 @@ int cmd_demo(const leadctl_global *g, int argc, char **argv)
 	};
 	lc_axis axes[2] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS };
 	lc_table *pipe = NULL, *mx = NULL;
-	lc_worklist *w = NULL;
+	lc_table *w = NULL;
 	lc_id agents[4];
 	size_t empty = 0;
 	sim s;
@@ -570,12 +570,12 @@ int cmd_demo(const leadctl_global *g, int argc, char **argv)
 			print_matrix_text(mx);
 		}
 		printf("\n== %s's day, %s: %zu leads on the worklist ==\n", agent_names[0], day,
-		       lc_worklist_count(w));
+		       lc_table_rows(w));
 		json_decref(worklist_json(s.db, w, true));
 	}
 	ex = EXIT_OK;
 out:
-	lc_worklist_free(w);
+	lc_table_free(w);
 	lc_table_free(pipe);
 	lc_table_free(mx);
 	lc_disposition_free(s.d);

@@ -164,9 +164,19 @@ static int wf_install(lc_db *db, const char *file, const char *preset, bool json
 	return 0;
 }
 
+/* Agent j of an assignment's agents table: its id, load and leads given. */
+static lc_id agent_at(const lc_table *ag, size_t j, int64_t *load, int64_t *given)
+{
+	if (load)
+		*load = lc_table_int_named(ag, j, "load");
+	if (given)
+		*given = lc_table_int_named(ag, j, "given");
+	return j < lc_table_rows(ag) ? lc_table_int_named(ag, j, "agent") : 0;
+}
+
 static int wf_run(lc_db *db, lc_time now, bool json)
 {
-	lc_sweep_result *r = NULL;
+	lc_table *r = NULL;
 	json_t *rows;
 	int rc = lc_workflow_sweep(db, now, &r);
 	int ex;
@@ -174,35 +184,35 @@ static int wf_run(lc_db *db, lc_time now, bool json)
 	if (rc)
 		return fail(rc, "workflow run");
 	rows = json ? json_array() : NULL;
-	for (size_t i = 0; i < lc_sweep_result_count(r); i++) {
-		int code = lc_sweep_result_code(r, i);
+	for (size_t i = 0; i < lc_table_rows(r); i++) {
+		int code = (int)lc_table_int_named(r, i, "code");
 		if (json) {
-			json_t *o = json_pack("{s:I,s:s,s:s}", "lead", (json_int_t)lc_sweep_result_lead(r, i),
-					      "rule", lc_sweep_result_rule(r, i), "effect",
-					      lc_sweep_result_effect(r, i));
+			json_t *o = json_pack("{s:I,s:s,s:s}", "lead", (json_int_t)lc_table_int_named(r, i, "lead"),
+					      "rule", lc_table_text_named(r, i, "rule"), "effect",
+					      lc_table_text_named(r, i, "effect"));
 			if (o && code) {
 				json_object_set_new(o, "error", json_string(lc_error_name(code)));
-				json_object_set_new(o, "message", json_string(lc_sweep_result_message(r, i)));
+				json_object_set_new(o, "message", json_string(lc_table_text_named(r, i, "message")));
 			}
 			json_array_append_new(rows, o);
 		} else if (code) {
 			fprintf(stderr, "leadctl: lead %lld: rolled back (%s): %s\n",
-				(long long)lc_sweep_result_lead(r, i), lc_error_name(code),
-				lc_sweep_result_message(r, i));
+				(long long)lc_table_int_named(r, i, "lead"), lc_error_name(code),
+				lc_table_text_named(r, i, "message"));
 		} else {
-			printf("lead %lld: %s by %s\n", (long long)lc_sweep_result_lead(r, i),
-			       lc_sweep_result_effect(r, i), lc_sweep_result_rule(r, i));
+			printf("lead %lld: %s by %s\n", (long long)lc_table_int_named(r, i, "lead"),
+			       lc_table_text_named(r, i, "effect"), lc_table_text_named(r, i, "rule"));
 		}
 	}
 	if (json)
-		print_json(json_pack("{s:I,s:I,s:o}", "checked", (json_int_t)lc_sweep_result_checked(r),
-				     "failures", (json_int_t)lc_sweep_result_failures(r), "rows", rows));
+		print_json(json_pack("{s:I,s:I,s:o}", "checked", (json_int_t)lc_table_int_named(lc_table_summary(r), 0, "checked"),
+				     "failures", (json_int_t)(size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), "rows", rows));
 	else
 		printf("%lld leads checked, %zu effects, %zu leads rolled back\n",
-		       (long long)lc_sweep_result_checked(r),
-		       lc_sweep_result_count(r) - lc_sweep_result_failures(r), lc_sweep_result_failures(r));
-	ex = lc_sweep_result_failures(r) ? EXIT_VIOLATION : EXIT_OK;
-	lc_sweep_result_free(r);
+		       (long long)lc_table_int_named(lc_table_summary(r), 0, "checked"),
+		       lc_table_rows(r) - (size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), (size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"));
+	ex = (size_t)lc_table_int_named(lc_table_summary(r), 0, "failures") ? EXIT_VIOLATION : EXIT_OK;
+	lc_table_free(r);
 	return ex;
 }
 
@@ -258,7 +268,7 @@ int cmd_assign(const leadctl_global *g, int argc, char **argv)
 				   { NULL, 0, NULL } };
 	lc_assign_options o = LC_ASSIGN_OPTIONS_INIT;
 	lc_time now = LC_TIME_NONE, *pnow;
-	lc_assignment *a = NULL;
+	lc_table *a = NULL, *ag = NULL;
 	lc_agent_list *all = NULL;
 	lc_id *ids = NULL;
 	lc_db *db = NULL;
@@ -311,19 +321,19 @@ int cmd_assign(const leadctl_global *g, int argc, char **argv)
 		o.agents = ids;
 		o.nagents = n;
 	}
-	if ((rc = lc_assign(db, now, &o, &a)) || (rc = lc_db_agents(db, 0, &all))) {
+	if ((rc = lc_assign(db, now, &o, &a, &ag)) || (rc = lc_db_agents(db, 0, &all))) {
 		ex = fail(rc, "assign");
 		goto out;
 	}
 	if (json) {
 		json_t *rows = json_array(), *agents = json_array();
-		for (size_t i = 0; i < lc_assignment_count(a); i++)
+		for (size_t i = 0; i < lc_table_rows(a); i++)
 			json_array_append_new(rows, json_pack("{s:I,s:s}", "lead",
-							      (json_int_t)lc_assignment_lead(a, i), "agent",
-							      agent_name(all, lc_assignment_agent(a, i))));
-		for (size_t j = 0; j < lc_assignment_agent_count(a); j++) {
+							      (json_int_t)lc_table_int_named(a, i, "lead"), "agent",
+							      agent_name(all, lc_table_int_named(a, i, "agent"))));
+		for (size_t j = 0; j < lc_table_rows(ag); j++) {
 			int64_t load = 0, given = 0;
-			lc_id id = lc_assignment_agent_at(a, j, &load, &given);
+			lc_id id = agent_at(ag, j, &load, &given);
 			json_array_append_new(agents, json_pack("{s:s,s:I,s:I}", "agent", agent_name(all, id),
 								"had", (json_int_t)load, "given",
 								(json_int_t)given));
@@ -331,19 +341,20 @@ int cmd_assign(const leadctl_global *g, int argc, char **argv)
 		print_json(json_pack("{s:I,s:o,s:o}", "quota", (json_int_t)o.quota, "agents", agents,
 				     "assigned", rows));
 	} else {
-		for (size_t i = 0; i < lc_assignment_count(a); i++)
-			printf("lead %lld -> %s\n", (long long)lc_assignment_lead(a, i),
-			       agent_name(all, lc_assignment_agent(a, i)));
-		for (size_t j = 0; j < lc_assignment_agent_count(a); j++) {
+		for (size_t i = 0; i < lc_table_rows(a); i++)
+			printf("lead %lld -> %s\n", (long long)lc_table_int_named(a, i, "lead"),
+			       agent_name(all, lc_table_int_named(a, i, "agent")));
+		for (size_t j = 0; j < lc_table_rows(ag); j++) {
 			int64_t load = 0, given = 0;
-			lc_id id = lc_assignment_agent_at(a, j, &load, &given);
+			lc_id id = agent_at(ag, j, &load, &given);
 			printf("%s: had %lld, given %lld, quota %u\n", agent_name(all, id), (long long)load,
 			       (long long)given, o.quota);
 		}
 	}
 out:
 	lc_agent_list_free(all);
-	lc_assignment_free(a);
+	lc_table_free(a);
+	lc_table_free(ag);
 	free(ids);
 	free(list);
 	lc_db_close(db);
@@ -361,7 +372,7 @@ int cmd_worklist(const leadctl_global *g, int argc, char **argv)
 				   { "--agent", OPT_STRING, &agent_text },
 				   { NULL, 0, NULL } };
 	lc_time now = LC_TIME_NONE, *pnow;
-	lc_worklist *w = NULL;
+	lc_table *w = NULL;
 	lc_db *db = NULL;
 	lc_id agent = 0;
 	json_t *rows = NULL;
@@ -389,12 +400,12 @@ int cmd_worklist(const leadctl_global *g, int argc, char **argv)
 		goto out;
 	}
 	rows = json ? json_array() : NULL;
-	for (size_t i = 0; i < lc_worklist_count(w); i++) {
+	for (size_t i = 0; i < lc_table_rows(w); i++) {
 		lc_lead *l = NULL;
 		char buf[LC_TIME_FORMAT_SIZE];
-		const char *reason = lc_worklist_reason_name(lc_worklist_reason_at(w, i));
-		lc_time fu = lc_worklist_follow_up(w, i);
-		if ((rc = lc_db_lead_get(db, lc_worklist_lead(w, i), &l))) {
+		const char *reason = lc_table_text_named(w, i, "reason");
+		lc_time fu = lc_table_int_named(w, i, "follow_up");
+		if ((rc = lc_db_lead_get(db, lc_table_int_named(w, i, "lead"), &l))) {
 			ex = fail(rc, "worklist");
 			goto out;
 		}
@@ -420,12 +431,12 @@ int cmd_worklist(const leadctl_global *g, int argc, char **argv)
 	if (json) {
 		print_json(json_pack("{s:s,s:o}", "agent", agent_text, "rows", rows));
 		rows = NULL;
-	} else if (lc_worklist_count(w) == 0) {
+	} else if (lc_table_rows(w) == 0) {
 		printf("nothing to call for %s today\n", agent_text);
 	}
 out:
 	json_decref(rows);
-	lc_worklist_free(w);
+	lc_table_free(w);
 	lc_db_close(db);
 	return ex;
 }

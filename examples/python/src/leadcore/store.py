@@ -678,18 +678,16 @@ class Store:
         L, out = self._L, ctypes.c_void_p()
         check(L.lc_workflow_sweep(self._h, opt_time(now, "now"), ctypes.byref(out)))
         try:
-            effects = []
-            for i in range(L.lc_sweep_result_count(out)):
-                code = L.lc_sweep_result_code(out, i)
-                effects.append(SweepEffect(
-                    lead=L.lc_sweep_result_lead(out, i), rule=text(L.lc_sweep_result_rule(out, i)),
-                    effect=text(L.lc_sweep_result_effect(out, i)),
-                    error=error_for(code, "").name if code else None,
-                    message=text(L.lc_sweep_result_message(out, i)) or ""))
-            return SweepResult(checked=L.lc_sweep_result_checked(out), effects=tuple(effects),
-                               failures=L.lc_sweep_result_failures(out))
+            _, rows = _ffi.read_table(out)
+            summary = _ffi.read_summary(out)
+            effects = tuple(SweepEffect(
+                lead=r["lead"], rule=r["rule"], effect=r["effect"],
+                error=error_for(r["code"], "").name if r["code"] else None,
+                message=r["message"] or "") for r in rows)
+            return SweepResult(checked=summary["checked"], effects=effects,
+                               failures=summary["failures"])
         finally:
-            L.lc_sweep_result_free(out)
+            L.lc_table_free(out)
 
     def assign(self, day: Optional[When] = None, *, quota: int = 50,
                agents: Optional[Sequence[AgentRef]] = None) -> Assignment:
@@ -701,19 +699,17 @@ class Store:
         if agents is not None:
             ids = _ffi.int_array([self._agent_id(a) for a in agents])
             opts.agents, opts.nagents = ids, len(agents)
-        out = ctypes.c_void_p()
-        check(L.lc_assign(self._h, opt_time(day, "day"), ctypes.byref(opts), ctypes.byref(out)))
+        out, ags = ctypes.c_void_p(), ctypes.c_void_p()
+        check(L.lc_assign(self._h, opt_time(day, "day"), ctypes.byref(opts), ctypes.byref(out),
+                          ctypes.byref(ags)))
         try:
-            pairs = tuple((L.lc_assignment_lead(out, i), L.lc_assignment_agent(out, i))
-                          for i in range(L.lc_assignment_count(out)))
-            loads = []
-            for j in range(L.lc_assignment_agent_count(out)):
-                load, given = ctypes.c_int64(), ctypes.c_int64()
-                agent = L.lc_assignment_agent_at(out, j, ctypes.byref(load), ctypes.byref(given))
-                loads.append(AgentLoad(agent, load.value, given.value))
-            return Assignment(pairs, tuple(loads))
+            pairs = tuple((r["lead"], r["agent"]) for r in _ffi.read_table(out)[1])
+            loads = tuple(AgentLoad(r["agent"], r["load"], r["given"])
+                          for r in _ffi.read_table(ags)[1])
+            return Assignment(pairs, loads)
         finally:
-            L.lc_assignment_free(out)
+            L.lc_table_free(out)
+            L.lc_table_free(ags)
 
     def worklist(self, agent: AgentRef, day: Optional[When] = None) -> List[WorkItem]:
         """An agent's call list for the day: overdue follow-ups, due ones, then new leads."""
@@ -721,12 +717,11 @@ class Store:
         check(L.lc_worklist_get(self._h, self._agent_id(agent), opt_time(day, "day"),
                                 ctypes.byref(out)))
         try:
-            return [WorkItem(L.lc_worklist_lead(out, i),
-                             text(L.lc_worklist_reason_name(L.lc_worklist_reason_at(out, i)))
-                             or "", from_time(L.lc_worklist_follow_up(out, i)))
-                    for i in range(L.lc_worklist_count(out))]
+            return [WorkItem(r["lead"], r["reason"] or "",
+                             from_time(_ffi.TIME_NONE if r["follow_up"] is None else r["follow_up"]))
+                    for r in _ffi.read_table(out)[1]]
         finally:
-            L.lc_worklist_free(out)
+            L.lc_table_free(out)
 
     # ---- reading and writing C records ----
 
