@@ -105,5 +105,21 @@ expect 0 "added lead 2" $C lead add --name L
 expect 1 "^reason_required" $C dispose 2 --action "Lost Lead"
 expect 0 "status lost" $C dispose 2 --action "Lost Lead" --reason price
 
+# Item 8 (seed 003): the lost reason lives on the record, only while the lead is lost.
+expect 1 "only in a lost life-cycle state" $C lead add --name X --lost-reason price
+expect 0 '"lost_reason":"price"' $C lead show 2 --json
+expect 0 "status lost" $C dispose 1 --action lose_lead --status lost --reason competitor
+expect 0 '"lost_reason":"competitor"' $C lead show 1 --json
+expect 0 "status in_progress" $C dispose 1 --action reopen --status in_progress
+refute '"lost_reason":"' $C lead show 1 --json
+
+# Item 9 (seed 003): the start date is the day the request was first saved, and the
+# estimated completion time is expected minus start; lost work is not overdue.
+expect 0 "added lead 3" $C lead add --name S --expected-completion "$later"
+expect 0 '"start":"[0-9]{4}-.*"estimated_completion_time":2[0-9]{5},' $C lead show 3 --json
+expect 0 "added lead 4" $C lead add --name O --expected-completion 2000-01-01 --start 1999-01-01
+expect 0 "status lost" $C dispose 4 --action lose_lead --reason price
+refute '"O"|"lead":4' $C report overdue --json
+
 [ "$failures" = 0 ] && echo "leadctl rules: all passed"
 exit $((failures > 0))

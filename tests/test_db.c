@@ -352,7 +352,9 @@ static void test_lead_create_get(void **state)
 	assert_int_equal(lc_lead_amount(back), 123456);
 	assert_string_equal(lc_lead_currency(back), "EUR");
 	assert_int_equal(lc_lead_date(back, LC_LEAD_EXPECTED_COMPLETION), now_value + 86400);
-	assert_int_equal(lc_lead_date(back, LC_LEAD_START), LC_TIME_NONE);
+	/* seed 003: the start is the date the request was first saved */
+	assert_int_equal(lc_lead_date(back, LC_LEAD_START), now_value);
+	assert_int_equal(lc_lead_estimated_completion_time(back), 86400);
 	assert_int_equal(lc_lead_list_count(back, LC_LEAD_PRODUCTS), 1);
 	assert_string_equal(lc_lead_product_name(back, 0), "Home policy");
 	assert_string_equal(lc_lead_product_note(back, 0), "wants a quote");
@@ -1528,6 +1530,49 @@ static void test_removed_values(void **state)
 	assert_int_equal(lc_db_lead_note(f->db, dnc, "ann", "still here"), 0);
 }
 
+/* Issue 10 item 8 (seed 003): the lost reason lives on the record, and only
+ * in a Lost life-cycle state: refused on a new open lead, recorded by the
+ * disposition that loses the lead, cleared by reopen, never edited apart. */
+static void test_lost_reason_on_record(void **state)
+{
+	lc_db *db = open_store(store_uri());
+	lc_disposition *d;
+	lc_lead *l;
+	lc_id id = 0;
+	(void)state;
+
+	install_preset(db, "crm");
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_LOST_REASON, "price"), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &id), LC_EINVALID);
+	assert_non_null(strstr(lc_error_last(), "only in a lost life-cycle state"));
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_LOST_REASON, NULL), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &id), 0);
+	lc_lead_free(l);
+
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_ACTION, "lose_lead"), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_STATUS, "lost"), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_REASON, "price"), 0);
+	assert_int_equal(lc_db_apply(db, id, d, -1, NULL, NULL), 0);
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_LOST_REASON), "price");
+	/* an edit does not change it */
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_LOST_REASON, "timing"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), LC_ESTATE);
+	lc_lead_free(l);
+	/* reopening clears it */
+	lc_disposition_reset(d);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_ACTION, "reopen"), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_STATUS, "in_progress"), 0);
+	assert_int_equal(lc_db_apply(db, id, d, -1, NULL, NULL), 0);
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_null(lc_lead_text(l, LC_LEAD_LOST_REASON));
+	lc_lead_free(l);
+	lc_disposition_free(d);
+	lc_db_close(db);
+}
+
 /* ---- hostile strings ---- */
 
 static void test_hostile_strings(void **state)
@@ -1837,6 +1882,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_model_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_judged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removed_values, setup, teardown),
+		cmocka_unit_test(test_lost_reason_on_record),
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_while_iterating, setup, teardown),
 		cmocka_unit_test(test_apply_allocates_nothing),

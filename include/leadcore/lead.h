@@ -60,7 +60,7 @@ typedef enum lc_lead_text_field {
 
 /** The record's key dates, for lc_lead_set_date() and lc_lead_date(). */
 typedef enum lc_lead_date_field {
-	LC_LEAD_START = 0,                 /**< When work on the lead started. */
+	LC_LEAD_START = 0,                 /**< The date the request was first saved: lc_db_lead_create() sets the creation time when none is given. */
 	LC_LEAD_EXPECTED_COMPLETION = 1,   /**< When it is expected to complete. */
 	LC_LEAD_ACTUAL_COMPLETION = 2,     /**< When it completed (the state's completion stamp). */
 	LC_LEAD_DATE_COUNT = 3             /**< Number of dates; not a date. */
@@ -269,6 +269,15 @@ LC_API lc_time lc_lead_date(const lc_lead *lead, lc_lead_date_field which);
  *         LC_TIME_NONE when there is no expected completion date.
  */
 LC_API int64_t lc_lead_time_to_completion(const lc_lead *lead, lc_time now);
+
+/**
+ * The estimated completion time (seed 003): the expected completion date
+ * minus the start date, which a stored lead has from its creation on.
+ * @param lead The record.
+ * @return Seconds (negative when the expected date is before the start), or
+ *         LC_TIME_NONE when either date is unset.
+ */
+LC_API int64_t lc_lead_estimated_completion_time(const lc_lead *lead);
 
 /**
  * Time past the expected completion date: against @p now while the lead is

@@ -458,6 +458,16 @@ int64_t lc_lead_time_to_completion(const lc_lead *lead, lc_time now)
 	return expected - now;
 }
 
+int64_t lc_lead_estimated_completion_time(const lc_lead *lead)
+{
+	lc_time start = lc_lead_date(lead, LC_LEAD_START);
+	lc_time expected = lc_lead_date(lead, LC_LEAD_EXPECTED_COMPLETION);
+
+	if (start == LC_TIME_NONE || expected == LC_TIME_NONE)
+		return LC_TIME_NONE;
+	return expected - start;
+}
+
 int64_t lc_lead_time_overdue(const lc_lead *lead, lc_time now)
 {
 	lc_time expected = lc_lead_date(lead, LC_LEAD_EXPECTED_COMPLETION);

@@ -98,6 +98,63 @@ int lc__db_lead_write(lc_db *db, lc_lead *lead, unsigned int parts, lc_event_kin
 
 /* ---- create ---- */
 
+/* ---- the lost reason (seed 003: it lives on the record, and only in a
+ * Lost life-cycle state). Governed when the model has a state flagged lost;
+ * otherwise the field is the caller's free text. ---- */
+
+static bool model_has_lost(const lc_model *m)
+{
+	for (uint32_t i = 0; i < m->axes[LC_AXIS_LIFECYCLE].n; i++)
+		if (m->axes[LC_AXIS_LIFECYCLE].v[i].flags & LC_FLAG_LOST)
+			return true;
+	return false;
+}
+
+static bool state_lost(const lc_model *m, const lc_state *s)
+{
+	int32_t l = lc__state_index(s, LC_AXIS_LIFECYCLE);
+	return l >= 0 && (m->axes[LC_AXIS_LIFECYCLE].v[l].flags & LC_FLAG_LOST);
+}
+
+/* A new lead's lost reason: none unless it starts lost, then a lost reason. */
+static int check_new_lost_reason(const lc_db *db, const lc_lead *lead)
+{
+	const char *r = lc_lead_text(lead, LC_LEAD_LOST_REASON);
+	int32_t i;
+
+	if (!r || !model_has_lost(db->model))
+		return 0;
+	if (!state_lost(db->model, lead->state))
+		return lc__error(LC_EINVALID,
+				 "the new lead's lost reason '%.64s' is refused: a lead has a lost "
+				 "reason only in a lost life-cycle state; leave it out (the "
+				 "disposition that loses the lead records it)",
+				 r);
+	i = lc__engine_find(db->model, LC_AXIS_REASON, r);
+	if (i < 0 || !db->model->axes[LC_AXIS_REASON].v[i].lost_reason)
+		return lc__error(LC_EINVALID, "the lost reason '%.64s' is not a lost reason of model %s",
+				 r, lc_model_name(db->model));
+	return 0;
+}
+
+/* After a disposition: the reason it gave when the lead is (still) lost,
+ * else the one it had while it stays lost, else none. Sets *changed. */
+static int apply_lost_reason(lc_db *db, lc_lead *lead, const lc_disposition *d, bool *changed)
+{
+	const char *cur = lc_lead_text(lead, LC_LEAD_LOST_REASON), *next = NULL;
+
+	*changed = false;
+	if (!model_has_lost(db->model))
+		return 0;
+	if (state_lost(db->model, lead->state))
+		next = lc_disposition_get(d, LC_AXIS_REASON) ? lc_disposition_get(d, LC_AXIS_REASON)
+							       : cur;
+	if ((cur == NULL) == (next == NULL) && (!cur || strcmp(cur, next) == 0))
+		return 0;
+	*changed = true;
+	return lc_lead_set_text(lead, LC_LEAD_LOST_REASON, next);
+}
+
 /* The engine's judgement of a state as a whole, as the store's error. */
 static int check_state_valid(lc_db *db, const lc_state *s, const char *what)
 {
@@ -169,7 +226,14 @@ static int check_new_lead(lc_db *db, lc_lead *lead)
 	 * New): seed 000's "No Milestone until the first step is reached". The
 	 * engine then judges the state the lead starts in. */
 	lc__state_fill_initial(lead->state);
-	return check_state_valid(db, lead->state, "the new lead's state is invalid");
+	/* Seed 003: the start date is "the date on which the request was first
+	 * saved" unless the caller knows an earlier one. */
+	if (lc_lead_date(lead, LC_LEAD_START) == LC_TIME_NONE &&
+	    (rc = lc_lead_set_date(lead, LC_LEAD_START, lc_db_now(db))))
+		return rc;
+	if ((rc = check_state_valid(db, lead->state, "the new lead's state is invalid")))
+		return rc;
+	return check_new_lost_reason(db, lead);
 }
 
 int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id)
@@ -425,6 +489,10 @@ int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
 	if (!rc && !lc__lead_state_same(cur->state, lead->state))
 		rc = lc__error(LC_ESTATE, "the record's disposition state differs from the stored one; "
 					  "the state changes only through lc_db_apply()");
+	if (!rc && model_has_lost(db->model) &&
+	    str_differs(lc_lead_text(cur, LC_LEAD_LOST_REASON), lc_lead_text(lead, LC_LEAD_LOST_REASON)))
+		rc = lc__error(LC_ESTATE, "the lost reason changes only with the disposition that loses "
+					  "the lead (lc_db_apply() with a lost reason)");
 	if (!rc) {
 		/* The store owns the bookkeeping and the recycle flag. */
 		lead->version = cur->version;
@@ -466,6 +534,7 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
 	lc_event *ev;
 	lc_id eid = 0;
 	lc_time now;
+	bool lost_changed = false;
 	int rc;
 
 	if (violations)
@@ -526,11 +595,14 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
 		goto out;
 	eid = ev->id;
 	rc = lc_state_copy(lead->state, ev->after);
+	if (!rc)
+		rc = apply_lost_reason(db, lead, d, &lost_changed);
 	if (rc)
 		goto out;
 	lead->version++;
 	lead->touched_at = now;
-	rc = lc__db_w_lead_update(db, lead, LC_STORAGE_PART_STATE);
+	rc = lc__db_w_lead_update(db, lead,
+				  LC_STORAGE_PART_STATE | (lost_changed ? LC_STORAGE_PART_FIELDS : 0));
 	if (!rc && db->apply_hook) {
 		lc_violations *outer = db->refusals;
 		db->refusals = violations;

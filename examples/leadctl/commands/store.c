@@ -133,6 +133,7 @@ json_t *lead_json(lc_db *db, const lc_lead *l)
 	uint32_t flags = lc_lead_flags(l);
 	lc_time now = lc_db_now(db);
 	int64_t left = lc_lead_time_to_completion(l, now), over = lc_lead_time_overdue(l, now);
+	int64_t est = lc_lead_estimated_completion_time(l);
 	json_t *j = json_object(), *a;
 
 	json_object_set_new(j, "id", json_integer(lc_lead_id(l)));
@@ -157,6 +158,8 @@ json_t *lead_json(lc_db *db, const lc_lead *l)
 	json_object_set_new(j, "start", opt_time(lc_lead_date(l, LC_LEAD_START)));
 	json_object_set_new(j, "expected_completion", opt_time(lc_lead_date(l, LC_LEAD_EXPECTED_COMPLETION)));
 	json_object_set_new(j, "actual_completion", opt_time(lc_lead_date(l, LC_LEAD_ACTUAL_COMPLETION)));
+	json_object_set_new(j, "estimated_completion_time",
+			    est == LC_TIME_NONE ? json_null() : json_integer(est));
 	json_object_set_new(j, "time_to_completion", left == LC_TIME_NONE ? json_null() : json_integer(left));
 	json_object_set_new(j, "time_overdue", over == LC_TIME_NONE ? json_null() : json_integer(over));
 	json_object_set_new(j, "unit", opt_id(lc_lead_unit(l)));
