@@ -49,10 +49,25 @@ typedef struct lc_report_options {
 	lc_time to;
 	/** Follow-ups and overdue: only this agent's leads; 0 for every lead. */
 	lc_id agent;
+	/** The leads every report is about: the conditions of a lead query
+	 *  (lc_query_set_value(), _text(), _agent(), _unit(), _attribute(),
+	 *  _created(), _follow_up(), _recycled(), _invalid(): what
+	 *  lc_db_query() and a lead list take), or NULL for every lead not
+	 *  recycled. Paging is ignored. The report's own conditions (a
+	 *  follow-up window, a cell, @c agent) are added to it. Owned by the
+	 *  caller and read during the call only. */
+	const lc_query *filter;
+	/** `LC_REPORT_*` flags (LC_REPORT_SUM_AMOUNT). */
+	uint32_t flags;
 } lc_report_options;
 
+/** lc_report_options.flags: lc_report_pipeline() adds a "currency" column
+ *  and an "amount" measure, the sum of the group's amounts in minor units
+ *  (a group per currency; leads with no amount have no currency and 0). */
+#define LC_REPORT_SUM_AMOUNT (1u << 0)
+
 /** Static initialiser for ::lc_report_options with the defaults. */
-#define LC_REPORT_OPTIONS_INIT { LC_REPORT_OPTIONS_VERSION, LC_TIME_NONE, LC_TIME_NONE, 0 }
+#define LC_REPORT_OPTIONS_INIT { LC_REPORT_OPTIONS_VERSION, LC_TIME_NONE, LC_TIME_NONE, 0, NULL, 0 }
 
 /**
  * Initialise ::lc_report_options with the defaults (for FFI callers that
@@ -77,11 +92,13 @@ LC_API int lc_report_options_init(lc_report_options *opts, unsigned int version)
  * of the first axis, then of the second (record axes by text; unset last); only
  * non-empty groups are listed.
  *
- * Columns: the axes' keys. Measures: none.
+ * Columns: the axes' keys, then "currency" with LC_REPORT_SUM_AMOUNT.
+ * Measures: none, or "amount" (the sum, minor units) with LC_REPORT_SUM_AMOUNT,
+ * which is answered by reading every lead the filter keeps.
  * @param db The store.
  * @param axes One or two axes.
  * @param naxes 1 or 2.
- * @param opts Options (unused today; may be NULL).
+ * @param opts The filter and LC_REPORT_SUM_AMOUNT; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL (NULL, no axis, too many, an action, reason,
  *         unknown or repeated axis), LC_ESTATE (the store has no model), LC_EIO, LC_ENOMEM.
@@ -102,7 +119,7 @@ LC_API int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
  *
  * Columns: "milestone", "status". Measures: "allowed" (1 or 0).
  * @param db The store.
- * @param opts Options (unused today; may be NULL).
+ * @param opts The filter; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EUNSUPPORTED (a model with
  *         no milestones or no statuses), LC_EIO, LC_ENOMEM.
@@ -119,7 +136,7 @@ LC_API int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_table *
  * @param milestone The milestone, as stored (a key; a label of the current
  *                  model is accepted too).
  * @param status The status, likewise.
- * @param opts Options (unused today; may be NULL).
+ * @param opts The filter; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL (NULL, bad UTF-8, too long), LC_ESTATE (no model),
  *         LC_EIO, LC_ENOMEM.

@@ -1,7 +1,9 @@
 /*
  * The funnel, from history: one pass over every event in write order,
  * tracking per lead its current stage, when it entered it, and which stages
- * it has reached. Memory grows with the number of leads (a few words each)
+ * it has reached. With a window [from, to): an entry counts when it happens
+ * inside it, and a stay's length counts when the stay began inside it
+ * (wherever it ended); docs/reports.md states it. Memory grows with the number of leads (a few words each)
  * and with the number of stays that ended (one int64 each, for the
  * percentiles), never with the events' text.
  */
@@ -12,7 +14,7 @@
 
 typedef struct fn_lead {
 	int32_t cur;     /* index of the current stage, -1 none */
-	bool recycled;   /* or otherwise left out of the report */
+	bool in;         /* the filter keeps it and it is reportable */
 	lc_time entered; /* when it entered cur */
 } fn_lead;
 
@@ -23,6 +25,7 @@ typedef struct fn_durations {
 
 typedef struct fn_ctx {
 	size_t nvalues, words;
+	lc_time from, to; /* the window */
 	fn_lead *leads;  /* by lead id */
 	uint64_t *reached;  /* leads x words */
 	uint64_t *advanced; /* leads x words */
@@ -54,7 +57,7 @@ static int grow_leads(fn_ctx *c, lc_id id)
 	c->advanced = a;
 	for (size_t i = c->nleads; i < cap; i++) {
 		l[i].cur = -1;
-		l[i].recycled = false;
+		l[i].in = false;
 		l[i].entered = LC_TIME_NONE;
 	}
 	memset(r + c->nleads * c->words, 0, (cap - c->nleads) * c->words * sizeof *r);
@@ -96,8 +99,9 @@ static int64_t percentile(const int64_t *v, size_t n, unsigned p)
 	return v[rank - 1];
 }
 
-/* The lead enters value j at time t. */
-static int enter(fn_ctx *c, lc_id id, int32_t j, lc_time t)
+/* The lead enters value j at time t; inside says whether t is inside the
+ * window. The stay it leaves counts when it began inside the window. */
+static int enter(fn_ctx *c, lc_id id, int32_t j, lc_time t, bool inside)
 {
 	fn_lead *l = &c->leads[id];
 	uint64_t *reached = c->reached + (size_t)id * c->words;
@@ -107,11 +111,12 @@ static int enter(fn_ctx *c, lc_id id, int32_t j, lc_time t)
 	if (l->cur == j)
 		return 0;
 	if (l->cur >= 0 && l->entered != LC_TIME_NONE && t >= l->entered &&
+	    l->entered >= c->from && l->entered < c->to &&
 	    (rc = dur_add(&c->dur[l->cur], t - l->entered)) != 0)
 		return rc;
 	l->cur = j;
 	l->entered = t;
-	if (j < 0)
+	if (j < 0 || !inside)
 		return 0;
 	/* Reaching an open value advances every earlier value already reached. */
 	if (!c->closed[j])
@@ -122,17 +127,36 @@ static int enter(fn_ctx *c, lc_id id, int32_t j, lc_time t)
 	return 0;
 }
 
+/* Mark the leads the report is about: those the filter keeps that are not
+ * out of reporting (a test lead in Archive). */
+static int mark_leads(fn_ctx *c, lc_db *db, const lc_model *m, const lc_report_options *o)
+{
+	lc_query *q = NULL;
+	lc_lead_iter *it = NULL;
+	const lc_lead *lead;
+	int rc;
+	if ((rc = lc__report_query(o, &q)) == 0 && (rc = lc_db_query(db, q, &it)) == 0)
+		while ((rc = lc_lead_iter_next(it, &lead)) == 1) {
+			lc_id id = lc_lead_id(lead);
+			if (lc__report_state_has(m, lc_lead_state(lead), LC_FLAG_NOT_REPORTABLE))
+				continue;
+			if ((rc = grow_leads(c, id)) != 0)
+				break;
+			c->leads[id].in = true;
+		}
+	lc_lead_iter_free(it);
+	lc_query_free(q);
+	return rc < 0 ? rc : 0;
+}
+
 int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out)
 {
 	static const char *const meas[] = { "advanced", "median_seconds", "p90_seconds" };
 	const lc_model *m;
 	const char *cols[1];
 	lc_axis axis;
-	lc_query *q = NULL;
-	lc_lead_iter *lit = NULL;
 	lc_event_iter *eit = NULL;
 	lc_table *r = NULL;
-	const lc_lead *lead;
 	const lc_event *ev;
 	lc_report_options o;
 	lc_time from, to;
@@ -164,24 +188,10 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out)
 	for (size_t i = 0; i < c.nvalues; i++)
 		c.closed[i] = (lc_model_value_flags(m, axis, i) & LC_FLAG_CLOSED) != 0;
 
-	/* Recycled leads, and leads out of reporting (a test lead in Archive),
-	 * are left out: mark them first. */
-	if ((rc = lc_query_new(&q)) != 0 ||
-	    (rc = lc_query_set_recycled(q, LC_RECYCLED_INCLUDE)) != 0 ||
-	    (rc = lc_db_query(db, q, &lit)) != 0)
+	c.from = from;
+	c.to = to;
+	if ((rc = mark_leads(&c, db, m, &o)) != 0)
 		goto out;
-	while ((rc = lc_lead_iter_next(lit, &lead)) == 1) {
-		lc_id id = lc_lead_id(lead);
-		if (!(lc_lead_flags(lead) & LC_LEAD_RECYCLED) &&
-		    !lc__report_state_has(m, lc_lead_state(lead), LC_FLAG_NOT_REPORTABLE))
-			continue;
-		if ((rc = grow_leads(&c, id)) != 0)
-			goto out;
-		c.leads[id].recycled = true;
-	}
-	if (rc < 0)
-		goto out;
-
 	if ((rc = lc_db_history(db, 0, &eit)) != 0)
 		goto out;
 	while ((rc = lc_event_iter_next(eit, &ev)) == 1) {
@@ -189,22 +199,10 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out)
 		lc_time t = lc_event_time(ev);
 		const lc_state *after = lc_event_state_after(ev);
 		long j;
-		if (id <= 0 || !after)
-			continue;
-		if ((rc = grow_leads(&c, id)) != 0)
-			goto out;
-		if (c.leads[id].recycled)
+		if (id <= 0 || !after || (size_t)id >= c.nleads || !c.leads[id].in)
 			continue;
 		j = lc__report_value_index(m, axis, lc_state_get(after, axis));
-		if ((size_t)id < c.nleads && j == c.leads[id].cur)
-			continue;
-		if (t < from || t >= to) {
-			/* Outside the window the lead still moves, but nothing is counted. */
-			c.leads[id].cur = (int32_t)j;
-			c.leads[id].entered = t;
-			continue;
-		}
-		if ((rc = enter(&c, id, (int32_t)j, t)) != 0)
+		if ((rc = enter(&c, id, (int32_t)j, t, t >= from && t < to)) != 0)
 			goto out;
 	}
 	if (rc < 0)
@@ -239,8 +237,6 @@ out:
 		lc__error(LC_ENOMEM, "lc_report_funnel: out of memory");
 	lc_table_free(r);
 	lc_event_iter_free(eit);
-	lc_lead_iter_free(lit);
-	lc_query_free(q);
 	if (c.dur)
 		for (size_t i = 0; i < c.nvalues; i++)
 			lc__free(c.dur[i].v);

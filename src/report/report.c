@@ -14,7 +14,7 @@
 
 
 LC_STRUCT_DESC(report_options_desc, lc_report_options, LC_REPORT_OPTIONS_VERSION,
-	       LC_REPORT_OPTIONS_INIT, LC_FIELD_END(lc_report_options, agent));
+	       LC_REPORT_OPTIONS_INIT, LC_FIELD_END(lc_report_options, flags));
 
 int lc_report_options_init(lc_report_options *opts, unsigned int version)
 {
@@ -81,6 +81,18 @@ int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options
 	return lc__db_need_model(db, what);
 }
 
+int lc__report_query(const lc_report_options *o, lc_query **out)
+{
+	int rc = lc_query_new(out);
+	if (!rc && o->filter && (rc = lc__query_copy(*out, o->filter)) == 0)
+		rc = lc_query_set_page(*out, 0, 0);
+	if (rc) {
+		lc_query_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* Index of a key on a model axis, or -1 (a plain scan: axes are short, and
  * lc_model_value_find() would set the last error on a miss). */
 long lc__report_value_index(const lc_model *m, lc_axis axis, const char *key)
@@ -130,13 +142,15 @@ const char *lc__report_value_label(const lc_model *m, lc_axis axis, const char *
 /* ---- pipeline ---- */
 
 typedef struct pl_group {
-	char *keys[LC_REPORT_MAX_AXES];
+	char *keys[LC_REPORT_MAX_AXES + 1]; /* the axes, then the currency when summing */
 	int64_t count;
+	int64_t sum;
 } pl_group;
 
 typedef struct pl_ctx {
 	const lc_model *model;
-	size_t naxes;              /* requested */
+	bool sum;                  /* LC_REPORT_SUM_AMOUNT: the currency is key naxes - 1 */
+	size_t naxes;              /* requested (and the currency) */
 	size_t nkeys;              /* requested + added for the reportable check */
 	lc_axis check_axis[8];     /* model axis of key i, or LC_AXIS_COUNT for owner */
 	pl_group *v;
@@ -164,9 +178,8 @@ static bool axis_has_unreportable(const lc_model *m, lc_axis axis)
 	return false;
 }
 
-static int pl_emit(void *ud, const char *const *values, int64_t count)
+static int pl_add(pl_ctx *c, const char *const *values, int64_t count, int64_t sum)
 {
-	pl_ctx *c = ud;
 	pl_group *g;
 
 	for (size_t i = 0; i < c->nkeys; i++) {
@@ -195,15 +208,33 @@ static int pl_emit(void *ud, const char *const *values, int64_t count)
 			return LC_ENOMEM;
 		}
 	g->count = count;
+	g->sum = sum;
 	c->n++;
 	return 0;
+}
+
+static int pl_emit(void *ud, const char *const *values, int64_t count)
+{
+	return pl_add(ud, values, count, 0);
+}
+
+/* The sum's values come as the keys, then the currency: put the currency
+ * after the requested axes, where the report shows it. */
+static int pl_emit_sum(void *ud, const char *const *values, int64_t count, int64_t sum)
+{
+	pl_ctx *c = ud;
+	const char *v[8];
+	size_t axes = c->naxes - 1;
+	for (size_t i = 0, k = 0; i < c->nkeys; i++)
+		v[i] = i == axes ? values[c->nkeys - 1] : values[k++];
+	return pl_add(c, v, count, sum);
 }
 
 /* Sort ranks: a model value by its index, an unknown value after every known
  * one (then by text), an unset value last. */
 typedef struct pl_sort {
 	const lc_model *model;
-	lc_axis axis[LC_REPORT_MAX_AXES];
+	lc_axis axis[LC_REPORT_MAX_AXES + 1];
 	size_t naxes;
 } pl_sort;
 
@@ -276,8 +307,9 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 {
 	lc_report_options o;
 	const lc_model *m;
-	const char *cols[LC_REPORT_MAX_AXES];
-	lc_axis keys[8];
+	const char *cols[LC_REPORT_MAX_AXES + 1];
+	static const char *const sum_measure[] = { "amount" };
+	lc_axis keys[8], gkeys[8];
 	lc_agent_list *agents = NULL;
 	lc_unit_list *units = NULL;
 	lc_query *q = NULL;
@@ -316,6 +348,13 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 		owner |= axes[i] == LC_AXIS_OWNER || axes[i] == LC_AXIS_UNIT;
 	}
 	c.nkeys = naxes;
+	if ((c.sum = (o.flags & LC_REPORT_SUM_AMOUNT) != 0)) {
+		/* The currency is one more key (not a model axis: sorted by text). */
+		cols[naxes] = "currency";
+		c.check_axis[naxes] = s.axis[naxes] = LC_AXIS_COUNT;
+		keys[naxes] = LC_AXIS_COUNT;
+		c.naxes = s.naxes = c.nkeys = naxes + 1;
+	}
 	/* Group by the axes that hold a not-reportable value too, so that those
 	 * leads can be left out; for most models there are none and the query
 	 * is the plain GROUP BY. */
@@ -328,9 +367,13 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 			keys[c.nkeys++] = (lc_axis)a;
 		}
 	}
-	if ((rc = lc_query_new(&q)) != 0)
+	if ((rc = lc__report_query(&o, &q)) != 0)
 		goto out;
-	rc = lc__db_count_grouped(db, q, keys, c.nkeys, pl_emit, &c);
+	for (size_t i = 0, k = 0; i < c.nkeys; i++)
+		if (!(c.sum && i == naxes))
+			gkeys[k++] = keys[i];
+	rc = c.sum ? lc__db_sum_grouped(db, q, gkeys, c.nkeys - 1, pl_emit_sum, &c)
+		   : lc__db_count_grouped(db, q, gkeys, c.nkeys, pl_emit, &c);
 	if (rc)
 		goto out;
 	if (owner && ((rc = lc_db_agents(db, 0, &agents)) != 0 ||
@@ -358,28 +401,33 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 	if (c.n)
 		qsort(c.v, c.n, sizeof *c.v, cmp_group);
 	g_sort = NULL;
-	if ((rc = lc__rreport_new(&r, "pipeline", cols, naxes, NULL, 0)) != 0)
+	if ((rc = lc__rreport_new(&r, "pipeline", cols, c.naxes, c.sum ? sum_measure : NULL,
+				  c.sum)) != 0)
 		goto out;
 	for (size_t i = 0; i < c.n;) {
-		int64_t total = 0;
+		int64_t total = 0, sum = 0;
 		size_t j = i;
-		const char *labels[LC_REPORT_MAX_AXES];
+		const char *labels[LC_REPORT_MAX_AXES + 1];
 		/* Merge the groups that differed only on the added keys. */
 		while (j < c.n) {
 			bool same = true;
-			for (size_t k = 0; k < naxes && same; k++) {
+			for (size_t k = 0; k < c.naxes && same; k++) {
 				const char *a = c.v[i].keys[k], *b = c.v[j].keys[k];
 				same = (!a && !b) || (a && b && strcmp(a, b) == 0);
 			}
 			if (!same)
 				break;
+			if (__builtin_add_overflow(sum, c.v[j].sum, &sum)) {
+				rc = lc__error(LC_ERANGE, "lc_report_pipeline: a sum of amounts overflows");
+				goto out;
+			}
 			total += c.v[j++].count;
 		}
-		for (size_t k = 0; k < naxes; k++)
+		for (size_t k = 0; k < c.naxes; k++)
 			labels[k] = s.axis[k] == LC_AXIS_COUNT
 					    ? c.v[i].keys[k]
 					    : lc__report_value_label(m, s.axis[k], c.v[i].keys[k]);
-		if ((rc = lc__rreport_add(r, (const char *const *)c.v[i].keys, labels, total, 0, NULL)) !=
+		if ((rc = lc__rreport_add(r, (const char *const *)c.v[i].keys, labels, total, 0, &sum)) !=
 		    0)
 			goto out;
 		i = j;
@@ -478,7 +526,7 @@ int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_table **out)
 		rc = LC_ENOMEM;
 		goto out;
 	}
-	if ((rc = lc_query_new(&q)) != 0)
+	if ((rc = lc__report_query(&o, &q)) != 0)
 		goto out;
 	if ((rc = lc__db_count_grouped(db, q, keys, 2, mx_emit, &c)) != 0)
 		goto out;
@@ -560,7 +608,7 @@ int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
 		milestone = lc_model_value_key(m, LC_AXIS_MILESTONE, (size_t)mi);
 	if (si >= 0)
 		status = lc_model_value_key(m, LC_AXIS_STATUS, (size_t)si);
-	if ((rc = lc_query_new(&q)) != 0 ||
+	if ((rc = lc__report_query(&o, &q)) != 0 ||
 	    (rc = lc_query_set_value(q, LC_AXIS_MILESTONE, milestone)) != 0 ||
 	    (rc = lc_query_set_value(q, LC_AXIS_STATUS, status)) != 0 ||
 	    (rc = lc_db_query(db, q, &it)) != 0 ||
@@ -660,8 +708,8 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out
 	if ((rc = lc_db_agents(db, 0, &agents)) != 0 ||
 	    (rc = check_agent(db, agent, agents, "lc_report_followups")) != 0)
 		goto out;
-	if ((rc = lc_query_new(&q)) != 0 || (rc = lc_query_set_follow_up(q, from, to)) != 0 ||
-	    (rc = lc_query_set_agent(q, agent)) != 0 || (rc = lc_db_query(db, q, &it)) != 0)
+	if ((rc = lc__report_query(&o, &q)) != 0 || (rc = lc_query_set_follow_up(q, from, to)) != 0 ||
+	    (agent && (rc = lc_query_set_agent(q, agent)) != 0) || (rc = lc_db_query(db, q, &it)) != 0)
 		goto out;
 	while ((rc = lc_lead_iter_next(it, &lead)) == 1) {
 		lc_time fu = lc_state_follow_up(lc_lead_state(lead));
@@ -770,7 +818,7 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out)
 	if ((rc = lc_db_agents(db, 0, &agents)) != 0 ||
 	    (rc = check_agent(db, agent, agents, "lc_report_overdue")) != 0)
 		goto out;
-	if ((rc = lc_query_new(&q)) != 0 || (rc = lc_query_set_agent(q, agent)) != 0 ||
+	if ((rc = lc__report_query(&o, &q)) != 0 || (agent && (rc = lc_query_set_agent(q, agent)) != 0) ||
 	    (rc = lc_db_query(db, q, &it)) != 0)
 		goto out;
 	/* First the ids (constant memory per lead), then the few overdue leads

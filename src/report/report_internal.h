@@ -20,6 +20,9 @@ int lc__rreport_add(lc_table *r, const char *const *keys, const char *const *lab
 int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options *o,
 		     lc_table **out, const char *what,
 		     const lc_model **model);
+/* A new query holding the options' filter (unpaged), to which a report adds
+ * its own conditions. */
+int lc__report_query(const lc_report_options *o, lc_query **out);
 long lc__report_value_index(const lc_model *m, lc_axis axis, const char *key);
 /* Whether any of the state's values carries `flag` (LC_FLAG_NOT_REPORTABLE:
  * the lead is left out of every report; LC_FLAG_LOST, ...). */

@@ -166,6 +166,15 @@ int lc__db_lead_set_recycled(lc_db *db, lc_id lead_id, bool recycled, const char
 int lc__db_need_model(const lc_db *db, const char *fn);
 int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			 lc_group_emit_fn emit, void *ud);
+/* As lc__db_count_grouped(), always by iterating, with the lead's currency
+ * (NULL: no amount) as one more value after the keys, and the sum of the
+ * group's amounts in minor units (LC_ERANGE when it overflows). */
+typedef int (*lc__group_sum_fn)(void *ud, const char *const *values, int64_t count, int64_t sum);
+int lc__db_sum_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
+		       lc__group_sum_fn emit, void *ud);
+/* Copy a query's conditions and paging into another (for modules that add
+ * their own conditions to a caller's filter). */
+int lc__query_copy(lc_query *dst, const lc_query *src);
 int lc__db_worklist(lc_db *db, lc_id agent, lc_time day_start, lc_time day_end, size_t limit,
 		    lc_worklist_emit_fn emit, void *ud);
 

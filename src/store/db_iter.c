@@ -188,11 +188,13 @@ int lc_db_count(lc_db *db, const lc_query *q, int64_t *out)
 typedef struct group {
 	char *key; /* values joined by '\x1f'; unset as '\x1e' */
 	int64_t count;
+	int64_t sum; /* of the amounts, when summing */
 } group;
 
 typedef struct group_acc {
 	const lc_axis *keys;
 	size_t nkeys;
+	bool sum; /* the currency is one more key, and amounts are added up */
 	group *g;
 	size_t n, cap;
 	lc_buf buf;
@@ -241,11 +243,21 @@ static int group_one(lc_db *db, const lc_lead *lead, void *ud)
 			lc__buf_putc(&acc->buf, '\x1f');
 		lc__buf_puts(&acc->buf, v ? v : "\x1e");
 	}
+	if (acc->sum) {
+		const char *cur = lc_lead_currency(lead);
+		if (acc->nkeys)
+			lc__buf_putc(&acc->buf, '\x1f');
+		lc__buf_puts(&acc->buf, cur ? cur : "\x1e");
+	}
 	if (acc->buf.failed)
 		return LC_ENOMEM;
 	for (size_t i = 0; i < acc->n; i++)
 		if (strcmp(acc->g[i].key, acc->buf.data ? acc->buf.data : "") == 0) {
 			acc->g[i].count++;
+			if (acc->sum && __builtin_add_overflow(acc->g[i].sum, lc_lead_amount(lead),
+							       &acc->g[i].sum))
+				return lc__error(LC_ERANGE, "the sum of the amounts in %s overflows",
+						 lc_lead_currency(lead));
 			return 0;
 		}
 	if (acc->n == acc->cap) {
@@ -260,29 +272,76 @@ static int group_one(lc_db *db, const lc_lead *lead, void *ud)
 	if (!acc->g[acc->n].key)
 		return LC_ENOMEM;
 	acc->g[acc->n].count = 1;
+	acc->g[acc->n].sum = acc->sum ? lc_lead_amount(lead) : 0;
 	acc->n++;
+	return 0;
+}
+
+static int check_group_keys(const lc_axis *keys, size_t nkeys)
+{
+	for (size_t i = 0; i < nkeys; i++)
+		if (!((keys[i] >= LC_AXIS_MILESTONE && keys[i] <= LC_AXIS_LIFECYCLE) ||
+		      (keys[i] >= LC_AXIS_OWNER && keys[i] <= LC_AXIS_OWNER_GROUP)))
+			return lc__error(LC_EINVAL, "grouped count: axis %d is neither a state nor a "
+						    "record axis", (int)keys[i]);
+	return 0;
+}
+
+/* Group by iterating the leads; emit with the count, or the count and sum. */
+static int grouped_by_iterating(lc_db *db, const lc_query *q, group_acc *acc,
+				lc_group_emit_fn emit, lc__group_sum_fn emit_sum, void *ud)
+{
+	size_t nvalues = acc->nkeys + acc->sum;
+	const char **values = NULL;
+	int rc;
+
+	lc__buf_init(&acc->buf);
+	rc = each_lead(db, q, group_one, acc);
+	values = lc__calloc(nvalues ? nvalues : 1, sizeof *values);
+	if (!rc && !values)
+		rc = LC_ENOMEM;
+	for (size_t i = 0; !rc && i < acc->n; i++) {
+		char *p = acc->g[i].key;
+		for (size_t k = 0; k < nvalues; k++) {
+			char *sep = strchr(p, '\x1f');
+			if (sep)
+				*sep = '\0';
+			values[k] = strcmp(p, "\x1e") == 0 ? NULL : p;
+			p = sep ? sep + 1 : p + strlen(p);
+		}
+		rc = acc->sum ? emit_sum(ud, values, acc->g[i].count, acc->g[i].sum)
+			      : emit(ud, values, acc->g[i].count);
+	}
+	for (size_t i = 0; i < acc->n; i++)
+		lc__free(acc->g[i].key);
+	lc__free(acc->g);
+	lc__free(values);
+	lc__buf_free(&acc->buf);
+	return rc;
+}
+
+/* A copy of the query without paging (NULL: every lead not recycled). */
+static int unpaged(const lc_query *q, lc_query **copy)
+{
+	int rc;
+	if ((rc = lc_query_new(copy)) || (q && (rc = lc__query_copy(*copy, q))))
+		return rc;
+	(*copy)->limit = 0;
+	(*copy)->after = 0;
 	return 0;
 }
 
 int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			 lc_group_emit_fn emit, void *ud)
 {
-	group_acc acc = { keys, nkeys, NULL, 0, 0, { 0 } };
-	const char **values = NULL;
+	group_acc acc = { keys, nkeys, false, NULL, 0, 0, { 0 } };
 	lc_query *copy = NULL;
 	int rc;
 
 	if (!db || !emit || (nkeys && !keys))
 		return lc__error(LC_EINVAL, "grouped count: bad arguments");
-	for (size_t i = 0; i < nkeys; i++)
-		if (!((keys[i] >= LC_AXIS_MILESTONE && keys[i] <= LC_AXIS_LIFECYCLE) ||
-		      (keys[i] >= LC_AXIS_OWNER && keys[i] <= LC_AXIS_OWNER_GROUP)))
-			return lc__error(LC_EINVAL, "grouped count: axis %d is neither a state nor a "
-						    "record axis", (int)keys[i]);
-	if ((rc = lc_query_new(&copy)) || (q && (rc = lc__query_copy(copy, q))))
+	if ((rc = check_group_keys(keys, nkeys)) || (rc = unpaged(q, &copy)))
 		goto out;
-	copy->limit = 0;
-	copy->after = 0;
 	if (!copy->invalid && db->vt.count_grouped) {
 		if (!(rc = lc__db_txn_begin(db, false))) {
 			rc = db->vt.count_grouped(db->be, copy, keys, nkeys, emit, ud);
@@ -292,28 +351,23 @@ int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size
 		}
 		goto out;
 	}
-	lc__buf_init(&acc.buf);
-	rc = each_lead(db, copy, group_one, &acc);
-	values = lc__calloc(nkeys ? nkeys : 1, sizeof *values);
-	if (!rc && !values)
-		rc = LC_ENOMEM;
-	for (size_t i = 0; !rc && i < acc.n; i++) {
-		char *p = acc.g[i].key;
-		for (size_t k = 0; k < nkeys; k++) {
-			char *sep = strchr(p, '\x1f');
-			if (sep)
-				*sep = '\0';
-			values[k] = strcmp(p, "\x1e") == 0 ? NULL : p;
-			p = sep ? sep + 1 : p + strlen(p);
-		}
-		rc = emit(ud, values, acc.g[i].count);
-	}
+	rc = grouped_by_iterating(db, copy, &acc, emit, NULL, ud);
 out:
-	for (size_t i = 0; i < acc.n; i++)
-		lc__free(acc.g[i].key);
-	lc__free(acc.g);
-	lc__free(values);
-	lc__buf_free(&acc.buf);
+	lc_query_free(copy);
+	return rc;
+}
+
+int lc__db_sum_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
+		       lc__group_sum_fn emit, void *ud)
+{
+	group_acc acc = { keys, nkeys, true, NULL, 0, 0, { 0 } };
+	lc_query *copy = NULL;
+	int rc;
+
+	if (!db || !emit || (nkeys && !keys))
+		return lc__error(LC_EINVAL, "grouped sum: bad arguments");
+	if (!(rc = check_group_keys(keys, nkeys)) && !(rc = unpaged(q, &copy)))
+		rc = grouped_by_iterating(db, copy, &acc, NULL, emit, ud);
 	lc_query_free(copy);
 	return rc;
 }
