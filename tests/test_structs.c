@@ -23,6 +23,7 @@
 #define ALLOCATOR_V1 END(lc_allocator, ud)
 #define DB_OPTIONS_V1 END(lc_db_options, flags)
 #define REPORT_OPTIONS_V1 END(lc_report_options, agent)
+#define REPORT_OPTIONS_V2 END(lc_report_options, flags)
 #define ASSIGN_OPTIONS_V1 END(lc_assign_options, nagents)
 #define IMPORT_OPTIONS_V1 END(lc_import_options, max_rejects)
 #define STORAGE_V1 END(lc_storage, savepoint)
@@ -121,6 +122,25 @@ static void report_options_v1(void **state)
 	assert_int_equal(lc_report_funnel(db, o, &r), 0);
 	lc_table_free(r);
 	assert_int_equal(lc_report_overdue(db, o, &r), 0);
+	lc_table_free(r);
+	lc_db_close(db);
+	guard_free(&g);
+}
+
+/* Version 2 adds the filter and the flags. */
+static void report_options_v2(void **state)
+{
+	guarded g;
+	lc_report_options *o = guard_alloc(&g, REPORT_OPTIONS_V2);
+	lc_db *db = open_store(NULL);
+	lc_table *r = NULL;
+	lc_axis axis = LC_AXIS_STATUS;
+	(void)state;
+	assert_int_equal(lc_report_options_init(o, 2), 0);
+	assert_null(o->filter);
+	o->flags = LC_REPORT_SUM_AMOUNT;
+	assert_int_equal(lc_report_pipeline(db, &axis, 1, o, &r), 0);
+	assert_int_equal(lc_table_column_find(r, "amount", &(size_t){ 0 }), 0);
 	lc_table_free(r);
 	lc_db_close(db);
 	guard_free(&g);
@@ -239,7 +259,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(allocator_v1),      cmocka_unit_test(db_options_v1),
-		cmocka_unit_test(report_options_v1), cmocka_unit_test(assign_options_v1),
+		cmocka_unit_test(report_options_v1),
+		cmocka_unit_test(report_options_v2), cmocka_unit_test(assign_options_v1),
 		cmocka_unit_test(import_options_v1), cmocka_unit_test(storage_v1),
 		cmocka_unit_test(versions_refused),
 	};

@@ -35,7 +35,7 @@ LC_BEGIN_DECL
 #define LC_REPORT_MAX_AXES 2
 
 /** Version of ::lc_report_options that these headers know. */
-#define LC_REPORT_OPTIONS_VERSION 1
+#define LC_REPORT_OPTIONS_VERSION 2
 
 /** Options shared by the reports; each report says which fields it reads. */
 typedef struct lc_report_options {
@@ -49,6 +49,7 @@ typedef struct lc_report_options {
 	lc_time to;
 	/** Follow-ups and overdue: only this agent's leads; 0 for every lead. */
 	lc_id agent;
+	/* ---- version 2 ---- */
 	/** The leads every report is about: the conditions of a lead query
 	 *  (lc_query_set_value(), _text(), _agent(), _unit(), _attribute(),
 	 *  _created(), _follow_up(), _recycled(), _invalid(): what

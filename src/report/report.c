@@ -14,7 +14,8 @@
 
 
 LC_STRUCT_DESC(report_options_desc, lc_report_options, LC_REPORT_OPTIONS_VERSION,
-	       LC_REPORT_OPTIONS_INIT, LC_FIELD_END(lc_report_options, flags));
+	       LC_REPORT_OPTIONS_INIT, LC_FIELD_END(lc_report_options, agent),
+	       LC_FIELD_END(lc_report_options, flags));
 
 int lc_report_options_init(lc_report_options *opts, unsigned int version)
 {
