@@ -1309,6 +1309,26 @@ static void requote(fx *f, lc_id id)
 	assert_int_equal(lc_db_apply(f->db, id, f->d, -1, f->v, NULL), 0);
 }
 
+/* What lc_db_set_progress's callback was told: calls, and the last of them. */
+typedef struct progress_log {
+	int calls;
+	const char *what;
+	uint64_t first_done, done, total;
+	bool backwards;
+} progress_log;
+
+static void log_progress(void *ud, const char *what, uint64_t done, uint64_t total)
+{
+	progress_log *p = ud;
+	if (p->calls++ == 0)
+		p->first_done = done;
+	else if (done < p->done || strcmp(what, p->what) != 0)
+		p->backwards = true;
+	p->what = what;
+	p->done = done;
+	p->total = total;
+}
+
 static void test_model_upgrade(void **state)
 {
 	fx *f = *state;
@@ -1322,6 +1342,7 @@ static void test_model_upgrade(void **state)
 	const lc_event *ev;
 	lc_id ids[8], a, b, c;
 	int64_t n = -1, moved = 0;
+	progress_log plog = { 0 };
 	bool found = false;
 
 	a = new_lead(f->db, "a");
@@ -1335,7 +1356,17 @@ static void test_model_upgrade(void **state)
 
 	assert_int_equal(lc_db_count_invalid(f->db, &n), 0);
 	assert_int_equal(n, 0);
+	assert_int_equal(lc_db_set_progress(NULL, log_progress, &plog), LC_EINVAL);
+	assert_int_equal(lc_db_set_progress(f->db, log_progress, &plog), 0);
 	assert_int_equal(lc_db_model_dry_run(f->db, next, &r), 0);
+	/* told at the start and after each lead, never backwards */
+	assert_string_equal(plog.what, "dry_run");
+	assert_int_equal(plog.calls, 4);
+	assert_int_equal(plog.first_done, 0);
+	assert_int_equal(plog.done, 3);
+	assert_int_equal(plog.total, 3);
+	assert_false(plog.backwards);
+	plog = (progress_log){ 0 };
 	assert_int_equal(lc_upgrade_report_checked(r), 3);
 	assert_int_equal(lc_upgrade_report_invalid(r), 2);
 	for (size_t i = 0; i < lc_upgrade_report_count(r); i++)
@@ -1383,6 +1414,12 @@ static void test_model_upgrade(void **state)
 	assert_int_equal(lc_migration_add(map, LC_AXIS_STATUS, "", "hot"), LC_EINVAL);
 	assert_int_equal(lc_db_migrate(f->db, map, &moved), 0);
 	assert_int_equal(moved, 2);
+	assert_string_equal(plog.what, "migrate");
+	assert_int_equal(plog.calls, 3);
+	assert_int_equal(plog.done, 2);
+	assert_int_equal(plog.total, 2);
+	assert_false(plog.backwards);
+	assert_int_equal(lc_db_set_progress(f->db, NULL, NULL), 0);
 	lc_migration_free(map);
 	assert_int_equal(lc_db_count_invalid(f->db, &n), 0);
 	assert_int_equal(n, 0);

@@ -62,6 +62,33 @@ int parse_time_flag(const char *flag, const char *text, lc_time *out);
 /* Format a time as ISO 8601, or "" for LC_TIME_NONE; buf >= LC_TIME_FORMAT_SIZE. */
 const char *fmt_time(lc_time t, char *buf);
 
+/* term.c: colour and bars on a terminal's standard output, progress on its
+ * standard error. */
+typedef enum { COLOR_AUTO = 0, COLOR_NEVER = 1, COLOR_ALWAYS = 2 } color_mode;
+/* Parse --color never|always|auto (NULL: auto); prints a usage error. */
+int color_parse(const char *text, color_mode *out);
+/* What standard output gets: bars (on a terminal, or --color always) and
+ * colour (likewise, unless NO_COLOR is set and not empty). */
+typedef struct term_style {
+	bool bars, color;
+} term_style;
+term_style term_style_for(color_mode mode);
+/* A bar of part/whole at most width cells wide, in eighths of a cell. */
+void bar_text(FILE *f, int64_t part, int64_t whole, int width);
+
+/* One progress bar on standard error, drawn only when it is a terminal. */
+typedef struct progress {
+	bool on, drawn;
+	int last;
+} progress;
+void progress_start(progress *p, bool on);
+void progress_show(progress *p, const char *what, uint64_t done, uint64_t total, uint64_t count,
+		   const char *unit);
+/* Erase the bar, when one was drawn. */
+void progress_done(progress *p);
+/* progress_start, and the store's long work (lc_db_set_progress) drawn on it. */
+void progress_watch(lc_db *db, progress *p, bool on);
+
 /* commands/validate.c */
 int cmd_validate(const leadctl_global *g, int argc, char **argv);
 

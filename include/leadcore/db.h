@@ -139,6 +139,30 @@ LC_API lc_time lc_db_now(const lc_db *db);
  */
 LC_API int lc_db_set_actor(lc_db *db, const char *actor);
 
+/**
+ * Called as long work on a store goes on, so that a program can show
+ * progress: a sweep ("sweep", over the leads it looks at), an assignment
+ * ("assign", over the leads it deals), a migration ("migrate", over every
+ * lead), a model dry run ("dry_run"). It is called from the thread doing
+ * the work, once with @p done 0, then after each item (work that stops
+ * early does not reach @p total). It must not call the store.
+ * @param ud The pointer given to lc_db_set_progress().
+ * @param what What is under way (a static string).
+ * @param done Items done so far.
+ * @param total Items in all.
+ */
+typedef void (*lc_progress_fn)(void *ud, const char *what, uint64_t done, uint64_t total);
+
+/**
+ * Set the progress callback of this handle (NULL clears it). The callback
+ * and @p ud are borrowed: they must stay valid while the handle uses them.
+ * @param db The store.
+ * @param fn The callback, or NULL.
+ * @param ud Passed to @p fn.
+ * @return 0, LC_EINVAL (NULL db).
+ */
+LC_API int lc_db_set_progress(lc_db *db, lc_progress_fn fn, void *ud);
+
 /** @} */
 
 /** @name Transactions

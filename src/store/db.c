@@ -208,6 +208,15 @@ int lc_db_set_actor(lc_db *db, const char *actor)
 	return 0;
 }
 
+int lc_db_set_progress(lc_db *db, lc_progress_fn fn, void *ud)
+{
+	if (!db)
+		return lc__error(LC_EINVAL, "lc_db_set_progress: db is NULL");
+	db->progress = fn;
+	db->progress_ud = ud;
+	return 0;
+}
+
 /* ---- scratch objects (reused by every call, one set per nesting level) ---- */
 
 lc_lead *lc__db_scratch_lead(lc_db *db)

@@ -67,10 +67,20 @@ struct lc_db {
 	lc__apply_hook_fn apply_hook;
 	void *apply_hook_ud;
 	void (*apply_hook_free)(void *ud);
+	/* lc_db_set_progress(): told as long work goes on (lc__db_progress). */
+	lc_progress_fn progress;
+	void *progress_ud;
 	/* The violations list of the apply whose hook is running (NULL: none),
 	 * where a rule's refused effect reports why (lc__db_refusal). */
 	lc_violations *refusals;
 };
+
+/* Tell the handle's progress callback, if any, how far long work has got. */
+static inline void lc__db_progress(lc_db *db, const char *what, uint64_t done, uint64_t total)
+{
+	if (db->progress)
+		db->progress(db->progress_ud, what, done, total);
+}
 
 /* Scratch objects for the current nesting level (NULL: out of memory).
  * The event comes back reset. */

@@ -647,6 +647,7 @@ typedef struct dry_acc {
 	lc_violations *v;
 	lc_upgrade_report *r;
 	lc_buf buf;
+	uint64_t total; /* leads to check, for the progress callback */
 } dry_acc;
 
 /* Leads the current model keeps from a contact action (a blocking value,
@@ -700,6 +701,7 @@ static int dry_one(lc_db *db, const lc_lead *lead, void *ud)
 	int rc;
 
 	acc->r->checked++;
+	lc__db_progress(db, "dry_run", (uint64_t)acc->r->checked, acc->total);
 	if ((rc = state_rebind(acc->state, lead->state)) || (rc = dry_contact(db, lead, acc)))
 		return rc;
 	rc = lc_validate_state(acc->model, acc->state, acc->v);
@@ -735,9 +737,20 @@ static int dry_one(lc_db *db, const lc_lead *lead, void *ud)
 	return 0;
 }
 
+/* The leads a dry run will check, counted only when someone watches. */
+static int dry_total(lc_db *db, const lc_query *q, dry_acc *acc)
+{
+	int64_t n = 0;
+	int rc = db->progress ? lc_db_count(db, q, &n) : 0;
+	acc->total = (uint64_t)n;
+	if (!rc)
+		lc__db_progress(db, "dry_run", 0, acc->total);
+	return rc;
+}
+
 int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_upgrade_report **out)
 {
-	dry_acc acc = { new_model, NULL, NULL, NULL, { 0 } };
+	dry_acc acc = { new_model, NULL, NULL, NULL, { 0 }, 0 };
 	lc_query *q = NULL;
 	int rc;
 
@@ -751,7 +764,8 @@ int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_upgrade_report 
 		return rc;
 	if (db->model) {
 		if (!(rc = lc_state_new(&acc.state, new_model)) && !(rc = lc_violations_new(&acc.v)) &&
-		    !(rc = lc_query_new(&q)) && !(rc = lc_query_set_recycled(q, LC_RECYCLED_INCLUDE)))
+		    !(rc = lc_query_new(&q)) && !(rc = lc_query_set_recycled(q, LC_RECYCLED_INCLUDE)) &&
+		    !(rc = dry_total(db, q, &acc)))
 			rc = each_lead(db, q, dry_one, &acc);
 	}
 	lc_state_free(acc.state);
@@ -861,7 +875,8 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 		rc = each_lead(db, q, collect_id, &acc);
 	if (!rc)
 		rc = lc_state_new(&before, db->model);
-	for (size_t i = 0; i < acc.n && !rc; i++) {
+	lc__db_progress(db, "migrate", 0, acc.n);
+	for (size_t i = 0; i < acc.n && !rc; lc__db_progress(db, "migrate", ++i, acc.n)) {
 		lc_lead *lead = lc__db_scratch_lead(db);
 		if (!lead) {
 			rc = LC_ENOMEM;

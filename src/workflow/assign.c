@@ -395,7 +395,8 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 	}
 	/* Deal one lead at a time to the agent with the fewest so far among those
 	 * still short (ties: lowest id), so that shares differ by at most one. */
-	for (size_t p = 0; !rc && p < npool; p++) {
+	lc__db_progress(db, "assign", 0, npool);
+	for (size_t p = 0; !rc && p < npool; lc__db_progress(db, "assign", ++p, npool)) {
 		as_agent *best = NULL;
 		for (size_t j = 0; j < a->nagents; j++) {
 			as_agent *g = &a->agents[j];

@@ -558,7 +558,8 @@ int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out)
 		rc = rc ? rc : LC_ENOMEM;
 		goto out;
 	}
-	for (size_t k = 0; k < nids; k++) {
+	lc__db_progress(db, "sweep", 0, nids);
+	for (size_t k = 0; k < nids; lc__db_progress(db, "sweep", ++k, nids)) {
 		size_t mark = res->n;
 		const char *failed_rule = NULL;
 		wf_effect_kind failed_effect = WF_SET;

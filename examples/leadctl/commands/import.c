@@ -32,21 +32,9 @@ static const char import_usage[] =
 	"Exit codes: 0 imported, 1 a row's disposition is not allowed by the model,\n"
 	"2 usage, 3 a malformed file or mapping (or a bad row), 4 store error.\n";
 
-typedef struct bar {
-	bool on;
-	int last;
-} bar;
-
-static int progress(void *ud, uint64_t rows, uint64_t bytes, uint64_t total)
+static int on_rows(void *ud, uint64_t rows, uint64_t bytes, uint64_t total)
 {
-	bar *b = ud;
-	int pct = total ? (int)(bytes * 100 / total) : 0;
-	if (!b->on || pct == b->last)
-		return 0;
-	b->last = pct;
-	fprintf(stderr, "\r[%-40.*s] %3d%%  %llu rows", pct * 40 / 100,
-		"########################################", pct, (unsigned long long)rows);
-	fflush(stderr);
+	progress_show(ud, "import", bytes, total, rows, "rows");
 	return 0;
 }
 
@@ -166,7 +154,7 @@ int cmd_import(const leadctl_global *g, int argc, char **argv)
 	lc_mapping *map = NULL;
 	lc_db *db = NULL;
 	const char *pos[1];
-	bar b = { false, -1 };
+	progress bar;
 	int npos, rc, ex;
 
 	rc = opts_parse(argc, argv, 1, specs, pos, 1, &npos, &help);
@@ -193,13 +181,12 @@ int cmd_import(const leadctl_global *g, int argc, char **argv)
 		goto out;
 	if (skip)
 		o.flags |= LC_IMPORT_SKIP_BAD_ROWS;
-	b.on = !json && isatty(2);
-	o.progress = progress;
-	o.progress_ud = &b;
+	progress_start(&bar, !json);
+	o.progress = on_rows;
+	o.progress_ud = &bar;
 	o.progress_every = 200;
 	rc = lc_import_file(db, pos[0], map, &o, &res);
-	if (b.on)
-		fputs("\r\033[K", stderr);
+	progress_done(&bar);
 	if (res && (!json || rejects) && (ex = print_rejects(res, rejects)) != 0)
 		goto out;
 	if (res)

@@ -7,7 +7,7 @@
 #include "leadctl.h"
 
 static const char report_usage[] =
-	"usage: leadctl [--db FILE] report pipeline [--by AXIS[,AXIS]] [--json|--csv]\n"
+	"usage: leadctl [--db FILE] report pipeline [--by AXIS[,AXIS]] [--json|--csv] [--color WHEN]\n"
 	"       leadctl [--db FILE] report matrix [--cell MILESTONE,STATUS] [--all] [--json|--csv]\n"
 	"       leadctl [--db FILE] report followups [--from TIME] [--to TIME] [--agent A]\n"
 	"                                           [--now TIME] [--json|--csv]\n"
@@ -33,13 +33,17 @@ static const char report_usage[] =
 	"  funnel     per stage (milestone when the model has no stages), from history:\n"
 	"             leads that reached it, how many went on to a later open stage\n"
 	"             (conversion), the median and 90th percentile time in the stage.\n\n"
+	"On a terminal the table marks the matrix's invalid cells in red and gives\n"
+	"the pipeline and the funnel a bar a row; --color never|always|auto (default\n"
+	"auto: only when standard output is a terminal; NO_COLOR turns colour off)\n"
+	"decides. Piped output is plain.\n"
 	"Output: a table (labels), or --json: {\"report\": KIND, \"rows\": [{KEY..., \"count\"}]}\n"
 	"with keys, or --csv: a header line, then one line per row. TIME is ISO 8601.\n"
 	"Exit codes: 0 ok, 2 usage, 4 store error (no store: run 'leadctl init').\n";
 
 typedef enum { OUT_TABLE = REPORT_TABLE, OUT_JSON = REPORT_JSON, OUT_CSV = REPORT_CSV } out_kind;
 
-static int print_report(const lc_table *r, out_kind out, bool hide_empty);
+static int print_report(const lc_table *r, out_kind out, bool hide_empty, term_style st);
 
 /* --now: the store's clock reads this time, so that reports can look at the
  * store as of another day (the demo's store lives in January 2026). */
@@ -232,10 +236,62 @@ static const char *or_dash(const char *s)
 	return s ? s : "-";
 }
 
-/* A plain text table: labels, counts, measures; widths fitted to the data. */
-/* hide_empty leaves out rows whose count is 0 (the matrix's empty cells,
- * which would drown the cells that hold leads) and says how many. */
-static int print_report_table(const lc_table *r, bool hide_empty)
+/* A refused matrix cell that holds leads: red on a terminal. */
+static bool invalid_row(const lc_table *r, size_t row)
+{
+	size_t col;
+	return lc_table_column_find(r, "allowed", &col) == 0 && lc_table_int(r, row, col) == 0 &&
+	       lc_table_int_named(r, row, "count") > 0;
+}
+
+/* The pipeline and the funnel get a bar a row on a terminal, scaled to the
+ * largest count shown. */
+static int64_t bar_scale(const lc_table *r, const size_t *vis, size_t nrows)
+{
+	int64_t max = 0;
+	if (strcmp(lc_table_kind(r), "pipeline") != 0 && !is_funnel(r))
+		return 0;
+	for (size_t i = 0; i < nrows; i++)
+		if (lc_table_int_named(r, vis[i], "count") > max)
+			max = lc_table_int_named(r, vis[i], "count");
+	return max;
+}
+
+/* One line of the table; row < 0 is the header. */
+static void print_line(const lc_table *r, char **cells, const size_t *w, const bool *right,
+		       size_t ncols, long row, int64_t scale, term_style st)
+{
+	bool red = st.color && row >= 0 && invalid_row(r, (size_t)row);
+	if (red)
+		fputs("\033[31m", stdout);
+	for (size_t c = 0; c < ncols; c++) {
+		const char *s = cells[c];
+		int pad = (int)w[c];
+		if (c)
+			fputs("  ", stdout);
+		if (right[c])
+			printf("%*s", pad, s);
+		else if (c + 1 == ncols && !scale)
+			fputs(s, stdout);
+		else
+			printf("%-*s", pad, s);
+	}
+	if (scale && row >= 0) {
+		fputs(st.color ? "  \033[34m" : "  ", stdout);
+		bar_text(stdout, lc_table_int_named(r, (size_t)row, "count"), scale, 24);
+		if (st.color)
+			fputs("\033[0m", stdout);
+	}
+	if (red)
+		fputs("\033[0m", stdout);
+	putchar('\n');
+}
+
+/* A plain text table: labels, counts, measures; widths fitted to the data.
+ * hide_empty leaves out rows whose count is 0 (the matrix's empty cells,
+ * which would drown the cells that hold leads) and says how many. st says
+ * what a terminal gets: invalid cells in red, bars. */
+static int print_report_table(const lc_table *r, bool hide_empty, term_style st)
 {
 	size_t nc = lc_table_columns(r);
 	/* A row about one lead has a count of 1: the table leaves it out. */
@@ -245,6 +301,7 @@ static int print_report_table(const lc_table *r, bool hide_empty)
 	char **cells;
 	size_t *w;
 	bool *right;
+	int64_t scale;
 	char buf[128];
 
 	for (size_t c = 0; c < nc; c++)
@@ -297,21 +354,9 @@ static int print_report_table(const lc_table *r, bool hide_empty)
 		if (len > w[k % ncols])
 			w[k % ncols] = len;
 	}
-	for (size_t i = 0; i <= nrows; i++) {
-		for (size_t c = 0; c < ncols; c++) {
-			const char *s = cells[i * ncols + c];
-			int pad = (int)w[c];
-			if (c)
-				fputs("  ", stdout);
-			if (right[c])
-				printf("%*s", pad, s);
-			else if (c + 1 == ncols)
-				fputs(s, stdout);
-			else
-				printf("%-*s", pad, s);
-		}
-		putchar('\n');
-	}
+	scale = st.bars ? bar_scale(r, vis, nrows) : 0;
+	for (size_t i = 0; i <= nrows; i++)
+		print_line(r, cells + i * ncols, w, right, ncols, i ? (long)vis[i - 1] : -1, scale, st);
 	if (nrows == 0)
 		puts("(no rows)");
 	if (all > nrows)
@@ -328,17 +373,17 @@ out:
 
 int report_print(const lc_table *r, int format)
 {
-	return print_report(r, (out_kind)format, false);
+	return print_report(r, (out_kind)format, false, term_style_for(COLOR_NEVER));
 }
 
-static int print_report(const lc_table *r, out_kind out, bool hide_empty)
+static int print_report(const lc_table *r, out_kind out, bool hide_empty, term_style st)
 {
 	if (out == OUT_JSON)
 		print_report_json(r);
 	else if (out == OUT_CSV)
 		print_report_csv(r);
 	else
-		return print_report_table(r, hide_empty);
+		return print_report_table(r, hide_empty, st);
 	return 0;
 }
 
@@ -371,9 +416,11 @@ static int find_agent(lc_db *db, const char *text, lc_id *out)
 int cmd_report(const leadctl_global *g, int argc, char **argv)
 {
 	const char *by = NULL, *cell = NULL, *from = NULL, *to = NULL, *agent = NULL, *now = NULL;
+	const char *color = NULL;
 	bool json = false, csv = false, help = false, all = false;
+	color_mode cm;
 	const opt_spec specs[] = {
-		{ "--all", OPT_FLAG, &all },
+		{ "--all", OPT_FLAG, &all },     { "--color", OPT_STRING, &color },
 		{ "--by", OPT_STRING, &by },     { "--cell", OPT_STRING, &cell },
 		{ "--from", OPT_STRING, &from }, { "--to", OPT_STRING, &to },
 		{ "--agent", OPT_STRING, &agent }, { "--json", OPT_FLAG, &json },
@@ -397,6 +444,8 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 	if (npos != 1)
 		return usage_error("report: say which: pipeline, matrix, followups, overdue or funnel "
 				   "(see --help)");
+	if ((ex = color_parse(color, &cm)) != 0)
+		return ex;
 	kind = pos[0];
 	if (json && csv)
 		return usage_error("report: choose one of --json and --csv");
@@ -482,7 +531,7 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 		goto out;
 	}
 	ex = print_report(r, json ? OUT_JSON : csv ? OUT_CSV : OUT_TABLE,
-			  strcmp(kind, "matrix") == 0 && !cell && !all);
+			  strcmp(kind, "matrix") == 0 && !cell && !all, term_style_for(cm));
 out:
 	lc_table_free(r);
 	lc_db_close(db);

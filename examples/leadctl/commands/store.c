@@ -675,6 +675,7 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv)
 	lc_model *m = NULL;
 	lc_db *db = NULL;
 	lc_migration *map = NULL;
+	progress bar;
 	lc_upgrade_report *r = NULL;
 	int64_t version = 0, moved = 0, invalid = 0;
 	int npos, rc, ex;
@@ -700,7 +701,10 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv)
 	if ((ex = store_open(g, false, &db)))
 		goto out;
 	/* What the new model does to the leads, before installing it. */
-	if ((rc = lc_db_model_dry_run(db, m, &r))) {
+	progress_watch(db, &bar, !json);
+	rc = lc_db_model_dry_run(db, m, &r);
+	progress_done(&bar);
+	if (rc) {
 		ex = fail(rc, "dry run");
 		goto out;
 	}
@@ -713,7 +717,9 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv)
 		ex = fail(rc, "installing the model");
 		goto out;
 	}
-	if (map && (rc = lc_db_migrate(db, map, &moved))) {
+	rc = map ? lc_db_migrate(db, map, &moved) : 0;
+	progress_done(&bar);
+	if (rc) {
 		ex = fail(rc, "migrating (the model is installed; nothing moved)");
 		goto out;
 	}

@@ -178,8 +178,12 @@ static int wf_run(lc_db *db, lc_time now, bool json)
 {
 	lc_table *r = NULL;
 	json_t *rows;
-	int rc = lc_workflow_sweep(db, now, &r);
-	int ex;
+	progress bar;
+	int rc, ex;
+
+	progress_watch(db, &bar, !json);
+	rc = lc_workflow_sweep(db, now, &r);
+	progress_done(&bar);
 
 	if (rc)
 		return fail(rc, "workflow run");
@@ -269,6 +273,7 @@ int cmd_assign(const leadctl_global *g, int argc, char **argv)
 	lc_assign_options o = LC_ASSIGN_OPTIONS_INIT;
 	lc_time now = LC_TIME_NONE, *pnow;
 	lc_table *a = NULL, *ag = NULL;
+	progress bar;
 	lc_agent_list *all = NULL;
 	lc_id *ids = NULL;
 	lc_db *db = NULL;
@@ -321,7 +326,10 @@ int cmd_assign(const leadctl_global *g, int argc, char **argv)
 		o.agents = ids;
 		o.nagents = n;
 	}
-	if ((rc = lc_assign(db, now, &o, &a, &ag)) || (rc = lc_db_agents(db, 0, &all))) {
+	progress_watch(db, &bar, !json);
+	rc = lc_assign(db, now, &o, &a, &ag);
+	progress_done(&bar);
+	if (rc || (rc = lc_db_agents(db, 0, &all))) {
 		ex = fail(rc, "assign");
 		goto out;
 	}
