@@ -8,6 +8,9 @@
 #   python_package.sh installed BUILD_DIR SOURCE_ROOT  `meson install` into a
 #                                                      temporary root, found
 #                                                      through pkg-config only
+#   python_package.sh sanitized BUILD_DIR SOURCE_ROOT  as build, for an ASan/UBSan
+#                                                      build: python3 runs with
+#                                                      $LC_SANITIZER_PRELOAD
 # In build mode the package is also type-checked with mypy --strict when mypy
 # is installed.
 set -euo pipefail
@@ -33,6 +36,7 @@ case $site in "$tmp"/venv/*) ;; *) echo "FAIL: leadcore imported from $site, not
 [ -f "$site/py.typed" ] || { echo "FAIL: py.typed is not installed"; exit 1; }
 
 unset LEADCORE_LIBRARY LEADCORE_EXPECT_LIBDIR
+preload=""
 case $mode in
   build)
     export LEADCORE_LIBRARY=$build LEADCORE_EXPECT_FOUND_BY=LEADCORE_LIBRARY
@@ -42,6 +46,12 @@ case $mode in
     else
       echo "mypy is not installed: the type check is skipped"
     fi ;;
+  sanitized)
+    export LEADCORE_LIBRARY=$build LEADCORE_EXPECT_FOUND_BY=LEADCORE_LIBRARY
+    export LEADCORE_EXPECT_LIBDIR=$build
+    [ -n "${LC_SANITIZER_PRELOAD:-}" ] || { echo "FAIL: LC_SANITIZER_PRELOAD is not set"; exit 1; }
+    export ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    preload=$LC_SANITIZER_PRELOAD ;;
   installed)
     meson install -C "$build" --destdir "$tmp/root" --no-rebuild --quiet >/dev/null
     pc=$(find "$tmp/root" -name leadcore.pc | head -n 1)
@@ -56,7 +66,7 @@ esac
 export LC_SOURCE_ROOT=$src PYTHONDONTWRITEBYTECODE=1
 cd "$tmp"
 set +e
-"$tmp/venv/bin/python" -m pytest -p no:cacheprovider -q -rs "$src/examples/python/tests"
+LD_PRELOAD=${preload:-${LD_PRELOAD:-}} "$tmp/venv/bin/python" -m pytest -p no:cacheprovider -q -rs "$src/examples/python/tests"
 rc=$?
 set -e
 # Exit 5 is "no tests collected": a suite that ran nothing has not passed.
