@@ -131,6 +131,24 @@ cp text.db text.orig
 expect 4 "not a leadcore store" --db text.db lead list
 cmp -s text.db text.orig || { echo "FAIL: a read command changed a foreign file"; failures=$((failures + 1)); }
 
+# A value that names two records is refused, naming both and how to choose.
+expect 0 "" --db amb.db init --model crm
+expect 0 "" --db amb.db lead add --name First
+expect 0 "" --db amb.db lead add --name Second --external-id 1
+expect 2 "'1' names two leads: lead id 1 and lead 2, whose external id is '1'; write id:1 or ext:1" --db amb.db lead show 1
+expect 0 "First" --db amb.db lead show id:1
+expect 0 "Second" --db amb.db lead show ext:1
+expect 0 "Second" --db amb.db lead show ext:1
+expect 2 "names two leads" --db amb.db dispose 1 --action call
+expect 0 "" --db amb.db agent add amy
+expect 0 "" --db amb.db agent add 1
+expect 2 "'1' names two agents: agent id 1 \('amy'\) and agent id 2, whose name is '1'; write --agent id:1 or --agent name:1" \
+  --db amb.db lead assign id:1 --agent 1
+expect 0 '"agent":2' --db amb.db lead assign id:1 --agent name:1 --json
+expect 0 '"agent":1' --db amb.db lead assign ext:1 --agent id:1 --json
+expect 0 "" --db amb.db lead add --name Third --external-id 9
+expect 0 "Third" --db amb.db lead show 9
+
 # An actor that is not UTF-8 is refused, not dropped.
 LEADCTL_ACTOR=$(printf 'bad\xff') expect 2 "LEADCTL_ACTOR: .*UTF-8" lead list
 

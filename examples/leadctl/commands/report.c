@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "leadctl.h"
+#include "store.h"
 
 static const char report_usage[] =
 	"usage: leadctl [--db FILE] report pipeline [--by AXIS[,AXIS]] [--json|--csv] [--color WHEN]\n"
@@ -390,14 +391,12 @@ static int print_report(const lc_table *r, out_kind out, bool hide_empty, term_s
 /* An agent by name or id. */
 static int find_agent(lc_db *db, const char *text, lc_id *out)
 {
-	char *end;
-	long long id = strtoll(text, &end, 10);
 	lc_agent_list *l = NULL;
 	int rc;
-	if (*text && !*end && id > 0) {
-		*out = id;
-		return 0;
-	}
+	/* Numbers, id: and name: as every command reads them (store.c). */
+	if (strspn(text, "0123456789") == strlen(text) || !strncmp(text, "id:", 3) ||
+	    !strncmp(text, "name:", 5))
+		return store_agent(db, "--agent", text, out);
 	rc = lc_db_agent_find(db, text, out);
 	if (rc == LC_ENOTFOUND) {
 		fprintf(stderr, "leadctl: --agent: no agent named '%s'", text);

@@ -65,15 +65,58 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+/* "id:12" names a record by number; "ext:12" (leads) and "name:12"
+ * (agents, units) by what a person gave it. */
+static const char *after_prefix(const char *text, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return strncmp(text, prefix, n) == 0 ? text + n : NULL;
+}
+
+/* Whether agent (or unit) ID exists, and its name into *name. */
+static bool person_exists(lc_db *db, lc_id id, bool agent, char *name, size_t cap)
+{
+	lc_agent_list *a = NULL;
+	lc_unit_list *u = NULL;
+	bool found = false;
+
+	if (agent ? lc_db_agents(db, 0, &a) : lc_db_units(db, 0, &u))
+		return false;
+	size_t n = agent ? lc_agent_list_count(a) : lc_unit_list_count(u);
+	for (size_t i = 0; i < n && !found; i++) {
+		if ((agent ? lc_agent_list_id(a, i) : lc_unit_list_id(u, i)) == id) {
+			found = true;
+			snprintf(name, cap, "%s", agent ? lc_agent_list_name(a, i) : lc_unit_list_name(u, i));
+		}
+	}
+	lc_agent_list_free(a);
+	lc_unit_list_free(u);
+	return found;
+}
+
 static int resolve(lc_db *db, const char *flag, const char *text, lc_id *out, bool agent)
 {
+	const char *what = agent ? "agent" : "unit", *rest;
+	char name[256];
+	lc_id named = 0;
+	int64_t v = 0;
 	int rc;
 
-	if (all_digits(text)) {
-		int64_t v = 0;
+	if ((rest = after_prefix(text, "id:")))
+		return parse_int_flag(flag, rest, 1, INT64_MAX, out);
+	if ((rest = after_prefix(text, "name:")))
+		text = rest;
+	else if (all_digits(text)) {
 		if ((rc = parse_int_flag(flag, text, 1, INT64_MAX, &v)))
 			return rc;
-		*out = v;
+		rc = agent ? lc_db_agent_find(db, text, &named) : lc_db_unit_find(db, text, &named);
+		bool by_id = person_exists(db, v, agent, name, sizeof name);
+		if (rc == 0 && named != v && by_id)
+			return usage_error("%s: '%s' names two %ss: %s id %lld ('%s') and %s id %lld, "
+					   "whose name is '%s'; write %s id:%s or %s name:%s",
+					   flag, text, what, what, (long long)v, name, what,
+					   (long long)named, text, flag, text, flag, text);
+		*out = rc == 0 && !by_id ? named : v;
 		return 0;
 	}
 	rc = agent ? lc_db_agent_find(db, text, out) : lc_db_unit_find(db, text, out);
@@ -94,15 +137,36 @@ int store_unit(lc_db *db, const char *flag, const char *text, lc_id *out)
 
 int store_lead(lc_db *db, const char *text, lc_lead **out)
 {
+	lc_lead *ext = NULL;
+	const char *rest;
+	int64_t id = 0;
 	int rc;
 
-	if (all_digits(text)) {
-		int64_t id = 0;
-		if ((rc = parse_int_flag("ID", text, 1, INT64_MAX, &id)))
+	*out = NULL;
+	if ((rest = after_prefix(text, "id:")) || all_digits(text)) {
+		if ((rc = parse_int_flag("ID", rest ? rest : text, 1, INT64_MAX, &id)))
 			return rc;
 		rc = lc_db_lead_get(db, id, out);
+		/* Digits may also be another lead's external id. */
+		if (!rest && (rc == 0 || rc == LC_ENOTFOUND) &&
+		    lc_db_lead_get_external(db, text, &ext) == 0) {
+			if (rc == 0 && lc_lead_id(ext) != id) {
+				fprintf(stderr,
+					"leadctl: '%s' names two leads: lead id %s and lead %lld, whose "
+					"external id is '%s'; write id:%s or ext:%s\n",
+					text, text, (long long)lc_lead_id(ext), text, text, text);
+				lc_lead_free(ext);
+				lc_lead_free(*out);
+				*out = NULL;
+				return EXIT_USAGE;
+			}
+			lc_lead_free(*out);
+			*out = ext;
+			rc = 0;
+		}
 	} else {
-		rc = lc_db_lead_get_external(db, text, out);
+		rest = after_prefix(text, "ext:");
+		rc = lc_db_lead_get_external(db, rest ? rest : text, out);
 	}
 	if (rc == LC_ENOTFOUND) {
 		fprintf(stderr, "leadctl: %s\n", lc_error_last());

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "leadctl.h"
+#include "store.h"
 
 static const char workflow_usage[] =
 	"usage: leadctl workflow list [--json]\n"
@@ -313,10 +314,8 @@ int cmd_assign(const leadctl_global *g, int argc, char **argv)
 		n = 0;
 		for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
 		     tok = strtok_r(NULL, ",", &save)) {
-			if ((rc = lc_db_agent_find(db, tok, &ids[n]))) {
-				ex = fail(rc, "--agents");
+			if ((ex = store_agent(db, "--agents", tok, &ids[n])))
 				goto out;
-			}
 			n++;
 		}
 		if (n == 0) {
@@ -399,10 +398,8 @@ int cmd_worklist(const leadctl_global *g, int argc, char **argv)
 		return EXIT_USAGE;
 	if ((rc = open_db(g, pnow, &db)))
 		return rc;
-	if ((rc = lc_db_agent_find(db, agent_text, &agent))) {
-		ex = fail(rc, "--agent");
+	if ((ex = store_agent(db, "--agent", agent_text, &agent)))
 		goto out;
-	}
 	if ((rc = lc_worklist_get(db, agent, now, &w))) {
 		ex = fail(rc, "worklist");
 		goto out;
