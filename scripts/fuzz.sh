@@ -116,6 +116,10 @@ for t in json.load(sys.stdin):
 			seed_csv "$f" 8 00
 		done
 		;;
+	fuzz_api_sequence | fuzz_api_lockstep)
+		# One input format, two targets (tests/fuzz/fuzz_api_sequence.c).
+		seed tests/fuzz/seeds/api_sequence/* tests/fuzz/regressions/fuzz_api_*/*
+		;;
 	*)
 		seed tests/fuzz/seeds/"${target#fuzz_}"/* "$reg"/*
 		;;
@@ -131,15 +135,18 @@ for t in json.load(sys.stdin):
 	# time in the entropic schedule's bookkeeping; plain scheduling runs
 	# twice as many inputs. LC_FUZZ_FLAGS adds libFuzzer flags of your own.
 	case "$target" in
-	fuzz_api_sequence | fuzz_import_csv) dict+=(-entropic=0) ;;
+	fuzz_api_sequence | fuzz_api_lockstep | fuzz_import_csv) dict+=(-entropic=0) ;;
 	esac
 	# shellcheck disable=SC2206
 	dict+=(${LC_FUZZ_FLAGS:-})
+	# A store file needs room: the seed is 24 KiB.
+	max_len=16384
+	[ "$target" = fuzz_store_bytes ] && max_len=65536
 	log="$b/fuzz-$target.log"
 	echo "$target: fuzzing ${secs}s from $(find "$corpus" -type f | wc -l) corpus inputs (log: $log)"
 	set +e
 	nice -n "${LC_FUZZ_NICE:-10}" "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
-		-max_len="${LC_FUZZ_MAX_LEN:-16384}" -print_final_stats=1 -artifact_prefix="$art/" \
+		-max_len="${LC_FUZZ_MAX_LEN:-$max_len}" -print_final_stats=1 -artifact_prefix="$art/" \
 		"${dict[@]}" "$corpus" >"$log" 2>&1
 	rc=$?
 	set -e

@@ -10,6 +10,9 @@ typedef struct wrap {
 } wrap;
 
 static lc_wrap_config cfg;
+static struct wrap *current; /* the most recently opened, for lc_wrap_renew() */
+static char *current_loc;
+static lc_db_options current_opts;
 
 #define HOOK(name)                                                                         \
 	do {                                                                               \
@@ -66,7 +69,33 @@ static int w_open(void **be, const char *location, const lc_db_options *opts, vo
 		return rc;
 	}
 	*be = w;
-	return 0;
+	free(current_loc);
+	current = w;
+	current_loc = strdup(inner_loc);
+	current_opts = *opts;
+	return current_loc ? 0 : LC_ENOMEM;
+}
+
+int lc_wrap_renew(const char *model_json, lc_time at)
+{
+	void *fresh = NULL;
+	int rc;
+
+	if (!current || !current_loc)
+		return LC_ESTATE;
+	if ((rc = current->vt->open(&fresh, current_loc, &current_opts)))
+		return rc;
+	current->vt->close(current->be);
+	current->be = fresh;
+	if (!model_json)
+		return 0;
+	if ((rc = current->vt->begin(fresh, 1)))
+		return rc;
+	if ((rc = current->vt->model_put(fresh, 1, at, model_json))) {
+		current->vt->rollback(fresh);
+		return rc;
+	}
+	return current->vt->commit(fresh);
 }
 
 static void w_close(void *be)
@@ -77,6 +106,8 @@ static void w_close(void *be)
 		cfg.hook(cfg.ud, "close");
 	if (!w)
 		return;
+	if (w == current)
+		current = NULL;
 	w->vt->close(w->be);
 	free(w);
 }

@@ -29,6 +29,13 @@ typedef struct lc_wrap_config {
 /* Register the wrapper under `scheme`, replacing an earlier registration. */
 int lc_wrap_register(const char *scheme, const lc_wrap_config *cfg);
 
+/* Give the most recently opened wrapper store a new, empty inner store at
+ * the same location, holding `model_json` (if not NULL) as model version 1
+ * installed at `at`: what a fresh open and install would leave, without
+ * their cost. The lc_db over it must hold that model and no transaction
+ * (a fuzz target resets its reused store this way between inputs). */
+int lc_wrap_renew(const char *model_json, lc_time at);
+
 /* Split a store URI as lc_db_open() does: the backend and its location. */
 int lc_wrap_resolve(const char *uri, const lc_storage **vt, const char **location);
 

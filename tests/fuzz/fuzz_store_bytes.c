@@ -1,0 +1,148 @@
+/*
+ * libFuzzer target: the bytes of a SQLite store file, as a damaged disk, a
+ * bad copy or a hostile file would give them. The file is opened (read-only
+ * for inputs of even length, read-write for odd ones, never created) and
+ * read through every public reader: count, query, each lead, its history
+ * and replay, agents, units, models, reports; a read-write handle also
+ * tries an apply, a create and a note.
+ *
+ * Properties, any breach of which aborts (or a sanitizer report):
+ * - every call returns 0 or a known LC_E code, and a failure leaves a message;
+ * - an open that fails returns no handle; reads never crash, whatever the
+ *   file holds.
+ * Seeds: tests/fuzz/seeds/store_bytes/ (a small store, 512-byte pages).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "leadcore/leadcore.h"
+#include "../support/store_files.h"
+#ifdef LC_FUZZ_REPORTS
+#include "leadcore/report.h"
+#endif
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int check(const char *what, int rc)
+{
+	if (rc > 0 || rc < LC__ERROR_LAST || (rc < 0 && !lc_error_last()[0])) {
+		fprintf(stderr, "fuzz_store_bytes: %s returned %d (%s), message '%s'\n", what, rc,
+			lc_error_name(rc), lc_error_last());
+		abort();
+	}
+	return rc;
+}
+
+static void read_lead(lc_db *db, lc_id id)
+{
+	lc_lead *l = NULL;
+	lc_state *st = NULL;
+	lc_event_iter *it = NULL;
+	const lc_event *ev;
+	int rc;
+
+	if (check("lc_db_lead_get", lc_db_lead_get(db, id, &l)) == 0 &&
+	    check("lc_state_new", lc_state_new(&st, lc_db_model(db))) == 0)
+		check("lc_db_replay", lc_db_replay(db, id, st));
+	lc_state_free(st);
+	lc_lead_free(l);
+	if (check("lc_db_history", lc_db_history(db, id, &it)) == 0)
+		while ((rc = lc_event_iter_next(it, &ev)) == 1)
+			;
+	lc_event_iter_free(it);
+}
+
+static void read_all(lc_db *db)
+{
+	lc_lead_iter *it = NULL;
+	const lc_lead *l;
+	lc_id ids[32];
+	size_t n = 0;
+	int64_t count = 0;
+	int rc;
+
+	check("lc_db_count", lc_db_count(db, NULL, &count));
+	check("lc_db_count_invalid", lc_db_count_invalid(db, &count));
+	if (check("lc_db_query", lc_db_query(db, NULL, &it)) == 0) {
+		while ((rc = lc_lead_iter_next(it, &l)) == 1)
+			if (n < 32)
+				ids[n++] = lc_lead_id(l);
+		check("lc_lead_iter_next", rc);
+	}
+	lc_lead_iter_free(it);
+	for (size_t i = 0; i < n; i++)
+		read_lead(db, ids[i]);
+	read_lead(db, 1);
+	{
+		lc_agent_list *a = NULL;
+		lc_unit_list *u = NULL;
+		lc_model *m = NULL;
+		check("lc_db_agents", lc_db_agents(db, 0, &a));
+		check("lc_db_units", lc_db_units(db, 0, &u));
+		check("lc_db_model_get", lc_db_model_get(db, 1, &m, NULL));
+		lc_agent_list_free(a);
+		lc_unit_list_free(u);
+		lc_model_free(m);
+	}
+#ifdef LC_FUZZ_REPORTS
+	if (lc_db_model(db)) {
+		lc_report *r = NULL;
+		check("lc_report_matrix", lc_report_matrix(db, NULL, &r));
+		lc_report_free(r);
+		r = NULL;
+		check("lc_report_funnel", lc_report_funnel(db, NULL, &r));
+		lc_report_free(r);
+	}
+#endif
+}
+
+static void write_some(lc_db *db)
+{
+	lc_disposition *d = NULL;
+	lc_lead *l = NULL;
+
+	if (!lc_db_model(db))
+		return;
+	if (check("lc_disposition_new", lc_disposition_new(&d, lc_db_model(db))) == 0 &&
+	    check("lc_disposition_set_index", lc_disposition_set_index(d, LC_AXIS_ACTION, 1)) == 0)
+		check("lc_db_apply", lc_db_apply(db, 1, d, -1, NULL, NULL));
+	lc_disposition_free(d);
+	if (check("lc_lead_new", lc_lead_new(&l)) == 0 &&
+	    check("lc_lead_set_text", lc_lead_set_text(l, LC_LEAD_NAME, "Fuzz")) == 0)
+		check("lc_db_lead_create", lc_db_lead_create(db, l, NULL));
+	lc_lead_free(l);
+	check("lc_db_lead_note", lc_db_lead_note(db, 1, "fuzz", "a note"));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char path[64];
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	FILE *f;
+	int rc;
+
+	if (!path[0])
+		snprintf(path, sizeof path, "/tmp/lc-fuzz-store-%ld.db", (long)getpid());
+	f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
+		perror(path);
+		abort();
+	}
+	o.flags = size % 2 ? 0 : LC_DB_READONLY;
+	o.busy_timeout_ms = 0;
+	rc = check("lc_db_open", lc_db_open(&db, path, &o));
+	if (rc != 0 && db)
+		abort();
+	if (rc == 0) {
+		read_all(db);
+		if (size % 2)
+			write_some(db);
+		lc_db_close(db);
+	}
+	remove_store_files(path);
+	return 0;
+}
