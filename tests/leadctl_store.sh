@@ -168,6 +168,13 @@ if command -v sqlite3 >/dev/null 2>&1; then
     echo "FAIL: integrity_check"
     failures=$((failures + 1))
   fi
+  # A damaged row (bad UTF-8 written behind the library's back) is a store
+  # error naming the lead, and the other leads are still listed.
+  cp leads.db damaged.db
+  sqlite3 damaged.db "UPDATE leads SET name = X'41FF42' WHERE id = 1"
+  expect 4 "lead 1 as stored breaks the library's rules" --db damaged.db lead list
+  grep -q "^ *2 " "$out" || { echo "FAIL: lead 2 is not listed beside the damaged lead 1"; failures=$((failures + 1)); }
+  expect 4 "lead 1 as stored" --db damaged.db lead show 1
 else
   echo "skipped: the sqlite3 shell is not installed"
 fi

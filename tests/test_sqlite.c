@@ -351,6 +351,60 @@ static void test_readonly_media(void **state)
 			 1);
 }
 
+/* Rows that the library's setters would refuse (bad UTF-8, a key or a text
+ * over its limit) were not written by it: reading them is LC_ECORRUPT naming
+ * the lead, and a query still yields every other lead. */
+static void test_damaged_rows(void **state)
+{
+	static const char *damage[] = {
+		"name = X'41FF42'",
+		"status = printf('%.100c', 'x')",
+		"phone = printf('%.5000c', '5')",
+	};
+	const char *file = path("damaged.db");
+	char sql[160];
+	lc_db *db = open_with(file, LC_DB_CREATE, 5000);
+	lc_lead_iter *it = NULL;
+	const lc_lead *l;
+	lc_lead *one = NULL;
+	int rc, ok = 0, bad = 0;
+
+	(void)state;
+	install(db, "leadmanager");
+	for (int i = 0; i < 7; i++)
+		add_lead(db, "Lead");
+	lc_db_close(db);
+	for (int i = 0; i < 3; i++) {
+		snprintf(sql, sizeof sql, "UPDATE leads SET %s WHERE id = %d", damage[i], 2 * i + 2);
+		raw_exec(file, sql);
+	}
+	db = open_with(file, 0, 5000);
+	for (int i = 0; i < 3; i++) {
+		char want[32];
+		snprintf(want, sizeof want, "lead %d ", 2 * i + 2);
+		assert_int_equal(lc_db_lead_get(db, 2 * i + 2, &one), LC_ECORRUPT);
+		assert_non_null(strstr(lc_error_last(), want));
+		assert_non_null(strstr(lc_error_last(), "damaged"));
+	}
+	assert_int_equal(lc_db_lead_get(db, 3, &one), 0);
+	lc_lead_free(one);
+	assert_int_equal(lc_db_query(db, NULL, &it), 0);
+	while ((rc = lc_lead_iter_next(it, &l)) != 0) {
+		if (rc == 1) {
+			assert_int_equal(lc_lead_id(l) % 2, 1);
+			ok++;
+		} else {
+			assert_int_equal(rc, LC_ECORRUPT);
+			assert_non_null(strstr(lc_error_last(), "lead "));
+			bad++;
+		}
+	}
+	lc_lead_iter_free(it);
+	assert_int_equal(ok, 4);
+	assert_int_equal(bad, 3);
+	lc_db_close(db);
+}
+
 /* ---- schema migrations ---- */
 
 /* Leads on agent `agent`'s list for the day that starts at `day`, in order. */
@@ -1020,6 +1074,7 @@ int main(void)
 		cmocka_unit_test(test_missing_readonly_foreign),
 		cmocka_unit_test(test_open_refuses_untouched),
 		cmocka_unit_test(test_readonly_media),
+		cmocka_unit_test(test_damaged_rows),
 		cmocka_unit_test(test_migration_v1_to_current),
 		cmocka_unit_test(test_update_sets_changed_columns),
 		cmocka_unit_test(test_sqlite3_shell),

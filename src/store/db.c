@@ -1,4 +1,5 @@
 /* lc_db: opening, transactions, models, metadata, agents and units. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,6 +17,20 @@ int lc__store_fail(int rc, const char *what)
 	if (lc_error_last_code() == rc && lc_error_last()[0])
 		return lc__error_prefix(rc, "%s", what);
 	return lc__error(rc, "%s: the storage backend failed (%s)", what, lc_strerror(rc));
+}
+
+int lc__store_read_fail(int rc, const char *what, lc_id id)
+{
+	char why[256];
+
+	if (rc != LC_EINVAL && rc != LC_ERANGE && rc != LC_EFORMAT)
+		return lc__store_fail(rc, what);
+	snprintf(why, sizeof why, "%s", lc_error_last());
+	return lc__error(LC_ECORRUPT,
+			 "%s: lead %lld as stored breaks the library's rules (%s); the store is "
+			 "damaged: correct the row or restore a backup, then check it with "
+			 "lc_db_replay()",
+			 what, (long long)id, why);
 }
 
 /* ---- options ---- */

@@ -89,8 +89,9 @@ int lc_lead_iter_next(lc_lead_iter *it, const lc_lead **lead)
 		}
 		lc_lead_reset(it->lead);
 		rc = db->vt.lead_iter_next(db->be, it->cursor, it->lead);
+		/* A damaged row is reported; the next call goes on after it. */
 		if (rc < 0)
-			return lc__store_fail(rc, "reading the next lead");
+			return lc__store_read_fail(rc, "reading the next lead", it->lead->id);
 		if (rc == 0) {
 			it->done = true;
 			return 0;

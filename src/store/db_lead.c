@@ -40,7 +40,7 @@ int lc__db_lead_read(lc_db *db, lc_id id, lc_lead *out)
 	if (rc == LC_ENOTFOUND)
 		return lc__error(LC_ENOTFOUND, "there is no lead %lld in the store", (long long)id);
 	if (rc)
-		return lc__store_fail(rc, "reading the lead");
+		return lc__store_read_fail(rc, "reading the lead", id);
 	/* The record's contact flags are the truth; the state mirrors them. */
 	if (out->state)
 		out->state->flags = (out->state->flags & ~LC__LEAD_STATE_FLAGS) |
@@ -341,7 +341,7 @@ static int get_common(lc_db *db, lc_id id, const char *external, lc_lead **out)
 		if (rc == LC_ENOTFOUND)
 			rc = lc__error(LC_ENOTFOUND, "there is no lead with external id '%s'", external);
 		else if (rc)
-			rc = lc__store_fail(rc, "reading the lead");
+			rc = lc__store_read_fail(rc, "reading the lead", lead->id);
 		else if (lead->state)
 			lead->state->flags = (lead->state->flags & ~LC__LEAD_STATE_FLAGS) |
 					     (lead->flags & LC__LEAD_STATE_FLAGS);

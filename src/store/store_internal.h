@@ -127,5 +127,10 @@ int lc__storage_lookup(const char *scheme, size_t len, lc_storage *out);
 
 /* Map a backend slot's failure to a message when it set none. */
 int lc__store_fail(int rc, const char *what);
+/* A record read back from the store that the library's own setters refuse
+ * (LC_EINVAL, LC_ERANGE, LC_EFORMAT: bad UTF-8, too long, out of range) was
+ * not written by the library: LC_ECORRUPT naming lead ID. Other codes go
+ * through lc__store_fail(). */
+int lc__store_read_fail(int rc, const char *what, lc_id id);
 
 #endif

@@ -302,6 +302,7 @@ static int lead_list(lc_db *db, const lflags *o)
 	json_t *arr = NULL;
 	lc_time from = LC_TIME_NONE, to = LC_TIME_NONE;
 	int64_t after = 0, limit = 0;
+	int damaged = 0;
 	lc_id id;
 	int rc, ex;
 
@@ -371,7 +372,14 @@ static int lead_list(lc_db *db, const lflags *o)
 	}
 	if (o->json)
 		arr = json_array();
-	while ((rc = lc_lead_iter_next(it, &l)) == 1) {
+	/* A damaged lead is reported (exit 4) and the others are still listed;
+	 * the bound stops a backend that would not move past it. */
+	while ((rc = lc_lead_iter_next(it, &l)) == 1 || (rc == LC_ECORRUPT && damaged < 100000)) {
+		if (rc == LC_ECORRUPT) {
+			fail(rc, "lead list");
+			damaged++;
+			continue;
+		}
 		if (o->json) {
 			json_array_append_new(arr, lead_json(db, l));
 		} else {
@@ -392,7 +400,7 @@ static int lead_list(lc_db *db, const lflags *o)
 	}
 	if (o->json)
 		print_json(json_pack("{s:o}", "leads", arr));
-	ex = EXIT_OK;
+	ex = damaged ? EXIT_STORE : EXIT_OK;
 out:
 	lc_lead_iter_free(it);
 	lc_query_free(q);
