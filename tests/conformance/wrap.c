@@ -83,7 +83,7 @@ int lc_wrap_renew(const char *model_json, lc_time at)
 
 	if (!current || !current_loc)
 		return LC_ESTATE;
-	if ((rc = current->vt->open(&fresh, current_loc, &current_opts)))
+	if ((rc = current->vt->open(&fresh, current_loc, &current_opts, current->vt->user_data)))
 		return rc;
 	current->vt->close(current->be);
 	current->be = fresh;

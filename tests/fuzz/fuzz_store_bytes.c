@@ -89,12 +89,12 @@ static void read_all(lc_db *db)
 	}
 #ifdef LC_FUZZ_REPORTS
 	if (lc_db_model(db)) {
-		lc_report *r = NULL;
+		lc_table *r = NULL;
 		check("lc_report_matrix", lc_report_matrix(db, NULL, &r));
-		lc_report_free(r);
+		lc_table_free(r);
 		r = NULL;
 		check("lc_report_funnel", lc_report_funnel(db, NULL, &r));
-		lc_report_free(r);
+		lc_table_free(r);
 	}
 #endif
 }
