@@ -83,3 +83,29 @@ def test_funnel(particle: Store) -> None:
     assert first.conversion == 1.0 and first.median is not None
     assert contact.reached == 2 and contact.advanced == 0 and contact.median is None
     assert all(s.reached == 0 for s in particle.funnel(start="2100-01-01"))
+
+
+def test_reports_take_the_lead_filters(store: Store, days: Callable[[float], datetime]) -> None:
+    maria = store.add_agent("Maria")
+    won = [store.add_lead(name=f"W{i}", agent=maria, source="web", amount=f"{100 * (i + 1)}.50",
+                          currency="EUR") for i in range(2)]
+    store.add_lead(name="USD", agent=maria, source="web", amount=7, currency="USD")
+    store.add_lead(name="fair", source="fair", amount=5, currency="EUR")
+    for lead in won:
+        store.dispose(lead, action="call", milestone="contacted", status="hot", follow_up=days(1))
+    by_owner = store.pipeline("owner", sum_amount=True, status="hot")
+    assert by_owner == [leadcore.PipelineRow(("Maria",), ("Maria",), 2,
+                                             leadcore.Money(30100, "EUR"))]
+    web = store.pipeline("owner", sum_amount=True, source="web")
+    assert {(r.keys, r.amount) for r in web} == {
+        (("Maria",), leadcore.Money(30100, "EUR")), (("Maria",), leadcore.Money(700, "USD"))}
+    assert [r.count for r in store.pipeline("status", source="fair")] == [1]
+    assert store.pipeline("status")[0].amount is None, "no sums unless asked"
+    assert sum(c.count for c in store.matrix(source="web")) == 3
+    assert [c.lead for c in store.matrix_cell("contacted", "hot", name="W1")] == [won[1].id]
+    assert sum(f.count for f in store.followups(days(-1), days(3), source="fair")) == 0
+    assert sum(f.count for f in store.followups(days(-1), days(3), status="hot")) == 2
+    assert store.overdue(source="web") == []
+    assert store.funnel(status="hot")[0].reached == 2
+    with pytest.raises(TypeError, match="unknown filter"):
+        store.matrix(colour="red")

@@ -65,7 +65,12 @@ class DbOptions(ctypes.Structure):
 
 
 class ReportOptions(ctypes.Structure):
-    _fields_ = [("version", c_uint), ("from_", c_int64), ("to", c_int64), ("agent", c_int64)]
+    _fields_ = [("version", c_uint), ("from_", c_int64), ("to", c_int64), ("agent", c_int64),
+                ("filter", c_void_p), ("flags", c_uint32)]
+
+
+REPORT_OPTIONS_VERSION = 2
+REPORT_SUM_AMOUNT = 1 << 0
 
 
 class ImportOptions(ctypes.Structure):

@@ -519,71 +519,79 @@ class Store:
 
     # ---- reports ----
 
-    def pipeline(self, *axes: str) -> List[PipelineRow]:
+    def pipeline(self, *axes: str, sum_amount: bool = False, **filters: Any
+                 ) -> List[PipelineRow]:
         """Lead counts per value of one or two axes: milestone, status, stage, phase,
         lifecycle, or owner, unit, segment, source, owner_group; keys are None where leads
-        have no value."""
+        have no value. ``sum_amount`` adds each group's total amount (one row per currency).
+        Filters are those of leads(): pipeline("owner", status="won", sum_amount=True) is the
+        won value per agent."""
         ids = [axis_id(a) for a in axes]
         arr = _ffi.int_array(ids, ctypes.c_int)
-        names, rows = self._report("lc_report_pipeline", arr, len(ids), None)
-        keys = names[:names.index("count")]
+        flags = _ffi.REPORT_SUM_AMOUNT if sum_amount else 0
+        names, rows = self._report("lc_report_pipeline", (arr, len(ids)), filters, flags=flags)
+        keys = names[:len(ids)]
         return [PipelineRow(tuple(r[k] for k in keys), tuple(r[k + ":label"] for k in keys),
-                            r["count"]) for r in rows]
+                            r["count"], Money(r["amount"] or 0, r["currency"])
+                            if sum_amount and r.get("currency") else None) for r in rows]
 
-    def matrix(self) -> List[MatrixCell]:
+    def matrix(self, **filters: Any) -> List[MatrixCell]:
         """Seed 000's dashboard: every milestone x status cell, its count, whether allowed."""
-        _, rows = self._report("lc_report_matrix", None)
+        _, rows = self._report("lc_report_matrix", (), filters)
         return [MatrixCell(r["milestone"], r["status"], r["milestone:label"], r["status:label"],
                            r["count"], bool(r["allowed"])) for r in rows]
 
-    def matrix_cell(self, milestone: str, status: str) -> List[CellLead]:
+    def matrix_cell(self, milestone: str, status: str, **filters: Any) -> List[CellLead]:
         """The leads in one cell of the matrix."""
-        _, rows = self._report("lc_report_matrix_cell", enc(milestone), enc(status), None)
+        _, rows = self._report("lc_report_matrix_cell", (enc(milestone), enc(status)), filters)
         return [CellLead(r["lead"], r["external_id"], r["name"]) for r in rows]
 
     def followups(self, start: Optional[When] = None, end: Optional[When] = None,
-                  agent: Optional[AgentRef] = None) -> List[FollowupDay]:
+                  agent: Optional[AgentRef] = None, **filters: Any) -> List[FollowupDay]:
         """Follow-ups due per agent per day in [start, end) (default: today and six days)."""
-        opts = self._report_options(start, end, agent)
-        _, rows = self._report("lc_report_followups", ctypes.byref(opts))
+        _, rows = self._report("lc_report_followups", (), filters, start, end, agent)
         return [FollowupDay(r["owner"], date.fromisoformat(r["day"]), r["count"]) for r in rows]
 
-    def overdue(self, agent: Optional[AgentRef] = None) -> List[OverdueLead]:
+    def overdue(self, agent: Optional[AgentRef] = None, **filters: Any) -> List[OverdueLead]:
         """Leads past their expected completion and not completed, most overdue first."""
-        opts = self._report_options(None, None, agent)
-        _, rows = self._report("lc_report_overdue", ctypes.byref(opts))
+        _, rows = self._report("lc_report_overdue", (), filters, agent=agent)
         return [OverdueLead(r["lead"], r["external_id"], r["name"], r["owner"], r["status"],
                             _opt_from_time(r["expected_completion"]),
                             seconds(r["overdue_seconds"])) for r in rows]
 
-    def funnel(self, start: Optional[When] = None, end: Optional[When] = None
-               ) -> List[FunnelStage]:
-        """Per stage (milestone when the model has no stages): leads that reached it, that
-        went on to a later open stage, and the median and 90th percentile time spent in it."""
-        opts = self._report_options(start, end, None)
-        names, rows = self._report("lc_report_funnel", ctypes.byref(opts))
+    def funnel(self, start: Optional[When] = None, end: Optional[When] = None,
+               **filters: Any) -> List[FunnelStage]:
+        """Per stage (milestone when the model has no stages): leads that entered it in
+        [start, end), how many went on to a later open stage, and the median and 90th
+        percentile time spent in it (stays that began in the window). funnel(status="won")
+        is the time-in-stage of the deals that were won."""
+        names, rows = self._report("lc_report_funnel", (), filters, start, end)
         key = names[0]
         return [FunnelStage(r[key], r[key + ":label"], r["count"], r["advanced"] or 0,
                             seconds(r["median_seconds"]), seconds(r["p90_seconds"]))
                 for r in rows]
 
-    def _report_options(self, start: Optional[When], end: Optional[When],
-                        agent: Optional[AgentRef]) -> _ffi.ReportOptions:
+    def _report(self, fn: str, args: Tuple[Any, ...], filters: Mapping[str, Any],
+                start: Optional[When] = None, end: Optional[When] = None,
+                agent: Optional[AgentRef] = None, flags: int = 0
+                ) -> Tuple[List[str], List[Dict[str, Any]]]:
+        """Run a report with its options and filter; read its table (column names, rows)."""
+        L = self._L
         opts = _ffi.ReportOptions()
-        check(self._L.lc_report_options_init(ctypes.byref(opts), 1))
+        check(L.lc_report_options_init(ctypes.byref(opts), _ffi.REPORT_OPTIONS_VERSION))
         opts.from_ = opt_time(start, "start")
         opts.to = opt_time(end, "end")
         opts.agent = 0 if agent is None else self._agent_id(agent)
-        return opts
-
-    def _report(self, fn: str, *args: Any) -> Tuple[List[str], List[Dict[str, Any]]]:
-        """Call a report function and read its table: (column names, rows by name)."""
+        opts.flags = flags
+        q = self._query(filters) if filters else ctypes.c_void_p()
         r = ctypes.c_void_p()
-        check(getattr(self._L, fn)(self._h, *args, ctypes.byref(r)))
         try:
+            opts.filter = q
+            check(getattr(L, fn)(self._h, *args, ctypes.byref(opts), ctypes.byref(r)))
             return _ffi.read_table(r)
         finally:
-            self._L.lc_table_free(r)
+            L.lc_table_free(r)
+            L.lc_query_free(q)
 
     # ---- import ----
 

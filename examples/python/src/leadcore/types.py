@@ -221,11 +221,13 @@ class Unit:
 
 @dataclass(frozen=True)
 class PipelineRow:
-    """A group of the pipeline: the value keys (None where leads have none), labels, count."""
+    """A group of the pipeline: the value keys (None where leads have none), labels, count,
+    and with sum_amount=True the group's total amount (None for leads without one)."""
 
     keys: Tuple[Optional[str], ...]
     labels: Tuple[Optional[str], ...]
     count: int
+    amount: Optional[Money] = None
 
 
 @dataclass(frozen=True)
