@@ -80,15 +80,15 @@ static void import_basic(void **state)
 			   "a3,Cy,,,,\n";
 	lc_db *db = open_store("leadmanager");
 	lc_mapping *m = mapping(basic_map);
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	lc_lead *l = NULL;
 	(void)state;
 	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), 0);
-	assert_int_equal(lc_import_result_rows(r), 3);
-	assert_int_equal(lc_import_result_imported(r), 3);
-	assert_int_equal(lc_import_result_updated(r), 0);
-	assert_int_equal(lc_import_result_rejected(r), 0);
-	assert_int_equal(lc_import_result_dispositions(r), 3);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rows"), 3);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 3);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "updated"), 0);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected"), 0);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "dispositions"), 3);
 	assert_int_equal(lead_count(db), 3);
 
 	assert_int_equal(lc_db_lead_get_external(db, "a1", &l), 0);
@@ -107,7 +107,7 @@ static void import_basic(void **state)
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "no_milestone");
 	lc_lead_free(l);
-	lc_import_result_free(r);
+	lc_table_free(r);
 	lc_mapping_free(m);
 	lc_db_close(db);
 }
@@ -127,17 +127,17 @@ static void import_bare_cr_lines(void **state)
 	lc_db *db = open_store("leadmanager");
 	lc_mapping *m = mapping(basic_map);
 	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	char *big;
 	size_t pad, len = 0;
 	(void)state;
 
 	o.flags = LC_IMPORT_SKIP_BAD_ROWS;
 	assert_int_equal(lc_import_buffer(db, cr, sizeof cr - 1, m, &o, &r), 0);
-	assert_int_equal(lc_import_result_imported(r), 2);
-	assert_int_equal(lc_import_result_reject_count(r), 1);
-	assert_int_equal(lc_import_result_reject_line(r, 0), 3);
-	lc_import_result_free(r);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 2);
+	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 3);
+	lc_table_free(r);
 
 	/* Rows of filler, the last one sized so that its CR is byte 65535 and its
 	 * LF byte 65536: the first read's last byte and the second's first. */
@@ -160,11 +160,11 @@ static void import_bare_cr_lines(void **state)
 	assert_int_equal(big[65535], '\r');
 	assert_int_equal(big[65536], '\n');
 	assert_int_equal(lc_import_buffer(db, big, len, m, &o, &r), 0);
-	assert_int_equal(lc_import_result_imported(r), rows + 1);
-	assert_int_equal(lc_import_result_reject_count(r), 1);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), rows + 1);
+	assert_int_equal(lc_table_rows(r), 1);
 	/* the header, the filler rows, then d2 */
-	assert_int_equal(lc_import_result_reject_line(r, 0), 1 + rows + 1);
-	lc_import_result_free(r);
+	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 1 + rows + 1);
+	lc_table_free(r);
 	free(big);
 	lc_mapping_free(m);
 	lc_db_close(db);
@@ -184,33 +184,33 @@ static void import_dialect_and_lines(void **state)
 			   "b7,G,,,,fresh";           /* no final line end */
 	lc_db *db = open_store("leadmanager");
 	lc_mapping *m = mapping(basic_map);
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	(void)state;
 	assert_int_equal(lc_import_buffer(db, csv, sizeof csv - 1, m, NULL, &r), LC_EFORMAT);
 	assert_non_null(strstr(lc_error_last(), "4 of 7 rows are bad"));
 	assert_non_null(strstr(lc_error_last(), "line 7"));
-	assert_int_equal(lc_import_result_rows(r), 7);
-	assert_int_equal(lc_import_result_rejected(r), 4);
-	assert_int_equal(lc_import_result_imported(r), 0);
-	assert_int_equal(lc_import_result_reject_count(r), 4);
-	assert_int_equal(lc_import_result_reject_line(r, 0), 7);
-	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "7 fields but the header has 6"));
-	assert_int_equal(lc_import_result_reject_line(r, 1), 8);
-	assert_int_equal(lc_import_result_reject_line(r, 2), 9);
-	assert_non_null(strstr(lc_import_result_reject_reason(r, 2), "UTF-8"));
-	assert_int_equal(lc_import_result_reject_line(r, 3), 10);
-	assert_non_null(strstr(lc_import_result_reject_reason(r, 3), "'unheard'"));
-	assert_non_null(strstr(lc_import_result_reject_reason(r, 3), "Outcome"));
-	assert_int_equal(lc_import_result_reject_code(r, 3), LC_EFORMAT);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rows"), 7);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected"), 4);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 0);
+	assert_int_equal(lc_table_rows(r), 4);
+	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 7);
+	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "7 fields but the header has 6"));
+	assert_int_equal((uint64_t)lc_table_int_named(r, 1, "line"), 8);
+	assert_int_equal((uint64_t)lc_table_int_named(r, 2, "line"), 9);
+	assert_non_null(strstr(lc_table_text_named(r, 2, "reason"), "UTF-8"));
+	assert_int_equal((uint64_t)lc_table_int_named(r, 3, "line"), 10);
+	assert_non_null(strstr(lc_table_text_named(r, 3, "reason"), "'unheard'"));
+	assert_non_null(strstr(lc_table_text_named(r, 3, "reason"), "Outcome"));
+	assert_int_equal((int)lc_table_int_named(r, 3, "code"), LC_EFORMAT);
 	assert_int_equal(lead_count(db), 0); /* all or nothing */
-	lc_import_result_free(r);
+	lc_table_free(r);
 
 	/* Skip mode: the four good rows go in. */
 	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
 	o.flags = LC_IMPORT_SKIP_BAD_ROWS;
 	assert_int_equal(lc_import_buffer(db, csv, sizeof csv - 1, m, &o, &r), 0);
-	assert_int_equal(lc_import_result_imported(r), 3);
-	assert_int_equal(lc_import_result_skipped(r), 4);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 3);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "skipped"), 4);
 	assert_int_equal(lead_count(db), 3);
 	{
 		lc_lead *l = NULL;
@@ -218,7 +218,7 @@ static void import_dialect_and_lines(void **state)
 		assert_string_equal(lc_lead_attr_get(l, "note"), "multi\r\nline\r\nnote");
 		lc_lead_free(l);
 	}
-	lc_import_result_free(r);
+	lc_table_free(r);
 	lc_mapping_free(m);
 	lc_db_close(db);
 }
@@ -228,16 +228,16 @@ static void import_unclosed_quote_and_empty(void **state)
 	const char csv[] = "Id,Name,Email,Note,DNC,Outcome\nc1,A,,\"never closed,,rang\n";
 	lc_db *db = open_store("leadmanager");
 	lc_mapping *m = mapping(basic_map);
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	(void)state;
 	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), LC_EFORMAT);
-	assert_int_equal(lc_import_result_rejected(r), 1);
-	assert_int_equal(lc_import_result_reject_line(r, 0), 2);
-	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "never closed"));
-	lc_import_result_free(r);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected"), 1);
+	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 2);
+	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "never closed"));
+	lc_table_free(r);
 	assert_int_equal(lc_import_buffer(db, "", 0, m, NULL, &r), LC_EFORMAT);
 	assert_non_null(strstr(lc_error_last(), "header"));
-	lc_import_result_free(r);
+	lc_table_free(r);
 	/* A quote that opens in the header and never closes: the file is
 	 * malformed (not a rejected row at line 1), in either mode. */
 	{
@@ -246,13 +246,13 @@ static void import_unclosed_quote_and_empty(void **state)
 		o.flags = LC_IMPORT_SKIP_BAD_ROWS;
 		assert_int_equal(lc_import_buffer(db, bad, strlen(bad), m, &o, &r), LC_EFORMAT);
 		assert_non_null(strstr(lc_error_last(), "line 1: the header has a quoted field"));
-		assert_int_equal(lc_import_result_reject_count(r), 0);
-		lc_import_result_free(r);
+		assert_int_equal(lc_table_rows(r), 0);
+		lc_table_free(r);
 	}
 	/* A header that lacks a column the mapping names: nothing is read. */
 	assert_int_equal(lc_import_buffer(db, "Id,Name\nx,y\n", 12, m, NULL, &r), LC_EFORMAT);
 	assert_non_null(strstr(lc_error_last(), "'Email'"));
-	lc_import_result_free(r);
+	lc_table_free(r);
 	assert_int_equal(lead_count(db), 0);
 	lc_mapping_free(m);
 	lc_db_close(db);
@@ -267,24 +267,24 @@ static void import_violation(void **state)
 	const char csv[] = "Id,M,S\nv1,Contacted,Hot\nv2,No Milestone,Attempted Contact\n";
 	lc_db *db = open_store("leadmanager");
 	lc_mapping *m = mapping(map);
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
 	(void)state;
 	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), LC_EINVALID);
-	assert_int_equal(lc_import_result_reject_line(r, 0), 2);
-	assert_int_equal(lc_import_result_reject_code(r, 0), LC_EINVALID);
-	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "follow-up"));
+	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 2);
+	assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_EINVALID);
+	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "follow-up"));
 	assert_int_equal(lead_count(db), 0);
-	lc_import_result_free(r);
+	lc_table_free(r);
 	o.flags = LC_IMPORT_SKIP_BAD_ROWS;
 	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, &o, &r), 0);
-	assert_int_equal(lc_import_result_imported(r), 1);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 1);
 	/* Nothing of the bad row was written: no lead v1. */
 	{
 		lc_lead *l = NULL;
 		assert_int_equal(lc_db_lead_get_external(db, "v1", &l), LC_ENOTFOUND);
 	}
-	lc_import_result_free(r);
+	lc_table_free(r);
 	lc_mapping_free(m);
 	lc_db_close(db);
 }
@@ -298,7 +298,7 @@ static void import_times_and_history(void **state)
 	const char csv[] = "Id,When\nt1,2026-03-01T10:00:00Z\nt2,2026-03-02\n";
 	lc_db *db = open_store("leadmanager");
 	lc_mapping *m = mapping(map);
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	lc_event_iter *it = NULL;
 	const lc_event *ev;
 	lc_lead *l = NULL;
@@ -306,7 +306,7 @@ static void import_times_and_history(void **state)
 	int n = 0;
 	(void)state;
 	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), 0);
-	lc_import_result_free(r);
+	lc_table_free(r);
 	assert_int_equal(lc_db_lead_get_external(db, "t1", &l), 0);
 	assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
 	while (lc_event_iter_next(it, &ev) == 1) {
@@ -327,11 +327,11 @@ static void import_times_and_history(void **state)
 
 	/* A bad time is a bad row; --at overrides the column. */
 	assert_int_equal(lc_import_buffer(db, "Id,When\nt3,yesterday\n", 21, m, NULL, &r), LC_EFORMAT);
-	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "'yesterday'"));
-	lc_import_result_free(r);
+	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "'yesterday'"));
+	lc_table_free(r);
 	lc_time_parse("2026-04-01T00:00:00Z", &o.at);
 	assert_int_equal(lc_import_buffer(db, "Id,When\nt3,yesterday\n", 21, m, &o, &r), 0);
-	lc_import_result_free(r);
+	lc_table_free(r);
 	assert_int_equal(lc_db_lead_get_external(db, "t3", &l), 0);
 	assert_int_equal(lc_lead_created_at(l), o.at);
 	lc_lead_free(l);
@@ -347,15 +347,15 @@ static void import_dedupe(void **state)
 				" \"dispositions\": [{\"action\": \"lead_update\", \"status\": {\"column\": \"S\"}}]}";
 	lc_db *db = open_store("leadmanager");
 	lc_mapping *m = mapping(basic_map), *me = mapping(map_email);
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	lc_lead *l = NULL;
 	const char a[] = "Id,Name,Email,Note,DNC,Outcome\nd1,Ann,ann@x.org,,,fresh\nd1,Ann B,,,,rang\n";
 	const char b[] = "Name,Email,S\nAnn C,ann@x.org,Attempted Contact\nZed,zed@x.org,New\n";
 	(void)state;
 	assert_int_equal(lc_import_buffer(db, a, strlen(a), m, NULL, &r), 0);
-	assert_int_equal(lc_import_result_imported(r), 1);
-	assert_int_equal(lc_import_result_updated(r), 1);
-	lc_import_result_free(r);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 1);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "updated"), 1);
+	lc_table_free(r);
 	assert_int_equal(lead_count(db), 1);
 	assert_int_equal(lc_db_lead_get_external(db, "d1", &l), 0);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Ann B");
@@ -363,9 +363,9 @@ static void import_dedupe(void **state)
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "attempted_contact");
 	lc_lead_free(l);
 	assert_int_equal(lc_import_buffer(db, b, strlen(b), me, NULL, &r), 0);
-	assert_int_equal(lc_import_result_updated(r), 1);
-	assert_int_equal(lc_import_result_imported(r), 1);
-	lc_import_result_free(r);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "updated"), 1);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 1);
+	lc_table_free(r);
 	assert_int_equal(lc_db_lead_get_external(db, "d1", &l), 0);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Ann C");
 	lc_lead_free(l);
@@ -392,14 +392,14 @@ static void import_defaults_and_when(void **state)
 			   "w3,,,,,\n";                      /* empty: the default action, no status */
 	lc_db *db = open_store("leadmanager");
 	lc_mapping *m = mapping(map);
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	lc_lead *l = NULL;
 	lc_event_iter *it = NULL;
 	const lc_event *ev;
 	(void)state;
 	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), 0);
-	assert_int_equal(lc_import_result_dispositions(r), 4);
-	lc_import_result_free(r);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "dispositions"), 4);
+	lc_table_free(r);
 	assert_int_equal(lc_db_lead_get_external(db, "w1", &l), 0);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
 	assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
@@ -436,7 +436,7 @@ static void import_allocation_failures(void **state)
 	for (long n = 0; !done && n < 100000; n++) {
 		lc_db *db = open_store("leadmanager");
 		lc_mapping *m = NULL;
-		lc_import_result *r = NULL;
+		lc_table *r = NULL;
 		int rc;
 		alloc_failed = false;
 		alloc_budget = n;
@@ -453,7 +453,7 @@ static void import_allocation_failures(void **state)
 				fail_msg("allocation %ld: %s: %s", n, lc_error_name(rc), lc_error_last());
 			assert_int_equal(lead_count(db), 0); /* nothing half-written */
 		}
-		lc_import_result_free(r);
+		lc_table_free(r);
 		lc_mapping_free(m);
 		lc_db_close(db);
 	}
@@ -481,7 +481,7 @@ static void import_progress_and_stop(void **state)
 {
 	lc_db *db = open_store("leadmanager");
 	lc_mapping *m = mapping(basic_map);
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
 	char *csv = malloc(100000);
 	size_t len = 0;
@@ -496,7 +496,7 @@ static void import_progress_and_stop(void **state)
 	assert_int_equal(lc_import_buffer(db, csv, len, m, &o, &r), 0);
 	assert_int_equal(p.calls, 11); /* every 100 rows, and at the end */
 	assert_int_equal(p.last_rows, 1000);
-	lc_import_result_free(r);
+	lc_table_free(r);
 	assert_int_equal(lead_count(db), 1000);
 
 	/* Stopping rolls everything back. */
@@ -505,10 +505,10 @@ static void import_progress_and_stop(void **state)
 	memset(&p, 0, sizeof p);
 	p.stop_at = 3;
 	assert_int_equal(lc_import_buffer(db, csv, len, m, &o, &r), LC_EUSER);
-	assert_int_equal(lc_import_result_imported(r), 0);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 0);
 	assert_int_equal(lead_count(db), 0);
 	assert_int_equal(lc_db_now(db), now_value);
-	lc_import_result_free(r);
+	lc_table_free(r);
 	free(csv);
 	lc_mapping_free(m);
 	lc_db_close(db);
@@ -518,7 +518,7 @@ static void import_bad_calls(void **state)
 {
 	lc_db *db = open_store("leadmanager"), *empty = open_store(NULL);
 	lc_mapping *m = mapping(basic_map);
-	lc_import_result *r = (lc_import_result *)1;
+	lc_table *r = (lc_table *)1;
 	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
 	lc_mapping *wrong = mapping("{\"format\": 1, \"dispositions\": [{\"action\": \"smoke_signal\"}]}");
 	(void)state;
@@ -543,9 +543,9 @@ static void import_bad_calls(void **state)
 	assert_int_equal(o.at, LC_TIME_NONE);
 	assert_int_equal(lc_import_options_init(&o, 0), LC_EVERSION);
 	assert_int_equal(lc_import_options_init(NULL, 1), LC_EINVAL);
-	assert_int_equal(lc_import_result_rows(NULL), 0);
-	assert_null(lc_import_result_reject_reason(NULL, 0));
-	lc_import_result_free(NULL);
+	assert_int_equal(lc_table_int_named(lc_table_summary(NULL), 0, "rows"), LC_TABLE_NONE);
+	assert_null(lc_table_text_named(NULL, 0, "reason"));
+	lc_table_free(NULL);
 	lc_mapping_free(NULL);
 	lc_mapping_free(wrong);
 	lc_mapping_free(m);
@@ -605,7 +605,7 @@ static void shipped_x_education_files(void **state)
 	lc_mapping *map = NULL;
 	lc_model *model = NULL;
 	lc_db *db = open_store(NULL);
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	(void)state;
 	assert_int_equal(lc_model_load_file(&model, source_path("examples/models/x-education.json", mm, sizeof mm)), 0);
 	assert_int_equal(lc_mapping_load_file(&map, source_path("examples/mappings/x-education.json", mp, sizeof mp)), 0);
@@ -618,8 +618,8 @@ static void shipped_x_education_files(void **state)
 				  "What is your current occupation,Tags,Lead Quality,Lead Profile,City,"
 				  "Last Notable Activity\n";
 		assert_int_equal(lc_import_buffer(db, hdr, strlen(hdr), map, NULL, &r), 0);
-		assert_int_equal(lc_import_result_rows(r), 0);
-		lc_import_result_free(r);
+		assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rows"), 0);
+		lc_table_free(r);
 	}
 	lc_mapping_free(map);
 	lc_model_free(model);
@@ -702,7 +702,7 @@ static void real_x_education(void **state)
 	lc_db *db;
 	lc_model *model = NULL;
 	lc_mapping *map = NULL;
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	lc_table *rep = NULL;
 	lc_axis axis = LC_AXIS_LIFECYCLE;
 	lc_lead_iter *it = NULL;
@@ -740,15 +740,15 @@ static void real_x_education(void **state)
 	lc_model_free(model);
 	assert_int_equal(lc_mapping_load_file(&map, source_path("examples/mappings/x-education.json", mp, sizeof mp)), 0);
 	if (lc_import_file(db, path, map, NULL, &r) != 0) {
-		for (size_t i = 0; i < lc_import_result_reject_count(r) && i < 5; i++)
-			print_message("line %llu: %s\n", (unsigned long long)lc_import_result_reject_line(r, i),
-				      lc_import_result_reject_reason(r, i));
+		for (size_t i = 0; i < lc_table_rows(r) && i < 5; i++)
+			print_message("line %llu: %s\n", (unsigned long long)(uint64_t)lc_table_int_named(r, i, "line"),
+				      lc_table_text_named(r, i, "reason"));
 		fail_msg("import failed: %s", lc_error_last());
 	}
-	assert_int_equal(lc_import_result_rows(r), 9237);
-	assert_int_equal(lc_import_result_imported(r), 9237);
-	assert_int_equal(lc_import_result_dispositions(r), 9237 + x.converted);
-	lc_import_result_free(r);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rows"), 9237);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 9237);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "dispositions"), 9237 + x.converted);
+	lc_table_free(r);
 	lc_mapping_free(map);
 
 	/* Converted = 1 is the won state. */
@@ -834,7 +834,7 @@ static lc_db *open_deals(const char *uri)
 }
 
 static int import_text(lc_db *db, const lc_mapping *m, const char *csv, uint32_t flags,
-		       lc_import_result **r)
+		       lc_table **r)
 {
 	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
 	o.flags = flags;
@@ -859,21 +859,21 @@ static void import_new_lead_judged_from_initial_state(void **state)
 			   "n3,engage,engaging,\n";
 	lc_db *db = open_deals(":memory:");
 	lc_mapping *m = mapping(stage_map);
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	(void)state;
 	assert_int_equal(import_text(db, m, csv, 0, &r), LC_EINVALID);
-	assert_int_equal(lc_import_result_reject_count(r), 1);
-	assert_int_equal(lc_import_result_reject_line(r, 0), 3);
-	assert_int_equal(lc_import_result_reject_code(r, 0), LC_EINVALID);
-	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "Prospecting"));
+	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 3);
+	assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_EINVALID);
+	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "Prospecting"));
 	assert_int_equal(lead_count(db), 0);
-	lc_import_result_free(r);
+	lc_table_free(r);
 	assert_int_equal(import_text(db, m, csv, LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
-	assert_int_equal(lc_import_result_imported(r), 2);
-	assert_int_equal(lc_import_result_skipped(r), 1);
-	assert_int_equal(lc_import_result_reject_line(r, 0), 3);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 2);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "skipped"), 1);
+	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 3);
 	assert_int_equal(lead_count(db), 2);
-	lc_import_result_free(r);
+	lc_table_free(r);
 	lc_mapping_free(m);
 	lc_db_close(db);
 }
@@ -891,26 +891,26 @@ static void import_duplicate_external_id(void **state)
 	for (size_t u = 0; u < 2; u++) {
 		lc_db *db = open_deals(uris[u]);
 		lc_mapping *m = mapping(stage_map);
-		lc_import_result *r = NULL;
+		lc_table *r = NULL;
 		assert_int_equal(import_text(db, m, csv, 0, &r), LC_EEXISTS);
-		assert_int_equal(lc_import_result_reject_line(r, 0), 4);
-		assert_int_equal(lc_import_result_reject_code(r, 0), LC_EEXISTS);
-		assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "'e1'"));
+		assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 4);
+		assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_EEXISTS);
+		assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "'e1'"));
 		assert_int_equal(lead_count(db), 0);
-		lc_import_result_free(r);
+		lc_table_free(r);
 		assert_int_equal(import_text(db, m, csv, LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
-		assert_int_equal(lc_import_result_imported(r), 2);
-		assert_int_equal(lc_import_result_reject_line(r, 0), 4);
-		lc_import_result_free(r);
+		assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 2);
+		assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 4);
+		lc_table_free(r);
 		/* Again: every row is taken, each reported at its line. */
 		assert_int_equal(import_text(db, m, csv, LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
-		assert_int_equal(lc_import_result_imported(r), 0);
-		assert_int_equal(lc_import_result_rejected(r), 3);
+		assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 0);
+		assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected"), 3);
 		for (size_t i = 0; i < 3; i++) {
-			assert_int_equal(lc_import_result_reject_line(r, i), i + 2);
-			assert_int_equal(lc_import_result_reject_code(r, i), LC_EEXISTS);
+			assert_int_equal((uint64_t)lc_table_int_named(r, i, "line"), i + 2);
+			assert_int_equal((int)lc_table_int_named(r, i, "code"), LC_EEXISTS);
 		}
-		lc_import_result_free(r);
+		lc_table_free(r);
 		assert_int_equal(lead_count(db), 2);
 		lc_mapping_free(m);
 		lc_db_close(db);
@@ -934,24 +934,24 @@ static void import_email_dedupe_keeps_ids(void **state)
 			      "WEB-3,new@x.io,New\n";
 	lc_db *db = open_store("leadmanager");
 	lc_mapping *m = mapping(email_map), *allow = NULL;
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	lc_lead *l = NULL;
 	(void)state;
 	assert_int_equal(import_text(db, m, first, 0, &r), 0);
-	lc_import_result_free(r);
+	lc_table_free(r);
 	assert_int_equal(import_text(db, m, second, 0, &r), LC_ECONFLICT);
-	assert_int_equal(lc_import_result_rejected(r), 2);
-	lc_import_result_free(r);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected"), 2);
+	lc_table_free(r);
 	assert_int_equal(import_text(db, m, second, LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
-	assert_int_equal(lc_import_result_rejected(r), 2);
-	assert_int_equal(lc_import_result_reject_line(r, 0), 2);
-	assert_int_equal(lc_import_result_reject_code(r, 0), LC_ECONFLICT);
-	assert_non_null(strstr(lc_import_result_reject_reason(r, 0), "update_external_id"));
-	assert_int_equal(lc_import_result_reject_line(r, 1), 4);
-	assert_int_equal(lc_import_result_reject_code(r, 1), LC_ECONFLICT);
-	assert_int_equal(lc_import_result_updated(r), 1);
-	assert_int_equal(lc_import_result_imported(r), 1);
-	lc_import_result_free(r);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected"), 2);
+	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 2);
+	assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_ECONFLICT);
+	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "update_external_id"));
+	assert_int_equal((uint64_t)lc_table_int_named(r, 1, "line"), 4);
+	assert_int_equal((int)lc_table_int_named(r, 1, "code"), LC_ECONFLICT);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "updated"), 1);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 1);
+	lc_table_free(r);
 	assert_int_equal(lead_count(db), 3);
 	assert_int_equal(lc_db_lead_get_external(db, "CRM-1", &l), 0);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Pre Again");
@@ -962,10 +962,10 @@ static void import_email_dedupe_keeps_ids(void **state)
 			" \"fields\": {\"external_id\": \"Id\", \"email\": \"Email\"}}");
 	assert_int_equal(import_text(db, allow, "Id,Email\nWEB-9,Pre@X.io\nWEB-3,two@x.io\n",
 				     LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
-	assert_int_equal(lc_import_result_updated(r), 1);
-	assert_int_equal(lc_import_result_reject_line(r, 0), 3);
-	assert_int_equal(lc_import_result_reject_code(r, 0), LC_EEXISTS);
-	lc_import_result_free(r);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "updated"), 1);
+	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 3);
+	assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_EEXISTS);
+	lc_table_free(r);
 	assert_int_equal(lc_db_lead_get_external(db, "WEB-9", &l), 0);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_EMAIL), "pre@x.io");
 	lc_lead_free(l);
@@ -977,9 +977,9 @@ static void import_email_dedupe_keeps_ids(void **state)
 	allow = mapping("{\"format\": 1, \"dedupe\": \"email\", \"email_local_part_case\": \"keep\","
 			" \"fields\": {\"email\": \"Email\"}}");
 	assert_int_equal(import_text(db, allow, "Email\nPRE@X.IO\nnew@X.IO\n", 0, &r), 0);
-	assert_int_equal(lc_import_result_imported(r), 1);
-	assert_int_equal(lc_import_result_count(r, LC_IMPORT_COUNT_UNCHANGED), 1);
-	lc_import_result_free(r);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 1);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "unchanged"), 1);
+	lc_table_free(r);
 	lc_mapping_free(allow);
 	lc_mapping_free(m);
 	lc_db_close(db);

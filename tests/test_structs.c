@@ -170,13 +170,13 @@ static void import_options_v1(void **state)
 	lc_import_options *o = guard_alloc(&g, IMPORT_OPTIONS_V1);
 	lc_db *db = open_store(NULL);
 	lc_mapping *map = NULL;
-	lc_import_result *res = NULL;
+	lc_table *res = NULL;
 	(void)state;
 	assert_int_equal(lc_import_options_init(o, 1), 0);
 	assert_true(o->at == LC_TIME_NONE);
 	assert_int_equal(lc_mapping_load_string(&map, map_json, "test"), 0);
 	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), map, o, &res), 0);
-	lc_import_result_free(res);
+	lc_table_free(res);
 	lc_mapping_free(map);
 	lc_db_close(db);
 	guard_free(&g);

@@ -36,13 +36,12 @@
 
 #include "common.h"
 #include "db.h"
+#include "table.h"
 
 LC_BEGIN_DECL
 
 /** A loaded column mapping. */
 typedef struct lc_mapping lc_mapping;
-/** What an import did: counts and the rejected rows. */
-typedef struct lc_import_result lc_import_result;
 
 /** @name Mappings
  * @{ */
@@ -137,7 +136,23 @@ LC_API int lc_import_options_init(lc_import_options *opts, unsigned int version)
  * @param opts Options, or NULL for the defaults.
  * @param[out] result Receives what happened whenever the file could be
  *                    opened, on success and on failure (bad rows, a stop
- *                    from the callback); free it with lc_import_result_free().
+ *                    from the callback); free it with lc_table_free().
+ *                    A table of kind "import": a row per rejected row
+ *                    kept (at most the options' @c max_rejects) with "line"
+ *                    (the physical line where it starts; the header is 1),
+ *                    "code" (LC_EFORMAT: ragged, bad UTF-8, an unmapped
+ *                    value, a bad time or number; LC_EINVALID: the model
+ *                    refuses a disposition; LC_ERANGE: a value too long;
+ *                    LC_EEXISTS) and "reason" (a sentence naming the column
+ *                    or the rule). Its summary counts "rows" (data rows
+ *                    read), "imported" (leads created), "updated" (rows that
+ *                    changed a lead they found), "unchanged" (rows that found
+ *                    a lead and had nothing new), "skipped" (bad rows left
+ *                    out), "rejected" (bad rows found), "dispositions"
+ *                    (applied), "repeats" (dispositions already in the
+ *                    history), "undated" (dispositions whose own time cell
+ *                    was empty), "agents_created", "units_created"; the
+ *                    counts of writes are 0 when the import was rolled back.
  *                    Set to NULL otherwise. May be NULL.
  * @return 0 (everything imported, or in skip mode every good row),
  *         LC_EINVAL (NULL arguments, bad options), LC_ESTATE (no model,
@@ -150,7 +165,7 @@ LC_API int lc_import_options_init(lc_import_options *opts, unsigned int version)
  *         is written.
  */
 LC_API int lc_import_file(lc_db *db, const char *path, const lc_mapping *map,
-			  const lc_import_options *opts, lc_import_result **result);
+			  const lc_import_options *opts, lc_table **result);
 
 /**
  * Import CSV text held in memory. As lc_import_file().
@@ -163,120 +178,7 @@ LC_API int lc_import_file(lc_db *db, const char *path, const lc_mapping *map,
  * @return As lc_import_file().
  */
 LC_API int lc_import_buffer(lc_db *db, const char *data, size_t len, const lc_mapping *map,
-			    const lc_import_options *opts, lc_import_result **result);
-
-/** @} */
-
-/** @name Results
- * @{ */
-
-/**
- * Free a result. Accepts NULL.
- * @param r The result.
- */
-LC_API void lc_import_result_free(lc_import_result *r);
-
-/**
- * Data rows read (the header and blank lines not counted).
- * @param r The result.
- * @return The count.
- */
-LC_API uint64_t lc_import_result_rows(const lc_import_result *r);
-
-/**
- * Leads created (0 when the import was rolled back).
- * @param r The result.
- * @return The count.
- */
-LC_API uint64_t lc_import_result_imported(const lc_import_result *r);
-
-/**
- * Rows that found a lead through the dedupe key and changed it (a field, or
- * a disposition not yet in its history); 0 when rolled back.
- * @param r The result.
- * @return The count.
- */
-LC_API uint64_t lc_import_result_updated(const lc_import_result *r);
-
-/**
- * Bad rows left out in skip mode (0 in all-or-nothing mode).
- * @param r The result.
- * @return The count.
- */
-LC_API uint64_t lc_import_result_skipped(const lc_import_result *r);
-
-/**
- * Dispositions applied (0 when rolled back).
- * @param r The result.
- * @return The count.
- */
-LC_API uint64_t lc_import_result_dispositions(const lc_import_result *r);
-
-/** What lc_import_result_count() counts. */
-typedef enum lc_import_count {
-	LC_IMPORT_COUNT_ROWS = 0,         /**< Data rows read (lc_import_result_rows()). */
-	LC_IMPORT_COUNT_IMPORTED = 1,     /**< Leads created (lc_import_result_imported()). */
-	LC_IMPORT_COUNT_UPDATED = 2,      /**< Rows that found a lead and changed it. */
-	LC_IMPORT_COUNT_UNCHANGED = 3,    /**< Rows that found a lead and had nothing new for it. */
-	LC_IMPORT_COUNT_SKIPPED = 4,      /**< Bad rows left out (lc_import_result_skipped()). */
-	LC_IMPORT_COUNT_REJECTED = 5,     /**< Bad rows found (lc_import_result_rejected()). */
-	LC_IMPORT_COUNT_DISPOSITIONS = 6, /**< Dispositions applied. */
-	LC_IMPORT_COUNT_REPEATS = 7,      /**< Dispositions left out: already in the lead's history. */
-	LC_IMPORT_COUNT_UNDATED = 8,      /**< Dispositions left out: their own time cell was empty. */
-	LC_IMPORT_COUNT_AGENTS_CREATED = 9, /**< Agents created (`"create_agents": true`). */
-	LC_IMPORT_COUNT_UNITS_CREATED = 10  /**< Units created (`"create_units": true`). */
-} lc_import_count;
-
-/**
- * One of the result's counts. Everything written is 0 when the import was
- * rolled back (imported, updated, unchanged, dispositions, repeats, undated,
- * agents and units created).
- * @param r The result.
- * @param which The count.
- * @return The count; 0 for NULL or an unknown @p which.
- */
-LC_API uint64_t lc_import_result_count(const lc_import_result *r, lc_import_count which);
-
-/**
- * Bad rows found, whether or not they are all kept in the list.
- * @param r The result.
- * @return The count.
- */
-LC_API uint64_t lc_import_result_rejected(const lc_import_result *r);
-
-/**
- * How many rejected rows the result lists (at most the options' @c max_rejects).
- * @param r The result.
- * @return The count.
- */
-LC_API size_t lc_import_result_reject_count(const lc_import_result *r);
-
-/**
- * The physical line where rejected row @p i starts (the header is line 1).
- * @param r The result.
- * @param i Index, in file order.
- * @return The line, or 0 when out of range.
- */
-LC_API uint64_t lc_import_result_reject_line(const lc_import_result *r, size_t i);
-
-/**
- * The error code of rejected row @p i: LC_EFORMAT (ragged, bad UTF-8, an
- * unmapped value, a bad time or number), LC_EINVALID (the model refuses a
- * disposition), LC_ERANGE (a value too long), LC_EEXISTS.
- * @param r The result.
- * @param i Index.
- * @return The code, or 0 when out of range.
- */
-LC_API int lc_import_result_reject_code(const lc_import_result *r, size_t i);
-
-/**
- * Why rejected row @p i was refused: a sentence naming the column or the
- * rule.
- * @param r The result.
- * @param i Index.
- * @return Owned by the result; NULL when out of range.
- */
-LC_API const char *lc_import_result_reject_reason(const lc_import_result *r, size_t i);
+			    const lc_import_options *opts, lc_table **result);
 
 /** @} */
 

@@ -25,6 +25,7 @@
 
 #include <csv.h>
 
+#include "core/table.h"
 #include "core/versioned.h"
 #include "import_internal.h"
 #include "store/db_internal.h"
@@ -38,19 +39,19 @@ typedef struct reject {
 	char *reason;
 } reject;
 
-struct lc_import_result {
+typedef struct import_acc {
 	uint64_t rows, imported, updated, skipped, dispositions, rejected;
 	uint64_t unchanged, undated, repeats, agents_created, units_created;
 	reject *v;
 	size_t n, cap;
-};
+} import_acc;
 
 typedef struct imp {
 	lc_db *db;
 	const lc_mapping *map;
 	const lc_model *model;
 	lc_import_options opts;
-	lc_import_result *res;
+	import_acc *res;
 	bool skip_bad;
 	lc_time import_time;
 	lc_time row_time;   /* the row's lead, and dispositions without their own */
@@ -98,7 +99,7 @@ int lc_import_options_init(lc_import_options *opts, unsigned int version)
 	return lc__struct_init(&import_options_desc, opts, version, "lc_import_options_init");
 }
 
-void lc_import_result_free(lc_import_result *r)
+static void acc_free(import_acc *r)
 {
 	if (!r)
 		return;
@@ -108,74 +109,38 @@ void lc_import_result_free(lc_import_result *r)
 	lc__free(r);
 }
 
-uint64_t lc_import_result_rows(const lc_import_result *r)
+/* The rejected rows ("line", "code", "reason") with the counts as summary. */
+static int result_table(const import_acc *r, lc_table **out)
 {
-	return r ? r->rows : 0;
-}
+	static const lc__column cols[] = { { "line", LC_COLUMN_INT },
+					   { "code", LC_COLUMN_INT },
+					   { "reason", LC_COLUMN_TEXT } };
+	static const lc__column sums[] = {
+		{ "rows", LC_COLUMN_INT },         { "imported", LC_COLUMN_INT },
+		{ "updated", LC_COLUMN_INT },      { "unchanged", LC_COLUMN_INT },
+		{ "skipped", LC_COLUMN_INT },      { "rejected", LC_COLUMN_INT },
+		{ "dispositions", LC_COLUMN_INT }, { "repeats", LC_COLUMN_INT },
+		{ "undated", LC_COLUMN_INT },      { "agents_created", LC_COLUMN_INT },
+		{ "units_created", LC_COLUMN_INT },
+	};
+	const uint64_t counts[] = { r->rows,     r->imported,     r->updated,      r->unchanged,
+				    r->skipped,  r->rejected,     r->dispositions, r->repeats,
+				    r->undated,  r->agents_created, r->units_created };
+	lc_table *t;
+	int rc;
 
-uint64_t lc_import_result_imported(const lc_import_result *r)
-{
-	return r ? r->imported : 0;
-}
-
-uint64_t lc_import_result_updated(const lc_import_result *r)
-{
-	return r ? r->updated : 0;
-}
-
-uint64_t lc_import_result_skipped(const lc_import_result *r)
-{
-	return r ? r->skipped : 0;
-}
-
-uint64_t lc_import_result_dispositions(const lc_import_result *r)
-{
-	return r ? r->dispositions : 0;
-}
-
-uint64_t lc_import_result_count(const lc_import_result *r, lc_import_count which)
-{
-	if (!r)
-		return 0;
-	switch (which) {
-	case LC_IMPORT_COUNT_ROWS: return r->rows;
-	case LC_IMPORT_COUNT_IMPORTED: return r->imported;
-	case LC_IMPORT_COUNT_UPDATED: return r->updated;
-	case LC_IMPORT_COUNT_UNCHANGED: return r->unchanged;
-	case LC_IMPORT_COUNT_SKIPPED: return r->skipped;
-	case LC_IMPORT_COUNT_REJECTED: return r->rejected;
-	case LC_IMPORT_COUNT_DISPOSITIONS: return r->dispositions;
-	case LC_IMPORT_COUNT_REPEATS: return r->repeats;
-	case LC_IMPORT_COUNT_UNDATED: return r->undated;
-	case LC_IMPORT_COUNT_AGENTS_CREATED: return r->agents_created;
-	case LC_IMPORT_COUNT_UNITS_CREATED: return r->units_created;
+	if ((rc = lc__table_new(&t, "import", cols, LC_ARRAY_LEN(cols))))
+		return rc;
+	for (size_t i = 0; i < r->n; i++) {
+		lc__table_row(t);
+		lc__table_put_int(t, 0, (int64_t)r->v[i].line);
+		lc__table_put_int(t, 1, r->v[i].code);
+		lc__table_put_text(t, 2, r->v[i].reason);
 	}
-	return 0;
-}
-
-uint64_t lc_import_result_rejected(const lc_import_result *r)
-{
-	return r ? r->rejected : 0;
-}
-
-size_t lc_import_result_reject_count(const lc_import_result *r)
-{
-	return r ? r->n : 0;
-}
-
-uint64_t lc_import_result_reject_line(const lc_import_result *r, size_t i)
-{
-	return r && i < r->n ? r->v[i].line : 0;
-}
-
-int lc_import_result_reject_code(const lc_import_result *r, size_t i)
-{
-	return r && i < r->n ? r->v[i].code : 0;
-}
-
-const char *lc_import_result_reject_reason(const lc_import_result *r, size_t i)
-{
-	return r && i < r->n ? r->v[i].reason : NULL;
+	lc__table_add_summary(t, sums, LC_ARRAY_LEN(sums));
+	for (size_t i = 0; i < LC_ARRAY_LEN(counts) && t->summary; i++)
+		lc__table_put_int(t->summary, i, (int64_t)counts[i]);
+	return lc__table_finish(t, out);
 }
 
 /* ---- rows ---- */
@@ -196,7 +161,7 @@ static const char *cell(const imp *im, int slot)
 /* Record a bad row. The message is built in im->msg. */
 static int reject_row(imp *im, int code)
 {
-	lc_import_result *r = im->res;
+	import_acc *r = im->res;
 	uint32_t max = im->opts.max_rejects ? im->opts.max_rejects : 1000;
 	r->rejected++;
 	if (!im->first_bad)
@@ -1128,7 +1093,7 @@ static int feed(imp *im, struct csv_parser *p, const char *data, size_t len)
 typedef int (*reader_fn)(void *src, char *buf, size_t cap, size_t *got);
 
 static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, reader_fn rd,
-	       void *src, uint64_t total, lc_import_result **result)
+	       void *src, uint64_t total, lc_table **result)
 {
 	struct csv_parser p;
 	bool parser = false, began = false, clock_set = false;
@@ -1136,6 +1101,7 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	void *old_ud = NULL;
 	char *old_actor = db->actor;
 	char *buf = NULL;
+	lc_table *table = NULL;
 	imp im;
 	int rc = 0;
 
@@ -1254,6 +1220,10 @@ out:
 		lc__free(db->actor);
 		db->actor = old_actor;
 	}
+	/* The result is built before the commit, so that running out of memory
+	 * for it still writes nothing. */
+	if (!rc && result && im.res)
+		rc = result_table(im.res, &table);
 	if (began) {
 		int keep = rc ? lc_error_last_code() : 0;
 		char saved[512];
@@ -1286,10 +1256,17 @@ out:
 	lc_violations_free(im.viol);
 	lc__buf_free(&im.arena);
 	lc__buf_free(&im.msg);
-	if (result && im.res && rc != LC_ENOMEM)
-		*result = im.res;
+	if (rc && table) { /* the commit failed: nothing was written after all */
+		lc_table_free(table);
+		table = NULL;
+	}
+	if (!table && result && im.res && rc != LC_ENOMEM && result_table(im.res, &table))
+		table = NULL;
+	if (result)
+		*result = table;
 	else
-		lc_import_result_free(im.res);
+		lc_table_free(table);
+	acc_free(im.res);
 	return rc;
 }
 
@@ -1321,7 +1298,7 @@ static int check_mapping(const lc_mapping *map, const lc_model *model)
 }
 
 static int start(lc_db *db, const lc_mapping *map, const lc_import_options *opts,
-		 lc_import_options *o, lc_import_result **result, const char *what)
+		 lc_import_options *o, lc_table **result, const char *what)
 {
 	int rc;
 
@@ -1355,7 +1332,7 @@ static int read_file(void *src, char *buf, size_t cap, size_t *got)
 }
 
 int lc_import_file(lc_db *db, const char *path, const lc_mapping *map, const lc_import_options *opts,
-		   lc_import_result **result)
+		   lc_table **result)
 {
 	file_src fs;
 	lc_import_options o;
@@ -1395,7 +1372,7 @@ static int read_mem(void *src, char *buf, size_t cap, size_t *got)
 }
 
 int lc_import_buffer(lc_db *db, const char *data, size_t len, const lc_mapping *map,
-		     const lc_import_options *opts, lc_import_result **result)
+		     const lc_import_options *opts, lc_table **result)
 {
 	lc_import_options o;
 	mem_src ms;

@@ -151,15 +151,15 @@ static int64_t lc_import(const char *db_path, const char *csv_path, const lc_map
 	snprintf(uri, sizeof uri, "sqlite:%s", db_path);
 	lc_db *db = NULL;
 	BENCH_CHECK(lc_db_open(&db, uri, NULL));
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	int rc = lc_import_file(db, csv_path, map, NULL, &r);
 	if (rc != 0)
 		BENCH_FAIL("import: %d %s (first bad row: line %llu: %s)", rc, lc_error_last(),
-			   (unsigned long long)lc_import_result_reject_line(r, 0),
-			   lc_import_result_reject_reason(r, 0) ? lc_import_result_reject_reason(r, 0)
+			   (unsigned long long)(uint64_t)lc_table_int_named(r, 0, "line"),
+			   lc_table_text_named(r, 0, "reason") ? lc_table_text_named(r, 0, "reason")
 								 : "none");
-	int64_t rows = (int64_t)lc_import_result_imported(r);
-	lc_import_result_free(r);
+	int64_t rows = (int64_t)(uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported");
+	lc_table_free(r);
 	lc_db_close(db);
 	return rows;
 }

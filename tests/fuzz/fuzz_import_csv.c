@@ -149,39 +149,39 @@ static void import_into(const char *uri, const char *csv, size_t len, const lc_m
 			const lc_import_options *o, outcome *out)
 {
 	lc_db *db = open_store(uri);
-	lc_import_result *r = NULL;
+	lc_table *r = NULL;
 	lc_query *q = NULL;
 
 	memset(out, 0, sizeof *out);
 	out->rc = lc_import_buffer(db, csv, len, map, o, &r);
 	check_rc("lc_import_buffer", out->rc);
 	if (r) {
-		out->counts[0] = lc_import_result_rows(r);
-		out->counts[1] = lc_import_result_imported(r);
-		out->counts[2] = lc_import_result_updated(r);
-		out->counts[3] = lc_import_result_skipped(r);
-		out->counts[4] = lc_import_result_dispositions(r);
-		out->counts[5] = lc_import_result_rejected(r);
-		out->counts[6] = lc_import_result_reject_count(r);
+		out->counts[0] = (uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rows");
+		out->counts[1] = (uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported");
+		out->counts[2] = (uint64_t)lc_table_int_named(lc_table_summary(r), 0, "updated");
+		out->counts[3] = (uint64_t)lc_table_int_named(lc_table_summary(r), 0, "skipped");
+		out->counts[4] = (uint64_t)lc_table_int_named(lc_table_summary(r), 0, "dispositions");
+		out->counts[5] = (uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected");
+		out->counts[6] = lc_table_rows(r);
 		if (out->counts[6] > out->counts[5])
 			die("more rejected rows listed than counted", uri);
-		for (size_t i = 0; i < lc_import_result_reject_count(r); i++) {
-			const char *why = lc_import_result_reject_reason(r, i);
-			int code = lc_import_result_reject_code(r, i);
+		for (size_t i = 0; i < lc_table_rows(r); i++) {
+			const char *why = lc_table_text_named(r, i, "reason");
+			int code = (int)lc_table_int_named(r, i, "code");
 			if (code >= 0 || code < LC__ERROR_LAST)
 				die("a rejected row's code is not an LC_E code", why);
 			/* A data row starts at line 2 or later, whatever ends its lines
 			 * (regressions/fuzz_import_csv/bare-cr-line-number); a broken
 			 * header fails the import instead (header-unclosed-quote). */
-			if (!why || !*why || lc_import_result_reject_line(r, i) < 2) {
+			if (!why || !*why || (uint64_t)lc_table_int_named(r, i, "line") < 2) {
 				fprintf(stderr, "reject %zu: line %llu: %s\n", i,
-					(unsigned long long)lc_import_result_reject_line(r, i),
+					(unsigned long long)(uint64_t)lc_table_int_named(r, i, "line"),
 					why ? why : "(null)");
 				die("a rejected row without a reason or a data line", uri);
 			}
 		}
 	}
-	lc_import_result_free(r);
+	lc_table_free(r);
 
 	if (lc_query_new(&q) != 0 || lc_query_set_recycled(q, LC_RECYCLED_INCLUDE) != 0 ||
 	    lc_db_count(db, q, &out->leads) != 0)

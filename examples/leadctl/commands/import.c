@@ -55,9 +55,9 @@ static void csv_put(FILE *f, const char *s)
 }
 
 /* The bad rows: to --rejects FILE as CSV, or to stderr. */
-static int print_rejects(const lc_import_result *r, const char *path)
+static int print_rejects(const lc_table *r, const char *path)
 {
-	size_t n = lc_import_result_reject_count(r);
+	size_t n = lc_table_rows(r);
 	FILE *f = path ? fopen(path, "w") : stderr;
 	if (!f) {
 		fprintf(stderr, "leadctl: --rejects: cannot write '%s'\n", path);
@@ -67,18 +67,18 @@ static int print_rejects(const lc_import_result *r, const char *path)
 		fputs("line,code,reason\n", f);
 	for (size_t i = 0; i < n; i++) {
 		if (!path) {
-			fprintf(f, "line %llu: %s\n", (unsigned long long)lc_import_result_reject_line(r, i),
-				lc_import_result_reject_reason(r, i));
+			fprintf(f, "line %llu: %s\n", (unsigned long long)(uint64_t)lc_table_int_named(r, i, "line"),
+				lc_table_text_named(r, i, "reason"));
 			continue;
 		}
-		fprintf(f, "%llu,%s,", (unsigned long long)lc_import_result_reject_line(r, i),
-			lc_error_name(lc_import_result_reject_code(r, i)));
-		csv_put(f, lc_import_result_reject_reason(r, i));
+		fprintf(f, "%llu,%s,", (unsigned long long)(uint64_t)lc_table_int_named(r, i, "line"),
+			lc_error_name((int)lc_table_int_named(r, i, "code")));
+		csv_put(f, lc_table_text_named(r, i, "reason"));
 		fputc('\n', f);
 	}
-	if (lc_import_result_rejected(r) > n)
+	if ((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected") > n)
 		fprintf(stderr, "leadctl: import: %llu more bad rows were counted but not kept\n",
-			(unsigned long long)(lc_import_result_rejected(r) - n));
+			(unsigned long long)((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected") - n));
 	if (path && fclose(f) != 0) {
 		fprintf(stderr, "leadctl: --rejects: cannot write '%s'\n", path);
 		return EXIT_USAGE;
@@ -86,56 +86,57 @@ static int print_rejects(const lc_import_result *r, const char *path)
 	return 0;
 }
 
-static uint64_t count(const lc_import_result *r, lc_import_count which)
+/* One of the import's counts (its summary's columns). */
+static uint64_t count(const lc_table *r, const char *which)
 {
-	return lc_import_result_count(r, which);
+	return (uint64_t)lc_table_int_named(lc_table_summary(r), 0, which);
 }
 
-static void print_result(const lc_import_result *r, int rc, bool json)
+static void print_result(const lc_table *r, int rc, bool json)
 {
-	size_t n = lc_import_result_reject_count(r);
+	size_t n = lc_table_rows(r);
 	if (json) {
 		json_t *rej = json_array();
 		for (size_t i = 0; rej && i < n; i++)
 			json_array_append_new(
 				rej, json_pack("{s:I,s:s,s:s}", "line",
-					       (json_int_t)lc_import_result_reject_line(r, i), "code",
-					       lc_error_name(lc_import_result_reject_code(r, i)), "reason",
-					       lc_import_result_reject_reason(r, i)));
+					       (json_int_t)(uint64_t)lc_table_int_named(r, i, "line"), "code",
+					       lc_error_name((int)lc_table_int_named(r, i, "code")), "reason",
+					       lc_table_text_named(r, i, "reason")));
 		print_json(json_pack(
 			"{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "ok", rc == 0, "rows",
-			(json_int_t)count(r, LC_IMPORT_COUNT_ROWS), "imported",
-			(json_int_t)count(r, LC_IMPORT_COUNT_IMPORTED), "updated",
-			(json_int_t)count(r, LC_IMPORT_COUNT_UPDATED), "unchanged",
-			(json_int_t)count(r, LC_IMPORT_COUNT_UNCHANGED), "skipped",
-			(json_int_t)count(r, LC_IMPORT_COUNT_SKIPPED), "dispositions",
-			(json_int_t)count(r, LC_IMPORT_COUNT_DISPOSITIONS), "repeats",
-			(json_int_t)count(r, LC_IMPORT_COUNT_REPEATS), "undated",
-			(json_int_t)count(r, LC_IMPORT_COUNT_UNDATED), "agents_created",
-			(json_int_t)count(r, LC_IMPORT_COUNT_AGENTS_CREATED), "units_created",
-			(json_int_t)count(r, LC_IMPORT_COUNT_UNITS_CREATED), "rejected",
-			(json_int_t)count(r, LC_IMPORT_COUNT_REJECTED), "rejects", rej));
+			(json_int_t)count(r, "rows"), "imported",
+			(json_int_t)count(r, "imported"), "updated",
+			(json_int_t)count(r, "updated"), "unchanged",
+			(json_int_t)count(r, "unchanged"), "skipped",
+			(json_int_t)count(r, "skipped"), "dispositions",
+			(json_int_t)count(r, "dispositions"), "repeats",
+			(json_int_t)count(r, "repeats"), "undated",
+			(json_int_t)count(r, "undated"), "agents_created",
+			(json_int_t)count(r, "agents_created"), "units_created",
+			(json_int_t)count(r, "units_created"), "rejected",
+			(json_int_t)count(r, "rejected"), "rejects", rej));
 		return;
 	}
 	if (rc)
 		return;
 	printf("%llu rows read: %llu leads imported, %llu updated, %llu unchanged, %llu bad rows "
 	       "skipped; %llu dispositions recorded",
-	       (unsigned long long)count(r, LC_IMPORT_COUNT_ROWS),
-	       (unsigned long long)count(r, LC_IMPORT_COUNT_IMPORTED),
-	       (unsigned long long)count(r, LC_IMPORT_COUNT_UPDATED),
-	       (unsigned long long)count(r, LC_IMPORT_COUNT_UNCHANGED),
-	       (unsigned long long)count(r, LC_IMPORT_COUNT_SKIPPED),
-	       (unsigned long long)count(r, LC_IMPORT_COUNT_DISPOSITIONS));
-	if (count(r, LC_IMPORT_COUNT_REPEATS))
-		printf(", %llu already in history", (unsigned long long)count(r, LC_IMPORT_COUNT_REPEATS));
-	if (count(r, LC_IMPORT_COUNT_UNDATED))
+	       (unsigned long long)count(r, "rows"),
+	       (unsigned long long)count(r, "imported"),
+	       (unsigned long long)count(r, "updated"),
+	       (unsigned long long)count(r, "unchanged"),
+	       (unsigned long long)count(r, "skipped"),
+	       (unsigned long long)count(r, "dispositions"));
+	if (count(r, "repeats"))
+		printf(", %llu already in history", (unsigned long long)count(r, "repeats"));
+	if (count(r, "undated"))
 		printf(", %llu left out for an empty date",
-		       (unsigned long long)count(r, LC_IMPORT_COUNT_UNDATED));
-	if (count(r, LC_IMPORT_COUNT_AGENTS_CREATED) || count(r, LC_IMPORT_COUNT_UNITS_CREATED))
+		       (unsigned long long)count(r, "undated"));
+	if (count(r, "agents_created") || count(r, "units_created"))
 		printf("; %llu agents and %llu units created",
-		       (unsigned long long)count(r, LC_IMPORT_COUNT_AGENTS_CREATED),
-		       (unsigned long long)count(r, LC_IMPORT_COUNT_UNITS_CREATED));
+		       (unsigned long long)count(r, "agents_created"),
+		       (unsigned long long)count(r, "units_created"));
 	putchar('\n');
 }
 
@@ -150,7 +151,7 @@ int cmd_import(const leadctl_global *g, int argc, char **argv)
 				   { "--json", OPT_FLAG, &json },
 				   { NULL, 0, NULL } };
 	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
-	lc_import_result *res = NULL;
+	lc_table *res = NULL;
 	lc_mapping *map = NULL;
 	lc_db *db = NULL;
 	const char *pos[1];
@@ -191,15 +192,15 @@ int cmd_import(const leadctl_global *g, int argc, char **argv)
 		goto out;
 	if (res)
 		print_result(res, rc, json);
-	if (rc && res && lc_import_result_reject_count(res) && !skip &&
-	    rc == lc_import_result_reject_code(res, 0)) {
+	if (rc && res && lc_table_rows(res) && !skip &&
+	    rc == (int)lc_table_int_named(res, 0, "code")) {
 		/* The library names its flag; say the command line's. */
 		fprintf(stderr,
 			"leadctl: import: %llu of %llu rows are bad (the first at line %llu); nothing was "
 			"imported. Fix them, or run again with --skip-bad to import the others\n",
-			(unsigned long long)lc_import_result_rejected(res),
-			(unsigned long long)lc_import_result_rows(res),
-			(unsigned long long)lc_import_result_reject_line(res, 0));
+			(unsigned long long)(uint64_t)lc_table_int_named(lc_table_summary(res), 0, "rejected"),
+			(unsigned long long)(uint64_t)lc_table_int_named(lc_table_summary(res), 0, "rows"),
+			(unsigned long long)(uint64_t)lc_table_int_named(res, 0, "line"));
 		ex = rc == LC_EINVALID ? EXIT_VIOLATION : EXIT_FORMAT;
 		goto out;
 	}
@@ -214,7 +215,7 @@ int cmd_import(const leadctl_global *g, int argc, char **argv)
 	}
 	ex = EXIT_OK;
 out:
-	lc_import_result_free(res);
+	lc_table_free(res);
 	lc_mapping_free(map);
 	lc_db_close(db);
 	return ex;

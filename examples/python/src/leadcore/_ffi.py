@@ -40,10 +40,6 @@ VALUE_FLAGS = {
     "closed": 1 << 14, "initial": 1 << 15,
 }
 
-# lc_import_count, in the library's order.
-IMPORT_COUNTS = ("rows", "imported", "updated", "unchanged", "skipped", "rejected",
-                 "dispositions", "repeats", "undated", "agents_created", "units_created")
-
 DB_CREATE = 1 << 0
 DB_READONLY = 1 << 1
 IMPORT_SKIP_BAD_ROWS = 1 << 0
@@ -309,12 +305,6 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_mapping_load_file": (c_int, [PP, STR]),
     "lc_mapping_free": (None, [P]),
     "lc_import_file": (c_int, [P, STR, P, POINTER(ImportOptions), PP]),
-    "lc_import_result_free": (None, [P]),
-    "lc_import_result_count": (c_uint64, [P, c_int]),
-    "lc_import_result_reject_count": (SZ, [P]),
-    "lc_import_result_reject_line": (c_uint64, [P, SZ]),
-    "lc_import_result_reject_code": (c_int, [P, SZ]),
-    "lc_import_result_reject_reason": (STR, [P, SZ]),
     # workflow.h
     "lc_ruleset_load_string": (c_int, [PP, STR, STR]),
     "lc_ruleset_load_file": (c_int, [PP, STR]),

@@ -636,7 +636,7 @@ class Store:
             message = text(L.lc_error_last()) or ""
             found = _read_import(result) if result else None
         finally:
-            L.lc_import_result_free(result)
+            L.lc_table_free(result)
             L.lc_mapping_free(m)
         if raised:
             raise raised[0]
@@ -947,11 +947,6 @@ _LEAD_FIELDS = {f.name for f in dataclasses.fields(Lead)}
 
 
 def _read_import(r: ctypes.c_void_p) -> ImportResult:
-    L = _ffi.lib()
-    rejects = tuple(Reject(L.lc_import_result_reject_line(r, i),
-                           error_for(L.lc_import_result_reject_code(r, i), "").name,
-                           text(L.lc_import_result_reject_reason(r, i)) or "")
-                    for i in range(L.lc_import_result_reject_count(r)))
-    counts = {name: int(L.lc_import_result_count(r, i))
-              for i, name in enumerate(_ffi.IMPORT_COUNTS)}
-    return ImportResult(**counts, rejects=rejects)
+    rejects = tuple(Reject(row["line"], error_for(row["code"], "").name, row["reason"] or "")
+                    for row in _ffi.read_table(r)[1])
+    return ImportResult(**_ffi.read_summary(r), rejects=rejects)
