@@ -120,7 +120,7 @@ static void check_replays(lc_db *db)
 static void import(lc_db *db, const char *csv, size_t len, const lc_mapping *map, uint32_t flags)
 {
 	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
-	lc_import_result *res = NULL;
+	lc_table *res = NULL;
 	int64_t before = lead_count(db);
 	int rc;
 
@@ -131,15 +131,15 @@ static void import(lc_db *db, const char *csv, size_t len, const lc_mapping *map
 	if (rc != 0 && !(flags & LC_IMPORT_SKIP_BAD_ROWS) && lead_count(db) != before)
 		die("a failed import left leads");
 	if (rc == 0 && res &&
-	    lead_count(db) != before + (int64_t)lc_import_result_imported(res))
+	    lead_count(db) != before + (int64_t)(uint64_t)lc_table_int_named(lc_table_summary(res), 0, "imported"))
 		die("the store does not hold the imported leads");
-	for (size_t i = 0; res && i < lc_import_result_reject_count(res); i++) {
-		const char *why = lc_import_result_reject_reason(res, i);
-		if (lc_import_result_reject_code(res, i) >= 0 || !why || !why[0] ||
-		    lc_import_result_reject_line(res, i) < 2)
+	for (size_t i = 0; res && i < lc_table_rows(res); i++) {
+		const char *why = lc_table_text_named(res, i, "reason");
+		if ((int)lc_table_int_named(res, i, "code") >= 0 || !why || !why[0] ||
+		    (uint64_t)lc_table_int_named(res, i, "line") < 2)
 			die("a rejected row without a code, a reason or a data line");
 	}
-	lc_import_result_free(res);
+	lc_table_free(res);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
