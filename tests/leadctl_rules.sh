@@ -121,5 +121,27 @@ expect 0 "added lead 4" $C lead add --name O --expected-completion 2000-01-01 --
 expect 0 "status lost" $C dispose 4 --action lose_lead --reason price
 refute '"O"|"lead":4' $C report overdue --json
 
+# Item 12 (seed 004): Lead to Review stops automated outreach; flags are queryable.
+V="--db conv.db"
+expect 0 "created" $V init --model conversica
+expect 0 "added lead 1" $V lead add --name H --email h@example.org --status "Hot Lead"
+expect 0 "added lead 2" $V lead add --name R --email r@example.org --status "Lead to Review"
+cat >nudge.json <<'JSON'
+{"format": 1, "name": "nudge", "version": 1, "rules": [{"name": "nudge", "kind": "time",
+ "then": [{"follow_up": {"in": "1d", "action": "email"}}]}]}
+JSON
+expect 0 "" $V workflow install nudge.json
+expect 0 "" $V workflow run
+refute '"follow_up":null' $V lead show 1 --json
+expect 0 '"follow_up":null' $V lead show 2 --json
+expect 0 '^\{"leads":\[\{"id":1,' $V lead list --flag ready_for_contact --json
+refute '"id":2' $V lead list --flag ready_for_contact --json
+expect 0 '"id":2' $V lead list --flag automation_stopped --json
+expect 2 "not a flag" $V lead list --flag bogus
+
+# Item 16: lead list takes labels, and refuses a value the model does not know.
+expect 0 '"id":2' $V lead list --status "Lead to Review" --json
+expect 2 "not in model conversica" $V lead list --status "Lead to Revue"
+
 [ "$failures" = 0 ] && echo "leadctl rules: all passed"
 exit $((failures > 0))

@@ -743,6 +743,61 @@ static void test_failure_rolls_back_lead(void **state)
 	assert_int_equal(lc_workflow_sweep(NULL, now_value, NULL), LC_EINVAL);
 }
 
+/* Issue 10 item 12 (seed 004): a status flagged automation_stopped (Lead to
+ * Review: "Conversica will no longer message this Lead") stops automated
+ * outreach as the record's flag does; ready_for_contact is queryable. */
+static void test_automation_stopped_status(void **state)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	lc_model *m = NULL;
+	lc_query *q = NULL;
+	lc_lead_iter *it = NULL;
+	const lc_lead *l;
+	lc_id hot, review;
+	int64_t n = 0;
+	(void)state;
+
+	o.clock = test_clock;
+	assert_int_equal(lc_db_open(&db, ":memory:", &o), 0);
+	assert_int_equal(lc_model_preset(&m, "conversica"), 0);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	lc_model_free(m);
+	hot = add_lead(db, "555-0301", "h@example.com", "web");
+	review = add_lead(db, "555-0302", "r@example.com", "web");
+	assert_int_equal(dispose(db, hot, "email", NULL, "hot_lead", LC_TIME_NONE, "amy"), 0);
+	assert_int_equal(dispose(db, review, "email", NULL, "lead_to_review", LC_TIME_NONE, "amy"), 0);
+	install_text(db, "{\"format\":1,\"name\":\"nudge\",\"version\":1,\"rules\":[{\"name\":"
+			 "\"nudge\",\"kind\":\"time\",\"then\":[{\"follow_up\":{\"in\":\"1d\","
+			 "\"action\":\"email\"}}]}]}");
+	sweep(db, now_value);
+	l = get(db, hot);
+	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + DAY);
+	lc_lead_free((lc_lead *)l);
+	l = get(db, review);
+	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), LC_TIME_NONE);
+	lc_lead_free((lc_lead *)l);
+
+	/* lead list --flag ready_for_contact: the Hot Lead only */
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(lc_query_set_value_flags(q, LC_FLAG_READY_FOR_CONTACT), 0);
+	assert_int_equal(lc_query_value_flags(q), LC_FLAG_READY_FOR_CONTACT);
+	assert_int_equal(lc_db_query(db, q, &it), 0);
+	assert_int_equal(lc_lead_iter_next(it, &l), 1);
+	assert_int_equal(lc_lead_id(l), hot);
+	assert_int_equal(lc_lead_iter_next(it, &l), 0);
+	lc_lead_iter_free(it);
+	assert_int_equal(lc_db_count(db, q, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(lc_query_set_value_flags(q, LC_FLAG_AUTOMATION_STOPPED), 0);
+	assert_int_equal(lc_db_count(db, q, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(lc_query_set_value_flags(q, LC_FLAG_PHONE), LC_EINVAL);
+	assert_int_equal(lc_query_set_value_flags(NULL, 0), LC_EINVAL);
+	lc_query_free(q);
+	lc_db_close(db);
+}
+
 /* ---- event rules ---- */
 
 static void test_event_rules(void **state)
@@ -1631,6 +1686,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_effects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_rolls_back_lead, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_rules, setup, teardown),
+		cmocka_unit_test(test_automation_stopped_status),
 		cmocka_unit_test_setup_teardown(test_event_triggers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_rule_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blank_contacts, setup, teardown),

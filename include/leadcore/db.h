@@ -619,6 +619,26 @@ LC_API int lc_query_set_attribute(lc_query *q, const char *key, const char *valu
 LC_API int lc_query_set_invalid(lc_query *q, int only_invalid);
 
 /**
+ * Match only leads whose current state holds values carrying every flag of
+ * @p flags (seed 004's ready_for_contact, reengage_eligible, automation
+ * stopped; or won, lost, closed, ...): a flag of the status, the stage, the
+ * milestone, the phase or the life-cycle state counts. The core applies this
+ * condition; backends ignore it.
+ * @param q The query.
+ * @param flags `LC_FLAG_*` bits a state's value may carry; 0 drops the
+ *        condition.
+ * @return 0, LC_EINVAL (NULL, or an action, initial or repeatable flag).
+ */
+LC_API int lc_query_set_value_flags(lc_query *q, uint32_t flags);
+
+/**
+ * The flags set by lc_query_set_value_flags().
+ * @param q The query.
+ * @return The flags; 0 for none or NULL.
+ */
+LC_API uint32_t lc_query_value_flags(const lc_query *q);
+
+/**
  * Page the results: at most @p limit leads whose id is greater than @p after.
  * Leads always come in increasing id order, so the last id of a page is the
  * cursor of the next.

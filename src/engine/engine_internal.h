@@ -139,6 +139,13 @@ int lc__validate_new_state(const lc_model *model, const lc_state *state, lc_time
  * do-not-email flag, or a value that ends contact. */
 bool lc__engine_forbids(const lc_model *m, const lc_state *s, int32_t action);
 
+/* Whether a known value of the state (milestone, status, stage, phase or
+ * life-cycle state) carries `flag` (LC_FLAG_*). */
+bool lc__state_has_flag(const lc_state *s, uint32_t flag);
+
+/* Whether the state holds a value its model does not know. */
+bool lc__state_has_unknown(const lc_state *s);
+
 /* Append a violation; beyond LC_VIOLATIONS_MAX it is only counted. The
  * message is formatted only here, on the violation path. v may be NULL. */
 void lc__violations_clear(lc_violations *v);

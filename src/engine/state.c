@@ -408,3 +408,24 @@ bool lc__state_count_at(const lc_state *state, size_t i, const char **key, uint3
 	}
 	return false;
 }
+
+bool lc__state_has_flag(const lc_state *s, uint32_t flag)
+{
+	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_PHASE,
+					LC_AXIS_STAGE, LC_AXIS_LIFECYCLE };
+
+	for (size_t a = 0; a < LC_ARRAY_LEN(axes); a++) {
+		int32_t i = s->idx[axes[a]];
+		if (i >= 0 && (s->model->axes[axes[a]].v[i].flags & flag))
+			return true;
+	}
+	return false;
+}
+
+bool lc__state_has_unknown(const lc_state *s)
+{
+	for (int a = 0; a < LC_AXIS_COUNT; a++)
+		if (s->idx[a] < 0 && s->raw[a][0])
+			return true;
+	return false;
+}

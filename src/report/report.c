@@ -107,19 +107,6 @@ long lc__report_value_index(const lc_model *m, lc_axis axis, const char *key)
 	return -1;
 }
 
-bool lc__report_state_has(const lc_model *m, const lc_state *s, uint32_t flag)
-{
-	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_PHASE,
-					LC_AXIS_STAGE, LC_AXIS_LIFECYCLE };
-
-	for (size_t a = 0; a < sizeof axes / sizeof axes[0]; a++) {
-		long i = lc__report_value_index(m, axes[a], lc_state_get(s, axes[a]));
-		if (i >= 0 && (lc_model_value_flags(m, axes[a], (size_t)i) & flag))
-			return true;
-	}
-	return false;
-}
-
 /* The index of a key or, failing that, a label (any case), or -1. */
 static long value_index_loose(const lc_model *m, lc_axis axis, const char *text)
 {
@@ -715,7 +702,7 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out
 	while ((rc = lc_lead_iter_next(it, &lead)) == 1) {
 		lc_time fu = lc_state_follow_up(lc_lead_state(lead));
 		if (fu == LC_TIME_NONE ||
-		    lc__report_state_has(m, lc_lead_state(lead), LC_FLAG_NOT_REPORTABLE))
+		    lc__state_has_flag(lc_lead_state(lead), LC_FLAG_NOT_REPORTABLE))
 			continue;
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 64;
@@ -829,7 +816,7 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out)
 		/* Work that is done, lost or out of reporting is not overdue. */
 		if (exp == LC_TIME_NONE || exp >= now ||
 		    lc_lead_date(cur, LC_LEAD_ACTUAL_COMPLETION) != LC_TIME_NONE ||
-		    lc__report_state_has(m, lc_lead_state(cur),
+		    lc__state_has_flag(lc_lead_state(cur),
 					 LC_FLAG_NOT_REPORTABLE | LC_FLAG_LOST | LC_FLAG_COMPLETED))
 			continue;
 		if (n == cap) {

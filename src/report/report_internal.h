@@ -8,6 +8,7 @@
 #include "core/core.h"
 #include "core/table.h"
 #include "leadcore/report.h"
+#include "engine/engine_internal.h"
 #include "store/db_internal.h"
 
 int lc__rreport_new(lc_table **out, const char *kind, const char *const *cols, size_t ncols,
@@ -24,9 +25,7 @@ int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options
  * its own conditions. */
 int lc__report_query(const lc_report_options *o, lc_query **out);
 long lc__report_value_index(const lc_model *m, lc_axis axis, const char *key);
-/* Whether any of the state's values carries `flag` (LC_FLAG_NOT_REPORTABLE:
- * the lead is left out of every report; LC_FLAG_LOST, ...). */
-bool lc__report_state_has(const lc_model *m, const lc_state *s, uint32_t flag);
+
 const char *lc__report_value_label(const lc_model *m, lc_axis axis, const char *key);
 const char *lc__report_agent_name(const lc_agent_list *agents, const char *id_text);
 

@@ -44,7 +44,7 @@ static int open_leads(lc_db *db, const lc_query *q, lc_lead_iter **out)
 		rc = lc_query_new(&it->bq);
 	if (!rc)
 		rc = lc__query_copy(it->bq, it->q);
-	if (!rc && it->q->invalid)
+	if (!rc && LC__QUERY_CORE_FILTER(it->q))
 		it->bq->limit = 0;
 	if (!rc)
 		rc = lc_lead_new(&it->lead);
@@ -66,6 +66,16 @@ static int open_leads(lc_db *db, const lc_query *q, lc_lead_iter **out)
 int lc_db_query(lc_db *db, const lc_query *q, lc_lead_iter **out)
 {
 	return open_leads(db, q, out);
+}
+
+/* Every flag of `flags` carried by some value of the state (a flag on the
+ * status, another on the stage, counts). */
+static bool has_value_flags(const lc_state *s, uint32_t flags)
+{
+	for (uint32_t bit = 1; bit && bit <= flags; bit <<= 1)
+		if ((flags & bit) && !lc__state_has_flag(s, bit))
+			return false;
+	return true;
 }
 
 int lc_lead_iter_next(lc_lead_iter *it, const lc_lead **lead)
@@ -99,6 +109,8 @@ int lc_lead_iter_next(lc_lead_iter *it, const lc_lead **lead)
 		it->lead->state->flags = (it->lead->state->flags & ~LC__LEAD_STATE_FLAGS) |
 					 (it->lead->flags & LC__LEAD_STATE_FLAGS);
 		if (it->q->invalid && lc_validate_state(db->model, it->lead->state, NULL) == 0)
+			continue;
+		if (it->q->value_flags && !has_value_flags(it->lead->state, it->q->value_flags))
 			continue;
 		it->returned++;
 		*lead = it->lead;
@@ -168,7 +180,7 @@ int lc_db_count(lc_db *db, const lc_query *q, int64_t *out)
 	}
 	copy->limit = 0;
 	copy->after = 0;
-	if (!copy->invalid && db->vt.count_grouped) {
+	if (!LC__QUERY_CORE_FILTER(copy) && db->vt.count_grouped) {
 		if (!(rc = lc__db_txn_begin(db, false))) {
 			rc = db->vt.count_grouped(db->be, copy, NULL, 0, emit_total, &n);
 			if (rc)
@@ -343,7 +355,7 @@ int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size
 		return lc__error(LC_EINVAL, "grouped count: bad arguments");
 	if ((rc = check_group_keys(keys, nkeys)) || (rc = unpaged(q, &copy)))
 		goto out;
-	if (!copy->invalid && db->vt.count_grouped) {
+	if (!LC__QUERY_CORE_FILTER(copy) && db->vt.count_grouped) {
 		if (!(rc = lc__db_txn_begin(db, false))) {
 			rc = db->vt.count_grouped(db->be, copy, keys, nkeys, emit, ud);
 			if (rc < 0)

@@ -323,6 +323,7 @@ int lc__query_copy(lc_query *dst, const lc_query *src)
 	dst->created_to = src->created_to;
 	dst->recycled = src->recycled;
 	dst->invalid = src->invalid;
+	dst->value_flags = src->value_flags;
 	dst->after = src->after;
 	dst->limit = src->limit;
 	return 0;
@@ -433,6 +434,30 @@ int lc_query_set_invalid(lc_query *q, int only_invalid)
 		return lc__error(LC_EINVAL, "lc_query_set_invalid: the query is NULL");
 	q->invalid = only_invalid != 0;
 	return 0;
+}
+
+/* The flags a query may ask for: what a value says about the lead now. */
+#define VALUE_FLAGS_QUERYABLE                                                              \
+	(LC_FLAG_READY_FOR_CONTACT | LC_FLAG_AUTOMATION_STOPPED | LC_FLAG_REENGAGE_ELIGIBLE | \
+	 LC_FLAG_ENDS_CONTACT | LC_FLAG_NOT_REPORTABLE | LC_FLAG_CLOSED | LC_FLAG_TERMINAL |  \
+	 LC_FLAG_DEPRECATED | LC_FLAG_WON | LC_FLAG_LOST | LC_FLAG_COMPLETED)
+
+int lc_query_set_value_flags(lc_query *q, uint32_t flags)
+{
+	if (!q)
+		return lc__error(LC_EINVAL, "lc_query_set_value_flags: the query is NULL");
+	if (flags & ~(uint32_t)VALUE_FLAGS_QUERYABLE)
+		return lc__error(LC_EINVAL,
+				 "lc_query_set_value_flags: 0x%x holds flags no lead state carries "
+				 "(action flags, initial or repeatable)",
+				 (unsigned)(flags & ~(uint32_t)VALUE_FLAGS_QUERYABLE));
+	q->value_flags = flags;
+	return 0;
+}
+
+uint32_t lc_query_value_flags(const lc_query *q)
+{
+	return q ? q->value_flags : 0;
 }
 
 int lc_query_set_page(lc_query *q, lc_id after, size_t limit)

@@ -64,9 +64,14 @@ struct lc_query {
 	lc__str attr_key;
 	lc__str attr_value;
 	bool invalid;
+	uint32_t value_flags; /* LC_FLAG_* a value of the state must carry */
 	lc_id after;
 	size_t limit;
 };
+
+/* Conditions the core applies after the backend's query: only invalid
+ * leads, or leads with a value flagged so. Backends ignore them. */
+#define LC__QUERY_CORE_FILTER(q) ((q)->invalid || (q)->value_flags)
 
 int lc__query_copy(lc_query *dst, const lc_query *src);
 /* Whether a record matches every condition of q but `invalid` and paging

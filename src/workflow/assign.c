@@ -324,7 +324,7 @@ static int build_pool(lc_db *db, int64_t want, lc_id *pool, size_t *npool)
 		while ((int64_t)*npool < want && (rc = lc_lead_iter_next(it, &l)) == 1) {
 			if (!deal_order[s] && known_segment(lc_lead_text(l, LC_LEAD_SEGMENT)))
 				continue;
-			if (lc_lead_flags(l) & (LC_LEAD_AUTOMATION_STOPPED | LC_LEAD_RECYCLED))
+			if (lc__wf_stopped(l))
 				continue;
 			/* Never a lead that cannot be contacted: the list is worked by phone. */
 			if (!lc__wf_callable(l))

@@ -308,7 +308,7 @@ static int apply_hook(lc_db *db, lc_lead *applied, const lc_event *ev, const lc_
 	int rc;
 
 	(void)st;
-	if (wf_in_hook || (lc_lead_flags(applied) & LC_LEAD_AUTOMATION_STOPPED))
+	if (wf_in_hook || lc__wf_stopped(applied))
 		return 0;
 	/* Without a cache (out of memory at attach), read it for this apply. */
 	rc = ud ? cached_ruleset(db, ud, &rs) : lc__wf_load_current(db, &owned, NULL);
@@ -337,7 +337,7 @@ static int apply_hook(lc_db *db, lc_lead *applied, const lc_event *ev, const lc_
 		bool skip = false;
 		if (!r->event)
 			continue;
-		if (lc_lead_flags(lead) & (LC_LEAD_AUTOMATION_STOPPED | LC_LEAD_RECYCLED))
+		if (lc__wf_stopped(lead))
 			break;
 		for (size_t g = 0; r->group && g < nfired; g++)
 			if (!strcmp(fired_groups[g], r->group))

@@ -57,6 +57,15 @@ bool lc__wf_callable(const lc_lead *lead)
 	return !blocked(lead, m ? contact_action(m, LC_FLAG_PHONE, "call") : -1);
 }
 
+bool lc__wf_stopped(const lc_lead *lead)
+{
+	const lc_state *s = lc_lead_state(lead);
+
+	if (lc_lead_flags(lead) & (LC_LEAD_RECYCLED | LC_LEAD_AUTOMATION_STOPPED))
+		return true;
+	return s && (lc__state_has_flag(s, LC_FLAG_AUTOMATION_STOPPED) || lc__state_has_unknown(s));
+}
+
 bool lc__wf_emailable(const lc_lead *lead)
 {
 	const lc_model *m = lc_lead_model(lead);
@@ -405,7 +414,7 @@ static bool needs_work(const lc_ruleset *rs, const lc_lead *lead, lc_time now)
 	const char *groups[32];
 	size_t ngroups = 0;
 
-	if (lc_lead_flags(lead) & (LC_LEAD_RECYCLED | LC_LEAD_AUTOMATION_STOPPED))
+	if (lc__wf_stopped(lead))
 		return false;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const wf_rule *r = &rs->rules[i];
@@ -479,7 +488,7 @@ static int sweep_lead(lc_db *db, const lc_ruleset *rs, lc_lead *lead, lc_time no
 		bool skip = false;
 		if (r->event)
 			continue;
-		if (lc_lead_flags(lead) & (LC_LEAD_RECYCLED | LC_LEAD_AUTOMATION_STOPPED))
+		if (lc__wf_stopped(lead))
 			break;
 		for (size_t g = 0; r->group && g < ngroups; g++)
 			if (!strcmp(groups[g], r->group))

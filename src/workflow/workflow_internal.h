@@ -92,6 +92,10 @@ void lc__wf_refresh(lc_db *db);
 
 /* Contactability of a lead under its model. */
 bool lc__wf_callable(const lc_lead *lead);
+/* Automation is stopped for the lead: its record's flag, a value of its state
+ * flagged automation_stopped (Lead to Review), or a value the model does not
+ * know (which never unblocks anything). Recycled leads count as stopped. */
+bool lc__wf_stopped(const lc_lead *lead);
 bool lc__wf_emailable(const lc_lead *lead);
 
 /* Evaluate a condition on a lead at `now`. */

@@ -30,7 +30,10 @@ static const char lead_usage[] =
 	"  judges the state the lead starts in (axes left out take its initial values).\n\n"
 	"FILTERS: --milestone --status --stage --phase --lifecycle --source\n"
 	"  --owner-group --segment --agent A --unit U --unassigned --follow-up-from TIME\n"
-	"  --follow-up-to TIME --attribute KEY=VALUE --recycled include|only --invalid\n\n"
+	"  --follow-up-to TIME --attribute KEY=VALUE --recycled include|only --invalid\n"
+	"  --flag NAME[,NAME] (ready_for_contact, reengage_eligible, automation_stopped,\n"
+	"  ...: leads whose milestone, status or stage carries it). Values are keys or\n"
+	"  labels; one the model does not know is refused.\n\n"
 	"--json prints the lead (add, show, edit, ...: with its id, state, version and\n"
 	"flags, recycled included) or {\"leads\": [...]} for list.\n";
 
@@ -40,7 +43,7 @@ typedef struct lflags {
 	const char *products, *team, *competitors, *attributes, *activity;
 	const char *milestone, *status, *stage, *phase, *lifecycle;
 	const char *expect, *author, *after, *limit, *follow_from, *follow_to, *recycled;
-	const char *attribute, *follow_up;
+	const char *attribute, *follow_up, *flag;
 	bool dnc, dne, auto_stop, allow_call, allow_email, auto_on, unassigned, invalid, json;
 } lflags;
 
@@ -284,6 +287,48 @@ out:
 	return ex;
 }
 
+/* --flag NAME[,NAME...]: leads whose state carries every flag named. */
+static int query_flags(lc_query *q, const char *names)
+{
+	static const struct {
+		const char *name;
+		uint32_t bit;
+	} flags[] = {
+		{ "ready_for_contact", LC_FLAG_READY_FOR_CONTACT },
+		{ "automation_stopped", LC_FLAG_AUTOMATION_STOPPED },
+		{ "reengage_eligible", LC_FLAG_REENGAGE_ELIGIBLE },
+		{ "ends_contact", LC_FLAG_ENDS_CONTACT },
+		{ "not_reportable", LC_FLAG_NOT_REPORTABLE },
+		{ "closed", LC_FLAG_CLOSED },
+		{ "terminal", LC_FLAG_TERMINAL },
+		{ "deprecated", LC_FLAG_DEPRECATED },
+		{ "won", LC_FLAG_WON },
+		{ "lost", LC_FLAG_LOST },
+		{ "completed", LC_FLAG_COMPLETED },
+	};
+	char *copy = strdup(names), *save = NULL;
+	uint32_t bits = 0;
+	int ex = 0;
+
+	if (!copy)
+		return fail(LC_ENOMEM, "--flag");
+	for (char *it = strtok_r(copy, ",", &save); it && !ex; it = strtok_r(NULL, ",", &save)) {
+		size_t k = 0;
+		while (k < sizeof flags / sizeof flags[0] && strcmp(flags[k].name, it) != 0)
+			k++;
+		if (k == sizeof flags / sizeof flags[0])
+			ex = usage_error("--flag: '%s' is not a flag a lead's values carry; use "
+					 "ready_for_contact, automation_stopped, reengage_eligible, "
+					 "ends_contact, not_reportable, closed, terminal, deprecated, "
+					 "won, lost or completed",
+					 it);
+		else
+			bits |= flags[k].bit;
+	}
+	free(copy);
+	return ex ? ex : check(lc_query_set_value_flags(q, bits), "--flag");
+}
+
 static int lead_list(lc_db *db, const lflags *o)
 {
 	static const struct {
@@ -312,9 +357,22 @@ static int lead_list(lc_db *db, const lflags *o)
 	}
 	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
 		const char *v = *(const char *const *)((const char *)o + values[i].off);
-		if (v && (ex = check(lc_query_set_value(q, values[i].axis, v), lc_axis_name(values[i].axis))))
+		size_t vi;
+		if (!v)
+			continue;
+		/* A key or a label, as everywhere; the query matches keys. */
+		if (lc_model_value_find(lc_db_model(db), values[i].axis, v, &vi) != 0) {
+			ex = usage_error("--%s: %s (leads holding a value the model no longer knows are "
+					 "listed by --invalid)",
+					 lc_axis_name(values[i].axis), lc_error_last());
+			goto out;
+		}
+		v = lc_model_value_key(lc_db_model(db), values[i].axis, vi);
+		if ((ex = check(lc_query_set_value(q, values[i].axis, v), lc_axis_name(values[i].axis))))
 			goto out;
 	}
+	if (o->flag && (ex = query_flags(q, o->flag)))
+		goto out;
 	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
 		if (o->text[f] && (ex = check(lc_query_set_text(q, (lc_lead_text_field)f, o->text[f]),
 					      lc_lead_text_name((lc_lead_text_field)f))))
@@ -518,6 +576,7 @@ int cmd_lead(const leadctl_global *g, int argc, char **argv)
 		{ "--recycled", OPT_STRING, &o.recycled },
 		{ "--attribute", OPT_STRING, &o.attribute },
 		{ "--follow-up", OPT_STRING, &o.follow_up },
+		{ "--flag", OPT_STRING, &o.flag },
 		{ "--do-not-call", OPT_FLAG, &o.dnc },
 		{ "--do-not-email", OPT_FLAG, &o.dne },
 		{ "--automation-stopped", OPT_FLAG, &o.auto_stop },
