@@ -450,6 +450,16 @@ static void matrix_after_link_change(void **state)
 	lc_table_free(cell);
 	assert_int_equal(lc_report_matrix_cell(db, NULL, "hot", NULL, &cell), LC_EINVAL);
 	assert_int_equal(lc_report_matrix_cell(db, "contacted", "\xff", NULL, &cell), LC_EINVAL);
+
+	/* The store's model drawn with its counts: the refused cell in red. */
+	assert_int_equal(lc_report_model_dot(db, &json, NULL), 0);
+	assert_non_null(strstr(json, "\"milestone:contacted\" [label=<"));
+	assert_non_null(strstr(json, "<I>refused, yet held:</I>"));
+	assert_non_null(strstr(json, "<FONT COLOR=\"#b42318\">✖ Hot · 2 invalid</FONT>"));
+	assert_non_null(strstr(json, "<FONT COLOR=\"#b42318\">✖ 2 invalid</FONT>"));
+	lc_free(json);
+	assert_int_equal(lc_report_model_dot(NULL, &json, NULL), LC_EINVAL);
+	assert_int_equal(lc_report_model_dot(db, NULL, NULL), LC_EINVAL);
 	lc_db_close(db);
 }
 
