@@ -3,6 +3,7 @@
 # medians and ratios into docs/performance.md.
 #
 #   scripts/bench.sh [--reps R] [--quick] [--big] [--no-write] [--keep]
+#                    [--max-load L] [--require-quiet]
 #
 #   --reps R    runs a side (default 5); the two sides of each comparison
 #               alternate (A B A B ...) and the table shows medians
@@ -10,6 +11,12 @@
 #   --big       growth up to 10 M leads as well (~15 minutes more, ~4 GB of disk)
 #   --no-write  print the table instead of writing docs/performance.md
 #   --keep      keep the store files (build-bench/stores/)
+#   --max-load L  the machine is quiet when the 1-minute load average is at
+#               most L before a program (default 0.5) and at most L + 1 after
+#               it (the program itself adds up to 1); every measurement keeps
+#               the command and the load around it, and the table marks the
+#               rows measured on a loaded machine "(loaded)"
+#   --require-quiet  refuse to write the table when any program ran loaded
 #
 # It installs what it needs if missing (scripts/deps.sh bench; xstate into
 # tests/bench/peers/node_modules, which git ignores), builds a release build
@@ -24,6 +31,8 @@ quick=0
 big=0
 write=1
 keep=0
+max_load=0.5
+require_quiet=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=${2:?--reps needs a count}; shift ;;
@@ -31,6 +40,8 @@ while [ $# -gt 0 ]; do
     --big) big=1 ;;
     --no-write) write=0 ;;
     --keep) keep=1 ;;
+    --max-load) max_load=${2:?--max-load needs a load average}; shift ;;
+    --require-quiet) require_quiet=1 ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -85,13 +96,23 @@ results=$build/bench-results.jsonl
 log=$build/bench.log
 : > "$log"
 
-run() { # run PROGRAM ARGS...: append its JSON lines to the results
-  echo "+ $*" >>"$log"
-  "$@" >>"$results" 2>>"$log" || {
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+run() { # run PROGRAM ARGS...: append its JSON lines, each with the command and the load
+  local before after out cmd
+  before=$(loadavg)
+  echo "+ $* (load average before: $before)" >>"$log"
+  out=$("$@" 2>>"$log") || {
     echo "bench.sh: '$*' failed; see $log" >&2
     tail -5 "$log" >&2
     return 1
   }
+  after=$(loadavg)
+  echo "  load average after: $after" >>"$log"
+  cmd=${*//$root\//}
+  printf '%s\n' "$out" | awk -v cmd="$cmd" -v b="$before" -v a="$after" '
+    BEGIN { gsub(/["\\]/, "\\\\&", cmd) }
+    /^\{/ { sub(/^\{/, "{\"cmd\":\"" cmd "\",\"load_before\":" b ",\"load_after\":" a ",") }
+    { print }' >>"$results"
 }
 have() { [ -x "$bin/$1" ]; }
 skipped=()
@@ -173,10 +194,16 @@ fi
 [ $keep = 1 ] || rm -f "$stores"/*.db "$stores"/*.db-wal "$stores"/*.db-shm "$stores"/*.csv
 
 for s in "${skipped[@]}"; do echo "bench.sh: not measured: $s" >&2; done
+report=("$py" tests/bench/report.py --results "$results" --command "$command_line"
+        --reps "$reps" --max-load "$max_load")
+if [ $write = 1 ] && [ $require_quiet = 1 ] && ! "${report[@]}" --check-quiet; then
+  echo "bench.sh: the machine was not quiet (load average above $max_load; see $log):" \
+       "docs/performance.md left as it was" >&2
+  exit 3
+fi
 if [ $write = 1 ]; then
-  "$py" tests/bench/report.py --results "$results" --out docs/performance.md \
-    --command "$command_line" --reps "$reps"
+  "${report[@]}" --out docs/performance.md
   echo "bench.sh: wrote docs/performance.md (raw results: $results)" >&2
 else
-  "$py" tests/bench/report.py --results "$results" --command "$command_line" --reps "$reps" --print
+  "${report[@]}" --print
 fi

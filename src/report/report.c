@@ -294,7 +294,7 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 		       const lc_report_options *opts, lc_table **out)
 {
 	lc_report_options o;
-	const lc_model *m;
+	const lc_model *m = NULL;
 	const char *cols[LC_REPORT_MAX_AXES + 1];
 	static const char *const sum_measure[] = { "amount" };
 	lc_axis keys[8], gkeys[8];
@@ -492,7 +492,7 @@ int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_table **out)
 	static const char *const cols[] = { "milestone", "status" };
 	static const char *const meas[] = { "allowed" };
 	const lc_axis keys[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS };
-	const lc_model *m;
+	const lc_model *m = NULL;
 	lc_query *q = NULL;
 	lc_table *r = NULL;
 	mx_ctx c;
@@ -574,7 +574,7 @@ int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
 {
 	lc_report_options o;
 	static const char *const cols[] = { "external_id", "name" };
-	const lc_model *m;
+	const lc_model *m = NULL;
 	lc_query *q = NULL;
 	lc_lead_iter *it = NULL;
 	lc_table *r = NULL;
@@ -670,7 +670,7 @@ static int check_agent(lc_db *db, lc_id agent, lc_agent_list *agents, const char
 int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out)
 {
 	static const char *const cols[] = { "owner", "day" };
-	const lc_model *m;
+	const lc_model *m = NULL;
 	lc_agent_list *agents = NULL;
 	lc_query *q = NULL;
 	lc_lead_iter *it = NULL;
@@ -784,7 +784,7 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out)
 {
 	static const char *const cols[] = { "external_id", "name", "owner", "status" };
 	static const char *const meas[] = { "expected_completion", "overdue_seconds" };
-	const lc_model *m;
+	const lc_model *m = NULL;
 	lc_agent_list *agents = NULL;
 	lc_query *q = NULL;
 	lc_lead_iter *it = NULL;

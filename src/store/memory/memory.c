@@ -429,13 +429,44 @@ static int intern_fast(mem *m, const char *key, uint32_t *id)
 	return 0;
 }
 
+/* Whether state s holds what st keeps, compared by content: cheaper than
+ * keeping it again, and an apply keeps states it already has (the event's
+ * before is the lead's state; the lead's new state is the event's after). */
+static bool state_same(const mem *m, const lc_state *s, const mstate *st)
+{
+	const char *name;
+	uint32_t n;
+	size_t i;
+
+	if (!s || lc_state_follow_up(s) != st->follow_up ||
+	    lc_state_completed_at(s) != st->completed_at || lc_state_flags(s) != st->flags)
+		return false;
+	for (i = 0; i < LC_ARRAY_LEN(state_axes); i++) {
+		const char *v = lc_state_get(s, state_axes[i]);
+		uint32_t id = st->val[state_axes[i]];
+		if (id ? !v || strcmp(v, m->keys.str[id]) != 0 : v != NULL)
+			return false;
+	}
+	for (i = 0; lc_state_sys_count_at(s, i, &name, &n) == 1; i++) {
+		const uint32_t *pair = &m->counts[st->counts + 2 * i];
+		if (i >= st->ncounts || pair[1] != n || strcmp(name, m->keys.str[pair[0]]) != 0)
+			return false;
+	}
+	return i == st->ncounts;
+}
+
 /* Keep a state: its values interned, its stage counts appended to m->counts
- * unless they equal those of `hint` (a state kept earlier), which are shared. */
+ * unless they equal those of `hint` (a state kept earlier), which are shared;
+ * when it holds just what `hint` keeps, `hint` itself. */
 static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint)
 {
 	mstate st;
 	int rc;
 
+	if (hint && state_same(m, s, hint)) {
+		*out = *hint;
+		return 0;
+	}
 	memset(&st, 0, sizeof st);
 	st.follow_up = st.completed_at = LC_TIME_NONE;
 	if (s) {
