@@ -491,6 +491,20 @@ static void test_stored_counts(void **state)
 	assert_int_equal(n, 3);
 	assert_int_equal(lc_state_sys_count_at(a, 1, &key, &n), 1);
 	assert_int_equal(lc_state_sys_count_at(a, 2, &key, &n), 0);
+	{
+		/* All at once, in the same order; fewer slots than counters. */
+		const char *keys[2];
+		uint32_t counts[2];
+		assert_int_equal(lc_state_sys_counts(a, keys, counts, 2), 2);
+		assert_string_equal(keys[0], "periodic_check_in");
+		assert_int_equal(counts[0], 3);
+		assert_string_equal(keys[1], "service_renewal");
+		assert_int_equal(counts[1], 1);
+		assert_int_equal(lc_state_sys_counts(a, keys, counts, 1), 2);
+		assert_int_equal(lc_state_sys_counts(a, NULL, NULL, 0), 2);
+		assert_int_equal(lc_state_sys_counts(NULL, keys, counts, 2), 0);
+		assert_int_equal(lc_state_sys_counts(a, NULL, counts, 2), 0);
+	}
 	assert_int_equal(lc_state_equal(a, b), 0);
 	assert_int_equal(lc_state_copy(b, a), 0);
 	assert_int_equal(lc_state_equal(a, b), 1);

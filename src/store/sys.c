@@ -68,6 +68,30 @@ int lc_state_sys_count_at(const lc_state *state, size_t i, const char **stage_ke
 	return lc__state_count_at(state, i, stage_key, count) ? 1 : 0;
 }
 
+size_t lc_state_sys_counts(const lc_state *state, const char **stage_keys, uint32_t *counts,
+			   size_t max)
+{
+	size_t n = 0;
+
+	if (!state || (max && (!stage_keys || !counts)))
+		return 0;
+	for (uint32_t k = 0; k < state->nstages; k++) {
+		if (!state->counts[k])
+			continue;
+		if (n < max) {
+			stage_keys[n] = state->model->axes[LC_AXIS_STAGE].v[k].key;
+			counts[n] = state->counts[k];
+		}
+		n++;
+	}
+	for (uint32_t f = 0; f < state->nforeign; f++, n++)
+		if (n < max) {
+			stage_keys[n] = state->foreign[f].key;
+			counts[n] = state->foreign[f].count;
+		}
+	return n;
+}
+
 const lc_model *lc_state_sys_model(const lc_state *state)
 {
 	return state ? state->model : NULL;

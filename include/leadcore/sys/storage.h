@@ -370,6 +370,19 @@ LC_API int lc_state_sys_count_at(const lc_state *state, size_t i, const char **s
 				 uint32_t *count);
 
 /**
+ * Every non-zero stage counter of a state at once, in the order of
+ * lc_state_sys_count_at() (one pass instead of one a counter).
+ * @param state The state.
+ * @param[out] stage_keys Receives up to @p max stage keys, owned by the state or its model.
+ * @param[out] counts Receives their counters.
+ * @param max Room in both arrays (0: only count).
+ * @return How many counters the state has (more than @p max: only the first
+ *         @p max were given); 0 for NULL arguments.
+ */
+LC_API size_t lc_state_sys_counts(const lc_state *state, const char **stage_keys, uint32_t *counts,
+				  size_t max);
+
+/**
  * The model a state is bound to (to enumerate its stages' counters with
  * lc_state_stage_count() and restore them with lc_state_set_stage_count()).
  * @param state The state.

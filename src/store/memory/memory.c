@@ -432,11 +432,14 @@ static int intern_fast(mem *m, const char *key, uint32_t *id)
 /* Whether state s holds what st keeps, compared by content: cheaper than
  * keeping it again, and an apply keeps states it already has (the event's
  * before is the lead's state; the lead's new state is the event's after). */
+/* Counters read in one pass; a state with more is read one by one. */
+#define MAX_COUNTS 32
+
 static bool state_same(const mem *m, const lc_state *s, const mstate *st)
 {
-	const char *name;
-	uint32_t n;
-	size_t i;
+	const char *names[MAX_COUNTS];
+	uint32_t counts[MAX_COUNTS];
+	size_t i, n;
 
 	if (!s || lc_state_follow_up(s) != st->follow_up ||
 	    lc_state_completed_at(s) != st->completed_at || lc_state_flags(s) != st->flags)
@@ -447,12 +450,15 @@ static bool state_same(const mem *m, const lc_state *s, const mstate *st)
 		if (id ? !v || strcmp(v, m->keys.str[id]) != 0 : v != NULL)
 			return false;
 	}
-	for (i = 0; lc_state_sys_count_at(s, i, &name, &n) == 1; i++) {
+	n = lc_state_sys_counts(s, names, counts, MAX_COUNTS);
+	if (n != st->ncounts || n > MAX_COUNTS)
+		return false;
+	for (i = 0; i < n; i++) {
 		const uint32_t *pair = &m->counts[st->counts + 2 * i];
-		if (i >= st->ncounts || pair[1] != n || strcmp(name, m->keys.str[pair[0]]) != 0)
+		if (pair[1] != counts[i] || strcmp(names[i], m->keys.str[pair[0]]) != 0)
 			return false;
 	}
-	return i == st->ncounts;
+	return true;
 }
 
 /* Keep a state: its values interned, its stage counts appended to m->counts
@@ -479,10 +485,14 @@ static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint
 		st.flags = lc_state_flags(s);
 		st.counts = (uint32_t)m->ncounts;
 		{
-			const char *name;
-			uint32_t n;
-			for (size_t i = 0; lc_state_sys_count_at(s, i, &name, &n) == 1; i++) {
-				uint32_t key;
+			const char *names[MAX_COUNTS];
+			uint32_t counts[MAX_COUNTS];
+			size_t total = lc_state_sys_counts(s, names, counts, MAX_COUNTS);
+			for (size_t i = 0; i < total; i++) {
+				const char *name = i < MAX_COUNTS ? names[i] : NULL;
+				uint32_t key, n = i < MAX_COUNTS ? counts[i] : 0;
+				if (i >= MAX_COUNTS && lc_state_sys_count_at(s, i, &name, &n) != 1)
+					break;
 				if ((rc = intern_fast(m, name, &key)) ||
 				    (rc = grow(&m->counts, &m->cap_counts, m->ncounts + 2,
 					       sizeof *m->counts)))

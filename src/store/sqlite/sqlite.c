@@ -353,14 +353,19 @@ static lc_time c_time(sqlite3_stmt *st, int i)
  * together by hand: printf costs more than the rest of an apply's binding. */
 static const char *counts_format(lc_buf *b, const lc_state *st)
 {
-	const char *key;
-	uint32_t n;
+	const char *keys[16];
+	uint32_t counts[16];
+	size_t total = lc_state_sys_counts(st, keys, counts, LC_ARRAY_LEN(keys));
 
 	b->len = 0;
 	b->failed = false; /* a buffer is reused: forget an earlier failure */
-	for (size_t i = 0; lc_state_sys_count_at(st, i, &key, &n) == 1; i++) {
+	for (size_t i = 0; i < total; i++) {
+		const char *key = i < LC_ARRAY_LEN(keys) ? keys[i] : NULL;
+		uint32_t n = i < LC_ARRAY_LEN(keys) ? counts[i] : 0;
 		char num[12];
 		size_t len = sizeof num;
+		if (!key && lc_state_sys_count_at(st, i, &key, &n) != 1)
+			break;
 		do
 			num[--len] = (char)('0' + n % 10);
 		while ((n /= 10) != 0);
