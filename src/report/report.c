@@ -72,6 +72,7 @@ int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options
 {
 	int rc;
 
+	*model = NULL; /* set on every path: callers read it only when 0 is returned, but -O3 cannot see that */
 	if (out)
 		*out = NULL;
 	if (!db || !out)
