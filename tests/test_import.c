@@ -11,13 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <cmocka.h>
 #include <csv.h>
+#include <sqlite3.h>
 
 #include "leadcore/leadcore.h"
 #include "leadcore/sys/storage.h"
 #include "store/db_internal.h"
 #include "support/alloc_sweep.h"
+#include "support/store_files.h"
 
 #define T0 1767225600 /* 2026-01-01T00:00:00Z */
 
@@ -1012,6 +1016,299 @@ static void import_savepoint_undoes_one_row(void **state)
 	lc_db_close(db);
 }
 
+/* ---- the one-pass CRM migration (issue 12, "done when") ---- */
+
+/* A generated export shaped like a CRM's opportunities table: id, agent,
+ * product, account, stage, engage and close dates (m/d/Y, blank where the
+ * deal has not got there), close value (blank, 0, 1054 or "1,054.50"). The
+ * test keeps its own figures while writing it. */
+#define CRM_DEALS 240
+#define DAY 86400
+#define CRM_AGENTS 5
+
+typedef struct crm_deal {
+	int agent;      /* index into crm_agents */
+	int stage;      /* 0 prospecting, 1 engaging, 2 won, 3 lost */
+	lc_time engage; /* LC_TIME_NONE when blank */
+	lc_time close;
+	int64_t cents;  /* the close value, won deals */
+} crm_deal;
+
+static const char *const crm_agents[CRM_AGENTS] = { "Anna Snelling", "Darcel Schlecht",
+						    "Moses Frase", "Versie Hillebrand",
+						    "Kary Hendrixson" };
+static const char *const crm_stages[] = { "Prospecting", "Engaging", "Won", "Lost" };
+
+static const char *const crm_map =
+	"{\"format\": 1, \"dedupe\": \"external_id\", \"actor\": \"crm migration\","
+	" \"create_agents\": true,"
+	" \"fields\": {\"external_id\": \"opportunity_id\", \"agent\": \"sales_agent\","
+	"   \"products\": \"product\", \"company\": \"account\", \"amount\": \"close_value\","
+	"   \"currency\": {\"fixed\": \"USD\"}},"
+	" \"dispositions\": ["
+	"  {\"action\": \"engage\", \"stage\": \"engaging\","
+	"   \"time\": {\"column\": \"engage_date\", \"format\": \"%m/%d/%Y\"}},"
+	"  {\"when\": {\"column\": \"deal_stage\", \"values\": [\"Won\"]},"
+	"   \"action\": \"win_lead\", \"stage\": \"won\", \"status\": \"won\","
+	"   \"time\": {\"column\": \"close_date\", \"format\": \"%m/%d/%Y\"}},"
+	"  {\"when\": {\"column\": \"deal_stage\", \"values\": [\"Lost\"]},"
+	"   \"action\": \"lose_lead\", \"stage\": \"lost\", \"status\": \"lost\","
+	"   \"reason\": \"not_recorded\","
+	"   \"time\": {\"column\": \"close_date\", \"format\": \"%m/%d/%Y\"}}]}";
+
+static void us_date(lc_time t, char *buf, size_t n)
+{
+	char iso[LC_TIME_FORMAT_SIZE];
+	lc_time_format(t, iso, sizeof iso); /* YYYY-MM-DD... */
+	snprintf(buf, n, "%.2s/%.2s/%.4s", iso + 5, iso + 8, iso);
+}
+
+/* Write the export to `path`; fill `deals`. */
+static void crm_export(const char *path, crm_deal *deals)
+{
+	FILE *f = fopen(path, "w");
+	uint32_t seed = 12345;
+	lc_time base;
+	assert_non_null(f);
+	assert_int_equal(lc_time_parse("2031-03-01T00:00:00Z", &base), 0);
+	fputs("opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\n", f);
+	for (int i = 0; i < CRM_DEALS; i++) {
+		crm_deal *d = &deals[i];
+		char e[16] = "", c[16] = "", v[32] = "";
+		seed = seed * 1103515245u + 12345u;
+		d->agent = (int)(seed >> 16) % CRM_AGENTS;
+		d->stage = (int)(seed >> 8) % 4;
+		d->engage = d->stage ? base + (int64_t)(i % 90) * DAY : LC_TIME_NONE;
+		d->close = d->stage >= 2 ? d->engage + (int64_t)(1 + (seed >> 4) % 60) * DAY : LC_TIME_NONE;
+		d->cents = d->stage == 2 ? (int64_t)(100 + (seed >> 3) % 9000) * 100 + (i % 2) * 50 : 0;
+		if (d->engage != LC_TIME_NONE)
+			us_date(d->engage, e, sizeof e);
+		if (d->close != LC_TIME_NONE)
+			us_date(d->close, c, sizeof c);
+		if (d->stage == 2 && d->cents % 100)
+			snprintf(v, sizeof v, "\"%lld,%03lld.%02lld\"", (long long)(d->cents / 100000),
+				 (long long)(d->cents / 100 % 1000), (long long)(d->cents % 100));
+		else if (d->stage == 2)
+			snprintf(v, sizeof v, "%lld", (long long)(d->cents / 100));
+		else if (d->stage == 3)
+			snprintf(v, sizeof v, "0");
+		fprintf(f, "CRM-%04d,%s,%s,%s,%s,%s,%s,%s\n", i, crm_agents[d->agent],
+			i % 7 ? "GTX Pro" : "\"GTX Pro, MG Special\"",
+			d->stage ? (i % 3 ? "Acme" : "\"Rundofase, Inc.\"") : "", crm_stages[d->stage], e, c, v);
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Every row of every table of a SQLite store, as text: what "the store is
+ * unchanged" means. */
+static char *store_content(const char *path)
+{
+	sqlite3 *s = NULL;
+	sqlite3_stmt *tables = NULL;
+	size_t cap = 1 << 16, len = 0;
+	char *out = malloc(cap);
+	assert_non_null(out);
+	out[0] = '\0';
+	assert_int_equal(sqlite3_open_v2(path, &s, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+					    -1, &tables, NULL), SQLITE_OK);
+	while (sqlite3_step(tables) == SQLITE_ROW) {
+		char sql[256];
+		sqlite3_stmt *rows = NULL;
+		snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", (const char *)sqlite3_column_text(tables, 0));
+		assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &rows, NULL), SQLITE_OK);
+		while (sqlite3_step(rows) == SQLITE_ROW)
+			for (int c = 0; c < sqlite3_column_count(rows); c++) {
+				const unsigned char *t = sqlite3_column_text(rows, c);
+				size_t n = (t ? strlen((const char *)t) : 4) + 2;
+				if (len + n + 1 > cap) {
+					cap = (cap + n) * 2;
+					out = realloc(out, cap);
+					assert_non_null(out);
+				}
+				len += (size_t)snprintf(out + len, cap - len, "%s%c", t ? (const char *)t : "NULL",
+							c + 1 == sqlite3_column_count(rows) ? '\n' : '|');
+			}
+		sqlite3_finalize(rows);
+	}
+	sqlite3_finalize(tables);
+	sqlite3_close(s);
+	return out;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile, as docs/reports.md defines the funnel's. */
+static int64_t nearest_rank(int64_t *v, size_t n, unsigned p)
+{
+	size_t rank = (n * p + 99) / 100;
+	qsort(v, n, sizeof *v, cmp_i64);
+	return v[(rank ? rank : 1) - 1];
+}
+
+/* The funnel's Engaging row for the leads now in `status`. */
+static void check_engaging(lc_db *db, const crm_deal *deals, int stage, const char *status)
+{
+	lc_report_options o = LC_REPORT_OPTIONS_INIT;
+	lc_query *q = NULL;
+	lc_table *t = NULL;
+	int64_t stays[CRM_DEALS];
+	size_t n = 0, row = SIZE_MAX;
+	for (int i = 0; i < CRM_DEALS; i++)
+		if (deals[i].stage == stage)
+			stays[n++] = deals[i].close - deals[i].engage;
+	assert_true(n > 2);
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_STATUS, status), 0);
+	o.filter = q;
+	assert_int_equal(lc_report_funnel(db, &o, &t), 0);
+	for (size_t r = 0; r < lc_table_rows(t); r++)
+		if (strcmp(lc_table_text(t, r, 0), "engaging") == 0)
+			row = r;
+	assert_true(row != SIZE_MAX);
+	assert_int_equal(lc_table_int_named(t, row, "count"), (int64_t)n);
+	assert_int_equal(lc_table_int_named(t, row, "median_seconds"), nearest_rank(stays, n, 50));
+	assert_int_equal(lc_table_int_named(t, row, "p90_seconds"), nearest_rank(stays, n, 90));
+	lc_table_free(t);
+	lc_query_free(q);
+}
+
+/* Won value per agent: report pipeline --by owner --status won --sum amount. */
+static void check_won_value(lc_db *db, const crm_deal *deals)
+{
+	lc_report_options o = LC_REPORT_OPTIONS_INIT;
+	lc_axis owner = LC_AXIS_OWNER;
+	lc_query *q = NULL;
+	lc_table *t = NULL;
+	int64_t want[CRM_AGENTS] = { 0 }, won[CRM_AGENTS] = { 0 };
+	for (int i = 0; i < CRM_DEALS; i++)
+		if (deals[i].stage == 2) {
+			want[deals[i].agent] += deals[i].cents;
+			won[deals[i].agent]++;
+		}
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_STATUS, "won"), 0);
+	o.filter = q;
+	o.flags = LC_REPORT_SUM_AMOUNT;
+	assert_int_equal(lc_report_pipeline(db, &owner, 1, &o, &t), 0);
+	assert_int_equal(lc_table_rows(t), CRM_AGENTS);
+	for (size_t r = 0; r < lc_table_rows(t); r++) {
+		int a = 0;
+		while (strcmp(crm_agents[a], lc_table_text(t, r, 0)) != 0)
+			a++;
+		assert_string_equal(lc_table_text_named(t, r, "currency"), "USD");
+		assert_int_equal(lc_table_int_named(t, r, "count"), won[a]);
+		assert_int_equal(lc_table_int_named(t, r, "amount"), want[a]);
+	}
+	lc_table_free(t);
+	lc_query_free(q);
+}
+
+static void crm_migration_in_one_pass(void **state)
+{
+	char dir[] = "/tmp/lc_crm_XXXXXX", csv[64], store[64], uri[80];
+	crm_deal deals[CRM_DEALS];
+	lc_mapping *m = mapping(crm_map);
+	lc_table *r = NULL;
+	lc_db *db;
+	lc_lead *l = NULL;
+	lc_event_iter *it = NULL;
+	const lc_event *ev;
+	uint64_t want_disp = 0, prospecting = 0, stage_count[4] = { 0 };
+	char *before, *after;
+	lc_axis stage = LC_AXIS_STAGE;
+	lc_table *t = NULL;
+	int first_won = -1;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(csv, sizeof csv, "%s/opportunities.csv", dir);
+	snprintf(store, sizeof store, "%s/crm.db", dir);
+	snprintf(uri, sizeof uri, "sqlite:%s", store);
+	crm_export(csv, deals);
+	for (int i = 0; i < CRM_DEALS; i++) {
+		stage_count[deals[i].stage]++;
+		want_disp += (deals[i].stage > 0) + (deals[i].stage >= 2);
+		prospecting += deals[i].stage == 0;
+		if (deals[i].stage == 2 && first_won < 0)
+			first_won = i;
+	}
+	db = open_deals(uri);
+	assert_int_equal(lc_import_file(db, csv, m, NULL, &r), 0);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rows"), CRM_DEALS);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), CRM_DEALS);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected"), 0);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "dispositions"), want_disp);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "undated"), prospecting);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "agents_created"), CRM_AGENTS);
+	lc_table_free(r);
+
+	/* Every count: leads per stage. */
+	assert_int_equal(lc_report_pipeline(db, &stage, 1, NULL, &t), 0);
+	for (size_t row = 0; row < lc_table_rows(t); row++)
+		for (int s = 0; s < 4; s++)
+			if (lc__streq_nocase(lc_table_text(t, row, 0), crm_stages[s]))
+				assert_int_equal(lc_table_int_named(t, row, "count"), stage_count[s]);
+	lc_table_free(t);
+	check_won_value(db, deals);
+	check_engaging(db, deals, 2, "won");
+	check_engaging(db, deals, 3, "lost");
+
+	/* One won deal in detail: its owner, products, amount, and history
+	 * engaged on the engage date, won on the close date, all by the actor. */
+	{
+		char ext[16];
+		lc_id agent = 0;
+		int n = 0;
+		snprintf(ext, sizeof ext, "CRM-%04d", first_won);
+		assert_int_equal(lc_db_lead_get_external(db, ext, &l), 0);
+		assert_int_equal(lc_db_agent_find(db, crm_agents[deals[first_won].agent], &agent), 0);
+		assert_int_equal(lc_lead_agent(l), agent);
+		assert_int_equal(lc_lead_amount(l), deals[first_won].cents);
+		assert_string_equal(lc_lead_currency(l), "USD");
+		assert_true(lc_lead_list_count(l, LC_LEAD_PRODUCTS) >= 1);
+		assert_string_equal(lc_lead_product_name(l, 0), "GTX Pro");
+		assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
+		while (lc_event_iter_next(it, &ev) == 1) {
+			assert_string_equal(lc_event_actor(ev), "crm migration");
+			if (lc_event_kind_of(ev) != LC_EVENT_DISPOSITION)
+				continue;
+			assert_int_equal(lc_event_time(ev), n == 0 ? deals[first_won].engage : deals[first_won].close);
+			n++;
+		}
+		assert_int_equal(n, 2);
+		lc_event_iter_free(it);
+		lc_lead_free(l);
+	}
+	lc_db_close(db);
+
+	/* The same export again changes nothing, to the byte. */
+	before = store_content(store);
+	{
+		lc_db_options o = LC_DB_OPTIONS_INIT;
+		o.clock = test_clock;
+		assert_int_equal(lc_db_open(&db, uri, &o), 0);
+	}
+	assert_int_equal(lc_import_file(db, csv, m, NULL, &r), 0);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "unchanged"), CRM_DEALS);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "dispositions"), 0);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "repeats"), want_disp);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "agents_created"), 0);
+	lc_table_free(r);
+	lc_db_close(db);
+	after = store_content(store);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	lc_mapping_free(m);
+	unlink(csv);
+	remove_store_files(store);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1033,6 +1330,7 @@ int main(void)
 		cmocka_unit_test(import_duplicate_external_id),
 		cmocka_unit_test(import_email_dedupe_keeps_ids),
 		cmocka_unit_test(import_savepoint_undoes_one_row),
+		cmocka_unit_test(crm_migration_in_one_pass),
 	};
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store.h"
+#include "filter.h"
 
 /* ---- lead ---- */
 
@@ -287,139 +287,30 @@ out:
 	return ex;
 }
 
-/* --flag NAME[,NAME...]: leads whose state carries every flag named. */
-static int query_flags(lc_query *q, const char *names)
-{
-	static const struct {
-		const char *name;
-		uint32_t bit;
-	} flags[] = {
-		{ "ready_for_contact", LC_FLAG_READY_FOR_CONTACT },
-		{ "automation_stopped", LC_FLAG_AUTOMATION_STOPPED },
-		{ "reengage_eligible", LC_FLAG_REENGAGE_ELIGIBLE },
-		{ "ends_contact", LC_FLAG_ENDS_CONTACT },
-		{ "not_reportable", LC_FLAG_NOT_REPORTABLE },
-		{ "closed", LC_FLAG_CLOSED },
-		{ "terminal", LC_FLAG_TERMINAL },
-		{ "deprecated", LC_FLAG_DEPRECATED },
-		{ "won", LC_FLAG_WON },
-		{ "lost", LC_FLAG_LOST },
-		{ "completed", LC_FLAG_COMPLETED },
-	};
-	char *copy = strdup(names), *save = NULL;
-	uint32_t bits = 0;
-	int ex = 0;
-
-	if (!copy)
-		return fail(LC_ENOMEM, "--flag");
-	for (char *it = strtok_r(copy, ",", &save); it && !ex; it = strtok_r(NULL, ",", &save)) {
-		size_t k = 0;
-		while (k < sizeof flags / sizeof flags[0] && strcmp(flags[k].name, it) != 0)
-			k++;
-		if (k == sizeof flags / sizeof flags[0])
-			ex = usage_error("--flag: '%s' is not a flag a lead's values carry; use "
-					 "ready_for_contact, automation_stopped, reengage_eligible, "
-					 "ends_contact, not_reportable, closed, terminal, deprecated, "
-					 "won, lost or completed",
-					 it);
-		else
-			bits |= flags[k].bit;
-	}
-	free(copy);
-	return ex ? ex : check(lc_query_set_value_flags(q, bits), "--flag");
-}
-
 static int lead_list(lc_db *db, const lflags *o)
 {
-	static const struct {
-		size_t off;
-		lc_axis axis;
-	} values[] = {
-		{ offsetof(lflags, milestone), LC_AXIS_MILESTONE },
-		{ offsetof(lflags, status), LC_AXIS_STATUS },
-		{ offsetof(lflags, stage), LC_AXIS_STAGE },
-		{ offsetof(lflags, phase), LC_AXIS_PHASE },
-		{ offsetof(lflags, lifecycle), LC_AXIS_LIFECYCLE },
-	};
+	lead_filter f = { { o->milestone, o->status, o->stage, o->phase, o->lifecycle },
+			  { NULL },
+			  o->agent,
+			  o->unit,
+			  o->follow_from,
+			  o->follow_to,
+			  o->recycled,
+			  o->attribute,
+			  o->unassigned,
+			  o->invalid,
+			  o->flag };
 	lc_query *q = NULL;
 	lc_lead_iter *it = NULL;
 	const lc_lead *l;
 	json_t *arr = NULL;
-	lc_time from = LC_TIME_NONE, to = LC_TIME_NONE;
 	int64_t after = 0, limit = 0;
 	int damaged = 0;
-	lc_id id;
 	int rc, ex;
 
-	if ((rc = lc_query_new(&q))) {
-		ex = fail(rc, "lead list");
+	memcpy(f.text, o->text, sizeof f.text);
+	if ((ex = filter_query(db, &f, &q)))
 		goto out;
-	}
-	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
-		const char *v = *(const char *const *)((const char *)o + values[i].off);
-		size_t vi;
-		if (!v)
-			continue;
-		/* A key or a label, as everywhere; the query matches keys. */
-		if (lc_model_value_find(lc_db_model(db), values[i].axis, v, &vi) != 0) {
-			ex = usage_error("--%s: %s (leads holding a value the model no longer knows are "
-					 "listed by --invalid)",
-					 lc_axis_name(values[i].axis), lc_error_last());
-			goto out;
-		}
-		v = lc_model_value_key(lc_db_model(db), values[i].axis, vi);
-		if ((ex = check(lc_query_set_value(q, values[i].axis, v), lc_axis_name(values[i].axis))))
-			goto out;
-	}
-	if (o->flag && (ex = query_flags(q, o->flag)))
-		goto out;
-	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
-		if (o->text[f] && (ex = check(lc_query_set_text(q, (lc_lead_text_field)f, o->text[f]),
-					      lc_lead_text_name((lc_lead_text_field)f))))
-			goto out;
-	if (o->agent) {
-		if ((ex = store_agent(db, "--agent", o->agent, &id)))
-			goto out;
-		lc_query_set_agent(q, id);
-	} else if (o->unassigned) {
-		lc_query_set_agent(q, LC_QUERY_NONE);
-	}
-	if (o->unit) {
-		if ((ex = store_unit(db, "--unit", o->unit, &id)))
-			goto out;
-		lc_query_set_unit(q, id);
-	}
-	if ((o->follow_from && (ex = parse_time_flag("--follow-up-from", o->follow_from, &from))) ||
-	    (o->follow_to && (ex = parse_time_flag("--follow-up-to", o->follow_to, &to))))
-		goto out;
-	if ((o->follow_from || o->follow_to) &&
-	    (ex = check(lc_query_set_follow_up(q, from, to), "--follow-up-from/--follow-up-to")))
-		goto out;
-	if (o->recycled) {
-		if (strcmp(o->recycled, "include") == 0)
-			lc_query_set_recycled(q, LC_RECYCLED_INCLUDE);
-		else if (strcmp(o->recycled, "only") == 0)
-			lc_query_set_recycled(q, LC_RECYCLED_ONLY);
-		else {
-			ex = usage_error("--recycled: use include or only");
-			goto out;
-		}
-	}
-	if (o->attribute) {
-		char *copy = strdup(o->attribute), *eq = copy ? strchr(copy, '=') : NULL;
-		if (!eq) {
-			free(copy);
-			ex = usage_error("--attribute: give KEY=VALUE");
-			goto out;
-		}
-		*eq = '\0';
-		ex = check(lc_query_set_attribute(q, copy, eq + 1), "--attribute");
-		free(copy);
-		if (ex)
-			goto out;
-	}
-	if (o->invalid)
-		lc_query_set_invalid(q, 1);
 	if ((o->after && (ex = parse_int_flag("--after", o->after, 0, INT64_MAX, &after))) ||
 	    (o->limit && (ex = parse_int_flag("--limit", o->limit, 0, INT32_MAX, &limit))))
 		goto out;

@@ -4,36 +4,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "leadctl.h"
-#include "store.h"
+#include "filter.h"
 
 static const char report_usage[] =
-	"usage: leadctl [--db FILE] report pipeline [--by AXIS[,AXIS]] [--json|--csv] [--color WHEN]\n"
-	"       leadctl [--db FILE] report matrix [--cell MILESTONE,STATUS] [--all] [--json|--csv]\n"
-	"       leadctl [--db FILE] report followups [--from TIME] [--to TIME] [--agent A]\n"
-	"                                           [--now TIME] [--json|--csv]\n"
-	"       leadctl [--db FILE] report overdue [--agent A] [--now TIME] [--json|--csv]\n"
-	"       leadctl [--db FILE] report funnel [--from TIME] [--to TIME] [--json|--csv]\n\n"
+	"usage: leadctl [--db FILE] report pipeline [--by AXIS[,AXIS]] [--sum amount] [FILTERS]\n"
+	"                                           [--color WHEN]\n"
+	"       leadctl [--db FILE] report matrix [--cell MILESTONE,STATUS] [--all] [FILTERS]\n"
+	"       leadctl [--db FILE] report followups [--from TIME] [--to TIME] [--now TIME] [FILTERS]\n"
+	"       leadctl [--db FILE] report overdue [--now TIME] [FILTERS]\n"
+	"       leadctl [--db FILE] report funnel [--from TIME] [--to TIME] [FILTERS]\n"
+	"       (each also takes --json or --csv)\n\n"
 	"Reports over the store (default ./leads.db). Leads in the recycle bin are left\n"
 	"out of every report.\n\n"
+	"FILTERS, the same as 'lead list': --milestone --status --stage --phase\n"
+	"  --lifecycle --source --owner-group --segment --agent A --unit U --unassigned\n"
+	"  --follow-up-from TIME --follow-up-to TIME --attribute KEY=VALUE\n"
+	"  --recycled include|only --invalid. A report counts only the leads they\n"
+	"  keep, by their present state: 'report funnel --status won' is the funnel\n"
+	"  of the deals that were won.\n\n"
 	"  pipeline   how many leads hold each value of one or two axes: phase, stage,\n"
 	"             milestone, status, lifecycle, owner (default: stage, or status\n"
 	"             when the model has no stages). Values flagged not_reportable\n"
-	"             (Archive, test leads) are left out.\n"
+	"             (Archive, test leads) are left out. --sum amount adds the sum of\n"
+	"             the leads' amounts (minor units) per currency: the won value per\n"
+	"             agent is 'report pipeline --by owner --status won --sum amount'.\n"
 	"  matrix     every milestone x status cell with its count and whether the\n"
 	"             model allows it, invalid cells first. --cell lists the leads in\n"
 	"             one cell (keys or labels: --cell contacted,hot). The table\n"
 	"             leaves out empty cells (--all keeps them); --json and --csv\n"
 	"             always hold every cell.\n"
 	"  followups  follow-ups due per agent per day in [--from, --to) (default:\n"
-	"             today and the next six days); --agent keeps one agent's.\n"
+	"             today and the next six days).\n"
 	"  overdue    leads past their expected completion date and not completed,\n"
 	"             most overdue first.\n"
 	"  --now TIME reads the store as of TIME: 'today' for followups, the present\n"
 	"             for overdue (leadctl --db demo.db report followups --now 2026-01-19).\n"
 	"  funnel     per stage (milestone when the model has no stages), from history:\n"
 	"             leads that reached it, how many went on to a later open stage\n"
-	"             (conversion), the median and 90th percentile time in the stage.\n\n"
+	"             (conversion), the median and 90th percentile time in the stage.\n"
+	"             With --from/--to: the entries inside the window, and the time\n"
+	"             of the stays that began inside it (docs/reports.md).\n\n"
 	"On a terminal the table marks the matrix's invalid cells in red and gives\n"
 	"the pipeline and the funnel a bar a row; --color never|always|auto (default\n"
 	"auto: only when standard output is a terminal; NO_COLOR turns colour off)\n"
@@ -388,44 +398,21 @@ static int print_report(const lc_table *r, out_kind out, bool hide_empty, term_s
 	return 0;
 }
 
-/* An agent by name or id. */
-static int find_agent(lc_db *db, const char *text, lc_id *out)
-{
-	lc_agent_list *l = NULL;
-	int rc;
-	/* Numbers, id: and name: as every command reads them (store.c). */
-	if (strspn(text, "0123456789") == strlen(text) || !strncmp(text, "id:", 3) ||
-	    !strncmp(text, "name:", 5))
-		return store_agent(db, "--agent", text, out);
-	rc = lc_db_agent_find(db, text, out);
-	if (rc == LC_ENOTFOUND) {
-		fprintf(stderr, "leadctl: --agent: no agent named '%s'", text);
-		if (lc_db_agents(db, 0, &l) == 0 && lc_agent_list_count(l)) {
-			fputs("; agents are:", stderr);
-			for (size_t i = 0; i < lc_agent_list_count(l) && i < 20; i++)
-				fprintf(stderr, " %s", lc_agent_list_name(l, i));
-		}
-		fputc('\n', stderr);
-		lc_agent_list_free(l);
-		return EXIT_USAGE;
-	}
-	return rc ? fail(rc, "--agent") : 0;
-}
-
 int cmd_report(const leadctl_global *g, int argc, char **argv)
 {
-	const char *by = NULL, *cell = NULL, *from = NULL, *to = NULL, *agent = NULL, *now = NULL;
+	const char *by = NULL, *cell = NULL, *from = NULL, *to = NULL, *now = NULL, *sum = NULL;
 	const char *color = NULL;
 	bool json = false, csv = false, help = false, all = false;
 	color_mode cm;
-	const opt_spec specs[] = {
-		{ "--all", OPT_FLAG, &all },     { "--color", OPT_STRING, &color },
-		{ "--by", OPT_STRING, &by },     { "--cell", OPT_STRING, &cell },
-		{ "--from", OPT_STRING, &from }, { "--to", OPT_STRING, &to },
-		{ "--agent", OPT_STRING, &agent }, { "--json", OPT_FLAG, &json },
-		{ "--now", OPT_STRING, &now },
-		{ "--csv", OPT_FLAG, &csv },     { NULL, 0, NULL },
+	opt_spec specs[11 + FILTER_SPECS] = {
+		{ "--all", OPT_FLAG, &all },     { "--by", OPT_STRING, &by },
+		{ "--cell", OPT_STRING, &cell }, { "--from", OPT_STRING, &from },
+		{ "--to", OPT_STRING, &to },     { "--json", OPT_FLAG, &json },
+		{ "--now", OPT_STRING, &now },   { "--csv", OPT_FLAG, &csv },
+		{ "--sum", OPT_STRING, &sum },   { "--color", OPT_STRING, &color },
 	};
+	lead_filter filter;
+	lc_query *q = NULL;
 	lc_report_options o = LC_REPORT_OPTIONS_INIT;
 	const char *pos[2];
 	const char *kind;
@@ -433,6 +420,8 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 	lc_table *r = NULL;
 	int npos, rc, ex;
 
+	memset(&filter, 0, sizeof filter);
+	specs[10 + filter_specs(&filter, specs + 10)] = (opt_spec){ NULL, 0, NULL };
 	rc = opts_parse(argc, argv, 1, specs, pos, 2, &npos, &help);
 	if (rc)
 		return rc;
@@ -460,8 +449,12 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 		return usage_error("report %s: --cell is for 'report matrix'", kind);
 	if ((from || to) && strcmp(kind, "followups") != 0 && strcmp(kind, "funnel") != 0)
 		return usage_error("report %s: --from and --to are for followups and funnel", kind);
-	if (agent && strcmp(kind, "followups") != 0 && strcmp(kind, "overdue") != 0)
-		return usage_error("report %s: --agent is for followups and overdue", kind);
+	if (sum && strcmp(kind, "pipeline") != 0)
+		return usage_error("report %s: --sum is for 'report pipeline'", kind);
+	if (sum && strcmp(sum, "amount") != 0)
+		return usage_error("--sum: the one sum is 'amount' (the leads' amounts, per currency)");
+	if (sum)
+		o.flags |= LC_REPORT_SUM_AMOUNT;
 	if (now && strcmp(kind, "followups") != 0 && strcmp(kind, "overdue") != 0)
 		return usage_error("report %s: --now is for followups and overdue", kind);
 	if (now && (ex = parse_time_flag("--now", now, &report_now)) != 0)
@@ -507,8 +500,9 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 
 	if ((ex = report_open_store(g, report_now, &db)) != 0)
 		return ex;
-	if (agent && (ex = find_agent(db, agent, &o.agent)) != 0)
+	if ((ex = filter_query(db, &filter, &q)) != 0)
 		goto out;
+	o.filter = q;
 	if (strcmp(kind, "pipeline") == 0) {
 		if (naxes == 0) {
 			axes[0] = lc_model_value_count(lc_db_model(db), LC_AXIS_STAGE) ? LC_AXIS_STAGE
@@ -533,6 +527,7 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 			  strcmp(kind, "matrix") == 0 && !cell && !all, term_style_for(cm));
 out:
 	lc_table_free(r);
+	lc_query_free(q);
 	lc_db_close(db);
 	return ex;
 }
