@@ -174,6 +174,34 @@ run 0 --db "$db" model dot --counts && has '^digraph ' "$out" && has '<B>[^<]*</
 run 0 --db "$db" model dot --counts --json && json 'd["dot"].startswith("digraph")'
 run 4 --db "$dir/none.db" model dot --counts
 
+# ---- a CRM export in one pass (docs/import.md, section 4) ----
+last="crm import"
+cdb=$dir/crm.db
+cat >"$dir/deals.csv" <<'EOF'
+opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value
+1C1I7A6R,Moses Frase,GTX Plus Basic,Cancity,Won,10/20/2036,03/01/2037,1054
+Z063OYW0,Darcel Schlecht,GTXPro,Isdom,Won,10/25/2036,03/11/2037,"4,514.50"
+EC4QE1BX,Darcel Schlecht,MG Special,Cancity,Engaging,10/25/2036,,
+MV1LWRNH,Moses Frase,GTX Basic,Codehow,Lost,10/25/2036,03/01/2037,0
+6KWHYHOY,Anna Snelling,GTX Pro,,Prospecting,,,
+EOF
+run 0 --db "$cdb" init --model "$src/examples/models/deals.json"
+run 0 --db "$cdb" import "$dir/deals.csv" --mapping "$src/examples/mappings/crm-deals.json" --json
+json 'd["imported"] == 5 and d["dispositions"] == 7 and d["undated"] == 1 and d["agents_created"] == 3'
+run 0 --db "$cdb" report pipeline --by owner --status won --sum amount --json
+json '{(r["owner"], r["currency"]): r["amount"] for r in d["rows"]} == {("Moses Frase", "USD"): 105400, ("Darcel Schlecht", "USD"): 451450}'
+run 0 --db "$cdb" report pipeline --by owner --status won --sum amount --csv && csvok 2
+has '^owner,currency,count,amount' "$out"
+run 0 --db "$cdb" report funnel --status lost --json
+json '[r["median_seconds"] for r in d["rows"] if r["stage"] == "engaging"] == [127 * 86400]'
+run 0 --db "$cdb" report overdue --agent "Moses Frase" --json
+run 0 --db "$cdb" report followups --stage won --json
+run 2 --db "$cdb" report matrix --sum amount
+run 2 --db "$cdb" report pipeline --sum value
+run 2 --db "$cdb" report pipeline --agent nobody
+run 0 --db "$cdb" import "$dir/deals.csv" --mapping "$src/examples/mappings/crm-deals.json" --json
+json 'd["unchanged"] == 5 and d["dispositions"] == 0 and d["repeats"] == 7'
+
 # ---- import ----
 xdb=$dir/import.db
 csv=$dir/leads.csv
