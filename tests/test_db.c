@@ -1333,7 +1333,7 @@ static void test_model_upgrade(void **state)
 {
 	fx *f = *state;
 	lc_model *next = leadmanager_without_requote();
-	lc_upgrade_report *r;
+	lc_table *r;
 	lc_migration *map;
 	lc_query *q;
 	lc_lead *l;
@@ -1367,19 +1367,19 @@ static void test_model_upgrade(void **state)
 	assert_int_equal(plog.total, 3);
 	assert_false(plog.backwards);
 	plog = (progress_log){ 0 };
-	assert_int_equal(lc_upgrade_report_checked(r), 3);
-	assert_int_equal(lc_upgrade_report_invalid(r), 2);
-	for (size_t i = 0; i < lc_upgrade_report_count(r); i++)
-		if (strcmp(lc_upgrade_report_field(r, i), "status") == 0 &&
-		    strcmp(lc_upgrade_report_value(r, i), "requote") == 0) {
-			assert_int_equal(lc_upgrade_report_leads(r, i), 2);
-			assert_string_equal(lc_violation_key(lc_upgrade_report_code(r, i)),
+	assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "checked"), 3);
+	assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "invalid"), 2);
+	for (size_t i = 0; i < lc_table_rows(r); i++)
+		if (strcmp(lc_table_text_named(r, i, "field"), "status") == 0 &&
+		    strcmp(lc_table_text_named(r, i, "value"), "requote") == 0) {
+			assert_int_equal(lc_table_int_named(r, i, "leads"), 2);
+			assert_string_equal(lc_table_text_named(r, i, "violation"),
 					    "unknown_value");
 			found = true;
 		}
 	assert_true(found);
-	assert_null(lc_upgrade_report_field(r, 99));
-	lc_upgrade_report_free(r);
+	assert_null(lc_table_text_named(r, 99, "field"));
+	lc_table_free(r);
 	/* A dry run changes nothing. */
 	assert_int_equal(lc_db_model_version(f->db), 1);
 
@@ -1499,7 +1499,7 @@ static void test_removed_values(void **state)
 {
 	fx *f = *state;
 	lc_model *next = leadmanager_without("do_not_call_number");
-	lc_upgrade_report *r;
+	lc_table *r;
 	lc_migration *map;
 	lc_table *w;
 	lc_lead *l;
@@ -1521,17 +1521,17 @@ static void test_removed_values(void **state)
 	assert_int_equal(lc_db_apply(f->db, dnc, f->d, -1, f->v, NULL), 0);
 
 	assert_int_equal(lc_db_model_dry_run(f->db, next, &r), 0);
-	for (size_t i = 0; i < lc_upgrade_report_count(r); i++)
-		if (!strcmp(lc_upgrade_report_field(r, i), "kept_from_contact")) {
-			assert_string_equal(lc_upgrade_report_value(r, i), "status:do_not_call_number");
-			assert_int_equal(lc_upgrade_report_code(r, i), LC_V_ACTION_BLOCKED);
-			assert_int_equal(lc_upgrade_report_leads(r, i), 1);
+	for (size_t i = 0; i < lc_table_rows(r); i++)
+		if (!strcmp(lc_table_text_named(r, i, "field"), "kept_from_contact")) {
+			assert_string_equal(lc_table_text_named(r, i, "value"), "status:do_not_call_number");
+			assert_int_equal((int)lc_table_int_named(r, i, "code"), LC_V_ACTION_BLOCKED);
+			assert_int_equal(lc_table_int_named(r, i, "leads"), 1);
 			kept = true;
 		} else {
-			assert_string_not_equal(lc_upgrade_report_field(r, i), "unblocks");
+			assert_string_not_equal(lc_table_text_named(r, i, "field"), "unblocks");
 		}
 	assert_true(kept);
-	lc_upgrade_report_free(r);
+	lc_table_free(r);
 
 	assert_int_equal(lc_db_install_model(f->db, next, NULL), 0);
 	lc_model_free(next);

@@ -29,6 +29,7 @@
 #include "lead.h"
 #include "model.h"
 #include "state.h"
+#include "table.h"
 #include "validate.h"
 
 LC_BEGIN_DECL
@@ -45,8 +46,6 @@ typedef struct lc_event lc_event;
 typedef struct lc_event_iter lc_event_iter;
 /** A migration map: old values to new ones, for lc_db_migrate(). */
 typedef struct lc_migration lc_migration;
-/** What a model upgrade would make invalid (lc_db_model_dry_run()). */
-typedef struct lc_upgrade_report lc_upgrade_report;
 /** A list of agents. */
 typedef struct lc_agent_list lc_agent_list;
 /** A list of units. */
@@ -261,10 +260,18 @@ LC_API int lc_db_model_get(lc_db *db, int64_t version, lc_model **out, lc_time *
  * (they stay kept from every contact until given a current value).
  * @param db The store.
  * @param new_model The candidate model.
- * @param[out] out Receives the report; free it with lc_upgrade_report_free().
+ * @param[out] out Receives the report: a table of kind "upgrade" with a row
+ *                 per (violation, field, value or combination): "code" (an
+ *                 `LC_V_*` code), "violation" (its key), "field" (an axis,
+ *                 "status", or a combination, "milestone+status"), "value"
+ *                 (a key, "lead_at_risk", or a combination, "quoted+new")
+ *                 and "leads" (how many leads the row concerns); its
+ *                 summary has "checked" (leads checked) and "invalid" (leads
+ *                 that would be invalid, each counted once). Free it with
+ *                 lc_table_free().
  * @return 0, LC_EINVAL, LC_EIO, LC_ENOMEM.
  */
-LC_API int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_upgrade_report **out);
+LC_API int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_table **out);
 
 /**
  * Count the leads (recycled ones excluded) whose current state the current
@@ -274,65 +281,6 @@ LC_API int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_upgrade_
  * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_count_invalid(lc_db *db, int64_t *out);
-
-/**
- * Free a report. Accepts NULL.
- * @param r The report.
- */
-LC_API void lc_upgrade_report_free(lc_upgrade_report *r);
-
-/**
- * The number of leads checked.
- * @param r The report.
- * @return The count.
- */
-LC_API int64_t lc_upgrade_report_checked(const lc_upgrade_report *r);
-
-/**
- * The number of leads that would be invalid (each counted once).
- * @param r The report.
- * @return The count.
- */
-LC_API int64_t lc_upgrade_report_invalid(const lc_upgrade_report *r);
-
-/**
- * The number of rows: one per (violation, field, value or combination).
- * @param r The report.
- * @return The count.
- */
-LC_API size_t lc_upgrade_report_count(const lc_upgrade_report *r);
-
-/**
- * The violation code of row @p i (`LC_V_*`).
- * @param r The report.
- * @param i Index.
- * @return The code, or 0 when out of range.
- */
-LC_API int lc_upgrade_report_code(const lc_upgrade_report *r, size_t i);
-
-/**
- * The field of row @p i: an axis ("status") or a combination ("milestone+status").
- * @param r The report.
- * @param i Index.
- * @return Owned by the report; NULL when out of range.
- */
-LC_API const char *lc_upgrade_report_field(const lc_upgrade_report *r, size_t i);
-
-/**
- * The value of row @p i: a key ("lead_at_risk") or a combination ("quoted+new").
- * @param r The report.
- * @param i Index.
- * @return Owned by the report; NULL when out of range.
- */
-LC_API const char *lc_upgrade_report_value(const lc_upgrade_report *r, size_t i);
-
-/**
- * How many leads row @p i concerns.
- * @param r The report.
- * @param i Index.
- * @return The count; 0 when out of range.
- */
-LC_API int64_t lc_upgrade_report_leads(const lc_upgrade_report *r, size_t i);
 
 /**
  * Create an empty migration map.

@@ -658,7 +658,7 @@ typedef struct dry_acc {
 	const lc_model *model;
 	lc_state *state;
 	lc_violations *v;
-	lc_upgrade_report *r;
+	lc__upgrade *r;
 	lc_buf buf;
 	uint64_t total; /* leads to check, for the progress callback */
 } dry_acc;
@@ -761,7 +761,7 @@ static int dry_total(lc_db *db, const lc_query *q, dry_acc *acc)
 	return rc;
 }
 
-int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_upgrade_report **out)
+int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_table **out)
 {
 	dry_acc acc = { new_model, NULL, NULL, NULL, { 0 }, 0 };
 	lc_query *q = NULL;
@@ -785,12 +785,10 @@ int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_upgrade_report 
 	lc_violations_free(acc.v);
 	lc_query_free(q);
 	lc__buf_free(&acc.buf);
-	if (rc) {
-		lc_upgrade_report_free(acc.r);
-		return rc;
-	}
-	*out = acc.r;
-	return 0;
+	if (!rc)
+		rc = lc__report_table(acc.r, out);
+	lc__report_free(acc.r);
+	return rc;
 }
 
 int lc_db_count_invalid(lc_db *db, int64_t *out)

@@ -695,13 +695,13 @@ const char *lc_unit_list_name(const lc_unit_list *l, size_t i)
 
 /* ---- upgrade reports ---- */
 
-int lc__report_new(lc_upgrade_report **out)
+int lc__report_new(lc__upgrade **out)
 {
 	*out = lc__calloc(1, sizeof **out);
 	return *out ? 0 : LC_ENOMEM;
 }
 
-int lc__report_add(lc_upgrade_report *r, int code, const char *field, const char *value)
+int lc__report_add(lc__upgrade *r, int code, const char *field, const char *value)
 {
 	lc__report_row *row;
 
@@ -733,7 +733,7 @@ int lc__report_add(lc_upgrade_report *r, int code, const char *field, const char
 	return 0;
 }
 
-void lc_upgrade_report_free(lc_upgrade_report *r)
+void lc__report_free(lc__upgrade *r)
 {
 	if (!r)
 		return;
@@ -745,39 +745,34 @@ void lc_upgrade_report_free(lc_upgrade_report *r)
 	lc__free(r);
 }
 
-int64_t lc_upgrade_report_checked(const lc_upgrade_report *r)
+int lc__report_table(const lc__upgrade *r, lc_table **out)
 {
-	return r ? r->checked : 0;
-}
+	static const lc__column cols[] = { { "code", LC_COLUMN_INT },
+					   { "violation", LC_COLUMN_TEXT },
+					   { "field", LC_COLUMN_TEXT },
+					   { "value", LC_COLUMN_TEXT },
+					   { "leads", LC_COLUMN_INT } };
+	static const lc__column sums[] = { { "checked", LC_COLUMN_INT },
+					   { "invalid", LC_COLUMN_INT } };
+	lc_table *t;
+	int rc;
 
-int64_t lc_upgrade_report_invalid(const lc_upgrade_report *r)
-{
-	return r ? r->invalid : 0;
-}
-
-size_t lc_upgrade_report_count(const lc_upgrade_report *r)
-{
-	return r ? r->n : 0;
-}
-
-int lc_upgrade_report_code(const lc_upgrade_report *r, size_t i)
-{
-	return r && i < r->n ? r->rows[i].code : 0;
-}
-
-const char *lc_upgrade_report_field(const lc_upgrade_report *r, size_t i)
-{
-	return r && i < r->n ? r->rows[i].field : NULL;
-}
-
-const char *lc_upgrade_report_value(const lc_upgrade_report *r, size_t i)
-{
-	return r && i < r->n ? r->rows[i].value : NULL;
-}
-
-int64_t lc_upgrade_report_leads(const lc_upgrade_report *r, size_t i)
-{
-	return r && i < r->n ? r->rows[i].leads : 0;
+	if ((rc = lc__table_new(&t, "upgrade", cols, LC_ARRAY_LEN(cols))))
+		return rc;
+	for (size_t i = 0; i < r->n; i++) {
+		lc__table_row(t);
+		lc__table_put_int(t, 0, r->rows[i].code);
+		lc__table_put_text(t, 1, lc_violation_key(r->rows[i].code));
+		lc__table_put_text(t, 2, r->rows[i].field);
+		lc__table_put_text(t, 3, r->rows[i].value);
+		lc__table_put_int(t, 4, r->rows[i].leads);
+	}
+	lc__table_add_summary(t, sums, LC_ARRAY_LEN(sums));
+	if (t->summary) {
+		lc__table_put_int(t->summary, 0, r->checked);
+		lc__table_put_int(t->summary, 1, r->invalid);
+	}
+	return lc__table_finish(t, out);
 }
 
 /* ---- migration maps ---- */

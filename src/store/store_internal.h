@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "core/core.h"
+#include "core/table.h"
 #include "db_internal.h"
 #include "lead/lead_internal.h"
 #include "leadcore/sys/storage.h"
@@ -104,16 +105,19 @@ typedef struct lc__report_row {
 	int64_t leads;
 } lc__report_row;
 
-struct lc_upgrade_report {
+typedef struct lc__upgrade {
 	int64_t checked;
 	int64_t invalid;
 	lc__report_row *rows;
 	size_t n, cap;
-};
+} lc__upgrade;
 
-int lc__report_new(lc_upgrade_report **out);
+int lc__report_new(lc__upgrade **out);
+void lc__report_free(lc__upgrade *r);
+/* The report as the table lc_db_model_dry_run() gives. */
+int lc__report_table(const lc__upgrade *r, lc_table **out);
 /* Count one more lead under (code, field, value), adding a row when new. */
-int lc__report_add(lc_upgrade_report *r, int code, const char *field, const char *value);
+int lc__report_add(lc__upgrade *r, int code, const char *field, const char *value);
 
 typedef struct lc__migration_rule {
 	lc_axis axis;

@@ -686,27 +686,27 @@ static int parse_map(const char *text, lc_migration *map)
 }
 
 /* The report's rows as JSON. */
-static json_t *report_rows(const lc_upgrade_report *r)
+static json_t *report_rows(const lc_table *r)
 {
 	json_t *rows = json_array();
 
-	for (size_t i = 0; i < lc_upgrade_report_count(r); i++)
+	for (size_t i = 0; i < lc_table_rows(r); i++)
 		json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:I}", "code",
-						      lc_violation_key(lc_upgrade_report_code(r, i)),
-						      "field", lc_upgrade_report_field(r, i), "value",
-						      lc_upgrade_report_value(r, i), "leads",
-						      (json_int_t)lc_upgrade_report_leads(r, i)));
+						      lc_table_text_named(r, i, "violation"),
+						      "field", lc_table_text_named(r, i, "field"), "value",
+						      lc_table_text_named(r, i, "value"), "leads",
+						      (json_int_t)lc_table_int_named(r, i, "leads")));
 	return rows;
 }
 
 /* One line a row; rows about contact say what they mean for the leads. */
-static void print_rows(const lc_upgrade_report *r)
+static void print_rows(const lc_table *r)
 {
-	for (size_t i = 0; i < lc_upgrade_report_count(r); i++) {
-		const char *field = lc_upgrade_report_field(r, i);
-		printf("  %6lld  %s %s = %s%s\n", (long long)lc_upgrade_report_leads(r, i),
-		       lc_violation_key(lc_upgrade_report_code(r, i)), field,
-		       lc_upgrade_report_value(r, i),
+	for (size_t i = 0; i < lc_table_rows(r); i++) {
+		const char *field = lc_table_text_named(r, i, "field");
+		printf("  %6lld  %s %s = %s%s\n", (long long)lc_table_int_named(r, i, "leads"),
+		       lc_table_text_named(r, i, "violation"), field,
+		       lc_table_text_named(r, i, "value"),
 		       !strcmp(field, "unblocks") ? "  (kept from it now; the new model would allow it)"
 		       : !strcmp(field, "kept_from_contact")
 			       ? "  (no contact at all until given a current value)"
@@ -714,16 +714,16 @@ static void print_rows(const lc_upgrade_report *r)
 	}
 }
 
-static void print_report(const lc_upgrade_report *r, bool json, const char *model)
+static void print_report(const lc_table *r, bool json, const char *model)
 {
 	if (json) {
 		print_json(json_pack("{s:s,s:b,s:I,s:I,s:o}", "model", model, "dry_run", 1, "checked",
-				     (json_int_t)lc_upgrade_report_checked(r), "invalid",
-				     (json_int_t)lc_upgrade_report_invalid(r), "rows", report_rows(r)));
+				     (json_int_t)lc_table_int_named(lc_table_summary(r), 0, "checked"), "invalid",
+				     (json_int_t)lc_table_int_named(lc_table_summary(r), 0, "invalid"), "rows", report_rows(r)));
 		return;
 	}
 	printf("%lld of %lld leads would be invalid under %s\n",
-	       (long long)lc_upgrade_report_invalid(r), (long long)lc_upgrade_report_checked(r), model);
+	       (long long)lc_table_int_named(lc_table_summary(r), 0, "invalid"), (long long)lc_table_int_named(lc_table_summary(r), 0, "checked"), model);
 	print_rows(r);
 }
 
@@ -740,7 +740,7 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv)
 	lc_db *db = NULL;
 	lc_migration *map = NULL;
 	progress bar;
-	lc_upgrade_report *r = NULL;
+	lc_table *r = NULL;
 	int64_t version = 0, moved = 0, invalid = 0;
 	int npos, rc, ex;
 
@@ -804,7 +804,7 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv)
 	}
 	ex = EXIT_OK;
 out:
-	lc_upgrade_report_free(r);
+	lc_table_free(r);
 	lc_migration_free(map);
 	lc_db_close(db);
 	lc_model_free(m);

@@ -237,15 +237,13 @@ class Store:
         L, out = self._L, ctypes.c_void_p()
         check(L.lc_db_model_dry_run(self._h, model.handle, ctypes.byref(out)))
         try:
-            rows = tuple(UpgradeRow(code=text(L.lc_violation_key(L.lc_upgrade_report_code(out, i)))
-                                    or "", field=text(L.lc_upgrade_report_field(out, i)) or "",
-                                    value=text(L.lc_upgrade_report_value(out, i)) or "",
-                                    leads=L.lc_upgrade_report_leads(out, i))
-                         for i in range(L.lc_upgrade_report_count(out)))
-            return UpgradeReport(checked=L.lc_upgrade_report_checked(out),
-                                 invalid=L.lc_upgrade_report_invalid(out), rows=rows)
+            rows = tuple(UpgradeRow(code=r["violation"] or "", field=r["field"] or "",
+                                    value=r["value"] or "", leads=r["leads"])
+                         for r in _ffi.read_table(out)[1])
+            summary = _ffi.read_summary(out)
+            return UpgradeReport(checked=summary["checked"], invalid=summary["invalid"], rows=rows)
         finally:
-            L.lc_upgrade_report_free(out)
+            L.lc_table_free(out)
 
     def count_invalid(self) -> int:
         """How many leads the current model finds invalid (after an upgrade)."""
