@@ -516,7 +516,7 @@ static void test_all_problems_at_once(void **state)
 			   "\"actoins\": [],\n"
 			   "\"statuses\": [{\"label\": \"Hot\", \"requires\": [\"soon\"]}],\n"
 			   "\"stages\": [{\"label\": \"A\", \"phase\": \"x\"}]}";
-	lc_model_problems *p = NULL;
+	lc_table *p = NULL;
 	lc_model *m = NULL;
 	const char *msg;
 	(void)state;
@@ -527,21 +527,21 @@ static void test_all_problems_at_once(void **state)
 	assert_non_null(strstr(msg, "\nmany.json:4:36: the phase of a stage refers to phase \"x\", but the model has no phases"));
 
 	assert_int_equal(lc_model_check_string(json, "many.json", &p), 0);
-	assert_int_equal(lc_model_problems_count(p), 3);
-	assert_int_equal(lc_model_problem_line(p, 1), 3);
-	assert_int_equal(lc_model_problem_column(p, 1), 44);
-	assert_non_null(strstr(lc_model_problem_text(p, 2), "many.json:4:36: "));
-	assert_null(lc_model_problem_text(p, 3));
-	assert_int_equal(lc_model_problem_line(p, 3), 0);
-	assert_int_equal(lc_model_problem_column(p, 3), 0);
-	lc_model_problems_free(p);
+	assert_int_equal(lc_table_rows(p), 3);
+	assert_int_equal(lc_table_int_named(p, 1, "line"), 3);
+	assert_int_equal(lc_table_int_named(p, 1, "column"), 44);
+	assert_non_null(strstr(lc_table_text_named(p, 2, "text"), "many.json:4:36: "));
+	assert_null(lc_table_text_named(p, 3, "text"));
+	assert_int_equal(lc_table_int_named(p, 3, "line"), LC_TABLE_NONE);
+	assert_int_equal(lc_table_int_named(p, 3, "column"), LC_TABLE_NONE);
+	lc_table_free(p);
 
 	/* a valid model has no problems */
 	assert_int_equal(lc_model_check_file(fixture_path("full.json"), &p), 0);
-	assert_int_equal(lc_model_problems_count(p), 0);
-	lc_model_problems_free(p);
-	assert_int_equal(lc_model_problems_count(NULL), 0);
-	lc_model_problems_free(NULL);
+	assert_int_equal(lc_table_rows(p), 0);
+	lc_table_free(p);
+	assert_int_equal(lc_table_rows(NULL), 0);
+	lc_table_free(NULL);
 
 	/* so many problems that the last error cannot hold them: it says how many more */
 	{
@@ -554,8 +554,8 @@ static void test_all_problems_at_once(void **state)
 		assert_non_null(strstr(lc_error_last(), "<string>:2:"));
 		assert_non_null(strstr(lc_error_last(), "more problems (lc_model_check_string()"));
 		assert_int_equal(lc_model_check_string(big, NULL, &p), 0);
-		assert_int_equal(lc_model_problems_count(p), 60);
-		lc_model_problems_free(p);
+		assert_int_equal(lc_table_rows(p), 60);
+		lc_table_free(p);
 	}
 	/* a flood of problems is cut short, with a last line that says so */
 	{
@@ -567,11 +567,11 @@ static void test_all_problems_at_once(void **state)
 			o += (size_t)snprintf(big + o, cap - o, ", \"x%d\": 1", i);
 		snprintf(big + o, cap - o, "}]}");
 		assert_int_equal(lc_model_check_string(big, NULL, &p), 0);
-		assert_int_equal(lc_model_problems_count(p), 501);
-		assert_non_null(strstr(lc_model_problem_text(p, 0), "<string>:2:28: unknown field \"x0\""));
-		assert_string_equal(lc_model_problem_text(p, 500),
+		assert_int_equal(lc_table_rows(p), 501);
+		assert_non_null(strstr(lc_table_text_named(p, 0, "text"), "<string>:2:28: unknown field \"x0\""));
+		assert_string_equal(lc_table_text_named(p, 500, "text"),
 				    "<string>: too many problems; fix the ones above and check again");
-		lc_model_problems_free(p);
+		lc_table_free(p);
 		free(big);
 	}
 }
@@ -852,7 +852,7 @@ static void test_bad_arguments(void **state)
 {
 	lc_model *m = NULL, *good;
 	lc_model_builder *b = NULL;
-	lc_model_problems *p = NULL;
+	lc_table *p = NULL;
 	char *s = NULL;
 	size_t i;
 	char longname[300];

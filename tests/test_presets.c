@@ -321,14 +321,14 @@ static void test_preset_files(void **unused)
 		char path[4096];
 		char *a = NULL, *b = NULL, *c = NULL;
 		int rc;
-		lc_model_problems *problems = NULL;
+		lc_table *problems = NULL;
 		snprintf(path, sizeof(path), "%s/src/model/presets/%s.json", root, preset_names[p]);
 		/* The file has no problem at all, not merely none that stops loading. */
 		assert_int_equal(lc_model_check_file(path, &problems), 0);
-		for (size_t i = 0; i < lc_model_problems_count(problems); i++)
-			print_error("%s\n", lc_model_problem_text(problems, i));
-		assert_int_equal(lc_model_problems_count(problems), 0);
-		lc_model_problems_free(problems);
+		for (size_t i = 0; i < lc_table_rows(problems); i++)
+			print_error("%s\n", lc_table_text_named(problems, i, "text"));
+		assert_int_equal(lc_table_rows(problems), 0);
+		lc_table_free(problems);
 		rc = lc_model_load_file(&f, path);
 		if (rc != 0)
 			print_error("%s: %s\n", path, lc_error_last());
@@ -369,15 +369,15 @@ static void test_doc_examples(void **unused)
 	for (p = text; (p = strstr(p, "```json\n{\n  \"format\"")) != NULL;) {
 		char *json = p + strlen("```json\n");
 		char *end = strstr(json, "\n```");
-		lc_model_problems *problems = NULL;
+		lc_table *problems = NULL;
 		lc_model *m = NULL;
 		assert_non_null(end);
 		*end = '\0';
 		assert_int_equal(lc_model_check_string(json, "docs/model-format.md", &problems), 0);
-		for (size_t i = 0; i < lc_model_problems_count(problems); i++)
-			print_error("%s\n", lc_model_problem_text(problems, i));
-		assert_int_equal(lc_model_problems_count(problems), 0);
-		lc_model_problems_free(problems);
+		for (size_t i = 0; i < lc_table_rows(problems); i++)
+			print_error("%s\n", lc_table_text_named(problems, i, "text"));
+		assert_int_equal(lc_table_rows(problems), 0);
+		lc_table_free(problems);
 		assert_int_equal(lc_model_load_string(&m, json, "docs/model-format.md"), 0);
 		lc_model_free(m);
 		models++;

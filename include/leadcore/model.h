@@ -17,6 +17,7 @@
 #define LEADCORE_MODEL_H
 
 #include "common.h"
+#include "table.h"
 
 LC_BEGIN_DECL
 
@@ -183,65 +184,26 @@ LC_API void lc_model_free(lc_model *model);
  * all in the last error, which has a limited size).
  * @{ */
 
-/** A list of problems found in a model text. */
-typedef struct lc_model_problems lc_model_problems;
-
 /**
  * Check a model text without keeping the model.
  * @param json NUL-terminated UTF-8 JSON.
  * @param source_name Name used in messages; NULL means "<string>".
- * @param[out] out Receives the list (empty when the model is valid); free it
- *                 with lc_model_problems_free().
+ * @param[out] out Receives the problems (no rows when the model is valid): a
+ *                 table of kind "problems" with "text" (`SOURCE:LINE:COLUMN:
+ *                 sentence`), "line" and "column" (1-based; 0 when unknown);
+ *                 free it with lc_table_free().
  * @return 0 when the text could be checked (whatever it contains), LC_EINVAL,
  *         LC_ERANGE (text too large), LC_ENOMEM.
  */
-LC_API int lc_model_check_string(const char *json, const char *source_name,
-				 lc_model_problems **out);
+LC_API int lc_model_check_string(const char *json, const char *source_name, lc_table **out);
 
 /**
  * Check a model file without keeping the model. As lc_model_check_string().
  * @param path The file.
- * @param[out] out Receives the list; free it with lc_model_problems_free().
+ * @param[out] out Receives the problems; free it with lc_table_free().
  * @return 0, LC_EINVAL, LC_EIO (unreadable file), LC_ERANGE, LC_ENOMEM.
  */
-LC_API int lc_model_check_file(const char *path, lc_model_problems **out);
-
-/**
- * The number of problems in a list.
- * @param problems The list; NULL counts as empty.
- * @return The count.
- */
-LC_API size_t lc_model_problems_count(const lc_model_problems *problems);
-
-/**
- * Problem @p i as `SOURCE:LINE:COLUMN: sentence`.
- * @param problems The list.
- * @param i Index.
- * @return Owned by the list; NULL when out of range.
- */
-LC_API const char *lc_model_problem_text(const lc_model_problems *problems, size_t i);
-
-/**
- * The line (1-based) of problem @p i.
- * @param problems The list.
- * @param i Index.
- * @return The line; 0 when unknown or out of range.
- */
-LC_API uint32_t lc_model_problem_line(const lc_model_problems *problems, size_t i);
-
-/**
- * The column (1-based, in characters) of problem @p i.
- * @param problems The list.
- * @param i Index.
- * @return The column; 0 when unknown or out of range.
- */
-LC_API uint32_t lc_model_problem_column(const lc_model_problems *problems, size_t i);
-
-/**
- * Free a problem list. Accepts NULL.
- * @param problems The list.
- */
-LC_API void lc_model_problems_free(lc_model_problems *problems);
+LC_API int lc_model_check_file(const char *path, lc_table **out);
 
 /** @} */
 

@@ -24,7 +24,7 @@ typedef struct lc_problem {
 	char *text;      /* "SOURCE:LINE:COLUMN: sentence" */
 } lc_problem;
 
-/* The public lc_model_problems is this list. */
+/* The problems of a model text (lc_model_check_string() gives them as a table). */
 struct lc_model_problems {
 	lc_problem *v;
 	size_t n, cap;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/table.h"
 #include "model/model_priv.h"
 
 #define PATH_MAX_LEN 384
@@ -1597,9 +1598,28 @@ int lc_model_load(lc_model **out, const char *name_or_path)
 
 /* ---- public problem lists ---- */
 
-int lc_model_check_string(const char *json, const char *source_name, lc_model_problems **out)
+/* The problems as a table ("text", "line", "column"); clears the list. */
+static int problems_table(struct lc_model_problems *p, lc_table **out)
 {
-	struct lc_model_problems *p;
+	static const lc__column cols[] = { { "text", LC_COLUMN_TEXT },
+					   { "line", LC_COLUMN_INT },
+					   { "column", LC_COLUMN_INT } };
+	lc_table *t;
+	int rc = lc__table_new(&t, "problems", cols, LC_ARRAY_LEN(cols));
+
+	for (size_t i = 0; !rc && i < p->n; i++) {
+		lc__table_row(t);
+		lc__table_put_text(t, 0, p->v[i].text);
+		lc__table_put_int(t, 1, p->v[i].line);
+		lc__table_put_int(t, 2, p->v[i].column);
+	}
+	lc__problems_clear(p);
+	return rc ? rc : lc__table_finish(t, out);
+}
+
+int lc_model_check_string(const char *json, const char *source_name, lc_table **out)
+{
+	struct lc_model_problems p = { 0 };
 	lc_model *m = NULL;
 	int rc;
 
@@ -1614,22 +1634,18 @@ int lc_model_check_string(const char *json, const char *source_name, lc_model_pr
 	if (strnlen(json, LC_MODEL_TEXT_MAX + 1) > LC_MODEL_TEXT_MAX)
 		return lc__error(LC_ERANGE, "the model text is larger than %zu bytes",
 				 LC_MODEL_TEXT_MAX);
-	p = lc__calloc(1, sizeof *p);
-	if (!p)
-		return LC_ENOMEM;
-	rc = lc__model_check_text(json, strlen(json), source_name ? source_name : "<string>", &m, p);
+	rc = lc__model_check_text(json, strlen(json), source_name ? source_name : "<string>", &m, &p);
 	lc_model_free(m);
 	if (rc != 0 && rc != LC_EFORMAT) {
-		lc_model_problems_free(p);
+		lc__problems_clear(&p);
 		return rc;
 	}
-	*out = p;
-	return 0;
+	return problems_table(&p, out);
 }
 
-int lc_model_check_file(const char *path, lc_model_problems **out)
+int lc_model_check_file(const char *path, lc_table **out)
 {
-	struct lc_model_problems *p;
+	struct lc_model_problems p = { 0 };
 	lc_model *m = NULL;
 	int rc;
 
@@ -1639,43 +1655,11 @@ int lc_model_check_file(const char *path, lc_model_problems **out)
 	rc = lc__check_text(path, 4096, "the model file path", false);
 	if (rc)
 		return rc;
-	p = lc__calloc(1, sizeof *p);
-	if (!p)
-		return LC_ENOMEM;
-	rc = load_file_problems(&m, path, p);
+	rc = load_file_problems(&m, path, &p);
 	lc_model_free(m);
 	if (rc != 0 && rc != LC_EFORMAT) {
-		lc_model_problems_free(p);
+		lc__problems_clear(&p);
 		return rc;
 	}
-	*out = p;
-	return 0;
-}
-
-size_t lc_model_problems_count(const lc_model_problems *p)
-{
-	return p ? p->n : 0;
-}
-
-const char *lc_model_problem_text(const lc_model_problems *p, size_t i)
-{
-	return (p && i < p->n) ? p->v[i].text : NULL;
-}
-
-uint32_t lc_model_problem_line(const lc_model_problems *p, size_t i)
-{
-	return (p && i < p->n) ? p->v[i].line : 0;
-}
-
-uint32_t lc_model_problem_column(const lc_model_problems *p, size_t i)
-{
-	return (p && i < p->n) ? p->v[i].column : 0;
-}
-
-void lc_model_problems_free(lc_model_problems *p)
-{
-	if (!p)
-		return;
-	lc__problems_clear(p);
-	lc__free(p);
+	return problems_table(&p, out);
 }

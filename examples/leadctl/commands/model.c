@@ -169,7 +169,7 @@ static bool is_file(const char *path)
 
 static int cmd_check(const char *arg, bool json)
 {
-	lc_model_problems *p = NULL;
+	lc_table *p = NULL;
 	size_t n;
 	int rc;
 
@@ -188,24 +188,24 @@ static int cmd_check(const char *arg, bool json)
 	rc = lc_model_check_file(arg, &p);
 	if (rc)
 		return fail(rc, "model check");
-	n = lc_model_problems_count(p);
+	n = lc_table_rows(p);
 	if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, json_pack("{s:i,s:i,s:s}", "line",
-							     (int)lc_model_problem_line(p, i), "column",
-							     (int)lc_model_problem_column(p, i), "message",
-							     lc_model_problem_text(p, i)));
+							     (int)lc_table_int_named(p, i, "line"), "column",
+							     (int)lc_table_int_named(p, i, "column"), "message",
+							     lc_table_text_named(p, i, "text")));
 		print_json(json_pack("{s:b,s:o}", "ok", n == 0, "problems", arr));
 	} else if (n == 0) {
 		puts("ok");
 	} else {
 		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "%s\n", lc_model_problem_text(p, i));
+			fprintf(stderr, "%s\n", lc_table_text_named(p, i, "text"));
 		fprintf(stderr, "leadctl: model check: %zu problem%s in %s\n", n, n == 1 ? "" : "s",
 			arg);
 	}
-	lc_model_problems_free(p);
+	lc_table_free(p);
 	return n ? EXIT_FORMAT : EXIT_OK;
 }
 

@@ -78,10 +78,9 @@ class Model:
         else:
             check(L.lc_model_check_file(os.fsencode(source), ctypes.byref(out)))
         try:
-            return [text(L.lc_model_problem_text(out, i)) or ""
-                    for i in range(L.lc_model_problems_count(out))]
+            return [r["text"] or "" for r in _ffi.read_table(out)[1]]
         finally:
-            L.lc_model_problems_free(out)
+            L.lc_table_free(out)
 
     def close(self) -> None:
         self._finalizer()
