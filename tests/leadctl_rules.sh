@@ -143,5 +143,25 @@ expect 2 "not a flag" $V lead list --flag bogus
 expect 0 '"id":2' $V lead list --status "Lead to Review" --json
 expect 2 "not in model conversica" $V lead list --status "Lead to Revue"
 
+# Item 16: model show and export without a MODEL read the store's current model.
+expect 0 "^crm, version 1" $C model show
+expect 0 '"name": "crm"' $C model export
+expect 0 "^leadmanager, version 2" model show
+refute '"key": "requote"' model export
+
+# Item 4 (seed 000): an unlinked milestone says "All statuses"; each status lists
+# its milestones, read only.
+cat >links.json <<'JSON'
+{"format": 1, "name": "links", "version": 1,
+ "actions": [{"key": "call", "label": "Call"}],
+ "milestones": [{"key": "new", "label": "New"}, {"key": "open", "label": "Open"}],
+ "statuses": [{"key": "fresh", "label": "Fresh"}, {"key": "hot", "label": "Hot"}],
+ "links": {"new": ["fresh"]}}
+JSON
+expect 0 "Open +All statuses" model show links.json
+expect 0 "Hot +Open$" model show links.json
+expect 0 "milestones of each status \(read only" model show links.json
+expect 0 '"links":\{"new":\["fresh"\],"open":"all"\},"status_milestones":\{"fresh":\["new","open"\],"hot":\["open"\]\}' model show links.json --json
+
 [ "$failures" = 0 ] && echo "leadctl rules: all passed"
 exit $((failures > 0))

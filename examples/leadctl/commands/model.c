@@ -2,6 +2,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "commands/store.h"
 #include "leadctl.h"
 
 static const char model_usage[] =
@@ -12,10 +13,14 @@ static const char model_usage[] =
 	"       leadctl model dot [MODEL] [--json]\n"
 	"       leadctl [--db FILE] model dot --counts [--json]\n\n"
 	"MODEL is a preset name (see 'leadctl model list') or a JSON model file\n"
-	"(docs/model-format.md); the default is leadmanager.\n\n"
+	"(docs/model-format.md). Without one, show, export and dot use the store's\n"
+	"current model when the store (--db FILE, default ./leads.db) exists, else\n"
+	"leadmanager.\n\n"
 	"  list    the presets: name, version, description\n"
-	"  show    the axes, their values in order (key, label, flags, description)\n"
-	"          and the model's rules as sentences\n"
+	"  show    the axes, their values in order (key, label, flags, description),\n"
+	"          the statuses each milestone allows ('All statuses' when it is not\n"
+	"          linked) and, read only, the milestones each status goes with, and\n"
+	"          the model's rules as sentences\n"
 	"  check   prints 'ok', or every problem as FILE:LINE:COLUMN: sentence\n"
 	"          (on stderr) and exits 3\n"
 	"  export  the model as canonical JSON (the same text for the same model)\n"
@@ -101,6 +106,66 @@ static const char *parent_key(const lc_model *m, lc_axis a, size_t i)
 	return lc_model_value_key(m, a == LC_AXIS_STAGE ? LC_AXIS_PHASE : LC_AXIS_LIFECYCLE, p);
 }
 
+/* Seed 000's link view: per milestone the statuses it allows ("All
+ * statuses" when every one is), and per status the milestones it goes with. */
+static bool all_linked(const lc_model *m, size_t ms)
+{
+	for (size_t s = 0; s < lc_model_value_count(m, LC_AXIS_STATUS); s++)
+		if (lc_model_link_allowed(m, ms, s) != 1)
+			return false;
+	return true;
+}
+
+static json_t *links_json(const lc_model *m, bool by_status)
+{
+	lc_axis rows = by_status ? LC_AXIS_STATUS : LC_AXIS_MILESTONE;
+	lc_axis cols = by_status ? LC_AXIS_MILESTONE : LC_AXIS_STATUS;
+	json_t *o = json_object();
+
+	for (size_t r = 0; r < lc_model_value_count(m, rows); r++) {
+		json_t *a;
+		if (!by_status && all_linked(m, r)) {
+			json_object_set_new(o, lc_model_value_key(m, rows, r), json_string("all"));
+			continue;
+		}
+		a = json_array();
+		for (size_t c = 0; c < lc_model_value_count(m, cols); c++)
+			if (lc_model_link_allowed(m, by_status ? c : r, by_status ? r : c) == 1)
+				json_array_append_new(a, json_string(lc_model_value_key(m, cols, c)));
+		json_object_set_new(o, lc_model_value_key(m, rows, r), a);
+	}
+	return o;
+}
+
+static void print_links(const lc_model *m, bool by_status)
+{
+	lc_axis rows = by_status ? LC_AXIS_STATUS : LC_AXIS_MILESTONE;
+	lc_axis cols = by_status ? LC_AXIS_MILESTONE : LC_AXIS_STATUS;
+
+	printf(by_status ? "\nmilestones of each status (read only; edit the links of the "
+			   "milestones):\n"
+			 : "\nstatuses of each milestone:\n");
+	for (size_t r = 0; r < lc_model_value_count(m, rows); r++) {
+		bool first = true;
+		printf("  %-24s", lc_model_value_label(m, rows, r));
+		if (!by_status && all_linked(m, r)) {
+			printf(" All statuses\n");
+			continue;
+		}
+		for (size_t c = 0; c < lc_model_value_count(m, cols); c++)
+			if (lc_model_link_allowed(m, by_status ? c : r, by_status ? r : c) == 1) {
+				printf("%s%s", first ? " " : ", ", lc_model_value_label(m, cols, c));
+				first = false;
+			}
+		printf("%s\n", first ? " (none)" : "");
+	}
+}
+
+static bool has_links(const lc_model *m)
+{
+	return lc_model_value_count(m, LC_AXIS_MILESTONE) && lc_model_value_count(m, LC_AXIS_STATUS);
+}
+
 static int cmd_show(const lc_model *m, bool json)
 {
 	if (json) {
@@ -127,6 +192,10 @@ static int cmd_show(const lc_model *m, bool json)
 		}
 		for (size_t i = 0; i < lc_model_rule_count(m); i++)
 			json_array_append_new(rules, json_string(lc_model_rule_text(m, i)));
+		if (has_links(m)) {
+			json_object_set_new(axes, "links", links_json(m, false));
+			json_object_set_new(axes, "status_milestones", links_json(m, true));
+		}
 		print_json(json_pack("{s:s,s:I,s:s,s:o,s:o}", "name", lc_model_name(m), "version",
 				     (json_int_t)lc_model_version(m), "description",
 				     lc_model_description(m), "axes", axes, "rules", rules));
@@ -152,6 +221,10 @@ static int cmd_show(const lc_model *m, bool json)
 			if (*d)
 				printf("      %s\n", d);
 		}
+	}
+	if (has_links(m)) {
+		print_links(m, false);
+		print_links(m, true);
 	}
 	if (lc_model_rule_count(m)) {
 		printf("\nrules (%zu):\n", lc_model_rule_count(m));
@@ -240,6 +313,32 @@ static int cmd_dot(const lc_model *m, bool json)
 	return EXIT_OK;
 }
 
+static int run_sub(const char *sub, const lc_model *m, bool json)
+{
+	if (strcmp(sub, "show") == 0)
+		return cmd_show(m, json);
+	if (strcmp(sub, "export") == 0)
+		return cmd_export(m);
+	return cmd_dot(m, json);
+}
+
+/* show, export or dot of the store's current model. */
+static int store_model(const leadctl_global *g, const char *sub, bool json)
+{
+	lc_db *db = NULL;
+	int ex = store_open(g, false, &db);
+
+	if (ex)
+		return ex;
+	if (!lc_db_model(db))
+		ex = usage_error("the store %s has no model yet; install one (leadctl model install)",
+				 g->db);
+	else
+		ex = run_sub(sub, lc_db_model(db), json);
+	lc_db_close(db);
+	return ex;
+}
+
 int cmd_model(const leadctl_global *g, int argc, char **argv)
 {
 	bool json = false, help = false;
@@ -249,7 +348,6 @@ int cmd_model(const leadctl_global *g, int argc, char **argv)
 	lc_model *m = NULL;
 	int npos, rc;
 
-	(void)g;
 	/* `model dot --counts` draws the store's model with counts: commands/report.c. */
 	for (int i = 2; argc > 1 && strcmp(argv[1], "dot") == 0 && i < argc; i++)
 		if (strcmp(argv[i], "--counts") == 0)
@@ -280,14 +378,11 @@ int cmd_model(const leadctl_global *g, int argc, char **argv)
 	if (strcmp(sub, "show") != 0 && strcmp(sub, "export") != 0 && strcmp(sub, "dot") != 0)
 		return usage_error("model: unknown subcommand '%s'; use list, show, check, export or dot",
 				   sub);
+	if (npos < 2 && is_file(g->db))
+		return store_model(g, sub, json);
 	if ((rc = load(npos > 1 ? pos[1] : NULL, &m)) != 0)
 		return rc;
-	if (strcmp(sub, "show") == 0)
-		rc = cmd_show(m, json);
-	else if (strcmp(sub, "export") == 0)
-		rc = cmd_export(m);
-	else
-		rc = cmd_dot(m, json);
+	rc = run_sub(sub, m, json);
 	lc_model_free(m);
 	return rc;
 }
