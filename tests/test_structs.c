@@ -33,9 +33,12 @@ typedef struct guarded {
 	size_t page;
 } guarded;
 
-/* @p size bytes that end where the guard page starts. */
+/* @p size bytes that end where the guard page starts. The size is rounded
+ * up to the structs' alignment (8), as a caller's struct of that version
+ * would be, so that the struct is aligned. */
 static void *guard_alloc(guarded *g, size_t size)
 {
+	size = (size + 7) & ~(size_t)7;
 	g->page = (size_t)sysconf(_SC_PAGESIZE);
 	g->base = mmap(NULL, 2 * g->page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		       -1, 0);
