@@ -683,6 +683,8 @@ static int check_external_id(imp *im, const lc_lead *existing, const lc_lead *le
 	int rc;
 	if (!want || (had && strcmp(had, want) == 0))
 		return 0;
+	if (!existing && im->map->dedupe == MP_DEDUPE_EXTERNAL_ID)
+		return 0; /* the dedupe lookup just found no lead with it */
 	if (had && !im->map->update_external_id)
 		return bad_row(im, LC_ECONFLICT,
 			       "the row's email finds lead %lld, whose external id is '%.100s', not "

@@ -8,6 +8,13 @@
  *
  * Case `rss` imports once (one side under --only) so that the process's
  * peak RSS is the import's (target: 1 M rows within 64 MiB).
+ *
+ * Case `crm` (issue 12): a CRM opportunities export, every row a deal with
+ * its agent, product, account, amount and two dated dispositions (engaged,
+ * then won or lost), imported in one pass with examples/mappings/crm-deals.json
+ * into the deals model, against a hand-written loop over the library's API
+ * issuing the same calls for each row (find the agent, create the lead, apply
+ * the two dispositions at their dates) in one transaction.
  */
 #include <sqlite3.h>
 #include <time.h>
@@ -143,6 +150,181 @@ static int64_t raw_import(const char *db_path, const char *csv_path)
 	return rows;
 }
 
+/* ---- case crm: a CRM export with two dispositions a row ---- */
+
+static const char *const crm_agents[] = { "Anna Snelling", "Darcel Schlecht", "Moses Frase",
+					  "Versie Hillebrand", "Kary Hendrixson" };
+
+static void write_crm_csv(const char *path, int64_t n)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		BENCH_FAIL("cannot write %s", path);
+	fputs("opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,"
+	      "close_value\n", f);
+	for (int64_t i = 1; i <= n; i++) {
+		int won = i % 3 != 0;
+		fprintf(f, "D%08lld,%s,GTX Pro,Account %lld,%s,%02d/%02d/2036,%02d/%02d/2037,%s\n",
+			(long long)i, crm_agents[i % 5], (long long)(i % 85), won ? "Won" : "Lost",
+			(int)(1 + i % 12), (int)(1 + i % 28), (int)(1 + i % 12), (int)(1 + (i + 7) % 28),
+			won ? "1054" : "0");
+	}
+	if (fclose(f) != 0)
+		BENCH_FAIL("cannot write %s", path);
+}
+
+static lc_time crm_now;
+
+static lc_time crm_clock(void *ud)
+{
+	(void)ud;
+	return crm_now;
+}
+
+static char *source_file(const char *rel, char *buf, size_t n)
+{
+	const char *root = getenv("LC_SOURCE_ROOT");
+	snprintf(buf, n, "%s/%s", root ? root : ".", rel);
+	return buf;
+}
+
+/* A fresh store with the deals model at `path`, opened with the bench clock. */
+static lc_db *crm_store(const bench_args *a, char *path, size_t size, const char *name)
+{
+	char uri[4200], model_path[4096];
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_model *m = NULL;
+	lc_db *db = NULL;
+	bench_path(path, size, a, name);
+	remove(path);
+	snprintf(uri, sizeof uri, "sqlite:%s", path);
+	o.clock = crm_clock;
+	BENCH_CHECK(lc_db_open(&db, uri, &o));
+	BENCH_CHECK(lc_model_load(&m, source_file("examples/models/deals.json", model_path,
+						   sizeof model_path)));
+	BENCH_CHECK(lc_db_install_model(db, m, NULL));
+	lc_model_free(m);
+	return db;
+}
+
+static lc_time us_date(const char *s)
+{
+	char iso[16];
+	lc_time t;
+	snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", s + 6, s, s + 3);
+	BENCH_CHECK(lc_time_parse(iso, &t));
+	return t;
+}
+
+static void crm_apply(lc_db *db, lc_id id, lc_disposition *d, lc_time at)
+{
+	crm_now = at;
+	BENCH_CHECK(lc_db_apply(db, id, d, -1, NULL, NULL));
+}
+
+/* The hand-written side: the same calls, row by row, in one transaction. */
+static int64_t crm_by_hand(lc_db *db, const char *csv_path)
+{
+	FILE *f = fopen(csv_path, "r");
+	const lc_model *m = lc_db_model(db);
+	lc_disposition *engage = NULL, *won = NULL, *lost = NULL;
+	lc_lead *l = NULL;
+	char line[512];
+	int64_t rows = 0;
+	if (!f || !fgets(line, sizeof line, f))
+		BENCH_FAIL("crm: cannot read %s", csv_path);
+	BENCH_CHECK(lc_disposition_new(&engage, m));
+	BENCH_CHECK(lc_disposition_new(&won, m));
+	BENCH_CHECK(lc_disposition_new(&lost, m));
+	BENCH_CHECK(lc_disposition_set(engage, LC_AXIS_ACTION, "engage"));
+	BENCH_CHECK(lc_disposition_set(engage, LC_AXIS_STAGE, "engaging"));
+	BENCH_CHECK(lc_disposition_set(won, LC_AXIS_ACTION, "win_lead"));
+	BENCH_CHECK(lc_disposition_set(won, LC_AXIS_STAGE, "won"));
+	BENCH_CHECK(lc_disposition_set(won, LC_AXIS_STATUS, "won"));
+	BENCH_CHECK(lc_disposition_set(lost, LC_AXIS_ACTION, "lose_lead"));
+	BENCH_CHECK(lc_disposition_set(lost, LC_AXIS_STAGE, "lost"));
+	BENCH_CHECK(lc_disposition_set(lost, LC_AXIS_STATUS, "lost"));
+	BENCH_CHECK(lc_disposition_set(lost, LC_AXIS_REASON, "not_recorded"));
+	BENCH_CHECK(lc_lead_new(&l));
+	BENCH_CHECK(lc_lead_bind(l, m));
+	BENCH_CHECK(lc_db_begin(db));
+	while (fgets(line, sizeof line, f)) {
+		char *fld[8], *p = line;
+		lc_id agent, id;
+		line[strcspn(line, "\r\n")] = '\0';
+		for (int k = 0; k < 8; k++) {
+			fld[k] = p;
+			p += strcspn(p, ",");
+			if (*p)
+				*p++ = '\0';
+		}
+		lc_lead_reset(l);
+		if (lc_db_agent_find(db, fld[1], &agent) == LC_ENOTFOUND)
+			BENCH_CHECK(lc_db_agent_add(db, fld[1], &agent));
+		BENCH_CHECK(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, fld[0]));
+		BENCH_CHECK(lc_lead_set_text(l, LC_LEAD_COMPANY, fld[3]));
+		BENCH_CHECK(lc_lead_product_add(l, fld[2], NULL));
+		BENCH_CHECK(lc_lead_set_amount(l, atoll(fld[7]) * 100, "USD"));
+		BENCH_CHECK(lc_lead_set_agent(l, agent));
+		crm_now = us_date(fld[5]);
+		BENCH_CHECK(lc_db_lead_create(db, l, &id));
+		crm_apply(db, id, engage, us_date(fld[5]));
+		crm_apply(db, id, strcmp(fld[4], "Won") == 0 ? won : lost, us_date(fld[6]));
+		rows++;
+	}
+	BENCH_CHECK(lc_db_commit(db));
+	lc_lead_free(l);
+	lc_disposition_free(engage);
+	lc_disposition_free(won);
+	lc_disposition_free(lost);
+	fclose(f);
+	return rows;
+}
+
+static int64_t crm_import(lc_db *db, const char *csv_path)
+{
+	char map_path[4096];
+	lc_mapping *map = NULL;
+	lc_table *r = NULL;
+	int64_t rows;
+	BENCH_CHECK(lc_mapping_load_file(&map, source_file("examples/mappings/crm-deals.json", map_path,
+							   sizeof map_path)));
+	if (lc_import_file(db, csv_path, map, NULL, &r) != 0)
+		BENCH_FAIL("crm import: %s", lc_error_last());
+	rows = lc_table_int_named(lc_table_summary(r), 0, "imported");
+	if (lc_table_int_named(lc_table_summary(r), 0, "dispositions") != 2 * rows)
+		BENCH_FAIL("crm import: not two dispositions a row");
+	lc_table_free(r);
+	lc_mapping_free(map);
+	return rows;
+}
+
+static void crm_case(const bench_args *a)
+{
+	char csv[4096], path[4096], extra[64];
+	snprintf(csv, sizeof csv, "%s/bench-import-crm-%lld.csv", a->dir ? a->dir : ".", (long long)a->n);
+	write_crm_csv(csv, a->n);
+	snprintf(extra, sizeof extra, "\"rows\":%" PRId64 ",\"dispositions_per_row\":2", a->n);
+	for (int rep = 0; rep < a->reps; rep++)
+		for (int side = 0; side < 2; side++) {
+			int lc_side = (side == 0) == (rep % 2 == 0);
+			const char *who = lc_side ? "leadcore" : "baseline";
+			if (!bench_side(a, who))
+				continue;
+			lc_db *db = crm_store(a, path, sizeof path, lc_side ? "bench-import-crm-leadcore.db"
+									  : "bench-import-crm-baseline.db");
+			double t0 = bench_now();
+			int64_t rows = lc_side ? crm_import(db, csv) : crm_by_hand(db, csv);
+			double secs = bench_now() - t0;
+			if (rows != a->n)
+				BENCH_FAIL("crm %s: %" PRId64 " of %" PRId64 " rows", who, rows, a->n);
+			bench_emit("import", "crm", who, rep, a->n, secs, extra);
+			lc_db_close(db);
+			remove(path);
+		}
+	remove(csv);
+}
+
 /* ---- leadcore's side ---- */
 
 static int64_t lc_import(const char *db_path, const char *csv_path, const lc_mapping *map)
@@ -179,7 +361,8 @@ int main(int argc, char **argv)
 	bench_args a = {.n = 1000000, .reps = 5};
 	bench_parse(&a, argc, argv,
 		    "lc_import_file() of a CSV of N leads against a hand-written prepared-insert "
-		    "loop. Cases: csv (interleaved), rss (one import; use --only).");
+		    "loop. Cases: csv (interleaved), rss (one import; use --only), crm (a CRM export, "
+		    "two dispositions a row, against the same calls by hand).");
 	if (a.smoke)
 		a.n = 2000, a.reps = 1;
 	char csv[4096], lc_path[4096], raw_path[4096];
@@ -216,6 +399,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	if (!a.only_case || strcmp(a.only_case, "crm") == 0)
+		crm_case(&a);
 	if (a.only_case && strcmp(a.only_case, "rss") == 0) {
 		/* One import in this process: its peak RSS is the import's. */
 		int lc_side = bench_side(&a, "leadcore");
