@@ -136,7 +136,7 @@ static void contacted_hot(fx *f, lc_time follow_up)
 
 static const char *ev_state(const lc_event *ev, lc_axis axis, int after)
 {
-	return lc_state_get(after ? lc_event_state_after(ev) : lc_event_state_before(ev), axis);
+	return lc_state_get(after ? lc_event_state(ev, 1) : lc_event_state(ev, 0), axis);
 }
 
 /* ---- opening ---- */
@@ -503,9 +503,9 @@ static void test_lead_update(void **state)
 		assert_int_equal(lc_event_iter_next(it, &ev), 1);
 		assert_int_equal(lc_event_iter_next(it, &ev), 1);
 		assert_int_equal(lc_event_kind_of(ev), LC_EVENT_UPDATE);
-		assert_string_equal(lc_event_note(ev), "changed: phone, do_not_call, team");
-		assert_int_equal(lc_state_flags(lc_event_state_before(ev)), 0);
-		assert_int_equal(lc_state_flags(lc_event_state_after(ev)), LC_STATE_DO_NOT_CALL);
+		assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_NOTE), "changed: phone, do_not_call, team");
+		assert_int_equal(lc_state_flags(lc_event_state(ev, 0)), 0);
+		assert_int_equal(lc_state_flags(lc_event_state(ev, 1)), LC_STATE_DO_NOT_CALL);
 		lc_event_iter_free(it);
 	}
 	/* b is stale now. */
@@ -708,8 +708,8 @@ static void assert_chain(fx *f, lc_id id, size_t events)
 	assert_int_equal(lc_db_history(f->db, id, &it), 0);
 	while (lc_event_iter_next(it, &ev) == 1) {
 		if (n)
-			assert_int_equal(lc_state_equal(prev, lc_event_state_before(ev)), 1);
-		assert_int_equal(lc_state_copy(prev, lc_event_state_after(ev)), 0);
+			assert_int_equal(lc_state_equal(prev, lc_event_state(ev, 0)), 1);
+		assert_int_equal(lc_state_copy(prev, lc_event_state(ev, 1)), 0);
 		n++;
 	}
 	lc_event_iter_free(it);
@@ -803,13 +803,13 @@ static void test_history_contents(void **state)
 	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_DISPOSITION);
 	assert_int_equal(lc_event_seq(ev), 2);
 	assert_int_equal(lc_event_time(ev), t0 + 5);
-	assert_string_equal(lc_event_actor(ev), "agent1");
+	assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), "agent1");
 	assert_string_equal(lc_event_value(ev, LC_AXIS_ACTION), "call");
-	assert_string_equal(lc_event_action(ev), "call");
-	assert_null(lc_event_reason(ev));
+	assert_string_equal(lc_event_value(ev, LC_AXIS_ACTION), "call");
+	assert_null(lc_event_value(ev, LC_AXIS_REASON));
 	assert_string_equal(lc_event_value(ev, LC_AXIS_STATUS), "hot");
 	assert_null(lc_event_value(ev, LC_AXIS_STAGE));
-	assert_string_equal(lc_event_note(ev), "first call");
+	assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_NOTE), "first call");
 	assert_int_equal(lc_event_follow_up(ev), t0 + 5 + 999);
 	/* A new lead starts where the model says: No Milestone, New. */
 	assert_string_equal(ev_state(ev, LC_AXIS_MILESTONE, 0), "no_milestone");
@@ -817,13 +817,13 @@ static void test_history_contents(void **state)
 	assert_string_equal(ev_state(ev, LC_AXIS_MILESTONE, 1), "contacted");
 	assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 1), "hot");
 	assert_int_equal(lc_event_outcome(ev), LC_OUTCOME_NONE);
-	assert_null(lc_event_rule(ev));
+	assert_null(lc_event_text(ev, LC_EVENT_TEXT_RULE));
 
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
 	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_NOTE);
-	assert_string_equal(lc_event_actor(ev), "agent2");
-	assert_string_equal(lc_event_note(ev), "likes blue");
-	assert_int_equal(lc_state_equal(lc_event_state_before(ev), lc_event_state_after(ev)), 1);
+	assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), "agent2");
+	assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_NOTE), "likes blue");
+	assert_int_equal(lc_state_equal(lc_event_state(ev, 0), lc_event_state(ev, 1)), 1);
 	assert_int_equal(lc_event_iter_next(it, &ev), 0);
 	assert_null(ev);
 	assert_int_equal(lc_event_iter_next(it, &ev), 0);
@@ -1005,7 +1005,7 @@ static void test_accept_and_assign(void **state)
 	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_ASSIGN);
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
 	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_ACCEPT);
-	assert_string_equal(lc_event_actor(ev), "ann");
+	assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), "ann");
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
 	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_ASSIGN);
 	assert_int_equal(lc_event_iter_next(it, &ev), 0);
@@ -1433,7 +1433,7 @@ static void test_model_upgrade(void **state)
 			assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 0), "requote");
 			assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 1), "bad_phone_number");
 			assert_int_equal(lc_event_model_version(ev), 2);
-			assert_non_null(strstr(lc_event_note(ev), "requote"));
+			assert_non_null(strstr(lc_event_text(ev, LC_EVENT_TEXT_NOTE), "requote"));
 		}
 	lc_event_iter_free(it);
 	/* The whole history still replays (old-model events as recorded). */
@@ -1659,7 +1659,7 @@ static void test_hostile_strings(void **state)
 		int with_big = 0;
 		assert_int_equal(lc_db_history(f->db, id, &it), 0);
 		while (lc_event_iter_next(it, &ev) == 1)
-			if (lc_event_note(ev) && strcmp(lc_event_note(ev), big) == 0)
+			if (lc_event_text(ev, LC_EVENT_TEXT_NOTE) && strcmp(lc_event_text(ev, LC_EVENT_TEXT_NOTE), big) == 0)
 				with_big++;
 		assert_int_equal(with_big, 2); /* the shared note and the disposition's */
 		lc_event_iter_free(it);

@@ -413,7 +413,7 @@ static void import_defaults_and_when(void **state)
 	while (lc_event_iter_next(it, &ev) == 1)
 		if (lc_event_kind_of(ev) == LC_EVENT_DISPOSITION) {
 			assert_string_equal(lc_event_value(ev, LC_AXIS_ACTION), "call");
-			assert_string_equal(lc_event_note(ev), "first");
+			assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_NOTE), "first");
 		}
 	lc_event_iter_free(it);
 	lc_lead_free(l);
@@ -1276,7 +1276,7 @@ static void crm_migration_in_one_pass(void **state)
 		assert_string_equal(lc_lead_product_name(l, 0), "GTX Pro");
 		assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
 		while (lc_event_iter_next(it, &ev) == 1) {
-			assert_string_equal(lc_event_actor(ev), "crm migration");
+			assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), "crm migration");
 			if (lc_event_kind_of(ev) != LC_EVENT_DISPOSITION)
 				continue;
 			assert_int_equal(lc_event_time(ev), n == 0 ? deals[first_won].engage : deals[first_won].close);

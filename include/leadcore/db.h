@@ -806,12 +806,20 @@ LC_API lc_time lc_event_time(const lc_event *ev);
  */
 LC_API lc_event_kind lc_event_kind_of(const lc_event *ev);
 
+/** The text fields of an event, for lc_event_text(). */
+typedef enum lc_event_text_field {
+	LC_EVENT_TEXT_ACTOR = 0, /**< Who made the event; NULL when unknown. */
+	LC_EVENT_TEXT_NOTE = 1,  /**< Its note (a disposition's note, a shared note's text, ...). */
+	LC_EVENT_TEXT_RULE = 2   /**< The name of the workflow rule that made it. */
+} lc_event_text_field;
+
 /**
- * Who made the event.
+ * A text field of the event: its actor, note or rule.
  * @param ev The event.
- * @return Owned by the event; NULL when unknown.
+ * @param field The field.
+ * @return Owned by the event; NULL when unset (or for a bad argument).
  */
-LC_API const char *lc_event_actor(const lc_event *ev);
+LC_API const char *lc_event_text(const lc_event *ev, lc_event_text_field field);
 
 /**
  * The value the event's disposition chose on an axis (the action, the new
@@ -821,20 +829,6 @@ LC_API const char *lc_event_actor(const lc_event *ev);
  * @return Owned by the event; NULL when unset.
  */
 LC_API const char *lc_event_value(const lc_event *ev, lc_axis axis);
-
-/**
- * The action the event's disposition recorded (lc_event_value() with LC_AXIS_ACTION).
- * @param ev The event.
- * @return Owned by the event; NULL for events that are not dispositions.
- */
-LC_API const char *lc_event_action(const lc_event *ev);
-
-/**
- * The reason the event's disposition gave (lc_event_value() with LC_AXIS_REASON).
- * @param ev The event.
- * @return Owned by the event; NULL when none.
- */
-LC_API const char *lc_event_reason(const lc_event *ev);
 
 /**
  * The disposition's outcome.
@@ -851,20 +845,6 @@ LC_API lc_outcome lc_event_outcome(const lc_event *ev);
 LC_API lc_time lc_event_follow_up(const lc_event *ev);
 
 /**
- * The event's note (a disposition's note, a shared note's text, ...).
- * @param ev The event.
- * @return Owned by the event; NULL when none.
- */
-LC_API const char *lc_event_note(const lc_event *ev);
-
-/**
- * The name of the workflow rule that made the event.
- * @param ev The event.
- * @return Owned by the event; NULL when none.
- */
-LC_API const char *lc_event_rule(const lc_event *ev);
-
-/**
  * The store version of the model that judged the event.
  * @param ev The event.
  * @return The version (0 when none judged it).
@@ -872,19 +852,13 @@ LC_API const char *lc_event_rule(const lc_event *ev);
 LC_API int64_t lc_event_model_version(const lc_event *ev);
 
 /**
- * The lead's state before the event, bound to the current model (values it
- * does not know are kept as stored).
+ * The lead's state before or after the event, bound to the current model
+ * (values it does not know are kept as stored).
  * @param ev The event.
+ * @param after 0 for the state before the event, non-zero for the state after.
  * @return Owned by the event; never NULL for an event from an iterator.
  */
-LC_API const lc_state *lc_event_state_before(const lc_event *ev);
-
-/**
- * The lead's state after the event. As lc_event_state_before().
- * @param ev The event.
- * @return Owned by the event.
- */
-LC_API const lc_state *lc_event_state_after(const lc_event *ev);
+LC_API const lc_state *lc_event_state(const lc_event *ev, int after);
 
 /** @} */
 

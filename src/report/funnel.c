@@ -197,7 +197,7 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out)
 	while ((rc = lc_event_iter_next(eit, &ev)) == 1) {
 		lc_id id = lc_event_lead(ev);
 		lc_time t = lc_event_time(ev);
-		const lc_state *after = lc_event_state_after(ev);
+		const lc_state *after = lc_event_state(ev, 1);
 		long j;
 		if (id <= 0 || !after || (size_t)id >= c.nleads || !c.leads[id].in)
 			continue;

@@ -141,9 +141,11 @@ lc_event_kind lc_event_kind_of(const lc_event *ev)
 	return ev ? ev->kind : LC_EVENT_SYSTEM;
 }
 
-const char *lc_event_actor(const lc_event *ev)
+const char *lc_event_text(const lc_event *ev, lc_event_text_field field)
 {
-	return ev ? lc__str_get(&ev->text[LC_EVENT_TEXT_ACTOR]) : NULL;
+	if (!ev || (unsigned)field > LC_EVENT_TEXT_RULE)
+		return NULL;
+	return lc__str_get(&ev->text[field]);
 }
 
 const char *lc_event_value(const lc_event *ev, lc_axis axis)
@@ -151,16 +153,6 @@ const char *lc_event_value(const lc_event *ev, lc_axis axis)
 	if (!ev || !LC__DISPOSITION_AXIS(axis) || !ev->value[axis][0])
 		return NULL;
 	return ev->value[axis];
-}
-
-const char *lc_event_action(const lc_event *ev)
-{
-	return lc_event_value(ev, LC_AXIS_ACTION);
-}
-
-const char *lc_event_reason(const lc_event *ev)
-{
-	return lc_event_value(ev, LC_AXIS_REASON);
 }
 
 lc_outcome lc_event_outcome(const lc_event *ev)
@@ -173,29 +165,16 @@ lc_time lc_event_follow_up(const lc_event *ev)
 	return ev ? ev->follow_up : LC_TIME_NONE;
 }
 
-const char *lc_event_note(const lc_event *ev)
-{
-	return ev ? lc__str_get(&ev->text[LC_EVENT_TEXT_NOTE]) : NULL;
-}
-
-const char *lc_event_rule(const lc_event *ev)
-{
-	return ev ? lc__str_get(&ev->text[LC_EVENT_TEXT_RULE]) : NULL;
-}
-
 int64_t lc_event_model_version(const lc_event *ev)
 {
 	return ev ? ev->model_version : 0;
 }
 
-const lc_state *lc_event_state_before(const lc_event *ev)
+const lc_state *lc_event_state(const lc_event *ev, int after)
 {
-	return ev ? ev->before : NULL;
-}
-
-const lc_state *lc_event_state_after(const lc_event *ev)
-{
-	return ev ? ev->after : NULL;
+	if (!ev)
+		return NULL;
+	return after ? ev->after : ev->before;
 }
 
 int lc_event_sys_set_id(lc_event *ev, lc_id id)
@@ -237,7 +216,7 @@ int lc_event_sys_set_meta(lc_event *ev, lc_id id, lc_id lead, int64_t seq, lc_ti
 	return 0;
 }
 
-int lc_event_sys_set_text(lc_event *ev, lc_event_text field, const char *text)
+int lc_event_sys_set_text(lc_event *ev, lc_event_text_field field, const char *text)
 {
 	if (!ev || (unsigned)field > LC_EVENT_TEXT_RULE)
 		return lc__error(LC_EINVAL, "lc_event_sys_set_text: %s",

@@ -563,7 +563,7 @@ static void t_apply_history(void **state)
 		assert_int_equal(lc_event_kind_of(ev), LC_EVENT_CREATE);
 		assert_int_equal(lc_event_lead(ev), ia);
 		for (int i = 0; i < 5; i++) {
-			prev = lc_event_state_after(ev);
+			prev = lc_event_state(ev, 1);
 			lc_state *keep = NULL;
 			OK(lc_state_new(&keep, lc_db_model(f->db)));
 			OK(lc_state_copy(keep, prev));
@@ -578,17 +578,17 @@ static void t_apply_history(void **state)
 			STREQ(lc_event_value(ev, LC_AXIS_MILESTONE), story[i].milestone);
 			STREQ(lc_event_value(ev, LC_AXIS_STATUS), story[i].status);
 			STREQ(lc_event_value(ev, LC_AXIS_STAGE), story[i].stage);
-			STREQ(lc_event_note(ev), story[i].note);
-			STREQ(lc_event_actor(ev), story[i].actor ? story[i].actor : "system-actor");
+			STREQ(lc_event_text(ev, LC_EVENT_TEXT_NOTE), story[i].note);
+			STREQ(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), story[i].actor ? story[i].actor : "system-actor");
 			assert_int_equal(lc_event_follow_up(ev),
 					 story[i].follow_up ? story[i].follow_up : LC_TIME_NONE);
 			/* Each event starts where the one before ended. */
-			assert_int_equal(lc_state_equal(keep, lc_event_state_before(ev)), 1);
+			assert_int_equal(lc_state_equal(keep, lc_event_state(ev, 0)), 1);
 			lc_state_free(keep);
 		}
-		assert_int_equal(lc_state_equal(lc_event_state_after(ev), lc_lead_state(got)), 1);
-		assert_int_equal(lc_state_stage_count(lc_event_state_after(ev), "check_in"), 2);
-		assert_int_equal(lc_state_stage_count(lc_event_state_before(ev), "check_in"), 1);
+		assert_int_equal(lc_state_equal(lc_event_state(ev, 1), lc_lead_state(got)), 1);
+		assert_int_equal(lc_state_stage_count(lc_event_state(ev, 1), "check_in"), 2);
+		assert_int_equal(lc_state_stage_count(lc_event_state(ev, 0), "check_in"), 1);
 		assert_int_equal(lc_event_iter_next(it, &ev), 0);
 		lc_event_iter_free(it);
 		it = NULL;

@@ -422,7 +422,7 @@ static int run(side *s, const step *st, int64_t *aux)
 				rc = r;
 			if (r <= 0)
 				break;
-			if (!lc_event_state_before(e) || !lc_event_state_after(e) ||
+			if (!lc_event_state(e, 0) || !lc_event_state(e, 1) ||
 			    !lc_event_kind_name(lc_event_kind_of(e)))
 				die("an event lacks its states or kind");
 			n = n * 31 + (uint64_t)lc_event_kind_of(e);
@@ -617,7 +617,7 @@ static void dump_history(lc_db *db, lc_id lead)
 	if (lc_db_history(db, lead, &it) != 0)
 		return;
 	while (lc_event_iter_next(it, &ev) == 1) {
-		const lc_state *side_state[2] = { lc_event_state_before(ev), lc_event_state_after(ev) };
+		const lc_state *side_state[2] = { lc_event_state(ev, 0), lc_event_state(ev, 1) };
 		fprintf(stderr, "  event %lld %s (model v%lld):", (long long)lc_event_seq(ev),
 			lc_event_kind_name(lc_event_kind_of(ev)), (long long)lc_event_model_version(ev));
 		for (int w = 0; w < 2; w++) {

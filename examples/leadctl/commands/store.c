@@ -556,7 +556,7 @@ int cmd_history(const leadctl_global *g, int argc, char **argv)
 			json_object_set_new(j, "seq", json_integer(lc_event_seq(ev)));
 			json_object_set_new(j, "time", json_string(fmt_time(lc_event_time(ev), buf)));
 			json_object_set_new(j, "kind", json_string(lc_event_kind_name(lc_event_kind_of(ev))));
-			json_object_set_new(j, "actor", opt_string(lc_event_actor(ev)));
+			json_object_set_new(j, "actor", opt_string(lc_event_text(ev, LC_EVENT_TEXT_ACTOR)));
 			for (size_t i = 0; i < sizeof chosen / sizeof chosen[0]; i++)
 				json_object_set_new(j, lc_axis_name(chosen[i]), opt_string(lc_event_value(ev, chosen[i])));
 			json_object_set_new(j, "outcome", lc_event_outcome(ev) == LC_OUTCOME_NONE
@@ -565,25 +565,25 @@ int cmd_history(const leadctl_global *g, int argc, char **argv)
 			json_object_set_new(j, "follow_up", lc_event_follow_up(ev) == LC_TIME_NONE
 								    ? json_null()
 								    : json_string(fmt_time(lc_event_follow_up(ev), buf)));
-			json_object_set_new(j, "note", opt_string(lc_event_note(ev)));
-			json_object_set_new(j, "rule", opt_string(lc_event_rule(ev)));
+			json_object_set_new(j, "note", opt_string(lc_event_text(ev, LC_EVENT_TEXT_NOTE)));
+			json_object_set_new(j, "rule", opt_string(lc_event_text(ev, LC_EVENT_TEXT_RULE)));
 			json_object_set_new(j, "model_version", json_integer(lc_event_model_version(ev)));
-			json_object_set_new(j, "before", state_json(lc_event_state_before(ev)));
-			json_object_set_new(j, "after", state_json(lc_event_state_after(ev)));
+			json_object_set_new(j, "before", state_json(lc_event_state(ev, 0)));
+			json_object_set_new(j, "after", state_json(lc_event_state(ev, 1)));
 			json_array_append_new(arr, j);
 		} else {
-			const lc_state *s = lc_event_state_after(ev);
+			const lc_state *s = lc_event_state(ev, 1);
 			printf("%s  #%lld %-11s %-12s", fmt_time(lc_event_time(ev), buf),
 			       (long long)lc_event_seq(ev), lc_event_kind_name(lc_event_kind_of(ev)),
-			       lc_event_actor(ev) ? lc_event_actor(ev) : "-");
+			       lc_event_text(ev, LC_EVENT_TEXT_ACTOR) ? lc_event_text(ev, LC_EVENT_TEXT_ACTOR) : "-");
 			if (lc_event_value(ev, LC_AXIS_ACTION))
 				printf(" %s", lc_event_value(ev, LC_AXIS_ACTION));
 			printf(" -> %s/%s", lc_state_get(s, LC_AXIS_MILESTONE) ? lc_state_get(s, LC_AXIS_MILESTONE) : "-",
 			       lc_state_get(s, LC_AXIS_STATUS) ? lc_state_get(s, LC_AXIS_STATUS) : "-");
 			if (lc_state_get(s, LC_AXIS_STAGE))
 				printf("/%s", lc_state_get(s, LC_AXIS_STAGE));
-			if (lc_event_note(ev))
-				printf("  \"%.60s\"", lc_event_note(ev));
+			if (lc_event_text(ev, LC_EVENT_TEXT_NOTE))
+				printf("  \"%.60s\"", lc_event_text(ev, LC_EVENT_TEXT_NOTE));
 			putchar('\n');
 		}
 	}

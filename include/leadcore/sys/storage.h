@@ -477,13 +477,6 @@ LC_API int lc_event_sys_set_meta(lc_event *ev, lc_id id, lc_id lead, int64_t seq
 				 lc_event_kind kind, int64_t model_version, lc_outcome outcome,
 				 lc_time follow_up);
 
-/** Text fields of an event, for lc_event_sys_set_text(). */
-typedef enum lc_event_text {
-	LC_EVENT_TEXT_ACTOR = 0, /**< lc_event_actor(). */
-	LC_EVENT_TEXT_NOTE = 1,  /**< lc_event_note(). */
-	LC_EVENT_TEXT_RULE = 2   /**< lc_event_rule(). */
-} lc_event_text;
-
 /**
  * Restore a text field of an event.
  * @param ev The event.
@@ -491,7 +484,7 @@ typedef enum lc_event_text {
  * @param text The text (copied), or NULL.
  * @return 0, LC_EINVAL, LC_ENOMEM.
  */
-LC_API int lc_event_sys_set_text(lc_event *ev, lc_event_text field, const char *text);
+LC_API int lc_event_sys_set_text(lc_event *ev, lc_event_text_field field, const char *text);
 
 /**
  * Restore a value the event's disposition chose (lc_event_value()), kept as

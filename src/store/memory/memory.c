@@ -559,16 +559,6 @@ static void set_meta(lc_lead *rec, int64_t version, lc_time touched_at, bool is_
 				   touched_at, is_recycled);
 }
 
-static const char *event_text(const lc_event *ev, lc_event_text t)
-{
-	switch (t) {
-	case LC_EVENT_TEXT_ACTOR: return lc_event_actor(ev);
-	case LC_EVENT_TEXT_NOTE: return lc_event_note(ev);
-	case LC_EVENT_TEXT_RULE: return lc_event_rule(ev);
-	}
-	return NULL;
-}
-
 static mlead *pool_get(mem *m)
 {
 	mlead *ml;
@@ -1002,15 +992,15 @@ static int mem_event_append(void *be, lc_event *ev)
 	e.kind = (int)lc_event_kind_of(ev);
 	e.outcome = (int)lc_event_outcome(ev);
 	for (int t = 0; t < 3; t++) {
-		e.text[t] = arena_put(m, event_text(ev, (lc_event_text)t), &rc);
+		e.text[t] = arena_put(m, lc_event_text(ev, (lc_event_text_field)t), &rc);
 		if (rc)
 			return rc;
 	}
 	for (size_t a = 0; a < LC_ARRAY_LEN(event_axes); a++)
 		if ((rc = intern_fast(m, lc_event_value(ev, event_axes[a]), &e.val[event_axes[a]])))
 			return rc;
-	if ((rc = state_save(m, &e.before, lc_event_state_before(ev), &m->leads[i]->st)) ||
-	    (rc = state_save(m, &e.after, lc_event_state_after(ev), &e.before)) ||
+	if ((rc = state_save(m, &e.before, lc_event_state(ev, 0), &m->leads[i]->st)) ||
+	    (rc = state_save(m, &e.after, lc_event_state(ev, 1), &e.before)) ||
 	    (rc = lead_save(m, i, false)))
 		return rc;
 	ml = m->leads[i];
@@ -1053,7 +1043,7 @@ static int fill_event(mem *m, size_t i, lc_event *out)
 					(lc_outcome)e->outcome, e->follow_up)))
 		return rc;
 	for (int t = 0; t < 3; t++)
-		if ((rc = lc_event_sys_set_text(out, (lc_event_text)t, e->text[t])))
+		if ((rc = lc_event_sys_set_text(out, (lc_event_text_field)t, e->text[t])))
 			return rc;
 	for (size_t a = 0; a < LC_ARRAY_LEN(event_axes); a++)
 		if ((rc = lc_event_sys_set_value(out, event_axes[a],

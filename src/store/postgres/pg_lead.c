@@ -496,16 +496,16 @@ static void bind_event(lc_pg *s, lc_pg_params *p, const lc_event *ev)
 	lc__pg_p_i64(p, lc_event_seq(ev));
 	lc__pg_p_i64(p, lc_event_time(ev));
 	lc__pg_p_text(p, lc_event_kind_name(lc_event_kind_of(ev)));
-	lc__pg_p_text(p, lc_event_actor(ev));
+	lc__pg_p_text(p, lc_event_text(ev, LC_EVENT_TEXT_ACTOR));
 	lc__pg_p_id(p, lc_event_model_version(ev));
 	for (size_t i = 0; i < LC_ARRAY_LEN(event_axes); i++)
 		lc__pg_p_text(p, lc_event_value(ev, event_axes[i]));
 	lc__pg_p_text(p, o != LC_OUTCOME_NONE ? lc_outcome_name(o) : NULL);
 	lc__pg_p_time(p, lc_event_follow_up(ev));
-	lc__pg_p_text(p, lc_event_note(ev));
-	lc__pg_p_text(p, lc_event_rule(ev));
-	bind_state(s, p, lc_event_state_before(ev), 0);
-	bind_state(s, p, lc_event_state_after(ev), 1);
+	lc__pg_p_text(p, lc_event_text(ev, LC_EVENT_TEXT_NOTE));
+	lc__pg_p_text(p, lc_event_text(ev, LC_EVENT_TEXT_RULE));
+	bind_state(s, p, lc_event_state(ev, 0), 0);
+	bind_state(s, p, lc_event_state(ev, 1), 1);
 }
 
 static int on_event_id(void *ud, const PGresult *r)

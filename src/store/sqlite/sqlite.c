@@ -1253,7 +1253,7 @@ static int sq_event_append(void *be, lc_event *ev)
 	sqlite3_bind_int64(st, 2, lc_event_seq(ev));
 	sqlite3_bind_int64(st, 3, lc_event_time(ev));
 	sqlite3_bind_text(st, 4, lc_event_kind_name(lc_event_kind_of(ev)), -1, SQLITE_STATIC);
-	b_text(st, 5, lc_event_actor(ev));
+	b_text(st, 5, lc_event_text(ev, LC_EVENT_TEXT_ACTOR));
 	b_id(st, 6, lc_event_model_version(ev));
 	for (size_t i = 0; i < LC_ARRAY_LEN(chosen); i++)
 		b_text(st, 7 + (int)i, lc_event_value(ev, chosen[i]));
@@ -1261,10 +1261,10 @@ static int sq_event_append(void *be, lc_event *ev)
 			       ? lc_outcome_name(lc_event_outcome(ev))
 			       : NULL);
 	b_time(st, 13, lc_event_follow_up(ev));
-	b_text(st, 14, lc_event_note(ev));
-	b_text(st, 15, lc_event_rule(ev));
-	bind_state(s, st, 16, lc_event_state_before(ev), 0);
-	bind_state(s, st, 25, lc_event_state_after(ev), 1);
+	b_text(st, 14, lc_event_text(ev, LC_EVENT_TEXT_NOTE));
+	b_text(st, 15, lc_event_text(ev, LC_EVENT_TEXT_RULE));
+	bind_state(s, st, 16, lc_event_state(ev, 0), 0);
+	bind_state(s, st, 25, lc_event_state(ev, 1), 1);
 	if ((rc = run(s, st, "writing the history event")))
 		return rc;
 	return lc_event_sys_set_id(ev, sqlite3_last_insert_rowid(s->db));

@@ -790,13 +790,13 @@ class Store:
             id=L.lc_event_id(ev), lead=L.lc_event_lead(ev), seq=L.lc_event_seq(ev),
             at=from_time(L.lc_event_time(ev)),
             kind=text(L.lc_event_kind_name(L.lc_event_kind_of(ev))) or "",
-            actor=text(L.lc_event_actor(ev)),
+            actor=text(L.lc_event_text(ev, 0)),
             **{a: text(L.lc_event_value(ev, ax[a])) for a in _DISPOSITION_AXES},
             outcome=text(L.lc_outcome_name(outcome)) if outcome else None,
-            follow_up=from_time(L.lc_event_follow_up(ev)), note=text(L.lc_event_note(ev)),
-            rule=text(L.lc_event_rule(ev)), model_version=L.lc_event_model_version(ev),
-            before=self._read_state(L.lc_event_state_before(ev)),
-            after=self._read_state(L.lc_event_state_after(ev)))
+            follow_up=from_time(L.lc_event_follow_up(ev)), note=text(L.lc_event_text(ev, 1)),
+            rule=text(L.lc_event_text(ev, 2)), model_version=L.lc_event_model_version(ev),
+            before=self._read_state(L.lc_event_state(ev, 0)),
+            after=self._read_state(L.lc_event_state(ev, 1)))
 
     def _fill(self, h: ctypes.c_void_p, fields: Mapping[str, Any],
               replace_lists: bool = False) -> None:
