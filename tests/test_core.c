@@ -42,6 +42,9 @@ static void test_errors(void **state)
 	assert_string_equal(lc_error_last(), "bad thing");
 	lc__error_prefix(LC_EFORMAT, "file.json:3:4");
 	assert_string_equal(lc_error_last(), "file.json:3:4: bad thing");
+	/* A message that wraps the last one (overlapping buffers before). */
+	lc__error(LC_EFORMAT, "not a store (%s)", lc_error_last());
+	assert_string_equal(lc_error_last(), "not a store (file.json:3:4: bad thing)");
 	lc_error_clear();
 }
 

@@ -52,11 +52,17 @@ void lc_error_clear(void)
 
 int lc__verror(int code, const char *fmt, va_list ap)
 {
-	last_code = code;
+	char text[sizeof last_message];
+
+	/* Formatted aside first: an argument may be the last message itself
+	 * (a caller wrapping lc_error_last()), and vsnprintf's source and
+	 * destination must not overlap. */
 	if (fmt)
-		vsnprintf(last_message, sizeof last_message, fmt, ap);
+		vsnprintf(text, sizeof text, fmt, ap);
 	else
-		snprintf(last_message, sizeof last_message, "%s", lc_strerror(code));
+		snprintf(text, sizeof text, "%s", lc_strerror(code));
+	last_code = code;
+	memcpy(last_message, text, strlen(text) + 1);
 	return code;
 }
 
