@@ -189,11 +189,14 @@ static void status_line(const dot *d, uint32_t ms, uint32_t s, bool allowed)
 static void link_lines(const dot *d, uint32_t ms)
 {
 	uint32_t ns = d->m->axes[LC_AXIS_STATUS].n;
-	const uint8_t *ok = d->m->links + (size_t)ms * ns;
-	const int64_t *held = d->c->cells ? d->c->cells + (size_t)ms * ns : NULL;
-	bool linked = d->m->linked && d->m->linked[ms], refused = false;
-	if (!ns)
+	const uint8_t *ok;
+	const int64_t *held;
+	bool linked, refused = false;
+	if (!ns || !d->m->links) /* no statuses: no link table to index */
 		return;
+	ok = d->m->links + (size_t)ms * ns;
+	held = d->c->cells ? d->c->cells + (size_t)ms * ns : NULL;
+	linked = d->m->linked && d->m->linked[ms];
 	line_open(d->b, GREY);
 	lc__buf_puts(d->b, linked ? "<I>allows:</I>" : "<I>All statuses</I>");
 	line_close(d->b, GREY);
