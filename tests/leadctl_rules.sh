@@ -143,6 +143,14 @@ expect 2 "not a flag" $V lead list --flag bogus
 expect 0 '"id":2' $V lead list --status "Lead to Review" --json
 expect 2 "not in model conversica" $V lead list --status "Lead to Revue"
 
+# Item 7 (seed 001): "Periodic check-in 1 / 2 / etc": lead show counts the entries.
+expect 0 "added lead 4" $P lead add --name K
+for i in 1 2 3; do
+  expect 0 "stage periodic_check_in" $P dispose 4 --action call --outcome progressing --stage periodic_check_in
+done
+expect 0 '"stage_counts":\{"periodic_check_in":3\}' $P lead show 4 --json
+expect 0 'stage_counts +\{"periodic_check_in":3\}' $P lead show 4
+
 # Item 16: model show and export without a MODEL read the store's current model.
 expect 0 "^crm, version 1" $C model show
 expect 0 '"name": "crm"' $C model export

@@ -191,6 +191,22 @@ static json_t *opt_id(lc_id id)
 	return id ? json_integer(id) : json_null();
 }
 
+/* Seed 001's "check-in 3", "2nd renewal": the entries into each repeatable
+ * stage the lead has entered. */
+static json_t *stage_counts(const lc_lead *l)
+{
+	const lc_model *m = lc_lead_model(l);
+	json_t *o = json_object();
+
+	for (size_t i = 0; m && i < lc_model_value_count(m, LC_AXIS_STAGE); i++) {
+		const char *key = lc_model_value_key(m, LC_AXIS_STAGE, i);
+		uint32_t n = lc_state_stage_count(lc_lead_state(l), key);
+		if ((lc_model_value_flags(m, LC_AXIS_STAGE, i) & LC_FLAG_REPEATABLE) && n)
+			json_object_set_new(o, key, json_integer(n));
+	}
+	return o;
+}
+
 json_t *lead_json(lc_db *db, const lc_lead *l)
 {
 	const lc_state *s = lc_lead_state(l);
@@ -230,6 +246,7 @@ json_t *lead_json(lc_db *db, const lc_lead *l)
 	json_object_set_new(j, "agent", opt_id(lc_lead_agent(l)));
 	json_object_set_new(j, "created_at", opt_time(lc_lead_created_at(l)));
 	json_object_set_new(j, "touched_at", opt_time(lc_lead_touched_at(l)));
+	json_object_set_new(j, "stage_counts", stage_counts(l));
 
 	a = json_array();
 	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_PRODUCTS); i++)
