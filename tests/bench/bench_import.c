@@ -13,8 +13,9 @@
  * its agent, product, account, amount and two dated dispositions (engaged,
  * then won or lost), imported in one pass with examples/mappings/crm-deals.json
  * into the deals model, against a hand-written loop over the library's API
- * issuing the same calls for each row (find the agent, create the lead, apply
- * the two dispositions at their dates) in one transaction.
+ * issuing the same calls for each row (look the deal up by its id, find the
+ * agent, create the lead, apply the two dispositions at their dates) in one
+ * transaction.
  */
 #include <sqlite3.h>
 #include <time.h>
@@ -250,6 +251,7 @@ static int64_t crm_by_hand(lc_db *db, const char *csv_path)
 	BENCH_CHECK(lc_db_begin(db));
 	while (fgets(line, sizeof line, f)) {
 		char *fld[8], *p = line;
+		lc_lead *found = NULL;
 		lc_id agent, id;
 		line[strcspn(line, "\r\n")] = '\0';
 		for (int k = 0; k < 8; k++) {
@@ -259,6 +261,9 @@ static int64_t crm_by_hand(lc_db *db, const char *csv_path)
 				*p++ = '\0';
 		}
 		lc_lead_reset(l);
+		/* As the mapping's dedupe: is the deal there already? */
+		if (lc_db_lead_get_external(db, fld[0], &found) != LC_ENOTFOUND)
+			BENCH_FAIL("crm: %s is there already", fld[0]);
 		if (lc_db_agent_find(db, fld[1], &agent) == LC_ENOTFOUND)
 			BENCH_CHECK(lc_db_agent_add(db, fld[1], &agent));
 		BENCH_CHECK(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, fld[0]));

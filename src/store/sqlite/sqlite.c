@@ -168,6 +168,9 @@ static const char *const sql[SQ_STMT_COUNT] = {
 	[SQ_BEGIN_WRITE] = "BEGIN IMMEDIATE",
 	[SQ_COMMIT] = "COMMIT",
 	[SQ_ROLLBACK] = "ROLLBACK",
+	[SQ_SAVEPOINT] = "SAVEPOINT lc_mark",
+	[SQ_RELEASE] = "RELEASE lc_mark",
+	[SQ_ROLLBACK_TO] = "ROLLBACK TO lc_mark",
 	[SQ_LEAD_GET] = "SELECT " LEAD_COLS " FROM leads WHERE id = ?1",
 	[SQ_LEAD_GET_EXTERNAL] = "SELECT " LEAD_COLS " FROM leads WHERE external_id = ?1",
 	[SQ_ITEMS_GET] = "SELECT kind, a, b, t FROM lead_items WHERE lead_id = ?1 ORDER BY kind, pos",
@@ -639,7 +642,10 @@ static int sq_open(void **out, const char *location, const lc_db_options *opts, 
 	if (!memory && !s->readonly &&
 	    (rc = exec(s, "PRAGMA journal_mode = WAL", "switching the store to WAL")))
 		goto fail;
+	/* temp_store: savepoints (the importer's one a row) keep the pages
+	 * they may undo in memory, not in a temporary file each. */
 	if ((!s->readonly && (rc = exec(s, "PRAGMA synchronous = NORMAL", "configuring the store"))) ||
+	    (rc = exec(s, "PRAGMA temp_store = MEMORY", "configuring the store")) ||
 	    (rc = migrate(s)))
 		goto fail;
 	*out = s;
@@ -699,21 +705,30 @@ static int sq_rollback(void *be)
 		       : lc__sq_error(s, sqlite3_errcode(s->db), "rolling back");
 }
 
-/* One savepoint at a time (the importer's per-row mark). */
+/* One savepoint at a time (the importer's per-row mark), by prepared
+ * statements: the importer marks every row. */
 static int sq_savepoint(void *be, int op)
 {
 	lc_sq *s = be;
+	sqlite3_stmt *st;
+	int rc;
 
 	s->row.id = 0; /* a cached row may be undone */
 	switch (op) {
 	case LC_STORAGE_SAVEPOINT_BEGIN:
-		return exec(s, "SAVEPOINT lc_mark", "marking a savepoint");
+		st = lc__sq_stmt(s, SQ_SAVEPOINT);
+		return st ? run(s, st, "marking a savepoint") : lc_error_last_code();
 	case LC_STORAGE_SAVEPOINT_RELEASE:
-		return exec(s, "RELEASE lc_mark", "releasing a savepoint");
+		st = lc__sq_stmt(s, SQ_RELEASE);
+		return st ? run(s, st, "releasing a savepoint") : lc_error_last_code();
 	case LC_STORAGE_SAVEPOINT_ROLLBACK:
 		if (sqlite3_get_autocommit(s->db))
 			return lc__error(LC_EIO, "the store rolled the whole transaction back");
-		return exec(s, "ROLLBACK TO lc_mark; RELEASE lc_mark", "rolling back to a savepoint");
+		st = lc__sq_stmt(s, SQ_ROLLBACK_TO);
+		if ((rc = st ? run(s, st, "rolling back to a savepoint") : lc_error_last_code()))
+			return rc;
+		st = lc__sq_stmt(s, SQ_RELEASE);
+		return st ? run(s, st, "releasing a savepoint") : lc_error_last_code();
 	default:
 		return lc__error(LC_EINVAL, "savepoint: unknown op %d", op);
 	}
