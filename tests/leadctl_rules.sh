@@ -150,6 +150,8 @@ for i in 1 2 3; do
 done
 expect 0 '"stage_counts":\{"periodic_check_in":3\}' $P lead show 4 --json
 expect 0 'stage_counts +\{"periodic_check_in":3\}' $P lead show 4
+expect 0 'periodic_check_in 3 outcome progressing$' $P history 4
+expect 0 '/nurture outcome exiting reason not_ready_yet' $P history 2
 
 # Item 16: model show and export without a MODEL read the store's current model.
 expect 0 "^crm, version 1" $C model show

@@ -53,7 +53,7 @@ expect 0 '"milestone":"contacted","status":"follow_up",.*"version":3.*"valid":tr
   dispose crm-7 --action call --status follow_up --follow-up 2099-02-01 --expect-version 2 --json
 
 # history
-expect 0 '#2 disposition ann +call -> contacted/hot  "spoke"' history 1
+expect 0 '#2 disposition ann +call -> contacted/hot follow-up 2099-01-01T00:00:00Z  "spoke"' history 1
 expect 0 '"kind":"create".*"kind":"disposition","actor":"ann","action":"call".*"before":\{"milestone":"contacted","status":"hot"' history 1 --json
 
 # lead edit

@@ -514,8 +514,9 @@ out:
 
 static const char history_usage[] =
 	"usage: leadctl [--db FILE] history ID [--json]\n\n"
-	"Prints lead ID's history, oldest first: time, kind, actor, the values the\n"
-	"event chose, and the state after it. --json prints one object per event\n"
+	"Prints lead ID's history, oldest first: time, kind, actor, the action, the\n"
+	"state after it (with a repeatable stage's entry number), the outcome,\n"
+	"reason and follow-up, and the note. --json prints one object per event\n"
 	"with the state before and after.\n";
 
 static json_t *state_json(const lc_state *s)
@@ -597,8 +598,19 @@ int cmd_history(const leadctl_global *g, int argc, char **argv)
 				printf(" %s", lc_event_value(ev, LC_AXIS_ACTION));
 			printf(" -> %s/%s", lc_state_get(s, LC_AXIS_MILESTONE) ? lc_state_get(s, LC_AXIS_MILESTONE) : "-",
 			       lc_state_get(s, LC_AXIS_STATUS) ? lc_state_get(s, LC_AXIS_STATUS) : "-");
-			if (lc_state_get(s, LC_AXIS_STAGE))
+			if (lc_state_get(s, LC_AXIS_STAGE)) {
+				/* a repeatable stage's entry number: check-in 3 */
+				uint32_t n = lc_state_stage_count(s, lc_state_get(s, LC_AXIS_STAGE));
 				printf("/%s", lc_state_get(s, LC_AXIS_STAGE));
+				if (n)
+					printf(" %u", (unsigned)n);
+			}
+			if (lc_event_outcome(ev) != LC_OUTCOME_NONE)
+				printf(" outcome %s", lc_outcome_name(lc_event_outcome(ev)));
+			if (lc_event_value(ev, LC_AXIS_REASON))
+				printf(" reason %s", lc_event_value(ev, LC_AXIS_REASON));
+			if (lc_event_follow_up(ev) != LC_TIME_NONE)
+				printf(" follow-up %s", fmt_time(lc_event_follow_up(ev), buf));
 			if (lc_event_text(ev, LC_EVENT_TEXT_NOTE))
 				printf("  \"%.60s\"", lc_event_text(ev, LC_EVENT_TEXT_NOTE));
 			putchar('\n');
