@@ -150,7 +150,8 @@ LC_API int lc_model_preset(lc_model **out, const char *name);
  * @param[out] out Receives a new model; free it with lc_model_free().
  * @param json NUL-terminated UTF-8 JSON.
  * @param source_name Name used in messages (a file name); NULL means "<string>".
- * @return 0, LC_EINVAL, LC_EFORMAT, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (the text is larger than the 16 MiB a model
+ *         may have), LC_EFORMAT, LC_ENOMEM.
  */
 LC_API int lc_model_load_string(lc_model **out, const char *json, const char *source_name);
 

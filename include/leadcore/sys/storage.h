@@ -41,6 +41,7 @@
 #include "../db.h"
 #include "../lead.h"
 #include "../model.h"
+#include "query.h"
 #include "../state.h"
 #include "../workflow.h"
 
