@@ -2,6 +2,8 @@
 # Drives the store commands of leadctl against a real store file: init, lead,
 # agent, unit, dispose, history and model install; output, --json and exit
 # codes; and the store read back with the sqlite3 shell when it is installed.
+# With LEADCTL_TEST_DB set (tests/pg_store.sh) the same checks run on that
+# store, read back with psql.
 set -uo pipefail
 leadctl=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 failures=0
@@ -13,11 +15,24 @@ cd "$work" || exit 1
 out=$work/out err=$work/err
 export LEADCTL_ACTOR=tester
 
+# LEADCTL_TEST_DB (tests/pg_store.sh sets it): every command without a --db
+# of its own runs on that store instead of ./leads.db.
+store=${LEADCTL_TEST_DB:-}
+shown=leads.db
+if [ -n "$store" ]; then
+  real_leadctl=$leadctl
+  on_store() {
+    if [ "${1:-}" = --db ]; then "$real_leadctl" "$@"; else "$real_leadctl" --db "$store" "$@"; fi
+  }
+  leadctl=on_store
+  shown='.*'
+fi
+
 # No store yet.
 expect 4 "no store at .*init" lead list
 expect 2 "init needs --model" init
 expect 2 "" init --model nosuchmodel
-expect 0 "created leads.db with model leadmanager" init --model leadmanager
+expect 0 "created $shown with model leadmanager" init --model leadmanager
 expect 2 "already has a model" init --model crm
 expect 0 '"db":"other.db","model":"crm","model_version":1' --db other.db init --model crm --json
 
@@ -158,8 +173,13 @@ expect 4 "read-only" --read-only lead add --name "Not written"
 expect 4 "read-only" --read-only agent add nobody
 expect 0 "^usage: leadctl \[--db FILE\] \[--read-only\]" --help
 
-# The store is readable with the sqlite3 shell.
-if command -v sqlite3 >/dev/null 2>&1; then
+# The store is readable with the sqlite3 shell, or psql.
+if [ -n "$store" ]; then
+  if [ "$(psql "$LC_TEST_PG_URI" -qAtc "SELECT name || ':' || status FROM $LC_TEST_PG_SCHEMA.leads WHERE id = 1")" != "Ada Lovelace:follow_up" ]; then
+    echo "FAIL: psql does not show the lead"
+    failures=$((failures + 1))
+  fi
+elif command -v sqlite3 >/dev/null 2>&1; then
   if [ "$(sqlite3 leads.db "SELECT name || ':' || status FROM leads WHERE id = 1")" != "Ada Lovelace:follow_up" ]; then
     echo "FAIL: sqlite3 shell does not show the lead"
     failures=$((failures + 1))

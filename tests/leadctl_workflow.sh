@@ -7,7 +7,8 @@ leadctl=$1
 fixture=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-db=$dir/leads.db
+# LEADCTL_TEST_DB (tests/pg_store.sh sets it): the fixture builds that store.
+db=${LEADCTL_TEST_DB:-$dir/leads.db}
 "$fixture" "$db"
 L() { "$leadctl" --db "$db" "$@"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -83,8 +84,13 @@ echo "$text" | grep -q "rule too_hot" || fail "the text refusal names the rule: 
 
 # A stored rule set that no longer parses: dispositions fail with exit 4 and
 # a message saying which command repairs it; installing one does.
-if command -v sqlite3 >/dev/null 2>&1; then
-  sqlite3 "$db" "UPDATE meta SET value = '{\"format\":1' WHERE key LIKE 'workflow.ruleset.%' AND key GLOB 'workflow.ruleset.[0-9]*' AND key NOT LIKE '%.installed'"
+damaged=""
+if [ -n "${LEADCTL_TEST_DB:-}" ]; then
+  psql "$LC_TEST_PG_URI" -qAtc "UPDATE $LC_TEST_PG_SCHEMA.meta SET value = '{\"format\":1' WHERE key ~ '^workflow[.]ruleset[.][0-9]' AND key NOT LIKE '%.installed'" && damaged=1
+elif command -v sqlite3 >/dev/null 2>&1; then
+  sqlite3 "$db" "UPDATE meta SET value = '{\"format\":1' WHERE key LIKE 'workflow.ruleset.%' AND key GLOB 'workflow.ruleset.[0-9]*' AND key NOT LIKE '%.installed'" && damaged=1
+fi
+if [ -n "$damaged" ]; then
   set +e
   text=$(L dispose 2 --action email 2>&1); rc=$?
   set -e
@@ -93,6 +99,6 @@ if command -v sqlite3 >/dev/null 2>&1; then
   L workflow install "$dir/hot.json" >/dev/null || fail "reinstall"
   L dispose 2 --action email >/dev/null || fail "repaired"
 else
-  echo "skipped: the sqlite3 shell is not installed"
+  echo "skipped: neither the sqlite3 shell nor psql can reach the store"
 fi
 echo ok

@@ -19,7 +19,8 @@ enum {
 
 /* Global options, parsed before the command name. */
 typedef struct leadctl_global {
-	const char *db; /* --db FILE, default ./leads.db */
+	const char *db;  /* --db FILE, default ./leads.db, as messages show it (no password) */
+	const char *uri; /* --db as given, for lc_db_open() */
 	bool read_only; /* --read-only: open the store with LC_DB_READONLY */
 } leadctl_global;
 
@@ -46,6 +47,10 @@ int opts_parse(int argc, char **argv, int first, const opt_spec *specs, const ch
 	       int max_pos, int *npos, bool *help);
 
 /* Map a leadcore error code to leadctl's exit code. */
+/* A store URI as messages show it: a password in it (postgresql://user:PW@
+ * or password=PW) becomes "***". Writes into out and returns it. */
+const char *mask_password(const char *uri, char *out, size_t size);
+
 int exit_for_error(int rc);
 /* The exit code of an LC_ESTATE refusal: a store that cannot be written is
  * a store error (4); anything else (a recycled lead, ownership) is refused

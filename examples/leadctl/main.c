@@ -64,7 +64,7 @@ static int cmd_version(const leadctl_global *g, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	leadctl_global g = { "leads.db", false };
+	leadctl_global g = { "leads.db", "leads.db", false };
 	int i = 1;
 
 	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
@@ -90,6 +90,9 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return EXIT_USAGE;
 	}
+	static char shown[4200];
+	g.uri = g.db;
+	g.db = mask_password(g.db, shown, sizeof shown);
 	for (const leadctl_command *c = commands; c->name; c++)
 		if (strcmp(c->name, argv[i]) == 0)
 			return c->run(&g, argc - i, argv + i);

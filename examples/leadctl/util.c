@@ -142,3 +142,33 @@ const char *fmt_time(lc_time t, char *buf)
 		buf[0] = '\0';
 	return buf;
 }
+
+const char *mask_password(const char *uri, char *out, size_t size)
+{
+	const char *auth = strstr(uri, "://"), *p = uri;
+	size_t n = 0;
+
+	/* user:PW@host: keep "user:", mask up to the '@'. */
+	if (auth) {
+		const char *end = auth + 3 + strcspn(auth + 3, "/?");
+		const char *at = memchr(auth + 3, '@', (size_t)(end - auth - 3));
+		const char *colon = at ? memchr(auth + 3, ':', (size_t)(at - auth - 3)) : NULL;
+		if (colon) {
+			n = (size_t)snprintf(out, size, "%.*s***", (int)(colon + 1 - uri), uri);
+			p = at;
+		}
+	}
+	/* password=PW in the query. */
+	while (n < size && *p) {
+		const char *pw = strstr(p, "password=");
+		if (!pw || !auth || (pw[-1] != '?' && pw[-1] != '&')) {
+			n += (size_t)snprintf(out + n, size - n, "%s", p);
+			break;
+		}
+		n += (size_t)snprintf(out + n, size - n, "%.*s***", (int)(pw + 9 - p), p);
+		p = pw + 9 + strcspn(pw + 9, "&");
+	}
+	if (n == 0 && size)
+		out[0] = '\0';
+	return out;
+}

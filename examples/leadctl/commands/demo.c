@@ -504,8 +504,8 @@ int cmd_demo(const leadctl_global *g, int argc, char **argv)
 		return EXIT_USAGE;
 	if (db_flag)
 		o.db = db_flag;
-	else if (strcmp(g->db, "leads.db") != 0)
-		o.db = g->db;
+	else if (strcmp(g->uri, "leads.db") != 0)
+		o.db = g->uri;
 	if (preset)
 		o.preset = preset;
 

@@ -74,7 +74,7 @@ int report_open_store(const leadctl_global *g, lc_time now, lc_db **db)
 	o.flags = LC_DB_READONLY;
 	if (report_now != LC_TIME_NONE)
 		o.clock = fixed_clock;
-	rc = lc_db_open(db, g->db, &o);
+	rc = lc_db_open(db, g->uri, &o);
 	if (rc == LC_ENOTFOUND) {
 		fprintf(stderr, "leadctl: no store at '%s'; create one with 'leadctl --db %s init'\n", g->db,
 			g->db);

@@ -17,7 +17,7 @@ int store_open(const leadctl_global *g, bool create, lc_db **out)
 
 	if (!create)
 		o.flags = g->read_only ? LC_DB_READONLY : 0;
-	rc = lc_db_open(out, g->db, &o);
+	rc = lc_db_open(out, g->uri, &o);
 	if (rc == LC_ENOTFOUND && !create) {
 		fprintf(stderr, "leadctl: no store at %s; create one with 'leadctl --db %s init "
 				"--model NAME'\n",

@@ -58,7 +58,7 @@ static int open_db(const leadctl_global *g, const lc_time *now, lc_db **db)
 		o.clock = fixed_clock;
 		o.clock_ud = (void *)now;
 	}
-	rc = lc_db_open(db, g->db, &o);
+	rc = lc_db_open(db, g->uri, &o);
 	if (rc == LC_ENOTFOUND) {
 		fprintf(stderr, "leadctl: %s: %s\n", g->db, lc_error_last());
 		return EXIT_STORE;

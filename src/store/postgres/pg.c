@@ -166,8 +166,18 @@ static const char *const sql[PG_STMT_COUNT] = {
 			"WHERE lead_id = ANY($1::bigint[]) ORDER BY lead_id, kind, pos",
 	[PG_NOTES_OF] = "SELECT lead_id, at, author, text FROM lead_notes "
 			"WHERE lead_id = ANY($1::bigint[]) ORDER BY lead_id, id",
-	[PG_LEAD_INSERT] = "INSERT INTO leads (" LEAD_INSERT_COLS ") VALUES (" LEAD_INSERT_VALUES
-			   ") ON CONFLICT (external_id) DO NOTHING RETURNING id",
+	/* A taken external id inserts no row and draws no id from the
+	 * sequence (the SELECT yields nothing), so ids follow SQLite's. */
+	[PG_LEAD_INSERT] =
+		"INSERT INTO leads (" LEAD_INSERT_COLS ") SELECT $1::text, $2::bigint, $3::bigint, "
+		"$4::bigint, $5::boolean, $6::text, $7::text, $8::text, $9::text, $10::text, "
+		"$11::text, $12::text, $13::text, $14::text, $15::text, $16::text, $17::text, "
+		"$18::integer, $19::bigint, $20::text, $21::bigint, $22::bigint, $23::bigint, "
+		"$24::bigint, $25::bigint, $26::boolean, $27::boolean, $28::boolean, $29::text, "
+		"$30::text, $31::text, $32::text, $33::text, $34::bigint, $35::text, $36::integer, "
+		"$37::integer WHERE $1::text IS NULL OR NOT EXISTS "
+		"(SELECT 1 FROM leads WHERE external_id = $1::text) "
+		"ON CONFLICT (external_id) DO NOTHING RETURNING id",
 	[PG_LEAD_INSERT_ID] = "INSERT INTO leads (id, " LEAD_INSERT_COLS ") VALUES ($38, "
 			      LEAD_INSERT_VALUES ") ON CONFLICT (external_id) DO NOTHING "
 			      "RETURNING id",
@@ -223,7 +233,8 @@ static const char *const sql[PG_STMT_COUNT] = {
 	[PG_META_SET] = "INSERT INTO meta (key, value) VALUES ($1, $2) "
 			"ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[PG_META_DELETE] = "DELETE FROM meta WHERE key = $1",
-	[PG_AGENT_INSERT] = "INSERT INTO agents (name, active) VALUES ($1, $2) "
+	[PG_AGENT_INSERT] = "INSERT INTO agents (name, active) SELECT $1::text, $2::boolean "
+			    "WHERE NOT EXISTS (SELECT 1 FROM agents WHERE name = $1::text) "
 			    "ON CONFLICT (name) DO NOTHING RETURNING id",
 	[PG_AGENT_UPDATE] = "UPDATE agents SET name = $2, active = $3 WHERE id = $1 AND NOT EXISTS "
 			    "(SELECT 1 FROM agents o WHERE o.name = $2 AND o.id <> $1) RETURNING id",
@@ -231,8 +242,9 @@ static const char *const sql[PG_STMT_COUNT] = {
 	[PG_AGENTS_OF_UNIT] = "SELECT a.id, a.name, a.active FROM agents a JOIN unit_members m "
 			      "ON m.agent_id = a.id WHERE m.unit_id = $1 ORDER BY a.id",
 	[PG_AGENT_EXISTS] = "SELECT 1 FROM agents WHERE id = $1",
-	[PG_UNIT_INSERT] = "INSERT INTO units (name) VALUES ($1) ON CONFLICT (name) DO NOTHING "
-			   "RETURNING id",
+	[PG_UNIT_INSERT] = "INSERT INTO units (name) SELECT $1::text WHERE NOT EXISTS "
+			   "(SELECT 1 FROM units WHERE name = $1::text) "
+			   "ON CONFLICT (name) DO NOTHING RETURNING id",
 	[PG_UNIT_UPDATE] = "UPDATE units SET name = $2 WHERE id = $1 AND NOT EXISTS "
 			   "(SELECT 1 FROM units o WHERE o.name = $2 AND o.id <> $1) RETURNING id",
 	[PG_UNITS_ALL] = "SELECT id, name FROM units ORDER BY id",
@@ -851,11 +863,13 @@ static int connect_to(lc_pg *s)
 	msg = PQerrorMessage(s->conn);
 	snprintf(buf, sizeof buf, "%s", msg);
 	for (char *c = buf; *c; c++)
-		if (*c == '\n')
+		if (*c == '\n' || *c == '\t')
 			*c = ' ';
+	for (size_t n = strlen(buf); n && buf[n - 1] == ' ';)
+		buf[--n] = '\0';
 	if (strstr(msg, "does not exist"))
 		return lc__error(LC_ENOTFOUND,
-				 "cannot open the store %s: %s(leadcore creates its schema and tables, "
+				 "cannot open the store %s: %s (leadcore creates its schema and tables, "
 				 "not the database: create it with createdb)",
 				 s->shown, buf);
 	return lc__error(LC_EIO, "cannot connect to the store %s: %s", s->shown, buf);
