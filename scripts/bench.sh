@@ -11,6 +11,10 @@
 #   --big       growth up to 10 M leads as well (~15 minutes more, ~4 GB of disk)
 #   --no-write  print the table instead of writing docs/performance.md
 #   --keep      keep the store files (build-bench/stores/)
+#   --postgres  only the PostgreSQL rows (bench_pg: apply per transaction and
+#               batched against hand-written libpq, the pipeline at 1 M leads
+#               against the raw GROUP BY, 1/4/16 writer processes) on a
+#               throw-away durable server; prints the JSON lines and the load
 #   --max-load L  the machine is quiet when the 1-minute load average is at
 #               most L before a program (default 0.5) and at most L + 1 after
 #               it (the program itself adds up to 1); every measurement keeps
@@ -27,6 +31,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 reps=5
+postgres=0
 quick=0
 big=0
 write=1
@@ -40,6 +45,7 @@ while [ $# -gt 0 ]; do
     --big) big=1 ;;
     --no-write) write=0 ;;
     --keep) keep=1 ;;
+    --postgres) postgres=1 ;;
     --max-load) max_load=${2:?--max-load needs a load average}; shift ;;
     --require-quiet) require_quiet=1 ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
@@ -116,6 +122,21 @@ run() { # run PROGRAM ARGS...: append its JSON lines, each with the command and 
 }
 have() { [ -x "$bin/$1" ]; }
 skipped=()
+
+# --- PostgreSQL: its own server, its own rows (docs/performance.md) ----------
+if [ $postgres = 1 ]; then
+  have bench_pg || { echo "bench.sh: bench_pg was not built (libpq-dev missing?)" >&2; exit 1; }
+  pgdir=$(mktemp -d "${TMPDIR:-/tmp}/leadcore-pgbench.XXXXXX")
+  trap 'bash scripts/pg-server.sh stop "$pgdir"' EXIT
+  uri=$(bash scripts/pg-server.sh start "$pgdir" durable)
+  pg_args=()
+  [ $quick = 1 ] && pg_args+=(--quick)
+  uptime
+  run "$bin/bench_pg" "$uri" "${pg_args[@]}"
+  uptime
+  cat "$results"
+  exit 0
+fi
 
 if [ $quick = 1 ]; then
   n_validate=2m n_peer=100k n_apply=20k n_durable=2000 n_import=50k size=50k

@@ -27,7 +27,7 @@ static int check_lead(lc_db *db, const lc_lead *l)
 	while ((rc = lc_event_iter_next(it, &ev)) == 1) {
 		events++;
 		if (lc_event_kind_of(ev) == LC_EVENT_DISPOSITION)
-			printf("%lld %s\n", (long long)id, lc_event_note(ev) ? lc_event_note(ev) : "-");
+			printf("%lld %s\n", (long long)id, lc_event_text(ev, LC_EVENT_TEXT_NOTE) ? lc_event_text(ev, LC_EVENT_TEXT_NOTE) : "-");
 	}
 	lc_event_iter_free(it);
 	if (rc)
