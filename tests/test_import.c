@@ -1019,6 +1019,63 @@ static void import_savepoint_undoes_one_row(void **state)
 	lc_db_close(db);
 }
 
+/* The mapping's new fields refuse what they cannot read: an unknown agent
+ * (unless created), a date not in the format, an amount that is not a
+ * number in its currency; and the mapping itself is checked when loaded. */
+static void import_owner_time_and_amount_errors(void **state)
+{
+	const char *map = "{\"format\": 1, \"fields\": {\"external_id\": \"Id\", \"agent\": \"Agent\","
+			  " \"amount\": \"Value\", \"currency\": \"Cur\"},"
+			  " \"dispositions\": [{\"action\": \"engage\", \"stage\": \"engaging\","
+			  "   \"time\": {\"column\": \"Engaged\", \"format\": \"%d %b %Y\"}}]}";
+	const char csv[] = "Id,Agent,Value,Cur,Engaged\n"
+			   "o1,Ann,\"1,054.50\",USD,20 Oct 2036\n"
+			   "o2,Nobody,1,USD,\n"          /* line 3: no such agent */
+			   "o3,Ann,1,USD,2036-10-20\n"   /* line 4: not the format */
+			   "o4,Ann,1.505,USD,\n"         /* line 5: three decimals in USD */
+			   "o5,Ann,1054,JPY,1 jan 2037\n"
+			   "o6,Ann,12x,USD,\n";          /* line 7: not a number */
+	lc_db *db = open_deals(":memory:");
+	lc_mapping *m = mapping(map), *bad = NULL;
+	lc_table *r = NULL;
+	lc_lead *l = NULL;
+	lc_id ann;
+	(void)state;
+	assert_int_equal(lc_db_agent_add(db, "Ann", &ann), 0);
+	assert_int_equal(import_text(db, m, csv, LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
+	assert_int_equal(lc_table_rows(r), 4);
+	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 3);
+	assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_ENOTFOUND);
+	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "'Nobody'"));
+	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "create_agents"));
+	assert_int_equal((uint64_t)lc_table_int_named(r, 1, "line"), 4);
+	assert_non_null(strstr(lc_table_text_named(r, 1, "reason"), "'%d %b %Y'"));
+	assert_int_equal((uint64_t)lc_table_int_named(r, 2, "line"), 5);
+	assert_int_equal((uint64_t)lc_table_int_named(r, 3, "line"), 7);
+	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 2);
+	lc_table_free(r);
+	assert_int_equal(lc_db_lead_get_external(db, "o1", &l), 0);
+	assert_int_equal(lc_lead_agent(l), ann);
+	assert_int_equal(lc_lead_amount(l), 105450);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_get_external(db, "o5", &l), 0);
+	assert_int_equal(lc_lead_amount(l), 1054); /* yen have no minor unit */
+	lc_lead_free(l);
+	/* Mappings that cannot work are refused when loaded. */
+	assert_int_equal(lc_mapping_load_string(&bad, "{\"format\": 1, \"fields\": {\"amount\": \"V\"}}", NULL),
+			 LC_EFORMAT);
+	assert_non_null(strstr(lc_error_last(), "currency"));
+	assert_int_equal(lc_mapping_load_string(&bad, "{\"format\": 1, \"time\": {\"column\": \"T\", "
+						  "\"format\": \"%Q\"}}", NULL), LC_EFORMAT);
+	assert_int_equal(lc_mapping_load_string(&bad, "{\"format\": 1, \"time\": {\"column\": \"T\", "
+						  "\"format\": \"%H:%M\"}}", NULL), LC_EFORMAT);
+	assert_non_null(strstr(lc_error_last(), "a year, a month and a day"));
+	assert_int_equal(lc_mapping_load_string(&bad, "{\"format\": 1, \"fields\": {\"amount\": \"V\","
+						  " \"currency\": {\"fixed\": \"usd\"}}}", NULL), LC_EFORMAT);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
 /* ---- the one-pass CRM migration (issue 12, "done when") ---- */
 
 /* A generated export shaped like a CRM's opportunities table: id, agent,
@@ -1453,6 +1510,7 @@ int main(void)
 		cmocka_unit_test(import_duplicate_external_id),
 		cmocka_unit_test(import_email_dedupe_keeps_ids),
 		cmocka_unit_test(import_savepoint_undoes_one_row),
+		cmocka_unit_test(import_owner_time_and_amount_errors),
 		cmocka_unit_test(crm_migration_in_one_pass),
 		cmocka_unit_test(import_huge_field_in_flat_memory),
 	};
