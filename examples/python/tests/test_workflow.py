@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, List, Tuple
 
 import pytest
 
@@ -59,6 +59,23 @@ def test_rules_from_a_file_and_assignment_to_chosen_agents(store: Store, tmp_pat
         store.assign(agents=["Nobody"])
     with pytest.raises(leadcore.InvalidArgumentError):
         store.assign(quota=1_000_000)
+
+
+def test_progress_of_long_work(store: Store) -> None:
+    seen: List[Tuple[str, int, int]] = []
+    store.set_progress(lambda what, done, total: seen.append((what, done, total)))
+    store.install_ruleset("seed002")
+    store.add_agent("Maria")
+    for i in range(3):
+        store.add_lead(name=f"L{i}", phone=f"+1 555 03{i:02}")
+    store.sweep()
+    store.assign(quota=2)
+    assert {w for w, _, _ in seen} >= {"sweep", "assign"}
+    assert ("sweep", 0, 3) in seen and ("sweep", 3, 3) in seen
+    seen.clear()
+    store.set_progress(None)
+    store.sweep()
+    assert seen == []
 
 
 def test_upgrade_dry_run_and_migrate(store: Store) -> None:

@@ -53,6 +53,7 @@ DATE_FIELDS = {"start": 0, "expected_completion": 1, "actual_completion": 2}
 
 CLOCK_FN = ctypes.CFUNCTYPE(c_int64, c_void_p)
 PROGRESS_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_uint64, c_uint64, c_uint64)
+DB_PROGRESS_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p, c_uint64, c_uint64)
 
 
 class DbOptions(ctypes.Structure):
@@ -192,6 +193,7 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_db_close": (None, [P]),
     "lc_db_now": (I64, [P]),
     "lc_db_set_actor": (c_int, [P, STR]),
+    "lc_db_set_progress": (c_int, [P, DB_PROGRESS_FN, P]),
     "lc_db_begin": (c_int, [P]),
     "lc_db_commit": (c_int, [P]),
     "lc_db_rollback": (c_int, [P]),

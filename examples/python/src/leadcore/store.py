@@ -126,6 +126,7 @@ class Store:
         self._text_fields = _text_fields()
         self._model: Optional[Model] = None
         self._model_at = 0
+        self._progress: Optional[Any] = None
         try:
             if actor is not None:
                 self.set_actor(actor)
@@ -175,6 +176,24 @@ class Store:
     def set_actor(self, name: Optional[str]) -> None:
         """Who is recorded on events that name no actor (updates, notes, assignments)."""
         check(self._L.lc_db_set_actor(self._h, enc(name)))
+
+    def set_progress(self, fn: Optional[Callable[[str, int, int], None]]) -> None:
+        """Call ``fn(what, done, total)`` as long work goes on: a sweep ("sweep"), a daily
+        assignment ("assign"), a migration ("migrate"), a dry run ("dry_run"). It must not
+        use the store; an exception it raises is reported (sys.unraisablehook) and the work
+        goes on. None removes it."""
+        if fn is None:
+            self._progress = None
+            check(self._L.lc_db_set_progress(self._h, _ffi.DB_PROGRESS_FN(0),
+                                             None))
+            return
+        report = fn
+
+        def call(_ud: Optional[int], what: Optional[bytes], done: int, total: int) -> None:
+            report(text(what) or "", done, total)
+
+        self._progress = _ffi.DB_PROGRESS_FN(call)  # kept alive while the store uses it
+        check(self._L.lc_db_set_progress(self._h, self._progress, None))
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator["Store"]:
