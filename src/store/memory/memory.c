@@ -429,79 +429,126 @@ static int intern_fast(mem *m, const char *key, uint32_t *id)
 	return 0;
 }
 
-/* Whether state s holds what st keeps, compared by content: cheaper than
- * keeping it again, and an apply keeps states it already has (the event's
- * before is the lead's state; the lead's new state is the event's after). */
 /* Counters read in one pass; a state with more is read one by one. */
 #define MAX_COUNTS 32
 
-static bool state_same(const mem *m, const lc_state *s, const mstate *st)
-{
+/* A state read once through the public getters, so that comparing it and
+ * keeping it read nothing twice. Its keys belong to the state or its model:
+ * a snapshot lives for one backend call. */
+typedef struct snap {
+	const lc_state *s;
+	const char *v[LC_AXIS_COUNT];
+	lc_time follow_up, completed_at;
+	uint32_t flags;
+	size_t n; /* counters; only the first MAX_COUNTS are in the arrays */
 	const char *names[MAX_COUNTS];
 	uint32_t counts[MAX_COUNTS];
-	size_t i, n;
+} snap;
 
-	if (!s || lc_state_follow_up(s) != st->follow_up ||
-	    lc_state_completed_at(s) != st->completed_at || lc_state_flags(s) != st->flags)
+static void snap_take(snap *sn, const lc_state *s)
+{
+	sn->s = s;
+	if (!s)
+		return;
+	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
+		sn->v[state_axes[i]] = lc_state_get(s, state_axes[i]);
+	sn->follow_up = lc_state_follow_up(s);
+	sn->completed_at = lc_state_completed_at(s);
+	sn->flags = lc_state_flags(s);
+	sn->n = lc_state_sys_counts(s, sn->names, sn->counts, MAX_COUNTS);
+}
+
+/* Whether snapshot sn holds what st keeps, compared by content: cheaper than
+ * keeping it again, and an apply keeps states it already has (the event's
+ * before is the lead's state; the lead's new state is the event's after).
+ * `was`, when given, is a snapshot st was kept from in this same call: a key
+ * at the same address as there is the same key, with no strcmp. */
+static bool snap_same(const mem *m, const snap *sn, const mstate *st, const snap *was)
+{
+	if (!sn->s || sn->follow_up != st->follow_up || sn->completed_at != st->completed_at ||
+	    sn->flags != st->flags || sn->n != st->ncounts || sn->n > MAX_COUNTS)
 		return false;
-	for (i = 0; i < LC_ARRAY_LEN(state_axes); i++) {
-		const char *v = lc_state_get(s, state_axes[i]);
-		uint32_t id = st->val[state_axes[i]];
+	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++) {
+		lc_axis a = state_axes[i];
+		const char *v = sn->v[a];
+		uint32_t id = st->val[a];
+		if (was && v == was->v[a])
+			continue;
 		if (id ? !v || strcmp(v, m->keys.str[id]) != 0 : v != NULL)
 			return false;
 	}
-	n = lc_state_sys_counts(s, names, counts, MAX_COUNTS);
-	if (n != st->ncounts || n > MAX_COUNTS)
-		return false;
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < sn->n; i++) {
 		const uint32_t *pair = &m->counts[st->counts + 2 * i];
-		if (pair[1] != counts[i] || strcmp(names[i], m->keys.str[pair[0]]) != 0)
+		if (pair[1] != sn->counts[i])
+			return false;
+		if (!(was && i < was->n && sn->names[i] == was->names[i]) &&
+		    strcmp(sn->names[i], m->keys.str[pair[0]]) != 0)
 			return false;
 	}
 	return true;
 }
 
-/* Keep a state: its values interned, its stage counts appended to m->counts
- * unless they equal those of `hint` (a state kept earlier), which are shared;
- * when it holds just what `hint` keeps, `hint` itself. */
-static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint)
+/* The id of the snapshot's value of axis a: the hint's when `was` (the
+ * snapshot the hint was kept from in this call) has the same key there. */
+static int snap_id(mem *m, const snap *sn, lc_axis a, const mstate *hint, const snap *was,
+		   uint32_t *id)
+{
+	if (hint && was && sn->v[a] == was->v[a]) {
+		*id = hint->val[a];
+		return 0;
+	}
+	return intern_fast(m, sn->v[a], id);
+}
+
+/* Append the snapshot's stage counters to m->counts. */
+static int snap_counts(mem *m, const snap *sn, mstate *st, const mstate *hint, const snap *was)
+{
+	int rc;
+
+	st->counts = (uint32_t)m->ncounts;
+	for (size_t i = 0; i < sn->n; i++) {
+		const char *name = i < MAX_COUNTS ? sn->names[i] : NULL;
+		uint32_t key, n = i < MAX_COUNTS ? sn->counts[i] : 0;
+		if (i >= MAX_COUNTS && lc_state_sys_count_at(sn->s, i, &name, &n) != 1)
+			break;
+		if (hint && was && i < was->n && i < hint->ncounts && i < MAX_COUNTS &&
+		    name == was->names[i])
+			key = m->counts[hint->counts + 2 * i];
+		else if ((rc = intern_fast(m, name, &key)))
+			return rc;
+		if ((rc = grow(&m->counts, &m->cap_counts, m->ncounts + 2, sizeof *m->counts)))
+			return rc;
+		m->counts[m->ncounts++] = key;
+		m->counts[m->ncounts++] = n;
+		st->ncounts++;
+	}
+	return 0;
+}
+
+/* Keep a snapshot: its values interned, its stage counts appended to
+ * m->counts unless they equal those of `hint` (a state kept earlier), which
+ * are shared; when it holds just what `hint` keeps, `hint` itself. `was`:
+ * as for snap_same(). */
+static int snap_save(mem *m, mstate *out, const snap *sn, const mstate *hint, const snap *was)
 {
 	mstate st;
 	int rc;
 
-	if (hint && state_same(m, s, hint)) {
+	if (hint && snap_same(m, sn, hint, was)) {
 		*out = *hint;
 		return 0;
 	}
 	memset(&st, 0, sizeof st);
 	st.follow_up = st.completed_at = LC_TIME_NONE;
-	if (s) {
+	if (sn->s) {
 		for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
-			if ((rc = intern_fast(m, lc_state_get(s, state_axes[i]),
-					      &st.val[state_axes[i]])))
+			if ((rc = snap_id(m, sn, state_axes[i], hint, was, &st.val[state_axes[i]])))
 				return rc;
-		st.follow_up = lc_state_follow_up(s);
-		st.completed_at = lc_state_completed_at(s);
-		st.flags = lc_state_flags(s);
-		st.counts = (uint32_t)m->ncounts;
-		{
-			const char *names[MAX_COUNTS];
-			uint32_t counts[MAX_COUNTS];
-			size_t total = lc_state_sys_counts(s, names, counts, MAX_COUNTS);
-			for (size_t i = 0; i < total; i++) {
-				const char *name = i < MAX_COUNTS ? names[i] : NULL;
-				uint32_t key, n = i < MAX_COUNTS ? counts[i] : 0;
-				if (i >= MAX_COUNTS && lc_state_sys_count_at(s, i, &name, &n) != 1)
-					break;
-				if ((rc = intern_fast(m, name, &key)) ||
-				    (rc = grow(&m->counts, &m->cap_counts, m->ncounts + 2,
-					       sizeof *m->counts)))
-					return rc;
-				m->counts[m->ncounts++] = key;
-				m->counts[m->ncounts++] = n;
-				st.ncounts++;
-			}
-		}
+		st.follow_up = sn->follow_up;
+		st.completed_at = sn->completed_at;
+		st.flags = sn->flags;
+		if ((rc = snap_counts(m, sn, &st, hint, was)))
+			return rc;
 		if (st.ncounts && hint && hint->ncounts == st.ncounts &&
 		    memcmp(&m->counts[hint->counts], &m->counts[st.counts],
 			   2 * st.ncounts * sizeof *m->counts) == 0) {
@@ -511,6 +558,14 @@ static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint
 	}
 	*out = st;
 	return 0;
+}
+
+static int state_save(mem *m, mstate *out, const lc_state *s, const mstate *hint)
+{
+	snap sn;
+
+	snap_take(&sn, s);
+	return snap_save(m, out, &sn, hint, NULL);
 }
 
 /* Restore a kept state into a state the core reset and bound to its model.
@@ -975,6 +1030,7 @@ static int mem_event_append(void *be, lc_event *ev)
 {
 	mem *m = be;
 	mevent e;
+	snap before, after;
 	size_t i = 0;
 	mlead *ml;
 	int rc;
@@ -999,8 +1055,10 @@ static int mem_event_append(void *be, lc_event *ev)
 	for (size_t a = 0; a < LC_ARRAY_LEN(event_axes); a++)
 		if ((rc = intern_fast(m, lc_event_value(ev, event_axes[a]), &e.val[event_axes[a]])))
 			return rc;
-	if ((rc = state_save(m, &e.before, lc_event_state(ev, 0), &m->leads[i]->st)) ||
-	    (rc = state_save(m, &e.after, lc_event_state(ev, 1), &e.before)) ||
+	snap_take(&before, lc_event_state(ev, 0));
+	snap_take(&after, lc_event_state(ev, 1));
+	if ((rc = snap_save(m, &e.before, &before, &m->leads[i]->st, NULL)) ||
+	    (rc = snap_save(m, &e.after, &after, &e.before, &before)) ||
 	    (rc = lead_save(m, i, false)))
 		return rc;
 	ml = m->leads[i];
