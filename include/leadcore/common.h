@@ -53,6 +53,18 @@ typedef int64_t lc_time;
 /** The value of an ::lc_time that is not set (no follow-up, no completion, ...). */
 #define LC_TIME_NONE INT64_MIN
 
+/** The earliest valid ::lc_time, 0001-01-01T00:00:00Z: times are ISO 8601's
+ *  years 1 to 9999. Every function that takes a time refuses one outside
+ *  LC_TIME_MIN..LC_TIME_MAX (other than ::LC_TIME_NONE where "not set" is
+ *  allowed) with LC_ERANGE. */
+#define LC_TIME_MIN INT64_C(-62135596800)
+/** The latest valid ::lc_time, 9999-12-31T23:59:59Z. */
+#define LC_TIME_MAX INT64_C(253402300799)
+/** The longest valid duration in seconds (rule sets' durations, offsets):
+ *  the span of the valid times, so that a valid time plus or minus a valid
+ *  duration never overflows. */
+#define LC_DURATION_MAX (LC_TIME_MAX - LC_TIME_MIN)
+
 /** Bytes a buffer needs to hold lc_time_format()'s output, the NUL included. */
 #define LC_TIME_FORMAT_SIZE 21
 
@@ -80,7 +92,9 @@ LC_API const char *lc_version_string(void);
  * @param text NUL-terminated text.
  * @param[out] out Receives the time.
  * @return 0, or LC_EINVAL when an argument is NULL, or LC_EFORMAT when the text
- *         is not such a time (the last error says which part is wrong).
+ *         is not such a time (the last error says which part is wrong), or
+ *         LC_ERANGE when it is outside ::LC_TIME_MIN..::LC_TIME_MAX (year 0000,
+ *         or an offset that moves it out).
  */
 LC_API int lc_time_parse(const char *text, lc_time *out);
 
@@ -91,7 +105,7 @@ LC_API int lc_time_parse(const char *text, lc_time *out);
  * @param[out] buf Receives the text and its NUL.
  * @param size Size of @p buf; at least ::LC_TIME_FORMAT_SIZE.
  * @return 0, or LC_EINVAL (NULL buffer, ::LC_TIME_NONE), or LC_ERANGE
- *         (buffer too small, or a year outside 0..9999).
+ *         (buffer too small, or a time outside ::LC_TIME_MIN..::LC_TIME_MAX).
  */
 LC_API int lc_time_format(lc_time t, char *buf, size_t size);
 

@@ -88,6 +88,17 @@ void lc__buf_put_json_string(lc_buf *b, const char *s);
  * LC_ENOMEM if any append failed; the buffer is emptied either way. */
 int lc__buf_take(lc_buf *b, char **out, size_t *len);
 
+/* The valid range of times (LC_TIME_MIN..LC_TIME_MAX, common.h). */
+static inline bool lc__time_valid(lc_time t)
+{
+	return t >= LC_TIME_MIN && t <= LC_TIME_MAX;
+}
+/* LC_ERANGE naming `what` unless t is valid (or LC_TIME_NONE when none_ok). */
+int lc__time_check(lc_time t, bool none_ok, const char *what);
+/* *out = t + d when t is valid, |d| <= LC_DURATION_MAX and the sum is
+ * valid (no overflow is possible then); else LC_ERANGE naming `what`. */
+int lc__time_add(lc_time t, int64_t d, lc_time *out, const char *what);
+
 /* Civil time helpers (proleptic Gregorian, UTC). */
 int64_t lc__days_from_civil(int64_t y, unsigned m, unsigned d);
 void lc__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);

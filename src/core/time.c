@@ -29,6 +29,27 @@ void lc__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+int lc__time_check(lc_time t, bool none_ok, const char *what)
+{
+	if (lc__time_valid(t) || (none_ok && t == LC_TIME_NONE))
+		return 0;
+	return lc__error(LC_ERANGE,
+			 "%s: %lld seconds is outside the valid times, years 1 to 9999 "
+			 "(LC_TIME_MIN..LC_TIME_MAX)%s",
+			 what, (long long)t, none_ok ? "; LC_TIME_NONE means not set" : "");
+}
+
+int lc__time_add(lc_time t, int64_t d, lc_time *out, const char *what)
+{
+	if (!lc__time_valid(t) || d > LC_DURATION_MAX || d < -LC_DURATION_MAX ||
+	    !lc__time_valid(t + d))
+		return lc__error(LC_ERANGE, "%s: %lld seconds after %lld is outside the valid "
+					    "times, years 1 to 9999",
+				 what, (long long)d, (long long)t);
+	*out = t + d;
+	return 0;
+}
+
 lc_time lc__day_start(lc_time t)
 {
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
@@ -111,8 +132,15 @@ int lc_time_parse(const char *text, lc_time *out)
 	}
 	if (*p != '\0')
 		goto bad;
-	*out = lc__days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 +
-	       (s > 59 ? 59 : s) - off;
+	{
+		lc_time t = lc__days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+			    mi * 60 + (s > 59 ? 59 : s) - off;
+		if (y < 1 || !lc__time_valid(t))
+			return lc__error(LC_ERANGE, "\"%.64s\" is outside the valid times, years 1 "
+						    "to 9999",
+					 text);
+		*out = t;
+	}
 	return 0;
 bad:
 	return lc__error(LC_EFORMAT,
@@ -131,6 +159,8 @@ int lc_time_format(lc_time t, char *buf, size_t size)
 	if (size < LC_TIME_FORMAT_SIZE)
 		return lc__error(LC_ERANGE, "lc_time_format: the buffer needs %d bytes",
 				 LC_TIME_FORMAT_SIZE);
+	if (!lc__time_valid(t))
+		return lc__time_check(t, false, "lc_time_format");
 	days = t >= 0 ? t / 86400 : -((-(t + 1)) / 86400) - 1;
 	secs = t - days * 86400;
 	lc__civil_from_days(days, &y, &m, &d);

@@ -135,6 +135,8 @@ int lc_disposition_set_follow_up(lc_disposition *d, lc_time t)
 {
 	if (!d)
 		return lc__error(LC_EINVAL, "lc_disposition_set_follow_up: disposition is NULL");
+	if (lc__time_check(t, true, "lc_disposition_set_follow_up"))
+		return LC_ERANGE;
 	d->follow_up = t;
 	return 0;
 }

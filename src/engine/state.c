@@ -242,6 +242,8 @@ int lc_state_set_follow_up(lc_state *state, lc_time t)
 {
 	if (!state)
 		return lc__error(LC_EINVAL, "lc_state_set_follow_up: state is NULL");
+	if (lc__time_check(t, true, "lc_state_set_follow_up"))
+		return LC_ERANGE;
 	state->follow_up = t;
 	return 0;
 }
@@ -255,6 +257,8 @@ int lc_state_set_completed_at(lc_state *state, lc_time t)
 {
 	if (!state)
 		return lc__error(LC_EINVAL, "lc_state_set_completed_at: state is NULL");
+	if (lc__time_check(t, true, "lc_state_set_completed_at"))
+		return LC_ERANGE;
 	state->completed_at = t;
 	return 0;
 }

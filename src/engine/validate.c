@@ -747,6 +747,8 @@ int lc_validate(const lc_model *model, const lc_state *current, const lc_disposi
 	judge j;
 	int rc = check_args(model, current, d, "lc_validate");
 
+	if (!rc)
+		rc = lc__time_check(now, true, "lc_validate: now");
 	if (rc) {
 		lc__violations_clear(out);
 		return rc;
@@ -852,6 +854,8 @@ int lc_transition(const lc_model *model, const lc_state *current, const lc_dispo
 					  "the result (it may be the current one)");
 	if (!rc)
 		rc = check_bound(model, next->model, "next state", "lc_transition");
+	if (!rc)
+		rc = lc__time_check(now, true, "lc_transition: now");
 	if (rc) {
 		lc__violations_clear(out);
 		return rc;

@@ -432,6 +432,8 @@ int lc_lead_set_date(lc_lead *lead, lc_lead_date_field which, lc_time t)
 		return lc__error(LC_EINVAL, "lc_lead_set_date: the record is NULL");
 	if ((unsigned)which >= LC_LEAD_DATE_COUNT)
 		return lc__error(LC_EINVAL, "lc_lead_set_date: %d is not a key date", (int)which);
+	if (lc__time_check(t, true, "lc_lead_set_date"))
+		return LC_ERANGE;
 	lead->dates[which] = t;
 	if (which == LC_LEAD_ACTUAL_COMPLETION && lead->state)
 		lead->state->completed_at = t;
@@ -453,6 +455,8 @@ int64_t lc_lead_time_to_completion(const lc_lead *lead, lc_time now)
 
 	if (expected == LC_TIME_NONE)
 		return LC_TIME_NONE;
+	if (!lc__time_valid(now))
+		return 0; /* dates are valid times; a `now` outside them has no answer */
 	if (lc_lead_date(lead, LC_LEAD_ACTUAL_COMPLETION) != LC_TIME_NONE || now >= expected)
 		return 0;
 	return expected - now;
@@ -476,6 +480,8 @@ int64_t lc_lead_time_overdue(const lc_lead *lead, lc_time now)
 
 	if (expected == LC_TIME_NONE)
 		return LC_TIME_NONE;
+	if (!lc__time_valid(ref))
+		return 0;
 	return ref > expected ? ref - expected : 0;
 }
 
@@ -650,6 +656,8 @@ int lc_lead_activity_add(lc_lead *lead, const char *what, lc_time when, const ch
 
 	if (!lead)
 		return lc__error(LC_EINVAL, "lc_lead_activity_add: the record is NULL");
+	if (lc__time_check(when, true, "lc_lead_activity_add"))
+		return LC_ERANGE;
 	if ((rc = check_entry(what, LC_LEAD_TEXT_MAX, "the activity", false)) ||
 	    (rc = check_entry(who, LC_LEAD_TEXT_MAX, "the activity's owner", true)))
 		return rc;

@@ -55,6 +55,10 @@ static int event_fill(lc_db *db, lc_event *ev, const lc_lead *lead, lc_event_kin
 {
 	int rc;
 
+	/* Every write's time comes from the store's clock: a clock outside the
+	 * valid times would store a time no reader accepts. */
+	if ((rc = lc__time_check(now, false, "the store's clock (lc_db_options.clock)")))
+		return rc;
 	ev->lead = lead->id;
 	ev->seq = lead->version + 1;
 	ev->time = now;

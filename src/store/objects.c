@@ -203,6 +203,9 @@ int lc_event_sys_set_meta(lc_event *ev, lc_id id, lc_id lead, int64_t seq, lc_ti
 		return lc__error(LC_EINVAL, "lc_event_sys_set_meta: the event is NULL");
 	if (!lc_event_kind_name(kind))
 		return lc__error(LC_EINVAL, "lc_event_sys_set_meta: %d is not an event kind", (int)kind);
+	if (lc__time_check(time, false, "lc_event_sys_set_meta: the event's time") ||
+	    lc__time_check(follow_up, true, "lc_event_sys_set_meta: the follow-up"))
+		return LC_ERANGE;
 	if (!lc_outcome_name(outcome))
 		return lc__error(LC_EINVAL, "lc_event_sys_set_meta: %d is not an outcome", (int)outcome);
 	ev->id = id;
@@ -356,6 +359,8 @@ static int set_window(lc_query *q, lc_time from, lc_time to, bool *has, lc_time 
 {
 	if (!q)
 		return lc__error(LC_EINVAL, "%s: the query is NULL", fn);
+	if (lc__time_check(from, true, fn) || lc__time_check(to, true, fn))
+		return LC_ERANGE;
 	if (from != LC_TIME_NONE && to != LC_TIME_NONE && from >= to)
 		return lc__error(LC_EINVAL, "%s: the window [from, to) is empty; from must be before to",
 				 fn);

@@ -118,6 +118,13 @@ int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time creat
 		return lc__error(LC_EINVAL, "lc_lead_sys_set_meta: %s",
 				 !lead ? "the record is NULL"
 				       : "a stored lead has an id > 0 and a version >= 1");
+	if (version == INT64_MAX)
+		return lc__error(LC_ERANGE, "lc_lead_sys_set_meta: version %lld leaves no room for "
+					    "another change",
+				 (long long)version);
+	if (lc__time_check(created_at, false, "lc_lead_sys_set_meta: created_at") ||
+	    lc__time_check(touched_at, true, "lc_lead_sys_set_meta: touched_at"))
+		return LC_ERANGE;
 	lead->id = id;
 	lead->version = version;
 	lead->created_at = created_at;
@@ -131,6 +138,8 @@ int lc_lead_sys_add_note(lc_lead *lead, lc_time time, const char *author, const 
 	if (!lead || !text)
 		return lc__error(LC_EINVAL, "lc_lead_sys_add_note: %s is NULL",
 				 lead ? "text" : "the record");
+	if (lc__time_check(time, false, "lc_lead_sys_add_note"))
+		return LC_ERANGE;
 	return lc__lead_add_note(lead, time, author, text);
 }
 

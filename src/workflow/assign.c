@@ -138,6 +138,8 @@ int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_table **out)
 		return lc__error(LC_EINVAL, "lc_worklist_get: %s is NULL", db ? "out" : "db");
 	if (agent <= 0)
 		return lc__error(LC_EINVAL, "lc_worklist_get: agent ids are > 0");
+	if ((rc = lc__time_check(now, true, "lc_worklist_get: now")))
+		return rc;
 	if ((rc = lc__db_need_model(db, "lc_worklist_get")))
 		return rc;
 	if (now == LC_TIME_NONE)
@@ -358,6 +360,8 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 		*agents = NULL;
 	if (!db)
 		return lc__error(LC_EINVAL, "lc_assign: db is NULL");
+	if ((rc = lc__time_check(now, true, "lc_assign: now")))
+		return rc;
 	if ((rc = lc__struct_copy(&assign_options_desc, &copy, opts, "lc_assign")))
 		return rc;
 	if (o->quota > QUOTA_MAX)

@@ -102,7 +102,11 @@ static int get_duration(rd *r, json_t *v, const char *key, int64_t *out)
 	size_t l = push(r, key, -1);
 	int rc = 0;
 
-	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+	if (json_is_integer(v) && json_integer_value(v) > LC_DURATION_MAX) {
+		rc = lc__error(LC_ERANGE, "%s: %s: %lld seconds is longer than any valid span of "
+					  "time (LC_DURATION_MAX, about 10,000 years)",
+			       r->source, r->path, (long long)json_integer_value(v));
+	} else if (json_is_integer(v) && json_integer_value(v) >= 0) {
 		*out = json_integer_value(v);
 	} else if (json_is_string(v)) {
 		const char *s = json_string_value(v);
@@ -120,7 +124,11 @@ static int get_duration(rd *r, json_t *v, const char *key, int64_t *out)
 			default: break;
 			}
 		}
-		if (!unit || errno || n < 0 || n > INT64_MAX / unit / 2)
+		if (unit && !errno && n >= 0 && n > LC_DURATION_MAX / unit)
+			rc = lc__error(LC_ERANGE, "%s: %s: \"%s\" is longer than any valid span "
+						  "of time (LC_DURATION_MAX, about 10,000 years)",
+				       r->source, r->path, s);
+		else if (!unit || errno || n < 0)
 			rc = bad(r, "expected a duration: seconds, or a number followed by s, m, h, d "
 				    "or w (\"3d\")");
 		else

@@ -267,13 +267,17 @@ static bool same_text(const char *a, const char *b)
  * lc__wf_run_effects() makes before writing). */
 static bool would_change(const wf_effect *e, const lc_lead *lead, lc_time now)
 {
+	lc_time fu;
+
 	switch (e->kind) {
 	case WF_SET:
 		return !(same_value(lead, LC_AXIS_MILESTONE, e->milestone) &&
 			 same_value(lead, LC_AXIS_STATUS, e->status) &&
 			 same_value(lead, LC_AXIS_STAGE, e->stage));
 	case WF_FOLLOW_UP:
-		return lc_state_follow_up(lc_lead_state(lead)) != now + e->offset;
+		/* A sum outside the valid times changes it: writing then reports why. */
+		return lc__time_add(now, e->offset, &fu, "follow_up") != 0 ||
+		       lc_state_follow_up(lc_lead_state(lead)) != fu;
 	case WF_RECYCLE:
 		return true;
 	case WF_ASSIGN:
@@ -291,6 +295,7 @@ int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, 
 {
 	char actor[LC_KEY_MAX + 16];
 	lc_id id = lc_lead_id(lead);
+	lc_time fu;
 	int rc = 0;
 
 	snprintf(actor, sizeof actor, "workflow:%s", r->name);
@@ -307,7 +312,9 @@ int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, 
 			rc = system_disposition(db, r, e, lead, LC_TIME_NONE, actor);
 			break;
 		case WF_FOLLOW_UP:
-			rc = system_disposition(db, r, e, lead, now + e->offset, actor);
+			rc = lc__time_add(now, e->offset, &fu, "follow_up");
+			if (!rc)
+				rc = system_disposition(db, r, e, lead, fu, actor);
 			break;
 		case WF_RECYCLE:
 			rc = lc__db_lead_set_recycled(db, id, true, actor, r->name);
@@ -545,7 +552,8 @@ int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out)
 		*out = NULL;
 	if (!db)
 		return lc__error(LC_EINVAL, "lc_workflow_sweep: db is NULL");
-	if ((rc = lc__db_need_model(db, "lc_workflow_sweep")))
+	if ((rc = lc__time_check(now, true, "lc_workflow_sweep: now")) ||
+	    (rc = lc__db_need_model(db, "lc_workflow_sweep")))
 		return rc;
 	if (db->explicit_txn)
 		return lc__error(LC_ESTATE, "lc_workflow_sweep runs one transaction per lead; call it "
