@@ -3,17 +3,10 @@
 # unblocks anything (issue 11): leadctl against a store file, with the seeds'
 # own cases. Each block names the rule it shows.
 set -uo pipefail
-leadctl=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-failures=0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-out=$work/out err=$work/err
-export LEADCTL_ACTOR=tester
-
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=support/cli.sh
 source "$here/support/cli.sh"
-cd "$work" || exit 1
+cli_start "$1"
 tomorrow=$(date -u -d '+1 day' +%F)
 later=$(date -u -d '+3 days' +%F)
 

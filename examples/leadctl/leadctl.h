@@ -22,6 +22,7 @@ typedef struct leadctl_global {
 	const char *db;  /* --db FILE, default ./leads.db, as messages show it (no password) */
 	const char *uri; /* --db as given, for lc_db_open() */
 	bool read_only; /* --read-only: open the store with LC_DB_READONLY */
+	bool db_given;  /* --db was given: model show/export/dot default to its model */
 } leadctl_global;
 
 /* A command: name ("model", "lead", ...), a one-line summary, its entry point.

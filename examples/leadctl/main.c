@@ -64,7 +64,7 @@ static int cmd_version(const leadctl_global *g, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	leadctl_global g = { "leads.db", "leads.db", false };
+	leadctl_global g = { "leads.db", "leads.db", false, false };
 	int i = 1;
 
 	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
@@ -73,12 +73,14 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			g.db = argv[i + 1];
+			g.db_given = true;
 			i += 2;
 		} else if (strcmp(argv[i], "--read-only") == 0) {
 			g.read_only = true;
 			i++;
 		} else if (strncmp(argv[i], "--db=", 5) == 0) {
 			g.db = argv[i] + 5;
+			g.db_given = true;
 			i++;
 		} else {
 			fprintf(stderr, "leadctl: unknown global option '%s'\n", argv[i]);

@@ -28,3 +28,15 @@ refute() {
     failures=$((failures + 1))
   fi
 }
+
+# cli_start LEADCTL: sets $leadctl (absolute), failures=0, a scratch directory
+# removed on exit as the working directory, $out and $err, and the actor.
+cli_start() {
+  leadctl=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+  failures=0
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  out=$work/out err=$work/err
+  export LEADCTL_ACTOR=tester
+  cd "$work" || exit 1
+}

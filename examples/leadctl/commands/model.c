@@ -15,7 +15,7 @@ static const char model_usage[] =
 	"MODEL is a preset name (see 'leadctl model list') or a JSON model file\n"
 	"(docs/model-format.md). Without one, show, export and dot use the store's\n"
 	"current model when the store (--db FILE, default ./leads.db) exists, else\n"
-	"leadmanager.\n\n"
+	"leadmanager; a --db FILE that is not a store is an error (exit 4).\n\n"
 	"  list    the presets: name, version, description\n"
 	"  show    the axes, their values in order (key, label, flags, description),\n"
 	"          the statuses each milestone allows ('All statuses' when it is not\n"
@@ -378,7 +378,8 @@ int cmd_model(const leadctl_global *g, int argc, char **argv)
 	if (strcmp(sub, "show") != 0 && strcmp(sub, "export") != 0 && strcmp(sub, "dot") != 0)
 		return usage_error("model: unknown subcommand '%s'; use list, show, check, export or dot",
 				   sub);
-	if (npos < 2 && is_file(g->db))
+	/* an explicit --db that names no store is an error, never the preset */
+	if (npos < 2 && (g->db_given || is_file(g->db)))
 		return store_model(g, sub, json);
 	if ((rc = load(npos > 1 ? pos[1] : NULL, &m)) != 0)
 		return rc;
