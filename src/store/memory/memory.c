@@ -577,15 +577,17 @@ static int state_load(mem *m, lc_state *s, const mstate *st, bool flags)
 
 	if (!s)
 		return 0;
+	/* The core hands over a reset state: what is unset stays so. */
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++) {
 		uint32_t id = st->val[state_axes[i]];
-		if ((rc = lc_state_set_stored_hint(s, state_axes[i], intern_str(&m->keys, id),
-						   id ? &m->keys.hints[id].at[state_axes[i]] : NULL)))
+		if (id && (rc = lc_state_set_stored_hint(s, state_axes[i], intern_str(&m->keys, id),
+							 &m->keys.hints[id].at[state_axes[i]])))
 			return rc;
 	}
-	if ((rc = lc_state_set_follow_up(s, st->follow_up)) ||
-	    (rc = lc_state_set_completed_at(s, st->completed_at)) ||
-	    (flags && (rc = lc_state_set_flags(s, st->flags))))
+	if ((st->follow_up != LC_TIME_NONE && (rc = lc_state_set_follow_up(s, st->follow_up))) ||
+	    (st->completed_at != LC_TIME_NONE &&
+	     (rc = lc_state_set_completed_at(s, st->completed_at))) ||
+	    (flags && st->flags && (rc = lc_state_set_flags(s, st->flags))))
 		return rc;
 	for (uint32_t i = 0; i < st->ncounts; i++) {
 		const uint32_t *pair = &m->counts[st->counts + 2 * i];
