@@ -35,6 +35,24 @@ fail() {
   echo "FAIL: $*"
   failures=$((failures + 1))
 }
+# fits PAGE NAME: at a phone's 390 px (an iframe: headless windows are wider)
+# the page does not scroll sideways and every list table fits its box; only
+# the milestone x status matrix and numeric tables may scroll inside theirs.
+fits() {
+  local dir; dir=$(dirname "$1")
+  cat >"$dir/phone.html" <<EOF
+<!DOCTYPE html><body style="margin:0"><iframe id="f" src="$(basename "$1")" style="width:390px;height:900px;border:0"></iframe>
+<script>document.getElementById('f').addEventListener('load',()=>{
+const d=document.getElementById('f').contentDocument,w=d.documentElement.clientWidth,out=[];
+if(d.documentElement.scrollWidth>w)out.push('the page is '+d.documentElement.scrollWidth+' px wide in '+w);
+d.querySelectorAll('table.list').forEach(t=>{if(t.getBoundingClientRect().right>w)
+out.push('a list table is '+Math.round(t.getBoundingClientRect().width)+' px wide: '+t.rows[0].textContent)});
+const p=document.createElement('pre');p.id='fits';p.textContent=out.length?out.slice(0,3).join('; ')+(out.length>3?' and '+(out.length-3)+' more':''):'fits';document.body.appendChild(p)})</script>
+EOF
+  chrome --allow-file-access-from-files --virtual-time-budget=5000 --dump-dom "file://$dir/phone.html"
+  grep -q '<pre id="fits">fits</pre>' "$tmp/dom" ||
+    fail "$2 at 390 px: $(grep -ao '<pre id="fits">[^<]*' "$tmp/dom" || echo 'the probe did not run')"
+}
 # render PAGE NAME: loads with its heading, no console line, not blank, wide and narrow.
 render() {
   local page=$1 name=$2 noise
@@ -46,6 +64,7 @@ render() {
     python3 "$src/tests/support/png_check.py" "$tmp/$name-${size%,*}.png" "${size%,*}" ||
       fail "$name at ${size%,*} px is blank"
   done
+  fits "$page" "$name"
 }
 
 # the checks themselves can fail

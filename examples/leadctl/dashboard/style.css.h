@@ -33,7 +33,8 @@ static const char page_css[] =
 	"padding-right:14px}}\n"
 	".pair.wide{grid-template-columns:minmax(0,1fr)}\n"
 	".pair.wide svg.chart{max-width:640px}\n"
-	".scroll{overflow-x:auto}\n"
+	/* relative: the screen-reader spans inside must not widen the page */
+	".scroll{overflow-x:auto;position:relative}\n"
 	"td.t{white-space:nowrap}\n"
 	"table.list{min-width:540px}\n"
 	"table.list td:last-child{min-width:240px}\n"
@@ -72,4 +73,8 @@ static const char page_css[] =
 	"svg .tick{fill:var(--muted);text-anchor:middle;font-size:11px}\n"
 	"svg .lbl{fill:var(--ink)} svg .val{fill:var(--muted)} svg .grp{fill:var(--ink);font-weight:700}\n"
 	"svg .axtitle{fill:var(--muted);text-anchor:middle}\n"
-	"footer{color:var(--muted);font-size:13px;text-align:center;padding:0 0 24px}\n";
+	"footer{color:var(--muted);font-size:13px;text-align:center;padding:0 0 24px}\n"
+	/* On a phone, lists and charts reflow to the screen; only the matrix scrolls. */
+	"@media (max-width:600px){table.list,svg.chart{min-width:0}table.list td:last-child{min-width:0}"
+	"td.t,th.n,td.n{white-space:normal}th,td{padding:4px 5px}}\n";
+
