@@ -84,6 +84,12 @@ code 2 dispose 1 --action nosuchaction
 code 4 lead show 99
 code 2 worklist --agent nobody
 code 2 no-such-command
+# 2: a time after year 9999 (or before year 1) given on the command line.
+code 2 report funnel --from 10000-01-01
+grep -q "outside the valid times" err || { echo "FAIL: report --from 10000-01-01 does not say why"; failures=$((failures + 1)); }
+code 2 report followups --to 0000-12-31
+code 2 import leads.csv --mapping map.json --at 9999-12-31T23:59:59-01:00
+grep -q "outside the valid times" err || { echo "FAIL: import --at beyond 9999 does not say why"; failures=$((failures + 1)); }
 
 # 3: malformed input files.
 code 3 model check bad.json
@@ -91,6 +97,13 @@ code 3 workflow install bad.json
 code 3 import leads.csv --mapping bad.json
 code 3 import bad.csv --mapping map.json
 code 3 import missing.csv --mapping map.json
+# 3: a time out of range in a mapping or a CSV row (the row is named).
+echo '{"format":1,"time":"0000-12-31","fields":{"external_id":"Id"}}' >year0.json
+code 3 import leads.csv --mapping year0.json
+echo '{"format":1,"time":{"column":"When"},"fields":{"external_id":"Id"}}' >when.json
+printf 'Id,When\nfar,10000-01-01\n' >far.csv
+code 3 import far.csv --mapping when.json
+grep -q "line 2: column 'When'.*outside the valid times" err || { echo "FAIL: a row dated after 9999 is not named"; failures=$((failures + 1)); }
 
 # 1: a disposition the model refuses.
 code 1 dispose ann --action call --milestone contacted --status hot

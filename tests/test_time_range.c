@@ -166,6 +166,168 @@ static void test_workflow(void **state)
 	lc_db_close(db);
 }
 
+#define DAY INT64_C(86400)
+
+/* Run report k (0..5) with options o; the table is freed. */
+static int report(lc_db *db, int k, const lc_report_options *o)
+{
+	static const lc_axis axes[] = { LC_AXIS_STATUS };
+	lc_table *t = NULL;
+	int rc = 0;
+
+	switch (k) {
+	case 0: rc = lc_report_pipeline(db, axes, 1, o, &t); break;
+	case 1: rc = lc_report_matrix(db, o, &t); break;
+	case 2: rc = lc_report_matrix_cell(db, "no_milestone", "new", o, &t); break;
+	case 3: rc = lc_report_overdue(db, o, &t); break;
+	case 4: rc = lc_report_funnel(db, o, &t); break;
+	default: rc = lc_report_followups(db, o, &t); break;
+	}
+	lc_table_free(t);
+	return rc;
+}
+
+/* Every report takes its window's ends (lc_report_options.from, .to) in the
+ * valid times and names the field it refuses; a store clock outside them is
+ * refused, never computed with. */
+static void test_reports(void **state)
+{
+	lc_db *db = store();
+	lc_lead *l = NULL;
+	lc_id agent = 0;
+
+	(void)state;
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_date(l, LC_LEAD_EXPECTED_COMPLETION, LC_TIME_MIN), 0);
+	assert_int_equal(lc_db_lead_create(db, l, NULL), 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_agent_add(db, "amy", &agent), 0);
+	for (int i = 0; i < NE; i++) {
+		lc_time t = edges[i];
+		for (int end = 0; end < 2; end++) {
+			lc_report_options o = LC_REPORT_OPTIONS_INIT;
+			const char *field = end ? "lc_report_options.to" : "lc_report_options.from";
+			*(end ? &o.to : &o.from) = t;
+			for (int k = 0; k < 6; k++) {
+				int rc = report(db, k, &o);
+				if (!valid(t)) {
+					assert_int_equal(rc, LC_ERANGE);
+					assert_non_null(strstr(lc_error_last(), field));
+				} else if (k < 5) {
+					assert_int_equal(rc, 0);
+				} else if (!end) { /* followups: the default end is from + 7 days */
+					assert_int_equal(rc, t <= LC_TIME_MAX - 7 * DAY ? 0 : LC_ERANGE);
+				} else { /* the default start is today by the clock */
+					assert_int_equal(rc, t > clock_value ? 0 : LC_EINVAL);
+				}
+			}
+		}
+	}
+	for (int i = 0; i < NE; i++) {
+		lc_table *a = NULL, *b = NULL;
+		int rc;
+		clock_value = edges[i];
+		EXPECT(edges[i], report(db, 3, NULL));
+		rc = report(db, 5, NULL);
+		assert_true(valid(edges[i]) ? rc == 0 || rc == LC_ERANGE : rc == LC_ERANGE);
+		if (edges[i] <= 0)
+			assert_int_equal(rc, valid(edges[i]) ? 0 : LC_ERANGE);
+		EXPECT(edges[i], lc_worklist_get(db, agent, LC_TIME_NONE, &a));
+		lc_table_free(a);
+		a = NULL;
+		rc = lc_assign(db, LC_TIME_NONE, NULL, &a, &b);
+		assert_true(valid(edges[i]) ? rc != LC_ERANGE : rc == LC_ERANGE);
+		lc_table_free(a);
+		lc_table_free(b);
+		rc = lc_workflow_sweep(db, LC_TIME_NONE, &a);
+		assert_true(valid(edges[i]) ? rc != LC_ERANGE : rc == LC_ERANGE);
+		lc_table_free(a);
+	}
+	lc_db_close(db);
+}
+
+static lc_mapping *mapping(const char *json)
+{
+	lc_mapping *m = NULL;
+	int rc = lc_mapping_load_string(&m, json, "t");
+	if (rc)
+		print_message("mapping: %s\n", lc_error_last());
+	assert_int_equal(rc, 0);
+	return m;
+}
+
+/* Import one data row; rc is the import's, *reason the rejected row's. */
+static int import_row(lc_db *db, const lc_mapping *m, const lc_import_options *o,
+		      const char *row, char *reason, size_t n)
+{
+	char csv[256];
+	lc_table *r = NULL;
+	int rc;
+
+	snprintf(csv, sizeof csv, "Id,When,Start\n%s\n", row);
+	rc = lc_import_buffer(db, csv, strlen(csv), m, o, &r);
+	reason[0] = '\0';
+	if (r && lc_table_rows(r) > 0)
+		snprintf(reason, n, "%s", lc_table_text_named(r, 0, "reason"));
+	lc_table_free(r);
+	return rc;
+}
+
+/* Times an import reads (a row's time, a lead's dates, a follow-up a number
+ * of days after it, the mapping's fixed time, lc_import_options.at) are in
+ * the valid times: LC_ERANGE naming the column or field. */
+static void test_import(void **state)
+{
+	static const char map[] =
+		"{\"format\":1,\"time\":{\"column\":\"When\"},"
+		"\"fields\":{\"external_id\":\"Id\",\"start\":\"Start\"},"
+		"\"dispositions\":[{\"action\":\"lead_update\",\"milestone\":\"no_milestone\","
+		"\"status\":\"new\",\"follow_up_days\":10}]}";
+	static const char formatted[] =
+		"{\"format\":1,\"time\":{\"column\":\"When\",\"format\":\"%Y-%m-%d\"},"
+		"\"fields\":{\"external_id\":\"Id\"}}";
+	lc_db *db = store();
+	lc_mapping *m = mapping(map), *f = mapping(formatted), *bad = NULL;
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	char why[512];
+
+	(void)state;
+	assert_int_equal(import_row(db, m, NULL, "a,3000-01-01,3000-01-01", why, sizeof why), 0);
+	assert_int_equal(import_row(db, m, NULL, "b,9999-12-31T23:59:59-01:00,", why, sizeof why),
+			 LC_ERANGE);
+	assert_non_null(strstr(why, "column 'When'"));
+	assert_int_equal(import_row(db, m, NULL, "c,10000-01-01,", why, sizeof why), LC_ERANGE);
+	assert_non_null(strstr(why, "column 'When'"));
+	assert_int_equal(import_row(db, m, NULL, "d,3000-01-01,0000-12-31", why, sizeof why),
+			 LC_ERANGE);
+	assert_non_null(strstr(why, "column 'Start'"));
+	/* The follow-up ten days after the row's time is beyond year 9999. */
+	assert_int_equal(import_row(db, m, NULL, "e,9999-12-30,", why, sizeof why), LC_ERANGE);
+	assert_non_null(strstr(why, "follow_up_days"));
+	assert_int_equal(import_row(db, f, NULL, "g,0000-01-01,", why, sizeof why), LC_ERANGE);
+	assert_non_null(strstr(why, "column 'When'"));
+	assert_int_equal(import_row(db, f, NULL, "h,9999-12-31,", why, sizeof why), 0);
+	for (int i = 0; i < NE; i++) {
+		char row[32];
+		snprintf(row, sizeof row, "i%d,3000-01-01,", i);
+		o.at = edges[i];
+		EXPECT(edges[i], import_row(db, f, &o, row, why, sizeof why));
+		if (!valid(edges[i]))
+			assert_non_null(strstr(lc_error_last(), "lc_import_options.at"));
+	}
+	assert_int_equal(lc_mapping_load_string(&bad, "{\"format\":1,\"time\":\"0000-12-31\","
+						       "\"fields\":{\"external_id\":\"Id\"}}",
+						"t"),
+			 LC_ERANGE);
+	assert_non_null(strstr(lc_error_last(), "time"));
+	/* A store clock outside the valid times imports nothing. */
+	clock_value = LC_TIME_MAX + 1;
+	assert_int_equal(import_row(db, m, NULL, "j,,", why, sizeof why), LC_ERANGE);
+	lc_mapping_free(f);
+	lc_mapping_free(m);
+	lc_db_close(db);
+}
+
 /* A store whose clock leaves the valid times writes nothing. */
 static void test_store_clock(void **state)
 {
@@ -189,6 +351,8 @@ int main(void)
 		cmocka_unit_test(test_setters),
 		cmocka_unit_test(test_workflow),
 		cmocka_unit_test(test_store_clock),
+		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_import),
 	};
 	return cmocka_run_group_tests_name("time_range", tests, NULL, NULL);
 }

@@ -71,7 +71,9 @@ typedef struct lc_unit_list lc_unit_list;
 typedef struct lc_db_options {
 	/** Set to LC_DB_OPTIONS_VERSION. */
 	unsigned int version;
-	/** The store's clock; NULL means the system clock (UTC seconds). */
+	/** The store's clock; NULL means the system clock (UTC seconds). A
+	 *  call that needs "now" while it reads a time outside
+	 *  ::LC_TIME_MIN..::LC_TIME_MAX returns LC_ERANGE and writes nothing. */
 	lc_time (*clock)(void *ud);
 	/** Passed to @c clock. */
 	void *clock_ud;

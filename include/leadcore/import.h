@@ -99,7 +99,8 @@ typedef struct lc_import_options {
 	unsigned int version;
 	/** `LC_IMPORT_*` flags. */
 	uint32_t flags;
-	/** A fixed time for every row, overriding the mapping's; LC_TIME_NONE for the mapping's. */
+	/** A fixed time for every row, overriding the mapping's; LC_TIME_NONE for the mapping's.
+	 *  Outside ::LC_TIME_MIN..::LC_TIME_MAX: LC_ERANGE before any row is read. */
 	lc_time at;
 	/** Progress callback, or NULL. */
 	lc_import_progress_fn progress;
@@ -142,7 +143,9 @@ LC_API int lc_import_options_init(lc_import_options *opts, unsigned int version)
  *                    (the physical line where it starts; the header is 1),
  *                    "code" (LC_EFORMAT: ragged, bad UTF-8, an unmapped
  *                    value, a bad time or number; LC_EINVALID: the model
- *                    refuses a disposition; LC_ERANGE: a value too long;
+ *                    refuses a disposition; LC_ERANGE: a value too long,
+ *                    a time outside years 1 to 9999 or a follow-up
+ *                    beyond them;
  *                    LC_EEXISTS) and "reason" (a sentence naming the column
  *                    or the rule). Its summary counts "rows" (data rows
  *                    read), "imported" (leads created), "updated" (rows that

@@ -19,6 +19,10 @@
  * The SQLite backend answers the pipeline and the matrix with one `GROUP BY`;
  * other backends without a grouped-count slot are answered by iterating.
  *
+ * Every report returns LC_ERANGE, naming the field, when @c from or @c to
+ * of its options is outside ::LC_TIME_MIN..::LC_TIME_MAX (read by the report
+ * or not), or when it needs the store's clock and the clock is.
+ *
  * Thread safety: as the ::lc_db the report was made from; a finished report
  * may be read from any one thread.
  */

@@ -83,6 +83,11 @@ int lc_time_parse(const char *text, lc_time *out)
 	if (!text || !out)
 		return lc__error(LC_EINVAL, "lc_time_parse: text and out must not be NULL");
 	len = strnlen(text, 64);
+	/* 10000-01-01: a date, but after the valid times. */
+	if (strspn(text, "0123456789") > 4 && text[strspn(text, "0123456789")] == '-')
+		return lc__error(LC_ERANGE, "\"%.64s\": a year of five digits or more is outside "
+					    "the valid times, years 1 to 9999",
+				 text);
 	if (len < 10 || !digits(text, 4, &y) || text[4] != '-' || !digits(text + 5, 2, &mo) ||
 	    text[7] != '-' || !digits(text + 8, 2, &d))
 		goto bad;

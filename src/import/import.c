@@ -246,6 +246,7 @@ static const lc_axis part_axis[MP_PARTS] = { LC_AXIS_ACTION, LC_AXIS_MILESTONE, 
 static int read_time(imp *im, const mp_time *t, lc_time *out)
 {
 	const char *v;
+	int rc;
 	if (t->kind == MP_TIME_FIXED) {
 		*out = t->fixed;
 		return 1;
@@ -255,8 +256,13 @@ static int read_time(imp *im, const mp_time *t, lc_time *out)
 	v = cell(im, t->slot);
 	if (!*v)
 		return 0;
-	if (t->format ? lc__import_time_parse(v, t->format, out) == 0 : lc_time_parse(v, out) == 0)
+	rc = t->format ? lc__import_time_parse(v, t->format, out) : lc_time_parse(v, out);
+	if (rc == 0)
 		return 1;
+	if (rc == LC_ERANGE)
+		return bad_row(im, LC_ERANGE,
+			       "column '%s': '%.64s' is outside the valid times, years 1 to 9999",
+			       im->map->columns[t->slot], v);
 	if (t->format)
 		return bad_row(im, LC_EFORMAT, "column '%s': '%.64s' does not match the format '%s'",
 			       im->map->columns[t->slot], v, t->format);
@@ -328,8 +334,15 @@ static int build_dispositions(imp *im)
 				return rc;
 		if (!lc_disposition_get(d, LC_AXIS_ACTION))
 			continue; /* nothing to record on this row */
-		if (st->has_follow_up)
-			lc_disposition_set_follow_up(d, im->when[i] + st->follow_up_seconds);
+		if (st->has_follow_up) {
+			lc_time fu;
+			if (lc__time_add(im->when[i], st->follow_up_seconds, &fu, "follow_up_days") ||
+			    lc_disposition_set_follow_up(d, fu))
+				return bad_row(im, LC_ERANGE,
+					       "disposition %zu: the follow-up %lld days after the "
+					       "row's time is beyond the valid times (follow_up_days)",
+					       i + 1, (long long)(st->follow_up_seconds / DAY));
+		}
 		if (m->actor)
 			lc_disposition_set_actor(d, m->actor);
 		im->use[i] = true;
@@ -483,7 +496,13 @@ static int fill_field(imp *im, lc_lead *lead, const mp_field *f, const char *v, 
 	case MP_F_START:
 	case MP_F_EXPECTED_COMPLETION: {
 		lc_time t;
-		if (lc_time_parse(v, &t) != 0) {
+		int rc = lc_time_parse(v, &t);
+		if (rc == LC_ERANGE) {
+			*recorded = true;
+			return bad_row(im, LC_ERANGE, "column '%s': %s", m->columns[f->slot],
+				       lc_error_last());
+		}
+		if (rc) {
 			*recorded = true;
 			return bad_row(im, LC_EFORMAT, "column '%s': '%.64s' is not an ISO 8601 date or time",
 				       m->columns[f->slot], v);
@@ -1302,6 +1321,8 @@ static int check_mapping(const lc_mapping *map, const lc_model *model)
 static int start(lc_db *db, const lc_mapping *map, const lc_import_options *opts,
 		 lc_import_options *o, lc_table **result, const char *what)
 {
+	char field[64];
+	lc_time now;
 	int rc;
 
 	if (result)
@@ -1309,6 +1330,9 @@ static int start(lc_db *db, const lc_mapping *map, const lc_import_options *opts
 	if (!db || !map)
 		return lc__error(LC_EINVAL, "%s: %s is NULL", what, db ? "the mapping" : "db");
 	if ((rc = lc__struct_copy(&import_options_desc, o, opts, what)))
+		return rc;
+	snprintf(field, sizeof field, "%s: lc_import_options.at", what);
+	if ((rc = lc__time_check(o->at, true, field)) || (rc = lc__db_clock(db, &now, what)))
 		return rc;
 	if ((rc = lc__db_need_model(db, what)))
 		return rc;

@@ -110,7 +110,7 @@ struct lc_mapping {
 };
 
 /* Parse `text` by a strptime-like `format` (the subset docs/import.md lists).
- * 0 or LC_EFORMAT (no message set). */
+ * 0, LC_ERANGE (year 0) or LC_EFORMAT (no message set). */
 int lc__import_time_parse(const char *text, const char *format, lc_time *out);
 /* Check a format's directives: 0 or LC_EFORMAT naming the bad one in msg. */
 int lc__import_time_format_check(const char *format, char *msg, size_t n);

@@ -162,7 +162,12 @@ static int source(mp_ctx *c, json_t *j, const char *where, mp_source *s)
 static int time_spec(mp_ctx *c, json_t *j, const char *where, mp_time *t)
 {
 	if (json_is_string(j)) {
-		if (lc_time_parse(json_string_value(j), &t->fixed) != 0)
+		int rc = lc_time_parse(json_string_value(j), &t->fixed);
+		if (rc == LC_ERANGE)
+			return lc__error(LC_ERANGE, "%s: %s: '%s' is outside the valid times, years 1 "
+						    "to 9999",
+					 c->src, where, json_string_value(j));
+		if (rc)
 			return bad(c, where, "'%s' is not an ISO 8601 time (2026-11-22T10:00:00Z)",
 				   json_string_value(j));
 		t->kind = MP_TIME_FIXED;

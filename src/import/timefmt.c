@@ -120,7 +120,9 @@ int lc__import_time_parse(const char *text, const char *format, lc_time *out)
 		if (!ok)
 			return LC_EFORMAT;
 	}
-	if (*s || y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
+	if (!*s && y < 1)
+		return LC_ERANGE; /* year 0: before the valid times */
+	if (*s || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
 	    sec > 59)
 		return LC_EFORMAT;
 	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))

@@ -4,6 +4,7 @@
  * API and its grouped-count dispatch (lc__db_count_grouped), which a backend
  * may answer natively; nothing here knows a backend.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,13 @@ int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options
 		return lc__error(LC_EINVAL, "%s: db and out must not be NULL", what);
 	if ((rc = lc__struct_copy(&report_options_desc, o, opts, what)))
 		return rc;
+	/* Every report refuses a window end outside the valid times, read or not. */
+	for (int i = 0; i < 2; i++) {
+		char field[96];
+		snprintf(field, sizeof field, "%s: lc_report_options.%s", what, i ? "to" : "from");
+		if ((rc = lc__time_check(i ? o->to : o->from, true, field)))
+			return rc;
+	}
 	*model = lc_db_model(db);
 	return lc__db_need_model(db, what);
 }
@@ -689,8 +697,17 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out
 	if (rc)
 		return rc;
 	agent = o.agent;
-	from = o.from != LC_TIME_NONE ? o.from : lc__day_start(lc_db_now(db));
-	to = o.to != LC_TIME_NONE ? o.to : from + 7 * DAY;
+	from = o.from;
+	to = o.to;
+	if (from == LC_TIME_NONE) {
+		if ((rc = lc__db_clock(db, &from, "lc_report_followups")))
+			return rc;
+		from = lc__day_start(from);
+	}
+	if (to == LC_TIME_NONE &&
+	    (rc = lc__time_add(from, 7 * DAY, &to,
+			       "lc_report_followups: the default end, lc_report_options.from + 7 days")))
+		return rc;
 	if (to <= from)
 		return lc__error(LC_EINVAL,
 				 "lc_report_followups: the window's end must be after its start");
@@ -803,7 +820,8 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out)
 	if (rc)
 		return rc;
 	agent = o.agent;
-	now = lc_db_now(db);
+	if ((rc = lc__db_clock(db, &now, "lc_report_overdue")))
+		return rc;
 	if ((rc = lc_db_agents(db, 0, &agents)) != 0 ||
 	    (rc = check_agent(db, agent, agents, "lc_report_overdue")) != 0)
 		goto out;

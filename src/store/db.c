@@ -207,6 +207,17 @@ lc_time lc_db_now(const lc_db *db)
 	return (lc_time)time(NULL);
 }
 
+int lc__db_clock(const lc_db *db, lc_time *now, const char *fn)
+{
+	char what[128];
+
+	*now = lc_db_now(db);
+	if (lc__time_valid(*now))
+		return 0;
+	snprintf(what, sizeof what, "%s: the store's clock (lc_db_options.clock)", fn);
+	return lc__time_check(*now, false, what);
+}
+
 int lc_db_set_actor(lc_db *db, const char *actor)
 {
 	char *copy = NULL;

@@ -169,11 +169,14 @@ int lc__db_lead_write(lc_db *db, lc_lead *lead, unsigned int parts, lc_event_kin
 int lc__db_lead_set_recycled(lc_db *db, lc_id lead_id, bool recycled, const char *actor,
 			     const char *rule);
 
-/* Grouped counts and worklists: the backend's optional slot when it has one,
- * else the core iterates. Recycled leads follow the query's filter. */
 /* LC_ESTATE with the one message for a store that has no model yet, naming
  * @p fn (the public call); 0 when it has one. */
 int lc__db_need_model(const lc_db *db, const char *fn);
+/* *now = the store's clock; LC_ERANGE naming `fn` when it reads a time
+ * outside the valid times (nothing may be computed from it then). */
+int lc__db_clock(const lc_db *db, lc_time *now, const char *fn);
+/* Grouped counts and worklists: the backend's optional slot when it has one,
+ * else the core iterates. Recycled leads follow the query's filter. */
 int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			 lc_group_emit_fn emit, void *ud);
 /* As lc__db_count_grouped(), always by iterating, with the lead's currency

@@ -142,8 +142,8 @@ int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_table **out)
 		return rc;
 	if ((rc = lc__db_need_model(db, "lc_worklist_get")))
 		return rc;
-	if (now == LC_TIME_NONE)
-		now = lc_db_now(db);
+	if (now == LC_TIME_NONE && (rc = lc__db_clock(db, &now, "lc_worklist_get")))
+		return rc;
 	if ((rc = lc_lead_new(&scratch)))
 		return rc;
 	if ((rc = lc__db_txn_begin(db, false)))
@@ -372,8 +372,8 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 				 o->nagents);
 	if ((rc = lc__db_need_model(db, "lc_assign")))
 		return rc;
-	if (now == LC_TIME_NONE)
-		now = lc_db_now(db);
+	if (now == LC_TIME_NONE && (rc = lc__db_clock(db, &now, "lc_assign")))
+		return rc;
 	if (!(a = lc__calloc(1, sizeof *a)) || lc_lead_new(&scratch)) {
 		lc__free(a);
 		return LC_ENOMEM;

@@ -560,8 +560,8 @@ int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out)
 					    "outside lc_db_begin()/lc_db_commit()");
 	if (db->opts.flags & LC_DB_READONLY)
 		return lc__error(LC_ESTATE, "the store is open read-only; a sweep writes");
-	if (now == LC_TIME_NONE)
-		now = lc_db_now(db);
+	if (now == LC_TIME_NONE && (rc = lc__db_clock(db, &now, "lc_workflow_sweep")))
+		return rc;
 	if ((rc = lc__wf_load_current(db, &rs, NULL)))
 		return rc;
 	if (!rs)

@@ -177,7 +177,9 @@ int cmd_import(const leadctl_global *g, int argc, char **argv)
 	}
 	rc = lc_mapping_load_file(&map, mapping);
 	if (rc)
-		return rc == LC_EIO ? (fail(rc, "--mapping"), EXIT_FORMAT) : fail(rc, "--mapping");
+		/* The file is bad (unreadable, a time out of range): input format. */
+		return rc == LC_EIO || rc == LC_ERANGE ? (fail(rc, "--mapping"), EXIT_FORMAT)
+						       : fail(rc, "--mapping");
 	if ((ex = store_open(g, false, &db)) != 0)
 		goto out;
 	if (skip)
