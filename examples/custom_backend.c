@@ -181,7 +181,7 @@ static int lg_agent_put(void *be, lc_id *id, const char *name, int active)
 	return logged(W(be), "agent_put", INNER(be)->agent_put(IN(be), id, name, active));
 }
 
-static int lg_agent_list(void *be, lc_id unit, lc_agent_list *out)
+static int lg_agent_list(void *be, lc_id unit, lc_table *out)
 {
 	return logged(W(be), "agent_list", INNER(be)->agent_list(IN(be), unit, out));
 }
@@ -191,7 +191,7 @@ static int lg_unit_put(void *be, lc_id *id, const char *name)
 	return logged(W(be), "unit_put", INNER(be)->unit_put(IN(be), id, name));
 }
 
-static int lg_unit_list(void *be, lc_id agent, lc_unit_list *out)
+static int lg_unit_list(void *be, lc_id agent, lc_table *out)
 {
 	return logged(W(be), "unit_list", INNER(be)->unit_list(IN(be), agent, out));
 }

@@ -890,8 +890,8 @@ static void test_replay_equals_stored(void **state)
 static void test_agents_and_units(void **state)
 {
 	fx *f = *state;
-	lc_agent_list *al;
-	lc_unit_list *ul;
+	lc_table *al;
+	lc_table *ul;
 	lc_id ann, ben, east, west, found;
 
 	assert_int_equal(lc_db_agent_add(f->db, "ann", &ann), 0);
@@ -910,25 +910,34 @@ static void test_agents_and_units(void **state)
 	assert_int_equal(lc_db_unit_join(f->db, 999, ben), LC_ENOTFOUND);
 
 	assert_int_equal(lc_db_agents(f->db, 0, &al), 0);
-	assert_int_equal(lc_agent_list_count(al), 2);
-	assert_string_equal(lc_agent_list_name(al, 0), "ann");
-	assert_int_equal(lc_agent_list_id(al, 1), ben);
-	assert_int_equal(lc_agent_list_active(al, 1), 1);
-	assert_null(lc_agent_list_name(al, 2));
-	lc_agent_list_free(al);
+	assert_string_equal(lc_table_kind(al), "agents");
+	assert_int_equal(lc_table_columns(al), 3);
+	assert_int_equal(lc_table_rows(al), 2);
+	assert_string_equal(lc_table_text_named(al, 0, "name"), "ann");
+	assert_int_equal(lc_table_int_named(al, 1, "id"), ben);
+	assert_int_equal(lc_table_int_named(al, 1, "active"), 1);
+	assert_null(lc_table_text(al, 2, 1));
+	/* The backends' filler refuses a table of another kind. */
+	assert_int_equal(lc_table_sys_add_unit(al, 7, "x"), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "lc_table_sys_add_unit"));
+	assert_int_equal(lc_table_sys_add_agent(al, 0, "x", 1), LC_EINVAL);
+	assert_int_equal(lc_table_rows(al), 2);
+	lc_table_free(al);
 	assert_int_equal(lc_db_agents(f->db, east, &al), 0);
-	assert_int_equal(lc_agent_list_count(al), 1);
-	assert_int_equal(lc_agent_list_id(al, 0), ann);
-	lc_agent_list_free(al);
+	assert_int_equal(lc_table_rows(al), 1);
+	assert_int_equal(lc_table_int(al, 0, 0), ann);
+	lc_table_free(al);
 	assert_int_equal(lc_db_agents(f->db, 999, &al), LC_ENOTFOUND);
 	assert_null(al);
 	assert_int_equal(lc_db_units(f->db, ben, &ul), 0);
-	assert_int_equal(lc_unit_list_count(ul), 1);
-	assert_string_equal(lc_unit_list_name(ul, 0), "west");
-	lc_unit_list_free(ul);
+	assert_string_equal(lc_table_kind(ul), "units");
+	assert_int_equal(lc_table_columns(ul), 2);
+	assert_int_equal(lc_table_rows(ul), 1);
+	assert_string_equal(lc_table_text(ul, 0, 1), "west");
+	lc_table_free(ul);
 	assert_int_equal(lc_db_units(f->db, 0, &ul), 0);
-	assert_int_equal(lc_unit_list_count(ul), 2);
-	lc_unit_list_free(ul);
+	assert_int_equal(lc_table_rows(ul), 2);
+	lc_table_free(ul);
 
 	assert_int_equal(lc_db_agent_find(f->db, "ben", &found), 0);
 	assert_int_equal(found, ben);
@@ -938,12 +947,12 @@ static void test_agents_and_units(void **state)
 	assert_int_equal(lc_db_agent_set_active(f->db, ben, 0), 0);
 	assert_int_equal(lc_db_agent_set_active(f->db, 999, 0), LC_ENOTFOUND);
 	assert_int_equal(lc_db_agents(f->db, 0, &al), 0);
-	assert_int_equal(lc_agent_list_active(al, 1), 0);
-	lc_agent_list_free(al);
+	assert_int_equal(lc_table_int(al, 1, 2), 0);
+	lc_table_free(al);
 	assert_int_equal(lc_db_unit_leave(f->db, west, ben), 0);
 	assert_int_equal(lc_db_agents(f->db, west, &al), 0);
-	assert_int_equal(lc_agent_list_count(al), 0);
-	lc_agent_list_free(al);
+	assert_int_equal(lc_table_rows(al), 0);
+	lc_table_free(al);
 }
 
 static void test_accept_and_assign(void **state)

@@ -223,7 +223,7 @@ static void take(lc_db *db, snap *s)
 					LC_AXIS_PHASE, LC_AXIS_LIFECYCLE };
 	lc_query *q = NULL;
 	lc_event_iter *it = NULL;
-	lc_agent_list *agents = NULL;
+	lc_table *agents = NULL;
 	const lc_event *ev;
 	int rc;
 
@@ -238,8 +238,8 @@ static void take(lc_db *db, snap *s)
 	OK(rc);
 	lc_event_iter_free(it);
 	OK(lc_db_agents(db, 0, &agents));
-	s->agents = lc_agent_list_count(agents);
-	lc_agent_list_free(agents);
+	s->agents = lc_table_rows(agents);
+	lc_table_free(agents);
 	for (lc_id id = 1; id <= s->leads && id <= NLEADS + 2; id++) {
 		lc_lead *l = NULL;
 		const lc_state *st;

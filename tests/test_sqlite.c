@@ -735,9 +735,9 @@ static int w_model_latest(void *be, int64_t *v) { return wrap.inner->model_lates
 static int w_meta_get(void *be, const char *k, const char **v) { return wrap.inner->meta_get(be, k, v); }
 static int w_meta_set(void *be, const char *k, const char *v) { return wrap.inner->meta_set(be, k, v); }
 static int w_agent_put(void *be, lc_id *id, const char *n, int a) { return wrap.inner->agent_put(be, id, n, a); }
-static int w_agent_list(void *be, lc_id u, lc_agent_list *out) { return wrap.inner->agent_list(be, u, out); }
+static int w_agent_list(void *be, lc_id u, lc_table *out) { return wrap.inner->agent_list(be, u, out); }
 static int w_unit_put(void *be, lc_id *id, const char *n) { return wrap.inner->unit_put(be, id, n); }
-static int w_unit_list(void *be, lc_id a, lc_unit_list *out) { return wrap.inner->unit_list(be, a, out); }
+static int w_unit_list(void *be, lc_id a, lc_table *out) { return wrap.inner->unit_list(be, a, out); }
 static int w_member_set(void *be, lc_id u, lc_id a, int m) { return wrap.inner->member_set(be, u, a, m); }
 
 static void make_wrapper(lc_storage *st)

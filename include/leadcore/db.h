@@ -46,10 +46,6 @@ typedef struct lc_event lc_event;
 typedef struct lc_event_iter lc_event_iter;
 /** A migration map: old values to new ones, for lc_db_migrate(). */
 typedef struct lc_migration lc_migration;
-/** A list of agents. */
-typedef struct lc_agent_list lc_agent_list;
-/** A list of units. */
-typedef struct lc_unit_list lc_unit_list;
 
 /** @name Options
  * @{ */
@@ -817,13 +813,15 @@ LC_API int lc_db_agent_find(lc_db *db, const char *name, lc_id *id);
 LC_API int lc_db_agent_set_active(lc_db *db, lc_id agent, int active);
 
 /**
- * List agents in id order.
+ * List agents in id order, as a table of kind "agents" with the columns
+ * "id" (an id), "name" (text) and "active" (1 or 0).
  * @param db The store.
  * @param unit Only the members of this unit, or 0 for every agent.
- * @param[out] out Receives the list; free it with lc_agent_list_free().
+ * @param[out] out Receives the table (NULL on error); the caller frees it
+ *        with lc_table_free().
  * @return 0, LC_EINVAL, LC_ENOTFOUND (no such unit), LC_EIO, LC_ENOMEM.
  */
-LC_API int lc_db_agents(lc_db *db, lc_id unit, lc_agent_list **out);
+LC_API int lc_db_agents(lc_db *db, lc_id unit, lc_table **out);
 
 /**
  * Add a unit.
@@ -862,79 +860,15 @@ LC_API int lc_db_unit_join(lc_db *db, lc_id unit, lc_id agent);
 LC_API int lc_db_unit_leave(lc_db *db, lc_id unit, lc_id agent);
 
 /**
- * List units in id order.
+ * List units in id order, as a table of kind "units" with the columns "id"
+ * (an id) and "name" (text).
  * @param db The store.
  * @param agent Only the units this agent belongs to, or 0 for every unit.
- * @param[out] out Receives the list; free it with lc_unit_list_free().
+ * @param[out] out Receives the table (NULL on error); the caller frees it
+ *        with lc_table_free().
  * @return 0, LC_EINVAL, LC_ENOTFOUND (no such agent), LC_EIO, LC_ENOMEM.
  */
-LC_API int lc_db_units(lc_db *db, lc_id agent, lc_unit_list **out);
-
-/**
- * Free an agent list. Accepts NULL.
- * @param l The list.
- */
-LC_API void lc_agent_list_free(lc_agent_list *l);
-
-/**
- * The number of agents in the list.
- * @param l The list.
- * @return The count.
- */
-LC_API size_t lc_agent_list_count(const lc_agent_list *l);
-
-/**
- * The id of agent @p i.
- * @param l The list.
- * @param i Index.
- * @return The id, or 0 when out of range.
- */
-LC_API lc_id lc_agent_list_id(const lc_agent_list *l, size_t i);
-
-/**
- * The name of agent @p i.
- * @param l The list.
- * @param i Index.
- * @return Owned by the list; NULL when out of range.
- */
-LC_API const char *lc_agent_list_name(const lc_agent_list *l, size_t i);
-
-/**
- * Whether agent @p i is active.
- * @param l The list.
- * @param i Index.
- * @return 1 or 0 (0 when out of range).
- */
-LC_API int lc_agent_list_active(const lc_agent_list *l, size_t i);
-
-/**
- * Free a unit list. Accepts NULL.
- * @param l The list.
- */
-LC_API void lc_unit_list_free(lc_unit_list *l);
-
-/**
- * The number of units in the list.
- * @param l The list.
- * @return The count.
- */
-LC_API size_t lc_unit_list_count(const lc_unit_list *l);
-
-/**
- * The id of unit @p i.
- * @param l The list.
- * @param i Index.
- * @return The id, or 0 when out of range.
- */
-LC_API lc_id lc_unit_list_id(const lc_unit_list *l, size_t i);
-
-/**
- * The name of unit @p i.
- * @param l The list.
- * @param i Index.
- * @return Owned by the list; NULL when out of range.
- */
-LC_API const char *lc_unit_list_name(const lc_unit_list *l, size_t i);
+LC_API int lc_db_units(lc_db *db, lc_id agent, lc_table **out);
 
 /** @} */
 

@@ -273,7 +273,7 @@ static void pl_free(pl_ctx *c)
 }
 
 /* Agent names by id, for the owner axis (NULL list: none loaded). */
-const char *lc__report_agent_name(const lc_agent_list *agents, const char *id_text)
+const char *lc__report_agent_name(const lc_table *agents, const char *id_text)
 {
 	char *end;
 	long long id;
@@ -282,20 +282,20 @@ const char *lc__report_agent_name(const lc_agent_list *agents, const char *id_te
 	id = strtoll(id_text, &end, 10);
 	if (*end)
 		return id_text;
-	for (size_t i = 0; i < lc_agent_list_count(agents); i++)
-		if (lc_agent_list_id(agents, i) == (lc_id)id)
-			return lc_agent_list_name(agents, i);
+	for (size_t i = 0; i < lc_table_rows(agents); i++)
+		if (lc_table_int(agents, i, 0) == (lc_id)id)
+			return lc_table_text(agents, i, 1);
 	return id_text;
 }
 
 /* Unit names by id, for the unit axis. */
-static const char *unit_name(const lc_unit_list *units, const char *id_text)
+static const char *unit_name(const lc_table *units, const char *id_text)
 {
 	char *end;
 	long long id = strtoll(id_text, &end, 10);
-	for (size_t i = 0; !*end && i < lc_unit_list_count(units); i++)
-		if (lc_unit_list_id(units, i) == (lc_id)id)
-			return lc_unit_list_name(units, i);
+	for (size_t i = 0; !*end && i < lc_table_rows(units); i++)
+		if (lc_table_int(units, i, 0) == (lc_id)id)
+			return lc_table_text(units, i, 1);
 	return id_text;
 }
 
@@ -307,8 +307,8 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 	const char *cols[LC_REPORT_MAX_AXES + 1];
 	static const char *const sum_measure[] = { "amount" };
 	lc_axis keys[8], gkeys[8];
-	lc_agent_list *agents = NULL;
-	lc_unit_list *units = NULL;
+	lc_table *agents = NULL;
+	lc_table *units = NULL;
 	lc_query *q = NULL;
 	lc_table *r = NULL;
 	pl_ctx c;
@@ -435,8 +435,8 @@ out:
 	if (rc == LC_ENOMEM)
 		lc__error(LC_ENOMEM, "lc_report_pipeline: out of memory");
 	lc_table_free(r);
-	lc_agent_list_free(agents);
-	lc_unit_list_free(units);
+	lc_table_free(agents);
+	lc_table_free(units);
 	lc_query_free(q);
 	pl_free(&c);
 	return rc;
@@ -665,11 +665,11 @@ static int cmp_fu_row(const void *pa, const void *pb)
 	return (a->day > b->day) - (a->day < b->day);
 }
 
-static int check_agent(lc_db *db, lc_id agent, lc_agent_list *agents, const char *what)
+static int check_agent(lc_db *db, lc_id agent, lc_table *agents, const char *what)
 {
 	if (agent < 0)
 		return lc__error(LC_EINVAL, "%s: agent id %lld is negative", what, (long long)agent);
-	if (agent > 0 && lc__agent_index(agents, agent) < 0)
+	if (agent > 0 && lc__party_index(agents, agent) < 0)
 		return lc__error(LC_ENOTFOUND, "%s: there is no agent %lld in this store", what,
 				 (long long)agent);
 	(void)db;
@@ -680,7 +680,7 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out
 {
 	static const char *const cols[] = { "owner", "day" };
 	const lc_model *m = NULL;
-	lc_agent_list *agents = NULL;
+	lc_table *agents = NULL;
 	lc_query *q = NULL;
 	lc_lead_iter *it = NULL;
 	lc_table *r = NULL;
@@ -747,10 +747,10 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out
 	}
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
-		long ai = v[i].agent ? lc__agent_index(agents, v[i].agent) : -1;
+		long ai = v[i].agent ? lc__party_index(agents, v[i].agent) : -1;
 		while (j < n && v[j].agent == v[i].agent && v[j].day == v[i].day)
 			j++;
-		rows[nrows].agent = ai >= 0 ? lc_agent_list_name(agents, (size_t)ai) : NULL;
+		rows[nrows].agent = ai >= 0 ? lc_table_text(agents, (size_t)ai, 1) : NULL;
 		rows[nrows].day = v[i].day;
 		rows[nrows].count = (int64_t)(j - i);
 		nrows++;
@@ -781,7 +781,7 @@ out:
 	lc__free(v);
 	lc_lead_iter_free(it);
 	lc_query_free(q);
-	lc_agent_list_free(agents);
+	lc_table_free(agents);
 	return rc;
 }
 
@@ -803,7 +803,7 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out)
 	static const char *const cols[] = { "external_id", "name", "owner", "status" };
 	static const char *const meas[] = { "expected_completion", "overdue_seconds" };
 	const lc_model *m = NULL;
-	lc_agent_list *agents = NULL;
+	lc_table *agents = NULL;
 	lc_query *q = NULL;
 	lc_lead_iter *it = NULL;
 	lc_table *r = NULL;
@@ -866,10 +866,10 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out)
 		long ai;
 		if ((rc = lc_db_lead_get(db, v[i].lead, &lead)) != 0)
 			goto out;
-		ai = lc_lead_agent(lead) ? lc__agent_index(agents, lc_lead_agent(lead)) : -1;
+		ai = lc_lead_agent(lead) ? lc__party_index(agents, lc_lead_agent(lead)) : -1;
 		k[0] = l[0] = lc_lead_text(lead, LC_LEAD_EXTERNAL_ID);
 		k[1] = l[1] = lc_lead_text(lead, LC_LEAD_NAME);
-		k[2] = l[2] = ai >= 0 ? lc_agent_list_name(agents, (size_t)ai) : NULL;
+		k[2] = l[2] = ai >= 0 ? lc_table_text(agents, (size_t)ai, 1) : NULL;
 		k[3] = lc_state_get(lc_lead_state(lead), LC_AXIS_STATUS);
 		l[3] = lc__report_value_label(m, LC_AXIS_STATUS, k[3]);
 		ms[0] = v[i].expected;
@@ -890,6 +890,6 @@ out:
 	lc__free(v);
 	lc_lead_iter_free(it);
 	lc_query_free(q);
-	lc_agent_list_free(agents);
+	lc_table_free(agents);
 	return rc;
 }

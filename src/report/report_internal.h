@@ -27,6 +27,6 @@ int lc__report_query(const lc_report_options *o, lc_query **out);
 long lc__report_value_index(const lc_model *m, lc_axis axis, const char *key);
 
 const char *lc__report_value_label(const lc_model *m, lc_axis axis, const char *key);
-const char *lc__report_agent_name(const lc_agent_list *agents, const char *id_text);
+const char *lc__report_agent_name(const lc_table *agents, const char *id_text);
 
 #endif

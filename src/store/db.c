@@ -663,94 +663,65 @@ int lc_db_unit_add(lc_db *db, const char *name, lc_id *id)
 	return rc;
 }
 
-/* Fill a list inside the caller's transaction. */
-int lc__db_agents_in(lc_db *db, lc_id unit, lc_agent_list **out)
+/* Fill an agents or units table inside the caller's transaction. */
+static int parties_in(lc_db *db, bool agents, lc_id of, lc_table **out)
 {
-	int rc = lc__agent_list_new(out);
+	int rc = lc__parties_new(out, agents);
 
 	if (rc)
 		return rc;
-	rc = db->vt.agent_list(db->be, unit, *out);
+	rc = agents ? db->vt.agent_list(db->be, of, *out) : db->vt.unit_list(db->be, of, *out);
 	if (rc) {
-		lc_agent_list_free(*out);
+		lc_table_free(*out);
 		*out = NULL;
 		if (rc == LC_ENOTFOUND)
-			return lc__error(LC_ENOTFOUND, "there is no unit %lld", (long long)unit);
-		return lc__store_fail(rc, "listing agents");
+			return lc__error(LC_ENOTFOUND, "there is no %s %lld", agents ? "unit" : "agent",
+					 (long long)of);
+		return lc__store_fail(rc, agents ? "listing agents" : "listing units");
 	}
 	return 0;
 }
 
-int lc__db_units_in(lc_db *db, lc_id agent, lc_unit_list **out)
+int lc__db_agents_in(lc_db *db, lc_id unit, lc_table **out)
 {
-	int rc = lc__unit_list_new(out);
-
-	if (rc)
-		return rc;
-	rc = db->vt.unit_list(db->be, agent, *out);
-	if (rc) {
-		lc_unit_list_free(*out);
-		*out = NULL;
-		if (rc == LC_ENOTFOUND)
-			return lc__error(LC_ENOTFOUND, "there is no agent %lld", (long long)agent);
-		return lc__store_fail(rc, "listing units");
-	}
-	return 0;
+	return parties_in(db, true, unit, out);
 }
 
-/* An agent by id: index in the list of all agents, or -1. */
-long lc__agent_index(const lc_agent_list *l, lc_id agent)
+static int parties(lc_db *db, bool agents, lc_id of, lc_table **out)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].id == agent)
-			return (long)i;
-	return -1;
-}
-
-int lc_db_agents(lc_db *db, lc_id unit, lc_agent_list **out)
-{
+	const char *fn = agents ? "lc_db_agents" : "lc_db_units";
 	int rc;
 
 	if (!out)
-		return lc__error(LC_EINVAL, "lc_db_agents: out is NULL");
+		return lc__error(LC_EINVAL, "%s: out is NULL", fn);
 	*out = NULL;
-	if (!db || unit < 0)
-		return lc__error(LC_EINVAL, "lc_db_agents: %s", db ? "unit is >= 0" : "db is NULL");
+	if (!db || of < 0)
+		return lc__error(LC_EINVAL, "%s: %s", fn,
+				 !db ? "db is NULL" : agents ? "unit is >= 0" : "agent is >= 0");
 	if ((rc = lc__db_txn_begin(db, false)))
 		return rc;
-	rc = lc__db_agents_in(db, unit, out);
+	rc = parties_in(db, agents, of, out);
 	rc = lc__db_txn_end(db, rc);
 	if (rc) {
-		lc_agent_list_free(*out);
+		lc_table_free(*out);
 		*out = NULL;
 	}
 	return rc;
 }
 
-int lc_db_units(lc_db *db, lc_id agent, lc_unit_list **out)
+int lc_db_agents(lc_db *db, lc_id unit, lc_table **out)
 {
-	int rc;
+	return parties(db, true, unit, out);
+}
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_db_units: out is NULL");
-	*out = NULL;
-	if (!db || agent < 0)
-		return lc__error(LC_EINVAL, "lc_db_units: %s", db ? "agent is >= 0" : "db is NULL");
-	if ((rc = lc__db_txn_begin(db, false)))
-		return rc;
-	rc = lc__db_units_in(db, agent, out);
-	rc = lc__db_txn_end(db, rc);
-	if (rc) {
-		lc_unit_list_free(*out);
-		*out = NULL;
-	}
-	return rc;
+int lc_db_units(lc_db *db, lc_id agent, lc_table **out)
+{
+	return parties(db, false, agent, out);
 }
 
 static int find_by_name(lc_db *db, const char *name, lc_id *id, bool agent)
 {
-	lc_agent_list *al = NULL;
-	lc_unit_list *ul = NULL;
+	lc_table *all = NULL;
 	int rc;
 
 	if (!db || !id)
@@ -758,27 +729,16 @@ static int find_by_name(lc_db *db, const char *name, lc_id *id, bool agent)
 				 db ? "id" : "db");
 	if ((rc = lc__check_text(name, LC_NAME_MAX, "the name", false)))
 		return rc;
-	rc = agent ? lc_db_agents(db, 0, &al) : lc_db_units(db, 0, &ul);
-	if (rc)
+	if ((rc = parties(db, agent, 0, &all)))
 		return rc;
 	rc = lc__error(LC_ENOTFOUND, "there is no %s named '%s'", agent ? "agent" : "unit", name);
-	if (agent) {
-		for (size_t i = 0; i < al->n; i++)
-			if (strcmp(al->v[i].name, name) == 0) {
-				*id = al->v[i].id;
-				rc = 0;
-				break;
-			}
-	} else {
-		for (size_t i = 0; i < ul->n; i++)
-			if (strcmp(ul->v[i].name, name) == 0) {
-				*id = ul->v[i].id;
-				rc = 0;
-				break;
-			}
-	}
-	lc_agent_list_free(al);
-	lc_unit_list_free(ul);
+	for (size_t i = 0; i < lc_table_rows(all); i++)
+		if (strcmp(lc_table_text(all, i, 1), name) == 0) {
+			*id = lc_table_int(all, i, 0);
+			rc = 0;
+			break;
+		}
+	lc_table_free(all);
 	return rc;
 }
 
@@ -794,7 +754,7 @@ int lc_db_unit_find(lc_db *db, const char *name, lc_id *id)
 
 int lc_db_agent_set_active(lc_db *db, lc_id agent, int active)
 {
-	lc_agent_list *all = NULL;
+	lc_table *all = NULL;
 	long i;
 	int rc;
 
@@ -805,18 +765,18 @@ int lc_db_agent_set_active(lc_db *db, lc_id agent, int active)
 		return rc;
 	rc = lc__db_agents_in(db, 0, &all);
 	if (!rc) {
-		i = lc__agent_index(all, agent);
+		i = lc__party_index(all, agent);
 		if (i < 0)
 			rc = lc__error(LC_ENOTFOUND, "there is no agent %lld", (long long)agent);
 		else {
 			lc_id id = agent;
 			db->writes++;
-			rc = db->vt.agent_put(db->be, &id, all->v[i].name, active != 0);
+			rc = db->vt.agent_put(db->be, &id, lc_table_text(all, (size_t)i, 1), active != 0);
 			if (rc)
 				rc = lc__store_fail(rc, "updating the agent");
 		}
 	}
-	lc_agent_list_free(all);
+	lc_table_free(all);
 	return lc__db_txn_end(db, rc);
 }
 

@@ -101,9 +101,9 @@ int lc__db_w_lead_update(lc_db *db, const lc_lead *lead, unsigned int parts);
 int lc__db_w_event_append(lc_db *db, lc_event *ev);
 
 /* Agent and unit lists inside the caller's transaction. */
-int lc__db_agents_in(lc_db *db, lc_id unit, lc_agent_list **out);
-int lc__db_units_in(lc_db *db, lc_id agent, lc_unit_list **out);
-long lc__agent_index(const lc_agent_list *l, lc_id agent);
+int lc__db_agents_in(lc_db *db, lc_id unit, lc_table **out);
+/* The row of the agent or unit @p id in an "agents" or "units" table, or -1. */
+long lc__party_index(const lc_table *t, lc_id id);
 
 /* A rule's effect was refused with violations V inside the running apply:
  * copy them, naming the rule, into that apply's violations list. */

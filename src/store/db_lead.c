@@ -650,7 +650,7 @@ static int open_lead(lc_db *db, lc_id lead_id, const char *fn, lc_lead **lead)
 
 int lc_db_lead_accept(lc_db *db, lc_id lead_id, lc_id agent)
 {
-	lc_agent_list *members = NULL, *all = NULL;
+	lc_table *members = NULL, *all = NULL;
 	lc_lead *lead = NULL;
 	long i;
 	int rc;
@@ -660,7 +660,7 @@ int lc_db_lead_accept(lc_db *db, lc_id lead_id, lc_id agent)
 	if ((rc = open_lead(db, lead_id, "lc_db_lead_accept", &lead)))
 		return rc;
 	rc = lc__db_agents_in(db, 0, &all);
-	if (!rc && (i = lc__agent_index(all, agent)) < 0)
+	if (!rc && (i = lc__party_index(all, agent)) < 0)
 		rc = lc__error(LC_ENOTFOUND, "there is no agent %lld", (long long)agent);
 	else if (!rc && lead->recycled)
 		rc = lc__error(LC_ESTATE, "lead %lld is in the recycle bin; restore it first",
@@ -673,27 +673,27 @@ int lc_db_lead_accept(lc_db *db, lc_id lead_id, lc_id agent)
 		rc = lc__error(LC_ESTATE, "lead %lld is in no unit, so nobody can accept it; assign "
 					  "it to a unit or an agent instead",
 			       (long long)lead_id);
-	else if (!rc && !all->v[i].active)
+	else if (!rc && !lc_table_int(all, (size_t)i, 2))
 		rc = lc__error(LC_ESTATE, "agent '%s' is inactive and cannot accept leads",
-			       all->v[i].name);
+			       lc_table_text(all, (size_t)i, 1));
 	if (!rc && !(rc = lc__db_agents_in(db, lead->unit, &members)) &&
-	    lc__agent_index(members, agent) < 0)
+	    lc__party_index(members, agent) < 0)
 		rc = lc__error(LC_ESTATE, "agent '%s' is not a member of unit %lld, which lead %lld "
 					  "belongs to; only its members can accept it",
-			       all->v[i].name, (long long)lead->unit, (long long)lead_id);
+			       lc_table_text(all, (size_t)i, 1), (long long)lead->unit, (long long)lead_id);
 	if (!rc) {
 		lead->agent = agent;
 		rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_FIELDS, LC_EVENT_ACCEPT,
-				       all->v[i].name, NULL, NULL, NULL);
+				       lc_table_text(all, (size_t)i, 1), NULL, NULL, NULL);
 	}
-	lc_agent_list_free(members);
-	lc_agent_list_free(all);
+	lc_table_free(members);
+	lc_table_free(all);
 	return lc__db_txn_end(db, rc);
 }
 
 int lc_db_lead_assign(lc_db *db, lc_id lead_id, lc_id unit, lc_id agent)
 {
-	lc_agent_list *members = NULL, *all = NULL;
+	lc_table *members = NULL, *all = NULL;
 	lc_lead *lead;
 	long i = -1;
 	int rc;
@@ -709,15 +709,15 @@ int lc_db_lead_assign(lc_db *db, lc_id lead_id, lc_id unit, lc_id agent)
 		rc = lc__db_agents_in(db, unit, &members);
 	if (!rc && agent > 0) {
 		rc = lc__db_agents_in(db, 0, &all);
-		if (!rc && (i = lc__agent_index(all, agent)) < 0)
+		if (!rc && (i = lc__party_index(all, agent)) < 0)
 			rc = lc__error(LC_ENOTFOUND, "there is no agent %lld", (long long)agent);
-		else if (!rc && !all->v[i].active)
+		else if (!rc && !lc_table_int(all, (size_t)i, 2))
 			rc = lc__error(LC_ESTATE, "agent '%s' is inactive and cannot take new leads",
-				       all->v[i].name);
-		else if (!rc && members && lc__agent_index(members, agent) < 0)
+				       lc_table_text(all, (size_t)i, 1));
+		else if (!rc && members && lc__party_index(members, agent) < 0)
 			rc = lc__error(LC_ESTATE, "agent '%s' is not a member of unit %lld; add them "
 						  "to it first",
-				       all->v[i].name, (long long)unit);
+				       lc_table_text(all, (size_t)i, 1), (long long)unit);
 	}
 	if (!rc) {
 		lead->unit = unit;
@@ -725,8 +725,8 @@ int lc_db_lead_assign(lc_db *db, lc_id lead_id, lc_id unit, lc_id agent)
 		rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_FIELDS, LC_EVENT_ASSIGN, NULL, NULL,
 				       NULL, NULL);
 	}
-	lc_agent_list_free(members);
-	lc_agent_list_free(all);
+	lc_table_free(members);
+	lc_table_free(all);
 	return lc__db_txn_end(db, rc);
 }
 

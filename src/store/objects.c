@@ -570,111 +570,48 @@ bool lc__query_match(const lc_query *q, const lc_lead *lead)
 	return true;
 }
 
-/* ---- agent and unit lists ---- */
+/* ---- agent and unit tables ---- */
 
-static int party_add(lc__party **v, size_t *n, size_t *cap, lc_id id, const char *name,
-		     bool active)
+static const lc__column agent_cols[] = { { "id", LC_COLUMN_ID },
+					 { "name", LC_COLUMN_TEXT },
+					 { "active", LC_COLUMN_INT } };
+
+int lc__parties_new(lc_table **out, bool agents)
 {
-	char *copy;
-
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		lc__party *nv = lc__realloc(*v, nc * sizeof *nv);
-		if (!nv)
-			return LC_ENOMEM;
-		*v = nv;
-		*cap = nc;
-	}
-	copy = lc__strdup(name);
-	if (!copy)
-		return LC_ENOMEM;
-	(*v)[*n] = (lc__party){ id, copy, active };
-	(*n)++;
-	return 0;
+	return lc__table_new(out, agents ? "agents" : "units", agent_cols, agents ? 3 : 2);
 }
 
-static void party_free(lc__party *v, size_t n)
+long lc__party_index(const lc_table *t, lc_id id)
 {
-	for (size_t i = 0; i < n; i++)
-		lc__free(v[i].name);
-	lc__free(v);
+	for (size_t i = 0; i < lc_table_rows(t); i++)
+		if (lc_table_int(t, i, 0) == id)
+			return (long)i;
+	return -1;
 }
 
-int lc__agent_list_new(lc_agent_list **out)
+static int party_add(lc_table *t, bool agent, lc_id id, const char *name, int active)
 {
-	*out = lc__calloc(1, sizeof **out);
-	return *out ? 0 : LC_ENOMEM;
+	const char *fn = agent ? "lc_table_sys_add_agent" : "lc_table_sys_add_unit";
+
+	if (!t || !name || id <= 0)
+		return lc__error(LC_EINVAL, "%s: give a table, an id > 0 and a name", fn);
+	if (strcmp(t->kind, agent ? "agents" : "units") != 0)
+		return lc__error(LC_EINVAL, "%s: the table is of kind '%s'", fn, t->kind);
+	lc__table_row(t);
+	lc__table_put_int(t, 0, id);
+	lc__table_put_text(t, 1, name);
+	lc__table_put_int(t, 2, active != 0);
+	return lc__table_failed(t);
 }
 
-int lc__unit_list_new(lc_unit_list **out)
+int lc_table_sys_add_agent(lc_table *t, lc_id id, const char *name, int active)
 {
-	*out = lc__calloc(1, sizeof **out);
-	return *out ? 0 : LC_ENOMEM;
+	return party_add(t, true, id, name, active);
 }
 
-int lc_agent_list_sys_add(lc_agent_list *l, lc_id id, const char *name, int active)
+int lc_table_sys_add_unit(lc_table *t, lc_id id, const char *name)
 {
-	if (!l || !name || id <= 0)
-		return lc__error(LC_EINVAL, "lc_agent_list_sys_add: give a list, an id > 0 and a name");
-	return party_add(&l->v, &l->n, &l->cap, id, name, active != 0);
-}
-
-int lc_unit_list_sys_add(lc_unit_list *l, lc_id id, const char *name)
-{
-	if (!l || !name || id <= 0)
-		return lc__error(LC_EINVAL, "lc_unit_list_sys_add: give a list, an id > 0 and a name");
-	return party_add(&l->v, &l->n, &l->cap, id, name, true);
-}
-
-void lc_agent_list_free(lc_agent_list *l)
-{
-	if (!l)
-		return;
-	party_free(l->v, l->n);
-	lc__free(l);
-}
-
-void lc_unit_list_free(lc_unit_list *l)
-{
-	if (!l)
-		return;
-	party_free(l->v, l->n);
-	lc__free(l);
-}
-
-size_t lc_agent_list_count(const lc_agent_list *l)
-{
-	return l ? l->n : 0;
-}
-
-lc_id lc_agent_list_id(const lc_agent_list *l, size_t i)
-{
-	return l && i < l->n ? l->v[i].id : 0;
-}
-
-const char *lc_agent_list_name(const lc_agent_list *l, size_t i)
-{
-	return l && i < l->n ? l->v[i].name : NULL;
-}
-
-int lc_agent_list_active(const lc_agent_list *l, size_t i)
-{
-	return l && i < l->n && l->v[i].active;
-}
-
-size_t lc_unit_list_count(const lc_unit_list *l)
-{
-	return l ? l->n : 0;
-}
-
-lc_id lc_unit_list_id(const lc_unit_list *l, size_t i)
-{
-	return l && i < l->n ? l->v[i].id : 0;
-}
-
-const char *lc_unit_list_name(const lc_unit_list *l, size_t i)
-{
-	return l && i < l->n ? l->v[i].name : NULL;
+	return party_add(t, false, id, name, 1);
 }
 
 /* ---- upgrade reports ---- */

@@ -79,24 +79,9 @@ int lc__query_copy(lc_query *dst, const lc_query *src);
  * (the core's fallback for optional slots, and the memory backend's filter). */
 bool lc__query_match(const lc_query *q, const lc_lead *lead);
 
-typedef struct lc__party {
-	lc_id id;
-	char *name;
-	bool active;
-} lc__party;
-
-struct lc_agent_list {
-	lc__party *v;
-	size_t n, cap;
-};
-
-struct lc_unit_list {
-	lc__party *v;
-	size_t n, cap;
-};
-
-int lc__agent_list_new(lc_agent_list **out);
-int lc__unit_list_new(lc_unit_list **out);
+/* An empty "agents" (id, name, active) or "units" (id, name) table, which
+ * the backends fill with lc_table_sys_add_agent/unit(). */
+int lc__parties_new(lc_table **out, bool agents);
 
 typedef struct lc__report_row {
 	int code;

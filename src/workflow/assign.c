@@ -82,18 +82,18 @@ static int wl_collect(lc_db *db, lc_id agent, lc_time day_start, lc_lead *scratc
 
 static int agent_exists(lc_db *db, lc_id agent, bool *active)
 {
-	lc_agent_list *l = NULL;
+	lc_table *l = NULL;
 	long i;
 	int rc = lc__db_agents_in(db, 0, &l);
 
 	if (rc)
 		return rc;
-	i = lc__agent_index(l, agent);
+	i = lc__party_index(l, agent);
 	if (i < 0)
 		rc = lc__error(LC_ENOTFOUND, "there is no agent %" PRId64 " in the store", agent);
 	else if (active)
-		*active = lc_agent_list_active(l, (size_t)i) != 0;
-	lc_agent_list_free(l);
+		*active = lc_table_int(l, (size_t)i, 2) != 0;
+	lc_table_free(l);
 	return rc;
 }
 
@@ -245,7 +245,7 @@ static int cmp_id(const void *x, const void *y)
  * be active) or every active agent. */
 static int pick_agents(lc_db *db, const lc_assign_options *o, as_acc *a)
 {
-	lc_agent_list *l = NULL;
+	lc_table *l = NULL;
 	lc_id *ids = NULL;
 	size_t n = 0;
 	int rc = lc__db_agents_in(db, 0, &l);
@@ -260,29 +260,29 @@ static int pick_agents(lc_db *db, const lc_assign_options *o, as_acc *a)
 		memcpy(ids, o->agents, o->nagents * sizeof *ids);
 		qsort(ids, o->nagents, sizeof *ids, cmp_id);
 		for (size_t i = 0; i < o->nagents; i++) {
-			long k = lc__agent_index(l, ids[i]);
+			long k = lc__party_index(l, ids[i]);
 			if (i && ids[i] == ids[i - 1])
 				continue;
 			if (k < 0) {
 				rc = lc__error(LC_ENOTFOUND, "there is no agent %" PRId64, ids[i]);
 				goto out;
 			}
-			if (!lc_agent_list_active(l, (size_t)k)) {
+			if (!lc_table_int(l, (size_t)k, 2)) {
 				rc = lc__error(LC_ESTATE, "agent '%s' is inactive; only active agents "
 							  "receive leads",
-					       lc_agent_list_name(l, (size_t)k));
+					       lc_table_text(l, (size_t)k, 1));
 				goto out;
 			}
 			ids[n++] = ids[i];
 		}
 	} else {
-		if (!(ids = lc__calloc(lc_agent_list_count(l) + 1, sizeof *ids))) {
+		if (!(ids = lc__calloc(lc_table_rows(l) + 1, sizeof *ids))) {
 			rc = LC_ENOMEM;
 			goto out;
 		}
-		for (size_t i = 0; i < lc_agent_list_count(l); i++)
-			if (lc_agent_list_active(l, i))
-				ids[n++] = lc_agent_list_id(l, i);
+		for (size_t i = 0; i < lc_table_rows(l); i++)
+			if (lc_table_int(l, i, 2))
+				ids[n++] = lc_table_int(l, i, 0);
 	}
 	if (!(a->agents = lc__calloc(n ? n : 1, sizeof *a->agents))) {
 		rc = LC_ENOMEM;
@@ -293,7 +293,7 @@ static int pick_agents(lc_db *db, const lc_assign_options *o, as_acc *a)
 	a->nagents = n;
 out:
 	lc__free(ids);
-	lc_agent_list_free(l);
+	lc_table_free(l);
 	return rc;
 }
 

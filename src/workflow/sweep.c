@@ -156,7 +156,7 @@ bool lc__wf_cond_match(const wf_cond *c, const lc_lead *lead, lc_time now)
 
 int lc__wf_round_robin(lc_db *db, const char *unit, lc_id *agent)
 {
-	lc_agent_list *l = NULL;
+	lc_table *l = NULL;
 	lc_id unit_id = 0, last = 0, pick = 0, first = 0;
 	char key[64], num[32];
 	const char *v = NULL;
@@ -174,16 +174,16 @@ int lc__wf_round_robin(lc_db *db, const char *unit, lc_id *agent)
 	} else if (!rc) {
 		last = strtoll(v, NULL, 10);
 	}
-	for (size_t i = 0; !rc && i < lc_agent_list_count(l); i++) {
-		lc_id id = lc_agent_list_id(l, i);
-		if (!lc_agent_list_active(l, i))
+	for (size_t i = 0; !rc && i < lc_table_rows(l); i++) {
+		lc_id id = lc_table_int(l, i, 0);
+		if (!lc_table_int(l, i, 2))
 			continue;
 		if (!first)
 			first = id;
 		if (!pick && id > last)
 			pick = id;
 	}
-	lc_agent_list_free(l);
+	lc_table_free(l);
 	if (rc)
 		return rc;
 	if (!pick)

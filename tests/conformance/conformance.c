@@ -945,8 +945,8 @@ static void t_agents_units(void **state)
 {
 	fx *f = *state;
 	lc_id a, b, c, u1, u2, found = 0, lid;
-	lc_agent_list *al = NULL;
-	lc_unit_list *ul = NULL;
+	lc_table *al = NULL;
+	lc_table *ul = NULL;
 	lc_lead *l = NULL, *got;
 
 	OK(lc_db_agent_add(f->db, "alice", &a));
@@ -966,25 +966,25 @@ static void t_agents_units(void **state)
 	OK(lc_db_agent_set_active(f->db, b, 0));
 	for (int pass = 0; pass < 2; pass++) {
 		OK(lc_db_agents(f->db, 0, &al));
-		assert_int_equal(lc_agent_list_count(al), 3);
-		assert_int_equal(lc_agent_list_id(al, 0), a);
-		STREQ(lc_agent_list_name(al, 1), "bruno");
-		assert_int_equal(lc_agent_list_active(al, 1), 0);
-		assert_int_equal(lc_agent_list_active(al, 2), 1);
-		lc_agent_list_free(al);
+		assert_int_equal(lc_table_rows(al), 3);
+		assert_int_equal(lc_table_int(al, 0, 0), a);
+		STREQ(lc_table_text(al, 1, 1), "bruno");
+		assert_int_equal(lc_table_int(al, 1, 2), 0);
+		assert_int_equal(lc_table_int(al, 2, 2), 1);
+		lc_table_free(al);
 		OK(lc_db_agents(f->db, u1, &al));
-		assert_int_equal(lc_agent_list_count(al), 2);
-		assert_int_equal(lc_agent_list_id(al, 0), a);
-		assert_int_equal(lc_agent_list_id(al, 1), c);
-		lc_agent_list_free(al);
+		assert_int_equal(lc_table_rows(al), 2);
+		assert_int_equal(lc_table_int(al, 0, 0), a);
+		assert_int_equal(lc_table_int(al, 1, 0), c);
+		lc_table_free(al);
 		OK(lc_db_units(f->db, a, &ul));
-		assert_int_equal(lc_unit_list_count(ul), 2);
-		assert_int_equal(lc_unit_list_id(ul, 0), u1);
-		STREQ(lc_unit_list_name(ul, 1), "south");
-		lc_unit_list_free(ul);
+		assert_int_equal(lc_table_rows(ul), 2);
+		assert_int_equal(lc_table_int(ul, 0, 0), u1);
+		STREQ(lc_table_text(ul, 1, 1), "south");
+		lc_table_free(ul);
 		OK(lc_db_units(f->db, b, &ul));
-		assert_int_equal(lc_unit_list_count(ul), 0);
-		lc_unit_list_free(ul);
+		assert_int_equal(lc_table_rows(ul), 0);
+		lc_table_free(ul);
 		ul = NULL;
 		al = NULL;
 		RC(lc_db_agents(f->db, u2 + 10, &al), LC_ENOTFOUND);
@@ -1000,9 +1000,9 @@ static void t_agents_units(void **state)
 	OK(lc_db_unit_leave(f->db, u1, a));
 	OK(lc_db_unit_leave(f->db, u1, a));
 	OK(lc_db_agents(f->db, u1, &al));
-	assert_int_equal(lc_agent_list_count(al), 1);
-	assert_int_equal(lc_agent_list_id(al, 0), c);
-	lc_agent_list_free(al);
+	assert_int_equal(lc_table_rows(al), 1);
+	assert_int_equal(lc_table_int(al, 0, 0), c);
+	lc_table_free(al);
 	/* Accept: a member of the lead's unit takes it; others are refused. */
 	OK(lc_lead_new(&l));
 	OK(lc_lead_set_unit(l, u1));
@@ -1077,20 +1077,20 @@ typedef struct snapshot {
 
 static void snap(fx *f, snapshot *s, const lc_id ids[3], lc_id unit)
 {
-	lc_agent_list *al = NULL;
-	lc_unit_list *ul = NULL;
+	lc_table *al = NULL;
+	lc_table *ul = NULL;
 
 	s->leads = count_all(f);
 	s->events = count_events(f, 0);
 	OK(lc_db_agents(f->db, 0, &al));
-	s->agents = lc_agent_list_count(al);
-	lc_agent_list_free(al);
+	s->agents = lc_table_rows(al);
+	lc_table_free(al);
 	OK(lc_db_agents(f->db, unit, &al));
-	s->members = lc_agent_list_count(al);
-	lc_agent_list_free(al);
+	s->members = lc_table_rows(al);
+	lc_table_free(al);
 	OK(lc_db_units(f->db, 0, &ul));
-	s->units = lc_unit_list_count(ul);
-	lc_unit_list_free(ul);
+	s->units = lc_table_rows(ul);
+	lc_table_free(ul);
 	for (int i = 0; i < 3; i++)
 		s->lead[i] = get(f, ids[i]);
 }
@@ -1208,8 +1208,8 @@ static void t_vtable_direct(void **state)
 	const lc_storage *vt = NULL;
 	const char *loc, *v = NULL, *json = NULL;
 	lc_db_options o = LC_DB_OPTIONS_INIT;
-	lc_agent_list *al = NULL;
-	lc_unit_list *ul = NULL;
+	lc_table *al = NULL;
+	lc_table *ul = NULL;
 	void *be = NULL;
 	lc_id a = 0, b = 0, u = 0, id;
 	int64_t latest = -1;
@@ -1298,17 +1298,17 @@ static void t_vtable_direct(void **state)
 		f->db = NULL;
 		OK(db_open_fx(f));
 		OK(lc_db_agents(f->db, 0, &al));
-		assert_int_equal(lc_agent_list_count(al), 2);
-		STREQ(lc_agent_list_name(al, 0), "d-a2");
-		assert_int_equal(lc_agent_list_active(al, 0), 0);
-		lc_agent_list_free(al);
+		assert_int_equal(lc_table_rows(al), 2);
+		STREQ(lc_table_text(al, 0, 1), "d-a2");
+		assert_int_equal(lc_table_int(al, 0, 2), 0);
+		lc_table_free(al);
 		OK(lc_db_agents(f->db, u, &al));
-		assert_int_equal(lc_agent_list_count(al), 1);
-		assert_int_equal(lc_agent_list_id(al, 0), b);
-		lc_agent_list_free(al);
+		assert_int_equal(lc_table_rows(al), 1);
+		assert_int_equal(lc_table_int(al, 0, 0), b);
+		lc_table_free(al);
 		OK(lc_db_units(f->db, b, &ul));
-		assert_int_equal(lc_unit_list_count(ul), 1);
-		lc_unit_list_free(ul);
+		assert_int_equal(lc_table_rows(ul), 1);
+		lc_table_free(ul);
 	}
 	(void)ul;
 }

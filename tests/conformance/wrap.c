@@ -244,7 +244,7 @@ static int w_agent_put(void *be, lc_id *id, const char *name, int active)
 	return W->vt->agent_put(W->be, id, name, active);
 }
 
-static int w_agent_list(void *be, lc_id unit, lc_agent_list *out)
+static int w_agent_list(void *be, lc_id unit, lc_table *out)
 {
 	HOOK("agent_list");
 	return W->vt->agent_list(W->be, unit, out);
@@ -256,7 +256,7 @@ static int w_unit_put(void *be, lc_id *id, const char *name)
 	return W->vt->unit_put(W->be, id, name);
 }
 
-static int w_unit_list(void *be, lc_id agent, lc_unit_list *out)
+static int w_unit_list(void *be, lc_id agent, lc_table *out)
 {
 	HOOK("unit_list");
 	return W->vt->unit_list(W->be, agent, out);

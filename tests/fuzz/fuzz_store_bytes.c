@@ -77,14 +77,14 @@ static void read_all(lc_db *db)
 		read_lead(db, ids[i]);
 	read_lead(db, 1);
 	{
-		lc_agent_list *a = NULL;
-		lc_unit_list *u = NULL;
+		lc_table *a = NULL;
+		lc_table *u = NULL;
 		lc_model *m = NULL;
 		check("lc_db_agents", lc_db_agents(db, 0, &a));
 		check("lc_db_units", lc_db_units(db, 0, &u));
 		check("lc_db_model_get", lc_db_model_get(db, 1, &m, NULL));
-		lc_agent_list_free(a);
-		lc_unit_list_free(u);
+		lc_table_free(a);
+		lc_table_free(u);
 		lc_model_free(m);
 	}
 #ifdef LC_FUZZ_REPORTS

@@ -534,7 +534,7 @@ static const char unit_usage[] =
 
 static int print_agents(lc_db *db, lc_id unit, bool json)
 {
-	lc_agent_list *al;
+	lc_table *al;
 	json_t *arr = json ? json_array() : NULL;
 	int rc = lc_db_agents(db, unit, &al);
 
@@ -542,28 +542,28 @@ static int print_agents(lc_db *db, lc_id unit, bool json)
 		json_decref(arr);
 		return fail(rc, "agent list");
 	}
-	for (size_t i = 0; i < lc_agent_list_count(al); i++) {
-		lc_unit_list *ul = NULL;
+	for (size_t i = 0; i < lc_table_rows(al); i++) {
+		lc_table *ul = NULL;
 		json_t *units = json_array();
-		lc_db_units(db, lc_agent_list_id(al, i), &ul);
-		for (size_t k = 0; k < lc_unit_list_count(ul); k++)
-			json_array_append_new(units, json_string(lc_unit_list_name(ul, k)));
-		lc_unit_list_free(ul);
+		lc_db_units(db, lc_table_int(al, i, 0), &ul);
+		for (size_t k = 0; k < lc_table_rows(ul); k++)
+			json_array_append_new(units, json_string(lc_table_text(ul, k, 1)));
+		lc_table_free(ul);
 		if (json) {
 			json_array_append_new(arr, json_pack("{s:I,s:s,s:b,s:o}", "id",
-							     (json_int_t)lc_agent_list_id(al, i), "name",
-							     lc_agent_list_name(al, i), "active",
-							     lc_agent_list_active(al, i), "units", units));
+							     (json_int_t)lc_table_int(al, i, 0), "name",
+							     lc_table_text(al, i, 1), "active",
+							     lc_table_int(al, i, 2) != 0, "units", units));
 		} else {
 			char *text = json_dumps(units, JSON_COMPACT);
-			printf("%6lld  %-24s %-8s %s\n", (long long)lc_agent_list_id(al, i),
-			       lc_agent_list_name(al, i), lc_agent_list_active(al, i) ? "active" : "inactive",
+			printf("%6lld  %-24s %-8s %s\n", (long long)lc_table_int(al, i, 0),
+			       lc_table_text(al, i, 1), lc_table_int(al, i, 2) ? "active" : "inactive",
 			       text ? text : "");
 			free(text);
 			json_decref(units);
 		}
 	}
-	lc_agent_list_free(al);
+	lc_table_free(al);
 	if (json)
 		print_json(json_pack("{s:o}", "agents", arr));
 	return EXIT_OK;
@@ -633,7 +633,7 @@ int cmd_unit(const leadctl_global *g, int argc, char **argv)
 	const opt_spec specs[] = { { "--json", OPT_FLAG, &json }, { NULL, 0, NULL } };
 	const char *pos[3] = { NULL, NULL, NULL };
 	lc_db *db = NULL;
-	lc_unit_list *ul = NULL;
+	lc_table *ul = NULL;
 	lc_id id = 0, agent = 0;
 	int npos, rc, ex;
 
@@ -654,21 +654,21 @@ int cmd_unit(const leadctl_global *g, int argc, char **argv)
 			ex = fail(rc, "unit list");
 			goto out;
 		}
-		for (size_t i = 0; i < lc_unit_list_count(ul); i++) {
-			lc_agent_list *al = NULL;
+		for (size_t i = 0; i < lc_table_rows(ul); i++) {
+			lc_table *al = NULL;
 			json_t *members = json_array();
-			lc_db_agents(db, lc_unit_list_id(ul, i), &al);
-			for (size_t k = 0; k < lc_agent_list_count(al); k++)
-				json_array_append_new(members, json_string(lc_agent_list_name(al, k)));
-			lc_agent_list_free(al);
+			lc_db_agents(db, lc_table_int(ul, i, 0), &al);
+			for (size_t k = 0; k < lc_table_rows(al); k++)
+				json_array_append_new(members, json_string(lc_table_text(al, k, 1)));
+			lc_table_free(al);
 			if (json) {
 				json_array_append_new(arr, json_pack("{s:I,s:s,s:o}", "id",
-								     (json_int_t)lc_unit_list_id(ul, i), "name",
-								     lc_unit_list_name(ul, i), "members", members));
+								     (json_int_t)lc_table_int(ul, i, 0), "name",
+								     lc_table_text(ul, i, 1), "members", members));
 			} else {
 				char *text = json_dumps(members, JSON_COMPACT);
-				printf("%6lld  %-24s %s\n", (long long)lc_unit_list_id(ul, i),
-				       lc_unit_list_name(ul, i), text ? text : "");
+				printf("%6lld  %-24s %s\n", (long long)lc_table_int(ul, i, 0),
+				       lc_table_text(ul, i, 1), text ? text : "");
 				free(text);
 				json_decref(members);
 			}
@@ -712,7 +712,7 @@ int cmd_unit(const leadctl_global *g, int argc, char **argv)
 		ex = usage_error("unit: unknown subcommand '%s' (see --help)", pos[0]);
 	}
 out:
-	lc_unit_list_free(ul);
+	lc_table_free(ul);
 	lc_db_close(db);
 	return ex;
 }

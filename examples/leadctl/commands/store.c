@@ -76,21 +76,21 @@ static const char *after_prefix(const char *text, const char *prefix)
 /* Whether agent (or unit) ID exists, and its name into *name. */
 static bool person_exists(lc_db *db, lc_id id, bool agent, char *name, size_t cap)
 {
-	lc_agent_list *a = NULL;
-	lc_unit_list *u = NULL;
+	lc_table *a = NULL;
+	lc_table *u = NULL;
 	bool found = false;
 
 	if (agent ? lc_db_agents(db, 0, &a) : lc_db_units(db, 0, &u))
 		return false;
-	size_t n = agent ? lc_agent_list_count(a) : lc_unit_list_count(u);
+	size_t n = agent ? lc_table_rows(a) : lc_table_rows(u);
 	for (size_t i = 0; i < n && !found; i++) {
-		if ((agent ? lc_agent_list_id(a, i) : lc_unit_list_id(u, i)) == id) {
+		if ((agent ? lc_table_int(a, i, 0) : lc_table_int(u, i, 0)) == id) {
 			found = true;
-			snprintf(name, cap, "%s", agent ? lc_agent_list_name(a, i) : lc_unit_list_name(u, i));
+			snprintf(name, cap, "%s", agent ? lc_table_text(a, i, 1) : lc_table_text(u, i, 1));
 		}
 	}
-	lc_agent_list_free(a);
-	lc_unit_list_free(u);
+	lc_table_free(a);
+	lc_table_free(u);
 	return found;
 }
 

@@ -77,11 +77,11 @@ static int get_now(const char *text, lc_time *now, lc_time **pnow)
 	return 0;
 }
 
-static const char *agent_name(lc_agent_list *l, lc_id id)
+static const char *agent_name(lc_table *l, lc_id id)
 {
-	for (size_t i = 0; i < lc_agent_list_count(l); i++)
-		if (lc_agent_list_id(l, i) == id)
-			return lc_agent_list_name(l, i);
+	for (size_t i = 0; i < lc_table_rows(l); i++)
+		if (lc_table_int(l, i, 0) == id)
+			return lc_table_text(l, i, 1);
 	return "?";
 }
 
@@ -275,7 +275,7 @@ int cmd_assign(const leadctl_global *g, int argc, char **argv)
 	lc_time now = LC_TIME_NONE, *pnow;
 	lc_table *a = NULL, *ag = NULL;
 	progress bar;
-	lc_agent_list *all = NULL;
+	lc_table *all = NULL;
 	lc_id *ids = NULL;
 	lc_db *db = NULL;
 	char *list = NULL;
@@ -359,7 +359,7 @@ int cmd_assign(const leadctl_global *g, int argc, char **argv)
 		}
 	}
 out:
-	lc_agent_list_free(all);
+	lc_table_free(all);
 	lc_table_free(a);
 	lc_table_free(ag);
 	free(ids);

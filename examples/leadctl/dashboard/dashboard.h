@@ -26,7 +26,7 @@ typedef struct dash {
 	lc_axis pipe_axis;  /* stage, or milestone when the model has none */
 	lc_table *matrix, *pipeline, *funnel, *segments;
 	lc_table *due, *overdue; /* follow-ups in now's day, and before it */
-	lc_agent_list *agents;
+	lc_table *agents;
 	int64_t total;      /* leads not recycled */
 	int64_t recycled;
 	int64_t undisposed; /* neither milestone nor status: in no cell */

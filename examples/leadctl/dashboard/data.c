@@ -132,15 +132,15 @@ void dash_free(dash *d)
 	lc_table_free(d->due);
 	lc_table_free(d->overdue);
 	lc_table_free(d->segments);
-	lc_agent_list_free(d->agents);
+	lc_table_free(d->agents);
 	free_counts(d->hidden, d->nhidden);
 }
 
 const char *dash_agent_name(const dash *d, lc_id id)
 {
-	for (size_t i = 0; id && i < lc_agent_list_count(d->agents); i++)
-		if (lc_agent_list_id(d->agents, i) == id)
-			return lc_agent_list_name(d->agents, i);
+	for (size_t i = 0; id && i < lc_table_rows(d->agents); i++)
+		if (lc_table_int(d->agents, i, 0) == id)
+			return lc_table_text(d->agents, i, 1);
 	return NULL;
 }
 

@@ -300,10 +300,10 @@ static int page_funnel(FILE *f, const dash *d)
 static size_t followup_rows(const dash *d, chart_row *rows, const char **keys)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < lc_agent_list_count(d->agents); i++) {
-		const char *name = lc_agent_list_name(d->agents, i);
+	for (size_t i = 0; i < lc_table_rows(d->agents); i++) {
+		const char *name = lc_table_text(d->agents, i, 1);
 		int64_t due = dash_sum_by_key(d->due, name), late = dash_sum_by_key(d->overdue, name);
-		if (!lc_agent_list_active(d->agents, i) && !due && !late)
+		if (!lc_table_int(d->agents, i, 2) && !due && !late)
 			continue;
 		keys[n] = name;
 		rows[n++] = (chart_row){ .label = name, .a = due, .b = late };
@@ -317,7 +317,7 @@ static size_t followup_rows(const dash *d, chart_row *rows, const char **keys)
 
 static int page_followups(FILE *f, const dash *d)
 {
-	size_t n = lc_agent_list_count(d->agents) + 2;
+	size_t n = lc_table_rows(d->agents) + 2;
 	chart_row *rows = calloc(n, sizeof *rows);
 	const char **keys = calloc(n, sizeof *keys);
 	if (!rows || !keys) {

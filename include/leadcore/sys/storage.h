@@ -200,18 +200,19 @@ typedef struct lc_storage {
 	 */
 	int (*agent_put)(void *be, lc_id *id, const char *name, int active);
 	/**
-	 * Fill @p out (empty) with agents in id order (lc_agent_list_sys_add()):
-	 * every agent when @p unit is 0, else the unit's members (LC_ENOTFOUND
-	 * for an unknown unit).
+	 * Fill @p out (an empty "agents" table) with agents in id order
+	 * (lc_table_sys_add_agent()): every agent when @p unit is 0, else the
+	 * unit's members (LC_ENOTFOUND for an unknown unit).
 	 */
-	int (*agent_list)(void *be, lc_id unit, lc_agent_list *out);
+	int (*agent_list)(void *be, lc_id unit, lc_table *out);
 	/** Insert (*id == 0) or rename a unit. As agent_put(). */
 	int (*unit_put)(void *be, lc_id *id, const char *name);
 	/**
-	 * Fill @p out with units in id order (lc_unit_list_sys_add()): every
-	 * unit when @p agent is 0, else the agent's units.
+	 * Fill @p out (an empty "units" table) with units in id order
+	 * (lc_table_sys_add_unit()): every unit when @p agent is 0, else the
+	 * agent's units.
 	 */
-	int (*unit_list)(void *be, lc_id agent, lc_unit_list *out);
+	int (*unit_list)(void *be, lc_id agent, lc_table *out);
 	/**
 	 * Make @p agent a member of @p unit (@p member non-zero) or not.
 	 * Idempotent. LC_ENOTFOUND for an unknown unit or agent.
@@ -507,23 +508,23 @@ LC_API int lc_event_sys_set_value(lc_event *ev, lc_axis axis, const char *key);
 LC_API lc_state *lc_event_sys_state(lc_event *ev, int after);
 
 /**
- * Append an agent to a list being filled (agent_list()).
- * @param l The list.
+ * Append an agent to the "agents" table agent_list() fills.
+ * @param t The table the core passed to agent_list().
  * @param id The agent's id.
- * @param name Its name (copied).
+ * @param name Its name (copied into the table).
  * @param active Non-zero when active.
- * @return 0, LC_EINVAL, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL, id <= 0, a table of another kind), LC_ENOMEM.
  */
-LC_API int lc_agent_list_sys_add(lc_agent_list *l, lc_id id, const char *name, int active);
+LC_API int lc_table_sys_add_agent(lc_table *t, lc_id id, const char *name, int active);
 
 /**
- * Append a unit to a list being filled (unit_list()).
- * @param l The list.
+ * Append a unit to the "units" table unit_list() fills.
+ * @param t The table the core passed to unit_list().
  * @param id The unit's id.
- * @param name Its name (copied).
- * @return 0, LC_EINVAL, LC_ENOMEM.
+ * @param name Its name (copied into the table).
+ * @return 0, LC_EINVAL (NULL, id <= 0, a table of another kind), LC_ENOMEM.
  */
-LC_API int lc_unit_list_sys_add(lc_unit_list *l, lc_id id, const char *name);
+LC_API int lc_table_sys_add_unit(lc_table *t, lc_id id, const char *name);
 
 /** @} */
 

@@ -1401,7 +1401,7 @@ static bool is_member(const mem *m, lc_id unit, lc_id agent)
 	return false;
 }
 
-static int mem_agent_list(void *be, lc_id unit, lc_agent_list *out)
+static int mem_agent_list(void *be, lc_id unit, lc_table *out)
 {
 	mem *m = be;
 	int rc;
@@ -1410,13 +1410,13 @@ static int mem_agent_list(void *be, lc_id unit, lc_agent_list *out)
 		return lc__error(LC_ENOTFOUND, "there is no unit %lld", (long long)unit);
 	for (size_t i = 0; i < m->nagents; i++)
 		if ((unit == 0 || is_member(m, unit, (lc_id)i + 1)) &&
-		    (rc = lc_agent_list_sys_add(out, (lc_id)i + 1, m->agents[i].name,
+		    (rc = lc_table_sys_add_agent(out, (lc_id)i + 1, m->agents[i].name,
 						m->agents[i].active)))
 			return rc;
 	return 0;
 }
 
-static int mem_unit_list(void *be, lc_id agent, lc_unit_list *out)
+static int mem_unit_list(void *be, lc_id agent, lc_table *out)
 {
 	mem *m = be;
 	int rc;
@@ -1425,7 +1425,7 @@ static int mem_unit_list(void *be, lc_id agent, lc_unit_list *out)
 		return lc__error(LC_ENOTFOUND, "there is no agent %lld", (long long)agent);
 	for (size_t i = 0; i < m->nunits; i++)
 		if ((agent == 0 || is_member(m, (lc_id)i + 1, agent)) &&
-		    (rc = lc_unit_list_sys_add(out, (lc_id)i + 1, m->units[i].name)))
+		    (rc = lc_table_sys_add_unit(out, (lc_id)i + 1, m->units[i].name)))
 			return rc;
 	return 0;
 }

@@ -1152,7 +1152,7 @@ static int pg_unit_put(void *be, lc_id *id, const char *name)
 	return put_named(be, PG_UNIT_INSERT, PG_UNIT_UPDATE, PG_UNIT_EXISTS, id, name, 1, false);
 }
 
-static int pg_agent_list(void *be, lc_id unit, lc_agent_list *out)
+static int pg_agent_list(void *be, lc_id unit, lc_table *out)
 {
 	lc_pg *s = be;
 	lc_pg_params p = { 0 };
@@ -1166,13 +1166,13 @@ static int pg_agent_list(void *be, lc_id unit, lc_agent_list *out)
 	if ((rc = lc__pg_exec(s, unit ? PG_AGENTS_OF_UNIT : PG_AGENTS_ALL, &p, "listing agents", &r)))
 		return rc;
 	for (int i = 0; i < PQntuples(r) && !rc; i++)
-		rc = lc_agent_list_sys_add(out, lc__pg_i64(r, i, 0), lc__pg_text(r, i, 1),
+		rc = lc_table_sys_add_agent(out, lc__pg_i64(r, i, 0), lc__pg_text(r, i, 1),
 					   lc__pg_bool(r, i, 2));
 	PQclear(r);
 	return rc;
 }
 
-static int pg_unit_list(void *be, lc_id agent, lc_unit_list *out)
+static int pg_unit_list(void *be, lc_id agent, lc_table *out)
 {
 	lc_pg *s = be;
 	lc_pg_params p = { 0 };
@@ -1186,7 +1186,7 @@ static int pg_unit_list(void *be, lc_id agent, lc_unit_list *out)
 	if ((rc = lc__pg_exec(s, agent ? PG_UNITS_OF_AGENT : PG_UNITS_ALL, &p, "listing units", &r)))
 		return rc;
 	for (int i = 0; i < PQntuples(r) && !rc; i++)
-		rc = lc_unit_list_sys_add(out, lc__pg_i64(r, i, 0), lc__pg_text(r, i, 1));
+		rc = lc_table_sys_add_unit(out, lc__pg_i64(r, i, 0), lc__pg_text(r, i, 1));
 	PQclear(r);
 	return rc;
 }

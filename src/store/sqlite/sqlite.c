@@ -1675,7 +1675,7 @@ static int sq_unit_put(void *be, lc_id *id, const char *name)
 	return put_named(be, SQ_UNIT_INSERT, SQ_UNIT_UPDATE, id, name, 1, false);
 }
 
-static int sq_agent_list(void *be, lc_id unit, lc_agent_list *out)
+static int sq_agent_list(void *be, lc_id unit, lc_table *out)
 {
 	lc_sq *s = be;
 	sqlite3_stmt *st;
@@ -1688,7 +1688,7 @@ static int sq_agent_list(void *be, lc_id unit, lc_agent_list *out)
 	if (unit)
 		sqlite3_bind_int64(st, 1, unit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (lc_agent_list_sys_add(out, sqlite3_column_int64(st, 0), c_text(st, 1),
+		if (lc_table_sys_add_agent(out, sqlite3_column_int64(st, 0), c_text(st, 1),
 					  sqlite3_column_int(st, 2))) {
 			sqlite3_reset(st);
 			return LC_ENOMEM;
@@ -1697,7 +1697,7 @@ static int sq_agent_list(void *be, lc_id unit, lc_agent_list *out)
 	return rc == SQLITE_DONE ? 0 : lc__sq_error(s, rc, "listing agents");
 }
 
-static int sq_unit_list(void *be, lc_id agent, lc_unit_list *out)
+static int sq_unit_list(void *be, lc_id agent, lc_table *out)
 {
 	lc_sq *s = be;
 	sqlite3_stmt *st;
@@ -1710,7 +1710,7 @@ static int sq_unit_list(void *be, lc_id agent, lc_unit_list *out)
 	if (agent)
 		sqlite3_bind_int64(st, 1, agent);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (lc_unit_list_sys_add(out, sqlite3_column_int64(st, 0), c_text(st, 1))) {
+		if (lc_table_sys_add_unit(out, sqlite3_column_int64(st, 0), c_text(st, 1))) {
 			sqlite3_reset(st);
 			return LC_ENOMEM;
 		}

@@ -494,21 +494,19 @@ class Store:
         check(L.lc_db_agents(self._h, 0 if unit is None else self._unit_id(unit),
                              ctypes.byref(out)))
         try:
-            return [Agent(L.lc_agent_list_id(out, i), text(L.lc_agent_list_name(out, i)) or "",
-                          bool(L.lc_agent_list_active(out, i)))
-                    for i in range(L.lc_agent_list_count(out))]
+            return [Agent(r["id"], r["name"] or "", bool(r["active"]))
+                    for r in _ffi.read_table(out)[1]]
         finally:
-            L.lc_agent_list_free(out)
+            L.lc_table_free(out)
 
     def units(self, agent: Optional[AgentRef] = None) -> List[Unit]:
         L, out = self._L, ctypes.c_void_p()
         check(L.lc_db_units(self._h, 0 if agent is None else self._agent_id(agent),
                             ctypes.byref(out)))
         try:
-            return [Unit(L.lc_unit_list_id(out, i), text(L.lc_unit_list_name(out, i)) or "")
-                    for i in range(L.lc_unit_list_count(out))]
+            return [Unit(r["id"], r["name"] or "") for r in _ffi.read_table(out)[1]]
         finally:
-            L.lc_unit_list_free(out)
+            L.lc_table_free(out)
 
     def set_agent_active(self, agent: AgentRef, active: bool) -> None:
         check(self._L.lc_db_agent_set_active(self._h, self._agent_id(agent), int(active)))
