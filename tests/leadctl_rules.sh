@@ -166,5 +166,25 @@ expect 0 "Hot +Open$" model show links.json
 expect 0 "milestones of each status \(read only" model show links.json
 expect 0 '"links":\{"new":\["fresh"\],"open":"all"\},"status_milestones":\{"fresh":\["new","open"\],"hot":\["open"\]\}' model show links.json --json
 
+# Item 11 (seed 003): the source comes "from the lead source list which is defined
+# in the lead definition"; the type brings its attributes and their defaults; the
+# model names the fields a lead must have. Every write is judged: add, edit, import.
+model_edit crm lists.json 'd["sources"]=[{"key":"web","label":"Web","aliases":["Website"]},{"key":"referral","label":"Referral"}]; d["types"]=[{"key":"business","label":"Business","attributes":[{"key":"industry","default":"retail"}]},{"key":"person","label":"Person","attributes":[]}]; d["required"]=["name","source"]'
+R="--db lists.db"
+expect 0 "created" $R init --model lists.json
+expect 0 "sources \(2\):" $R model show
+expect 0 "A lead must have name, source\." $R model show
+expect 1 "The source 'Wbe' is not in model crm's list; choose one of: web, referral" $R lead add --name X --source Wbe
+expect 1 "requires a lead's name" $R lead add --source web
+expect 1 "A lead of type Person has no attributes; remove 'size'" $R lead add --name X --source web --type person --attributes size=2
+expect 0 "added lead 1" $R lead add --name X --source Website --type Business
+expect 0 '"type":"business".*"source":"web".*"attributes":\{"industry":"retail"\}' $R lead show 1 --json
+expect 1 "The source 'fax'" $R lead edit 1 --source fax
+expect 0 '"source":"web"' $R lead show 1 --json
+printf 'Name,Source\nAnn,Referral\nBob,Wbe\n' >lists.csv
+echo '{"format": 1, "fields": {"name": "Name", "source": "Source"}}' >lists-map.json
+expect 1 "line 3: the new lead is invalid: The source 'Wbe'" $R import lists.csv --mapping lists-map.json
+expect 0 "1 leads imported.*1 bad rows skipped" $R import lists.csv --mapping lists-map.json --skip-bad
+
 [ "$failures" = 0 ] && echo "leadctl rules: all passed"
 exit $((failures > 0))

@@ -1619,6 +1619,102 @@ static void test_lost_reason_on_record(void **state)
 	lc_db_close(db);
 }
 
+/* Issue 10 item 11 (seed 003): the model's lists, a type's attributes and
+ * the required fields hold for the record a lead is created with and for
+ * every edit; a refused write stores nothing. */
+static const char record_model[] =
+	"{\"format\": 1, \"name\": \"rec\", \"version\": 1,\n"
+	" \"actions\": [{\"label\": \"Call\"}],\n"
+	" \"statuses\": [{\"label\": \"New\", \"flags\": [\"initial\"]}],\n"
+	" \"sources\": [{\"key\": \"web\", \"label\": \"Web\", \"aliases\": [\"Website\"]},"
+	" {\"key\": \"referral\", \"label\": \"Referral\"}],\n"
+	" \"types\": [{\"key\": \"business\", \"label\": \"Business\", \"attributes\":"
+	" [{\"key\": \"industry\", \"default\": \"retail\"}, {\"key\": \"employees\"}]},"
+	" {\"key\": \"person\", \"label\": \"Person\", \"attributes\": []},"
+	" {\"key\": \"other\", \"label\": \"Other\"}],\n"
+	" \"required\": [\"name\", \"source\"]}";
+
+static lc_id create_refused(lc_db *db, lc_lead *l, const char *why)
+{
+	lc_id id = 0;
+	int64_t n = -1;
+	assert_int_equal(lc_db_lead_create(db, l, &id), LC_EINVALID);
+	if (!strstr(lc_error_last(), why))
+		fail_msg("expected \"%s\" in: %s", why, lc_error_last());
+	assert_int_equal(lc_db_count(db, NULL, &n), 0);
+	assert_int_equal(n, 0);
+	return id;
+}
+
+static void test_record_governed(void **state)
+{
+	lc_db *db = open_store(store_uri());
+	lc_model *m = NULL;
+	lc_lead *l;
+	lc_id id = 0;
+	int64_t v;
+	(void)state;
+
+	assert_int_equal(lc_model_load_string(&m, record_model, "rec.json"), 0);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	lc_model_free(m);
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SOURCE, "Wbe"), 0);
+	create_refused(db, l, "The source 'Wbe' is not in model rec's list; choose one of: web, "
+			      "referral");
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SOURCE, "Website"), 0);
+	create_refused(db, l, "requires a lead's name");
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, "Ann"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_TYPE, "Business"), 0);
+	assert_int_equal(lc_lead_attr_set(l, "colour", "red"), 0);
+	create_refused(db, l, "A lead of type Business has no attribute 'colour'; its attributes "
+			      "are: industry, employees");
+	assert_int_equal(lc_lead_attr_set(l, "colour", NULL), 0);
+	assert_int_equal(lc_lead_attr_set(l, "employees", "12"), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &id), 0);
+	lc_lead_free(l);
+
+	/* stored by key, with the type's defaults */
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_SOURCE), "web");
+	assert_string_equal(lc_lead_text(l, LC_LEAD_TYPE), "business");
+	assert_string_equal(lc_lead_attr_get(l, "industry"), "retail");
+	assert_string_equal(lc_lead_attr_get(l, "employees"), "12");
+	v = lc_lead_version(l);
+
+	/* every edit is judged as the record it would store */
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SOURCE, "fax"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), LC_EINVALID);
+	assert_non_null(strstr(lc_error_last(), "The source 'fax'"));
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SOURCE, "referral"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, NULL), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), LC_EINVALID);
+	assert_non_null(strstr(lc_error_last(), "requires a lead's name"));
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, "Ann"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_TYPE, "person"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), LC_EINVALID);
+	assert_non_null(strstr(lc_error_last(), "A lead of type Person has no attributes"));
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_int_equal(lc_lead_version(l), v);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_SOURCE), "web");
+
+	/* a new type brings its defaults; a type without attributes takes none */
+	assert_int_equal(lc_lead_list_clear(l, LC_LEAD_ATTRIBUTES), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_TYPE, "Person"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_TYPE), "person");
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_TYPE, "business"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), 0);
+	assert_string_equal(lc_lead_attr_get(l, "industry"), "retail");
+	/* a type the model leaves free takes any attribute */
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_TYPE, "other"), 0);
+	assert_int_equal(lc_lead_attr_set(l, "colour", "red"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), 0);
+	lc_lead_free(l);
+	lc_db_close(db);
+}
+
 /* ---- hostile strings ---- */
 
 static void test_hostile_strings(void **state)
@@ -1929,6 +2025,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_judged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removed_values, setup, teardown),
 		cmocka_unit_test(test_lost_reason_on_record),
+		cmocka_unit_test(test_record_governed),
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_while_iterating, setup, teardown),
 		cmocka_unit_test(test_apply_allocates_nothing),

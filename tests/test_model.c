@@ -76,10 +76,19 @@ static void assert_models_equal(const lc_model *a, const lc_model *b)
 	assert_string_equal(a->name, b->name);
 	assert_string_equal(a->description, b->description);
 	assert_int_equal(a->version, b->version);
-	for (int x = 0; x < LC_AXIS_COUNT; x++) {
+	assert_int_equal(a->required_fields, b->required_fields);
+	for (int x = 0; x < LC__AXIS_SLOTS; x++) {
 		const lc_axis_values *p = &a->axes[x], *q = &b->axes[x];
 		assert_int_equal(p->n, q->n);
 		for (uint32_t i = 0; i < p->n; i++) {
+			assert_int_equal(p->v[i].has_attrs, q->v[i].has_attrs);
+			assert_int_equal(p->v[i].nattrs, q->v[i].nattrs);
+			for (uint32_t k = 0; k < p->v[i].nattrs; k++) {
+				assert_string_equal(p->v[i].attrs[k].key, q->v[i].attrs[k].key);
+				assert_int_equal(p->v[i].attrs[k].def != NULL, q->v[i].attrs[k].def != NULL);
+				if (p->v[i].attrs[k].def)
+					assert_string_equal(p->v[i].attrs[k].def, q->v[i].attrs[k].def);
+			}
 			assert_string_equal(p->v[i].key, q->v[i].key);
 			assert_string_equal(p->v[i].label, q->v[i].label);
 			assert_string_equal(p->v[i].description, q->v[i].description);
@@ -377,6 +386,85 @@ static void test_aliases(void **state)
 		       "\"aliases\" of action \"Call\" must be an array");
 	expect_problem(HDR " \"actions\": [{\"label\": \"Call\", \"aliases\": [\"\"]}]}",
 		       "an alias of action \"Call\" must be a non-empty");
+}
+
+/* Issue 10 item 11 (seed 003): a model may list a lead's sources, types,
+ * categories and priorities, give a type its attributes with defaults, and
+ * name the fields every lead must have. */
+static void test_record_lists(void **state)
+{
+	static const char json[] =
+		HDR " \"actions\": [{\"label\": \"Call\"}],\n"
+		" \"sources\": [{\"key\": \"web\", \"label\": \"Web\", \"aliases\": [\"Website\"]},"
+		" {\"key\": \"referral\", \"label\": \"Referral\", \"description\": \"Told by a customer.\"}],\n"
+		" \"types\": [{\"key\": \"business\", \"label\": \"Business\", \"attributes\":"
+		" [{\"key\": \"industry\", \"default\": \"retail\"}, {\"key\": \"employees\"}]},"
+		" {\"key\": \"person\", \"label\": \"Person\", \"attributes\": []},"
+		" {\"key\": \"other\", \"label\": \"Other\"}],\n"
+		" \"categories\": [{\"label\": \"Business Partner\"}, {\"label\": \"Customer\"}],\n"
+		" \"priorities\": [{\"label\": \"High\"}, {\"label\": \"Low\"}],\n"
+		" \"required\": [\"name\", \"source\"]}";
+	lc_model *m = load_ok(json), *built = NULL;
+	lc_model_builder *b = NULL;
+	char *out = NULL;
+	size_t i = 99;
+	(void)state;
+
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_SOURCE), 2);
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_TYPE), 3);
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_CATEGORY), 2);
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_PRIORITY), 2);
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_SEGMENT), 0);
+	assert_string_equal(lc_model_value_key(m, LC_AXIS_CATEGORY, 0), "business_partner");
+	assert_string_equal(lc_model_value_description(m, LC_AXIS_SOURCE, 1), "Told by a customer.");
+	assert_int_equal(lc_model_value_find(m, LC_AXIS_SOURCE, "website", &i), 0);
+	assert_int_equal(i, 0);
+	assert_int_equal(lc_model_value_find(m, LC_AXIS_SOURCE, "Wbe", &i), LC_ENOTFOUND);
+	assert_non_null(strstr(lc_error_last(), "use one of: web, referral"));
+	assert_int_equal(lc_model_value_find(m, LC_AXIS_OWNER, "ann", &i), LC_EINVAL);
+	assert_true(has_rule(m, "A lead's source is one of: Web, Referral."));
+	assert_true(has_rule(m, "A lead of type Business has only the attributes industry "
+				"(default \"retail\"), employees."));
+	assert_true(has_rule(m, "A lead of type Person has no attributes."));
+	assert_true(has_rule(m, "A lead must have name, source."));
+	assert_int_equal(lc_model_to_json(m, &out, NULL), 0);
+	assert_non_null(strstr(out, "\"required\": [\"name\", \"source\"]"));
+	assert_non_null(strstr(out, "{\"key\": \"industry\", \"default\": \"retail\"}"));
+	lc_free(out);
+	round_trip(m);
+	lc_model_free(m);
+
+	/* the builder lists values too; other record axes hold none */
+	assert_int_equal(lc_model_builder_new(&b, "t", 1), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_ACTION, NULL, "Call", NULL, 0), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_PRIORITY, NULL, "High", NULL, 0), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_SEGMENT, NULL, "Warm", NULL, 0),
+			 LC_EINVAL);
+	assert_int_equal(lc_model_builder_build(b, &built), 0);
+	assert_int_equal(lc_model_value_find(built, LC_AXIS_PRIORITY, "HIGH", &i), 0);
+	lc_model_free(built);
+	lc_model_builder_free(b);
+
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}], \"sources\": [{\"label\": \"Web\","
+		       " \"attributes\": []}]}",
+		       "field \"attributes\" is not allowed on sources; only types have it");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}], \"sources\": []}",
+		       "\"sources\" is empty");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}], \"priorities\": [{\"label\": \"High\"},"
+		       " {\"label\": \"high\"}]}",
+		       "duplicate priority");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}], \"types\": [{\"label\": \"B\","
+		       " \"attributes\": [{\"key\": \"x\"}, {\"key\": \"x\", \"default\": \"1\"}]}]}",
+		       "lists attribute \"x\" twice");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}], \"types\": [{\"label\": \"B\","
+		       " \"attributes\": [{\"key\": \"Bad Key\"}]}]}",
+		       "attribute key \"Bad Key\" of type \"B\" is not a valid key");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}], \"required\": [\"nmae\"]}",
+		       "\"required\" lists \"nmae\", which is not a lead field");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}], \"required\": [\"lost_reason\"]}",
+		       "only in a life-cycle state");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}], \"required\": \"name\"}",
+		       "\"required\" must be an array");
 }
 
 static void test_problem_positions(void **state)
@@ -1050,6 +1138,7 @@ int main(void)
 		cmocka_unit_test(test_dot),
 		cmocka_unit_test(test_initial_flag),
 		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_record_lists),
 		cmocka_unit_test(test_builder),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_allocation_failures),

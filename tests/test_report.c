@@ -207,7 +207,8 @@ static void pipeline_backends_agree(void **state)
 	static const lc_axis by[] = { LC_AXIS_PHASE,   LC_AXIS_STAGE,     LC_AXIS_MILESTONE,
 				      LC_AXIS_STATUS,  LC_AXIS_LIFECYCLE, LC_AXIS_OWNER,
 				      LC_AXIS_UNIT,    LC_AXIS_SEGMENT,   LC_AXIS_SOURCE,
-				      LC_AXIS_OWNER_GROUP };
+				      LC_AXIS_OWNER_GROUP, LC_AXIS_TYPE,  LC_AXIS_CATEGORY,
+				      LC_AXIS_PRIORITY };
 	for (size_t x = 0; x < sizeof by / sizeof by[0]; x++)
 		for (size_t y = 0; y < sizeof by / sizeof by[0]; y++) {
 			lc_axis axes[2] = { by[x], by[y] };
@@ -325,7 +326,7 @@ static void axis_names_and_options(void **state)
 	lc_axis a;
 	lc_report_options o;
 	(void)state;
-	for (int x = 0; x <= LC_AXIS_OWNER_GROUP; x++) {
+	for (int x = 0; x <= LC_AXIS_PRIORITY; x++) {
 		if (x == LC_AXIS_COUNT) {
 			assert_null(lc_axis_name((lc_axis)x));
 			continue;
@@ -333,7 +334,9 @@ static void axis_names_and_options(void **state)
 		assert_int_equal(lc_axis_parse(lc_axis_name((lc_axis)x), &a), 0);
 		assert_int_equal(a, x);
 	}
-	assert_null(lc_axis_name((lc_axis)(LC_AXIS_OWNER_GROUP + 1)));
+	assert_null(lc_axis_name((lc_axis)(LC_AXIS_PRIORITY + 1)));
+	assert_int_equal(lc_axis_parse("categories", &a), 0);
+	assert_int_equal(a, LC_AXIS_CATEGORY);
 	assert_int_equal(lc_axis_parse("Life-Cycle", &a), 0);
 	assert_int_equal(a, LC_AXIS_LIFECYCLE);
 	assert_int_equal(lc_axis_parse("agent", &a), 0);

@@ -34,8 +34,12 @@ typedef struct lc_model_builder lc_model_builder;
  * The first ::LC_AXIS_COUNT are the model's axes, whose values the model
  * defines. The others are record axes: values of the lead record that
  * reports and grouped counts group by (lc_report_pipeline(),
- * lc_storage.count_grouped); a function that needs a model axis refuses them
- * with LC_EINVAL.
+ * lc_storage.count_grouped). A model may also list the values of the record
+ * axes source, type, category and priority (its "sources", "types",
+ * "categories" and "priorities"): the value queries (lc_model_value_count(),
+ * lc_model_value_key(), lc_model_value_find(), ...) accept those four, and
+ * a lead's field must then hold one of them. Any other function that needs
+ * a model axis refuses record axes with LC_EINVAL.
  */
 typedef enum lc_axis {
 	LC_AXIS_ACTION = 0,    /**< How a touch was made: call, email, meeting, ... */
@@ -50,7 +54,10 @@ typedef enum lc_axis {
 	LC_AXIS_UNIT = 9,      /**< Record: the assigned unit (reports: its name; grouped counts: its id as decimal text). */
 	LC_AXIS_SEGMENT = 10,  /**< Record: the segment (::LC_LEAD_SEGMENT). */
 	LC_AXIS_SOURCE = 11,   /**< Record: the source (::LC_LEAD_SOURCE). */
-	LC_AXIS_OWNER_GROUP = 12 /**< Record: the owner group (::LC_LEAD_OWNER_GROUP). */
+	LC_AXIS_OWNER_GROUP = 12, /**< Record: the owner group (::LC_LEAD_OWNER_GROUP). */
+	LC_AXIS_TYPE = 13,     /**< Record: the lead type (::LC_LEAD_TYPE). */
+	LC_AXIS_CATEGORY = 14, /**< Record: the category (::LC_LEAD_CATEGORY). */
+	LC_AXIS_PRIORITY = 15  /**< Record: the priority level (::LC_LEAD_PRIORITY). */
 } lc_axis;
 
 /** @name Value flags (lc_model_value_flags())
@@ -86,7 +93,8 @@ typedef enum lc_outcome {
 
 /**
  * The key of an axis: "action", "milestone", "status", "phase", "stage",
- * "lifecycle", "reason", "owner", "unit", "segment", "source", "owner_group".
+ * "lifecycle", "reason", "owner", "unit", "segment", "source", "owner_group",
+ * "type", "category", "priority".
  * @param axis An axis.
  * @return A static string, or NULL for a value that is not an axis.
  */
@@ -258,7 +266,10 @@ LC_API void lc_model_builder_free(lc_model_builder *b);
 LC_API int lc_model_builder_set_description(lc_model_builder *b, const char *description);
 
 /**
- * Append a value to an axis (order of calls is the axis's order).
+ * Append a value to an axis (order of calls is the axis's order): a model
+ * axis, or the list of a record axis (LC_AXIS_SOURCE, LC_AXIS_TYPE,
+ * LC_AXIS_CATEGORY, LC_AXIS_PRIORITY; a type's attributes and the required
+ * fields are written in JSON only).
  * @param b The builder.
  * @param axis The axis.
  * @param key The key ([a-z][a-z0-9_]*, at most 64 bytes), or NULL to derive it from @p label.

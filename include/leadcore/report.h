@@ -91,7 +91,7 @@ LC_API int lc_report_options_init(lc_report_options *opts, unsigned int version)
  * one or two axes: the state axes (LC_AXIS_MILESTONE, LC_AXIS_STATUS,
  * LC_AXIS_PHASE, LC_AXIS_STAGE, LC_AXIS_LIFECYCLE) or the record axes
  * (LC_AXIS_OWNER and LC_AXIS_UNIT by name, LC_AXIS_SEGMENT, LC_AXIS_SOURCE,
- * LC_AXIS_OWNER_GROUP). Leads in the recycle bin, and leads holding a value
+ * LC_AXIS_OWNER_GROUP, LC_AXIS_TYPE, LC_AXIS_CATEGORY, LC_AXIS_PRIORITY). Leads in the recycle bin, and leads holding a value
  * flagged `not_reportable`, are left out. A lead with no value on an axis is
  * counted in a row whose key is NULL there. Rows come in the model's order
  * of the first axis, then of the second (record axes by text; unset last); only

@@ -41,7 +41,9 @@ typedef struct lc_violations lc_violations;
 	X(LIFECYCLE_CROSSING, 15, "lifecycle_crossing")                              \
 	X(TRANSITION, 16, "transition_not_allowed")                                  \
 	X(TERMINAL, 17, "terminal_value")                                            \
-	X(CONTACT_ENDED, 18, "contact_ended")
+	X(CONTACT_ENDED, 18, "contact_ended")                                        \
+	X(FIELD_REQUIRED, 19, "field_required")                                      \
+	X(FIELD_NOT_ALLOWED, 20, "field_not_allowed")
 
 /** Violation codes. @see LC_VIOLATION_LIST */
 typedef enum lc_violation_code {
@@ -50,7 +52,7 @@ typedef enum lc_violation_code {
 	LC_VIOLATION_LIST(LC__VIOLATION_ENUM)
 #undef LC__VIOLATION_ENUM
 /** @endcond */
-	LC__V_LAST = 18 /**< The highest code in use. */
+	LC__V_LAST = 20 /**< The highest code in use. */
 } lc_violation_code;
 
 /**

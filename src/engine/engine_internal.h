@@ -146,6 +146,27 @@ bool lc__state_has_flag(const lc_state *s, uint32_t flag);
 /* Whether the state holds a value its model does not know. */
 bool lc__state_has_unknown(const lc_state *s);
 
+/* The lead record's fields as the engine judges them (the engine knows no
+ * lc_lead): its text fields (NULL when unset) and its attribute keys. */
+typedef struct lc__record {
+	const char *text[LC_LEAD_TEXT_COUNT];
+	size_t nattrs;
+	const char *(*attr_key)(const void *ud, size_t i);
+	const void *ud;
+} lc__record;
+
+/* Judge a record's governed fields (docs/engine.md, "The record"): a value
+ * outside the model's list (LC_V_UNKNOWN_VALUE, field "source", "type",
+ * "category" or "priority"), a required field left empty
+ * (LC_V_FIELD_REQUIRED) and an attribute the lead's type does not define
+ * (LC_V_FIELD_NOT_ALLOWED, field "attributes"). 0 or LC_EINVALID (error
+ * set; see out, which may be NULL). */
+int lc__validate_record(const lc_model *m, const lc__record *r, lc_violations *out);
+
+/* Whether the model may list the values of a text field: 1 with its axis
+ * in *axis (LC_LEAD_SOURCE -> LC_AXIS_SOURCE, ...), else 0. */
+int lc__record_listed_axis(lc_lead_text_field field, lc_axis *axis);
+
 /* Append a violation; beyond LC_VIOLATIONS_MAX it is only counted. The
  * message is formatted only here, on the violation path. v may be NULL. */
 void lc__violations_clear(lc_violations *v);

@@ -4,12 +4,6 @@
 #include "engine/engine_internal.h"
 #include "lead_internal.h"
 
-static const char *const text_names[LC_LEAD_TEXT_COUNT] = {
-	"external_id", "name",       "email",  "phone",       "company",
-	"type",        "category",   "priority", "importance", "source",
-	"lost_reason", "owner_group", "segment",
-};
-
 static const char *const list_names[LC_LEAD_LIST_COUNT] = {
 	"products", "team", "competitors", "activities", "attributes", "notes",
 };
@@ -313,7 +307,7 @@ const char *lc_lead_text_name(lc_lead_text_field field)
 {
 	if ((unsigned)field >= LC_LEAD_TEXT_COUNT)
 		return NULL;
-	return text_names[field];
+	return lc__lead_text_keys[field];
 }
 
 int lc_lead_text_parse(const char *name, lc_lead_text_field *out)
@@ -328,7 +322,7 @@ int lc_lead_text_parse(const char *name, lc_lead_text_field *out)
 		for (size_t i = 0; i <= n; i++)
 			buf[i] = name[i] == '-' ? '_' : name[i];
 		for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
-			if (lc__streq_nocase(buf, text_names[f])) {
+			if (lc__streq_nocase(buf, lc__lead_text_keys[f])) {
 				*out = (lc_lead_text_field)f;
 				return 0;
 			}
@@ -354,7 +348,7 @@ int lc_lead_set_text(lc_lead *lead, lc_lead_text_field field, const char *value)
 		lc__str_clear(&lead->text[field]);
 		return 0;
 	}
-	rc = lc__check_text(value, max, text_names[field], true);
+	rc = lc__check_text(value, max, lc__lead_text_keys[field], true);
 	if (rc)
 		return rc;
 	return lc__str_set(&lead->text[field], value);

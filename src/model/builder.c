@@ -25,8 +25,9 @@ static int check_b(const lc_model_builder *b, const char *fn)
 
 static int check_axis(lc_axis axis, const char *fn)
 {
-	if ((int)axis < 0 || axis >= LC_AXIS_COUNT)
-		return lc__error(LC_EINVAL, "%s: %d is not an axis", fn, (int)axis);
+	if (!LC__AXIS_VALUED(axis))
+		return lc__error(LC_EINVAL, "%s: %d is not an axis a model holds values on", fn,
+				 (int)axis);
 	return 0;
 }
 

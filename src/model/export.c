@@ -30,6 +30,30 @@ static void put_names(lc_buf *b, int ind, const char *name, uint32_t bits,
 	lc__buf_putc(b, ']');
 }
 
+/* A type's attributes, one {"key", "default"} a line. */
+static void put_attributes(lc_buf *b, const lc_value *v)
+{
+	lc__buf_puts(b, ",\n");
+	indent(b, 3);
+	lc__buf_puts(b, "\"attributes\": [");
+	for (uint32_t k = 0; k < v->nattrs; k++) {
+		lc__buf_puts(b, k ? ",\n" : "\n");
+		indent(b, 4);
+		lc__buf_puts(b, "{\"key\": ");
+		lc__buf_put_json_string(b, v->attrs[k].key);
+		if (v->attrs[k].def) {
+			lc__buf_puts(b, ", \"default\": ");
+			lc__buf_put_json_string(b, v->attrs[k].def);
+		}
+		lc__buf_putc(b, '}');
+	}
+	if (v->nattrs) {
+		lc__buf_putc(b, '\n');
+		indent(b, 3);
+	}
+	lc__buf_putc(b, ']');
+}
+
 static void put_value(lc_buf *b, const lc_model *m, lc_axis a, const lc_value *v)
 {
 	indent(b, 2);
@@ -104,6 +128,8 @@ static void put_value(lc_buf *b, const lc_model *m, lc_axis a, const lc_value *v
 		indent(b, 3);
 		lc__buf_puts(b, "\"lost\": true");
 	}
+	if (v->has_attrs)
+		put_attributes(b, v);
 	lc__buf_putc(b, '\n');
 	indent(b, 2);
 	lc__buf_putc(b, '}');
@@ -127,7 +153,7 @@ int lc_model_to_json(const lc_model *m, char **out, size_t *len)
 	lc__buf_put_json_string(&b, m->name);
 	lc__buf_printf(&b, ",\n  \"version\": %lld,\n  \"description\": ", (long long)m->version);
 	lc__buf_put_json_string(&b, m->description);
-	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+	for (int a = 0; a < LC__AXIS_SLOTS; a++) {
 		if (!m->axes[a].n)
 			continue;
 		lc__buf_printf(&b, ",\n  \"%s\": [\n", lc__axis_plural[a]);
@@ -137,6 +163,16 @@ int lc_model_to_json(const lc_model *m, char **out, size_t *len)
 		}
 		lc__buf_puts(&b, "  ]");
 	}
+	first = true;
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++) {
+		if (!(m->required_fields & (1u << f)))
+			continue;
+		lc__buf_printf(&b, "%s\"%s\"", first ? ",\n  \"required\": [" : ", ",
+			       lc__lead_text_keys[f]);
+		first = false;
+	}
+	if (!first)
+		lc__buf_putc(&b, ']');
 	first = true;
 	for (uint32_t i = 0; i < nm; i++) {
 		bool f2 = true;

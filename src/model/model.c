@@ -7,8 +7,16 @@ static const char *const axis_names[LC_AXIS_COUNT] = {
 	"action", "milestone", "status", "phase", "stage", "lifecycle", "reason",
 };
 
-const char *const lc__axis_plural[LC_AXIS_COUNT] = {
+const char *const lc__axis_plural[LC__AXIS_SLOTS] = {
 	"actions", "milestones", "statuses", "phases", "stages", "lifecycles", "reasons",
+	[LC_AXIS_SOURCE] = "sources", [LC_AXIS_TYPE] = "types",
+	[LC_AXIS_CATEGORY] = "categories", [LC_AXIS_PRIORITY] = "priorities",
+};
+
+const char *const lc__lead_text_keys[LC_LEAD_TEXT_COUNT] = {
+	"external_id", "name",       "email",  "phone",       "company",
+	"type",        "category",   "priority", "importance", "source",
+	"lost_reason", "owner_group", "segment",
 };
 
 const char *const lc__flag_names[LC__FLAG_COUNT] = {
@@ -24,8 +32,9 @@ static const char *const outcome_names[] = {
 };
 
 /* The record axes, LC_AXIS_OWNER onwards, and other spellings people use. */
-static const char *const record_axis_names[] = { "owner", "unit", "segment", "source",
-						 "owner_group" };
+static const char *const record_axis_names[] = { "owner",	    "unit", "segment",
+						 "source",	    "owner_group", "type",
+						 "category", "priority" };
 static const struct {
 	const char *name;
 	lc_axis axis;
@@ -38,7 +47,7 @@ const char *lc_axis_name(lc_axis axis)
 {
 	if ((int)axis >= 0 && axis < LC_AXIS_COUNT)
 		return axis_names[axis];
-	if (axis >= LC_AXIS_OWNER && axis <= LC_AXIS_OWNER_GROUP)
+	if (axis >= LC_AXIS_OWNER && axis <= LC_AXIS_PRIORITY)
 		return record_axis_names[axis - LC_AXIS_OWNER];
 	return NULL;
 }
@@ -53,8 +62,9 @@ int lc_axis_parse(const char *name, lc_axis *out)
 			return 0;
 		}
 	}
-	for (int i = LC_AXIS_OWNER; i <= LC_AXIS_OWNER_GROUP; i++)
-		if (lc__streq_nocase(name, record_axis_names[i - LC_AXIS_OWNER])) {
+	for (int i = LC_AXIS_OWNER; i <= LC_AXIS_PRIORITY; i++)
+		if (lc__streq_nocase(name, record_axis_names[i - LC_AXIS_OWNER]) ||
+		    (lc__axis_plural[i] && lc__streq_nocase(name, lc__axis_plural[i]))) {
 			*out = (lc_axis)i;
 			return 0;
 		}
@@ -65,7 +75,8 @@ int lc_axis_parse(const char *name, lc_axis *out)
 		}
 	return lc__error(LC_ENOTFOUND,
 			 "'%.64s' is not an axis; use action, milestone, status, phase, stage, "
-			 "lifecycle, reason, owner, unit, segment, source or owner_group",
+			 "lifecycle, reason, owner, unit, segment, source, owner_group, type, "
+			 "category or priority",
 			 name);
 }
 
@@ -116,8 +127,8 @@ int lc_outcome_parse(const char *name, lc_outcome *out)
 /* ---- lookup index ---- */
 
 struct lc_model_index {
-	uint32_t mask[LC_AXIS_COUNT];   /* capacity - 1 (capacity a power of two) */
-	int32_t *slots[LC_AXIS_COUNT]; /* (value << 4) | text; -1 empty */
+	uint32_t mask[LC__AXIS_SLOTS];   /* capacity - 1 (capacity a power of two) */
+	int32_t *slots[LC__AXIS_SLOTS]; /* (value << 4) | text; -1 empty; NULL: no values */
 };
 
 static uint32_t hash_nocase(const char *s)
@@ -170,7 +181,7 @@ static void index_free(struct lc_model_index *ix)
 {
 	if (!ix)
 		return;
-	for (int a = 0; a < LC_AXIS_COUNT; a++)
+	for (int a = 0; a < LC__AXIS_SLOTS; a++)
 		lc__free(ix->slots[a]);
 	lc__free(ix);
 }
@@ -182,8 +193,10 @@ int lc__model_index_build(lc_model *m)
 		return LC_ENOMEM;
 	index_free(m->index);
 	m->index = ix;
-	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+	for (int a = 0; a < LC__AXIS_SLOTS; a++) {
 		uint32_t n = m->axes[a].n, cap = 8, texts = 2 * n;
+		if (!LC__AXIS_VALUED(a))
+			continue;
 		for (uint32_t i = 0; i < n; i++)
 			texts += m->axes[a].v[i].naliases;
 		/* at most half full */
@@ -211,7 +224,7 @@ int32_t lc__model_find_entry(const lc_model *m, lc_axis axis, const char *text, 
 	const struct lc_model_index *ix;
 	uint32_t i;
 
-	if (!m || !text || (int)axis < 0 || axis >= LC_AXIS_COUNT || !m->index)
+	if (!m || !text || !LC__AXIS_VALUED(axis) || !m->index)
 		return -1;
 	ix = m->index;
 	i = hash_nocase(text) & ix->mask[axis];
@@ -238,7 +251,7 @@ int lc__model_not_found(const lc_model *m, lc_axis axis, const char *text)
 	const char *an = lc_axis_name(axis);
 	uint32_t n;
 
-	if ((int)axis < 0 || axis >= LC_AXIS_COUNT)
+	if (!LC__AXIS_VALUED(axis))
 		return lc__error(LC_EINVAL, "axis %d is not a model axis", (int)axis);
 	n = m ? m->axes[axis].n : 0;
 	if (n == 0)
@@ -264,9 +277,14 @@ void lc_model_free(lc_model *m)
 {
 	if (!m)
 		return;
-	for (int a = 0; a < LC_AXIS_COUNT; a++) {
+	for (int a = 0; a < LC__AXIS_SLOTS; a++) {
 		lc_axis_values *ax = &m->axes[a];
 		for (uint32_t i = 0; ax->v && i < ax->n; i++) {
+			for (uint32_t k = 0; k < ax->v[i].nattrs; k++) {
+				lc__free(ax->v[i].attrs[k].key);
+				lc__free(ax->v[i].attrs[k].def);
+			}
+			lc__free(ax->v[i].attrs);
 			lc__free(ax->v[i].key);
 			lc__free(ax->v[i].label);
 			lc__free(ax->v[i].description);
@@ -293,7 +311,7 @@ void lc_model_free(lc_model *m)
 
 static bool axis_ok(lc_axis axis)
 {
-	return (int)axis >= 0 && axis < LC_AXIS_COUNT;
+	return LC__AXIS_VALUED(axis);
 }
 
 const char *lc_model_name(const lc_model *m)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/core.h"
+#include "leadcore/lead.h"
 #include "leadcore/model.h"
 
 /* At most 64 actions, so that "which actions a value blocks" is one word. */
@@ -25,6 +26,24 @@
 #define LC_REQ_FOLLOW_UP (1u << 0) /* a follow-up time after `now` */
 #define LC_REQ_REASON (1u << 1)    /* a reason from the model's list */
 #define LC_REQ_NOTE (1u << 2)      /* a non-empty note */
+
+/* The slots of lc_model.axes: indexed by lc_axis, the model axes and the
+ * record axes whose values a model may list (source, type, category,
+ * priority; docs/model-format.md). Slots of other record axes stay empty. */
+#define LC__AXIS_SLOTS (LC_AXIS_PRIORITY + 1)
+/* Whether a model holds values on the axis: a model axis or a listed record axis. */
+#define LC__AXIS_VALUED(a)                                                                 \
+	(((int)(a) >= 0 && (a) < LC_AXIS_COUNT) || (a) == LC_AXIS_SOURCE ||                \
+	 (a) == LC_AXIS_TYPE || (a) == LC_AXIS_CATEGORY || (a) == LC_AXIS_PRIORITY)
+/* At most this many attributes a type defines. */
+#define LC_MAX_TYPE_ATTRS 64
+
+/* An attribute a lead type defines (seed 003: "Type determines the
+ * attributes available for leads and their default values"). */
+typedef struct lc_type_attr {
+	char *key;
+	char *def; /* the default value, or NULL for none */
+} lc_type_attr;
 
 typedef struct lc_value {
 	char *key;         /* lowercase snake_case, unique within the axis */
@@ -45,6 +64,11 @@ typedef struct lc_value {
 	 * and whether it serves as a lost reason. */
 	uint32_t reason_outcomes;
 	bool lost_reason;
+	/* Types only: the attributes a lead of this type may have; has_attrs
+	 * is false when the model leaves the type's attributes free. */
+	lc_type_attr *attrs;
+	uint32_t nattrs;
+	bool has_attrs;
 } lc_value;
 
 /* A life-cycle crossing: `action` moves a lead from life-cycle state `from`
@@ -67,7 +91,9 @@ struct lc_model {
 	char *name;
 	char *description;
 	int64_t version;
-	lc_axis_values axes[LC_AXIS_COUNT];
+	lc_axis_values axes[LC__AXIS_SLOTS];
+	/* The lead record's text fields (LC_LEAD_*) a lead must have: bit f. */
+	uint32_t required_fields;
 
 	/* Links: milestone x status. links[m * nstatus + s] != 0 when allowed.
 	 * A milestone whose row has no entry in the JSON allows every status
@@ -115,5 +141,9 @@ int32_t lc__model_find(const lc_model *m, lc_axis axis, const char *key_or_label
  * keys of the axis ("status 'Hott' is not in model leadmanager; use one of:
  * new, attempted_contact, ..."), and returns LC_ENOTFOUND. */
 int lc__model_not_found(const lc_model *m, lc_axis axis, const char *text);
+
+/* The keys of the lead record's text fields (lc_lead_text_name()): the
+ * model names them (required fields), the record spells them. */
+extern const char *const lc__lead_text_keys[LC_LEAD_TEXT_COUNT];
 
 #endif

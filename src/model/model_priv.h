@@ -64,8 +64,9 @@ int lc__model_check_text(const char *text, size_t len, const char *source, lc_mo
 #define LC__FLAG_COUNT 16
 extern const char *const lc__flag_names[LC__FLAG_COUNT];
 extern const char *const lc__require_names[3];
-/* JSON member name of each axis: "actions", "milestones", ... */
-extern const char *const lc__axis_plural[LC_AXIS_COUNT];
+/* JSON member name of each valued axis: "actions", "milestones", ..., "sources";
+ * NULL for a record axis a model cannot list. */
+extern const char *const lc__axis_plural[LC__AXIS_SLOTS];
 
 /* Per-axis hash index over keys and labels. */
 int lc__model_index_build(lc_model *m);

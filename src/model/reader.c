@@ -28,10 +28,10 @@ typedef struct ctx {
 	size_t first_problem; /* probs->n when this check began */
 	bool nomem;
 	lc_model *m;
-	const json_t *ax[LC_AXIS_COUNT];
+	const json_t *ax[LC__AXIS_SLOTS];
 	/* The axis was given but is broken (wrong type, bad values): references
 	 * into it that fail are not reported again. */
-	bool incomplete[LC_AXIS_COUNT];
+	bool incomplete[LC__AXIS_SLOTS];
 } ctx;
 
 /* ---- problems ---- */
@@ -351,7 +351,7 @@ static const char *get_string(ctx *c, const json_t *obj, const char *path, const
 
 /* ---- values ---- */
 
-static const char *const value_fields[LC_AXIS_COUNT][10] = {
+static const char *const value_fields[LC__AXIS_SLOTS][10] = {
 	[LC_AXIS_ACTION] = { "key", "label", "aliases", "description", "flags", "requires" },
 	[LC_AXIS_MILESTONE] = { "key", "label", "aliases", "description", "flags", "requires",
 				"blocks" },
@@ -363,6 +363,11 @@ static const char *const value_fields[LC_AXIS_COUNT][10] = {
 	[LC_AXIS_LIFECYCLE] = { "key", "label", "aliases", "description", "flags" },
 	[LC_AXIS_REASON] = { "key", "label", "aliases", "description", "flags", "requires",
 			     "stage", "outcomes", "lost" },
+	/* The record's lists: plain values, and a type's attributes. */
+	[LC_AXIS_SOURCE] = { "key", "label", "aliases", "description" },
+	[LC_AXIS_TYPE] = { "key", "label", "aliases", "description", "attributes" },
+	[LC_AXIS_CATEGORY] = { "key", "label", "aliases", "description" },
+	[LC_AXIS_PRIORITY] = { "key", "label", "aliases", "description" },
 };
 
 /* "aliases": other names lookups accept, each a non-empty string. */
@@ -416,6 +421,8 @@ static const char *field_home(const char *field)
 		return "reasons";
 	if (strcmp(field, "blocks") == 0)
 		return "milestones, statuses and stages";
+	if (strcmp(field, "attributes") == 0)
+		return "types";
 	/* nothing chooses a phase or a life-cycle state directly: the engine
 	 * would never look at their requirements */
 	if (strcmp(field, "requires") == 0)
@@ -467,6 +474,75 @@ static uint32_t name_bits(ctx *c, const json_t *arr, const char *path, const cha
 static const char *axis1(lc_axis a)
 {
 	return lc_axis_name(a);
+}
+
+/* A type's "attributes": [{"key": ..., "default": ...}], each key once. */
+static void read_attribute(ctx *c, lc_type_attr *t, const json_t *o, const char *path,
+			   const char *what)
+{
+	static const char *const fields[] = { "key", "default" };
+	const char *key, *def;
+
+	if (!json_is_object(o)) {
+		problem(c, path, false, "each attribute of %s must be an object with a \"key\", not %s",
+			what, type_name(o));
+		return;
+	}
+	check_fields(c, o, path, "an attribute", fields, LC_ARRAY_LEN(fields));
+	key = get_string(c, o, path, "key", "an attribute", true, LC_KEY_MAX);
+	def = get_string(c, o, path, "default", "an attribute", false, LC_LEAD_TEXT_MAX);
+	if (key && !lc__key_valid(key)) {
+		char p[PATH_MAX_LEN];
+		pjoin(p, sizeof p, path, "key");
+		problem(c, p, false,
+			"attribute key \"%.80s\" of %s is not a valid key; use lowercase letters, "
+			"digits and '_', starting with a letter",
+			key, what);
+		return;
+	}
+	if (!key)
+		return;
+	t->key = lc__strdup(key);
+	t->def = def ? lc__strdup(def) : NULL;
+	if (!t->key || (def && !t->def))
+		c->nomem = true;
+}
+
+static void read_attributes(ctx *c, lc_value *v, const json_t *arr, const char *path,
+			    const char *what)
+{
+	const json_t *e;
+	size_t i;
+	char p[PATH_MAX_LEN];
+
+	if (!json_is_array(arr) || json_array_size(arr) > LC_MAX_TYPE_ATTRS) {
+		problem(c, path, false,
+			"\"attributes\" of %s must be an array of at most %d {\"key\", \"default\"} "
+			"objects",
+			what, LC_MAX_TYPE_ATTRS);
+		return;
+	}
+	v->has_attrs = true;
+	v->attrs = lc__calloc(json_array_size(arr) + 1, sizeof *v->attrs);
+	if (!v->attrs) {
+		c->nomem = true;
+		return;
+	}
+	json_array_foreach((json_t *)arr, i, e)
+	{
+		lc_type_attr *t = &v->attrs[v->nattrs];
+		pidx(p, sizeof p, path, i);
+		read_attribute(c, t, e, p, what);
+		if (!t->key)
+			continue;
+		for (uint32_t k = 0; k < v->nattrs; k++)
+			if (strcmp(v->attrs[k].key, t->key) == 0) {
+				problem(c, p, false, "%s lists attribute \"%s\" twice; keep one", what,
+					t->key);
+				break;
+			}
+		v->nattrs++;
+	}
 }
 
 /* Phase 1: key, label, description, flags, requires. */
@@ -595,6 +671,10 @@ static void read_value(ctx *c, lc_axis a, size_t i, const json_t *o, const char 
 	if ((f = json_object_get(o, "requires")) && a != LC_AXIS_PHASE && a != LC_AXIS_LIFECYCLE) {
 		pjoin(p, sizeof p, path, "requires");
 		v->requires = name_bits(c, f, p, "requires", what, lc__require_names, 3);
+	}
+	if ((f = json_object_get(o, "attributes")) && a == LC_AXIS_TYPE) {
+		pjoin(p, sizeof p, path, "attributes");
+		read_attributes(c, v, f, p, what);
 	}
 }
 
@@ -1210,9 +1290,48 @@ static void check_contradictions(ctx *c)
 /* ---- the whole document ---- */
 
 static const char *const top_fields[] = {
-	"format", "name", "version", "description", "actions", "milestones", "statuses",
-	"phases", "stages", "lifecycles", "reasons", "links", "crossings", "outcomes", "transitions",
+	"format",   "name",	"version",  "description", "actions",     "milestones",
+	"statuses", "phases",	"stages",   "lifecycles",  "reasons",     "sources",
+	"types",    "categories", "priorities", "required", "links",       "crossings",
+	"outcomes", "transitions",
 };
+
+/* "required": the record's text fields every lead must have. The lost
+ * reason (and the account) belong to a life-cycle state, so no model can
+ * demand them of every lead. */
+static void read_required(ctx *c, const json_t *arr)
+{
+	const json_t *e;
+	size_t i;
+	char p[PATH_MAX_LEN], list[512];
+
+	if (!json_is_array(arr)) {
+		problem(c, "/required", false,
+			"\"required\" must be an array of lead field keys, not %s", type_name(arr));
+		return;
+	}
+	list_names(list, sizeof list, lc__lead_text_keys, LC_LEAD_TEXT_COUNT);
+	json_array_foreach((json_t *)arr, i, e)
+	{
+		const char *f = json_string_value(e);
+		int k = 0;
+		pidx(p, sizeof p, "/required", i);
+		while (f && k < LC_LEAD_TEXT_COUNT && strcmp(f, lc__lead_text_keys[k]) != 0)
+			k++;
+		if (!f || k == LC_LEAD_TEXT_COUNT)
+			problem(c, p, false, "\"required\" lists \"%.64s\", which is not a lead field; use: %s",
+				f ? f : "(not a string)", list);
+		else if (k == LC_LEAD_LOST_REASON)
+			problem(c, p, false,
+				"\"required\" lists %s, which a lead has only in a life-cycle state; "
+				"remove it",
+				f);
+		else if (c->m->required_fields & (1u << k))
+			problem(c, p, false, "\"required\" lists %s twice; keep one", f);
+		else
+			c->m->required_fields |= 1u << k;
+	}
+}
 
 static bool name_valid(const char *s)
 {
@@ -1271,8 +1390,11 @@ static void read_axes(ctx *c, const json_t *root)
 	lc_model *m = c->m;
 	char p[PATH_MAX_LEN];
 
-	for (int a = 0; a < LC_AXIS_COUNT && !c->nomem; a++) {
-		const json_t *arr = json_object_get(root, lc__axis_plural[a]);
+	for (int a = 0; a < LC__AXIS_SLOTS && !c->nomem; a++) {
+		const json_t *arr;
+		if (!LC__AXIS_VALUED(a))
+			continue;
+		arr = json_object_get(root, lc__axis_plural[a]);
 		size_t n, max = a == LC_AXIS_ACTION ? LC_MAX_ACTIONS : LC_MAX_VALUES;
 		pjoin(p, sizeof p, "", lc__axis_plural[a]);
 		if (!arr)
@@ -1353,7 +1475,7 @@ int lc__model_from_json(const json_t *root, const char *text, const char *source
 		c.nomem = true;
 		goto done;
 	}
-	for (int a = 0; a < LC_AXIS_COUNT; a++)
+	for (int a = 0; a < LC__AXIS_SLOTS; a++)
 		if (c.ax[a])
 			check_duplicates(&c, (lc_axis)a);
 
@@ -1377,6 +1499,8 @@ int lc__model_from_json(const json_t *root, const char *text, const char *source
 			read_value_refs(&c, (lc_axis)a, i, json_array_get(c.ax[a], i), p);
 		}
 	}
+	if ((v = json_object_get(root, "required")))
+		read_required(&c, v);
 	if ((v = json_object_get(root, "links")))
 		read_links(&c, v);
 	if ((v = json_object_get(root, "crossings")))

@@ -102,6 +102,54 @@ static void value_rules(const lc_model *m, rules *r, lc_axis a, uint32_t i)
 	}
 }
 
+/* The record's lists, a type's attributes and the required fields. */
+static void record_rules(const lc_model *m, rules *r)
+{
+	static const lc_axis lists[] = { LC_AXIS_SOURCE, LC_AXIS_TYPE, LC_AXIS_CATEGORY,
+					 LC_AXIS_PRIORITY };
+	const lc_axis_values *types = &m->axes[LC_AXIS_TYPE];
+	lc_buf b;
+
+	for (size_t k = 0; k < LC_ARRAY_LEN(lists); k++) {
+		const lc_axis_values *ax = &m->axes[lists[k]];
+		if (!ax->n)
+			continue;
+		lc__buf_init(&b);
+		lc__buf_printf(&b, "A lead's %s is one of: ", lc_axis_name(lists[k]));
+		for (uint32_t i = 0; i < ax->n; i++)
+			lc__buf_printf(&b, "%s%s", i ? ", " : "", ax->v[i].label);
+		lc__buf_putc(&b, '.');
+		push(r, &b);
+	}
+	for (uint32_t i = 0; i < types->n; i++) {
+		const lc_value *v = &types->v[i];
+		if (!v->has_attrs)
+			continue;
+		lc__buf_init(&b);
+		lc__buf_printf(&b, "A lead of type %s has %s", v->label,
+			       v->nattrs ? "only the attributes " : "no attributes");
+		for (uint32_t k = 0; k < v->nattrs; k++) {
+			lc__buf_printf(&b, "%s%s", k ? ", " : "", v->attrs[k].key);
+			if (v->attrs[k].def)
+				lc__buf_printf(&b, " (default \"%s\")", v->attrs[k].def);
+		}
+		lc__buf_putc(&b, '.');
+		push(r, &b);
+	}
+	if (m->required_fields) {
+		bool first = true;
+		lc__buf_init(&b);
+		lc__buf_puts(&b, "A lead must have ");
+		for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+			if (m->required_fields & (1u << f)) {
+				lc__buf_printf(&b, "%s%s", first ? "" : ", ", lc__lead_text_keys[f]);
+				first = false;
+			}
+		lc__buf_putc(&b, '.');
+		push(r, &b);
+	}
+}
+
 int lc__model_rules_build(lc_model *m)
 {
 	rules r = { 0 };
@@ -181,6 +229,7 @@ int lc__model_rules_build(lc_model *m)
 		lc__buf_putc(&b, '.');
 		push(&r, &b);
 	}
+	record_rules(m, &r);
 	if (r.nomem) {
 		for (uint32_t i = 0; i < r.n; i++)
 			lc__free(r.v[i]);

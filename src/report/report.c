@@ -163,7 +163,7 @@ static lc_axis model_axis_of(lc_axis a)
 
 static bool pipeline_axis(lc_axis a)
 {
-	return model_axis_of(a) != LC_AXIS_COUNT || (a >= LC_AXIS_OWNER && a <= LC_AXIS_OWNER_GROUP);
+	return model_axis_of(a) != LC_AXIS_COUNT || (a >= LC_AXIS_OWNER && a <= LC_AXIS_PRIORITY);
 }
 
 static bool axis_has_unreportable(const lc_model *m, lc_axis axis)

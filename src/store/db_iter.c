@@ -226,6 +226,9 @@ static const char *group_value(const lc_lead *lead, lc_axis k, char *num)
 	case LC_AXIS_SOURCE: return lc_lead_text(lead, LC_LEAD_SOURCE);
 	case LC_AXIS_OWNER_GROUP: return lc_lead_text(lead, LC_LEAD_OWNER_GROUP);
 	case LC_AXIS_SEGMENT: return lc_lead_text(lead, LC_LEAD_SEGMENT);
+	case LC_AXIS_TYPE: return lc_lead_text(lead, LC_LEAD_TYPE);
+	case LC_AXIS_CATEGORY: return lc_lead_text(lead, LC_LEAD_CATEGORY);
+	case LC_AXIS_PRIORITY: return lc_lead_text(lead, LC_LEAD_PRIORITY);
 	case LC_AXIS_OWNER:
 		if (!lead->agent)
 			return NULL;
@@ -294,7 +297,7 @@ static int check_group_keys(const lc_axis *keys, size_t nkeys)
 {
 	for (size_t i = 0; i < nkeys; i++)
 		if (!((keys[i] >= LC_AXIS_MILESTONE && keys[i] <= LC_AXIS_LIFECYCLE) ||
-		      (keys[i] >= LC_AXIS_OWNER && keys[i] <= LC_AXIS_OWNER_GROUP)))
+		      (keys[i] >= LC_AXIS_OWNER && keys[i] <= LC_AXIS_PRIORITY)))
 			return lc__error(LC_EINVAL, "grouped count: axis %d is neither a state nor a "
 						    "record axis", (int)keys[i]);
 	return 0;

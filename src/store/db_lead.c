@@ -159,6 +159,67 @@ static int apply_lost_reason(lc_db *db, lc_lead *lead, const lc_disposition *d, 
 	return lc_lead_set_text(lead, LC_LEAD_LOST_REASON, next);
 }
 
+/* ---- the record's governed fields (docs/engine.md, "The record"): values
+ * from the model's lists, a type's attributes and the required fields. ---- */
+
+static const char *attr_key_of(const void *lead, size_t i)
+{
+	return lc_lead_attr_key(lead, i);
+}
+
+/* The engine's judgement of the record as it would be stored. */
+static int check_record(lc_db *db, const lc_lead *lead, const char *what)
+{
+	lc_violations *v = lc__db_scratch_violations(db);
+	lc__record r = { .nattrs = lc_lead_list_count(lead, LC_LEAD_ATTRIBUTES),
+			 .attr_key = attr_key_of,
+			 .ud = lead };
+	int rc;
+
+	if (!v)
+		return LC_ENOMEM;
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		r.text[f] = lc_lead_text(lead, (lc_lead_text_field)f);
+	rc = lc__validate_record(db->model, &r, v);
+	if (rc == LC_EINVALID)
+		return lc__error(LC_EINVALID, "%s: %s", what, lc_violations_message(v, 0));
+	return rc;
+}
+
+/* Once judged: a listed value is stored by its key (a label or an alias
+ * is accepted, as for state values), and a lead that is new or changes
+ * type gets the type's default attributes it lacks. */
+static int settle_record(lc_db *db, lc_lead *lead, const lc_lead *cur)
+{
+	const lc_model *m = db->model;
+	const char *type;
+	int32_t t;
+	int rc;
+
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++) {
+		const char *v = lc_lead_text(lead, (lc_lead_text_field)f);
+		lc_axis ax;
+		int32_t i;
+		if (!v || !lc__record_listed_axis((lc_lead_text_field)f, &ax) ||
+		    (i = lc__engine_find(m, ax, v)) < 0 || strcmp(v, m->axes[ax].v[i].key) == 0)
+			continue;
+		if ((rc = lc_lead_set_text(lead, (lc_lead_text_field)f, m->axes[ax].v[i].key)))
+			return rc;
+	}
+	type = lc_lead_text(lead, LC_LEAD_TYPE);
+	if (!type || (t = lc__engine_find(m, LC_AXIS_TYPE, type)) < 0 ||
+	    (cur && lc_lead_text(cur, LC_LEAD_TYPE) &&
+	     strcmp(lc_lead_text(cur, LC_LEAD_TYPE), type) == 0))
+		return 0;
+	for (uint32_t k = 0; k < m->axes[LC_AXIS_TYPE].v[t].nattrs; k++) {
+		const lc_type_attr *a = &m->axes[LC_AXIS_TYPE].v[t].attrs[k];
+		if (a->def && !lc_lead_attr_get(lead, a->key) &&
+		    (rc = lc_lead_attr_set(lead, a->key, a->def)))
+			return rc;
+	}
+	return 0;
+}
+
 /* The engine's judgement of a state as a whole, as the store's error. */
 static int check_state_valid(lc_db *db, const lc_state *s, const char *what)
 {
@@ -235,9 +296,11 @@ static int check_new_lead(lc_db *db, lc_lead *lead)
 	if (lc_lead_date(lead, LC_LEAD_START) == LC_TIME_NONE &&
 	    (rc = lc_lead_set_date(lead, LC_LEAD_START, lc_db_now(db))))
 		return rc;
-	if ((rc = check_state_valid(db, lead->state, "the new lead's state is invalid")))
+	if ((rc = check_state_valid(db, lead->state, "the new lead's state is invalid")) ||
+	    (rc = check_new_lost_reason(db, lead)) ||
+	    (rc = check_record(db, lead, "the new lead is invalid")))
 		return rc;
-	return check_new_lost_reason(db, lead);
+	return settle_record(db, lead, NULL);
 }
 
 int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id)
@@ -497,6 +560,8 @@ int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
 	    str_differs(lc_lead_text(cur, LC_LEAD_LOST_REASON), lc_lead_text(lead, LC_LEAD_LOST_REASON)))
 		rc = lc__error(LC_ESTATE, "the lost reason changes only with the disposition that loses "
 					  "the lead (lc_db_apply() with a lost reason)");
+	if (!rc && !(rc = check_record(db, lead, "lc_db_lead_update: the lead would be invalid")))
+		rc = settle_record(db, lead, cur);
 	if (!rc) {
 		/* The store owns the bookkeeping and the recycle flag. */
 		lead->version = cur->version;

@@ -19,7 +19,8 @@ static const char model_usage[] =
 	"  list    the presets: name, version, description\n"
 	"  show    the axes, their values in order (key, label, flags, description),\n"
 	"          the statuses each milestone allows ('All statuses' when it is not\n"
-	"          linked) and, read only, the milestones each status goes with, and\n"
+	"          linked) and, read only, the milestones each status goes with, the\n"
+	"          lists a lead's source, type, category and priority come from, and\n"
 	"          the model's rules as sentences\n"
 	"  check   prints 'ok', or every problem as FILE:LINE:COLUMN: sentence\n"
 	"          (on stderr) and exits 3\n"
@@ -41,8 +42,17 @@ static const char *const flag_names[] = {
 	"email", "won", "lost", "completed", "closed",
 };
 
-static const char *const axis_titles[LC_AXIS_COUNT] = {
-	"actions", "milestones", "statuses", "phases", "stages", "lifecycles", "reasons",
+/* The axes show lists, in order: the model's, then the record's lists. */
+static const struct {
+	lc_axis axis;
+	const char *title;
+} shown[] = {
+	{ LC_AXIS_ACTION, "actions" },	   { LC_AXIS_MILESTONE, "milestones" },
+	{ LC_AXIS_STATUS, "statuses" },	   { LC_AXIS_PHASE, "phases" },
+	{ LC_AXIS_STAGE, "stages" },	   { LC_AXIS_LIFECYCLE, "lifecycles" },
+	{ LC_AXIS_REASON, "reasons" },	   { LC_AXIS_SOURCE, "sources" },
+	{ LC_AXIS_TYPE, "types" },	   { LC_AXIS_CATEGORY, "categories" },
+	{ LC_AXIS_PRIORITY, "priorities" },
 };
 
 static int load(const char *arg, lc_model **m)
@@ -170,25 +180,26 @@ static int cmd_show(const lc_model *m, bool json)
 {
 	if (json) {
 		json_t *axes = json_object(), *rules = json_array();
-		for (int a = 0; a < LC_AXIS_COUNT; a++) {
-			size_t n = lc_model_value_count(m, (lc_axis)a);
+		for (size_t x = 0; x < sizeof shown / sizeof shown[0]; x++) {
+			lc_axis a = shown[x].axis;
+			size_t n = lc_model_value_count(m, a);
 			json_t *vals;
 			if (!n)
 				continue;
 			vals = json_array();
 			for (size_t i = 0; i < n; i++) {
-				const char *pk = parent_key(m, (lc_axis)a, i);
+				const char *pk = parent_key(m, a, i);
 				json_t *v = json_pack(
-					"{s:s,s:s,s:s,s:o}", "key", lc_model_value_key(m, (lc_axis)a, i),
-					"label", lc_model_value_label(m, (lc_axis)a, i), "description",
-					lc_model_value_description(m, (lc_axis)a, i), "flags",
-					flags_json(lc_model_value_flags(m, (lc_axis)a, i)));
+					"{s:s,s:s,s:s,s:o}", "key", lc_model_value_key(m, a, i),
+					"label", lc_model_value_label(m, a, i), "description",
+					lc_model_value_description(m, a, i), "flags",
+					flags_json(lc_model_value_flags(m, a, i)));
 				if (v && pk)
 					json_object_set_new(v, a == LC_AXIS_STAGE ? "phase" : "lifecycle",
 							    json_string(pk));
 				json_array_append_new(vals, v);
 			}
-			json_object_set_new(axes, axis_titles[a], vals);
+			json_object_set_new(axes, shown[x].title, vals);
 		}
 		for (size_t i = 0; i < lc_model_rule_count(m); i++)
 			json_array_append_new(rules, json_string(lc_model_rule_text(m, i)));
@@ -204,19 +215,20 @@ static int cmd_show(const lc_model *m, bool json)
 	printf("%s, version %lld\n", lc_model_name(m), (long long)lc_model_version(m));
 	if (*lc_model_description(m))
 		printf("%s\n", lc_model_description(m));
-	for (int a = 0; a < LC_AXIS_COUNT; a++) {
-		size_t n = lc_model_value_count(m, (lc_axis)a);
+	for (size_t x = 0; x < sizeof shown / sizeof shown[0]; x++) {
+		lc_axis a = shown[x].axis;
+		size_t n = lc_model_value_count(m, a);
 		if (!n)
 			continue;
-		printf("\n%s (%zu):\n", axis_titles[a], n);
+		printf("\n%s (%zu):\n", shown[x].title, n);
 		for (size_t i = 0; i < n; i++) {
-			const char *pk = parent_key(m, (lc_axis)a, i);
-			const char *d = lc_model_value_description(m, (lc_axis)a, i);
-			printf("  %2zu. %-24s %s", i + 1, lc_model_value_key(m, (lc_axis)a, i),
-			       lc_model_value_label(m, (lc_axis)a, i));
+			const char *pk = parent_key(m, a, i);
+			const char *d = lc_model_value_description(m, a, i);
+			printf("  %2zu. %-24s %s", i + 1, lc_model_value_key(m, a, i),
+			       lc_model_value_label(m, a, i));
 			if (pk)
 				printf(" (%s %s)", a == LC_AXIS_STAGE ? "phase" : "lifecycle", pk);
-			print_flags(lc_model_value_flags(m, (lc_axis)a, i));
+			print_flags(lc_model_value_flags(m, a, i));
 			putchar('\n');
 			if (*d)
 				printf("      %s\n", d);

@@ -228,7 +228,8 @@ typedef struct lc_storage {
 	 * per non-empty group in any order. A key is a state axis
 	 * (LC_AXIS_MILESTONE, _STATUS, _PHASE, _STAGE, _LIFECYCLE: the state's
 	 * key) or a record axis (LC_AXIS_OWNER and LC_AXIS_UNIT: the id as
-	 * decimal text; LC_AXIS_SEGMENT, _SOURCE, _OWNER_GROUP: the field).
+	 * decimal text; LC_AXIS_SEGMENT, _SOURCE, _OWNER_GROUP, _TYPE,
+	 * _CATEGORY, _PRIORITY: the field).
 	 */
 	int (*count_grouped)(void *be, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			     lc_group_emit_fn emit, void *ud);

@@ -866,6 +866,9 @@ static const char *group_column(lc_axis k)
 	case LC_AXIS_SOURCE: return "source";
 	case LC_AXIS_OWNER_GROUP: return "owner_group";
 	case LC_AXIS_SEGMENT: return "segment";
+	case LC_AXIS_TYPE: return "type";
+	case LC_AXIS_CATEGORY: return "category";
+	case LC_AXIS_PRIORITY: return "priority";
 	case LC_AXIS_OWNER: return "agent_id::text";
 	case LC_AXIS_UNIT: return "unit_id::text";
 	default: return NULL;

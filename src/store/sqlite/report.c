@@ -29,6 +29,12 @@ static const char *group_column(lc_axis k)
 		return "owner_group";
 	case LC_AXIS_SEGMENT:
 		return "segment";
+	case LC_AXIS_TYPE:
+		return "type";
+	case LC_AXIS_CATEGORY:
+		return "category";
+	case LC_AXIS_PRIORITY:
+		return "priority";
 	case LC_AXIS_OWNER:
 		return "CAST(agent_id AS TEXT)";
 	case LC_AXIS_UNIT:
