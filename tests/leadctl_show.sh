@@ -41,13 +41,15 @@ expect 0 '^\{"leads":\[\{"id":1,' lead list --status "Follow Up" --json
 expect 0 '^\{"leads":\[\{"id":1,' lead list --status "call back" --json
 expect 0 '^\{"leads":\[\{"id":1,' lead list --milestone Contacted --json
 expect 0 '^\{"leads":\[\{"id":2,' lead list --milestone "NO MILESTONE" --json
-expect 2 "^leadctl: --status: status 'Folow Up' is not in model leadmanager" lead list --status "Folow Up"
-expect 2 "^leadctl: --milestone: milestone 'Won' is not in model" lead list --milestone Won
+expect 2 "^leadctl: lead list: lc_db_query: the query's condition: status 'Folow Up' is not in model leadmanager" lead list --status "Folow Up"
+expect 2 "listed by 'lead list --invalid'" lead list --status "Folow Up"
+expect 2 "^leadctl: lead list: lc_db_query: the query's condition: milestone 'Won' is not in model" lead list --milestone Won
+expect 2 "condition: status 'Folow Up' is not in model" report pipeline --by milestone --status "Folow Up"
 P="--db particle.db"
 expect 0 "created" $P init --model particle
 expect 0 "added lead 1" $P lead add --name P
 expect 0 '^\{"leads":\[\{"id":1,' $P lead list --stage Enquiry --phase Lead --json
-expect 2 "^leadctl: --stage: stage 'Enquire' is not in model particle" $P lead list --stage Enquire
+expect 2 "condition: stage 'Enquire' is not in model particle" $P lead list --stage Enquire
 
 [ "$failures" = 0 ] && echo "leadctl show: all passed"
 exit $((failures > 0))

@@ -1222,6 +1222,95 @@ static void test_query_filters(void **state)
 	assert_int_equal(lc_db_count(f->db, NULL, NULL), LC_EINVAL);
 }
 
+/* Query values are named as everywhere else: a key, a label or an alias, in
+ * any case, resolved against the store's model when the query runs; a value
+ * the model does not know is refused naming the axis and the value. */
+static void test_query_labels(void **state)
+{
+	fx *f = *state;
+	lc_query *q;
+	lc_id ids[4], a, b;
+	int64_t n = -1;
+	lc_lead_iter *it = (lc_lead_iter *)1;
+	lc_report_options o = LC_REPORT_OPTIONS_INIT;
+	lc_axis by = LC_AXIS_STATUS;
+	lc_table *t = (lc_table *)1;
+
+	a = new_lead(f->db, "a");
+	b = new_lead(f->db, "b");
+	contacted_hot(f, now_value + 3600);
+	assert_int_equal(lc_db_apply(f->db, a, f->d, -1, f->v, NULL), 0);
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_STATUS, "HOT"), 0);
+	assert_int_equal(run_query(f, q, ids, 4), 1);
+	assert_int_equal(ids[0], a);
+	assert_int_equal(lc_db_count(f->db, q, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(lc_query_value(q, LC_AXIS_STATUS), "HOT"); /* the caller's copy */
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_STATUS, NULL), 0);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_MILESTONE, "no milestone"), 0);
+	assert_int_equal(run_query(f, q, ids, 4), 1);
+	assert_int_equal(ids[0], b);
+	o.filter = q;
+	assert_int_equal(lc_report_pipeline(f->db, &by, 1, &o, &t), 0);
+	assert_int_equal(lc_table_rows(t), 1);
+	assert_string_equal(lc_table_text(t, 0, 0), "new");
+	lc_table_free(t);
+
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_MILESTONE, "Hott"), 0);
+	assert_int_equal(lc_db_query(f->db, q, &it), LC_ENOTFOUND);
+	assert_null(it);
+	assert_non_null(strstr(lc_error_last(), "lc_db_query"));
+	assert_non_null(strstr(lc_error_last(), "milestone 'Hott' is not in model leadmanager"));
+	assert_int_equal(lc_db_count(f->db, q, &n), LC_ENOTFOUND);
+	assert_non_null(strstr(lc_error_last(), "lc_db_count"));
+	assert_int_equal(lc_report_pipeline(f->db, &by, 1, &o, &t), LC_ENOTFOUND);
+	assert_null(t);
+	assert_non_null(strstr(lc_error_last(), "milestone 'Hott'"));
+	lc_query_free(q);
+}
+
+/* An alias names its value in a query, as in a disposition. */
+static void test_query_alias(void **state)
+{
+	lc_model_builder *mb;
+	lc_model *m;
+	lc_db *db;
+	lc_query *q;
+	lc_lead_iter *it;
+	const lc_lead *l;
+	lc_disposition *d;
+	int64_t version;
+
+	(void)state;
+	assert_int_equal(lc_model_builder_new(&mb, "aliased", 1), 0);
+	assert_int_equal(lc_model_builder_add_value(mb, LC_AXIS_ACTION, NULL, "Call", NULL,
+						    LC_FLAG_CONTACT | LC_FLAG_PHONE), 0);
+	assert_int_equal(lc_model_builder_add_value(mb, LC_AXIS_STATUS, NULL, "Follow Up", NULL, 0),
+			 0);
+	assert_int_equal(lc_model_builder_alias(mb, LC_AXIS_STATUS, "follow_up", "Call Back"), 0);
+	assert_int_equal(lc_model_builder_build(mb, &m), 0);
+	lc_model_builder_free(mb);
+	db = open_store(store_uri());
+	assert_int_equal(lc_db_install_model(db, m, &version), 0);
+	lc_model_free(m);
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_ACTION, "call"), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_STATUS, "follow_up"), 0);
+	assert_int_equal(lc_db_apply(db, new_lead(db, "a"), d, -1, NULL, NULL), 0);
+	lc_disposition_free(d);
+	new_lead(db, "b");
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_STATUS, "call back"), 0);
+	assert_int_equal(lc_db_query(db, q, &it), 0);
+	assert_int_equal(lc_lead_iter_next(it, &l), 1);
+	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "follow_up");
+	assert_int_equal(lc_lead_iter_next(it, &l), 0);
+	lc_lead_iter_free(it);
+	lc_query_free(q);
+	lc_db_close(db);
+}
+
 static void test_query_getters(void **state)
 {
 	lc_query *q;
@@ -2020,6 +2109,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_accept_and_assign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recycle_restore_note, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_query_labels, setup, teardown),
+		cmocka_unit_test(test_query_alias),
 		cmocka_unit_test(test_query_getters),
 		cmocka_unit_test_setup_teardown(test_model_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_judged, setup, teardown),

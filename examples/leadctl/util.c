@@ -94,6 +94,8 @@ static const struct {
 	{ LC_ESTATE, "lc_db_install_model()",
 	  "install one with 'leadctl init --model NAME' or 'leadctl model install FILE'" },
 	{ LC_EFORMAT, "lc_model_check_string()", "'leadctl model check FILE' lists them all" },
+	{ LC_ENOTFOUND, "'s condition: ",
+	  "leads holding a value the model no longer knows are listed by 'lead list --invalid'" },
 };
 
 int fail(int rc, const char *what)

@@ -487,10 +487,15 @@ LC_API int lc_query_new(lc_query **out);
 LC_API void lc_query_free(lc_query *q);
 
 /**
- * Match leads whose state has this value on an axis.
+ * Match leads whose state has this value on an axis. The value is named as
+ * everywhere else: its key, label or an alias, in any case. lc_db_query(),
+ * lc_db_count() and the reports resolve it against the store's model when
+ * they run, and refuse a value the model does not know with LC_ENOTFOUND (a
+ * message naming the axis, the value and the model's keys); leads holding a
+ * value the model no longer knows are found with lc_query_set_invalid().
  * @param q The query.
  * @param axis LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE, LC_AXIS_PHASE or LC_AXIS_LIFECYCLE.
- * @param key The value's key (as stored; matched exactly), or NULL to drop the condition.
+ * @param key The value's key, label or alias, or NULL to drop the condition.
  * @return 0, LC_EINVAL, LC_ERANGE (too long), LC_ENOMEM.
  */
 LC_API int lc_query_set_value(lc_query *q, lc_axis axis, const char *key);
@@ -601,7 +606,8 @@ LC_API int lc_query_set_page(lc_query *q, lc_id after, size_t limit);
  * @param q The query, or NULL for every lead not recycled. Copied: the caller
  *          may free it at once.
  * @param[out] out Receives the iterator; free it with lc_lead_iter_free().
- * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (a value condition the model does not
+ *         know), LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_query(lc_db *db, const lc_query *q, lc_lead_iter **out);
 
@@ -626,7 +632,8 @@ LC_API void lc_lead_iter_free(lc_lead_iter *it);
  * @param db The store.
  * @param q The query, or NULL for every lead not recycled.
  * @param[out] out Receives the count.
- * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (a value condition the model does not
+ *         know), LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_count(lc_db *db, const lc_query *q, int64_t *out);
 

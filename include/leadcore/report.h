@@ -58,7 +58,9 @@ typedef struct lc_report_options {
 	 *  (lc_query_set_value(), _text(), _agent(), _unit(), _attribute(),
 	 *  _created(), _follow_up(), _recycled(), _invalid(): what
 	 *  lc_db_query() and a lead list take), or NULL for every lead not
-	 *  recycled. Paging is ignored. The report's own conditions (a
+	 *  recycled. Paging is ignored. A value condition the store's model
+	 *  does not know makes the report fail with LC_ENOTFOUND, as
+	 *  lc_db_query() does. The report's own conditions (a
 	 *  follow-up window, a cell, @c agent) are added to it. Owned by the
 	 *  caller and read during the call only. */
 	const lc_query *filter;

@@ -605,8 +605,12 @@ int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
 		milestone = lc_model_value_key(m, LC_AXIS_MILESTONE, (size_t)mi);
 	if (si >= 0)
 		status = lc_model_value_key(m, LC_AXIS_STATUS, (size_t)si);
+	/* The filter's values are resolved now: the cell's are stored keys. */
 	if ((rc = lc__report_query(&o, &q)) != 0 ||
-	    (rc = lc_query_set_value(q, LC_AXIS_MILESTONE, milestone)) != 0 ||
+	    (rc = lc__query_resolve(q, m, "lc_report_matrix_cell: the report's condition")) != 0)
+		goto out;
+	lc__query_stored_values(q);
+	if ((rc = lc_query_set_value(q, LC_AXIS_MILESTONE, milestone)) != 0 ||
 	    (rc = lc_query_set_value(q, LC_AXIS_STATUS, status)) != 0 ||
 	    (rc = lc_db_query(db, q, &it)) != 0 ||
 	    (rc = lc__rreport_new(&r, "cell", cols, 2, NULL, 0)) != 0)

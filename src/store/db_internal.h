@@ -188,6 +188,13 @@ int lc__db_sum_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t
 /* Copy a query's conditions and paging into another (for modules that add
  * their own conditions to a caller's filter). */
 int lc__query_copy(lc_query *dst, const lc_query *src);
+/* Turn the query's values (keys, labels or aliases) into the model's keys,
+ * as lc_db_query() does; a value the model does not know is LC_ENOTFOUND,
+ * the message prefixed with `what` ("CALL: the query's condition"). */
+int lc__query_resolve(lc_query *q, const lc_model *m, const char *what);
+/* Take the query's values as stored keys, matched as they are (a matrix
+ * cell of a value an older model had). */
+void lc__query_stored_values(lc_query *q);
 int lc__db_worklist(lc_db *db, lc_id agent, lc_time day_start, lc_time day_end, size_t limit,
 		    lc_worklist_emit_fn emit, void *ud);
 

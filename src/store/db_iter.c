@@ -41,6 +41,8 @@ static int open_leads(lc_db *db, const lc_query *q, lc_lead_iter **out)
 	if (!rc && q)
 		rc = lc__query_copy(it->q, q);
 	if (!rc)
+		rc = lc__query_resolve(it->q, db->model, "lc_db_query: the query's condition");
+	if (!rc)
 		rc = lc_query_new(&it->bq);
 	if (!rc)
 		rc = lc__query_copy(it->bq, it->q);
@@ -180,6 +182,10 @@ int lc_db_count(lc_db *db, const lc_query *q, int64_t *out)
 	}
 	copy->limit = 0;
 	copy->after = 0;
+	if ((rc = lc__query_resolve(copy, db->model, "lc_db_count: the query's condition"))) {
+		lc_query_free(copy);
+		return rc;
+	}
 	if (!LC__QUERY_CORE_FILTER(copy) && db->vt.count_grouped) {
 		if (!(rc = lc__db_txn_begin(db, false))) {
 			rc = db->vt.count_grouped(db->be, copy, NULL, 0, emit_total, &n);
@@ -336,15 +342,16 @@ static int grouped_by_iterating(lc_db *db, const lc_query *q, group_acc *acc,
 	return rc;
 }
 
-/* A copy of the query without paging (NULL: every lead not recycled). */
-static int unpaged(const lc_query *q, lc_query **copy)
+/* A copy of the query without paging (NULL: every lead not recycled), its
+ * values the model's keys. */
+static int unpaged(lc_db *db, const lc_query *q, lc_query **copy)
 {
 	int rc;
 	if ((rc = lc_query_new(copy)) || (q && (rc = lc__query_copy(*copy, q))))
 		return rc;
 	(*copy)->limit = 0;
 	(*copy)->after = 0;
-	return 0;
+	return lc__query_resolve(*copy, db->model, "the report's condition");
 }
 
 int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
@@ -356,7 +363,7 @@ int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size
 
 	if (!db || !emit || (nkeys && !keys))
 		return lc__error(LC_EINVAL, "grouped count: bad arguments");
-	if ((rc = check_group_keys(keys, nkeys)) || (rc = unpaged(q, &copy)))
+	if ((rc = check_group_keys(keys, nkeys)) || (rc = unpaged(db, q, &copy)))
 		goto out;
 	if (!LC__QUERY_CORE_FILTER(copy) && db->vt.count_grouped) {
 		if (!(rc = lc__db_txn_begin(db, false))) {
@@ -382,7 +389,7 @@ int lc__db_sum_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t
 
 	if (!db || !emit || (nkeys && !keys))
 		return lc__error(LC_EINVAL, "grouped sum: bad arguments");
-	if (!(rc = check_group_keys(keys, nkeys)) && !(rc = unpaged(q, &copy)))
+	if (!(rc = check_group_keys(keys, nkeys)) && !(rc = unpaged(db, q, &copy)))
 		rc = grouped_by_iterating(db, copy, &acc, NULL, emit, ud);
 	lc_query_free(copy);
 	return rc;

@@ -305,6 +305,7 @@ int lc__query_copy(lc_query *dst, const lc_query *src)
 	dst->created_to = src->created_to;
 	dst->recycled = src->recycled;
 	dst->invalid = src->invalid;
+	dst->stored_values = src->stored_values;
 	dst->value_flags = src->value_flags;
 	dst->after = src->after;
 	dst->limit = src->limit;
@@ -322,6 +323,30 @@ int lc_query_set_value(lc_query *q, lc_axis axis, const char *key)
 	if ((rc = lc__check_text(key, LC_KEY_MAX, "the value", true)))
 		return rc;
 	return lc__str_set(&q->value[axis], key);
+}
+
+int lc__query_resolve(lc_query *q, const lc_model *m, const char *what)
+{
+	for (int a = 0; a < LC_AXIS_COUNT && !q->stored_values; a++) {
+		const char *text = lc__str_get(&q->value[a]);
+		int32_t i = text ? lc__model_find(m, (lc_axis)a, text) : 0;
+		const char *key;
+		if (!text)
+			continue;
+		if (i < 0) {
+			lc__model_not_found(m, (lc_axis)a, text);
+			return lc__error_prefix(LC_ENOTFOUND, "%s", what);
+		}
+		key = lc_model_value_key(m, (lc_axis)a, (size_t)i);
+		if (strcmp(key, text) != 0 && lc__str_set(&q->value[a], key))
+			return LC_ENOMEM;
+	}
+	return 0;
+}
+
+void lc__query_stored_values(lc_query *q)
+{
+	q->stored_values = true;
 }
 
 int lc_query_set_text(lc_query *q, lc_lead_text_field field, const char *value)

@@ -65,6 +65,7 @@ struct lc_query {
 	lc__str attr_key;
 	lc__str attr_value;
 	bool invalid;
+	bool stored_values; /* values are stored keys, matched as they are */
 	uint32_t value_flags; /* LC_FLAG_* a value of the state must carry */
 	lc_id after;
 	size_t limit;

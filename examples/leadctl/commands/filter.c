@@ -78,18 +78,6 @@ static int query_flags(lc_query *q, const char *names)
 	return ex ? ex : check(lc_query_set_value_flags(q, bits), "--flag");
 }
 
-/* A key or a label, as everywhere; the query matches keys. */
-static int set_value(lc_db *db, lc_query *q, lc_axis axis, const char *v)
-{
-	size_t vi;
-	if (lc_model_value_find(lc_db_model(db), axis, v, &vi) != 0)
-		return usage_error("--%s: %s (leads holding a value the model no longer knows are "
-				   "listed by --invalid)",
-				   lc_axis_name(axis), lc_error_last());
-	return check(lc_query_set_value(q, axis, lc_model_value_key(lc_db_model(db), axis, vi)),
-		     lc_axis_name(axis));
-}
-
 static int set_attribute(lc_query *q, const char *text)
 {
 	char *copy = strdup(text), *eq = copy ? strchr(copy, '=') : NULL;
@@ -159,8 +147,9 @@ int filter_query(lc_db *db, const lead_filter *f, lc_query **out)
 	if ((rc = lc_query_new(&q)))
 		return fail(rc, "filter");
 	for (size_t i = 0; i < FILTER_VALUES && !ex; i++)
-		if (f->value[i])
-			ex = set_value(db, q, value_axes[i], f->value[i]);
+		if (f->value[i]) /* a key, label or alias: the library resolves it */
+			ex = check(lc_query_set_value(q, value_axes[i], f->value[i]),
+				   lc_axis_name(value_axes[i]));
 	if (!ex && f->flag)
 		ex = query_flags(q, f->flag);
 	for (int t = 0; t < LC_LEAD_TEXT_COUNT && !ex; t++)

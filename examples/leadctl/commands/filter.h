@@ -12,7 +12,7 @@
 #define FILTER_SPECS (FILTER_VALUES + 12)
 
 typedef struct lead_filter {
-	const char *value[FILTER_VALUES];     /* keys, by the axes above */
+	const char *value[FILTER_VALUES];     /* keys, labels or aliases, by the axes above */
 	const char *text[LC_LEAD_TEXT_COUNT]; /* text fields matched exactly */
 	const char *agent, *unit, *follow_from, *follow_to, *recycled, *attribute;
 	bool unassigned, invalid;

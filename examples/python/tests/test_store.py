@@ -209,8 +209,10 @@ def test_leads_filters_and_paging(store: Store, days: Callable[[float], datetime
     assert (note.text, note.author) == ("likes blue", "Li") and note.at is not None
     with pytest.raises(TypeError, match="unknown filter 'colour'"):
         store.count(colour="red")
-    with pytest.raises(leadcore.NotFoundError, match="hot"):
+    with pytest.raises(leadcore.NotFoundError, match="query's condition: status 'hott'"):
         store.count(status="hott")
+    with pytest.raises(leadcore.NotFoundError, match="lc_db_query"):
+        list(store.leads(milestone="Contacted Yesterday"))
     with pytest.raises(ValueError, match="recycled"):
         store.count(recycled="maybe")
 

@@ -15,7 +15,9 @@
 LC_BEGIN_DECL
 
 /**
- * The query's value condition on an axis (for backends).
+ * The query's value condition on an axis (for backends): a key of the
+ * store's model, as the backend stores it (the core has resolved the
+ * caller's label or alias before a slot sees the query).
  * @param q The query.
  * @param axis The axis.
  * @return Owned by the query; NULL when there is no condition.

@@ -328,7 +328,8 @@ class Store:
 
     def leads(self, **filters: Any) -> "_Cursor[Lead]":
         """Iterate leads in id order. Filters (combined with AND): milestone, status, stage,
-        phase, lifecycle (key or label); any text field (source="web", segment=...); agent,
+        phase, lifecycle (key, label or alias; NotFoundError for a value the model does not
+        know); any text field (source="web", segment=...); agent,
         unit (id, name, or None for none); follow_up=(start, end), created=(start, end);
         attribute=(key, value); recycled="exclude"|"include"|"only"; invalid=True;
         after=id, limit=n."""
@@ -891,10 +892,8 @@ class Store:
 
     def _add_filter(self, q: ctypes.c_void_p, key: str, value: Any) -> None:
         L = self._L
-        if key in _STATE_AXES:
-            model = self.model
-            stored = model.key(key, value) if model is not None else value
-            check(L.lc_query_set_value(q, self._ax[key], enc(stored)))
+        if key in _STATE_AXES:  # a key, label or alias: the library resolves it
+            check(L.lc_query_set_value(q, self._ax[key], enc(value)))
         elif key in self._text_fields:
             check(L.lc_query_set_text(q, self._text_fields[key], enc(value)))
         elif key in ("agent", "unit"):
