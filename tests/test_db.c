@@ -554,7 +554,7 @@ static void test_apply_valid(void **state)
 	now_value += 60;
 	assert_int_equal(lc_db_apply(f->db, id, f->d, 1, f->v, &ev), 0);
 	assert_true(ev > 0);
-	assert_int_equal(lc_violations_count(f->v), 0);
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 0);
 	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
 	assert_int_equal(lc_lead_version(l), 2);
 	assert_int_equal(lc_lead_touched_at(l), now_value);
@@ -580,13 +580,13 @@ static void test_apply_invalid_writes_nothing(void **state)
 	/* Hot without a follow-up: refused, with the violation listed. */
 	contacted_hot(f, LC_TIME_NONE);
 	assert_int_equal(lc_db_apply(f->db, id, f->d, 2, f->v, NULL), LC_EINVALID);
-	assert_true(lc_violations_count(f->v) >= 1);
-	assert_string_equal(lc_violation_key(lc_violations_code(f->v, 0)), "follow_up_required");
+	assert_true(lc_table_rows(lc_violations_table(f->v)) >= 1);
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 1), "follow_up_required");
 	assert_non_null(strstr(lc_error_last(), "lead"));
 	/* Stale version: refused. */
 	contacted_hot(f, now_value + 7200);
 	assert_int_equal(lc_db_apply(f->db, id, f->d, 1, f->v, NULL), LC_ECONFLICT);
-	assert_int_equal(lc_violations_count(f->v), 0);
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 0);
 	/* Missing lead, bad arguments. */
 	assert_int_equal(lc_db_apply(f->db, id + 50, f->d, -1, f->v, NULL), LC_ENOTFOUND);
 	assert_int_equal(lc_db_apply(f->db, 0, f->d, -1, f->v, NULL), LC_EINVAL);
@@ -1644,13 +1644,13 @@ static void test_removed_values(void **state)
 	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_ACTION, "call"), 0);
 	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_STATUS, "new"), 0);
 	assert_int_equal(lc_db_apply(f->db, dnc, f->d, -1, f->v, NULL), LC_EINVALID);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_ACTION_BLOCKED);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_ACTION_BLOCKED);
 	/* a note about the lead as it is: refused, shared notes as well */
 	lc_disposition_reset(f->d);
 	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_ACTION, "lead_update"), 0);
 	assert_int_equal(lc_disposition_set_note(f->d, "still here"), 0);
 	assert_int_equal(lc_db_apply(f->db, dnc, f->d, -1, f->v, NULL), LC_EINVALID);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_UNKNOWN_VALUE);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_UNKNOWN_VALUE);
 	assert_int_equal(lc_db_lead_note(f->db, dnc, "ann", "still here"), LC_EINVALID);
 	assert_non_null(strstr(lc_error_last(), "do_not_call_number"));
 	/* a migration is judged: a status that breaks the links moves nothing */

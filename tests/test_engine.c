@@ -333,25 +333,25 @@ static int validate(fx *f)
 static size_t has(const fx *f, int code)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < lc_violations_count(f->v); i++)
-		if (lc_violations_code(f->v, i) == code)
+	for (size_t i = 0; i < lc_table_rows(lc_violations_table(f->v)); i++)
+		if ((int)lc_table_int(lc_violations_table(f->v), i, 0) == code)
 			k++;
 	return k;
 }
 
 static const char *message_of(const fx *f, int code)
 {
-	for (size_t i = 0; i < lc_violations_count(f->v); i++)
-		if (lc_violations_code(f->v, i) == code)
-			return lc_violations_message(f->v, i);
+	for (size_t i = 0; i < lc_table_rows(lc_violations_table(f->v)); i++)
+		if ((int)lc_table_int(lc_violations_table(f->v), i, 0) == code)
+			return lc_table_text(lc_violations_table(f->v), i, 3);
 	return NULL;
 }
 
 static const char *field_of(const fx *f, int code)
 {
-	for (size_t i = 0; i < lc_violations_count(f->v); i++)
-		if (lc_violations_code(f->v, i) == code)
-			return lc_violations_field(f->v, i);
+	for (size_t i = 0; i < lc_table_rows(lc_violations_table(f->v)); i++)
+		if ((int)lc_table_int(lc_violations_table(f->v), i, 0) == code)
+			return lc_table_text(lc_violations_table(f->v), i, 2);
 	return NULL;
 }
 
@@ -360,41 +360,60 @@ static void assert_valid(fx *f)
 {
 	int rc = validate(f);
 	if (rc != 0)
-		for (size_t i = 0; i < lc_violations_count(f->v); i++)
+		for (size_t i = 0; i < lc_table_rows(lc_violations_table(f->v)); i++)
 			print_message("unexpected: %s %s: %s\n",
-				      lc_violation_key(lc_violations_code(f->v, i)),
-				      lc_violations_field(f->v, i), lc_violations_message(f->v, i));
+				      lc_table_text(lc_violations_table(f->v), i, 1),
+				      lc_table_text(lc_violations_table(f->v), i, 2), lc_table_text(lc_violations_table(f->v), i, 3));
 	assert_int_equal(rc, 0);
-	assert_int_equal(lc_violations_count(f->v), 0);
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 0);
 }
 
 /* Refused with exactly this one violation. */
 static void assert_only(fx *f, int code)
 {
 	int rc = validate(f);
-	if (lc_violations_count(f->v) != 1 || lc_violations_code(f->v, 0) != code)
-		for (size_t i = 0; i < lc_violations_count(f->v); i++)
+	if (lc_table_rows(lc_violations_table(f->v)) != 1 || (int)lc_table_int(lc_violations_table(f->v), 0, 0) != code)
+		for (size_t i = 0; i < lc_table_rows(lc_violations_table(f->v)); i++)
 			print_message("got: %s %s: %s\n",
-				      lc_violation_key(lc_violations_code(f->v, i)),
-				      lc_violations_field(f->v, i), lc_violations_message(f->v, i));
+				      lc_table_text(lc_violations_table(f->v), i, 1),
+				      lc_table_text(lc_violations_table(f->v), i, 2), lc_table_text(lc_violations_table(f->v), i, 3));
 	assert_int_equal(rc, LC_EINVALID);
-	assert_int_equal(lc_violations_count(f->v), 1);
-	assert_int_equal(lc_violations_code(f->v, 0), code);
-	assert_true(strlen(lc_violations_message(f->v, 0)) > 10);
-	assert_non_null(lc_violations_field(f->v, 0));
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 1);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), code);
+	assert_true(strlen(lc_table_text(lc_violations_table(f->v), 0, 3)) > 10);
+	assert_non_null(lc_table_text(lc_violations_table(f->v), 0, 2));
 }
 
 /* ---- violation lists ---- */
 
+/* The "violation" column holds each code's key from LC_VIOLATION_LIST. */
 static void test_violation_keys(void **state)
 {
+	static const struct {
+		int code;
+		const char *key;
+	} keys[] = {
+#define KEY(name, value, key) { value, key },
+		LC_VIOLATION_LIST(KEY)
+#undef KEY
+	};
+	lc_violations *v = NULL;
+	const lc_table *t;
 	(void)state;
-	assert_string_equal(lc_violation_key(LC_V_COMBINATION), "combination_not_allowed");
-	assert_string_equal(lc_violation_key(LC_V_OUTCOME_UNCHANGED), "outcome_keeps_stage");
-	assert_string_equal(lc_violation_key(0), "unknown");
-	assert_string_equal(lc_violation_key(LC__V_LAST + 1), "unknown");
-	for (int c = 1; c <= LC__V_LAST; c++)
-		assert_string_not_equal(lc_violation_key(c), "unknown");
+
+	assert_int_equal(lc_violations_new(&v), 0);
+	for (size_t i = 0; i < LC_ARRAY_LEN(keys); i++)
+		lc__violations_add(v, keys[i].code, "status", "m");
+	lc__violations_add(v, LC__V_LAST + 1, "status", "m");
+	t = lc_violations_table(v);
+	assert_int_equal(lc_table_rows(t), LC_ARRAY_LEN(keys) + 1);
+	for (size_t i = 0; i < LC_ARRAY_LEN(keys); i++) {
+		assert_int_equal(lc_table_int_named(t, i, "code"), keys[i].code);
+		assert_string_equal(lc_table_text_named(t, i, "violation"), keys[i].key);
+	}
+	assert_string_equal(lc_table_text(t, 2, 1), "combination_not_allowed");
+	assert_string_equal(lc_table_text(t, LC_ARRAY_LEN(keys), 1), "unknown");
+	lc_violations_free(v);
 }
 
 static void test_violations_list(void **state)
@@ -404,26 +423,32 @@ static void test_violations_list(void **state)
 
 	assert_int_equal(lc_violations_new(NULL), LC_EINVAL);
 	assert_int_equal(lc_violations_new(&v), 0);
-	assert_int_equal(lc_violations_count(v), 0);
-	assert_int_equal(lc_violations_count(NULL), 0);
-	assert_int_equal(lc_violations_dropped(NULL), 0);
-	assert_int_equal(lc_violations_code(v, 0), 0);
-	assert_null(lc_violations_field(v, 0));
-	assert_null(lc_violations_message(v, 0));
-	assert_null(lc_violations_message(NULL, 0));
+	assert_string_equal(lc_table_kind(lc_violations_table(v)), "violations");
+	assert_int_equal(lc_table_columns(lc_violations_table(v)), 4);
+	assert_string_equal(lc_table_column_name(lc_violations_table(v), 3), "message");
+	assert_int_equal(lc_table_column_type(lc_violations_table(v), 0), LC_COLUMN_INT);
+	assert_string_equal(lc_table_kind(lc_table_summary(lc_violations_table(v))), "summary");
+	assert_int_equal(lc_table_rows(lc_table_summary(lc_violations_table(v))), 1);
+	assert_int_equal(lc_table_int_named(lc_table_summary(lc_violations_table(v)), 0, "dropped"), 0);
+	assert_int_equal(lc_table_rows(lc_violations_table(v)), 0);
+	assert_null(lc_violations_table(NULL));
+	assert_int_equal((int)lc_table_int(lc_violations_table(v), 0, 0), 0);
+	assert_null(lc_table_text(lc_violations_table(v), 0, 2));
+	assert_null(lc_table_text(lc_violations_table(v), 0, 3));
+	assert_int_equal(lc_table_int(lc_violations_table(v), 0, 1), LC_TABLE_NONE); /* text column */
 
 	/* Past the capacity entries are counted, not stored, and nothing overflows. */
 	for (int i = 0; i < LC_VIOLATIONS_MAX + 8; i++)
 		lc__violations_add(v, LC_V_NOTE_REQUIRED, "note", "violation %d %0300d", i, 7);
-	assert_int_equal(lc_violations_count(v), LC_VIOLATIONS_MAX);
-	assert_int_equal(lc_violations_dropped(v), 8);
-	assert_int_equal(strlen(lc_violations_message(v, LC_VIOLATIONS_MAX - 1)),
+	assert_int_equal(lc_table_rows(lc_violations_table(v)), LC_VIOLATIONS_MAX);
+	assert_int_equal((size_t)lc_table_int(lc_table_summary(lc_violations_table(v)), 0, 0), 8);
+	assert_int_equal(strlen(lc_table_text(lc_violations_table(v), LC_VIOLATIONS_MAX - 1, 3)),
 			 LC_VIOLATION_MESSAGE_MAX - 1);
-	assert_string_equal(lc_violations_field(v, 3), "note");
-	assert_int_equal(lc_violations_code(v, LC_VIOLATIONS_MAX), 0);
+	assert_string_equal(lc_table_text(lc_violations_table(v), 3, 2), "note");
+	assert_int_equal((int)lc_table_int(lc_violations_table(v), LC_VIOLATIONS_MAX, 0), 0);
 	lc__violations_clear(v);
-	assert_int_equal(lc_violations_count(v), 0);
-	assert_int_equal(lc_violations_dropped(v), 0);
+	assert_int_equal(lc_table_rows(lc_violations_table(v)), 0);
+	assert_int_equal((size_t)lc_table_int(lc_table_summary(lc_violations_table(v)), 0, 0), 0);
 	lc_violations_free(v);
 	lc_violations_free(NULL);
 }
@@ -438,8 +463,8 @@ static void test_list_reuse(void **state)
 		lc__violations_add(f->v, LC_V_TERMINAL, "status", "old");
 	d_set(f, NULL, NULL, "hot", NULL);
 	assert_int_equal(validate(f), LC_EINVALID);
-	assert_int_equal(lc_violations_count(f->v), 2); /* action, follow-up */
-	assert_int_equal(lc_violations_dropped(f->v), 0);
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 2); /* action, follow-up */
+	assert_int_equal((size_t)lc_table_int(lc_table_summary(lc_violations_table(f->v)), 0, 0), 0);
 	assert_int_equal(lc_validate(f->m, f->cur, f->d, T0, NULL), LC_EINVALID);
 	assert_int_equal(lc_error_last_code(), LC_EINVALID);
 	d_set(f, "call", NULL, NULL, NULL);
@@ -717,7 +742,7 @@ static void test_bad_arguments(void **state)
 	lc__violations_add(f->v, LC_V_TERMINAL, "status", "stale");
 
 	assert_int_equal(lc_validate(NULL, f->cur, f->d, T0, f->v), LC_EINVAL);
-	assert_int_equal(lc_violations_count(f->v), 0);
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 0);
 	assert_int_equal(lc_validate(f->m, NULL, f->d, T0, f->v), LC_EINVAL);
 	assert_int_equal(lc_validate(f->m, f->cur, NULL, T0, f->v), LC_EINVAL);
 	assert_int_equal(lc_validate(f->m, os, f->d, T0, f->v), LC_EINVAL);
@@ -818,7 +843,7 @@ static void test_no_allocation_per_call(void **state)
 	use_failing_allocator(0);
 	d_set(f, "call", NULL, "hot", NULL);
 	assert_int_equal(validate(f), LC_EINVALID);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_FOLLOW_UP_REQUIRED);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_FOLLOW_UP_REQUIRED);
 	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 + DAY), 0);
 	assert_int_equal(validate(f), 0);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
@@ -838,8 +863,8 @@ static void test_action_required(void **state)
 	cur_set(f, "new", "new", NULL);
 	d_set(f, NULL, "contacted", NULL, NULL);
 	assert_only(f, LC_V_ACTION_REQUIRED);
-	assert_string_equal(lc_violations_field(f->v, 0), "action");
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "call, email"));
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "action");
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "call, email"));
 	d_set(f, "call", "contacted", NULL, NULL);
 	assert_valid(f);
 }
@@ -870,8 +895,8 @@ static void test_follow_up(void **state)
 	cur_set(f, "contacted", "new", NULL);
 	d_set(f, "call", NULL, "hot", NULL);
 	assert_only(f, LC_V_FOLLOW_UP_REQUIRED);
-	assert_string_equal(lc_violations_field(f->v, 0), "follow_up");
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "Hot"));
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "follow_up");
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "Hot"));
 	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 - DAY), 0);
 	assert_only(f, LC_V_FOLLOW_UP_PAST);
 	assert_int_equal(lc_disposition_set_follow_up(f->d, T0), 0); /* now is not the future */
@@ -906,14 +931,14 @@ static void test_follow_up_kept_value(void **state)
 	d_set(f, "call", NULL, NULL, NULL);
 	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 - DAY), 0);
 	assert_only(f, LC_V_FOLLOW_UP_PAST);
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "stays Hot"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "stays Hot"));
 	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 + 2 * DAY), 0);
 	assert_valid(f);
 	/* the lead's own follow-up has passed: the next touch sets a new one */
 	assert_int_equal(lc_state_set_follow_up(f->cur, T0 - DAY), 0);
 	d_set(f, "call", NULL, NULL, NULL);
 	assert_only(f, LC_V_FOLLOW_UP_PAST);
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "its follow-up"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "its follow-up"));
 	/* none at all (a lead stored before the rule) */
 	assert_int_equal(lc_state_set_follow_up(f->cur, LC_TIME_NONE), 0);
 	assert_only(f, LC_V_FOLLOW_UP_REQUIRED);
@@ -933,20 +958,20 @@ static void test_validate_new_state(void **state)
 
 	cur_set(f, "contacted", "hot", NULL);
 	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_FOLLOW_UP_REQUIRED);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_FOLLOW_UP_REQUIRED);
 	assert_int_equal(lc_state_set_follow_up(f->cur, T0 - 1), 0);
 	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_FOLLOW_UP_PAST);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_FOLLOW_UP_PAST);
 	/* a stored lead whose follow-up has passed is overdue, not invalid */
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), 0);
 	assert_int_equal(lc_state_set_follow_up(f->cur, T0 + DAY), 0);
 	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), 0);
 	cur_set(f, "quoted", "new", NULL);
 	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_COMBINATION);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_COMBINATION);
 	cur_set(f, "contacted", "lead_at_risk", NULL);
 	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_DEPRECATED);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_DEPRECATED);
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), 0);
 
 	/* a new lead given only a status starts at the initial milestone */
@@ -965,7 +990,7 @@ static void test_note_required(void **state)
 	cur_set(f, "contacted", "new", NULL);
 	d_set(f, "call", NULL, "not_interested", NULL);
 	assert_only(f, LC_V_NOTE_REQUIRED);
-	assert_string_equal(lc_violations_field(f->v, 0), "note");
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "note");
 	assert_int_equal(lc_disposition_set_note(f->d, ""), 0);
 	assert_only(f, LC_V_NOTE_REQUIRED);
 	assert_int_equal(lc_disposition_set_note(f->d, "Bought elsewhere."), 0);
@@ -980,7 +1005,7 @@ static void test_action_blocked(void **state)
 	cur_set(f, "contacted", "do_not_call_number", NULL);
 	d_set(f, "call", NULL, NULL, NULL);
 	assert_only(f, LC_V_ACTION_BLOCKED);
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "Do Not Call Number"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "Do Not Call Number"));
 	d_set(f, "call", NULL, "new", NULL); /* leaving it does not help this call */
 	assert_only(f, LC_V_ACTION_BLOCKED);
 	d_set(f, "email", NULL, NULL, NULL);
@@ -994,7 +1019,7 @@ static void test_action_blocked(void **state)
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
 	d_set(f, "call", NULL, NULL, NULL);
 	assert_int_equal(lc_validate(f->m, f->next, f->d, T0, f->v), LC_EINVALID);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_ACTION_BLOCKED);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_ACTION_BLOCKED);
 	assert_true(lc__engine_forbids(f->m, f->next, LM_CALL));
 	assert_false(lc__engine_forbids(f->m, f->next, LM_EMAIL));
 	d_set(f, "email", NULL, "do_not_call_number", NULL);
@@ -1004,7 +1029,7 @@ static void test_action_blocked(void **state)
 	assert_int_equal(lc_state_set_flags(f->cur, LC_STATE_DO_NOT_CALL), 0);
 	d_set(f, "call", NULL, NULL, NULL);
 	assert_only(f, LC_V_ACTION_BLOCKED);
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "do not call"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "do not call"));
 	d_set(f, "email", NULL, NULL, NULL);
 	assert_valid(f);
 	d_set(f, "meeting", NULL, NULL, NULL);
@@ -1036,12 +1061,12 @@ static void test_deprecated(void **state)
 	cur_set(f, NULL, "new", NULL);
 	d_set(f, "call", NULL, "lead_at_risk", NULL);
 	assert_only(f, LC_V_DEPRECATED);
-	assert_string_equal(lc_violations_field(f->v, 0), "status");
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "Lead at Risk"));
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "status");
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "Lead at Risk"));
 	/* and a legacy action always is */
 	d_set(f, "fax", NULL, NULL, NULL);
 	assert_only(f, LC_V_DEPRECATED);
-	assert_string_equal(lc_violations_field(f->v, 0), "action");
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "action");
 }
 
 static void test_terminal_and_transition_table(void **state)
@@ -1052,14 +1077,14 @@ static void test_terminal_and_transition_table(void **state)
 	d_set(f, "call", "quoted", "hot", NULL);
 	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 + DAY), 0);
 	assert_only(f, LC_V_TERMINAL);
-	assert_string_equal(lc_violations_field(f->v, 0), "milestone");
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "milestone");
 	d_set(f, "lead_update", NULL, "new", NULL); /* the milestone stays */
 	assert_valid(f);
 
 	cur_set(f, "contacted", "new", NULL);
 	d_set(f, "call", "new", NULL, NULL);
 	assert_only(f, LC_V_TRANSITION);
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "from Contacted to New"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "from Contacted to New"));
 	d_set(f, "call", "quoted", NULL, NULL); /* the table allows it; links do not */
 	assert_only(f, LC_V_COMBINATION);
 	d_set(f, "call", "contacted", NULL, NULL); /* unchanged is never a transition */
@@ -1083,7 +1108,7 @@ static void test_every_violation_listed(void **state)
 	assert_int_equal(has(f, LC_V_NOTE_REQUIRED), 1);
 	assert_int_equal(has(f, LC_V_ACTION_BLOCKED), 1);
 	assert_int_equal(has(f, LC_V_TERMINAL), 1);
-	assert_int_equal(lc_violations_count(f->v), 4);
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 4);
 	assert_int_equal(lc_error_last_code(), LC_EINVALID);
 	assert_non_null(strstr(lc_error_last(), "4 violations"));
 }
@@ -1096,25 +1121,25 @@ static void test_validate_state(void **state)
 	cur_set(f, "quoted", "hot", NULL);
 	/* Hot needs a follow-up; a passed one is overdue, not invalid */
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_FOLLOW_UP_REQUIRED);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_FOLLOW_UP_REQUIRED);
 	assert_int_equal(lc_state_set_follow_up(f->cur, T0 - DAY), 0);
 	assert_int_equal(lc_validate_state(f->m, f->cur, NULL), 0);
 	cur_set(f, NULL, "new", NULL);
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
-	assert_int_equal(lc_violations_count(f->v), 1);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_COMBINATION);
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 1);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_COMBINATION);
 	assert_int_equal(lc_validate_state(f->m, f->cur, NULL), LC_EINVALID);
 
 	/* values a store kept under an older model */
 	assert_int_equal(lc__state_set_raw(f->cur, LC_AXIS_STATUS, "warm"), 0);
 	assert_int_equal(lc__state_set_raw(f->cur, LC_AXIS_MILESTONE, "lost_contact"), 0);
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
-	assert_int_equal(lc_violations_count(f->v), 2);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_UNKNOWN_VALUE);
-	assert_string_equal(lc_violations_field(f->v, 0), "milestone");
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "lost_contact"));
-	assert_string_equal(lc_violations_field(f->v, 1), "status");
-	assert_non_null(strstr(lc_violations_message(f->v, 1), "not_interested"));
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 2);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_UNKNOWN_VALUE);
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "milestone");
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "lost_contact"));
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 1, 2), "status");
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 1, 3), "not_interested"));
 }
 
 /* Seed 000: after a change that removes a value, "you will not be able to
@@ -1130,8 +1155,8 @@ static void test_unknown_values(void **state)
 	/* a note on the lead as it is: refused, naming the value */
 	d_set(f, "lead_update", NULL, NULL, NULL);
 	assert_only(f, LC_V_UNKNOWN_VALUE);
-	assert_string_equal(lc_violations_field(f->v, 0), "status");
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "'requote'"));
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "status");
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "'requote'"));
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), LC_EINVALID);
 	/* a contact is blocked as well: what the old value forbade is not known */
 	d_set(f, "call", NULL, NULL, NULL);
@@ -1154,7 +1179,7 @@ static void test_unknown_values(void **state)
 	/* an unknown milestone must be replaced too */
 	assert_int_equal(lc__state_set_raw(f->cur, LC_AXIS_MILESTONE, "gone"), 0);
 	assert_only(f, LC_V_UNKNOWN_VALUE);
-	assert_string_equal(lc_violations_field(f->v, 0), "milestone");
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "milestone");
 	d_set(f, "lead_update", "contacted", "new", NULL);
 	assert_valid(f);
 }
@@ -1189,7 +1214,7 @@ static void test_transition_follow_up(void **state)
 	assert_int_equal(lc_state_copy(before, f->next), 0);
 	d_set(f, "call", NULL, "hot", NULL);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), LC_EINVALID);
-	assert_int_equal(lc_violations_count(f->v), 1);
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 1);
 	assert_int_equal(lc_state_equal(before, f->next), 1);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, NULL), LC_EINVALID);
 	assert_int_equal(lc_state_equal(before, f->next), 1);
@@ -1232,8 +1257,8 @@ static void test_outcome_progressing(void **state)
 	assert_valid(f);
 	pt_d(f, "call", "committed", LC_OUTCOME_PROGRESSING, NULL); /* skips 3 */
 	assert_only(f, LC_V_SKIP_TOO_FAR);
-	assert_string_equal(lc_violations_field(f->v, 0), "stage");
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "skips 3"));
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "stage");
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "skips 3"));
 	pt_d(f, "call", "enquiry", LC_OUTCOME_PROGRESSING, NULL); /* not forward */
 	assert_only(f, LC_V_OUTCOME_DIRECTION);
 	cur_set(f, NULL, NULL, "engaged");
@@ -1262,7 +1287,7 @@ static void test_outcome_go_back_and_required(void **state)
 	/* changing the stage without an outcome */
 	pt_d(f, "call", "settled", LC_OUTCOME_NONE, NULL);
 	assert_only(f, LC_V_OUTCOME_REQUIRED);
-	assert_string_equal(lc_violations_field(f->v, 0), "outcome");
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "outcome");
 	pt_d(f, "call", "committed", LC_OUTCOME_NONE, NULL); /* the same stage is no change */
 	assert_valid(f);
 	f->m->outcome_required = false;
@@ -1281,7 +1306,7 @@ static void test_outcome_no_change(void **state)
 	assert_valid(f);
 	pt_d(f, "call", "selected", LC_OUTCOME_NO_CONTACT, NULL);
 	assert_only(f, LC_V_OUTCOME_UNCHANGED);
-	assert_string_equal(lc_violations_field(f->v, 0), "stage");
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "stage");
 	pt_d(f, "call", "contact", LC_OUTCOME_NO_CHANGE, NULL);
 	assert_only(f, LC_V_OUTCOME_UNCHANGED);
 }
@@ -1294,7 +1319,7 @@ static void test_outcome_exiting(void **state)
 	/* without a reason */
 	pt_d(f, "call", "nurture", LC_OUTCOME_EXITING, NULL);
 	assert_only(f, LC_V_REASON_REQUIRED);
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "not_ready"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "not_ready"));
 	/* a reason with a stage, no stage given: the reason's stage */
 	pt_d(f, "call", NULL, LC_OUTCOME_EXITING, "Not Ready Yet");
 	assert_valid(f);
@@ -1304,7 +1329,7 @@ static void test_outcome_exiting(void **state)
 	/* the stage given must be the reason's */
 	pt_d(f, "call", "problem", LC_OUTCOME_EXITING, "not_ready");
 	assert_only(f, LC_V_REASON_NOT_ALLOWED);
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "Nurture"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "Nurture"));
 	pt_d(f, "call", "nurture", LC_OUTCOME_EXITING, "not_ready");
 	assert_valid(f);
 	/* a reason meant for another outcome */
@@ -1325,7 +1350,7 @@ static void test_outcome_exiting(void **state)
 	/* a reason where none is asked for */
 	pt_d(f, "call", "selected", LC_OUTCOME_PROGRESSING, "vague");
 	assert_only(f, LC_V_REASON_NOT_ALLOWED);
-	assert_string_equal(lc_violations_field(f->v, 0), "reason");
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "reason");
 }
 
 static void test_outcome_closed_values(void **state)
@@ -1336,7 +1361,7 @@ static void test_outcome_closed_values(void **state)
 	/* closed stages are reached by exiting or problem only */
 	pt_d(f, "call", "nurture", LC_OUTCOME_PROGRESSING, NULL);
 	assert_only(f, LC_V_OUTCOME_DIRECTION);
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "closed"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "closed"));
 	cur_set(f, NULL, NULL, "problem");
 	pt_d(f, "lead_update", "nurture", LC_OUTCOME_GO_BACK, NULL);
 	assert_only(f, LC_V_OUTCOME_DIRECTION);
@@ -1359,7 +1384,7 @@ static void test_contact_ended(void **state)
 	cur_set(f, NULL, NULL, "problem");
 	pt_d(f, "call", NULL, LC_OUTCOME_NO_CONTACT, NULL);
 	assert_only(f, LC_V_CONTACT_ENDED);
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "Problem"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "Problem"));
 	pt_d(f, "email", NULL, LC_OUTCOME_NONE, NULL);
 	assert_only(f, LC_V_CONTACT_ENDED);
 	pt_d(f, "lead_update", NULL, LC_OUTCOME_NONE, NULL);
@@ -1429,13 +1454,13 @@ static void test_crossing_picks_status(void **state)
 	/* Complete does not leave Open */
 	crm_d(f, "complete", NULL, NULL);
 	assert_only(f, LC_V_LIFECYCLE_CROSSING);
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "moves no lead out of Open"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "moves no lead out of Open"));
 	/* a second Won status: the action cannot choose */
 	f->m->axes[LC_AXIS_STATUS].v[CS_WORKING].parent = LC_WON;
 	cur_set(f, NULL, "new", NULL);
 	crm_d(f, "win_lead", NULL, NULL);
 	assert_only(f, LC_V_LIFECYCLE_CROSSING);
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "working, won"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "working, won"));
 	crm_d(f, "win_lead", "won", NULL);
 	assert_valid(f);
 }
@@ -1447,7 +1472,7 @@ static void test_lifecycle_crossing(void **state)
 
 	crm_d(f, "lead_update", "won", NULL);
 	assert_only(f, LC_V_LIFECYCLE_CROSSING);
-	assert_string_equal(lc_violations_message(f->v, 0),
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 3),
 			    "Moving from Open to Won needs the action Win Lead (key win_lead).");
 	crm_d(f, "win_lead", "won", NULL);
 	assert_valid(f);
@@ -1458,7 +1483,7 @@ static void test_lifecycle_crossing(void **state)
 	/* no action crosses from open to completed */
 	crm_d(f, "complete", "done", NULL);
 	assert_only(f, LC_V_LIFECYCLE_CROSSING);
-	assert_string_equal(lc_violations_field(f->v, 0), "status");
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "status");
 	/* a new lead takes any first status */
 	lc_state_free(f->cur);
 	assert_int_equal(lc_state_new(&f->cur, f->m), 0);
@@ -1473,8 +1498,8 @@ static void test_lost_reasons(void **state)
 
 	crm_d(f, "lose_lead", "lost", NULL);
 	assert_only(f, LC_V_REASON_REQUIRED); /* once, though status and state both ask */
-	assert_non_null(strstr(lc_violations_message(f->v, 0), "price"));
-	assert_null(strstr(lc_violations_message(f->v, 0), "exit_only"));
+	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "price"));
+	assert_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "exit_only"));
 	crm_d(f, "lose_lead", "lost", "exit_only");
 	assert_only(f, LC_V_REASON_NOT_ALLOWED);
 	crm_d(f, "lose_lead", "lost", "price");
@@ -1510,7 +1535,7 @@ static void test_completion_stamp(void **state)
 	assert_int_equal(lc_validate(f->m, f->next, f->d, T0 + DAY, f->v), LC_EINVALID);
 	assert_int_equal(has(f, LC_V_TERMINAL), 1);
 	assert_int_equal(has(f, LC_V_LIFECYCLE_CROSSING), 1);
-	assert_int_equal(lc_violations_count(f->v), 2);
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 2);
 	crm_d(f, "call", NULL, NULL); /* working on it without moving it is fine */
 	assert_int_equal(lc_validate(f->m, f->next, f->d, T0 + DAY, f->v), 0);
 	crm_d(f, "reopen", "working", NULL);

@@ -107,15 +107,15 @@ static lc_disposition *disposition_of(const lc_model *m, const step *st)
 
 static void dump(const char *what, const lc_violations *v)
 {
-	for (size_t i = 0; i < lc_violations_count(v); i++)
-		print_message("  %s: %s [%s] %s\n", what, lc_violation_key(lc_violations_code(v, i)),
-			      lc_violations_field(v, i), lc_violations_message(v, i));
+	for (size_t i = 0; i < lc_table_rows(lc_violations_table(v)); i++)
+		print_message("  %s: %s [%s] %s\n", what, lc_table_text(lc_violations_table(v), i, 1),
+			      lc_table_text(lc_violations_table(v), i, 2), lc_table_text(lc_violations_table(v), i, 3));
 }
 
 static bool has_code(const lc_violations *v, int code)
 {
-	for (size_t i = 0; i < lc_violations_count(v); i++)
-		if (lc_violations_code(v, i) == code)
+	for (size_t i = 0; i < lc_table_rows(lc_violations_table(v)); i++)
+		if ((int)lc_table_int(lc_violations_table(v), i, 0) == code)
 			return true;
 	return false;
 }
@@ -145,7 +145,7 @@ static void expect_ok(const lc_model *m, const lc_state *cur, const step *st, lc
 		dump(what, v);
 	}
 	assert_int_equal(rc, 0);
-	assert_int_equal(lc_violations_count(v), 0);
+	assert_int_equal(lc_table_rows(lc_violations_table(v)), 0);
 	lc_violations_free(v);
 }
 
@@ -159,18 +159,18 @@ static void expect_refused(const lc_model *m, const lc_state *cur, const step *s
 	int rc;
 	assert_int_equal(lc_violations_new(&v), 0);
 	rc = judge(m, cur, st, NULL, v);
-	if (rc != LC_EINVALID || !has_code(v, code) || (only && lc_violations_count(v) != 1)) {
-		print_error("%s: %s expected %s%s, got %s\n", lc_model_name(m), what,
-			    lc_violation_key(code), only ? " alone" : "", lc_error_name(rc));
+	if (rc != LC_EINVALID || !has_code(v, code) || (only && lc_table_rows(lc_violations_table(v)) != 1)) {
+		print_error("%s: %s expected violation %d%s, got %s\n", lc_model_name(m), what,
+			    code, only ? " alone" : "", lc_error_name(rc));
 		dump(what, v);
 	}
 	assert_int_equal(rc, LC_EINVALID);
 	assert_true(has_code(v, code));
 	if (only)
-		assert_int_equal(lc_violations_count(v), 1);
-	for (size_t i = 0; i < lc_violations_count(v); i++) {
-		assert_non_null(lc_violations_field(v, i));
-		assert_true(strlen(lc_violations_message(v, i)) > 0);
+		assert_int_equal(lc_table_rows(lc_violations_table(v)), 1);
+	for (size_t i = 0; i < lc_table_rows(lc_violations_table(v)); i++) {
+		assert_non_null(lc_table_text(lc_violations_table(v), i, 2));
+		assert_true(strlen(lc_table_text(lc_violations_table(v), i, 3)) > 0);
 	}
 
 	/* lc_transition refuses the same step and leaves the target alone. */
@@ -1108,7 +1108,7 @@ static void test_conversica(void **unused)
 	/* A lead that holds the legacy value stays valid. */
 	assert_int_equal(lc_violations_new(&v), 0);
 	assert_int_equal(lc_validate_state(m, risk, v), 0);
-	assert_int_equal(lc_violations_count(v), 0);
+	assert_int_equal(lc_table_rows(lc_violations_table(v)), 0);
 	lc_violations_free(v);
 	{
 		step touch = {.action = "Email"};
@@ -1480,8 +1480,8 @@ static void csv_row(int c, void *ud)
 							  (w->dne ? LC_STATE_DO_NOT_EMAIL : 0)),
 				 0);
 		rc = judge(w->m, cur, &st, NULL, w->v);
-		if (refuse ? (rc != LC_EINVALID || lc_violations_count(w->v) != 1 ||
-			      lc_violations_code(w->v, 0) != LC_V_ACTION_BLOCKED)
+		if (refuse ? (rc != LC_EINVALID || lc_table_rows(lc_violations_table(w->v)) != 1 ||
+			      (int)lc_table_int(lc_violations_table(w->v), 0, 0) != LC_V_ACTION_BLOCKED)
 			   : rc != 0) {
 			print_error("x-education row %zu ('%s', dnc %d, dne %d): %s\n", w->row, w->tag,
 				    w->dnc, w->dne, lc_error_name(rc));

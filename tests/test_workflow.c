@@ -165,9 +165,9 @@ static int dispose(lc_db *db, lc_id id, const char *action, const char *mileston
 	rc = lc_db_apply(db, id, d, -1, v, NULL);
 	/* Every refusal says why, a rule's effect refused inside the apply too. */
 	if (rc == LC_EINVALID)
-		assert_true(lc_violations_count(v) > 0);
+		assert_true(lc_table_rows(lc_violations_table(v)) > 0);
 	snprintf(last_violation, sizeof last_violation, "%s",
-		 lc_violations_count(v) ? lc_violations_message(v, 0) : lc_error_last());
+		 lc_table_rows(lc_violations_table(v)) ? lc_table_text(lc_violations_table(v), 0, 3) : lc_error_last());
 	lc_violations_free(v);
 	lc_disposition_free(d);
 	return rc;

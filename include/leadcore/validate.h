@@ -13,6 +13,7 @@
 #include "disposition.h"
 #include "model.h"
 #include "state.h"
+#include "table.h"
 
 LC_BEGIN_DECL
 
@@ -56,13 +57,6 @@ typedef enum lc_violation_code {
 } lc_violation_code;
 
 /**
- * The key of a violation code ("combination_not_allowed").
- * @param code A code.
- * @return A static string; "unknown" for a code not in the list.
- */
-LC_API const char *lc_violation_key(int code);
-
-/**
  * Create an empty violation list.
  * @param[out] out Receives it; free it with lc_violations_free().
  * @return 0, LC_EINVAL, LC_ENOMEM.
@@ -76,44 +70,20 @@ LC_API int lc_violations_new(lc_violations **out);
 LC_API void lc_violations_free(lc_violations *v);
 
 /**
- * The number of violations.
- * @param v The list.
- * @return The count.
- */
-LC_API size_t lc_violations_count(const lc_violations *v);
-
-/**
- * How many violations did not fit in the list. A list holds at most 32 (so
- * that validating never allocates); the rest are counted here. A
+ * The violations as a table of kind "violations", one row a violation, with
+ * the columns "code" (an ::lc_violation_code), "violation" (its key from
+ * ::LC_VIOLATION_LIST, "unknown" for a code not in it), "field" (the field it
+ * is about: "status", "follow_up", ...) and "message" (a sentence a person
+ * can act on). Its summary has one column, "dropped": how many violations did
+ * not fit. A list holds at most 32 (so that validating never allocates); a
  * disposition with dropped violations is still refused with LC_EINVALID.
+ *
+ * The table is a view of the list: reading it allocates nothing, it shows
+ * what the list holds now, and its texts are valid until the list is reused.
  * @param v The list.
- * @return The number left out; 0 for NULL.
+ * @return Owned by @p v (never free it); NULL for NULL.
  */
-LC_API size_t lc_violations_dropped(const lc_violations *v);
-
-/**
- * The code of violation @p i.
- * @param v The list.
- * @param i Index.
- * @return The code, or 0 when out of range.
- */
-LC_API int lc_violations_code(const lc_violations *v, size_t i);
-
-/**
- * The field that violation @p i is about ("status", "follow_up", ...).
- * @param v The list.
- * @param i Index.
- * @return Owned by the list, valid until it is reused; NULL when out of range.
- */
-LC_API const char *lc_violations_field(const lc_violations *v, size_t i);
-
-/**
- * The message of violation @p i: a sentence a person can act on.
- * @param v The list.
- * @param i Index.
- * @return Owned by the list, valid until it is reused; NULL when out of range.
- */
-LC_API const char *lc_violations_message(const lc_violations *v, size_t i);
+LC_API const lc_table *lc_violations_table(const lc_violations *v);
 
 /**
  * Validate a disposition against a lead's current state.

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/core.h"
+#include "core/table.h"
 #include "leadcore/disposition.h"
 #include "leadcore/state.h"
 #include "leadcore/validate.h"
@@ -84,6 +85,8 @@ struct lc_violations {
 	size_t n;
 	size_t dropped;
 	lc_violation v[LC_VIOLATIONS_MAX];
+	/* lc_violations_table(): views of the list, so reading allocates nothing. */
+	lc_table table, summary;
 };
 
 /* Keep a value a store read back: resolved when the model knows it, else kept
@@ -170,6 +173,8 @@ int lc__record_listed_axis(lc_lead_text_field field, lc_axis *axis);
 /* Append a violation; beyond LC_VIOLATIONS_MAX it is only counted. The
  * message is formatted only here, on the violation path. v may be NULL. */
 void lc__violations_clear(lc_violations *v);
+/* The key of a violation code ("combination_not_allowed"; "unknown"). */
+const char *lc__violation_key(int code);
 void lc__violations_add(lc_violations *v, int code, const char *field, const char *fmt, ...)
 	LC_PRINTF(4, 5);
 

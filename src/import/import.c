@@ -610,6 +610,7 @@ static int fill_lead(imp *im, lc_lead *lead)
  * will be written with (a new lead's is the model's initial state). */
 static int judge(imp *im, const lc_lead *lead)
 {
+	const lc_table *vt = lc_violations_table(im->viol);
 	int rc = lc_state_copy(im->state, lc_lead_state(lead));
 	if (rc)
 		return im->fatal = rc;
@@ -621,9 +622,9 @@ static int judge(imp *im, const lc_lead *lead)
 			msg_reset(im);
 			lc__buf_printf(&im->msg, "disposition %zu (%s): ", i + 1,
 				       lc_disposition_get(im->disp[i], LC_AXIS_ACTION));
-			for (size_t v = 0; v < lc_violations_count(im->viol); v++)
+			for (size_t v = 0; v < lc_table_rows(vt); v++)
 				lc__buf_printf(&im->msg, "%s%s", v ? " " : "",
-					       lc_violations_message(im->viol, v));
+					       lc_table_text(vt, v, 3));
 			reject_row(im, LC_EINVALID);
 			return LC_EINVALID;
 		}

@@ -733,9 +733,9 @@ static int dry_one(lc_db *db, const lc_lead *lead, void *ud)
 	if (rc != LC_EINVALID)
 		return rc;
 	acc->r->invalid++;
-	for (size_t i = 0; i < lc_violations_count(acc->v); i++) {
-		int code = lc_violations_code(acc->v, i);
-		const char *field = lc_violations_field(acc->v, i);
+	for (size_t i = 0; i < acc->v->n; i++) {
+		int code = acc->v->v[i].code;
+		const char *field = acc->v->v[i].field;
 		const char *value;
 
 		if (code == LC_V_COMBINATION) {

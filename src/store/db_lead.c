@@ -182,7 +182,7 @@ static int check_record(lc_db *db, const lc_lead *lead, const char *what)
 		r.text[f] = lc_lead_text(lead, (lc_lead_text_field)f);
 	rc = lc__validate_record(db->model, &r, v);
 	if (rc == LC_EINVALID)
-		return lc__error(LC_EINVALID, "%s: %s", what, lc_violations_message(v, 0));
+		return lc__error(LC_EINVALID, "%s: %s", what, v->v[0].message);
 	return rc;
 }
 
@@ -231,7 +231,7 @@ static int check_state_valid(lc_db *db, const lc_state *s, const char *what)
 	rc = lc__validate_new_state(db->model, s, lc_db_now(db), v);
 	if (rc == LC_EINVALID)
 		return lc__error(LC_EINVALID, "%s: %s", what,
-				 lc_violations_count(v) ? lc_violations_message(v, 0)
+				 v->n ? v->v[0].message
 							: "the model does not allow this state");
 	return rc;
 }
@@ -639,9 +639,9 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
 	now = lc_db_now(db);
 	/* The engine writes the new state straight into the event. */
 	rc = lc_transition(db->model, lead->state, d, now, ev->after, violations);
-	if (rc == LC_EINVALID && violations && lc_violations_count(violations))
+	if (rc == LC_EINVALID && violations && violations->n)
 		rc = lc__error(LC_EINVALID, "lead %lld: %s", (long long)lead_id,
-			       lc_violations_message(violations, 0));
+			       violations->v[0].message);
 	if (rc)
 		goto out;
 	/* The old state moves into the event (a swap, not a copy: the hot path). */
@@ -680,7 +680,7 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
 	}
 out:
 	/* Every refusal carries a reason, whoever refused. */
-	if (rc == LC_EINVALID && violations && !lc_violations_count(violations))
+	if (rc == LC_EINVALID && violations && !violations->n)
 		lc__violations_add(violations, LC_V_TRANSITION, NULL, "%s", lc_error_last());
 	rc = lc__db_txn_end(db, rc);
 	if (!rc && event_id)
@@ -690,9 +690,9 @@ out:
 
 void lc__db_refusal(lc_db *db, const char *rule, const lc_violations *v)
 {
-	for (size_t i = 0; db && db->refusals && i < lc_violations_count(v); i++)
-		lc__violations_add(db->refusals, lc_violations_code(v, i), lc_violations_field(v, i),
-				   "rule %s: %s", rule, lc_violations_message(v, i));
+	for (size_t i = 0; db && db->refusals && i < v->n; i++)
+		lc__violations_add(db->refusals, v->v[i].code, v->v[i].field,
+				   "rule %s: %s", rule, v->v[i].message);
 }
 
 /* ---- accept, assign, recycle, restore, note ---- */
@@ -833,9 +833,9 @@ int lc__db_state_invalid(lc_db *db, const lc_state *s, bool skip_unknown, const 
 	if (!v)
 		return LC_ENOMEM;
 	rc = lc_validate_state(db->model, s, v);
-	for (size_t i = 0; rc == LC_EINVALID && i < lc_violations_count(v); i++)
-		if (!skip_unknown || lc_violations_code(v, i) != LC_V_UNKNOWN_VALUE) {
-			*why = lc_violations_message(v, i);
+	for (size_t i = 0; rc == LC_EINVALID && i < v->n; i++)
+		if (!skip_unknown || v->v[i].code != LC_V_UNKNOWN_VALUE) {
+			*why = v->v[i].message;
 			return LC_EINVALID;
 		}
 	return rc == LC_EINVALID ? 0 : rc;

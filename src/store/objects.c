@@ -708,7 +708,7 @@ int lc__report_table(const lc__upgrade *r, lc_table **out)
 	for (size_t i = 0; i < r->n; i++) {
 		lc__table_row(t);
 		lc__table_put_int(t, 0, r->rows[i].code);
-		lc__table_put_text(t, 1, lc_violation_key(r->rows[i].code));
+		lc__table_put_text(t, 1, lc__violation_key(r->rows[i].code));
 		lc__table_put_text(t, 2, r->rows[i].field);
 		lc__table_put_text(t, 3, r->rows[i].value);
 		lc__table_put_int(t, 4, r->rows[i].leads);

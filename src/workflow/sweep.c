@@ -237,7 +237,7 @@ static int system_disposition(lc_db *db, const wf_rule *r, const wf_effect *e, l
 		rc = lc__error(LC_EINVALID, "rule %s: the model refuses its disposition on lead %" PRId64
 					    ": %s",
 			       r->name, lc_lead_id(lead),
-			       lc_violations_count(v) ? lc_violations_message(v, 0) : lc_error_last());
+			       v->n ? v->v[0].message : lc_error_last());
 out:
 	lc_violations_free(v);
 	lc_disposition_free(d);

@@ -65,7 +65,7 @@ static void bench_validate(const bench_args *a)
 	for (size_t i = 0; i < ND; i++)
 		if (lc_validate(m, st, d[i], NOW, v) != 0)
 			BENCH_FAIL("validate: disposition %zu is refused (%s); the benchmark expects it "
-				   "valid", i, lc_violations_message(v, 0));
+				   "valid", i, lc_table_text(lc_violations_table(v), 0, 3));
 
 	int64_t n = a->n;
 	for (int rep = 0; rep < a->reps; rep++) {

@@ -296,8 +296,8 @@ static int apply(fx *f, lc_id id, const disp *x, int64_t expected, lc_id *ev)
 	OK(lc_violations_new(&v));
 	rc = lc_db_apply(f->db, id, d, expected, v, ev);
 	/* Say why when a story step the suite means to be valid is refused. */
-	for (size_t i = 0; getenv("LC_CONFORMANCE_VERBOSE") && i < lc_violations_count(v); i++)
-		print_message("violation: %s\n", lc_violations_message(v, i));
+	for (size_t i = 0; getenv("LC_CONFORMANCE_VERBOSE") && i < lc_table_rows(lc_violations_table(v)); i++)
+		print_message("violation: %s\n", lc_table_text(lc_violations_table(v), i, 3));
 	lc_violations_free(v);
 	lc_disposition_free(d);
 	return rc;

@@ -348,9 +348,9 @@ static int run(side *s, const step *st, int64_t *aux)
 			return rc;
 		if ((rc = lc_violations_new(&v)) == 0) {
 			rc = STORE_CALL(lc_db_apply(db, lead, d, ev, v, NULL));
-			if (rc == LC_EINVALID && lc_violations_count(v) == 0)
+			if (rc == LC_EINVALID && lc_table_rows(lc_violations_table(v)) == 0)
 				die("LC_EINVALID came with no violation");
-			*aux = setrc * 100 + (int64_t)lc_violations_count(v);
+			*aux = setrc * 100 + (int64_t)lc_table_rows(lc_violations_table(v));
 		}
 		lc_violations_free(v);
 		lc_disposition_free(d);

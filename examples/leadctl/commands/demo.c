@@ -135,11 +135,13 @@ static int find_callable(sim *s)
 			continue;
 		lc_disposition_reset(s->d);
 		lc_disposition_set_index(s->d, LC_AXIS_ACTION, (size_t)phone);
-		if (lc_validate(m, st, s->d, START, s->v) == LC_EINVALID)
-			for (size_t k = 0; k < lc_violations_count(s->v); k++)
-				if (lc_violations_code(s->v, k) == LC_V_ACTION_BLOCKED ||
-				    lc_violations_code(s->v, k) == LC_V_CONTACT_ENDED)
-					s->callable[i] = false;
+		if (lc_validate(m, st, s->d, START, s->v) != LC_EINVALID)
+			continue;
+		for (size_t k = 0; k < lc_table_rows(lc_violations_table(s->v)); k++) {
+			int64_t code = lc_table_int(lc_violations_table(s->v), k, 0);
+			if (code == LC_V_ACTION_BLOCKED || code == LC_V_CONTACT_ENDED)
+				s->callable[i] = false;
+		}
 	}
 	lc_state_free(st);
 	return 0;
@@ -237,8 +239,9 @@ static int touch(sim *s, lc_id id)
 		if (rc == LC_EINVALID) {
 			/* A reason the value asks for: try again with one. */
 			bool wants_reason = false;
-			for (size_t k = 0; k < lc_violations_count(s->v); k++)
-				wants_reason |= lc_violations_code(s->v, k) == LC_V_REASON_REQUIRED;
+			const lc_table *vt = lc_violations_table(s->v);
+			for (size_t k = 0; k < lc_table_rows(vt); k++)
+				wants_reason |= lc_table_int(vt, k, 0) == LC_V_REASON_REQUIRED;
 			if (wants_reason && lc_model_value_count(s->m, LC_AXIS_REASON)) {
 				lc_disposition_set_index(s->d, LC_AXIS_REASON,
 							 pick(&s->r, lc_model_value_count(s->m, LC_AXIS_REASON)));

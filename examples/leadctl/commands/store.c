@@ -282,15 +282,15 @@ json_t *lead_json(lc_db *db, const lc_lead *l)
 
 void print_violations(const lc_violations *v, bool json, json_t *extra)
 {
-	size_t n = lc_violations_count(v);
+	const lc_table *t = lc_violations_table(v);
 
 	if (json) {
 		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < lc_table_rows(t); i++)
 			json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "code",
-							     lc_violation_key(lc_violations_code(v, i)),
-							     "field", lc_violations_field(v, i), "message",
-							     lc_violations_message(v, i)));
+							     lc_table_text(t, i, 1), "field",
+							     lc_table_text(t, i, 2), "message",
+							     lc_table_text(t, i, 3)));
 		if (!extra)
 			extra = json_object();
 		json_object_set_new(extra, "valid", json_false());
@@ -299,9 +299,9 @@ void print_violations(const lc_violations *v, bool json, json_t *extra)
 		return;
 	}
 	json_decref(extra);
-	for (size_t i = 0; i < n; i++)
-		printf("%s %s: %s\n", lc_violation_key(lc_violations_code(v, i)),
-		       lc_violations_field(v, i), lc_violations_message(v, i));
+	for (size_t i = 0; i < lc_table_rows(t); i++)
+		printf("%s %s: %s\n", lc_table_text(t, i, 1), lc_table_text(t, i, 2),
+		       lc_table_text(t, i, 3));
 }
 
 /* ---- init ---- */

@@ -48,25 +48,25 @@ static int set_disp(lc_disposition *d, lc_axis axis, const char *text, const cha
 
 static int print_result(int rc, const lc_violations *v, bool json)
 {
-	size_t n = lc_violations_count(v);
+	const lc_table *t = lc_violations_table(v);
+	int64_t dropped = lc_table_int_named(lc_table_summary(t), 0, "dropped");
 
 	if (json) {
 		json_t *arr = json_array();
-		for (size_t i = 0; arr && i < n; i++)
-			json_array_append_new(
-				arr, json_pack("{s:s,s:s,s:s}", "code",
-					       lc_violation_key(lc_violations_code(v, i)), "field",
-					       lc_violations_field(v, i), "message",
-					       lc_violations_message(v, i)));
+		for (size_t i = 0; arr && i < lc_table_rows(t); i++)
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "code",
+							     lc_table_text(t, i, 1), "field",
+							     lc_table_text(t, i, 2), "message",
+							     lc_table_text(t, i, 3)));
 		print_json(json_pack("{s:b,s:o}", "valid", rc == 0, "violations", arr));
 	} else if (rc == 0) {
 		puts("valid");
 	} else {
-		for (size_t i = 0; i < n; i++)
-			printf("%s %s: %s\n", lc_violation_key(lc_violations_code(v, i)),
-			       lc_violations_field(v, i), lc_violations_message(v, i));
-		if (lc_violations_dropped(v))
-			printf("(and %zu more)\n", lc_violations_dropped(v));
+		for (size_t i = 0; i < lc_table_rows(t); i++)
+			printf("%s %s: %s\n", lc_table_text(t, i, 1), lc_table_text(t, i, 2),
+			       lc_table_text(t, i, 3));
+		if (dropped > 0)
+			printf("(and %lld more)\n", (long long)dropped);
 	}
 	return rc == 0 ? EXIT_OK : EXIT_VIOLATION;
 }

@@ -266,10 +266,10 @@ static void lead_why(FILE *f, const dash *d, const lc_lead *l)
 {
 	lc_violations *v = NULL;
 	if (lc_violations_new(&v) == 0 && lc_validate_state(d->model, lc_lead_state(l), v) == LC_EINVALID)
-		for (size_t i = 0; i < lc_violations_count(v); i++) {
+		for (size_t i = 0; i < lc_table_rows(lc_violations_table(v)); i++) {
 			if (i)
 				fputs(" ", f);
-			html_text(f, lc_violations_message(v, i));
+			html_text(f, lc_table_text(lc_violations_table(v), i, 3));
 		}
 	else
 		fputs("–", f);

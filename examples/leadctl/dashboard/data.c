@@ -193,8 +193,9 @@ void dash_cell_reason(const dash *d, const char *milestone, const char *status, 
 												  : status,
 			 lc_model_name(d->model), (long long)lc_model_version(d->model));
 	} else if (!rc && lc_violations_new(&v) == 0 &&
-		   lc_validate_state(d->model, s, v) == LC_EINVALID && lc_violations_count(v)) {
-		snprintf(buf, n, "%s", lc_violations_message(v, 0));
+		   lc_validate_state(d->model, s, v) == LC_EINVALID &&
+		   lc_table_rows(lc_violations_table(v))) {
+		snprintf(buf, n, "%s", lc_table_text(lc_violations_table(v), 0, 3));
 	}
 	lc_violations_free(v);
 	lc_state_free(s);

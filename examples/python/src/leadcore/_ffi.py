@@ -137,14 +137,9 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_disposition_set_note": (c_int, [P, STR]),
     "lc_disposition_set_actor": (c_int, [P, STR]),
     # validate.h
-    "lc_violation_key": (STR, [c_int]),
     "lc_violations_new": (c_int, [PP]),
     "lc_violations_free": (None, [P]),
-    "lc_violations_count": (SZ, [P]),
-    "lc_violations_dropped": (SZ, [P]),
-    "lc_violations_code": (c_int, [P, SZ]),
-    "lc_violations_field": (STR, [P, SZ]),
-    "lc_violations_message": (STR, [P, SZ]),
+    "lc_violations_table": (P, [P]),
     "lc_validate": (c_int, [P, P, P, I64, P]),
     # lead.h
     "lc_lead_new": (c_int, [PP]),
@@ -403,10 +398,13 @@ def _measure(v: int) -> Optional[int]:
 
 def read_violations(v: c_void_p) -> List[Tuple[str, str, str]]:
     """(code key, field, message) of each violation in a list."""
-    L = lib()
-    return [(text(L.lc_violation_key(L.lc_violations_code(v, i))) or "unknown",
-             text(L.lc_violations_field(v, i)) or "", text(L.lc_violations_message(v, i)) or "")
-            for i in range(L.lc_violations_count(v))]
+    rows = read_table(lib().lc_violations_table(v))[1]
+    return [(r["violation"] or "unknown", r["field"] or "", r["message"] or "") for r in rows]
+
+
+def violations_dropped(v: c_void_p) -> int:
+    """How many violations did not fit in a list (its table's summary)."""
+    return int(read_summary(lib().lc_violations_table(v)).get("dropped") or 0)
 
 
 def int_array(values: Sequence[int], ctype: Any = c_int64) -> Any:

@@ -452,8 +452,7 @@ class Store:
         v = self._res.violations
         message = text(self._L.lc_error_last()) or "the model does not allow this"
         found = [Violation(c, f, m) for c, f, m in _ffi.read_violations(v)]
-        return ViolationError(message, ViolationError.code, found,
-                              self._L.lc_violations_dropped(v))
+        return ViolationError(message, ViolationError.code, found, _ffi.violations_dropped(v))
 
     # ---- other writes on one lead ----
 
