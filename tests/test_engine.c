@@ -1465,6 +1465,105 @@ static void test_crossing_picks_status(void **state)
 	assert_valid(f);
 }
 
+/* ---- closed values and stages tied to life-cycle states (issue 10 item 15) ---- */
+
+/* A deals pipeline: the stage Won only in the won state, Lost only in lost. */
+static const char deals_json[] =
+	"{\"format\": 1, \"name\": \"deals\", \"version\": 1,"
+	" \"actions\": [{\"label\": \"Lead Update\"}, {\"label\": \"Win Lead\"}, {\"label\": \"Lose Lead\"}],"
+	" \"statuses\": [{\"label\": \"Open\", \"lifecycle\": \"open\"},"
+	"   {\"label\": \"Won\", \"lifecycle\": \"won\", \"closed\": \"won\"},"
+	"   {\"label\": \"Lost\", \"lifecycle\": \"lost\", \"closed\": \"lost\"}],"
+	" \"phases\": [{\"label\": \"Pipeline\"}, {\"label\": \"Decided\"}],"
+	" \"stages\": [{\"label\": \"Talk\", \"phase\": \"pipeline\"},"
+	"   {\"label\": \"Won\", \"phase\": \"decided\", \"closed\": \"won\", \"lifecycles\": [\"won\"]},"
+	"   {\"label\": \"Lost\", \"phase\": \"decided\", \"closed\": \"lost\", \"lifecycles\": [\"lost\"]}],"
+	" \"lifecycles\": [{\"label\": \"Open\"}, {\"label\": \"Won\", \"flags\": [\"won\"]},"
+	"   {\"label\": \"Lost\", \"flags\": [\"lost\"]}],"
+	" \"reasons\": [{\"label\": \"Price\", \"lost\": true}],"
+	" \"crossings\": [{\"action\": \"win_lead\", \"from\": \"open\", \"to\": \"won\"},"
+	"   {\"action\": \"lose_lead\", \"from\": \"*\", \"to\": \"lost\"}]}";
+
+static int setup_deals(void **state)
+{
+	lc_model *m = NULL;
+	assert_int_equal(lc_model_load_string(&m, deals_json, "deals.json"), 0);
+	*state = fx_new(m);
+	return 0;
+}
+
+/* Reaching the Won stage needs the win action, judged on the resulting
+ * state whatever the disposition sets; the violation names the stage (or
+ * the status that breaks the tie) and the action that would do. */
+static void test_stage_tied_to_lifecycle(void **state)
+{
+	fx *f = *state;
+	cur_set(f, NULL, "open", "talk");
+
+	d_set(f, "lead_update", NULL, NULL, "won");
+	assert_only(f, LC_V_COMBINATION);
+	assert_string_equal(field_of(f, LC_V_COMBINATION), "stage");
+	assert_non_null(strstr(message_of(f, LC_V_COMBINATION),
+			       "The stage Won is held only in the life-cycle states it lists "
+			       "(\"lifecycles\"), and the lead would be in Open; reach it with the "
+			       "action Win Lead (key win_lead)"));
+	/* the win action, its status chosen by the crossing or given */
+	d_set(f, "win_lead", NULL, NULL, "won");
+	assert_valid(f);
+	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
+	assert_string_equal(lc_state_get(f->next, LC_AXIS_LIFECYCLE), "won");
+	assert_int_equal(lc_validate_state(f->m, f->next, f->v), 0);
+	/* won while the stage stays Talk is fine: Talk is tied to nothing */
+	d_set(f, "win_lead", NULL, "won", NULL);
+	assert_valid(f);
+	/* losing a won deal must move the stage too: the status breaks the tie */
+	cur_set(f, NULL, "won", "won");
+	d_set(f, "lose_lead", NULL, "lost", NULL);
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_REASON, "price"), 0);
+	assert_only(f, LC_V_COMBINATION);
+	assert_string_equal(field_of(f, LC_V_COMBINATION), "status");
+	assert_non_null(strstr(message_of(f, LC_V_COMBINATION), "The stage Won is held only"));
+	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_STAGE, "lost"), 0);
+	assert_valid(f);
+	/* a state as it stands (a store, an import): the stage without its state */
+	cur_set(f, NULL, "open", "won");
+	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
+	assert_int_equal(lc_violations_count(f->v), 1);
+	assert_int_equal(lc_violations_code(f->v, 0), LC_V_COMBINATION);
+	assert_string_equal(lc_violations_field(f->v, 0), "stage");
+	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
+	assert_int_equal(lc_violations_code(f->v, 0), LC_V_COMBINATION);
+	/* no status at all is no life-cycle state either */
+	assert_int_equal(lc_state_set(f->cur, LC_AXIS_STATUS, NULL), 0);
+	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
+	assert_string_equal(lc_violations_field(f->v, 0), "stage");
+}
+
+/* On the outcome axis only a closed lost value is an exit's: progressing
+ * reaches a closed won value, and never a closed lost one. */
+static void test_outcome_closed_won(void **state)
+{
+	lc_model *m = NULL;
+	(void)state;
+	assert_int_equal(lc_model_load_string(&m,
+		"{\"format\": 1, \"name\": \"ms\", \"version\": 1,"
+		" \"actions\": [{\"label\": \"Call\"}],"
+		" \"milestones\": [{\"label\": \"Contacted\"}, {\"label\": \"Quoted\"},"
+		"   {\"label\": \"Sold\", \"closed\": \"won\"}, {\"label\": \"Not Interested\", \"closed\": \"lost\"}],"
+		" \"outcomes\": {\"axis\": \"milestone\", \"max_skip\": null, \"required\": true}}",
+		"ms.json"), 0);
+	fx *f = fx_new(m);
+	cur_set(f, "contacted", NULL, NULL);
+	d_set(f, "call", "sold", NULL, NULL);
+	assert_int_equal(lc_disposition_set_outcome(f->d, LC_OUTCOME_PROGRESSING), 0);
+	assert_valid(f);
+	d_set(f, "call", "not_interested", NULL, NULL);
+	assert_int_equal(lc_disposition_set_outcome(f->d, LC_OUTCOME_PROGRESSING), 0);
+	assert_only(f, LC_V_OUTCOME_DIRECTION);
+	assert_non_null(strstr(message_of(f, LC_V_OUTCOME_DIRECTION), "Not Interested is closed"));
+	fx_free(f);
+}
+
 static void test_lifecycle_crossing(void **state)
 {
 	fx *f = *state;
@@ -1590,6 +1689,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_contact_ended, setup_pt, teardown),
 		cmocka_unit_test_setup_teardown(test_repeatable_counter, setup_pt, teardown),
 		cmocka_unit_test_setup_teardown(test_lifecycle_crossing, setup_crm, teardown),
+		cmocka_unit_test_setup_teardown(test_stage_tied_to_lifecycle, setup_deals, teardown),
+		cmocka_unit_test(test_outcome_closed_won),
 		cmocka_unit_test_setup_teardown(test_crossing_picks_status, setup_crm, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_reasons, setup_crm, teardown),
 		cmocka_unit_test_setup_teardown(test_completion_stamp, setup_crm, teardown),

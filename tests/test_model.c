@@ -735,6 +735,122 @@ static void test_presets(void **state)
 	assert_non_null(strstr(lc_error_last(), "/nonexistent/model.json"));
 }
 
+/* Issue 10 item 15: milestones, statuses, phases and stages are closed won or
+ * lost; a stage may be tied to life-cycle states. WON is the rest of the
+ * stage Won, on line 9. */
+#define CLOSED_MODEL(WON)                                                                       \
+	HDR " \"actions\": [{\"label\": \"Call\"}, {\"label\": \"Win Lead\"}],\n"                  \
+	    " \"milestones\": [{\"label\": \"Open\"}, {\"label\": \"Sold\", \"closed\": \"won\"},\n" \
+	    "   {\"label\": \"Not Interested\", \"closed\": \"lost\"}],\n"                            \
+	    " \"statuses\": [{\"label\": \"New\", \"lifecycle\": \"open\", \"flags\": [\"initial\"]},\n" \
+	    "   {\"label\": \"Customer\", \"lifecycle\": \"won\", \"closed\": \"won\"}],\n"           \
+	    " \"phases\": [{\"label\": \"Pipeline\"}, {\"label\": \"Gone\", \"flags\": [\"closed\"]}],\n" \
+	    " \"stages\": [{\"label\": \"Talk\", \"phase\": \"pipeline\", \"flags\": [\"initial\"]},\n" \
+	    "   {\"label\": \"Won\", " WON "},\n"                                                      \
+	    "   {\"label\": \"Nurture\", \"phase\": \"gone\"}],\n"                                     \
+	    " \"lifecycles\": [{\"label\": \"Open\"}, {\"label\": \"Won\", \"flags\": [\"won\"]}],\n" \
+	    " \"crossings\": [{\"action\": \"win_lead\", \"from\": \"open\", \"to\": \"won\"}]}"
+
+static void test_closed_values(void **state)
+{
+	lc_model *m;
+	char *j = NULL;
+	(void)state;
+
+	m = load_ok(CLOSED_MODEL("\"phase\": \"pipeline\", \"closed\": \"won\", \"lifecycles\": [\"won\"]"));
+	assert_int_equal(lc_model_value_flags(m, LC_AXIS_MILESTONE, 0), 0);
+	assert_int_equal(lc_model_value_flags(m, LC_AXIS_MILESTONE, 1), LC_FLAG_CLOSED | LC_FLAG_WON);
+	assert_int_equal(lc_model_value_flags(m, LC_AXIS_MILESTONE, 2), LC_FLAG_CLOSED | LC_FLAG_LOST);
+	assert_int_equal(lc_model_value_flags(m, LC_AXIS_STATUS, 1), LC_FLAG_CLOSED | LC_FLAG_WON);
+	/* the flag "closed" is "closed": "lost", and a stage takes its phase's kind */
+	assert_int_equal(lc_model_value_flags(m, LC_AXIS_PHASE, 1), LC_FLAG_CLOSED | LC_FLAG_LOST);
+	assert_int_equal(lc__closed_kind(m, LC_AXIS_STAGE, 2), LC_FLAG_LOST);
+	assert_int_equal(lc__closed_kind(m, LC_AXIS_STAGE, 1), LC_FLAG_WON);
+	assert_int_equal(lc__closed_kind(m, LC_AXIS_STAGE, 0), 0);
+	assert_true(m->axes[LC_AXIS_STAGE].v[1].lifecycles == 2u);
+	assert_true(has_rule(m, "Milestone Not Interested is closed lost: reaching it is no progress."));
+	assert_true(has_rule(m, "Status Customer is closed won: the sale is made."));
+	assert_true(has_rule(m, "Stage Won is held only in the life-cycle state Won."));
+	/* exported with its kind, never as the flags won or lost */
+	assert_int_equal(lc_model_to_json(m, &j, NULL), 0);
+	assert_non_null(strstr(j, "\"closed\": \"won\",\n      \"phase\": \"pipeline\",\n"
+				  "      \"lifecycles\": [\"won\"]"));
+	assert_null(strstr(j, "\"won\", \"closed\""));
+	lc_free(j);
+	round_trip(m);
+	lc_model_free(m);
+
+	/* malformed values: the field and its line are named */
+	expect_problem(CLOSED_MODEL("\"phase\": \"pipeline\", \"closed\": \"maybe\""),
+		       "t.json:9:52: \"closed\" of stage \"Won\" is \"maybe\"; a closed value is "
+		       "\"won\" or \"lost\"");
+	expect_problem(CLOSED_MODEL("\"phase\": \"pipeline\", \"closed\": true"),
+		       "t.json:9:52: \"closed\" of stage \"Won\" must be the string \"won\" or "
+		       "\"lost\", not a boolean");
+	expect_problem(CLOSED_MODEL("\"phase\": \"pipeline\", \"flags\": [\"closed\"], \"closed\": \"won\""),
+		       "t.json:9:73: stage \"Won\" is closed \"won\" and flagged \"closed\", which "
+		       "means lost; drop the flag");
+	/* closed on a kind of value that cannot be closed */
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\", \"closed\": \"won\"}]}",
+		       "t.json:2:32: field \"closed\" is not allowed on actions; only milestones, "
+		       "statuses, phases and stages");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}],\n"
+			   " \"reasons\": [{\"label\": \"X\", \"flags\": [\"closed\"]}]}",
+		       "t.json:3:38: flag \"closed\" of reason \"X\" is for milestones, statuses, "
+		       "phases and stages; drop it");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}],\n"
+			   " \"statuses\": [{\"label\": \"Won\", \"flags\": [\"won\"]}]}",
+		       "t.json:3:41: flag \"won\" of status \"Won\" is for life-cycle states; write "
+		       "\"closed\": \"won\"");
+	/* a won stage in a lost phase; ties name real states, once, and fit the start */
+	expect_problem(CLOSED_MODEL("\"phase\": \"gone\", \"closed\": \"won\""),
+		       "stage \"won\" is closed won, but its phase \"gone\" is closed lost");
+	expect_problem(CLOSED_MODEL("\"phase\": \"pipeline\", \"lifecycles\": [\"wonn\"]"),
+		       "t.json:9:57: the life-cycle states of a stage refers to unknown lifecycle "
+		       "\"wonn\"; did you mean \"won\"?");
+	expect_problem(CLOSED_MODEL("\"phase\": \"pipeline\", \"lifecycles\": [\"won\", \"won\"]"),
+		       "life-cycle state \"won\" is listed twice");
+	expect_problem(CLOSED_MODEL("\"phase\": \"pipeline\", \"lifecycles\": []"),
+		       "t.json:9:56: \"lifecycles\" of stage \"won\" must be a non-empty array of life-cycle keys");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}],\n"
+			   " \"statuses\": [{\"label\": \"New\", \"lifecycle\": \"open\", \"flags\": [\"initial\"]}],\n"
+			   " \"phases\": [{\"label\": \"P\"}],\n"
+			   " \"stages\": [{\"label\": \"Won\", \"phase\": \"p\", \"flags\": [\"initial\"], "
+			   "\"lifecycles\": [\"won\"]}],\n"
+			   " \"lifecycles\": [{\"label\": \"Open\"}, {\"label\": \"Won\"}]}",
+		       "the initial stage \"won\" is held only in the life-cycle states it lists, and "
+		       "a new lead starts in open");
+	expect_problem(HDR " \"actions\": [{\"label\": \"Call\"}],\n"
+			   " \"milestones\": [{\"label\": \"M\", \"lifecycles\": [\"won\"]}]}",
+		       "field \"lifecycles\" is not allowed on milestones; only stages have it");
+}
+
+/* The builder says a closed value's kind as the JSON does. */
+static void test_builder_closed(void **state)
+{
+	lc_model_builder *b = NULL;
+	lc_model *m = NULL;
+	(void)state;
+
+	assert_int_equal(lc_model_builder_new(&b, "c", 1), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_ACTION, NULL, "Call", NULL, 0), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_STATUS, NULL, "Customer", NULL,
+						    LC_FLAG_CLOSED | LC_FLAG_WON), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_STATUS, NULL, "Gone", NULL,
+						    LC_FLAG_CLOSED), 0);
+	assert_int_equal(lc_model_builder_build(b, &m), 0);
+	assert_int_equal(lc_model_value_flags(m, LC_AXIS_STATUS, 0), LC_FLAG_CLOSED | LC_FLAG_WON);
+	assert_int_equal(lc_model_value_flags(m, LC_AXIS_STATUS, 1), LC_FLAG_CLOSED | LC_FLAG_LOST);
+	lc_model_free(m);
+	m = NULL;
+	/* won without closed, on a status, is refused as in JSON */
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_STATUS, NULL, "Half", NULL, LC_FLAG_WON), 0);
+	assert_int_equal(lc_model_builder_build(b, &m), LC_EFORMAT);
+	assert_non_null(strstr(lc_error_last(), "flag \"won\" of status \"Half\" is for life-cycle states"));
+	assert_null(m);
+	lc_model_builder_free(b);
+}
+
 static bool dot_available(void)
 {
 	return system("command -v dot >/dev/null 2>&1") == 0;
@@ -1139,6 +1255,8 @@ int main(void)
 		cmocka_unit_test(test_initial_flag),
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_record_lists),
+		cmocka_unit_test(test_closed_values),
+		cmocka_unit_test(test_builder_closed),
 		cmocka_unit_test(test_builder),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_allocation_failures),

@@ -1087,7 +1087,7 @@ static void test_conversica(void **unused)
 		{"lead_to_review", LC_FLAG_AUTOMATION_STOPPED},
 		{"further_action", LC_FLAG_READY_FOR_CONTACT},
 		{"satisfied", LC_FLAG_AUTOMATION_STOPPED},
-		{"disqualified", LC_FLAG_ENDS_CONTACT | LC_FLAG_AUTOMATION_STOPPED},
+		{"disqualified", LC_FLAG_ENDS_CONTACT | LC_FLAG_AUTOMATION_STOPPED | LC_FLAG_CLOSED | LC_FLAG_LOST},
 		{"no_further_action", LC_FLAG_REENGAGE_ELIGIBLE | LC_FLAG_AUTOMATION_STOPPED},
 		{"lead_at_risk", LC_FLAG_DEPRECATED | LC_FLAG_READY_FOR_CONTACT},
 	};

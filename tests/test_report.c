@@ -648,6 +648,108 @@ static void funnel_from_history(void **state)
 	lc_db_close(db);
 }
 
+/* The funnel's "advanced" of a value's row. */
+static int64_t advanced_of(const lc_table *r, const char *key)
+{
+	long i = find_row(r, key, NULL);
+	assert_true(i >= 0);
+	return lc_table_int_named(r, (size_t)i, "advanced");
+}
+
+/* Issue 10 item 15, the example of docs/reports.md: on leadmanager, Sold is
+ * closed won and Not Interested closed lost. Six leads start at No
+ * Milestone on day 0. Day 1: A, B, C and D are Contacted, F goes straight to
+ * Not Interested. Day 2: A is Quoted, B Not Interested, D Sold. Day 3: A
+ * Sold. A move into Not Interested is no progress; a move into Sold is. */
+static void funnel_closed_lost(void **state)
+{
+	lc_db *db = open_store(":memory:", "leadmanager");
+	lc_table *r = NULL;
+	lc_id id[6];
+	(void)state;
+	now_value = T0;
+	for (int i = 0; i < 6; i++) {
+		char ext[8];
+		snprintf(ext, sizeof ext, "%c", 'A' + i);
+		id[i] = new_lead(db, ext, 0);
+	}
+	now_value = T0 + DAY;
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(apply(db, id[i], "call", "contacted", "follow_up", NULL, NULL, NULL,
+				       T0 + 30 * DAY),
+				 0);
+	assert_int_equal(apply(db, id[5], "call", "not_interested", "not_interested", NULL, NULL,
+			       NULL, LC_TIME_NONE),
+			 0);
+	now_value = T0 + 2 * DAY;
+	assert_int_equal(apply(db, id[0], "meeting", "quoted", "hot", NULL, NULL, NULL, T0 + 30 * DAY), 0);
+	assert_int_equal(apply(db, id[1], "call", "not_interested", "not_interested", NULL, NULL,
+			       NULL, LC_TIME_NONE),
+			 0);
+	assert_int_equal(apply(db, id[3], "meeting", "sold", "customer", NULL, NULL, NULL, LC_TIME_NONE), 0);
+	now_value = T0 + 3 * DAY;
+	assert_int_equal(apply(db, id[0], "meeting", "sold", "customer", NULL, NULL, NULL, LC_TIME_NONE), 0);
+
+	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
+	/* No Milestone: 6 entered; A-D went on to Contacted, F only to Not Interested */
+	assert_int_equal(count_of(r, "no_milestone", NULL), 6);
+	assert_int_equal(advanced_of(r, "no_milestone"), 4);
+	/* Contacted: A (Quoted) and D (Sold) advanced, B (Not Interested) did not */
+	assert_int_equal(count_of(r, "contacted", NULL), 4);
+	assert_int_equal(advanced_of(r, "contacted"), 2);
+	assert_int_equal(count_of(r, "quoted", NULL), 1);
+	assert_int_equal(advanced_of(r, "quoted"), 1);
+	/* closed values, won or lost, have no conversion of their own */
+	assert_int_equal(count_of(r, "sold", NULL), 2);
+	assert_int_equal(advanced_of(r, "sold"), LC_TABLE_NONE);
+	assert_int_equal(count_of(r, "not_interested", NULL), 2);
+	assert_int_equal(advanced_of(r, "not_interested"), LC_TABLE_NONE);
+	lc_table_free(r);
+	lc_db_close(db);
+}
+
+/* A later milestone reached with a closed lost status is no progress either;
+ * the same lead moving on with an open status is. */
+static void funnel_lost_state(void **state)
+{
+	const char *json = "{\"format\": 1, \"name\": \"xe\", \"version\": 1,"
+			   " \"actions\": [{\"label\": \"Call\"}],"
+			   " \"milestones\": [{\"label\": \"M0\", \"flags\": [\"initial\"]}, {\"label\": \"M1\"},"
+			   "   {\"label\": \"M2\"}],"
+			   " \"statuses\": [{\"label\": \"Open\", \"flags\": [\"initial\"]},"
+			   "   {\"label\": \"Gone\", \"closed\": \"lost\"}]}";
+	lc_db *db = open_store(":memory:", NULL);
+	lc_model *m = NULL;
+	lc_table *r = NULL;
+	lc_id g, h, i;
+	(void)state;
+	assert_int_equal(lc_model_load_string(&m, json, "xe.json"), 0);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	lc_model_free(m);
+	now_value = T0;
+	g = new_lead(db, "G", 0);
+	h = new_lead(db, "H", 0);
+	i = new_lead(db, "I", 0);
+	now_value = T0 + DAY;
+	assert_int_equal(apply(db, g, "call", "m1", "gone", NULL, NULL, NULL, LC_TIME_NONE), 0);
+	assert_int_equal(apply(db, h, "call", "m1", "open", NULL, NULL, NULL, LC_TIME_NONE), 0);
+	assert_int_equal(apply(db, i, "call", "m2", "gone", NULL, NULL, NULL, LC_TIME_NONE), 0);
+	now_value = T0 + 2 * DAY;
+	assert_int_equal(apply(db, g, "call", "m2", "open", NULL, NULL, NULL, LC_TIME_NONE), 0);
+
+	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
+	/* M0: H on day 1, G on day 2 (open again); I reached M2 only as Gone */
+	assert_int_equal(count_of(r, "m0", NULL), 3);
+	assert_int_equal(advanced_of(r, "m0"), 2);
+	/* M1: G and H entered; G went on to M2 as Open */
+	assert_int_equal(count_of(r, "m1", NULL), 2);
+	assert_int_equal(advanced_of(r, "m1"), 1);
+	assert_int_equal(count_of(r, "m2", NULL), 2);
+	assert_int_equal(advanced_of(r, "m2"), 0);
+	lc_table_free(r);
+	lc_db_close(db);
+}
+
 /* A model without stages gets a funnel by milestone. */
 static void funnel_by_milestone(void **state)
 {
@@ -1043,6 +1145,8 @@ int main(void)
 		cmocka_unit_test(overdue_leads),
 		cmocka_unit_test(funnel_from_history),
 		cmocka_unit_test(funnel_by_milestone),
+		cmocka_unit_test(funnel_closed_lost),
+		cmocka_unit_test(funnel_lost_state),
 		cmocka_unit_test(every_report_takes_the_filter),
 		cmocka_unit_test(pipeline_sums_amounts),
 		cmocka_unit_test(funnel_window_and_filter),

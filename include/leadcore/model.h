@@ -73,10 +73,10 @@ typedef enum lc_axis {
 #define LC_FLAG_CONTACT (1u << 8)           /**< Action: a contact attempt. */
 #define LC_FLAG_PHONE (1u << 9)             /**< Action: uses the phone (blocked by do-not-call). */
 #define LC_FLAG_EMAIL (1u << 10)            /**< Action: uses email (blocked by do-not-email). */
-#define LC_FLAG_WON (1u << 11)              /**< Life-cycle state: the sale is won. */
-#define LC_FLAG_LOST (1u << 12)             /**< Life-cycle state: lost; a lost reason is required. */
+#define LC_FLAG_WON (1u << 11)              /**< Life-cycle state: the sale is won; with ::LC_FLAG_CLOSED, a value closed won. */
+#define LC_FLAG_LOST (1u << 12)             /**< Life-cycle state: lost, a lost reason is required; with ::LC_FLAG_CLOSED, a value closed lost. */
 #define LC_FLAG_COMPLETED (1u << 13)        /**< Life-cycle state: entering it stamps completion. */
-#define LC_FLAG_CLOSED (1u << 14)           /**< Phase or stage: the prospect did not proceed. */
+#define LC_FLAG_CLOSED (1u << 14)           /**< Milestone, status, phase or stage: the sale is decided; always with its kind, ::LC_FLAG_WON or ::LC_FLAG_LOST (the prospect did not proceed). */
 #define LC_FLAG_INITIAL (1u << 15)          /**< Milestone, status or stage: where a new lead starts (No Milestone, New). */
 /** @} */
 

@@ -146,6 +146,11 @@ bool lc__engine_forbids(const lc_model *m, const lc_state *s, int32_t action);
  * life-cycle state) carries `flag` (LC_FLAG_*). */
 bool lc__state_has_flag(const lc_state *s, uint32_t flag);
 
+/* Whether the state says the sale is lost: a milestone, status or stage
+ * closed lost (a stage through its phase too), or a life-cycle state flagged
+ * lost. The funnel counts no progress into such a state. */
+bool lc__state_closed_lost(const lc_state *s);
+
 /* Whether the state holds a value its model does not know. */
 bool lc__state_has_unknown(const lc_state *s);
 

@@ -426,6 +426,19 @@ bool lc__state_has_flag(const lc_state *s, uint32_t flag)
 	return false;
 }
 
+bool lc__state_closed_lost(const lc_state *s)
+{
+	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE };
+	const lc_model *m = s->model;
+	int32_t l = s->idx[LC_AXIS_LIFECYCLE];
+
+	for (size_t a = 0; a < LC_ARRAY_LEN(axes); a++)
+		if (s->idx[axes[a]] >= 0 &&
+		    lc__closed_kind(m, axes[a], s->idx[axes[a]]) == LC_FLAG_LOST)
+			return true;
+	return l >= 0 && (m->axes[LC_AXIS_LIFECYCLE].v[l].flags & LC_FLAG_LOST);
+}
+
 bool lc__state_has_unknown(const lc_state *s)
 {
 	for (int a = 0; a < LC_AXIS_COUNT; a++)

@@ -214,15 +214,11 @@ static bool crossing_allows(const lc_model *m, int32_t action, int32_t from, int
 	return false;
 }
 
-/* Is value j of the outcome axis closed (itself, or through its phase)? */
+/* Is value j of the outcome axis closed lost (itself, or a stage through its
+ * phase)? Exits lead there; a closed won value is the end of the order. */
 static bool is_closed(const lc_model *m, lc_axis ax, int32_t j)
 {
-	const lc_value *v = val(m, ax, j);
-
-	if (v->flags & LC_FLAG_CLOSED)
-		return true;
-	return ax == LC_AXIS_STAGE && v->parent >= 0 &&
-	       (val(m, LC_AXIS_PHASE, v->parent)->flags & LC_FLAG_CLOSED);
+	return lc__closed_kind(m, ax, j) == LC_FLAG_LOST;
 }
 
 /* Step 7: outcomes on the ordered axis. */
@@ -386,11 +382,57 @@ static bool linked(const lc_model *m, int32_t ms, int32_t st)
 	       m->links[(size_t)ms * m->axes[LC_AXIS_STATUS].n + (size_t)st];
 }
 
-/* Step 4: the links allow the new milestone with the new status. */
+/* A stage tied to life-cycle states ("lifecycles") is held only in one of
+ * them; an unknown life-cycle state is reported as such, not here. */
+static bool stage_fits(const lc_model *m, int32_t stage, int32_t lc, bool lc_unknown)
+{
+	uint64_t tie = stage >= 0 ? val(m, LC_AXIS_STAGE, stage)->lifecycles : 0;
+
+	return !tie || lc_unknown || (lc >= 0 && lc < LC_MAX_TIED_LIFECYCLES && (tie & ((uint64_t)1 << lc)));
+}
+
+/* The action that takes a lead from life-cycle state `from` into one the
+ * stage may be held in; -1 when none does. */
+static int32_t tie_action(const lc_model *m, int32_t stage, int32_t from)
+{
+	uint64_t tie = val(m, LC_AXIS_STAGE, stage)->lifecycles;
+
+	for (uint32_t k = 0; k < m->ncrossings; k++) {
+		const lc_crossing *x = &m->crossings[k];
+		if ((x->from == from || x->from < 0) && x->to >= 0 && x->to < LC_MAX_TIED_LIFECYCLES &&
+		    (tie & ((uint64_t)1 << x->to)))
+			return x->action;
+	}
+	return -1;
+}
+
+static void add_tie(judge *j, const char *field, int32_t stage, int32_t lc, int32_t from)
+{
+	const lc_model *m = j->m;
+	int32_t a = from >= 0 ? tie_action(m, stage, from) : -1;
+
+	if (a >= 0)
+		ADD(j, COMBINATION, field,
+		    "The stage %s is held only in the life-cycle states it lists (\"lifecycles\"), "
+		    "and the lead would be in %s; reach it with the action %s (key %s) and its "
+		    "status, or choose another stage.",
+		    label(m, LC_AXIS_STAGE, stage), label(m, LC_AXIS_LIFECYCLE, lc),
+		    label(m, LC_AXIS_ACTION, a), val(m, LC_AXIS_ACTION, a)->key);
+	else
+		ADD(j, COMBINATION, field,
+		    "The stage %s is held only in the life-cycle states it lists (\"lifecycles\"), "
+		    "and the lead would be in %s; choose another stage or a status of one of "
+		    "those states.",
+		    label(m, LC_AXIS_STAGE, stage), label(m, LC_AXIS_LIFECYCLE, lc));
+}
+
+/* Step 4: the links allow the new milestone with the new status, and the new
+ * stage allows the new life-cycle state. */
 static void check_links(judge *j)
 {
 	const lc_model *m = j->m;
 	int32_t ms = j->p.n[LC_AXIS_MILESTONE], st = j->p.n[LC_AXIS_STATUS];
+	int32_t sg = j->p.n[LC_AXIS_STAGE], lc = j->p.n[LC_AXIS_LIFECYCLE];
 
 	if (!linked(m, ms, st))
 		ADD(j, COMBINATION, j->d->idx[LC_AXIS_STATUS] >= 0 ? "status" : "milestone",
@@ -398,6 +440,9 @@ static void check_links(judge *j)
 		    "linked to %s or another milestone.",
 		    label(m, LC_AXIS_STATUS, st), label(m, LC_AXIS_MILESTONE, ms),
 		    label(m, LC_AXIS_MILESTONE, ms));
+	if (!stage_fits(m, sg, lc, !j->p.set[LC_AXIS_LIFECYCLE] && j->c->raw[LC_AXIS_LIFECYCLE][0]))
+		add_tie(j, j->p.set[LC_AXIS_STAGE] ? "stage" : "status", sg, lc,
+			j->c->idx[LC_AXIS_LIFECYCLE]);
 }
 
 /* Add what value i of `ax` asks of the disposition to j->req, naming the
@@ -797,6 +842,10 @@ static size_t judge_state(judge *j, const lc_model *m, const lc_state *s, lc_tim
 		    label(m, LC_AXIS_STATUS, s->idx[LC_AXIS_STATUS]),
 		    label(m, LC_AXIS_MILESTONE, s->idx[LC_AXIS_MILESTONE]),
 		    label(m, LC_AXIS_MILESTONE, s->idx[LC_AXIS_MILESTONE]));
+	if (!stage_fits(m, s->idx[LC_AXIS_STAGE], s->idx[LC_AXIS_LIFECYCLE],
+			s->raw[LC_AXIS_LIFECYCLE][0] != '\0'))
+		add_tie(j, "stage", s->idx[LC_AXIS_STAGE], s->idx[LC_AXIS_LIFECYCLE],
+			s->idx[LC_AXIS_LIFECYCLE]);
 	if (fv >= 0 && s->follow_up == LC_TIME_NONE)
 		ADD(j, FOLLOW_UP_REQUIRED, "follow_up",
 		    "%s requires a follow-up time, and the lead has none; set one in the future.",

@@ -188,6 +188,15 @@ int lc_model_builder_add_value(lc_model_builder *b, lc_axis axis, const char *ke
 	if (description && *description &&
 	    json_object_set_new(v, "description", json_string(description)) != 0)
 		goto oom;
+	/* A closed milestone, status, phase or stage says its kind in "closed",
+	 * as the JSON does; the reader refuses won or lost left as flags. */
+	if ((flags & LC_FLAG_CLOSED) && axis != LC_AXIS_ACTION && axis != LC_AXIS_LIFECYCLE &&
+	    axis != LC_AXIS_REASON) {
+		if (json_object_set_new(v, "closed",
+					json_string(flags & LC_FLAG_WON ? "won" : "lost")) != 0)
+			goto oom;
+		flags &= ~(uint32_t)(LC_FLAG_CLOSED | (flags & LC_FLAG_WON ? LC_FLAG_WON : LC_FLAG_LOST));
+	}
 	if (flags) {
 		fl = json_array();
 		if (!fl || json_object_set_new(v, "flags", fl) != 0)

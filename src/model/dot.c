@@ -70,12 +70,16 @@ static const lc_value *val(const dot *d, lc_axis a, uint32_t i)
 	return &d->m->axes[a].v[i];
 }
 
+/* Closed lost (a stage through its phase too): out of the forward order,
+ * greyed, where exits lead. A closed won value ends the order, in green. */
 static bool closed(const dot *d, lc_axis a, uint32_t i)
 {
-	const lc_value *v = val(d, a, i);
-	return (v->flags & LC_FLAG_CLOSED) ||
-	       (a == LC_AXIS_STAGE && v->parent >= 0 &&
-		(d->m->axes[LC_AXIS_PHASE].v[v->parent].flags & LC_FLAG_CLOSED));
+	return lc__closed_kind(d->m, a, (int32_t)i) == LC_FLAG_LOST;
+}
+
+static bool closed_won(const dot *d, lc_axis a, uint32_t i)
+{
+	return lc__closed_kind(d->m, a, (int32_t)i) == LC_FLAG_WON;
 }
 
 /* ---- labels ---- */
@@ -154,6 +158,23 @@ static void flag_lines(const dot *d, const lc_value *v)
 	}
 }
 
+/* The life-cycle states a tied stage is held in. */
+static void tie_line(const dot *d, const lc_value *v)
+{
+	bool first = true;
+	line_open(d->b, GREY);
+	lc__buf_puts(d->b, "<I>only when ");
+	for (uint32_t l = 0; l < d->m->axes[LC_AXIS_LIFECYCLE].n && l < LC_MAX_TIED_LIFECYCLES; l++) {
+		if (!(v->lifecycles & ((uint64_t)1 << l)))
+			continue;
+		lc__buf_puts(d->b, first ? "" : ", ");
+		put_html(d->b, val(d, LC_AXIS_LIFECYCLE, l)->label);
+		first = false;
+	}
+	lc__buf_puts(d->b, "</I>");
+	line_close(d->b, GREY);
+}
+
 static void title_line(const dot *d, const lc_value *v)
 {
 	const char *colour = v->flags & LC_FLAG_DEPRECATED ? GREY : NULL;
@@ -225,11 +246,20 @@ static void node(const dot *d, lc_axis a, uint32_t i, const char *ind)
 	title_line(d, v);
 	count_lines(d, a, i);
 	flag_lines(d, v);
+	if (a != LC_AXIS_LIFECYCLE && (v->flags & LC_FLAG_CLOSED)) {
+		line_open(d->b, GREY);
+		lc__buf_puts(d->b, v->flags & LC_FLAG_WON ? "<I>closed won</I>" : "<I>closed lost</I>");
+		line_close(d->b, GREY);
+	}
+	if (v->lifecycles)
+		tie_line(d, v);
 	if (a == LC_AXIS_MILESTONE)
 		link_lines(d, i);
 	lc__buf_puts(d->b, "</TABLE>>");
 	if (closed(d, a, i))
 		lc__buf_puts(d->b, ", style=\"rounded,filled\", fillcolor=\"#eeeeee\", color=\"#888888\"");
+	else if (closed_won(d, a, i))
+		lc__buf_puts(d->b, ", style=\"rounded,filled\", fillcolor=\"#e3f4e8\"");
 	else if (v->flags & LC_FLAG_DEPRECATED)
 		lc__buf_puts(d->b, ", style=\"rounded,dashed\", color=\"" GREY "\"");
 	if (v->flags & LC_FLAG_TERMINAL)
@@ -342,7 +372,7 @@ static void stages(const dot *d)
 	for (uint32_t p = 0; p < ph->n; p++) {
 		lc__buf_printf(d->b, "  subgraph \"cluster_%s\" {\n    label=", ph->v[p].key);
 		put_string(d->b, ph->v[p].label);
-		lc__buf_puts(d->b, ph->v[p].flags & LC_FLAG_CLOSED ? ";\n    style=dashed;\n" : ";\n");
+		lc__buf_puts(d->b, (ph->v[p].flags & LC_FLAG_LOST) ? ";\n    style=dashed;\n" : ";\n");
 		for (uint32_t i = 0; i < ax->n; i++)
 			if (ax->v[i].parent == (int32_t)p)
 				node(d, LC_AXIS_STAGE, i, "    ");

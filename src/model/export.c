@@ -82,8 +82,17 @@ static void put_value(lc_buf *b, const lc_model *m, lc_axis a, const lc_value *v
 		lc__buf_puts(b, "\"description\": ");
 		lc__buf_put_json_string(b, v->description);
 	}
-	if (v->flags)
-		put_names(b, 3, "flags", v->flags, lc__flag_names, LC__FLAG_COUNT);
+	/* A closed value writes its kind as "closed"; won and lost stay flags of
+	 * life-cycle states only. */
+	uint32_t kind = a == LC_AXIS_LIFECYCLE ? 0 : v->flags & (LC_FLAG_WON | LC_FLAG_LOST);
+	uint32_t flags = a == LC_AXIS_LIFECYCLE ? v->flags : v->flags & ~(uint32_t)(LC_FLAG_CLOSED | kind);
+	if (flags)
+		put_names(b, 3, "flags", flags, lc__flag_names, LC__FLAG_COUNT);
+	if (kind) {
+		lc__buf_puts(b, ",\n");
+		indent(b, 3);
+		lc__buf_printf(b, "\"closed\": \"%s\"", kind == LC_FLAG_WON ? "won" : "lost");
+	}
 	if (v->requires)
 		put_names(b, 3, "requires", v->requires, lc__require_names, 3);
 	if (v->blocks) {
@@ -109,6 +118,19 @@ static void put_value(lc_buf *b, const lc_model *m, lc_axis a, const lc_value *v
 		indent(b, 3);
 		lc__buf_printf(b, "\"%s\": \"%s\"", lc_axis_name(parent_axis[a]),
 			       m->axes[parent_axis[a]].v[v->parent].key);
+	}
+	if (v->lifecycles) {
+		bool first = true;
+		lc__buf_puts(b, ",\n");
+		indent(b, 3);
+		lc__buf_puts(b, "\"lifecycles\": [");
+		for (uint32_t l = 0; l < m->axes[LC_AXIS_LIFECYCLE].n && l < LC_MAX_TIED_LIFECYCLES; l++) {
+			if (!(v->lifecycles & ((uint64_t)1 << l)))
+				continue;
+			lc__buf_printf(b, "%s\"%s\"", first ? "" : ", ", m->axes[LC_AXIS_LIFECYCLE].v[l].key);
+			first = false;
+		}
+		lc__buf_putc(b, ']');
 	}
 	if (v->reason_outcomes) {
 		bool first = true;

@@ -69,7 +69,13 @@ typedef struct lc_value {
 	lc_type_attr *attrs;
 	uint32_t nattrs;
 	bool has_attrs;
+	/* Stages only: bit i set when the stage may be held in life-cycle state
+	 * i ("lifecycles"); 0 when the stage is tied to none. */
+	uint64_t lifecycles;
 } lc_value;
+
+/* At most this many life-cycle states a stage can be tied to (one word). */
+#define LC_MAX_TIED_LIFECYCLES 64
 
 /* A life-cycle crossing: `action` moves a lead from life-cycle state `from`
  * to `to`. from/to -1 mean "any". Crossing without a matching row is refused. */
@@ -119,6 +125,20 @@ struct lc_model {
 	/* Lookup: open-addressing hash over lowercase keys and labels, per axis. */
 	struct lc_model_index *index;
 };
+
+/* A closed value carries LC_FLAG_CLOSED and its kind, LC_FLAG_WON or
+ * LC_FLAG_LOST. The kind of value i of axis a: its own when it is closed,
+ * else (a stage) its phase's; 0 when open. */
+static inline uint32_t lc__closed_kind(const lc_model *m, lc_axis a, int32_t i)
+{
+	const lc_value *v = &m->axes[a].v[i];
+
+	if (!(v->flags & LC_FLAG_CLOSED) && a == LC_AXIS_STAGE && v->parent >= 0)
+		v = &m->axes[LC_AXIS_PHASE].v[v->parent];
+	if (!(v->flags & LC_FLAG_CLOSED))
+		return 0;
+	return v->flags & LC_FLAG_WON ? LC_FLAG_WON : LC_FLAG_LOST;
+}
 
 /* What a DOT picture shows on its nodes (src/report draws a store's model
  * with them): per axis, one count a value and the invalid leads a value

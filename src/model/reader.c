@@ -351,15 +351,16 @@ static const char *get_string(ctx *c, const json_t *obj, const char *path, const
 
 /* ---- values ---- */
 
-static const char *const value_fields[LC__AXIS_SLOTS][10] = {
+#define VALUE_FIELDS_MAX 12
+static const char *const value_fields[LC__AXIS_SLOTS][VALUE_FIELDS_MAX] = {
 	[LC_AXIS_ACTION] = { "key", "label", "aliases", "description", "flags", "requires" },
 	[LC_AXIS_MILESTONE] = { "key", "label", "aliases", "description", "flags", "requires",
-				"blocks" },
+				"blocks", "closed" },
 	[LC_AXIS_STATUS] = { "key", "label", "aliases", "description", "flags", "requires",
-			     "blocks", "lifecycle" },
-	[LC_AXIS_PHASE] = { "key", "label", "aliases", "description", "flags" },
+			     "blocks", "lifecycle", "closed" },
+	[LC_AXIS_PHASE] = { "key", "label", "aliases", "description", "flags", "closed" },
 	[LC_AXIS_STAGE] = { "key", "label", "aliases", "description", "flags", "requires",
-			    "blocks", "phase" },
+			    "blocks", "phase", "closed", "lifecycles" },
 	[LC_AXIS_LIFECYCLE] = { "key", "label", "aliases", "description", "flags" },
 	[LC_AXIS_REASON] = { "key", "label", "aliases", "description", "flags", "requires",
 			     "stage", "outcomes", "lost" },
@@ -423,6 +424,11 @@ static const char *field_home(const char *field)
 		return "milestones, statuses and stages";
 	if (strcmp(field, "attributes") == 0)
 		return "types";
+	if (strcmp(field, "closed") == 0)
+		return "milestones, statuses, phases and stages (life-cycle states say won or lost "
+		       "with their flags)";
+	if (strcmp(field, "lifecycles") == 0)
+		return "stages";
 	/* nothing chooses a phase or a life-cycle state directly: the engine
 	 * would never look at their requirements */
 	if (strcmp(field, "requires") == 0)
@@ -545,6 +551,68 @@ static void read_attributes(ctx *c, lc_value *v, const json_t *arr, const char *
 	}
 }
 
+static bool closable(lc_axis a)
+{
+	return a == LC_AXIS_MILESTONE || a == LC_AXIS_STATUS || a == LC_AXIS_PHASE ||
+	       a == LC_AXIS_STAGE;
+}
+
+/* A closed value carries its kind: "closed": "won" or "lost". The flag
+ * "closed" (how phases and stages said it first) is "closed": "lost"; the
+ * flags won and lost belong to life-cycle states. */
+static void read_closed(ctx *c, lc_axis a, lc_value *v, const json_t *o, const char *path,
+			const char *what)
+{
+	const json_t *f = json_object_get(o, "closed");
+	char p[PATH_MAX_LEN];
+	const char *kind;
+
+	pjoin(p, sizeof p, path, "flags");
+	if (a != LC_AXIS_LIFECYCLE && (v->flags & (LC_FLAG_WON | LC_FLAG_LOST))) {
+		kind = v->flags & LC_FLAG_WON ? "won" : "lost";
+		if (closable(a))
+			problem(c, p, false,
+				"flag \"%s\" of %s is for life-cycle states; write \"closed\": "
+				"\"%s\" to say the %s closes the sale",
+				kind, what, kind, axis1(a));
+		else
+			problem(c, p, false, "flag \"%s\" of %s is for life-cycle states; drop it",
+				kind, what);
+		v->flags &= ~(uint32_t)(LC_FLAG_WON | LC_FLAG_LOST);
+	}
+	if ((v->flags & LC_FLAG_CLOSED) && !closable(a)) {
+		problem(c, p, false,
+			"flag \"closed\" of %s is for milestones, statuses, phases and stages; drop "
+			"it",
+			what);
+		v->flags &= ~(uint32_t)LC_FLAG_CLOSED;
+	}
+	if (v->flags & LC_FLAG_CLOSED)
+		v->flags |= LC_FLAG_LOST;
+	if (!f || !closable(a))
+		return;
+	pjoin(p, sizeof p, path, "closed");
+	kind = json_string_value(f);
+	if (!kind || (strcmp(kind, "won") != 0 && strcmp(kind, "lost") != 0)) {
+		if (kind)
+			problem(c, p, false,
+				"\"closed\" of %s is \"%.64s\"; a closed value is \"won\" or "
+				"\"lost\"",
+				what, kind);
+		else
+			problem(c, p, false,
+				"\"closed\" of %s must be the string \"won\" or \"lost\", not %s",
+				what, type_name(f));
+		return;
+	}
+	if (strcmp(kind, "won") == 0 && (v->flags & LC_FLAG_CLOSED))
+		problem(c, p, false,
+			"%s is closed \"won\" and flagged \"closed\", which means lost; drop the "
+			"flag",
+			what);
+	v->flags |= LC_FLAG_CLOSED | (strcmp(kind, "won") == 0 ? LC_FLAG_WON : LC_FLAG_LOST);
+}
+
 /* Phase 1: key, label, description, flags, requires. */
 static void read_value(ctx *c, lc_axis a, size_t i, const json_t *o, const char *path)
 {
@@ -577,7 +645,7 @@ static void read_value(ctx *c, lc_axis a, size_t i, const json_t *o, const char 
 		const char *k;
 		const json_t *x;
 		size_t nf = 0;
-		while (nf < 10 && value_fields[a][nf])
+		while (nf < VALUE_FIELDS_MAX && value_fields[a][nf])
 			nf++;
 		json_object_foreach((json_t *)o, k, x)
 		{
@@ -676,6 +744,7 @@ static void read_value(ctx *c, lc_axis a, size_t i, const json_t *o, const char 
 		pjoin(p, sizeof p, path, "attributes");
 		read_attributes(c, v, f, p, what);
 	}
+	read_closed(c, a, v, o, path, what);
 }
 
 static void first_keys(const lc_model *m, lc_axis a, char *out, size_t size)
@@ -744,6 +813,39 @@ static int32_t ref(ctx *c, lc_axis a, const json_t *s, const char *path, const c
 	return ref_text(c, a, json_string_value(s), path, false, what);
 }
 
+/* A stage's "lifecycles": the life-cycle states it may be held in. */
+static void read_stage_lifecycles(ctx *c, lc_value *v, const json_t *f, const char *path,
+				  const char *what)
+{
+	char q[PATH_MAX_LEN];
+	const json_t *e;
+	size_t k;
+
+	if (!json_is_array(f) || json_array_size(f) == 0) {
+		problem(c, path, false,
+			"\"lifecycles\" of %s must be a non-empty array of life-cycle keys, not %s",
+			what, json_is_array(f) ? "an empty array" : type_name(f));
+		return;
+	}
+	json_array_foreach((json_t *)f, k, e)
+	{
+		pidx(q, sizeof q, path, k);
+		int32_t l = ref(c, LC_AXIS_LIFECYCLE, e, q, "the life-cycle states of a stage");
+		if (l < 0)
+			continue;
+		if (l >= LC_MAX_TIED_LIFECYCLES)
+			problem(c, q, false,
+				"%s is tied to life-cycle state \"%s\", but a stage can be tied only "
+				"to the first %d; move it up",
+				what, c->m->axes[LC_AXIS_LIFECYCLE].v[l].key, LC_MAX_TIED_LIFECYCLES);
+		else if (v->lifecycles & ((uint64_t)1 << l))
+			problem(c, q, false, "life-cycle state \"%s\" is listed twice; remove one",
+				c->m->axes[LC_AXIS_LIFECYCLE].v[l].key);
+		else
+			v->lifecycles |= (uint64_t)1 << l;
+	}
+}
+
 /* Phase 2: references from a value. */
 static void read_value_refs(ctx *c, lc_axis a, size_t i, const json_t *o, const char *path)
 {
@@ -784,6 +886,10 @@ static void read_value_refs(ctx *c, lc_axis a, size_t i, const json_t *o, const 
 			first_keys(c->m, LC_AXIS_PHASE, q, sizeof q);
 			problem(c, path, false, "%s has no \"phase\"; add one of: %s", what, q);
 		}
+	}
+	if (a == LC_AXIS_STAGE && (f = json_object_get(o, "lifecycles"))) {
+		pjoin(p, sizeof p, path, "lifecycles");
+		read_stage_lifecycles(c, v, f, p, what);
 	}
 	if (a == LC_AXIS_STATUS && (f = json_object_get(o, "lifecycle"))) {
 		pjoin(p, sizeof p, path, "lifecycle");
@@ -1153,13 +1259,7 @@ static void read_transitions(ctx *c, const json_t *o)
 
 /* ---- contradictions ---- */
 
-static bool stage_closed(const lc_model *m, int32_t s)
-{
-	const lc_value *v = &m->axes[LC_AXIS_STAGE].v[s];
-	if (v->flags & LC_FLAG_CLOSED)
-		return true;
-	return v->parent >= 0 && (m->axes[LC_AXIS_PHASE].v[v->parent].flags & LC_FLAG_CLOSED);
-}
+
 
 /* `initial` marks where a new lead starts: at most one value an axis, only on
  * the axes a lead's state starts from, never deprecated, and the initial
@@ -1206,6 +1306,19 @@ static void check_initial(ctx *c)
 			m->axes[LC_AXIS_MILESTONE].v[first[LC_AXIS_MILESTONE]].key,
 			m->axes[LC_AXIS_STATUS].v[first[LC_AXIS_STATUS]].key);
 	}
+	if (first[LC_AXIS_STAGE] >= 0 && m->axes[LC_AXIS_STAGE].v[first[LC_AXIS_STAGE]].lifecycles) {
+		const lc_value *g = &m->axes[LC_AXIS_STAGE].v[first[LC_AXIS_STAGE]];
+		int32_t l = first[LC_AXIS_STATUS] >= 0
+				    ? m->axes[LC_AXIS_STATUS].v[first[LC_AXIS_STATUS]].parent
+				    : -1;
+		snprintf(p, sizeof p, "/stages/%d/lifecycles", first[LC_AXIS_STAGE]);
+		if (l < 0 || l >= LC_MAX_TIED_LIFECYCLES || !(g->lifecycles & ((uint64_t)1 << l)))
+			problem(c, p, false,
+				"the initial stage \"%s\" is held only in the life-cycle states it "
+				"lists, and a new lead starts %s%s; list that state or start elsewhere",
+				g->key, l < 0 ? "without one" : "in ",
+				l < 0 ? "" : m->axes[LC_AXIS_LIFECYCLE].v[l].key);
+	}
 }
 
 static void check_contradictions(ctx *c)
@@ -1242,11 +1355,20 @@ static void check_contradictions(ctx *c)
 						"reason \"%s\" leads to stage \"%s\", which is deprecated and "
 						"cannot be entered anew; pick another stage or undeprecate it",
 						v->key, s->key);
-				else if (!stage_closed(m, v->parent))
+				else if (lc__closed_kind(m, LC_AXIS_STAGE, v->parent) != LC_FLAG_LOST)
 					problem(c, p, false,
-						"reason \"%s\" leads to stage \"%s\", which is not closed; flag "
-						"the stage (or its phase) \"closed\" or pick a closed stage",
+						"reason \"%s\" leads to stage \"%s\", which is not closed "
+						"lost; make the stage (or its phase) \"closed\": \"lost\" "
+						"or pick such a stage",
 						v->key, s->key);
+			}
+			if (a == LC_AXIS_STAGE && (v->flags & LC_FLAG_WON) && v->parent >= 0 &&
+			    (m->axes[LC_AXIS_PHASE].v[v->parent].flags & LC_FLAG_LOST)) {
+				snprintf(p, sizeof p, "/stages/%u/closed", i);
+				problem(c, p, false,
+					"stage \"%s\" is closed won, but its phase \"%s\" is closed "
+					"lost; put the stage in another phase or leave the phase open",
+					v->key, m->axes[LC_AXIS_PHASE].v[v->parent].key);
 			}
 			if (a == LC_AXIS_MILESTONE && m->linked && m->linked[i] &&
 			    !(v->flags & LC_FLAG_DEPRECATED)) {

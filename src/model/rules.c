@@ -94,6 +94,31 @@ static void value_rules(const lc_model *m, rules *r, lc_axis a, uint32_t i)
 			       v->label);
 		push(r, &b);
 	}
+	if (a != LC_AXIS_LIFECYCLE && (v->flags & LC_FLAG_CLOSED)) {
+		lc__buf_init(&b);
+		if (v->flags & LC_FLAG_WON)
+			lc__buf_printf(&b, "%s %s is closed won: the sale is made.", axis_word(a),
+				       v->label);
+		else
+			lc__buf_printf(&b, "%s %s is closed lost: reaching it is no progress.",
+				       axis_word(a), v->label);
+		push(r, &b);
+	}
+	if (v->lifecycles) {
+		bool first = true;
+		lc__buf_init(&b);
+		lc__buf_printf(&b, "Stage %s is held only in the life-cycle state%s ", v->label,
+			       (v->lifecycles & (v->lifecycles - 1)) ? "s" : "");
+		for (uint32_t l = 0; l < m->axes[LC_AXIS_LIFECYCLE].n && l < LC_MAX_TIED_LIFECYCLES; l++) {
+			if (!(v->lifecycles & ((uint64_t)1 << l)))
+				continue;
+			lc__buf_puts(&b, first ? "" : ", ");
+			lc__buf_puts(&b, label(m, LC_AXIS_LIFECYCLE, (int32_t)l));
+			first = false;
+		}
+		lc__buf_putc(&b, '.');
+		push(r, &b);
+	}
 	if (a == LC_AXIS_REASON && v->parent >= 0) {
 		lc__buf_init(&b);
 		lc__buf_printf(&b, "Reason %s moves the lead to stage %s.", v->label,

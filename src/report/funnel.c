@@ -31,7 +31,8 @@ typedef struct fn_ctx {
 	uint64_t *advanced; /* leads x words */
 	size_t nleads;      /* capacity, in ids */
 	fn_durations *dur;  /* per value */
-	bool *closed;       /* per value */
+	bool *closed;       /* per value: closed, won or lost (nothing beyond) */
+	bool *lost;         /* per value: closed lost (reaching it is no progress) */
 } fn_ctx;
 
 static int grow_leads(fn_ctx *c, lc_id id)
@@ -99,9 +100,10 @@ static int64_t percentile(const int64_t *v, size_t n, unsigned p)
 	return v[rank - 1];
 }
 
-/* The lead enters value j at time t; inside says whether t is inside the
- * window. The stay it leaves counts when it began inside the window. */
-static int enter(fn_ctx *c, lc_id id, int32_t j, lc_time t, bool inside)
+/* The lead enters value j at time t, into a state that is lost or not;
+ * inside says whether t is inside the window. The stay it leaves counts when
+ * it began inside the window. */
+static int enter(fn_ctx *c, lc_id id, int32_t j, lc_time t, bool inside, bool lost)
 {
 	fn_lead *l = &c->leads[id];
 	uint64_t *reached = c->reached + (size_t)id * c->words;
@@ -118,8 +120,9 @@ static int enter(fn_ctx *c, lc_id id, int32_t j, lc_time t, bool inside)
 	l->entered = t;
 	if (j < 0 || !inside)
 		return 0;
-	/* Reaching an open value advances every earlier value already reached. */
-	if (!c->closed[j])
+	/* Reaching a value that is not closed lost, into a state that is not
+	 * lost, advances every earlier value already reached. */
+	if (!c->lost[j] && !lost)
 		for (int32_t i = 0; i < j; i++)
 			if (reached[i / 64] & ((uint64_t)1 << (i % 64)))
 				adv[i / 64] |= (uint64_t)1 << (i % 64);
@@ -181,12 +184,16 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out)
 	c.words = (c.nvalues + 63) / 64;
 	c.dur = lc__calloc(c.nvalues, sizeof *c.dur);
 	c.closed = lc__calloc(c.nvalues, sizeof *c.closed);
-	if (!c.dur || !c.closed) {
+	c.lost = lc__calloc(c.nvalues, sizeof *c.lost);
+	if (!c.dur || !c.closed || !c.lost) {
 		rc = LC_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < c.nvalues; i++)
-		c.closed[i] = (lc_model_value_flags(m, axis, i) & LC_FLAG_CLOSED) != 0;
+	for (size_t i = 0; i < c.nvalues; i++) {
+		uint32_t kind = lc__closed_kind(m, axis, (int32_t)i);
+		c.closed[i] = kind != 0;
+		c.lost[i] = kind == LC_FLAG_LOST;
+	}
 
 	c.from = from;
 	c.to = to;
@@ -202,7 +209,8 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out)
 		if (id <= 0 || !after || (size_t)id >= c.nleads || !c.leads[id].in)
 			continue;
 		j = lc__report_value_index(m, axis, lc_state_get(after, axis));
-		if ((rc = enter(&c, id, (int32_t)j, t, t >= from && t < to)) != 0)
+		if ((rc = enter(&c, id, (int32_t)j, t, t >= from && t < to,
+				lc__state_closed_lost(after))) != 0)
 			goto out;
 	}
 	if (rc < 0)
@@ -242,6 +250,7 @@ out:
 			lc__free(c.dur[i].v);
 	lc__free(c.dur);
 	lc__free(c.closed);
+	lc__free(c.lost);
 	lc__free(c.leads);
 	lc__free(c.reached);
 	lc__free(c.advanced);

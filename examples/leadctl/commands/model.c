@@ -70,13 +70,29 @@ static json_t *flags_json(uint32_t flags)
 	return a;
 }
 
-static void print_flags(uint32_t flags)
+/* A closed value's kind ("won" or "lost"); NULL for an open value and for a
+ * life-cycle state, whose won and lost are flags of their own. */
+static const char *closed_kind(lc_axis a, uint32_t flags)
 {
+	if (a == LC_AXIS_LIFECYCLE || !(flags & LC_FLAG_CLOSED))
+		return NULL;
+	return flags & LC_FLAG_WON ? "won" : "lost";
+}
+
+static void print_flags(lc_axis a, uint32_t flags)
+{
+	const char *kind = closed_kind(a, flags);
 	bool first = true;
+	if (kind)
+		flags &= ~(uint32_t)(LC_FLAG_CLOSED | LC_FLAG_WON | LC_FLAG_LOST);
 	for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++) {
 		if (!(flags & (1u << i)))
 			continue;
 		printf("%s%s", first ? " [" : ", ", flag_names[i]);
+		first = false;
+	}
+	if (kind) {
+		printf("%sclosed %s", first ? " [" : ", ", kind);
 		first = false;
 	}
 	if (!first)
@@ -194,9 +210,12 @@ static int cmd_show(const lc_model *m, bool json)
 					"label", lc_model_value_label(m, a, i), "description",
 					lc_model_value_description(m, a, i), "flags",
 					flags_json(lc_model_value_flags(m, a, i)));
+				const char *kind = closed_kind(a, lc_model_value_flags(m, a, i));
 				if (v && pk)
 					json_object_set_new(v, a == LC_AXIS_STAGE ? "phase" : "lifecycle",
 							    json_string(pk));
+				if (v && kind)
+					json_object_set_new(v, "closed", json_string(kind));
 				json_array_append_new(vals, v);
 			}
 			json_object_set_new(axes, shown[x].title, vals);
@@ -228,7 +247,7 @@ static int cmd_show(const lc_model *m, bool json)
 			       lc_model_value_label(m, a, i));
 			if (pk)
 				printf(" (%s %s)", a == LC_AXIS_STAGE ? "phase" : "lifecycle", pk);
-			print_flags(lc_model_value_flags(m, a, i));
+			print_flags(a, lc_model_value_flags(m, a, i));
 			putchar('\n');
 			if (*d)
 				printf("      %s\n", d);
