@@ -992,6 +992,62 @@ static void import_email_dedupe_keeps_ids(void **state)
 	lc_db_close(db);
 }
 
+/* Rows are read ahead in batches of 256 and a backend with lead_find_many
+ * (the memory one) answers a batch's dedupe lookups at once: the results
+ * are those of the row-by-row lookups (SQLite), with keys repeated inside a
+ * batch and across batches, and a re-import of the last rows is a no-op. */
+static void import_batches_on_every_store(void **state)
+{
+	const char *uris[] = { ":memory:", "memory:" };
+	lc_buf csv, tail;
+	(void)state;
+	lc__buf_init(&csv);
+	lc__buf_init(&tail);
+	lc__buf_puts(&csv, "Email,Name\n");
+	lc__buf_puts(&tail, "Email,Name\n");
+	for (int i = 1; i <= 600; i++) {
+		char row[64];
+		snprintf(row, sizeof row, i % 3 ? "u%d@x.io,n%d\n" : " U%d@X.IO ,n%d\n", i % 250, i);
+		lc__buf_puts(&csv, row);
+		if (i > 350)
+			lc__buf_puts(&tail, row);
+	}
+	assert_false(csv.failed || tail.failed);
+	for (size_t u = 0; u < 2; u++) {
+		lc_db *db = open_deals(uris[u]);
+		lc_mapping *m = mapping("{\"format\": 1, \"dedupe\": \"email\","
+					" \"fields\": {\"email\": \"Email\", \"name\": \"Name\"}}");
+		lc_table *r = NULL;
+		lc_lead *l = NULL;
+		assert_int_equal(import_text(db, m, csv.data, 0, &r), 0);
+		assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "imported"), 250);
+		assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "updated"), 350);
+		lc_table_free(r);
+		assert_int_equal(lead_count(db), 250);
+		assert_int_equal(lc_db_lead_get(db, 1, &l), 0);
+		assert_string_equal(lc_lead_text(l, LC_LEAD_EMAIL), "u1@x.io");
+		assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "n501");
+		lc_lead_free(l);
+		assert_int_equal(lc_db_lead_get(db, 250, &l), 0);
+		assert_string_equal(lc_lead_text(l, LC_LEAD_EMAIL), "u0@x.io");
+		assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "n500");
+		lc_lead_free(l);
+		assert_int_equal(import_text(db, m, csv.data, 0, &r), 0);
+		assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "imported"), 0);
+		assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "updated"), 600);
+		lc_table_free(r);
+		assert_int_equal(import_text(db, m, tail.data, 0, &r), 0);
+		assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "unchanged"), 250);
+		assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "updated"), 0);
+		lc_table_free(r);
+		assert_int_equal(lead_count(db), 250);
+		lc_mapping_free(m);
+		lc_db_close(db);
+	}
+	lc__buf_free(&csv);
+	lc__buf_free(&tail);
+}
+
 /* The importer's per-row savepoint undoes a row that failed after writing
  * and keeps the rows before it. */
 static void import_savepoint_undoes_one_row(void **state)
@@ -1509,6 +1565,7 @@ int main(void)
 		cmocka_unit_test(import_new_lead_judged_from_initial_state),
 		cmocka_unit_test(import_duplicate_external_id),
 		cmocka_unit_test(import_email_dedupe_keeps_ids),
+		cmocka_unit_test(import_batches_on_every_store),
 		cmocka_unit_test(import_savepoint_undoes_one_row),
 		cmocka_unit_test(import_owner_time_and_amount_errors),
 		cmocka_unit_test(crm_migration_in_one_pass),

@@ -32,6 +32,23 @@
 
 #define DAY 86400
 #define CHUNK 65536
+/* Rows are read ahead in batches, so that a backend with lead_find_many
+ * answers a batch's dedupe lookups in one call; a batch ends at this many
+ * rows or bytes of fields. */
+#define BATCH_ROWS 256
+#define BATCH_BYTES ((size_t)1 << 20)
+
+/* The lookups a batch answers at once: the dedupe key (an external id, or an
+ * email in its normal form), the email as written, and the external id a
+ * row gives a new lead (which must be free). */
+enum { PRE_KEY, PRE_RAW, PRE_EXT, PRE_N };
+
+/* A row read ahead: its field offsets start at off[off0]. */
+typedef struct batch_row {
+	size_t off0, nfields, end; /* end: the arena past its last field */
+	uint64_t line;
+	bool too_long;
+} batch_row;
 
 typedef struct reject {
 	uint64_t line;
@@ -58,12 +75,28 @@ typedef struct imp {
 	lc_time *when;      /* each step's time on this row */
 	lc_time clock_time; /* what the store's clock reads while a row is written */
 
-	/* The row being read: fields as NUL-terminated text in `arena`, their
-	 * offsets in `off`. */
+	/* The rows being read: fields as NUL-terminated text in `arena`, their
+	 * offsets in `off` (the current row's from off[row_off0]). */
 	lc_buf arena;
 	size_t *off;
-	size_t nfields, capfields;
+	size_t row_off0, nfields, capfields;
 	bool field_too_long;
+	batch_row *rows;    /* rows read ahead, not yet written */
+	size_t nrows;
+	/* The row being written (a view of rows[cur]). */
+	size_t cur;
+	const size_t *rv;   /* its field offsets */
+	size_t rv_n, rv_end;
+	bool rv_long;
+	/* The batch's lookups: pre[k][row] is the id found for pre_key[k][row]
+	 * (NULL: not asked); `written` lists the keys ("x<id>" or "e<email>",
+	 * NUL-separated) of leads this batch wrote, which are asked again. */
+	bool pre_ok;
+	const char **pre_key[PRE_N];
+	lc_id *pre[PRE_N];
+	size_t *pre_off;    /* normal emails in pre_text, by row */
+	lc_buf pre_text;
+	lc_buf written;
 	bool field_cut;     /* feed() dropped the field's text past the limit */
 	uint64_t line;      /* physical lines fed so far */
 	bool cr_pending;    /* the last read ended in CR: an LF next is its CRLF */
@@ -149,9 +182,9 @@ static const char *cell(const imp *im, int slot)
 {
 	int col = slot >= 0 ? im->slot_col[slot] : -1;
 	const char *s;
-	if (col < 0 || (size_t)col >= im->nfields)
+	if (col < 0 || (size_t)col >= im->rv_n)
 		return "";
-	s = im->arena.data + im->off[col];
+	s = im->arena.data + im->rv[col];
 	for (size_t i = 0; i < im->map->nplaceholders; i++)
 		if (lc__streq_nocase(s, im->map->placeholders[i]))
 			return "";
@@ -647,6 +680,58 @@ static const char *mapped_text(const imp *im, int field)
 	return "";
 }
 
+/* Whether a row of this batch wrote a lead that had or has this key. */
+static bool written(const imp *im, lc_lead_text_field field, const char *key)
+{
+	char tag = field == LC_LEAD_EMAIL ? 'e' : 'x';
+	for (size_t i = 0; i < im->written.len; i += strlen(im->written.data + i) + 1)
+		if (im->written.data[i] == tag && strcmp(im->written.data + i + 1, key) == 0)
+			return true;
+	return false;
+}
+
+static void note_key(imp *im, lc_lead_text_field field, const char *key)
+{
+	if (!key)
+		return;
+	lc__buf_putc(&im->written, field == LC_LEAD_EMAIL ? 'e' : 'x');
+	lc__buf_puts(&im->written, key);
+	lc__buf_putc(&im->written, '\0');
+	if (im->written.failed)
+		im->fatal = LC_ENOMEM;
+}
+
+/* A row was written: later rows of the batch ask the store again for the
+ * keys the lead had and has. */
+static void note_written(imp *im, const lc_lead *before, const lc_lead *lead)
+{
+	if (!im->pre_ok)
+		return;
+	note_key(im, LC_LEAD_EXTERNAL_ID, lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
+	note_key(im, LC_LEAD_EMAIL, lc_lead_text(lead, LC_LEAD_EMAIL));
+	if (before) {
+		note_key(im, LC_LEAD_EXTERNAL_ID, lc_lead_text(before, LC_LEAD_EXTERNAL_ID));
+		note_key(im, LC_LEAD_EMAIL, lc_lead_text(before, LC_LEAD_EMAIL));
+	}
+}
+
+/* The batch's answer for the current row's lookup @p k of @p key: 1 with
+ * *id (0: no lead), 0 when the store must be asked. */
+static int prefetched(const imp *im, int k, lc_lead_text_field field, const char *key, lc_id *id)
+{
+	const char *asked = im->pre_ok ? im->pre_key[k][im->cur] : NULL;
+	if (!asked || !key || strcmp(asked, key) != 0 || written(im, field, key))
+		return 0;
+	*id = im->pre[k][im->cur];
+	return 1;
+}
+
+static int lead_by_id(imp *im, lc_id id, lc_lead **out)
+{
+	int rc = lc_db_lead_get(im->db, id, out);
+	return rc ? rc : 1;
+}
+
 /* The lead with this email, if any: 1 found (in *out), 0 not, <0 error. */
 static int find_by_email(imp *im, const char *email, lc_lead **out)
 {
@@ -680,6 +765,9 @@ static int find_existing(imp *im, lc_lead **out)
 	if (!*key)
 		return 0;
 	if (m->dedupe == MP_DEDUPE_EXTERNAL_ID) {
+		lc_id id;
+		if (prefetched(im, PRE_KEY, LC_LEAD_EXTERNAL_ID, key, &id))
+			return id ? lead_by_id(im, id, out) : 0;
 		rc = lc_db_lead_get_external(im->db, key, out);
 		if (rc == LC_ENOTFOUND) {
 			lc_error_clear();
@@ -688,7 +776,14 @@ static int find_existing(imp *im, lc_lead **out)
 		return rc ? rc : 1;
 	}
 	/* The normalised form, then the text as written (a lead added by hand). */
-	rc = find_by_email(im, normal_email(im, key), out);
+	lc_id id;
+	const char *norm = normal_email(im, key);
+	if (prefetched(im, PRE_KEY, LC_LEAD_EMAIL, norm, &id)) {
+		if (!id && !prefetched(im, PRE_RAW, LC_LEAD_EMAIL, key, &id))
+			return find_by_email(im, key, out);
+		return id ? lead_by_id(im, id, out) : 0;
+	}
+	rc = find_by_email(im, norm, out);
 	return rc == 0 ? find_by_email(im, key, out) : rc;
 }
 
@@ -700,6 +795,7 @@ static int check_external_id(imp *im, const lc_lead *existing, const lc_lead *le
 	const char *want = lc_lead_text(lead, LC_LEAD_EXTERNAL_ID);
 	const char *had = existing ? lc_lead_text(existing, LC_LEAD_EXTERNAL_ID) : NULL;
 	lc_lead *other = NULL;
+	lc_id taken = 0;
 	int rc;
 	if (!want || (had && strcmp(had, want) == 0))
 		return 0;
@@ -711,15 +807,19 @@ static int check_external_id(imp *im, const lc_lead *existing, const lc_lead *le
 			       "'%.100s'; the import keeps external ids (set \"update_external_id\": true "
 			       "in the mapping to change them)",
 			       (long long)lc_lead_id(existing), had, want);
-	rc = lc_db_lead_get_external(im->db, want, &other);
-	if (rc == LC_ENOTFOUND) {
-		lc_error_clear();
-		return 0;
+	if (!prefetched(im, PRE_EXT, LC_LEAD_EXTERNAL_ID, want, &taken)) {
+		rc = lc_db_lead_get_external(im->db, want, &other);
+		if (rc == LC_ENOTFOUND)
+			lc_error_clear();
+		else if (rc)
+			return im->fatal = rc;
+		else
+			taken = lc_lead_id(other);
 	}
-	if (rc)
-		return im->fatal = rc;
+	if (!taken)
+		return 0;
 	rc = bad_row(im, LC_EEXISTS,
-		     "external id '%.100s' is already lead %lld%s", want, (long long)lc_lead_id(other),
+		     "external id '%.100s' is already lead %lld%s", want, (long long)taken,
 		     im->map->dedupe == MP_DEDUPE_NONE
 			     ? " (a mapping with \"dedupe\": \"external_id\" updates it instead)"
 			     : "");
@@ -860,14 +960,14 @@ static int row_time(imp *im)
 /* The row's shape: its width, field lengths and UTF-8. 0 or a bad-row code. */
 static int check_shape(imp *im)
 {
-	if (im->nfields != im->ncols)
+	if (im->rv_n != im->ncols)
 		return bad_row(im, LC_EFORMAT, "the row has %zu fields but the header has %zu",
-			       im->nfields, im->ncols);
-	if (im->field_too_long)
+			       im->rv_n, im->ncols);
+	if (im->rv_long)
 		return bad_row(im, LC_ERANGE, "a field is longer than %d bytes", LC_LEAD_TEXT_MAX);
-	for (size_t i = 0; i < im->nfields; i++) {
-		const char *s = im->arena.data + im->off[i];
-		size_t len = (i + 1 < im->nfields ? im->off[i + 1] - 1 : im->arena.len - 1) - im->off[i];
+	for (size_t i = 0; i < im->rv_n; i++) {
+		const char *s = im->arena.data + im->rv[i];
+		size_t len = (i + 1 < im->rv_n ? im->rv[i + 1] - 1 : im->rv_end - 1) - im->rv[i];
 		if (!lc__utf8_valid(s, len))
 			return bad_row(im, LC_EFORMAT,
 				       "field %zu is not valid UTF-8 (or holds a NUL byte); save the file "
@@ -931,6 +1031,7 @@ static void process_row(imp *im)
 		im->fatal = rc;
 		goto out;
 	}
+	note_written(im, before, lead);
 	im->res->dispositions += im->row_dispositions;
 	im->res->undated += im->row_undated;
 	im->res->agents_created += im->row_agents;
@@ -978,6 +1079,91 @@ static int header(imp *im)
 	return 0;
 }
 
+/* The batch's lookups, each kind in one call to the backend (when it has
+ * lead_find_many); the rows then use the answers (prefetched()). */
+static void prefetch(imp *im)
+{
+	const lc_mapping *m = im->map;
+	bool want[PRE_N] = { m->dedupe != MP_DEDUPE_NONE, m->dedupe == MP_DEDUPE_EMAIL,
+			     m->dedupe != MP_DEDUPE_EXTERNAL_ID };
+	int rc = 0;
+
+	im->pre_ok = false;
+	im->written.len = 0;
+	if (!im->db->vt.lead_find_many || (!want[PRE_KEY] && !want[PRE_EXT]))
+		return;
+	im->pre_text.len = 0;
+	for (size_t r = 0; r < im->nrows; r++) {
+		const char *ext, *email;
+		im->cur = r;
+		im->rv = im->off + im->rows[r].off0;
+		im->rv_n = im->rows[r].nfields;
+		ext = mapped_text(im, LC_LEAD_EXTERNAL_ID);
+		email = mapped_text(im, LC_LEAD_EMAIL);
+		im->pre_key[PRE_KEY][r] = im->pre_key[PRE_RAW][r] = NULL;
+		im->pre_key[PRE_EXT][r] = want[PRE_EXT] && *ext ? ext : NULL;
+		im->pre_off[r] = SIZE_MAX;
+		if (m->dedupe == MP_DEDUPE_EXTERNAL_ID && *ext)
+			im->pre_key[PRE_KEY][r] = ext;
+		if (m->dedupe == MP_DEDUPE_EMAIL && *email) {
+			im->pre_key[PRE_RAW][r] = email;
+			im->pre_off[r] = im->pre_text.len;
+			lc__buf_puts(&im->pre_text, normal_email(im, email));
+			lc__buf_putc(&im->pre_text, '\0');
+		}
+	}
+	if (im->pre_text.failed) {
+		im->fatal = LC_ENOMEM;
+		return;
+	}
+	for (size_t r = 0; r < im->nrows; r++)
+		if (im->pre_off[r] != SIZE_MAX)
+			im->pre_key[PRE_KEY][r] = im->pre_text.data + im->pre_off[r];
+	for (int k = 0; k < PRE_N && !rc; k++) {
+		bool any = false;
+		for (size_t r = 0; r < im->nrows && !any; r++)
+			any = im->pre_key[k][r] != NULL;
+		if (any)
+			rc = lc__db_lead_find_many(im->db,
+						   k == PRE_EXT || m->dedupe == MP_DEDUPE_EXTERNAL_ID
+							   ? LC_LEAD_EXTERNAL_ID
+							   : LC_LEAD_EMAIL,
+						   im->pre_key[k], im->nrows, im->pre[k]);
+	}
+	if (rc && rc != LC_EUNSUPPORTED)
+		im->fatal = rc;
+	im->pre_ok = rc == 0;
+}
+
+/* Judge and write the rows read ahead, in order. */
+static void write_rows(imp *im)
+{
+	uint64_t line = im->row_line;
+	size_t nfields = im->nfields;
+
+	if (!im->nrows)
+		return;
+	prefetch(im);
+	for (size_t r = 0; r < im->nrows && !im->fatal; r++) {
+		const batch_row *b = &im->rows[r];
+		im->cur = r;
+		im->rv = im->off + b->off0;
+		im->rv_n = b->nfields;
+		im->rv_end = b->end;
+		im->rv_long = b->too_long;
+		im->row_line = b->line;
+		process_row(im);
+		if (!im->fatal)
+			progress(im, false);
+	}
+	im->nrows = 0;
+	im->row_off0 = 0;
+	im->arena.len = 0;
+	im->pre_ok = false;
+	im->row_line = line;
+	im->nfields = nfields;
+}
+
 /* libcsv callbacks. */
 static void on_field(void *s, size_t len, void *ud)
 {
@@ -991,7 +1177,7 @@ static void on_field(void *s, size_t len, void *ud)
 		im->field_cut = false;
 		return;
 	}
-	if (im->nfields == im->capfields) {
+	if (im->row_off0 + im->nfields == im->capfields) {
 		size_t cap = im->capfields ? im->capfields * 2 : 64;
 		size_t *v = lc__realloc(im->off, cap * sizeof *v);
 		if (!v) {
@@ -1001,7 +1187,7 @@ static void on_field(void *s, size_t len, void *ud)
 		im->off = v;
 		im->capfields = cap;
 	}
-	im->off[im->nfields++] = im->arena.len;
+	im->off[im->row_off0 + im->nfields++] = im->arena.len;
 	if (len > LC_LEAD_TEXT_MAX || im->field_cut) {
 		im->field_cut = false;
 		im->field_too_long = true;
@@ -1025,13 +1211,16 @@ static void on_row(int term, void *ud)
 	if (!im->header_done) {
 		im->header_done = true;
 		header(im);
+		im->arena.len = 0;
 	} else {
-		process_row(im);
-		if (!im->fatal)
-			progress(im, false);
+		im->rows[im->nrows++] = (batch_row){ im->row_off0, im->nfields, im->arena.len,
+						     im->row_line, im->field_too_long };
+		/* A ragged row keeps only the header's width of offsets. */
+		im->row_off0 += im->nfields < im->ncols ? im->nfields : im->ncols;
+		if (im->nrows == BATCH_ROWS || im->arena.len >= BATCH_BYTES)
+			write_rows(im);
 	}
 	im->nfields = 0;
-	im->arena.len = 0;
 	im->field_too_long = false;
 	im->row_line = 0;
 }
@@ -1134,6 +1323,8 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	im.total_bytes = total;
 	lc__buf_init(&im.arena);
 	lc__buf_init(&im.msg);
+	lc__buf_init(&im.pre_text);
+	lc__buf_init(&im.written);
 	im.opts = *opts;
 	im.skip_bad = (im.opts.flags & LC_IMPORT_SKIP_BAD_ROWS) != 0;
 	im.import_time = lc_db_now(db);
@@ -1142,10 +1333,18 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	    !(im.slot_col = lc__calloc(map->ncolumns + 1, sizeof *im.slot_col)) ||
 	    !(im.disp = lc__calloc(map->nsteps + 1, sizeof *im.disp)) ||
 	    !(im.use = lc__calloc(map->nsteps + 1, sizeof *im.use)) ||
-	    !(im.when = lc__calloc(map->nsteps + 1, sizeof *im.when)) || !(buf = lc__malloc(CHUNK))) {
+	    !(im.when = lc__calloc(map->nsteps + 1, sizeof *im.when)) || !(buf = lc__malloc(CHUNK)) ||
+	    !(im.rows = lc__calloc(BATCH_ROWS, sizeof *im.rows)) ||
+	    !(im.pre_off = lc__calloc(BATCH_ROWS, sizeof *im.pre_off))) {
 		rc = LC_ENOMEM;
 		goto out;
 	}
+	for (int k = 0; k < PRE_N; k++)
+		if (!(im.pre_key[k] = lc__calloc(BATCH_ROWS, sizeof *im.pre_key[k])) ||
+		    !(im.pre[k] = lc__calloc(BATCH_ROWS, sizeof *im.pre[k]))) {
+			rc = LC_ENOMEM;
+			goto out;
+		}
 	if ((rc = lc_lead_new(&im.lead)) || (rc = lc_lead_bind(im.lead, im.model)) ||
 	    (rc = lc_state_new(&im.state, im.model)) || (rc = lc_violations_new(&im.viol)))
 		goto out;
@@ -1206,6 +1405,7 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 		im.fatal = lc__error(LC_EFORMAT, "line 1: the header has a quoted field that is never "
 						 "closed (a '\"' is missing), so no row can be read");
 	} else if (!im.fatal && p.pstate == 2 && p.quoted) {
+		write_rows(&im); /* the rows before it, in order */
 		if (im.row_line == 0)
 			im.row_line = im.line + 1;
 		im.res->rows++;
@@ -1214,6 +1414,8 @@ static int run(lc_db *db, const lc_mapping *map, const lc_import_options *opts, 
 	} else {
 		csv_fini(&p, on_field, on_row, &im);
 	}
+	if (!im.fatal)
+		write_rows(&im);
 	if ((rc = im.fatal))
 		goto out;
 	if (!im.header_done) {
@@ -1272,6 +1474,14 @@ out:
 	lc__free(im.new_unit);
 	lc__free(im.slot_col);
 	lc__free(im.off);
+	lc__free(im.rows);
+	lc__free(im.pre_off);
+	for (int k = 0; k < PRE_N; k++) {
+		lc__free(im.pre_key[k]);
+		lc__free(im.pre[k]);
+	}
+	lc__buf_free(&im.pre_text);
+	lc__buf_free(&im.written);
 	lc__free(buf);
 	lc_lead_free(im.lead);
 	lc_state_free(im.state);

@@ -139,6 +139,13 @@ int lc__db_txn_end(lc_db *db, int rc);
  * the backend has none. */
 int lc__db_savepoint(lc_db *db, int op);
 
+/* Look many leads up by external id or email in one call (the backend's
+ * optional lead_find_many slot): ids[i] is the smallest id whose field is
+ * keys[i], or 0. LC_EUNSUPPORTED, with no message, when the backend has
+ * none: then look the keys up one by one. */
+int lc__db_lead_find_many(lc_db *db, lc_lead_text_field field, const char *const *keys,
+			  size_t n, lc_id *ids);
+
 /* Whether an update from `old` to `new_` would change any field, list or
  * flag (what lc_db_lead_update() records as "changed: ..."). */
 bool lc__db_lead_differs(const lc_lead *old, const lc_lead *new_);

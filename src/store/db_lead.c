@@ -390,6 +390,25 @@ int lc__db_bulk_insert(lc_db *db, lc_lead *const *leads, size_t n)
 
 /* ---- read ---- */
 
+int lc__db_lead_find_many(lc_db *db, lc_lead_text_field field, const char *const *keys,
+			  size_t n, lc_id *ids)
+{
+	int rc;
+
+	if (!db->vt.lead_find_many)
+		return LC_EUNSUPPORTED;
+	if (field != LC_LEAD_EXTERNAL_ID && field != LC_LEAD_EMAIL)
+		return lc__error(LC_EINVAL, "internal: leads are looked up by external id or email");
+	if (n == 0)
+		return 0;
+	if ((rc = lc__db_txn_begin(db, false)))
+		return rc;
+	rc = db->vt.lead_find_many(db->be, field, keys, n, ids);
+	if (rc)
+		rc = lc__store_fail(rc, "looking leads up");
+	return lc__db_txn_end(db, rc);
+}
+
 static int get_common(lc_db *db, lc_id id, const char *external, lc_lead **out)
 {
 	lc_lead *lead;

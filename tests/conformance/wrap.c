@@ -288,6 +288,19 @@ static int w_bulk_insert(void *be, lc_lead *const *leads, lc_event *const *event
 	return W->vt->bulk_insert(W->be, leads, events, n);
 }
 
+static int w_savepoint(void *be, int op)
+{
+	HOOK("savepoint");
+	return W->vt->savepoint(W->be, op);
+}
+
+static int w_lead_find_many(void *be, lc_lead_text_field field, const char *const *keys, size_t n,
+			    lc_id *ids)
+{
+	HOOK("lead_find_many");
+	return W->vt->lead_find_many(W->be, field, keys, n, ids);
+}
+
 int lc_wrap_register(const char *scheme, const lc_wrap_config *c)
 {
 	lc_storage vt = LC_STORAGE_INIT;
@@ -327,7 +340,11 @@ int lc_wrap_register(const char *scheme, const lc_wrap_config *c)
 		vt.count_grouped = inner->count_grouped ? w_count_grouped : NULL;
 		vt.worklist = inner->worklist ? w_worklist : NULL;
 		vt.bulk_insert = inner->bulk_insert ? w_bulk_insert : NULL;
+		vt.lead_find_many = inner->lead_find_many ? w_lead_find_many : NULL;
 	}
+	/* Not an answer the core can make itself: forwarded whenever there is one. */
+	if (inner)
+		vt.savepoint = inner->savepoint ? w_savepoint : NULL;
 	if (lc_storage_find(scheme))
 		lc_storage_unregister(scheme);
 	return lc_storage_register(scheme, &vt);

@@ -20,8 +20,9 @@ typedef int (*lc_wrap_hook_fn)(void *ud, const char *slot);
 typedef struct lc_wrap_config {
 	lc_wrap_hook_fn hook; /* NULL: forward everything */
 	void *ud;
-	/* Non-zero: count_grouped, worklist and bulk_insert are NULL. Otherwise
-	 * they are forwarded where the backend of `inner_uri` has them. */
+	/* Non-zero: count_grouped, worklist, bulk_insert and lead_find_many are
+	 * NULL. Otherwise they are forwarded where the backend of `inner_uri` has
+	 * them (savepoint always is). */
 	int hide_optional;
 	const char *inner_uri;
 } lc_wrap_config;

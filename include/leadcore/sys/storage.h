@@ -48,7 +48,7 @@
 LC_BEGIN_DECL
 
 /** The newest version of ::lc_storage that these headers know. */
-#define LC_STORAGE_VERSION 1
+#define LC_STORAGE_VERSION 2
 
 /** lead_update() parts: the state columns (values, follow-up, completion, counters, flags). */
 #define LC_STORAGE_PART_STATE (1u << 0)
@@ -257,6 +257,18 @@ typedef struct lc_storage {
 	 * whole import.
 	 */
 	int (*savepoint)(void *be, int op);
+
+	/* ---- version 2, optional (NULL: the core looks keys up one by one) ---- */
+
+	/**
+	 * Look many leads up by a text field at once (the importer's dedupe):
+	 * @p ids[i] receives the smallest id of the leads, recycled or not,
+	 * whose @p field is exactly @p keys[i] (byte for byte), or 0 when there
+	 * is none; a NULL key finds none. @p field is LC_LEAD_EXTERNAL_ID or
+	 * LC_LEAD_EMAIL. Sees the transaction's own writes.
+	 */
+	int (*lead_find_many)(void *be, lc_lead_text_field field, const char *const *keys, size_t n,
+			      lc_id *ids);
 } lc_storage;
 
 /** savepoint() op: mark the present. */

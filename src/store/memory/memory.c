@@ -935,6 +935,28 @@ static int mem_lead_get_external(void *be, const char *external_id, lc_lead *out
 	return fill_lead(m, m->leads[at - 1], out);
 }
 
+static int mem_lead_find_many(void *be, lc_lead_text_field field, const char *const *keys,
+			      size_t n, lc_id *ids)
+{
+	mem *m = be;
+
+	for (size_t k = 0; k < n; k++) {
+		ids[k] = 0;
+		if (!keys[k])
+			continue;
+		if (field == LC_LEAD_EXTERNAL_ID) {
+			ids[k] = xfind(&m->ext, keys[k]);
+			continue;
+		}
+		for (size_t i = 0; i < m->nleads && !ids[k]; i++) {
+			const char *v = lc_lead_text(m->leads[i]->rec, field);
+			if (v && strcmp(v, keys[k]) == 0)
+				ids[k] = (lc_id)i + 1;
+		}
+	}
+	return 0;
+}
+
 static int ext_taken(const mem *m, const char *ext, uint32_t self)
 {
 	uint32_t at = xfind(&m->ext, ext);
@@ -1488,5 +1510,6 @@ const lc_storage lc__storage_memory = {
 	.unit_put = mem_unit_put,
 	.unit_list = mem_unit_list,
 	.member_set = mem_member_set,
+	.lead_find_many = mem_lead_find_many,
 	/* count_grouped, worklist and bulk_insert: the core iterates. */
 };

@@ -202,6 +202,12 @@ static const char *const sql[PG_STMT_COUNT] = {
 		"(SELECT 1 FROM leads o WHERE o.external_id = $5::text AND o.id <> $1))",
 	[PG_LEAD_PROBE] = "SELECT version, (SELECT count(*) FROM leads o WHERE "
 			  "o.external_id = $2::text AND o.id <> $1) FROM leads WHERE id = $1",
+	/* Many keys at once (the importer's dedupe): each key's position and
+	 * the smallest id that has it. */
+	[PG_LEAD_FIND_EXTERNAL] = "SELECT k.i, l.id FROM unnest($1::text[]) WITH ORDINALITY "
+				  "AS k(v, i) JOIN leads l ON l.external_id = k.v",
+	[PG_LEAD_FIND_EMAIL] = "SELECT k.i, min(l.id) FROM unnest($1::text[]) WITH ORDINALITY "
+			       "AS k(v, i) JOIN leads l ON l.email = k.v GROUP BY k.i",
 	[PG_ITEMS_DELETE] = "WITH d AS (DELETE FROM lead_items WHERE lead_id = $1) "
 			    "UPDATE leads SET item_count = $2 WHERE id = $1",
 	[PG_ITEM_INSERT] =
@@ -318,6 +324,29 @@ lc_time lc__pg_time(const PGresult *r, int row, int col)
 bool lc__pg_bool(const PGresult *r, int row, int col)
 {
 	return !PQgetisnull(r, row, col) && PQgetvalue(r, row, col)[0] == 't';
+}
+
+const char *lc__pg_text_array(lc_buf *b, const char *const *v, size_t n)
+{
+	b->len = 0;
+	lc__buf_putc(b, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			lc__buf_putc(b, ',');
+		if (!v[i]) {
+			lc__buf_puts(b, "NULL");
+			continue;
+		}
+		lc__buf_putc(b, '"');
+		for (const char *c = v[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				lc__buf_putc(b, '\\');
+			lc__buf_putc(b, *c);
+		}
+		lc__buf_putc(b, '"');
+	}
+	lc__buf_putc(b, '}');
+	return b->failed ? NULL : b->data;
 }
 
 const char *lc__pg_counts_format(lc_buf *b, const lc_state *st)
@@ -1236,4 +1265,5 @@ const lc_storage lc__storage_postgres = {
 	.count_grouped = lc__pg_count_grouped,
 	.worklist = lc__pg_worklist,
 	.bulk_insert = lc__pg_bulk_insert,
+	.lead_find_many = lc__pg_lead_find_many,
 };

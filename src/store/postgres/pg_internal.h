@@ -46,6 +46,8 @@ typedef enum lc_pg_stmt {
 	PG_LEAD_UPDATE_STATE,
 	PG_LEAD_UPDATE_FIELDS,
 	PG_LEAD_PROBE,
+	PG_LEAD_FIND_EXTERNAL,
+	PG_LEAD_FIND_EMAIL,
 	PG_ITEMS_DELETE,
 	PG_ITEM_INSERT,
 	PG_NOTE_INSERT,
@@ -156,6 +158,9 @@ int lc__pg_batch_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, lc_pg_r
 		      void *ud);
 int lc__pg_batch_end(lc_pg *s, const char *what);
 
+/* Texts as a text[] literal ({"a","b",NULL}) for a bound parameter. */
+const char *lc__pg_text_array(lc_buf *b, const char *const *v, size_t n);
+
 /* Stage counters as "key=n;key=n" (non-zero only), NULL when none; and back. */
 const char *lc__pg_counts_format(lc_buf *b, const lc_state *st);
 int lc__pg_counts_parse(lc_state *st, const char *text);
@@ -164,6 +169,8 @@ int lc__pg_counts_parse(lc_state *st, const char *text);
 
 int lc__pg_lead_get(void *be, lc_id id, lc_lead *out);
 int lc__pg_lead_get_external(void *be, const char *external_id, lc_lead *out);
+int lc__pg_lead_find_many(void *be, lc_lead_text_field field, const char *const *keys, size_t n,
+			  lc_id *ids);
 int lc__pg_lead_insert(void *be, lc_lead *lead);
 int lc__pg_lead_update(void *be, const lc_lead *lead, unsigned int parts);
 int lc__pg_note_append(void *be, lc_id lead, lc_time time, const char *author, const char *text);

@@ -201,6 +201,37 @@ int lc__pg_lead_get_external(void *be, const char *external_id, lc_lead *out)
 	return lc__pg_batch_end(s, "reading a lead");
 }
 
+int lc__pg_lead_find_many(void *be, lc_lead_text_field field, const char *const *keys, size_t n,
+			  lc_id *ids)
+{
+	lc_pg *s = be;
+	lc_pg_params p = { 0 };
+	PGresult *r = NULL;
+	lc_buf arr;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = 0;
+	lc__buf_init(&arr);
+	if (!lc__pg_text_array(&arr, keys, n)) {
+		lc__buf_free(&arr);
+		return LC_ENOMEM;
+	}
+	lc__pg_p_text(&p, arr.data);
+	rc = lc__pg_exec(s, field == LC_LEAD_EMAIL ? PG_LEAD_FIND_EMAIL : PG_LEAD_FIND_EXTERNAL, &p,
+			 "looking leads up", &r);
+	lc__buf_free(&arr);
+	if (rc)
+		return rc;
+	for (int row = 0; row < PQntuples(r); row++) {
+		int64_t i = lc__pg_i64(r, row, 0);
+		if (i >= 1 && (uint64_t)i <= n)
+			ids[i - 1] = lc__pg_i64(r, row, 1);
+	}
+	PQclear(r);
+	return 0;
+}
+
 /* ---- writing leads ---- */
 
 static size_t item_total(const lc_lead *lead)
