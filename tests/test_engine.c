@@ -1528,15 +1528,15 @@ static void test_stage_tied_to_lifecycle(void **state)
 	/* a state as it stands (a store, an import): the stage without its state */
 	cur_set(f, NULL, "open", "won");
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
-	assert_int_equal(lc_violations_count(f->v), 1);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_COMBINATION);
-	assert_string_equal(lc_violations_field(f->v, 0), "stage");
+	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 1);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_COMBINATION);
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "stage");
 	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
-	assert_int_equal(lc_violations_code(f->v, 0), LC_V_COMBINATION);
+	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_COMBINATION);
 	/* no status at all is no life-cycle state either */
 	assert_int_equal(lc_state_set(f->cur, LC_AXIS_STATUS, NULL), 0);
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
-	assert_string_equal(lc_violations_field(f->v, 0), "stage");
+	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "stage");
 }
 
 /* On the outcome axis only a closed lost value is an exit's: progressing
