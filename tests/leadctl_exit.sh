@@ -73,6 +73,10 @@ for c in "${reads[@]}"; do
   # shellcheck disable=SC2086
   code 0 --read-only $c
 done
+# The refusal is LC_EREADONLY (its own code, not a message leadctl reads) and says what to do.
+code 4 --read-only lead add --name X
+grep -q "read-only" err && grep -q "without --read-only" err ||
+  { echo "FAIL: a write on a --read-only store does not say why"; sed 's/^/  err: /' err; failures=$((failures + 1)); }
 
 # 2: an unknown option for every command, a missing argument, an unknown record.
 for c in "lead list" "lead add" dispose history "agent list" "unit list" import "report pipeline" \

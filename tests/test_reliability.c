@@ -835,6 +835,104 @@ static void test_bad_utf8(void **state)
 	remove_store_files(uri);
 }
 
+/* ---- read-only stores ---- */
+
+/* Every call that writes, on a store opened LC_DB_READONLY, answers
+ * LC_EREADONLY before anything else about it (a missing model or lead),
+ * names read-only, and writes nothing. */
+static void readonly_on(const char *uri, bool populate)
+{
+	static const char rules[] = "{\"format\":1,\"name\":\"r\",\"version\":1,\"rules\":[{\"name\":"
+				    "\"a\",\"kind\":\"time\",\"then\":[{\"segment\":\"x\"}]}]}";
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	lc_model *m = NULL;
+	lc_lead *l = NULL;
+	lc_disposition *d = NULL;
+	lc_ruleset *rs = NULL;
+	lc_mapping *map = NULL;
+	lc_migration *mig = NULL;
+	lc_table *t = NULL, *t2 = NULL;
+	int64_t moved = 0, before = -1, after = -2;
+
+	if (populate) {
+		OK(open_store(&db, uri));
+		OK(lc_model_load_string(&m, model_json, "reliability"));
+		OK(lc_db_install_model(db, m, NULL));
+		lc_model_free(m);
+		OK(lc_lead_new(&l));
+		OK(lc_db_lead_create(db, l, NULL));
+		lc_lead_free(l);
+		lc_db_close(db);
+	}
+	o.clock = test_clock;
+	o.flags = LC_DB_READONLY;
+	OK(lc_db_open(&db, uri, &o));
+	if (populate)
+		OK(lc_db_count(db, NULL, &before));
+	OK(lc_model_load_string(&m, model_json, "reliability"));
+	OK(lc_lead_new(&l));
+	OK(lc_disposition_new(&d, m));
+	OK(lc_disposition_set(d, LC_AXIS_ACTION, "call"));
+	OK(lc_ruleset_load_string(&rs, rules, "r"));
+	OK(lc_mapping_load_string(&map, "{\"format\":1,\"fields\":{\"external_id\":\"Id\"}}", "m"));
+	OK(lc_migration_new(&mig));
+	{
+		const int rc[] = {
+			lc_db_install_model(db, m, NULL),
+			lc_db_begin(db),
+			lc_db_lead_create(db, l, NULL),
+			lc_db_lead_update(db, l, -1),
+			lc_db_apply(db, 1, d, -1, NULL, NULL),
+			lc_db_lead_accept(db, 1, 1),
+			lc_db_lead_assign(db, 1, 0, 1),
+			lc_db_lead_recycle(db, 1),
+			lc_db_lead_restore(db, 1),
+			lc_db_lead_note(db, 1, "a", "note"),
+			lc_db_agent_add(db, "amy", NULL),
+			lc_db_agent_set_active(db, 1, 0),
+			lc_db_unit_add(db, "north", NULL),
+			lc_db_unit_join(db, 1, 1),
+			lc_db_unit_leave(db, 1, 1),
+			lc_db_migrate(db, mig, &moved),
+			lc_db_ruleset_install(db, rs, NULL),
+			lc_workflow_sweep(db, LC_TIME_NONE, &t),
+			lc_assign(db, LC_TIME_NONE, NULL, &t, &t2),
+			lc_import_buffer(db, "Id\nx\n", 5, map, NULL, &t),
+		};
+		for (size_t i = 0; i < sizeof rc / sizeof rc[0]; i++) {
+			if (rc[i] != LC_EREADONLY)
+				fail_msg("%s: write %zu answered %s, not LC_EREADONLY", uri, i,
+					 lc_error_name(rc[i]));
+		}
+	}
+	assert_non_null(strstr(lc_strerror(LC_EREADONLY), "read-only"));
+	if (populate) {
+		OK(lc_db_count(db, NULL, &after));
+		assert_int_equal(after, before);
+	}
+	lc_migration_free(mig);
+	lc_mapping_free(map);
+	lc_ruleset_free(rs);
+	lc_disposition_free(d);
+	lc_lead_free(l);
+	lc_model_free(m);
+	lc_db_close(db);
+}
+
+static void test_readonly(void **state)
+{
+	char uri[600];
+
+	(void)state;
+	readonly_on("memory:", false);
+	readonly_on(":memory:", false);
+	OK(mkstore(uri, sizeof uri, "readonly"));
+	remove_store_files(uri);
+	readonly_on(uri, true);
+	remove_store_files(uri);
+}
+
 static int group_setup(void **state)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -864,6 +962,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_memory),
 		cmocka_unit_test(test_hostile_sqlite),
 		cmocka_unit_test(test_bad_utf8),
+		cmocka_unit_test(test_readonly),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -195,10 +195,10 @@ static void test_missing_readonly_foreign(void **state)
 	assert_int_equal(lc_db_lead_get(db, 1, &l), 0);
 	lc_lead_free(l);
 	assert_int_equal(lc_lead_new(&l), 0);
-	assert_int_equal(lc_db_lead_create(db, l, NULL), LC_ESTATE);
+	assert_int_equal(lc_db_lead_create(db, l, NULL), LC_EREADONLY);
 	assert_non_null(strstr(lc_error_last(), "read-only"));
-	assert_int_equal(lc_db_agent_add(db, "x", NULL), LC_ESTATE);
-	assert_int_equal(lc_db_begin(db), LC_ESTATE);
+	assert_int_equal(lc_db_agent_add(db, "x", NULL), LC_EREADONLY);
+	assert_int_equal(lc_db_begin(db), LC_EREADONLY);
 	lc_lead_free(l);
 	lc_db_close(db);
 }
@@ -282,7 +282,7 @@ static void test_open_refuses_untouched(void **state)
 
 /* In a child that cannot write DIR (as root, it becomes nobody): a store
  * whose directory is read-only opens for reading, with any flags, and
- * refuses writes with LC_ESTATE. Returns the child's exit status. */
+ * refuses writes with LC_EREADONLY. Returns the child's exit status. */
 static int read_in_readonly_dir(const char *file, uint32_t flags)
 {
 	pid_t pid = fork();
@@ -305,7 +305,7 @@ static int read_in_readonly_dir(const char *file, uint32_t flags)
 		if (lc_db_count(db, NULL, &n) != 0 || n != 1 || lc_db_lead_get(db, 1, &l) != 0)
 			_exit(12);
 		lc_lead_free(l);
-		if (lc_db_agent_add(db, "x", NULL) != LC_ESTATE || !strstr(lc_error_last(), "read-only"))
+		if (lc_db_agent_add(db, "x", NULL) != LC_EREADONLY || !strstr(lc_error_last(), "read-only"))
 			_exit(13);
 		lc_db_close(db);
 		_exit(0);

@@ -53,10 +53,6 @@ int opts_parse(int argc, char **argv, int first, const opt_spec *specs, const ch
 const char *mask_password(const char *uri, char *out, size_t size);
 
 int exit_for_error(int rc);
-/* The exit code of an LC_ESTATE refusal: a store that cannot be written is
- * a store error (4); anything else (a recycled lead, ownership) is refused
- * by the rules (1). */
-int exit_for_state(void);
 /* Print "leadctl: what: <last error>" to stderr and return exit_for_error(rc). */
 int fail(int rc, const char *what);
 /* Print a usage error to stderr and return EXIT_USAGE. */

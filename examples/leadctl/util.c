@@ -64,6 +64,8 @@ int exit_for_error(int rc)
 		return EXIT_OK;
 	case LC_EINVALID:
 		return EXIT_VIOLATION;
+	case LC_EREADONLY: /* like every store error; named so that no message decides it */
+		return EXIT_STORE;
 	case LC_EFORMAT:
 		return EXIT_FORMAT;
 	case LC_EINVAL:
@@ -74,11 +76,6 @@ int exit_for_error(int rc)
 	default:
 		return EXIT_STORE;
 	}
-}
-
-int exit_for_state(void)
-{
-	return strstr(lc_error_last(), "read-only") ? EXIT_STORE : EXIT_VIOLATION;
 }
 
 /* leadctl's commands for the library calls its messages name. */
@@ -96,6 +93,8 @@ static const struct {
 	{ LC_EFORMAT, "lc_model_check_string()", "'leadctl model check FILE' lists them all" },
 	{ LC_ENOTFOUND, "'s condition: ",
 	  "leads holding a value the model no longer knows are listed by 'lead list --invalid'" },
+	{ LC_EREADONLY, "LC_DB_READONLY",
+	  "to change it, run without --read-only, on a copy of the store on writable media" },
 };
 
 int fail(int rc, const char *what)

@@ -56,7 +56,8 @@ typedef struct lc_migration lc_migration;
 /** lc_db_options.flags: create the store when it does not exist or is an empty
  *  file (the default). Without it, an empty file is refused with LC_EFORMAT. */
 #define LC_DB_CREATE (1u << 0)
-/** lc_db_options.flags: open read-only; every write fails with LC_ESTATE. A
+/** lc_db_options.flags: open read-only; every call that writes fails with
+ *  LC_EREADONLY before it looks at anything else. A
  *  SQLite store is then opened without changing its journal mode (SQLite's
  *  `mode=ro`, or `immutable=1` when its directory cannot take a `-shm` file),
  *  so a backup or a read-only mount can be read. A SQLite store whose file or
@@ -174,7 +175,7 @@ LC_API int lc_db_set_progress(lc_db *db, lc_progress_fn fn, void *ud);
  * calls then fail with LC_ESTATE until lc_db_rollback() (or lc_db_commit(),
  * which reports LC_ESTATE) ends it. Transactions do not nest.
  * @param db The store.
- * @return 0, LC_EINVAL, LC_ESTATE (already in a transaction, read-only),
+ * @return 0, LC_EINVAL, LC_ESTATE (already in a transaction), LC_EREADONLY,
  *         LC_EBUSY, LC_EIO.
  */
 LC_API int lc_db_begin(lc_db *db);
@@ -214,7 +215,7 @@ LC_API int lc_db_rollback(lc_db *db);
  * @param db The store.
  * @param model The model.
  * @param[out] version Receives the new store version; may be NULL.
- * @return 0, LC_EINVAL, LC_ESTATE (read-only), LC_EBUSY, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_EBUSY, LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_install_model(lc_db *db, const lc_model *model, int64_t *version);
 
@@ -312,7 +313,7 @@ LC_API int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, con
  * @param db The store.
  * @param map The map.
  * @param[out] moved Receives how many leads moved; may be NULL.
- * @return 0, LC_EINVAL, LC_ESTATE (no model, read-only), LC_ENOTFOUND (a
+ * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EREADONLY, LC_ENOTFOUND (a
  *         target the current model does not know: nothing moves), LC_EBUSY,
  *         LC_EIO, LC_ENOMEM.
  */
@@ -796,7 +797,7 @@ LC_API const lc_state *lc_event_state(const lc_event *ev, int after);
  * @param db The store.
  * @param name A unique, non-empty name (UTF-8, at most 256 bytes).
  * @param[out] id Receives the id; may be NULL.
- * @return 0, LC_EINVAL, LC_ERANGE, LC_EEXISTS, LC_ESTATE (read-only), LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_ERANGE, LC_EEXISTS, LC_EREADONLY, LC_EBUSY, LC_EIO.
  */
 LC_API int lc_db_agent_add(lc_db *db, const char *name, lc_id *id);
 

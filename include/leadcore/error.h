@@ -33,7 +33,8 @@ LC_BEGIN_DECL
 	X(EVERSION, -12, "unsupported version")                                       \
 	X(ERANGE, -13, "value out of range")                                          \
 	X(EUNSUPPORTED, -14, "not supported by this store")                           \
-	X(ESTATE, -15, "not allowed in the current state")
+	X(ESTATE, -15, "not allowed in the current state")                            \
+	X(EREADONLY, -16, "the store is open read-only")
 
 /** Error codes. @see LC_ERROR_LIST */
 typedef enum lc_error_code {
@@ -42,7 +43,7 @@ typedef enum lc_error_code {
 	LC_ERROR_LIST(LC__ERROR_ENUM)
 #undef LC__ERROR_ENUM
 /** @endcond */
-	LC__ERROR_LAST = -15 /**< The lowest code in use; for range checks. */
+	LC__ERROR_LAST = -16 /**< The lowest code in use; for range checks. */
 } lc_error_code;
 
 /**

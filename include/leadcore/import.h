@@ -159,7 +159,7 @@ LC_API int lc_import_options_init(lc_import_options *opts, unsigned int version)
  *                    Set to NULL otherwise. May be NULL.
  * @return 0 (everything imported, or in skip mode every good row),
  *         LC_EINVAL (NULL arguments, bad options), LC_ESTATE (no model,
- *         read-only, inside an explicit transaction), LC_EIO (cannot read the
+ *         inside an explicit transaction), LC_EREADONLY, LC_EIO (cannot read the
  *         file), LC_EFORMAT (no header, a column the mapping names is missing,
  *         a value the model does not know, or in all-or-nothing mode a
  *         malformed row), LC_EINVALID (all-or-nothing mode: a row's

@@ -122,7 +122,7 @@ LC_API const char *lc_ruleset_json(const lc_ruleset *rs);
  * @param db The store.
  * @param rs The rule set (its text is copied).
  * @param[out] version Receives the new store version; may be NULL.
- * @return 0, LC_EINVAL (NULL), LC_ESTATE (no model, read-only),
+ * @return 0, LC_EINVAL (NULL), LC_ESTATE (no model), LC_EREADONLY,
  *         LC_ENOTFOUND (a value or unit the store does not know; nothing is
  *         installed), LC_EBUSY, LC_EIO, LC_ENOMEM.
  */
@@ -171,7 +171,7 @@ LC_API int lc_db_ruleset_get(lc_db *db, int64_t version, lc_ruleset **out, lc_ti
  *                 back). Free it with lc_table_free(). May be NULL.
  * @return 0 (even when some leads failed; see the result), LC_EINVAL,
  *         LC_ESTATE (no model, no rule set installed, inside an explicit
- *         transaction, read-only), LC_EIO, LC_ENOMEM.
+ *         transaction), LC_EREADONLY, LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out);
 
@@ -228,7 +228,7 @@ LC_API int lc_assign_options_init(lc_assign_options *opts, unsigned int version)
  *                    "given"; free it with lc_table_free(). May be NULL.
  * @return 0, LC_EINVAL (NULL db, bad options, a quota above 100000),
  *         LC_EVERSION, LC_ENOTFOUND (an agent in @c agents does not exist),
- *         LC_ESTATE (no model, an agent in @c agents is inactive, read-only),
+ *         LC_ESTATE (no model, an agent in @c agents is inactive), LC_EREADONLY,
  *         LC_EBUSY, LC_EIO, LC_ENOMEM. On failure nothing is assigned.
  */
 LC_API int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **leads,

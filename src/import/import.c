@@ -1540,7 +1540,8 @@ static int start(lc_db *db, const lc_mapping *map, const lc_import_options *opts
 		*result = NULL;
 	if (!db || !map)
 		return lc__error(LC_EINVAL, "%s: %s is NULL", what, db ? "the mapping" : "db");
-	if ((rc = lc__struct_copy(&import_options_desc, o, opts, what)))
+	if ((rc = lc__db_writable(db, what)) ||
+	    (rc = lc__struct_copy(&import_options_desc, o, opts, what)))
 		return rc;
 	snprintf(field, sizeof field, "%s: lc_import_options.at", what);
 	if ((rc = lc__time_check(o->at, true, field)) || (rc = lc__db_clock(db, &now, what)))

@@ -207,6 +207,15 @@ lc_time lc_db_now(const lc_db *db)
 	return (lc_time)time(NULL);
 }
 
+int lc__db_writable(const lc_db *db, const char *fn)
+{
+	if (!(db->opts.flags & LC_DB_READONLY))
+		return 0;
+	return lc__error(LC_EREADONLY, "%s: the store is open read-only (LC_DB_READONLY); open it "
+				       "again without that flag, on writable media, to change it",
+			 fn);
+}
+
 int lc__db_clock(const lc_db *db, lc_time *now, const char *fn)
 {
 	char what[128];
@@ -335,9 +344,8 @@ int lc__db_txn_begin(lc_db *db, bool write)
 
 	if ((rc = lc__db_check_poisoned(db)))
 		return rc;
-	if (write && (db->opts.flags & LC_DB_READONLY))
-		return lc__error(LC_ESTATE, "the store is open read-only; reopen it without "
-					    "LC_DB_READONLY to write");
+	if (write && (rc = lc__db_writable(db, "writing to the store")))
+		return rc;
 	if (db->depth > 0) {
 		if (write && !db->write)
 			return lc__error(LC_ESTATE, "cannot write inside a read transaction");
@@ -404,6 +412,8 @@ int lc_db_begin(lc_db *db)
 
 	if (!db)
 		return lc__error(LC_EINVAL, "lc_db_begin: db is NULL");
+	if ((rc = lc__db_writable(db, "lc_db_begin")))
+		return rc;
 	if (db->explicit_txn || db->depth > 0)
 		return lc__error(LC_ESTATE, "a transaction is already open; commit or roll it back "
 					    "first (transactions do not nest)");
@@ -500,6 +510,8 @@ int lc_db_install_model(lc_db *db, const lc_model *model, int64_t *version)
 
 	if (!db || !model)
 		return lc__error(LC_EINVAL, "lc_db_install_model: %s is NULL", db ? "model" : "db");
+	if ((rc = lc__db_writable(db, "lc_db_install_model")))
+		return rc;
 	if (db->depth > 0)
 		return lc__error(LC_ESTATE, "install a model outside a transaction: commit or roll "
 					    "back the open one first");
@@ -624,7 +636,7 @@ int lc_db_agent_add(lc_db *db, const char *name, lc_id *id)
 
 	if (!db)
 		return lc__error(LC_EINVAL, "lc_db_agent_add: db is NULL");
-	if ((rc = check_name(name, "the agent's name")))
+	if ((rc = lc__db_writable(db, "lc_db_agent_add")) || (rc = check_name(name, "the agent's name")))
 		return rc;
 	if ((rc = lc__db_txn_begin(db, true)))
 		return rc;
@@ -647,7 +659,7 @@ int lc_db_unit_add(lc_db *db, const char *name, lc_id *id)
 
 	if (!db)
 		return lc__error(LC_EINVAL, "lc_db_unit_add: db is NULL");
-	if ((rc = check_name(name, "the unit's name")))
+	if ((rc = lc__db_writable(db, "lc_db_unit_add")) || (rc = check_name(name, "the unit's name")))
 		return rc;
 	if ((rc = lc__db_txn_begin(db, true)))
 		return rc;
@@ -761,7 +773,8 @@ int lc_db_agent_set_active(lc_db *db, lc_id agent, int active)
 	if (!db || agent <= 0)
 		return lc__error(LC_EINVAL, "lc_db_agent_set_active: %s",
 				 db ? "agent ids are > 0" : "db is NULL");
-	if ((rc = lc__db_txn_begin(db, true)))
+	if ((rc = lc__db_writable(db, "lc_db_agent_set_active")) ||
+	    (rc = lc__db_txn_begin(db, true)))
 		return rc;
 	rc = lc__db_agents_in(db, 0, &all);
 	if (!rc) {
@@ -787,7 +800,8 @@ static int membership(lc_db *db, lc_id unit, lc_id agent, bool member)
 	if (!db || unit <= 0 || agent <= 0)
 		return lc__error(LC_EINVAL, "%s: %s", member ? "lc_db_unit_join" : "lc_db_unit_leave",
 				 db ? "unit and agent ids are > 0" : "db is NULL");
-	if ((rc = lc__db_txn_begin(db, true)))
+	if ((rc = lc__db_writable(db, member ? "lc_db_unit_join" : "lc_db_unit_leave")) ||
+	    (rc = lc__db_txn_begin(db, true)))
 		return rc;
 	db->writes++;
 	rc = db->vt.member_set(db->be, unit, agent, member);

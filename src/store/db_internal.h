@@ -179,6 +179,9 @@ int lc__db_lead_set_recycled(lc_db *db, lc_id lead_id, bool recycled, const char
 /* LC_ESTATE with the one message for a store that has no model yet, naming
  * @p fn (the public call); 0 when it has one. */
 int lc__db_need_model(const lc_db *db, const char *fn);
+/* LC_EREADONLY naming @p fn when the store is open read-only: every public
+ * call that writes asks first, before it looks at the model or a record. */
+int lc__db_writable(const lc_db *db, const char *fn);
 /* *now = the store's clock; LC_ERANGE naming `fn` when it reads a time
  * outside the valid times (nothing may be computed from it then). */
 int lc__db_clock(const lc_db *db, lc_time *now, const char *fn);

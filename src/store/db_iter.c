@@ -880,7 +880,7 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 
 	if (!db || !map)
 		return lc__error(LC_EINVAL, "lc_db_migrate: %s is NULL", db ? "the map" : "db");
-	if ((rc = lc__db_need_model(db, "lc_db_migrate")))
+	if ((rc = lc__db_writable(db, "lc_db_migrate")) || (rc = lc__db_need_model(db, "lc_db_migrate")))
 		return rc;
 	/* Every target must exist before anything moves. */
 	for (size_t i = 0; i < map->n; i++) {

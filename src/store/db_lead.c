@@ -309,7 +309,8 @@ int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id)
 
 	if (!db || !lead)
 		return lc__error(LC_EINVAL, "lc_db_lead_create: %s is NULL", db ? "the record" : "db");
-	if ((rc = lc__db_need_model(db, "lc_db_lead_create")) || (rc = check_new_lead(db, lead)))
+	if ((rc = lc__db_writable(db, "lc_db_lead_create")) ||
+	    (rc = lc__db_need_model(db, "lc_db_lead_create")) || (rc = check_new_lead(db, lead)))
 		return rc;
 	if ((rc = lc__db_txn_begin(db, true)))
 		return rc;
@@ -554,6 +555,8 @@ int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
 
 	if (!db || !lead)
 		return lc__error(LC_EINVAL, "lc_db_lead_update: %s is NULL", db ? "the record" : "db");
+	if ((rc = lc__db_writable(db, "lc_db_lead_update")))
+		return rc;
 	if (lead->id <= 0)
 		return lc__error(LC_EINVAL, "the record was never stored; create it with "
 					    "lc_db_lead_create()");
@@ -633,7 +636,7 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
 		return lc__error(LC_EINVAL, "lc_db_apply: lead ids are > 0");
 	if (expected_version < -1)
 		return lc__error(LC_EINVAL, "expected_version is a version >= 0, or -1 not to check");
-	if ((rc = lc__db_need_model(db, "lc_db_apply")))
+	if ((rc = lc__db_writable(db, "lc_db_apply")) || (rc = lc__db_need_model(db, "lc_db_apply")))
 		return rc;
 	if (d->model != db->model)
 		return lc__error(LC_EINVAL, "the disposition is bound to another model than the "
@@ -723,7 +726,8 @@ static int open_lead(lc_db *db, lc_id lead_id, const char *fn, lc_lead **lead)
 
 	if (!db || lead_id <= 0)
 		return lc__error(LC_EINVAL, "%s: %s", fn, db ? "lead ids are > 0" : "db is NULL");
-	if ((rc = lc__db_need_model(db, fn)) || (rc = lc__db_txn_begin(db, true)))
+	if ((rc = lc__db_writable(db, fn)) || (rc = lc__db_need_model(db, fn)) ||
+	    (rc = lc__db_txn_begin(db, true)))
 		return rc;
 	*lead = lc__db_scratch_lead(db);
 	rc = *lead ? lc__db_lead_read(db, lead_id, *lead) : LC_ENOMEM;

@@ -360,7 +360,8 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 		*agents = NULL;
 	if (!db)
 		return lc__error(LC_EINVAL, "lc_assign: db is NULL");
-	if ((rc = lc__time_check(now, true, "lc_assign: now")))
+	if ((rc = lc__db_writable(db, "lc_assign")) ||
+	    (rc = lc__time_check(now, true, "lc_assign: now")))
 		return rc;
 	if ((rc = lc__struct_copy(&assign_options_desc, &copy, opts, "lc_assign")))
 		return rc;

@@ -244,6 +244,8 @@ int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *version)
 
 	if (!db || !rs)
 		return lc__error(LC_EINVAL, "lc_db_ruleset_install: %s is NULL", db ? "the rule set" : "db");
+	if ((rc = lc__db_writable(db, "lc_db_ruleset_install")))
+		return rc;
 	if (!lc_db_model(db))
 		return lc__error(LC_ESTATE, "the store has no model yet; install a model before a "
 					    "rule set, whose values are checked against it");

@@ -552,14 +552,13 @@ int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out)
 		*out = NULL;
 	if (!db)
 		return lc__error(LC_EINVAL, "lc_workflow_sweep: db is NULL");
-	if ((rc = lc__time_check(now, true, "lc_workflow_sweep: now")) ||
+	if ((rc = lc__db_writable(db, "lc_workflow_sweep")) ||
+	    (rc = lc__time_check(now, true, "lc_workflow_sweep: now")) ||
 	    (rc = lc__db_need_model(db, "lc_workflow_sweep")))
 		return rc;
 	if (db->explicit_txn)
 		return lc__error(LC_ESTATE, "lc_workflow_sweep runs one transaction per lead; call it "
 					    "outside lc_db_begin()/lc_db_commit()");
-	if (db->opts.flags & LC_DB_READONLY)
-		return lc__error(LC_ESTATE, "the store is open read-only; a sweep writes");
 	if (now == LC_TIME_NONE && (rc = lc__db_clock(db, &now, "lc_workflow_sweep")))
 		return rc;
 	if ((rc = lc__wf_load_current(db, &rs, NULL)))

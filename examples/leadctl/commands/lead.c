@@ -397,7 +397,7 @@ static int lead_action(lc_db *db, const char *sub, const char *idtext, const cha
 	if (rc == LC_ESTATE || rc == LC_EINVALID) {
 		/* Refused by the rules of ownership, the recycle bin or the model. */
 		fprintf(stderr, "leadctl: lead %s: %s\n", sub, lc_error_last());
-		ex = exit_for_state();
+		ex = EXIT_VIOLATION;
 		goto out;
 	}
 	if (rc) {

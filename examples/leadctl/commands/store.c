@@ -476,7 +476,7 @@ int cmd_dispose(const leadctl_global *g, int argc, char **argv)
 	if (rc == LC_ESTATE) {
 		/* A recycled lead: refused by the rules, like a violation. */
 		fprintf(stderr, "leadctl: dispose: %s\n", lc_error_last());
-		ex = exit_for_state();
+		ex = EXIT_VIOLATION;
 		goto out;
 	}
 	if (rc) {

@@ -76,8 +76,12 @@ def test_readonly_store_refuses_writes(db_path: Path) -> None:
         s.add_lead(name="Ana")
     with Store(db_path, readonly=True) as s:
         assert s.count() == 1
-        with pytest.raises(leadcore.StateError):
+        with pytest.raises(leadcore.ReadOnlyError, match="read-only") as e:
             s.add_lead(name="Bo")
+        assert e.value.code == leadcore.ReadOnlyError.code == -16
+        with pytest.raises(leadcore.ReadOnlyError):
+            s.add_agent("Bo")
+        assert s.count() == 1
 
 
 def test_closed_store() -> None:

@@ -434,6 +434,8 @@ int lc__pg_fail(lc_pg *s, const PGresult *r, const char *what)
 				 "%s: another connection held a lock longer than the busy timeout "
 				 "(%d ms): %s; retry later or raise busy_timeout_ms",
 				 what, s->busy_ms, msg);
+	if (strcmp(state, "25006") == 0)
+		return lc__error(LC_EREADONLY, "%s: the store is open read-only: %s", what, msg);
 	if (strcmp(state, "25P02") == 0)
 		return lc__error(LC_ESTATE,
 				 "%s: an earlier statement of this transaction failed, so the server "

@@ -279,7 +279,7 @@ int lc__sq_error(lc_sq *s, int rc, const char *what)
 	case SQLITE_FULL:
 		return lc__error(LC_EIO, "%s: the disk is full: %s", what, msg);
 	case SQLITE_READONLY:
-		return lc__error(s && s->readonly ? LC_ESTATE : LC_EIO,
+		return lc__error(s && s->readonly ? LC_EREADONLY : LC_EIO,
 				 "%s: the store cannot be written (%s): %s", what,
 				 s && s->readonly ? "it is open read-only: LC_DB_READONLY, or the "
 						    "file or its directory is not writable"
@@ -659,7 +659,7 @@ static int sq_begin(void *be, int write)
 {
 	lc_sq *s = be;
 	if (write && s->readonly)
-		return lc__error(LC_ESTATE, "the store is open read-only (LC_DB_READONLY, or the "
+		return lc__error(LC_EREADONLY, "the store is open read-only (LC_DB_READONLY, or the "
 					    "file or its directory is not writable); it cannot be "
 					    "changed through this handle");
 	sqlite3_stmt *st = lc__sq_stmt(s, write ? SQ_BEGIN_WRITE : SQ_BEGIN_READ);

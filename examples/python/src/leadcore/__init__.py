@@ -18,7 +18,7 @@ from . import _ffi
 from ._loader import REQUIRED, LibraryError, LibraryInfo
 from .errors import (AlreadyExistsError, BusyError, ConflictError, CorruptError, Error,
                      FormatError, InvalidArgumentError, NotFoundError, OutOfMemoryError,
-                     RangeError, StateError, StorageIOError, StoppedError, UnsupportedError,
+                     RangeError, ReadOnlyError, StateError, StorageIOError, StoppedError, UnsupportedError,
                      VersionError, Violation, ViolationError, error_class)
 from .model import AXES, Model, Value
 from .store import Store
@@ -43,7 +43,7 @@ __all__ = [
     "BusyError", "CellLead", "ConflictError", "CorruptError", "Error", "Event", "FollowupDay",
     "FormatError", "FunnelStage", "ImportResult", "InvalidArgumentError", "Lead",
     "LibraryError", "LibraryInfo", "MatrixCell", "Model", "Money", "Note", "NotFoundError",
-    "OutOfMemoryError", "OverdueLead", "PipelineRow", "Product", "RangeError", "Reject", "State",
+    "OutOfMemoryError", "OverdueLead", "PipelineRow", "Product", "RangeError", "ReadOnlyError", "Reject", "State",
     "StateError", "StorageIOError", "StoppedError", "Store", "SweepEffect", "SweepResult", "Unit",
     "UnsupportedError", "UpgradeReport", "UpgradeRow", "Value", "VersionError", "Violation",
     "ViolationError", "When", "WorkItem", "error_class", "library",

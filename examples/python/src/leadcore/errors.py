@@ -125,15 +125,21 @@ class UnsupportedError(Error):
 
 
 class StateError(Error):
-    """LC_ESTATE: not allowed now (no model installed, read-only store, inside a transaction)."""
+    """LC_ESTATE: not allowed now (no model installed, inside a transaction)."""
 
     code, name = -15, "LC_ESTATE"
+
+
+class ReadOnlyError(Error):
+    """LC_EREADONLY: the store is open read-only (Store(..., readonly=True), or read-only media)."""
+
+    code, name = -16, "LC_EREADONLY"
 
 
 _CLASSES: Tuple[Type[Error], ...] = (
     InvalidArgumentError, OutOfMemoryError, NotFoundError, AlreadyExistsError, ViolationError,
     ConflictError, BusyError, StorageIOError, CorruptError, FormatError, StoppedError,
-    VersionError, RangeError, UnsupportedError, StateError)
+    VersionError, RangeError, UnsupportedError, StateError, ReadOnlyError)
 _BY_CODE: Dict[int, Type[Error]] = {cls.code: cls for cls in _CLASSES}
 
 
