@@ -142,7 +142,7 @@ for i in 1 2 3; do
   expect 0 "stage periodic_check_in" $P dispose 4 --action call --outcome progressing --stage periodic_check_in
 done
 expect 0 '"stage_counts":\{"periodic_check_in":3\}' $P lead show 4 --json
-expect 0 'stage_counts +\{"periodic_check_in":3\}' $P lead show 4
+expect 0 '^stage +Periodic Check-in 3$' $P lead show 4
 expect 0 'periodic_check_in 3 outcome progressing$' $P history 4
 expect 0 '/nurture outcome exiting reason not_ready_yet' $P history 2
 

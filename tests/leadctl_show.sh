@@ -51,5 +51,42 @@ expect 0 "added lead 1" $P lead add --name P
 expect 0 '^\{"leads":\[\{"id":1,' $P lead list --stage Enquiry --phase Lead --json
 expect 2 "condition: stage 'Enquire' is not in model particle" $P lead list --stage Enquire
 
+# Item 7 (seed 001): the "current / next status" at the top of a lead: the
+# stage, the next stage the model gives, the follow-up planned with its
+# action; item 16: the unit and agent by name, times with their distance
+# from now. Dates are relative to now.
+expect 0 "Maria" $P agent add Maria
+expect 0 "East" $P unit add East
+expect 0 "joined" $P unit join East Maria
+expect 0 "assign lead 1" $P lead assign 1 --unit East --agent Maria
+soon=$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)
+expect 0 "stage contact" $P dispose 1 --action call --outcome progressing --stage contact --follow-up "$soon"
+expect 0 "^stage +Contact\$" $P lead show 1
+expect 0 "^next stage +Engaged\$" $P lead show 1
+expect 0 "^follow-up +Call on $soon \\(in (2d 23h|3d 00h)\\)\$" $P lead show 1
+expect 0 "^unit +East \\(id 1\\)\$" $P lead show 1
+expect 0 "^agent +Maria \\(id 1\\)\$" $P lead show 1
+expect 0 "^created_at +[0-9T:-]+Z \\(age [0-9]+m\\)\$" $P lead show 1
+expect 0 "^touched_at +[0-9T:-]+Z \\([0-9]+m ago\\)\$" $P lead show 1
+expect 0 '"next_milestone":null,"next_stage":"engaged","follow_up_action":"call","unit_name":"East","agent_name":"Maria"' $P lead show 1 --json
+expect 0 '"unit":1,"agent":1,' $P lead show 1 --json
+expect 0 "added lead 2" $P lead add --name Q
+for i in 1 2 3; do
+  expect 0 "stage periodic_check_in" $P dispose 2 --action call --outcome progressing --stage periodic_check_in
+done
+expect 0 "^stage +Periodic Check-in 3\$" $P lead show 2
+expect 0 "^next stage +Periodic Check-in 4\$" $P lead show 2
+expect 0 "^follow-up +none\$" $P lead show 2
+expect 0 "stage problem" $P dispose 2 --action call --outcome problem --reason not_genuine
+expect 0 "^next stage +none\$" $P lead show 2
+expect 0 '"next_stage":null' $P lead show 2 --json
+# Seed 000: the next milestone; a follow-up that has passed is overdue.
+expect 0 "added lead 3" lead add --name C --milestone contacted --status "Follow Up" --follow-up "$(date -u -d '+2 seconds' +%Y-%m-%dT%H:%M:%SZ)"
+sleep 3
+expect 0 "^milestone +Contacted\$" lead show 3
+expect 0 "^next milestone +Quoted\$" lead show 3
+expect 0 "^status +Follow Up\$" lead show 3
+expect 0 "^follow-up +[0-9T:-]+Z \\(overdue by 0m\\)\$" lead show 3
+
 [ "$failures" = 0 ] && echo "leadctl show: all passed"
 exit $((failures > 0))

@@ -1240,10 +1240,84 @@ static void test_allocation_failures(void **state)
 	free(full);
 }
 
+/* The next value on an ordered axis (seed 001's "current / next status"). */
+static size_t next_of(const lc_model *m, lc_axis axis, const char *key)
+{
+	size_t i, n = (size_t)-1;
+	assert_int_equal(lc_model_value_find(m, axis, key, &i), 0);
+	if (lc_model_value_next(m, axis, i, &n) != 0)
+		return (size_t)-1;
+	return n;
+}
+
+static const char *next_key(const lc_model *m, lc_axis axis, const char *key)
+{
+	size_t n = next_of(m, axis, key);
+	return n == (size_t)-1 ? NULL : lc_model_value_key(m, axis, n);
+}
+
+static void test_value_next(void **state)
+{
+	lc_model *m;
+	lc_model_builder *b;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(lc_model_preset(&m, "particle"), 0);
+	assert_string_equal(next_key(m, LC_AXIS_STAGE, "enquiry"), "contact");
+	assert_string_equal(next_key(m, LC_AXIS_STAGE, "contracted"), "settled");
+	assert_string_equal(next_key(m, LC_AXIS_STAGE, "surveyed"), "periodic_check_in");
+	/* Repeatable: entered once more. */
+	assert_string_equal(next_key(m, LC_AXIS_STAGE, "periodic_check_in"), "periodic_check_in");
+	assert_string_equal(next_key(m, LC_AXIS_STAGE, "service_renewal"), "service_renewal");
+	/* Closed stages have none: Nurture (closed), Problem (terminal). */
+	assert_null(next_key(m, LC_AXIS_STAGE, "nurture"));
+	assert_non_null(strstr(lc_error_last(), "closed"));
+	assert_null(next_key(m, LC_AXIS_STAGE, "problem"));
+	assert_non_null(strstr(lc_error_last(), "terminal"));
+	assert_int_equal(lc_model_value_next(m, LC_AXIS_STAGE, 0, &n), 0);
+	assert_int_equal(lc_model_value_next(m, LC_AXIS_STAGE, 99, &n), LC_EINVAL);
+	assert_int_equal(lc_model_value_next(m, LC_AXIS_STATUS, 0, &n), LC_EINVAL);
+	assert_int_equal(lc_model_value_next(m, LC_AXIS_STAGE, 0, NULL), LC_EINVAL);
+	assert_int_equal(lc_model_value_next(NULL, LC_AXIS_STAGE, 0, &n), LC_EINVAL);
+	lc_model_free(m);
+
+	/* A deprecated value is skipped, the transition table and the skip cap
+	 * are obeyed; with no open later value there is none. */
+	assert_int_equal(lc_model_builder_new(&b, "steps", 1), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_ACTION, NULL, "Call", NULL, 0), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_PHASE, NULL, "Open", NULL, 0), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_STAGE, NULL, "A", NULL, 0), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_STAGE, NULL, "B", NULL,
+						    LC_FLAG_DEPRECATED), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_STAGE, NULL, "C", NULL, 0), 0);
+	assert_int_equal(lc_model_builder_add_value(b, LC_AXIS_STAGE, NULL, "D", NULL, 0), 0);
+	for (const char *k = "abcd"; *k; k++) {
+		char key[2] = { *k, 0 };
+		assert_int_equal(lc_model_builder_set_parent(b, LC_AXIS_STAGE, key, "open"), 0);
+	}
+	assert_int_equal(lc_model_builder_build(b, &m), 0);
+	assert_string_equal(next_key(m, LC_AXIS_STAGE, "a"), "c");
+	assert_null(next_key(m, LC_AXIS_STAGE, "d"));
+	assert_non_null(strstr(lc_error_last(), "no later value"));
+	lc_model_free(m);
+	assert_int_equal(lc_model_builder_set_outcomes(b, LC_AXIS_STAGE, 0, 0), 0);
+	assert_int_equal(lc_model_builder_build(b, &m), 0);
+	assert_null(next_key(m, LC_AXIS_STAGE, "a")); /* c would skip b */
+	lc_model_free(m);
+	assert_int_equal(lc_model_builder_set_outcomes(b, LC_AXIS_STAGE, LC_NO_SKIP_CAP, 0), 0);
+	assert_int_equal(lc_model_builder_allow_transition(b, LC_AXIS_STAGE, "a", "d"), 0);
+	assert_int_equal(lc_model_builder_build(b, &m), 0);
+	assert_string_equal(next_key(m, LC_AXIS_STAGE, "a"), "d");
+	lc_model_free(m);
+	lc_model_builder_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_axis_and_outcome_names),
+		cmocka_unit_test(test_value_next),
 		cmocka_unit_test(test_load_full_fixture),
 		cmocka_unit_test(test_problem_positions),
 		cmocka_unit_test(test_positions_utf8_and_escapes),

@@ -63,6 +63,9 @@ void print_json(json_t *j);
 int parse_time_flag(const char *flag, const char *text, lc_time *out);
 /* Format a time as ISO 8601, or "" for LC_TIME_NONE; buf >= LC_TIME_FORMAT_SIZE. */
 const char *fmt_time(lc_time t, char *buf);
+/* Format seconds (>= 0) as a person reads a duration, its two largest
+ * units: "3d 07h", "2h 05m", "4m". Writes into buf and returns it. */
+const char *fmt_duration(int64_t seconds, char *buf, size_t n);
 
 /* term.c: colour and bars on a terminal's standard output, progress on its
  * standard error. */

@@ -173,3 +173,14 @@ const char *mask_password(const char *uri, char *out, size_t size)
 		out[0] = '\0';
 	return out;
 }
+
+const char *fmt_duration(int64_t s, char *buf, size_t n)
+{
+	if (s >= 86400)
+		snprintf(buf, n, "%lldd %02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+	else if (s >= 3600)
+		snprintf(buf, n, "%lldh %02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+	else
+		snprintf(buf, n, "%lldm", (long long)(s / 60));
+	return buf;
+}

@@ -512,6 +512,24 @@ LC_API uint32_t lc_model_value_flags(const lc_model *model, lc_axis axis, size_t
 LC_API int lc_model_value_parent(const lc_model *model, lc_axis axis, size_t i, size_t *parent);
 
 /**
+ * The value that comes next on an ordered axis (seed 001's "next status"):
+ * where a lead at value @p i goes when it progresses one step. It is the
+ * first later value, in the model's order, that a step forward may choose:
+ * not closed lost (itself or through its phase: exits lead there), not
+ * deprecated, allowed by the axis's transition table and, on the outcome
+ * axis, within the skip cap. A repeatable value is its own next (check-in 3
+ * after check-in 2). A closed (won or lost) or terminal value has none: a
+ * lead leaves it only as the model says.
+ * @param model The model.
+ * @param axis LC_AXIS_STAGE or LC_AXIS_MILESTONE.
+ * @param i Index of the current value.
+ * @param[out] next Receives the index of the next value.
+ * @return 0, LC_EINVAL (NULL, another axis, @p i out of range), or
+ *         LC_ENOTFOUND when there is no next value (the message says why).
+ */
+LC_API int lc_model_value_next(const lc_model *model, lc_axis axis, size_t i, size_t *next);
+
+/**
  * Find a value by key or label, case-insensitively.
  * @param model The model.
  * @param axis The axis.

@@ -388,6 +388,52 @@ int lc_model_value_parent(const lc_model *m, lc_axis axis, size_t i, size_t *par
 	return 0;
 }
 
+/* Whether a progressing step may go from value i to a later value n: not
+ * closed lost (exits lead there), not deprecated, allowed by the transition
+ * table, within the skip cap. */
+static bool next_allowed(const lc_model *m, lc_axis axis, uint32_t i, uint32_t n)
+{
+	const uint8_t *t = m->axes[axis].transitions;
+
+	if (lc__closed_kind(m, axis, (int32_t)n) == LC_FLAG_LOST ||
+	    (m->axes[axis].v[n].flags & LC_FLAG_DEPRECATED))
+		return false;
+	if (t && n != i && !t[(size_t)i * m->axes[axis].n + n])
+		return false;
+	return m->outcome_axis != (int32_t)axis || m->max_skip < 0 || n <= i ||
+	       n - i - 1 <= (uint32_t)m->max_skip;
+}
+
+int lc_model_value_next(const lc_model *m, lc_axis axis, size_t i, size_t *next)
+{
+	const lc_value *v;
+	uint32_t n;
+
+	if (!m || !next)
+		return lc__error(LC_EINVAL, "lc_model_value_next: %s is NULL", m ? "next" : "model");
+	if (axis != LC_AXIS_STAGE && axis != LC_AXIS_MILESTONE)
+		return lc__error(LC_EINVAL, "lc_model_value_next: only stages and milestones are "
+					    "ordered steps, not axis %d", (int)axis);
+	v = value_at(m, axis, i);
+	if (!v)
+		return lc__error(LC_EINVAL, "lc_model_value_next: %s %zu is out of range (%u values)",
+				 lc_axis_name(axis), i, m->axes[axis].n);
+	/* A repeatable value is entered again (check-in 3 after check-in 2). */
+	n = (v->flags & LC_FLAG_REPEATABLE) ? (uint32_t)i : (uint32_t)i + 1;
+	if (!(v->flags & LC_FLAG_TERMINAL) && !lc__closed_kind(m, axis, (int32_t)i))
+		for (; n < m->axes[axis].n; n++)
+			if (next_allowed(m, axis, (uint32_t)i, n)) {
+				*next = n;
+				return 0;
+			}
+	return lc__error(LC_ENOTFOUND, "%s '%s' of model %s has no next %s: %s", lc_axis_name(axis),
+			 v->key, m->name, lc_axis_name(axis),
+			 (v->flags & LC_FLAG_TERMINAL) ? "it is terminal"
+			 : lc__closed_kind(m, axis, (int32_t)i)
+				 ? "it is closed, and the order says nothing about where a lead goes on"
+				 : "no later value is open to a step forward");
+}
+
 int lc_model_value_find(const lc_model *m, lc_axis axis, const char *key_or_label, size_t *index)
 {
 	int32_t i;

@@ -32,10 +32,15 @@ static const char lead_usage[] =
 	"  --owner-group --segment --agent A --unit U --unassigned --follow-up-from TIME\n"
 	"  --follow-up-to TIME --attribute KEY=VALUE --recycled include|only --invalid\n"
 	"  --flag NAME[,NAME] (ready_for_contact, reengage_eligible, automation_stopped,\n"
-	"  ...: leads whose milestone, status or stage carries it). Values are keys or\n"
-	"  labels; one the model does not know is refused.\n\n"
+	"  ...: leads whose milestone, status or stage carries it). Values are keys,\n"
+	"  labels or aliases; one the model does not know is refused.\n\n"
+	"'lead show' starts with the current and next status: the values by label\n"
+	"(a repeatable stage with its entry number), the next stage or milestone the\n"
+	"model gives, the follow-up with its action and how far off it is, the unit\n"
+	"and agent by name; times are UTC with their distance from now.\n\n"
 	"--json prints the lead (add, show, edit, ...: with its id, state, version and\n"
-	"flags, recycled included) or {\"leads\": [...]} for list.\n";
+	"flags, recycled included; show adds next_stage, next_milestone,\n"
+	"follow_up_action, unit_name and agent_name) or {\"leads\": [...]} for list.\n";
 
 typedef struct lflags {
 	const char *text[LC_LEAD_TEXT_COUNT];
@@ -501,7 +506,7 @@ int cmd_lead(const leadctl_global *g, int argc, char **argv)
 		ex = lead_list(db, &o);
 	} else if (strcmp(sub, "show") == 0) {
 		if (!(ex = store_lead(db, pos[1], &l)))
-			print_lead(db, l, o.json, NULL);
+			lead_show(db, l, o.json);
 	} else if (strcmp(sub, "edit") == 0) {
 		ex = lead_edit(db, pos[1], &o);
 	} else if (strcmp(sub, "recycle") == 0 || strcmp(sub, "restore") == 0 ||

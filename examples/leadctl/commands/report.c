@@ -94,16 +94,6 @@ int report_open_store(const leadctl_global *g, lc_time now, lc_db **db)
 	return 0;
 }
 
-static void fmt_duration(int64_t s, char *buf, size_t n)
-{
-	if (s >= 86400)
-		snprintf(buf, n, "%lldd %02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
-	else if (s >= 3600)
-		snprintf(buf, n, "%lldh %02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
-	else
-		snprintf(buf, n, "%lldm", (long long)(s / 60));
-}
-
 static bool ends_with(const char *s, const char *tail)
 {
 	size_t a = strlen(s), b = strlen(tail);

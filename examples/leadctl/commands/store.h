@@ -20,6 +20,12 @@ int store_lead(lc_db *db, const char *text, lc_lead **out);
 /* The lead as JSON: every field, its state, version and flags. */
 json_t *lead_json(lc_db *db, const lc_lead *l);
 
+/* show.c: the lead as `lead show` gives it: lead_json() plus the next
+ * stage and milestone, the follow-up's action and the unit's and agent's
+ * names; printed as JSON or as text a person reads. */
+json_t *lead_show_json(lc_db *db, const lc_lead *l);
+void lead_show(lc_db *db, const lc_lead *l, bool json);
+
 /* Print violations as `validate` does. */
 void print_violations(const lc_violations *v, bool json, json_t *extra);
 

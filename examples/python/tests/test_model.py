@@ -45,6 +45,19 @@ def test_axes_values_labels_flags_parents() -> None:
     assert lm.values("stage") == ()
 
 
+def test_next_value_on_an_ordered_axis() -> None:
+    m = leadcore.Model.preset("particle")
+    assert m.next("stage", "Contact") == "engaged"
+    assert m.next("stage", "periodic_check_in") == "periodic_check_in"  # entered once more
+    assert m.next("stage", "problem") is None  # terminal
+    assert m.next("stage", "nurture") is None  # closed: the order says nothing
+    with pytest.raises(leadcore.NotFoundError):
+        m.next("stage", "nowhere")
+    with pytest.raises(leadcore.InvalidArgumentError, match="ordered"):
+        leadcore.Model.preset("leadmanager").next("status", "new")
+    assert leadcore.Model.preset("leadmanager").next("milestone", "No Milestone") == "contacted"
+
+
 def test_rules_json_dot_round_trip() -> None:
     m = leadcore.Model.preset("leadmanager")
     assert len(m.rules) > 5 and all(r.endswith(".") for r in m.rules)

@@ -117,6 +117,7 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_model_value_description": (STR, [P, c_int, SZ]),
     "lc_model_value_flags": (c_uint32, [P, c_int, SZ]),
     "lc_model_value_parent": (c_int, [P, c_int, SZ, PSZ]),
+    "lc_model_value_next": (c_int, [P, c_int, SZ, PSZ]),
     "lc_model_value_find": (c_int, [P, c_int, STR, PSZ]),
     "lc_model_rule_count": (SZ, [P]),
     "lc_model_rule_text": (STR, [P, SZ]),

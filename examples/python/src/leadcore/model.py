@@ -10,6 +10,7 @@ from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
 from . import _ffi
 from ._ffi import check, enc, text
+from .errors import NotFoundError
 
 #: The axes of a model, in the library's order.
 AXES = ("action", "milestone", "status", "phase", "stage", "lifecycle", "reason")
@@ -144,6 +145,20 @@ class Model:
         L, idx, a = _ffi.lib(), ctypes.c_size_t(), axis_id(axis)
         check(L.lc_model_value_find(self.handle, a, enc(key), ctypes.byref(idx)))
         return text(L.lc_model_value_label(self.handle, a, idx.value)) or ""
+
+    def next(self, axis: str, key_or_label: str) -> Optional[str]:
+        """The key of the value that comes next on an ordered axis ("stage" or "milestone")
+        after the one given: where a lead goes when it progresses one step (seed 001's
+        "next status"). A repeatable stage is its own next; None for a closed or terminal
+        value, or when no later value is open to a step forward."""
+        L, idx, a = _ffi.lib(), ctypes.c_size_t(), axis_id(axis)
+        check(L.lc_model_value_find(self.handle, a, enc(key_or_label), ctypes.byref(idx)))
+        nxt = ctypes.c_size_t()
+        rc = L.lc_model_value_next(self.handle, a, idx.value, ctypes.byref(nxt))
+        if rc == NotFoundError.code:
+            return None
+        check(rc)
+        return text(L.lc_model_value_key(self.handle, a, nxt.value)) or ""
 
     @property
     def rules(self) -> List[str]:
