@@ -186,5 +186,16 @@ echo '{"format": 1, "fields": {"name": "Name", "source": "Source"}}' >lists-map.
 expect 1 "line 3: the new lead is invalid: The source 'Wbe'" $R import lists.csv --mapping lists-map.json
 expect 0 "1 leads imported.*1 bad rows skipped" $R import lists.csv --mapping lists-map.json --skip-bad
 
+# Item 11 (seed 003): "the account details of contact that became a customer through
+# a won lead": set once won, refused before, gone when the lead is reopened.
+expect 1 "account it converted into only once won" $C lead add --name Acc --account Acme
+expect 0 "added lead 5" $C lead add --name Acc
+expect 1 "only once won" $C lead edit 5 --account Acme
+expect 0 "status won" $C dispose 5 --action win_lead
+expect 0 "updated lead 5" $C lead edit 5 --account "Acme Ltd"
+expect 0 "account +Acme Ltd" $C lead show 5
+expect 0 "status in_progress" $C dispose 5 --action reopen --status in_progress
+refute '"account":"' $C lead show 5 --json
+
 [ "$failures" = 0 ] && echo "leadctl rules: all passed"
 exit $((failures > 0))

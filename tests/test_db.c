@@ -1804,6 +1804,89 @@ static void test_record_governed(void **state)
 	lc_db_close(db);
 }
 
+/* Issue 10 item 11 (seed 003): "the account details of contact that became
+ * a customer through a won lead": the record's account is set once the lead
+ * is won (or completed), refused before, and goes when the lead leaves. */
+static void apply_action(lc_db *db, lc_disposition *d, lc_id id, const char *action,
+			 const char *status, const char *reason)
+{
+	lc_disposition_reset(d);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_ACTION, action), 0);
+	if (status)
+		assert_int_equal(lc_disposition_set(d, LC_AXIS_STATUS, status), 0);
+	if (reason)
+		assert_int_equal(lc_disposition_set(d, LC_AXIS_REASON, reason), 0);
+	assert_int_equal(lc_db_apply(db, id, d, -1, NULL, NULL), 0);
+}
+
+static const char *stored_account(lc_db *db, lc_id id, char *buf, size_t size)
+{
+	lc_lead *l;
+	const char *a;
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	a = lc_lead_text(l, LC_LEAD_ACCOUNT);
+	snprintf(buf, size, "%s", a ? a : "(none)");
+	lc_lead_free(l);
+	return buf;
+}
+
+static void test_account_of_won_lead(void **state)
+{
+	lc_db *db = open_store(store_uri());
+	lc_disposition *d;
+	lc_lead *l;
+	lc_id id = 0, other = 0;
+	char buf[64];
+	(void)state;
+
+	install_preset(db, "crm");
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_ACCOUNT, "Acme"), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &id), LC_EINVALID);
+	assert_non_null(strstr(lc_error_last(), "account it converted into only once won"));
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_ACCOUNT, NULL), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &id), 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_ACCOUNT, "Acme"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), LC_EINVALID);
+	lc_lead_free(l);
+	assert_string_equal(stored_account(db, id, buf, sizeof buf), "(none)");
+
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	apply_action(db, d, id, "win_lead", NULL, NULL);
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_ACCOUNT, "Acme"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), 0);
+	lc_lead_free(l);
+	assert_string_equal(stored_account(db, id, buf, sizeof buf), "Acme");
+	/* completed keeps it; reopening takes it away */
+	apply_action(db, d, id, "complete", NULL, NULL);
+	assert_string_equal(stored_account(db, id, buf, sizeof buf), "Acme");
+	apply_action(db, d, id, "reopen", "in_progress", NULL);
+	assert_string_equal(stored_account(db, id, buf, sizeof buf), "(none)");
+	/* so does losing a won lead */
+	apply_action(db, d, id, "win_lead", NULL, NULL);
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_ACCOUNT, "Acme"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), 0);
+	lc_lead_free(l);
+	apply_action(db, d, id, "lose_lead", "lost", "price");
+	assert_string_equal(stored_account(db, id, buf, sizeof buf), "(none)");
+	lc_disposition_free(d);
+	lc_db_close(db);
+
+	/* a model without a won state leaves the field free */
+	db = open_store(store_uri());
+	install_preset(db, "particle");
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_ACCOUNT, "Acme"), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &other), 0);
+	lc_lead_free(l);
+	assert_string_equal(stored_account(db, other, buf, sizeof buf), "Acme");
+	lc_db_close(db);
+}
+
 /* ---- hostile strings ---- */
 
 static void test_hostile_strings(void **state)
@@ -2117,6 +2200,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_removed_values, setup, teardown),
 		cmocka_unit_test(test_lost_reason_on_record),
 		cmocka_unit_test(test_record_governed),
+		cmocka_unit_test(test_account_of_won_lead),
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_while_iterating, setup, teardown),
 		cmocka_unit_test(test_apply_allocates_nothing),

@@ -190,8 +190,24 @@ static void test_open_errors(void **state)
 	/* The store's own schema says what it is, to psql as well. */
 	snprintf(u, sizeof u, "SELECT max(version) FROM %s.schema_version", schema);
 	n = pg_test_exec(u);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
 	snprintf(u, sizeof u, "SELECT count(*) FROM %s.events WHERE lead_id = 1", schema);
+	assert_true(pg_test_exec(u) >= 1);
+	/* A version 1 store (before the account column) is upgraded by the
+	 * first writable open; a read-only one says so. */
+	snprintf(u, sizeof u,
+		 "ALTER TABLE %s.leads DROP COLUMN account; "
+		 "DELETE FROM %s.schema_version WHERE version = 2",
+		 schema, schema);
+	assert_true(pg_test_exec(u) >= 0);
+	snprintf(u, sizeof u, "%s&schema=%s", uri, schema);
+	o.flags = LC_DB_READONLY;
+	assert_int_equal(lc_db_open(&db, u, &o), LC_EVERSION);
+	assert_non_null(strstr(lc_error_last(), "open it once for writing"));
+	o.flags = 0;
+	assert_int_equal(lc_db_open(&db, u, &o), 0);
+	lc_db_close(db);
+	snprintf(u, sizeof u, "SELECT count(*) FROM %s.leads WHERE account IS NULL", schema);
 	assert_true(pg_test_exec(u) >= 1);
 }
 

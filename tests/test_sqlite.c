@@ -130,7 +130,7 @@ static void test_file_store_persists(void **state)
 	lc_lead_free(l);
 	lc_db_close(db);
 
-	assert_int_equal(sql_int(file, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 4);
 	assert_int_equal(sql_int(file, "SELECT count(*) FROM events"), 2);
 	assert_int_equal(sql_int(file, "SELECT count(*) FROM leads WHERE status = 'hot'"), 1);
 	{
@@ -260,7 +260,7 @@ static void test_open_refuses_untouched(void **state)
 	/* The caller that creates gets its store in the empty file. */
 	db = open_with(path("empty.db"), LC_DB_CREATE, 5000);
 	lc_db_close(db);
-	assert_int_equal(sql_int(path("empty.db"), "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(path("empty.db"), "PRAGMA user_version"), 4);
 
 	raw_exec(path("other2.db"), "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
 	refused_untouched(path("other2.db"), LC_DB_CREATE, LC_EFORMAT, "not a leadcore store");
@@ -269,11 +269,11 @@ static void test_open_refuses_untouched(void **state)
 	lc_db_close(db);
 	raw_exec(path("minus.db"), "PRAGMA journal_mode = DELETE; PRAGMA user_version = -1");
 	refused_untouched(path("minus.db"), LC_DB_CREATE, LC_EVERSION, "-1");
-	raw_exec(path("minus.db"), "PRAGMA user_version = 4");
+	raw_exec(path("minus.db"), "PRAGMA user_version = 5");
 	refused_untouched(path("minus.db"), 0, LC_EVERSION, "upgrade leadcore");
 	refused_untouched(path("minus.db"), LC_DB_READONLY, LC_EVERSION, "upgrade leadcore");
 
-	raw_exec(path("minus.db"), "PRAGMA user_version = 3; UPDATE meta SET value = 'other' "
+	raw_exec(path("minus.db"), "PRAGMA user_version = 4; UPDATE meta SET value = 'other' "
 				   "WHERE key = 'format'");
 	refused_untouched(path("minus.db"), LC_DB_CREATE, LC_EFORMAT, "meta.format");
 	raw_exec(path("minus.db"), "DROP TABLE meta");
@@ -502,13 +502,14 @@ static void test_migration_v1_to_current(void **state)
 	assert_int_equal(lc_db_lead_recycle(db, ids[2]), 0);
 	lc_disposition_free(d);
 	lc_db_close(db);
-	assert_int_equal(sql_int(file, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 4);
 	assert_true(new_part_uses_index(file));
 	assert_true(email_uses_index(file));
 
 	/* Make it a version 1 store, as an older library left it. */
 	assert_int_equal(sqlite3_open(file, &raw), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(raw, "DROP INDEX leads_agent_new; DROP INDEX leads_email; "
+					   "ALTER TABLE leads DROP COLUMN account; "
 					   "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
@@ -528,7 +529,7 @@ static void test_migration_v1_to_current(void **state)
 
 	/* Writable: upgraded once, same list. */
 	db = open_with(file, 0, 5000);
-	assert_int_equal(sql_int(file, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 4);
 	assert_true(new_part_uses_index(file));
 	assert_true(email_uses_index(file));
 	na = worklist_ids(db, agent, now_value - now_value % 86400, after, 8);
@@ -544,7 +545,7 @@ static void test_migration_v1_to_current(void **state)
 	assert_int_equal(after[2], ids[3]);
 	assert_int_equal(after[3], ids[5]);
 	lc_db_close(db);
-	assert_int_equal(sql_int(file, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(file, "PRAGMA user_version"), 4);
 }
 
 /* An apply sets only the state columns that changed: SQLite fires an

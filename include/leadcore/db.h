@@ -327,14 +327,19 @@ LC_API int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved);
 /**
  * Store a new lead. An unbound record is bound to the current model with an
  * empty state; a bound one must be bound to lc_db_model() and its state must
- * pass lc_validate_state(). On success the record receives its id, version 1
- * and creation time, and a `create` event is written.
+ * pass lc_validate_state(). The model also judges the record's governed
+ * fields (docs/engine.md, "The record"): a source, type, category or
+ * priority from its lists, the attributes its type allows, its required
+ * fields, an account only in a won or completed state. On success the
+ * record receives its id, version 1 and creation time, listed values are
+ * stored (and set in the record) by key, its type's default attributes are
+ * added where missing, and a `create` event is written.
  * @param db The store.
  * @param lead The record (updated on success).
  * @param[out] id Receives the new id; may be NULL.
  * @return 0, LC_EINVAL (NULL, bound to another model), LC_ESTATE (no model,
  *         read-only, a record that already has an id), LC_EINVALID (its
- *         state is invalid), LC_EEXISTS (the external id is taken), LC_EBUSY,
+ *         state or governed fields are invalid), LC_EEXISTS (the external id is taken), LC_EBUSY,
  *         LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id);
@@ -365,13 +370,16 @@ LC_API int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead *
  * and the bookkeeping fields are not written: those change through
  * lc_db_apply(), lc_db_lead_note(), lc_db_lead_recycle(). A unit or agent set
  * here must exist but is not checked for membership or activity; use
- * lc_db_lead_assign() for that.
+ * lc_db_lead_assign() for that. The record's governed fields are judged as
+ * lc_db_lead_create() judges them, and a changed type adds its default
+ * attributes.
  * @param db The store.
  * @param lead A record read from this store.
  * @param expected_version The version the caller read, or -1 not to check.
  * @return 0, LC_EINVAL (NULL, no id), LC_ENOTFOUND, LC_ECONFLICT (the stored
  *         version differs), LC_ESTATE (the record's state was changed,
- *         read-only), LC_EEXISTS (external id taken), LC_EBUSY, LC_EIO, LC_ENOMEM.
+ *         read-only), LC_EINVALID (a governed field is invalid; nothing is
+ *         written), LC_EEXISTS (external id taken), LC_EBUSY, LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version);
 

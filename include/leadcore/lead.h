@@ -55,7 +55,8 @@ typedef enum lc_lead_text_field {
 	LC_LEAD_LOST_REASON = 10, /**< Why the lead was lost. */
 	LC_LEAD_OWNER_GROUP = 11, /**< The group that owns the lead. */
 	LC_LEAD_SEGMENT = 12,    /**< The segment a workflow put the lead in. */
-	LC_LEAD_TEXT_COUNT = 13  /**< Number of text fields; not a field. */
+	LC_LEAD_ACCOUNT = 13,    /**< The account the lead converted into once won (seed 003); governed by a model with a won state. */
+	LC_LEAD_TEXT_COUNT = 14  /**< Number of text fields; not a field. */
 } lc_lead_text_field;
 
 /** The record's key dates, for lc_lead_set_date() and lc_lead_date(). */
@@ -158,7 +159,7 @@ LC_API lc_time lc_lead_touched_at(const lc_lead *lead);
  * @{ */
 
 /**
- * The key of a text field ("external_id", "email", "lost_reason", ...).
+ * The key of a text field ("external_id", "email", "lost_reason", "account", ...).
  * @param field The field.
  * @return A static string, or NULL when @p field is not a text field.
  */

@@ -157,6 +157,7 @@ bool lc__state_has_unknown(const lc_state *s);
 /* The lead record's fields as the engine judges them (the engine knows no
  * lc_lead): its text fields (NULL when unset) and its attribute keys. */
 typedef struct lc__record {
+	const lc_state *state; /* the lead's state (bound to the judging model) */
 	const char *text[LC_LEAD_TEXT_COUNT];
 	size_t nattrs;
 	const char *(*attr_key)(const void *ud, size_t i);
@@ -166,10 +167,17 @@ typedef struct lc__record {
 /* Judge a record's governed fields (docs/engine.md, "The record"): a value
  * outside the model's list (LC_V_UNKNOWN_VALUE, field "source", "type",
  * "category" or "priority"), a required field left empty
- * (LC_V_FIELD_REQUIRED) and an attribute the lead's type does not define
- * (LC_V_FIELD_NOT_ALLOWED, field "attributes"). 0 or LC_EINVALID (error
- * set; see out, which may be NULL). */
+ * (LC_V_FIELD_REQUIRED), an attribute the lead's type does not define
+ * (LC_V_FIELD_NOT_ALLOWED, field "attributes") and an account on a lead
+ * that is not won (LC_V_FIELD_NOT_ALLOWED, field "account"). 0 or
+ * LC_EINVALID (error set; see out, which may be NULL). */
 int lc__validate_record(const lc_model *m, const lc__record *r, lc_violations *out);
+
+/* Whether a lead in state s may hold an account (seed 003: "the account
+ * details of contact that became a customer through a won lead"): always
+ * in a model without a life-cycle state flagged won, else only while its
+ * life-cycle state is flagged won or completed. */
+bool lc__record_may_have_account(const lc_model *m, const lc_state *s);
 
 /* Whether the model may list the values of a text field: 1 with its axis
  * in *axis (LC_LEAD_SOURCE -> LC_AXIS_SOURCE, ...), else 0. */

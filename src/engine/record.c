@@ -85,6 +85,17 @@ static size_t check_attributes(const lc_model *m, const lc__record *r, lc_violat
 	return count;
 }
 
+bool lc__record_may_have_account(const lc_model *m, const lc_state *s)
+{
+	const lc_axis_values *lc = &m->axes[LC_AXIS_LIFECYCLE];
+	int32_t l = s ? lc__state_index(s, LC_AXIS_LIFECYCLE) : -1;
+	bool has_won = false;
+
+	for (uint32_t i = 0; i < lc->n && !has_won; i++)
+		has_won = (lc->v[i].flags & LC_FLAG_WON) != 0;
+	return !has_won || (l >= 0 && (lc->v[l].flags & (LC_FLAG_WON | LC_FLAG_COMPLETED)));
+}
+
 int lc__validate_record(const lc_model *m, const lc__record *r, lc_violations *out)
 {
 	char buf[200];
@@ -111,6 +122,12 @@ int lc__validate_record(const lc_model *m, const lc__record *r, lc_violations *o
 				   m->name, lc__lead_text_keys[f]);
 	}
 	count += check_attributes(m, r, out);
+	if (!unset(r->text[LC_LEAD_ACCOUNT]) && !lc__record_may_have_account(m, r->state)) {
+		count++;
+		lc__violations_add(out, LC_V_FIELD_NOT_ALLOWED, "account",
+				   "A lead records the account it converted into only once won; "
+				   "this one is not (win it first, then set the account).");
+	}
 	if (!count)
 		return 0;
 	return lc__error(LC_EINVALID, "the model does not allow this record (%zu violation%s)",

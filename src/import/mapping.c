@@ -297,7 +297,7 @@ static int fields(mp_ctx *c, json_t *j)
 			return bad(c, "fields",
 				   "unknown lead field '%s'; use external_id, name, email, phone, company, "
 				   "type, category, priority, importance, source, lost_reason, owner_group, "
-				   "segment, probability, start, expected_completion, agent, unit, amount, "
+				   "segment, account, probability, start, expected_completion, agent, unit, amount, "
 				   "currency or products (or 'attributes' for anything else)",
 				   k);
 		if ((rc = column_ref(c, v, "fields", &f->slot)))

@@ -330,7 +330,7 @@ int lc_lead_text_parse(const char *name, lc_lead_text_field *out)
 	return lc__error(LC_ENOTFOUND,
 			 "'%.64s' is not a lead text field; use one of external_id, name, email, "
 			 "phone, company, type, category, priority, importance, source, "
-			 "lost_reason, owner_group, segment",
+			 "lost_reason, owner_group, segment, account",
 			 name);
 }
 

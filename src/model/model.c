@@ -16,7 +16,7 @@ const char *const lc__axis_plural[LC__AXIS_SLOTS] = {
 const char *const lc__lead_text_keys[LC_LEAD_TEXT_COUNT] = {
 	"external_id", "name",       "email",  "phone",       "company",
 	"type",        "category",   "priority", "importance", "source",
-	"lost_reason", "owner_group", "segment",
+	"lost_reason", "owner_group", "segment", "account",
 };
 
 const char *const lc__flag_names[LC__FLAG_COUNT] = {

@@ -142,12 +142,20 @@ static int check_new_lost_reason(const lc_db *db, const lc_lead *lead)
 }
 
 /* After a disposition: the reason it gave when the lead is (still) lost,
- * else the one it had while it stays lost, else none. Sets *changed. */
-static int apply_lost_reason(lc_db *db, lc_lead *lead, const lc_disposition *d, bool *changed)
+ * else the one it had while it stays lost, else none; and the account goes
+ * with a lead that leaves the won (or completed) state. Sets *changed. */
+static int apply_record_state(lc_db *db, lc_lead *lead, const lc_disposition *d, bool *changed)
 {
 	const char *cur = lc_lead_text(lead, LC_LEAD_LOST_REASON), *next = NULL;
+	int rc;
 
 	*changed = false;
+	if (lc_lead_text(lead, LC_LEAD_ACCOUNT) &&
+	    !lc__record_may_have_account(db->model, lead->state)) {
+		*changed = true;
+		if ((rc = lc_lead_set_text(lead, LC_LEAD_ACCOUNT, NULL)))
+			return rc;
+	}
 	if (!model_has_lost(db->model))
 		return 0;
 	if (state_lost(db->model, lead->state))
@@ -171,7 +179,8 @@ static const char *attr_key_of(const void *lead, size_t i)
 static int check_record(lc_db *db, const lc_lead *lead, const char *what)
 {
 	lc_violations *v = lc__db_scratch_violations(db);
-	lc__record r = { .nattrs = lc_lead_list_count(lead, LC_LEAD_ATTRIBUTES),
+	lc__record r = { .state = lead->state,
+			 .nattrs = lc_lead_list_count(lead, LC_LEAD_ATTRIBUTES),
 			 .attr_key = attr_key_of,
 			 .ud = lead };
 	int rc;
@@ -687,7 +696,7 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
 	eid = ev->id;
 	rc = lc_state_copy(lead->state, ev->after);
 	if (!rc)
-		rc = apply_lost_reason(db, lead, d, &lost_changed);
+		rc = apply_record_state(db, lead, d, &lost_changed);
 	if (rc)
 		goto out;
 	lead->version++;

@@ -19,7 +19,8 @@ static const char lead_usage[] =
 	"ID is a lead's number or its external id; A and U are names or numbers.\n\n"
 	"FIELDS: --external-id X --name X --email X --phone X --company X --type X\n"
 	"  --category X --priority X --importance X --source X --lost-reason X\n"
-	"  --owner-group X --segment X --probability 0-100 --amount MINOR_UNITS\n"
+	"  --owner-group X --segment X --account X (a won lead's account)\n"
+	"  --probability 0-100 --amount MINOR_UNITS\n"
 	"  --currency XXX --start TIME --expected-completion TIME --unit U --agent A\n"
 	"  --do-not-call --do-not-email --automation-stopped (and --allow-call,\n"
 	"  --allow-email, --automation-on to clear them), lists given as\n"
@@ -27,7 +28,10 @@ static const char lead_usage[] =
 	"  --team NAME,... --competitors NAME,... --attributes KEY=VALUE,...\n"
 	"  --activity WHAT[@TIME[@WHO]] (adds one). 'lead add' also takes the\n"
 	"  initial --milestone, --status, --stage and --follow-up TIME; the model\n"
-	"  judges the state the lead starts in (axes left out take its initial values).\n\n"
+	"  judges the state the lead starts in (axes left out take its initial values).\n"
+	"  Where the model lists sources, types, categories or priorities ('leadctl\n"
+	"  model show'), those fields take one of them; a type may fix the attributes\n"
+	"  and give defaults; the model may require fields. Refusals exit 1.\n\n"
 	"FILTERS: --milestone --status --stage --phase --lifecycle --source\n"
 	"  --owner-group --segment --agent A --unit U --unassigned --follow-up-from TIME\n"
 	"  --follow-up-to TIME --attribute KEY=VALUE --recycled include|only --invalid\n"
@@ -446,6 +450,7 @@ int cmd_lead(const leadctl_global *g, int argc, char **argv)
 		{ "--lost-reason", OPT_STRING, &o.text[LC_LEAD_LOST_REASON] },
 		{ "--owner-group", OPT_STRING, &o.text[LC_LEAD_OWNER_GROUP] },
 		{ "--segment", OPT_STRING, &o.text[LC_LEAD_SEGMENT] },
+		{ "--account", OPT_STRING, &o.text[LC_LEAD_ACCOUNT] },
 		{ "--probability", OPT_STRING, &o.probability },
 		{ "--amount", OPT_STRING, &o.amount },
 		{ "--currency", OPT_STRING, &o.currency },

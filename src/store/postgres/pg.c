@@ -126,20 +126,24 @@ static const char schema_v1[] =
 	"INSERT INTO meta (key, value) VALUES ('format', 'leadcore');\n"
 	"INSERT INTO schema_version (version) VALUES (1);\n";
 
+/* Version 2: the account a won lead converted into (LC_LEAD_ACCOUNT). */
+static const char schema_v2[] = "ALTER TABLE leads ADD COLUMN account text;\n"
+				"INSERT INTO schema_version (version) VALUES (2);\n";
+
 /* Each entry brings the schema from version i to i + 1. */
-static const char *const migrations[LC_PG_SCHEMA_VERSION] = { schema_v1 };
+static const char *const migrations[LC_PG_SCHEMA_VERSION] = { schema_v1, schema_v2 };
 
 #define LEAD_INSERT_COLS                                                                     \
 	"external_id, version, created_at, touched_at, recycled, name, email, phone, company, " \
 	"type, category, priority, importance, source, lost_reason, owner_group, segment, "     \
 	"probability, amount, currency, start_date, expected_completion, actual_completion, "   \
 	"unit_id, agent_id, do_not_call, do_not_email, automation_stopped, milestone, status, "  \
-	"phase, stage, lifecycle, follow_up, stage_counts, item_count, note_count"
+	"phase, stage, lifecycle, follow_up, stage_counts, item_count, note_count, account"
 
 #define LEAD_INSERT_VALUES                                                                  \
 	"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "  \
 	"$19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, "   \
-	"$35, $36, $37"
+	"$35, $36, $37, $38"
 
 #define EVENT_COLS                                                                          \
 	"id, lead_id, seq, at, kind, actor, model_version, action, milestone, status, stage, " \
@@ -175,10 +179,10 @@ static const char *const sql[PG_STMT_COUNT] = {
 		"$18::integer, $19::bigint, $20::text, $21::bigint, $22::bigint, $23::bigint, "
 		"$24::bigint, $25::bigint, $26::boolean, $27::boolean, $28::boolean, $29::text, "
 		"$30::text, $31::text, $32::text, $33::text, $34::bigint, $35::text, $36::integer, "
-		"$37::integer WHERE $1::text IS NULL OR NOT EXISTS "
+		"$37::integer, $38::text WHERE $1::text IS NULL OR NOT EXISTS "
 		"(SELECT 1 FROM leads WHERE external_id = $1::text) "
 		"ON CONFLICT (external_id) DO NOTHING RETURNING id",
-	[PG_LEAD_INSERT_ID] = "INSERT INTO leads (id, " LEAD_INSERT_COLS ") VALUES ($38, "
+	[PG_LEAD_INSERT_ID] = "INSERT INTO leads (id, " LEAD_INSERT_COLS ") VALUES ($39, "
 			      LEAD_INSERT_VALUES ") ON CONFLICT (external_id) DO NOTHING "
 			      "RETURNING id",
 	[PG_LEAD_IDS] = "SELECT nextval(pg_get_serial_sequence('leads', 'id')) "
@@ -197,7 +201,7 @@ static const char *const sql[PG_STMT_COUNT] = {
 		"priority = $12, importance = $13, source = $14, lost_reason = $15, "
 		"owner_group = $16, segment = $17, probability = $18, amount = $19, currency = $20, "
 		"start_date = $21, expected_completion = $22, unit_id = $23, agent_id = $24, "
-		"do_not_call = $25, do_not_email = $26, automation_stopped = $27 "
+		"do_not_call = $25, do_not_email = $26, automation_stopped = $27, account = $29 "
 		"WHERE id = $1 AND version = $28 AND ($5::text IS NULL OR NOT EXISTS "
 		"(SELECT 1 FROM leads o WHERE o.external_id = $5::text AND o.id <> $1))",
 	[PG_LEAD_PROBE] = "SELECT version, (SELECT count(*) FROM leads o WHERE "
@@ -863,6 +867,11 @@ static int migrate(lc_pg *s, bool create)
 		return lc__error(LC_EVERSION,
 				 "the store has schema version %lld, newer than this library's %d; "
 				 "upgrade leadcore to open it",
+				 (long long)v, LC_PG_SCHEMA_VERSION);
+	if (s->readonly && v)
+		return lc__error(LC_EVERSION,
+				 "the store has schema version %lld, older than this library's %d, and "
+				 "it is open read-only; open it once for writing to upgrade it",
 				 (long long)v, LC_PG_SCHEMA_VERSION);
 	if (s->readonly)
 		return v ? 0

@@ -18,7 +18,7 @@
 #include "leadcore/sys/storage.h"
 
 /* The schema version this library writes (table schema_version). */
-#define LC_PG_SCHEMA_VERSION 1
+#define LC_PG_SCHEMA_VERSION 2
 
 /* The leads columns in the order every lead SELECT returns them. */
 #define PG_LEAD_COLS                                                                          \
@@ -27,7 +27,7 @@
 	"segment, probability, amount, currency, start_date, expected_completion, "          \
 	"actual_completion, unit_id, agent_id, do_not_call, do_not_email, "                  \
 	"automation_stopped, milestone, status, phase, stage, lifecycle, follow_up, "         \
-	"stage_counts, item_count, note_count"
+	"stage_counts, item_count, note_count, account"
 
 /* Statements prepared once per connection, on first use. */
 typedef enum lc_pg_stmt {

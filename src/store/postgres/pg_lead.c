@@ -26,12 +26,12 @@ enum {
 	C_ID, C_EXTERNAL_ID, C_VERSION, C_CREATED_AT, C_TOUCHED_AT, C_RECYCLED,
 	C_PROBABILITY = 18, C_AMOUNT, C_CURRENCY, C_START, C_EXPECTED, C_ACTUAL, C_UNIT, C_AGENT,
 	C_DNC, C_DNE, C_AUTO, C_MILESTONE, C_STATUS, C_PHASE, C_STAGE, C_LIFECYCLE, C_FOLLOW_UP,
-	C_COUNTS, C_ITEM_COUNT, C_NOTE_COUNT
+	C_COUNTS, C_ITEM_COUNT, C_NOTE_COUNT, C_ACCOUNT
 };
 
 static int text_col(int f)
 {
-	return f == LC_LEAD_EXTERNAL_ID ? C_EXTERNAL_ID : 5 + f;
+	return f == LC_LEAD_EXTERNAL_ID ? C_EXTERNAL_ID : f == LC_LEAD_ACCOUNT ? C_ACCOUNT : 5 + f;
 }
 
 /* Rows read from a page per iterator step. */
@@ -292,7 +292,8 @@ static void send_lists(lc_pg *s, const lc_lead *lead, bool notes)
 	}
 }
 
-/* The 37 values of PG_LEAD_INSERT (LEAD_INSERT_COLS). */
+/* The 38 values of PG_LEAD_INSERT (LEAD_INSERT_COLS); the account, added
+ * later, comes last. */
 static void bind_new_lead(lc_pg *s, lc_pg_params *p, const lc_lead *lead)
 {
 	const lc_state *st = lc_lead_state(lead);
@@ -305,7 +306,7 @@ static void bind_new_lead(lc_pg *s, lc_pg_params *p, const lc_lead *lead)
 	lc__pg_p_time(p, lc_lead_created_at(lead));
 	lc__pg_p_time(p, lc_lead_touched_at(lead));
 	lc__pg_p_bool(p, (flags & LC_LEAD_RECYCLED) != 0);
-	for (int f = 1; f < LC_LEAD_TEXT_COUNT; f++)
+	for (int f = 1; f < LC_LEAD_ACCOUNT; f++)
 		lc__pg_p_text(p, lc_lead_text(lead, (lc_lead_text_field)f));
 	if (lc_lead_probability(lead) >= 0)
 		lc__pg_p_i64(p, lc_lead_probability(lead));
@@ -330,6 +331,7 @@ static void bind_new_lead(lc_pg *s, lc_pg_params *p, const lc_lead *lead)
 	lc__pg_p_text(p, st ? lc__pg_counts_format(&s->counts[0], st) : NULL);
 	lc__pg_p_i64(p, (int64_t)item_total(lead));
 	lc__pg_p_i64(p, (int64_t)lc_lead_list_count(lead, LC_LEAD_NOTES));
+	lc__pg_p_text(p, lc_lead_text(lead, LC_LEAD_ACCOUNT));
 }
 
 static int external_taken(const lc_lead *lead)
@@ -416,7 +418,7 @@ static int update_fields(lc_pg *s, const lc_lead *lead, int64_t replaced)
 	lc_pg_params p;
 
 	bind_meta(&p, lead);
-	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+	for (int f = 0; f < LC_LEAD_ACCOUNT; f++)
 		lc__pg_p_text(&p, lc_lead_text(lead, (lc_lead_text_field)f));
 	if (lc_lead_probability(lead) >= 0)
 		lc__pg_p_i64(&p, lc_lead_probability(lead));
@@ -435,6 +437,7 @@ static int update_fields(lc_pg *s, const lc_lead *lead, int64_t replaced)
 	lc__pg_p_bool(&p, (flags & LC_LEAD_DO_NOT_EMAIL) != 0);
 	lc__pg_p_bool(&p, (flags & LC_LEAD_AUTOMATION_STOPPED) != 0);
 	lc__pg_p_i64(&p, replaced);
+	lc__pg_p_text(&p, lc_lead_text(lead, LC_LEAD_ACCOUNT));
 	return run_update(s, PG_LEAD_UPDATE_FIELDS, &p, lead, replaced);
 }
 
@@ -683,6 +686,7 @@ static const char *const state_cols[LC_AXIS_COUNT] = {
 static const char *const text_cols[LC_LEAD_TEXT_COUNT] = {
 	"external_id", "name",     "email",  "phone",       "company",     "type",    "category",
 	"priority",    "importance", "source", "lost_reason", "owner_group", "segment",
+	"account",
 };
 
 /* " WHERE ..." for a query's conditions (not paging), from fixed fragments;

@@ -132,6 +132,11 @@ static const char schema_v3[] =
 	"CREATE INDEX IF NOT EXISTS leads_email ON leads(email) WHERE email IS NOT NULL;\n"
 	"PRAGMA user_version = 3;\n";
 
+/* Version 4: the account a won lead converted into (LC_LEAD_ACCOUNT). */
+static const char schema_v4[] =
+	"ALTER TABLE leads ADD COLUMN account TEXT;\n"
+	"PRAGMA user_version = 4;\n";
+
 /* The leads columns in the order every lead SELECT returns them. */
 #define LEAD_COLS                                                                          \
 	"id, external_id, version, created_at, touched_at, recycled, name, email, phone, " \
@@ -139,20 +144,20 @@ static const char schema_v3[] =
 	"segment, probability, amount, currency, start_date, expected_completion, "          \
 	"actual_completion, unit_id, agent_id, do_not_call, do_not_email, "                  \
 	"automation_stopped, milestone, status, phase, stage, lifecycle, follow_up, "         \
-	"stage_counts, item_count, note_count"
+	"stage_counts, item_count, note_count, account"
 
 enum {
 	C_ID, C_EXTERNAL_ID, C_VERSION, C_CREATED_AT, C_TOUCHED_AT, C_RECYCLED,
 	C_TEXT0 = C_EXTERNAL_ID, /* text field f is column C_TEXT0 + f (+4 past external id) */
 	C_PROBABILITY = 18, C_AMOUNT, C_CURRENCY, C_START, C_EXPECTED, C_ACTUAL, C_UNIT, C_AGENT,
 	C_DNC, C_DNE, C_AUTO, C_MILESTONE, C_STATUS, C_PHASE, C_STAGE, C_LIFECYCLE, C_FOLLOW_UP,
-	C_COUNTS, C_ITEM_COUNT, C_NOTE_COUNT
+	C_COUNTS, C_ITEM_COUNT, C_NOTE_COUNT, C_ACCOUNT
 };
 
 /* Column of a text field in LEAD_COLS. */
 static int text_col(int f)
 {
-	return f == LC_LEAD_EXTERNAL_ID ? C_EXTERNAL_ID : 5 + f;
+	return f == LC_LEAD_EXTERNAL_ID ? C_EXTERNAL_ID : f == LC_LEAD_ACCOUNT ? C_ACCOUNT : 5 + f;
 }
 
 #define EVENT_COLS                                                                          \
@@ -181,9 +186,9 @@ static const char *const sql[SQ_STMT_COUNT] = {
 		"owner_group, segment, probability, amount, currency, start_date, "
 		"expected_completion, unit_id, agent_id, do_not_call, do_not_email, "
 		"automation_stopped, actual_completion, milestone, status, phase, stage, lifecycle, "
-		"follow_up, stage_counts, item_count, note_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-		"?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-		"?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)",
+		"follow_up, stage_counts, item_count, note_count, account) VALUES (?1, ?2, ?3, ?4, "
+		"?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+		"?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38)",
 	[SQ_LEAD_UPDATE_META] =
 		"UPDATE leads SET version = ?2, recycled = ?3, touched_at = ?4 WHERE id = ?1",
 	[SQ_LEAD_UPDATE_STATE] =
@@ -196,7 +201,8 @@ static const char *const sql[SQ_STMT_COUNT] = {
 		"priority = ?12, importance = ?13, source = ?14, lost_reason = ?15, "
 		"owner_group = ?16, segment = ?17, probability = ?18, amount = ?19, currency = ?20, "
 		"start_date = ?21, expected_completion = ?22, unit_id = ?23, agent_id = ?24, "
-		"do_not_call = ?25, do_not_email = ?26, automation_stopped = ?27 WHERE id = ?1",
+		"do_not_call = ?25, do_not_email = ?26, automation_stopped = ?27, account = ?28 "
+		"WHERE id = ?1",
 	[SQ_ITEMS_DELETE] = "DELETE FROM lead_items WHERE lead_id = ?1",
 	[SQ_ITEM_INSERT] =
 		"INSERT INTO lead_items (lead_id, kind, pos, a, b, t) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -516,8 +522,13 @@ static int migrate(lc_sq *s)
 
 	if ((rc = user_version(s, &v)))
 		return rc;
-	/* Later versions only add indexes: a read-only handle reads an older
-	 * store as it is (more slowly) rather than refusing it. */
+	/* A read-only handle reads an older store as it is rather than refusing
+	 * it: versions 2 and 3 only add indexes (reads are slower without
+	 * them); the account column of version 4 is read as NULL through a
+	 * view of this connection that stands in for the table. */
+	if (s->readonly && v < 4)
+		return exec(s, "CREATE TEMP VIEW leads AS SELECT *, NULL AS account FROM main.leads",
+			    "reading a store of an older schema");
 	if (v == LC_SQ_SCHEMA_VERSION || s->readonly)
 		return 0;
 	if ((rc = exec(s, "BEGIN IMMEDIATE", "creating the store")))
@@ -535,6 +546,8 @@ static int migrate(lc_sq *s)
 	if (v < 2 && (rc = exec(s, schema_v2, "upgrading the store schema to version 2")))
 		goto fail;
 	if (v < 3 && (rc = exec(s, schema_v3, "upgrading the store schema to version 3")))
+		goto fail;
+	if (v < 4 && (rc = exec(s, schema_v4, "upgrading the store schema to version 4")))
 		goto fail;
 	return exec(s, "COMMIT", "creating the store");
 fail:
@@ -1002,14 +1015,15 @@ static int write_items(lc_sq *s, const lc_lead *lead, bool replace)
 }
 
 /* Bind the scalar fields from parameter `first` on, in LEAD_COLS order from
- * name to automation_stopped, but the actual completion (a state column). */
+ * name to automation_stopped, but the actual completion (a state column);
+ * the account (added later, last in LEAD_COLS) is bound by the caller. */
 static void bind_fields(sqlite3_stmt *st, int first, const lc_lead *lead)
 {
 	uint32_t flags = lc_lead_flags(lead);
 	const char *cur = lc_lead_currency(lead);
 	int i = first;
 
-	for (int f = 1; f < LC_LEAD_TEXT_COUNT; f++)
+	for (int f = 1; f < LC_LEAD_ACCOUNT; f++)
 		b_text(st, i++, lc_lead_text(lead, (lc_lead_text_field)f));
 	if (lc_lead_probability(lead) >= 0)
 		sqlite3_bind_int(st, i++, lc_lead_probability(lead));
@@ -1079,6 +1093,7 @@ static int sq_lead_insert(void *be, lc_lead *lead)
 	b_text(st, 35, state ? counts_format(&s->counts[0], state) : NULL);
 	sqlite3_bind_int64(st, 36, (int64_t)item_total(lead));
 	sqlite3_bind_int64(st, 37, (int64_t)lc_lead_list_count(lead, LC_LEAD_NOTES));
+	b_text(st, 38, lc_lead_text(lead, LC_LEAD_ACCOUNT));
 	if ((rc = run(s, st, "storing the lead")))
 		return rc;
 	if ((rc = lc_lead_sys_set_id(lead, sqlite3_last_insert_rowid(s->db))))
@@ -1176,6 +1191,7 @@ static int sq_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 		bind_meta(st, lead);
 		b_text(st, 5, lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
 		bind_fields(st, 6, lead);
+		b_text(st, 28, lc_lead_text(lead, LC_LEAD_ACCOUNT));
 		if ((rc = changed_one(s, run(s, st, "writing the lead"))))
 			return rc;
 	}
@@ -1391,6 +1407,7 @@ static const char *const state_cols[LC_AXIS_COUNT] = {
 static const char *const text_cols[LC_LEAD_TEXT_COUNT] = {
 	"external_id", "name",     "email",  "phone",       "company",     "type",    "category",
 	"priority",    "importance", "source", "lost_reason", "owner_group", "segment",
+	"account",
 };
 
 void lc__sq_where(lc_buf *b, const lc_query *q, const char *alias, bool paging)

@@ -14,7 +14,7 @@
 #include "leadcore/sys/storage.h"
 
 /* The schema version this library writes (PRAGMA user_version). */
-#define LC_SQ_SCHEMA_VERSION 3
+#define LC_SQ_SCHEMA_VERSION 4
 
 /* Cached statements, prepared on first use. */
 typedef enum lc_sq_stmt {

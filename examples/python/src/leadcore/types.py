@@ -146,6 +146,7 @@ class Lead:
     lost_reason: Optional[str] = None
     owner_group: Optional[str] = None
     segment: Optional[str] = None
+    account: Optional[str] = None
     probability: Optional[int] = None
     amount: Optional[Money] = None
     start: Optional[datetime] = None
