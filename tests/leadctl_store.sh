@@ -195,6 +195,16 @@ elif command -v sqlite3 >/dev/null 2>&1; then
   expect 4 "lead 1 as stored breaks the library's rules" --db damaged.db lead list
   grep -q "^ *2 " "$out" || { echo "FAIL: lead 2 is not listed beside the damaged lead 1"; failures=$((failures + 1)); }
   expect 4 "lead 1 as stored" --db damaged.db lead show 1
+  # Damaged events, agents and units likewise: named, exit 4, the others listed.
+  cp leads.db damaged2.db
+  sqlite3 damaged2.db "UPDATE events SET actor = X'41FF42' WHERE id = (SELECT MIN(id) FROM events WHERE lead_id = 1);
+    UPDATE agents SET name = X'FF' WHERE id = 1; UPDATE units SET name = printf('%.300c', 'u') WHERE id = 1"
+  expect 4 "event [0-9]+ of lead 1 as stored breaks the library's rules" --db damaged2.db history 1
+  [ "$(grep -c ' #' "$out")" -ge 1 ] || { echo "FAIL: history lists nothing beside the damaged event"; failures=$((failures + 1)); }
+  expect 4 "agent 1 as stored breaks the library's rules" --db damaged2.db agent list
+  grep -q "bob" "$out" || { echo "FAIL: agent bob is not listed beside the damaged agent 1"; failures=$((failures + 1)); }
+  expect 4 "unit 1 as stored breaks the library's rules" --db damaged2.db unit list
+  grep -q "west" "$out" || { echo "FAIL: unit west is not listed beside the damaged unit 1"; failures=$((failures + 1)); }
 else
   echo "skipped: the sqlite3 shell is not installed"
 fi

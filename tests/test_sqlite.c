@@ -405,6 +405,92 @@ static void test_damaged_rows(void **state)
 	lc_db_close(db);
 }
 
+/* Events, agents and units that the library's rules refuse (bad UTF-8, a key
+ * over 64 bytes, a time after year 9999, an unknown kind), written behind its
+ * back, read back as LC_ECORRUPT naming the record, and do not stop the
+ * others from being listed; a stored version of INT64_MAX is damage too. */
+static void test_damaged_records(void **state)
+{
+	static const char *damage[] = {
+		"UPDATE events SET actor = X'41FF42' WHERE id = 2",
+		"UPDATE events SET at = 253402300800 WHERE id = 3",
+		"UPDATE events SET status = printf('%.100c', 'x') WHERE id = 4",
+		"UPDATE events SET kind = 'nonsense' WHERE id = 5",
+		"UPDATE agents SET name = X'FF41' WHERE id = 2",
+		"UPDATE agents SET name = printf('%.300c', 'a') WHERE id = 3",
+		"UPDATE units SET name = X'C0AF' WHERE id = 1",
+		"UPDATE leads SET version = 9223372036854775807 WHERE id = 2",
+	};
+	const char *file = path("damaged_records.db");
+	lc_db *db = open_with(file, LC_DB_CREATE, 5000);
+	lc_event_iter *it = NULL;
+	const lc_event *ev;
+	lc_table *t = NULL;
+	lc_disposition *d = NULL;
+	lc_id lead;
+	int rc, ok = 0, bad = 0;
+
+	(void)state;
+	install(db, "leadmanager");
+	lead = add_lead(db, "Lead");
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(lc_db_lead_note(db, lead, "amy", "a note"), 0);
+	add_lead(db, "Other");
+	for (int i = 0; i < 4; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "a%d", i);
+		assert_int_equal(lc_db_agent_add(db, name, NULL), 0);
+		assert_int_equal(lc_db_unit_add(db, name, NULL), 0);
+	}
+	lc_db_close(db);
+	for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++)
+		raw_exec(file, damage[i]);
+	db = open_with(file, 0, 5000);
+
+	assert_int_equal(lc_db_history(db, lead, &it), 0);
+	while ((rc = lc_event_iter_next(it, &ev)) != 0) {
+		if (rc == 1) {
+			ok++;
+			continue;
+		}
+		assert_int_equal(rc, LC_ECORRUPT);
+		bad++;
+		{
+			char want[32];
+			snprintf(want, sizeof want, "event %d ", bad + 1);
+			if (!strstr(lc_error_last(), want))
+				fail_msg("'%s' does not name %s", lc_error_last(), want);
+		}
+		assert_non_null(strstr(lc_error_last(), "damaged"));
+		assert_true(bad < 100);
+	}
+	lc_event_iter_free(it);
+	assert_int_equal(bad, 4);
+	assert_int_equal(ok, 2);
+
+	/* The lists hold the others and answer LC_ECORRUPT naming the damage. */
+	assert_int_equal(lc_db_agents(db, 0, &t), LC_ECORRUPT);
+	assert_non_null(strstr(lc_error_last(), "agent 2"));
+	assert_non_null(strstr(lc_error_last(), "1 other"));
+	assert_non_null(t);
+	assert_int_equal(lc_table_rows(t), 2);
+	assert_int_equal(lc_table_int(t, 0, 0), 1);
+	assert_int_equal(lc_table_int(t, 1, 0), 4);
+	lc_table_free(t);
+	assert_int_equal(lc_db_units(db, 0, &t), LC_ECORRUPT);
+	assert_non_null(strstr(lc_error_last(), "unit 1 "));
+	assert_int_equal(lc_table_rows(t), 3);
+	lc_table_free(t);
+
+	/* The next write to a lead stored at version INT64_MAX does not wrap. */
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	assert_int_equal(lc_disposition_set(d, LC_AXIS_ACTION, "call"), 0);
+	assert_int_equal(lc_db_apply(db, 2, d, -1, NULL, NULL), LC_ECORRUPT);
+	assert_non_null(strstr(lc_error_last(), "lead 2"));
+	lc_disposition_free(d);
+	lc_db_close(db);
+}
+
 /* ---- schema migrations ---- */
 
 /* Leads on agent `agent`'s list for the day that starts at `day`, in order. */
@@ -1076,6 +1162,7 @@ int main(void)
 		cmocka_unit_test(test_open_refuses_untouched),
 		cmocka_unit_test(test_readonly_media),
 		cmocka_unit_test(test_damaged_rows),
+		cmocka_unit_test(test_damaged_records),
 		cmocka_unit_test(test_migration_v1_to_current),
 		cmocka_unit_test(test_update_sets_changed_columns),
 		cmocka_unit_test(test_sqlite3_shell),

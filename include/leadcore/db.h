@@ -833,9 +833,11 @@ LC_API int lc_db_agent_set_active(lc_db *db, lc_id agent, int active);
  * "id" (an id), "name" (text) and "active" (1 or 0).
  * @param db The store.
  * @param unit Only the members of this unit, or 0 for every agent.
- * @param[out] out Receives the table (NULL on error); the caller frees it
- *        with lc_table_free().
- * @return 0, LC_EINVAL, LC_ENOTFOUND (no such unit), LC_EIO, LC_ENOMEM.
+ * @param[out] out Receives the table (NULL on error, but for LC_ECORRUPT);
+ *        the caller frees it with lc_table_free().
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (no such unit), LC_ECORRUPT (a stored
+ *         name the library would refuse: the message names the first such
+ *         record, and @p out still holds the others), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_agents(lc_db *db, lc_id unit, lc_table **out);
 
@@ -880,9 +882,11 @@ LC_API int lc_db_unit_leave(lc_db *db, lc_id unit, lc_id agent);
  * (an id) and "name" (text).
  * @param db The store.
  * @param agent Only the units this agent belongs to, or 0 for every unit.
- * @param[out] out Receives the table (NULL on error); the caller frees it
- *        with lc_table_free().
- * @return 0, LC_EINVAL, LC_ENOTFOUND (no such agent), LC_EIO, LC_ENOMEM.
+ * @param[out] out Receives the table (NULL on error, but for LC_ECORRUPT);
+ *        the caller frees it with lc_table_free().
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (no such agent), LC_ECORRUPT (a stored
+ *         name the library would refuse: the message names the first such
+ *         record, and @p out still holds the others), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_units(lc_db *db, lc_id agent, lc_table **out);
 

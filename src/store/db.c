@@ -19,18 +19,27 @@ int lc__store_fail(int rc, const char *what)
 	return lc__error(rc, "%s: the storage backend failed (%s)", what, lc_strerror(rc));
 }
 
-int lc__store_read_fail(int rc, const char *what, lc_id id)
+int lc__store_damaged(int rc, const char *what, const char *record)
 {
 	char why[256];
 
-	if (rc != LC_EINVAL && rc != LC_ERANGE && rc != LC_EFORMAT)
+	if (!record || (rc != LC_EINVAL && rc != LC_ERANGE && rc != LC_EFORMAT && rc != LC_ECORRUPT))
 		return lc__store_fail(rc, what);
 	snprintf(why, sizeof why, "%s", lc_error_last());
 	return lc__error(LC_ECORRUPT,
-			 "%s: lead %lld as stored breaks the library's rules (%s); the store is "
-			 "damaged: correct the row or restore a backup, then check it with "
-			 "lc_db_replay()",
-			 what, (long long)id, why);
+			 "%s: %s as stored breaks the library's rules (%s); the store is damaged: "
+			 "correct the row or restore a backup, then check it with lc_db_verify()",
+			 what, record, why);
+}
+
+int lc__store_read_fail(int rc, const char *what, lc_id id)
+{
+	char record[48];
+
+	if (rc == LC_ECORRUPT)
+		return lc__store_fail(rc, what);
+	snprintf(record, sizeof record, "lead %lld", (long long)id);
+	return lc__store_damaged(rc, what, record);
 }
 
 /* ---- options ---- */
@@ -676,27 +685,71 @@ int lc_db_unit_add(lc_db *db, const char *name, lc_id *id)
 }
 
 /* Fill an agents or units table inside the caller's transaction. */
-static int parties_in(lc_db *db, bool agents, lc_id of, lc_table **out)
+/* Rows the backend filled without a name (lc_table_sys_add_agent() refused
+ * it: a damaged store) are left out of *t; LC_ECORRUPT names the first. */
+static int parties_drop_damaged(lc_table **t, bool agents)
+{
+	const char *kind = agents ? "agent" : "unit";
+	lc_table *good = NULL;
+	lc_id first = 0;
+	size_t bad = 0;
+	char others[48] = "";
+	int rc;
+
+	for (size_t i = 0; i < lc_table_rows(*t); i++)
+		if (!lc_table_text(*t, i, 1) && !bad++)
+			first = lc_table_int(*t, i, 0);
+	if (!bad)
+		return 0;
+	if ((rc = lc__parties_new(&good, agents)))
+		return rc;
+	for (size_t i = 0; i < lc_table_rows(*t) && !rc; i++)
+		if (lc_table_text(*t, i, 1))
+			rc = agents ? lc_table_sys_add_agent(good, lc_table_int(*t, i, 0),
+							    lc_table_text(*t, i, 1),
+							    (int)lc_table_int(*t, i, 2))
+				    : lc_table_sys_add_unit(good, lc_table_int(*t, i, 0),
+							   lc_table_text(*t, i, 1));
+	lc_table_free(*t);
+	*t = good;
+	if (rc)
+		return rc;
+	if (bad > 1)
+		snprintf(others, sizeof others, " (and %zu other%s)", bad - 1, bad == 2 ? "" : "s");
+	return lc__error(LC_ECORRUPT,
+			 "listing %ss: %s %lld%s as stored breaks the library's rules (its name is "
+			 "empty, longer than %d bytes or not UTF-8); the store is damaged: correct "
+			 "the row or restore a backup, then check it with lc_db_verify()",
+			 kind, kind, (long long)first, others, LC_NAME_MAX);
+}
+
+/* Fill a list inside the caller's transaction. With `partial`, a damaged
+ * row is LC_ECORRUPT with the others still in *out; without, *out is NULL
+ * on any failure. */
+static int parties_in(lc_db *db, bool agents, lc_id of, lc_table **out, bool partial)
 {
 	int rc = lc__parties_new(out, agents);
 
 	if (rc)
 		return rc;
 	rc = agents ? db->vt.agent_list(db->be, of, *out) : db->vt.unit_list(db->be, of, *out);
-	if (rc) {
+	if (rc == LC_ENOTFOUND)
+		rc = lc__error(LC_ENOTFOUND, "there is no %s %lld", agents ? "unit" : "agent",
+			       (long long)of);
+	else if (rc)
+		rc = lc__store_fail(rc, agents ? "listing agents" : "listing units");
+	else
+		rc = parties_drop_damaged(out, agents);
+	if (rc && !(partial && rc == LC_ECORRUPT && *out)) {
 		lc_table_free(*out);
 		*out = NULL;
-		if (rc == LC_ENOTFOUND)
-			return lc__error(LC_ENOTFOUND, "there is no %s %lld", agents ? "unit" : "agent",
-					 (long long)of);
-		return lc__store_fail(rc, agents ? "listing agents" : "listing units");
 	}
-	return 0;
+	return rc;
 }
 
 int lc__db_agents_in(lc_db *db, lc_id unit, lc_table **out)
 {
-	return parties_in(db, true, unit, out);
+	return parties_in(db, true, unit, out, false);
 }
 
 static int parties(lc_db *db, bool agents, lc_id of, lc_table **out)
@@ -712,8 +765,17 @@ static int parties(lc_db *db, bool agents, lc_id of, lc_table **out)
 				 !db ? "db is NULL" : agents ? "unit is >= 0" : "agent is >= 0");
 	if ((rc = lc__db_txn_begin(db, false)))
 		return rc;
-	rc = parties_in(db, agents, of, out);
-	rc = lc__db_txn_end(db, rc);
+	rc = parties_in(db, agents, of, out, true);
+	/* Damaged rows (LC_ECORRUPT with the others in *out) end the read
+	 * transaction as a success: nothing failed in it. */
+	if (rc == LC_ECORRUPT && *out) {
+		int end = lc__db_txn_end(db, 0);
+		if (!end)
+			return rc;
+		rc = end;
+	} else {
+		rc = lc__db_txn_end(db, rc);
+	}
 	if (rc) {
 		lc_table_free(*out);
 		*out = NULL;

@@ -545,8 +545,15 @@ int lc_event_iter_next(lc_event_iter *it, const lc_event **ev)
 		return lc__error(LC_ESTATE, "the store's model changed while iterating; start again");
 	lc__event_reset(it->ev);
 	rc = it->db->vt.event_iter_next(it->db->be, it->cursor, it->ev);
-	if (rc < 0)
-		return lc__store_fail(rc, "reading the next event");
+	/* A damaged row is reported; the next call goes on after it. */
+	if (rc < 0) {
+		char record[64];
+		if (!it->ev->id)
+			return lc__store_damaged(rc, "reading the next event", NULL);
+		snprintf(record, sizeof record, "event %lld of lead %lld", (long long)it->ev->id,
+			 (long long)it->ev->lead);
+		return lc__store_damaged(rc, "reading the next event", record);
+	}
 	if (rc == 0) {
 		it->done = true;
 		return 0;

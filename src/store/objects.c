@@ -201,6 +201,9 @@ int lc_event_sys_set_meta(lc_event *ev, lc_id id, lc_id lead, int64_t seq, lc_ti
 {
 	if (!ev)
 		return lc__error(LC_EINVAL, "lc_event_sys_set_meta: the event is NULL");
+	/* First, so that a row refused below can still be named. */
+	ev->id = id;
+	ev->lead = lead;
 	if (!lc_event_kind_name(kind))
 		return lc__error(LC_EINVAL, "lc_event_sys_set_meta: %d is not an event kind", (int)kind);
 	if (lc__time_check(time, false, "lc_event_sys_set_meta: the event's time") ||
@@ -208,8 +211,6 @@ int lc_event_sys_set_meta(lc_event *ev, lc_id id, lc_id lead, int64_t seq, lc_ti
 		return LC_ERANGE;
 	if (!lc_outcome_name(outcome))
 		return lc__error(LC_EINVAL, "lc_event_sys_set_meta: %d is not an outcome", (int)outcome);
-	ev->id = id;
-	ev->lead = lead;
 	ev->seq = seq;
 	ev->time = time;
 	ev->kind = kind;
@@ -221,9 +222,17 @@ int lc_event_sys_set_meta(lc_event *ev, lc_id id, lc_id lead, int64_t seq, lc_ti
 
 int lc_event_sys_set_text(lc_event *ev, lc_event_text_field field, const char *text)
 {
+	static const char *const what[] = { "the event's actor", "the event's note",
+					    "the event's rule" };
+	int rc;
+
 	if (!ev || (unsigned)field > LC_EVENT_TEXT_RULE)
 		return lc__error(LC_EINVAL, "lc_event_sys_set_text: %s",
 				 ev ? "unknown field" : "the event is NULL");
+	/* What the library writes: UTF-8, an actor of at most LC_NAME_MAX bytes. */
+	if ((rc = lc__check_text(text, field == LC_EVENT_TEXT_ACTOR ? LC_NAME_MAX : LC_TEXT_MAX,
+				 what[field], true)))
+		return rc;
 	return lc__str_set(&ev->text[field], text);
 }
 
@@ -243,6 +252,9 @@ int lc_event_sys_set_value(lc_event *ev, lc_axis axis, const char *key)
 	if (n > LC_KEY_MAX)
 		return lc__error(LC_ERANGE, "the stored %s key is longer than %d bytes",
 				 lc_axis_name(axis), LC_KEY_MAX);
+	if (!lc__utf8_valid(key, n))
+		return lc__error(LC_EFORMAT, "the stored %s key is not valid UTF-8",
+				 lc_axis_name(axis));
 	memcpy(ev->value[axis], key, n + 1);
 	return 0;
 }
@@ -622,9 +634,14 @@ static int party_add(lc_table *t, bool agent, lc_id id, const char *name, int ac
 		return lc__error(LC_EINVAL, "%s: give a table, an id > 0 and a name", fn);
 	if (strcmp(t->kind, agent ? "agents" : "units") != 0)
 		return lc__error(LC_EINVAL, "%s: the table is of kind '%s'", fn, t->kind);
+	/* A name the library would not have written (a damaged store) is kept
+	 * as a row without a name, which the core reports and leaves out; the
+	 * backend goes on with the other rows. */
 	lc__table_row(t);
 	lc__table_put_int(t, 0, id);
-	lc__table_put_text(t, 1, name);
+	lc__table_put_text(t, 1, lc__check_text(name, LC_NAME_MAX, "the stored name", false)
+					 ? NULL
+					 : name);
 	lc__table_put_int(t, 2, active != 0);
 	return lc__table_failed(t);
 }

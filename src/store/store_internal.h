@@ -127,5 +127,8 @@ int lc__store_fail(int rc, const char *what);
  * not written by the library: LC_ECORRUPT naming lead ID. Other codes go
  * through lc__store_fail(). */
 int lc__store_read_fail(int rc, const char *what, lc_id id);
+/* As lc__store_read_fail() for any record, named by `record` ("event 7 of
+ * lead 2"; NULL when unknown), and for a backend's own LC_ECORRUPT too. */
+int lc__store_damaged(int rc, const char *what, const char *record);
 
 #endif

@@ -547,8 +547,12 @@ static int print_agents(lc_db *db, lc_id unit, bool json)
 	lc_table *al;
 	json_t *arr = json ? json_array() : NULL;
 	int rc = lc_db_agents(db, unit, &al);
+	int ex = EXIT_OK;
 
-	if (rc) {
+	/* A damaged agent is reported (exit 4); the others are still listed. */
+	if (rc == LC_ECORRUPT && al) {
+		ex = fail(rc, "agent list");
+	} else if (rc) {
 		json_decref(arr);
 		return fail(rc, "agent list");
 	}
@@ -576,7 +580,7 @@ static int print_agents(lc_db *db, lc_id unit, bool json)
 	lc_table_free(al);
 	if (json)
 		print_json(json_pack("{s:o}", "agents", arr));
-	return EXIT_OK;
+	return ex;
 }
 
 int cmd_agent(const leadctl_global *g, int argc, char **argv)
@@ -659,7 +663,10 @@ int cmd_unit(const leadctl_global *g, int argc, char **argv)
 		return ex;
 	if (strcmp(pos[0], "list") == 0) {
 		json_t *arr = json ? json_array() : NULL;
-		if ((rc = lc_db_units(db, 0, &ul))) {
+		ex = EXIT_OK;
+		if ((rc = lc_db_units(db, 0, &ul)) == LC_ECORRUPT && ul) {
+			ex = fail(rc, "unit list"); /* the others are still listed */
+		} else if (rc) {
 			json_decref(arr);
 			ex = fail(rc, "unit list");
 			goto out;
@@ -685,7 +692,6 @@ int cmd_unit(const leadctl_global *g, int argc, char **argv)
 		}
 		if (json)
 			print_json(json_pack("{s:o}", "units", arr));
-		ex = EXIT_OK;
 	} else if (strcmp(pos[0], "add") == 0) {
 		if (npos < 2) {
 			ex = usage_error("unit add needs the unit's NAME");

@@ -80,8 +80,11 @@ static bool person_exists(lc_db *db, lc_id id, bool agent, char *name, size_t ca
 	lc_table *u = NULL;
 	bool found = false;
 
-	if (agent ? lc_db_agents(db, 0, &a) : lc_db_units(db, 0, &u))
+	if (agent ? lc_db_agents(db, 0, &a) : lc_db_units(db, 0, &u)) {
+		lc_table_free(a); /* a damaged store still hands the other records */
+		lc_table_free(u);
 		return false;
+	}
 	size_t n = agent ? lc_table_rows(a) : lc_table_rows(u);
 	for (size_t i = 0; i < n && !found; i++) {
 		if ((agent ? lc_table_int(a, i, 0) : lc_table_int(u, i, 0)) == id) {
@@ -545,7 +548,7 @@ int cmd_history(const leadctl_global *g, int argc, char **argv)
 	const lc_event *ev;
 	json_t *arr = NULL;
 	char buf[LC_TIME_FORMAT_SIZE];
-	int npos, rc, ex;
+	int npos, rc, ex, damaged = 0;
 
 	if ((ex = opts_parse(argc, argv, 1, specs, pos, 1, &npos, &help)))
 		return ex;
@@ -565,9 +568,16 @@ int cmd_history(const leadctl_global *g, int argc, char **argv)
 	}
 	if (json)
 		arr = json_array();
-	while ((rc = lc_event_iter_next(it, &ev)) == 1) {
+	/* A damaged event is reported (exit 4) and the others are still listed;
+	 * the bound stops a backend that would not move past it. */
+	while ((rc = lc_event_iter_next(it, &ev)) == 1 || (rc == LC_ECORRUPT && damaged < 100000)) {
 		static const lc_axis chosen[] = { LC_AXIS_ACTION, LC_AXIS_MILESTONE, LC_AXIS_STATUS,
 						  LC_AXIS_STAGE, LC_AXIS_REASON };
+		if (rc == LC_ECORRUPT) {
+			fail(rc, "history");
+			damaged++;
+			continue;
+		}
 		if (json) {
 			json_t *j = json_object();
 			json_object_set_new(j, "id", json_integer(lc_event_id(ev)));
@@ -623,7 +633,7 @@ int cmd_history(const leadctl_global *g, int argc, char **argv)
 	}
 	if (json)
 		print_json(json_pack("{s:I,s:o}", "id", (json_int_t)lc_lead_id(lead), "events", arr));
-	ex = EXIT_OK;
+	ex = damaged ? EXIT_STORE : EXIT_OK;
 out:
 	lc_event_iter_free(it);
 	lc_lead_free(lead);

@@ -497,7 +497,10 @@ LC_API int lc_event_sys_set_meta(lc_event *ev, lc_id id, lc_id lead, int64_t seq
  * @param ev The event.
  * @param field The field.
  * @param text The text (copied), or NULL.
- * @return 0, LC_EINVAL, LC_ENOMEM.
+ * @return 0, LC_EINVAL (also: not UTF-8), LC_ERANGE (an actor over 256
+ *         bytes, another text over 1 MiB), LC_ENOMEM. A backend returns such a
+ *         refusal from event_iter_next(): the core reports it as LC_ECORRUPT
+ *         naming the event, and the next call goes on after it.
  */
 LC_API int lc_event_sys_set_text(lc_event *ev, lc_event_text_field field, const char *text);
 
@@ -524,7 +527,10 @@ LC_API lc_state *lc_event_sys_state(lc_event *ev, int after);
  * Append an agent to the "agents" table agent_list() fills.
  * @param t The table the core passed to agent_list().
  * @param id The agent's id.
- * @param name Its name (copied into the table).
+ * @param name Its name (copied into the table). A name the library refuses
+ *        (empty, over 256 bytes, not UTF-8: a damaged store) is recorded as
+ *        damage and 0 returned, so that the backend goes on with the other
+ *        rows; lc_db_agents() reports it as LC_ECORRUPT.
  * @param active Non-zero when active.
  * @return 0, LC_EINVAL (NULL, id <= 0, a table of another kind), LC_ENOMEM.
  */
@@ -534,7 +540,7 @@ LC_API int lc_table_sys_add_agent(lc_table *t, lc_id id, const char *name, int a
  * Append a unit to the "units" table unit_list() fills.
  * @param t The table the core passed to unit_list().
  * @param id The unit's id.
- * @param name Its name (copied into the table).
+ * @param name Its name (copied into the table); as lc_table_sys_add_agent().
  * @return 0, LC_EINVAL (NULL, id <= 0, a table of another kind), LC_ENOMEM.
  */
 LC_API int lc_table_sys_add_unit(lc_table *t, lc_id id, const char *name);

@@ -1363,6 +1363,10 @@ static int sq_event_iter_next(void *be, void *cursor, lc_event *out)
 		return 0;
 	if (rc != SQLITE_ROW)
 		return lc__sq_error(s, rc, "reading the history");
+	/* The ids first, so that the core can name a row refused below. */
+	if ((rc = lc_event_sys_set_id(out, sqlite3_column_int64(c->st, 0))) ||
+	    (rc = lc_event_sys_set_lead(out, sqlite3_column_int64(c->st, 1))))
+		return rc;
 	if ((t = c_text(c->st, 4)) && lc_event_kind_parse(t, &kind))
 		return lc__error(LC_ECORRUPT, "event %lld has an unknown kind '%s'",
 				 (long long)sqlite3_column_int64(c->st, 0), t);

@@ -491,9 +491,9 @@ class Store:
 
     def agents(self, unit: Optional[UnitRef] = None) -> List[Agent]:
         L, out = self._L, ctypes.c_void_p()
-        check(L.lc_db_agents(self._h, 0 if unit is None else self._unit_id(unit),
-                             ctypes.byref(out)))
-        try:
+        rc = L.lc_db_agents(self._h, 0 if unit is None else self._unit_id(unit), ctypes.byref(out))
+        try:  # a damaged store answers CorruptError and still hands a table to free
+            check(rc)
             return [Agent(r["id"], r["name"] or "", bool(r["active"]))
                     for r in _ffi.read_table(out)[1]]
         finally:
@@ -501,9 +501,9 @@ class Store:
 
     def units(self, agent: Optional[AgentRef] = None) -> List[Unit]:
         L, out = self._L, ctypes.c_void_p()
-        check(L.lc_db_units(self._h, 0 if agent is None else self._agent_id(agent),
-                            ctypes.byref(out)))
+        rc = L.lc_db_units(self._h, 0 if agent is None else self._agent_id(agent), ctypes.byref(out))
         try:
+            check(rc)
             return [Unit(r["id"], r["name"] or "") for r in _ffi.read_table(out)[1]]
         finally:
             L.lc_table_free(out)
