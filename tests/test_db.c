@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "leadcore/leadcore.h"
+#include "support/lead_entry.h"
 #include "leadcore/sys/storage.h"
 #include "store/db_internal.h"
 
@@ -356,13 +357,13 @@ static void test_lead_create_get(void **state)
 	assert_int_equal(lc_lead_date(back, LC_LEAD_START), now_value);
 	assert_int_equal(lc_lead_estimated_completion_time(back), 86400);
 	assert_int_equal(lc_lead_list_count(back, LC_LEAD_PRODUCTS), 1);
-	assert_string_equal(lc_lead_product_name(back, 0), "Home policy");
-	assert_string_equal(lc_lead_product_note(back, 0), "wants a quote");
-	assert_string_equal(lc_lead_name_get(back, LC_LEAD_TEAM, 0), "bob");
-	assert_string_equal(lc_lead_name_get(back, LC_LEAD_COMPETITORS, 0), "Acme");
-	assert_string_equal(lc_lead_activity_what(back, 0), "call back");
-	assert_int_equal(lc_lead_activity_when(back, 0), now_value + 3600);
-	assert_string_equal(lc_lead_activity_who(back, 0), "bob");
+	assert_string_equal(lead_entry(back, LC_LEAD_PRODUCTS, 0).text, "Home policy");
+	assert_string_equal(lead_entry(back, LC_LEAD_PRODUCTS, 0).detail, "wants a quote");
+	assert_string_equal(lead_entry(back, LC_LEAD_TEAM, 0).text, "bob");
+	assert_string_equal(lead_entry(back, LC_LEAD_COMPETITORS, 0).text, "Acme");
+	assert_string_equal(lead_entry(back, LC_LEAD_ACTIVITIES, 0).text, "call back");
+	assert_int_equal(lead_entry(back, LC_LEAD_ACTIVITIES, 0).time, now_value + 3600);
+	assert_string_equal(lead_entry(back, LC_LEAD_ACTIVITIES, 0).detail, "bob");
 	assert_string_equal(lc_lead_attr_get(back, "region"), "north");
 	assert_int_equal(lc_lead_flags(back), LC_LEAD_DO_NOT_EMAIL);
 	assert_int_equal(lc_state_flags(lc_lead_state(back)) & LC_STATE_DO_NOT_EMAIL,
@@ -516,7 +517,7 @@ static void test_lead_update(void **state)
 	assert_int_equal(lc_db_lead_get(f->db, id, &back), 0);
 	assert_string_equal(lc_lead_text(back, LC_LEAD_PHONE), "+1 555 0100");
 	assert_int_equal(lc_lead_flags(back) & LC_LEAD_DO_NOT_CALL, LC_LEAD_DO_NOT_CALL);
-	assert_string_equal(lc_lead_name_get(back, LC_LEAD_TEAM, 0), "carol");
+	assert_string_equal(lead_entry(back, LC_LEAD_TEAM, 0).text, "carol");
 	assert_int_equal(lc_lead_version(back), 2);
 	lc_lead_free(back);
 	/* -1: no check, last write wins. */
@@ -1075,11 +1076,11 @@ static void test_recycle_restore_note(void **state)
 	free(big);
 	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
 	assert_int_equal(lc_lead_list_count(l, LC_LEAD_NOTES), 3);
-	assert_string_equal(lc_lead_note_text(l, 0), "first");
-	assert_string_equal(lc_lead_note_author(l, 0), "dora");
-	assert_int_equal(lc_lead_note_time(l, 0), now_value);
-	assert_string_equal(lc_lead_note_author(l, 1), "eve");
-	assert_string_equal(lc_lead_note_text(l, 2), "\\xff");
+	assert_string_equal(lead_entry(l, LC_LEAD_NOTES, 0).text, "first");
+	assert_string_equal(lead_entry(l, LC_LEAD_NOTES, 0).detail, "dora");
+	assert_int_equal(lead_entry(l, LC_LEAD_NOTES, 0).time, now_value);
+	assert_string_equal(lead_entry(l, LC_LEAD_NOTES, 1).detail, "eve");
+	assert_string_equal(lead_entry(l, LC_LEAD_NOTES, 2).text, "\\xff");
 	assert_int_equal(lc_lead_list_clear(l, LC_LEAD_NOTES), LC_EINVAL);
 	lc_lead_free(l);
 }
@@ -1919,9 +1920,9 @@ static void test_hostile_strings(void **state)
 		assert_int_equal(lc_lead_id(back), id);
 		assert_string_equal(lc_lead_text(back, LC_LEAD_NAME), nasty[i]);
 		assert_string_equal(lc_lead_attr_get(back, "k'ey"), nasty[i]);
-		assert_string_equal(lc_lead_product_note(back, 0), nasty[i]);
-		assert_string_equal(lc_lead_note_text(back, 0), nasty[i]);
-		assert_string_equal(lc_lead_note_author(back, 0), nasty[i]);
+		assert_string_equal(lead_entry(back, LC_LEAD_PRODUCTS, 0).detail, nasty[i]);
+		assert_string_equal(lead_entry(back, LC_LEAD_NOTES, 0).text, nasty[i]);
+		assert_string_equal(lead_entry(back, LC_LEAD_NOTES, 0).detail, nasty[i]);
 		lc_lead_free(back);
 		lc_lead_free(l);
 	}

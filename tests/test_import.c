@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "leadcore/leadcore.h"
+#include "support/lead_entry.h"
 #include "leadcore/sys/storage.h"
 #include "store/db_internal.h"
 #include "support/alloc_sweep.h"
@@ -1386,7 +1387,7 @@ static void crm_migration_in_one_pass(void **state)
 		assert_int_equal(lc_lead_amount(l), deals[first_won].cents);
 		assert_string_equal(lc_lead_currency(l), "USD");
 		assert_true(lc_lead_list_count(l, LC_LEAD_PRODUCTS) >= 1);
-		assert_string_equal(lc_lead_product_name(l, 0), "GTX Pro");
+		assert_string_equal(lead_entry(l, LC_LEAD_PRODUCTS, 0).text, "GTX Pro");
 		assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
 		while (lc_event_iter_next(it, &ev) == 1) {
 			assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), "crm migration");

@@ -12,6 +12,7 @@
 
 #include "lead/lead_internal.h"
 #include "leadcore/leadcore.h"
+#include "support/lead_entry.h"
 #include "leadcore/sys/storage.h"
 
 static char *repeat(char c, size_t n)
@@ -219,36 +220,37 @@ static void test_lists(void **state)
 	assert_int_equal(lc_lead_product_add(l, long_text, NULL), LC_ERANGE);
 	assert_int_equal(lc_lead_product_add(l, "Boat", "\xff"), LC_EINVAL);
 	assert_int_equal(lc_lead_list_count(l, LC_LEAD_PRODUCTS), 2);
-	assert_null(lc_lead_product_note(l, 0));
-	assert_string_equal(lc_lead_product_note(l, 1), "two floors");
-	assert_null(lc_lead_product_name(l, 2));
+	assert_null(lead_entry(l, LC_LEAD_PRODUCTS, 0).detail);
+	assert_string_equal(lead_entry(l, LC_LEAD_PRODUCTS, 1).detail, "two floors");
+	assert_null(lead_entry(l, LC_LEAD_PRODUCTS, 2).text);
 
 	assert_int_equal(lc_lead_name_add(l, LC_LEAD_TEAM, "ann"), 0);
 	assert_int_equal(lc_lead_name_add(l, LC_LEAD_TEAM, "ben"), 0);
 	assert_int_equal(lc_lead_name_add(l, LC_LEAD_COMPETITORS, "Acme"), 0);
 	assert_int_equal(lc_lead_name_add(l, LC_LEAD_PRODUCTS, "x"), LC_EINVAL);
 	assert_int_equal(lc_lead_name_add(l, LC_LEAD_TEAM, ""), LC_EINVAL);
-	assert_null(lc_lead_name_get(l, LC_LEAD_PRODUCTS, 0));
+	assert_null(lead_entry(l, LC_LEAD_TEAM, 0).detail);
+	assert_int_equal(lead_entry(l, LC_LEAD_TEAM, 0).time, LC_TIME_NONE);
 	assert_int_equal(lc_lead_list_remove(l, LC_LEAD_TEAM, 0), 0);
-	assert_string_equal(lc_lead_name_get(l, LC_LEAD_TEAM, 0), "ben");
+	assert_string_equal(lead_entry(l, LC_LEAD_TEAM, 0).text, "ben");
 	assert_int_equal(lc_lead_list_remove(l, LC_LEAD_TEAM, 1), LC_ERANGE);
 	/* A removed entry's buffers are reused by the next one. */
 	assert_int_equal(lc_lead_name_add(l, LC_LEAD_TEAM, "cat"), 0);
-	assert_string_equal(lc_lead_name_get(l, LC_LEAD_TEAM, 1), "cat");
+	assert_string_equal(lead_entry(l, LC_LEAD_TEAM, 1).text, "cat");
 
 	assert_int_equal(lc_lead_activity_add(l, "demo", 500, "ann"), 0);
 	assert_int_equal(lc_lead_activity_add(l, "call", LC_TIME_NONE, NULL), 0);
 	assert_int_equal(lc_lead_activity_add(l, "", 5, NULL), LC_EINVAL);
-	assert_int_equal(lc_lead_activity_when(l, 0), 500);
-	assert_null(lc_lead_activity_who(l, 1));
-	assert_int_equal(lc_lead_activity_when(l, 7), LC_TIME_NONE);
+	assert_int_equal(lead_entry(l, LC_LEAD_ACTIVITIES, 0).time, 500);
+	assert_null(lead_entry(l, LC_LEAD_ACTIVITIES, 1).detail);
+	assert_int_equal(lead_entry(l, LC_LEAD_ACTIVITIES, 7).time, LC_TIME_NONE);
 
 	assert_int_equal(lc_lead_attr_set(l, "tier", "gold"), 0);
 	assert_int_equal(lc_lead_attr_set(l, "zone", "3"), 0);
 	assert_int_equal(lc_lead_attr_set(l, "tier", "silver"), 0);
 	assert_int_equal(lc_lead_list_count(l, LC_LEAD_ATTRIBUTES), 2);
-	assert_string_equal(lc_lead_attr_key(l, 0), "tier");
-	assert_string_equal(lc_lead_attr_value(l, 0), "silver");
+	assert_string_equal(lead_entry(l, LC_LEAD_ATTRIBUTES, 0).text, "tier");
+	assert_string_equal(lead_entry(l, LC_LEAD_ATTRIBUTES, 0).detail, "silver");
 	assert_int_equal(lc_lead_attr_set(l, "", "x"), LC_EINVAL);
 	{
 		char *long_key = repeat('k', LC_LEAD_ATTR_KEY_MAX + 1);
@@ -266,12 +268,57 @@ static void test_lists(void **state)
 	assert_int_equal(lc_lead_list_clear(l, LC_LEAD_NOTES), LC_EINVAL);
 	assert_int_equal(lc_lead_sys_add_note(l, 77, "ann", "hello"), 0);
 	assert_int_equal(lc_lead_list_count(l, LC_LEAD_NOTES), 1);
-	assert_int_equal(lc_lead_note_time(l, 0), 77);
-	assert_null(lc_lead_note_text(l, 1));
+	assert_int_equal(lead_entry(l, LC_LEAD_NOTES, 0).time, 77);
+	assert_null(lead_entry(l, LC_LEAD_NOTES, 1).text);
 	assert_int_equal(lc_lead_list_clear(l, LC_LEAD_PRODUCTS), 0);
 	assert_int_equal(lc_lead_list_count(l, LC_LEAD_PRODUCTS), 0);
 	assert_int_equal(lc_lead_list_clear(l, (lc_lead_list)42), LC_EINVAL);
 	free(long_text);
+	lc_lead_free(l);
+}
+
+/* lc_lead_list_get(): every list through one entry, its failures, and a
+ * version that writes no byte past what it defines. */
+static void test_list_get(void **state)
+{
+	lc_lead *l;
+	lc_lead_entry e = LC_LEAD_ENTRY_INIT;
+	struct {
+		lc_lead_entry e;
+		unsigned char guard[16];
+	} g;
+
+	(void)state;
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_activity_add(l, "demo", 500, "ann"), 0);
+	assert_int_equal(lc_lead_list_get(l, LC_LEAD_ACTIVITIES, 0, &e), 0);
+	assert_string_equal(e.text, "demo");
+	assert_string_equal(e.detail, "ann");
+	assert_int_equal(e.time, 500);
+	assert_int_equal(e.version, LC_LEAD_ENTRY_VERSION);
+
+	/* Failures leave the entry as it was. */
+	assert_int_equal(lc_lead_list_get(l, LC_LEAD_ACTIVITIES, 1, &e), LC_ERANGE);
+	assert_non_null(strstr(lc_error_last(), "no entry 1"));
+	assert_string_equal(e.text, "demo");
+	assert_int_equal(lc_lead_list_get(l, LC_LEAD_NOTES, 0, &e), LC_ERANGE);
+	assert_int_equal(lc_lead_list_get(l, (lc_lead_list)42, 0, &e), LC_EINVAL);
+	assert_int_equal(lc_lead_list_get(NULL, LC_LEAD_ACTIVITIES, 0, &e), LC_EINVAL);
+	assert_int_equal(lc_lead_list_get(l, LC_LEAD_ACTIVITIES, 0, NULL), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "lc_lead_list_get"));
+	e.version = 0;
+	assert_int_equal(lc_lead_list_get(l, LC_LEAD_ACTIVITIES, 0, &e), LC_EVERSION);
+	assert_non_null(strstr(lc_error_last(), "LC_LEAD_ENTRY_INIT"));
+	e.version = LC_LEAD_ENTRY_VERSION + 1;
+	assert_int_equal(lc_lead_list_get(l, LC_LEAD_ACTIVITIES, 0, &e), LC_EVERSION);
+
+	/* Version 1 writes its fields and nothing after them. */
+	memset(&g, 0xA5, sizeof g);
+	g.e.version = 1;
+	assert_int_equal(lc_lead_list_get(l, LC_LEAD_ACTIVITIES, 0, &g.e), 0);
+	assert_string_equal(g.e.text, "demo");
+	for (size_t i = 0; i < sizeof g.guard; i++)
+		assert_int_equal(g.guard[i], 0xA5);
 	lc_lead_free(l);
 }
 
@@ -380,15 +427,15 @@ static void test_sys_copy(void **state)
 
 	/* Everything into an unbound record, and back. */
 	assert_int_equal(lc_lead_sys_copy(kept, a, LC_STORAGE_PART_ALL | LC_STORAGE_PART_NOTES), 0);
-	assert_string_equal(lc_lead_product_note(kept, 0), "blue");
-	assert_string_equal(lc_lead_note_author(kept, 0), "bob");
+	assert_string_equal(lead_entry(kept, LC_LEAD_PRODUCTS, 0).detail, "blue");
+	assert_string_equal(lead_entry(kept, LC_LEAD_NOTES, 0).detail, "bob");
 	assert_int_equal(lc_lead_date(kept, LC_LEAD_ACTUAL_COMPLETION), 99);
 	lc_lead_reset(b);
 	assert_int_equal(lc_lead_sys_copy(b, kept, LC_STORAGE_PART_LISTS | LC_STORAGE_PART_NOTES |
 							   LC_STORAGE_PART_STATE),
 			 0);
-	assert_string_equal(lc_lead_product_name(b, 0), "widget");
-	assert_string_equal(lc_lead_note_text(b, 0), "called");
+	assert_string_equal(lead_entry(b, LC_LEAD_PRODUCTS, 0).text, "widget");
+	assert_string_equal(lead_entry(b, LC_LEAD_NOTES, 0).text, "called");
 	assert_int_equal(lc_lead_date(b, LC_LEAD_ACTUAL_COMPLETION), 99);
 	assert_null(lc_lead_text(b, LC_LEAD_NAME));
 
@@ -557,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_key_dates),
 		cmocka_unit_test(test_ownership_and_flags),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_list_get),
 		cmocka_unit_test(test_bind_clone_reset),
 		cmocka_unit_test(test_stored_counts),
 		cmocka_unit_test(test_sys_copy),

@@ -28,6 +28,7 @@
 #include "support/store_files.h"
 
 #include "leadcore/leadcore.h"
+#include "support/lead_entry.h"
 #include "leadcore/sys/storage.h"
 #include "conformance/wrap.h"
 
@@ -699,16 +700,16 @@ static void roundtrip(const char *uri, bool reopen)
 				const char *want = f == LC_LEAD_EXTERNAL_ID && i == nh ? longext : h;
 				assert_string_equal(lc_lead_text(l, (lc_lead_text_field)f), want);
 			}
-			assert_string_equal(lc_lead_product_name(l, 0), h);
-			assert_string_equal(lc_lead_product_note(l, 0), h);
-			assert_string_equal(lc_lead_name_get(l, LC_LEAD_TEAM, 0), h);
-			assert_string_equal(lc_lead_name_get(l, LC_LEAD_COMPETITORS, 0), h);
-			assert_string_equal(lc_lead_activity_what(l, 0), h);
-			assert_string_equal(lc_lead_activity_who(l, 0), h);
-			assert_string_equal(lc_lead_attr_value(l, 0), h);
-			assert_string_equal(lc_lead_note_text(l, 0), h);
-			assert_string_equal(lc_lead_note_author(l, 0), i < nh ? h : "long");
-			assert_string_equal(lc_lead_note_text(l, 1), note);
+			assert_string_equal(lead_entry(l, LC_LEAD_PRODUCTS, 0).text, h);
+			assert_string_equal(lead_entry(l, LC_LEAD_PRODUCTS, 0).detail, h);
+			assert_string_equal(lead_entry(l, LC_LEAD_TEAM, 0).text, h);
+			assert_string_equal(lead_entry(l, LC_LEAD_COMPETITORS, 0).text, h);
+			assert_string_equal(lead_entry(l, LC_LEAD_ACTIVITIES, 0).text, h);
+			assert_string_equal(lead_entry(l, LC_LEAD_ACTIVITIES, 0).detail, h);
+			assert_string_equal(lead_entry(l, LC_LEAD_ATTRIBUTES, 0).detail, h);
+			assert_string_equal(lead_entry(l, LC_LEAD_NOTES, 0).text, h);
+			assert_string_equal(lead_entry(l, LC_LEAD_NOTES, 0).detail, i < nh ? h : "long");
+			assert_string_equal(lead_entry(l, LC_LEAD_NOTES, 1).text, note);
 			lc_lead_free(l);
 			l = NULL;
 			OK(lc_db_lead_get_external(db, i == nh ? longext : h, &l));

@@ -357,6 +357,50 @@ LC_API uint32_t lc_lead_flags(const lc_lead *lead);
  */
 LC_API size_t lc_lead_list_count(const lc_lead *lead, lc_lead_list which);
 
+/** Version of ::lc_lead_entry that these headers know. */
+#define LC_LEAD_ENTRY_VERSION 1
+
+/**
+ * One entry of a lead's list, as lc_lead_list_get() reads it. Every list
+ * uses the same three fields:
+ *
+ * | list | text | detail | time |
+ * |---|---|---|---|
+ * | LC_LEAD_PRODUCTS | the product | its note | - |
+ * | LC_LEAD_TEAM, LC_LEAD_COMPETITORS | the name | - | - |
+ * | LC_LEAD_ACTIVITIES | what is planned | who does it | when |
+ * | LC_LEAD_ATTRIBUTES | the key | the value | - |
+ * | LC_LEAD_NOTES | the note | its author | when it was written |
+ *
+ * A field a list does not use ("-") or an entry does not have is NULL or
+ * ::LC_TIME_NONE. Set @p version (::LC_LEAD_ENTRY_INIT does): the library
+ * writes only the fields that version defines, so that fields appended
+ * later never overwrite an older caller's memory.
+ */
+typedef struct lc_lead_entry {
+	unsigned int version; /**< ::LC_LEAD_ENTRY_VERSION. */
+	const char *text;     /**< The entry's main text; never NULL for an entry read. */
+	const char *detail;   /**< Its second text, or NULL. */
+	lc_time time;         /**< Its time, or ::LC_TIME_NONE. */
+} lc_lead_entry;
+
+/** An ::lc_lead_entry of the current version, empty. */
+#define LC_LEAD_ENTRY_INIT { LC_LEAD_ENTRY_VERSION, NULL, NULL, LC_TIME_NONE }
+
+/**
+ * Read entry @p i of a list (lists keep the order entries were added in;
+ * attributes the order they were first set in; notes are oldest first).
+ * @param lead The record.
+ * @param which The list.
+ * @param i Index, below lc_lead_list_count().
+ * @param[in,out] entry Its @c version says which fields to fill. The texts
+ *        are owned by the record and valid until it changes or is freed.
+ * @return 0, LC_EINVAL (NULL, not a list), LC_EVERSION (version 0 or newer
+ *         than this library), LC_ERANGE (no entry @p i).
+ */
+LC_API int lc_lead_list_get(const lc_lead *lead, lc_lead_list which, size_t i,
+			    lc_lead_entry *entry);
+
 /**
  * Remove entry @p i of a list; later entries move down by one.
  * @param lead The record.
@@ -384,22 +428,6 @@ LC_API int lc_lead_list_clear(lc_lead *lead, lc_lead_list which);
 LC_API int lc_lead_product_add(lc_lead *lead, const char *name, const char *note);
 
 /**
- * A product's name.
- * @param lead The record.
- * @param i Index.
- * @return Owned by the record; NULL when out of range.
- */
-LC_API const char *lc_lead_product_name(const lc_lead *lead, size_t i);
-
-/**
- * A product's note.
- * @param lead The record.
- * @param i Index.
- * @return Owned by the record; NULL when it has none or when out of range.
- */
-LC_API const char *lc_lead_product_note(const lc_lead *lead, size_t i);
-
-/**
  * Append a name to the lead team or to the competitors.
  * @param lead The record.
  * @param which LC_LEAD_TEAM or LC_LEAD_COMPETITORS.
@@ -407,15 +435,6 @@ LC_API const char *lc_lead_product_note(const lc_lead *lead, size_t i);
  * @return 0, LC_EINVAL, LC_ERANGE, LC_ENOMEM.
  */
 LC_API int lc_lead_name_add(lc_lead *lead, lc_lead_list which, const char *name);
-
-/**
- * A name in the lead team or the competitors.
- * @param lead The record.
- * @param which LC_LEAD_TEAM or LC_LEAD_COMPETITORS.
- * @param i Index.
- * @return Owned by the record; NULL when out of range.
- */
-LC_API const char *lc_lead_name_get(const lc_lead *lead, lc_lead_list which, size_t i);
 
 /**
  * Append a planned activity.
@@ -426,30 +445,6 @@ LC_API const char *lc_lead_name_get(const lc_lead *lead, lc_lead_list which, siz
  * @return 0, LC_EINVAL, LC_ERANGE, LC_ENOMEM.
  */
 LC_API int lc_lead_activity_add(lc_lead *lead, const char *what, lc_time when, const char *who);
-
-/**
- * What activity @p i is.
- * @param lead The record.
- * @param i Index.
- * @return Owned by the record; NULL when out of range.
- */
-LC_API const char *lc_lead_activity_what(const lc_lead *lead, size_t i);
-
-/**
- * When activity @p i is planned.
- * @param lead The record.
- * @param i Index.
- * @return The time, or LC_TIME_NONE (unset or out of range).
- */
-LC_API lc_time lc_lead_activity_when(const lc_lead *lead, size_t i);
-
-/**
- * Who does activity @p i.
- * @param lead The record.
- * @param i Index.
- * @return Owned by the record; NULL when unset or out of range.
- */
-LC_API const char *lc_lead_activity_who(const lc_lead *lead, size_t i);
 
 /**
  * Set a custom attribute (replacing its value when the key exists).
@@ -467,46 +462,6 @@ LC_API int lc_lead_attr_set(lc_lead *lead, const char *key, const char *value);
  * @return Owned by the record; NULL when absent.
  */
 LC_API const char *lc_lead_attr_get(const lc_lead *lead, const char *key);
-
-/**
- * The key of attribute @p i (attributes keep the order they were first set in).
- * @param lead The record.
- * @param i Index.
- * @return Owned by the record; NULL when out of range.
- */
-LC_API const char *lc_lead_attr_key(const lc_lead *lead, size_t i);
-
-/**
- * The value of attribute @p i.
- * @param lead The record.
- * @param i Index.
- * @return Owned by the record; NULL when out of range.
- */
-LC_API const char *lc_lead_attr_value(const lc_lead *lead, size_t i);
-
-/**
- * The text of shared note @p i (oldest first).
- * @param lead The record.
- * @param i Index.
- * @return Owned by the record; NULL when out of range.
- */
-LC_API const char *lc_lead_note_text(const lc_lead *lead, size_t i);
-
-/**
- * When shared note @p i was written.
- * @param lead The record.
- * @param i Index.
- * @return The time, or LC_TIME_NONE when out of range.
- */
-LC_API lc_time lc_lead_note_time(const lc_lead *lead, size_t i);
-
-/**
- * Who wrote shared note @p i.
- * @param lead The record.
- * @param i Index.
- * @return Owned by the record; NULL when unknown or out of range.
- */
-LC_API const char *lc_lead_note_author(const lc_lead *lead, size_t i);
 
 /** @} */
 

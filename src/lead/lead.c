@@ -1,6 +1,7 @@
 /* lc_lead: the lead record (seed 003). Plain data; no storage here. */
 #include <string.h>
 
+#include "core/versioned.h"
 #include "engine/engine_internal.h"
 #include "lead_internal.h"
 
@@ -544,6 +545,33 @@ size_t lc_lead_list_count(const lc_lead *lead, lc_lead_list which)
 	return lead->lists[which].n;
 }
 
+/* lc_lead_entry is filled, never read, so it has no _init(): callers use the macro. */
+static const size_t entry_sizes[] = { LC_FIELD_END(lc_lead_entry, time) };
+static const lc_lead_entry entry_defaults = LC_LEAD_ENTRY_INIT;
+static const lc__struct_desc entry_desc = { "lc_lead_entry", "LC_LEAD_ENTRY_INIT", entry_sizes,
+					    LC_LEAD_ENTRY_VERSION, &entry_defaults,
+					    sizeof(lc_lead_entry) };
+
+int lc_lead_list_get(const lc_lead *lead, lc_lead_list which, size_t i, lc_lead_entry *out)
+{
+	const lc__entry *e;
+	lc_lead_entry got;
+	size_t size;
+
+	if (!lead || !out)
+		return lc__error(LC_EINVAL, "lc_lead_list_get: %s is NULL", lead ? "entry" : "the record");
+	if ((unsigned)which >= LC_LEAD_LIST_COUNT)
+		return lc__error(LC_EINVAL, "lc_lead_list_get: %d is not a list", (int)which);
+	if (!(size = lc__struct_size(&entry_desc, out->version, "lc_lead_list_get")))
+		return LC_EVERSION;
+	if (!(e = entry(lead, which, i)))
+		return lc__error(LC_ERANGE, "the %s list has %zu entries; there is no entry %zu",
+				 list_names[which], lead->lists[which].n, i);
+	got = (lc_lead_entry){ out->version, lc__str_get(&e->a), lc__str_get(&e->b), e->t };
+	memcpy(out, &got, size);
+	return 0;
+}
+
 static int check_editable_list(const lc_lead *lead, lc_lead_list which, const char *fn)
 {
 	if (!lead)
@@ -605,18 +633,6 @@ int lc_lead_product_add(lc_lead *lead, const char *name, const char *note)
 			   LC_TIME_NONE);
 }
 
-const char *lc_lead_product_name(const lc_lead *lead, size_t i)
-{
-	const lc__entry *e = entry(lead, LC_LEAD_PRODUCTS, i);
-	return e ? lc__str_get(&e->a) : NULL;
-}
-
-const char *lc_lead_product_note(const lc_lead *lead, size_t i)
-{
-	const lc__entry *e = entry(lead, LC_LEAD_PRODUCTS, i);
-	return e ? lc__str_get(&e->b) : NULL;
-}
-
 int lc_lead_name_add(lc_lead *lead, lc_lead_list which, const char *name)
 {
 	int rc;
@@ -634,16 +650,6 @@ int lc_lead_name_add(lc_lead *lead, lc_lead_list which, const char *name)
 	return list_append(&lead->lists[which], name, NULL, LC_TIME_NONE);
 }
 
-const char *lc_lead_name_get(const lc_lead *lead, lc_lead_list which, size_t i)
-{
-	const lc__entry *e;
-
-	if (which != LC_LEAD_TEAM && which != LC_LEAD_COMPETITORS)
-		return NULL;
-	e = entry(lead, which, i);
-	return e ? lc__str_get(&e->a) : NULL;
-}
-
 int lc_lead_activity_add(lc_lead *lead, const char *what, lc_time when, const char *who)
 {
 	int rc;
@@ -657,24 +663,6 @@ int lc_lead_activity_add(lc_lead *lead, const char *what, lc_time when, const ch
 		return rc;
 	return list_append(&lead->lists[LC_LEAD_ACTIVITIES], what, who && who[0] ? who : NULL,
 			   when);
-}
-
-const char *lc_lead_activity_what(const lc_lead *lead, size_t i)
-{
-	const lc__entry *e = entry(lead, LC_LEAD_ACTIVITIES, i);
-	return e ? lc__str_get(&e->a) : NULL;
-}
-
-lc_time lc_lead_activity_when(const lc_lead *lead, size_t i)
-{
-	const lc__entry *e = entry(lead, LC_LEAD_ACTIVITIES, i);
-	return e ? e->t : LC_TIME_NONE;
-}
-
-const char *lc_lead_activity_who(const lc_lead *lead, size_t i)
-{
-	const lc__entry *e = entry(lead, LC_LEAD_ACTIVITIES, i);
-	return e ? lc__str_get(&e->b) : NULL;
 }
 
 static long attr_find(const lc_lead *lead, const char *key)
@@ -716,36 +704,6 @@ const char *lc_lead_attr_get(const lc_lead *lead, const char *key)
 		return NULL;
 	i = attr_find(lead, key);
 	return i >= 0 ? lc__str_get(&lead->lists[LC_LEAD_ATTRIBUTES].v[i].b) : NULL;
-}
-
-const char *lc_lead_attr_key(const lc_lead *lead, size_t i)
-{
-	const lc__entry *e = entry(lead, LC_LEAD_ATTRIBUTES, i);
-	return e ? lc__str_get(&e->a) : NULL;
-}
-
-const char *lc_lead_attr_value(const lc_lead *lead, size_t i)
-{
-	const lc__entry *e = entry(lead, LC_LEAD_ATTRIBUTES, i);
-	return e ? lc__str_get(&e->b) : NULL;
-}
-
-const char *lc_lead_note_text(const lc_lead *lead, size_t i)
-{
-	const lc__entry *e = entry(lead, LC_LEAD_NOTES, i);
-	return e ? lc__str_get(&e->a) : NULL;
-}
-
-lc_time lc_lead_note_time(const lc_lead *lead, size_t i)
-{
-	const lc__entry *e = entry(lead, LC_LEAD_NOTES, i);
-	return e ? e->t : LC_TIME_NONE;
-}
-
-const char *lc_lead_note_author(const lc_lead *lead, size_t i)
-{
-	const lc__entry *e = entry(lead, LC_LEAD_NOTES, i);
-	return e ? lc__str_get(&e->b) : NULL;
 }
 
 int lc__lead_add_note(lc_lead *lead, lc_time time, const char *author, const char *text)

@@ -172,7 +172,10 @@ static int apply_record_state(lc_db *db, lc_lead *lead, const lc_disposition *d,
 
 static const char *attr_key_of(const void *lead, size_t i)
 {
-	return lc_lead_attr_key(lead, i);
+	lc_lead_entry e = LC_LEAD_ENTRY_INIT;
+
+	lc_lead_list_get(lead, LC_LEAD_ATTRIBUTES, i, &e);
+	return e.text;
 }
 
 /* The engine's judgement of the record as it would be stored. */

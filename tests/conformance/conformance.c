@@ -15,6 +15,7 @@
 
 #include "conformance.h"
 #include "wrap.h"
+#include "../support/lead_entry.h"
 
 /* A small model with every axis, a follow-up rule and a repeatable stage. */
 static const char model_json[] =
@@ -213,27 +214,27 @@ static void same_lead(const lc_lead *a, const lc_lead *b)
 		assert_int_equal(lc_lead_list_count(a, (lc_lead_list)l),
 				 lc_lead_list_count(b, (lc_lead_list)l));
 	for (size_t i = 0; i < lc_lead_list_count(a, LC_LEAD_PRODUCTS); i++) {
-		STREQ(lc_lead_product_name(a, i), lc_lead_product_name(b, i));
-		STREQ(lc_lead_product_note(a, i), lc_lead_product_note(b, i));
+		STREQ(lead_entry(a, LC_LEAD_PRODUCTS, i).text, lead_entry(b, LC_LEAD_PRODUCTS, i).text);
+		STREQ(lead_entry(a, LC_LEAD_PRODUCTS, i).detail, lead_entry(b, LC_LEAD_PRODUCTS, i).detail);
 	}
 	for (size_t i = 0; i < lc_lead_list_count(a, LC_LEAD_TEAM); i++)
-		STREQ(lc_lead_name_get(a, LC_LEAD_TEAM, i), lc_lead_name_get(b, LC_LEAD_TEAM, i));
+		STREQ(lead_entry(a, LC_LEAD_TEAM, i).text, lead_entry(b, LC_LEAD_TEAM, i).text);
 	for (size_t i = 0; i < lc_lead_list_count(a, LC_LEAD_COMPETITORS); i++)
-		STREQ(lc_lead_name_get(a, LC_LEAD_COMPETITORS, i),
-		      lc_lead_name_get(b, LC_LEAD_COMPETITORS, i));
+		STREQ(lead_entry(a, LC_LEAD_COMPETITORS, i).text,
+		      lead_entry(b, LC_LEAD_COMPETITORS, i).text);
 	for (size_t i = 0; i < lc_lead_list_count(a, LC_LEAD_ACTIVITIES); i++) {
-		STREQ(lc_lead_activity_what(a, i), lc_lead_activity_what(b, i));
-		STREQ(lc_lead_activity_who(a, i), lc_lead_activity_who(b, i));
-		assert_int_equal(lc_lead_activity_when(a, i), lc_lead_activity_when(b, i));
+		STREQ(lead_entry(a, LC_LEAD_ACTIVITIES, i).text, lead_entry(b, LC_LEAD_ACTIVITIES, i).text);
+		STREQ(lead_entry(a, LC_LEAD_ACTIVITIES, i).detail, lead_entry(b, LC_LEAD_ACTIVITIES, i).detail);
+		assert_int_equal(lead_entry(a, LC_LEAD_ACTIVITIES, i).time, lead_entry(b, LC_LEAD_ACTIVITIES, i).time);
 	}
 	for (size_t i = 0; i < lc_lead_list_count(a, LC_LEAD_ATTRIBUTES); i++) {
-		STREQ(lc_lead_attr_key(a, i), lc_lead_attr_key(b, i));
-		STREQ(lc_lead_attr_value(a, i), lc_lead_attr_value(b, i));
+		STREQ(lead_entry(a, LC_LEAD_ATTRIBUTES, i).text, lead_entry(b, LC_LEAD_ATTRIBUTES, i).text);
+		STREQ(lead_entry(a, LC_LEAD_ATTRIBUTES, i).detail, lead_entry(b, LC_LEAD_ATTRIBUTES, i).detail);
 	}
 	for (size_t i = 0; i < lc_lead_list_count(a, LC_LEAD_NOTES); i++) {
-		STREQ(lc_lead_note_text(a, i), lc_lead_note_text(b, i));
-		STREQ(lc_lead_note_author(a, i), lc_lead_note_author(b, i));
-		assert_int_equal(lc_lead_note_time(a, i), lc_lead_note_time(b, i));
+		STREQ(lead_entry(a, LC_LEAD_NOTES, i).text, lead_entry(b, LC_LEAD_NOTES, i).text);
+		STREQ(lead_entry(a, LC_LEAD_NOTES, i).detail, lead_entry(b, LC_LEAD_NOTES, i).detail);
+		assert_int_equal(lead_entry(a, LC_LEAD_NOTES, i).time, lead_entry(b, LC_LEAD_NOTES, i).time);
 	}
 	if (lc_lead_state(a) && lc_lead_state(b) && lc_lead_model(a) == lc_lead_model(b))
 		assert_int_equal(lc_state_equal(lc_lead_state(a), lc_lead_state(b)), 1);
@@ -637,12 +638,12 @@ static void t_notes(void **state)
 	for (int pass = 0; pass < 2; pass++) {
 		got = get(f, id);
 		assert_int_equal(lc_lead_list_count(got, LC_LEAD_NOTES), 2);
-		STREQ(lc_lead_note_text(got, 0), "first note");
-		STREQ(lc_lead_note_author(got, 0), "ann");
-		assert_int_equal(lc_lead_note_time(got, 0), T0 + 10);
-		STREQ(lc_lead_note_text(got, 1), "second note");
-		STREQ(lc_lead_note_author(got, 1), "desk");
-		assert_int_equal(lc_lead_note_time(got, 1), T0 + 20);
+		STREQ(lead_entry(got, LC_LEAD_NOTES, 0).text, "first note");
+		STREQ(lead_entry(got, LC_LEAD_NOTES, 0).detail, "ann");
+		assert_int_equal(lead_entry(got, LC_LEAD_NOTES, 0).time, T0 + 10);
+		STREQ(lead_entry(got, LC_LEAD_NOTES, 1).text, "second note");
+		STREQ(lead_entry(got, LC_LEAD_NOTES, 1).detail, "desk");
+		assert_int_equal(lead_entry(got, LC_LEAD_NOTES, 1).time, T0 + 20);
 		assert_int_equal(lc_lead_version(got), 3);
 		assert_int_equal(count_events(f, id), 3);
 		lc_lead_free(got);

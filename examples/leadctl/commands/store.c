@@ -210,6 +210,37 @@ static json_t *stage_counts(const lc_lead *l)
 	return o;
 }
 
+/* A lead's list as JSON: an array of names or objects, attributes an object. */
+static json_t *list_json(const lc_lead *l, lc_lead_list which)
+{
+	json_t *a = which == LC_LEAD_ATTRIBUTES ? json_object() : json_array();
+
+	for (size_t i = 0; i < lc_lead_list_count(l, which); i++) {
+		lc_lead_entry e = LC_LEAD_ENTRY_INIT;
+		lc_lead_list_get(l, which, i, &e);
+		switch (which) {
+		case LC_LEAD_PRODUCTS:
+			json_array_append_new(a, json_pack("{s:s,s:o}", "name", e.text, "note",
+							   opt_string(e.detail)));
+			break;
+		case LC_LEAD_ACTIVITIES:
+			json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "what", e.text, "when",
+							   opt_time(e.time), "who", opt_string(e.detail)));
+			break;
+		case LC_LEAD_ATTRIBUTES:
+			json_object_set_new(a, e.text, json_string(e.detail));
+			break;
+		case LC_LEAD_NOTES:
+			json_array_append_new(a, json_pack("{s:o,s:o,s:s}", "time", opt_time(e.time),
+							   "author", opt_string(e.detail), "text", e.text));
+			break;
+		default:
+			json_array_append_new(a, json_string(e.text));
+		}
+	}
+	return a;
+}
+
 json_t *lead_json(lc_db *db, const lc_lead *l)
 {
 	const lc_state *s = lc_lead_state(l);
@@ -217,7 +248,7 @@ json_t *lead_json(lc_db *db, const lc_lead *l)
 	lc_time now = lc_db_now(db);
 	int64_t left = lc_lead_time_to_completion(l, now), over = lc_lead_time_overdue(l, now);
 	int64_t est = lc_lead_estimated_completion_time(l);
-	json_t *j = json_object(), *a;
+	json_t *j = json_object();
 
 	json_object_set_new(j, "id", json_integer(lc_lead_id(l)));
 	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
@@ -251,35 +282,12 @@ json_t *lead_json(lc_db *db, const lc_lead *l)
 	json_object_set_new(j, "touched_at", opt_time(lc_lead_touched_at(l)));
 	json_object_set_new(j, "stage_counts", stage_counts(l));
 
-	a = json_array();
-	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_PRODUCTS); i++)
-		json_array_append_new(a, json_pack("{s:s,s:o}", "name", lc_lead_product_name(l, i), "note",
-						   opt_string(lc_lead_product_note(l, i))));
-	json_object_set_new(j, "products", a);
-	a = json_array();
-	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_TEAM); i++)
-		json_array_append_new(a, json_string(lc_lead_name_get(l, LC_LEAD_TEAM, i)));
-	json_object_set_new(j, "team", a);
-	a = json_array();
-	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_COMPETITORS); i++)
-		json_array_append_new(a, json_string(lc_lead_name_get(l, LC_LEAD_COMPETITORS, i)));
-	json_object_set_new(j, "competitors", a);
-	a = json_array();
-	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_ACTIVITIES); i++)
-		json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "what", lc_lead_activity_what(l, i),
-						   "when", opt_time(lc_lead_activity_when(l, i)), "who",
-						   opt_string(lc_lead_activity_who(l, i))));
-	json_object_set_new(j, "activities", a);
-	a = json_object();
-	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_ATTRIBUTES); i++)
-		json_object_set_new(a, lc_lead_attr_key(l, i), json_string(lc_lead_attr_value(l, i)));
-	json_object_set_new(j, "attributes", a);
-	a = json_array();
-	for (size_t i = 0; i < lc_lead_list_count(l, LC_LEAD_NOTES); i++)
-		json_array_append_new(a, json_pack("{s:o,s:o,s:s}", "time", opt_time(lc_lead_note_time(l, i)),
-						   "author", opt_string(lc_lead_note_author(l, i)), "text",
-						   lc_lead_note_text(l, i)));
-	json_object_set_new(j, "notes", a);
+	json_object_set_new(j, "products", list_json(l, LC_LEAD_PRODUCTS));
+	json_object_set_new(j, "team", list_json(l, LC_LEAD_TEAM));
+	json_object_set_new(j, "competitors", list_json(l, LC_LEAD_COMPETITORS));
+	json_object_set_new(j, "activities", list_json(l, LC_LEAD_ACTIVITIES));
+	json_object_set_new(j, "attributes", list_json(l, LC_LEAD_ATTRIBUTES));
+	json_object_set_new(j, "notes", list_json(l, LC_LEAD_NOTES));
 	return j;
 }
 

@@ -251,43 +251,27 @@ static void send_lists(lc_pg *s, const lc_lead *lead, bool notes)
 
 	for (int l = 0; l < LC_LEAD_NOTES; l++)
 		for (size_t i = 0; i < lc_lead_list_count(lead, (lc_lead_list)l); i++) {
-			const char *a = NULL, *b = NULL;
-			lc_time t = LC_TIME_NONE;
+			lc_lead_entry e = LC_LEAD_ENTRY_INIT;
 
-			switch ((lc_lead_list)l) {
-			case LC_LEAD_PRODUCTS:
-				a = lc_lead_product_name(lead, i);
-				b = lc_lead_product_note(lead, i);
-				break;
-			case LC_LEAD_TEAM:
-			case LC_LEAD_COMPETITORS:
-				a = lc_lead_name_get(lead, (lc_lead_list)l, i);
-				break;
-			case LC_LEAD_ACTIVITIES:
-				a = lc_lead_activity_what(lead, i);
-				b = lc_lead_activity_who(lead, i);
-				t = lc_lead_activity_when(lead, i);
-				break;
-			default:
-				a = lc_lead_attr_key(lead, i);
-				b = lc_lead_attr_value(lead, i);
-				break;
-			}
+			lc_lead_list_get(lead, (lc_lead_list)l, i, &e);
 			p.n = 0;
 			lc__pg_p_i64(&p, id);
 			lc__pg_p_text(&p, item_kinds[l]);
 			lc__pg_p_i64(&p, (int64_t)i);
-			lc__pg_p_text(&p, a);
-			lc__pg_p_text(&p, b);
-			lc__pg_p_time(&p, t);
+			lc__pg_p_text(&p, e.text);
+			lc__pg_p_text(&p, e.detail);
+			lc__pg_p_time(&p, e.time);
 			lc__pg_batch_send(s, PG_ITEM_INSERT, &p, NULL, NULL);
 		}
 	for (size_t i = 0; notes && i < lc_lead_list_count(lead, LC_LEAD_NOTES); i++) {
+		lc_lead_entry e = LC_LEAD_ENTRY_INIT;
+
+		lc_lead_list_get(lead, LC_LEAD_NOTES, i, &e);
 		p.n = 0;
 		lc__pg_p_i64(&p, id);
-		lc__pg_p_time(&p, lc_lead_note_time(lead, i));
-		lc__pg_p_text(&p, lc_lead_note_author(lead, i));
-		lc__pg_p_text(&p, lc_lead_note_text(lead, i));
+		lc__pg_p_time(&p, e.time);
+		lc__pg_p_text(&p, e.detail);
+		lc__pg_p_text(&p, e.text);
 		lc__pg_batch_send(s, PG_NOTE_INSERT, &p, NULL, NULL);
 	}
 }

@@ -955,25 +955,12 @@ static size_t item_total(const lc_lead *lead)
 static void item_of(const lc_lead *lead, int l, size_t i, const char **a, const char **b,
 		    lc_time *t)
 {
-	*b = NULL;
-	*t = LC_TIME_NONE;
-	switch (l) {
-	case LC_LEAD_PRODUCTS:
-		*a = lc_lead_product_name(lead, i);
-		*b = lc_lead_product_note(lead, i);
-		break;
-	case LC_LEAD_ACTIVITIES:
-		*a = lc_lead_activity_what(lead, i);
-		*b = lc_lead_activity_who(lead, i);
-		*t = lc_lead_activity_when(lead, i);
-		break;
-	case LC_LEAD_ATTRIBUTES:
-		*a = lc_lead_attr_key(lead, i);
-		*b = lc_lead_attr_value(lead, i);
-		break;
-	default:
-		*a = lc_lead_name_get(lead, (lc_lead_list)l, i);
-	}
+	lc_lead_entry e = LC_LEAD_ENTRY_INIT;
+
+	lc_lead_list_get(lead, (lc_lead_list)l, i, &e);
+	*a = e.text;
+	*b = e.detail;
+	*t = e.time;
 }
 
 static int write_items(lc_sq *s, const lc_lead *lead, bool replace)
@@ -1058,10 +1045,12 @@ static int insert_notes(lc_sq *s, const lc_lead *lead)
 	for (size_t i = 0; i < lc_lead_list_count(lead, LC_LEAD_NOTES); i++) {
 		if (!(st = lc__sq_stmt(s, SQ_NOTE_INSERT)))
 			return lc_error_last_code();
+		lc_lead_entry e = LC_LEAD_ENTRY_INIT;
+		lc_lead_list_get(lead, LC_LEAD_NOTES, i, &e);
 		sqlite3_bind_int64(st, 1, lc_lead_id(lead));
-		b_time(st, 2, lc_lead_note_time(lead, i));
-		b_text(st, 3, lc_lead_note_author(lead, i));
-		b_text(st, 4, lc_lead_note_text(lead, i));
+		b_time(st, 2, e.time);
+		b_text(st, 3, e.detail);
+		b_text(st, 4, e.text);
 		if ((rc = run(s, st, "storing the lead's notes")))
 			return rc;
 	}

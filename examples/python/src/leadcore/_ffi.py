@@ -76,6 +76,13 @@ class ImportOptions(ctypes.Structure):
                 ("progress_every", c_uint32), ("max_rejects", c_uint32)]
 
 
+class LeadEntry(ctypes.Structure):
+    _fields_ = [("version", c_uint), ("text", c_char_p), ("detail", c_char_p), ("time", c_int64)]
+
+
+LEAD_ENTRY_VERSION = 1
+
+
 class AssignOptions(ctypes.Structure):
     _fields_ = [("version", c_uint), ("quota", c_uint32), ("agents", POINTER(c_int64)),
                 ("nagents", c_size_t)]
@@ -167,22 +174,12 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_lead_set_flag": (c_int, [P, c_uint32, c_int]),
     "lc_lead_flags": (c_uint32, [P]),
     "lc_lead_list_count": (SZ, [P, c_int]),
+    "lc_lead_list_get": (c_int, [P, c_int, SZ, c_void_p]),
     "lc_lead_list_clear": (c_int, [P, c_int]),
     "lc_lead_product_add": (c_int, [P, STR, STR]),
-    "lc_lead_product_name": (STR, [P, SZ]),
-    "lc_lead_product_note": (STR, [P, SZ]),
     "lc_lead_name_add": (c_int, [P, c_int, STR]),
-    "lc_lead_name_get": (STR, [P, c_int, SZ]),
     "lc_lead_activity_add": (c_int, [P, STR, I64, STR]),
-    "lc_lead_activity_what": (STR, [P, SZ]),
-    "lc_lead_activity_when": (I64, [P, SZ]),
-    "lc_lead_activity_who": (STR, [P, SZ]),
     "lc_lead_attr_set": (c_int, [P, STR, STR]),
-    "lc_lead_attr_key": (STR, [P, SZ]),
-    "lc_lead_attr_value": (STR, [P, SZ]),
-    "lc_lead_note_text": (STR, [P, SZ]),
-    "lc_lead_note_time": (I64, [P, SZ]),
-    "lc_lead_note_author": (STR, [P, SZ]),
     "lc_lead_state": (P, [P]),
     # db.h
     "lc_db_open": (c_int, [PP, STR, POINTER(DbOptions)]),
@@ -401,6 +398,17 @@ def read_violations(v: c_void_p) -> List[Tuple[str, str, str]]:
     """(code key, field, message) of each violation in a list."""
     rows = read_table(lib().lc_violations_table(v))[1]
     return [(r["violation"] or "unknown", r["field"] or "", r["message"] or "") for r in rows]
+
+
+def lead_entries(h: Any, which: int) -> List[Tuple[str, Optional[str], int]]:
+    """(text, detail, time) of each entry of a lead's list (lc_lead_list_get)."""
+    L = lib()
+    out = []
+    for i in range(L.lc_lead_list_count(h, which)):
+        e = LeadEntry(version=LEAD_ENTRY_VERSION)
+        if L.lc_lead_list_get(h, which, i, ctypes.byref(e)) == 0:
+            out.append((text(e.text) or "", text(e.detail), e.time))
+    return out
 
 
 def violations_dropped(v: c_void_p) -> int:

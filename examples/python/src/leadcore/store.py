@@ -761,8 +761,8 @@ class Store:
         L = self._L
         flags = L.lc_lead_flags(h)
 
-        def n(which: int) -> range:
-            return range(L.lc_lead_list_count(h, which))
+        def lists(which: int) -> List[Tuple[str, Optional[str], int]]:
+            return _ffi.lead_entries(h, which)
 
         currency = text(L.lc_lead_currency(h))
         prob = L.lc_lead_probability(h)
@@ -782,23 +782,13 @@ class Store:
             do_not_email=bool(flags & _ffi.LEAD_DO_NOT_EMAIL),
             automation_stopped=bool(flags & _ffi.LEAD_AUTOMATION_STOPPED),
             recycled=bool(flags & _ffi.LEAD_RECYCLED),
-            products=tuple(Product(text(L.lc_lead_product_name(h, i)) or "",
-                                   text(L.lc_lead_product_note(h, i)))
-                           for i in n(_ffi.LIST_PRODUCTS)),
-            team=tuple(text(L.lc_lead_name_get(h, _ffi.LIST_TEAM, i)) or ""
-                       for i in n(_ffi.LIST_TEAM)),
-            competitors=tuple(text(L.lc_lead_name_get(h, _ffi.LIST_COMPETITORS, i)) or ""
-                              for i in n(_ffi.LIST_COMPETITORS)),
-            activities=tuple(Activity(text(L.lc_lead_activity_what(h, i)) or "",
-                                      from_time(L.lc_lead_activity_when(h, i)),
-                                      text(L.lc_lead_activity_who(h, i)))
-                             for i in n(_ffi.LIST_ACTIVITIES)),
-            attributes={text(L.lc_lead_attr_key(h, i)) or "": text(L.lc_lead_attr_value(h, i))
-                        or "" for i in n(_ffi.LIST_ATTRIBUTES)},
-            notes=tuple(Note(text(L.lc_lead_note_text(h, i)) or "",
-                             from_time(L.lc_lead_note_time(h, i)),
-                             text(L.lc_lead_note_author(h, i)))
-                        for i in n(_ffi.LIST_NOTES)))
+            products=tuple(Product(t, d) for t, d, _ in lists(_ffi.LIST_PRODUCTS)),
+            team=tuple(t for t, _, _ in lists(_ffi.LIST_TEAM)),
+            competitors=tuple(t for t, _, _ in lists(_ffi.LIST_COMPETITORS)),
+            activities=tuple(Activity(t, from_time(w), d)
+                             for t, d, w in lists(_ffi.LIST_ACTIVITIES)),
+            attributes={t: d or "" for t, d, _ in lists(_ffi.LIST_ATTRIBUTES)},
+            notes=tuple(Note(t, from_time(w), d) for t, d, w in lists(_ffi.LIST_NOTES)))
 
     def _read_event(self, ev: ctypes.c_void_p) -> Event:
         L, ax = self._L, self._ax
