@@ -26,7 +26,7 @@ static int check_lead(lc_db *db, const lc_lead *l)
 		return fail("history", id);
 	while ((rc = lc_event_iter_next(it, &ev)) == 1) {
 		events++;
-		if (lc_event_kind_of(ev) == LC_EVENT_DISPOSITION)
+		if ((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND) == LC_EVENT_DISPOSITION)
 			printf("%lld %s\n", (long long)id, lc_event_text(ev, LC_EVENT_TEXT_NOTE) ? lc_event_text(ev, LC_EVENT_TEXT_NOTE) : "-");
 	}
 	lc_event_iter_free(it);

@@ -139,7 +139,7 @@ static int64_t dispositions_of(lc_db *db, lc_id lead)
 
 	OK(lc_db_history(db, lead, &it));
 	while ((rc = lc_event_iter_next(it, &ev)) == 1)
-		n += lc_event_kind_of(ev) == LC_EVENT_DISPOSITION;
+		n += (lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND) == LC_EVENT_DISPOSITION;
 	OK(rc);
 	lc_event_iter_free(it);
 	return n;

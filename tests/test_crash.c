@@ -218,7 +218,7 @@ static void test_crash(void **state)
 				ids = realloc(ids, icap * sizeof *ids);
 				assert_non_null(ids);
 			}
-			ids[nids++] = lc_event_id(ev);
+			ids[nids++] = lc_event_number(ev, LC_EVENT_NUM_ID);
 		}
 		OK(rc);
 		lc_event_iter_free(it);

@@ -355,7 +355,7 @@ static void test_lead_create_get(void **state)
 	assert_int_equal(lc_lead_date(back, LC_LEAD_EXPECTED_COMPLETION), now_value + 86400);
 	/* seed 003: the start is the date the request was first saved */
 	assert_int_equal(lc_lead_date(back, LC_LEAD_START), now_value);
-	assert_int_equal(lc_lead_estimated_completion_time(back), 86400);
+	assert_int_equal(lc_lead_duration(back, LC_LEAD_ESTIMATED_COMPLETION_TIME, LC_TIME_NONE), 86400);
 	assert_int_equal(lc_lead_list_count(back, LC_LEAD_PRODUCTS), 1);
 	assert_string_equal(lead_entry(back, LC_LEAD_PRODUCTS, 0).text, "Home policy");
 	assert_string_equal(lead_entry(back, LC_LEAD_PRODUCTS, 0).detail, "wants a quote");
@@ -370,7 +370,7 @@ static void test_lead_create_get(void **state)
 			 LC_STATE_DO_NOT_EMAIL);
 	assert_int_equal(lc_lead_version(back), 1);
 	assert_int_equal(lc_lead_touched_at(back), LC_TIME_NONE);
-	assert_int_equal(lc_lead_time_to_completion(back, lc_db_now(f->db)), 86400);
+	assert_int_equal(lc_lead_duration(back, LC_LEAD_TIME_TO_COMPLETION, lc_db_now(f->db)), 86400);
 	lc_lead_free(back);
 
 	assert_int_equal(lc_db_lead_get_external(f->db, "crm-1", &back), 0);
@@ -460,7 +460,16 @@ static void test_lead_create_initial(void **state)
 	lc_lead_free(l);
 	assert_int_equal(lc_db_history(db, id, &it), 0);
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
-	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_CREATE);
+	assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_CREATE);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_LEAD), id);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_SEQ), 1);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP), LC_TIME_NONE);
+	assert_int_equal(lc_event_number(ev, (lc_event_number_field)99), 0);
+	/* Never fails: a NULL event gives each field's "none". */
+	assert_int_equal(lc_event_number(NULL, LC_EVENT_NUM_ID), 0);
+	assert_int_equal(lc_event_number(NULL, LC_EVENT_NUM_TIME), LC_TIME_NONE);
+	assert_int_equal(lc_event_number(NULL, LC_EVENT_NUM_OUTCOME), LC_OUTCOME_NONE);
+	assert_int_equal(lc_event_number(NULL, LC_EVENT_NUM_KIND), LC_EVENT_SYSTEM);
 	lc_event_iter_free(it);
 	assert_int_equal(lc_state_new(&replayed, lc_db_model(db)), 0);
 	assert_int_equal(lc_db_replay(db, id, replayed), 0);
@@ -503,7 +512,7 @@ static void test_lead_update(void **state)
 		assert_int_equal(lc_db_history(f->db, id, &it), 0);
 		assert_int_equal(lc_event_iter_next(it, &ev), 1);
 		assert_int_equal(lc_event_iter_next(it, &ev), 1);
-		assert_int_equal(lc_event_kind_of(ev), LC_EVENT_UPDATE);
+		assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_UPDATE);
 		assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_NOTE), "changed: phone, do_not_call, team");
 		assert_int_equal(lc_state_flags(lc_event_state(ev, 0)), 0);
 		assert_int_equal(lc_state_flags(lc_event_state(ev, 1)), LC_STATE_DO_NOT_CALL);
@@ -792,18 +801,18 @@ static void test_history_contents(void **state)
 
 	assert_int_equal(lc_db_history(f->db, id, &it), 0);
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
-	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_CREATE);
-	assert_string_equal(lc_event_kind_name(lc_event_kind_of(ev)), "create");
-	assert_int_equal(lc_event_seq(ev), 1);
-	assert_int_equal(lc_event_lead(ev), id);
-	assert_int_equal(lc_event_time(ev), t0);
-	assert_int_equal(lc_event_model_version(ev), 1);
+	assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_CREATE);
+	assert_string_equal(lc_event_kind_name((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND)), "create");
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_SEQ), 1);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_LEAD), id);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_TIME), t0);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_MODEL_VERSION), 1);
 	assert_null(lc_event_value(ev, LC_AXIS_ACTION));
 
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
-	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_DISPOSITION);
-	assert_int_equal(lc_event_seq(ev), 2);
-	assert_int_equal(lc_event_time(ev), t0 + 5);
+	assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_DISPOSITION);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_SEQ), 2);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_TIME), t0 + 5);
 	assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), "agent1");
 	assert_string_equal(lc_event_value(ev, LC_AXIS_ACTION), "call");
 	assert_string_equal(lc_event_value(ev, LC_AXIS_ACTION), "call");
@@ -811,17 +820,17 @@ static void test_history_contents(void **state)
 	assert_string_equal(lc_event_value(ev, LC_AXIS_STATUS), "hot");
 	assert_null(lc_event_value(ev, LC_AXIS_STAGE));
 	assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_NOTE), "first call");
-	assert_int_equal(lc_event_follow_up(ev), t0 + 5 + 999);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP), t0 + 5 + 999);
 	/* A new lead starts where the model says: No Milestone, New. */
 	assert_string_equal(ev_state(ev, LC_AXIS_MILESTONE, 0), "no_milestone");
 	assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 0), "new");
 	assert_string_equal(ev_state(ev, LC_AXIS_MILESTONE, 1), "contacted");
 	assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 1), "hot");
-	assert_int_equal(lc_event_outcome(ev), LC_OUTCOME_NONE);
+	assert_int_equal((lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME), LC_OUTCOME_NONE);
 	assert_null(lc_event_text(ev, LC_EVENT_TEXT_RULE));
 
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
-	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_NOTE);
+	assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_NOTE);
 	assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), "agent2");
 	assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_NOTE), "likes blue");
 	assert_int_equal(lc_state_equal(lc_event_state(ev, 0), lc_event_state(ev, 1)), 1);
@@ -839,8 +848,8 @@ static void test_history_contents(void **state)
 		lc_id last = 0;
 		size_t n = 0;
 		while (lc_event_iter_next(it, &ev) == 1) {
-			assert_true(lc_event_id(ev) > last);
-			last = lc_event_id(ev);
+			assert_true(lc_event_number(ev, LC_EVENT_NUM_ID) > last);
+			last = lc_event_number(ev, LC_EVENT_NUM_ID);
 			n++;
 		}
 		assert_int_equal(n, 3);
@@ -1012,12 +1021,12 @@ static void test_accept_and_assign(void **state)
 	assert_int_equal(lc_db_history(f->db, id, &it), 0);
 	assert_int_equal(lc_event_iter_next(it, &ev), 1); /* create */
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
-	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_ASSIGN);
+	assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_ASSIGN);
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
-	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_ACCEPT);
+	assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_ACCEPT);
 	assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), "ann");
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
-	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_ASSIGN);
+	assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_ASSIGN);
 	assert_int_equal(lc_event_iter_next(it, &ev), 0);
 	lc_event_iter_free(it);
 }
@@ -1528,10 +1537,10 @@ static void test_model_upgrade(void **state)
 	lc_lead_free(l);
 	assert_int_equal(lc_db_history(f->db, a, &it), 0);
 	while (lc_event_iter_next(it, &ev) == 1)
-		if (lc_event_kind_of(ev) == LC_EVENT_MIGRATE) {
+		if ((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND) == LC_EVENT_MIGRATE) {
 			assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 0), "requote");
 			assert_string_equal(ev_state(ev, LC_AXIS_STATUS, 1), "bad_phone_number");
-			assert_int_equal(lc_event_model_version(ev), 2);
+			assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_MODEL_VERSION), 2);
 			assert_non_null(strstr(lc_event_text(ev, LC_EVENT_TEXT_NOTE), "requote"));
 		}
 	lc_event_iter_free(it);

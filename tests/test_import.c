@@ -320,10 +320,10 @@ static void import_times_and_history(void **state)
 	while (lc_event_iter_next(it, &ev) == 1) {
 		lc_time want;
 		lc_time_parse("2026-03-01T10:00:00Z", &want);
-		assert_int_equal(lc_event_time(ev), want);
-		if (lc_event_kind_of(ev) == LC_EVENT_DISPOSITION) {
+		assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_TIME), want);
+		if ((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND) == LC_EVENT_DISPOSITION) {
 			assert_string_equal(lc_event_value(ev, LC_AXIS_STATUS), "follow_up");
-			assert_int_equal(lc_event_follow_up(ev), want + 2 * 86400);
+			assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP), want + 2 * 86400);
 		}
 		n++;
 	}
@@ -412,7 +412,7 @@ static void import_defaults_and_when(void **state)
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
 	assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
 	while (lc_event_iter_next(it, &ev) == 1)
-		if (lc_event_kind_of(ev) == LC_EVENT_DISPOSITION) {
+		if ((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND) == LC_EVENT_DISPOSITION) {
 			assert_string_equal(lc_event_value(ev, LC_AXIS_ACTION), "call");
 			assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_NOTE), "first");
 		}
@@ -791,7 +791,7 @@ static void real_x_education(void **state)
 		while (lc_event_iter_next(eit, &ev) == 1) {
 			size_t si;
 			const char *st = lc_event_value(ev, LC_AXIS_STATUS);
-			if (lc_event_kind_of(ev) != LC_EVENT_DISPOSITION || !st || strcmp(st, "enrolled") == 0)
+			if ((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND) != LC_EVENT_DISPOSITION || !st || strcmp(st, "enrolled") == 0)
 				continue;
 			assert_int_equal(lc_model_value_find(mdl, LC_AXIS_STATUS, st, &si), 0);
 			by_status[si]++;
@@ -1391,9 +1391,9 @@ static void crm_migration_in_one_pass(void **state)
 		assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
 		while (lc_event_iter_next(it, &ev) == 1) {
 			assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), "crm migration");
-			if (lc_event_kind_of(ev) != LC_EVENT_DISPOSITION)
+			if ((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND) != LC_EVENT_DISPOSITION)
 				continue;
-			assert_int_equal(lc_event_time(ev), n == 0 ? deals[first_won].engage : deals[first_won].close);
+			assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_TIME), n == 0 ? deals[first_won].engage : deals[first_won].close);
 			n++;
 		}
 		assert_int_equal(n, 2);

@@ -142,23 +142,26 @@ static void test_key_dates(void **state)
 
 	(void)state;
 	assert_int_equal(lc_lead_new(&l), 0);
-	assert_int_equal(lc_lead_time_to_completion(l, 1000), LC_TIME_NONE);
-	assert_int_equal(lc_lead_time_overdue(l, 1000), LC_TIME_NONE);
+	assert_int_equal(lc_lead_duration(l, LC_LEAD_TIME_TO_COMPLETION, 1000), LC_TIME_NONE);
+	assert_int_equal(lc_lead_duration(l, LC_LEAD_TIME_OVERDUE, 1000), LC_TIME_NONE);
 	assert_int_equal(lc_lead_set_date(l, LC_LEAD_START, 100), 0);
 	assert_int_equal(lc_lead_set_date(l, LC_LEAD_EXPECTED_COMPLETION, 1000), 0);
 	assert_int_equal(lc_lead_set_date(l, LC_LEAD_DATE_COUNT, 1), LC_EINVAL);
+	assert_int_equal(lc_lead_duration(NULL, LC_LEAD_TIME_OVERDUE, 1000), LC_TIME_NONE);
+	assert_int_equal(lc_lead_duration(l, (lc_lead_duration_field)3, 1000), LC_TIME_NONE);
+	assert_int_equal(lc_lead_duration(l, LC_LEAD_ESTIMATED_COMPLETION_TIME, LC_TIME_NONE), 900);
 	assert_int_equal(lc_lead_date(l, LC_LEAD_START), 100);
 	assert_int_equal(lc_lead_date(l, (lc_lead_date_field)9), LC_TIME_NONE);
 	/* Before the date: time left, not overdue. */
-	assert_int_equal(lc_lead_time_to_completion(l, 400), 600);
-	assert_int_equal(lc_lead_time_overdue(l, 400), 0);
+	assert_int_equal(lc_lead_duration(l, LC_LEAD_TIME_TO_COMPLETION, 400), 600);
+	assert_int_equal(lc_lead_duration(l, LC_LEAD_TIME_OVERDUE, 400), 0);
 	/* After it: overdue. */
-	assert_int_equal(lc_lead_time_to_completion(l, 1500), 0);
-	assert_int_equal(lc_lead_time_overdue(l, 1500), 500);
+	assert_int_equal(lc_lead_duration(l, LC_LEAD_TIME_TO_COMPLETION, 1500), 0);
+	assert_int_equal(lc_lead_duration(l, LC_LEAD_TIME_OVERDUE, 1500), 500);
 	/* Completed: overdue is measured at completion, and stops growing. */
 	assert_int_equal(lc_lead_set_date(l, LC_LEAD_ACTUAL_COMPLETION, 1200), 0);
-	assert_int_equal(lc_lead_time_overdue(l, 9999), 200);
-	assert_int_equal(lc_lead_time_to_completion(l, 400), 0);
+	assert_int_equal(lc_lead_duration(l, LC_LEAD_TIME_OVERDUE, 9999), 200);
+	assert_int_equal(lc_lead_duration(l, LC_LEAD_TIME_TO_COMPLETION, 400), 0);
 	/* The actual completion lives in the state once bound. */
 	assert_int_equal(lc_model_preset(&m, "crm"), 0);
 	assert_int_equal(lc_lead_bind(l, m), 0);

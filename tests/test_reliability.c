@@ -724,7 +724,7 @@ static void roundtrip(const char *uri, bool reopen)
 			OK(lc_db_history(db, ids[i], &it));
 			int seen_note = 0;
 			while (lc_event_iter_next(it, &ev) == 1)
-				if (lc_event_kind_of(ev) == LC_EVENT_DISPOSITION) {
+				if ((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND) == LC_EVENT_DISPOSITION) {
 					assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_NOTE), h);
 					seen_note = 1;
 				}

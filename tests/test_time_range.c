@@ -104,9 +104,9 @@ static void test_setters(void **state)
 		EXPECT(t, lc_lead_sys_add_note(l, t, "a", "note"));
 		/* Numbers about a lead's dates: answered, never overflowing. */
 		assert_int_equal(lc_lead_set_date(l, LC_LEAD_EXPECTED_COMPLETION, LC_TIME_MAX), 0);
-		assert_true(lc_lead_time_to_completion(l, t) >= 0);
+		assert_true(lc_lead_duration(l, LC_LEAD_TIME_TO_COMPLETION, t) >= 0);
 		assert_int_equal(lc_lead_set_date(l, LC_LEAD_EXPECTED_COMPLETION, LC_TIME_MIN), 0);
-		assert_true(lc_lead_time_overdue(l, t) >= 0);
+		assert_true(lc_lead_duration(l, LC_LEAD_TIME_OVERDUE, t) >= 0);
 	}
 	assert_int_equal(lc_lead_sys_set_meta(l, 1, INT64_MAX, 0, LC_TIME_NONE, 0), LC_ERANGE);
 	lc_query_free(q);

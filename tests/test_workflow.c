@@ -600,7 +600,7 @@ static void last_event(lc_db *db, lc_id id, lc_event_kind *kind, char *rule, cha
 
 	assert_int_equal(lc_db_history(db, id, &it), 0);
 	while (lc_event_iter_next(it, &ev) == 1) {
-		*kind = lc_event_kind_of(ev);
+		*kind = (lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND);
 		snprintf(rule, n, "%s", lc_event_text(ev, LC_EVENT_TEXT_RULE) ? lc_event_text(ev, LC_EVENT_TEXT_RULE) : "");
 		snprintf(actor, n, "%s", lc_event_text(ev, LC_EVENT_TEXT_ACTOR) ? lc_event_text(ev, LC_EVENT_TEXT_ACTOR) : "");
 	}

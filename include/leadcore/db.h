@@ -705,41 +705,28 @@ LC_API int lc_event_iter_next(lc_event_iter *it, const lc_event **ev);
  */
 LC_API void lc_event_iter_free(lc_event_iter *it);
 
-/**
- * The event's id (increasing in the order events were written).
- * @param ev The event.
- * @return The id.
- */
-LC_API lc_id lc_event_id(const lc_event *ev);
+/** The numeric fields of an event, for lc_event_number(). */
+typedef enum lc_event_number_field {
+	LC_EVENT_NUM_ID = 0,      /**< Its id (an ::lc_id, increasing in the order events were written). */
+	LC_EVENT_NUM_LEAD = 1,    /**< The lead it belongs to (an ::lc_id). */
+	LC_EVENT_NUM_SEQ = 2,     /**< Its place in the lead's history: the lead's version after the write that made it (1 for the creation). */
+	LC_EVENT_NUM_TIME = 3,    /**< When it happened (an ::lc_time, the store's clock). */
+	LC_EVENT_NUM_KIND = 4,    /**< What made it (an ::lc_event_kind). */
+	LC_EVENT_NUM_OUTCOME = 5, /**< The disposition's outcome (an ::lc_outcome; LC_OUTCOME_NONE when none). */
+	LC_EVENT_NUM_FOLLOW_UP = 6, /**< The disposition's follow-up (an ::lc_time; LC_TIME_NONE when none). */
+	LC_EVENT_NUM_MODEL_VERSION = 7 /**< The store version of the model that judged it (0 when none did). */
+} lc_event_number_field;
 
 /**
- * The lead the event belongs to.
+ * A numeric field of the event: its id, lead, sequence number, time, kind,
+ * outcome, follow-up or model version. The function never fails.
  * @param ev The event.
- * @return The lead's id.
+ * @param field The field.
+ * @return The value; for a NULL event or an unknown field, 0 (LC_TIME_NONE
+ *         for the time and the follow-up, LC_OUTCOME_NONE for the outcome,
+ *         LC_EVENT_SYSTEM for the kind).
  */
-LC_API lc_id lc_event_lead(const lc_event *ev);
-
-/**
- * The event's place in its lead's history: the lead's version after the write
- * that made it (1 for the creation).
- * @param ev The event.
- * @return The sequence number.
- */
-LC_API int64_t lc_event_seq(const lc_event *ev);
-
-/**
- * When the event happened (the store's clock).
- * @param ev The event.
- * @return The time.
- */
-LC_API lc_time lc_event_time(const lc_event *ev);
-
-/**
- * What made the event.
- * @param ev The event.
- * @return The kind.
- */
-LC_API lc_event_kind lc_event_kind_of(const lc_event *ev);
+LC_API int64_t lc_event_number(const lc_event *ev, lc_event_number_field field);
 
 /** The text fields of an event, for lc_event_text(). */
 typedef enum lc_event_text_field {
@@ -764,27 +751,6 @@ LC_API const char *lc_event_text(const lc_event *ev, lc_event_text_field field);
  * @return Owned by the event; NULL when unset.
  */
 LC_API const char *lc_event_value(const lc_event *ev, lc_axis axis);
-
-/**
- * The disposition's outcome.
- * @param ev The event.
- * @return The outcome (LC_OUTCOME_NONE when none).
- */
-LC_API lc_outcome lc_event_outcome(const lc_event *ev);
-
-/**
- * The disposition's follow-up time.
- * @param ev The event.
- * @return The time, or LC_TIME_NONE.
- */
-LC_API lc_time lc_event_follow_up(const lc_event *ev);
-
-/**
- * The store version of the model that judged the event.
- * @param ev The event.
- * @return The version (0 when none judged it).
- */
-LC_API int64_t lc_event_model_version(const lc_event *ev);
 
 /**
  * The lead's state before or after the event, bound to the current model

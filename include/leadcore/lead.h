@@ -261,34 +261,33 @@ LC_API int lc_lead_set_date(lc_lead *lead, lc_lead_date_field which, lc_time t);
  */
 LC_API lc_time lc_lead_date(const lc_lead *lead, lc_lead_date_field which);
 
-/**
- * Time left until the expected completion date, against @p now (pass
- * lc_db_now() to use the store's clock).
- * @param lead The record.
- * @param now The present.
- * @return Seconds (0 when the date has passed or the lead is completed), or
- *         LC_TIME_NONE when there is no expected completion date.
- */
-LC_API int64_t lc_lead_time_to_completion(const lc_lead *lead, lc_time now);
+/** The durations a record's key dates give, for lc_lead_duration(). */
+typedef enum lc_lead_duration_field {
+	/** Time left until the expected completion date, against @p now: 0 when
+	 * the date has passed or the lead is completed. */
+	LC_LEAD_TIME_TO_COMPLETION = 0,
+	/** The estimated completion time (seed 003): the expected completion
+	 * date minus the start date, which a stored lead has from its creation
+	 * on; negative when the expected date is before the start; @p now is
+	 * not used. */
+	LC_LEAD_ESTIMATED_COMPLETION_TIME = 1,
+	/** Time past the expected completion date: against @p now while the
+	 * lead is not completed, against the actual completion once it is; 0
+	 * when not overdue. */
+	LC_LEAD_TIME_OVERDUE = 2
+} lc_lead_duration_field;
 
 /**
- * The estimated completion time (seed 003): the expected completion date
- * minus the start date, which a stored lead has from its creation on.
+ * A duration computed from the record's key dates. The function never fails.
  * @param lead The record.
- * @return Seconds (negative when the expected date is before the start), or
- *         LC_TIME_NONE when either date is unset.
+ * @param which The duration.
+ * @param now The present (pass lc_db_now() to use the store's clock); a time
+ *        outside LC_TIME_MIN..LC_TIME_MAX gives 0 where it is used.
+ * @return Seconds, or LC_TIME_NONE when a date it needs is unset (the
+ *         expected completion; the start too for the estimated time), for a
+ *         NULL record or an unknown duration.
  */
-LC_API int64_t lc_lead_estimated_completion_time(const lc_lead *lead);
-
-/**
- * Time past the expected completion date: against @p now while the lead is
- * not completed, against the actual completion once it is.
- * @param lead The record.
- * @param now The present.
- * @return Seconds (0 when not overdue), or LC_TIME_NONE when there is no
- *         expected completion date.
- */
-LC_API int64_t lc_lead_time_overdue(const lc_lead *lead, lc_time now);
+LC_API int64_t lc_lead_duration(const lc_lead *lead, lc_lead_duration_field which, lc_time now);
 
 /** @} */
 

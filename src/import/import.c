@@ -845,11 +845,11 @@ static int drop_recorded(imp *im, lc_id id)
 	if (rc)
 		return im->fatal = rc;
 	while ((rc = lc_event_iter_next(it, &ev)) == 1) {
-		if (lc_event_kind_of(ev) != LC_EVENT_DISPOSITION)
+		if ((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND) != LC_EVENT_DISPOSITION)
 			continue;
 		for (size_t i = 0; i < im->map->nsteps; i++) {
-			bool same = im->use[i] && lc_event_time(ev) == im->when[i] &&
-				    lc_event_outcome(ev) == lc_disposition_outcome(im->disp[i]);
+			bool same = im->use[i] && lc_event_number(ev, LC_EVENT_NUM_TIME) == im->when[i] &&
+				    (lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME) == lc_disposition_outcome(im->disp[i]);
 			for (size_t a = 0; same && a < LC_ARRAY_LEN(axes); a++)
 				same = same_text(lc_event_value(ev, axes[a]),
 						 lc_disposition_get(im->disp[i], axes[a]));

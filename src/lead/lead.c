@@ -444,7 +444,7 @@ lc_time lc_lead_date(const lc_lead *lead, lc_lead_date_field which)
 	return lead->dates[which];
 }
 
-int64_t lc_lead_time_to_completion(const lc_lead *lead, lc_time now)
+static int64_t time_to_completion(const lc_lead *lead, lc_time now)
 {
 	lc_time expected = lc_lead_date(lead, LC_LEAD_EXPECTED_COMPLETION);
 
@@ -457,7 +457,7 @@ int64_t lc_lead_time_to_completion(const lc_lead *lead, lc_time now)
 	return expected - now;
 }
 
-int64_t lc_lead_estimated_completion_time(const lc_lead *lead)
+static int64_t estimated_completion_time(const lc_lead *lead)
 {
 	lc_time start = lc_lead_date(lead, LC_LEAD_START);
 	lc_time expected = lc_lead_date(lead, LC_LEAD_EXPECTED_COMPLETION);
@@ -467,7 +467,7 @@ int64_t lc_lead_estimated_completion_time(const lc_lead *lead)
 	return expected - start;
 }
 
-int64_t lc_lead_time_overdue(const lc_lead *lead, lc_time now)
+static int64_t time_overdue(const lc_lead *lead, lc_time now)
 {
 	lc_time expected = lc_lead_date(lead, LC_LEAD_EXPECTED_COMPLETION);
 	lc_time actual = lc_lead_date(lead, LC_LEAD_ACTUAL_COMPLETION);
@@ -478,6 +478,21 @@ int64_t lc_lead_time_overdue(const lc_lead *lead, lc_time now)
 	if (!lc__time_valid(ref))
 		return 0;
 	return ref > expected ? ref - expected : 0;
+}
+
+int64_t lc_lead_duration(const lc_lead *lead, lc_lead_duration_field which, lc_time now)
+{
+	if (!lead)
+		return LC_TIME_NONE;
+	switch (which) {
+	case LC_LEAD_TIME_TO_COMPLETION:
+		return time_to_completion(lead, now);
+	case LC_LEAD_ESTIMATED_COMPLETION_TIME:
+		return estimated_completion_time(lead);
+	case LC_LEAD_TIME_OVERDUE:
+		return time_overdue(lead, now);
+	}
+	return LC_TIME_NONE;
 }
 
 /* ---- ownership and flags ---- */

@@ -202,8 +202,8 @@ int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out)
 	if ((rc = lc_db_history(db, 0, &eit)) != 0)
 		goto out;
 	while ((rc = lc_event_iter_next(eit, &ev)) == 1) {
-		lc_id id = lc_event_lead(ev);
-		lc_time t = lc_event_time(ev);
+		lc_id id = lc_event_number(ev, LC_EVENT_NUM_LEAD);
+		lc_time t = lc_event_number(ev, LC_EVENT_NUM_TIME);
 		const lc_state *after = lc_event_state(ev, 1);
 		long j;
 		if (id <= 0 || !after || (size_t)id >= c.nleads || !c.leads[id].in)

@@ -116,29 +116,27 @@ void lc__event_free(lc_event *ev)
 	lc__free(ev);
 }
 
-lc_id lc_event_id(const lc_event *ev)
+int64_t lc_event_number(const lc_event *ev, lc_event_number_field field)
 {
-	return ev ? ev->id : 0;
-}
-
-lc_id lc_event_lead(const lc_event *ev)
-{
-	return ev ? ev->lead : 0;
-}
-
-int64_t lc_event_seq(const lc_event *ev)
-{
-	return ev ? ev->seq : 0;
-}
-
-lc_time lc_event_time(const lc_event *ev)
-{
-	return ev ? ev->time : LC_TIME_NONE;
-}
-
-lc_event_kind lc_event_kind_of(const lc_event *ev)
-{
-	return ev ? ev->kind : LC_EVENT_SYSTEM;
+	switch (field) {
+	case LC_EVENT_NUM_ID:
+		return ev ? ev->id : 0;
+	case LC_EVENT_NUM_LEAD:
+		return ev ? ev->lead : 0;
+	case LC_EVENT_NUM_SEQ:
+		return ev ? ev->seq : 0;
+	case LC_EVENT_NUM_TIME:
+		return ev ? ev->time : LC_TIME_NONE;
+	case LC_EVENT_NUM_KIND:
+		return ev ? ev->kind : LC_EVENT_SYSTEM;
+	case LC_EVENT_NUM_OUTCOME:
+		return ev ? ev->outcome : LC_OUTCOME_NONE;
+	case LC_EVENT_NUM_FOLLOW_UP:
+		return ev ? ev->follow_up : LC_TIME_NONE;
+	case LC_EVENT_NUM_MODEL_VERSION:
+		return ev ? ev->model_version : 0;
+	}
+	return 0;
 }
 
 const char *lc_event_text(const lc_event *ev, lc_event_text_field field)
@@ -153,21 +151,6 @@ const char *lc_event_value(const lc_event *ev, lc_axis axis)
 	if (!ev || !LC__DISPOSITION_AXIS(axis) || !ev->value[axis][0])
 		return NULL;
 	return ev->value[axis];
-}
-
-lc_outcome lc_event_outcome(const lc_event *ev)
-{
-	return ev ? ev->outcome : LC_OUTCOME_NONE;
-}
-
-lc_time lc_event_follow_up(const lc_event *ev)
-{
-	return ev ? ev->follow_up : LC_TIME_NONE;
-}
-
-int64_t lc_event_model_version(const lc_event *ev)
-{
-	return ev ? ev->model_version : 0;
 }
 
 const lc_state *lc_event_state(const lc_event *ev, int after)

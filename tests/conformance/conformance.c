@@ -314,8 +314,8 @@ static int64_t count_events(fx *f, lc_id lead)
 
 	OK(lc_db_history(f->db, lead, &it));
 	while ((rc = lc_event_iter_next(it, &ev)) == 1) {
-		assert_true(lc_event_id(ev) > last);
-		last = lc_event_id(ev);
+		assert_true(lc_event_number(ev, LC_EVENT_NUM_ID) > last);
+		last = lc_event_number(ev, LC_EVENT_NUM_ID);
 		n++;
 	}
 	RC(rc, 0);
@@ -491,12 +491,12 @@ static void t_lead_update(void **state)
 	same_lead(got, again);
 	OK(lc_db_history(f->db, id, &it));
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
-	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_CREATE);
-	assert_int_equal(lc_event_seq(ev), 1);
+	assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_CREATE);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_SEQ), 1);
 	assert_int_equal(lc_event_iter_next(it, &ev), 1);
-	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_UPDATE);
-	assert_int_equal(lc_event_seq(ev), 2);
-	assert_int_equal(lc_event_time(ev), T0 + 100);
+	assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_UPDATE);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_SEQ), 2);
+	assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_TIME), T0 + 100);
 	assert_int_equal(lc_event_iter_next(it, &ev), 0);
 	lc_event_iter_free(it);
 	if (reopen(f)) {
@@ -561,27 +561,27 @@ static void t_apply_history(void **state)
 	for (int pass = 0; pass < 2; pass++) {
 		OK(lc_db_history(f->db, ia, &it));
 		assert_int_equal(lc_event_iter_next(it, &ev), 1);
-		assert_int_equal(lc_event_kind_of(ev), LC_EVENT_CREATE);
-		assert_int_equal(lc_event_lead(ev), ia);
+		assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_CREATE);
+		assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_LEAD), ia);
 		for (int i = 0; i < 5; i++) {
 			prev = lc_event_state(ev, 1);
 			lc_state *keep = NULL;
 			OK(lc_state_new(&keep, lc_db_model(f->db)));
 			OK(lc_state_copy(keep, prev));
 			assert_int_equal(lc_event_iter_next(it, &ev), 1);
-			assert_int_equal(lc_event_id(ev), evid[i]);
-			assert_int_equal(lc_event_lead(ev), ia);
-			assert_int_equal(lc_event_seq(ev), 2 + i);
-			assert_int_equal(lc_event_kind_of(ev), LC_EVENT_DISPOSITION);
-			assert_int_equal(lc_event_time(ev), T0 + (i + 1) * 3600);
-			assert_int_equal(lc_event_model_version(ev), 1);
+			assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_ID), evid[i]);
+			assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_LEAD), ia);
+			assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_SEQ), 2 + i);
+			assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_DISPOSITION);
+			assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_TIME), T0 + (i + 1) * 3600);
+			assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_MODEL_VERSION), 1);
 			STREQ(lc_event_value(ev, LC_AXIS_ACTION), story[i].action);
 			STREQ(lc_event_value(ev, LC_AXIS_MILESTONE), story[i].milestone);
 			STREQ(lc_event_value(ev, LC_AXIS_STATUS), story[i].status);
 			STREQ(lc_event_value(ev, LC_AXIS_STAGE), story[i].stage);
 			STREQ(lc_event_text(ev, LC_EVENT_TEXT_NOTE), story[i].note);
 			STREQ(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), story[i].actor ? story[i].actor : "system-actor");
-			assert_int_equal(lc_event_follow_up(ev),
+			assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP),
 					 story[i].follow_up ? story[i].follow_up : LC_TIME_NONE);
 			/* Each event starts where the one before ended. */
 			assert_int_equal(lc_state_equal(keep, lc_event_state(ev, 0)), 1);
@@ -605,8 +605,8 @@ static void t_apply_history(void **state)
 		last = 0;
 		n = 0;
 		while ((rc = lc_event_iter_next(it, &ev)) == 1) {
-			assert_true(lc_event_id(ev) > last);
-			last = lc_event_id(ev);
+			assert_true(lc_event_number(ev, LC_EVENT_NUM_ID) > last);
+			last = lc_event_number(ev, LC_EVENT_NUM_ID);
 			n++;
 		}
 		RC(rc, 0);
@@ -1049,7 +1049,7 @@ static void t_iter_across_writes(void **state)
 	OK(apply(f, ids[0], &story[1], -1, NULL));
 	/* Step onto lead 1's last committed event while a newer one exists. */
 	assert_int_equal(lc_event_iter_next(ei, &ev), 1);
-	assert_int_equal(lc_event_kind_of(ev), LC_EVENT_DISPOSITION);
+	assert_int_equal((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND), LC_EVENT_DISPOSITION);
 	OK(lc_db_rollback(f->db));
 	OK(lc_db_lead_note(f->db, ids[2], "ann", "while iterating"));
 	OK(apply(f, ids[3], &story[1], -1, NULL));
@@ -1061,7 +1061,7 @@ static void t_iter_across_writes(void **state)
 	assert_int_equal(n, 3);
 	/* The rest of lead 1's history is its own: no event of another lead. */
 	while ((rc = lc_event_iter_next(ei, &ev)) == 1)
-		assert_int_equal(lc_event_lead(ev), ids[0]);
+		assert_int_equal(lc_event_number(ev, LC_EVENT_NUM_LEAD), ids[0]);
 	RC(rc, 0);
 	lc_lead_iter_free(li);
 	lc_event_iter_free(ei);

@@ -423,9 +423,9 @@ static int run(side *s, const step *st, int64_t *aux)
 			if (r <= 0)
 				break;
 			if (!lc_event_state(e, 0) || !lc_event_state(e, 1) ||
-			    !lc_event_kind_name(lc_event_kind_of(e)))
+			    !lc_event_kind_name((lc_event_kind)lc_event_number(e, LC_EVENT_NUM_KIND)))
 				die("an event lacks its states or kind");
-			n = n * 31 + (uint64_t)lc_event_kind_of(e);
+			n = n * 31 + (uint64_t)(lc_event_kind)lc_event_number(e, LC_EVENT_NUM_KIND);
 		}
 		lc_event_iter_free(it);
 		*aux = (int64_t)(n >> 1);
@@ -618,8 +618,8 @@ static void dump_history(lc_db *db, lc_id lead)
 		return;
 	while (lc_event_iter_next(it, &ev) == 1) {
 		const lc_state *side_state[2] = { lc_event_state(ev, 0), lc_event_state(ev, 1) };
-		fprintf(stderr, "  event %lld %s (model v%lld):", (long long)lc_event_seq(ev),
-			lc_event_kind_name(lc_event_kind_of(ev)), (long long)lc_event_model_version(ev));
+		fprintf(stderr, "  event %lld %s (model v%lld):", (long long)lc_event_number(ev, LC_EVENT_NUM_SEQ),
+			lc_event_kind_name((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND)), (long long)lc_event_number(ev, LC_EVENT_NUM_MODEL_VERSION));
 		for (int w = 0; w < 2; w++) {
 			fputs(w ? "  after" : " before", stderr);
 			for (size_t a = 0; a < sizeof axes / sizeof axes[0]; a++) {

@@ -40,7 +40,7 @@ static const char *follow_up_action(lc_db *db, const lc_lead *l, char *buf, size
 	if (fu == LC_TIME_NONE || lc_db_history(db, lc_lead_id(l), &it) != 0)
 		return NULL;
 	while (lc_event_iter_next(it, &ev) == 1)
-		if (lc_event_follow_up(ev) == fu && lc_event_value(ev, LC_AXIS_ACTION)) {
+		if (lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP) == fu && lc_event_value(ev, LC_AXIS_ACTION)) {
 			snprintf(buf, cap, "%s", lc_event_value(ev, LC_AXIS_ACTION));
 			found = buf;
 		}

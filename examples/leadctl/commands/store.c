@@ -246,8 +246,8 @@ json_t *lead_json(lc_db *db, const lc_lead *l)
 	const lc_state *s = lc_lead_state(l);
 	uint32_t flags = lc_lead_flags(l);
 	lc_time now = lc_db_now(db);
-	int64_t left = lc_lead_time_to_completion(l, now), over = lc_lead_time_overdue(l, now);
-	int64_t est = lc_lead_estimated_completion_time(l);
+	int64_t left = lc_lead_duration(l, LC_LEAD_TIME_TO_COMPLETION, now), over = lc_lead_duration(l, LC_LEAD_TIME_OVERDUE, now);
+	int64_t est = lc_lead_duration(l, LC_LEAD_ESTIMATED_COMPLETION_TIME, LC_TIME_NONE);
 	json_t *j = json_object();
 
 	json_object_set_new(j, "id", json_integer(lc_lead_id(l)));
@@ -588,29 +588,29 @@ int cmd_history(const leadctl_global *g, int argc, char **argv)
 		}
 		if (json) {
 			json_t *j = json_object();
-			json_object_set_new(j, "id", json_integer(lc_event_id(ev)));
-			json_object_set_new(j, "seq", json_integer(lc_event_seq(ev)));
-			json_object_set_new(j, "time", json_string(fmt_time(lc_event_time(ev), buf)));
-			json_object_set_new(j, "kind", json_string(lc_event_kind_name(lc_event_kind_of(ev))));
+			json_object_set_new(j, "id", json_integer(lc_event_number(ev, LC_EVENT_NUM_ID)));
+			json_object_set_new(j, "seq", json_integer(lc_event_number(ev, LC_EVENT_NUM_SEQ)));
+			json_object_set_new(j, "time", json_string(fmt_time(lc_event_number(ev, LC_EVENT_NUM_TIME), buf)));
+			json_object_set_new(j, "kind", json_string(lc_event_kind_name((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND))));
 			json_object_set_new(j, "actor", opt_string(lc_event_text(ev, LC_EVENT_TEXT_ACTOR)));
 			for (size_t i = 0; i < sizeof chosen / sizeof chosen[0]; i++)
 				json_object_set_new(j, lc_axis_name(chosen[i]), opt_string(lc_event_value(ev, chosen[i])));
-			json_object_set_new(j, "outcome", lc_event_outcome(ev) == LC_OUTCOME_NONE
+			json_object_set_new(j, "outcome", (lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME) == LC_OUTCOME_NONE
 								  ? json_null()
-								  : json_string(lc_outcome_name(lc_event_outcome(ev))));
-			json_object_set_new(j, "follow_up", lc_event_follow_up(ev) == LC_TIME_NONE
+								  : json_string(lc_outcome_name((lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME))));
+			json_object_set_new(j, "follow_up", lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP) == LC_TIME_NONE
 								    ? json_null()
-								    : json_string(fmt_time(lc_event_follow_up(ev), buf)));
+								    : json_string(fmt_time(lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP), buf)));
 			json_object_set_new(j, "note", opt_string(lc_event_text(ev, LC_EVENT_TEXT_NOTE)));
 			json_object_set_new(j, "rule", opt_string(lc_event_text(ev, LC_EVENT_TEXT_RULE)));
-			json_object_set_new(j, "model_version", json_integer(lc_event_model_version(ev)));
+			json_object_set_new(j, "model_version", json_integer(lc_event_number(ev, LC_EVENT_NUM_MODEL_VERSION)));
 			json_object_set_new(j, "before", state_json(lc_event_state(ev, 0)));
 			json_object_set_new(j, "after", state_json(lc_event_state(ev, 1)));
 			json_array_append_new(arr, j);
 		} else {
 			const lc_state *s = lc_event_state(ev, 1);
-			printf("%s  #%lld %-11s %-12s", fmt_time(lc_event_time(ev), buf),
-			       (long long)lc_event_seq(ev), lc_event_kind_name(lc_event_kind_of(ev)),
+			printf("%s  #%lld %-11s %-12s", fmt_time(lc_event_number(ev, LC_EVENT_NUM_TIME), buf),
+			       (long long)lc_event_number(ev, LC_EVENT_NUM_SEQ), lc_event_kind_name((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND)),
 			       lc_event_text(ev, LC_EVENT_TEXT_ACTOR) ? lc_event_text(ev, LC_EVENT_TEXT_ACTOR) : "-");
 			if (lc_event_value(ev, LC_AXIS_ACTION))
 				printf(" %s", lc_event_value(ev, LC_AXIS_ACTION));
@@ -623,12 +623,12 @@ int cmd_history(const leadctl_global *g, int argc, char **argv)
 				if (n)
 					printf(" %u", (unsigned)n);
 			}
-			if (lc_event_outcome(ev) != LC_OUTCOME_NONE)
-				printf(" outcome %s", lc_outcome_name(lc_event_outcome(ev)));
+			if ((lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME) != LC_OUTCOME_NONE)
+				printf(" outcome %s", lc_outcome_name((lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME)));
 			if (lc_event_value(ev, LC_AXIS_REASON))
 				printf(" reason %s", lc_event_value(ev, LC_AXIS_REASON));
-			if (lc_event_follow_up(ev) != LC_TIME_NONE)
-				printf(" follow-up %s", fmt_time(lc_event_follow_up(ev), buf));
+			if (lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP) != LC_TIME_NONE)
+				printf(" follow-up %s", fmt_time(lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP), buf));
 			if (lc_event_text(ev, LC_EVENT_TEXT_NOTE))
 				printf("  \"%.60s\"", lc_event_text(ev, LC_EVENT_TEXT_NOTE));
 			putchar('\n');

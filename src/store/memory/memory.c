@@ -1059,18 +1059,18 @@ static int mem_event_append(void *be, lc_event *ev)
 	mlead *ml;
 	int rc;
 
-	if ((rc = find_lead(m, lc_event_lead(ev), &i)))
+	if ((rc = find_lead(m, lc_event_number(ev, LC_EVENT_NUM_LEAD), &i)))
 		return lc__error_prefix(rc, "an event must belong to a stored lead");
 	if ((rc = grow(&m->events, &m->cap_events, m->nevents + 1, sizeof *m->events)))
 		return rc;
 	memset(&e, 0, sizeof e);
-	e.lead = lc_event_lead(ev);
-	e.seq = lc_event_seq(ev);
-	e.time = lc_event_time(ev);
-	e.model_version = lc_event_model_version(ev);
-	e.follow_up = lc_event_follow_up(ev);
-	e.kind = (int)lc_event_kind_of(ev);
-	e.outcome = (int)lc_event_outcome(ev);
+	e.lead = lc_event_number(ev, LC_EVENT_NUM_LEAD);
+	e.seq = lc_event_number(ev, LC_EVENT_NUM_SEQ);
+	e.time = lc_event_number(ev, LC_EVENT_NUM_TIME);
+	e.model_version = lc_event_number(ev, LC_EVENT_NUM_MODEL_VERSION);
+	e.follow_up = lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP);
+	e.kind = (int)(lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND);
+	e.outcome = (int)(lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME);
 	for (int t = 0; t < 3; t++) {
 		e.text[t] = arena_put(m, lc_event_text(ev, (lc_event_text_field)t), &rc);
 		if (rc)

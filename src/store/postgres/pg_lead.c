@@ -507,19 +507,19 @@ static void bind_state(lc_pg *s, lc_pg_params *p, const lc_state *st, int buf)
 
 static void bind_event(lc_pg *s, lc_pg_params *p, const lc_event *ev)
 {
-	lc_outcome o = lc_event_outcome(ev);
+	lc_outcome o = (lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME);
 
 	p->n = 0;
-	lc__pg_p_i64(p, lc_event_lead(ev));
-	lc__pg_p_i64(p, lc_event_seq(ev));
-	lc__pg_p_i64(p, lc_event_time(ev));
-	lc__pg_p_text(p, lc_event_kind_name(lc_event_kind_of(ev)));
+	lc__pg_p_i64(p, lc_event_number(ev, LC_EVENT_NUM_LEAD));
+	lc__pg_p_i64(p, lc_event_number(ev, LC_EVENT_NUM_SEQ));
+	lc__pg_p_i64(p, lc_event_number(ev, LC_EVENT_NUM_TIME));
+	lc__pg_p_text(p, lc_event_kind_name((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND)));
 	lc__pg_p_text(p, lc_event_text(ev, LC_EVENT_TEXT_ACTOR));
-	lc__pg_p_id(p, lc_event_model_version(ev));
+	lc__pg_p_id(p, lc_event_number(ev, LC_EVENT_NUM_MODEL_VERSION));
 	for (size_t i = 0; i < LC_ARRAY_LEN(event_axes); i++)
 		lc__pg_p_text(p, lc_event_value(ev, event_axes[i]));
 	lc__pg_p_text(p, o != LC_OUTCOME_NONE ? lc_outcome_name(o) : NULL);
-	lc__pg_p_time(p, lc_event_follow_up(ev));
+	lc__pg_p_time(p, lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP));
 	lc__pg_p_text(p, lc_event_text(ev, LC_EVENT_TEXT_NOTE));
 	lc__pg_p_text(p, lc_event_text(ev, LC_EVENT_TEXT_RULE));
 	bind_state(s, p, lc_event_state(ev, 0), 0);
@@ -534,7 +534,7 @@ static int on_event_id(void *ud, const PGresult *r)
 		return lc__error(LC_ECONFLICT,
 				 "lead %lld already has event %lld: another connection wrote the "
 				 "lead meanwhile; read it again and retry",
-				 (long long)lc_event_lead(ev), (long long)lc_event_seq(ev));
+				 (long long)lc_event_number(ev, LC_EVENT_NUM_LEAD), (long long)lc_event_number(ev, LC_EVENT_NUM_SEQ));
 	return lc_event_sys_set_id(ev, lc__pg_i64(r, 0, 0));
 }
 

@@ -1269,18 +1269,18 @@ static int sq_event_append(void *be, lc_event *ev)
 
 	if (!st)
 		return lc_error_last_code();
-	sqlite3_bind_int64(st, 1, lc_event_lead(ev));
-	sqlite3_bind_int64(st, 2, lc_event_seq(ev));
-	sqlite3_bind_int64(st, 3, lc_event_time(ev));
-	sqlite3_bind_text(st, 4, lc_event_kind_name(lc_event_kind_of(ev)), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, lc_event_number(ev, LC_EVENT_NUM_LEAD));
+	sqlite3_bind_int64(st, 2, lc_event_number(ev, LC_EVENT_NUM_SEQ));
+	sqlite3_bind_int64(st, 3, lc_event_number(ev, LC_EVENT_NUM_TIME));
+	sqlite3_bind_text(st, 4, lc_event_kind_name((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND)), -1, SQLITE_STATIC);
 	b_text(st, 5, lc_event_text(ev, LC_EVENT_TEXT_ACTOR));
-	b_id(st, 6, lc_event_model_version(ev));
+	b_id(st, 6, lc_event_number(ev, LC_EVENT_NUM_MODEL_VERSION));
 	for (size_t i = 0; i < LC_ARRAY_LEN(chosen); i++)
 		b_text(st, 7 + (int)i, lc_event_value(ev, chosen[i]));
-	b_text(st, 12, lc_event_outcome(ev) != LC_OUTCOME_NONE
-			       ? lc_outcome_name(lc_event_outcome(ev))
+	b_text(st, 12, (lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME) != LC_OUTCOME_NONE
+			       ? lc_outcome_name((lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME))
 			       : NULL);
-	b_time(st, 13, lc_event_follow_up(ev));
+	b_time(st, 13, lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP));
 	b_text(st, 14, lc_event_text(ev, LC_EVENT_TEXT_NOTE));
 	b_text(st, 15, lc_event_text(ev, LC_EVENT_TEXT_RULE));
 	bind_state(s, st, 16, lc_event_state(ev, 0), 0);

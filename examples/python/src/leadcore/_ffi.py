@@ -76,6 +76,11 @@ class ImportOptions(ctypes.Structure):
                 ("progress_every", c_uint32), ("max_rejects", c_uint32)]
 
 
+# lc_event_number_field.
+EVENT_NUM_ID, EVENT_NUM_LEAD, EVENT_NUM_SEQ, EVENT_NUM_TIME, EVENT_NUM_KIND = 0, 1, 2, 3, 4
+EVENT_NUM_OUTCOME, EVENT_NUM_FOLLOW_UP, EVENT_NUM_MODEL_VERSION = 5, 6, 7
+
+
 class LeadEntry(ctypes.Structure):
     _fields_ = [("version", c_uint), ("text", c_char_p), ("detail", c_char_p), ("time", c_int64)]
 
@@ -231,16 +236,9 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_db_history": (c_int, [P, I64, PP]),
     "lc_event_iter_next": (c_int, [P, PP]),
     "lc_event_iter_free": (None, [P]),
-    "lc_event_id": (I64, [P]),
-    "lc_event_lead": (I64, [P]),
-    "lc_event_seq": (I64, [P]),
-    "lc_event_time": (I64, [P]),
-    "lc_event_kind_of": (c_int, [P]),
     "lc_event_text": (STR, [P, c_int]),
     "lc_event_value": (STR, [P, c_int]),
-    "lc_event_outcome": (c_int, [P]),
-    "lc_event_follow_up": (I64, [P]),
-    "lc_event_model_version": (I64, [P]),
+    "lc_event_number": (I64, [P, c_int]),
     "lc_event_state": (P, [P, c_int]),
     "lc_db_agent_add": (c_int, [P, STR, PI64]),
     "lc_db_agent_find": (c_int, [P, STR, PI64]),

@@ -792,16 +792,19 @@ class Store:
 
     def _read_event(self, ev: ctypes.c_void_p) -> Event:
         L, ax = self._L, self._ax
-        outcome = L.lc_event_outcome(ev)
+
+        def num(field: int) -> int:
+            return int(L.lc_event_number(ev, field))
+        outcome = num(_ffi.EVENT_NUM_OUTCOME)
         return Event(
-            id=L.lc_event_id(ev), lead=L.lc_event_lead(ev), seq=L.lc_event_seq(ev),
-            at=from_time(L.lc_event_time(ev)),
-            kind=text(L.lc_event_kind_name(L.lc_event_kind_of(ev))) or "",
+            id=num(_ffi.EVENT_NUM_ID), lead=num(_ffi.EVENT_NUM_LEAD), seq=num(_ffi.EVENT_NUM_SEQ),
+            at=from_time(num(_ffi.EVENT_NUM_TIME)),
+            kind=text(L.lc_event_kind_name(num(_ffi.EVENT_NUM_KIND))) or "",
             actor=text(L.lc_event_text(ev, 0)),
             **{a: text(L.lc_event_value(ev, ax[a])) for a in _DISPOSITION_AXES},
             outcome=text(L.lc_outcome_name(outcome)) if outcome else None,
-            follow_up=from_time(L.lc_event_follow_up(ev)), note=text(L.lc_event_text(ev, 1)),
-            rule=text(L.lc_event_text(ev, 2)), model_version=L.lc_event_model_version(ev),
+            follow_up=from_time(num(_ffi.EVENT_NUM_FOLLOW_UP)), note=text(L.lc_event_text(ev, 1)),
+            rule=text(L.lc_event_text(ev, 2)), model_version=num(_ffi.EVENT_NUM_MODEL_VERSION),
             before=self._read_state(L.lc_event_state(ev, 0)),
             after=self._read_state(L.lc_event_state(ev, 1)))
 
