@@ -8,6 +8,7 @@
 #include "workflow/workflow_internal.h"
 
 const lc__db_plugin lc__db_plugins[] = {
-	{ "workflow", lc__wf_db_open }, /* event rules run from the first apply */
-	{ NULL, NULL },
+	/* event rules run from the first apply; lc_db_verify() loads every rule set */
+	{ "workflow", lc__wf_db_open, lc__wf_verify, "rule_sets", "rule_set", "problems_rule_set" },
+	{ NULL, NULL, NULL, NULL, NULL, NULL },
 };

@@ -44,7 +44,7 @@ printf 'Id,Name\nx,"never closed\n' >bad.csv
 # Commands that read the store, and commands that write it.
 reads=("lead list" "lead show 1" "history 1" "agent list" "unit list" "report pipeline"
   "report matrix" "report followups" "report overdue" "report funnel" "workflow list"
-  "worklist --agent amy" "model dot --counts")
+  "worklist --agent amy" "model dot --counts" "verify")
 writes=("lead add --name X" "lead edit 1 --name Y" "lead note 1 hello" "lead recycle 1"
   "dispose 1 --action call" "agent add bob" "unit add north" "import leads.csv --mapping map.json"
   "workflow install rules.json" "workflow run" "assign" "model install crm")
@@ -80,7 +80,7 @@ grep -q "read-only" err && grep -q "without --read-only" err ||
 
 # 2: an unknown option for every command, a missing argument, an unknown record.
 for c in "lead list" "lead add" dispose history "agent list" "unit list" import "report pipeline" \
-  "workflow run" assign worklist validate "model list" init demo; do
+  "workflow run" assign worklist validate "model list" init demo verify; do
   # shellcheck disable=SC2086
   code 2 $c --no-such-option
 done
@@ -134,6 +134,18 @@ cp leads.db broken.db
 dd if=/dev/urandom of=broken.db bs=1024 seek=2 count=40 conv=notrunc status=none
 code 4 --db broken.db lead list
 code 4 --db broken.db lead add --name Z
+code 4 --db broken.db verify
+
+# 0 and 4: verify on a clean store, and on one whose lead row was edited
+# behind the library's back (a problem found, not a failure to run).
+code 0 verify
+code 0 --read-only verify --json
+if command -v sqlite3 >/dev/null; then
+  cp leads.db edited.db
+  sqlite3 edited.db "UPDATE leads SET status = 'hot' WHERE id = 1"
+  code 4 --db edited.db verify
+  code 4 --db edited.db --read-only verify --json
+fi
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"

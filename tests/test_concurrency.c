@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "support/store_files.h"
+#include "support/verify_check.h"
 #ifdef LC_TEST_HAVE_LIBPQ
 #include "support/pg_test.h"
 #endif
@@ -156,6 +157,8 @@ static void replay_matches(lc_db *db, lc_id lead)
 	assert_int_equal(lc_state_equal(s, lc_lead_state(l)), 1);
 	lc_state_free(s);
 	lc_lead_free(l);
+	/* And the whole store checks clean after the race. */
+	assert_int_equal(verify_check(db, NULL), 0);
 }
 
 static void test_two_processes(void **state)

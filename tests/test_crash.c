@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "support/store_files.h"
+#include "support/verify_check.h"
 #ifdef LC_TEST_HAVE_LIBPQ
 #include "support/pg_test.h"
 #endif
@@ -156,7 +157,7 @@ static void check_integrity(void)
 static void test_crash(void **state)
 {
 	long total_acks = 0;
-	int64_t total_events = 0;
+	int64_t total_events = 0, verified = 0;
 
 	(void)state;
 	for (int run = 0; run < RUNS; run++) {
@@ -238,6 +239,9 @@ static void test_crash(void **state)
 			lc_state_free(s);
 			lc_lead_free(l);
 		}
+		/* The whole store checks clean: integrity, models, every history. */
+		assert_int_equal(verify_check(db, &verified), 0);
+		assert_int_equal(verified, NLEADS);
 		lc_db_close(db);
 		total_acks += (long)nacks;
 		total_events = (int64_t)nids;
@@ -246,7 +250,7 @@ static void test_crash(void **state)
 	}
 	print_message("figures: crash: %d writer runs killed with SIGKILL, %ld acknowledged applies "
 		      "all found, %lld events in the store, integrity_check %s, %d leads replayed "
-		      "after each run\n",
+		      "and lc_db_verify() clean after each run\n",
 		      RUNS, total_acks, (long long)total_events, on_postgres ? "n/a (a server)" : "ok", NLEADS);
 }
 

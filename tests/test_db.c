@@ -224,6 +224,24 @@ static void test_models_need_install(void **state)
 	lc_db_close(db);
 }
 
+/* lc_db_verify() finds nothing, and counts what it checked. */
+static void verify_clean(lc_db *db, int64_t leads, int64_t models)
+{
+	lc_table *t = NULL;
+	int rc = lc_db_verify(db, &t);
+
+	if (rc)
+		fail_msg("lc_db_verify: %s", lc_error_last());
+	for (size_t i = 0; i < lc_table_rows(t); i++)
+		print_error("%s: %s\n", lc_table_text_named(t, i, "record"),
+			    lc_table_text_named(t, i, "message"));
+	assert_int_equal(lc_table_rows(t), 0);
+	assert_int_equal(lc_table_int_named(lc_table_summary(t), 0, "problems"), 0);
+	assert_int_equal(lc_table_int_named(lc_table_summary(t), 0, "leads"), leads);
+	assert_int_equal(lc_table_int_named(lc_table_summary(t), 0, "models"), models);
+	lc_table_free(t);
+}
+
 /* History across model versions: a lead disposed under particle, assigned
  * while crm (which knows none of its values) is installed, then read under
  * particle again replays to its stored state (fuzz finding
@@ -266,6 +284,8 @@ static void test_replay_across_models(void **state)
 		assert_int_equal(lc_db_replay(db, fresh, st), 0);
 	}
 	lc_state_free(st);
+	/* Values an older model version recorded are not unknown values. */
+	verify_clean(db, 2, 2);
 
 	install_preset(db, "particle");
 	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
@@ -277,6 +297,12 @@ static void test_replay_across_models(void **state)
 	assert_int_equal(lc_state_stage_count(st, "periodic_check_in"), 1);
 	lc_state_free(st);
 	lc_lead_free(l);
+	verify_clean(db, 2, 3);
+	/* Inside an explicit transaction too: verify joins it and writes nothing. */
+	assert_int_equal(lc_db_begin(db), 0);
+	assert_int_equal(lc_db_lead_recycle(db, id), 0);
+	verify_clean(db, 2, 3);
+	assert_int_equal(lc_db_rollback(db), 0);
 	lc_db_close(db);
 }
 

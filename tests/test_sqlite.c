@@ -1138,6 +1138,230 @@ static void test_replay_detects_tampering(void **state)
 	lc_state_free(s);
 }
 
+/* ---- lc_db_verify() ---- */
+
+static int64_t summary(const lc_table *t, const char *col)
+{
+	return lc_table_int_named(lc_table_summary(t), 0, col);
+}
+
+/* The row of kind `kind` naming lead `lead` (and event `event` when > 0):
+ * its message, which must name the lead. Fails when there is none. */
+static const char *problem(const lc_table *t, const char *kind, lc_id lead, lc_id event)
+{
+	char want[32];
+
+	snprintf(want, sizeof want, "lead %lld", (long long)lead);
+	for (size_t i = 0; i < lc_table_rows(t); i++)
+		if (!strcmp(lc_table_text_named(t, i, "kind"), kind) &&
+		    lc_table_int_named(t, i, "lead") == lead &&
+		    (event <= 0 || lc_table_int_named(t, i, "event") == event)) {
+			assert_non_null(strstr(lc_table_text_named(t, i, "message"), want));
+			return lc_table_text_named(t, i, "message");
+		}
+	fail_msg("no %s problem names lead %lld", kind, (long long)lead);
+	return NULL;
+}
+
+static void on_verify_progress(void *ud, const char *what, uint64_t done, uint64_t total)
+{
+	uint64_t *last = ud;
+
+	assert_string_equal(what, "verify");
+	assert_true(done <= total);
+	last[0] = done;
+	last[1] = total;
+}
+
+/* Verify a store file read-only and read-write: the same problems. */
+static lc_table *verify_file(const char *file)
+{
+	lc_table *t = NULL, *ro = NULL;
+	uint64_t seen[2] = { 0, 0 };
+	lc_db *db = open_with(file, 0, 5000);
+
+	assert_int_equal(lc_db_set_progress(db, on_verify_progress, seen), 0);
+	assert_int_equal(lc_db_verify(db, &t), 0);
+	assert_string_equal(lc_table_kind(t), "verify");
+	assert_int_equal((int64_t)seen[0], summary(t, "leads"));
+	assert_int_equal((int64_t)seen[1], summary(t, "leads"));
+	lc_db_close(db);
+	db = open_with(file, LC_DB_READONLY, 5000);
+	assert_int_equal(lc_db_verify(db, &ro), 0);
+	assert_int_equal(lc_table_rows(ro), lc_table_rows(t));
+	assert_int_equal(summary(ro, "problems"), summary(t, "problems"));
+	lc_table_free(ro);
+	lc_db_close(db);
+	return t;
+}
+
+/* Each kind of damage made behind the library's back is reported, naming
+ * the record; a clean store verifies clean, read-only as well. */
+static void test_verify_damage(void **state)
+{
+	const char *file = path("verify.db");
+	char sql[256];
+	lc_disposition *d;
+	lc_table *t;
+	lc_db *db;
+	lc_id a, b, c, e;
+
+	(void)state;
+	db = open_with(file, LC_DB_CREATE, 5000);
+	install(db, "leadmanager");
+	a = add_lead(db, "Edited");
+	b = add_lead(db, "Gap");
+	c = add_lead(db, "Unknown");
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	hot(d, now_value + 3600);
+	assert_int_equal(lc_db_apply(db, a, d, -1, NULL, NULL), 0);
+	assert_int_equal(lc_db_apply(db, b, d, -1, NULL, NULL), 0);
+	hot(d, now_value + 7200);
+	assert_int_equal(lc_db_apply(db, b, d, -1, NULL, NULL), 0);
+	assert_int_equal(lc_db_apply(db, c, d, -1, NULL, &e), 0);
+	lc_disposition_free(d);
+	assert_int_equal(lc_db_lead_recycle(db, a), 0);
+	assert_int_equal(lc_db_agent_add(db, "amy", NULL), 0);
+	install(db, "crm"); /* version 2: the old versions' values stay valid history */
+	lc_db_close(db);
+
+	t = verify_file(file);
+	assert_int_equal(lc_table_rows(t), 0);
+	assert_int_equal(summary(t, "problems"), 0);
+	assert_int_equal(summary(t, "leads"), 3);
+	assert_int_equal(summary(t, "events"), 8);
+	assert_int_equal(summary(t, "agents"), 1);
+	assert_int_equal(summary(t, "units"), 0);
+	assert_int_equal(summary(t, "models"), 2);
+	assert_int_equal(summary(t, "rule_sets"), 0);
+	lc_table_free(t);
+
+	/* A lead row edited: it no longer equals the replay of its history. */
+	raw_exec(file, "UPDATE leads SET status = 'requote' WHERE name = 'Edited'");
+	/* An event deleted: the history has a gap. */
+	snprintf(sql, sizeof sql, "DELETE FROM events WHERE lead_id = %lld AND seq = 2", (long long)b);
+	raw_exec(file, sql);
+	/* A value the model version that recorded it never had, in the row and
+	 * its history alike (so that only the value is wrong). */
+	snprintf(sql, sizeof sql,
+		 "UPDATE leads SET status = 'bogus' WHERE id = %lld; UPDATE events SET "
+		 "after_status = 'bogus' WHERE id = %lld",
+		 (long long)c, (long long)e);
+	raw_exec(file, sql);
+	t = verify_file(file);
+	assert_non_null(strstr(problem(t, "replay", a, 0), "status is 'requote'"));
+	assert_non_null(strstr(problem(t, "history", b, 0), "jumps from event 1 to 3"));
+	assert_non_null(strstr(problem(t, "value", c, e), "status 'bogus'"));
+	assert_int_equal(summary(t, "problems"), 3);
+	assert_int_equal(summary(t, "problems_replay"), 1);
+	assert_int_equal(summary(t, "problems_history"), 1);
+	assert_int_equal(summary(t, "problems_value"), 1);
+	lc_table_free(t);
+
+	/* A stored model that does not parse (an old version: the current one
+	 * must load for the store to open; the values it recorded can then no
+	 * longer be checked), a rule set that does not, and an event whose lead
+	 * does not exist (SQLite's foreign key check). */
+	raw_exec(file, "UPDATE models SET json = '{\"format\": 1,' WHERE version = 1;"
+		       "INSERT INTO meta VALUES ('workflow.ruleset.latest', '1'),"
+		       " ('workflow.ruleset.1', '{\"rules\": 7}');"
+		       "INSERT INTO events (lead_id, seq, at, kind) VALUES (999, 1, 0, 'create')");
+
+	t = verify_file(file);
+	assert_int_equal(summary(t, "problems_value"), 0);
+	assert_int_equal(summary(t, "problems_model"), 1);
+	assert_int_equal(summary(t, "problems_rule_set"), 1);
+	assert_int_equal(summary(t, "problems_integrity"), 1);
+	assert_int_equal(summary(t, "rule_sets"), 1);
+	for (size_t i = 0; i < lc_table_rows(t); i++) {
+		const char *kind = lc_table_text_named(t, i, "kind");
+		const char *rec = lc_table_text_named(t, i, "record");
+		if (!strcmp(kind, "model"))
+			assert_string_equal(rec, "model version 1");
+		else if (!strcmp(kind, "rule_set"))
+			assert_string_equal(rec, "rule set 1");
+		else if (!strcmp(kind, "integrity"))
+			assert_non_null(strstr(lc_table_text_named(t, i, "message"), "events"));
+	}
+	assert_int_equal(summary(t, "problems"), 5);
+	assert_int_equal((int64_t)lc_table_rows(t), 5);
+	lc_table_free(t);
+
+	/* Bad arguments. */
+	assert_int_equal(lc_db_verify(NULL, &t), LC_EINVAL);
+	assert_null(t);
+	db = open_with(file, LC_DB_READONLY, 5000);
+	assert_int_equal(lc_db_verify(db, NULL), LC_EINVAL);
+	lc_db_close(db);
+}
+
+static int w_integrity(void *be, lc_integrity_emit_fn emit, void *ud)
+{
+	(void)be;
+	return emit(ud, "page 7: made-up problem");
+}
+
+/* The integrity slot is version 2's: a version-1 backend is never asked
+ * (whatever lies past its version), a version-2 one is, and its problems
+ * are rows of kind "integrity" naming the store. */
+static void test_verify_integrity_slot(void **state)
+{
+	static const char *const schemes[] = { "wrap-v1", "wrap-v2" };
+	lc_storage st;
+	lc_table *t;
+	lc_db *db;
+
+	(void)state;
+	wrap.inner = lc_storage_find("sqlite");
+	for (int v = 1; v <= 2; v++) {
+		make_wrapper(&st);
+		st.version = (unsigned)v;
+		st.integrity_check = w_integrity;
+		assert_int_equal(lc_storage_register(schemes[v - 1], &st), 0);
+		assert_true(v == 2 || lc_storage_find(schemes[v - 1])->integrity_check == NULL);
+		char uri[32];
+		snprintf(uri, sizeof uri, "%s::memory:", schemes[v - 1]);
+		db = open_with(uri, LC_DB_CREATE, 0);
+		install(db, "leadmanager");
+		add_lead(db, "Checked");
+		assert_int_equal(lc_db_verify(db, &t), 0);
+		assert_int_equal(summary(t, "problems_integrity"), v == 2);
+		assert_int_equal(summary(t, "leads"), 1);
+		if (v == 2) {
+			assert_string_equal(lc_table_text_named(t, 0, "record"), "store");
+			assert_string_equal(lc_table_text_named(t, 0, "message"), "page 7: made-up problem");
+		}
+		lc_table_free(t);
+		lc_db_close(db);
+		assert_int_equal(lc_storage_unregister(schemes[v - 1]), 0);
+	}
+}
+
+/* A deleted last event leaves the lead ahead of its history. */
+static void test_verify_lost_last_event(void **state)
+{
+	const char *file = path("verify-last.db");
+	lc_disposition *d;
+	lc_table *t;
+	lc_db *db;
+	lc_id id;
+
+	(void)state;
+	db = open_with(file, LC_DB_CREATE, 5000);
+	install(db, "leadmanager");
+	id = add_lead(db, "Ahead");
+	assert_int_equal(lc_disposition_new(&d, lc_db_model(db)), 0);
+	hot(d, now_value + 3600);
+	assert_int_equal(lc_db_apply(db, id, d, -1, NULL, NULL), 0);
+	lc_disposition_free(d);
+	lc_db_close(db);
+	raw_exec(file, "DELETE FROM events WHERE seq = 2");
+	t = verify_file(file);
+	assert_non_null(strstr(problem(t, "history", id, 0), "at version 2 but its history ends at event 1"));
+	assert_int_equal(summary(t, "problems"), 1);
+	lc_table_free(t);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -1171,6 +1395,9 @@ int main(void)
 		cmocka_unit_test(test_register_user_data),
 		cmocka_unit_test(test_registered_backend_and_faults),
 		cmocka_unit_test(test_replay_detects_tampering),
+		cmocka_unit_test(test_verify_damage),
+		cmocka_unit_test(test_verify_lost_last_event),
+		cmocka_unit_test(test_verify_integrity_slot),
 		cmocka_unit_test(test_random_replay),
 	};
 	return cmocka_run_group_tests_name("sqlite", tests, group_setup, group_teardown);

@@ -125,6 +125,9 @@ int cmd_dashboard(const leadctl_global *g, int argc, char **argv);
 /* commands/demo.c */
 int cmd_demo(const leadctl_global *g, int argc, char **argv);
 
+/* commands/verify.c */
+int cmd_verify(const leadctl_global *g, int argc, char **argv);
+
 /* commands/workflow.c */
 int cmd_workflow(const leadctl_global *g, int argc, char **argv);
 int cmd_assign(const leadctl_global *g, int argc, char **argv);

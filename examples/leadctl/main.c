@@ -26,6 +26,7 @@ static const leadctl_command commands[] = {
 	{ "workflow", "list, install and run workflow rule sets", cmd_workflow },
 	{ "assign", "top agents up to their daily quota of leads", cmd_assign },
 	{ "worklist", "an agent's call list for a day", cmd_worklist },
+	{ "verify", "check the store end to end: integrity, models, every lead's history", cmd_verify },
 	{ NULL, NULL, NULL },
 };
 

@@ -466,6 +466,43 @@ LC_API int lc_db_lead_note(lc_db *db, lc_id lead_id, const char *author, const c
  */
 LC_API int lc_db_replay(lc_db *db, lc_id lead_id, lc_state *out);
 
+/**
+ * Check a store end to end, without writing: the backend's own integrity
+ * check where it has one (SQLite: `PRAGMA integrity_check` and
+ * `foreign_key_check`), every stored model version and rule set (they must
+ * load), and every lead, recycled ones included: each row must read back,
+ * its history must have no gap, each event must start where the one before
+ * ended, each disposition judged by the current model version must give the
+ * state it recorded when judged again, the lead's version must be its last
+ * event's and its state (values, follow-up, completion, stage counters,
+ * flags) the one its history ends in; every value an event recorded (the
+ * disposition's choices and each value of the state it changed) must be
+ * known to the model version that wrote it. Works on a store opened
+ * read-only. Tells the progress callback ("verify", over the leads).
+ *
+ * Not checked: a disposition judged by an older model version is not judged
+ * again (only its continuity is checked); fields other than the state
+ * (names, phones, notes) have no history to compare with.
+ * @param db The store.
+ * @param[out] out Receives the problems: a table of kind "verify" with a row
+ *                 per problem (at most 10,000; the summary counts all):
+ *                 "kind" ("integrity", "record" a row that does not read
+ *                 back, "history", "replay", "value", "model", "rule_set"),
+ *                 "record" (what it names: "lead 4", "event 17", "model
+ *                 version 2", "rule set 1", "store"), "lead" and "event"
+ *                 (ids, 0 when none) and "message". Its summary counts the
+ *                 records checked, "leads", "events", "agents", "units",
+ *                 "models", "rule_sets", then "problems" and one column a
+ *                 kind, "problems_integrity", "problems_record",
+ *                 "problems_history", "problems_replay", "problems_value",
+ *                 "problems_model", "problems_rule_set". No rows: the store
+ *                 is clean. Free it with lc_table_free().
+ * @return 0 when the check ran (whatever it found), LC_EINVAL (NULL),
+ *         LC_ESTATE (inside a poisoned transaction), LC_EBUSY, LC_EIO,
+ *         LC_ENOMEM. Problems are rows, not errors.
+ */
+LC_API int lc_db_verify(lc_db *db, lc_table **out);
+
 /** @} */
 
 /** @name Queries

@@ -51,7 +51,7 @@ LC_API void lc_table_free(lc_table *t);
 /**
  * The table's kind: "pipeline", "matrix", "cell", "followups", "overdue",
  * "funnel", "sweep", "assignment", "assignment_agents", "worklist",
- * "upgrade", "import", "agents", "units", "values", "rules",
+ * "upgrade", "import", "verify", "agents", "units", "values", "rules",
  * "ruleset_rules", "problems", "violations" or "summary".
  * @param t The table.
  * @return A static string; NULL for NULL.

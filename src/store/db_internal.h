@@ -119,10 +119,27 @@ void lc__db_set_apply_hook(lc_db *db, lc__apply_hook_fn fn, void *ud, void (*fre
  * hook; a failure stays the module's to report later). The list, ended by
  * a NULL on_open, is the library's assembly (src/plugins.c): the store
  * knows the interface, never the modules. */
+typedef struct lc__verify lc__verify;
 typedef struct lc__db_plugin {
 	const char *name;
 	void (*on_open)(lc_db *db);
+	/* lc_db_verify(), inside its read transaction: check the records the
+	 * module keeps in the store, report each problem with
+	 * lc__verify_problem(v, problem_kind, ...) and their number in *count
+	 * (the summary's column count_name; problems_name counts the problems).
+	 * NULL: the module keeps nothing to check. */
+	int (*verify)(lc_db *db, lc__verify *v, int64_t *count);
+	const char *count_name;
+	const char *problem_kind;
+	const char *problems_name;
 } lc__db_plugin;
+
+/* Report one problem lc_db_verify() found: its kind (a static key: a
+ * built-in one or a plugin's problem_kind), the record it names ("lead 4",
+ * "rule set 2", "store"), the lead and event ids it concerns (0: none) and a
+ * message. Returns 0 or LC_ENOMEM. */
+int lc__verify_problem(lc__verify *v, const char *kind, const char *record, lc_id lead,
+		       lc_id event, const char *fmt, ...) LC_PRINTF(6, 7);
 
 extern const lc__db_plugin lc__db_plugins[];
 

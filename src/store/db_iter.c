@@ -120,6 +120,11 @@ int lc_lead_iter_next(lc_lead_iter *it, const lc_lead **lead)
 	}
 }
 
+lc_id lc__lead_iter_id(const lc_lead_iter *it)
+{
+	return it->lead->id;
+}
+
 void lc_lead_iter_free(lc_lead_iter *it)
 {
 	if (!it)
@@ -592,13 +597,64 @@ static int event_disposition(const lc_event *ev, lc_disposition *d)
 	return 0;
 }
 
+int lc__replay_event(lc_db *db, lc__replay *r, const lc_event *ev)
+{
+	int rc;
+
+	if (ev->seq != r->seq + 1) {
+		r->problem = "history";
+		return lc__error(LC_ECORRUPT, "lead %lld: history jumps from event %lld to %lld",
+				 (long long)ev->lead, (long long)r->seq, (long long)ev->seq);
+	}
+	r->seq = ev->seq;
+	if (lc_state_equal(ev->before, r->state) != 1) {
+		r->problem = "history";
+		return lc__error(LC_ECORRUPT,
+				 "lead %lld: event %lld does not start where event %lld ended",
+				 (long long)ev->lead, (long long)r->seq, (long long)(r->seq - 1));
+	}
+	if (ev->kind == LC_EVENT_DISPOSITION && ev->model_version == db->model_version) {
+		/* Judge it again: the recorded disposition must give the recorded state. */
+		rc = event_disposition(ev, r->d);
+		if (!rc)
+			rc = lc_transition(db->model, r->state, r->d, ev->time, r->next, NULL);
+		if (rc == LC_ENOMEM)
+			return rc;
+		if (rc || lc_state_equal(r->next, ev->after) != 1) {
+			r->problem = "replay";
+			return lc__error(LC_ECORRUPT,
+					 "lead %lld: replaying disposition %lld does not give the "
+					 "state it recorded",
+					 (long long)ev->lead, (long long)r->seq);
+		}
+	}
+	return lc_state_copy(r->state, ev->after);
+}
+
+int lc__replay_init(lc_db *db, lc__replay *r, lc_state *out)
+{
+	int rc;
+
+	*r = (lc__replay){ 0, out, NULL, NULL, NULL };
+	if ((rc = lc_disposition_new(&r->d, db->model)) || (rc = lc_state_new(&r->next, db->model)))
+		return rc;
+	/* Start from the empty state a lead has before its creation. */
+	return lc_state_copy(out, r->next);
+}
+
+void lc__replay_free(lc__replay *r)
+{
+	lc_disposition_free(r->d);
+	lc_state_free(r->next);
+	r->d = NULL;
+	r->next = NULL;
+}
+
 int lc_db_replay(lc_db *db, lc_id lead_id, lc_state *out)
 {
 	lc_event_iter *it = NULL;
-	lc_disposition *d = NULL;
-	lc_state *next = NULL;
+	lc__replay r = { 0 };
 	const lc_event *ev;
-	int64_t seq = 0;
 	int rc;
 
 	if (!db || !out || lead_id <= 0)
@@ -607,47 +663,16 @@ int lc_db_replay(lc_db *db, lc_id lead_id, lc_state *out)
 	if (!db->model || out->model != db->model)
 		return lc__error(db->model ? LC_EINVAL : LC_ESTATE,
 				 "lc_db_replay: the state must be bound to the store's current model");
-	if ((rc = lc_db_history(db, lead_id, &it)) || (rc = lc_disposition_new(&d, db->model)) ||
-	    (rc = lc_state_new(&next, db->model)))
+	if ((rc = lc_db_history(db, lead_id, &it)) || (rc = lc__replay_init(db, &r, out)))
 		goto out;
-	/* Start from the empty state a lead has before its creation. */
-	if ((rc = lc_state_copy(out, next)))
-		goto out;
-	while ((rc = lc_event_iter_next(it, &ev)) == 1) {
-		if (ev->seq != seq + 1) {
-			rc = lc__error(LC_ECORRUPT, "lead %lld: history jumps from event %lld to %lld",
-				       (long long)lead_id, (long long)seq, (long long)ev->seq);
+	while ((rc = lc_event_iter_next(it, &ev)) == 1)
+		if ((rc = lc__replay_event(db, &r, ev)))
 			goto out;
-		}
-		seq = ev->seq;
-		if (lc_state_equal(ev->before, out) != 1) {
-			rc = lc__error(LC_ECORRUPT,
-				       "lead %lld: event %lld does not start where event %lld ended",
-				       (long long)lead_id, (long long)seq, (long long)(seq - 1));
-			goto out;
-		}
-		if (ev->kind == LC_EVENT_DISPOSITION && ev->model_version == db->model_version) {
-			/* Judge it again: the recorded disposition must give the recorded state. */
-			rc = event_disposition(ev, d);
-			if (!rc)
-				rc = lc_transition(db->model, out, d, ev->time, next, NULL);
-			if (rc || lc_state_equal(next, ev->after) != 1) {
-				rc = lc__error(LC_ECORRUPT,
-					       "lead %lld: replaying disposition %lld does not give the "
-					       "state it recorded",
-					       (long long)lead_id, (long long)seq);
-				goto out;
-			}
-		}
-		if ((rc = lc_state_copy(out, ev->after)))
-			goto out;
-	}
-	if (rc == 0 && seq == 0)
+	if (rc == 0 && r.seq == 0)
 		rc = lc__error(LC_ECORRUPT, "lead %lld has no history", (long long)lead_id);
 out:
 	lc_event_iter_free(it);
-	lc_disposition_free(d);
-	lc_state_free(next);
+	lc__replay_free(&r);
 	return rc < 0 ? rc : 0;
 }
 

@@ -131,4 +131,26 @@ int lc__store_read_fail(int rc, const char *what, lc_id id);
  * lead 2"; NULL when unknown), and for a backend's own LC_ECORRUPT too. */
 int lc__store_damaged(int rc, const char *what, const char *record);
 
+/* Replaying a lead's history event by event (lc_db_replay(), lc_db_verify()).
+ * `state` is where the replay has got to; `problem` names what a failure
+ * found: "history" (a gap, an event that does not start where the previous
+ * one ended) or "replay" (a disposition that does not give what it recorded). */
+typedef struct lc__replay {
+	int64_t seq;
+	lc_state *state;
+	lc_disposition *d;
+	lc_state *next;
+	const char *problem;
+} lc__replay;
+
+/* Start a replay into `out` (bound to the current model), emptied. */
+int lc__replay_init(lc_db *db, lc__replay *r, lc_state *out);
+/* The next event of the lead: LC_ECORRUPT (with a message naming the lead and
+ * the event, and r->problem set) when the history is broken there. */
+int lc__replay_event(lc_db *db, lc__replay *r, const lc_event *ev);
+void lc__replay_free(lc__replay *r);
+
+/* The id of the lead the iterator read last (one that failed included). */
+lc_id lc__lead_iter_id(const lc_lead_iter *it);
+
 #endif

@@ -176,6 +176,28 @@ int lc__wf_load_current(lc_db *db, lc_ruleset **out, int64_t *version)
 	return lc_db_ruleset_get(db, v, out, NULL);
 }
 
+/* lc_db_verify()'s check of the stored rule sets: each version must load. */
+int lc__wf_verify(lc_db *db, lc__verify *v, int64_t *count)
+{
+	lc_ruleset *rs = NULL;
+	char rec[48];
+	int64_t latest = 0;
+	int rc = lc_db_ruleset_latest(db, &latest);
+
+	if (rc == LC_ECORRUPT)
+		return lc__verify_problem(v, "rule_set", "store", 0, 0, "%s", lc_error_last());
+	*count = latest;
+	for (int64_t ver = 1; !rc && ver <= latest; ver++) {
+		rc = lc_db_ruleset_get(db, ver, &rs, NULL);
+		lc_ruleset_free(rs);
+		rs = NULL;
+		snprintf(rec, sizeof rec, "rule set %" PRId64, ver);
+		if (rc == LC_ECORRUPT || rc == LC_ENOTFOUND)
+			rc = lc__verify_problem(v, "rule_set", rec, 0, 0, "%s", lc_error_last());
+	}
+	return rc;
+}
+
 /* What the hook keeps between applies: the rule set in force as this handle
  * knows it. Like the model, it is read when the store opens, and again after
  * an install or a sweep through this handle; an install through another

@@ -88,6 +88,9 @@ void lc__wf_attach(lc_db *db);
 /* The store plugin's on_open (src/plugins.c): a store with a rule set runs
  * its event rules from the start. */
 void lc__wf_db_open(lc_db *db);
+/* The store plugin's verify: every stored rule set version loads. */
+typedef struct lc__verify lc__verify;
+int lc__wf_verify(lc_db *db, lc__verify *v, int64_t *count);
 void lc__wf_refresh(lc_db *db);
 
 /* Contactability of a lead under its model. */

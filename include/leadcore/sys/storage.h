@@ -82,6 +82,14 @@ typedef int (*lc_group_emit_fn)(void *ud, const char *const *values, int64_t cou
 typedef int (*lc_worklist_emit_fn)(void *ud, lc_id lead, lc_worklist_reason kind,
 				   lc_time follow_up);
 
+/**
+ * Receives one problem a backend's own integrity check found.
+ * @param ud The caller's pointer.
+ * @param problem What is wrong, as the check says it (UTF-8; copied).
+ * @return 0 to go on; anything else stops the check and is returned by it.
+ */
+typedef int (*lc_integrity_emit_fn)(void *ud, const char *problem);
+
 /** A storage backend. Fill it with LC_STORAGE_INIT or lc_storage_init(). */
 typedef struct lc_storage {
 	/** LC_STORAGE_VERSION at the time the backend was written (>= 1). */
@@ -258,7 +266,8 @@ typedef struct lc_storage {
 	 */
 	int (*savepoint)(void *be, int op);
 
-	/* ---- version 2, optional (NULL: the core looks keys up one by one) ---- */
+	/* ---- version 2, optional (NULL: the core looks keys up one by one;
+	 * the backend has no integrity check of its own) ---- */
 
 	/**
 	 * Look many leads up by a text field at once (the importer's dedupe):
@@ -269,6 +278,16 @@ typedef struct lc_storage {
 	 */
 	int (*lead_find_many)(void *be, lc_lead_text_field field, const char *const *keys, size_t n,
 			      lc_id *ids);
+
+	/**
+	 * Run the backend's own integrity check (SQLite's `PRAGMA
+	 * integrity_check` and `foreign_key_check`) inside the core's read
+	 * transaction, calling @p emit once per problem found. Never writes.
+	 * lc_db_verify() calls it before checking the records themselves.
+	 * @return 0 when the check ran (whether or not it found problems), a
+	 *         negative `LC_E...` when it could not run, or what @p emit returned.
+	 */
+	int (*integrity_check)(void *be, lc_integrity_emit_fn emit, void *ud);
 } lc_storage;
 
 /** savepoint() op: mark the present. */

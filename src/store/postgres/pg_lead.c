@@ -841,23 +841,24 @@ int lc__pg_lead_iter_next(void *be, void *cursor, lc_lead *out)
 		if (PQntuples(c->page) == 0)
 			return 0;
 	}
-	if ((rc = fill_lead(c->page, c->row, out)))
-		return rc;
 	id = lc__pg_i64(c->page, c->row, C_ID);
+	rc = fill_lead(c->page, c->row, out);
 	/* Lists and notes come ordered by lead id, like the page. */
 	for (; c->items && c->item < PQntuples(c->items) && lc__pg_i64(c->items, c->item, 0) <= id;
 	     c->item++)
-		if (lc__pg_i64(c->items, c->item, 0) == id && (rc = add_item(out, c->items, c->item)))
-			return rc;
+		if (!rc && lc__pg_i64(c->items, c->item, 0) == id)
+			rc = add_item(out, c->items, c->item);
 	for (; c->notes && c->note < PQntuples(c->notes) && lc__pg_i64(c->notes, c->note, 0) <= id;
 	     c->note++)
-		if (lc__pg_i64(c->notes, c->note, 0) == id && (rc = add_note(out, c->notes, c->note)))
-			return rc;
+		if (!rc && lc__pg_i64(c->notes, c->note, 0) == id)
+			rc = add_note(out, c->notes, c->note);
+	/* A damaged row is reported once; the next call goes on after it, as
+	 * on SQLite, so that one bad row does not hide the others. */
 	c->after = id;
 	c->row++;
 	if (c->limited)
 		c->left--;
-	return 1;
+	return rc ? rc : 1;
 }
 
 void lc__pg_iter_close(void *be, void *cursor)

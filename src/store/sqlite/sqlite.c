@@ -1787,8 +1787,46 @@ static int sq_worklist(void *be, lc_id agent, lc_time day_start, lc_time day_end
 	return 0;
 }
 
+/* Run a pragma that answers with rows of problems; "ok" alone means none. */
+static int pragma_problems(lc_sq *s, const char *pragma, lc_integrity_emit_fn emit, void *ud)
+{
+	sqlite3_stmt *st = NULL;
+	char line[512];
+	int rc = sqlite3_prepare_v2(s->db, pragma, -1, &st, NULL), stop = 0;
+
+	if (rc != SQLITE_OK)
+		return lc__sq_error(s, rc, "checking the store's integrity");
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(st, 0);
+		if (sqlite3_column_count(st) == 1) {
+			if (a && strcmp(a, "ok") != 0)
+				stop = emit(ud, a);
+			continue;
+		}
+		/* foreign_key_check: table, rowid, parent, constraint */
+		snprintf(line, sizeof line, "table %s row %lld refers to a missing row of %s",
+			 a ? a : "?", (long long)sqlite3_column_int64(st, 1),
+			 sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "?");
+		stop = emit(ud, line);
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : lc__sq_error(s, rc, "checking the store's integrity");
+}
+
+/* SQLite's own check of the file (pages, indexes, constraints) and of the
+ * foreign keys; both only read. */
+static int sq_integrity_check(void *be, lc_integrity_emit_fn emit, void *ud)
+{
+	lc_sq *s = be;
+	int rc = pragma_problems(s, "PRAGMA integrity_check", emit, ud);
+
+	return rc ? rc : pragma_problems(s, "PRAGMA foreign_key_check", emit, ud);
+}
+
 const lc_storage lc__storage_sqlite = {
-	.version = 1,
+	.version = 2,
 	.open = sq_open,
 	.close = sq_close,
 	.begin = sq_begin,
@@ -1820,4 +1858,5 @@ const lc_storage lc__storage_sqlite = {
 	.worklist = sq_worklist,
 	.count_grouped = lc__sq_count_grouped,
 	.savepoint = sq_savepoint,
+	.integrity_check = sq_integrity_check,
 };
