@@ -101,4 +101,68 @@ if [ -n "$damaged" ]; then
 else
   echo "skipped: neither the sqlite3 shell nor psql can reach the store"
 fi
+# Worklists and assignment on today's date (issue 10, items 13 and 14).
+# New leads come by the rule set's segment rank, then age.
+now=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)   # a follow-up at $now is due that day
+echo '{"format":1,"name":"rank","version":1,"segments":["highly_engaged","engaged",null,"cold"],"rules":[]}' >"$dir/rank.json"
+L workflow install "$dir/rank.json" >/dev/null || fail "install a rule set with segment ranks"
+L agent add dee >/dev/null
+id_of() { json_get 'd["id"]'; }
+c=$(L lead add --name C --phone 555-0201 --segment cold --agent dee --json | id_of)
+n=$(L lead add --name N --phone 555-0202 --agent dee --json | id_of)
+e=$(L lead add --name E --phone 555-0203 --segment engaged --agent dee --json | id_of)
+h=$(L lead add --name H --phone 555-0204 --segment highly_engaged --agent dee --json | id_of)
+got=$(L worklist --agent dee --now "$now" --json | json_get '[r["lead"] for r in d["rows"]]')
+[ "$got" = "[$h, $e, $n, $c]" ] || fail "new leads by segment rank: $got, expected [$h, $e, $n, $c]"
+
+# Unassigned: new leads, worked ones with nothing due, one due today, email-only ones.
+for i in 1 2 3; do L lead add --name "New$i" --phone "555-030$i" >/dev/null; done
+worked=""
+for i in 1 2; do
+  w=$(L lead add --name "Worked$i" --phone "555-031$i" --segment highly_engaged --json | id_of)
+  L dispose "$w" --action call --milestone no_milestone --status attempted_contact >/dev/null
+  worked="$worked $w"
+done
+due=$(L lead add --name Due --phone 555-0320 --json | id_of)
+L dispose "$due" --action call --milestone contacted --status follow_up --follow-up "$now" >/dev/null
+email=""
+for i in 1 2; do email="$email $(L lead add --name "Mail$i" --email "m$i@example.com" --segment highly_engaged --json | id_of)"; done
+
+# Every lead dealt is on its agent's list for the day: rows = had + given,
+# nobody over the quota, never an email-only lead nor one with nothing due.
+check_lists() { # QUOTA ASSIGN_JSON
+  local a had given rows
+  for a in $(echo "$2" | json_get '" ".join(r["agent"] for r in d["agents"])'); do
+    had=$(echo "$2" | json_get "[r['had'] for r in d['agents'] if r['agent']=='$a'][0]")
+    given=$(echo "$2" | json_get "[r['given'] for r in d['agents'] if r['agent']=='$a'][0]")
+    rows=$(L worklist --agent "$a" --now "$now" --json | json_get 'len(d["rows"])')
+    [ "$rows" -eq $((had + given)) ] || fail "$a: worklist has $rows rows, had $had + given $given"
+    [ "$given" -eq 0 ] || [ $((had + given)) -le "$1" ] || fail "$a: over the quota of $1"
+  done
+}
+out=$(L assign --quota 6 --now "$now" --json)
+check_lists 6 "$out"
+dealt=$(echo "$out" | json_get '" ".join(str(r["lead"]) for r in d["assigned"])')
+for x in $email $worked; do
+  case " $dealt " in *" $x "*) fail "lead $x (email only, or worked with nothing due) was dealt: $dealt" ;; esac
+done
+case " $dealt " in *" $due "*) ;; *) fail "the follow-up due today ($due) was not dealt: $dealt" ;; esac
+
+# Auto-assignment tops lists up to its quota and never deals an email-only lead.
+echo '{"format":1,"name":"auto","version":1,"rules":[],"auto_assign":{"enabled":true,"unit":null,"quota":7}}' >"$dir/auto.json"
+L workflow install "$dir/auto.json" >/dev/null || fail "install auto_assign with a quota"
+for i in $(seq 10 24); do L lead add --name "Auto$i" --phone "555-04$i" >/dev/null; done
+late=$(L lead add --name Mail3 --email m3@example.com --json | id_of)
+L workflow run --now "$now" >/dev/null || fail "auto-assign sweep"
+# Fifteen new leads are more than the three active agents lack: each list is
+# full, no more, and the rest wait.
+for a in amy cat dee; do
+  rows=$(L worklist --agent "$a" --now "$now" --json | json_get 'len(d["rows"])')
+  [ "$rows" -eq 7 ] || fail "auto-assignment left $a with $rows rows, not the quota of 7"
+done
+for x in $email $late; do
+  [ "$(L lead show "$x" --json | json_get 'd["agent"]')" = None ] || fail "email-only lead $x was auto-assigned"
+done
+[ "$(L lead list --unassigned --json | json_get 'sum(1 for l in d["leads"] if l["name"].startswith("Auto"))')" -gt 0 ] || fail "every new lead was dealt, past the quota"
+[ "$(L workflow run --now "$now" --json | json_get 'len(d["rows"])')" = 0 ] || fail "a full sweep again changes nothing"
 echo ok

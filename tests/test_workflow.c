@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -985,6 +986,9 @@ static void test_assign_order_and_fairness(void **state)
 	assert_int_equal(lc_db_agent_add(f->db, "cat", &cat), 0);
 	assert_int_equal(lc_db_agent_add(f->db, "dan", &dan), 0);
 	assert_int_equal(lc_db_agent_set_active(f->db, dan, 0), 0);
+	/* The deal order is the rule set's segment ranks. */
+	install_text(f->db, HEAD "\"segments\":[\"highly_engaged\",\"engaged\",null,\"cold\"],"
+				 "\"rules\":[]}");
 
 	cold1 = add_lead(f->db, "555-0001", NULL, "x");
 	other = add_lead(f->db, "555-0002", NULL, "x");
@@ -1100,7 +1104,7 @@ static void test_assign_order_and_fairness(void **state)
 }
 
 /* Auto-assignment, switched on by the rule set: round-robin over a unit's
- * active agents, only contactable and matching leads, continuing across sweeps. */
+ * active agents, only callable and matching leads, continuing across sweeps. */
 static void test_auto_assign(void **state)
 {
 	fx *f = *state;
@@ -1121,18 +1125,18 @@ static void test_auto_assign(void **state)
 	l[0] = add_lead(f->db, "555-0001", NULL, "LAT");
 	l[1] = add_lead(f->db, NULL, NULL, "LAT");          /* not contactable */
 	l[2] = add_lead(f->db, "555-0003", NULL, "Web");     /* another source */
-	l[3] = add_lead(f->db, NULL, "x@example.com", "Spreadsheet");
-	assert_int_equal(sweep(f->db, now_value), 2);
+	l[3] = add_lead(f->db, NULL, "x@example.com", "Spreadsheet"); /* email only: no call list */
+	assert_int_equal(sweep(f->db, now_value), 1);
 	assert_int_equal(agent_of(f->db, l[0]), amy);
 	assert_int_equal(agent_of(f->db, l[1]), 0);
 	assert_int_equal(agent_of(f->db, l[2]), 0);
-	assert_int_equal(agent_of(f->db, l[3]), cat);
+	assert_int_equal(agent_of(f->db, l[3]), 0);
 	/* The next sweep carries on where the last one stopped. */
 	l[4] = add_lead(f->db, "555-0005", NULL, "LAT");
 	l[5] = add_lead(f->db, "555-0006", NULL, "LAT");
 	assert_int_equal(sweep(f->db, now_value), 2);
-	assert_int_equal(agent_of(f->db, l[4]), amy);
-	assert_int_equal(agent_of(f->db, l[5]), cat);
+	assert_int_equal(agent_of(f->db, l[4]), cat);
+	assert_int_equal(agent_of(f->db, l[5]), amy);
 	assert_int_equal(sweep(f->db, now_value), 0);
 
 	/* Nobody active in the unit: the leads fail, the sweep reports them. */
@@ -1548,7 +1552,7 @@ static void test_three_weeks(void **state)
 			assert_int_equal(lc_query_set_agent(q, LC_QUERY_NONE), 0);
 			assert_int_equal(lc_db_query(f->db, q, &it), 0);
 			while (lc_lead_iter_next(it, &l) == 1)
-				if (lc__wf_callable(l) && !(lc_lead_flags(l) & LC_LEAD_AUTOMATION_STOPPED))
+				if (lc__wf_listable(l, day + DAY) && !lc__wf_stopped(l))
 					assignable++;
 			lc_lead_iter_free(it);
 			lc_query_free(q);
@@ -1672,6 +1676,264 @@ static void test_assign_counts_follow_ups(void **state)
 	lc_table_free(ag);
 }
 
+/* ---- issue 10, items 13 and 14: segment ranks, and lists that match assignment ---- */
+
+/* Today at 09:00 UTC, from the real clock: these tests run relative to now. */
+static lc_time today_9am(void)
+{
+	return ((lc_time)time(NULL) / DAY) * DAY + 9 * 3600;
+}
+
+static void test_parse_segments(void **state)
+{
+	lc_ruleset *rs = NULL;
+
+	(void)state;
+	assert_int_equal(lc_ruleset_load_string(&rs, HEAD "\"segments\":[\"hot\",null,\"cold\"],"
+						"\"rules\":[]}", NULL),
+			 0);
+	lc_ruleset_free(rs);
+	expect_format_error(HEAD "\"segments\":\"hot\",\"rules\":[]}", LC_EFORMAT, "segments");
+	expect_format_error(HEAD "\"segments\":[\"hot\",3],\"rules\":[]}", LC_EFORMAT, "segments[1]");
+	expect_format_error(HEAD "\"segments\":[\"hot\",\"\"],\"rules\":[]}", LC_EFORMAT, "segments[1]");
+	expect_format_error(HEAD "\"segments\":[\"hot\",\"Hot\"],\"rules\":[]}", LC_EFORMAT, "twice");
+	expect_format_error(HEAD "\"segments\":[null,\"hot\",null],\"rules\":[]}", LC_EFORMAT,
+			    "segments[2]");
+	expect_format_error(HEAD "\"rules\":[],\"auto_assign\":{\"enabled\":true,\"quota\":-1}}",
+			    LC_EFORMAT, "auto_assign.quota");
+	expect_format_error(HEAD "\"rules\":[],\"auto_assign\":{\"enabled\":true,\"quota\":\"50\"}}",
+			    LC_EFORMAT, "auto_assign.quota");
+	expect_format_error(HEAD "\"rules\":[{\"name\":\"a\",\"kind\":\"time\",\"then\":[{\"assign\":"
+			    "{\"quota\":100001}}]}]}",
+			    LC_EFORMAT, "rules[0].then[0].assign.quota");
+	/* The preset ranks seed 002's segments. */
+	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
+	assert_non_null(strstr(lc_ruleset_json(rs), "\"segments\""));
+	lc_ruleset_free(rs);
+}
+
+/* A new lead assigned to `agent`, created at `created`, in a segment. */
+static lc_id new_lead_at(lc_db *db, lc_id agent, lc_time created, const char *segment)
+{
+	lc_id id;
+
+	now_value = created;
+	id = add_lead(db, "555-0100", NULL, "x");
+	if (segment)
+		set_segment(db, id, segment);
+	if (agent)
+		assert_int_equal(lc_db_lead_assign(db, id, 0, agent), 0);
+	return id;
+}
+
+static void expect_worklist(lc_db *db, lc_id agent, lc_time day, const lc_id *want, size_t n)
+{
+	lc_table *w = NULL;
+
+	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
+	for (size_t i = 0; i < n && i < lc_table_rows(w); i++)
+		if (lc_table_int_named(w, i, "lead") != want[i])
+			fail_msg("row %zu: lead %lld, expected %lld", i,
+				 (long long)lc_table_int_named(w, i, "lead"), (long long)want[i]);
+	assert_int_equal(lc_table_rows(w), n);
+	lc_table_free(w);
+}
+
+/* New leads come by the rule set's segment rank, then age (oldest first);
+ * overdue and due follow-ups stay first. */
+static void test_worklist_segment_order(void **state)
+{
+	fx *f = *state;
+	lc_time day = today_9am();
+	lc_id amy = 0;
+
+	assert_int_equal(lc_db_agent_add(f->db, "amy", &amy), 0);
+	install_text(f->db, HEAD "\"segments\":[\"highly_engaged\",\"engaged\",null,\"cold\"],"
+				 "\"rules\":[]}");
+	lc_id cold_old = new_lead_at(f->db, amy, day - 5 * DAY, "cold");
+	lc_id none_mid = new_lead_at(f->db, amy, day - 3 * DAY, NULL);
+	lc_id eng_new = new_lead_at(f->db, amy, day - 1 * DAY, "engaged");
+	lc_id high_new = new_lead_at(f->db, amy, day - 2 * DAY, "highly_engaged");
+	lc_id vip = new_lead_at(f->db, amy, day - 4 * DAY, "vip"); /* not ranked: with "none" */
+	lc_id high_old = new_lead_at(f->db, amy, day - 6 * DAY, "highly_engaged");
+	lc_id eng_caps = new_lead_at(f->db, amy, day - 2 * DAY + 3600, "ENGAGED");
+	lc_id due = new_lead_at(f->db, amy, day - 7 * DAY, "cold");
+	lc_id over = new_lead_at(f->db, amy, day - 7 * DAY, "cold");
+	now_value = day - DAY;
+	assert_int_equal(dispose(f->db, due, "call", "contacted", "follow_up", day + 6 * 3600, "amy"), 0);
+	assert_int_equal(dispose(f->db, over, "call", "contacted", "follow_up", day - 3600, "amy"), 0);
+	now_value = day;
+
+	lc_id ranked[] = { over, due, high_old, high_new, eng_caps, eng_new, vip, none_mid, cold_old };
+	expect_worklist(f->db, amy, day, ranked, LC_ARRAY_LEN(ranked));
+
+	/* Without a null, unlisted segments and none come after the listed ones. */
+	install_text(f->db, HEAD "\"segments\":[\"highly_engaged\",\"engaged\",\"cold\"],\"rules\":[]}");
+	lc_id listed[] = { over, due, high_old, high_new, eng_caps, eng_new, cold_old, vip, none_mid };
+	expect_worklist(f->db, amy, day, listed, LC_ARRAY_LEN(listed));
+
+	/* A rule set that ranks nothing: age alone. */
+	install_text(f->db, HEAD "\"rules\":[]}");
+	lc_id aged[] = { over, due, high_old, cold_old, vip, none_mid, high_new, eng_caps, eng_new };
+	expect_worklist(f->db, amy, day, aged, LC_ARRAY_LEN(aged));
+}
+
+/* Whether a lead is a row of an agent's worklist for the day. */
+static bool on_worklist(lc_db *db, lc_id agent, lc_time day, lc_id lead)
+{
+	lc_table *w = NULL;
+	bool hit = false;
+
+	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
+	for (size_t i = 0; i < lc_table_rows(w); i++)
+		hit = hit || lc_table_int_named(w, i, "lead") == lead;
+	lc_table_free(w);
+	return hit;
+}
+
+static int64_t worklist_rows(lc_db *db, lc_id agent, lc_time day)
+{
+	lc_table *w = NULL;
+	int64_t n;
+
+	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
+	n = (int64_t)lc_table_rows(w);
+	lc_table_free(w);
+	return n;
+}
+
+/* Every lead dealt for a day is on that day's list: list = load + given, for
+ * every agent; nobody goes over the quota; an email-only lead, or a worked
+ * one with nothing due, is never dealt to a call list. */
+static void test_assign_fills_worklists(void **state)
+{
+	fx *f = *state;
+	lc_time day = today_9am();
+	lc_id amy = 0, bob = 0;
+	lc_assign_options o = LC_ASSIGN_OPTIONS_INIT;
+	lc_table *a = NULL, *ag = NULL;
+
+	assert_int_equal(lc_db_agent_add(f->db, "amy", &amy), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "bob", &bob), 0);
+	install_text(f->db, HEAD "\"rules\":[]}");
+	new_lead_at(f->db, amy, day - 2 * DAY, NULL);
+	new_lead_at(f->db, amy, day - 2 * DAY, NULL);
+	lc_id fresh[3];
+	for (int i = 0; i < 3; i++)
+		fresh[i] = new_lead_at(f->db, 0, day - DAY + i * 60, "cold");
+	lc_id worked[2], fdue, flater, fover, email[2];
+	now_value = day - DAY;
+	for (int i = 0; i < 2; i++) {
+		worked[i] = add_lead(f->db, "555-0200", NULL, "x");
+		set_segment(f->db, worked[i], "highly_engaged");
+		assert_int_equal(dispose(f->db, worked[i], "call", "no_milestone", "attempted_contact",
+					 LC_TIME_NONE, "ann"),
+				 0);
+	}
+	fdue = add_lead(f->db, "555-0300", NULL, "x");
+	assert_int_equal(dispose(f->db, fdue, "call", "contacted", "follow_up", day + 2 * 3600, "ann"), 0);
+	flater = add_lead(f->db, "555-0301", NULL, "x");
+	assert_int_equal(dispose(f->db, flater, "call", "contacted", "follow_up", day + 5 * DAY, "ann"), 0);
+	fover = add_lead(f->db, "555-0302", NULL, "x");
+	assert_int_equal(dispose(f->db, fover, "call", "contacted", "follow_up", day - 3600, "ann"), 0);
+	for (int i = 0; i < 2; i++) {
+		email[i] = add_lead(f->db, NULL, "e@example.com", "LAT");
+		set_segment(f->db, email[i], "highly_engaged");
+	}
+	now_value = day;
+
+	o.quota = 5;
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
+	assert_int_equal(lc_table_rows(ag), 2);
+	int64_t dealt = 0;
+	for (size_t j = 0; j < lc_table_rows(ag); j++) {
+		int64_t load = 0, given = 0;
+		lc_id id = agent_at(ag, j, &load, &given);
+		assert_int_equal(worklist_rows(f->db, id, day), load + given);
+		assert_true(load + given <= (int64_t)o.quota);
+		dealt += given;
+	}
+	/* The three new leads and the two follow-ups due today or overdue. */
+	assert_int_equal(dealt, 5);
+	assert_int_equal(lc_table_rows(a), 5);
+	for (size_t i = 0; i < lc_table_rows(a); i++)
+		assert_true(on_worklist(f->db, lc_table_int_named(a, i, "agent"), day,
+					lc_table_int_named(a, i, "lead")));
+	assert_true(agent_of(f->db, fdue) && agent_of(f->db, fover));
+	for (int i = 0; i < 3; i++)
+		assert_true(agent_of(f->db, fresh[i]) != 0);
+	assert_int_equal(agent_of(f->db, worked[0]), 0);
+	assert_int_equal(agent_of(f->db, worked[1]), 0);
+	assert_int_equal(agent_of(f->db, flater), 0);
+	assert_int_equal(agent_of(f->db, email[0]), 0);
+	assert_int_equal(agent_of(f->db, email[1]), 0);
+	lc_table_free(a);
+	lc_table_free(ag);
+
+	/* The day the later follow-up falls due, it is dealt and listed. */
+	now_value = day + 5 * DAY;
+	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
+	for (size_t j = 0; j < lc_table_rows(ag); j++) {
+		int64_t load = 0, given = 0;
+		lc_id id = agent_at(ag, j, &load, &given);
+		assert_int_equal(worklist_rows(f->db, id, now_value), load + given);
+		assert_true(load + given <= (int64_t)o.quota);
+	}
+	assert_true(agent_of(f->db, flater) != 0);
+	assert_true(on_worklist(f->db, agent_of(f->db, flater), now_value, flater));
+	assert_int_equal(agent_of(f->db, email[0]), 0);
+	lc_table_free(a);
+	lc_table_free(ag);
+}
+
+/* Auto-assignment tops call lists up to its quota, round-robin, and never
+ * deals an email-only lead or a worked one with nothing due to a call list. */
+static void test_auto_assign_quota(void **state)
+{
+	fx *f = *state;
+	lc_time day = today_9am();
+	lc_id amy = 0, cat = 0;
+
+	assert_int_equal(lc_db_agent_add(f->db, "amy", &amy), 0);
+	assert_int_equal(lc_db_agent_add(f->db, "cat", &cat), 0);
+	install_text(f->db, HEAD "\"rules\":[],\"auto_assign\":{\"enabled\":true,\"unit\":null,"
+				 "\"quota\":2}}");
+	lc_id held = new_lead_at(f->db, amy, day - DAY, NULL);
+	now_value = day - DAY;
+	lc_id worked = add_lead(f->db, "555-0400", NULL, "x");
+	assert_int_equal(dispose(f->db, worked, "call", "no_milestone", "attempted_contact", LC_TIME_NONE,
+				 "ann"),
+			 0);
+	lc_id email = add_lead(f->db, NULL, "e@example.com", "x");
+	lc_id l[5];
+	for (int i = 0; i < 5; i++)
+		l[i] = add_lead(f->db, "555-0401", NULL, "x");
+	now_value = day;
+
+	/* amy holds one: she gets one, cat two; the rest wait. */
+	assert_int_equal(sweep(f->db, day), 3);
+	assert_int_equal(agent_of(f->db, l[0]), amy);
+	assert_int_equal(agent_of(f->db, l[1]), cat);
+	assert_int_equal(agent_of(f->db, l[2]), cat);
+	assert_int_equal(agent_of(f->db, l[3]), 0);
+	assert_int_equal(agent_of(f->db, l[4]), 0);
+	assert_int_equal(agent_of(f->db, email), 0);
+	assert_int_equal(agent_of(f->db, worked), 0);
+	assert_int_equal(worklist_rows(f->db, amy, day), 2);
+	assert_int_equal(worklist_rows(f->db, cat, day), 2);
+	assert_int_equal(sweep(f->db, day), 0);
+
+	/* amy works a lead off her list: the next sweep tops her up again. */
+	assert_int_equal(dispose(f->db, held, "call", "no_milestone", "attempted_contact", LC_TIME_NONE,
+				 "amy"),
+			 0);
+	assert_int_equal(sweep(f->db, day), 1);
+	assert_int_equal(agent_of(f->db, l[3]), amy);
+	assert_int_equal(worklist_rows(f->db, amy, day), 2);
+	assert_int_equal(agent_of(f->db, email), 0);
+	assert_int_equal(agent_of(f->db, worked), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1703,6 +1965,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_assign_order_and_fairness, setup_memory, teardown),
 		cmocka_unit_test_setup_teardown(test_worklist, setup_memory, teardown),
 		cmocka_unit_test_setup_teardown(test_three_weeks, setup_memory, teardown),
+		cmocka_unit_test(test_parse_segments),
+		cmocka_unit_test_setup_teardown(test_worklist_segment_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_worklist_segment_order, setup_memory, teardown),
+		cmocka_unit_test_setup_teardown(test_assign_fills_worklists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_assign_fills_worklists, setup_memory, teardown),
+		cmocka_unit_test_setup_teardown(test_auto_assign_quota, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auto_assign_quota, setup_memory, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -209,10 +209,13 @@ LC_API int lc_assign_options_init(lc_assign_options *opts, unsigned int version)
 /**
  * Top each active agent up to the quota for the day that contains @p now.
  * An agent's load is its follow-ups due that day (overdue ones included) plus
- * the leads assigned to it and never worked; it receives quota minus load new
- * leads from the pool of unassigned, contactable leads that are not recycled
- * and whose automation is not stopped, ordered highly engaged, engaged,
- * other segments, cold, and oldest first within a segment. Leads are dealt
+ * the leads assigned to it and never worked: the length of its worklist
+ * (lc_worklist_get()). It receives quota minus load leads from the pool:
+ * unassigned leads that would be on a worklist that day (callable, and never
+ * worked or with a follow-up due by the day's end), not recycled, whose
+ * automation is not stopped, ordered by the segment ranks of the rule set in
+ * force ("segments"), then oldest first. Every lead dealt is on its agent's
+ * worklist for the day, so that its length is load plus given. Leads are dealt
  * one at a time to the agent with the fewest so far (ties: lowest id), so
  * when the pool runs short shares differ by at most one. Inactive agents get
  * nothing. One transaction; each lead gets an `assign` event.
@@ -229,7 +232,8 @@ LC_API int lc_assign_options_init(lc_assign_options *opts, unsigned int version)
  * @return 0, LC_EINVAL (NULL db, bad options, a quota above 100000),
  *         LC_EVERSION, LC_ENOTFOUND (an agent in @c agents does not exist),
  *         LC_ESTATE (no model, an agent in @c agents is inactive), LC_EREADONLY,
- *         LC_EBUSY, LC_EIO, LC_ENOMEM. On failure nothing is assigned.
+ *         LC_ECORRUPT (the stored rule set does not parse), LC_EBUSY, LC_EIO,
+ *         LC_ENOMEM. On failure nothing is assigned.
  */
 LC_API int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **leads,
 		     lc_table **agents);
@@ -249,7 +253,8 @@ typedef enum lc_worklist_reason {
 /**
  * An agent's call list for the day that contains @p now: overdue follow-ups
  * (oldest first), then follow-ups due that day (earliest first), then leads
- * assigned and never worked (lowest id first). A worklist is a call list: a
+ * assigned and never worked, by the segment ranks of the rule set in force
+ * ("segments"), then oldest first; ties by id. A worklist is a call list: a
  * lead that must not be called (a do-not-call flag, a current value that
  * blocks the model's phone action, or no phone number) never appears on it.
  * Recycled leads never appear.
@@ -261,7 +266,7 @@ typedef enum lc_worklist_reason {
  *                 "follow_up" (a time; ::LC_TABLE_NONE for a new lead); free
  *                 it with lc_table_free().
  * @return 0, LC_EINVAL, LC_ENOTFOUND (no such agent), LC_ESTATE (no model),
- *         LC_EIO, LC_ENOMEM.
+ *         LC_ECORRUPT (the stored rule set does not parse), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_table **out);
 

@@ -1,6 +1,8 @@
 /* Daily assignment and worklists. A worklist is a call list: the store's
  * worklist (overdue, due, new) with every lead that must not be called left
- * out. An agent's load for a day is the length of that list. */
+ * out, in the order defined here, whatever order the backend gave. An
+ * agent's load for a day is the length of that list, and the pool it is
+ * topped up from holds only leads that will be on it. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +13,13 @@
 #include "workflow/workflow_internal.h"
 
 #define DAY 86400
-#define QUOTA_MAX 100000
 
 typedef struct wl_row {
 	lc_id lead;
 	lc_worklist_reason reason;
 	lc_time follow_up;
+	size_t rank;     /* new leads: the segment's rank in the rule set */
+	lc_time created; /* new leads: their age */
 } wl_row;
 
 typedef struct wl_list {
@@ -44,17 +47,46 @@ static int wl_emit(void *ud, lc_id lead, lc_worklist_reason kind, lc_time follow
 		w->rows = rows;
 		w->cap = cap;
 	}
-	w->rows[w->n].lead = lead;
-	w->rows[w->n].reason = (lc_worklist_reason)kind;
-	w->rows[w->n].follow_up = kind == LC_WORKLIST_REASON_NEW ? LC_TIME_NONE : follow_up;
+	w->rows[w->n] = (wl_row){ lead, kind,
+				  kind == LC_WORKLIST_REASON_NEW ? LC_TIME_NONE : follow_up, 0, 0 };
 	w->n++;
 	return 0;
 }
 
+/* The list's order: overdue then due, each by follow-up (oldest first); then
+ * new leads by segment rank, then age (oldest first: the lead that has waited
+ * longest); ties by id. */
+static int wl_cmp(const void *pa, const void *pb)
+{
+	const wl_row *a = pa, *b = pb;
+
+	if (a->reason != b->reason)
+		return a->reason < b->reason ? -1 : 1;
+	if (a->reason != LC_WORKLIST_REASON_NEW && a->follow_up != b->follow_up)
+		return a->follow_up < b->follow_up ? -1 : 1;
+	if (a->reason == LC_WORKLIST_REASON_NEW && a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if (a->reason == LC_WORKLIST_REASON_NEW && a->created != b->created)
+		return a->created < b->created ? -1 : 1;
+	return (a->lead > b->lead) - (a->lead < b->lead);
+}
+
+bool lc__wf_listable(const lc_lead *lead, lc_time day_end)
+{
+	lc_time fu = lc_state_follow_up(lc_lead_state(lead));
+
+	if (lc_lead_flags(lead) & LC_LEAD_RECYCLED)
+		return false;
+	if (lc_lead_touched_at(lead) != LC_TIME_NONE && (fu == LC_TIME_NONE || fu >= day_end))
+		return false;
+	return lc__wf_callable(lead);
+}
+
 /* The agent's call list for [day_start, day_start + DAY), inside the
- * caller's transaction; `scratch` is a record to read leads into. */
-static int wl_collect(lc_db *db, lc_id agent, lc_time day_start, lc_lead *scratch,
-		      wl_list *w)
+ * caller's transaction, in order (`rs` ranks segments; NULL: unsorted);
+ * `scratch` is a record to read leads into. */
+static int wl_collect(lc_db *db, lc_id agent, lc_time day_start, const lc_ruleset *rs,
+		      bool sorted, lc_lead *scratch, wl_list *w)
 {
 	wl_ctx c = { w, 0 };
 	size_t keep = 0;
@@ -69,15 +101,31 @@ static int wl_collect(lc_db *db, lc_id agent, lc_time day_start, lc_lead *scratc
 	for (size_t i = 0; i < w->n; i++) {
 		if ((rc = lc__db_lead_read(db, w->rows[i].lead, scratch)))
 			return rc;
-		if (lc_lead_flags(scratch) & LC_LEAD_RECYCLED)
-			continue;
 		/* Never a lead that must not be called. */
-		if (!lc__wf_callable(scratch))
+		if (!lc__wf_listable(scratch, day_start + DAY))
 			continue;
+		w->rows[i].rank = lc__wf_segment_rank(rs, lc_lead_text(scratch, LC_LEAD_SEGMENT));
+		w->rows[i].created = lc_lead_created_at(scratch);
 		w->rows[keep++] = w->rows[i];
 	}
 	w->n = keep;
+	if (sorted && w->n) /* qsort(NULL, 0, ...) is undefined behaviour */
+		qsort(w->rows, w->n, sizeof *w->rows, wl_cmp);
 	return 0;
+}
+
+int lc__wf_day_load(lc_db *db, lc_id agent, lc_time now, int64_t *load)
+{
+	wl_list w = { 0 };
+	lc_lead *scratch = NULL;
+	int rc = lc_lead_new(&scratch);
+
+	if (!rc)
+		rc = wl_collect(db, agent, lc__day_start(now), NULL, false, scratch, &w);
+	*load = (int64_t)w.n;
+	lc_lead_free(scratch);
+	lc__free(w.rows);
+	return rc;
 }
 
 static int agent_exists(lc_db *db, lc_id agent, bool *active)
@@ -129,6 +177,7 @@ static int worklist_table(const wl_list *w, lc_table **out)
 int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_table **out)
 {
 	wl_list w = { 0 };
+	lc_ruleset *rs = NULL;
 	lc_lead *scratch = NULL;
 	int rc;
 
@@ -150,11 +199,14 @@ int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_table **out)
 		goto out;
 	rc = agent_exists(db, agent, NULL);
 	if (!rc)
-		rc = wl_collect(db, agent, lc__day_start(now), scratch, &w);
+		rc = lc__wf_load_current(db, &rs, NULL);
+	if (!rc)
+		rc = wl_collect(db, agent, lc__day_start(now), rs, true, scratch, &w);
 	rc = lc__db_txn_end(db, rc);
 	if (!rc)
 		rc = worklist_table(&w, out);
 out:
+	lc_ruleset_free(rs);
 	lc_lead_free(scratch);
 	lc__free(w.rows);
 	return rc;
@@ -297,46 +349,41 @@ out:
 	return rc;
 }
 
-/* The segments in the order they are dealt; NULL stands for every other
- * segment (and none). */
-static const char *const deal_order[] = { "highly_engaged", "engaged", NULL, "cold" };
-
-static bool known_segment(const char *s)
-{
-	return s && (!strcmp(s, "highly_engaged") || !strcmp(s, "engaged") || !strcmp(s, "cold"));
-}
-
-/* Fill `pool` with up to `want` lead ids to deal, best first. */
-static int build_pool(lc_db *db, int64_t want, lc_id *pool, size_t *npool)
+/* Fill `pool` with up to `want` lead ids to deal, best first: the unassigned
+ * leads that would be on a call list for the day (`day_end`) and whose
+ * automation runs, by segment rank then age (oldest first), as new leads are
+ * listed. */
+static int build_pool(lc_db *db, const lc_ruleset *rs, lc_time day_end, int64_t want,
+		      lc_id *pool, size_t *npool)
 {
 	lc_query *q = NULL;
-	int rc = 0;
+	lc_lead_iter *it = NULL;
+	const lc_lead *l;
+	wl_list c = { 0 };
+	wl_ctx ctx = { &c, 0 };
+	int rc;
 
 	*npool = 0;
-	for (size_t s = 0; s < LC_ARRAY_LEN(deal_order) && (int64_t)*npool < want && !rc; s++) {
-		lc_lead_iter *it = NULL;
-		const lc_lead *l;
-
-		lc_query_free(q);
-		q = NULL;
-		if ((rc = lc_query_new(&q)) || (rc = lc_query_set_agent(q, LC_QUERY_NONE)) ||
-		    (deal_order[s] && (rc = lc_query_set_text(q, LC_LEAD_SEGMENT, deal_order[s]))) ||
-		    (rc = lc_db_query(db, q, &it)))
+	if ((rc = lc_query_new(&q)) || (rc = lc_query_set_agent(q, LC_QUERY_NONE)) ||
+	    (rc = lc_db_query(db, q, &it)))
+		goto out;
+	while ((rc = lc_lead_iter_next(it, &l)) == 1) {
+		if (lc__wf_stopped(l) || !lc__wf_listable(l, day_end))
+			continue;
+		if ((rc = wl_emit(&ctx, lc_lead_id(l), LC_WORKLIST_REASON_NEW, LC_TIME_NONE)))
 			break;
-		while ((int64_t)*npool < want && (rc = lc_lead_iter_next(it, &l)) == 1) {
-			if (!deal_order[s] && known_segment(lc_lead_text(l, LC_LEAD_SEGMENT)))
-				continue;
-			if (lc__wf_stopped(l))
-				continue;
-			/* Never a lead that cannot be contacted: the list is worked by phone. */
-			if (!lc__wf_callable(l))
-				continue;
-			pool[(*npool)++] = lc_lead_id(l);
-		}
-		if (rc > 0)
-			rc = 0;
-		lc_lead_iter_free(it);
+		c.rows[c.n - 1].rank = lc__wf_segment_rank(rs, lc_lead_text(l, LC_LEAD_SEGMENT));
+		c.rows[c.n - 1].created = lc_lead_created_at(l);
 	}
+	if (rc > 0)
+		rc = 0;
+	if (!rc && c.n)
+		qsort(c.rows, c.n, sizeof *c.rows, wl_cmp);
+	for (size_t i = 0; !rc && i < c.n && (int64_t)*npool < want; i++)
+		pool[(*npool)++] = c.rows[i].lead;
+out:
+	lc__free(c.rows);
+	lc_lead_iter_free(it);
 	lc_query_free(q);
 	return rc;
 }
@@ -347,6 +394,7 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 	lc_assign_options copy;
 	const lc_assign_options *o = &copy;
 	as_acc *a = NULL;
+	lc_ruleset *rs = NULL;
 	wl_list w = { 0 };
 	lc_lead *scratch = NULL;
 	lc_id *pool = NULL;
@@ -365,9 +413,9 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 		return rc;
 	if ((rc = lc__struct_copy(&assign_options_desc, &copy, opts, "lc_assign")))
 		return rc;
-	if (o->quota > QUOTA_MAX)
+	if (o->quota > WF_QUOTA_MAX)
 		return lc__error(LC_EINVAL, "a quota of %u leads a day is more than the %d allowed",
-				 o->quota, QUOTA_MAX);
+				 o->quota, WF_QUOTA_MAX);
 	if (o->nagents && !o->agents)
 		return lc__error(LC_EINVAL, "lc_assign_options.agents is NULL but nagents is %zu",
 				 o->nagents);
@@ -382,8 +430,10 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 	if ((rc = lc__db_txn_begin(db, true)))
 		goto out;
 	rc = pick_agents(db, o, a);
+	if (!rc)
+		rc = lc__wf_load_current(db, &rs, NULL);
 	for (size_t j = 0; !rc && j < a->nagents; j++) {
-		rc = wl_collect(db, a->agents[j].id, lc__day_start(now), scratch, &w);
+		rc = wl_collect(db, a->agents[j].id, lc__day_start(now), NULL, false, scratch, &w);
 		a->agents[j].load = (int64_t)w.n;
 		a->agents[j].need = a->agents[j].load < (int64_t)o->quota
 					    ? (int64_t)o->quota - a->agents[j].load
@@ -396,7 +446,7 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 		    !(a->agent = lc__calloc((size_t)want, sizeof *a->agent)))
 			rc = LC_ENOMEM;
 		else
-			rc = build_pool(db, want, pool, &npool);
+			rc = build_pool(db, rs, lc__day_start(now) + DAY, want, pool, &npool);
 	}
 	/* Deal one lead at a time to the agent with the fewest so far among those
 	 * still short (ties: lowest id), so that shares differ by at most one. */
@@ -423,6 +473,7 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 	}
 	rc = lc__db_txn_end(db, rc);
 out:
+	lc_ruleset_free(rs);
 	lc__free(w.rows);
 	lc__free(pool);
 	lc_lead_free(scratch);

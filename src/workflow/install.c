@@ -374,7 +374,7 @@ static int apply_hook(lc_db *db, lc_lead *applied, const lc_event *ev, const lc_
 			continue;
 		if (r->group && nfired < LC_ARRAY_LEN(fired_groups))
 			snprintf(fired_groups[nfired++], sizeof fired_groups[0], "%s", r->group);
-		rc = lc__wf_run_effects(db, r, lead, now, NULL, NULL, NULL);
+		rc = lc__wf_run_effects(db, r, lead, now, NULL, NULL, NULL, NULL);
 		if (rc)
 			lc__error_prefix(rc, "workflow rule %s", r->name);
 	}

@@ -17,6 +17,8 @@ typedef struct wf_preset {
 extern const wf_preset lc__wf_presets[];
 
 #define WF_PATH_MAX 256
+/* auto_assign's quota when it names none: seed 002's 50 leads a day, as lc_assign(). */
+#define AUTO_ASSIGN_QUOTA 50
 
 /* Reader state: the path of the node being read, for messages. */
 typedef struct rd {
@@ -149,6 +151,21 @@ static int get_bool(rd *r, json_t *v, const char *key, int *out)
 		rc = bad(r, "expected true or false");
 	else
 		*out = json_is_true(v) ? 1 : 0;
+	pop(r, l);
+	return rc;
+}
+
+/* A quota: an integer from 0 to WF_QUOTA_MAX leads a day. */
+static int get_quota(rd *r, json_t *v, int64_t *out)
+{
+	size_t l = push(r, "quota", -1);
+	int rc = 0;
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > WF_QUOTA_MAX)
+		rc = bad(r, "expected a number of leads a day from 0 to 100000");
+	else
+		*out = json_integer_value(v);
 	pop(r, l);
 	return rc;
 }
@@ -332,6 +349,7 @@ static int read_effect(rd *r, json_t *obj, wf_effect *e)
 	json_t *v;
 	int rc;
 
+	e->quota = -1;
 	if (!json_is_object(obj) || json_object_size(obj) != 1)
 		return bad(r, "expected an object with exactly one effect: set, recycle, assign, "
 			      "follow_up, segment or stop_automation");
@@ -365,14 +383,16 @@ static int read_effect(rd *r, json_t *obj, wf_effect *e)
 			if (!json_is_true(v))
 				rc = bad(r, "expected true");
 		} else if (!strcmp(key, "assign")) {
-			static const char *const keys[] = { "unit", NULL };
+			static const char *const keys[] = { "unit", "quota", NULL };
 			json_t *x;
 			e->kind = WF_ASSIGN;
 			if (!json_is_object(v))
-				rc = bad(r, "expected an object: {\"unit\": NAME or null}");
+				rc = bad(r, "expected an object: {\"unit\": NAME or null, \"quota\": N}");
 			else if (!(rc = only_keys(r, v, keys)) && (x = json_object_get(v, "unit")) &&
 				 !json_is_null(x))
 				rc = get_string(r, x, "unit", 256, &e->unit);
+			if (!rc && json_is_object(v) && (x = json_object_get(v, "quota")))
+				rc = get_quota(r, x, &e->quota);
 		} else if (!strcmp(key, "follow_up")) {
 			static const char *const keys[] = { "in", "action", "note", NULL };
 			json_t *x;
@@ -524,16 +544,19 @@ void lc_ruleset_free(lc_ruleset *rs)
 	for (size_t i = 0; i < rs->nrules; i++)
 		rule_free(&rs->rules[i]);
 	lc__free(rs->rules);
+	for (size_t i = 0; i < rs->nsegments; i++)
+		lc__free(rs->segments[i]);
+	lc__free(rs->segments);
 	lc__free(rs->name);
 	lc__free(rs->json);
 	lc__free(rs);
 }
 
-/* auto_assign: {"enabled": bool, "unit": NAME|null, "if": {...}} becomes a
- * last time rule named auto_assign, so that it runs in file order. */
+/* auto_assign: {"enabled": bool, "unit": NAME|null, "quota": N, "if": {...}}
+ * becomes a last time rule named auto_assign, so that it runs in file order. */
 static int read_auto_assign(rd *r, json_t *v, lc_ruleset *rs)
 {
-	static const char *const keys[] = { "enabled", "unit", "if", NULL };
+	static const char *const keys[] = { "enabled", "unit", "quota", "if", NULL };
 	size_t l = push(r, "auto_assign", -1);
 	wf_rule *ru = &rs->rules[rs->nrules];
 	json_t *x;
@@ -561,8 +584,11 @@ static int read_auto_assign(rd *r, json_t *v, lc_ruleset *rs)
 	}
 	ru->neffects = 1;
 	ru->effects[0].kind = WF_ASSIGN;
+	ru->effects[0].quota = AUTO_ASSIGN_QUOTA;
 	if ((x = json_object_get(v, "unit")) && !json_is_null(x) &&
 	    (rc = get_string(r, x, "unit", 256, &ru->effects[0].unit)))
+		goto out;
+	if ((x = json_object_get(v, "quota")) && (rc = get_quota(r, x, &ru->effects[0].quota)))
 		goto out;
 	if ((x = json_object_get(v, "if"))) {
 		size_t l2 = push(r, "if", -1);
@@ -571,9 +597,10 @@ static int read_auto_assign(rd *r, json_t *v, lc_ruleset *rs)
 		if (rc)
 			goto out;
 	}
-	/* Only unassigned, contactable leads are dealt, whatever "if" says. */
+	/* Only unassigned leads that can be called are dealt, whatever "if" says:
+	 * an agent's list is a call list. */
 	ru->cond.assigned = 0;
-	ru->cond.contactable = 1;
+	ru->cond.callable = 1;
 	if (!enabled) {
 		rs->nrules--;
 		rule_free(ru);
@@ -584,10 +611,68 @@ out:
 	return rc;
 }
 
+/* "segments": the segments ranked best first, as a list of distinct names;
+ * one null marks the rank of every other segment and of none. */
+static int read_segments(rd *r, json_t *v, lc_ruleset *rs)
+{
+	size_t l = push(r, "segments", -1), n = json_is_array(v) ? json_array_size(v) : 0;
+	bool other = false;
+	int rc = 0;
+
+	if (!json_is_array(v)) {
+		rc = bad(r, "expected a list of segment names, best first (null: every other "
+			    "segment and none)");
+		goto out;
+	}
+	if (!(rs->segments = lc__calloc(n ? n : 1, sizeof *rs->segments))) {
+		rc = LC_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		json_t *e = json_array_get(v, i);
+		size_t l2 = strlen(r->path);
+		push(r, NULL, (long)i);
+		if (json_is_null(e) && other) {
+			rc = bad(r, "a second null; null stands once for every other segment");
+		} else if (json_is_null(e)) {
+			other = true;
+			rs->other_rank = i;
+		} else if (!json_is_string(e) || json_string_length(e) == 0 ||
+			   json_string_length(e) > LC_LEAD_TEXT_MAX ||
+			   strlen(json_string_value(e)) != json_string_length(e)) {
+			rc = bad(r, "expected a segment name (a non-empty string) or null");
+		} else {
+			const char *name = json_string_value(e);
+			for (size_t j = 0; j < rs->nsegments && !rc; j++)
+				if (lc__streq_nocase(rs->segments[j], name))
+					rc = bad(r, "this segment is listed twice");
+			if (!rc && !(rs->segments[rs->nsegments++] = lc__strdup(name)))
+				rc = LC_ENOMEM;
+		}
+		pop(r, l2);
+	}
+	if (!other)
+		rs->other_rank = n;
+out:
+	pop(r, l);
+	return rc;
+}
+
+size_t lc__wf_segment_rank(const lc_ruleset *rs, const char *segment)
+{
+	if (!rs || !rs->nsegments)
+		return 0;
+	/* The rank is the place in the JSON list, where the null took one. */
+	for (size_t i = 0; segment && segment[0] && i < rs->nsegments; i++)
+		if (lc__streq_nocase(rs->segments[i], segment))
+			return i + (i >= rs->other_rank);
+	return rs->other_rank;
+}
+
 int lc_ruleset_load_string(lc_ruleset **out, const char *json, const char *source_name)
 {
 	static const char *const keys[] = { "format", "name", "version", "description",
-					    "rules", "auto_assign", NULL };
+					    "segments", "rules", "auto_assign", NULL };
 	json_error_t jerr;
 	json_t *root = NULL, *v, *rules;
 	lc_ruleset *rs = NULL;
@@ -644,6 +729,8 @@ int lc_ruleset_load_string(lc_ruleset **out, const char *json, const char *sourc
 		pop(&r, l);
 		goto fail;
 	}
+	if ((v = json_object_get(root, "segments")) && (rc = read_segments(&r, v, rs)))
+		goto fail;
 	rules = json_object_get(root, "rules");
 	if (!rules || !json_is_array(rules)) {
 		rc = bad(&r, "\"rules\" is required: a list of rules");

@@ -12,6 +12,8 @@
 #include "store/db_internal.h"
 #include "workflow/workflow_internal.h"
 
+#define DAY 86400
+
 /* ---- contactability ---- */
 
 /* The model's phone (or email) contact action: the one keyed "call" ("email")
@@ -154,14 +156,16 @@ bool lc__wf_cond_match(const wf_cond *c, const lc_lead *lead, lc_time now)
 
 /* ---- effects ---- */
 
-int lc__wf_round_robin(lc_db *db, const char *unit, lc_id *agent)
+int lc__wf_round_robin(lc_db *db, const char *unit, int64_t quota, lc_time now, lc_id *agent)
 {
 	lc_table *l = NULL;
-	lc_id unit_id = 0, last = 0, pick = 0, first = 0;
+	lc_id unit_id = 0, last = 0, pick = 0;
+	size_t n, start = 0, active = 0;
 	char key[64], num[32];
 	const char *v = NULL;
 	int rc;
 
+	*agent = 0;
 	if (unit && (rc = lc_db_unit_find(db, unit, &unit_id)))
 		return rc;
 	if ((rc = lc__db_agents_in(db, unit_id, &l)))
@@ -174,24 +178,31 @@ int lc__wf_round_robin(lc_db *db, const char *unit, lc_id *agent)
 	} else if (!rc) {
 		last = strtoll(v, NULL, 10);
 	}
-	for (size_t i = 0; !rc && i < lc_table_rows(l); i++) {
-		lc_id id = lc_table_int(l, i, 0);
+	/* In id order from the one after the cursor, round to the start: the
+	 * first active agent whose list is short of the quota. */
+	n = lc_table_rows(l);
+	while (start < n && lc_table_int(l, start, 0) <= last)
+		start++;
+	for (size_t k = 0; !rc && !pick && k < n; k++) {
+		size_t i = (start + k) % n;
+		int64_t load = 0;
 		if (!lc_table_int(l, i, 2))
 			continue;
-		if (!first)
-			first = id;
-		if (!pick && id > last)
-			pick = id;
+		active++;
+		if (quota >= 0 && (rc = lc__wf_day_load(db, lc_table_int(l, i, 0), now, &load)))
+			break;
+		if (quota < 0 || load < quota)
+			pick = lc_table_int(l, i, 0);
 	}
 	lc_table_free(l);
 	if (rc)
 		return rc;
-	if (!pick)
-		pick = first;
-	if (!pick)
+	if (!active)
 		return lc__error(LC_ESTATE, "no active agent%s%s to assign leads to; activate one "
 					    "(lc_db_agent_set_active)",
 				 unit ? " in unit " : "", unit ? unit : "");
+	if (!pick)
+		return 0;
 	snprintf(num, sizeof num, "%" PRId64, pick);
 	if ((rc = lc__db_meta_set(db, key, num)))
 		return rc;
@@ -281,7 +292,9 @@ static bool would_change(const wf_effect *e, const lc_lead *lead, lc_time now)
 	case WF_RECYCLE:
 		return true;
 	case WF_ASSIGN:
-		return lc_lead_agent(lead) == 0;
+		/* With a quota it tops up call lists: only a lead that will be on one. */
+		return lc_lead_agent(lead) == 0 &&
+		       (e->quota < 0 || lc__wf_listable(lead, lc__day_start(now) + DAY));
 	case WF_SEGMENT:
 		return !same_text(lc_lead_text(lead, LC_LEAD_SEGMENT), e->segment);
 	case WF_STOP_AUTOMATION:
@@ -290,8 +303,41 @@ static bool would_change(const wf_effect *e, const lc_lead *lead, lc_time now)
 	return true;
 }
 
-int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, wf_row_fn row,
-		       void *ud, wf_effect_kind *failed)
+static bool is_full(const wf_full *full, const wf_effect *e)
+{
+	for (size_t i = 0; full && i < full->n; i++)
+		if (full->e[i] == e)
+			return true;
+	return false;
+}
+
+/* The assign effect: round-robin among the unit's active agents short of the
+ * quota. *dealt is false when every one is full. */
+static int assign_effect(lc_db *db, const wf_rule *r, const wf_effect *e, lc_lead *lead,
+			 lc_time now, wf_full *full, const char *actor, bool *dealt)
+{
+	lc_id agent = 0, unit = 0;
+	int rc;
+
+	*dealt = false;
+	if (is_full(full, e))
+		return 0;
+	if ((rc = lc__wf_round_robin(db, e->unit, e->quota, now, &agent)))
+		return rc;
+	if (!agent) {
+		if (full && full->n < LC_ARRAY_LEN(full->e))
+			full->e[full->n++] = e;
+		return 0;
+	}
+	if (e->unit && ((rc = lc_db_unit_find(db, e->unit, &unit)) ||
+			(rc = lc_lead_set_unit(lead, unit))))
+		return rc;
+	*dealt = true;
+	return lc__wf_assign_lead(db, lead, agent, actor, r->name);
+}
+
+int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, wf_full *full,
+		       wf_row_fn row, void *ud, wf_effect_kind *failed)
 {
 	char actor[LC_KEY_MAX + 16];
 	lc_id id = lc_lead_id(lead);
@@ -301,6 +347,7 @@ int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, 
 	snprintf(actor, sizeof actor, "workflow:%s", r->name);
 	for (size_t i = 0; i < r->neffects && !rc; i++) {
 		const wf_effect *e = &r->effects[i];
+		bool changed = true;
 
 		if (lc_lead_flags(lead) & LC_LEAD_RECYCLED)
 			break;
@@ -319,19 +366,9 @@ int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, 
 		case WF_RECYCLE:
 			rc = lc__db_lead_set_recycled(db, id, true, actor, r->name);
 			break;
-		case WF_ASSIGN: {
-			lc_id agent = 0;
-			rc = lc__wf_round_robin(db, e->unit, &agent);
-			if (!rc && e->unit) {
-				lc_id unit = 0;
-				rc = lc_db_unit_find(db, e->unit, &unit);
-				if (!rc)
-					rc = lc_lead_set_unit(lead, unit);
-			}
-			if (!rc)
-				rc = lc__wf_assign_lead(db, lead, agent, actor, r->name);
+		case WF_ASSIGN:
+			rc = assign_effect(db, r, e, lead, now, full, actor, &changed);
 			break;
-		}
 		case WF_SEGMENT:
 			rc = lc_lead_set_text(lead, LC_LEAD_SEGMENT, e->segment);
 			if (!rc)
@@ -347,7 +384,7 @@ int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, 
 		}
 		if (rc && failed)
 			*failed = e->kind;
-		if (!rc) {
+		if (!rc && changed) {
 			if (row)
 				row(ud, id, r->name, e->kind);
 			/* Later effects and rules see the lead as it now is. */
@@ -484,7 +521,8 @@ static int collect_ids(lc_db *db, const lc_ruleset *rs, lc_time now, lc_id **ids
 
 /* The time rules of a rule set on one lead, inside its transaction. */
 static int sweep_lead(lc_db *db, const lc_ruleset *rs, lc_lead *lead, lc_time now,
-		      sweep_acc *res, const char **failed_rule, wf_effect_kind *failed_effect)
+		      wf_full *full, sweep_acc *res, const char **failed_rule,
+		      wf_effect_kind *failed_effect)
 {
 	const char *groups[32];
 	size_t ngroups = 0;
@@ -505,7 +543,7 @@ static int sweep_lead(lc_db *db, const lc_ruleset *rs, lc_lead *lead, lc_time no
 		if (r->group && ngroups < LC_ARRAY_LEN(groups))
 			groups[ngroups++] = r->group;
 		*failed_rule = r->name;
-		rc = lc__wf_run_effects(db, r, lead, now, on_row, res, failed_effect);
+		rc = lc__wf_run_effects(db, r, lead, now, full, on_row, res, failed_effect);
 	}
 	return rc;
 }
@@ -542,6 +580,7 @@ static int to_table(const sweep_acc *r, lc_table **out)
 int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out)
 {
 	sweep_acc *res = NULL;
+	wf_full full = { { 0 }, 0 };
 	lc_ruleset *rs = NULL;
 	lc_lead *lead = NULL;
 	lc_id *ids = NULL;
@@ -590,7 +629,7 @@ int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out)
 			continue;
 		}
 		if (!rc)
-			rc = sweep_lead(db, rs, lead, now, res, &failed_rule, &failed_effect);
+			rc = sweep_lead(db, rs, lead, now, &full, res, &failed_rule, &failed_effect);
 		if (!rc && res->failed)
 			rc = LC_ENOMEM;
 		rc = lc__db_txn_end(db, rc);

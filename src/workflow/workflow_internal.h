@@ -51,6 +51,7 @@ typedef struct wf_effect {
 	int64_t offset;  /* WF_FOLLOW_UP: seconds after now */
 	char *segment;   /* WF_SEGMENT: NULL clears */
 	char *unit;      /* WF_ASSIGN: NULL = every active agent */
+	int64_t quota;   /* WF_ASSIGN: the day's call list length to top up to; -1: none */
 } wf_effect;
 
 typedef struct wf_rule {
@@ -70,7 +71,18 @@ struct lc_ruleset {
 	char *json;
 	wf_rule *rules;
 	size_t nrules;
+	/* "segments": the ranked segments, best first; every other segment, and
+	 * none, ranks `other_rank` (the list's null, else after the list). */
+	char **segments;
+	size_t nsegments;
+	size_t other_rank;
 };
+
+/* The most leads a day one agent may be topped up to (lc_assign's quota). */
+#define WF_QUOTA_MAX 100000
+
+/* A segment's rank in a rule set, 0 best (0 for every lead without one). */
+size_t lc__wf_segment_rank(const lc_ruleset *rs, const char *segment);
 
 /* Effect names, indexed by wf_effect_kind. */
 const char *lc__wf_effect_name(wf_effect_kind k);
@@ -104,16 +116,34 @@ bool lc__wf_emailable(const lc_lead *lead);
 /* Evaluate a condition on a lead at `now`. */
 bool lc__wf_cond_match(const wf_cond *c, const lc_lead *lead, lc_time now);
 
+/* Within one sweep, the assign effects that found every agent at its quota,
+ * so that the leads after them do not count every list again. A list that a
+ * later rule shortens waits for the next sweep: the safe side of a quota. */
+typedef struct wf_full {
+	const wf_effect *e[8];
+	size_t n;
+} wf_full;
+
 /* Run one rule's effects on a lead inside the caller's write transaction.
  * `lead` is re-read after each effect. `row` is called for each effect that
- * changed something (may be NULL). */
+ * changed something (may be NULL); `full` may be NULL. */
 typedef void (*wf_row_fn)(void *ud, lc_id lead, const char *rule, wf_effect_kind k);
-int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, wf_row_fn row,
-		       void *ud, wf_effect_kind *failed);
+int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, wf_full *full,
+		       wf_row_fn row, void *ud, wf_effect_kind *failed);
 
-/* Round-robin pick of an active agent of a unit (0: every agent), advancing
- * the cursor kept in the store's metadata. LC_ESTATE when nobody is active. */
-int lc__wf_round_robin(lc_db *db, const char *unit, lc_id *agent);
+/* Whether a lead belongs on a call list for the day that ends at `day_end`:
+ * it can be called and was never worked, or has a follow-up before then. */
+bool lc__wf_listable(const lc_lead *lead, lc_time day_end);
+
+/* An agent's load: the length of its call list for the day containing `now`,
+ * inside the caller's transaction. */
+int lc__wf_day_load(lc_db *db, lc_id agent, lc_time now, int64_t *load);
+
+/* Round-robin pick of an active agent of a unit (NULL: every agent), advancing
+ * the cursor kept in the store's metadata, skipping agents whose call list at
+ * `now` holds `quota` leads or more (quota < 0: no limit). *agent is 0 when
+ * every active agent is full; LC_ESTATE when nobody is active. */
+int lc__wf_round_robin(lc_db *db, const char *unit, int64_t quota, lc_time now, lc_id *agent);
 
 /* Assign a lead to an agent inside the caller's transaction, naming the rule. */
 int lc__wf_assign_lead(lc_db *db, lc_lead *lead, lc_id agent, const char *actor,

@@ -27,17 +27,20 @@ static const char assign_usage[] =
 	"usage: leadctl assign [--quota N] [--now TIME] [--agents NAME,NAME,...] [--json]\n\n"
 	"Tops each active agent (or each agent listed) up to N leads for the day of\n"
 	"TIME (default now; N defaults to 50), counting the follow-ups already due\n"
-	"and the leads assigned but not yet worked. Highly engaged leads go first,\n"
-	"then engaged, other segments, cold; oldest first. Leads that cannot be\n"
-	"called are never assigned. Prints what was assigned to whom.\n"
+	"and the leads assigned but not yet worked. Leads go by the segment ranks of\n"
+	"the rule set (seed002: highly engaged, engaged, other segments, cold), then\n"
+	"oldest first. Only leads that will be on the worklist are dealt: callable,\n"
+	"and new or with a follow-up due that day, so each list has had + given rows.\n"
+	"Prints what was assigned to whom.\n"
 	"Exit codes: 0 ok, 2 usage or an unknown agent, 4 an inactive agent or a\n"
 	"store error.\n";
 
 static const char worklist_usage[] =
 	"usage: leadctl worklist --agent NAME [--now TIME] [--json]\n\n"
 	"The agent's call list for the day of TIME (default now): overdue follow-ups,\n"
-	"follow-ups due that day, then new leads assigned to it. Leads that must not\n"
-	"be called never appear. --json prints\n"
+	"follow-ups due that day, then new leads assigned to it by the segment ranks\n"
+	"of the rule set (seed002: highly engaged first), oldest first. Leads that\n"
+	"must not be called never appear. --json prints\n"
 	"{\"agent\": NAME, \"rows\": [{\"lead\": ID, \"reason\": \"overdue\"|\"due\"|\"new\", ...}]}.\n"
 	"Exit codes: 0 ok, 2 usage or an unknown agent, 4 store errors.\n";
 
