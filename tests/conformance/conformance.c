@@ -1429,6 +1429,152 @@ static void t_optional_fallback(void **state)
 	lc_model_free(m);
 }
 
+/* ---- the importer's savepoints ---- */
+
+static struct {
+	int calls;
+	unsigned fail; /* bit n: fail the (n+1)th event_append */
+} import_fault;
+
+/* Fails the chosen event_appends, as a store refusing a stale write. */
+static int import_hook(void *ud, const char *slot)
+{
+	(void)ud;
+	if (strcmp(slot, "event_append") != 0 || import_fault.calls++ >= 32)
+		return 0;
+	return import_fault.fail & (1u << (import_fault.calls - 1)) ? LC_ECONFLICT : 0;
+}
+
+static lc_table *import_rows(lc_db *db, const lc_mapping *m, const char *csv, int want)
+{
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	lc_table *r = NULL;
+
+	o.flags = LC_IMPORT_SKIP_BAD_ROWS;
+	RC(lc_import_buffer(db, csv, strlen(csv), m, &o, &r), want);
+	assert_non_null(r);
+	return r;
+}
+
+static int64_t summary(const lc_table *r, const char *name)
+{
+	return lc_table_int_named(lc_table_summary(r), 0, name);
+}
+
+/* The lead with external id @p ext has this name, milestone and version. */
+static void stored_as(lc_db *db, const char *ext, const char *name, const char *milestone,
+		      int64_t version)
+{
+	lc_lead *l = NULL;
+
+	OK(lc_db_lead_get_external(db, ext, &l));
+	streq_at(lc_lead_text(l, LC_LEAD_NAME), name, ext, __FILE__, __LINE__);
+	streq_at(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), milestone, ext, __FILE__,
+		 __LINE__);
+	assert_int_equal(lc_lead_version(l), version);
+	lc_lead_free(l);
+}
+
+/* A row whose write fails midway (its disposition's event, after the lead
+ * and its creation event were written) is left out alone, at its line: the
+ * rows around it are in and nothing of it is. Imported again, only that row
+ * is new; a third time, nothing changes. */
+static void t_import_bad_row(void **state)
+{
+	static const char csv[] = "Id,Name\nr1,One\nr2,Two\nr3,Three\nr4,Four\nr5,Five\n";
+	fx *f = *state;
+	fx w;
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_wrap_config wc = { import_hook, NULL, 0, NULL };
+	lc_mapping *m = NULL;
+	lc_model *model = test_model();
+	lc_lead *l = NULL;
+	lc_table *r;
+	char inner[4000];
+	int64_t n = 0;
+
+	(void)f;
+	memset(&w, 0, sizeof w);
+	w.now = T0;
+	OK(target->make_uri(target->ud, inner, sizeof inner));
+	wc.inner_uri = inner;
+	OK(lc_wrap_register("conformance-import", &wc));
+	snprintf(w.uri, sizeof w.uri, "conformance-import:%s", inner);
+	o.clock = fx_clock;
+	o.clock_ud = &w;
+	OK(lc_db_open(&w.db, w.uri, &o));
+	OK(lc_db_install_model(w.db, model, NULL));
+	OK(lc_mapping_load_string(&m,
+				  "{\"format\": 1, \"dedupe\": \"external_id\","
+				  " \"fields\": {\"external_id\": \"Id\", \"name\": \"Name\"},"
+				  " \"dispositions\": [{\"action\": \"call\", \"milestone\": \"contacted\","
+				  " \"status\": \"open\"}]}",
+				  "conformance mapping"));
+	/* Each row appends two events: the third row's second fails. */
+	import_fault.calls = 0;
+	import_fault.fail = 1u << 5;
+	r = import_rows(w.db, m, csv, 0);
+	import_fault.fail = 0;
+	assert_int_equal(summary(r, "imported"), 4);
+	assert_int_equal(summary(r, "rejected"), 1);
+	assert_int_equal(lc_table_int_named(r, 0, "line"), 4);
+	assert_int_equal(lc_table_int_named(r, 0, "code"), LC_ECONFLICT);
+	lc_table_free(r);
+	OK(lc_db_count(w.db, NULL, &n));
+	assert_int_equal(n, 4);
+	RC(lc_db_lead_get_external(w.db, "r3", &l), LC_ENOTFOUND);
+	stored_as(w.db, "r4", "Four", "contacted", 2);
+
+	r = import_rows(w.db, m, csv, 0);
+	assert_int_equal(summary(r, "imported"), 1);
+	assert_int_equal(summary(r, "unchanged"), 4);
+	assert_int_equal(summary(r, "repeats"), 4);
+	lc_table_free(r);
+	r = import_rows(w.db, m, csv, 0);
+	assert_int_equal(summary(r, "imported"), 0);
+	assert_int_equal(summary(r, "unchanged"), 5);
+	lc_table_free(r);
+	OK(lc_db_count(w.db, NULL, &n));
+	assert_int_equal(n, 5);
+	lc_mapping_free(m);
+
+	/* Rows that change a lead stored before (r2) and one this import
+	 * created (r6, its second row) fail at their disposition's event: each
+	 * lead stays as it was before its row. */
+	OK(lc_mapping_load_string(&m,
+				  "{\"format\": 1, \"dedupe\": \"external_id\","
+				  " \"fields\": {\"external_id\": \"Id\", \"name\": \"Name\"},"
+				  " \"dispositions\": [{\"action\": \"meeting\", \"milestone\": \"qualified\","
+				  " \"status\": \"open\", \"time\": {\"column\": \"At\"}}]}",
+				  "conformance mapping"));
+	import_fault.calls = 0;
+	/* r1: update, meeting; r2: update, meeting (fails); r6: create,
+	 * meeting; r6 again: update, meeting (fails). */
+	import_fault.fail = 1u << 3 | 1u << 7;
+	r = import_rows(w.db, m,
+			"Id,Name,At\nr1,One b,2026-09-22T10:00:00Z\nr2,Two b,2026-09-22T10:00:00Z\n"
+			"r6,Six,2026-09-22T10:00:00Z\nr6,Six b,2026-09-23T10:00:00Z\n",
+			0);
+	import_fault.fail = 0;
+	assert_int_equal(import_fault.calls, 8);
+	assert_int_equal(summary(r, "rejected"), 2);
+	assert_int_equal(lc_table_int_named(r, 0, "line"), 3);
+	assert_int_equal(lc_table_int_named(r, 1, "line"), 5);
+	assert_int_equal(summary(r, "updated"), 1);
+	assert_int_equal(summary(r, "imported"), 1);
+	lc_table_free(r);
+	stored_as(w.db, "r2", "Two", "contacted", 2);
+	stored_as(w.db, "r6", "Six", "qualified", 2);
+	stored_as(w.db, "r1", "One b", "qualified", 4);
+
+	lc_mapping_free(m);
+	lc_model_free(model);
+	lc_db_close(w.db);
+	if (target->remove)
+		target->remove(target->ud, inner);
+	lc_storage_unregister("conformance-import");
+}
+
 /* ---- registration ---- */
 
 int lc_conformance_run(const lc_conformance_target *t)
@@ -1446,6 +1592,7 @@ int lc_conformance_run(const lc_conformance_target *t)
 		cmocka_unit_test_setup_teardown(t_iter_across_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_vtable_direct, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_optional_fallback, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_import_bad_row, setup, teardown),
 	};
 
 	target = t;

@@ -321,9 +321,10 @@ typedef struct undo {
 	member mb;
 } undo;
 
-/* Array lengths when the transaction began. */
+/* Array lengths (and the undo log's) when the transaction or the savepoint
+ * began. */
 typedef struct mark {
-	size_t leads, events, counts, models, meta, agents, units, blocks, block_used;
+	size_t leads, events, counts, models, meta, agents, units, blocks, block_used, undo;
 } mark;
 
 typedef struct mem {
@@ -359,8 +360,10 @@ typedef struct mem {
 	mlead **pool; /* spare records, buffers warm */
 	size_t npool, cap_pool;
 	bool in_txn;
-	uint64_t txn;
+	uint64_t txn; /* a generation: a new one at each begin and savepoint */
 	mark mk;
+	bool in_sp;   /* the savepoint sp is set (the importer's row) */
+	mark sp;
 } mem;
 
 typedef struct cursor {
@@ -665,6 +668,20 @@ static int undo_push(mem *m, undo u)
 	return 0;
 }
 
+/* What a change must be able to undo: rows older than the savepoint when
+ * one is set, else than the transaction. */
+static const mark *scope(const mem *m)
+{
+	return m->in_sp ? &m->sp : &m->mk;
+}
+
+static mark mark_now(const mem *m)
+{
+	return (mark){ m->nleads, m->nevents, m->ncounts, m->nmodels, m->nmeta, m->nagents,
+		       m->nunits, m->nblocks, m->nblocks ? m->blocks[m->nblocks - 1].used : 0,
+		       m->nundo };
+}
+
 /* Before the transaction first changes lead i, keep its state and
  * bookkeeping; before it first changes its fields, lists or notes (`full`),
  * keep a copy of the whole record. */
@@ -673,7 +690,7 @@ static int lead_save(mem *m, size_t i, bool full)
 	mlead *cur = m->leads[i], *copy;
 	int rc;
 
-	if (!m->in_txn || i >= m->mk.leads)
+	if (!m->in_txn || i >= scope(m)->leads)
 		return 0;
 	if (cur->light != m->txn) {
 		if ((rc = grow(&m->undo, &m->cap_undo, m->nundo + 1, sizeof *m->undo)))
@@ -739,9 +756,7 @@ static int mem_begin(void *be, int write)
 		return lc__error(LC_ESTATE, "the memory store already has a transaction open");
 	m->in_txn = true;
 	m->txn++;
-	m->mk = (mark){ m->nleads,  m->nevents, m->ncounts, m->nmodels,
-			m->nmeta,   m->nagents, m->nunits,  m->nblocks,
-			m->nblocks ? m->blocks[m->nblocks - 1].used : 0 };
+	m->mk = mark_now(m);
 	return 0;
 }
 
@@ -758,6 +773,7 @@ static int mem_commit(void *be)
 	}
 	m->nundo = 0;
 	m->in_txn = false;
+	m->in_sp = false;
 	return 0;
 }
 
@@ -770,21 +786,23 @@ static void member_remove(mem *m, lc_id unit, lc_id agent)
 		}
 }
 
-static int mem_rollback(void *be)
+/* Undo everything since mark `to` (the transaction's or the savepoint's):
+ * leads inserted since go first, then every change in reverse order (a
+ * change to a lead inserted since is moot), then the appended rows. */
+static void undo_to(mem *m, const mark *to)
 {
-	mem *m = be;
-
-	if (!m->in_txn)
-		return 0;
-	/* Leads inserted by the transaction go first, then every change in
-	 * reverse order, then the appended rows. */
-	while (m->nleads > m->mk.leads) {
+	while (m->nleads > to->leads) {
 		mlead *ml = m->leads[--m->nleads];
 		xdel(&m->ext, ext_of(ml), (uint32_t)m->nleads + 1);
 		pool_put(m, ml);
 	}
-	while (m->nundo) {
+	while (m->nundo > to->undo) {
 		undo *u = &m->undo[--m->nundo];
+		if ((u->kind == U_LIGHT || u->kind == U_LEAD) && u->idx >= m->nleads) {
+			if (u->kind == U_LEAD)
+				pool_put(m, u->lead);
+			continue;
+		}
 		switch (u->kind) {
 		case U_LIGHT: {
 			mlead *ml = m->leads[u->idx];
@@ -829,25 +847,65 @@ static int mem_rollback(void *be)
 			break;
 		}
 	}
-	m->nevents = m->mk.events;
-	m->ncounts = m->mk.counts;
-	while (m->nmodels > m->mk.models)
+	m->nevents = to->events;
+	m->ncounts = to->counts;
+	while (m->nmodels > to->models)
 		lc__free(m->models[--m->nmodels].json);
-	while (m->nmeta > m->mk.meta) {
+	while (m->nmeta > to->meta) {
 		m->nmeta--;
 		lc__free(m->meta[m->nmeta].key);
 		lc__free(m->meta[m->nmeta].value);
 	}
-	while (m->nagents > m->mk.agents)
+	while (m->nagents > to->agents)
 		lc__free(m->agents[--m->nagents].name);
-	while (m->nunits > m->mk.units)
+	while (m->nunits > to->units)
 		lc__free(m->units[--m->nunits].name);
-	while (m->nblocks > m->mk.blocks)
+	while (m->nblocks > to->blocks)
 		lc__free(m->blocks[--m->nblocks].p);
 	if (m->nblocks)
-		m->blocks[m->nblocks - 1].used = m->mk.block_used;
+		m->blocks[m->nblocks - 1].used = to->block_used;
+}
+
+static int mem_rollback(void *be)
+{
+	mem *m = be;
+
+	if (!m->in_txn)
+		return 0;
+	undo_to(m, &m->mk);
 	m->in_txn = false;
+	m->in_sp = false;
 	return 0;
+}
+
+/* The importer's mark a row: the undo log past the mark and the lengths at
+ * it are what a rollback to it undoes. A new generation makes the changes
+ * after the mark save what they overwrite again. */
+static int mem_savepoint(void *be, int op)
+{
+	mem *m = be;
+
+	if (!m->in_txn)
+		return lc__error(LC_ESTATE, "a savepoint needs an open transaction");
+	switch (op) {
+	case LC_STORAGE_SAVEPOINT_BEGIN:
+		m->sp = mark_now(m);
+		m->in_sp = true;
+		m->txn++;
+		return 0;
+	case LC_STORAGE_SAVEPOINT_RELEASE:
+		/* The changes stay in the log, for the transaction's rollback. */
+		m->in_sp = false;
+		return 0;
+	case LC_STORAGE_SAVEPOINT_ROLLBACK:
+		if (m->in_sp)
+			undo_to(m, &m->sp);
+		m->in_sp = false;
+		m->txn++;
+		return 0;
+	default:
+		return lc__error(LC_EINVAL, "savepoint: unknown op %d", op);
+	}
 }
 
 /* ---- open and close ---- */
@@ -1338,7 +1396,7 @@ static int mem_meta_set(void *be, const char *key, const char *value)
 	if (value && !(v = lc__strdup(value)))
 		return LC_ENOMEM;
 	if (i >= 0) {
-		if (m->in_txn && (size_t)i < m->mk.meta) {
+		if (m->in_txn && (size_t)i < scope(m)->meta) {
 			if ((rc = undo_push(m, (undo){ .kind = U_META, .idx = (size_t)i,
 						       .str = m->meta[i].value }))) {
 				lc__free(v);
@@ -1404,14 +1462,14 @@ static int party_put(mem *m, party **v, size_t *n, size_t *cap, size_t mark_n, l
 static int mem_agent_put(void *be, lc_id *id, const char *name, int active)
 {
 	mem *m = be;
-	return party_put(m, &m->agents, &m->nagents, &m->cap_agents, m->mk.agents, id, name,
+	return party_put(m, &m->agents, &m->nagents, &m->cap_agents, scope(m)->agents, id, name,
 			 active != 0, U_AGENT, "agent");
 }
 
 static int mem_unit_put(void *be, lc_id *id, const char *name)
 {
 	mem *m = be;
-	return party_put(m, &m->units, &m->nunits, &m->cap_units, m->mk.units, id, name, true,
+	return party_put(m, &m->units, &m->nunits, &m->cap_units, scope(m)->units, id, name, true,
 			 U_UNIT, "unit");
 }
 
@@ -1510,6 +1568,7 @@ const lc_storage lc__storage_memory = {
 	.unit_put = mem_unit_put,
 	.unit_list = mem_unit_list,
 	.member_set = mem_member_set,
+	.savepoint = mem_savepoint,
 	.lead_find_many = mem_lead_find_many,
 	/* count_grouped, worklist and bulk_insert: the core iterates. */
 };

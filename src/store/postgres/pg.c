@@ -495,17 +495,80 @@ static int ensure(lc_pg *s, lc_pg_stmt which)
 	return 0;
 }
 
+static const char *const owed_sql[] = { "RELEASE SAVEPOINT lc_row", "SAVEPOINT lc_row" };
+
+/* Send the owed savepoint commands into the pipeline, without waiting. */
+static int send_owed(lc_pg *s, int *sent)
+{
+	*sent = 0;
+	for (unsigned i = 0; i < 2; i++) {
+		if (!(s->owed & (1u << i)))
+			continue;
+		if (!PQsendQueryParams(s->conn, owed_sql[i], 0, NULL, NULL, NULL, NULL, 0))
+			return lc__pg_fail(s, NULL, "marking a savepoint");
+		(*sent)++;
+	}
+	s->owed = 0;
+	return 0;
+}
+
+/* Run a prepared statement; the owed savepoint commands go first, in one
+ * pipeline, so that they cost no round trip of their own. */
+static PGresult *exec_prepared(lc_pg *s, const char *name, const lc_pg_params *p, int *rc)
+{
+	PGresult *r, *out = NULL;
+	int owed;
+
+	*rc = 0;
+	if (!s->owed)
+		return PQexecPrepared(s->conn, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0);
+	if (!PQenterPipelineMode(s->conn)) {
+		*rc = lc__pg_fail(s, NULL, "starting a pipeline");
+		return NULL;
+	}
+	if (!(*rc = send_owed(s, &owed)) &&
+	    (!PQsendQueryPrepared(s->conn, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0) ||
+	     !PQpipelineSync(s->conn)))
+		*rc = lc__pg_fail(s, NULL, "sending a statement");
+	for (int i = 0; !*rc && i <= owed; i++) {
+		if (!(r = PQgetResult(s->conn))) {
+			*rc = lc__pg_fail(s, NULL, "marking a savepoint");
+			break;
+		}
+		if (i < owed) {
+			*rc = check(s, r, "marking a savepoint", NULL);
+		} else {
+			out = r;
+		}
+		while ((r = PQgetResult(s->conn)))
+			PQclear(r);
+	}
+	while ((r = PQgetResult(s->conn))) { /* the sync */
+		ExecStatusType st = PQresultStatus(r);
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	PQexitPipelineMode(s->conn);
+	if (*rc) {
+		PQclear(out);
+		return NULL;
+	}
+	return out;
+}
+
 int lc__pg_exec(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, const char *what,
 		PGresult **out)
 {
 	char name[16];
+	PGresult *r;
 	int rc;
 
 	if ((rc = ensure(s, which)))
 		return rc;
 	stmt_name(name, sizeof name, 's', (int)which);
-	return check(s, PQexecPrepared(s->conn, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0),
-		     what, out);
+	r = exec_prepared(s, name, p, &rc);
+	return rc ? rc : check(s, r, what, out);
 }
 
 int lc__pg_exec_changed(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, const char *what,
@@ -523,6 +586,7 @@ int lc__pg_exec_sql(lc_pg *s, const char *text, const lc_pg_params *p, const cha
 		    PGresult **out)
 {
 	char name[16] = "";
+	PGresult *r;
 	int i, rc;
 
 	for (i = 0; i < PG_DYN_MAX && s->dyn[i]; i++)
@@ -543,20 +607,29 @@ int lc__pg_exec_sql(lc_pg *s, const char *text, const lc_pg_params *p, const cha
 	} else if ((rc = prepare(s, "", text))) {
 		return rc;
 	}
-	return check(s, PQexecPrepared(s->conn, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0),
-		     what, out);
+	r = exec_prepared(s, name, p, &rc);
+	return rc ? rc : check(s, r, what, out);
 }
 
 /* ---- pipelines ---- */
 
 int lc__pg_batch_begin(lc_pg *s)
 {
+	int owed, rc;
+
 	s->batch_n = 0;
 	s->batch_rc = 0;
 	if (!PQenterPipelineMode(s->conn))
 		return lc__pg_fail(s, NULL, "starting a pipeline");
+	if ((rc = send_owed(s, &owed)))
+		return s->batch_rc = rc;
+	for (int i = 0; i < owed; i++) {
+		s->batch_q[s->batch_n].on = NULL;
+		s->batch_q[s->batch_n++].ud = NULL;
+	}
 	return 0;
 }
+
 
 /* Read the results of everything sent, up to and including the sync. */
 static int batch_drain(lc_pg *s, const char *what)
@@ -983,6 +1056,7 @@ static int pg_begin(void *be, int write)
 
 	s->latest_ok = false;
 	s->writing = false;
+	s->owed = 0;
 	if ((rc = reconnect(s)))
 		return rc;
 	/* One round trip: the transaction, and the newest model version (the
@@ -1012,6 +1086,7 @@ static int pg_commit(void *be)
 
 	s->writing = false;
 	s->latest_ok = false;
+	s->owed = 0; /* COMMIT ends every savepoint */
 	if (PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
 		/* COMMIT of a failed transaction answers ROLLBACK, not an error. */
 		PQclear(r);
@@ -1030,10 +1105,41 @@ static int pg_rollback(void *be)
 
 	s->writing = false;
 	s->latest_ok = false;
+	s->owed = 0;
 	/* A lost connection took its transaction with it. */
 	if (PQstatus(s->conn) != CONNECTION_OK || PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return 0;
 	return exec_text(s, "ROLLBACK", "rolling back");
+}
+
+/* The importer's mark a row, sent in front of the row's first statement
+ * and released in front of the next row's (send_owed()): no round trip of
+ * its own. */
+static int pg_savepoint(void *be, int op)
+{
+	lc_pg *s = be;
+
+	switch (op) {
+	case LC_STORAGE_SAVEPOINT_BEGIN:
+		s->owed |= PG_SP_MARK;
+		return 0;
+	case LC_STORAGE_SAVEPOINT_RELEASE:
+		/* A mark never sent has nothing to release. */
+		if (s->owed & PG_SP_MARK)
+			s->owed &= ~PG_SP_MARK;
+		else
+			s->owed |= PG_SP_RELEASE;
+		return 0;
+	case LC_STORAGE_SAVEPOINT_ROLLBACK:
+		if (s->owed & PG_SP_MARK) {
+			s->owed &= ~PG_SP_MARK;
+			return 0;
+		}
+		return exec_text(s, "ROLLBACK TO SAVEPOINT lc_row; RELEASE SAVEPOINT lc_row",
+				 "rolling back to a savepoint");
+	default:
+		return lc__error(LC_EINVAL, "savepoint: unknown op %d", op);
+	}
 }
 
 /* ---- models and metadata ---- */
@@ -1276,5 +1382,6 @@ const lc_storage lc__storage_postgres = {
 	.count_grouped = lc__pg_count_grouped,
 	.worklist = lc__pg_worklist,
 	.bulk_insert = lc__pg_bulk_insert,
+	.savepoint = pg_savepoint,
 	.lead_find_many = lc__pg_lead_find_many,
 };

@@ -94,6 +94,10 @@ typedef struct lc_pg_params {
 
 typedef int (*lc_pg_result_fn)(void *ud, const PGresult *r);
 
+/* Savepoint commands owed to the server, in this order. */
+#define PG_SP_RELEASE 1u /* RELEASE SAVEPOINT of the mark before */
+#define PG_SP_MARK 2u    /* SAVEPOINT */
+
 /* Statements in flight in a pipeline before their results are read:
  * bounded, so that neither side's socket buffer fills while the other waits. */
 #define PG_BATCH_MAX 256
@@ -112,6 +116,10 @@ typedef struct lc_pg {
 	char *dyn[PG_DYN_MAX];
 	lc_buf text;      /* text handed back by model_get and meta_get */
 	lc_buf counts[2]; /* stage counters formatted for binding */
+	/* The importer's savepoint, sent lazily: `owed` are the savepoint
+	 * commands (PG_SP_*) not sent yet, which go out in front of the next
+	 * statement, in its round trip. */
+	unsigned owed;
 	/* A pipeline being filled (lc__pg_batch_*). */
 	int batch_n;
 	int batch_rc;
