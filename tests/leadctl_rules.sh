@@ -186,16 +186,21 @@ echo '{"format": 1, "fields": {"name": "Name", "source": "Source"}}' >lists-map.
 expect 1 "line 3: the new lead is invalid: The source 'Wbe'" $R import lists.csv --mapping lists-map.json
 expect 0 "1 leads imported.*1 bad rows skipped" $R import lists.csv --mapping lists-map.json --skip-bad
 
+# Item 11: the crm preset's own source list (seed 003's example: --source Wbe).
+expect 1 "The source 'Wbe' is not in model crm's list" $C lead add --name Src --source Wbe
+expect 0 "added lead 5" $C lead add --name Src --source Website --category "business partner" --priority urgent
+expect 0 '"category":"business_partner","priority":"high",.*"source":"web"' $C lead show 5 --json
+
 # Item 11 (seed 003): "the account details of contact that became a customer through
 # a won lead": set once won, refused before, gone when the lead is reopened.
 expect 1 "account it converted into only once won" $C lead add --name Acc --account Acme
-expect 0 "added lead 5" $C lead add --name Acc
-expect 1 "only once won" $C lead edit 5 --account Acme
-expect 0 "status won" $C dispose 5 --action win_lead
-expect 0 "updated lead 5" $C lead edit 5 --account "Acme Ltd"
-expect 0 "account +Acme Ltd" $C lead show 5
-expect 0 "status in_progress" $C dispose 5 --action reopen --status in_progress
-refute '"account":"' $C lead show 5 --json
+expect 0 "added lead 6" $C lead add --name Acc
+expect 1 "only once won" $C lead edit 6 --account Acme
+expect 0 "status won" $C dispose 6 --action win_lead
+expect 0 "updated lead 6" $C lead edit 6 --account "Acme Ltd"
+expect 0 "account +Acme Ltd" $C lead show 6
+expect 0 "status in_progress" $C dispose 6 --action reopen --status in_progress
+refute '"account":"' $C lead show 6 --json
 
 [ "$failures" = 0 ] && echo "leadctl rules: all passed"
 exit $((failures > 0))

@@ -1015,6 +1015,38 @@ static void test_crm_lifecycle(void **unused)
 	lc_model_free(m);
 }
 
+/* Seed 003's lead definition: the source is chosen "from the lead source
+ * list", a category is "a label ... for example, business partner,
+ * customer", and the priority is a level; each is a list of the model. */
+static void test_crm_record_lists(void **unused)
+{
+	static const struct {
+		lc_axis axis;
+		const char *text, *key;
+	} found[] = {
+		{ LC_AXIS_SOURCE, "Website", "web" },	     { LC_AXIS_SOURCE, "referral", "referral" },
+		{ LC_AXIS_SOURCE, "Trade Show", "event" },  { LC_AXIS_CATEGORY, "business partner",
+							       "business_partner" },
+		{ LC_AXIS_CATEGORY, "Customer", "customer" }, { LC_AXIS_PRIORITY, "Urgent", "high" },
+	};
+	lc_model *m = load("crm");
+	size_t i;
+	(void)unused;
+
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_SOURCE), 8);
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_CATEGORY), 3);
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_PRIORITY), 3);
+	assert_int_equal(lc_model_value_count(m, LC_AXIS_TYPE), 0);
+	for (size_t k = 0; k < LC_ARRAY_LEN(found); k++) {
+		assert_int_equal(lc_model_value_find(m, found[k].axis, found[k].text, &i), 0);
+		assert_string_equal(lc_model_value_key(m, found[k].axis, i), found[k].key);
+	}
+	assert_int_equal(lc_model_value_find(m, LC_AXIS_SOURCE, "Wbe", &i), LC_ENOTFOUND);
+	for (size_t k = 0; k < lc_model_value_count(m, LC_AXIS_SOURCE); k++)
+		assert_true(*lc_model_value_description(m, LC_AXIS_SOURCE, k));
+	lc_model_free(m);
+}
+
 static void test_crm_lost_and_completed(void **unused)
 {
 	lc_model *m = load("crm");
@@ -1561,6 +1593,7 @@ int main(void)
 		cmocka_unit_test(test_particle_repeatable),
 		cmocka_unit_test(test_crm_lifecycle),
 		cmocka_unit_test(test_crm_lost_and_completed),
+		cmocka_unit_test(test_crm_record_lists),
 		cmocka_unit_test(test_conversica),
 		cmocka_unit_test(test_conversica_versions),
 		cmocka_unit_test(test_stories),

@@ -111,6 +111,16 @@ typedef struct sim {
 	bool *callable; /* per status: a Call is not blocked by it */
 } sim;
 
+/* A lead's source: one of the model's list when it has one (crm), else a
+ * made-up one. */
+static const char *demo_source(sim *s)
+{
+	size_t n = lc_model_value_count(s->m, LC_AXIS_SOURCE);
+	if (n)
+		return lc_model_value_key(s->m, LC_AXIS_SOURCE, pick(&s->r, n));
+	return sources[pick(&s->r, N_OF(sources))];
+}
+
 /* Which statuses leave a lead callable, found by asking the engine whether a
  * phone action would be blocked on a lead holding each status. */
 static int find_callable(sim *s)
@@ -352,7 +362,7 @@ static int populate(sim *s, const demo_opts *o, lc_id *agents)
 		    (rc = lc_lead_set_text(l, LC_LEAD_NAME, name)) ||
 		    (rc = lc_lead_set_text(l, LC_LEAD_EMAIL, email)) ||
 		    (rc = lc_lead_set_text(l, LC_LEAD_PHONE, phone)) ||
-		    (rc = lc_lead_set_text(l, LC_LEAD_SOURCE, sources[pick(&s->r, N_OF(sources))])) ||
+		    (rc = lc_lead_set_text(l, LC_LEAD_SOURCE, demo_source(s))) ||
 		    (rc = lc_lead_set_date(l, LC_LEAD_EXPECTED_COMPLETION,
 					   sim_now + DAY * (7 + (lc_time)pick(&s->r, 21)))) ||
 		    (rc = lc_lead_set_flag(l, LC_LEAD_DO_NOT_CALL, chance(&s->r, 3))) ||
