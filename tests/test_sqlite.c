@@ -488,6 +488,17 @@ static void test_damaged_records(void **state)
 	assert_int_equal(lc_db_apply(db, 2, d, -1, NULL, NULL), LC_ECORRUPT);
 	assert_non_null(strstr(lc_error_last(), "lead 2"));
 	lc_disposition_free(d);
+	/* A query names it too (the id is known before the version is refused). */
+	{
+		lc_lead_iter *li = NULL;
+		const lc_lead *l;
+		assert_int_equal(lc_db_query(db, NULL, &li), 0);
+		assert_int_equal(lc_lead_iter_next(li, &l), 1);
+		assert_int_equal(lc_lead_iter_next(li, &l), LC_ECORRUPT);
+		assert_non_null(strstr(lc_error_last(), "lead 2 "));
+		assert_int_equal(lc_lead_iter_next(li, &l), 0);
+		lc_lead_iter_free(li);
+	}
 	lc_db_close(db);
 }
 

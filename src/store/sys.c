@@ -118,6 +118,7 @@ int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time creat
 		return lc__error(LC_EINVAL, "lc_lead_sys_set_meta: %s",
 				 !lead ? "the record is NULL"
 				       : "a stored lead has an id > 0 and a version >= 1");
+	lead->id = id; /* first, so that a row refused below can still be named */
 	if (version == INT64_MAX)
 		return lc__error(LC_ERANGE, "lc_lead_sys_set_meta: version %lld leaves no room for "
 					    "another change",
@@ -125,7 +126,6 @@ int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time creat
 	if (lc__time_check(created_at, false, "lc_lead_sys_set_meta: created_at") ||
 	    lc__time_check(touched_at, true, "lc_lead_sys_set_meta: touched_at"))
 		return LC_ERANGE;
-	lead->id = id;
 	lead->version = version;
 	lead->created_at = created_at;
 	lead->touched_at = touched_at;

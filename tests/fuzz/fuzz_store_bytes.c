@@ -9,9 +9,16 @@
  * Properties, any breach of which aborts (or a sanitizer report):
  * - every call returns 0 or a known LC_E code, and a failure leaves a message;
  * - an open that fails returns no handle; reads never crash, whatever the
- *   file holds.
- * Seeds: tests/fuzz/seeds/store_bytes/ (a small store, 512-byte pages).
+ *   file holds;
+ * - whatever a reader hands back keeps the library's invariants (text is
+ *   UTF-8 within its limit, keys at most LC_KEY_MAX bytes, times in
+ *   LC_TIME_MIN..LC_TIME_MAX, names not empty): a row that breaks them is
+ *   LC_ECORRUPT, never data, for leads, events, agents and units alike;
+ * - the lead and event iterators go on after an LC_ECORRUPT and end.
+ * Seeds: tests/fuzz/seeds/store_bytes/ (a small store, 512-byte pages, and
+ * the same with damaged leads, events, agents and units).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +26,7 @@
 #include <unistd.h>
 
 #include "leadcore/leadcore.h"
+#include "core/core.h" /* lc__utf8_valid: the library's own test of UTF-8 */
 #include "../support/store_files.h"
 #ifdef LC_FUZZ_REPORTS
 #include "leadcore/report.h"
@@ -36,22 +44,81 @@ static int check(const char *what, int rc)
 	return rc;
 }
 
+/* A breach of an invariant in data handed back (not an error) aborts. */
+static void expect(bool ok, const char *what, long long id)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz_store_bytes: %s %lld was handed back breaking the library's "
+				"rules, not as LC_ECORRUPT\n",
+			what, id);
+		abort();
+	}
+}
+
+static bool text_ok(const char *s, size_t max)
+{
+	return !s || (strlen(s) <= max && lc__utf8_valid(s, strlen(s)));
+}
+
+static bool time_ok(lc_time t, bool none_ok)
+{
+	return (t >= LC_TIME_MIN && t <= LC_TIME_MAX) || (none_ok && t == LC_TIME_NONE);
+}
+
+static void check_lead(const lc_lead *l)
+{
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		expect(text_ok(lc_lead_text(l, (lc_lead_text_field)f), LC_LEAD_TEXT_MAX), "lead",
+		       lc_lead_id(l));
+	for (int f = 0; f < LC_LEAD_DATE_COUNT; f++)
+		expect(time_ok(lc_lead_date(l, (lc_lead_date_field)f), true), "lead", lc_lead_id(l));
+}
+
+static void check_event(const lc_event *ev)
+{
+	expect(time_ok(lc_event_number(ev, LC_EVENT_NUM_TIME), false) && time_ok(lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP), true) &&
+		       text_ok(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), 256) &&
+		       text_ok(lc_event_text(ev, LC_EVENT_TEXT_NOTE), LC_TEXT_MAX) &&
+		       text_ok(lc_event_text(ev, LC_EVENT_TEXT_RULE), LC_TEXT_MAX),
+	       "event", lc_event_number(ev, LC_EVENT_NUM_ID));
+	static const lc_axis chosen[] = { LC_AXIS_ACTION, LC_AXIS_MILESTONE, LC_AXIS_STATUS,
+					  LC_AXIS_STAGE, LC_AXIS_REASON };
+	for (size_t i = 0; i < sizeof chosen / sizeof chosen[0]; i++)
+		expect(text_ok(lc_event_value(ev, chosen[i]), LC_KEY_MAX), "event", lc_event_number(ev, LC_EVENT_NUM_ID));
+}
+
+/* Agents or units: every row named, UTF-8, at most 256 bytes. */
+static void check_parties(const char *what, int rc, const lc_table *t)
+{
+	check(what, rc);
+	for (size_t i = 0; (rc == 0 || rc == LC_ECORRUPT) && i < lc_table_rows(t); i++) {
+		const char *name = lc_table_text(t, i, 1);
+		expect(name && name[0] && text_ok(name, 256), what, lc_table_int(t, i, 0));
+	}
+}
+
 static void read_lead(lc_db *db, lc_id id)
 {
 	lc_lead *l = NULL;
 	lc_state *st = NULL;
 	lc_event_iter *it = NULL;
 	const lc_event *ev;
-	int rc;
+	int rc, reads = 0;
 
-	if (check("lc_db_lead_get", lc_db_lead_get(db, id, &l)) == 0 &&
-	    check("lc_state_new", lc_state_new(&st, lc_db_model(db))) == 0)
-		check("lc_db_replay", lc_db_replay(db, id, st));
+	if (check("lc_db_lead_get", lc_db_lead_get(db, id, &l)) == 0) {
+		check_lead(l);
+		if (check("lc_state_new", lc_state_new(&st, lc_db_model(db))) == 0)
+			check("lc_db_replay", lc_db_replay(db, id, st));
+	}
 	lc_state_free(st);
 	lc_lead_free(l);
 	if (check("lc_db_history", lc_db_history(db, id, &it)) == 0)
-		while ((rc = lc_event_iter_next(it, &ev)) == 1)
-			;
+		while ((rc = lc_event_iter_next(it, &ev)) == 1 ||
+		       check("lc_event_iter_next", rc) == LC_ECORRUPT) {
+			expect(++reads < 100000, "an event iterator that does not end, lead", id);
+			if (rc == 1)
+				check_event(ev);
+		}
 	lc_event_iter_free(it);
 }
 
@@ -67,10 +134,17 @@ static void read_all(lc_db *db)
 	check("lc_db_count", lc_db_count(db, NULL, &count));
 	check("lc_db_count_invalid", lc_db_count_invalid(db, &count));
 	if (check("lc_db_query", lc_db_query(db, NULL, &it)) == 0) {
-		while ((rc = lc_lead_iter_next(it, &l)) == 1)
-			if (n < 32)
-				ids[n++] = lc_lead_id(l);
-		check("lc_lead_iter_next", rc);
+		int reads = 0;
+		while ((rc = lc_lead_iter_next(it, &l)) == 1 ||
+		       check("lc_lead_iter_next", rc) == LC_ECORRUPT) {
+			expect(++reads < 100000, "a lead iterator that does not end, after lead",
+			       (long long)n);
+			if (rc == 1) {
+				check_lead(l);
+				if (n < 32)
+					ids[n++] = lc_lead_id(l);
+			}
+		}
 	}
 	lc_lead_iter_free(it);
 	for (size_t i = 0; i < n; i++)
@@ -80,8 +154,8 @@ static void read_all(lc_db *db)
 		lc_table *a = NULL;
 		lc_table *u = NULL;
 		lc_model *m = NULL;
-		check("lc_db_agents", lc_db_agents(db, 0, &a));
-		check("lc_db_units", lc_db_units(db, 0, &u));
+		check_parties("agent", lc_db_agents(db, 0, &a), a);
+		check_parties("unit", lc_db_units(db, 0, &u), u);
 		check("lc_db_model_get", lc_db_model_get(db, 1, &m, NULL));
 		lc_table_free(a);
 		lc_table_free(u);
