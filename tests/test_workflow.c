@@ -1426,10 +1426,23 @@ static void check_segments(lc_db *db, lc_time now)
 	lc_lead_iter_free(it);
 }
 
-/* An agent works its list from top to bottom, as the seed asks. */
+/* seed002's rank of a segment: highly engaged, engaged, any other or none, cold. */
+static int seed002_rank(const char *seg)
+{
+	if (seg && !strcmp(seg, "highly_engaged"))
+		return 0;
+	if (seg && !strcmp(seg, "engaged"))
+		return 1;
+	return seg && !strcmp(seg, "cold") ? 3 : 2;
+}
+
+/* An agent works its list from top to bottom, as the seed asks: its new
+ * leads come most engaged first, then oldest first. */
 static void work_list(lc_db *db, lc_id agent, const char *name, lc_time day, int *calls)
 {
 	lc_table *w = NULL;
+	int last_rank = -1;
+	lc_time last_created = 0;
 
 	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
 	for (size_t i = 0; i < lc_table_rows(w); i++) {
@@ -1438,6 +1451,14 @@ static void work_list(lc_db *db, lc_id agent, const char *name, lc_time day, int
 		const char *ms = lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE);
 		uint32_t r = next_rand() % 10;
 		int rc;
+
+		if (!strcmp(lc_table_text_named(w, i, "reason"), "new")) {
+			int rank = seed002_rank(lc_lead_text(l, LC_LEAD_SEGMENT));
+			assert_true(rank > last_rank ||
+				    (rank == last_rank && lc_lead_created_at(l) >= last_created));
+			last_rank = rank;
+			last_created = lc_lead_created_at(l);
+		}
 
 		/* Never a do-not-call lead on a call list. */
 		assert_false(lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL);
