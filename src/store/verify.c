@@ -375,18 +375,25 @@ out:
 
 /* ---- agents, units, the modules' records ---- */
 
+/* An agent or unit row that does not read back is a problem; the list
+ * still hands the others. */
+static int count_party(lc__verify *v, bool agents)
+{
+	lc_table *t = NULL;
+	int rc = agents ? lc_db_agents(v->db, 0, &t) : lc_db_units(v->db, 0, &t);
+
+	v->counts[agents ? C_AGENTS : C_UNITS] = (int64_t)lc_table_rows(t);
+	if (rc == LC_ECORRUPT)
+		rc = lc__verify_problem(v, "record", agents ? "agents" : "units", 0, 0, "%s",
+					lc_error_last());
+	lc_table_free(t);
+	return rc;
+}
+
 static int count_parties(lc__verify *v)
 {
-	lc_table *a = NULL, *u = NULL;
-	int rc = lc_db_agents(v->db, 0, &a);
-
-	if (!rc && !(rc = lc_db_units(v->db, 0, &u))) {
-		v->counts[C_AGENTS] = (int64_t)lc_table_rows(a);
-		v->counts[C_UNITS] = (int64_t)lc_table_rows(u);
-	}
-	lc_table_free(a);
-	lc_table_free(u);
-	return rc;
+	int rc = count_party(v, true);
+	return rc ? rc : count_party(v, false);
 }
 
 static int check_plugins(lc__verify *v)

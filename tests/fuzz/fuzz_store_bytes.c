@@ -3,7 +3,7 @@
  * bad copy or a hostile file would give them. The file is opened (read-only
  * for inputs of even length, read-write for odd ones, never created) and
  * read through every public reader: count, query, each lead, its history
- * and replay, agents, units, models, reports; a read-write handle also
+ * and replay, agents, units, models, reports, lc_db_verify(); a read-write handle also
  * tries an apply, a create and a note.
  *
  * Properties, any breach of which aborts (or a sanitizer report):
@@ -15,6 +15,9 @@
  *   LC_TIME_MIN..LC_TIME_MAX, names not empty): a row that breaks them is
  *   LC_ECORRUPT, never data, for leads, events, agents and units alike;
  * - the lead and event iterators go on after an LC_ECORRUPT and end.
+ * - lc_db_verify() answers with a table whose rows name a kind, a record
+ *   and a message, and it finds a problem whenever a reader met damage
+ *   (LC_ECORRUPT from a lead, its replay or an old model version).
  * Seeds: tests/fuzz/seeds/store_bytes/ (a small store, 512-byte pages, and
  * the same with damaged leads, events, agents and units).
  */
@@ -97,6 +100,15 @@ static void check_parties(const char *what, int rc, const lc_table *t)
 	}
 }
 
+/* A reader met damage (LC_ECORRUPT): lc_db_verify() must find a problem. */
+static int damage_seen;
+
+static int seen(int rc)
+{
+	damage_seen |= rc == LC_ECORRUPT;
+	return rc;
+}
+
 static void read_lead(lc_db *db, lc_id id)
 {
 	lc_lead *l = NULL;
@@ -105,10 +117,10 @@ static void read_lead(lc_db *db, lc_id id)
 	const lc_event *ev;
 	int rc, reads = 0;
 
-	if (check("lc_db_lead_get", lc_db_lead_get(db, id, &l)) == 0) {
+	if (seen(check("lc_db_lead_get", lc_db_lead_get(db, id, &l))) == 0) {
 		check_lead(l);
 		if (check("lc_state_new", lc_state_new(&st, lc_db_model(db))) == 0)
-			check("lc_db_replay", lc_db_replay(db, id, st));
+			seen(check("lc_db_replay", lc_db_replay(db, id, st)));
 	}
 	lc_state_free(st);
 	lc_lead_free(l);
@@ -154,9 +166,9 @@ static void read_all(lc_db *db)
 		lc_table *a = NULL;
 		lc_table *u = NULL;
 		lc_model *m = NULL;
-		check_parties("agent", lc_db_agents(db, 0, &a), a);
-		check_parties("unit", lc_db_units(db, 0, &u), u);
-		check("lc_db_model_get", lc_db_model_get(db, 1, &m, NULL));
+		check_parties("agent", seen(lc_db_agents(db, 0, &a)), a);
+		check_parties("unit", seen(lc_db_units(db, 0, &u)), u);
+		seen(check("lc_db_model_get", lc_db_model_get(db, 1, &m, NULL)));
 		lc_table_free(a);
 		lc_table_free(u);
 		lc_model_free(m);
@@ -171,6 +183,28 @@ static void read_all(lc_db *db)
 		lc_table_free(r);
 	}
 #endif
+}
+
+/* After read_all(): verify answers, and finds the damage the readers met. */
+static void verify_all(lc_db *db)
+{
+	lc_table *t = NULL;
+	int64_t problems;
+
+	if (check("lc_db_verify", lc_db_verify(db, &t)) != 0)
+		return;
+	problems = lc_table_int_named(lc_table_summary(t), 0, "problems");
+	if (problems < (int64_t)lc_table_rows(t) || (damage_seen && problems == 0)) {
+		fprintf(stderr, "fuzz_store_bytes: lc_db_verify found %lld problems (%zu rows) after "
+				"the readers %s damage\n",
+			(long long)problems, lc_table_rows(t), damage_seen ? "met" : "met no");
+		abort();
+	}
+	for (size_t i = 0; i < lc_table_rows(t); i++)
+		if (!lc_table_text_named(t, i, "kind") || !lc_table_text_named(t, i, "record") ||
+		    !lc_table_text_named(t, i, "message"))
+			abort();
+	lc_table_free(t);
 }
 
 static void write_some(lc_db *db)
@@ -212,7 +246,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != 0 && db)
 		abort();
 	if (rc == 0) {
+		damage_seen = 0;
 		read_all(db);
+		verify_all(db);
 		if (size % 2)
 			write_some(db);
 		lc_db_close(db);

@@ -432,6 +432,7 @@ static void sq_close(void *be)
 		sqlite3_finalize(s->stmt[i]);
 	for (size_t i = 0; i < LC_ARRAY_LEN(s->upd); i++)
 		sqlite3_finalize(s->upd[i]);
+	sqlite3_finalize(s->lead_events);
 	if (s->db) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1292,19 +1293,25 @@ static int sq_event_append(void *be, lc_event *ev)
 
 typedef struct sq_cursor {
 	sqlite3_stmt *st;
+	bool lead_events; /* s->lead_events, given back at close */
 } sq_cursor;
 
 static int sq_event_iter_open(void *be, lc_id lead, lc_id after, void **cursor)
 {
 	lc_sq *s = be;
 	sq_cursor *c;
-	int rc;
+	int rc = SQLITE_OK;
 
 	*cursor = NULL;
 	c = lc__calloc(1, sizeof *c);
 	if (!c)
 		return LC_ENOMEM;
-	rc = sqlite3_prepare_v2(s->db,
+	c->lead_events = lead != 0;
+	if (lead && s->lead_events) {
+		c->st = s->lead_events;
+		s->lead_events = NULL;
+	} else
+		rc = sqlite3_prepare_v2(s->db,
 				lead ? "SELECT " EVENT_COLS " FROM events WHERE lead_id = ?1 AND id > ?2 "
 				       "ORDER BY id"
 				     : "SELECT " EVENT_COLS " FROM events WHERE id > ?2 ORDER BY id",
@@ -1381,12 +1388,16 @@ static int sq_event_iter_next(void *be, void *cursor, lc_event *out)
 
 static void sq_iter_close(void *be, void *cursor)
 {
+	lc_sq *s = be;
 	sq_cursor *c = cursor;
 
-	(void)be;
 	if (!c)
 		return;
-	sqlite3_finalize(c->st);
+	if (c->lead_events && !s->lead_events && sqlite3_reset(c->st) == SQLITE_OK &&
+	    sqlite3_clear_bindings(c->st) == SQLITE_OK)
+		s->lead_events = c->st;
+	else
+		sqlite3_finalize(c->st);
 	lc__free(c);
 }
 

@@ -104,6 +104,10 @@ typedef struct lc_sq {
 	 * stage counter (lc_state_set_stored_hint()). */
 	int32_t hint[LC_AXIS_COUNT];
 	int32_t count_hint[4];
+	/* One lead's history query, kept between iterators (a replay or a
+	 * verify opens one a lead; preparing it each time cost more than
+	 * reading the events). NULL while an iterator uses it. */
+	sqlite3_stmt *lead_events;
 } lc_sq;
 
 /* The built-in registration (src/store/registry.c). */
