@@ -543,8 +543,15 @@ static PGresult *exec_prepared(lc_pg *s, const char *name, const lc_pg_params *p
 		while ((r = PQgetResult(s->conn)))
 			PQclear(r);
 	}
-	while ((r = PQgetResult(s->conn))) { /* the sync */
-		ExecStatusType st = PQresultStatus(r);
+	/* Up to the sync, past what an early failure left unread (a NULL
+	 * ends each statement's results; a lost connection gives only NULLs). */
+	for (int nulls = 0; nulls <= owed + 2;) {
+		ExecStatusType st;
+		if (!(r = PQgetResult(s->conn))) {
+			nulls++;
+			continue;
+		}
+		st = PQresultStatus(r);
 		PQclear(r);
 		if (st == PGRES_PIPELINE_SYNC)
 			break;
