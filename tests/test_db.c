@@ -1866,6 +1866,19 @@ static const char *stored_account(lc_db *db, lc_id id, char *buf, size_t size)
 	return buf;
 }
 
+/* Moves every lead at status FROM to TO with lc_db_migrate. */
+static void migrate_status(lc_db *db, const char *from, const char *to)
+{
+	lc_migration *map;
+	int64_t moved = 0;
+
+	assert_int_equal(lc_migration_new(&map), 0);
+	assert_int_equal(lc_migration_add(map, LC_AXIS_STATUS, from, to), 0);
+	assert_int_equal(lc_db_migrate(db, map, &moved), 0);
+	assert_int_equal(moved, 1);
+	lc_migration_free(map);
+}
+
 static void test_account_of_won_lead(void **state)
 {
 	lc_db *db = open_store(store_uri());
@@ -1909,6 +1922,27 @@ static void test_account_of_won_lead(void **state)
 	lc_lead_free(l);
 	apply_action(db, d, id, "lose_lead", "lost", "price");
 	assert_string_equal(stored_account(db, id, buf, sizeof buf), "(none)");
+	/* a migration that takes a lead out of won takes the account with it,
+	 * and one that takes it out of lost takes the lost reason */
+	apply_action(db, d, id, "reopen", "in_progress", NULL);
+	apply_action(db, d, id, "win_lead", NULL, NULL);
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_ACCOUNT, "Acme"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &other), 0);
+	lc_lead_free(l);
+	apply_action(db, d, other, "lose_lead", "lost", "price");
+	assert_int_equal(lc_db_lead_get(db, other, &l), 0);
+	assert_string_equal(lc_lead_text(l, LC_LEAD_LOST_REASON), "price");
+	lc_lead_free(l);
+	migrate_status(db, "won", "qualified");
+	migrate_status(db, "lost", "in_progress");
+	assert_string_equal(stored_account(db, id, buf, sizeof buf), "(none)");
+	assert_int_equal(lc_db_lead_get(db, other, &l), 0);
+	assert_null(lc_lead_text(l, LC_LEAD_LOST_REASON));
+	lc_lead_free(l);
 	lc_disposition_free(d);
 	lc_db_close(db);
 

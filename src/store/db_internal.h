@@ -95,6 +95,13 @@ lc_violations *lc__db_scratch_violations(lc_db *db);
  * values the model does not know are not counted. */
 int lc__db_state_invalid(lc_db *db, const lc_state *s, bool skip_unknown, const char **why);
 
+/* The record fields that follow the state (docs/engine.md, "The record"):
+ * after the state changed, the lost reason is d's reason when the lead is
+ * lost (else the one it had while it stays lost, else none), and the account
+ * goes with a lead that leaves the won or completed state. d may be NULL (a
+ * migration). Sets *changed when a field changed. */
+int lc__db_record_follow_state(lc_db *db, lc_lead *lead, const lc_disposition *d, bool *changed);
+
 /* Backend writes, counted (see struct lc_db.writes), with messages. */
 int lc__db_w_lead_insert(lc_db *db, lc_lead *lead);
 int lc__db_w_lead_update(lc_db *db, const lc_lead *lead, unsigned int parts);

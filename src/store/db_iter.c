@@ -931,6 +931,7 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 	lc__db_progress(db, "migrate", 0, acc.n);
 	for (size_t i = 0; i < acc.n && !rc; lc__db_progress(db, "migrate", ++i, acc.n)) {
 		lc_lead *lead = lc__db_scratch_lead(db);
+		bool record_changed = false;
 		if (!lead) {
 			rc = LC_ENOMEM;
 			break;
@@ -952,13 +953,19 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 			if (!rc)
 				lc__buf_puts(&note, lc_state_get(lead->state, map->rules[r].axis));
 		}
+		if (!rc)
+			rc = lc__db_record_follow_state(db, lead, NULL, &record_changed);
+		if (!rc && record_changed)
+			lc__buf_puts(&note, "; the lost reason and account follow the new state");
 		if (!rc && note.failed)
 			rc = LC_ENOMEM;
 		if (!rc)
 			rc = migrated_valid(db, lead);
 		if (!rc)
-			rc = lc__db_lead_write(db, lead, LC_STORAGE_PART_STATE, LC_EVENT_MIGRATE, NULL,
-					       NULL, note.data, before);
+			rc = lc__db_lead_write(db, lead,
+					       LC_STORAGE_PART_STATE |
+						       (record_changed ? LC_STORAGE_PART_FIELDS : 0),
+					       LC_EVENT_MIGRATE, NULL, NULL, note.data, before);
 	}
 	rc = lc__db_txn_end(db, rc);
 	if (!rc && moved)

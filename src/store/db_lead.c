@@ -141,10 +141,7 @@ static int check_new_lost_reason(const lc_db *db, const lc_lead *lead)
 	return 0;
 }
 
-/* After a disposition: the reason it gave when the lead is (still) lost,
- * else the one it had while it stays lost, else none; and the account goes
- * with a lead that leaves the won (or completed) state. Sets *changed. */
-static int apply_record_state(lc_db *db, lc_lead *lead, const lc_disposition *d, bool *changed)
+int lc__db_record_follow_state(lc_db *db, lc_lead *lead, const lc_disposition *d, bool *changed)
 {
 	const char *cur = lc_lead_text(lead, LC_LEAD_LOST_REASON), *next = NULL;
 	int rc;
@@ -699,7 +696,7 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
 	eid = ev->id;
 	rc = lc_state_copy(lead->state, ev->after);
 	if (!rc)
-		rc = apply_record_state(db, lead, d, &lost_changed);
+		rc = lc__db_record_follow_state(db, lead, d, &lost_changed);
 	if (rc)
 		goto out;
 	lead->version++;
