@@ -61,5 +61,19 @@ cat >map.json <<'JSON'
 JSON
 expect 1 "The stage Won is held only" --db d.db import rows.csv --mapping map.json
 
+# A model version that ties the stages judges the leads a looser one let in:
+# the dry run and lead list --invalid name them, and they take no new note
+# until the stage and the state fit.
+python3 -c "import json; d=json.load(open('$src/examples/models/deals.json')); d['version']=1; [s.pop('lifecycles', None) for s in d['stages']]; json.dump(d, open('v1.json', 'w'))"
+expect 0 "created" --db v.db init --model v1.json
+expect 0 "added lead 1" --db v.db lead add --name Loose
+expect 0 "stage engaging" --db v.db dispose 1 --action engage --stage engaging
+expect 0 "stage won" --db v.db dispose 1 --action lead_update --stage won
+expect 0 "combination_not_allowed stage\+lifecycle = won\+open" --db v.db model install "$src/examples/models/deals.json" --dry-run
+expect 0 "1 invalid" --db v.db model install "$src/examples/models/deals.json"
+expect 0 "Loose" --db v.db lead list --invalid
+expect 1 "combination_not_allowed stage: The stage Won is held only" --db v.db dispose 1 --action lead_update --note "called"
+expect 0 "status won, stage won" --db v.db dispose 1 --action win_lead
+
 [ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "leadctl closed values: all passed"

@@ -262,8 +262,10 @@ LC_API int lc_db_model_get(lc_db *db, int64_t version, lc_model **out, lc_time *
  * @param[out] out Receives the report: a table of kind "upgrade" with a row
  *                 per (violation, field, value or combination): "code" (an
  *                 `LC_V_*` code), "violation" (its key), "field" (an axis,
- *                 "status", or a combination, "milestone+status"), "value"
- *                 (a key, "lead_at_risk", or a combination, "quoted+new")
+ *                 "status", or a combination, "milestone+status" or
+ *                 "stage+lifecycle" for a stage tied to life-cycle
+ *                 states), "value" (a key, "lead_at_risk", or a
+ *                 combination, "quoted+new", "won+open")
  *                 and "leads" (how many leads the row concerns); its
  *                 summary has "checked" (leads checked) and "invalid" (leads
  *                 that would be invalid, each counted once). Free it with

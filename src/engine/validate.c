@@ -440,9 +440,10 @@ static void check_links(judge *j)
 		    "linked to %s or another milestone.",
 		    label(m, LC_AXIS_STATUS, st), label(m, LC_AXIS_MILESTONE, ms),
 		    label(m, LC_AXIS_MILESTONE, ms));
+	/* the field is what d changed to break the tie: its status alone, else the stage */
 	if (!stage_fits(m, sg, lc, !j->p.set[LC_AXIS_LIFECYCLE] && j->c->raw[LC_AXIS_LIFECYCLE][0]))
-		add_tie(j, j->p.set[LC_AXIS_STAGE] ? "stage" : "status", sg, lc,
-			j->c->idx[LC_AXIS_LIFECYCLE]);
+		add_tie(j, j->p.set[LC_AXIS_STATUS] && !j->p.set[LC_AXIS_STAGE] ? "status" : "stage",
+			sg, lc, j->c->idx[LC_AXIS_LIFECYCLE]);
 }
 
 /* Add what value i of `ax` asks of the disposition to j->req, naming the

@@ -771,14 +771,17 @@ static int dry_one(lc_db *db, const lc_lead *lead, void *ud)
 		const char *value;
 
 		if (code == LC_V_COMBINATION) {
-			const char *m = lc_state_get(acc->state, LC_AXIS_MILESTONE);
-			const char *s = lc_state_get(acc->state, LC_AXIS_STATUS);
+			/* a refused pair: milestone and status (links), or a stage
+			 * and the life-cycle state it is not tied to */
+			bool tie = field && strcmp(field, "stage") == 0;
+			const char *m = lc_state_get(acc->state, tie ? LC_AXIS_STAGE : LC_AXIS_MILESTONE);
+			const char *s = lc_state_get(acc->state, tie ? LC_AXIS_LIFECYCLE : LC_AXIS_STATUS);
 			acc->buf.len = 0;
 			acc->buf.failed = false;
 			lc__buf_printf(&acc->buf, "%s+%s", m ? m : "(none)", s ? s : "(none)");
 			if (acc->buf.failed)
 				return LC_ENOMEM;
-			field = "milestone+status";
+			field = tie ? "stage+lifecycle" : "milestone+status";
 			value = acc->buf.data;
 		} else if (field && lc_axis_parse(field, &axis) == 0 &&
 			   (value = lc_state_get(acc->state, axis))) {
