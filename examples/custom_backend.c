@@ -333,14 +333,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	/* What went through the wrapper must be what a plain store gives. */
-	if (lc_lead_version(got) != 2 || events != 2 ||
+	if (lc_lead_number(got, LC_LEAD_NUM_VERSION) != 2 || events != 2 ||
 	    strcmp(lc_state_get(lc_lead_state(got), LC_AXIS_MILESTONE), "contacted") != 0) {
 		fprintf(stderr, "custom_backend: unexpected store contents (version %lld, %d events)\n",
-			(long long)lc_lead_version(got), events);
+			(long long)lc_lead_number(got, LC_LEAD_NUM_VERSION), events);
 		goto out;
 	}
 	printf("lead %lld: %s, version %lld, %d events, %ld backend calls logged\n", (long long)id,
-	       lc_state_get(lc_lead_state(got), LC_AXIS_MILESTONE), (long long)lc_lead_version(got),
+	       lc_state_get(lc_lead_state(got), LC_AXIS_MILESTONE), (long long)lc_lead_number(got, LC_LEAD_NUM_VERSION),
 	       events, w.calls);
 	status = 0;
 out:

@@ -15,7 +15,7 @@ static int fail(const char *what, lc_id lead)
 
 static int check_lead(lc_db *db, const lc_lead *l)
 {
-	lc_id id = lc_lead_id(l);
+	lc_id id = lc_lead_number(l, LC_LEAD_NUM_ID);
 	lc_event_iter *it = NULL;
 	const lc_event *ev;
 	lc_state *s = NULL;
@@ -32,9 +32,9 @@ static int check_lead(lc_db *db, const lc_lead *l)
 	lc_event_iter_free(it);
 	if (rc)
 		return fail("history", id);
-	if (events != lc_lead_version(l)) {
+	if (events != lc_lead_number(l, LC_LEAD_NUM_VERSION)) {
 		fprintf(stderr, "store_check: lead %lld: version %lld but %lld events\n",
-			(long long)id, (long long)lc_lead_version(l), (long long)events);
+			(long long)id, (long long)lc_lead_number(l, LC_LEAD_NUM_VERSION), (long long)events);
 		return 1;
 	}
 	if (lc_state_new(&s, lc_db_model(db)) || lc_db_replay(db, id, s))

@@ -105,7 +105,7 @@ static int increments(lc_db *db, lc_id lead, long n, tally *t)
 		}
 		if (rc)
 			return rc;
-		v = lc_lead_version(l);
+		v = lc_lead_number(l, LC_LEAD_NUM_VERSION);
 		lc_lead_free(l);
 		rc = apply_v(db, lead, t->ok, v);
 		if (rc == 0)
@@ -126,7 +126,7 @@ static int64_t version_of(lc_db *db, lc_id lead)
 	int64_t v;
 
 	OK(lc_db_lead_get(db, lead, &l));
-	v = lc_lead_version(l);
+	v = lc_lead_number(l, LC_LEAD_NUM_VERSION);
 	lc_lead_free(l);
 	return v;
 }
@@ -228,7 +228,7 @@ static void test_stale_write(void **state)
 	OK(open_with(&b, 5000));
 	OK(lc_db_lead_get(a, 2, &la));
 	OK(lc_db_lead_get(b, 2, &lb));
-	v = lc_lead_version(la);
+	v = lc_lead_number(la, LC_LEAD_NUM_VERSION);
 	OK(apply_v(b, 2, 1, v));
 	events = dispositions_of(a, 2);
 	assert_int_equal(apply_v(a, 2, 2, v), LC_ECONFLICT);

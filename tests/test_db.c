@@ -96,8 +96,8 @@ static lc_id new_lead(lc_db *db, const char *name)
 	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, name), 0);
 	assert_int_equal(lc_db_lead_create(db, l, &id), 0);
 	assert_true(id > 0);
-	assert_int_equal(lc_lead_id(l), id);
-	assert_int_equal(lc_lead_version(l), 1);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_ID), id);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), 1);
 	lc_lead_free(l);
 	return id;
 }
@@ -108,7 +108,7 @@ static int64_t version_of(lc_db *db, lc_id id)
 	int64_t v;
 
 	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
-	v = lc_lead_version(l);
+	v = lc_lead_number(l, LC_LEAD_NUM_VERSION);
 	lc_lead_free(l);
 	return v;
 }
@@ -216,7 +216,7 @@ static void test_models_need_install(void **state)
 	assert_int_equal(lc_lead_new(&l), 0);
 	assert_int_equal(lc_db_lead_create(db, l, NULL), LC_ESTATE);
 	assert_non_null(strstr(lc_error_last(), "model"));
-	assert_int_equal(lc_lead_id(l), 0);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_ID), 0);
 	assert_int_equal(lc_query_new(&q), 0);
 	assert_int_equal(lc_db_query(db, q, &it), LC_ESTATE);
 	lc_query_free(q);
@@ -364,8 +364,8 @@ static void test_lead_create_get(void **state)
 	assert_int_equal(lc_lead_attr_set(l, "region", "north"), 0);
 	assert_int_equal(lc_lead_set_flag(l, LC_LEAD_DO_NOT_EMAIL, 1), 0);
 	assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
-	assert_int_equal(lc_lead_id(l), id);
-	assert_int_equal(lc_lead_created_at(l), now_value);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_ID), id);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_CREATED_AT), now_value);
 	assert_ptr_equal(lc_lead_model(l), f->m);
 	/* Creating the same record twice is refused. */
 	assert_int_equal(lc_db_lead_create(f->db, l, NULL), LC_ESTATE);
@@ -375,8 +375,8 @@ static void test_lead_create_get(void **state)
 	assert_string_equal(lc_lead_text(back, LC_LEAD_EXTERNAL_ID), "crm-1");
 	assert_string_equal(lc_lead_text(back, LC_LEAD_EMAIL), "ada@example.org");
 	assert_null(lc_lead_text(back, LC_LEAD_PHONE));
-	assert_int_equal(lc_lead_probability(back), 40);
-	assert_int_equal(lc_lead_amount(back), 123456);
+	assert_int_equal((int32_t)lc_lead_number(back, LC_LEAD_NUM_PROBABILITY), 40);
+	assert_int_equal(lc_lead_number(back, LC_LEAD_NUM_AMOUNT), 123456);
 	assert_string_equal(lc_lead_currency(back), "EUR");
 	assert_int_equal(lc_lead_date(back, LC_LEAD_EXPECTED_COMPLETION), now_value + 86400);
 	/* seed 003: the start is the date the request was first saved */
@@ -391,16 +391,16 @@ static void test_lead_create_get(void **state)
 	assert_int_equal(lead_entry(back, LC_LEAD_ACTIVITIES, 0).time, now_value + 3600);
 	assert_string_equal(lead_entry(back, LC_LEAD_ACTIVITIES, 0).detail, "bob");
 	assert_string_equal(lc_lead_attr_get(back, "region"), "north");
-	assert_int_equal(lc_lead_flags(back), LC_LEAD_DO_NOT_EMAIL);
+	assert_int_equal((uint32_t)lc_lead_number(back, LC_LEAD_NUM_FLAGS), LC_LEAD_DO_NOT_EMAIL);
 	assert_int_equal(lc_state_flags(lc_lead_state(back)) & LC_STATE_DO_NOT_EMAIL,
 			 LC_STATE_DO_NOT_EMAIL);
-	assert_int_equal(lc_lead_version(back), 1);
-	assert_int_equal(lc_lead_touched_at(back), LC_TIME_NONE);
+	assert_int_equal(lc_lead_number(back, LC_LEAD_NUM_VERSION), 1);
+	assert_int_equal(lc_lead_number(back, LC_LEAD_NUM_TOUCHED_AT), LC_TIME_NONE);
 	assert_int_equal(lc_lead_duration(back, LC_LEAD_TIME_TO_COMPLETION, lc_db_now(f->db)), 86400);
 	lc_lead_free(back);
 
 	assert_int_equal(lc_db_lead_get_external(f->db, "crm-1", &back), 0);
-	assert_int_equal(lc_lead_id(back), id);
+	assert_int_equal(lc_lead_number(back, LC_LEAD_NUM_ID), id);
 	lc_lead_free(back);
 	assert_int_equal(lc_db_lead_get_external(f->db, "nope", &back), LC_ENOTFOUND);
 	assert_null(back);
@@ -415,8 +415,8 @@ static void test_lead_create_get(void **state)
 	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, "crm-1"), 0);
 	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EEXISTS);
 	assert_non_null(strstr(lc_error_last(), "crm-1"));
-	assert_int_equal(lc_lead_id(l), 0);
-	assert_int_equal(lc_lead_version(l), 0);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_ID), 0);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), 0);
 	lc_lead_free(l);
 }
 
@@ -436,7 +436,7 @@ static void test_lead_create_with_state(void **state)
 	assert_int_equal(lc_state_set(s, LC_AXIS_STATUS, "hot"), 0);
 	assert_int_equal(lc_lead_set_state(l, s), 0);
 	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EINVALID);
-	assert_int_equal(lc_lead_id(l), 0);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_ID), 0);
 	assert_int_equal(lc_state_set(s, LC_AXIS_STATUS, "new"), 0);
 	assert_int_equal(lc_lead_set_state(l, s), 0);
 	assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
@@ -530,7 +530,7 @@ static void test_lead_update(void **state)
 	assert_int_equal(lc_lead_set_flag(a, LC_LEAD_DO_NOT_CALL, 1), 0);
 	assert_int_equal(lc_lead_name_add(a, LC_LEAD_TEAM, "carol"), 0);
 	assert_int_equal(lc_db_lead_update(f->db, a, 1), 0);
-	assert_int_equal(lc_lead_version(a), 2);
+	assert_int_equal(lc_lead_number(a, LC_LEAD_NUM_VERSION), 2);
 	{
 		/* The update event says what changed. */
 		lc_event_iter *it;
@@ -546,18 +546,18 @@ static void test_lead_update(void **state)
 	}
 	/* b is stale now. */
 	assert_int_equal(lc_lead_set_text(b, LC_LEAD_PHONE, "+1 555 0199"), 0);
-	assert_int_equal(lc_db_lead_update(f->db, b, lc_lead_version(b)), LC_ECONFLICT);
+	assert_int_equal(lc_db_lead_update(f->db, b, lc_lead_number(b, LC_LEAD_NUM_VERSION)), LC_ECONFLICT);
 	assert_non_null(strstr(lc_error_last(), "version 2"));
-	assert_int_equal(lc_lead_version(b), 1);
+	assert_int_equal(lc_lead_number(b, LC_LEAD_NUM_VERSION), 1);
 	assert_int_equal(lc_db_lead_get(f->db, id, &back), 0);
 	assert_string_equal(lc_lead_text(back, LC_LEAD_PHONE), "+1 555 0100");
-	assert_int_equal(lc_lead_flags(back) & LC_LEAD_DO_NOT_CALL, LC_LEAD_DO_NOT_CALL);
+	assert_int_equal((uint32_t)lc_lead_number(back, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_CALL, LC_LEAD_DO_NOT_CALL);
 	assert_string_equal(lead_entry(back, LC_LEAD_TEAM, 0).text, "carol");
-	assert_int_equal(lc_lead_version(back), 2);
+	assert_int_equal(lc_lead_number(back, LC_LEAD_NUM_VERSION), 2);
 	lc_lead_free(back);
 	/* -1: no check, last write wins. */
 	assert_int_equal(lc_db_lead_update(f->db, b, -1), 0);
-	assert_int_equal(lc_lead_version(b), 3);
+	assert_int_equal(lc_lead_number(b, LC_LEAD_NUM_VERSION), 3);
 	assert_int_equal(event_count(f->db, id), 3);
 
 	/* The state changes only through apply. */
@@ -592,8 +592,8 @@ static void test_apply_valid(void **state)
 	assert_true(ev > 0);
 	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 0);
 	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
-	assert_int_equal(lc_lead_version(l), 2);
-	assert_int_equal(lc_lead_touched_at(l), now_value);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), 2);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_TOUCHED_AT), now_value);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "contacted");
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "hot");
 	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value - 60 + 86400);
@@ -630,7 +630,7 @@ static void test_apply_invalid_writes_nothing(void **state)
 	assert_int_equal(lc_db_apply(f->db, id, f->d, -5, f->v, NULL), LC_EINVAL);
 
 	assert_int_equal(lc_db_lead_get(f->db, id, &after), 0);
-	assert_int_equal(lc_lead_version(after), lc_lead_version(before));
+	assert_int_equal(lc_lead_number(after, LC_LEAD_NUM_VERSION), lc_lead_number(before, LC_LEAD_NUM_VERSION));
 	assert_int_equal(lc_state_equal(lc_lead_state(after), lc_lead_state(before)), 1);
 	assert_int_equal(event_count(f->db, id), 2);
 	lc_lead_free(before);
@@ -799,11 +799,11 @@ static void test_batch_interleaved(void **state)
 	assert_chain(f, b, 4); /* with the field change */
 	assert_int_equal(lc_db_lead_get(f->db, a, &l), 0);
 	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + 3600 * 6);
-	assert_false(lc_lead_flags(l) & LC_LEAD_DO_NOT_EMAIL);
+	assert_false((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_EMAIL);
 	lc_lead_free(l);
 	assert_int_equal(lc_db_lead_get(f->db, b, &l), 0);
 	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + 3600 * 5);
-	assert_true(lc_lead_flags(l) & LC_LEAD_DO_NOT_EMAIL);
+	assert_true((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_EMAIL);
 	lc_lead_free(l);
 }
 
@@ -1025,9 +1025,9 @@ static void test_accept_and_assign(void **state)
 	/* An active member takes it; then it is no longer unassigned. */
 	assert_int_equal(lc_db_lead_accept(f->db, id, ann), 0);
 	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
-	assert_int_equal(lc_lead_agent(l), ann);
-	assert_int_equal(lc_lead_unit(l), east);
-	assert_int_equal(lc_lead_version(l), 3);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), ann);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_UNIT), east);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), 3);
 	lc_lead_free(l);
 	assert_int_equal(lc_db_lead_accept(f->db, id, ann), LC_ESTATE);
 	assert_non_null(strstr(lc_error_last(), "already assigned"));
@@ -1040,8 +1040,8 @@ static void test_accept_and_assign(void **state)
 	assert_int_equal(lc_db_lead_assign(f->db, id, -1, 0), LC_EINVAL);
 	assert_int_equal(lc_db_lead_assign(f->db, id, west, ben), 0);
 	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
-	assert_int_equal(lc_lead_agent(l), ben);
-	assert_int_equal(lc_lead_unit(l), west);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), ben);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_UNIT), west);
 	lc_lead_free(l);
 
 	assert_int_equal(lc_db_history(f->db, id, &it), 0);
@@ -1071,7 +1071,7 @@ static void test_recycle_restore_note(void **state)
 	assert_int_equal(lc_db_lead_recycle(f->db, id), 0);
 	assert_int_equal(lc_db_lead_recycle(f->db, id), LC_ESTATE);
 	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
-	assert_int_equal(lc_lead_flags(l) & LC_LEAD_RECYCLED, LC_LEAD_RECYCLED);
+	assert_int_equal((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED, LC_LEAD_RECYCLED);
 	lc_lead_free(l);
 	/* Recycled leads leave queries by default, and take no disposition. */
 	assert_int_equal(lc_db_count(f->db, NULL, &n), 0);
@@ -1149,8 +1149,8 @@ static size_t run_query(fx *f, const lc_query *q, lc_id *ids, size_t max)
 
 	assert_int_equal(lc_db_query(f->db, q, &it), 0);
 	while ((rc = lc_lead_iter_next(it, &l)) == 1) {
-		assert_true(lc_lead_id(l) > last);
-		last = lc_lead_id(l);
+		assert_true(lc_lead_number(l, LC_LEAD_NUM_ID) > last);
+		last = lc_lead_number(l, LC_LEAD_NUM_ID);
 		if (n < max)
 			ids[n] = last;
 		n++;
@@ -1559,7 +1559,7 @@ static void test_model_upgrade(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(lc_db_lead_get(f->db, a, &l), 0);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "bad_phone_number");
-	assert_int_equal(lc_lead_version(l), 3);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), 3);
 	lc_lead_free(l);
 	assert_int_equal(lc_db_history(f->db, a, &it), 0);
 	while (lc_event_iter_next(it, &ev) == 1)
@@ -1604,7 +1604,7 @@ static void test_create_judged(void **state)
 	assert_int_equal(lc_state_set_follow_up(s, now_value), 0); /* now is not the future */
 	assert_int_equal(lc_lead_set_state(l, s), 0);
 	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EINVALID);
-	assert_int_equal(lc_lead_id(l), 0);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_ID), 0);
 	assert_int_equal(lc_state_set_follow_up(s, now_value + 86400), 0);
 	assert_int_equal(lc_lead_set_state(l, s), 0);
 	assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
@@ -1805,7 +1805,7 @@ static void test_record_governed(void **state)
 	assert_string_equal(lc_lead_text(l, LC_LEAD_TYPE), "business");
 	assert_string_equal(lc_lead_attr_get(l, "industry"), "retail");
 	assert_string_equal(lc_lead_attr_get(l, "employees"), "12");
-	v = lc_lead_version(l);
+	v = lc_lead_number(l, LC_LEAD_NUM_VERSION);
 
 	/* every edit is judged as the record it would store */
 	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SOURCE, "fax"), 0);
@@ -1821,7 +1821,7 @@ static void test_record_governed(void **state)
 	assert_non_null(strstr(lc_error_last(), "A lead of type Person has no attributes"));
 	lc_lead_free(l);
 	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
-	assert_int_equal(lc_lead_version(l), v);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), v);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_SOURCE), "web");
 
 	/* a new type brings its defaults; a type without attributes takes none */
@@ -1986,7 +1986,7 @@ static void test_hostile_strings(void **state)
 		assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
 		assert_int_equal(lc_db_lead_note(f->db, id, nasty[i], nasty[i]), 0);
 		assert_int_equal(lc_db_lead_get_external(f->db, nasty[i], &back), 0);
-		assert_int_equal(lc_lead_id(back), id);
+		assert_int_equal(lc_lead_number(back, LC_LEAD_NUM_ID), id);
 		assert_string_equal(lc_lead_text(back, LC_LEAD_NAME), nasty[i]);
 		assert_string_equal(lc_lead_attr_get(back, "k'ey"), nasty[i]);
 		assert_string_equal(lead_entry(back, LC_LEAD_PRODUCTS, 0).detail, nasty[i]);
@@ -2043,11 +2043,11 @@ static void test_write_while_iterating(void **state)
 	while (lc_lead_iter_next(it, &l) == 1) {
 		/* A refused apply rolls its transaction back; the iterator goes on. */
 		contacted_hot(f, LC_TIME_NONE);
-		assert_int_equal(lc_db_apply(f->db, lc_lead_id(l), f->d, -1, f->v, NULL), LC_EINVALID);
-		assert_int_equal(lc_db_apply(f->db, lc_lead_id(l), f->d, 99, f->v, NULL), LC_ECONFLICT);
+		assert_int_equal(lc_db_apply(f->db, lc_lead_number(l, LC_LEAD_NUM_ID), f->d, -1, f->v, NULL), LC_EINVALID);
+		assert_int_equal(lc_db_apply(f->db, lc_lead_number(l, LC_LEAD_NUM_ID), f->d, 99, f->v, NULL), LC_ECONFLICT);
 		contacted_hot(f, now_value + 500);
-		assert_int_equal(lc_db_apply(f->db, lc_lead_id(l), f->d, lc_lead_version(l), f->v, NULL), 0);
-		assert_int_equal(lc_db_lead_note(f->db, lc_lead_id(l), "x", "during"), 0);
+		assert_int_equal(lc_db_apply(f->db, lc_lead_number(l, LC_LEAD_NUM_ID), f->d, lc_lead_number(l, LC_LEAD_NUM_VERSION), f->v, NULL), 0);
+		assert_int_equal(lc_db_lead_note(f->db, lc_lead_number(l, LC_LEAD_NUM_ID), "x", "during"), 0);
 		n++;
 	}
 	assert_int_equal(n, 5);
@@ -2222,15 +2222,15 @@ static void test_bulk_insert(void **state)
 	assert_int_equal(lc_lead_set_text(l[2], LC_LEAD_EXTERNAL_ID, "bulk-0"), 0);
 	assert_int_not_equal(lc__db_bulk_insert(f->db, l, 3), 0);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(lc_lead_id(l[i]), 0);
+		assert_int_equal(lc_lead_number(l[i], LC_LEAD_NUM_ID), 0);
 	assert_int_equal(lc_db_count(f->db, NULL, &n), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(lc_lead_set_text(l[2], LC_LEAD_EXTERNAL_ID, "bulk-2"), 0);
 	assert_int_equal(lc__db_bulk_insert(f->db, l, 3), 0);
 	for (int i = 0; i < 3; i++) {
-		assert_true(lc_lead_id(l[i]) > 0);
-		assert_int_equal(lc_lead_version(l[i]), 1);
-		assert_int_equal(event_count(f->db, lc_lead_id(l[i])), 1);
+		assert_true(lc_lead_number(l[i], LC_LEAD_NUM_ID) > 0);
+		assert_int_equal(lc_lead_number(l[i], LC_LEAD_NUM_VERSION), 1);
+		assert_int_equal(event_count(f->db, lc_lead_number(l[i], LC_LEAD_NUM_ID)), 1);
 		lc_lead_free(l[i]);
 	}
 	assert_int_equal(lc_db_count(f->db, NULL, &n), 0);

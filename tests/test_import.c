@@ -103,12 +103,12 @@ static void import_basic(void **state)
 	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Ann");
 	assert_string_equal(lc_lead_attr_get(l, "note"), "hello");
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "attempted_contact");
-	assert_int_equal(lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL, 0);
+	assert_int_equal((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_CALL, 0);
 	lc_lead_free(l);
 	assert_int_equal(lc_db_lead_get_external(db, "a2", &l), 0);
 	assert_null(lc_lead_text(l, LC_LEAD_EMAIL)); /* Select reads as empty */
 	assert_string_equal(lc_lead_attr_get(l, "note"), "two\nlines");
-	assert_true(lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL);
+	assert_true((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_CALL);
 	lc_lead_free(l);
 	/* An empty status cell leaves the status where a new lead starts. */
 	assert_int_equal(lc_db_lead_get_external(db, "a3", &l), 0);
@@ -316,7 +316,7 @@ static void import_times_and_history(void **state)
 	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), 0);
 	lc_table_free(r);
 	assert_int_equal(lc_db_lead_get_external(db, "t1", &l), 0);
-	assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
+	assert_int_equal(lc_db_history(db, lc_lead_number(l, LC_LEAD_NUM_ID), &it), 0);
 	while (lc_event_iter_next(it, &ev) == 1) {
 		lc_time want;
 		lc_time_parse("2026-03-01T10:00:00Z", &want);
@@ -341,7 +341,7 @@ static void import_times_and_history(void **state)
 	assert_int_equal(lc_import_buffer(db, "Id,When\nt3,yesterday\n", 21, m, &o, &r), 0);
 	lc_table_free(r);
 	assert_int_equal(lc_db_lead_get_external(db, "t3", &l), 0);
-	assert_int_equal(lc_lead_created_at(l), o.at);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_CREATED_AT), o.at);
 	lc_lead_free(l);
 	lc_mapping_free(m);
 	lc_db_close(db);
@@ -410,7 +410,7 @@ static void import_defaults_and_when(void **state)
 	lc_table_free(r);
 	assert_int_equal(lc_db_lead_get_external(db, "w1", &l), 0);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
-	assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
+	assert_int_equal(lc_db_history(db, lc_lead_number(l, LC_LEAD_NUM_ID), &it), 0);
 	while (lc_event_iter_next(it, &ev) == 1)
 		if ((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND) == LC_EVENT_DISPOSITION) {
 			assert_string_equal(lc_event_value(ev, LC_AXIS_ACTION), "call");
@@ -773,8 +773,8 @@ static void real_x_education(void **state)
 	assert_int_equal(x.dnc_n, 2);
 	assert_int_equal(lc_db_query(db, NULL, &it), 0);
 	while (lc_lead_iter_next(it, &l) == 1) {
-		dne += (lc_lead_flags(l) & LC_LEAD_DO_NOT_EMAIL) != 0;
-		dnc += (lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL) != 0;
+		dne += ((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_EMAIL) != 0;
+		dnc += ((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_CALL) != 0;
 	}
 	lc_lead_iter_free(it);
 	assert_int_equal(dne, x.dne_n);
@@ -1112,11 +1112,11 @@ static void import_owner_time_and_amount_errors(void **state)
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 2);
 	lc_table_free(r);
 	assert_int_equal(lc_db_lead_get_external(db, "o1", &l), 0);
-	assert_int_equal(lc_lead_agent(l), ann);
-	assert_int_equal(lc_lead_amount(l), 105450);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), ann);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AMOUNT), 105450);
 	lc_lead_free(l);
 	assert_int_equal(lc_db_lead_get_external(db, "o5", &l), 0);
-	assert_int_equal(lc_lead_amount(l), 1054); /* yen have no minor unit */
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AMOUNT), 1054); /* yen have no minor unit */
 	lc_lead_free(l);
 	/* Mappings that cannot work are refused when loaded. */
 	assert_int_equal(lc_mapping_load_string(&bad, "{\"format\": 1, \"fields\": {\"amount\": \"V\"}}", NULL),
@@ -1383,12 +1383,12 @@ static void crm_migration_in_one_pass(void **state)
 		snprintf(ext, sizeof ext, "CRM-%04d", first_won);
 		assert_int_equal(lc_db_lead_get_external(db, ext, &l), 0);
 		assert_int_equal(lc_db_agent_find(db, crm_agents[deals[first_won].agent], &agent), 0);
-		assert_int_equal(lc_lead_agent(l), agent);
-		assert_int_equal(lc_lead_amount(l), deals[first_won].cents);
+		assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), agent);
+		assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AMOUNT), deals[first_won].cents);
 		assert_string_equal(lc_lead_currency(l), "USD");
 		assert_true(lc_lead_list_count(l, LC_LEAD_PRODUCTS) >= 1);
 		assert_string_equal(lead_entry(l, LC_LEAD_PRODUCTS, 0).text, "GTX Pro");
-		assert_int_equal(lc_db_history(db, lc_lead_id(l), &it), 0);
+		assert_int_equal(lc_db_history(db, lc_lead_number(l, LC_LEAD_NUM_ID), &it), 0);
 		while (lc_event_iter_next(it, &ev) == 1) {
 			assert_string_equal(lc_event_text(ev, LC_EVENT_TEXT_ACTOR), "crm migration");
 			if ((lc_event_kind)lc_event_number(ev, LC_EVENT_NUM_KIND) != LC_EVENT_DISPOSITION)

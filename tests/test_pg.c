@@ -96,7 +96,7 @@ static int64_t version_of(lc_db *db, lc_id lead)
 	int64_t v;
 
 	OK(lc_db_lead_get(db, lead, &l));
-	v = lc_lead_version(l);
+	v = lc_lead_number(l, LC_LEAD_NUM_VERSION);
 	lc_lead_free(l);
 	return v;
 }

@@ -246,7 +246,7 @@ static void take(lc_db *db, snap *s)
 		const lc_state *st;
 		OK(lc_db_lead_get(db, id, &l));
 		st = lc_lead_state(l);
-		s->l[id - 1].version = lc_lead_version(l);
+		s->l[id - 1].version = lc_lead_number(l, LC_LEAD_NUM_VERSION);
 		for (int a = 0; a < 5; a++) {
 			const char *v = lc_state_get(st, axes[a]);
 			snprintf(s->l[id - 1].state[a], sizeof s->l[id - 1].state[a], "%s", v ? v : "-");
@@ -255,7 +255,7 @@ static void take(lc_db *db, snap *s)
 		s->l[id - 1].counts = lc_state_stage_count(st, "check_in");
 		s->l[id - 1].notes = lc_lead_list_count(l, LC_LEAD_NOTES);
 		s->l[id - 1].attrs = lc_lead_list_count(l, LC_LEAD_ATTRIBUTES);
-		s->l[id - 1].flags = lc_lead_flags(l);
+		s->l[id - 1].flags = (uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS);
 		snprintf(s->l[id - 1].company, sizeof s->l[id - 1].company, "%s",
 			 lc_lead_text(l, LC_LEAD_COMPANY) ? lc_lead_text(l, LC_LEAD_COMPANY) : "-");
 		snprintf(s->l[id - 1].ext, sizeof s->l[id - 1].ext, "%s",
@@ -325,7 +325,7 @@ static int op_update(lc_db *db, int round)
 	if (!rc && !(rc = lc_lead_set_text(l, LC_LEAD_COMPANY, company)) &&
 	    !(rc = lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, company)) &&
 	    !(rc = lc_lead_attr_set(l, "k", NULL)))
-		rc = lc_db_lead_update(db, l, lc_lead_version(l));
+		rc = lc_db_lead_update(db, l, lc_lead_number(l, LC_LEAD_NUM_VERSION));
 	lc_lead_free(l);
 	return rc;
 }
@@ -495,7 +495,7 @@ static int op_query(lc_db *db, int round)
 	assert_int_equal(seen, NLEADS);
 	assert_int_equal(n, NLEADS);
 	assert_int_equal(events, 2 * NLEADS);
-	assert_int_equal(lc_lead_id(one), 3);
+	assert_int_equal(lc_lead_number(one, LC_LEAD_NUM_ID), 3);
 	assert_int_equal(lc_state_equal(st, lc_lead_state(one)), 1);
 out:
 	lc_state_free(st);
@@ -713,7 +713,7 @@ static void roundtrip(const char *uri, bool reopen)
 			lc_lead_free(l);
 			l = NULL;
 			OK(lc_db_lead_get_external(db, i == nh ? longext : h, &l));
-			assert_int_equal(lc_lead_id(l), ids[i]);
+			assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_ID), ids[i]);
 			lc_lead_free(l);
 			/* The hostile text as a filter finds exactly its lead. */
 			OK(lc_query_new(&q));

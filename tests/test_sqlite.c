@@ -126,7 +126,7 @@ static void test_file_store_persists(void **state)
 	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Persisted");
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "hot");
-	assert_int_equal(lc_lead_version(l), 2);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), 2);
 	lc_lead_free(l);
 	lc_db_close(db);
 
@@ -391,7 +391,7 @@ static void test_damaged_rows(void **state)
 	assert_int_equal(lc_db_query(db, NULL, &it), 0);
 	while ((rc = lc_lead_iter_next(it, &l)) != 0) {
 		if (rc == 1) {
-			assert_int_equal(lc_lead_id(l) % 2, 1);
+			assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_ID) % 2, 1);
 			ok++;
 		} else {
 			assert_int_equal(rc, LC_ECORRUPT);
@@ -977,7 +977,7 @@ static void test_registered_backend_and_faults(void **state)
 		assert_int_equal(rc, LC_EIO);
 		failures++;
 		assert_int_equal(lc_db_lead_get(db, id, &l), 0);
-		assert_int_equal(lc_lead_version(l), 1);
+		assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), 1);
 		assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
 		lc_lead_free(l);
 	}

@@ -125,7 +125,7 @@ static const char *segment_of(lc_db *db, lc_id id, char *buf, size_t n)
 static int64_t version_of(lc_db *db, lc_id id)
 {
 	lc_lead *l = get(db, id);
-	int64_t v = lc_lead_version(l);
+	int64_t v = lc_lead_number(l, LC_LEAD_NUM_VERSION);
 
 	lc_lead_free(l);
 	return v;
@@ -137,7 +137,7 @@ static uint32_t flags_of(lc_db *db, lc_id id)
 	uint32_t f;
 
 	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
-	f = lc_lead_flags(l);
+	f = (uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS);
 	lc_lead_free(l);
 	return f;
 }
@@ -663,18 +663,18 @@ static void test_effects(void **state)
 
 	/* Round-robin over the unit's active agents: amy, cat, amy (bob is inactive). */
 	l = get(f->db, l1);
-	assert_int_equal(lc_lead_agent(l), amy);
-	assert_int_equal(lc_lead_unit(l), unit);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), amy);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_UNIT), unit);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "attempted_contact");
 	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + 2 * DAY);
 	lc_lead_free(l);
 	l = get(f->db, l2);
-	assert_int_equal(lc_lead_agent(l), cat);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), cat);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_SEGMENT), "warm");
-	assert_true(lc_lead_flags(l) & LC_LEAD_AUTOMATION_STOPPED);
+	assert_true((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_AUTOMATION_STOPPED);
 	lc_lead_free(l);
 	l = get(f->db, l3);
-	assert_int_equal(lc_lead_agent(l), amy);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), amy);
 	lc_lead_free(l);
 	assert_true(flags_of(f->db, l4) & LC_LEAD_RECYCLED);
 
@@ -785,7 +785,7 @@ static void test_automation_stopped_status(void **state)
 	assert_int_equal(lc_query_value_flags(q), LC_FLAG_READY_FOR_CONTACT);
 	assert_int_equal(lc_db_query(db, q, &it), 0);
 	assert_int_equal(lc_lead_iter_next(it, &l), 1);
-	assert_int_equal(lc_lead_id(l), hot);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_ID), hot);
 	assert_int_equal(lc_lead_iter_next(it, &l), 0);
 	lc_lead_iter_free(it);
 	assert_int_equal(lc_db_count(db, q, &n), 0);
@@ -957,7 +957,7 @@ static void set_segment(lc_db *db, lc_id id, const char *seg)
 static lc_id agent_of(lc_db *db, lc_id id)
 {
 	lc_lead *l = get(db, id);
-	lc_id a = lc_lead_agent(l);
+	lc_id a = lc_lead_number(l, LC_LEAD_NUM_AGENT);
 
 	lc_lead_free(l);
 	return a;
@@ -1401,14 +1401,14 @@ static void check_segments(lc_db *db, lc_time now)
 		const char *seg = lc_lead_text(l, LC_LEAD_SEGMENT);
 		const char *ms = lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE);
 		const char *st = lc_state_get(lc_lead_state(l), LC_AXIS_STATUS);
-		lc_time t = lc_lead_touched_at(l) != LC_TIME_NONE ? lc_lead_touched_at(l) : lc_lead_created_at(l);
+		lc_time t = lc_lead_number(l, LC_LEAD_NUM_TOUCHED_AT) != LC_TIME_NONE ? lc_lead_number(l, LC_LEAD_NUM_TOUCHED_AT) : lc_lead_number(l, LC_LEAD_NUM_CREATED_AT);
 		bool fresh = now - t <= 30 * DAY;
 		bool high = src && (!strcmp(src, "LAT") || !strcmp(src, "MWI") || !strcmp(src, "Spreadsheet") ||
 				    !strcmp(src, "Web") || !strcmp(src, "Manually Added"));
 		bool eng = (ms && (!strcmp(ms, "contacted") || !strcmp(ms, "quoted"))) ||
 			   (st && (!strcmp(st, "hot") || !strcmp(st, "follow_up") || !strcmp(st, "requote")));
 		const char *want;
-		if (lc_lead_flags(l) & LC_LEAD_AUTOMATION_STOPPED)
+		if ((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_AUTOMATION_STOPPED)
 			continue; /* closed by an event rule: automation no longer touches it */
 		if (ms && (!strcmp(ms, "sold") || !strcmp(ms, "not_interested")))
 			want = NULL;
@@ -1419,7 +1419,7 @@ static void check_segments(lc_db *db, lc_time now)
 		else
 			want = "cold";
 		if (want ? !seg || strcmp(seg, want) : seg != NULL)
-			fail_msg("lead %lld (%s, %s/%s): segment %s, expected %s", (long long)lc_lead_id(l),
+			fail_msg("lead %lld (%s, %s/%s): segment %s, expected %s", (long long)lc_lead_number(l, LC_LEAD_NUM_ID),
 				 src ? src : "-", ms ? ms : "-", st ? st : "-", seg ? seg : "none",
 				 want ? want : "none");
 	}
@@ -1455,15 +1455,15 @@ static void work_list(lc_db *db, lc_id agent, const char *name, lc_time day, int
 		if (!strcmp(lc_table_text_named(w, i, "reason"), "new")) {
 			int rank = seed002_rank(lc_lead_text(l, LC_LEAD_SEGMENT));
 			assert_true(rank > last_rank ||
-				    (rank == last_rank && lc_lead_created_at(l) >= last_created));
+				    (rank == last_rank && lc_lead_number(l, LC_LEAD_NUM_CREATED_AT) >= last_created));
 			last_rank = rank;
-			last_created = lc_lead_created_at(l);
+			last_created = lc_lead_number(l, LC_LEAD_NUM_CREATED_AT);
 		}
 
 		/* Never a do-not-call lead on a call list. */
-		assert_false(lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL);
+		assert_false((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_CALL);
 		assert_non_null(lc_lead_text(l, LC_LEAD_PHONE));
-		assert_int_equal(lc_lead_agent(l), agent);
+		assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), agent);
 		lc_lead_free(l);
 		now_value = day + 3600 + (lc_time)i * 60;
 		if (!ms || !strcmp(ms, "no_milestone")) {
@@ -1555,7 +1555,7 @@ static void test_three_weeks(void **state)
 		}
 		for (size_t i = 0; i < lc_table_rows(a); i++) {
 			lc_lead *l = get(f->db, lc_table_int_named(a, i, "lead"));
-			assert_false(lc_lead_flags(l) & LC_LEAD_DO_NOT_CALL);
+			assert_false((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_CALL);
 			assert_non_null(lc_lead_text(l, LC_LEAD_PHONE));
 			lc_lead_free(l);
 			if (d >= 7 && d < 14)

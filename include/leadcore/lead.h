@@ -78,7 +78,7 @@ typedef enum lc_lead_list {
 	LC_LEAD_LIST_COUNT = 6   /**< Number of lists; not a list. */
 } lc_lead_list;
 
-/** @name Record flags (lc_lead_flags(), lc_lead_set_flag())
+/** @name Record flags (lc_lead_number() with LC_LEAD_NUM_FLAGS, lc_lead_set_flag())
  * @{ */
 #define LC_LEAD_DO_NOT_CALL LC_STATE_DO_NOT_CALL   /**< Must not be called or texted. */
 #define LC_LEAD_DO_NOT_EMAIL LC_STATE_DO_NOT_EMAIL /**< Must not be emailed. */
@@ -120,38 +120,30 @@ LC_API void lc_lead_reset(lc_lead *lead);
 
 /** @} */
 
-/** @name Identity and bookkeeping (set by the store)
+/** @name Numeric fields: identity and bookkeeping (set by the store), ownership, money, flags
  * @{ */
 
-/**
- * The lead's id in its store.
- * @param lead The record.
- * @return The id, or 0 for a record that was never stored (or NULL).
- */
-LC_API lc_id lc_lead_id(const lc_lead *lead);
+/** The numeric fields of a record, for lc_lead_number(). */
+typedef enum lc_lead_number_field {
+	LC_LEAD_NUM_ID = 0,          /**< Its id (an ::lc_id); 0 for a record never stored. */
+	LC_LEAD_NUM_VERSION = 1,     /**< Its version, one more with each stored change; 0 for a record never stored. */
+	LC_LEAD_NUM_CREATED_AT = 2,  /**< When it was created in its store (an ::lc_time); LC_TIME_NONE for a record never stored. */
+	LC_LEAD_NUM_TOUCHED_AT = 3,  /**< When its last disposition was applied (an ::lc_time); LC_TIME_NONE when none was. */
+	LC_LEAD_NUM_UNIT = 4,        /**< The assigned unit (an ::lc_id); 0 when none (lc_lead_set_unit()). */
+	LC_LEAD_NUM_AGENT = 5,       /**< The assigned agent (an ::lc_id); 0 when none (lc_lead_set_agent()). */
+	LC_LEAD_NUM_PROBABILITY = 6, /**< The win probability, 0 to 100; -1 when unset (lc_lead_set_probability()). */
+	LC_LEAD_NUM_AMOUNT = 7,      /**< The amount in minor units; 0 when unset (check lc_lead_currency(); lc_lead_set_amount()). */
+	LC_LEAD_NUM_FLAGS = 8        /**< The record's flags (`LC_LEAD_*`), LC_LEAD_RECYCLED included. */
+} lc_lead_number_field;
 
 /**
- * The lead's version: 1 after creation, raised by every write (update,
- * disposition, note, assignment, ...). lc_db_lead_update() and lc_db_apply()
- * compare it to detect stale writes (LC_ECONFLICT).
+ * A numeric field of the record. The function never fails.
  * @param lead The record.
- * @return The version, or 0 for a record never stored.
+ * @param field The field.
+ * @return The value; for a NULL record or an unknown field, the field's
+ *         "none" (0, LC_TIME_NONE for the times, -1 for the probability).
  */
-LC_API int64_t lc_lead_version(const lc_lead *lead);
-
-/**
- * When the lead was created in its store.
- * @param lead The record.
- * @return The time, or LC_TIME_NONE for a record never stored.
- */
-LC_API lc_time lc_lead_created_at(const lc_lead *lead);
-
-/**
- * When the lead's last disposition was applied.
- * @param lead The record.
- * @return The time, or LC_TIME_NONE when no disposition was ever applied.
- */
-LC_API lc_time lc_lead_touched_at(const lc_lead *lead);
+LC_API int64_t lc_lead_number(const lc_lead *lead, lc_lead_number_field field);
 
 /** @} */
 
@@ -206,13 +198,6 @@ LC_API const char *lc_lead_text(const lc_lead *lead, lc_lead_text_field field);
 LC_API int lc_lead_set_probability(lc_lead *lead, int32_t percent);
 
 /**
- * The probability to win.
- * @param lead The record.
- * @return 0 to 100, or -1 when unset.
- */
-LC_API int32_t lc_lead_probability(const lc_lead *lead);
-
-/**
  * Set the target amount: the sum expected if the lead is won.
  * @param lead The record.
  * @param minor_units The amount in the currency's minor units (cents), >= 0.
@@ -222,13 +207,6 @@ LC_API int32_t lc_lead_probability(const lc_lead *lead);
  *         LC_ERANGE (a negative amount).
  */
 LC_API int lc_lead_set_amount(lc_lead *lead, int64_t minor_units, const char *currency);
-
-/**
- * The target amount in minor units.
- * @param lead The record.
- * @return The amount; 0 when unset (check lc_lead_currency()).
- */
-LC_API int64_t lc_lead_amount(const lc_lead *lead);
 
 /**
  * The target amount's currency.
@@ -304,26 +282,12 @@ LC_API int64_t lc_lead_duration(const lc_lead *lead, lc_lead_duration_field whic
 LC_API int lc_lead_set_unit(lc_lead *lead, lc_id unit);
 
 /**
- * The assigned unit.
- * @param lead The record.
- * @return The unit id, or 0 when none.
- */
-LC_API lc_id lc_lead_unit(const lc_lead *lead);
-
-/**
  * Set the assigned agent (0 for none).
  * @param lead The record.
  * @param agent An agent id, or 0.
  * @return 0, LC_EINVAL (NULL, a negative id).
  */
 LC_API int lc_lead_set_agent(lc_lead *lead, lc_id agent);
-
-/**
- * The assigned agent.
- * @param lead The record.
- * @return The agent id, or 0 when none.
- */
-LC_API lc_id lc_lead_agent(const lc_lead *lead);
 
 /**
  * Set or clear one flag: LC_LEAD_DO_NOT_CALL, LC_LEAD_DO_NOT_EMAIL or
@@ -335,13 +299,6 @@ LC_API lc_id lc_lead_agent(const lc_lead *lead);
  * @return 0, LC_EINVAL (NULL, LC_LEAD_RECYCLED, unknown or several bits).
  */
 LC_API int lc_lead_set_flag(lc_lead *lead, uint32_t flag, int on);
-
-/**
- * The record's flags (`LC_LEAD_*`), LC_LEAD_RECYCLED included.
- * @param lead The record.
- * @return The flags.
- */
-LC_API uint32_t lc_lead_flags(const lc_lead *lead);
 
 /** @} */
 

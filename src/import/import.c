@@ -744,7 +744,7 @@ static int find_by_email(imp *im, const char *email, lc_lead **out)
 	    (rc = lc_query_set_page(q, 0, 1)) == 0 && (rc = lc_db_query(im->db, q, &it)) == 0) {
 		rc = lc_lead_iter_next(it, &l);
 		if (rc == 1)
-			rc = lc_db_lead_get(im->db, lc_lead_id(l), out) ? lc_error_last_code() : 1;
+			rc = lc_db_lead_get(im->db, lc_lead_number(l, LC_LEAD_NUM_ID), out) ? lc_error_last_code() : 1;
 	}
 	lc_lead_iter_free(it);
 	lc_query_free(q);
@@ -806,7 +806,7 @@ static int check_external_id(imp *im, const lc_lead *existing, const lc_lead *le
 			       "the row's email finds lead %lld, whose external id is '%.100s', not "
 			       "'%.100s'; the import keeps external ids (set \"update_external_id\": true "
 			       "in the mapping to change them)",
-			       (long long)lc_lead_id(existing), had, want);
+			       (long long)lc_lead_number(existing, LC_LEAD_NUM_ID), had, want);
 	if (!prefetched(im, PRE_EXT, LC_LEAD_EXTERNAL_ID, want, &taken)) {
 		rc = lc_db_lead_get_external(im->db, want, &other);
 		if (rc == LC_ENOTFOUND)
@@ -814,7 +814,7 @@ static int check_external_id(imp *im, const lc_lead *existing, const lc_lead *le
 		else if (rc)
 			return im->fatal = rc;
 		else
-			taken = lc_lead_id(other);
+			taken = lc_lead_number(other, LC_LEAD_NUM_ID);
 	}
 	if (!taken)
 		return 0;
@@ -903,7 +903,7 @@ static int write_row(imp *im, lc_lead *lead, const lc_lead *before, lc_id *id, b
 			return rc;
 		*wrote = true;
 	} else {
-		*id = lc_lead_id(lead);
+		*id = lc_lead_number(lead, LC_LEAD_NUM_ID);
 		if (lc__db_lead_differs(before, lead)) {
 			if ((rc = lc_db_lead_update(im->db, lead, -1)))
 				return rc;
@@ -1013,7 +1013,7 @@ static void process_row(imp *im)
 		}
 	}
 	if (fill_lead(im, lead) || check_external_id(im, before, lead) ||
-	    (existing && drop_recorded(im, lc_lead_id(existing))) || judge(im, lead))
+	    (existing && drop_recorded(im, lc_lead_number(existing, LC_LEAD_NUM_ID))) || judge(im, lead))
 		goto out;
 
 	rc = lc__db_savepoint(im->db, LC_STORAGE_SAVEPOINT_BEGIN);

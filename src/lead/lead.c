@@ -282,24 +282,29 @@ int lc_lead_clone(lc_lead **out, const lc_lead *src)
 
 /* ---- identity ---- */
 
-lc_id lc_lead_id(const lc_lead *lead)
+int64_t lc_lead_number(const lc_lead *lead, lc_lead_number_field field)
 {
-	return lead ? lead->id : 0;
-}
-
-int64_t lc_lead_version(const lc_lead *lead)
-{
-	return lead ? lead->version : 0;
-}
-
-lc_time lc_lead_created_at(const lc_lead *lead)
-{
-	return lead ? lead->created_at : LC_TIME_NONE;
-}
-
-lc_time lc_lead_touched_at(const lc_lead *lead)
-{
-	return lead ? lead->touched_at : LC_TIME_NONE;
+	switch (field) {
+	case LC_LEAD_NUM_ID:
+		return lead ? lead->id : 0;
+	case LC_LEAD_NUM_VERSION:
+		return lead ? lead->version : 0;
+	case LC_LEAD_NUM_CREATED_AT:
+		return lead ? lead->created_at : LC_TIME_NONE;
+	case LC_LEAD_NUM_TOUCHED_AT:
+		return lead ? lead->touched_at : LC_TIME_NONE;
+	case LC_LEAD_NUM_UNIT:
+		return lead ? lead->unit : 0;
+	case LC_LEAD_NUM_AGENT:
+		return lead ? lead->agent : 0;
+	case LC_LEAD_NUM_PROBABILITY:
+		return lead ? lead->probability : -1;
+	case LC_LEAD_NUM_AMOUNT:
+		return lead ? lead->amount : 0;
+	case LC_LEAD_NUM_FLAGS:
+		return lead ? lead->flags | (lead->recycled ? LC_LEAD_RECYCLED : 0) : 0;
+	}
+	return 0;
 }
 
 /* ---- text fields ---- */
@@ -377,11 +382,6 @@ int lc_lead_set_probability(lc_lead *lead, int32_t percent)
 	return 0;
 }
 
-int32_t lc_lead_probability(const lc_lead *lead)
-{
-	return lead ? lead->probability : -1;
-}
-
 int lc_lead_set_amount(lc_lead *lead, int64_t minor_units, const char *currency)
 {
 	if (!lead)
@@ -407,11 +407,6 @@ bad:
 	return lc__error(LC_EINVAL,
 			 "the currency must be an ISO 4217 code of three upper-case letters, "
 			 "such as EUR or USD");
-}
-
-int64_t lc_lead_amount(const lc_lead *lead)
-{
-	return lead ? lead->amount : 0;
 }
 
 const char *lc_lead_currency(const lc_lead *lead)
@@ -506,11 +501,6 @@ int lc_lead_set_unit(lc_lead *lead, lc_id unit)
 	return 0;
 }
 
-lc_id lc_lead_unit(const lc_lead *lead)
-{
-	return lead ? lead->unit : 0;
-}
-
 int lc_lead_set_agent(lc_lead *lead, lc_id agent)
 {
 	if (!lead || agent < 0)
@@ -518,11 +508,6 @@ int lc_lead_set_agent(lc_lead *lead, lc_id agent)
 				 lead ? "an agent id is > 0 (or 0 for none)" : "the record is NULL");
 	lead->agent = agent;
 	return 0;
-}
-
-lc_id lc_lead_agent(const lc_lead *lead)
-{
-	return lead ? lead->agent : 0;
 }
 
 int lc_lead_set_flag(lc_lead *lead, uint32_t flag, int on)
@@ -542,13 +527,6 @@ int lc_lead_set_flag(lc_lead *lead, uint32_t flag, int on)
 		lead->flags &= ~flag;
 	mirror_flags(lead);
 	return 0;
-}
-
-uint32_t lc_lead_flags(const lc_lead *lead)
-{
-	if (!lead)
-		return 0;
-	return lead->flags | (lead->recycled ? LC_LEAD_RECYCLED : 0);
 }
 
 /* ---- lists ---- */

@@ -140,7 +140,7 @@ static int mark_leads(fn_ctx *c, lc_db *db, const lc_model *m, const lc_report_o
 	int rc;
 	if ((rc = lc__report_query(o, &q)) == 0 && (rc = lc_db_query(db, q, &it)) == 0)
 		while ((rc = lc_lead_iter_next(it, &lead)) == 1) {
-			lc_id id = lc_lead_id(lead);
+			lc_id id = lc_lead_number(lead, LC_LEAD_NUM_ID);
 			if (lc__state_has_flag(lc_lead_state(lead), LC_FLAG_NOT_REPORTABLE))
 				continue;
 			if ((rc = grow_leads(c, id)) != 0)

@@ -618,7 +618,7 @@ int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
 	while ((rc = lc_lead_iter_next(it, &lead)) == 1) {
 		const char *k[2] = { lc_lead_text(lead, LC_LEAD_EXTERNAL_ID),
 				     lc_lead_text(lead, LC_LEAD_NAME) };
-		if ((rc = lc__rreport_add(r, k, NULL, 1, lc_lead_id(lead), NULL)) != 0)
+		if ((rc = lc__rreport_add(r, k, NULL, 1, lc_lead_number(lead, LC_LEAD_NUM_ID), NULL)) != 0)
 			goto out;
 	}
 	if (rc < 0)
@@ -736,7 +736,7 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out
 			v = nv;
 			cap = nc;
 		}
-		v[n].agent = lc_lead_agent(lead);
+		v[n].agent = lc_lead_number(lead, LC_LEAD_NUM_AGENT);
 		v[n].day = lc__day_start(fu);
 		n++;
 	}
@@ -852,7 +852,7 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out)
 			v = nv;
 			cap = nc;
 		}
-		v[n].lead = lc_lead_id(cur);
+		v[n].lead = lc_lead_number(cur, LC_LEAD_NUM_ID);
 		v[n].expected = exp;
 		n++;
 	}
@@ -870,7 +870,7 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out)
 		long ai;
 		if ((rc = lc_db_lead_get(db, v[i].lead, &lead)) != 0)
 			goto out;
-		ai = lc_lead_agent(lead) ? lc__party_index(agents, lc_lead_agent(lead)) : -1;
+		ai = lc_lead_number(lead, LC_LEAD_NUM_AGENT) ? lc__party_index(agents, lc_lead_number(lead, LC_LEAD_NUM_AGENT)) : -1;
 		k[0] = l[0] = lc_lead_text(lead, LC_LEAD_EXTERNAL_ID);
 		k[1] = l[1] = lc_lead_text(lead, LC_LEAD_NAME);
 		k[2] = l[2] = ai >= 0 ? lc_table_text(agents, (size_t)ai, 1) : NULL;

@@ -281,7 +281,7 @@ static int group_one(lc_db *db, const lc_lead *lead, void *ud)
 	for (size_t i = 0; i < acc->n; i++)
 		if (strcmp(acc->g[i].key, acc->buf.data ? acc->buf.data : "") == 0) {
 			acc->g[i].count++;
-			if (acc->sum && __builtin_add_overflow(acc->g[i].sum, lc_lead_amount(lead),
+			if (acc->sum && __builtin_add_overflow(acc->g[i].sum, lc_lead_number(lead, LC_LEAD_NUM_AMOUNT),
 							       &acc->g[i].sum))
 				return lc__error(LC_ERANGE, "the sum of the amounts in %s overflows",
 						 lc_lead_currency(lead));
@@ -299,7 +299,7 @@ static int group_one(lc_db *db, const lc_lead *lead, void *ud)
 	if (!acc->g[acc->n].key)
 		return LC_ENOMEM;
 	acc->g[acc->n].count = 1;
-	acc->g[acc->n].sum = acc->sum ? lc_lead_amount(lead) : 0;
+	acc->g[acc->n].sum = acc->sum ? lc_lead_number(lead, LC_LEAD_NUM_AMOUNT) : 0;
 	acc->n++;
 	return 0;
 }

@@ -75,9 +75,9 @@ bool lc__wf_listable(const lc_lead *lead, lc_time day_end)
 {
 	lc_time fu = lc_state_follow_up(lc_lead_state(lead));
 
-	if (lc_lead_flags(lead) & LC_LEAD_RECYCLED)
+	if ((uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED)
 		return false;
-	if (lc_lead_touched_at(lead) != LC_TIME_NONE && (fu == LC_TIME_NONE || fu >= day_end))
+	if (lc_lead_number(lead, LC_LEAD_NUM_TOUCHED_AT) != LC_TIME_NONE && (fu == LC_TIME_NONE || fu >= day_end))
 		return false;
 	return lc__wf_callable(lead);
 }
@@ -105,7 +105,7 @@ static int wl_collect(lc_db *db, lc_id agent, lc_time day_start, const lc_rulese
 		if (!lc__wf_listable(scratch, day_start + DAY))
 			continue;
 		w->rows[i].rank = lc__wf_segment_rank(rs, lc_lead_text(scratch, LC_LEAD_SEGMENT));
-		w->rows[i].created = lc_lead_created_at(scratch);
+		w->rows[i].created = lc_lead_number(scratch, LC_LEAD_NUM_CREATED_AT);
 		w->rows[keep++] = w->rows[i];
 	}
 	w->n = keep;
@@ -370,10 +370,10 @@ static int build_pool(lc_db *db, const lc_ruleset *rs, lc_time day_end, int64_t 
 	while ((rc = lc_lead_iter_next(it, &l)) == 1) {
 		if (lc__wf_stopped(l) || !lc__wf_listable(l, day_end))
 			continue;
-		if ((rc = wl_emit(&ctx, lc_lead_id(l), LC_WORKLIST_REASON_NEW, LC_TIME_NONE)))
+		if ((rc = wl_emit(&ctx, lc_lead_number(l, LC_LEAD_NUM_ID), LC_WORKLIST_REASON_NEW, LC_TIME_NONE)))
 			break;
 		c.rows[c.n - 1].rank = lc__wf_segment_rank(rs, lc_lead_text(l, LC_LEAD_SEGMENT));
-		c.rows[c.n - 1].created = lc_lead_created_at(l);
+		c.rows[c.n - 1].created = lc_lead_number(l, LC_LEAD_NUM_CREATED_AT);
 	}
 	if (rc > 0)
 		rc = 0;

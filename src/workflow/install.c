@@ -354,7 +354,7 @@ static int apply_hook(lc_db *db, lc_lead *applied, const lc_event *ev, const lc_
 	now = lc_db_now(db);
 	if ((rc = lc_lead_new(&lead)))
 		goto out;
-	if ((rc = lc__db_lead_read(db, lc_lead_id(applied), lead)))
+	if ((rc = lc__db_lead_read(db, lc_lead_number(applied, LC_LEAD_NUM_ID), lead)))
 		goto out;
 	for (size_t i = 0; i < rs->nrules && !rc; i++) {
 		const wf_rule *r = &rs->rules[i];

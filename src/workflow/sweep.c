@@ -54,7 +54,7 @@ bool lc__wf_callable(const lc_lead *lead)
 	const lc_model *m = lc_lead_model(lead);
 
 	if (!present(lc_lead_text(lead, LC_LEAD_PHONE)) ||
-	    (lc_lead_flags(lead) & LC_LEAD_DO_NOT_CALL))
+	    ((uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_CALL))
 		return false;
 	return !blocked(lead, m ? contact_action(m, LC_FLAG_PHONE, "call") : -1);
 }
@@ -63,7 +63,7 @@ bool lc__wf_stopped(const lc_lead *lead)
 {
 	const lc_state *s = lc_lead_state(lead);
 
-	if (lc_lead_flags(lead) & (LC_LEAD_RECYCLED | LC_LEAD_AUTOMATION_STOPPED))
+	if ((uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS) & (LC_LEAD_RECYCLED | LC_LEAD_AUTOMATION_STOPPED))
 		return true;
 	return s && (lc__state_has_flag(s, LC_FLAG_AUTOMATION_STOPPED) || lc__state_has_unknown(s));
 }
@@ -73,7 +73,7 @@ bool lc__wf_emailable(const lc_lead *lead)
 	const lc_model *m = lc_lead_model(lead);
 
 	if (!present(lc_lead_text(lead, LC_LEAD_EMAIL)) ||
-	    (lc_lead_flags(lead) & LC_LEAD_DO_NOT_EMAIL))
+	    ((uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_EMAIL))
 		return false;
 	return !blocked(lead, m ? contact_action(m, LC_FLAG_EMAIL, "email") : -1);
 }
@@ -117,8 +117,8 @@ static bool tri(int want, bool have)
 
 bool lc__wf_cond_match(const wf_cond *c, const lc_lead *lead, lc_time now)
 {
-	lc_time created = lc_lead_created_at(lead);
-	lc_time touched = lc_lead_touched_at(lead);
+	lc_time created = lc_lead_number(lead, LC_LEAD_NUM_CREATED_AT);
+	lc_time touched = lc_lead_number(lead, LC_LEAD_NUM_TOUCHED_AT);
 	lc_time follow = lc_lead_state(lead) ? lc_state_follow_up(lc_lead_state(lead)) : LC_TIME_NONE;
 	int64_t age = now - created;
 	int64_t idle = now - (touched != LC_TIME_NONE ? touched : created);
@@ -127,7 +127,7 @@ bool lc__wf_cond_match(const wf_cond *c, const lc_lead *lead, lc_time now)
 	if ((c->min_age >= 0 && age < c->min_age) || (c->max_age >= 0 && age > c->max_age) ||
 	    (c->min_idle >= 0 && idle < c->min_idle) || (c->max_idle >= 0 && idle > c->max_idle))
 		return false;
-	if (!tri(c->assigned, lc_lead_agent(lead) != 0) ||
+	if (!tri(c->assigned, lc_lead_number(lead, LC_LEAD_NUM_AGENT) != 0) ||
 	    !tri(c->worked, touched != LC_TIME_NONE) ||
 	    !tri(c->follow_up, follow != LC_TIME_NONE && follow >= now) ||
 	    !tri(c->overdue, follow != LC_TIME_NONE && follow < now))
@@ -241,13 +241,13 @@ static int system_disposition(lc_db *db, const wf_rule *r, const wf_effect *e, l
 	    (rc = lc_disposition_set_actor(d, actor)) ||
 	    (follow_up != LC_TIME_NONE && (rc = lc_disposition_set_follow_up(d, follow_up))))
 		goto out;
-	rc = lc__db_apply_rule(db, lc_lead_id(lead), d, -1, v, NULL, r->name);
+	rc = lc__db_apply_rule(db, lc_lead_number(lead, LC_LEAD_NUM_ID), d, -1, v, NULL, r->name);
 	if (rc == LC_EINVALID)
 		lc__db_refusal(db, r->name, v);
 	if (rc == LC_EINVALID)
 		rc = lc__error(LC_EINVALID, "rule %s: the model refuses its disposition on lead %" PRId64
 					    ": %s",
-			       r->name, lc_lead_id(lead),
+			       r->name, lc_lead_number(lead, LC_LEAD_NUM_ID),
 			       v->n ? v->v[0].message : lc_error_last());
 out:
 	lc_violations_free(v);
@@ -293,12 +293,12 @@ static bool would_change(const wf_effect *e, const lc_lead *lead, lc_time now)
 		return true;
 	case WF_ASSIGN:
 		/* With a quota it tops up call lists: only a lead that will be on one. */
-		return lc_lead_agent(lead) == 0 &&
+		return lc_lead_number(lead, LC_LEAD_NUM_AGENT) == 0 &&
 		       (e->quota < 0 || lc__wf_listable(lead, lc__day_start(now) + DAY));
 	case WF_SEGMENT:
 		return !same_text(lc_lead_text(lead, LC_LEAD_SEGMENT), e->segment);
 	case WF_STOP_AUTOMATION:
-		return !(lc_lead_flags(lead) & LC_LEAD_AUTOMATION_STOPPED);
+		return !((uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS) & LC_LEAD_AUTOMATION_STOPPED);
 	}
 	return true;
 }
@@ -340,7 +340,7 @@ int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, 
 		       wf_row_fn row, void *ud, wf_effect_kind *failed)
 {
 	char actor[LC_KEY_MAX + 16];
-	lc_id id = lc_lead_id(lead);
+	lc_id id = lc_lead_number(lead, LC_LEAD_NUM_ID);
 	lc_time fu;
 	int rc = 0;
 
@@ -349,7 +349,7 @@ int lc__wf_run_effects(lc_db *db, const wf_rule *r, lc_lead *lead, lc_time now, 
 		const wf_effect *e = &r->effects[i];
 		bool changed = true;
 
-		if (lc_lead_flags(lead) & LC_LEAD_RECYCLED)
+		if ((uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED)
 			break;
 		/* An effect that changes nothing writes nothing: sweeps stay idempotent. */
 		if (!would_change(e, lead, now))
@@ -507,7 +507,7 @@ static int collect_ids(lc_db *db, const lc_ruleset *rs, lc_time now, lc_id **ids
 			*ids = p;
 			cap = c;
 		}
-		(*ids)[(*n)++] = lc_lead_id(l);
+		(*ids)[(*n)++] = lc_lead_number(l, LC_LEAD_NUM_ID);
 	}
 	lc_lead_iter_free(it);
 	if (rc < 0) {

@@ -201,15 +201,15 @@ static void same_lead(const lc_lead *a, const lc_lead *b)
 	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
 		streq_at(lc_lead_text(a, (lc_lead_text_field)f), lc_lead_text(b, (lc_lead_text_field)f),
 			 lc_lead_text_name((lc_lead_text_field)f), __FILE__, __LINE__);
-	assert_int_equal(lc_lead_probability(a), lc_lead_probability(b));
-	assert_int_equal(lc_lead_amount(a), lc_lead_amount(b));
+	assert_int_equal((int32_t)lc_lead_number(a, LC_LEAD_NUM_PROBABILITY), (int32_t)lc_lead_number(b, LC_LEAD_NUM_PROBABILITY));
+	assert_int_equal(lc_lead_number(a, LC_LEAD_NUM_AMOUNT), lc_lead_number(b, LC_LEAD_NUM_AMOUNT));
 	STREQ(lc_lead_currency(a), lc_lead_currency(b));
 	for (int d = 0; d < LC_LEAD_DATE_COUNT; d++)
 		assert_int_equal(lc_lead_date(a, (lc_lead_date_field)d),
 				 lc_lead_date(b, (lc_lead_date_field)d));
-	assert_int_equal(lc_lead_unit(a), lc_lead_unit(b));
-	assert_int_equal(lc_lead_agent(a), lc_lead_agent(b));
-	assert_int_equal(lc_lead_flags(a), lc_lead_flags(b));
+	assert_int_equal(lc_lead_number(a, LC_LEAD_NUM_UNIT), lc_lead_number(b, LC_LEAD_NUM_UNIT));
+	assert_int_equal(lc_lead_number(a, LC_LEAD_NUM_AGENT), lc_lead_number(b, LC_LEAD_NUM_AGENT));
+	assert_int_equal((uint32_t)lc_lead_number(a, LC_LEAD_NUM_FLAGS), (uint32_t)lc_lead_number(b, LC_LEAD_NUM_FLAGS));
 	for (int l = 0; l < LC_LEAD_LIST_COUNT; l++)
 		assert_int_equal(lc_lead_list_count(a, (lc_lead_list)l),
 				 lc_lead_list_count(b, (lc_lead_list)l));
@@ -244,10 +244,10 @@ static void same_lead(const lc_lead *a, const lc_lead *b)
 static void same_stored(const lc_lead *a, const lc_lead *b)
 {
 	same_lead(a, b);
-	assert_int_equal(lc_lead_id(a), lc_lead_id(b));
-	assert_int_equal(lc_lead_version(a), lc_lead_version(b));
-	assert_int_equal(lc_lead_created_at(a), lc_lead_created_at(b));
-	assert_int_equal(lc_lead_touched_at(a), lc_lead_touched_at(b));
+	assert_int_equal(lc_lead_number(a, LC_LEAD_NUM_ID), lc_lead_number(b, LC_LEAD_NUM_ID));
+	assert_int_equal(lc_lead_number(a, LC_LEAD_NUM_VERSION), lc_lead_number(b, LC_LEAD_NUM_VERSION));
+	assert_int_equal(lc_lead_number(a, LC_LEAD_NUM_CREATED_AT), lc_lead_number(b, LC_LEAD_NUM_CREATED_AT));
+	assert_int_equal(lc_lead_number(a, LC_LEAD_NUM_TOUCHED_AT), lc_lead_number(b, LC_LEAD_NUM_TOUCHED_AT));
 }
 
 static lc_id create(fx *f, lc_lead *l)
@@ -381,23 +381,23 @@ static void t_lead_roundtrip(void **state)
 	lc_id ia, ib;
 
 	ia = create(f, a);
-	assert_int_equal(lc_lead_id(a), ia);
-	assert_int_equal(lc_lead_version(a), 1);
-	assert_int_equal(lc_lead_created_at(a), T0);
+	assert_int_equal(lc_lead_number(a, LC_LEAD_NUM_ID), ia);
+	assert_int_equal(lc_lead_number(a, LC_LEAD_NUM_VERSION), 1);
+	assert_int_equal(lc_lead_number(a, LC_LEAD_NUM_CREATED_AT), T0);
 	f->now += 5;
 	ib = create(f, b);
 	assert_true(ib > ia);
 	got = get(f, ia);
 	same_stored(a, got);
-	assert_int_equal(lc_lead_touched_at(got), LC_TIME_NONE);
+	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_TOUCHED_AT), LC_TIME_NONE);
 	lc_lead_free(got);
 	OK(lc_db_lead_get_external(f->db, "ext-1", &got));
-	assert_int_equal(lc_lead_id(got), ia);
+	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_ID), ia);
 	same_lead(a, got);
 	lc_lead_free(got);
 	got = get(f, ib);
 	same_stored(b, got);
-	assert_int_equal(lc_lead_created_at(got), T0 + 5);
+	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_CREATED_AT), T0 + 5);
 	lc_lead_free(got);
 	got = NULL;
 	RC(lc_db_lead_get(f->db, ib + 100, &got), LC_ENOTFOUND);
@@ -406,7 +406,7 @@ static void t_lead_roundtrip(void **state)
 	if (reopen(f)) {
 		got = get(f, ia);
 		same_lead(a, got);
-		assert_int_equal(lc_lead_version(got), 1);
+		assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_VERSION), 1);
 		lc_lead_free(got);
 	}
 	lc_lead_free(a);
@@ -423,7 +423,7 @@ static void t_external_unique(void **state)
 	create(f, a);
 	ib = create(f, b);
 	RC(lc_db_lead_create(f->db, c, NULL), LC_EEXISTS);
-	assert_int_equal(lc_lead_id(c), 0);
+	assert_int_equal(lc_lead_number(c, LC_LEAD_NUM_ID), 0);
 	assert_int_equal(count_all(f), 2);
 	/* Leads without an external id do not collide. */
 	create(f, n1);
@@ -433,7 +433,7 @@ static void t_external_unique(void **state)
 	RC(lc_db_lead_update(f->db, got, -1), LC_EEXISTS);
 	lc_lead_free(got);
 	got = get(f, ib);
-	assert_int_equal(lc_lead_version(got), 1);
+	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_VERSION), 1);
 	STREQ(lc_lead_text(got, LC_LEAD_EXTERNAL_ID), "x2");
 	OK(lc_lead_set_text(got, LC_LEAD_EXTERNAL_ID, "x3"));
 	OK(lc_db_lead_update(f->db, got, 1));
@@ -441,7 +441,7 @@ static void t_external_unique(void **state)
 	got = NULL;
 	RC(lc_db_lead_get_external(f->db, "x2", &got), LC_ENOTFOUND);
 	OK(lc_db_lead_get_external(f->db, "x3", &got));
-	assert_int_equal(lc_lead_id(got), ib);
+	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_ID), ib);
 	lc_lead_free(got);
 	/* The old id is free again. */
 	OK(lc_lead_set_text(c, LC_LEAD_EXTERNAL_ID, "x2"));
@@ -476,12 +476,12 @@ static void t_lead_update(void **state)
 	OK(lc_lead_attr_set(got, "size", "large"));
 	f->now += 100;
 	OK(lc_db_lead_update(f->db, got, 1));
-	assert_int_equal(lc_lead_version(got), 2);
+	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_VERSION), 2);
 	again = get(f, id);
 	same_lead(got, again);
-	assert_int_equal(lc_lead_version(again), 2);
-	assert_int_equal(lc_lead_created_at(again), T0);
-	assert_true(lc_lead_flags(again) & LC_LEAD_DO_NOT_CALL);
+	assert_int_equal(lc_lead_number(again, LC_LEAD_NUM_VERSION), 2);
+	assert_int_equal(lc_lead_number(again, LC_LEAD_NUM_CREATED_AT), T0);
+	assert_true((uint32_t)lc_lead_number(again, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_CALL);
 	assert_true(lc_state_flags(lc_lead_state(again)) & LC_STATE_DO_NOT_CALL);
 	/* Stale: nothing written. */
 	OK(lc_lead_set_text(again, LC_LEAD_NAME, "stale"));
@@ -549,8 +549,8 @@ static void t_apply_history(void **state)
 	RC(apply(f, ia + ib + 10, &story[0], -1, NULL), LC_ENOTFOUND);
 
 	got = get(f, ia);
-	assert_int_equal(lc_lead_version(got), 6);
-	assert_int_equal(lc_lead_touched_at(got), T0 + 5 * 3600);
+	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_VERSION), 6);
+	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_TOUCHED_AT), T0 + 5 * 3600);
 	STREQ(lc_state_get(lc_lead_state(got), LC_AXIS_MILESTONE), "qualified");
 	STREQ(lc_state_get(lc_lead_state(got), LC_AXIS_STATUS), "nurturing");
 	STREQ(lc_state_get(lc_lead_state(got), LC_AXIS_STAGE), "check_in");
@@ -644,7 +644,7 @@ static void t_notes(void **state)
 		STREQ(lead_entry(got, LC_LEAD_NOTES, 1).text, "second note");
 		STREQ(lead_entry(got, LC_LEAD_NOTES, 1).detail, "desk");
 		assert_int_equal(lead_entry(got, LC_LEAD_NOTES, 1).time, T0 + 20);
-		assert_int_equal(lc_lead_version(got), 3);
+		assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_VERSION), 3);
 		assert_int_equal(count_events(f, id), 3);
 		lc_lead_free(got);
 		if (!reopen(f))
@@ -721,7 +721,7 @@ static void check_query(fx *f, const qfx *s, const lc_query *q, pred_fn pred, co
 	OK(lc_db_query(f->db, q, &it));
 	while ((rc = lc_lead_iter_next(it, &l)) == 1) {
 		assert_true(nh < NQ);
-		have[nh++] = lc_lead_id(l);
+		have[nh++] = lc_lead_number(l, LC_LEAD_NUM_ID);
 	}
 	RC(rc, 0);
 	lc_lead_iter_free(it);
@@ -744,7 +744,7 @@ typedef struct cond {
 
 static bool visible(const lc_lead *l, lc_recycled_filter r)
 {
-	bool rec = (lc_lead_flags(l) & LC_LEAD_RECYCLED) != 0;
+	bool rec = ((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED) != 0;
 	return r == LC_RECYCLED_INCLUDE || (r == LC_RECYCLED_ONLY) == rec;
 }
 
@@ -769,12 +769,12 @@ static bool id_is(lc_id want, lc_id have)
 
 static bool p_agent(const lc_lead *l, const void *arg)
 {
-	return visible(l, LC_RECYCLED_EXCLUDE) && id_is(((const cond *)arg)->id, lc_lead_agent(l));
+	return visible(l, LC_RECYCLED_EXCLUDE) && id_is(((const cond *)arg)->id, lc_lead_number(l, LC_LEAD_NUM_AGENT));
 }
 
 static bool p_unit(const lc_lead *l, const void *arg)
 {
-	return visible(l, LC_RECYCLED_EXCLUDE) && id_is(((const cond *)arg)->id, lc_lead_unit(l));
+	return visible(l, LC_RECYCLED_EXCLUDE) && id_is(((const cond *)arg)->id, lc_lead_number(l, LC_LEAD_NUM_UNIT));
 }
 
 static bool in_window(lc_time t, lc_time from, lc_time to)
@@ -793,7 +793,7 @@ static bool p_follow_up(const lc_lead *l, const void *arg)
 static bool p_created(const lc_lead *l, const void *arg)
 {
 	const cond *c = arg;
-	return visible(l, LC_RECYCLED_EXCLUDE) && in_window(lc_lead_created_at(l), c->from, c->to);
+	return visible(l, LC_RECYCLED_EXCLUDE) && in_window(lc_lead_number(l, LC_LEAD_NUM_CREATED_AT), c->from, c->to);
 }
 
 static bool p_recycled(const lc_lead *l, const void *arg)
@@ -814,7 +814,7 @@ static bool p_combined(const lc_lead *l, const void *arg)
 	const char *src = lc_lead_text(l, LC_LEAD_SOURCE);
 	const char *ms = lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE);
 	return visible(l, LC_RECYCLED_INCLUDE) && src && strcmp(src, "web") == 0 && ms &&
-	       strcmp(ms, "contacted") == 0 && id_is(c->id, lc_lead_unit(l));
+	       strcmp(ms, "contacted") == 0 && id_is(c->id, lc_lead_number(l, LC_LEAD_NUM_UNIT));
 }
 
 static void t_query_filters(void **state)
@@ -925,8 +925,8 @@ static void t_query_filters(void **state)
 				lc_query_free(q);
 				while (lc_lead_iter_next(it, &l) == 1) {
 					assert_true(n < NQ);
-					seen[n++] = lc_lead_id(l);
-					after = lc_lead_id(l);
+					seen[n++] = lc_lead_number(l, LC_LEAD_NUM_ID);
+					after = lc_lead_number(l, LC_LEAD_NUM_ID);
 					page++;
 				}
 				lc_lead_iter_free(it);
@@ -1012,8 +1012,8 @@ static void t_agents_units(void **state)
 	RC(lc_db_lead_accept(f->db, lid, b), LC_ESTATE);
 	OK(lc_db_lead_accept(f->db, lid, c));
 	got = get(f, lid);
-	assert_int_equal(lc_lead_agent(got), c);
-	assert_int_equal(lc_lead_version(got), 2);
+	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_AGENT), c);
+	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_VERSION), 2);
 	lc_lead_free(got);
 	RC(lc_db_lead_accept(f->db, lid, c), LC_ESTATE);
 	lc_lead_free(l);
@@ -1041,7 +1041,7 @@ static void t_iter_across_writes(void **state)
 	OK(lc_db_query(f->db, NULL, &li));
 	OK(lc_db_history(f->db, ids[0], &ei));
 	assert_int_equal(lc_lead_iter_next(li, &lead), 1);
-	assert_int_equal(lc_lead_id(lead), ids[0]);
+	assert_int_equal(lc_lead_number(lead, LC_LEAD_NUM_ID), ids[0]);
 	assert_int_equal(lc_event_iter_next(ei, &ev), 1);
 	/* Writes in their own transactions, one of them rolled back. */
 	OK(apply(f, ids[1], &story[1], -1, NULL));
@@ -1054,7 +1054,7 @@ static void t_iter_across_writes(void **state)
 	OK(lc_db_lead_note(f->db, ids[2], "ann", "while iterating"));
 	OK(apply(f, ids[3], &story[1], -1, NULL));
 	while ((rc = lc_lead_iter_next(li, &lead)) == 1) {
-		assert_int_equal(lc_lead_id(lead), ids[1 + n]);
+		assert_int_equal(lc_lead_number(lead, LC_LEAD_NUM_ID), ids[1 + n]);
 		n++;
 	}
 	RC(rc, 0);
@@ -1177,10 +1177,10 @@ static void t_rollback(void **state)
 			OK(lc_db_commit(f->db));
 			assert_int_equal(count_all(f), before.leads + 1);
 			OK(lc_db_lead_get_external(f->db, "new", &got));
-			assert_int_equal(lc_lead_version(got), 2);
+			assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_VERSION), 2);
 			lc_lead_free(got);
 			got = get(f, ids[2]);
-			assert_true(lc_lead_flags(got) & LC_LEAD_RECYCLED);
+			assert_true((uint32_t)lc_lead_number(got, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED);
 			lc_lead_free(got);
 			if (reopen(f)) {
 				OK(lc_db_lead_get_external(f->db, "r1-renamed", &got));
@@ -1471,7 +1471,7 @@ static void stored_as(lc_db *db, const char *ext, const char *name, const char *
 	streq_at(lc_lead_text(l, LC_LEAD_NAME), name, ext, __FILE__, __LINE__);
 	streq_at(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), milestone, ext, __FILE__,
 		 __LINE__);
-	assert_int_equal(lc_lead_version(l), version);
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), version);
 	lc_lead_free(l);
 }
 

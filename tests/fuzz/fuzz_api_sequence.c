@@ -230,7 +230,7 @@ static int64_t expected_version(side *s, const step *st)
 	if (st->expect == 0)
 		return -1;
 	if (lc_db_lead_get(s->db, s->leads[st->lead], &l) == 0)
-		v = lc_lead_version(l);
+		v = lc_lead_number(l, LC_LEAD_NUM_VERSION);
 	lc_lead_free(l);
 	return st->expect == 1 ? v : v + (int64_t)st->expect - 3;
 }
@@ -331,9 +331,9 @@ static int run(side *s, const step *st, int64_t *aux)
 			*aux = *aux * 3 +
 			       (lc_lead_set_probability(l, (int32_t)st->outcome - 20) != 0);
 		rc = STORE_CALL(lc_db_lead_create(db, l, &id));
-		if (rc == 0 && (id <= 0 || lc_lead_id(l) != id || lc_lead_version(l) != 1))
+		if (rc == 0 && (id <= 0 || lc_lead_number(l, LC_LEAD_NUM_ID) != id || lc_lead_number(l, LC_LEAD_NUM_VERSION) != 1))
 			die("a created lead has id %lld, version %lld", (long long)id,
-			    (long long)lc_lead_version(l));
+			    (long long)lc_lead_number(l, LC_LEAD_NUM_VERSION));
 		lc_lead_free(l);
 		if (rc == 0 && nleads < MAX_LEADS)
 			s->leads[nleads] = id;
@@ -397,8 +397,8 @@ static int run(side *s, const step *st, int64_t *aux)
 				rc = r;
 			if (r <= 0)
 				break;
-			if (lc_lead_id(l) <= 0)
-				die("a query yielded a lead with id %lld", (long long)lc_lead_id(l));
+			if (lc_lead_number(l, LC_LEAD_NUM_ID) <= 0)
+				die("a query yielded a lead with id %lld", (long long)lc_lead_number(l, LC_LEAD_NUM_ID));
 			seen++;
 		}
 		lc_lead_iter_free(it);
@@ -562,8 +562,8 @@ static void take(side *s, snapshot snap[MAX_LEADS])
 	for (size_t k = lo; k < hi; k++) {
 		snap[k].lead = NULL;
 		snap[k].found = lc_db_lead_get(s->db, s->leads[k], &snap[k].lead) == 0;
-		snap[k].version = snap[k].found ? lc_lead_version(snap[k].lead) : -1;
-		snap[k].flags = snap[k].found ? lc_lead_flags(snap[k].lead) : 0;
+		snap[k].version = snap[k].found ? lc_lead_number(snap[k].lead, LC_LEAD_NUM_VERSION) : -1;
+		snap[k].flags = snap[k].found ? (uint32_t)lc_lead_number(snap[k].lead, LC_LEAD_NUM_FLAGS) : 0;
 	}
 }
 

@@ -135,7 +135,7 @@ static void check_replays(lc_db *db)
 		int rc;
 		if (lc_state_new(&st, lc_db_model(db)) != 0)
 			die("lc_state_new failed", NULL);
-		rc = lc_db_replay(db, lc_lead_id(l), st);
+		rc = lc_db_replay(db, lc_lead_number(l, LC_LEAD_NUM_ID), st);
 		check_rc("lc_db_replay", rc);
 		if (rc == LC_ECORRUPT || (rc == 0 && lc_state_equal(st, lc_lead_state(l)) != 1))
 			die("an imported lead is not the replay of its history",

@@ -110,7 +110,7 @@ static void check_replays(lc_db *db)
 		lc_state *st = NULL;
 		if (lc_state_new(&st, lc_db_model(db)) != 0)
 			die("lc_state_new failed");
-		if (lc_db_replay(db, lc_lead_id(l), st) != 0 || lc_state_equal(st, lc_lead_state(l)) != 1)
+		if (lc_db_replay(db, lc_lead_number(l, LC_LEAD_NUM_ID), st) != 0 || lc_state_equal(st, lc_lead_state(l)) != 1)
 			die("an imported lead does not equal the replay of its history");
 		lc_state_free(st);
 	}

@@ -72,9 +72,9 @@ static void check_lead(const lc_lead *l)
 {
 	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
 		expect(text_ok(lc_lead_text(l, (lc_lead_text_field)f), LC_LEAD_TEXT_MAX), "lead",
-		       lc_lead_id(l));
+		       lc_lead_number(l, LC_LEAD_NUM_ID));
 	for (int f = 0; f < LC_LEAD_DATE_COUNT; f++)
-		expect(time_ok(lc_lead_date(l, (lc_lead_date_field)f), true), "lead", lc_lead_id(l));
+		expect(time_ok(lc_lead_date(l, (lc_lead_date_field)f), true), "lead", lc_lead_number(l, LC_LEAD_NUM_ID));
 }
 
 static void check_event(const lc_event *ev)
@@ -154,7 +154,7 @@ static void read_all(lc_db *db)
 			if (rc == 1) {
 				check_lead(l);
 				if (n < 32)
-					ids[n++] = lc_lead_id(l);
+					ids[n++] = lc_lead_number(l, LC_LEAD_NUM_ID);
 			}
 		}
 	}

@@ -264,7 +264,7 @@ static int touch(sim *s, lc_id id)
 		}
 		if (rc)
 			break;
-		rc = lc_db_apply(s->db, id, s->d, lc_lead_version(lead), s->v, NULL);
+		rc = lc_db_apply(s->db, id, s->d, lc_lead_number(lead, LC_LEAD_NUM_VERSION), s->v, NULL);
 		if (rc == 0)
 			s->applied++;
 		break;
@@ -475,7 +475,7 @@ static json_t *worklist_json(lc_db *db, const lc_table *w, bool print)
 			       lc_lead_text(l, LC_LEAD_EXTERNAL_ID), lc_lead_text(l, LC_LEAD_NAME), label,
 			       t[0] ? t : "-");
 		json_array_append_new(rows, json_pack("{s:s,s:I,s:s,s:s?,s:s?,s:s?}", "reason", why, "lead",
-						      (json_int_t)lc_lead_id(l), "external_id",
+						      (json_int_t)lc_lead_number(l, LC_LEAD_NUM_ID), "external_id",
 						      lc_lead_text(l, LC_LEAD_EXTERNAL_ID), "name",
 						      lc_lead_text(l, LC_LEAD_NAME), "status", status,
 						      "follow_up", t[0] ? t : NULL));

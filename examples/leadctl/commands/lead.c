@@ -122,7 +122,7 @@ static int apply_fields(lc_db *db, lc_lead *l, const lflags *o)
 		lc_lead_set_probability(l, (int32_t)v);
 	}
 	if (o->amount || o->currency) {
-		v = lc_lead_amount(l);
+		v = lc_lead_number(l, LC_LEAD_NUM_AMOUNT);
 		if (o->amount && (ex = parse_int_flag("--amount", o->amount, 0, INT64_MAX, &v)))
 			return ex;
 		if (!o->currency && !lc_lead_currency(l))
@@ -197,8 +197,8 @@ static void print_lead(lc_db *db, const lc_lead *l, bool json, const char *verb)
 		return;
 	}
 	if (verb) {
-		printf("%s lead %lld (version %lld)\n", verb, (long long)lc_lead_id(l),
-		       (long long)lc_lead_version(l));
+		printf("%s lead %lld (version %lld)\n", verb, (long long)lc_lead_number(l, LC_LEAD_NUM_ID),
+		       (long long)lc_lead_number(l, LC_LEAD_NUM_VERSION));
 		return;
 	}
 	{
@@ -342,13 +342,13 @@ static int lead_list(lc_db *db, const lflags *o)
 			json_array_append_new(arr, lead_json(db, l));
 		} else {
 			const lc_state *s = lc_lead_state(l);
-			printf("%6lld  %-24.24s %-14.14s %-18.18s v%lld%s\n", (long long)lc_lead_id(l),
+			printf("%6lld  %-24.24s %-14.14s %-18.18s v%lld%s\n", (long long)lc_lead_number(l, LC_LEAD_NUM_ID),
 			       lc_lead_text(l, LC_LEAD_NAME) ? lc_lead_text(l, LC_LEAD_NAME) : "-",
 			       lc_state_get(s, LC_AXIS_MILESTONE) ? lc_state_get(s, LC_AXIS_MILESTONE) : "-",
 			       lc_state_get(s, LC_AXIS_STATUS) ? lc_state_get(s, LC_AXIS_STATUS)
 							      : (lc_state_get(s, LC_AXIS_STAGE) ? lc_state_get(s, LC_AXIS_STAGE) : "-"),
-			       (long long)lc_lead_version(l),
-			       (lc_lead_flags(l) & LC_LEAD_RECYCLED) ? " (recycled)" : "");
+			       (long long)lc_lead_number(l, LC_LEAD_NUM_VERSION),
+			       ((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED) ? " (recycled)" : "");
 		}
 	}
 	if (rc < 0) {
@@ -376,15 +376,15 @@ static int lead_action(lc_db *db, const char *sub, const char *idtext, const cha
 	if ((ex = store_lead(db, idtext, &l)))
 		return ex;
 	if (strcmp(sub, "recycle") == 0) {
-		rc = lc_db_lead_recycle(db, lc_lead_id(l));
+		rc = lc_db_lead_recycle(db, lc_lead_number(l, LC_LEAD_NUM_ID));
 	} else if (strcmp(sub, "restore") == 0) {
-		rc = lc_db_lead_restore(db, lc_lead_id(l));
+		rc = lc_db_lead_restore(db, lc_lead_number(l, LC_LEAD_NUM_ID));
 	} else if (strcmp(sub, "note") == 0) {
 		if (!text) {
 			ex = usage_error("lead note needs the TEXT");
 			goto out;
 		}
-		rc = lc_db_lead_note(db, lc_lead_id(l), o->author, text);
+		rc = lc_db_lead_note(db, lc_lead_number(l, LC_LEAD_NUM_ID), o->author, text);
 	} else if (strcmp(sub, "accept") == 0) {
 		if (!o->agent) {
 			ex = usage_error("lead accept needs --agent A");
@@ -392,7 +392,7 @@ static int lead_action(lc_db *db, const char *sub, const char *idtext, const cha
 		}
 		if ((ex = store_agent(db, "--agent", o->agent, &agent)))
 			goto out;
-		rc = lc_db_lead_accept(db, lc_lead_id(l), agent);
+		rc = lc_db_lead_accept(db, lc_lead_number(l, LC_LEAD_NUM_ID), agent);
 	} else {
 		if (!o->unit && !o->agent) {
 			ex = usage_error("lead assign needs --unit U and/or --agent A");
@@ -401,7 +401,7 @@ static int lead_action(lc_db *db, const char *sub, const char *idtext, const cha
 		if ((o->unit && (ex = store_unit(db, "--unit", o->unit, &unit))) ||
 		    (o->agent && (ex = store_agent(db, "--agent", o->agent, &agent))))
 			goto out;
-		rc = lc_db_lead_assign(db, lc_lead_id(l), unit, agent);
+		rc = lc_db_lead_assign(db, lc_lead_number(l, LC_LEAD_NUM_ID), unit, agent);
 	}
 	if (rc == LC_ESTATE || rc == LC_EINVALID) {
 		/* Refused by the rules of ownership, the recycle bin or the model. */
@@ -413,7 +413,7 @@ static int lead_action(lc_db *db, const char *sub, const char *idtext, const cha
 		ex = fail(rc, sub);
 		goto out;
 	}
-	if ((rc = lc_db_lead_get(db, lc_lead_id(l), &after))) {
+	if ((rc = lc_db_lead_get(db, lc_lead_number(l, LC_LEAD_NUM_ID), &after))) {
 		ex = fail(rc, "reading the lead back");
 		goto out;
 	}

@@ -37,7 +37,7 @@ static const char *follow_up_action(lc_db *db, const lc_lead *l, char *buf, size
 	const lc_event *ev;
 	const char *found = NULL;
 
-	if (fu == LC_TIME_NONE || lc_db_history(db, lc_lead_id(l), &it) != 0)
+	if (fu == LC_TIME_NONE || lc_db_history(db, lc_lead_number(l, LC_LEAD_NUM_ID), &it) != 0)
 		return NULL;
 	while (lc_event_iter_next(it, &ev) == 1)
 		if (lc_event_number(ev, LC_EVENT_NUM_FOLLOW_UP) == fu && lc_event_value(ev, LC_AXIS_ACTION)) {
@@ -75,9 +75,9 @@ json_t *lead_show_json(lc_db *db, const lc_lead *l)
 	json_object_set_new(j, "follow_up_action",
 			    opt_key(follow_up_action(db, l, action, sizeof action)));
 	json_object_set_new(j, "unit_name",
-			    opt_key(party_name(db, lc_lead_unit(l), false, unit, sizeof unit)));
+			    opt_key(party_name(db, lc_lead_number(l, LC_LEAD_NUM_UNIT), false, unit, sizeof unit)));
 	json_object_set_new(j, "agent_name",
-			    opt_key(party_name(db, lc_lead_agent(l), true, agent, sizeof agent)));
+			    opt_key(party_name(db, lc_lead_number(l, LC_LEAD_NUM_AGENT), true, agent, sizeof agent)));
 	return j;
 }
 
@@ -137,7 +137,7 @@ static void header(lc_db *db, const lc_lead *l, json_t *j)
 	const char *action = json_string_value(json_object_get(j, "follow_up_action"));
 	char t[LC_TIME_FORMAT_SIZE], far[64];
 
-	printf("lead %lld (version %lld)\n", (long long)lc_lead_id(l), (long long)lc_lead_version(l));
+	printf("lead %lld (version %lld)\n", (long long)lc_lead_number(l, LC_LEAD_NUM_ID), (long long)lc_lead_number(l, LC_LEAD_NUM_VERSION));
 	for (size_t i = 0; i < sizeof axes / sizeof axes[0]; i++)
 		value_line(l, j, axes[i]);
 	if (fu != LC_TIME_NONE)
@@ -147,12 +147,12 @@ static void header(lc_db *db, const lc_lead *l, json_t *j)
 		       distance(fu, lc_db_now(db), true, far, sizeof far));
 	else
 		printf("%-20s none\n", "follow-up");
-	if (lc_lead_unit(l))
+	if (lc_lead_number(l, LC_LEAD_NUM_UNIT))
 		printf("%-20s %s (id %lld)\n", "unit", json_string_value(json_object_get(j, "unit_name")),
-		       (long long)lc_lead_unit(l));
-	if (lc_lead_agent(l))
+		       (long long)lc_lead_number(l, LC_LEAD_NUM_UNIT));
+	if (lc_lead_number(l, LC_LEAD_NUM_AGENT))
 		printf("%-20s %s (id %lld)\n", "agent", json_string_value(json_object_get(j, "agent_name")),
-		       (long long)lc_lead_agent(l));
+		       (long long)lc_lead_number(l, LC_LEAD_NUM_AGENT));
 }
 
 static bool in_header(const char *key)

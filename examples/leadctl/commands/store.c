@@ -153,11 +153,11 @@ int store_lead(lc_db *db, const char *text, lc_lead **out)
 		/* Digits may also be another lead's external id. */
 		if (!rest && (rc == 0 || rc == LC_ENOTFOUND) &&
 		    lc_db_lead_get_external(db, text, &ext) == 0) {
-			if (rc == 0 && lc_lead_id(ext) != id) {
+			if (rc == 0 && lc_lead_number(ext, LC_LEAD_NUM_ID) != id) {
 				fprintf(stderr,
 					"leadctl: '%s' names two leads: lead id %s and lead %lld, whose "
 					"external id is '%s'; write id:%s or ext:%s\n",
-					text, text, (long long)lc_lead_id(ext), text, text, text);
+					text, text, (long long)lc_lead_number(ext, LC_LEAD_NUM_ID), text, text, text);
 				lc_lead_free(ext);
 				lc_lead_free(*out);
 				*out = NULL;
@@ -244,13 +244,13 @@ static json_t *list_json(const lc_lead *l, lc_lead_list which)
 json_t *lead_json(lc_db *db, const lc_lead *l)
 {
 	const lc_state *s = lc_lead_state(l);
-	uint32_t flags = lc_lead_flags(l);
+	uint32_t flags = (uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS);
 	lc_time now = lc_db_now(db);
 	int64_t left = lc_lead_duration(l, LC_LEAD_TIME_TO_COMPLETION, now), over = lc_lead_duration(l, LC_LEAD_TIME_OVERDUE, now);
 	int64_t est = lc_lead_duration(l, LC_LEAD_ESTIMATED_COMPLETION_TIME, LC_TIME_NONE);
 	json_t *j = json_object();
 
-	json_object_set_new(j, "id", json_integer(lc_lead_id(l)));
+	json_object_set_new(j, "id", json_integer(lc_lead_number(l, LC_LEAD_NUM_ID)));
 	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
 		json_object_set_new(j, lc_lead_text_name((lc_lead_text_field)f),
 				    opt_string(lc_lead_text(l, (lc_lead_text_field)f)));
@@ -260,14 +260,14 @@ json_t *lead_json(lc_db *db, const lc_lead *l)
 	json_object_set_new(j, "phase", opt_string(lc_state_get(s, LC_AXIS_PHASE)));
 	json_object_set_new(j, "lifecycle", opt_string(lc_state_get(s, LC_AXIS_LIFECYCLE)));
 	json_object_set_new(j, "follow_up", opt_time(lc_state_follow_up(s)));
-	json_object_set_new(j, "version", json_integer(lc_lead_version(l)));
+	json_object_set_new(j, "version", json_integer(lc_lead_number(l, LC_LEAD_NUM_VERSION)));
 	json_object_set_new(j, "do_not_call", json_boolean(flags & LC_LEAD_DO_NOT_CALL));
 	json_object_set_new(j, "do_not_email", json_boolean(flags & LC_LEAD_DO_NOT_EMAIL));
 	json_object_set_new(j, "automation_stopped", json_boolean(flags & LC_LEAD_AUTOMATION_STOPPED));
 	json_object_set_new(j, "recycled", json_boolean(flags & LC_LEAD_RECYCLED));
 	json_object_set_new(j, "probability",
-			    lc_lead_probability(l) < 0 ? json_null() : json_integer(lc_lead_probability(l)));
-	json_object_set_new(j, "amount", lc_lead_currency(l) ? json_integer(lc_lead_amount(l)) : json_null());
+			    (int32_t)lc_lead_number(l, LC_LEAD_NUM_PROBABILITY) < 0 ? json_null() : json_integer((int32_t)lc_lead_number(l, LC_LEAD_NUM_PROBABILITY)));
+	json_object_set_new(j, "amount", lc_lead_currency(l) ? json_integer(lc_lead_number(l, LC_LEAD_NUM_AMOUNT)) : json_null());
 	json_object_set_new(j, "currency", opt_string(lc_lead_currency(l)));
 	json_object_set_new(j, "start", opt_time(lc_lead_date(l, LC_LEAD_START)));
 	json_object_set_new(j, "expected_completion", opt_time(lc_lead_date(l, LC_LEAD_EXPECTED_COMPLETION)));
@@ -276,10 +276,10 @@ json_t *lead_json(lc_db *db, const lc_lead *l)
 			    est == LC_TIME_NONE ? json_null() : json_integer(est));
 	json_object_set_new(j, "time_to_completion", left == LC_TIME_NONE ? json_null() : json_integer(left));
 	json_object_set_new(j, "time_overdue", over == LC_TIME_NONE ? json_null() : json_integer(over));
-	json_object_set_new(j, "unit", opt_id(lc_lead_unit(l)));
-	json_object_set_new(j, "agent", opt_id(lc_lead_agent(l)));
-	json_object_set_new(j, "created_at", opt_time(lc_lead_created_at(l)));
-	json_object_set_new(j, "touched_at", opt_time(lc_lead_touched_at(l)));
+	json_object_set_new(j, "unit", opt_id(lc_lead_number(l, LC_LEAD_NUM_UNIT)));
+	json_object_set_new(j, "agent", opt_id(lc_lead_number(l, LC_LEAD_NUM_AGENT)));
+	json_object_set_new(j, "created_at", opt_time(lc_lead_number(l, LC_LEAD_NUM_CREATED_AT)));
+	json_object_set_new(j, "touched_at", opt_time(lc_lead_number(l, LC_LEAD_NUM_TOUCHED_AT)));
 	json_object_set_new(j, "stage_counts", stage_counts(l));
 
 	json_object_set_new(j, "products", list_json(l, LC_LEAD_PRODUCTS));
@@ -473,9 +473,9 @@ int cmd_dispose(const leadctl_global *g, int argc, char **argv)
 		ex = usage_error("%s: %s", o.note ? "--note" : "--actor", lc_error_last());
 		goto out;
 	}
-	rc = lc_db_apply(db, lc_lead_id(lead), d, expect, v, &ev);
+	rc = lc_db_apply(db, lc_lead_number(lead, LC_LEAD_NUM_ID), d, expect, v, &ev);
 	if (rc == LC_EINVALID) {
-		print_violations(v, o.json, o.json ? json_pack("{s:I}", "id", (json_int_t)lc_lead_id(lead)) : NULL);
+		print_violations(v, o.json, o.json ? json_pack("{s:I}", "id", (json_int_t)lc_lead_number(lead, LC_LEAD_NUM_ID)) : NULL);
 		ex = EXIT_VIOLATION;
 		goto out;
 	}
@@ -494,7 +494,7 @@ int cmd_dispose(const leadctl_global *g, int argc, char **argv)
 		ex = fail(rc, "dispose");
 		goto out;
 	}
-	if ((rc = lc_db_lead_get(db, lc_lead_id(lead), &after))) {
+	if ((rc = lc_db_lead_get(db, lc_lead_number(lead, LC_LEAD_NUM_ID), &after))) {
 		ex = fail(rc, "reading the lead back");
 		goto out;
 	}
@@ -506,10 +506,10 @@ int cmd_dispose(const leadctl_global *g, int argc, char **argv)
 	} else {
 		const lc_state *s = lc_lead_state(after);
 		printf("lead %lld: milestone %s, status %s, stage %s (version %lld)\n",
-		       (long long)lc_lead_id(after), lc_state_get(s, LC_AXIS_MILESTONE) ? lc_state_get(s, LC_AXIS_MILESTONE) : "-",
+		       (long long)lc_lead_number(after, LC_LEAD_NUM_ID), lc_state_get(s, LC_AXIS_MILESTONE) ? lc_state_get(s, LC_AXIS_MILESTONE) : "-",
 		       lc_state_get(s, LC_AXIS_STATUS) ? lc_state_get(s, LC_AXIS_STATUS) : "-",
 		       lc_state_get(s, LC_AXIS_STAGE) ? lc_state_get(s, LC_AXIS_STAGE) : "-",
-		       (long long)lc_lead_version(after));
+		       (long long)lc_lead_number(after, LC_LEAD_NUM_VERSION));
 	}
 	ex = EXIT_OK;
 out:
@@ -570,7 +570,7 @@ int cmd_history(const leadctl_global *g, int argc, char **argv)
 		return ex;
 	if ((ex = store_lead(db, pos[0], &lead)))
 		goto out;
-	if ((rc = lc_db_history(db, lc_lead_id(lead), &it))) {
+	if ((rc = lc_db_history(db, lc_lead_number(lead, LC_LEAD_NUM_ID), &it))) {
 		ex = fail(rc, "reading the history");
 		goto out;
 	}
@@ -640,7 +640,7 @@ int cmd_history(const leadctl_global *g, int argc, char **argv)
 		goto out;
 	}
 	if (json)
-		print_json(json_pack("{s:I,s:o}", "id", (json_int_t)lc_lead_id(lead), "events", arr));
+		print_json(json_pack("{s:I,s:o}", "id", (json_int_t)lc_lead_number(lead, LC_LEAD_NUM_ID), "events", arr));
 	ex = damaged ? EXIT_STORE : EXIT_OK;
 out:
 	lc_event_iter_free(it);

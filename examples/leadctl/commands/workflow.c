@@ -420,7 +420,7 @@ int cmd_worklist(const leadctl_global *g, int argc, char **argv)
 		const char *name = lc_lead_text(l, LC_LEAD_NAME), *phone = lc_lead_text(l, LC_LEAD_PHONE);
 		const char *seg = lc_lead_text(l, LC_LEAD_SEGMENT);
 		if (json) {
-			json_t *o = json_pack("{s:I,s:s}", "lead", (json_int_t)lc_lead_id(l), "reason", reason);
+			json_t *o = json_pack("{s:I,s:s}", "lead", (json_int_t)lc_lead_number(l, LC_LEAD_NUM_ID), "reason", reason);
 			if (o && fu != LC_TIME_NONE)
 				json_object_set_new(o, "follow_up", json_string(fmt_time(fu, buf)));
 			if (o && name)
@@ -431,7 +431,7 @@ int cmd_worklist(const leadctl_global *g, int argc, char **argv)
 				json_object_set_new(o, "segment", json_string(seg));
 			json_array_append_new(rows, o);
 		} else {
-			printf("%3zu. lead %lld  %-7s %-20s %s %s\n", i + 1, (long long)lc_lead_id(l), reason,
+			printf("%3zu. lead %lld  %-7s %-20s %s %s\n", i + 1, (long long)lc_lead_number(l, LC_LEAD_NUM_ID), reason,
 			       fmt_time(fu, buf), name ? name : "", phone ? phone : "");
 		}
 		lc_lead_free(l);

@@ -284,7 +284,7 @@ static int lead_row(FILE *f, const dash *d, const lc_table *c, size_t i)
 	int rc = lc_db_lead_get(d->db, lc_table_int_named(c, i, "lead"), &l);
 	if (rc)
 		return rc;
-	owner = dash_agent_name(d, lc_lead_agent(l));
+	owner = dash_agent_name(d, lc_lead_number(l, LC_LEAD_NUM_AGENT));
 	fputs("<tr><td>", f);
 	html_text(f, name >= 0 ? lc_table_text(c, i, (size_t)name) : NULL);
 	fprintf(f, "</td><td>%lld", (long long)lc_table_int_named(c, i, "lead"));
@@ -296,7 +296,7 @@ static int lead_row(FILE *f, const dash *d, const lc_table *c, size_t i)
 	fputs("</td><td>", f);
 	html_text(f, owner ? owner : "unassigned");
 	fputs("</td><td class=\"t\">", f);
-	touch_text(f, lc_lead_touched_at(l));
+	touch_text(f, lc_lead_number(l, LC_LEAD_NUM_TOUCHED_AT));
 	fputs("</td><td>", f);
 	lead_why(f, d, l);
 	fputs("</td></tr>\n", f);

@@ -608,14 +608,14 @@ static int state_load(mem *m, lc_state *s, const mstate *st, bool flags)
 
 static bool recycled(const lc_lead *rec)
 {
-	return (lc_lead_flags(rec) & LC_LEAD_RECYCLED) != 0;
+	return ((uint32_t)lc_lead_number(rec, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED) != 0;
 }
 
 /* Set a stored record's bookkeeping; its id and creation time stay. */
 static void set_meta(lc_lead *rec, int64_t version, lc_time touched_at, bool is_recycled)
 {
 	/* Cannot fail: a stored record has an id and a version. */
-	(void)lc_lead_sys_set_meta(rec, lc_lead_id(rec), version, lc_lead_created_at(rec),
+	(void)lc_lead_sys_set_meta(rec, lc_lead_number(rec, LC_LEAD_NUM_ID), version, lc_lead_number(rec, LC_LEAD_NUM_CREATED_AT),
 				   touched_at, is_recycled);
 }
 
@@ -698,7 +698,7 @@ static int lead_save(mem *m, size_t i, bool full)
 		m->undo[m->nundo++] = (undo){
 			.kind = U_LIGHT,
 			.idx = i,
-			.lt = { cur->st, lc_lead_version(cur->rec), lc_lead_touched_at(cur->rec),
+			.lt = { cur->st, lc_lead_number(cur->rec, LC_LEAD_NUM_VERSION), lc_lead_number(cur->rec, LC_LEAD_NUM_TOUCHED_AT),
 				recycled(cur->rec), cur->ev_first, cur->ev_last },
 		};
 		cur->light = m->txn;
@@ -1060,7 +1060,7 @@ static int mem_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 	mlead *ml;
 	int rc;
 
-	if ((rc = find_lead(m, lc_lead_id(lead), &i)))
+	if ((rc = find_lead(m, lc_lead_number(lead, LC_LEAD_NUM_ID), &i)))
 		return rc;
 	if ((parts & LC_STORAGE_PART_FIELDS) &&
 	    ((rc = ext_taken(m, lc_lead_text(lead, LC_LEAD_EXTERNAL_ID), (uint32_t)i + 1)) ||
@@ -1089,7 +1089,7 @@ static int mem_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 		st.completed_at = lc_lead_date(lead, LC_LEAD_ACTUAL_COMPLETION);
 		ml->st = st;
 	}
-	set_meta(ml->rec, lc_lead_version(lead), lc_lead_touched_at(lead), recycled(lead));
+	set_meta(ml->rec, lc_lead_number(lead, LC_LEAD_NUM_VERSION), lc_lead_number(lead, LC_LEAD_NUM_TOUCHED_AT), recycled(lead));
 	return 0;
 }
 
@@ -1264,12 +1264,12 @@ static bool matches(const mem *m, const lc_query *q, const mlead *ml)
 		if (want && !text_eq(want, lc_lead_text(r, (lc_lead_text_field)f)))
 			return false;
 	}
-	if (!id_match(lc_query_agent(q), lc_lead_agent(r)) ||
-	    !id_match(lc_query_unit(q), lc_lead_unit(r)))
+	if (!id_match(lc_query_agent(q), lc_lead_number(r, LC_LEAD_NUM_AGENT)) ||
+	    !id_match(lc_query_unit(q), lc_lead_number(r, LC_LEAD_NUM_UNIT)))
 		return false;
 	if (lc_query_follow_up(q, &from, &to) && !in_window(ml->st.follow_up, from, to))
 		return false;
-	if (lc_query_created(q, &from, &to) && !in_window(lc_lead_created_at(r), from, to))
+	if (lc_query_created(q, &from, &to) && !in_window(lc_lead_number(r, LC_LEAD_NUM_CREATED_AT), from, to))
 		return false;
 	key = lc_query_attribute(q, &value);
 	if (key && !text_eq(value, lc_lead_attr_get(r, key)))

@@ -191,7 +191,7 @@ int lc__pg_lead_get_external(void *be, const char *external_id, lc_lead *out)
 	if (rc || (!items && !notes))
 		return rc;
 	p.n = 0;
-	lc__pg_p_i64(&p, lc_lead_id(out));
+	lc__pg_p_i64(&p, lc_lead_number(out, LC_LEAD_NUM_ID));
 	if ((rc = lc__pg_batch_begin(s)))
 		return rc;
 	if (items)
@@ -247,7 +247,7 @@ static size_t item_total(const lc_lead *lead)
 static void send_lists(lc_pg *s, const lc_lead *lead, bool notes)
 {
 	lc_pg_params p;
-	lc_id id = lc_lead_id(lead);
+	lc_id id = lc_lead_number(lead, LC_LEAD_NUM_ID);
 
 	for (int l = 0; l < LC_LEAD_NOTES; l++)
 		for (size_t i = 0; i < lc_lead_list_count(lead, (lc_lead_list)l); i++) {
@@ -281,31 +281,31 @@ static void send_lists(lc_pg *s, const lc_lead *lead, bool notes)
 static void bind_new_lead(lc_pg *s, lc_pg_params *p, const lc_lead *lead)
 {
 	const lc_state *st = lc_lead_state(lead);
-	uint32_t flags = lc_lead_flags(lead);
+	uint32_t flags = (uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS);
 	const char *cur = lc_lead_currency(lead);
 
 	p->n = 0;
 	lc__pg_p_text(p, lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
-	lc__pg_p_i64(p, lc_lead_version(lead));
-	lc__pg_p_time(p, lc_lead_created_at(lead));
-	lc__pg_p_time(p, lc_lead_touched_at(lead));
+	lc__pg_p_i64(p, lc_lead_number(lead, LC_LEAD_NUM_VERSION));
+	lc__pg_p_time(p, lc_lead_number(lead, LC_LEAD_NUM_CREATED_AT));
+	lc__pg_p_time(p, lc_lead_number(lead, LC_LEAD_NUM_TOUCHED_AT));
 	lc__pg_p_bool(p, (flags & LC_LEAD_RECYCLED) != 0);
 	for (int f = 1; f < LC_LEAD_ACCOUNT; f++)
 		lc__pg_p_text(p, lc_lead_text(lead, (lc_lead_text_field)f));
-	if (lc_lead_probability(lead) >= 0)
-		lc__pg_p_i64(p, lc_lead_probability(lead));
+	if ((int32_t)lc_lead_number(lead, LC_LEAD_NUM_PROBABILITY) >= 0)
+		lc__pg_p_i64(p, (int32_t)lc_lead_number(lead, LC_LEAD_NUM_PROBABILITY));
 	else
 		lc__pg_p_text(p, NULL);
 	if (cur)
-		lc__pg_p_i64(p, lc_lead_amount(lead));
+		lc__pg_p_i64(p, lc_lead_number(lead, LC_LEAD_NUM_AMOUNT));
 	else
 		lc__pg_p_text(p, NULL);
 	lc__pg_p_text(p, cur);
 	lc__pg_p_time(p, lc_lead_date(lead, LC_LEAD_START));
 	lc__pg_p_time(p, lc_lead_date(lead, LC_LEAD_EXPECTED_COMPLETION));
 	lc__pg_p_time(p, lc_lead_date(lead, LC_LEAD_ACTUAL_COMPLETION));
-	lc__pg_p_id(p, lc_lead_unit(lead));
-	lc__pg_p_id(p, lc_lead_agent(lead));
+	lc__pg_p_id(p, lc_lead_number(lead, LC_LEAD_NUM_UNIT));
+	lc__pg_p_id(p, lc_lead_number(lead, LC_LEAD_NUM_AGENT));
 	lc__pg_p_bool(p, (flags & LC_LEAD_DO_NOT_CALL) != 0);
 	lc__pg_p_bool(p, (flags & LC_LEAD_DO_NOT_EMAIL) != 0);
 	lc__pg_p_bool(p, (flags & LC_LEAD_AUTOMATION_STOPPED) != 0);
@@ -356,7 +356,7 @@ static int update_missed(lc_pg *s, const lc_lead *lead, int64_t replaced)
 	int64_t now;
 	int rc;
 
-	lc__pg_p_i64(&p, lc_lead_id(lead));
+	lc__pg_p_i64(&p, lc_lead_number(lead, LC_LEAD_NUM_ID));
 	lc__pg_p_text(&p, lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
 	if ((rc = lc__pg_exec(s, PG_LEAD_PROBE, &p, "writing the lead", &r)))
 		return rc;
@@ -372,7 +372,7 @@ static int update_missed(lc_pg *s, const lc_lead *lead, int64_t replaced)
 	return lc__error(LC_ECONFLICT,
 			 "lead %lld was written by another connection meanwhile (it is at version "
 			 "%lld, this write replaces version %lld); read it again and retry",
-			 (long long)lc_lead_id(lead), (long long)now, (long long)replaced);
+			 (long long)lc_lead_number(lead, LC_LEAD_NUM_ID), (long long)now, (long long)replaced);
 }
 
 static int run_update(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, const lc_lead *lead,
@@ -389,34 +389,34 @@ static int run_update(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, const l
 static void bind_meta(lc_pg_params *p, const lc_lead *lead)
 {
 	p->n = 0;
-	lc__pg_p_i64(p, lc_lead_id(lead));
-	lc__pg_p_i64(p, lc_lead_version(lead));
-	lc__pg_p_bool(p, (lc_lead_flags(lead) & LC_LEAD_RECYCLED) != 0);
-	lc__pg_p_time(p, lc_lead_touched_at(lead));
+	lc__pg_p_i64(p, lc_lead_number(lead, LC_LEAD_NUM_ID));
+	lc__pg_p_i64(p, lc_lead_number(lead, LC_LEAD_NUM_VERSION));
+	lc__pg_p_bool(p, ((uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED) != 0);
+	lc__pg_p_time(p, lc_lead_number(lead, LC_LEAD_NUM_TOUCHED_AT));
 }
 
 static int update_fields(lc_pg *s, const lc_lead *lead, int64_t replaced)
 {
-	uint32_t flags = lc_lead_flags(lead);
+	uint32_t flags = (uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS);
 	const char *cur = lc_lead_currency(lead);
 	lc_pg_params p;
 
 	bind_meta(&p, lead);
 	for (int f = 0; f < LC_LEAD_ACCOUNT; f++)
 		lc__pg_p_text(&p, lc_lead_text(lead, (lc_lead_text_field)f));
-	if (lc_lead_probability(lead) >= 0)
-		lc__pg_p_i64(&p, lc_lead_probability(lead));
+	if ((int32_t)lc_lead_number(lead, LC_LEAD_NUM_PROBABILITY) >= 0)
+		lc__pg_p_i64(&p, (int32_t)lc_lead_number(lead, LC_LEAD_NUM_PROBABILITY));
 	else
 		lc__pg_p_text(&p, NULL);
 	if (cur)
-		lc__pg_p_i64(&p, lc_lead_amount(lead));
+		lc__pg_p_i64(&p, lc_lead_number(lead, LC_LEAD_NUM_AMOUNT));
 	else
 		lc__pg_p_text(&p, NULL);
 	lc__pg_p_text(&p, cur);
 	lc__pg_p_time(&p, lc_lead_date(lead, LC_LEAD_START));
 	lc__pg_p_time(&p, lc_lead_date(lead, LC_LEAD_EXPECTED_COMPLETION));
-	lc__pg_p_id(&p, lc_lead_unit(lead));
-	lc__pg_p_id(&p, lc_lead_agent(lead));
+	lc__pg_p_id(&p, lc_lead_number(lead, LC_LEAD_NUM_UNIT));
+	lc__pg_p_id(&p, lc_lead_number(lead, LC_LEAD_NUM_AGENT));
 	lc__pg_p_bool(&p, (flags & LC_LEAD_DO_NOT_CALL) != 0);
 	lc__pg_p_bool(&p, (flags & LC_LEAD_DO_NOT_EMAIL) != 0);
 	lc__pg_p_bool(&p, (flags & LC_LEAD_AUTOMATION_STOPPED) != 0);
@@ -445,21 +445,21 @@ int lc__pg_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 	const lc_state *st = lc_lead_state(lead);
 	/* The core raises the version by one at every write: the row must still
 	 * hold the one before, or another connection wrote it meanwhile. */
-	int64_t replaced = lc_lead_version(lead) - 1;
+	int64_t replaced = lc_lead_number(lead, LC_LEAD_NUM_VERSION) - 1;
 	lc_pg_params p;
 	int rc = 0;
 
 	if (parts & LC_STORAGE_PART_FIELDS) {
 		if ((rc = update_fields(s, lead, replaced)))
 			return rc;
-		replaced = lc_lead_version(lead);
+		replaced = lc_lead_number(lead, LC_LEAD_NUM_VERSION);
 	}
 	if ((parts & LC_STORAGE_PART_STATE) && st) {
 		if ((rc = update_state(s, lead, st, replaced)))
 			return rc;
-		replaced = lc_lead_version(lead);
+		replaced = lc_lead_number(lead, LC_LEAD_NUM_VERSION);
 	}
-	if (replaced != lc_lead_version(lead)) {
+	if (replaced != lc_lead_number(lead, LC_LEAD_NUM_VERSION)) {
 		bind_meta(&p, lead);
 		lc__pg_p_i64(&p, replaced);
 		if ((rc = run_update(s, PG_LEAD_UPDATE_META, &p, lead, replaced)))
@@ -468,7 +468,7 @@ int lc__pg_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 	if (!(parts & LC_STORAGE_PART_LISTS))
 		return 0;
 	p.n = 0;
-	lc__pg_p_i64(&p, lc_lead_id(lead));
+	lc__pg_p_i64(&p, lc_lead_number(lead, LC_LEAD_NUM_ID));
 	lc__pg_p_i64(&p, (int64_t)item_total(lead));
 	if ((rc = lc__pg_batch_begin(s)))
 		return rc;
@@ -1018,14 +1018,14 @@ int lc__pg_bulk_insert(void *be, lc_lead *const *leads, lc_event *const *events,
 	for (size_t i = 0; i < n && !rc; i++) {
 		rc = lc_lead_sys_set_id(leads[i], lc__pg_i64(ids, (int)i, 0));
 		if (!rc)
-			rc = lc_event_sys_set_lead(events[i], lc_lead_id(leads[i]));
+			rc = lc_event_sys_set_lead(events[i], lc_lead_number(leads[i], LC_LEAD_NUM_ID));
 	}
 	PQclear(ids);
 	if (rc || (rc = lc__pg_batch_begin(s)))
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		bind_new_lead(s, &p, leads[i]);
-		lc__pg_p_i64(&p, lc_lead_id(leads[i]));
+		lc__pg_p_i64(&p, lc_lead_number(leads[i], LC_LEAD_NUM_ID));
 		if (lc__pg_batch_send(s, PG_LEAD_INSERT_ID, &p, on_bulk_lead, leads[i]))
 			break;
 		send_lists(s, leads[i], true);

@@ -757,7 +757,7 @@ static int load_items(lc_sq *s, lc_lead *lead)
 
 	if (!st)
 		return lc_error_last_code();
-	sqlite3_bind_int64(st, 1, lc_lead_id(lead));
+	sqlite3_bind_int64(st, 1, lc_lead_number(lead, LC_LEAD_NUM_ID));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *kind = c_text(st, 0);
 		const char *a = c_text(st, 1), *b = c_text(st, 2);
@@ -792,7 +792,7 @@ static int load_notes(lc_sq *s, lc_lead *lead)
 
 	if (!st)
 		return lc_error_last_code();
-	sqlite3_bind_int64(st, 1, lc_lead_id(lead));
+	sqlite3_bind_int64(st, 1, lc_lead_number(lead, LC_LEAD_NUM_ID));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *text = c_text(st, 2);
 		int r = text ? lc_lead_sys_add_note(lead, c_time(st, 0), c_text(st, 1), text) : 0;
@@ -966,7 +966,7 @@ static void item_of(const lc_lead *lead, int l, size_t i, const char **a, const 
 
 static int write_items(lc_sq *s, const lc_lead *lead, bool replace)
 {
-	lc_id id = lc_lead_id(lead);
+	lc_id id = lc_lead_number(lead, LC_LEAD_NUM_ID);
 	sqlite3_stmt *st;
 	int rc;
 
@@ -1007,18 +1007,18 @@ static int write_items(lc_sq *s, const lc_lead *lead, bool replace)
  * the account (added later, last in LEAD_COLS) is bound by the caller. */
 static void bind_fields(sqlite3_stmt *st, int first, const lc_lead *lead)
 {
-	uint32_t flags = lc_lead_flags(lead);
+	uint32_t flags = (uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS);
 	const char *cur = lc_lead_currency(lead);
 	int i = first;
 
 	for (int f = 1; f < LC_LEAD_ACCOUNT; f++)
 		b_text(st, i++, lc_lead_text(lead, (lc_lead_text_field)f));
-	if (lc_lead_probability(lead) >= 0)
-		sqlite3_bind_int(st, i++, lc_lead_probability(lead));
+	if ((int32_t)lc_lead_number(lead, LC_LEAD_NUM_PROBABILITY) >= 0)
+		sqlite3_bind_int(st, i++, (int32_t)lc_lead_number(lead, LC_LEAD_NUM_PROBABILITY));
 	else
 		sqlite3_bind_null(st, i++);
 	if (cur) {
-		sqlite3_bind_int64(st, i++, lc_lead_amount(lead));
+		sqlite3_bind_int64(st, i++, lc_lead_number(lead, LC_LEAD_NUM_AMOUNT));
 		sqlite3_bind_text(st, i++, cur, -1, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_null(st, i++);
@@ -1026,8 +1026,8 @@ static void bind_fields(sqlite3_stmt *st, int first, const lc_lead *lead)
 	}
 	b_time(st, i++, lc_lead_date(lead, LC_LEAD_START));
 	b_time(st, i++, lc_lead_date(lead, LC_LEAD_EXPECTED_COMPLETION));
-	b_id(st, i++, lc_lead_unit(lead));
-	b_id(st, i++, lc_lead_agent(lead));
+	b_id(st, i++, lc_lead_number(lead, LC_LEAD_NUM_UNIT));
+	b_id(st, i++, lc_lead_number(lead, LC_LEAD_NUM_AGENT));
 	sqlite3_bind_int(st, i++, (flags & LC_LEAD_DO_NOT_CALL) != 0);
 	sqlite3_bind_int(st, i++, (flags & LC_LEAD_DO_NOT_EMAIL) != 0);
 	sqlite3_bind_int(st, i, (flags & LC_LEAD_AUTOMATION_STOPPED) != 0);
@@ -1035,7 +1035,7 @@ static void bind_fields(sqlite3_stmt *st, int first, const lc_lead *lead)
 
 static int recycled(const lc_lead *lead)
 {
-	return (lc_lead_flags(lead) & LC_LEAD_RECYCLED) != 0;
+	return ((uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED) != 0;
 }
 
 static int insert_notes(lc_sq *s, const lc_lead *lead)
@@ -1048,7 +1048,7 @@ static int insert_notes(lc_sq *s, const lc_lead *lead)
 			return lc_error_last_code();
 		lc_lead_entry e = LC_LEAD_ENTRY_INIT;
 		lc_lead_list_get(lead, LC_LEAD_NOTES, i, &e);
-		sqlite3_bind_int64(st, 1, lc_lead_id(lead));
+		sqlite3_bind_int64(st, 1, lc_lead_number(lead, LC_LEAD_NUM_ID));
 		b_time(st, 2, e.time);
 		b_text(st, 3, e.detail);
 		b_text(st, 4, e.text);
@@ -1068,9 +1068,9 @@ static int sq_lead_insert(void *be, lc_lead *lead)
 	if (!st)
 		return lc_error_last_code();
 	b_text(st, 1, lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
-	sqlite3_bind_int64(st, 2, lc_lead_version(lead));
-	b_time(st, 3, lc_lead_created_at(lead));
-	b_time(st, 4, lc_lead_touched_at(lead));
+	sqlite3_bind_int64(st, 2, lc_lead_number(lead, LC_LEAD_NUM_VERSION));
+	b_time(st, 3, lc_lead_number(lead, LC_LEAD_NUM_CREATED_AT));
+	b_time(st, 4, lc_lead_number(lead, LC_LEAD_NUM_TOUCHED_AT));
 	sqlite3_bind_int(st, 5, recycled(lead));
 	bind_fields(st, 6, lead);
 	b_time(st, 28, lc_lead_date(lead, LC_LEAD_ACTUAL_COMPLETION));
@@ -1095,10 +1095,10 @@ static int sq_lead_insert(void *be, lc_lead *lead)
 
 static void bind_meta(sqlite3_stmt *st, const lc_lead *lead)
 {
-	sqlite3_bind_int64(st, 1, lc_lead_id(lead));
-	sqlite3_bind_int64(st, 2, lc_lead_version(lead));
+	sqlite3_bind_int64(st, 1, lc_lead_number(lead, LC_LEAD_NUM_ID));
+	sqlite3_bind_int64(st, 2, lc_lead_number(lead, LC_LEAD_NUM_VERSION));
 	sqlite3_bind_int(st, 3, recycled(lead));
-	b_time(st, 4, lc_lead_touched_at(lead));
+	b_time(st, 4, lc_lead_number(lead, LC_LEAD_NUM_TOUCHED_AT));
 }
 
 static int changed_one(lc_sq *s, int rc)
@@ -1121,11 +1121,11 @@ static unsigned int changed_cols(const lc_sq *s, const lc_lead *lead, const lc_s
 	const lc_sq_row *r = &s->row;
 	unsigned int same = 0;
 
-	if (!s->writing || r->id != lc_lead_id(lead))
+	if (!s->writing || r->id != lc_lead_number(lead, LC_LEAD_NUM_ID))
 		return SQ_COLS_ALL;
 	if (r->num[SQ_COL_RECYCLED] == recycled(lead))
 		same |= 1u << SQ_COL_RECYCLED;
-	if (r->num[SQ_COL_TOUCHED_AT] == lc_lead_touched_at(lead))
+	if (r->num[SQ_COL_TOUCHED_AT] == lc_lead_number(lead, LC_LEAD_NUM_TOUCHED_AT))
 		same |= 1u << SQ_COL_TOUCHED_AT;
 	if (r->num[SQ_COL_FOLLOW_UP] == lc_state_follow_up(state))
 		same |= 1u << SQ_COL_FOLLOW_UP;
@@ -1194,12 +1194,12 @@ static int sq_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 		s->row.id = 0;
 		if (!(st = update_stmt(s, cols)))
 			return lc_error_last_code();
-		sqlite3_bind_int64(st, 1, lc_lead_id(lead));
-		sqlite3_bind_int64(st, 2, lc_lead_version(lead));
+		sqlite3_bind_int64(st, 1, lc_lead_number(lead, LC_LEAD_NUM_ID));
+		sqlite3_bind_int64(st, 2, lc_lead_number(lead, LC_LEAD_NUM_VERSION));
 		if (cols & 1u << SQ_COL_RECYCLED)
 			sqlite3_bind_int(st, 3, recycled(lead));
 		if (cols & 1u << SQ_COL_TOUCHED_AT)
-			b_time(st, 4, lc_lead_touched_at(lead));
+			b_time(st, 4, lc_lead_number(lead, LC_LEAD_NUM_TOUCHED_AT));
 		for (int i = 0; i < 5; i++)
 			if (cols & 1u << (SQ_COL_MILESTONE + i))
 				b_text(st, 5 + i, lc_state_get(state, axes[i]));

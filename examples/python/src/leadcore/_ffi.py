@@ -76,6 +76,10 @@ class ImportOptions(ctypes.Structure):
                 ("progress_every", c_uint32), ("max_rejects", c_uint32)]
 
 
+# lc_lead_number_field.
+LEAD_NUM_ID, LEAD_NUM_VERSION, LEAD_NUM_CREATED_AT, LEAD_NUM_TOUCHED_AT = 0, 1, 2, 3
+LEAD_NUM_UNIT, LEAD_NUM_AGENT, LEAD_NUM_PROBABILITY, LEAD_NUM_AMOUNT, LEAD_NUM_FLAGS = 4, 5, 6, 7, 8
+
 # lc_event_number_field.
 EVENT_NUM_ID, EVENT_NUM_LEAD, EVENT_NUM_SEQ, EVENT_NUM_TIME, EVENT_NUM_KIND = 0, 1, 2, 3, 4
 EVENT_NUM_OUTCOME, EVENT_NUM_FOLLOW_UP, EVENT_NUM_MODEL_VERSION = 5, 6, 7
@@ -157,27 +161,19 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     # lead.h
     "lc_lead_new": (c_int, [PP]),
     "lc_lead_free": (None, [P]),
-    "lc_lead_id": (I64, [P]),
-    "lc_lead_version": (I64, [P]),
-    "lc_lead_created_at": (I64, [P]),
-    "lc_lead_touched_at": (I64, [P]),
     "lc_lead_text_name": (STR, [c_int]),
     "lc_lead_text_parse": (c_int, [STR, POINTER(c_int)]),
     "lc_lead_set_text": (c_int, [P, c_int, STR]),
     "lc_lead_text": (STR, [P, c_int]),
     "lc_lead_set_probability": (c_int, [P, c_int32]),
-    "lc_lead_probability": (c_int32, [P]),
     "lc_lead_set_amount": (c_int, [P, I64, STR]),
-    "lc_lead_amount": (I64, [P]),
     "lc_lead_currency": (STR, [P]),
     "lc_lead_set_date": (c_int, [P, c_int, I64]),
     "lc_lead_date": (I64, [P, c_int]),
     "lc_lead_set_unit": (c_int, [P, I64]),
-    "lc_lead_unit": (I64, [P]),
     "lc_lead_set_agent": (c_int, [P, I64]),
-    "lc_lead_agent": (I64, [P]),
     "lc_lead_set_flag": (c_int, [P, c_uint32, c_int]),
-    "lc_lead_flags": (c_uint32, [P]),
+    "lc_lead_number": (I64, [P, c_int]),
     "lc_lead_list_count": (SZ, [P, c_int]),
     "lc_lead_list_get": (c_int, [P, c_int, SZ, c_void_p]),
     "lc_lead_list_clear": (c_int, [P, c_int]),

@@ -759,25 +759,28 @@ class Store:
 
     def _read_lead(self, h: ctypes.c_void_p) -> Lead:
         L = self._L
-        flags = L.lc_lead_flags(h)
+
+        def num(field: int) -> int:
+            return int(L.lc_lead_number(h, field))
+        flags = num(_ffi.LEAD_NUM_FLAGS)
 
         def lists(which: int) -> List[Tuple[str, Optional[str], int]]:
             return _ffi.lead_entries(h, which)
 
         currency = text(L.lc_lead_currency(h))
-        prob = L.lc_lead_probability(h)
+        prob = num(_ffi.LEAD_NUM_PROBABILITY)
         named: Dict[str, Any] = {k: text(L.lc_lead_text(h, i)) for k, i in self._text_fields.items()
                                  if k in _LEAD_FIELDS}
         named.update({k: from_time(L.lc_lead_date(h, v)) for k, v in _ffi.DATE_FIELDS.items()})
         return Lead(
-            id=L.lc_lead_id(h), version=L.lc_lead_version(h),
-            created_at=from_time(L.lc_lead_created_at(h)),
-            touched_at=from_time(L.lc_lead_touched_at(h)),
+            id=num(_ffi.LEAD_NUM_ID), version=num(_ffi.LEAD_NUM_VERSION),
+            created_at=from_time(num(_ffi.LEAD_NUM_CREATED_AT)),
+            touched_at=from_time(num(_ffi.LEAD_NUM_TOUCHED_AT)),
             state=self._read_state(L.lc_lead_state(h)),
             **named,
             probability=None if prob < 0 else prob,
-            amount=Money(L.lc_lead_amount(h), currency) if currency else None,
-            unit=L.lc_lead_unit(h) or None, agent=L.lc_lead_agent(h) or None,
+            amount=Money(num(_ffi.LEAD_NUM_AMOUNT), currency) if currency else None,
+            unit=num(_ffi.LEAD_NUM_UNIT) or None, agent=num(_ffi.LEAD_NUM_AGENT) or None,
             do_not_call=bool(flags & _ffi.LEAD_DO_NOT_CALL),
             do_not_email=bool(flags & _ffi.LEAD_DO_NOT_EMAIL),
             automation_stopped=bool(flags & _ffi.LEAD_AUTOMATION_STOPPED),
