@@ -74,10 +74,18 @@ unmade() { sed 's/Made <time[^>]*>[^<]*<\/time>//' "$1"; }
 [ "$(unmade "$tmp/out")" = "$(unmade "$page")" ] || { echo "FAIL: --out - differs from the file"; failures=$((failures + 1)); }
 pdb=$tmp/particle.db
 "$leadctl" demo --db "$pdb" --preset particle >/dev/null
+# one customer checked in twice, so that the pipeline has entries to show
+cust=$("$leadctl" --db "$pdb" lead list --stage engaged --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["leads"][0]["id"])')
+for _ in 1 2; do
+  "$leadctl" --db "$pdb" dispose "$cust" --action call --outcome progressing --stage periodic_check_in >/dev/null ||
+    { echo "FAIL: cannot check lead $cust in"; failures=$((failures + 1)); }
+done
 run 0 --db "$pdb" dashboard --now "$DASHBOARD_NOW" --out "$tmp/particle.html"
 check_page "$tmp/particle.html" "$leadctl" "$pdb" "$DASHBOARD_NOW"
 has 'has no disposition matrix' "$tmp/particle.html"
 has '<text class="grp" x="4" y="[0-9]+">Opportunity</text>' "$tmp/particle.html"
+# the entries into the repeatable stages (check-in 3), matched to the JSON by check_page
+has '<td class="n" data-v="pipeline\|periodic_check_in\|entries" data-n="[1-9]' "$tmp/particle.html"
 has '<th scope="row">Archive \(stage\)</th><td class="n" data-v="left_out\|Archive \(stage\)" data-n="[1-9]' "$tmp/particle.html"
 
 # usage and store errors; a failed write leaves nothing

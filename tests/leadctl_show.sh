@@ -80,6 +80,17 @@ expect 0 "^follow-up +none\$" $P lead show 2
 expect 0 "stage problem" $P dispose 2 --action call --outcome problem --reason not_genuine
 expect 0 "^next stage +none\$" $P lead show 2
 expect 0 '"next_stage":null' $P lead show 2 --json
+# Item 7: the pipeline by stage gives a repeatable stage's entries (3 = 2 + 1).
+expect 0 "added lead 3" $P lead add --name R
+expect 0 "added lead 4" $P lead add --name S
+for l in 3 3 4; do
+  expect 0 "stage periodic_check_in" $P dispose $l --action call --outcome progressing --stage periodic_check_in
+done
+expect 0 "^Periodic Check-in +2 +3\$" $P report pipeline --by stage
+expect 0 "^Contact +1 +-\$" $P report pipeline --by stage
+expect 0 '\{"stage":"periodic_check_in","count":2,"entries":3\}' $P report pipeline --by stage --json
+refute "entries" $P report pipeline --by phase
+
 # Seed 000: the next milestone; a follow-up that has passed is overdue.
 expect 0 "added lead 3" lead add --name C --milestone contacted --status "Follow Up" --follow-up "$(date -u -d '+2 seconds' +%Y-%m-%dT%H:%M:%SZ)"
 sleep 3

@@ -1127,6 +1127,98 @@ static void funnel_window_and_filter(void **state)
 	lc_db_close(db);
 }
 
+/* Seed 001's "check-in 3" in the reports that group by stage: a repeatable
+ * stage's row has "entries", the entries of its leads into it. By hand:
+ * A checked in 3 times (EUR, agent ann), B once (USD), C twice then renewed
+ * twice (now at renewal: 2), D engaged, E archived (left out).
+ * check-in: 2 leads, 3 + 1 = 4 entries; renewal: 1 lead, 2; engaged: none. */
+static void check_stage_entries(const char *uri)
+{
+	lc_db *db = open_store(uri, "particle");
+	lc_report_options o = LC_REPORT_OPTIONS_INIT;
+	lc_axis by[2] = { LC_AXIS_STAGE, LC_AXIS_OWNER };
+	lc_table *r = NULL;
+	lc_query *q = NULL;
+	lc_lead *l = NULL;
+	lc_id ann, a, b, c, d, e;
+	long i;
+
+	assert_int_equal(lc_db_agent_add(db, "ann", &ann), 0);
+	a = new_lead(db, "A", ann);
+	b = new_lead(db, "B", 0);
+	c = new_lead(db, "C", 0);
+	d = new_lead(db, "D", 0);
+	e = new_lead(db, "E", 0);
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(apply(db, a, "call", NULL, NULL, "periodic_check_in", "progressing", NULL, LC_TIME_NONE), 0);
+	assert_int_equal(apply(db, b, "call", NULL, NULL, "periodic_check_in", "progressing", NULL, LC_TIME_NONE), 0);
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(apply(db, c, "call", NULL, NULL, "periodic_check_in", "progressing", NULL, LC_TIME_NONE), 0);
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(apply(db, c, "call", NULL, NULL, "service_renewal", "progressing", NULL, LC_TIME_NONE), 0);
+	assert_int_equal(apply(db, d, "call", NULL, NULL, "engaged", "progressing", NULL, LC_TIME_NONE), 0);
+	assert_int_equal(apply(db, e, "lead_update", NULL, NULL, NULL, "exiting", "test_lead", LC_TIME_NONE), 0);
+
+	assert_int_equal(lc_report_pipeline(db, by, 1, NULL, &r), 0);
+	assert_true(measure_index(r, "entries") > measure_index(r, "count"));
+	assert_int_equal(count_of(r, "periodic_check_in", NULL), 2);
+	assert_int_equal(lc_table_int_named(r, (size_t)find_row(r, "periodic_check_in", NULL), "entries"), 4);
+	assert_int_equal(lc_table_int_named(r, (size_t)find_row(r, "service_renewal", NULL), "entries"), 2);
+	assert_int_equal(lc_table_int_named(r, (size_t)find_row(r, "engaged", NULL), "entries"), LC_TABLE_NONE);
+	assert_int_equal(find_row(r, "archive", NULL), -1);
+	lc_table_free(r);
+
+	/* By stage and agent: the entries split with the leads. */
+	assert_int_equal(lc_report_pipeline(db, by, 2, NULL, &r), 0);
+	assert_int_equal(lc_table_int_named(r, (size_t)find_row(r, "periodic_check_in", "ann"), "entries"), 3);
+	assert_int_equal(lc_table_int_named(r, (size_t)find_row(r, "periodic_check_in", NULL), "entries"), 1);
+	lc_table_free(r);
+
+	/* With the amounts: a group per currency, each with its own entries. */
+	assert_int_equal(lc_db_lead_get(db, a, &l), 0);
+	assert_int_equal(lc_lead_set_amount(l, 500, "EUR"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_lead_get(db, b, &l), 0);
+	assert_int_equal(lc_lead_set_amount(l, 700, "USD"), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), 0);
+	lc_lead_free(l);
+	o.flags = LC_REPORT_SUM_AMOUNT;
+	assert_int_equal(lc_report_pipeline(db, by, 1, &o, &r), 0);
+	assert_true(measure_index(r, "entries") > measure_index(r, "amount"));
+	i = find_row(r, "periodic_check_in", "EUR");
+	assert_true(i >= 0);
+	assert_int_equal(lc_table_int_named(r, (size_t)i, "entries"), 3);
+	assert_int_equal(lc_table_int_named(r, (size_t)i, "amount"), 500);
+	assert_int_equal(lc_table_int_named(r, (size_t)find_row(r, "periodic_check_in", "USD"), "entries"), 1);
+	lc_table_free(r);
+
+	/* A filter keeps its leads only; one on another stage reads no entries. */
+	o.flags = 0;
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(lc_query_set_value(q, LC_AXIS_STAGE, "Service Renewal"), 0);
+	o.filter = q;
+	assert_int_equal(lc_report_pipeline(db, by, 1, &o, &r), 0);
+	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal(lc_table_int_named(r, 0, "entries"), 2);
+	lc_table_free(r);
+	lc_query_free(q);
+
+	/* Grouped by phase, or a model without repeatable stages: no entries. */
+	by[0] = LC_AXIS_PHASE;
+	assert_int_equal(lc_report_pipeline(db, by, 1, NULL, &r), 0);
+	assert_int_equal(measure_index(r, "entries"), -1);
+	lc_table_free(r);
+	lc_db_close(db);
+}
+
+static void pipeline_stage_entries(void **state)
+{
+	(void)state;
+	check_stage_entries(":memory:");
+	check_stage_entries("memory:");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1134,6 +1226,7 @@ int main(void)
 		cmocka_unit_test(pipeline_sqlite),
 		cmocka_unit_test(pipeline_memory_backend),
 		cmocka_unit_test(pipeline_backends_agree),
+		cmocka_unit_test(pipeline_stage_entries),
 		cmocka_unit_test(pipeline_two_axes_and_owner),
 		cmocka_unit_test(pipeline_leaves_out_not_reportable),
 		cmocka_unit_test(pipeline_bad_arguments),

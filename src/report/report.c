@@ -142,6 +142,7 @@ typedef struct pl_group {
 	char *keys[LC_REPORT_MAX_AXES + 1]; /* the axes, then the currency when summing */
 	int64_t count;
 	int64_t sum;
+	int64_t entries; /* into a repeatable stage (seed 001's check-in 3) */
 } pl_group;
 
 typedef struct pl_ctx {
@@ -150,6 +151,7 @@ typedef struct pl_ctx {
 	size_t naxes;              /* requested (and the currency) */
 	size_t nkeys;              /* requested + added for the reportable check */
 	lc_axis check_axis[8];     /* model axis of key i, or LC_AXIS_COUNT for owner */
+	long stage_key;            /* the key that is the stage, when entries are counted; else -1 */
 	pl_group *v;
 	size_t n, cap;
 } pl_ctx;
@@ -175,10 +177,9 @@ static bool axis_has_unreportable(const lc_model *m, lc_axis axis)
 	return false;
 }
 
-static int pl_add(pl_ctx *c, const char *const *values, int64_t count, int64_t sum)
+/* Whether a group's values hold one flagged not_reportable. */
+static bool pl_unreportable(const pl_ctx *c, const char *const *values)
 {
-	pl_group *g;
-
 	for (size_t i = 0; i < c->nkeys; i++) {
 		long idx;
 		if (c->check_axis[i] == LC_AXIS_COUNT || !values[i])
@@ -186,8 +187,17 @@ static int pl_add(pl_ctx *c, const char *const *values, int64_t count, int64_t s
 		idx = lc__report_value_index(c->model, c->check_axis[i], values[i]);
 		if (idx >= 0 && (lc_model_value_flags(c->model, c->check_axis[i], (size_t)idx) &
 				 LC_FLAG_NOT_REPORTABLE))
-			return 0;
+			return true;
 	}
+	return false;
+}
+
+static int pl_add(pl_ctx *c, const char *const *values, int64_t count, int64_t sum)
+{
+	pl_group *g;
+
+	if (pl_unreportable(c, values))
+		return 0;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 32;
 		pl_group *v = lc__realloc(c->v, cap * sizeof *v);
@@ -217,14 +227,72 @@ static int pl_emit(void *ud, const char *const *values, int64_t count)
 
 /* The sum's values come as the keys, then the currency: put the currency
  * after the requested axes, where the report shows it. */
+static void pl_order(const pl_ctx *c, const char *const *values, const char **v)
+{
+	size_t axes = c->naxes - 1;
+	for (size_t i = 0, k = 0; i < c->nkeys; i++)
+		v[i] = !c->sum ? values[i] : i == axes ? values[c->nkeys - 1] : values[k++];
+}
+
 static int pl_emit_sum(void *ud, const char *const *values, int64_t count, int64_t sum)
 {
 	pl_ctx *c = ud;
 	const char *v[8];
-	size_t axes = c->naxes - 1;
-	for (size_t i = 0, k = 0; i < c->nkeys; i++)
-		v[i] = i == axes ? values[c->nkeys - 1] : values[k++];
+	pl_order(c, values, v);
 	return pl_add(c, v, count, sum);
+}
+
+/* A group's entries into its repeatable stage go to the group counted with
+ * the same keys (rows are merged over the added keys later). */
+static int pl_emit_entries(void *ud, const char *const *values, int64_t count, int64_t entries)
+{
+	pl_ctx *c = ud;
+	const char *v[8];
+
+	(void)count;
+	pl_order(c, values, v);
+	if (pl_unreportable(c, v))
+		return 0;
+	for (size_t i = 0; i < c->n; i++) {
+		bool same = true;
+		for (size_t k = 0; k < c->naxes && same; k++)
+			same = (!v[k] && !c->v[i].keys[k]) ||
+			       (v[k] && c->v[i].keys[k] && strcmp(v[k], c->v[i].keys[k]) == 0);
+		if (same) {
+			c->v[i].entries += entries;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Whether entries are counted: the report groups by stage and the model has
+ * a repeatable one. Returns the stage's key index, or -1. */
+static long entries_key(const lc_model *m, const lc_axis *axes, size_t naxes)
+{
+	bool repeatable = false;
+	for (size_t i = 0; i < lc_model_value_count(m, LC_AXIS_STAGE); i++)
+		repeatable |= (lc_model_value_flags(m, LC_AXIS_STAGE, i) & LC_FLAG_REPEATABLE) != 0;
+	for (size_t i = 0; repeatable && i < naxes; i++)
+		if (axes[i] == LC_AXIS_STAGE)
+			return (long)i;
+	return -1;
+}
+
+/* A row's measures: the amount, then the entries, which only a repeatable
+ * stage's row has. */
+static void pl_measures(const pl_ctx *c, const pl_group *g, int64_t sum, int64_t entries,
+			int64_t *out)
+{
+	size_t n = 0;
+	if (c->sum)
+		out[n++] = sum;
+	if (c->stage_key >= 0) {
+		long i = lc__report_value_index(c->model, LC_AXIS_STAGE, g->keys[c->stage_key]);
+		bool rep = i >= 0 && (lc_model_value_flags(c->model, LC_AXIS_STAGE, (size_t)i) &
+				      LC_FLAG_REPEATABLE);
+		out[n] = rep ? entries : LC_TABLE_NONE;
+	}
 }
 
 /* Sort ranks: a model value by its index, an unknown value after every known
@@ -305,7 +373,8 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 	lc_report_options o;
 	const lc_model *m = NULL;
 	const char *cols[LC_REPORT_MAX_AXES + 1];
-	static const char *const sum_measure[] = { "amount" };
+	const char *measures[2];
+	size_t nmeasures = 0;
 	lc_axis keys[8], gkeys[8];
 	lc_table *agents = NULL;
 	lc_table *units = NULL;
@@ -325,6 +394,7 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 	memset(&s, 0, sizeof s);
 	c.model = m;
 	c.naxes = naxes;
+	c.stage_key = entries_key(m, axes, naxes);
 	s.model = m;
 	s.naxes = naxes;
 	for (size_t i = 0; i < naxes; i++) {
@@ -371,6 +441,8 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 			gkeys[k++] = keys[i];
 	rc = c.sum ? lc__db_sum_grouped(db, q, gkeys, c.nkeys - 1, pl_emit_sum, &c)
 		   : lc__db_count_grouped(db, q, gkeys, c.nkeys, pl_emit, &c);
+	if (!rc && c.stage_key >= 0)
+		rc = lc__db_stage_entries(db, q, gkeys, c.nkeys - c.sum, c.sum, pl_emit_entries, &c);
 	if (rc)
 		goto out;
 	if (owner && ((rc = lc_db_agents(db, 0, &agents)) != 0 ||
@@ -398,11 +470,14 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 	if (c.n)
 		qsort(c.v, c.n, sizeof *c.v, cmp_group);
 	g_sort = NULL;
-	if ((rc = lc__rreport_new(&r, "pipeline", cols, c.naxes, c.sum ? sum_measure : NULL,
-				  c.sum)) != 0)
+	if (c.sum)
+		measures[nmeasures++] = "amount";
+	if (c.stage_key >= 0)
+		measures[nmeasures++] = "entries";
+	if ((rc = lc__rreport_new(&r, "pipeline", cols, c.naxes, measures, nmeasures)) != 0)
 		goto out;
 	for (size_t i = 0; i < c.n;) {
-		int64_t total = 0, sum = 0;
+		int64_t total = 0, sum = 0, entries = 0, mv[2];
 		size_t j = i;
 		const char *labels[LC_REPORT_MAX_AXES + 1];
 		/* Merge the groups that differed only on the added keys. */
@@ -418,14 +493,15 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 				rc = lc__error(LC_ERANGE, "lc_report_pipeline: a sum of amounts overflows");
 				goto out;
 			}
+			entries += c.v[j].entries;
 			total += c.v[j++].count;
 		}
 		for (size_t k = 0; k < c.naxes; k++)
 			labels[k] = s.axis[k] == LC_AXIS_COUNT
 					    ? c.v[i].keys[k]
 					    : lc__report_value_label(m, s.axis[k], c.v[i].keys[k]);
-		if ((rc = lc__rreport_add(r, (const char *const *)c.v[i].keys, labels, total, 0, &sum)) !=
-		    0)
+		pl_measures(&c, &c.v[i], sum, entries, mv);
+		if ((rc = lc__rreport_add(r, (const char *const *)c.v[i].keys, labels, total, 0, mv)) != 0)
 			goto out;
 		i = j;
 	}

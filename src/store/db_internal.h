@@ -219,6 +219,12 @@ int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size
 typedef int (*lc__group_sum_fn)(void *ud, const char *const *values, int64_t count, int64_t sum);
 int lc__db_sum_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
 		       lc__group_sum_fn emit, void *ud);
+/* Seed 001's "check-in 3" in grouped counts: for the leads the query keeps
+ * that are in a repeatable stage, their entries into it (lc_state_stage_count)
+ * summed per group, emitted as the sum (with the currency as one more value
+ * when `currency`). Reads only the leads in repeatable stages. */
+int lc__db_stage_entries(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
+			 bool currency, lc__group_sum_fn emit, void *ud);
 /* Copy a query's conditions and paging into another (for modules that add
  * their own conditions to a caller's filter). */
 int lc__query_copy(lc_query *dst, const lc_query *src);

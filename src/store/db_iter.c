@@ -222,7 +222,18 @@ typedef struct group_acc {
 	group *g;
 	size_t n, cap;
 	lc_buf buf;
+	/* Set: the sum is of the lead's entries into this repeatable stage
+	 * (lc_state_stage_count), not of its amount. */
+	const char *entries_stage;
 } group_acc;
+
+/* What a lead adds to its group's sum: its amount, or its entries. */
+static int64_t group_measure(const group_acc *acc, const lc_lead *lead)
+{
+	if (acc->entries_stage)
+		return lc_state_stage_count(lead->state, acc->entries_stage);
+	return lc_lead_number(lead, LC_LEAD_NUM_AMOUNT);
+}
 
 static const char *group_value(const lc_lead *lead, lc_axis k, char *num)
 {
@@ -281,8 +292,8 @@ static int group_one(lc_db *db, const lc_lead *lead, void *ud)
 	for (size_t i = 0; i < acc->n; i++)
 		if (strcmp(acc->g[i].key, acc->buf.data ? acc->buf.data : "") == 0) {
 			acc->g[i].count++;
-			if (acc->sum && __builtin_add_overflow(acc->g[i].sum, lc_lead_number(lead, LC_LEAD_NUM_AMOUNT),
-							       &acc->g[i].sum))
+			if (__builtin_add_overflow(acc->g[i].sum, group_measure(acc, lead),
+						   &acc->g[i].sum))
 				return lc__error(LC_ERANGE, "the sum of the amounts in %s overflows",
 						 lc_lead_currency(lead));
 			return 0;
@@ -299,7 +310,7 @@ static int group_one(lc_db *db, const lc_lead *lead, void *ud)
 	if (!acc->g[acc->n].key)
 		return LC_ENOMEM;
 	acc->g[acc->n].count = 1;
-	acc->g[acc->n].sum = acc->sum ? lc_lead_number(lead, LC_LEAD_NUM_AMOUNT) : 0;
+	acc->g[acc->n].sum = group_measure(acc, lead);
 	acc->n++;
 	return 0;
 }
@@ -336,7 +347,7 @@ static int grouped_by_iterating(lc_db *db, const lc_query *q, group_acc *acc,
 			values[k] = strcmp(p, "\x1e") == 0 ? NULL : p;
 			p = sep ? sep + 1 : p + strlen(p);
 		}
-		rc = acc->sum ? emit_sum(ud, values, acc->g[i].count, acc->g[i].sum)
+		rc = emit_sum ? emit_sum(ud, values, acc->g[i].count, acc->g[i].sum)
 			      : emit(ud, values, acc->g[i].count);
 	}
 	for (size_t i = 0; i < acc->n; i++)
@@ -362,7 +373,7 @@ static int unpaged(lc_db *db, const lc_query *q, lc_query **copy)
 int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
 			 lc_group_emit_fn emit, void *ud)
 {
-	group_acc acc = { keys, nkeys, false, NULL, 0, 0, { 0 } };
+	group_acc acc = { keys, nkeys, false, NULL, 0, 0, { 0 }, NULL };
 	lc_query *copy = NULL;
 	int rc;
 
@@ -388,7 +399,7 @@ out:
 int lc__db_sum_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
 		       lc__group_sum_fn emit, void *ud)
 {
-	group_acc acc = { keys, nkeys, true, NULL, 0, 0, { 0 } };
+	group_acc acc = { keys, nkeys, true, NULL, 0, 0, { 0 }, NULL };
 	lc_query *copy = NULL;
 	int rc;
 
@@ -397,6 +408,29 @@ int lc__db_sum_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t
 	if (!(rc = check_group_keys(keys, nkeys)) && !(rc = unpaged(db, q, &copy)))
 		rc = grouped_by_iterating(db, copy, &acc, NULL, emit, ud);
 	lc_query_free(copy);
+	return rc;
+}
+
+int lc__db_stage_entries(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
+			 bool currency, lc__group_sum_fn emit, void *ud)
+{
+	const lc_model *m = db->model;
+	int rc = check_group_keys(keys, nkeys);
+
+	for (size_t i = 0; !rc && i < lc_model_value_count(m, LC_AXIS_STAGE); i++) {
+		const char *stage = lc_model_value_key(m, LC_AXIS_STAGE, i);
+		group_acc acc = { keys, nkeys, currency, NULL, 0, 0, { 0 }, stage };
+		lc_query *copy = NULL;
+		const char *want;
+		if (!(lc_model_value_flags(m, LC_AXIS_STAGE, i) & LC_FLAG_REPEATABLE))
+			continue;
+		/* Only the leads in this stage: none when the query wants another. */
+		if (!(rc = unpaged(db, q, &copy)) &&
+		    (!(want = lc_query_value(copy, LC_AXIS_STAGE)) || strcmp(want, stage) == 0) &&
+		    !(rc = lc_query_set_value(copy, LC_AXIS_STAGE, stage)))
+			rc = grouped_by_iterating(db, copy, &acc, NULL, emit, ud);
+		lc_query_free(copy);
+	}
 	return rc;
 }
 

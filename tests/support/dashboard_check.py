@@ -80,6 +80,8 @@ def expected(now):
         pipe = [{"stage": r["milestone"], "count": r["count"]} for r in rows("pipeline", "--by", "milestone")]
     for r in pipe:
         want[f"pipeline|{r['stage'] or ''}"] = r["count"]
+        if r.get("entries") is not None:  # a repeatable stage's entries (check-in 3)
+            want[f"pipeline|{r['stage']}|entries"] = r["entries"]
     for r in rows("funnel"):
         key = r.get("stage", r.get("milestone"))
         want[f"funnel|{key}|count"] = r["count"]

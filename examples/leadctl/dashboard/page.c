@@ -183,8 +183,22 @@ static size_t pipeline_rows(const dash *d, chart_row *rows, const char **keys)
 	return n;
 }
 
+/* A repeatable stage's entries (seed 001's check-in 3), or LC_TABLE_NONE. */
+static int64_t entries_of(const lc_table *t, const char *key)
+{
+	size_t col;
+	if (!key || lc_table_column_find(t, "entries", &col) != 0)
+		return LC_TABLE_NONE;
+	for (size_t r = 0; r < lc_table_rows(t); r++)
+		if (lc_table_text(t, r, 0) && strcmp(lc_table_text(t, r, 0), key) == 0)
+			return lc_table_int(t, r, col);
+	return LC_TABLE_NONE;
+}
+
 static int page_pipeline(FILE *f, const dash *d)
 {
+	size_t entries_col;
+	bool entries = lc_table_column_find(d->pipeline, "entries", &entries_col) == 0;
 	size_t cap = lc_model_value_count(d->model, d->pipe_axis) + lc_table_rows(d->pipeline);
 	chart_row *rows = calloc(cap + 1, sizeof *rows);
 	const char **keys = calloc(cap + 1, sizeof *keys);
@@ -204,7 +218,9 @@ static int page_pipeline(FILE *f, const dash *d)
 			    .axis = "leads", .rows = rows, .n = n },
 		  false);
 	fputs("<thead>", f);
-	if (d->pipe_axis == LC_AXIS_STAGE)
+	if (entries)
+		html_head_row(f, "Phase", what, "#Leads", "#Entries", NULL);
+	else if (d->pipe_axis == LC_AXIS_STAGE)
 		html_head_row(f, "Phase", what, "#Leads", NULL);
 	else
 		html_head_row(f, what, "#Leads", NULL);
@@ -215,6 +231,10 @@ static int page_pipeline(FILE *f, const dash *d)
 			text_cell(f, "td", rows[i].group ? rows[i].group : "");
 		text_cell(f, "th", rows[i].label);
 		num_cell(f, "pipeline", keys[i], NULL, rows[i].a);
+		if (entries && entries_of(d->pipeline, keys[i]) != LC_TABLE_NONE)
+			num_cell(f, "pipeline", keys[i], "entries", entries_of(d->pipeline, keys[i]));
+		else if (entries)
+			fputs("<td></td>", f);
 		fputs("</tr>\n", f);
 	}
 	chart_box_close(f);
