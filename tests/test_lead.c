@@ -387,7 +387,7 @@ static void test_bind_clone_reset(void **state)
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_CREATED_AT), 10);
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_TOUCHED_AT), 20);
 	assert_int_equal((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS), LC_LEAD_RECYCLED);
-	assert_int_equal(lc_state_set_stored(lc_lead_sys_state(l), LC_AXIS_STATUS, "gone_value"), 0);
+	assert_int_equal(lc_state_set_stored(lc_lead_sys_state(l), LC_AXIS_STATUS, "gone_value", NULL), 0);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "gone_value");
 	assert_ptr_equal(lc_state_sys_model(lc_lead_state(l)), m2);
 	assert_null(lc_lead_sys_state(NULL));
@@ -481,41 +481,41 @@ static void test_stored_hints(void **state)
 	assert_int_equal(lc_state_new(&b, m), 0);
 	assert_int_equal(lc_model_value_find(m, LC_AXIS_STAGE, "periodic_check_in", &stage), 0);
 
-	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_STAGE, "periodic_check_in", &hint), 0);
+	assert_int_equal(lc_state_set_stored(a, LC_AXIS_STAGE, "periodic_check_in", &hint), 0);
 	assert_int_equal(hint, (int32_t)stage);
-	assert_int_equal(lc_state_set_stored(b, LC_AXIS_STAGE, "periodic_check_in"), 0);
+	assert_int_equal(lc_state_set_stored(b, LC_AXIS_STAGE, "periodic_check_in", NULL), 0);
 	assert_int_equal(lc_state_equal(a, b), 1);
 	/* A fitting hint, then one that points at another value. */
-	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_STAGE, "periodic_check_in", &hint), 0);
+	assert_int_equal(lc_state_set_stored(a, LC_AXIS_STAGE, "periodic_check_in", &hint), 0);
 	assert_int_equal(lc_state_equal(a, b), 1);
 	at = (int32_t)stage == 0 ? 1 : 0;
-	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_STAGE, "periodic_check_in", &at), 0);
+	assert_int_equal(lc_state_set_stored(a, LC_AXIS_STAGE, "periodic_check_in", &at), 0);
 	assert_int_equal(at, (int32_t)stage);
 	assert_int_equal(lc_state_equal(a, b), 1);
 	/* A key the model does not know is kept as text. */
-	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_STATUS, "gone_value", &hint), 0);
+	assert_int_equal(lc_state_set_stored(a, LC_AXIS_STATUS, "gone_value", &hint), 0);
 	assert_int_equal(hint, -1);
 	assert_string_equal(lc_state_get(a, LC_AXIS_STATUS), "gone_value");
 	/* NULL clears and leaves the hint alone; bad input as the plain call. */
-	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_STATUS, NULL, &hint), 0);
+	assert_int_equal(lc_state_set_stored(a, LC_AXIS_STATUS, NULL, &hint), 0);
 	assert_null(lc_state_get(a, LC_AXIS_STATUS));
 	assert_int_equal(hint, -1);
-	assert_int_equal(lc_state_set_stored_hint(NULL, LC_AXIS_STATUS, "x", &hint), LC_EINVAL);
-	assert_int_equal(lc_state_set_stored_hint(a, LC_AXIS_ACTION, "x", &hint), LC_EINVAL);
+	assert_int_equal(lc_state_set_stored(NULL, LC_AXIS_STATUS, "x", &hint), LC_EINVAL);
+	assert_int_equal(lc_state_set_stored(a, LC_AXIS_ACTION, "x", &hint), LC_EINVAL);
 
 	/* Counters: a known stage by position, an unknown one by key. */
 	hint = -7;
-	assert_int_equal(lc_state_set_stored_count_hint(a, "periodic_check_in", 4, &hint), 0);
+	assert_int_equal(lc_state_set_stored_count(a, "periodic_check_in", 4, &hint), 0);
 	assert_int_equal(hint, (int32_t)stage);
 	assert_int_equal(lc_state_stage_count(a, "periodic_check_in"), 4);
-	assert_int_equal(lc_state_set_stored_count_hint(a, "periodic_check_in", 5, &hint), 0);
+	assert_int_equal(lc_state_set_stored_count(a, "periodic_check_in", 5, &hint), 0);
 	assert_int_equal(lc_state_stage_count(a, "periodic_check_in"), 5);
-	assert_int_equal(lc_state_set_stored_count_hint(a, "retired_stage", 2, &hint), 0);
+	assert_int_equal(lc_state_set_stored_count(a, "retired_stage", 2, &hint), 0);
 	assert_int_equal(hint, -1);
-	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 5), 0);
-	assert_int_equal(lc_state_set_stored_count(b, "retired_stage", 2), 0);
+	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 5, NULL), 0);
+	assert_int_equal(lc_state_set_stored_count(b, "retired_stage", 2, NULL), 0);
 	assert_int_equal(lc_state_equal(a, b), 1);
-	assert_int_equal(lc_state_set_stored_count_hint(NULL, "x", 1, &hint), LC_EINVAL);
+	assert_int_equal(lc_state_set_stored_count(NULL, "x", 1, &hint), LC_EINVAL);
 
 	lc_state_free(a);
 	lc_state_free(b);
@@ -539,8 +539,8 @@ static void test_stored_counts(void **state)
 	assert_int_equal(lc_state_new(&a, crm), 0);
 	assert_int_equal(lc_state_new(&b, crm), 0);
 	/* crm has no stages: both counters are kept by key. */
-	assert_int_equal(lc_state_set_stored_count(a, "periodic_check_in", 3), 0);
-	assert_int_equal(lc_state_set_stored_count(a, "service_renewal", 1), 0);
+	assert_int_equal(lc_state_set_stored_count(a, "periodic_check_in", 3, NULL), 0);
+	assert_int_equal(lc_state_set_stored_count(a, "service_renewal", 1, NULL), 0);
 	assert_int_equal(lc_state_sys_count_at(a, 0, &key, &n), 1);
 	assert_string_equal(key, "periodic_check_in");
 	assert_int_equal(n, 3);
@@ -564,10 +564,10 @@ static void test_stored_counts(void **state)
 	assert_int_equal(lc_state_copy(b, a), 0);
 	assert_int_equal(lc_state_equal(a, b), 1);
 	/* Order does not matter; a different count does. */
-	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 0), 0);
-	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 3), 0);
+	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 0, NULL), 0);
+	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 3, NULL), 0);
 	assert_int_equal(lc_state_equal(a, b), 1);
-	assert_int_equal(lc_state_set_stored_count(b, "service_renewal", 2), 0);
+	assert_int_equal(lc_state_set_stored_count(b, "service_renewal", 2, NULL), 0);
 	assert_int_equal(lc_state_equal(a, b), 0);
 
 	/* Carried over by key to a model that knows them. */
@@ -580,16 +580,16 @@ static void test_stored_counts(void **state)
 	lc_lead_free(l);
 
 	/* Bad input. */
-	assert_int_equal(lc_state_set_stored_count(NULL, "x", 1), LC_EINVAL);
-	assert_int_equal(lc_state_set_stored_count(a, NULL, 1), LC_EINVAL);
-	assert_int_equal(lc_state_set_stored_count(a, "", 1), LC_ERANGE);
-	assert_int_equal(lc_state_set_stored_count(a, "bad\xff", 1), LC_ERANGE);
+	assert_int_equal(lc_state_set_stored_count(NULL, "x", 1, NULL), LC_EINVAL);
+	assert_int_equal(lc_state_set_stored_count(a, NULL, 1, NULL), LC_EINVAL);
+	assert_int_equal(lc_state_set_stored_count(a, "", 1, NULL), LC_ERANGE);
+	assert_int_equal(lc_state_set_stored_count(a, "bad\xff", 1, NULL), LC_ERANGE);
 	assert_int_equal(lc_state_sys_count_at(NULL, 0, &key, &n), LC_EINVAL);
 	assert_int_equal(lc_state_sys_count_at(a, 0, NULL, &n), LC_EINVAL);
 	for (int i = 0; i < 20; i++) {
 		char k[16];
 		snprintf(k, sizeof k, "gone_%d", i);
-		int rc = lc_state_set_stored_count(b, k, 1);
+		int rc = lc_state_set_stored_count(b, k, 1, NULL);
 		if (rc) {
 			assert_int_equal(rc, LC_ERANGE);
 			assert_non_null(strstr(lc_error_last(), "migrate"));

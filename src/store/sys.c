@@ -8,16 +8,6 @@
 #include "engine/engine_internal.h"
 #include "store_internal.h"
 
-int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key)
-{
-	return lc__state_set_raw(state, axis, key);
-}
-
-int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count)
-{
-	return lc__state_set_stored_count(state, stage_key, count);
-}
-
 /* Whether value `at` of an axis of the state's model has exactly this key. */
 static bool hint_fits(const lc_state *state, lc_axis axis, const char *key, int32_t at)
 {
@@ -26,7 +16,7 @@ static bool hint_fits(const lc_state *state, lc_axis axis, const char *key, int3
 	return at >= 0 && (uint32_t)at < m->axes[axis].n && strcmp(m->axes[axis].v[at].key, key) == 0;
 }
 
-int lc_state_set_stored_hint(lc_state *state, lc_axis axis, const char *key, int32_t *hint)
+int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key, int32_t *hint)
 {
 	int rc;
 
@@ -41,7 +31,7 @@ int lc_state_set_stored_hint(lc_state *state, lc_axis axis, const char *key, int
 	return rc;
 }
 
-int lc_state_set_stored_count_hint(lc_state *state, const char *stage_key, uint32_t count,
+int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count,
 				   int32_t *hint)
 {
 	int32_t at;

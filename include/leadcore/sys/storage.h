@@ -343,52 +343,35 @@ LC_API const lc_storage *lc_storage_find(const char *scheme);
  * Restore a state value read from a store: unlike lc_state_set(), a value
  * the state's model does not know is kept as text (and reported by
  * lc_validate_state()), and no other axis is derived.
- * @param state The state.
- * @param axis LC_AXIS_MILESTONE, _STATUS, _STAGE, _PHASE or _LIFECYCLE.
- * @param key The stored key, or NULL to clear.
- * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes).
- */
-LC_API int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key);
-
-/**
- * lc_state_set_stored() with a remembered position, for backends that restore
- * the same keys again and again: @p hint is the position @p key had in the
- * state's model the last time (any value when unknown). When the model's
- * value at that position has exactly that key it is used without a lookup;
- * otherwise the key is restored as lc_state_set_stored() does and @p hint
+ *
+ * Backends that restore the same keys again and again pass @p hint, the
+ * position @p key had in the state's model the last time (any value when
+ * unknown). When the model's value at that position has exactly that key it
+ * is used without a lookup; otherwise the key is looked up and @p hint
  * receives its position (-1 when the model does not know it). A hint is
  * checked before use, so a stale one (another model) only costs the lookup.
  * @param state The state.
  * @param axis LC_AXIS_MILESTONE, _STATUS, _STAGE, _PHASE or _LIFECYCLE.
  * @param key The stored key, or NULL to clear (@p hint is left alone).
- * @param[in,out] hint The remembered position; NULL: none.
- * @return As lc_state_set_stored().
+ * @param[in,out] hint The remembered position, or NULL for none.
+ * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes).
  */
-LC_API int lc_state_set_stored_hint(lc_state *state, lc_axis axis, const char *key, int32_t *hint);
+LC_API int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key, int32_t *hint);
 
 /**
  * Restore a stage counter read from a store. A stage the state's model knows
  * gets its counter; a stage it does not know (the lead was counted under
  * another model) is kept by key, as lc_state_set_stored() keeps values, so
- * that the lead and its history stay as they were.
+ * that the lead and its history stay as they were. @p hint remembers the
+ * stage's position as lc_state_set_stored()'s does (-1 when the model does
+ * not know the stage, whose counter is then kept by key).
  * @param state The state.
  * @param stage_key The stored stage key.
  * @param count The counter; 0 clears it.
+ * @param[in,out] hint The remembered position, or NULL for none.
  * @return 0, LC_EINVAL (NULL), LC_ERANGE (a bad key, or more than 16 unknown stages).
  */
-LC_API int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count);
-
-/**
- * lc_state_set_stored_count() with a remembered position of the stage, as
- * lc_state_set_stored_hint() (-1 when the model does not know the stage,
- * whose counter is then kept by key).
- * @param state The state.
- * @param stage_key The stored stage key.
- * @param count The counter; 0 clears it.
- * @param[in,out] hint The remembered position; NULL: none.
- * @return As lc_state_set_stored_count().
- */
-LC_API int lc_state_set_stored_count_hint(lc_state *state, const char *stage_key, uint32_t count,
+LC_API int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count,
 					  int32_t *hint);
 
 /**

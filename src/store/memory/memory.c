@@ -65,7 +65,7 @@ static uint64_t hash_str(const char *s)
  * small ids instead of copies ---- */
 
 /* Where a key sat in the model, per axis, when last restored
- * (lc_state_set_stored_hint()). */
+ * (lc_state_set_stored()). */
 typedef struct khint {
 	int32_t at[LC_AXIS_COUNT];
 } khint;
@@ -583,7 +583,7 @@ static int state_load(mem *m, lc_state *s, const mstate *st, bool flags)
 	/* The core hands over a reset state: what is unset stays so. */
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++) {
 		uint32_t id = st->val[state_axes[i]];
-		if (id && (rc = lc_state_set_stored_hint(s, state_axes[i], intern_str(&m->keys, id),
+		if (id && (rc = lc_state_set_stored(s, state_axes[i], intern_str(&m->keys, id),
 							 &m->keys.hints[id].at[state_axes[i]])))
 			return rc;
 	}
@@ -594,7 +594,7 @@ static int state_load(mem *m, lc_state *s, const mstate *st, bool flags)
 		return rc;
 	for (uint32_t i = 0; i < st->ncounts; i++) {
 		const uint32_t *pair = &m->counts[st->counts + 2 * i];
-		if ((rc = lc_state_set_stored_count_hint(s, m->keys.str[pair[0]], pair[1],
+		if ((rc = lc_state_set_stored_count(s, m->keys.str[pair[0]], pair[1],
 							 &m->keys.hints[pair[0]].at[LC_AXIS_STAGE])))
 			return rc;
 	}

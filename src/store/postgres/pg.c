@@ -388,7 +388,7 @@ int lc__pg_counts_parse(lc_state *st, const char *text)
 		if (n <= LC_KEY_MAX) {
 			memcpy(key, text, n);
 			key[n] = '\0';
-			if ((rc = lc_state_set_stored_count(st, key, (uint32_t)strtoul(eq + 1, NULL, 10))))
+			if ((rc = lc_state_set_stored_count(st, key, (uint32_t)strtoul(eq + 1, NULL, 10), NULL)))
 				return rc;
 		}
 		text = *end ? end + 1 : end;

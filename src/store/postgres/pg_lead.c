@@ -76,7 +76,7 @@ static int fill_lead(const PGresult *r, int row, lc_lead *lead)
 		return 0;
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
 		if ((rc = lc_state_set_stored(st, state_axes[i],
-					      lc__pg_text(r, row, C_MILESTONE + (int)i))))
+					      lc__pg_text(r, row, C_MILESTONE + (int)i), NULL)))
 			return rc;
 	if ((rc = lc_state_set_follow_up(st, lc__pg_time(r, row, C_FOLLOW_UP))))
 		return rc;
@@ -558,7 +558,7 @@ static int read_state(const PGresult *r, int row, int first, lc_state *st)
 	int rc;
 
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
-		if ((rc = lc_state_set_stored(st, state_axes[i], lc__pg_text(r, row, first + (int)i))))
+		if ((rc = lc_state_set_stored(st, state_axes[i], lc__pg_text(r, row, first + (int)i), NULL)))
 			return rc;
 	if ((rc = lc_state_set_follow_up(st, lc__pg_time(r, row, first + 5))) ||
 	    (rc = lc_state_set_completed_at(st, lc__pg_time(r, row, first + 6))) ||

@@ -409,9 +409,9 @@ static int counts_parse(lc_sq *s, lc_state *st, const char *text)
 			key[n] = '\0';
 			uint32_t count = (uint32_t)strtoul(eq + 1, NULL, 10);
 			int rc = k < LC_ARRAY_LEN(s->count_hint)
-					 ? lc_state_set_stored_count_hint(st, key, count,
+					 ? lc_state_set_stored_count(st, key, count,
 									  &s->count_hint[k++])
-					 : lc_state_set_stored_count(st, key, count);
+					 : lc_state_set_stored_count(st, key, count, NULL);
 			if (rc)
 				return rc;
 		}
@@ -852,7 +852,7 @@ static int fill_lead(lc_sq *s, sqlite3_stmt *st, lc_lead *lead)
 		return rc;
 	if (state) {
 		for (size_t i = 0; i < LC_ARRAY_LEN(axes); i++)
-			if ((rc = lc_state_set_stored_hint(state, axes[i],
+			if ((rc = lc_state_set_stored(state, axes[i],
 							   c_text(st, C_MILESTONE + (int)i),
 							   &s->hint[axes[i]])))
 				return rc;
@@ -1334,7 +1334,7 @@ static int read_state(lc_sq *s, sqlite3_stmt *st, int first, lc_state *state)
 	int rc;
 
 	for (size_t i = 0; i < LC_ARRAY_LEN(axes); i++)
-		if ((rc = lc_state_set_stored_hint(state, axes[i], c_text(st, first + (int)i),
+		if ((rc = lc_state_set_stored(state, axes[i], c_text(st, first + (int)i),
 						   &s->hint[axes[i]])))
 			return rc;
 	if ((rc = lc_state_set_follow_up(state, c_time(st, first + 5))) ||

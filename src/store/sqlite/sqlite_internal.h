@@ -101,7 +101,7 @@ typedef struct lc_sq {
 	bool writing; /* inside a write transaction */
 	lc_sq_row row;
 	/* Where the last keys restored sat in the model, per axis and per
-	 * stage counter (lc_state_set_stored_hint()). */
+	 * stage counter (lc_state_set_stored()). */
 	int32_t hint[LC_AXIS_COUNT];
 	int32_t count_hint[4];
 	/* One lead's history query, kept between iterators (a replay or a
