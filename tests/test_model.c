@@ -147,10 +147,25 @@ static void round_trip(const lc_model *m)
 
 static bool has_rule(const lc_model *m, const char *text)
 {
-	for (size_t i = 0; i < lc_model_rule_count(m); i++)
-		if (strcmp(lc_model_rule_text(m, i), text) == 0)
-			return true;
-	return false;
+	lc_table *rules = NULL;
+	bool found = false;
+
+	assert_int_equal(lc_model_rules(m, &rules), 0);
+	assert_string_equal(lc_table_kind(rules), "rules");
+	for (size_t i = 0; i < lc_table_rows(rules) && !found; i++)
+		found = strcmp(lc_table_text(rules, i, 0), text) == 0;
+	lc_table_free(rules);
+	return found;
+}
+
+/* The presets' names, read from lc_model_presets() (freed by the caller). */
+static lc_table *preset_names(void)
+{
+	lc_table *t = NULL;
+
+	assert_int_equal(lc_model_presets(&t), 0);
+	assert_string_equal(lc_table_kind(t), "presets");
+	return t;
 }
 
 /* ---- tests ---- */
@@ -277,9 +292,13 @@ static void test_load_full_fixture(void **state)
 	assert_true(has_rule(m, "Action Fax is deprecated: it stays valid where it stands but cannot be chosen anew."));
 	assert_true(has_rule(m, "Milestone Sold is terminal: no disposition may leave it."));
 	assert_true(has_rule(m, "Milestone changes are limited to: No Milestone -> Quoted, Quoted -> No Milestone, Quoted -> Sold."));
-	assert_null(lc_model_rule_text(m, lc_model_rule_count(m)));
-	assert_null(lc_model_rule_text(NULL, 0));
-	assert_int_equal(lc_model_rule_count(NULL), 0);
+	{
+		lc_table *rules = NULL;
+		assert_int_equal(lc_model_rules(NULL, &rules), LC_EINVAL);
+		assert_null(rules);
+		assert_int_equal(lc_model_rules(m, NULL), LC_EINVAL);
+		assert_int_equal(lc_model_presets(NULL), LC_EINVAL);
+	}
 	lc_model_free(m);
 }
 
@@ -707,17 +726,19 @@ static void test_presets(void **state)
 	static const char *const order[] = { "leadmanager", "insurance", "particle", "crm", "conversica" };
 	lc_model *m = NULL;
 	(void)state;
-	assert_int_equal(lc_model_preset_count(), 5);
-	for (size_t i = 0; i < lc_model_preset_count(); i++) {
-		assert_string_equal(lc_model_preset_name(i), order[i]);
-		if (lc_model_preset(&m, lc_model_preset_name(i)) != 0)
+	lc_table *names = preset_names();
+	assert_int_equal(lc_table_rows(names), 5);
+	for (size_t i = 0; i < lc_table_rows(names); i++) {
+		assert_string_equal(lc_table_text(names, i, 0), order[i]);
+		if (lc_model_preset(&m, lc_table_text(names, i, 0)) != 0)
 			fail_msg("preset %s: %s", order[i], lc_error_last());
 		assert_string_equal(lc_model_name(m), order[i]);
 		assert_true(lc_model_version(m) >= 1);
 		round_trip(m);
 		lc_model_free(m);
 	}
-	assert_null(lc_model_preset_name(5));
+	assert_null(lc_table_text(names, 5, 0));
+	lc_table_free(names);
 	/* names are case-insensitive; lc_model_load takes presets too */
 	assert_int_equal(lc_model_preset(&m, "Particle"), 0);
 	lc_model_free(m);
@@ -950,13 +971,15 @@ static void test_dot(void **state)
 	lc_model_free(m);
 
 	/* every preset draws and Graphviz accepts it */
-	for (size_t i = 0; i < lc_model_preset_count(); i++) {
-		assert_int_equal(lc_model_preset(&m, lc_model_preset_name(i)), 0);
+	lc_table *names = preset_names();
+	for (size_t i = 0; i < lc_table_rows(names); i++) {
+		assert_int_equal(lc_model_preset(&m, lc_table_text(names, i, 0)), 0);
 		assert_int_equal(lc_model_to_dot(m, NULL, 0, &dot, NULL), 0);
 		check_with_graphviz(dot);
 		lc_free(dot);
 		lc_model_free(m);
 	}
+	lc_table_free(names);
 }
 
 static void test_builder(void **state)

@@ -220,10 +220,13 @@ static void test_preset_list(void **unused)
 {
 	lc_model *m = NULL;
 	(void)unused;
-	assert_int_equal(lc_model_preset_count(), NPRESETS);
+	lc_table *names = NULL;
+	assert_int_equal(lc_model_presets(&names), 0);
+	assert_int_equal(lc_table_rows(names), NPRESETS);
 	for (size_t i = 0; i < NPRESETS; i++)
-		assert_string_equal(lc_model_preset_name(i), preset_names[i]);
-	assert_null(lc_model_preset_name(NPRESETS));
+		assert_string_equal(lc_table_text(names, i, 0), preset_names[i]);
+	assert_null(lc_table_text(names, NPRESETS, 0));
+	lc_table_free(names);
 
 	/* Names are case-insensitive; an unknown one lists the presets. */
 	assert_int_equal(lc_model_preset(&m, "LeadManager"), 0);
@@ -271,9 +274,12 @@ static void test_preset_values(void **unused)
 		assert_true(lc_model_version(m) >= 1);
 		assert_true(strlen(lc_model_description(m)) > 0);
 		assert_true(lc_model_value_count(m, LC_AXIS_ACTION) > 0);
-		assert_true(lc_model_rule_count(m) > 0);
-		for (size_t r = 0; r < lc_model_rule_count(m); r++)
-			assert_true(strlen(lc_model_rule_text(m, r)) > 0);
+		lc_table *rules = NULL;
+		assert_int_equal(lc_model_rules(m, &rules), 0);
+		assert_true(lc_table_rows(rules) > 0);
+		for (size_t r = 0; r < lc_table_rows(rules); r++)
+			assert_true(strlen(lc_table_text(rules, r, 0)) > 0);
+		lc_table_free(rules);
 		for (int a = 0; a < LC_AXIS_COUNT; a++) {
 			for (size_t i = 0; i < lc_model_value_count(m, (lc_axis)a); i++) {
 				const char *key = lc_model_value_key(m, (lc_axis)a, i);

@@ -275,6 +275,7 @@ static void test_parse_errors(void **state)
 
 	/* Bad arguments. */
 	lc_ruleset *rs = NULL;
+	lc_table *rules = NULL;
 	assert_int_equal(lc_ruleset_load_string(NULL, "{}", NULL), LC_EINVAL);
 	assert_int_equal(lc_ruleset_load_string(&rs, NULL, NULL), LC_EINVAL);
 	assert_int_equal(lc_ruleset_load_string(&rs, "{\"name\":\"\xff\"}", NULL), LC_EINVAL);
@@ -282,13 +283,14 @@ static void test_parse_errors(void **state)
 	assert_int_equal(lc_ruleset_preset(&rs, "seed999"), LC_ENOTFOUND);
 	assert_non_null(strstr(lc_error_last(), "seed002"));
 	assert_null(lc_ruleset_name(NULL));
-	assert_int_equal(lc_ruleset_rule_count(NULL), 0);
-	assert_int_equal(lc_ruleset_rule_is_event(NULL, 0), LC_ERANGE);
+	assert_int_equal(lc_ruleset_rules(NULL, &rules), LC_EINVAL);
+	assert_null(rules);
 }
 
 static void test_parse_preset(void **state)
 {
 	lc_ruleset *rs = NULL;
+	lc_table *rules = NULL;
 	char path[1024];
 	const char *root = getenv("LC_SOURCE_ROOT");
 
@@ -297,26 +299,35 @@ static void test_parse_preset(void **state)
 	assert_string_equal(lc_ruleset_name(rs), "seed002");
 	assert_int_equal(lc_ruleset_version(rs), 1);
 	/* auto_assign ships switched off: no rule for it. */
-	assert_int_equal(lc_ruleset_rule_count(rs), 8);
-	assert_string_equal(lc_ruleset_rule_name(rs, 0), "recycle_uncontactable_new");
-	assert_int_equal(lc_ruleset_rule_is_event(rs, 0), 0);
-	assert_int_equal(lc_ruleset_rule_is_event(rs, 6), 1);
-	assert_null(lc_ruleset_rule_name(rs, 8));
+	assert_int_equal(lc_ruleset_rules(rs, NULL), LC_EINVAL);
+	assert_int_equal(lc_ruleset_rules(rs, &rules), 0);
+	assert_string_equal(lc_table_kind(rules), "rules");
+	assert_int_equal(lc_table_rows(rules), 8);
+	assert_string_equal(lc_table_text_named(rules, 0, "name"), "recycle_uncontactable_new");
+	assert_string_equal(lc_table_text_named(rules, 0, "kind"), "time");
+	assert_string_equal(lc_table_text_named(rules, 6, "kind"), "event");
+	assert_null(lc_table_text(rules, 8, 0));
+	lc_table_free(rules);
 	assert_non_null(strstr(lc_ruleset_json(rs), "\"seed002\""));
 	lc_ruleset_free(rs);
 
 	/* The shipped file and the embedded text are the same rule set. */
 	snprintf(path, sizeof path, "%s/src/workflow/rulesets/seed002.json", root ? root : LC_SOURCE_ROOT);
 	assert_int_equal(lc_ruleset_load_file(&rs, path), 0);
-	assert_int_equal(lc_ruleset_rule_count(rs), 8);
+	assert_int_equal(lc_ruleset_rules(rs, &rules), 0);
+	assert_int_equal(lc_table_rows(rules), 8);
+	lc_table_free(rules);
 	lc_ruleset_free(rs);
 
 	/* Switched on, auto-assignment is a last time rule. */
 	assert_int_equal(lc_ruleset_load_string(&rs, HEAD "\"rules\":[],\"auto_assign\":{\"enabled\":true}}",
 						NULL),
 			 0);
-	assert_int_equal(lc_ruleset_rule_count(rs), 1);
-	assert_string_equal(lc_ruleset_rule_name(rs, 0), "auto_assign");
+	assert_int_equal(lc_ruleset_rules(rs, &rules), 0);
+	assert_int_equal(lc_table_rows(rules), 1);
+	assert_string_equal(lc_table_text_named(rules, 0, "name"), "auto_assign");
+	assert_string_equal(lc_table_text_named(rules, 0, "kind"), "time");
+	lc_table_free(rules);
 	lc_ruleset_free(rs);
 }
 

@@ -128,17 +128,12 @@ LC_API int lc_outcome_parse(const char *name, lc_outcome *out);
  * @{ */
 
 /**
- * The number of presets that ship inside the library.
- * @return The count.
+ * The presets that ship inside the library, in a stable order.
+ * @param[out] out Receives a table of kind "presets" with one text column,
+ *   "name", a row a preset; free it with lc_table_free(). NULL on error.
+ * @return 0, LC_EINVAL (NULL @p out), or LC_ENOMEM.
  */
-LC_API size_t lc_model_preset_count(void);
-
-/**
- * The name of preset @p i, in a stable order.
- * @param i 0 .. lc_model_preset_count() - 1.
- * @return A static string, or NULL when @p i is out of range.
- */
-LC_API const char *lc_model_preset_name(size_t i);
+LC_API int lc_model_presets(lc_table **out);
 
 /**
  * Load a preset by name ("leadmanager", "insurance", "particle", "crm", "conversica").
@@ -551,20 +546,14 @@ LC_API int lc_model_value_find(const lc_model *model, lc_axis axis, const char *
 LC_API int lc_model_link_allowed(const lc_model *model, size_t milestone, size_t status);
 
 /**
- * The number of rules in the model (links, requires, blocks, crossings, ...),
- * each describable with lc_model_rule_text().
+ * The model's rules (links, requires, blocks, crossings, ...), each as one
+ * English sentence ("Hot requires a follow-up in the future.").
  * @param model The model.
- * @return The count.
+ * @param[out] out Receives a table of kind "rules" with one text column,
+ *   "text", a row a rule; free it with lc_table_free(). NULL on error.
+ * @return 0, LC_EINVAL (NULL argument), or LC_ENOMEM.
  */
-LC_API size_t lc_model_rule_count(const lc_model *model);
-
-/**
- * Rule @p i as one English sentence ("Hot requires a follow-up in the future.").
- * @param model The model.
- * @param i Index.
- * @return Owned by the model; NULL when out of range.
- */
-LC_API const char *lc_model_rule_text(const lc_model *model, size_t i);
+LC_API int lc_model_rules(const lc_model *model, lc_table **out);
 
 /** @} */
 

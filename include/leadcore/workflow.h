@@ -84,28 +84,15 @@ LC_API const char *lc_ruleset_name(const lc_ruleset *rs);
 LC_API int64_t lc_ruleset_version(const lc_ruleset *rs);
 
 /**
- * The number of rules, in file order (an enabled auto-assignment is counted
+ * The rule set's rules, in file order (an enabled auto-assignment is listed
  * as a last time rule named "auto_assign").
  * @param rs The rule set.
- * @return The count.
+ * @param[out] out Receives a table of kind "rules" with two text columns,
+ *   "name" and "kind" ("event" or "time"), a row a rule; free it with
+ *   lc_table_free(). NULL on error.
+ * @return 0, LC_EINVAL (NULL argument), or LC_ENOMEM.
  */
-LC_API size_t lc_ruleset_rule_count(const lc_ruleset *rs);
-
-/**
- * The name of rule @p i.
- * @param rs The rule set.
- * @param i Index.
- * @return Owned by the rule set; NULL when out of range.
- */
-LC_API const char *lc_ruleset_rule_name(const lc_ruleset *rs, size_t i);
-
-/**
- * Whether rule @p i is an event rule (1) or a time rule (0).
- * @param rs The rule set.
- * @param i Index.
- * @return 1, 0, or LC_ERANGE when out of range.
- */
-LC_API int lc_ruleset_rule_is_event(const lc_ruleset *rs, size_t i);
+LC_API int lc_ruleset_rules(const lc_ruleset *rs, lc_table **out);
 
 /**
  * The rule set's JSON text as it was loaded.

@@ -1,6 +1,7 @@
 /* lc_model: axis and outcome names, queries, the lookup index, freeing. */
 #include <string.h>
 
+#include "core/table.h"
 #include "model/model_priv.h"
 
 static const char *const axis_names[LC_AXIS_COUNT] = {
@@ -469,26 +470,40 @@ int lc_model_link_allowed(const lc_model *m, size_t milestone, size_t status)
 	return m->links[milestone * ns + status] ? 1 : 0;
 }
 
-size_t lc_model_rule_count(const lc_model *m)
+int lc_model_rules(const lc_model *m, lc_table **out)
 {
-	return m ? m->nrules : 0;
-}
+	static const lc__column cols[] = { { "text", LC_COLUMN_TEXT } };
+	lc_table *t;
+	int rc;
 
-const char *lc_model_rule_text(const lc_model *m, size_t i)
-{
-	if (!m || i >= m->nrules)
-		return NULL;
-	return m->rules[i];
+	if (!m || !out)
+		return lc__error(LC_EINVAL, "lc_model_rules: %s is NULL", m ? "out" : "model");
+	*out = NULL;
+	if ((rc = lc__table_new(&t, "rules", cols, 1)))
+		return rc;
+	for (size_t i = 0; i < m->nrules; i++) {
+		lc__table_row(t);
+		lc__table_put_text(t, 0, m->rules[i]);
+	}
+	return lc__table_finish(t, out);
 }
 
 /* ---- presets ---- */
 
-size_t lc_model_preset_count(void)
+int lc_model_presets(lc_table **out)
 {
-	return lc__npresets;
-}
+	static const lc__column cols[] = { { "name", LC_COLUMN_TEXT } };
+	lc_table *t;
+	int rc;
 
-const char *lc_model_preset_name(size_t i)
-{
-	return i < lc__npresets ? lc__presets[i].name : NULL;
+	if (!out)
+		return lc__error(LC_EINVAL, "lc_model_presets: out is NULL");
+	*out = NULL;
+	if ((rc = lc__table_new(&t, "presets", cols, 1)))
+		return rc;
+	for (size_t i = 0; i < lc__npresets; i++) {
+		lc__table_row(t);
+		lc__table_put_text(t, 0, lc__presets[i].name);
+	}
+	return lc__table_finish(t, out);
 }

@@ -118,7 +118,7 @@ struct lc_model {
 	/* When true, changing the outcome axis requires an outcome. */
 	bool outcome_required;
 
-	/* Rules as sentences, for lc_model_rule_text(). */
+	/* Rules as sentences, for lc_model_rules(). */
 	char **rules;
 	uint32_t nrules;
 

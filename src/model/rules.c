@@ -1,4 +1,4 @@
-/* The model's rules as English sentences, for lc_model_rule_text(), built
+/* The model's rules as English sentences, for lc_model_rules(), built
  * once when the model is built so that callers get stable pointers. */
 #include <string.h>
 

@@ -841,21 +841,23 @@ int64_t lc_ruleset_version(const lc_ruleset *rs)
 	return rs ? rs->version : 0;
 }
 
-size_t lc_ruleset_rule_count(const lc_ruleset *rs)
+int lc_ruleset_rules(const lc_ruleset *rs, lc_table **out)
 {
-	return rs ? rs->nrules : 0;
-}
+	static const lc__column cols[] = { { "name", LC_COLUMN_TEXT }, { "kind", LC_COLUMN_TEXT } };
+	lc_table *t;
+	int rc;
 
-const char *lc_ruleset_rule_name(const lc_ruleset *rs, size_t i)
-{
-	return rs && i < rs->nrules ? rs->rules[i].name : NULL;
-}
-
-int lc_ruleset_rule_is_event(const lc_ruleset *rs, size_t i)
-{
-	if (!rs || i >= rs->nrules)
-		return lc__error(LC_ERANGE, "rule index %zu is out of range", i);
-	return rs->rules[i].event ? 1 : 0;
+	if (!rs || !out)
+		return lc__error(LC_EINVAL, "lc_ruleset_rules: %s is NULL", rs ? "out" : "the rule set");
+	*out = NULL;
+	if ((rc = lc__table_new(&t, "rules", cols, 2)))
+		return rc;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		lc__table_row(t);
+		lc__table_put_text(t, 0, rs->rules[i].name);
+		lc__table_put_text(t, 1, rs->rules[i].event ? "event" : "time");
+	}
+	return lc__table_finish(t, out);
 }
 
 const char *lc_ruleset_json(const lc_ruleset *rs)

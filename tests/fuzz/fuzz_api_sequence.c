@@ -482,7 +482,7 @@ static int run(side *s, const step *st, int64_t *aux)
 			*aux = lc_db_model_version(db);
 			return LC_OK;
 		}
-		const lc_model *m = fuzz_preset(st->flags % lc_model_preset_count());
+		const lc_model *m = fuzz_preset(st->flags % fuzz_preset_count());
 		rc = STORE_CALL(lc_db_install_model(db, m, &version));
 		*aux = version;
 		return rc;
@@ -665,14 +665,14 @@ static void setup(uint8_t preset, int nsides)
 	lc_db_options o = LC_DB_OPTIONS_INIT;
 	o.clock = fz_clock;
 	if (nsides == 1) {
-		S[0].db = fuzz_reused_open(preset % lc_model_preset_count(), now_value, &o);
+		S[0].db = fuzz_reused_open(preset % fuzz_preset_count(), now_value, &o);
 		return;
 	}
 	for (int i = 0; i < nsides; i++) {
 		int rc = lc_db_open(&S[i].db, S[i].uri, &o);
 		if (rc != 0)
 			die("cannot open %s: %s", S[i].uri, lc_error_name(rc));
-		rc = lc_db_install_model(S[i].db, fuzz_preset(preset % lc_model_preset_count()), NULL);
+		rc = lc_db_install_model(S[i].db, fuzz_preset(preset % fuzz_preset_count()), NULL);
 		if (rc != 0)
 			die("cannot install a preset in %s: %s", S[i].uri, lc_error_name(rc));
 	}

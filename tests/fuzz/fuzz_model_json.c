@@ -48,9 +48,13 @@ static void walk(const lc_model *m)
 	for (size_t i = 0; i < nm; i++)
 		for (size_t j = 0; j < ns; j++)
 			sink += (size_t)lc_model_link_allowed(m, i, j);
-	for (size_t i = 0; i < lc_model_rule_count(m); i++)
-		if (!lc_model_rule_text(m, i))
+	lc_table *rules = NULL;
+	if (lc_model_rules(m, &rules) != 0)
+		fail("the rules cannot be listed", lc_error_last());
+	for (size_t i = 0; i < lc_table_rows(rules); i++)
+		if (!lc_table_text(rules, i, 0))
 			fail("a rule has no text", NULL);
+	lc_table_free(rules);
 	(void)sink;
 }
 

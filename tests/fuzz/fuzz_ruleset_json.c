@@ -81,9 +81,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		if (!lc_ruleset_name(rs) || lc_ruleset_version(rs) < 1 || !lc_ruleset_json(rs))
 			fail("a loaded rule set lacks its name, version or text", NULL);
-		for (size_t i = 0; i < lc_ruleset_rule_count(rs); i++)
-			if (!lc_ruleset_rule_name(rs, i) || lc_ruleset_rule_is_event(rs, i) < 0)
+		lc_table *rules = NULL;
+		if (lc_ruleset_rules(rs, &rules) != 0)
+			fail("the rules cannot be listed", lc_error_last());
+		for (size_t i = 0; i < lc_table_rows(rules); i++)
+			if (!lc_table_text(rules, i, 0) || !lc_table_text(rules, i, 1))
 				fail("a rule lacks its name or kind", NULL);
+		lc_table_free(rules);
 		run(rs);
 		lc_ruleset_free(rs);
 	} else if (rc != LC_EFORMAT && rc != LC_EVERSION && rc != LC_EINVAL && rc != LC_ERANGE) {

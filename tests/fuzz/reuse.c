@@ -15,13 +15,28 @@ static void die(const char *what, int rc)
 	abort();
 }
 
+/* The library's presets table, read once. */
+static const lc_table *presets(void)
+{
+	static lc_table *t;
+	int rc;
+	if (!t && (rc = lc_model_presets(&t)) != 0)
+		die("listing the presets", rc);
+	return t;
+}
+
+size_t fuzz_preset_count(void)
+{
+	return lc_table_rows(presets());
+}
+
 const lc_model *fuzz_preset(size_t i)
 {
 	static lc_model *cache[32];
 	int rc;
 	if (i >= 32)
 		die("more presets than the cache holds", LC_ERANGE);
-	if (!cache[i] && (rc = lc_model_preset(&cache[i], lc_model_preset_name(i))) != 0)
+	if (!cache[i] && (rc = lc_model_preset(&cache[i], lc_table_text(presets(), i, 0))) != 0)
 		die("loading a preset", rc);
 	return cache[i];
 }

@@ -20,6 +20,8 @@ lc_db *fuzz_reused_open(size_t preset, lc_time at, const lc_db_options *opts);
  * makes it dirty too. Aborts when the store cannot be renewed. */
 void fuzz_reused_done(int dirty);
 
+/* The number of presets the library ships. */
+size_t fuzz_preset_count(void);
 /* Preset PRESET, parsed once and kept (never freed). */
 const lc_model *fuzz_preset(size_t preset);
 

@@ -102,12 +102,17 @@ static void print_flags(lc_axis a, uint32_t flags)
 static int cmd_list(bool json)
 {
 	json_t *arr = json ? json_array() : NULL;
-	for (size_t i = 0; i < lc_model_preset_count(); i++) {
+	lc_table *presets = NULL;
+	int rc = lc_model_presets(&presets);
+	if (rc)
+		return fail(rc, "model list");
+	for (size_t i = 0; i < lc_table_rows(presets); i++) {
 		lc_model *m = NULL;
-		int rc = lc_model_preset(&m, lc_model_preset_name(i));
-		if (rc) {
+		if ((rc = lc_model_preset(&m, lc_table_text(presets, i, 0)))) {
 			json_decref(arr);
-			return fail(rc, lc_model_preset_name(i));
+			rc = fail(rc, lc_table_text(presets, i, 0));
+			lc_table_free(presets);
+			return rc;
 		}
 		if (json)
 			json_array_append_new(arr, json_pack("{s:s,s:I,s:s}", "name", lc_model_name(m),
@@ -118,6 +123,7 @@ static int cmd_list(bool json)
 			       lc_model_description(m));
 		lc_model_free(m);
 	}
+	lc_table_free(presets);
 	if (json)
 		print_json(json_pack("{s:o}", "presets", arr));
 	return EXIT_OK;
@@ -194,6 +200,11 @@ static bool has_links(const lc_model *m)
 
 static int cmd_show(const lc_model *m, bool json)
 {
+	lc_table *rule_list = NULL;
+	int rc = lc_model_rules(m, &rule_list);
+
+	if (rc)
+		return fail(rc, "model show");
 	if (json) {
 		json_t *axes = json_object(), *rules = json_array();
 		for (size_t x = 0; x < sizeof shown / sizeof shown[0]; x++) {
@@ -220,8 +231,9 @@ static int cmd_show(const lc_model *m, bool json)
 			}
 			json_object_set_new(axes, shown[x].title, vals);
 		}
-		for (size_t i = 0; i < lc_model_rule_count(m); i++)
-			json_array_append_new(rules, json_string(lc_model_rule_text(m, i)));
+		for (size_t i = 0; i < lc_table_rows(rule_list); i++)
+			json_array_append_new(rules, json_string(lc_table_text(rule_list, i, 0)));
+		lc_table_free(rule_list);
 		if (has_links(m)) {
 			json_object_set_new(axes, "links", links_json(m, false));
 			json_object_set_new(axes, "status_milestones", links_json(m, true));
@@ -257,11 +269,12 @@ static int cmd_show(const lc_model *m, bool json)
 		print_links(m, false);
 		print_links(m, true);
 	}
-	if (lc_model_rule_count(m)) {
-		printf("\nrules (%zu):\n", lc_model_rule_count(m));
-		for (size_t i = 0; i < lc_model_rule_count(m); i++)
-			printf("  - %s\n", lc_model_rule_text(m, i));
+	if (lc_table_rows(rule_list)) {
+		printf("\nrules (%zu):\n", lc_table_rows(rule_list));
+		for (size_t i = 0; i < lc_table_rows(rule_list); i++)
+			printf("  - %s\n", lc_table_text(rule_list, i, 0));
 	}
+	lc_table_free(rule_list);
 	return EXIT_OK;
 }
 

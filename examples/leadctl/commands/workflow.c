@@ -102,6 +102,7 @@ static int wf_list(lc_db *db, bool json)
 		puts("no rule set installed (leadctl workflow install FILE|--preset seed002)");
 	for (int64_t v = 1; v <= latest; v++) {
 		lc_ruleset *rs = NULL;
+		lc_table *rules = NULL;
 		lc_time at = 0;
 		char buf[LC_TIME_FORMAT_SIZE];
 		if ((rc = lc_db_ruleset_get(db, v, &rs, &at))) {
@@ -109,29 +110,36 @@ static int wf_list(lc_db *db, bool json)
 			json_decref(vers);
 			return fail(rc, "workflow list");
 		}
+		if ((rc = lc_ruleset_rules(rs, &rules))) {
+			lc_ruleset_free(rs);
+			json_decref(j);
+			json_decref(vers);
+			return fail(rc, "workflow list");
+		}
 		if (json) {
-			json_t *rules = json_array();
-			for (size_t i = 0; v == latest && i < lc_ruleset_rule_count(rs); i++)
-				json_array_append_new(rules, json_pack("{s:s,s:s}", "name",
-								       lc_ruleset_rule_name(rs, i), "kind",
-								       lc_ruleset_rule_is_event(rs, i) ? "event" : "time"));
+			json_t *jrules = json_array();
+			for (size_t i = 0; v == latest && i < lc_table_rows(rules); i++)
+				json_array_append_new(jrules, json_pack("{s:s,s:s}", "name",
+									lc_table_text(rules, i, 0), "kind",
+									lc_table_text(rules, i, 1)));
 			json_t *o = json_pack("{s:I,s:s,s:I,s:s,s:b}", "store_version", (json_int_t)v,
 					      "name", lc_ruleset_name(rs), "version",
 					      (json_int_t)lc_ruleset_version(rs), "installed_at",
 					      fmt_time(at, buf), "in_force", v == latest);
 			if (o && v == latest)
-				json_object_set_new(o, "rules", rules);
+				json_object_set_new(o, "rules", jrules);
 			else
-				json_decref(rules);
+				json_decref(jrules);
 			json_array_append_new(vers, o);
 		} else {
 			printf("%s%lld  %s version %lld, installed %s, %zu rules\n", v == latest ? "*" : " ",
 			       (long long)v, lc_ruleset_name(rs), (long long)lc_ruleset_version(rs),
-			       fmt_time(at, buf), lc_ruleset_rule_count(rs));
-			for (size_t i = 0; v == latest && i < lc_ruleset_rule_count(rs); i++)
-				printf("      %-5s %s\n", lc_ruleset_rule_is_event(rs, i) ? "event" : "time",
-				       lc_ruleset_rule_name(rs, i));
+			       fmt_time(at, buf), lc_table_rows(rules));
+			for (size_t i = 0; v == latest && i < lc_table_rows(rules); i++)
+				printf("      %-5s %s\n", lc_table_text(rules, i, 1),
+				       lc_table_text(rules, i, 0));
 		}
+		lc_table_free(rules);
 		lc_ruleset_free(rs);
 	}
 	if (json) {

@@ -67,7 +67,12 @@ class Model:
     @staticmethod
     def presets() -> List[str]:
         L = _ffi.lib()
-        return [text(L.lc_model_preset_name(i)) or "" for i in range(L.lc_model_preset_count())]
+        out = ctypes.c_void_p()
+        check(L.lc_model_presets(ctypes.byref(out)))
+        try:
+            return [r["name"] or "" for r in _ffi.read_table(out)[1]]
+        finally:
+            L.lc_table_free(out)
 
     @staticmethod
     def check(source: Union[str, "os.PathLike[str]", Mapping[str, Any]]) -> List[str]:
@@ -163,8 +168,13 @@ class Model:
     @property
     def rules(self) -> List[str]:
         """Every rule of the model as one English sentence."""
-        L, h = _ffi.lib(), self.handle
-        return [text(L.lc_model_rule_text(h, i)) or "" for i in range(L.lc_model_rule_count(h))]
+        L = _ffi.lib()
+        out = ctypes.c_void_p()
+        check(L.lc_model_rules(self.handle, ctypes.byref(out)))
+        try:
+            return [r["text"] or "" for r in _ffi.read_table(out)[1]]
+        finally:
+            L.lc_table_free(out)
 
     def to_json(self) -> str:
         """The model as canonical JSON (loading it gives an equal model)."""
