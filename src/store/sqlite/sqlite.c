@@ -1294,7 +1294,26 @@ static int sq_event_append(void *be, lc_event *ev)
 typedef struct sq_cursor {
 	sqlite3_stmt *st;
 	bool lead_events; /* s->lead_events, given back at close */
+	/* A step failed (a damaged page, an I/O error): the rows after it
+	 * cannot be reached, and stepping again would start over, so the
+	 * iterator ends. A row that steps but breaks the library's rules is
+	 * skipped instead (the core reports it and asks for the next). */
+	bool ended;
 } sq_cursor;
+
+/* Steps an iterator's statement: SQLITE_ROW, SQLITE_DONE, or an error after
+ * which the cursor has ended. */
+static int cursor_step(sq_cursor *c)
+{
+	int rc;
+
+	if (c->ended)
+		return SQLITE_DONE;
+	rc = sqlite3_step(c->st);
+	if (rc != SQLITE_ROW)
+		c->ended = true;
+	return rc;
+}
 
 static int sq_event_iter_open(void *be, lc_id lead, lc_id after, void **cursor)
 {
@@ -1353,7 +1372,7 @@ static int sq_event_iter_next(void *be, void *cursor, lc_event *out)
 	lc_event_kind kind = LC_EVENT_SYSTEM;
 	lc_outcome outcome = LC_OUTCOME_NONE;
 	const char *t;
-	int rc = sqlite3_step(c->st);
+	int rc = cursor_step(c);
 
 	if (rc == SQLITE_DONE)
 		return 0;
@@ -1539,7 +1558,7 @@ static int sq_lead_iter_next(void *be, void *cursor, lc_lead *out)
 {
 	lc_sq *s = be;
 	sq_cursor *c = cursor;
-	int rc = sqlite3_step(c->st);
+	int rc = cursor_step(c);
 
 	if (rc == SQLITE_DONE)
 		return 0;
