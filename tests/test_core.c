@@ -187,13 +187,41 @@ static void test_buf(void **state)
 	lc_free(out);
 }
 
+/* A stand-in for a public call and a helper that gets the call's name. */
+static int helper_checks(const char *fn, const int *p)
+{
+	LC__ARG_IN(fn, p, "value");
+	return 0;
+}
+
+static int public_call(const int *out, const int *value)
+{
+	LC__ARG(out, "out");
+	return helper_checks(__func__, value);
+}
+
+static void test_arg_check(void **state)
+{
+	int x = 1;
+	(void)state;
+	lc_error_clear();
+	assert_int_equal(public_call(NULL, &x), LC_EINVAL);
+	assert_int_equal(lc_error_last_code(), LC_EINVAL);
+	assert_string_equal(lc_error_last(), "public_call: out is NULL");
+	assert_int_equal(public_call(&x, NULL), LC_EINVAL);
+	assert_string_equal(lc_error_last(), "public_call: value is NULL");
+	lc_error_clear();
+	assert_int_equal(public_call(&x, &x), 0);
+	assert_int_equal(lc_error_last_code(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version), cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_allocator), cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_keys), cmocka_unit_test(test_time),
-		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_buf), cmocka_unit_test(test_arg_check),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -33,6 +33,22 @@ int lc__verror(int code, const char *fmt, va_list ap);
 /* Keep the current message but prefix it with context ("lead 42: ..."). */
 int lc__error_prefix(int code, const char *fmt, ...) LC_PRINTF(2, 3);
 
+/* Argument checks: the one way a library call refuses a NULL pointer.
+ * LC__ARG(ptr, "name") returns LC_EINVAL from the calling function, with
+ * the message "<function>: <name> is NULL" (`__func__`, so use it in the
+ * public function itself); name is the parameter's documented name (the
+ * header's @param). LC__ARG_IN is the same for a helper that receives the
+ * public function's name as `fn`. Both always mean LC_EINVAL.
+ * lc__arg_null() sets that error and returns LC_EINVAL, for a function that
+ * cannot simply return (it must clean up, or it returns a pointer). */
+int lc__arg_null(const char *fn, const char *name);
+#define LC__ARG_IN(fn, ptr, name)                       \
+	do {                                            \
+		if (!(ptr))                             \
+			return lc__arg_null((fn), (name)); \
+	} while (0)
+#define LC__ARG(ptr, name) LC__ARG_IN(__func__, ptr, name)
+
 /* Allocation through the host's hooks. Each failure sets LC_ENOMEM. */
 void *lc__malloc(size_t size);
 void *lc__calloc(size_t n, size_t size);

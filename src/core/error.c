@@ -75,6 +75,11 @@ int lc__error(int code, const char *fmt, ...)
 	return code;
 }
 
+int lc__arg_null(const char *fn, const char *name)
+{
+	return lc__error(LC_EINVAL, "%s: %s is NULL", fn, name);
+}
+
 int lc__error_prefix(int code, const char *fmt, ...)
 {
 	char prefix[256];
