@@ -12,6 +12,7 @@ LC_STRUCT_DESC(allocator_desc, lc_allocator, LC_ALLOCATOR_VERSION, LC_ALLOCATOR_
 
 int lc_allocator_init(lc_allocator *alloc, unsigned int version)
 {
+	LC__ARG(alloc, "alloc");
 	return lc__struct_init(&allocator_desc, alloc, version, "lc_allocator_init");
 }
 

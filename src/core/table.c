@@ -188,9 +188,10 @@ int lc_table_column_find(const lc_table *t, const char *name, size_t *col)
 	long i;
 	lc_buf b;
 
-	if (!t || !name || !col)
-		return lc__error(LC_EINVAL, "lc_table_column_find: %s is NULL",
-				 !t ? "the table" : !name ? "name" : "col");
+	LC__ARG(t, "t");
+	LC__ARG(name, "name");
+	LC__ARG(col, "col");
+
 	if ((i = lc__table_col(t, name)) >= 0) {
 		*col = (size_t)i;
 		return 0;

@@ -123,9 +123,10 @@ char *lc__key_from_label(const char *label)
 	bool gap = false;
 
 	if (!label) {
-		lc__error(LC_EINVAL, "a label is NULL");
+		lc__arg_null(__func__, "label");
 		return NULL;
 	}
+
 	n = strlen(label);
 	key = lc__malloc(n + 1);
 	if (!key)

@@ -38,8 +38,10 @@ typedef struct lc__struct_desc {
  * is 0 or newer than this library (with LC_EVERSION set). */
 size_t lc__struct_size(const lc__struct_desc *d, unsigned int version, const char *caller);
 
-/* lc_x_init(): write the defaults of version @p version into @p dst, and not
- * one byte more than that version defines. */
+/* lc_x_init(): write the defaults of version @p version into @p dst (not
+ * NULL: the public function checks it), and not one byte more than that
+ * version defines. */
+
 int lc__struct_init(const lc__struct_desc *d, void *dst, unsigned int version,
 		    const char *caller);
 

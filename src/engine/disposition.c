@@ -20,12 +20,10 @@ int lc_disposition_new(lc_disposition **out, const lc_model *model)
 {
 	lc_disposition *d;
 
-	if (!out)
-		return lc__error(LC_EINVAL,
-				 "lc_disposition_new: out is NULL; pass the address of an lc_disposition *");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!model)
-		return lc__error(LC_EINVAL, "lc_disposition_new: model is NULL; load a model first");
+	LC__ARG(model, "model");
+
 	d = lc__calloc(1, sizeof *d);
 	if (!d)
 		return LC_ENOMEM;
@@ -65,8 +63,7 @@ int lc_disposition_set(lc_disposition *d, lc_axis axis, const char *key_or_label
 	int rc;
 	int32_t i;
 
-	if (!d)
-		return lc__error(LC_EINVAL, "lc_disposition_set: disposition is NULL");
+	LC__ARG(d, "d");
 	rc = check_axis(axis, "lc_disposition_set");
 	if (rc)
 		return rc;
@@ -88,8 +85,7 @@ int lc_disposition_set_index(lc_disposition *d, lc_axis axis, size_t index)
 {
 	int rc;
 
-	if (!d)
-		return lc__error(LC_EINVAL, "lc_disposition_set_index: disposition is NULL");
+	LC__ARG(d, "d");
 	rc = check_axis(axis, "lc_disposition_set_index");
 	if (rc)
 		return rc;
@@ -112,8 +108,7 @@ const char *lc_disposition_get(const lc_disposition *d, lc_axis axis)
 
 int lc_disposition_set_outcome(lc_disposition *d, lc_outcome outcome)
 {
-	if (!d)
-		return lc__error(LC_EINVAL, "lc_disposition_set_outcome: disposition is NULL");
+	LC__ARG(d, "d");
 	if ((unsigned)outcome > LC_OUTCOME_NO_CONTACT)
 		return lc__error(LC_EINVAL, "lc_disposition_set_outcome: %d is not an outcome",
 				 (int)outcome);
@@ -133,8 +128,7 @@ lc_outcome lc_disposition_outcome(const lc_disposition *d)
 
 int lc_disposition_set_follow_up(lc_disposition *d, lc_time t)
 {
-	if (!d)
-		return lc__error(LC_EINVAL, "lc_disposition_set_follow_up: disposition is NULL");
+	LC__ARG(d, "d");
 	if (lc__time_check(t, true, "lc_disposition_set_follow_up"))
 		return LC_ERANGE;
 	d->follow_up = t;
@@ -175,8 +169,7 @@ static int keep_text(char **buf, size_t *cap, bool *has, const char *text, size_
 
 int lc_disposition_set_note(lc_disposition *d, const char *note)
 {
-	if (!d)
-		return lc__error(LC_EINVAL, "lc_disposition_set_note: disposition is NULL");
+	LC__ARG(d, "d");
 	return keep_text(&d->note, &d->note_cap, &d->has_note, note, LC_TEXT_MAX, "the note");
 }
 
@@ -187,8 +180,7 @@ const char *lc_disposition_note(const lc_disposition *d)
 
 int lc_disposition_set_actor(lc_disposition *d, const char *actor)
 {
-	if (!d)
-		return lc__error(LC_EINVAL, "lc_disposition_set_actor: disposition is NULL");
+	LC__ARG(d, "d");
 	return keep_text(&d->actor, &d->actor_cap, &d->has_actor, actor, LC_ACTOR_MAX,
 			 "the actor");
 }

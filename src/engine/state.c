@@ -47,11 +47,9 @@ int lc_state_new(lc_state **out, const lc_model *model)
 {
 	lc_state *s;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_state_new: out is NULL; pass the address of an lc_state *");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!model)
-		return lc__error(LC_EINVAL, "lc_state_new: model is NULL; load a model first");
+	LC__ARG(model, "model");
 	s = lc__calloc(1, sizeof *s);
 	if (!s)
 		return LC_ENOMEM;
@@ -80,8 +78,8 @@ void lc_state_free(lc_state *state)
 
 int lc_state_copy(lc_state *dst, const lc_state *src)
 {
-	if (!dst || !src)
-		return lc__error(LC_EINVAL, "lc_state_copy: %s is NULL", dst ? "src" : "dst");
+	LC__ARG(dst, "dst");
+	LC__ARG(src, "src");
 	if (dst->model != src->model)
 		return lc__error(LC_EINVAL,
 				 "lc_state_copy: the states are bound to different models; "
@@ -111,8 +109,8 @@ static const struct lc_foreign_count *foreign_find(const lc_state *s, const char
 
 int lc_state_equal(const lc_state *a, const lc_state *b)
 {
-	if (!a || !b)
-		return lc__error(LC_EINVAL, "lc_state_equal: a state is NULL");
+	LC__ARG(a, "a");
+	LC__ARG(b, "b");
 	return lc__state_same(a, b, true) ? 1 : 0;
 }
 
@@ -166,8 +164,7 @@ int lc_state_set(lc_state *state, lc_axis axis, const char *key_or_label)
 	int rc;
 	int32_t i;
 
-	if (!state)
-		return lc__error(LC_EINVAL, "lc_state_set: state is NULL");
+	LC__ARG(state, "state");
 	rc = check_state_axis(axis, "lc_state_set");
 	if (rc)
 		return rc;
@@ -199,8 +196,8 @@ int lc__state_set_raw(lc_state *state, lc_axis axis, const char *key)
 	int rc;
 	int32_t i;
 
-	if (!state)
-		return lc__error(LC_EINVAL, "lc__state_set_raw: state is NULL");
+	LC__ARG(state, "state");
+
 	rc = check_state_axis(axis, "lc__state_set_raw");
 	if (rc)
 		return rc;
@@ -240,8 +237,7 @@ const char *lc_state_get(const lc_state *state, lc_axis axis)
 
 int lc_state_set_follow_up(lc_state *state, lc_time t)
 {
-	if (!state)
-		return lc__error(LC_EINVAL, "lc_state_set_follow_up: state is NULL");
+	LC__ARG(state, "state");
 	if (lc__time_check(t, true, "lc_state_set_follow_up"))
 		return LC_ERANGE;
 	state->follow_up = t;
@@ -255,8 +251,7 @@ lc_time lc_state_follow_up(const lc_state *state)
 
 int lc_state_set_completed_at(lc_state *state, lc_time t)
 {
-	if (!state)
-		return lc__error(LC_EINVAL, "lc_state_set_completed_at: state is NULL");
+	LC__ARG(state, "state");
 	if (lc__time_check(t, true, "lc_state_set_completed_at"))
 		return LC_ERANGE;
 	state->completed_at = t;
@@ -272,8 +267,7 @@ int lc_state_set_flags(lc_state *state, uint32_t flags)
 {
 	const uint32_t known = LC_STATE_DO_NOT_CALL | LC_STATE_DO_NOT_EMAIL;
 
-	if (!state)
-		return lc__error(LC_EINVAL, "lc_state_set_flags: state is NULL");
+	LC__ARG(state, "state");
 	if (flags & ~known)
 		return lc__error(LC_EINVAL,
 				 "lc_state_set_flags: unknown flag bits 0x%x; use LC_STATE_DO_NOT_CALL "
@@ -305,8 +299,7 @@ int lc_state_set_stage_count(lc_state *state, const char *stage_key, uint32_t co
 	int rc;
 	int32_t i;
 
-	if (!state)
-		return lc__error(LC_EINVAL, "lc_state_set_stage_count: state is NULL");
+	LC__ARG(state, "state");
 	rc = lc__check_text(stage_key, LC_TEXT_MAX, "the stage", false);
 	if (rc)
 		return rc;
@@ -348,8 +341,7 @@ static void set_initial(lc_state *state, bool only_unset)
 
 int lc_state_set_initial(lc_state *state)
 {
-	if (!state)
-		return lc__error(LC_EINVAL, "lc_state_set_initial: state is NULL");
+	LC__ARG(state, "state");
 	set_initial(state, false);
 	return 0;
 }

@@ -114,9 +114,9 @@ static int check_args(const lc_model *m, const lc_state *cur, const lc_dispositi
 {
 	int rc;
 
-	if (!m || !cur || !d)
-		return lc__error(LC_EINVAL, "%s: the %s is NULL", fn,
-				 !m ? "model" : !cur ? "state" : "disposition");
+	LC__ARG_IN(fn, m, "model");
+	LC__ARG_IN(fn, cur, "current");
+	LC__ARG_IN(fn, d, "d");
 	rc = check_bound(m, cur->model, "state", fn);
 	if (!rc)
 		rc = check_bound(m, d->model, "disposition", fn);
@@ -864,9 +864,8 @@ int lc_validate_state(const lc_model *model, const lc_state *state, lc_violation
 	judge j;
 
 	lc__violations_clear(out);
-	if (!model || !state)
-		return lc__error(LC_EINVAL, "lc_validate_state: the %s is NULL",
-				 model ? "state" : "model");
+	LC__ARG(model, "model");
+	LC__ARG(state, "state");
 	if (check_bound(model, state->model, "state", "lc_validate_state"))
 		return LC_EINVAL;
 	return judge_state(&j, model, state, LC_TIME_NONE, false, out)
@@ -900,8 +899,8 @@ int lc_transition(const lc_model *model, const lc_state *current, const lc_dispo
 	int rc = check_args(model, current, d, "lc_transition");
 
 	if (!rc && !next)
-		rc = lc__error(LC_EINVAL, "lc_transition: next is NULL; pass a state to receive "
-					  "the result (it may be the current one)");
+		rc = lc__arg_null(__func__, "next");
+
 	if (!rc)
 		rc = check_bound(model, next->model, "next state", "lc_transition");
 	if (!rc)

@@ -60,9 +60,8 @@ int lc_violations_new(lc_violations **out)
 	static const lc__column sums[] = { { "dropped", LC_COLUMN_INT } };
 	lc_violations *v;
 
-	if (!out)
-		return lc__error(LC_EINVAL,
-				 "lc_violations_new: out is NULL; pass the address of an lc_violations *");
+	LC__ARG(out, "out");
+
 	*out = NULL;
 	v = lc__calloc(1, sizeof *v);
 	if (!v)

@@ -129,6 +129,7 @@ LC_STRUCT_DESC(import_options_desc, lc_import_options, LC_IMPORT_OPTIONS_VERSION
 
 int lc_import_options_init(lc_import_options *opts, unsigned int version)
 {
+	LC__ARG(opts, "opts");
 	return lc__struct_init(&import_options_desc, opts, version, "lc_import_options_init");
 }
 
@@ -1538,8 +1539,8 @@ static int start(lc_db *db, const lc_mapping *map, const lc_import_options *opts
 
 	if (result)
 		*result = NULL;
-	if (!db || !map)
-		return lc__error(LC_EINVAL, "%s: %s is NULL", what, db ? "the mapping" : "db");
+	LC__ARG_IN(what, db, "db");
+	LC__ARG_IN(what, map, "map");
 	if ((rc = lc__db_writable(db, what)) ||
 	    (rc = lc__struct_copy(&import_options_desc, o, opts, what)))
 		return rc;
@@ -1579,8 +1580,7 @@ int lc_import_file(lc_db *db, const char *path, const lc_mapping *map, const lc_
 
 	if (result)
 		*result = NULL;
-	if (!path)
-		return lc__error(LC_EINVAL, "lc_import_file: path is NULL");
+	LC__ARG(path, "path");
 	if ((rc = start(db, map, opts, &o, result, "lc_import_file")))
 		return rc;
 	fs.path = path;
@@ -1618,8 +1618,9 @@ int lc_import_buffer(lc_db *db, const char *data, size_t len, const lc_mapping *
 
 	if (result)
 		*result = NULL;
-	if (!data && len)
-		return lc__error(LC_EINVAL, "lc_import_buffer: data is NULL");
+	if (len)
+		LC__ARG(data, "data");
+
 	if ((rc = start(db, map, opts, &o, result, "lc_import_buffer")))
 		return rc;
 	ms.p = data;

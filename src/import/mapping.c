@@ -533,8 +533,8 @@ int lc_mapping_load_string(lc_mapping **out, const char *json, const char *sourc
 
 	if (out)
 		*out = NULL;
-	if (!out || !json)
-		return lc__error(LC_EINVAL, "lc_mapping_load_string: %s is NULL", out ? "json" : "out");
+	LC__ARG(out, "out");
+	LC__ARG(json, "json");
 	if ((rc = lc__check_text(json, (size_t)16 << 20, "mapping text", false)))
 		return rc;
 	c.src = source_name ? source_name : "mapping";
@@ -570,8 +570,8 @@ int lc_mapping_load_file(lc_mapping **out, const char *path)
 
 	if (out)
 		*out = NULL;
-	if (!out || !path)
-		return lc__error(LC_EINVAL, "lc_mapping_load_file: %s is NULL", out ? "path" : "out");
+	LC__ARG(out, "out");
+	LC__ARG(path, "path");
 	f = fopen(path, "rb");
 	if (!f)
 		return lc__error(LC_EIO, "cannot open mapping '%s': %s", path, strerror(errno));

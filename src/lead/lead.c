@@ -140,8 +140,7 @@ int lc_lead_new(lc_lead **out)
 {
 	lc_lead *lead;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_lead_new: out is NULL; pass the address of an lc_lead *");
+	LC__ARG(out, "out");
 	*out = NULL;
 	lead = lc__calloc(1, sizeof *lead);
 	if (!lead)
@@ -263,11 +262,9 @@ int lc_lead_clone(lc_lead **out, const lc_lead *src)
 	lc_lead *lead;
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_lead_clone: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!src)
-		return lc__error(LC_EINVAL, "lc_lead_clone: the record is NULL");
+	LC__ARG(src, "src");
 	rc = lc_lead_new(&lead);
 	if (rc)
 		return rc;
@@ -321,8 +318,8 @@ int lc_lead_text_parse(const char *name, lc_lead_text_field *out)
 	char buf[32];
 	size_t n;
 
-	if (!name || !out)
-		return lc__error(LC_EINVAL, "lc_lead_text_parse: %s is NULL", name ? "out" : "name");
+	LC__ARG(name, "name");
+	LC__ARG(out, "out");
 	n = strlen(name);
 	if (n < sizeof buf) {
 		for (size_t i = 0; i <= n; i++)
@@ -345,8 +342,7 @@ int lc_lead_set_text(lc_lead *lead, lc_lead_text_field field, const char *value)
 	size_t max;
 	int rc;
 
-	if (!lead)
-		return lc__error(LC_EINVAL, "lc_lead_set_text: the record is NULL");
+	LC__ARG(lead, "lead");
 	if ((unsigned)field >= LC_LEAD_TEXT_COUNT)
 		return lc__error(LC_EINVAL, "lc_lead_set_text: %d is not a text field", (int)field);
 	max = field == LC_LEAD_EXTERNAL_ID ? LC_LEAD_EXTERNAL_ID_MAX : LC_LEAD_TEXT_MAX;
@@ -371,8 +367,7 @@ const char *lc_lead_text(const lc_lead *lead, lc_lead_text_field field)
 
 int lc_lead_set_probability(lc_lead *lead, int32_t percent)
 {
-	if (!lead)
-		return lc__error(LC_EINVAL, "lc_lead_set_probability: the record is NULL");
+	LC__ARG(lead, "lead");
 	if (percent < -1 || percent > 100)
 		return lc__error(LC_ERANGE,
 				 "probability %d is out of range; give a percentage from 0 to 100 "
@@ -384,8 +379,7 @@ int lc_lead_set_probability(lc_lead *lead, int32_t percent)
 
 int lc_lead_set_amount(lc_lead *lead, int64_t minor_units, const char *currency)
 {
-	if (!lead)
-		return lc__error(LC_EINVAL, "lc_lead_set_amount: the record is NULL");
+	LC__ARG(lead, "lead");
 	if (!currency) {
 		lead->amount = 0;
 		lead->currency[0] = '\0';
@@ -418,8 +412,7 @@ const char *lc_lead_currency(const lc_lead *lead)
 
 int lc_lead_set_date(lc_lead *lead, lc_lead_date_field which, lc_time t)
 {
-	if (!lead)
-		return lc__error(LC_EINVAL, "lc_lead_set_date: the record is NULL");
+	LC__ARG(lead, "lead");
 	if ((unsigned)which >= LC_LEAD_DATE_COUNT)
 		return lc__error(LC_EINVAL, "lc_lead_set_date: %d is not a key date", (int)which);
 	if (lc__time_check(t, true, "lc_lead_set_date"))
@@ -494,26 +487,25 @@ int64_t lc_lead_duration(const lc_lead *lead, lc_lead_duration_field which, lc_t
 
 int lc_lead_set_unit(lc_lead *lead, lc_id unit)
 {
-	if (!lead || unit < 0)
-		return lc__error(LC_EINVAL, "lc_lead_set_unit: %s",
-				 lead ? "a unit id is > 0 (or 0 for none)" : "the record is NULL");
+	LC__ARG(lead, "lead");
+	if (unit < 0)
+		return lc__error(LC_EINVAL, "lc_lead_set_unit: a unit id is > 0 (or 0 for none)");
 	lead->unit = unit;
 	return 0;
 }
 
 int lc_lead_set_agent(lc_lead *lead, lc_id agent)
 {
-	if (!lead || agent < 0)
-		return lc__error(LC_EINVAL, "lc_lead_set_agent: %s",
-				 lead ? "an agent id is > 0 (or 0 for none)" : "the record is NULL");
+	LC__ARG(lead, "lead");
+	if (agent < 0)
+		return lc__error(LC_EINVAL, "lc_lead_set_agent: an agent id is > 0 (or 0 for none)");
 	lead->agent = agent;
 	return 0;
 }
 
 int lc_lead_set_flag(lc_lead *lead, uint32_t flag, int on)
 {
-	if (!lead)
-		return lc__error(LC_EINVAL, "lc_lead_set_flag: the record is NULL");
+	LC__ARG(lead, "lead");
 	if (flag == LC_LEAD_RECYCLED)
 		return lc__error(LC_EINVAL, "the recycled flag is read-only; use lc_db_lead_recycle() "
 					    "or lc_db_lead_restore()");
@@ -551,8 +543,8 @@ int lc_lead_list_get(const lc_lead *lead, lc_lead_list which, size_t i, lc_lead_
 	lc_lead_entry got;
 	size_t size;
 
-	if (!lead || !out)
-		return lc__error(LC_EINVAL, "lc_lead_list_get: %s is NULL", lead ? "entry" : "the record");
+	LC__ARG(lead, "lead");
+	LC__ARG(out, "entry");
 	if ((unsigned)which >= LC_LEAD_LIST_COUNT)
 		return lc__error(LC_EINVAL, "lc_lead_list_get: %d is not a list", (int)which);
 	if (!(size = lc__struct_size(&entry_desc, out->version, "lc_lead_list_get")))
@@ -567,8 +559,8 @@ int lc_lead_list_get(const lc_lead *lead, lc_lead_list which, size_t i, lc_lead_
 
 static int check_editable_list(const lc_lead *lead, lc_lead_list which, const char *fn)
 {
-	if (!lead)
-		return lc__error(LC_EINVAL, "%s: the record is NULL", fn);
+	LC__ARG_IN(fn, lead, "lead");
+
 	if ((unsigned)which >= LC_LEAD_LIST_COUNT)
 		return lc__error(LC_EINVAL, "%s: %d is not a list", fn, (int)which);
 	if (which == LC_LEAD_NOTES)
@@ -617,8 +609,7 @@ int lc_lead_product_add(lc_lead *lead, const char *name, const char *note)
 {
 	int rc;
 
-	if (!lead)
-		return lc__error(LC_EINVAL, "lc_lead_product_add: the record is NULL");
+	LC__ARG(lead, "lead");
 	if ((rc = check_entry(name, LC_LEAD_TEXT_MAX, "the product name", false)) ||
 	    (rc = check_entry(note, LC_LEAD_TEXT_MAX, "the product note", true)))
 		return rc;
@@ -630,8 +621,7 @@ int lc_lead_name_add(lc_lead *lead, lc_lead_list which, const char *name)
 {
 	int rc;
 
-	if (!lead)
-		return lc__error(LC_EINVAL, "lc_lead_name_add: the record is NULL");
+	LC__ARG(lead, "lead");
 	if (which != LC_LEAD_TEAM && which != LC_LEAD_COMPETITORS)
 		return lc__error(LC_EINVAL,
 				 "lc_lead_name_add: names go to LC_LEAD_TEAM or LC_LEAD_COMPETITORS");
@@ -647,8 +637,7 @@ int lc_lead_activity_add(lc_lead *lead, const char *what, lc_time when, const ch
 {
 	int rc;
 
-	if (!lead)
-		return lc__error(LC_EINVAL, "lc_lead_activity_add: the record is NULL");
+	LC__ARG(lead, "lead");
 	if (lc__time_check(when, true, "lc_lead_activity_add"))
 		return LC_ERANGE;
 	if ((rc = check_entry(what, LC_LEAD_TEXT_MAX, "the activity", false)) ||
@@ -673,8 +662,7 @@ int lc_lead_attr_set(lc_lead *lead, const char *key, const char *value)
 	long i;
 	int rc;
 
-	if (!lead)
-		return lc__error(LC_EINVAL, "lc_lead_attr_set: the record is NULL");
+	LC__ARG(lead, "lead");
 	if ((rc = check_entry(key, LC_LEAD_ATTR_KEY_MAX, "the attribute key", false)) ||
 	    (rc = check_entry(value, LC_LEAD_TEXT_MAX, "the attribute value", true)))
 		return rc;
@@ -711,8 +699,8 @@ int lc_lead_bind(lc_lead *lead, const lc_model *model)
 	lc_state *s, *old;
 	int rc;
 
-	if (!lead || !model)
-		return lc__error(LC_EINVAL, "lc_lead_bind: %s is NULL", lead ? "model" : "the record");
+	LC__ARG(lead, "lead");
+	LC__ARG(model, "model");
 	if (lead->model == model && lead->state)
 		return 0;
 	rc = lc_state_new(&s, model);
@@ -767,9 +755,8 @@ int lc_lead_set_state(lc_lead *lead, const lc_state *state)
 {
 	int rc;
 
-	if (!lead || !state)
-		return lc__error(LC_EINVAL, "lc_lead_set_state: %s is NULL",
-				 lead ? "state" : "the record");
+	LC__ARG(lead, "lead");
+	LC__ARG(state, "state");
 	if (!lead->state)
 		return lc__error(LC_EINVAL, "lc_lead_set_state: the record is not bound to a model; "
 					    "call lc_lead_bind() with the state's model first");

@@ -18,9 +18,9 @@ static int nomem(void)
 
 static int check_b(const lc_model_builder *b, const char *fn)
 {
-	if (!b)
-		return lc__error(LC_EINVAL, "%s: the builder is NULL", fn);
+	LC__ARG_IN(fn, b, "b");
 	return 0;
+
 }
 
 static int check_axis(lc_axis axis, const char *fn)
@@ -42,8 +42,7 @@ int lc_model_builder_new(lc_model_builder **out, const char *name, int64_t versi
 	lc_model_builder *b;
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_model_builder_new: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
 	rc = lc__check_text(name, LC_MODEL_NAME_MAX, "the model name", false);
 	if (rc)
@@ -434,8 +433,7 @@ int lc_model_builder_build(lc_model_builder *b, lc_model **out)
 	struct lc_model_problems probs = { 0 };
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_model_builder_build: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
 	if ((rc = check_b(b, "lc_model_builder_build")))
 		return rc;

@@ -537,11 +537,9 @@ int lc_model_to_dot(const lc_model *m, const int64_t *counts, size_t ncounts, ch
 {
 	lc__dot_counts c = { { 0 }, { 0 }, 0 };
 	lc_axis a;
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_model_to_dot: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!m)
-		return lc__error(LC_EINVAL, "lc_model_to_dot: model is NULL");
+	LC__ARG(m, "model");
 	a = m->axes[LC_AXIS_STAGE].n ? LC_AXIS_STAGE : LC_AXIS_MILESTONE;
 	if (counts && ncounts != m->axes[a].n)
 		return lc__error(LC_EINVAL,
@@ -549,7 +547,8 @@ int lc_model_to_dot(const lc_model *m, const int64_t *counts, size_t ncounts, ch
 				 "one count a value",
 				 ncounts, m->name, m->axes[a].n, lc__axis_plural[a]);
 	if (!counts && ncounts)
-		return lc__error(LC_EINVAL, "lc_model_to_dot: ncounts is %zu but counts is NULL",
+		return lc__error(LC_EINVAL, "lc_model_to_dot: ncounts is %zu, so counts must not be NULL",
+
 				 ncounts);
 	c.value[a] = counts;
 	return lc__model_dot(m, &c, out, len);

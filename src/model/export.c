@@ -163,11 +163,9 @@ int lc_model_to_json(const lc_model *m, char **out, size_t *len)
 	uint32_t nm, ns;
 	bool first;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_model_to_json: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!m)
-		return lc__error(LC_EINVAL, "lc_model_to_json: model is NULL");
+	LC__ARG(m, "model");
 	nm = m->axes[LC_AXIS_MILESTONE].n;
 	ns = m->axes[LC_AXIS_STATUS].n;
 	lc__buf_init(&b);

@@ -55,8 +55,8 @@ const char *lc_axis_name(lc_axis axis)
 
 int lc_axis_parse(const char *name, lc_axis *out)
 {
-	if (!name || !out)
-		return lc__error(LC_EINVAL, "lc_axis_parse: %s is NULL", name ? "out" : "name");
+	LC__ARG(name, "name");
+	LC__ARG(out, "out");
 	for (int i = 0; i < LC_AXIS_COUNT; i++) {
 		if (lc__streq_nocase(name, axis_names[i]) || lc__streq_nocase(name, lc__axis_plural[i])) {
 			*out = (lc_axis)i;
@@ -111,8 +111,8 @@ static bool outcome_eq(const char *a, const char *b)
 
 int lc_outcome_parse(const char *name, lc_outcome *out)
 {
-	if (!name || !out)
-		return lc__error(LC_EINVAL, "lc_outcome_parse: %s is NULL", name ? "out" : "name");
+	LC__ARG(name, "name");
+	LC__ARG(out, "out");
 	for (size_t i = 0; i < LC_ARRAY_LEN(outcome_names); i++) {
 		if (outcome_eq(name, outcome_names[i])) {
 			*out = (lc_outcome)i;
@@ -370,9 +370,8 @@ int lc_model_value_parent(const lc_model *m, lc_axis axis, size_t i, size_t *par
 {
 	const lc_value *v;
 
-	if (!m || !parent)
-		return lc__error(LC_EINVAL, "lc_model_value_parent: %s is NULL",
-				 m ? "parent" : "model");
+	LC__ARG(m, "model");
+	LC__ARG(parent, "parent");
 	if (axis != LC_AXIS_STAGE && axis != LC_AXIS_STATUS)
 		return lc__error(LC_EINVAL,
 				 "lc_model_value_parent: only stages (phase) and statuses "
@@ -410,8 +409,8 @@ int lc_model_value_next(const lc_model *m, lc_axis axis, size_t i, size_t *next)
 	const lc_value *v;
 	uint32_t n;
 
-	if (!m || !next)
-		return lc__error(LC_EINVAL, "lc_model_value_next: %s is NULL", m ? "next" : "model");
+	LC__ARG(m, "model");
+	LC__ARG(next, "next");
 	if (axis != LC_AXIS_STAGE && axis != LC_AXIS_MILESTONE)
 		return lc__error(LC_EINVAL, "lc_model_value_next: only stages and milestones are "
 					    "ordered steps, not axis %d", (int)axis);
@@ -440,8 +439,8 @@ int lc_model_value_find(const lc_model *m, lc_axis axis, const char *key_or_labe
 	int32_t i;
 	int rc;
 
-	if (!m || !index)
-		return lc__error(LC_EINVAL, "lc_model_value_find: %s is NULL", m ? "index" : "model");
+	LC__ARG(m, "model");
+	LC__ARG(index, "index");
 	if (!axis_ok(axis))
 		return lc__error(LC_EINVAL, "lc_model_value_find: %d is not an axis", (int)axis);
 	rc = lc__check_text(key_or_label, LC_MODEL_LABEL_MAX, "the key or label", false);
@@ -458,8 +457,7 @@ int lc_model_link_allowed(const lc_model *m, size_t milestone, size_t status)
 {
 	size_t nm, ns;
 
-	if (!m)
-		return lc__error(LC_EINVAL, "lc_model_link_allowed: model is NULL");
+	LC__ARG(m, "model");
 	nm = m->axes[LC_AXIS_MILESTONE].n;
 	ns = m->axes[LC_AXIS_STATUS].n;
 	if (milestone >= nm || status >= ns)
@@ -476,8 +474,8 @@ int lc_model_rules(const lc_model *m, lc_table **out)
 	lc_table *t;
 	int rc;
 
-	if (!m || !out)
-		return lc__error(LC_EINVAL, "lc_model_rules: %s is NULL", m ? "out" : "model");
+	LC__ARG(m, "model");
+	LC__ARG(out, "out");
 	*out = NULL;
 	if ((rc = lc__table_new(&t, "rules", cols, 1)))
 		return rc;
@@ -496,8 +494,7 @@ int lc_model_presets(lc_table **out)
 	lc_table *t;
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_model_presets: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
 	if ((rc = lc__table_new(&t, "presets", cols, 1)))
 		return rc;

@@ -1694,11 +1694,9 @@ int lc_model_load_string(lc_model **out, const char *json, const char *source_na
 	struct lc_model_problems probs = { 0 };
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_model_load_string: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!json)
-		return lc__error(LC_EINVAL, "lc_model_load_string: the JSON text is NULL");
+	LC__ARG(json, "json");
 	rc = lc__check_text(source_name, 1024, "the source name", true);
 	if (rc)
 		return rc;
@@ -1762,8 +1760,7 @@ int lc_model_load_file(lc_model **out, const char *path)
 	struct lc_model_problems probs = { 0 };
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_model_load_file: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
 	rc = lc__check_text(path, 4096, "the model file path", false);
 	if (rc)
@@ -1801,8 +1798,7 @@ int lc_model_preset(lc_model **out, const char *name)
 	char source[96];
 	int rc, i;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_model_preset: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
 	rc = lc__check_text(name, 256, "the preset name", false);
 	if (rc)
@@ -1824,8 +1820,7 @@ int lc_model_load(lc_model **out, const char *name_or_path)
 	FILE *f;
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_model_load: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
 	rc = lc__check_text(name_or_path, 4096, "the preset name or file path", false);
 	if (rc)
@@ -1869,11 +1864,9 @@ int lc_model_check_string(const char *json, const char *source_name, lc_table **
 	lc_model *m = NULL;
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_model_check_string: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!json)
-		return lc__error(LC_EINVAL, "lc_model_check_string: the JSON text is NULL");
+	LC__ARG(json, "json");
 	rc = lc__check_text(source_name, 1024, "the source name", true);
 	if (rc)
 		return rc;
@@ -1895,8 +1888,7 @@ int lc_model_check_file(const char *path, lc_table **out)
 	lc_model *m = NULL;
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_model_check_file: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
 	rc = lc__check_text(path, 4096, "the model file path", false);
 	if (rc)

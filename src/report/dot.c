@@ -100,11 +100,9 @@ int lc_report_model_dot(lc_db *db, char **out, size_t *len)
 	int64_t *own[9] = { 0 };
 	const lc_model *m;
 	int rc;
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_report_model_dot: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_report_model_dot: db is NULL");
+	LC__ARG(db, "db");
 	m = lc_db_model(db);
 	if (!m)
 		return lc__error(LC_ESTATE, "lc_report_model_dot: the store has no model; install one "

@@ -20,6 +20,7 @@ LC_STRUCT_DESC(report_options_desc, lc_report_options, LC_REPORT_OPTIONS_VERSION
 
 int lc_report_options_init(lc_report_options *opts, unsigned int version)
 {
+	LC__ARG(opts, "opts");
 	return lc__struct_init(&report_options_desc, opts, version, "lc_report_options_init");
 }
 

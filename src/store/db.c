@@ -49,6 +49,7 @@ LC_STRUCT_DESC(db_options_desc, lc_db_options, LC_DB_OPTIONS_VERSION, LC_DB_OPTI
 
 int lc_db_options_init(lc_db_options *opts, unsigned int version)
 {
+	LC__ARG(opts, "opts");
 	return lc__struct_init(&db_options_desc, opts, version, "lc_db_options_init");
 }
 
@@ -130,8 +131,7 @@ int lc_db_open(lc_db **out, const char *uri, const lc_db_options *opts)
 	lc_db *db;
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_db_open: out is NULL; pass the address of an lc_db *");
+	LC__ARG(out, "out");
 	*out = NULL;
 	if (!uri || !uri[0])
 		return lc__error(LC_EINVAL, "lc_db_open: give a store: a path, sqlite:PATH, :memory: "
@@ -241,8 +241,7 @@ int lc_db_set_actor(lc_db *db, const char *actor)
 	char *copy = NULL;
 	int rc;
 
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_db_set_actor: db is NULL");
+	LC__ARG(db, "db");
 	if ((rc = lc__check_text(actor, LC_NAME_MAX, "the actor", true)))
 		return rc;
 	if (actor && actor[0] && !(copy = lc__strdup(actor)))
@@ -254,8 +253,7 @@ int lc_db_set_actor(lc_db *db, const char *actor)
 
 int lc_db_set_progress(lc_db *db, lc_progress_fn fn, void *ud)
 {
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_db_set_progress: db is NULL");
+	LC__ARG(db, "db");
 	db->progress = fn;
 	db->progress_ud = ud;
 	return 0;
@@ -419,8 +417,7 @@ int lc_db_begin(lc_db *db)
 {
 	int rc;
 
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_db_begin: db is NULL");
+	LC__ARG(db, "db");
 	if ((rc = lc__db_writable(db, "lc_db_begin")))
 		return rc;
 	if (db->explicit_txn || db->depth > 0)
@@ -437,8 +434,7 @@ int lc_db_commit(lc_db *db)
 {
 	int rc;
 
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_db_commit: db is NULL");
+	LC__ARG(db, "db");
 	if (!db->explicit_txn)
 		return lc__error(LC_ESTATE, "there is no transaction to commit; call lc_db_begin() first");
 	db->explicit_txn = false;
@@ -459,8 +455,7 @@ int lc_db_rollback(lc_db *db)
 {
 	int rc = 0;
 
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_db_rollback: db is NULL");
+	LC__ARG(db, "db");
 	if (!db->explicit_txn)
 		return lc__error(LC_ESTATE, "there is no transaction to roll back");
 	if (!db->poisoned)
@@ -517,8 +512,8 @@ int lc_db_install_model(lc_db *db, const lc_model *model, int64_t *version)
 	int64_t latest = 0;
 	int rc;
 
-	if (!db || !model)
-		return lc__error(LC_EINVAL, "lc_db_install_model: %s is NULL", db ? "model" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(model, "model");
 	if ((rc = lc__db_writable(db, "lc_db_install_model")))
 		return rc;
 	if (db->depth > 0)
@@ -567,12 +562,11 @@ int lc_db_model_get(lc_db *db, int64_t version, lc_model **out, lc_time *install
 	lc_time at = LC_TIME_NONE;
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_db_model_get: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!db || version < 1)
-		return lc__error(LC_EINVAL, "lc_db_model_get: %s",
-				 db ? "model versions start at 1" : "db is NULL");
+	LC__ARG(db, "db");
+	if (version < 1)
+		return lc__error(LC_EINVAL, "lc_db_model_get: model versions start at 1");
 	rc = lc__db_txn_begin(db, false);
 	if (rc)
 		return rc;
@@ -643,8 +637,7 @@ int lc_db_agent_add(lc_db *db, const char *name, lc_id *id)
 	lc_id new_id = 0;
 	int rc;
 
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_db_agent_add: db is NULL");
+	LC__ARG(db, "db");
 	if ((rc = lc__db_writable(db, "lc_db_agent_add")) || (rc = check_name(name, "the agent's name")))
 		return rc;
 	if ((rc = lc__db_txn_begin(db, true)))
@@ -666,8 +659,7 @@ int lc_db_unit_add(lc_db *db, const char *name, lc_id *id)
 	lc_id new_id = 0;
 	int rc;
 
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_db_unit_add: db is NULL");
+	LC__ARG(db, "db");
 	if ((rc = lc__db_writable(db, "lc_db_unit_add")) || (rc = check_name(name, "the unit's name")))
 		return rc;
 	if ((rc = lc__db_txn_begin(db, true)))
@@ -757,12 +749,11 @@ static int parties(lc_db *db, bool agents, lc_id of, lc_table **out)
 	const char *fn = agents ? "lc_db_agents" : "lc_db_units";
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "%s: out is NULL", fn);
+	LC__ARG_IN(fn, out, "out");
 	*out = NULL;
-	if (!db || of < 0)
-		return lc__error(LC_EINVAL, "%s: %s", fn,
-				 !db ? "db is NULL" : agents ? "unit is >= 0" : "agent is >= 0");
+	LC__ARG_IN(fn, db, "db");
+	if (of < 0)
+		return lc__error(LC_EINVAL, "%s: %s", fn, agents ? "unit is >= 0" : "agent is >= 0");
 	if ((rc = lc__db_txn_begin(db, false)))
 		return rc;
 	rc = parties_in(db, agents, of, out, true);
@@ -795,12 +786,12 @@ int lc_db_units(lc_db *db, lc_id agent, lc_table **out)
 
 static int find_by_name(lc_db *db, const char *name, lc_id *id, bool agent)
 {
+	const char *fn = agent ? "lc_db_agent_find" : "lc_db_unit_find";
 	lc_table *all = NULL;
 	int rc;
 
-	if (!db || !id)
-		return lc__error(LC_EINVAL, "%s: %s is NULL", agent ? "lc_db_agent_find" : "lc_db_unit_find",
-				 db ? "id" : "db");
+	LC__ARG_IN(fn, db, "db");
+	LC__ARG_IN(fn, id, "id");
 	if ((rc = lc__check_text(name, LC_NAME_MAX, "the name", false)))
 		return rc;
 	if ((rc = parties(db, agent, 0, &all)))
@@ -832,9 +823,9 @@ int lc_db_agent_set_active(lc_db *db, lc_id agent, int active)
 	long i;
 	int rc;
 
-	if (!db || agent <= 0)
-		return lc__error(LC_EINVAL, "lc_db_agent_set_active: %s",
-				 db ? "agent ids are > 0" : "db is NULL");
+	LC__ARG(db, "db");
+	if (agent <= 0)
+		return lc__error(LC_EINVAL, "lc_db_agent_set_active: agent ids are > 0");
 	if ((rc = lc__db_writable(db, "lc_db_agent_set_active")) ||
 	    (rc = lc__db_txn_begin(db, true)))
 		return rc;
@@ -857,13 +848,16 @@ int lc_db_agent_set_active(lc_db *db, lc_id agent, int active)
 
 static int membership(lc_db *db, lc_id unit, lc_id agent, bool member)
 {
+	const char *fn = member ? "lc_db_unit_join" : "lc_db_unit_leave";
 	int rc;
 
-	if (!db || unit <= 0 || agent <= 0)
-		return lc__error(LC_EINVAL, "%s: %s", member ? "lc_db_unit_join" : "lc_db_unit_leave",
-				 db ? "unit and agent ids are > 0" : "db is NULL");
-	if ((rc = lc__db_writable(db, member ? "lc_db_unit_join" : "lc_db_unit_leave")) ||
-	    (rc = lc__db_txn_begin(db, true)))
+
+	LC__ARG_IN(fn, db, "db");
+	if (unit <= 0 || agent <= 0)
+		return lc__error(LC_EINVAL, "%s: unit and agent ids are > 0", fn);
+	if ((rc = lc__db_writable(db, fn)) ||
+	    (rc
+ = lc__db_txn_begin(db, true)))
 		return rc;
 	db->writes++;
 	rc = db->vt.member_set(db->be, unit, agent, member);

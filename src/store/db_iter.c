@@ -24,11 +24,7 @@ static int open_leads(lc_db *db, const lc_query *q, lc_lead_iter **out)
 	lc_lead_iter *it;
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_db_query: out is NULL");
 	*out = NULL;
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_db_query: db is NULL");
 	if ((rc = lc__db_need_model(db, "lc_db_query")))
 		return rc;
 	if ((rc = lc__db_check_poisoned(db)))
@@ -67,6 +63,9 @@ static int open_leads(lc_db *db, const lc_query *q, lc_lead_iter **out)
 
 int lc_db_query(lc_db *db, const lc_query *q, lc_lead_iter **out)
 {
+	LC__ARG(out, "out");
+	*out = NULL;
+	LC__ARG(db, "db");
 	return open_leads(db, q, out);
 }
 
@@ -87,8 +86,8 @@ int lc_lead_iter_next(lc_lead_iter *it, const lc_lead **lead)
 
 	if (lead)
 		*lead = NULL;
-	if (!it || !lead)
-		return lc__error(LC_EINVAL, "lc_lead_iter_next: %s is NULL", it ? "lead" : "the iterator");
+	LC__ARG(it, "it");
+	LC__ARG(lead, "lead");
 	db = it->db;
 	if (it->done)
 		return 0;
@@ -177,8 +176,8 @@ int lc_db_count(lc_db *db, const lc_query *q, int64_t *out)
 	int64_t n = 0;
 	int rc;
 
-	if (!db || !out)
-		return lc__error(LC_EINVAL, "lc_db_count: %s is NULL", db ? "out" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(out, "out");
 	if ((rc = lc__db_need_model(db, "lc_db_count")))
 		return rc;
 	if ((rc = lc_query_new(&copy)) || (q && (rc = lc__query_copy(copy, q)))) {
@@ -533,12 +532,11 @@ int lc_db_history(lc_db *db, lc_id lead_id, lc_event_iter **out)
 	lc_lead *lead;
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_db_history: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!db || lead_id < 0)
-		return lc__error(LC_EINVAL, "lc_db_history: %s",
-				 db ? "give a lead id, or 0 for every lead" : "db is NULL");
+	LC__ARG(db, "db");
+	if (lead_id < 0)
+		return lc__error(LC_EINVAL, "lc_db_history: give a lead id, or 0 for every lead");
 	if ((rc = lc__db_need_model(db, "lc_db_history")))
 		return rc;
 	if ((rc = lc__db_check_poisoned(db)))
@@ -576,8 +574,8 @@ int lc_event_iter_next(lc_event_iter *it, const lc_event **ev)
 
 	if (ev)
 		*ev = NULL;
-	if (!it || !ev)
-		return lc__error(LC_EINVAL, "lc_event_iter_next: %s is NULL", it ? "ev" : "the iterator");
+	LC__ARG(it, "it");
+	LC__ARG(ev, "ev");
 	if (it->done)
 		return 0;
 	if (it->ev->model != it->db->model)
@@ -691,9 +689,11 @@ int lc_db_replay(lc_db *db, lc_id lead_id, lc_state *out)
 	const lc_event *ev;
 	int rc;
 
-	if (!db || !out || lead_id <= 0)
-		return lc__error(LC_EINVAL, "lc_db_replay: %s",
-				 !db ? "db is NULL" : !out ? "out is NULL" : "lead ids are > 0");
+	LC__ARG(db, "db");
+	LC__ARG(out, "out");
+	if (lead_id <= 0)
+		return lc__error(LC_EINVAL, "lc_db_replay: lead ids are > 0");
+
 	if (!db->model || out->model != db->model)
 		return lc__error(db->model ? LC_EINVAL : LC_ESTATE,
 				 "lc_db_replay: the state must be bound to the store's current model");
@@ -846,11 +846,10 @@ int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_table **out)
 	lc_query *q = NULL;
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_db_model_dry_run: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!db || !new_model)
-		return lc__error(LC_EINVAL, "lc_db_model_dry_run: %s is NULL", db ? "new_model" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(new_model, "new_model");
 	lc__buf_init(&acc.buf);
 	if ((rc = lc__report_new(&acc.r)))
 		return rc;
@@ -875,8 +874,8 @@ int lc_db_count_invalid(lc_db *db, int64_t *out)
 	lc_query *q = NULL;
 	int rc;
 
-	if (!db || !out)
-		return lc__error(LC_EINVAL, "lc_db_count_invalid: %s is NULL", db ? "out" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(out, "out");
 	if ((rc = lc__db_need_model(db, "lc_db_count_invalid")))
 		return rc;
 	rc = lc_query_new(&q);
@@ -947,8 +946,8 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 	lc_buf note;
 	int rc;
 
-	if (!db || !map)
-		return lc__error(LC_EINVAL, "lc_db_migrate: %s is NULL", db ? "the map" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(map, "map");
 	if ((rc = lc__db_writable(db, "lc_db_migrate")) || (rc = lc__db_need_model(db, "lc_db_migrate")))
 		return rc;
 	/* Every target must exist before anything moves. */

@@ -316,8 +316,8 @@ int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id)
 {
 	int rc;
 
-	if (!db || !lead)
-		return lc__error(LC_EINVAL, "lc_db_lead_create: %s is NULL", db ? "the record" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(lead, "lead");
 	if ((rc = lc__db_writable(db, "lc_db_lead_create")) ||
 	    (rc = lc__db_need_model(db, "lc_db_lead_create")) || (rc = check_new_lead(db, lead)))
 		return rc;
@@ -455,11 +455,11 @@ static int get_common(lc_db *db, lc_id id, const char *external, lc_lead **out)
 
 int lc_db_lead_get(lc_db *db, lc_id id, lc_lead **out)
 {
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_db_lead_get: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!db || id <= 0)
-		return lc__error(LC_EINVAL, "lc_db_lead_get: %s", db ? "lead ids are > 0" : "db is NULL");
+	LC__ARG(db, "db");
+	if (id <= 0)
+		return lc__error(LC_EINVAL, "lc_db_lead_get: lead ids are > 0");
 	return get_common(db, id, NULL, out);
 }
 
@@ -467,11 +467,9 @@ int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead **out)
 {
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_db_lead_get_external: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_db_lead_get_external: db is NULL");
+	LC__ARG(db, "db");
 	if ((rc = lc__check_text(external_id, LC_LEAD_EXTERNAL_ID_MAX, "the external id", false)))
 		return rc;
 	return get_common(db, 0, external_id, out);
@@ -562,8 +560,8 @@ int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
 	bool old_recycled;
 	int rc;
 
-	if (!db || !lead)
-		return lc__error(LC_EINVAL, "lc_db_lead_update: %s is NULL", db ? "the record" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(lead, "lead");
 	if ((rc = lc__db_writable(db, "lc_db_lead_update")))
 		return rc;
 	if (lead->id <= 0)
@@ -639,8 +637,8 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
 
 	if (violations)
 		lc__violations_clear(violations);
-	if (!db || !d)
-		return lc__error(LC_EINVAL, "lc_db_apply: %s is NULL", db ? "the disposition" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(d, "d");
 	if (lead_id <= 0)
 		return lc__error(LC_EINVAL, "lc_db_apply: lead ids are > 0");
 	if (expected_version < -1)
@@ -733,8 +731,10 @@ static int open_lead(lc_db *db, lc_id lead_id, const char *fn, lc_lead **lead)
 {
 	int rc;
 
-	if (!db || lead_id <= 0)
-		return lc__error(LC_EINVAL, "%s: %s", fn, db ? "lead ids are > 0" : "db is NULL");
+	LC__ARG_IN(fn, db, "db");
+	if (lead_id <= 0)
+		return lc__error(LC_EINVAL, "%s: lead ids are > 0", fn);
+
 	if ((rc = lc__db_writable(db, fn)) || (rc = lc__db_need_model(db, fn)) ||
 	    (rc = lc__db_txn_begin(db, true)))
 		return rc;

@@ -22,8 +22,8 @@ const char *lc_event_kind_name(lc_event_kind kind)
 
 int lc_event_kind_parse(const char *name, lc_event_kind *out)
 {
-	if (!name || !out)
-		return lc__error(LC_EINVAL, "lc_event_kind_parse: %s is NULL", name ? "out" : "name");
+	LC__ARG(name, "name");
+	LC__ARG(out, "out");
 	for (int k = LC_EVENT_DISPOSITION; k <= LC_EVENT_WORKFLOW; k++)
 		if (lc__streq_nocase(name, kind_names[k])) {
 			*out = (lc_event_kind)k;
@@ -162,18 +162,19 @@ const lc_state *lc_event_state(const lc_event *ev, int after)
 
 int lc_event_sys_set_id(lc_event *ev, lc_id id)
 {
-	if (!ev || id <= 0)
-		return lc__error(LC_EINVAL, "lc_event_sys_set_id: %s",
-				 ev ? "an event id is > 0" : "the event is NULL");
+	LC__ARG(ev, "ev");
+	if (id <= 0)
+		return lc__error(LC_EINVAL, "lc_event_sys_set_id: an event id is > 0");
+
 	ev->id = id;
 	return 0;
 }
 
 int lc_event_sys_set_lead(lc_event *ev, lc_id lead)
 {
-	if (!ev || lead <= 0)
-		return lc__error(LC_EINVAL, "lc_event_sys_set_lead: %s",
-				 ev ? "a lead id is > 0" : "the event is NULL");
+	LC__ARG(ev, "ev");
+	if (lead <= 0)
+		return lc__error(LC_EINVAL, "lc_event_sys_set_lead: a lead id is > 0");
 	ev->lead = lead;
 	return 0;
 }
@@ -182,8 +183,7 @@ int lc_event_sys_set_meta(lc_event *ev, lc_id id, lc_id lead, int64_t seq, lc_ti
 			  lc_event_kind kind, int64_t model_version, lc_outcome outcome,
 			  lc_time follow_up)
 {
-	if (!ev)
-		return lc__error(LC_EINVAL, "lc_event_sys_set_meta: the event is NULL");
+	LC__ARG(ev, "ev");
 	/* First, so that a row refused below can still be named. */
 	ev->id = id;
 	ev->lead = lead;
@@ -209,9 +209,9 @@ int lc_event_sys_set_text(lc_event *ev, lc_event_text_field field, const char *t
 					    "the event's rule" };
 	int rc;
 
-	if (!ev || (unsigned)field > LC_EVENT_TEXT_RULE)
-		return lc__error(LC_EINVAL, "lc_event_sys_set_text: %s",
-				 ev ? "unknown field" : "the event is NULL");
+	LC__ARG(ev, "ev");
+	if ((unsigned)field > LC_EVENT_TEXT_RULE)
+		return lc__error(LC_EINVAL, "lc_event_sys_set_text: unknown field");
 	/* What the library writes: UTF-8, an actor of at most LC_NAME_MAX bytes. */
 	if ((rc = lc__check_text(text, field == LC_EVENT_TEXT_ACTOR ? LC_NAME_MAX : LC_TEXT_MAX,
 				 what[field], true)))
@@ -223,10 +223,12 @@ int lc_event_sys_set_value(lc_event *ev, lc_axis axis, const char *key)
 {
 	size_t n;
 
-	if (!ev || !LC__DISPOSITION_AXIS(axis))
-		return lc__error(LC_EINVAL, "lc_event_sys_set_value: %s",
-				 ev ? "an event holds action, milestone, status, stage and reason"
-				    : "the event is NULL");
+	LC__ARG(ev, "ev");
+	if (!LC__DISPOSITION_AXIS(axis))
+		return lc__error(LC_EINVAL,
+				 "lc_event_sys_set_value: an event holds action, milestone, status, stage "
+				 "and reason");
+
 	if (!key) {
 		ev->value[axis][0] = '\0';
 		return 0;
@@ -255,8 +257,7 @@ int lc_query_new(lc_query **out)
 {
 	lc_query *q;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_query_new: out is NULL");
+	LC__ARG(out, "out");
 	q = lc__calloc(1, sizeof *q);
 	*out = q;
 	if (!q)
@@ -311,10 +312,10 @@ int lc_query_set_value(lc_query *q, lc_axis axis, const char *key)
 {
 	int rc;
 
-	if (!q || !LC__STATE_AXIS(axis))
-		return lc__error(LC_EINVAL, "lc_query_set_value: %s",
-				 q ? "filter on milestone, status, stage, phase or lifecycle"
-				   : "the query is NULL");
+	LC__ARG(q, "q");
+	if (!LC__STATE_AXIS(axis))
+		return lc__error(LC_EINVAL,
+				 "lc_query_set_value: filter on milestone, status, stage, phase or lifecycle");
 	if ((rc = lc__check_text(key, LC_KEY_MAX, "the value", true)))
 		return rc;
 	return lc__str_set(&q->value[axis], key);
@@ -348,9 +349,9 @@ int lc_query_set_text(lc_query *q, lc_lead_text_field field, const char *value)
 {
 	int rc;
 
-	if (!q || (unsigned)field >= LC_LEAD_TEXT_COUNT)
-		return lc__error(LC_EINVAL, "lc_query_set_text: %s",
-				 q ? "unknown text field" : "the query is NULL");
+	LC__ARG(q, "q");
+	if ((unsigned)field >= LC_LEAD_TEXT_COUNT)
+		return lc__error(LC_EINVAL, "lc_query_set_text: unknown text field");
 	if ((rc = lc__check_text(value, LC_LEAD_TEXT_MAX, lc_lead_text_name(field), true)))
 		return rc;
 	return lc__str_set(&q->text[field], value);
@@ -358,18 +359,20 @@ int lc_query_set_text(lc_query *q, lc_lead_text_field field, const char *value)
 
 int lc_query_set_agent(lc_query *q, lc_id agent)
 {
-	if (!q || (agent < 0 && agent != LC_QUERY_NONE))
-		return lc__error(LC_EINVAL, "lc_query_set_agent: %s",
-				 q ? "give an agent id, LC_QUERY_NONE or 0" : "the query is NULL");
+	LC__ARG(q, "q");
+	if (agent < 0 && agent != LC_QUERY_NONE)
+		return lc__error(LC_EINVAL,
+				 "lc_query_set_agent: give an agent id, LC_QUERY_NONE or 0");
 	q->agent = agent;
 	return 0;
 }
 
 int lc_query_set_unit(lc_query *q, lc_id unit)
 {
-	if (!q || (unit < 0 && unit != LC_QUERY_NONE))
-		return lc__error(LC_EINVAL, "lc_query_set_unit: %s",
-				 q ? "give a unit id, LC_QUERY_NONE or 0" : "the query is NULL");
+	LC__ARG(q, "q");
+	if (unit < 0 && unit != LC_QUERY_NONE)
+		return lc__error(LC_EINVAL,
+				 "lc_query_set_unit: give a unit id, LC_QUERY_NONE or 0");
 	q->unit = unit;
 	return 0;
 }
@@ -377,8 +380,7 @@ int lc_query_set_unit(lc_query *q, lc_id unit)
 static int set_window(lc_query *q, lc_time from, lc_time to, bool *has, lc_time *f, lc_time *t,
 		      const char *fn)
 {
-	if (!q)
-		return lc__error(LC_EINVAL, "%s: the query is NULL", fn);
+	LC__ARG_IN(fn, q, "q");
 	if (lc__time_check(from, true, fn) || lc__time_check(to, true, fn))
 		return LC_ERANGE;
 	if (from != LC_TIME_NONE && to != LC_TIME_NONE && from >= to)
@@ -404,9 +406,10 @@ int lc_query_set_created(lc_query *q, lc_time from, lc_time to)
 
 int lc_query_set_recycled(lc_query *q, lc_recycled_filter filter)
 {
-	if (!q || (unsigned)filter > LC_RECYCLED_ONLY)
-		return lc__error(LC_EINVAL, "lc_query_set_recycled: %s",
-				 q ? "use LC_RECYCLED_EXCLUDE, _INCLUDE or _ONLY" : "the query is NULL");
+	LC__ARG(q, "q");
+	if ((unsigned)filter > LC_RECYCLED_ONLY)
+		return lc__error(LC_EINVAL,
+				 "lc_query_set_recycled: use LC_RECYCLED_EXCLUDE, _INCLUDE or _ONLY");
 	q->recycled = filter;
 	return 0;
 }
@@ -415,8 +418,7 @@ int lc_query_set_attribute(lc_query *q, const char *key, const char *value)
 {
 	int rc;
 
-	if (!q)
-		return lc__error(LC_EINVAL, "lc_query_set_attribute: the query is NULL");
+	LC__ARG(q, "q");
 	if (!key) {
 		lc__str_clear(&q->attr_key);
 		lc__str_clear(&q->attr_value);
@@ -434,8 +436,7 @@ int lc_query_set_attribute(lc_query *q, const char *key, const char *value)
 
 int lc_query_set_invalid(lc_query *q, int only_invalid)
 {
-	if (!q)
-		return lc__error(LC_EINVAL, "lc_query_set_invalid: the query is NULL");
+	LC__ARG(q, "q");
 	q->invalid = only_invalid != 0;
 	return 0;
 }
@@ -448,8 +449,7 @@ int lc_query_set_invalid(lc_query *q, int only_invalid)
 
 int lc_query_set_value_flags(lc_query *q, uint32_t flags)
 {
-	if (!q)
-		return lc__error(LC_EINVAL, "lc_query_set_value_flags: the query is NULL");
+	LC__ARG(q, "q");
 	if (flags & ~(uint32_t)VALUE_FLAGS_QUERYABLE)
 		return lc__error(LC_EINVAL,
 				 "lc_query_set_value_flags: 0x%x holds flags no lead state carries "
@@ -466,9 +466,9 @@ uint32_t lc_query_value_flags(const lc_query *q)
 
 int lc_query_set_page(lc_query *q, lc_id after, size_t limit)
 {
-	if (!q || after < 0)
-		return lc__error(LC_EINVAL, "lc_query_set_page: %s",
-				 q ? "the cursor is a lead id >= 0" : "the query is NULL");
+	LC__ARG(q, "q");
+	if (after < 0)
+		return lc__error(LC_EINVAL, "lc_query_set_page: the cursor is a lead id >= 0");
 	q->after = after;
 	q->limit = limit;
 	return 0;
@@ -725,8 +725,7 @@ int lc__report_table(const lc__upgrade *r, lc_table **out)
 
 int lc_migration_new(lc_migration **out)
 {
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_migration_new: out is NULL");
+	LC__ARG(out, "out");
 	*out = lc__calloc(1, sizeof **out);
 	return *out ? 0 : LC_ENOMEM;
 }
@@ -748,8 +747,7 @@ int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, const char
 	lc__migration_rule *r;
 	int rc;
 
-	if (!m)
-		return lc__error(LC_EINVAL, "lc_migration_add: the map is NULL");
+	LC__ARG(m, "m");
 	if (axis != LC_AXIS_MILESTONE && axis != LC_AXIS_STATUS && axis != LC_AXIS_STAGE)
 		return lc__error(LC_EINVAL, "lc_migration_add: a migration moves milestones, "
 					    "statuses or stages, not %s",

@@ -44,6 +44,7 @@ LC_STRUCT_DESC(storage_desc, lc_storage, LC_STORAGE_VERSION, LC_STORAGE_INIT,
 
 int lc_storage_init(lc_storage *st, unsigned int version)
 {
+	LC__ARG(st, "st");
 	return lc__struct_init(&storage_desc, st, version, "lc_storage_init");
 }
 
@@ -62,11 +63,8 @@ static bool builtin(const char *scheme, size_t len)
 
 static int check_scheme(const char *scheme)
 {
-	size_t n;
+	size_t n = strlen(scheme);
 
-	if (!scheme)
-		return lc__error(LC_EINVAL, "the scheme is NULL");
-	n = strlen(scheme);
 	if (n == 0 || n > SCHEME_MAX ||
 	    !((scheme[0] >= 'a' && scheme[0] <= 'z') || (scheme[0] >= 'A' && scheme[0] <= 'Z')))
 		goto bad;
@@ -90,15 +88,13 @@ static int copy_vtable(lc_storage *vt, const lc_storage *src)
 {
 	int rc;
 
-	if (!src)
-		return lc__error(LC_EINVAL, "lc_storage_register: the storage vtable is NULL");
 	if ((rc = lc__struct_copy(&storage_desc, vt, src, "lc_storage_register")))
 		return rc;
 	for (size_t i = 0; i < LC_ARRAY_LEN(required_v1); i++) {
 		void *const *slot = (void *const *)((const char *)vt + required_v1[i].offset);
 		if (!*slot)
 			return lc__error(LC_EINVAL,
-					 "the backend's required slot '%s' is NULL; every version-1 "
+					 "the backend's required slot '%s' is not set; every version-1 "
 					 "slot but count_grouped, worklist and bulk_insert must be set",
 					 required_v1[i].name);
 	}
@@ -110,6 +106,8 @@ int lc_storage_register(const char *scheme, const lc_storage *vtable)
 	lc_storage vt;
 	int rc, free_slot = -1;
 
+	LC__ARG(scheme, "scheme");
+	LC__ARG(vtable, "vtable");
 	if ((rc = check_scheme(scheme)) || (rc = copy_vtable(&vt, vtable)))
 		return rc;
 	if (builtin(scheme, strlen(scheme)))
@@ -141,10 +139,12 @@ int lc_storage_register(const char *scheme, const lc_storage *vtable)
 
 int lc_storage_unregister(const char *scheme)
 {
-	int rc = check_scheme(scheme);
+	int rc;
 
-	if (rc)
+	LC__ARG(scheme, "scheme");
+	if ((rc = check_scheme(scheme)))
 		return rc;
+
 	if (builtin(scheme, strlen(scheme)))
 		return lc__error(LC_EINVAL, "the built-in scheme '%s' cannot be unregistered", scheme);
 	pthread_mutex_lock(&registry_lock);

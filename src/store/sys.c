@@ -53,8 +53,9 @@ int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t c
 int lc_state_sys_count_at(const lc_state *state, size_t i, const char **stage_key,
 			  uint32_t *count)
 {
-	if (!state || !stage_key || !count)
-		return lc__error(LC_EINVAL, "lc_state_sys_count_at: an argument is NULL");
+	LC__ARG(state, "state");
+	LC__ARG(stage_key, "stage_key");
+	LC__ARG(count, "count");
 	return lc__state_count_at(state, i, stage_key, count) ? 1 : 0;
 }
 
@@ -94,9 +95,9 @@ lc_state *lc_lead_sys_state(lc_lead *lead)
 
 int lc_lead_sys_set_id(lc_lead *lead, lc_id id)
 {
-	if (!lead || id <= 0)
-		return lc__error(LC_EINVAL, "lc_lead_sys_set_id: %s",
-				 lead ? "a lead id is > 0" : "the record is NULL");
+	LC__ARG(lead, "lead");
+	if (id <= 0)
+		return lc__error(LC_EINVAL, "lc_lead_sys_set_id: a lead id is > 0");
 	lead->id = id;
 	return 0;
 }
@@ -104,10 +105,11 @@ int lc_lead_sys_set_id(lc_lead *lead, lc_id id)
 int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time created_at,
 			 lc_time touched_at, int recycled)
 {
-	if (!lead || id <= 0 || version < 1)
-		return lc__error(LC_EINVAL, "lc_lead_sys_set_meta: %s",
-				 !lead ? "the record is NULL"
-				       : "a stored lead has an id > 0 and a version >= 1");
+	LC__ARG(lead, "lead");
+	if (id <= 0 || version < 1)
+		return lc__error(LC_EINVAL,
+				 "lc_lead_sys_set_meta: a stored lead has an id > 0 and a version >= 1");
+
 	lead->id = id; /* first, so that a row refused below can still be named */
 	if (version == INT64_MAX)
 		return lc__error(LC_ERANGE, "lc_lead_sys_set_meta: version %lld leaves no room for "
@@ -125,9 +127,8 @@ int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time creat
 
 int lc_lead_sys_add_note(lc_lead *lead, lc_time time, const char *author, const char *text)
 {
-	if (!lead || !text)
-		return lc__error(LC_EINVAL, "lc_lead_sys_add_note: %s is NULL",
-				 lead ? "text" : "the record");
+	LC__ARG(lead, "lead");
+	LC__ARG(text, "text");
 	if (lc__time_check(time, false, "lc_lead_sys_add_note"))
 		return LC_ERANGE;
 	return lc__lead_add_note(lead, time, author, text);
@@ -138,8 +139,8 @@ int lc_lead_sys_copy(lc_lead *dst, const lc_lead *src, unsigned int parts)
 	const unsigned int known = LC_STORAGE_PART_ALL | LC_STORAGE_PART_NOTES;
 	unsigned int copy = 0;
 
-	if (!dst || !src)
-		return lc__error(LC_EINVAL, "lc_lead_sys_copy: %s is NULL", dst ? "src" : "dst");
+	LC__ARG(dst, "dst");
+	LC__ARG(src, "src");
 	if (parts & ~known)
 		return lc__error(LC_EINVAL, "lc_lead_sys_copy: unknown parts 0x%x; use "
 					    "LC_STORAGE_PART_* bits",

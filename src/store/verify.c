@@ -443,11 +443,9 @@ int lc_db_verify(lc_db *db, lc_table **out)
 	lc__verify v = { 0 };
 	int rc;
 
-	if (!out)
-		return lc__error(LC_EINVAL, "lc_db_verify: out is NULL");
+	LC__ARG(out, "out");
 	*out = NULL;
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_db_verify: db is NULL");
+	LC__ARG(db, "db");
 	v.db = db;
 	if ((rc = lc__table_new(&v.t, "verify", cols, LC_ARRAY_LEN(cols))))
 		return rc;

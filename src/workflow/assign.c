@@ -183,8 +183,8 @@ int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_table **out)
 
 	if (out)
 		*out = NULL;
-	if (!db || !out)
-		return lc__error(LC_EINVAL, "lc_worklist_get: %s is NULL", db ? "out" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(out, "out");
 	if (agent <= 0)
 		return lc__error(LC_EINVAL, "lc_worklist_get: agent ids are > 0");
 	if ((rc = lc__time_check(now, true, "lc_worklist_get: now")))
@@ -234,6 +234,7 @@ LC_STRUCT_DESC(assign_options_desc, lc_assign_options, LC_ASSIGN_OPTIONS_VERSION
 
 int lc_assign_options_init(lc_assign_options *opts, unsigned int version)
 {
+	LC__ARG(opts, "opts");
 	return lc__struct_init(&assign_options_desc, opts, version, "lc_assign_options_init");
 }
 
@@ -406,8 +407,7 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 		*leads = NULL;
 	if (agents)
 		*agents = NULL;
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_assign: db is NULL");
+	LC__ARG(db, "db");
 	if ((rc = lc__db_writable(db, "lc_assign")) ||
 	    (rc = lc__time_check(now, true, "lc_assign: now")))
 		return rc;
@@ -417,8 +417,10 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 		return lc__error(LC_EINVAL, "a quota of %u leads a day is more than the %d allowed",
 				 o->quota, WF_QUOTA_MAX);
 	if (o->nagents && !o->agents)
-		return lc__error(LC_EINVAL, "lc_assign_options.agents is NULL but nagents is %zu",
+		return lc__error(LC_EINVAL,
+				 "lc_assign: nagents is %zu, so lc_assign_options.agents must not be NULL",
 				 o->nagents);
+
 	if ((rc = lc__db_need_model(db, "lc_assign")))
 		return rc;
 	if (now == LC_TIME_NONE && (rc = lc__db_clock(db, &now, "lc_assign")))

@@ -114,8 +114,8 @@ static int meta_int(lc_db *db, const char *key, int64_t *out)
 
 int lc_db_ruleset_latest(lc_db *db, int64_t *version)
 {
-	if (!db || !version)
-		return lc__error(LC_EINVAL, "lc_db_ruleset_latest: %s is NULL", db ? "version" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(version, "version");
 	return meta_int(db, KEY_LATEST, version);
 }
 
@@ -127,8 +127,8 @@ int lc_db_ruleset_get(lc_db *db, int64_t version, lc_ruleset **out, lc_time *ins
 	int64_t at = 0;
 	int rc;
 
-	if (!db || !out)
-		return lc__error(LC_EINVAL, "lc_db_ruleset_get: %s is NULL", db ? "out" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(out, "out");
 	*out = NULL;
 	if (version < 1)
 		return lc__error(LC_EINVAL, "rule set versions start at 1");
@@ -264,8 +264,8 @@ int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *version)
 	int64_t v = 0;
 	int rc;
 
-	if (!db || !rs)
-		return lc__error(LC_EINVAL, "lc_db_ruleset_install: %s is NULL", db ? "the rule set" : "db");
+	LC__ARG(db, "db");
+	LC__ARG(rs, "rs");
 	if ((rc = lc__db_writable(db, "lc_db_ruleset_install")))
 		return rc;
 	if (!lc_db_model(db))

@@ -679,8 +679,8 @@ int lc_ruleset_load_string(lc_ruleset **out, const char *json, const char *sourc
 	rd r = { source_name ? source_name : "rule set", "" };
 	int rc;
 
-	if (!out || !json)
-		return lc__error(LC_EINVAL, "lc_ruleset_load_string: %s is NULL", out ? "json" : "out");
+	LC__ARG(out, "out");
+	LC__ARG(json, "json");
 	*out = NULL;
 	if ((rc = lc__check_text(json, (size_t)16 << 20, "the rule set's text", false)))
 		return rc;
@@ -786,8 +786,8 @@ int lc_ruleset_load_file(lc_ruleset **out, const char *path)
 	char *text = NULL;
 	int rc;
 
-	if (!out || !path)
-		return lc__error(LC_EINVAL, "lc_ruleset_load_file: %s is NULL", out ? "path" : "out");
+	LC__ARG(out, "out");
+	LC__ARG(path, "path");
 	*out = NULL;
 	f = fopen(path, "rb");
 	if (!f)
@@ -816,8 +816,8 @@ int lc_ruleset_preset(lc_ruleset **out, const char *name)
 	lc_buf b;
 	int rc;
 
-	if (!out || !name)
-		return lc__error(LC_EINVAL, "lc_ruleset_preset: %s is NULL", out ? "name" : "out");
+	LC__ARG(out, "out");
+	LC__ARG(name, "name");
 	*out = NULL;
 	for (const wf_preset *p = lc__wf_presets; p->name; p++)
 		if (lc__streq_nocase(p->name, name))
@@ -847,8 +847,8 @@ int lc_ruleset_rules(const lc_ruleset *rs, lc_table **out)
 	lc_table *t;
 	int rc;
 
-	if (!rs || !out)
-		return lc__error(LC_EINVAL, "lc_ruleset_rules: %s is NULL", rs ? "out" : "the rule set");
+	LC__ARG(rs, "rs");
+	LC__ARG(out, "out");
 	*out = NULL;
 	if ((rc = lc__table_new(&t, "rules", cols, 2)))
 		return rc;

@@ -589,8 +589,7 @@ int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out)
 
 	if (out)
 		*out = NULL;
-	if (!db)
-		return lc__error(LC_EINVAL, "lc_workflow_sweep: db is NULL");
+	LC__ARG(db, "db");
 	if ((rc = lc__db_writable(db, "lc_workflow_sweep")) ||
 	    (rc = lc__time_check(now, true, "lc_workflow_sweep: now")) ||
 	    (rc = lc__db_need_model(db, "lc_workflow_sweep")))
