@@ -13,8 +13,8 @@ meson install -C "$build" --destdir "$tmp/root" --no-rebuild --quiet >/dev/null
 pc=$(find "$tmp/root" -name leadcore.pc | head -n 1)
 [ -n "$pc" ] || { echo "leadcore.pc was not installed"; exit 1; }
 export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR="$tmp/root"
-find "$tmp/root" -path '*/include/leadcore/leadcore.h' | grep -q . || { echo "headers not installed"; exit 1; }
-find "$tmp/root" -name leadctl -type f | grep -q . || { echo "leadctl not installed"; exit 1; }
+[ -n "$(find "$tmp/root" -path '*/include/leadcore/leadcore.h')" ] || { echo "headers not installed"; exit 1; }
+[ -n "$(find "$tmp/root" -name leadctl -type f)" ] || { echo "leadctl not installed"; exit 1; }
 cat > "$tmp/consumer.c" <<'C'
 #include <leadcore/leadcore.h>
 #include <stdio.h>

@@ -101,7 +101,7 @@ has "no store at" "$tmp/err"
 [ ! -e "$tmp/none.html" ] || { echo "FAIL: a page was written without a store"; failures=$((failures + 1)); }
 run 4 --db "$db" dashboard --out "$tmp/no/such/dir/page.html"
 has "cannot write" "$tmp/err"
-ls "$tmp" | grep -q '\.tmp$' && { echo "FAIL: a temporary file was left behind"; failures=$((failures + 1)); }
+compgen -G "$tmp/*.tmp" >/dev/null && { echo "FAIL: a temporary file was left behind"; failures=$((failures + 1)); }
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"

@@ -28,7 +28,7 @@ code() {
 
 # The man page documents exactly the codes tested here.
 for c in 0 1 2 3 4; do
-  grep -A1 '^\.TP' "$man" | grep -qx "\.B $c" || { echo "FAIL: leadctl.1 does not document exit $c"; failures=$((failures + 1)); }
+  grep -qx "\.B $c" <<<"$(grep -A1 '^\.TP' "$man")" || { echo "FAIL: leadctl.1 does not document exit $c"; failures=$((failures + 1)); }
 done
 
 cat >map.json <<'EOF'

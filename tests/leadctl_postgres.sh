@@ -73,7 +73,7 @@ worker() {
     if [ "$rc" -eq 0 ]; then
       echo "$lead p$p-$k" >>"$dir/acks.$p"
       k=$((k + 1))
-    elif [ "$rc" -eq 4 ] && echo "$err" | grep -Eq "read it again|busy|retry"; then
+    elif [ "$rc" -eq 4 ] && grep -Eq "read it again|busy|retry" <<<"$err"; then
       echo conflict >>"$dir/conflicts.$p"
     else
       echo "process $p: dispose $lead exited $rc: $err" >&2

@@ -295,7 +295,7 @@ for code in 0 1 2 3 4; do
   grep -q "^\.B $code\$" "$man" || { echo "FAIL: docs/leadctl.1 does not explain exit status $code"; failures=$((failures + 1)); }
 done
 if command -v groff >/dev/null; then
-  if groff -man -Tutf8 -ww -z "$man" 2>&1 | grep -q .; then
+  if [ -n "$(groff -man -Tutf8 -ww -z "$man" 2>&1)" ]; then
     echo "FAIL: groff warns about docs/leadctl.1:"
     groff -man -Tutf8 -ww -z "$man" 2>&1 | head -5
     failures=$((failures + 1))

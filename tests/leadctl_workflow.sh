@@ -12,12 +12,15 @@ db=${LEADCTL_TEST_DB:-$dir/leads.db}
 "$fixture" "$db"
 L() { "$leadctl" --db "$db" "$@"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# grep over the whole of stdin: a `| grep -q` that stops at the first match
+# would kill the writer with SIGPIPE, which pipefail reports as a failure.
+matches() { local text; text=$(cat); grep "$@" <<<"$text"; }
 json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # --help and usage errors.
-L workflow --help | grep -q "workflow run" || fail "workflow --help"
-L assign --help | grep -q -- "--quota" || fail "assign --help"
-L worklist --help | grep -q -- "--agent" || fail "worklist --help"
+L workflow --help | matches -q "workflow run" || fail "workflow --help"
+L assign --help | matches -q -- "--quota" || fail "assign --help"
+L worklist --help | matches -q -- "--agent" || fail "worklist --help"
 set +e
 L workflow frobnicate >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown subcommand exits 2"
 L worklist --now 2026-03-02 >/dev/null 2>&1; [ $? -eq 2 ] || fail "worklist without --agent exits 2"
@@ -29,11 +32,11 @@ grep -q "rules\[0\].then\[0\]" "$dir/err" || fail "the message names the path"
 "$leadctl" --db "$dir/none.db" workflow list >/dev/null 2>&1; [ $? -eq 4 ] || fail "missing store exits 4"
 set -e
 
-L workflow list | grep -q "no rule set" || fail "empty list"
-L workflow install --preset seed002 --json | json_get 'd["store_version"]' | grep -qx 1 || fail "install"
-L workflow install --preset seed002 | grep -q "store version 2" || fail "second install"
+L workflow list | matches -q "no rule set" || fail "empty list"
+L workflow install --preset seed002 --json | json_get 'd["store_version"]' | matches -qx 1 || fail "install"
+L workflow install --preset seed002 | matches -q "store version 2" || fail "second install"
 [ "$(L workflow list --json | json_get 'd["latest"]')" = 2 ] || fail "list --json latest"
-L workflow list | grep -q "recycle_uncontactable_new" || fail "list shows the rules"
+L workflow list | matches -q "recycle_uncontactable_new" || fail "list shows the rules"
 
 # Day 1 (Monday): segments; nothing recycled yet. A second run changes nothing.
 out=$(L workflow run --now 2026-03-02T09:00:00Z --json)
@@ -44,25 +47,25 @@ out=$(L workflow run --now 2026-03-02T09:00:00Z --json)
 # Assign with quota 2: amy and cat (bob is inactive), highly engaged first.
 out=$(L assign --quota 2 --now 2026-03-02T09:00:00Z --json)
 [ "$(echo "$out" | json_get '[r["lead"] for r in d["assigned"]]')" = "[1, 6, 2]" ] || fail "assign order: $out"
-echo "$out" | json_get '[r["agent"] for r in d["assigned"]]' | grep -q "bob" && fail "inactive agent got leads"
+echo "$out" | json_get '[r["agent"] for r in d["assigned"]]' | matches -q "bob" && fail "inactive agent got leads"
 set +e
 L assign --agents amy,bob --now 2026-03-02T09:00:00Z >/dev/null 2>&1; [ $? -eq 4 ] || fail "inactive agent in --agents exits 4"
 L assign --agents zed --now 2026-03-02T09:00:00Z >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown agent exits 2"
 set -e
-L assign --quota 2 --now 2026-03-02T09:00:00Z | grep -q "amy: had 2, given 0" || fail "assign text"
+L assign --quota 2 --now 2026-03-02T09:00:00Z | matches -q "amy: had 2, given 0" || fail "assign text"
 
 # Worklist: new leads, never the do-not-call one (4) nor the email-only one (5).
 out=$(L worklist --agent amy --now 2026-03-02T10:00:00Z --json)
 [ "$(echo "$out" | json_get 'd["agent"]')" = amy ] || fail "worklist agent"
 [ "$(echo "$out" | json_get '[(r["lead"], r["reason"]) for r in d["rows"]]')" = "[(1, 'new'), (2, 'new')]" ] || fail "worklist rows: $out"
-L worklist --agent cat --now 2026-03-02T10:00:00Z | grep -q "lead 6" || fail "worklist text"
+L worklist --agent cat --now 2026-03-02T10:00:00Z | matches -q "lead 6" || fail "worklist text"
 
 # Day 3 (Thursday 09:00, 73 h after creation): lead 3 goes to the recycle bin.
-L workflow run --now 2026-03-04T09:00:00Z --json | json_get '[r["lead"] for r in d["rows"] if r["effect"]=="recycle"]' | grep -qx "\[\]" || fail "not recycled on day 2"
-L workflow run --now 2026-03-05T09:00:00Z --json | json_get '[r["lead"] for r in d["rows"] if r["effect"]=="recycle"]' | grep -qx "\[3, 4\]" || fail "recycled on day 3 (3: no phone or email, 4: do not call and no email)"
+L workflow run --now 2026-03-04T09:00:00Z --json | json_get '[r["lead"] for r in d["rows"] if r["effect"]=="recycle"]' | matches -qx "\[\]" || fail "not recycled on day 2"
+L workflow run --now 2026-03-05T09:00:00Z --json | json_get '[r["lead"] for r in d["rows"] if r["effect"]=="recycle"]' | matches -qx "\[3, 4\]" || fail "recycled on day 3 (3: no phone or email, 4: do not call and no email)"
 # A rule the model refuses: the lead is rolled back and reported, exit 1.
 echo '{"format":1,"name":"hot","version":1,"rules":[{"name":"heat","kind":"time","if":{"source":"Referral"},"then":[{"segment":"x"},{"set":{"milestone":"contacted","status":"hot"}}]}]}' >"$dir/hot.json"
-L workflow install "$dir/hot.json" | grep -q "store version 3" || fail "third install"
+L workflow install "$dir/hot.json" | matches -q "store version 3" || fail "third install"
 set +e
 out=$(L workflow run --now 2026-03-05T10:00:00Z --json); rc=$?
 set -e
@@ -80,7 +83,7 @@ text=$(L dispose 1 --action call --milestone no_milestone --status attempted_con
 set -e
 [ $rc -eq 1 ] && [ $rc2 -eq 1 ] || fail "a refused rule effect exits 1 (got $rc, $rc2)"
 [ "$(echo "$out" | json_get 'len(d["violations"]) > 0 and "rule too_hot" in d["violations"][0]["message"]')" = True ] || fail "the refusal names the rule: $out"
-echo "$text" | grep -q "rule too_hot" || fail "the text refusal names the rule: $text"
+echo "$text" | matches -q "rule too_hot" || fail "the text refusal names the rule: $text"
 
 # A stored rule set that no longer parses: dispositions fail with exit 4 and
 # a message saying which command repairs it; installing one does.
@@ -95,7 +98,7 @@ if [ -n "$damaged" ]; then
   text=$(L dispose 2 --action email 2>&1); rc=$?
   set -e
   [ $rc -eq 4 ] || fail "a damaged rule set exits 4 (got $rc): $text"
-  echo "$text" | grep -q "leadctl workflow install FILE" || fail "the repair is named: $text"
+  echo "$text" | matches -q "leadctl workflow install FILE" || fail "the repair is named: $text"
   L workflow install "$dir/hot.json" >/dev/null || fail "reinstall"
   L dispose 2 --action email >/dev/null || fail "repaired"
 else

@@ -7,7 +7,7 @@ expect() {
   shift 2
   "$leadctl" "$@" >"$out" 2>"$err"
   rc=$?
-  if [ "$rc" != "$want" ] || ! cat "$out" "$err" | grep -Eq -- "$pattern"; then
+  if [ "$rc" != "$want" ] || ! grep -Eq -- "$pattern" "$out" "$err"; then
     echo "FAIL: leadctl $* -> exit $rc (wanted $want, /$pattern/)"
     sed 's/^/  out: /' "$out"
     sed 's/^/  err: /' "$err"
