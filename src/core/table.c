@@ -191,7 +191,6 @@ int lc_table_column_find(const lc_table *t, const char *name, size_t *col)
 	LC__ARG(t, "t");
 	LC__ARG(name, "name");
 	LC__ARG(col, "col");
-
 	if ((i = lc__table_col(t, name)) >= 0) {
 		*col = (size_t)i;
 		return 0;

@@ -126,7 +126,6 @@ char *lc__key_from_label(const char *label)
 		lc__arg_null(__func__, "label");
 		return NULL;
 	}
-
 	n = strlen(label);
 	key = lc__malloc(n + 1);
 	if (!key)

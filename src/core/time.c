@@ -80,8 +80,8 @@ int lc_time_parse(const char *text, lc_time *out)
 	const char *p;
 	size_t len;
 
-	if (!text || !out)
-		return lc__error(LC_EINVAL, "lc_time_parse: text and out must not be NULL");
+	LC__ARG(text, "text");
+	LC__ARG(out, "out");
 	len = strnlen(text, 64);
 	/* 10000-01-01: a date, but after the valid times. */
 	if (strspn(text, "0123456789") > 4 && text[strspn(text, "0123456789")] == '-')
@@ -159,8 +159,9 @@ int lc_time_format(lc_time t, char *buf, size_t size)
 	unsigned m, d;
 	int64_t secs;
 
-	if (!buf || t == LC_TIME_NONE)
-		return lc__error(LC_EINVAL, "lc_time_format: no buffer, or the time is LC_TIME_NONE");
+	LC__ARG(buf, "buf");
+	if (t == LC_TIME_NONE)
+		return lc__error(LC_EINVAL, "lc_time_format: the time is LC_TIME_NONE");
 	if (size < LC_TIME_FORMAT_SIZE)
 		return lc__error(LC_ERANGE, "lc_time_format: the buffer needs %d bytes",
 				 LC_TIME_FORMAT_SIZE);

@@ -21,9 +21,7 @@ int lc__struct_init(const lc__struct_desc *d, void *dst, unsigned int version,
 {
 	size_t n;
 
-	if (!(n
-
- = lc__struct_size(d, version, caller)))
+	if (!(n = lc__struct_size(d, version, caller)))
 		return LC_EVERSION;
 	memcpy(dst, d->defaults, n);
 	memcpy(dst, &version, sizeof version); /* every versioned struct starts with it */

@@ -41,7 +41,6 @@ size_t lc__struct_size(const lc__struct_desc *d, unsigned int version, const cha
 /* lc_x_init(): write the defaults of version @p version into @p dst (not
  * NULL: the public function checks it), and not one byte more than that
  * version defines. */
-
 int lc__struct_init(const lc__struct_desc *d, void *dst, unsigned int version,
 		    const char *caller);
 

@@ -23,7 +23,6 @@ int lc_disposition_new(lc_disposition **out, const lc_model *model)
 	LC__ARG(out, "out");
 	*out = NULL;
 	LC__ARG(model, "model");
-
 	d = lc__calloc(1, sizeof *d);
 	if (!d)
 		return LC_ENOMEM;

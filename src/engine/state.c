@@ -197,7 +197,6 @@ int lc__state_set_raw(lc_state *state, lc_axis axis, const char *key)
 	int32_t i;
 
 	LC__ARG(state, "state");
-
 	rc = check_state_axis(axis, "lc__state_set_raw");
 	if (rc)
 		return rc;

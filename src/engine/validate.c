@@ -900,7 +900,6 @@ int lc_transition(const lc_model *model, const lc_state *current, const lc_dispo
 
 	if (!rc && !next)
 		rc = lc__arg_null(__func__, "next");
-
 	if (!rc)
 		rc = check_bound(model, next->model, "next state", "lc_transition");
 	if (!rc)

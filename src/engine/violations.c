@@ -61,7 +61,6 @@ int lc_violations_new(lc_violations **out)
 	lc_violations *v;
 
 	LC__ARG(out, "out");
-
 	*out = NULL;
 	v = lc__calloc(1, sizeof *v);
 	if (!v)

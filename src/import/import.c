@@ -1620,7 +1620,6 @@ int lc_import_buffer(lc_db *db, const char *data, size_t len, const lc_mapping *
 		*result = NULL;
 	if (len)
 		LC__ARG(data, "data");
-
 	if ((rc = start(db, map, opts, &o, result, "lc_import_buffer")))
 		return rc;
 	ms.p = data;

@@ -560,7 +560,6 @@ int lc_lead_list_get(const lc_lead *lead, lc_lead_list which, size_t i, lc_lead_
 static int check_editable_list(const lc_lead *lead, lc_lead_list which, const char *fn)
 {
 	LC__ARG_IN(fn, lead, "lead");
-
 	if ((unsigned)which >= LC_LEAD_LIST_COUNT)
 		return lc__error(LC_EINVAL, "%s: %d is not a list", fn, (int)which);
 	if (which == LC_LEAD_NOTES)

@@ -20,7 +20,6 @@ static int check_b(const lc_model_builder *b, const char *fn)
 {
 	LC__ARG_IN(fn, b, "b");
 	return 0;
-
 }
 
 static int check_axis(lc_axis axis, const char *fn)

@@ -548,7 +548,6 @@ int lc_model_to_dot(const lc_model *m, const int64_t *counts, size_t ncounts, ch
 				 ncounts, m->name, m->axes[a].n, lc__axis_plural[a]);
 	if (!counts && ncounts)
 		return lc__error(LC_EINVAL, "lc_model_to_dot: ncounts is %zu, so counts must not be NULL",
-
 				 ncounts);
 	c.value[a] = counts;
 	return lc__model_dot(m, &c, out, len);

@@ -77,8 +77,8 @@ int lc__report_begin(lc_db *db, const lc_report_options *opts, lc_report_options
 	*model = NULL; /* set on every path: callers read it only when 0 is returned, but -O3 cannot see that */
 	if (out)
 		*out = NULL;
-	if (!db || !out)
-		return lc__error(LC_EINVAL, "%s: db and out must not be NULL", what);
+	LC__ARG_IN(what, db, "db");
+	LC__ARG_IN(what, out, "out");
 	if ((rc = lc__struct_copy(&report_options_desc, o, opts, what)))
 		return rc;
 	/* Every report refuses a window end outside the valid times, read or not. */
@@ -389,8 +389,9 @@ int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 	rc = lc__report_begin(db, opts, &o, out, "lc_report_pipeline", &m);
 	if (rc)
 		return rc;
-	if (!axes || naxes == 0 || naxes > LC_REPORT_MAX_AXES)
+	if (naxes == 0 || naxes > LC_REPORT_MAX_AXES)
 		return lc__error(LC_EINVAL, "lc_report_pipeline: give one or two axes (got %zu)", naxes);
+	LC__ARG(axes, "axes");
 	memset(&c, 0, sizeof c);
 	memset(&s, 0, sizeof s);
 	c.model = m;

@@ -133,7 +133,8 @@ int lc_db_open(lc_db **out, const char *uri, const lc_db_options *opts)
 
 	LC__ARG(out, "out");
 	*out = NULL;
-	if (!uri || !uri[0])
+	LC__ARG(uri, "uri");
+	if (!uri[0])
 		return lc__error(LC_EINVAL, "lc_db_open: give a store: a path, sqlite:PATH, :memory: "
 					    "or memory:");
 	if ((rc = lc__check_text(uri, 4096, "the store URI", false)))
@@ -850,7 +851,6 @@ static int membership(lc_db *db, lc_id unit, lc_id agent, bool member)
 {
 	const char *fn = member ? "lc_db_unit_join" : "lc_db_unit_leave";
 	int rc;
-
 
 	LC__ARG_IN(fn, db, "db");
 	if (unit <= 0 || agent <= 0)

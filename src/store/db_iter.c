@@ -693,7 +693,6 @@ int lc_db_replay(lc_db *db, lc_id lead_id, lc_state *out)
 	LC__ARG(out, "out");
 	if (lead_id <= 0)
 		return lc__error(LC_EINVAL, "lc_db_replay: lead ids are > 0");
-
 	if (!db->model || out->model != db->model)
 		return lc__error(db->model ? LC_EINVAL : LC_ESTATE,
 				 "lc_db_replay: the state must be bound to the store's current model");

@@ -734,7 +734,6 @@ static int open_lead(lc_db *db, lc_id lead_id, const char *fn, lc_lead **lead)
 	LC__ARG_IN(fn, db, "db");
 	if (lead_id <= 0)
 		return lc__error(LC_EINVAL, "%s: lead ids are > 0", fn);
-
 	if ((rc = lc__db_writable(db, fn)) || (rc = lc__db_need_model(db, fn)) ||
 	    (rc = lc__db_txn_begin(db, true)))
 		return rc;

@@ -165,7 +165,6 @@ int lc_event_sys_set_id(lc_event *ev, lc_id id)
 	LC__ARG(ev, "ev");
 	if (id <= 0)
 		return lc__error(LC_EINVAL, "lc_event_sys_set_id: an event id is > 0");
-
 	ev->id = id;
 	return 0;
 }
@@ -228,7 +227,6 @@ int lc_event_sys_set_value(lc_event *ev, lc_axis axis, const char *key)
 		return lc__error(LC_EINVAL,
 				 "lc_event_sys_set_value: an event holds action, milestone, status, stage "
 				 "and reason");
-
 	if (!key) {
 		ev->value[axis][0] = '\0';
 		return 0;

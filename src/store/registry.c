@@ -144,7 +144,6 @@ int lc_storage_unregister(const char *scheme)
 	LC__ARG(scheme, "scheme");
 	if ((rc = check_scheme(scheme)))
 		return rc;
-
 	if (builtin(scheme, strlen(scheme)))
 		return lc__error(LC_EINVAL, "the built-in scheme '%s' cannot be unregistered", scheme);
 	pthread_mutex_lock(&registry_lock);

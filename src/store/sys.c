@@ -20,7 +20,8 @@ int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key, int32_t 
 {
 	int rc;
 
-	if (state && key && hint && LC__STATE_AXIS(axis) && hint_fits(state, axis, key, *hint)) {
+	LC__ARG(state, "state");
+	if (key && hint && LC__STATE_AXIS(axis) && hint_fits(state, axis, key, *hint)) {
 		state->idx[axis] = *hint;
 		state->raw[axis][0] = '\0';
 		return 0;
@@ -36,7 +37,9 @@ int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t c
 {
 	int32_t at;
 
-	if (!state || !stage_key || !hint)
+	LC__ARG(state, "state");
+	LC__ARG(stage_key, "stage_key");
+	if (!hint)
 		return lc__state_set_stored_count(state, stage_key, count);
 	at = hint_fits(state, LC_AXIS_STAGE, stage_key, *hint)
 		     ? *hint
@@ -109,7 +112,6 @@ int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time creat
 	if (id <= 0 || version < 1)
 		return lc__error(LC_EINVAL,
 				 "lc_lead_sys_set_meta: a stored lead has an id > 0 and a version >= 1");
-
 	lead->id = id; /* first, so that a row refused below can still be named */
 	if (version == INT64_MAX)
 		return lc__error(LC_ERANGE, "lc_lead_sys_set_meta: version %lld leaves no room for "

@@ -420,7 +420,6 @@ int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **
 		return lc__error(LC_EINVAL,
 				 "lc_assign: nagents is %zu, so lc_assign_options.agents must not be NULL",
 				 o->nagents);
-
 	if ((rc = lc__db_need_model(db, "lc_assign")))
 		return rc;
 	if (now == LC_TIME_NONE && (rc = lc__db_clock(db, &now, "lc_assign")))
