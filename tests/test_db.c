@@ -596,7 +596,8 @@ static void test_apply_valid(void **state)
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_TOUCHED_AT), now_value);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "contacted");
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "hot");
-	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value - 60 + 86400);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP),
+			 now_value - 60 + 86400);
 	lc_lead_free(l);
 	/* No version check. */
 	assert_int_equal(lc_db_apply(f->db, id, f->d, -1, NULL, NULL), 0);
@@ -798,11 +799,13 @@ static void test_batch_interleaved(void **state)
 	assert_chain(f, a, 5);
 	assert_chain(f, b, 4); /* with the field change */
 	assert_int_equal(lc_db_lead_get(f->db, a, &l), 0);
-	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + 3600 * 6);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP),
+			 now_value + 3600 * 6);
 	assert_false((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_EMAIL);
 	lc_lead_free(l);
 	assert_int_equal(lc_db_lead_get(f->db, b, &l), 0);
-	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + 3600 * 5);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP),
+			 now_value + 3600 * 5);
 	assert_true((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_EMAIL);
 	lc_lead_free(l);
 }
@@ -1592,24 +1595,26 @@ static void test_create_judged(void **state)
 	assert_int_equal(lc_lead_bind(l, f->m), 0);
 	assert_int_equal(lc_state_new(&s, f->m), 0);
 	assert_int_equal(lc_state_set(s, LC_AXIS_STATUS, "hot"), 0);
-	assert_int_equal(lc_state_set_follow_up(s, now_value + 86400), 0);
+	assert_int_equal(lc_state_set_time(s, LC_STATE_TIME_FOLLOW_UP, now_value + 86400), 0);
 	assert_int_equal(lc_lead_set_state(l, s), 0);
 	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EINVALID);
 	assert_non_null(strstr(lc_error_last(), "No Milestone"));
 	assert_int_equal(lc_state_set(s, LC_AXIS_MILESTONE, "contacted"), 0);
-	assert_int_equal(lc_state_set_follow_up(s, LC_TIME_NONE), 0);
+	assert_int_equal(lc_state_set_time(s, LC_STATE_TIME_FOLLOW_UP, LC_TIME_NONE), 0);
 	assert_int_equal(lc_lead_set_state(l, s), 0);
 	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EINVALID);
 	assert_non_null(strstr(lc_error_last(), "follow-up"));
-	assert_int_equal(lc_state_set_follow_up(s, now_value), 0); /* now is not the future */
+	/* now is not the future */
+	assert_int_equal(lc_state_set_time(s, LC_STATE_TIME_FOLLOW_UP, now_value), 0);
 	assert_int_equal(lc_lead_set_state(l, s), 0);
 	assert_int_equal(lc_db_lead_create(f->db, l, &id), LC_EINVALID);
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_ID), 0);
-	assert_int_equal(lc_state_set_follow_up(s, now_value + 86400), 0);
+	assert_int_equal(lc_state_set_time(s, LC_STATE_TIME_FOLLOW_UP, now_value + 86400), 0);
 	assert_int_equal(lc_lead_set_state(l, s), 0);
 	assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
 	assert_int_equal(lc_db_lead_get(f->db, id, &back), 0);
-	assert_true(lc_state_follow_up(lc_lead_state(back)) == now_value + 86400);
+	assert_true(lc_state_time(lc_lead_state(back), LC_STATE_TIME_FOLLOW_UP) ==
+		    now_value + 86400);
 	lc_lead_free(back);
 	/* a status only, with a milestone that allows it: the milestone is filled */
 	lc_lead_free(l);

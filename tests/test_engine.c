@@ -487,8 +487,8 @@ static void test_state_basics(void **state)
 	/* empty */
 	for (int a = 0; a < LC_AXIS_COUNT; a++)
 		assert_null(lc_state_get(f->cur, (lc_axis)a));
-	assert_true(lc_state_follow_up(f->cur) == LC_TIME_NONE);
-	assert_true(lc_state_completed_at(f->cur) == LC_TIME_NONE);
+	assert_true(lc_state_time(f->cur, LC_STATE_TIME_FOLLOW_UP) == LC_TIME_NONE);
+	assert_true(lc_state_time(f->cur, LC_STATE_TIME_COMPLETED_AT) == LC_TIME_NONE);
 	assert_int_equal(lc_state_flags(f->cur), 0);
 
 	/* by key or label, any case */
@@ -524,14 +524,21 @@ static void test_state_basics(void **state)
 	assert_null(lc_state_get(f->cur, LC_AXIS_STATUS));
 
 	/* times and flags */
-	assert_int_equal(lc_state_set_follow_up(f->cur, T0 + DAY), 0);
-	assert_true(lc_state_follow_up(f->cur) == T0 + DAY);
-	assert_int_equal(lc_state_set_completed_at(f->cur, T0), 0);
-	assert_true(lc_state_completed_at(f->cur) == T0);
-	assert_int_equal(lc_state_set_follow_up(NULL, T0), LC_EINVAL);
-	assert_int_equal(lc_state_set_completed_at(NULL, T0), LC_EINVAL);
-	assert_true(lc_state_follow_up(NULL) == LC_TIME_NONE);
-	assert_true(lc_state_completed_at(NULL) == LC_TIME_NONE);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_FOLLOW_UP, T0 + DAY), 0);
+	assert_true(lc_state_time(f->cur, LC_STATE_TIME_FOLLOW_UP) == T0 + DAY);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_COMPLETED_AT, T0), 0);
+	assert_true(lc_state_time(f->cur, LC_STATE_TIME_COMPLETED_AT) == T0);
+	assert_int_equal(lc_state_set_time(NULL, LC_STATE_TIME_FOLLOW_UP, T0), LC_EINVAL);
+	assert_int_equal(lc_state_set_time(NULL, LC_STATE_TIME_COMPLETED_AT, T0), LC_EINVAL);
+	assert_true(lc_state_time(NULL, LC_STATE_TIME_FOLLOW_UP) == LC_TIME_NONE);
+	assert_true(lc_state_time(NULL, LC_STATE_TIME_COMPLETED_AT) == LC_TIME_NONE);
+	/* An unknown field is refused naming the call, and reads as no time. */
+	assert_int_equal(lc_state_set_time(f->cur, (lc_state_time_field)7, T0), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "lc_state_set_time"));
+	assert_true(lc_state_time(f->cur, (lc_state_time_field)7) == LC_TIME_NONE);
+	assert_true(lc_state_time(f->cur, LC_STATE_TIME_FOLLOW_UP) == T0 + DAY);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_FOLLOW_UP, LC_TIME_MAX + 1), LC_ERANGE);
+	assert_true(lc_state_time(f->cur, LC_STATE_TIME_FOLLOW_UP) == T0 + DAY);
 	assert_int_equal(lc_state_set_flags(f->cur, LC_STATE_DO_NOT_CALL | LC_STATE_DO_NOT_EMAIL), 0);
 	assert_int_equal(lc_state_flags(f->cur), LC_STATE_DO_NOT_CALL | LC_STATE_DO_NOT_EMAIL);
 	assert_int_equal(lc_state_set_flags(f->cur, 1u << 7), LC_EINVAL);
@@ -547,7 +554,7 @@ static void test_state_basics(void **state)
 	assert_int_equal(lc_state_equal(NULL, f->cur), LC_EINVAL);
 	assert_int_equal(lc_state_copy(NULL, f->cur), LC_EINVAL);
 	assert_int_equal(lc_state_copy(f->next, NULL), LC_EINVAL);
-	assert_int_equal(lc_state_set_follow_up(f->next, T0), 0);
+	assert_int_equal(lc_state_set_time(f->next, LC_STATE_TIME_FOLLOW_UP, T0), 0);
 	assert_int_equal(lc_state_equal(f->cur, f->next), 0);
 
 	/* a state of another model */
@@ -906,7 +913,7 @@ static void test_follow_up(void **state)
 
 	/* re-affirming Hot needs a new future follow-up, whatever the state holds */
 	cur_set(f, NULL, "hot", NULL);
-	assert_int_equal(lc_state_set_follow_up(f->cur, T0 + DAY), 0);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_FOLLOW_UP, T0 + DAY), 0);
 	d_set(f, "call", NULL, "hot", NULL);
 	assert_only(f, LC_V_FOLLOW_UP_REQUIRED);
 	/* a disposition that leaves the status alone keeps the future one */
@@ -926,7 +933,7 @@ static void test_follow_up_kept_value(void **state)
 	fx *f = *state;
 
 	cur_set(f, "contacted", "hot", NULL);
-	assert_int_equal(lc_state_set_follow_up(f->cur, T0 + DAY), 0);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_FOLLOW_UP, T0 + DAY), 0);
 	/* a new follow-up in the past, the status kept */
 	d_set(f, "call", NULL, NULL, NULL);
 	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 - DAY), 0);
@@ -935,12 +942,12 @@ static void test_follow_up_kept_value(void **state)
 	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 + 2 * DAY), 0);
 	assert_valid(f);
 	/* the lead's own follow-up has passed: the next touch sets a new one */
-	assert_int_equal(lc_state_set_follow_up(f->cur, T0 - DAY), 0);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_FOLLOW_UP, T0 - DAY), 0);
 	d_set(f, "call", NULL, NULL, NULL);
 	assert_only(f, LC_V_FOLLOW_UP_PAST);
 	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "its follow-up"));
 	/* none at all (a lead stored before the rule) */
-	assert_int_equal(lc_state_set_follow_up(f->cur, LC_TIME_NONE), 0);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_FOLLOW_UP, LC_TIME_NONE), 0);
 	assert_only(f, LC_V_FOLLOW_UP_REQUIRED);
 	/* leaving Hot for a status that needs none frees the lead of it */
 	d_set(f, "call", NULL, "new", NULL);
@@ -959,12 +966,12 @@ static void test_validate_new_state(void **state)
 	cur_set(f, "contacted", "hot", NULL);
 	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
 	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_FOLLOW_UP_REQUIRED);
-	assert_int_equal(lc_state_set_follow_up(f->cur, T0 - 1), 0);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_FOLLOW_UP, T0 - 1), 0);
 	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
 	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_FOLLOW_UP_PAST);
 	/* a stored lead whose follow-up has passed is overdue, not invalid */
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), 0);
-	assert_int_equal(lc_state_set_follow_up(f->cur, T0 + DAY), 0);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_FOLLOW_UP, T0 + DAY), 0);
 	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), 0);
 	cur_set(f, "quoted", "new", NULL);
 	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
@@ -978,7 +985,7 @@ static void test_validate_new_state(void **state)
 	f->m->axes[LC_AXIS_MILESTONE].v[MS_NEW].flags |= LC_FLAG_INITIAL;
 	lc__state_reset(f->cur);
 	cur_set(f, NULL, "follow_up", NULL);
-	assert_int_equal(lc_state_set_follow_up(f->cur, T0 + DAY), 0);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_FOLLOW_UP, T0 + DAY), 0);
 	lc__state_fill_initial(f->cur);
 	assert_string_equal(lc_state_get(f->cur, LC_AXIS_MILESTONE), "new");
 	assert_string_equal(lc_state_get(f->cur, LC_AXIS_STATUS), "follow_up");
@@ -1122,7 +1129,7 @@ static void test_validate_state(void **state)
 	/* Hot needs a follow-up; a passed one is overdue, not invalid */
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
 	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_FOLLOW_UP_REQUIRED);
-	assert_int_equal(lc_state_set_follow_up(f->cur, T0 - DAY), 0);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_FOLLOW_UP, T0 - DAY), 0);
 	assert_int_equal(lc_validate_state(f->m, f->cur, NULL), 0);
 	cur_set(f, NULL, "new", NULL);
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
@@ -1197,18 +1204,18 @@ static void test_transition_follow_up(void **state)
 	assert_int_equal(lc_disposition_set_follow_up(f->d, T0 + DAY), 0);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
 	assert_string_equal(lc_state_get(f->next, LC_AXIS_STATUS), "hot");
-	assert_true(lc_state_follow_up(f->next) == T0 + DAY);
+	assert_true(lc_state_time(f->next, LC_STATE_TIME_FOLLOW_UP) == T0 + DAY);
 	assert_string_equal(lc_state_get(f->cur, LC_AXIS_STATUS), "new"); /* untouched */
 
 	/* not given, status still needs one: kept */
 	d_set(f, "email", NULL, NULL, NULL);
 	assert_int_equal(lc_transition(f->m, f->next, f->d, T0, f->next, f->v), 0);
-	assert_true(lc_state_follow_up(f->next) == T0 + DAY);
+	assert_true(lc_state_time(f->next, LC_STATE_TIME_FOLLOW_UP) == T0 + DAY);
 
 	/* not given, new status needs none: cleared */
 	d_set(f, "call", NULL, "new", NULL);
 	assert_int_equal(lc_transition(f->m, f->next, f->d, T0, f->next, f->v), 0);
-	assert_true(lc_state_follow_up(f->next) == LC_TIME_NONE);
+	assert_true(lc_state_time(f->next, LC_STATE_TIME_FOLLOW_UP) == LC_TIME_NONE);
 
 	/* refused: next is not written */
 	assert_int_equal(lc_state_copy(before, f->next), 0);
@@ -1621,13 +1628,13 @@ static void test_completion_stamp(void **state)
 {
 	fx *f = *state;
 	cur_set(f, NULL, "won", NULL);
-	assert_int_equal(lc_state_set_completed_at(f->cur, LC_TIME_NONE), 0);
+	assert_int_equal(lc_state_set_time(f->cur, LC_STATE_TIME_COMPLETED_AT, LC_TIME_NONE), 0);
 
 	crm_d(f, "complete", "done", NULL);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
 	assert_string_equal(lc_state_get(f->next, LC_AXIS_LIFECYCLE), "completed");
-	assert_true(lc_state_completed_at(f->next) == T0);
-	assert_true(lc_state_completed_at(f->cur) == LC_TIME_NONE);
+	assert_true(lc_state_time(f->next, LC_STATE_TIME_COMPLETED_AT) == T0);
+	assert_true(lc_state_time(f->cur, LC_STATE_TIME_COMPLETED_AT) == LC_TIME_NONE);
 
 	/* the terminal status is left only by a crossing out of its state */
 	crm_d(f, "lead_update", "working", NULL);
@@ -1640,17 +1647,17 @@ static void test_completion_stamp(void **state)
 	crm_d(f, "reopen", "working", NULL);
 	assert_int_equal(lc_transition(f->m, f->next, f->d, T0 + DAY, f->next, f->v), 0);
 	assert_string_equal(lc_state_get(f->next, LC_AXIS_LIFECYCLE), "open");
-	assert_true(lc_state_completed_at(f->next) == LC_TIME_NONE);
+	assert_true(lc_state_time(f->next, LC_STATE_TIME_COMPLETED_AT) == LC_TIME_NONE);
 
 	/* staying completed keeps the stamp: nothing to cross */
 	lc_state_free(f->cur);
 	assert_int_equal(lc_state_new(&f->cur, f->m), 0);
 	crm_d(f, "lead_update", "done", NULL); /* first status: no crossing */
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->cur, f->v), 0);
-	assert_true(lc_state_completed_at(f->cur) == T0);
+	assert_true(lc_state_time(f->cur, LC_STATE_TIME_COMPLETED_AT) == T0);
 	crm_d(f, "lead_update", NULL, NULL);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0 + DAY, f->cur, f->v), 0);
-	assert_true(lc_state_completed_at(f->cur) == T0);
+	assert_true(lc_state_time(f->cur, LC_STATE_TIME_COMPLETED_AT) == T0);
 }
 
 int main(void)

@@ -170,9 +170,9 @@ static void test_key_dates(void **state)
 	/* The actual completion lives in the state once bound. */
 	assert_int_equal(lc_model_preset(&m, "crm"), 0);
 	assert_int_equal(lc_lead_bind(l, m), 0);
-	assert_int_equal(lc_state_completed_at(lc_lead_state(l)), 1200);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_COMPLETED_AT), 1200);
 	assert_int_equal(lc_lead_set_date(l, LC_LEAD_ACTUAL_COMPLETION, 1100), 0);
-	assert_int_equal(lc_state_completed_at(lc_lead_state(l)), 1100);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_COMPLETED_AT), 1100);
 	assert_int_equal(lc_lead_date(l, LC_LEAD_ACTUAL_COMPLETION), 1100);
 	lc_lead_free(l);
 	lc_model_free(m);

@@ -510,7 +510,7 @@ static void check_examples(const char *preset, const example *ex, size_t n)
 				    lc_model_value_key(m, LC_AXIS_STATUS,
 						       find(m, LC_AXIS_STATUS, ex[i].status)));
 		if (st.follow_up == FU_FUTURE)
-			assert_int_equal(lc_state_follow_up(next), NOW + DAY);
+			assert_int_equal(lc_state_time(next, LC_STATE_TIME_FOLLOW_UP), NOW + DAY);
 		lc_state_free(next);
 	}
 	lc_state_free(empty);
@@ -627,7 +627,7 @@ static void check_follow_up(const char *preset)
 			expect_refused(m, cur, &st, LC_V_FOLLOW_UP_PAST, true, "follow-up now");
 			st.follow_up = FU_FUTURE;
 			expect_ok(m, cur, &st, next, "follow-up tomorrow");
-			assert_int_equal(lc_state_follow_up(next), NOW + DAY);
+			assert_int_equal(lc_state_time(next, LC_STATE_TIME_FOLLOW_UP), NOW + DAY);
 			lc_state_free(next);
 		}
 	}
@@ -1009,7 +1009,7 @@ static void test_crm_lifecycle(void **unused)
 		expect_ok(m, open, &win, next, "won by win lead");
 		assert_string_equal(lc_state_get(next, LC_AXIS_STATUS), "won");
 		assert_string_equal(lc_state_get(next, LC_AXIS_LIFECYCLE), "won");
-		assert_int_equal(lc_state_completed_at(next), LC_TIME_NONE);
+		assert_int_equal(lc_state_time(next, LC_STATE_TIME_COMPLETED_AT), LC_TIME_NONE);
 	}
 	/* Open cannot jump to completed: complete acts on a won lead. */
 	{
@@ -1090,7 +1090,7 @@ static void test_crm_lost_and_completed(void **unused)
 		step st = {.action = "Complete", .status = "Completed"};
 		expect_ok(m, won, &st, next, "complete");
 		assert_string_equal(lc_state_get(next, LC_AXIS_LIFECYCLE), "completed");
-		assert_int_equal(lc_state_completed_at(next), NOW);
+		assert_int_equal(lc_state_time(next, LC_STATE_TIME_COMPLETED_AT), NOW);
 		assert_int_equal(lc_validate_state(m, next, NULL), 0);
 	}
 	/* Reopen brings a lost, won or completed lead back to open; nothing else does. */
@@ -1277,7 +1277,7 @@ static void run_story(const lc_model *m, const story_step *steps, size_t n, lc_s
 		if (steps[i].want_stage)
 			assert_string_equal(lc_state_get(s, LC_AXIS_STAGE), steps[i].want_stage);
 		if (st->follow_up == FU_FUTURE)
-			assert_int_equal(lc_state_follow_up(s), now + DAY);
+			assert_int_equal(lc_state_time(s, LC_STATE_TIME_FOLLOW_UP), now + DAY);
 		lc_disposition_free(d);
 	}
 	lc_violations_free(v);
@@ -1408,7 +1408,7 @@ static void test_stories(void **unused)
 	s = state_of(m, NULL, NULL, NULL);
 	run_story(m, deal, LC_ARRAY_LEN(deal), s);
 	assert_string_equal(lc_state_get(s, LC_AXIS_LIFECYCLE), "completed");
-	assert_int_equal(lc_state_completed_at(s), NOW + 4 * DAY);
+	assert_int_equal(lc_state_time(s, LC_STATE_TIME_COMPLETED_AT), NOW + 4 * DAY);
 	lc_state_free(s);
 	lc_model_free(m);
 

@@ -90,8 +90,8 @@ static void test_setters(void **state)
 	for (int i = 0; i < NE; i++) {
 		lc_time t = edges[i];
 		EXPECT(t, lc_disposition_set_follow_up(d, t));
-		EXPECT(t, lc_state_set_follow_up(st, t));
-		EXPECT(t, lc_state_set_completed_at(st, t));
+		EXPECT(t, lc_state_set_time(st, LC_STATE_TIME_FOLLOW_UP, t));
+		EXPECT(t, lc_state_set_time(st, LC_STATE_TIME_COMPLETED_AT, t));
 		for (int f = 0; f < LC_LEAD_DATE_COUNT; f++)
 			EXPECT(t, lc_lead_set_date(l, (lc_lead_date_field)f, t));
 		EXPECT(t, lc_lead_activity_add(l, "call", t, NULL));

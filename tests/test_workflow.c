@@ -437,7 +437,7 @@ static void test_install_persists(void **state)
 	/* An attempted contact gets tomorrow's follow-up from the event rule. */
 	assert_int_equal(dispose(db, id, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
 	lc_lead *l = get(db, id);
-	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + DAY);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP), now_value + DAY);
 	lc_lead_free(l);
 	lc_db_close(db);
 	remove(file);
@@ -481,12 +481,12 @@ static void test_install_other_handle(void **state)
 	assert_true(sweep(b, now_value) > 0);
 	assert_int_equal(dispose(b, id1, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
 	l = get(b, id1);
-	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + DAY);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP), now_value + DAY);
 	lc_lead_free(l);
 	/* And a's, which installed it. */
 	assert_int_equal(dispose(a, id2, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
 	l = get(a, id2);
-	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + DAY);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP), now_value + DAY);
 	lc_lead_free(l);
 	lc_db_close(b);
 	lc_db_close(a);
@@ -677,7 +677,8 @@ static void test_effects(void **state)
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), amy);
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_UNIT), unit);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "attempted_contact");
-	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + 2 * DAY);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP),
+			 now_value + 2 * DAY);
 	lc_lead_free(l);
 	l = get(f->db, l2);
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), cat);
@@ -784,10 +785,10 @@ static void test_automation_stopped_status(void **state)
 			 "\"action\":\"email\"}}]}]}");
 	sweep(db, now_value);
 	l = get(db, hot);
-	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + DAY);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP), now_value + DAY);
 	lc_lead_free((lc_lead *)l);
 	l = get(db, review);
-	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), LC_TIME_NONE);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP), LC_TIME_NONE);
 	lc_lead_free((lc_lead *)l);
 
 	/* lead list --flag ready_for_contact: the Hot Lead only */
@@ -830,7 +831,7 @@ static void test_event_rules(void **state)
 	/* Attempted contact with no follow-up: the rule plans one for tomorrow. */
 	assert_int_equal(dispose(f->db, a, "call", "no_milestone", "attempted_contact", LC_TIME_NONE, "amy"), 0);
 	l = get(f->db, a);
-	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + DAY);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP), now_value + DAY);
 	lc_lead_free(l);
 	last_event(f->db, a, &kind, rule, actor, sizeof rule);
 	assert_int_equal(kind, LC_EVENT_DISPOSITION);
@@ -840,7 +841,8 @@ static void test_event_rules(void **state)
 	/* With a follow-up already planned, the rule's condition is false. */
 	assert_int_equal(dispose(f->db, b, "call", "no_milestone", "attempted_contact", now_value + 3 * DAY, "amy"), 0);
 	l = get(f->db, b);
-	assert_int_equal(lc_state_follow_up(lc_lead_state(l)), now_value + 3 * DAY);
+	assert_int_equal(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP),
+			 now_value + 3 * DAY);
 	lc_lead_free(l);
 
 	/* Not interested stops automation: later sweeps leave the lead alone. */

@@ -88,36 +88,33 @@ LC_API const char *lc_state_get(const lc_state *state, lc_axis axis);
  */
 LC_API int lc_state_set_initial(lc_state *state);
 
-/**
- * Set the follow-up time.
- * @param state The state.
- * @param t A time, or LC_TIME_NONE.
- * @return 0 or LC_EINVAL.
- */
-LC_API int lc_state_set_follow_up(lc_state *state, lc_time t);
+/** The times a state holds (lc_state_time(), lc_state_set_time()). */
+typedef enum lc_state_time_field {
+	/** When the lead is to be contacted next (set by dispositions; some
+	 *  statuses require one in the future). */
+	LC_STATE_TIME_FOLLOW_UP = 0,
+	/** When the lead entered a completed life-cycle state (stamped by the
+	 *  engine; cleared when it leaves such a state). */
+	LC_STATE_TIME_COMPLETED_AT = 1
+} lc_state_time_field;
 
 /**
- * The follow-up time.
+ * Set one of the state's times.
  * @param state The state.
- * @return The time, or LC_TIME_NONE.
+ * @param field Which time.
+ * @param t A time in LC_TIME_MIN..LC_TIME_MAX, or LC_TIME_NONE to clear it.
+ * @return 0, LC_EINVAL (NULL state, unknown @p field), LC_ERANGE (a time
+ *         outside the range).
  */
-LC_API lc_time lc_state_follow_up(const lc_state *state);
+LC_API int lc_state_set_time(lc_state *state, lc_state_time_field field, lc_time t);
 
 /**
- * Set the actual completion time (stamped by the engine on entering a
- * completed life-cycle state).
- * @param state The state.
- * @param t A time, or LC_TIME_NONE.
- * @return 0 or LC_EINVAL.
+ * One of the state's times. Never fails.
+ * @param state The state (NULL: LC_TIME_NONE).
+ * @param field Which time (unknown: LC_TIME_NONE).
+ * @return The time, or LC_TIME_NONE when it is not set.
  */
-LC_API int lc_state_set_completed_at(lc_state *state, lc_time t);
-
-/**
- * The actual completion time.
- * @param state The state.
- * @return The time, or LC_TIME_NONE.
- */
-LC_API lc_time lc_state_completed_at(const lc_state *state);
+LC_API lc_time lc_state_time(const lc_state *state, lc_state_time_field field);
 
 /** @name Contact flags (lc_state_set_flags())
  * @{ */

@@ -234,32 +234,35 @@ const char *lc_state_get(const lc_state *state, lc_axis axis)
 	return state->raw[axis][0] ? state->raw[axis] : NULL;
 }
 
-int lc_state_set_follow_up(lc_state *state, lc_time t)
+/* The field behind an lc_state_time_field, or NULL for an unknown one. */
+static lc_time *time_slot(lc_state *state, lc_state_time_field field)
 {
+	switch (field) {
+	case LC_STATE_TIME_FOLLOW_UP:
+		return &state->follow_up;
+	case LC_STATE_TIME_COMPLETED_AT:
+		return &state->completed_at;
+	}
+	return NULL;
+}
+
+int lc_state_set_time(lc_state *state, lc_state_time_field field, lc_time t)
+{
+	lc_time *slot;
 	LC__ARG(state, "state");
-	if (lc__time_check(t, true, "lc_state_set_follow_up"))
+	if (!(slot = time_slot(state, field)))
+		return lc__error(LC_EINVAL, "lc_state_set_time: %d is not an lc_state_time_field",
+				 (int)field);
+	if (lc__time_check(t, true, "lc_state_set_time"))
 		return LC_ERANGE;
-	state->follow_up = t;
+	*slot = t;
 	return 0;
 }
 
-lc_time lc_state_follow_up(const lc_state *state)
+lc_time lc_state_time(const lc_state *state, lc_state_time_field field)
 {
-	return state ? state->follow_up : LC_TIME_NONE;
-}
-
-int lc_state_set_completed_at(lc_state *state, lc_time t)
-{
-	LC__ARG(state, "state");
-	if (lc__time_check(t, true, "lc_state_set_completed_at"))
-		return LC_ERANGE;
-	state->completed_at = t;
-	return 0;
-}
-
-lc_time lc_state_completed_at(const lc_state *state)
-{
-	return state ? state->completed_at : LC_TIME_NONE;
+	const lc_time *slot = state ? time_slot((lc_state *)state, field) : NULL;
+	return slot ? *slot : LC_TIME_NONE;
 }
 
 int lc_state_set_flags(lc_state *state, uint32_t flags)

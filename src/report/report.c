@@ -800,7 +800,7 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out
 	    (agent && (rc = lc_query_set_agent(q, agent)) != 0) || (rc = lc_db_query(db, q, &it)) != 0)
 		goto out;
 	while ((rc = lc_lead_iter_next(it, &lead)) == 1) {
-		lc_time fu = lc_state_follow_up(lc_lead_state(lead));
+		lc_time fu = lc_state_time(lc_lead_state(lead), LC_STATE_TIME_FOLLOW_UP);
 		if (fu == LC_TIME_NONE ||
 		    lc__state_has_flag(lc_lead_state(lead), LC_FLAG_NOT_REPORTABLE))
 			continue;

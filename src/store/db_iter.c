@@ -450,7 +450,7 @@ typedef struct wl_acc {
 static int wl_one(lc_db *db, const lc_lead *lead, void *ud)
 {
 	wl_acc *acc = ud;
-	lc_time fu = lc_state_follow_up(lead->state);
+	lc_time fu = lc_state_time(lead->state, LC_STATE_TIME_FOLLOW_UP);
 	lc_worklist_reason kind;
 
 	(void)db;

@@ -579,7 +579,8 @@ bool lc__query_match(const lc_query *q, const lc_lead *lead)
 	if (!id_match(q->agent, lead->agent) || !id_match(q->unit, lead->unit))
 		return false;
 	if (q->has_follow_up &&
-	    !in_window(s ? lc_state_follow_up(s) : LC_TIME_NONE, q->follow_up_from, q->follow_up_to))
+	    !in_window(lc_state_time(s, LC_STATE_TIME_FOLLOW_UP), q->follow_up_from,
+		       q->follow_up_to))
 		return false;
 	if (q->has_created && !in_window(lead->created_at, q->created_from, q->created_to))
 		return false;

@@ -73,7 +73,7 @@ static int wl_cmp(const void *pa, const void *pb)
 
 bool lc__wf_listable(const lc_lead *lead, lc_time day_end)
 {
-	lc_time fu = lc_state_follow_up(lc_lead_state(lead));
+	lc_time fu = lc_state_time(lc_lead_state(lead), LC_STATE_TIME_FOLLOW_UP);
 
 	if ((uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED)
 		return false;

@@ -119,7 +119,7 @@ bool lc__wf_cond_match(const wf_cond *c, const lc_lead *lead, lc_time now)
 {
 	lc_time created = lc_lead_number(lead, LC_LEAD_NUM_CREATED_AT);
 	lc_time touched = lc_lead_number(lead, LC_LEAD_NUM_TOUCHED_AT);
-	lc_time follow = lc_lead_state(lead) ? lc_state_follow_up(lc_lead_state(lead)) : LC_TIME_NONE;
+	lc_time follow = lc_state_time(lc_lead_state(lead), LC_STATE_TIME_FOLLOW_UP);
 	int64_t age = now - created;
 	int64_t idle = now - (touched != LC_TIME_NONE ? touched : created);
 	bool callable, emailable;
@@ -288,7 +288,7 @@ static bool would_change(const wf_effect *e, const lc_lead *lead, lc_time now)
 	case WF_FOLLOW_UP:
 		/* A sum outside the valid times changes it: writing then reports why. */
 		return lc__time_add(now, e->offset, &fu, "follow_up") != 0 ||
-		       lc_state_follow_up(lc_lead_state(lead)) != fu;
+		       lc_state_time(lc_lead_state(lead), LC_STATE_TIME_FOLLOW_UP) != fu;
 	case WF_RECYCLE:
 		return true;
 	case WF_ASSIGN:

@@ -787,7 +787,7 @@ static bool p_follow_up(const lc_lead *l, const void *arg)
 {
 	const cond *c = arg;
 	return visible(l, LC_RECYCLED_EXCLUDE) &&
-	       in_window(lc_state_follow_up(lc_lead_state(l)), c->from, c->to);
+	       in_window(lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP), c->from, c->to);
 }
 
 static bool p_created(const lc_lead *l, const void *arg)

@@ -587,8 +587,9 @@ static void same_state(const char *what, const lc_state *a, const lc_state *b)
 			die("%s: the states differ on an axis", what);
 		}
 	}
-	if (lc_state_follow_up(a) != lc_state_follow_up(b) ||
-	    lc_state_completed_at(a) != lc_state_completed_at(b) ||
+	if (lc_state_time(a, LC_STATE_TIME_FOLLOW_UP) != lc_state_time(b, LC_STATE_TIME_FOLLOW_UP) ||
+	    lc_state_time(a, LC_STATE_TIME_COMPLETED_AT) !=
+		    lc_state_time(b, LC_STATE_TIME_COMPLETED_AT) ||
 	    lc_state_flags(a) != lc_state_flags(b))
 		die("%s: the states differ in follow-up, completion or flags", what);
 }
@@ -628,7 +629,8 @@ static void dump_history(lc_db *db, lc_id lead)
 			}
 			if (side_state[w])
 				fprintf(stderr, " flags %u fu %lld", lc_state_flags(side_state[w]),
-					(long long)lc_state_follow_up(side_state[w]));
+					(long long)lc_state_time(side_state[w],
+								 LC_STATE_TIME_FOLLOW_UP));
 		}
 		fputc('\n', stderr);
 	}

@@ -242,7 +242,7 @@ static int lead_add(lc_db *db, const lflags *o)
 	if (o->follow_up) {
 		lc_time t;
 		if ((ex = parse_time_flag("--follow-up", o->follow_up, &t)) ||
-		    (ex = check(lc_state_set_follow_up(s, t), "--follow-up")))
+		    (ex = check(lc_state_set_time(s, LC_STATE_TIME_FOLLOW_UP, t), "--follow-up")))
 			goto out;
 	}
 	lc_lead_set_state(l, s);

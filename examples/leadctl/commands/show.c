@@ -32,7 +32,7 @@ static const char *next_value(const lc_lead *l, lc_axis axis)
  * that set it (a disposition's action, or a workflow follow_up's). */
 static const char *follow_up_action(lc_db *db, const lc_lead *l, char *buf, size_t cap)
 {
-	lc_time fu = lc_state_follow_up(lc_lead_state(l));
+	lc_time fu = lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP);
 	lc_event_iter *it = NULL;
 	const lc_event *ev;
 	const char *found = NULL;
@@ -133,7 +133,7 @@ static void header(lc_db *db, const lc_lead *l, json_t *j)
 {
 	static const lc_axis axes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE,
 					LC_AXIS_PHASE, LC_AXIS_LIFECYCLE };
-	lc_time fu = lc_state_follow_up(lc_lead_state(l));
+	lc_time fu = lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP);
 	const char *action = json_string_value(json_object_get(j, "follow_up_action"));
 	char t[LC_TIME_FORMAT_SIZE], far[64];
 

@@ -259,7 +259,7 @@ json_t *lead_json(lc_db *db, const lc_lead *l)
 	json_object_set_new(j, "stage", opt_string(lc_state_get(s, LC_AXIS_STAGE)));
 	json_object_set_new(j, "phase", opt_string(lc_state_get(s, LC_AXIS_PHASE)));
 	json_object_set_new(j, "lifecycle", opt_string(lc_state_get(s, LC_AXIS_LIFECYCLE)));
-	json_object_set_new(j, "follow_up", opt_time(lc_state_follow_up(s)));
+	json_object_set_new(j, "follow_up", opt_time(lc_state_time(s, LC_STATE_TIME_FOLLOW_UP)));
 	json_object_set_new(j, "version", json_integer(lc_lead_number(l, LC_LEAD_NUM_VERSION)));
 	json_object_set_new(j, "do_not_call", json_boolean(flags & LC_LEAD_DO_NOT_CALL));
 	json_object_set_new(j, "do_not_email", json_boolean(flags & LC_LEAD_DO_NOT_EMAIL));
@@ -534,14 +534,16 @@ static json_t *state_json(const lc_state *s)
 {
 	char buf[LC_TIME_FORMAT_SIZE];
 	json_t *j = json_object();
+	lc_time follow;
 
 	json_object_set_new(j, "milestone", opt_string(lc_state_get(s, LC_AXIS_MILESTONE)));
 	json_object_set_new(j, "status", opt_string(lc_state_get(s, LC_AXIS_STATUS)));
 	json_object_set_new(j, "stage", opt_string(lc_state_get(s, LC_AXIS_STAGE)));
 	json_object_set_new(j, "phase", opt_string(lc_state_get(s, LC_AXIS_PHASE)));
 	json_object_set_new(j, "lifecycle", opt_string(lc_state_get(s, LC_AXIS_LIFECYCLE)));
-	json_object_set_new(j, "follow_up", lc_state_follow_up(s) == LC_TIME_NONE ? json_null()
-								 : json_string(fmt_time(lc_state_follow_up(s), buf)));
+	follow = lc_state_time(s, LC_STATE_TIME_FOLLOW_UP);
+	json_object_set_new(j, "follow_up",
+			    follow == LC_TIME_NONE ? json_null() : json_string(fmt_time(follow, buf)));
 	return j;
 }
 

@@ -455,8 +455,8 @@ static void snap_take(snap *sn, const lc_state *s)
 		return;
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
 		sn->v[state_axes[i]] = lc_state_get(s, state_axes[i]);
-	sn->follow_up = lc_state_follow_up(s);
-	sn->completed_at = lc_state_completed_at(s);
+	sn->follow_up = lc_state_time(s, LC_STATE_TIME_FOLLOW_UP);
+	sn->completed_at = lc_state_time(s, LC_STATE_TIME_COMPLETED_AT);
 	sn->flags = lc_state_flags(s);
 	sn->n = lc_state_sys_counts(s, sn->names, sn->counts, MAX_COUNTS);
 }
@@ -587,9 +587,10 @@ static int state_load(mem *m, lc_state *s, const mstate *st, bool flags)
 							 &m->keys.hints[id].at[state_axes[i]])))
 			return rc;
 	}
-	if ((st->follow_up != LC_TIME_NONE && (rc = lc_state_set_follow_up(s, st->follow_up))) ||
+	if ((st->follow_up != LC_TIME_NONE &&
+	     (rc = lc_state_set_time(s, LC_STATE_TIME_FOLLOW_UP, st->follow_up))) ||
 	    (st->completed_at != LC_TIME_NONE &&
-	     (rc = lc_state_set_completed_at(s, st->completed_at))) ||
+	     (rc = lc_state_set_time(s, LC_STATE_TIME_COMPLETED_AT, st->completed_at))) ||
 	    (flags && st->flags && (rc = lc_state_set_flags(s, st->flags))))
 		return rc;
 	for (uint32_t i = 0; i < st->ncounts; i++) {

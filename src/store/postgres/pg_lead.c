@@ -78,7 +78,7 @@ static int fill_lead(const PGresult *r, int row, lc_lead *lead)
 		if ((rc = lc_state_set_stored(st, state_axes[i],
 					      lc__pg_text(r, row, C_MILESTONE + (int)i), NULL)))
 			return rc;
-	if ((rc = lc_state_set_follow_up(st, lc__pg_time(r, row, C_FOLLOW_UP))))
+	if ((rc = lc_state_set_time(st, LC_STATE_TIME_FOLLOW_UP, lc__pg_time(r, row, C_FOLLOW_UP))))
 		return rc;
 	return lc__pg_counts_parse(st, lc__pg_text(r, row, C_COUNTS));
 }
@@ -311,7 +311,7 @@ static void bind_new_lead(lc_pg *s, lc_pg_params *p, const lc_lead *lead)
 	lc__pg_p_bool(p, (flags & LC_LEAD_AUTOMATION_STOPPED) != 0);
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
 		lc__pg_p_text(p, st ? lc_state_get(st, state_axes[i]) : NULL);
-	lc__pg_p_time(p, st ? lc_state_follow_up(st) : LC_TIME_NONE);
+	lc__pg_p_time(p, st ? lc_state_time(st, LC_STATE_TIME_FOLLOW_UP) : LC_TIME_NONE);
 	lc__pg_p_text(p, st ? lc__pg_counts_format(&s->counts[0], st) : NULL);
 	lc__pg_p_i64(p, (int64_t)item_total(lead));
 	lc__pg_p_i64(p, (int64_t)lc_lead_list_count(lead, LC_LEAD_NOTES));
@@ -432,8 +432,8 @@ static int update_state(lc_pg *s, const lc_lead *lead, const lc_state *st, int64
 	bind_meta(&p, lead);
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
 		lc__pg_p_text(&p, lc_state_get(st, state_axes[i]));
-	lc__pg_p_time(&p, lc_state_follow_up(st));
-	lc__pg_p_time(&p, lc_state_completed_at(st));
+	lc__pg_p_time(&p, lc_state_time(st, LC_STATE_TIME_FOLLOW_UP));
+	lc__pg_p_time(&p, lc_state_time(st, LC_STATE_TIME_COMPLETED_AT));
 	lc__pg_p_text(&p, lc__pg_counts_format(&s->counts[0], st));
 	lc__pg_p_i64(&p, replaced);
 	return run_update(s, PG_LEAD_UPDATE_STATE, &p, lead, replaced);
@@ -499,8 +499,8 @@ static void bind_state(lc_pg *s, lc_pg_params *p, const lc_state *st, int buf)
 {
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
 		lc__pg_p_text(p, st ? lc_state_get(st, state_axes[i]) : NULL);
-	lc__pg_p_time(p, st ? lc_state_follow_up(st) : LC_TIME_NONE);
-	lc__pg_p_time(p, st ? lc_state_completed_at(st) : LC_TIME_NONE);
+	lc__pg_p_time(p, st ? lc_state_time(st, LC_STATE_TIME_FOLLOW_UP) : LC_TIME_NONE);
+	lc__pg_p_time(p, st ? lc_state_time(st, LC_STATE_TIME_COMPLETED_AT) : LC_TIME_NONE);
 	lc__pg_p_i64(p, st ? lc_state_flags(st) : 0);
 	lc__pg_p_text(p, st ? lc__pg_counts_format(&s->counts[buf], st) : NULL);
 }
@@ -560,8 +560,9 @@ static int read_state(const PGresult *r, int row, int first, lc_state *st)
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
 		if ((rc = lc_state_set_stored(st, state_axes[i], lc__pg_text(r, row, first + (int)i), NULL)))
 			return rc;
-	if ((rc = lc_state_set_follow_up(st, lc__pg_time(r, row, first + 5))) ||
-	    (rc = lc_state_set_completed_at(st, lc__pg_time(r, row, first + 6))) ||
+	if ((rc = lc_state_set_time(st, LC_STATE_TIME_FOLLOW_UP, lc__pg_time(r, row, first + 5))) ||
+	    (rc = lc_state_set_time(st, LC_STATE_TIME_COMPLETED_AT,
+				    lc__pg_time(r, row, first + 6))) ||
 	    (rc = lc_state_set_flags(st, (uint32_t)lc__pg_i64(r, row, first + 7))))
 		return rc;
 	return lc__pg_counts_parse(st, lc__pg_text(r, row, first + 8));

@@ -856,7 +856,8 @@ static int fill_lead(lc_sq *s, sqlite3_stmt *st, lc_lead *lead)
 							   c_text(st, C_MILESTONE + (int)i),
 							   &s->hint[axes[i]])))
 				return rc;
-		if ((rc = lc_state_set_follow_up(state, c_time(st, C_FOLLOW_UP))) ||
+		if ((rc = lc_state_set_time(state, LC_STATE_TIME_FOLLOW_UP,
+					    c_time(st, C_FOLLOW_UP))) ||
 		    (rc = counts_parse(s, state, c_text(st, C_COUNTS))))
 			return rc;
 	}
@@ -1079,7 +1080,7 @@ static int sq_lead_insert(void *be, lc_lead *lead)
 	b_text(st, 31, lc_state_get(state, LC_AXIS_PHASE));
 	b_text(st, 32, lc_state_get(state, LC_AXIS_STAGE));
 	b_text(st, 33, lc_state_get(state, LC_AXIS_LIFECYCLE));
-	b_time(st, 34, lc_state_follow_up(state));
+	b_time(st, 34, lc_state_time(state, LC_STATE_TIME_FOLLOW_UP));
 	b_text(st, 35, state ? counts_format(&s->counts[0], state) : NULL);
 	sqlite3_bind_int64(st, 36, (int64_t)item_total(lead));
 	sqlite3_bind_int64(st, 37, (int64_t)lc_lead_list_count(lead, LC_LEAD_NOTES));
@@ -1127,9 +1128,9 @@ static unsigned int changed_cols(const lc_sq *s, const lc_lead *lead, const lc_s
 		same |= 1u << SQ_COL_RECYCLED;
 	if (r->num[SQ_COL_TOUCHED_AT] == lc_lead_number(lead, LC_LEAD_NUM_TOUCHED_AT))
 		same |= 1u << SQ_COL_TOUCHED_AT;
-	if (r->num[SQ_COL_FOLLOW_UP] == lc_state_follow_up(state))
+	if (r->num[SQ_COL_FOLLOW_UP] == lc_state_time(state, LC_STATE_TIME_FOLLOW_UP))
 		same |= 1u << SQ_COL_FOLLOW_UP;
-	if (r->num[SQ_COL_COMPLETED] == lc_state_completed_at(state))
+	if (r->num[SQ_COL_COMPLETED] == lc_state_time(state, LC_STATE_TIME_COMPLETED_AT))
 		same |= 1u << SQ_COL_COMPLETED;
 	for (int i = 0; i < 5; i++) {
 		const char *v = lc_state_get(state, axes[i]);
@@ -1204,9 +1205,9 @@ static int sq_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 			if (cols & 1u << (SQ_COL_MILESTONE + i))
 				b_text(st, 5 + i, lc_state_get(state, axes[i]));
 		if (cols & 1u << SQ_COL_FOLLOW_UP)
-			b_time(st, 10, lc_state_follow_up(state));
+			b_time(st, 10, lc_state_time(state, LC_STATE_TIME_FOLLOW_UP));
 		if (cols & 1u << SQ_COL_COMPLETED)
-			b_time(st, 11, lc_state_completed_at(state));
+			b_time(st, 11, lc_state_time(state, LC_STATE_TIME_COMPLETED_AT));
 		if (cols & 1u << SQ_COL_COUNTS)
 			b_text(st, 12, counts);
 		if ((rc = changed_one(s, run(s, st, "writing the lead's state"))))
@@ -1254,8 +1255,8 @@ static void bind_state(lc_sq *s, sqlite3_stmt *st, int first, const lc_state *st
 	b_text(st, first + 2, lc_state_get(state, LC_AXIS_PHASE));
 	b_text(st, first + 3, lc_state_get(state, LC_AXIS_STAGE));
 	b_text(st, first + 4, lc_state_get(state, LC_AXIS_LIFECYCLE));
-	b_time(st, first + 5, lc_state_follow_up(state));
-	b_time(st, first + 6, lc_state_completed_at(state));
+	b_time(st, first + 5, lc_state_time(state, LC_STATE_TIME_FOLLOW_UP));
+	b_time(st, first + 6, lc_state_time(state, LC_STATE_TIME_COMPLETED_AT));
 	sqlite3_bind_int64(st, first + 7, lc_state_flags(state));
 	b_text(st, first + 8, state ? counts_format(&s->counts[buf], state) : NULL);
 }
@@ -1356,8 +1357,8 @@ static int read_state(lc_sq *s, sqlite3_stmt *st, int first, lc_state *state)
 		if ((rc = lc_state_set_stored(state, axes[i], c_text(st, first + (int)i),
 						   &s->hint[axes[i]])))
 			return rc;
-	if ((rc = lc_state_set_follow_up(state, c_time(st, first + 5))) ||
-	    (rc = lc_state_set_completed_at(state, c_time(st, first + 6))) ||
+	if ((rc = lc_state_set_time(state, LC_STATE_TIME_FOLLOW_UP, c_time(st, first + 5))) ||
+	    (rc = lc_state_set_time(state, LC_STATE_TIME_COMPLETED_AT, c_time(st, first + 6))) ||
 	    (rc = lc_state_set_flags(state, (uint32_t)sqlite3_column_int64(st, first + 7))))
 		return rc;
 	return counts_parse(s, state, c_text(st, first + 8));

@@ -31,6 +31,10 @@ LEAD_DO_NOT_EMAIL = 1 << 1
 LEAD_AUTOMATION_STOPPED = 1 << 2
 LEAD_RECYCLED = 1 << 3
 
+# lc_state_time_field (state.h).
+STATE_TIME_FOLLOW_UP = 0
+STATE_TIME_COMPLETED_AT = 1
+
 # Value flags (model.h), by the names the model format uses.
 VALUE_FLAGS = {
     "terminal": 1 << 0, "not_reportable": 1 << 1, "deprecated": 1 << 2,
@@ -139,8 +143,7 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_state_new": (c_int, [PP, P]),
     "lc_state_free": (None, [P]),
     "lc_state_get": (STR, [P, c_int]),
-    "lc_state_follow_up": (I64, [P]),
-    "lc_state_completed_at": (I64, [P]),
+    "lc_state_time": (I64, [P, c_int]),
     "lc_state_flags": (c_uint32, [P]),
     # disposition.h
     "lc_disposition_new": (c_int, [PP, P]),

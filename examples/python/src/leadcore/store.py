@@ -752,8 +752,8 @@ class Store:
         L, ax = self._L, self._ax
         flags = L.lc_state_flags(st)
         return State(**{a: text(L.lc_state_get(st, ax[a])) for a in _STATE_AXES},
-                     follow_up=from_time(L.lc_state_follow_up(st)),
-                     completed_at=from_time(L.lc_state_completed_at(st)),
+                     follow_up=from_time(L.lc_state_time(st, _ffi.STATE_TIME_FOLLOW_UP)),
+                     completed_at=from_time(L.lc_state_time(st, _ffi.STATE_TIME_COMPLETED_AT)),
                      do_not_call=bool(flags & _ffi.LEAD_DO_NOT_CALL),
                      do_not_email=bool(flags & _ffi.LEAD_DO_NOT_EMAIL))
 
