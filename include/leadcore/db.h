@@ -20,6 +20,16 @@
  * handles on the same store file may live in different threads and
  * processes; stale writes are refused with LC_ECONFLICT and a busy store is
  * retried within the busy timeout, then LC_EBUSY.
+ *
+ * @par Errors every store call may return
+ * Besides the codes its own `@return` lists, every function that takes an
+ * ::lc_db (here and in report.h, workflow.h and import.h) may return the
+ * store's errors: LC_EIO (the backend failed), LC_EBUSY (another writer held
+ * the store past the busy timeout), LC_ECORRUPT (a damaged record or schema),
+ * LC_ENOMEM, LC_ESTATE (a call inside an explicit transaction that an earlier
+ * failure rolled back: see lc_db_begin()), and LC_ERANGE when the call needs
+ * "now" and the store's clock (lc_db_options.clock) reads a time outside
+ * ::LC_TIME_MIN..::LC_TIME_MAX.
  */
 #ifndef LEADCORE_DB_H
 #define LEADCORE_DB_H
@@ -105,11 +115,14 @@ LC_API int lc_db_options_init(lc_db_options *opts, unsigned int version);
  *            of a registered backend. A path containing ':' can be written
  *            as `sqlite:PATH`.
  * @param opts Options, or NULL for the defaults.
- * @return 0, LC_EINVAL (NULL, bad options), LC_EVERSION (options, or a store
+ * @return 0, LC_EINVAL (NULL, bad options), LC_ERANGE (a URI longer than 4096
+ *         bytes), LC_EVERSION (options, or a store
  *         schema newer than this library or impossible), LC_EFORMAT (a file
  *         that is not a leadcore store, or empty without LC_DB_CREATE; it is
  *         left untouched), LC_ENOTFOUND (no such store without LC_DB_CREATE,
- *         or an unknown scheme), LC_EIO, LC_ECORRUPT, LC_EBUSY, LC_ENOMEM.
+ *         or an unknown scheme), LC_EUNSUPPORTED (`memory:` or `postgres:` in
+ *         a build without that backend), LC_EIO, LC_ECORRUPT, LC_EBUSY,
+ *         LC_ENOMEM.
  */
 LC_API int lc_db_open(lc_db **out, const char *uri, const lc_db_options *opts);
 
@@ -215,7 +228,8 @@ LC_API int lc_db_rollback(lc_db *db);
  * @param db The store.
  * @param model The model.
  * @param[out] version Receives the new store version; may be NULL.
- * @return 0, LC_EINVAL, LC_EREADONLY, LC_EBUSY, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ESTATE (an explicit transaction is
+ *         open), LC_EBUSY, LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_install_model(lc_db *db, const lc_model *model, int64_t *version);
 
@@ -303,7 +317,8 @@ LC_API void lc_migration_free(lc_migration *m);
  * @param from The old key (copied; it need not exist in the current model).
  * @param to The new key or label, which lc_db_migrate() resolves in the
  *           current model.
- * @return 0, LC_EINVAL (NULL, other axis, bad UTF-8), LC_EEXISTS (@p from is
+ * @return 0, LC_EINVAL (NULL, other axis, bad UTF-8), LC_ERANGE (@p from longer
+ *         than 64 bytes, @p to longer than 1 MiB), LC_EEXISTS (@p from is
  *         already mapped on that axis), LC_ENOMEM.
  */
 LC_API int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, const char *to);
@@ -316,7 +331,8 @@ LC_API int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, con
  * @param map The map.
  * @param[out] moved Receives how many leads moved; may be NULL.
  * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EREADONLY, LC_ENOTFOUND (a
- *         target the current model does not know: nothing moves), LC_EBUSY,
+ *         target the current model does not know: nothing moves), LC_EINVALID
+ *         (a lead would be invalid after the move: nothing moves), LC_EBUSY,
  *         LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved);
@@ -339,10 +355,10 @@ LC_API int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved);
  * @param db The store.
  * @param lead The record (updated on success).
  * @param[out] id Receives the new id; may be NULL.
- * @return 0, LC_EINVAL (NULL, bound to another model), LC_ESTATE (no model,
- *         read-only, a record that already has an id), LC_EINVALID (its
- *         state or governed fields are invalid), LC_EEXISTS (the external id is taken), LC_EBUSY,
- *         LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL, bound to another model), LC_EREADONLY, LC_ESTATE
+ *         (no model, a record that already has an id), LC_EINVALID (its
+ *         state or governed fields are invalid), LC_EEXISTS (the external id
+ *         is taken), LC_EBUSY, LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id);
 
@@ -361,7 +377,8 @@ LC_API int lc_db_lead_get(lc_db *db, lc_id id, lc_lead **out);
  * @param db The store.
  * @param external_id The external id.
  * @param[out] out Receives a new record; free it with lc_lead_free().
- * @return 0, LC_EINVAL, LC_ESTATE, LC_ENOTFOUND, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (longer than LC_LEAD_EXTERNAL_ID_MAX bytes),
+ *         LC_ESTATE, LC_ENOTFOUND, LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead **out);
 
@@ -378,9 +395,9 @@ LC_API int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead *
  * @param db The store.
  * @param lead A record read from this store.
  * @param expected_version The version the caller read, or -1 not to check.
- * @return 0, LC_EINVAL (NULL, no id), LC_ENOTFOUND, LC_ECONFLICT (the stored
- *         version differs), LC_ESTATE (the record's state was changed,
- *         read-only), LC_EINVALID (a governed field is invalid; nothing is
+ * @return 0, LC_EINVAL (NULL, no id, bound to another model), LC_EREADONLY,
+ *         LC_ENOTFOUND, LC_ECONFLICT (the stored version differs), LC_ESTATE
+ *         (no model; the record's state or lost reason was changed), LC_EINVALID (a governed field is invalid; nothing is
  *         written), LC_EEXISTS (external id taken), LC_EBUSY, LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version);
@@ -398,9 +415,11 @@ LC_API int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
  * @param expected_version The version the caller read, or -1 not to check.
  * @param violations Cleared, then filled when the disposition is refused; may be NULL.
  * @param[out] event_id Receives the new event's id; may be NULL.
- * @return 0, LC_EINVAL (NULL, bound to another model), LC_ESTATE (no model,
- *         read-only), LC_ENOTFOUND, LC_ECONFLICT, LC_EINVALID (see
- *         @p violations), LC_EBUSY, LC_EIO, LC_ENOMEM, or a workflow rule's error.
+ * @return 0, LC_EINVAL (NULL, bound to another model), LC_EREADONLY, LC_ESTATE
+ *         (no model, a recycled lead), LC_ENOTFOUND, LC_ECONFLICT, LC_EINVALID (see
+ *         @p violations; also when the model refuses the disposition of a
+ *         workflow rule the event triggers), LC_EBUSY, LC_EIO, LC_ENOMEM, or
+ *         another error of such a rule (its message names the rule).
  */
 LC_API int lc_db_apply(lc_db *db, lc_id lead_id, const lc_disposition *d, int64_t expected_version,
 		       lc_violations *violations, lc_id *event_id);
@@ -411,9 +430,10 @@ LC_API int lc_db_apply(lc_db *db, lc_id lead_id, const lc_disposition *d, int64_
  * @param db The store.
  * @param lead_id The lead.
  * @param agent The agent.
- * @return 0, LC_EINVAL, LC_ENOTFOUND (lead or agent), LC_ESTATE (the lead is
- *         already assigned to an agent, has no unit, is recycled; the agent is
- *         inactive or not a member of the lead's unit), LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (lead or agent), LC_ESTATE (no
+ *         model; the lead is already assigned to an agent, has no unit, is
+ *         recycled; the agent is inactive or not a member of the lead's unit),
+ *         LC_EBUSY, LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_lead_accept(lc_db *db, lc_id lead_id, lc_id agent);
 
@@ -424,8 +444,9 @@ LC_API int lc_db_lead_accept(lc_db *db, lc_id lead_id, lc_id agent);
  * @param lead_id The lead.
  * @param unit The unit, or 0 for none.
  * @param agent The agent, or 0 for none (members of @p unit may then accept it).
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ESTATE (inactive agent, not a member,
- *         recycled lead), LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (lead, unit or agent),
+ *         LC_ESTATE (no model, inactive agent, not a member, recycled lead),
+ *         LC_EBUSY, LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_lead_assign(lc_db *db, lc_id lead_id, lc_id unit, lc_id agent);
 
@@ -434,7 +455,8 @@ LC_API int lc_db_lead_assign(lc_db *db, lc_id lead_id, lc_id unit, lc_id agent);
  * worklists and reports but keeps its history.
  * @param db The store.
  * @param lead_id The lead.
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ESTATE (already recycled), LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND, LC_ESTATE (no model, already
+ *         recycled), LC_EBUSY, LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_lead_recycle(lc_db *db, lc_id lead_id);
 
@@ -442,7 +464,8 @@ LC_API int lc_db_lead_recycle(lc_db *db, lc_id lead_id);
  * Take a lead out of the recycle bin (a `restore` event).
  * @param db The store.
  * @param lead_id The lead.
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ESTATE (not recycled), LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND, LC_ESTATE (no model, not
+ *         recycled), LC_EBUSY, LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_lead_restore(lc_db *db, lc_id lead_id);
 
@@ -453,7 +476,10 @@ LC_API int lc_db_lead_restore(lc_db *db, lc_id lead_id);
  * @param lead_id The lead.
  * @param author Who wrote it (UTF-8, at most 256 bytes), or NULL for the store's actor.
  * @param text The note: non-empty UTF-8, at most LC_LEAD_NOTE_MAX bytes.
- * @return 0, LC_EINVAL, LC_ERANGE, LC_ENOTFOUND, LC_EBUSY, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE, LC_EREADONLY, LC_ENOTFOUND, LC_ESTATE (no
+ *         model), LC_EINVALID (the current model finds the lead's state
+ *         invalid: a disposition must give it a valid one first), LC_EBUSY,
+ *         LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_lead_note(lc_db *db, lc_id lead_id, const char *author, const char *text);
 
@@ -463,8 +489,9 @@ LC_API int lc_db_lead_note(lc_db *db, lc_id lead_id, const char *author, const c
  * @param db The store.
  * @param lead_id The lead.
  * @param out Receives the state; must be bound to lc_db_model().
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ECORRUPT (a gap or a disposition that
- *         does not give the recorded state), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL, a state bound to another model), LC_ESTATE (no
+ *         model), LC_ENOTFOUND, LC_ECORRUPT (no history, a gap, or a
+ *         disposition that does not give the recorded state), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_db_replay(lc_db *db, lc_id lead_id, lc_state *out);
 
@@ -579,7 +606,8 @@ LC_API int lc_query_set_unit(lc_query *q, lc_id unit);
  * @param from The start, or LC_TIME_NONE for no lower bound.
  * @param to The end (excluded), or LC_TIME_NONE for no upper bound. Both
  *           LC_TIME_NONE drops the condition.
- * @return 0, LC_EINVAL (from >= to).
+ * @return 0, LC_EINVAL (from >= to), LC_ERANGE (a time that is neither
+ *         LC_TIME_NONE nor within ::LC_TIME_MIN..::LC_TIME_MAX).
  */
 LC_API int lc_query_set_follow_up(lc_query *q, lc_time from, lc_time to);
 
@@ -588,7 +616,8 @@ LC_API int lc_query_set_follow_up(lc_query *q, lc_time from, lc_time to);
  * @param q The query.
  * @param from The start, or LC_TIME_NONE.
  * @param to The end (excluded), or LC_TIME_NONE. Both LC_TIME_NONE drops the condition.
- * @return 0, LC_EINVAL (from >= to).
+ * @return 0, LC_EINVAL (from >= to), LC_ERANGE (a time that is neither
+ *         LC_TIME_NONE nor within ::LC_TIME_MIN..::LC_TIME_MAX).
  */
 LC_API int lc_query_set_created(lc_query *q, lc_time from, lc_time to);
 
@@ -664,8 +693,10 @@ LC_API int lc_db_query(lc_db *db, const lc_query *q, lc_lead_iter **out);
  * @param it The iterator.
  * @param[out] lead Receives the lead, owned by the iterator and valid until
  *                  the next call or lc_lead_iter_free() (lc_lead_clone() to keep it).
- * @return 1 with a lead, 0 at the end, or a negative error (LC_EINVAL, LC_EIO,
- *         LC_ECORRUPT, LC_ENOMEM).
+ * @return 1 with a lead, 0 at the end, or a negative error: LC_EINVAL (NULL),
+ *         LC_ESTATE (a model was installed since the query: query again), or
+ *         the store's LC_EIO, LC_EBUSY, LC_ECORRUPT (a damaged row: the next
+ *         call goes on after it), LC_ENOMEM.
  */
 LC_API int lc_lead_iter_next(lc_lead_iter *it, const lc_lead **lead);
 
@@ -734,7 +765,10 @@ LC_API int lc_db_history(lc_db *db, lc_id lead_id, lc_event_iter **out);
  * @param it The iterator.
  * @param[out] ev Receives the event, owned by the iterator and valid until the
  *                next call or lc_event_iter_free().
- * @return 1 with an event, 0 at the end, or a negative error.
+ * @return 1 with an event, 0 at the end, or a negative error: LC_EINVAL (NULL),
+ *         LC_ESTATE (a model was installed since lc_db_history(): start
+ *         again), or the store's LC_EIO, LC_EBUSY, LC_ECORRUPT (a damaged row:
+ *         the next call goes on after it), LC_ENOMEM.
  */
 LC_API int lc_event_iter_next(lc_event_iter *it, const lc_event **ev);
 
@@ -819,7 +853,8 @@ LC_API int lc_db_agent_add(lc_db *db, const char *name, lc_id *id);
  * @param db The store.
  * @param name The name.
  * @param[out] id Receives the id.
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_EIO.
+ * @return 0, LC_EINVAL, LC_ERANGE (a name longer than 256 bytes), LC_ENOTFOUND,
+ *         LC_EIO.
  */
 LC_API int lc_db_agent_find(lc_db *db, const char *name, lc_id *id);
 
@@ -829,7 +864,7 @@ LC_API int lc_db_agent_find(lc_db *db, const char *name, lc_id *id);
  * @param db The store.
  * @param agent The agent.
  * @param active Non-zero for active.
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND, LC_EBUSY, LC_EIO.
  */
 LC_API int lc_db_agent_set_active(lc_db *db, lc_id agent, int active);
 
@@ -851,7 +886,7 @@ LC_API int lc_db_agents(lc_db *db, lc_id unit, lc_table **out);
  * @param db The store.
  * @param name A unique, non-empty name (UTF-8, at most 256 bytes).
  * @param[out] id Receives the id; may be NULL.
- * @return 0, LC_EINVAL, LC_ERANGE, LC_EEXISTS, LC_ESTATE, LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_ERANGE, LC_EEXISTS, LC_EREADONLY, LC_EBUSY, LC_EIO.
  */
 LC_API int lc_db_unit_add(lc_db *db, const char *name, lc_id *id);
 
@@ -860,7 +895,8 @@ LC_API int lc_db_unit_add(lc_db *db, const char *name, lc_id *id);
  * @param db The store.
  * @param name The name.
  * @param[out] id Receives the id.
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_EIO.
+ * @return 0, LC_EINVAL, LC_ERANGE (a name longer than 256 bytes), LC_ENOTFOUND,
+ *         LC_EIO.
  */
 LC_API int lc_db_unit_find(lc_db *db, const char *name, lc_id *id);
 
@@ -869,7 +905,8 @@ LC_API int lc_db_unit_find(lc_db *db, const char *name, lc_id *id);
  * @param db The store.
  * @param unit The unit.
  * @param agent The agent.
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (unit or agent), LC_EBUSY,
+ *         LC_EIO.
  */
 LC_API int lc_db_unit_join(lc_db *db, lc_id unit, lc_id agent);
 
@@ -878,7 +915,8 @@ LC_API int lc_db_unit_join(lc_db *db, lc_id unit, lc_id agent);
  * @param db The store.
  * @param unit The unit.
  * @param agent The agent.
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (unit or agent), LC_EBUSY,
+ *         LC_EIO.
  */
 LC_API int lc_db_unit_leave(lc_db *db, lc_id unit, lc_id agent);
 

@@ -50,7 +50,8 @@ LC_API void lc_disposition_reset(lc_disposition *d);
  * @param axis LC_AXIS_ACTION, LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE or LC_AXIS_REASON.
  * @param key_or_label The value; NULL clears it (the axis stays unchanged when applied).
  * @return 0, LC_EINVAL (NULL disposition, bad UTF-8, an axis a disposition cannot set),
- *         LC_ENOTFOUND (not in the model; the message lists the keys).
+ *         LC_ERANGE (text longer than 1 MiB), LC_ENOTFOUND (not in the model; the
+ *         message lists the keys).
  */
 LC_API int lc_disposition_set(lc_disposition *d, lc_axis axis, const char *key_or_label);
 
@@ -91,7 +92,8 @@ LC_API lc_outcome lc_disposition_outcome(const lc_disposition *d);
  * Set the follow-up time.
  * @param d The disposition.
  * @param t A time, or LC_TIME_NONE.
- * @return 0 or LC_EINVAL.
+ * @return 0, LC_EINVAL, LC_ERANGE (@p t is neither LC_TIME_NONE nor within
+ *         ::LC_TIME_MIN..::LC_TIME_MAX).
  */
 LC_API int lc_disposition_set_follow_up(lc_disposition *d, lc_time t);
 

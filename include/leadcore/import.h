@@ -51,7 +51,8 @@ typedef struct lc_mapping lc_mapping;
  * @param[out] out Receives the mapping; free it with lc_mapping_free().
  * @param json NUL-terminated UTF-8 JSON.
  * @param source_name A name for messages (a file name), or NULL.
- * @return 0, LC_EINVAL (NULL), LC_EFORMAT (malformed JSON, an unknown or
+ * @return 0, LC_EINVAL (NULL, not UTF-8), LC_ERANGE (text larger than 16 MiB),
+ *         LC_EFORMAT (malformed JSON, an unknown or
  *         misspelt field, a wrong type, a missing column name; the message
  *         says where and what), LC_ENOMEM.
  */
@@ -61,7 +62,8 @@ LC_API int lc_mapping_load_string(lc_mapping **out, const char *json, const char
  * Load a mapping from a JSON file. As lc_mapping_load_string().
  * @param[out] out Receives the mapping; free it with lc_mapping_free().
  * @param path The file.
- * @return 0, LC_EINVAL, LC_EIO (cannot read the file), LC_EFORMAT, LC_ENOMEM.
+ * @return As lc_mapping_load_string() (LC_ERANGE: a file larger than 16 MiB),
+ *         plus LC_EIO (the file cannot be opened or read).
  */
 LC_API int lc_mapping_load_file(lc_mapping **out, const char *path);
 
@@ -158,14 +160,16 @@ LC_API int lc_import_options_init(lc_import_options *opts, unsigned int version)
  *                    counts of writes are 0 when the import was rolled back.
  *                    Set to NULL otherwise. May be NULL.
  * @return 0 (everything imported, or in skip mode every good row),
- *         LC_EINVAL (NULL arguments, bad options), LC_ESTATE (no model,
- *         inside an explicit transaction), LC_EREADONLY, LC_EIO (cannot read the
- *         file), LC_EFORMAT (no header, a column the mapping names is missing,
- *         a value the model does not know, or in all-or-nothing mode a
- *         malformed row), LC_EINVALID (all-or-nothing mode: a row's
- *         disposition is not allowed), LC_EEXISTS, LC_EUSER (the progress
- *         callback stopped it), LC_EBUSY, LC_ENOMEM. On any failure nothing
- *         is written.
+ *         LC_EINVAL (NULL arguments, bad options), LC_EVERSION (options of an
+ *         unknown version), LC_ERANGE (the options' @c at outside
+ *         ::LC_TIME_MIN..::LC_TIME_MAX), LC_ESTATE (no model, inside an
+ *         explicit transaction), LC_EREADONLY, LC_EIO (cannot read the file),
+ *         LC_EFORMAT (no header, a column the mapping names is missing, a
+ *         value the model does not know), LC_EUSER (the progress callback
+ *         stopped it), LC_EBUSY, LC_ENOMEM; in all-or-nothing mode also the
+ *         code of the first bad row, as the result lists it (LC_EFORMAT,
+ *         LC_EINVALID, LC_ERANGE, LC_EEXISTS). On any failure nothing is
+ *         written.
  */
 LC_API int lc_import_file(lc_db *db, const char *path, const lc_mapping *map,
 			  const lc_import_options *opts, lc_table **result);

@@ -227,7 +227,8 @@ LC_API const char *lc_lead_currency(const lc_lead *lead);
  * @param lead The record.
  * @param which The date.
  * @param t The time, or LC_TIME_NONE to clear it.
- * @return 0, LC_EINVAL (NULL, unknown date).
+ * @return 0, LC_EINVAL (NULL, unknown date), LC_ERANGE (@p t is neither
+ *         LC_TIME_NONE nor within ::LC_TIME_MIN..::LC_TIME_MAX).
  */
 LC_API int lc_lead_set_date(lc_lead *lead, lc_lead_date_field which, lc_time t);
 

@@ -139,7 +139,8 @@ LC_API int lc_model_presets(lc_table **out);
  * Load a preset by name ("leadmanager", "insurance", "particle", "crm", "conversica").
  * @param[out] out Receives a new model; free it with lc_model_free().
  * @param name The preset's name (case-insensitive).
- * @return 0, LC_EINVAL, LC_ENOTFOUND (the message lists the presets), LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (a name longer than 256 bytes), LC_ENOTFOUND (the
+ *         message lists the presets), LC_ENOMEM.
  */
 LC_API int lc_model_preset(lc_model **out, const char *name);
 
@@ -159,11 +160,11 @@ LC_API int lc_model_preset(lc_model **out, const char *name);
 LC_API int lc_model_load_string(lc_model **out, const char *json, const char *source_name);
 
 /**
- * Load a model from a JSON file. Errors as lc_model_load_string(), plus LC_EIO
- * when the file cannot be read.
+ * Load a model from a JSON file.
  * @param[out] out Receives a new model; free it with lc_model_free().
  * @param path The file.
- * @return 0 or a negative error code.
+ * @return As lc_model_load_string() (LC_ERANGE also for a path longer than
+ *         4096 bytes), plus LC_EIO (the file cannot be opened or read).
  */
 LC_API int lc_model_load_file(lc_model **out, const char *path);
 
@@ -171,7 +172,9 @@ LC_API int lc_model_load_file(lc_model **out, const char *path);
  * Load a preset when @p name_or_path names one, else the JSON file at that path.
  * @param[out] out Receives a new model; free it with lc_model_free().
  * @param name_or_path A preset name or a file path.
- * @return 0 or a negative error code.
+ * @return As lc_model_load_file(), plus LC_ENOTFOUND (a name with no '/' and
+ *         no '.' that is neither a preset nor a file: the message lists the
+ *         presets).
  */
 LC_API int lc_model_load(lc_model **out, const char *name_or_path);
 
@@ -284,7 +287,8 @@ LC_API int lc_model_builder_add_value(lc_model_builder *b, lc_axis axis, const c
  * @param axis LC_AXIS_STAGE, LC_AXIS_STATUS or LC_AXIS_REASON.
  * @param key The value's key.
  * @param parent_key The parent's key (checked when built).
- * @return 0, LC_EINVAL, LC_ENOTFOUND (no such value yet), LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes), LC_ENOTFOUND (no
+ *         such value yet), LC_ENOMEM.
  */
 LC_API int lc_model_builder_set_parent(lc_model_builder *b, lc_axis axis, const char *key,
 				       const char *parent_key);
@@ -295,7 +299,7 @@ LC_API int lc_model_builder_set_parent(lc_model_builder *b, lc_axis axis, const 
  * @param axis The axis.
  * @param key The value's key.
  * @param what `LC_REQUIRE_*` bits.
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes), LC_ENOTFOUND, LC_ENOMEM.
  */
 LC_API int lc_model_builder_require(lc_model_builder *b, lc_axis axis, const char *key,
 				    uint32_t what);
@@ -319,7 +323,7 @@ LC_API int lc_model_builder_alias(lc_model_builder *b, lc_axis axis, const char 
  * @param axis LC_AXIS_MILESTONE, LC_AXIS_STATUS or LC_AXIS_STAGE.
  * @param key The value's key.
  * @param action_key The action (checked when built).
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes), LC_ENOTFOUND, LC_ENOMEM.
  */
 LC_API int lc_model_builder_block(lc_model_builder *b, lc_axis axis, const char *key,
 				  const char *action_key);
@@ -330,7 +334,7 @@ LC_API int lc_model_builder_block(lc_model_builder *b, lc_axis axis, const char 
  * @param reason_key The reason's key.
  * @param outcomes Bits `1u << LC_OUTCOME_*` (e.g. `1u << LC_OUTCOME_EXITING`).
  * @param lost Non-zero: the reason serves as a lost reason.
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes), LC_ENOTFOUND, LC_ENOMEM.
  */
 LC_API int lc_model_builder_reason_use(lc_model_builder *b, const char *reason_key,
 				       uint32_t outcomes, int lost);
@@ -340,7 +344,7 @@ LC_API int lc_model_builder_reason_use(lc_model_builder *b, const char *reason_k
  * @param b The builder.
  * @param milestone_key The milestone (checked when built).
  * @param status_key The status (checked when built).
- * @return 0, LC_EINVAL, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes), LC_ENOMEM.
  */
 LC_API int lc_model_builder_link(lc_model_builder *b, const char *milestone_key,
 				 const char *status_key);
@@ -351,7 +355,7 @@ LC_API int lc_model_builder_link(lc_model_builder *b, const char *milestone_key,
  * @param action_key The action (checked when built).
  * @param from_key Life-cycle state, or NULL / "*" for any.
  * @param to_key Life-cycle state, or NULL / "*" for any.
- * @return 0, LC_EINVAL, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes), LC_ENOMEM.
  */
 LC_API int lc_model_builder_cross(lc_model_builder *b, const char *action_key,
 				  const char *from_key, const char *to_key);
@@ -374,7 +378,7 @@ LC_API int lc_model_builder_set_outcomes(lc_model_builder *b, lc_axis axis, int3
  * @param axis The axis.
  * @param from_key The value moved from (checked when built).
  * @param to_key The value moved to (checked when built).
- * @return 0, LC_EINVAL, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes), LC_ENOMEM.
  */
 LC_API int lc_model_builder_allow_transition(lc_model_builder *b, lc_axis axis,
 					     const char *from_key, const char *to_key);
@@ -530,7 +534,8 @@ LC_API int lc_model_value_next(const lc_model *model, lc_axis axis, size_t i, si
  * @param axis The axis.
  * @param key_or_label The text.
  * @param[out] index Receives the index.
- * @return 0, LC_EINVAL, or LC_ENOTFOUND (the message names the axis and the valid keys).
+ * @return 0, LC_EINVAL, LC_ERANGE (@p key_or_label is longer than any label
+ *         may be), or LC_ENOTFOUND (the message names the axis and the valid keys).
  */
 LC_API int lc_model_value_find(const lc_model *model, lc_axis axis, const char *key_or_label,
 			       size_t *index);

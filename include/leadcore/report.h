@@ -19,9 +19,13 @@
  * The SQLite backend answers the pipeline and the matrix with one `GROUP BY`;
  * other backends without a grouped-count slot are answered by iterating.
  *
- * Every report returns LC_ERANGE, naming the field, when @c from or @c to
- * of its options is outside ::LC_TIME_MIN..::LC_TIME_MAX (read by the report
- * or not), or when it needs the store's clock and the clock is.
+ * Every report that takes ::lc_report_options returns LC_EVERSION for
+ * options of a version this library does not know; LC_ERANGE, naming the
+ * field, when @c from or @c to of its options is outside
+ * ::LC_TIME_MIN..::LC_TIME_MAX (read by the report or not), or when it needs
+ * the store's clock and the clock is; and LC_ENOTFOUND when the options'
+ * filter holds a value the current model does not know. Its `@return` lists
+ * these as "options and filter, above".
  *
  * Thread safety: as the ::lc_db the report was made from; a finished report
  * may be read from any one thread.
@@ -113,7 +117,8 @@ LC_API int lc_report_options_init(lc_report_options *opts, unsigned int version)
  * @param opts The filter and LC_REPORT_SUM_AMOUNT; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL (NULL, no axis, too many, an action, reason,
- *         unknown or repeated axis), LC_ESTATE (the store has no model), LC_EIO, LC_ENOMEM.
+ *         unknown or repeated axis), LC_ESTATE (the store has no model),
+ *         LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 			      const lc_report_options *opts, lc_table **out);
@@ -134,7 +139,8 @@ LC_API int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
  * @param opts The filter; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EUNSUPPORTED (a model with
- *         no milestones or no statuses), LC_EIO, LC_ENOMEM.
+ *         no milestones or no statuses), LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above),
+ *         LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_table **out);
 
@@ -150,7 +156,8 @@ LC_API int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_table *
  * @param status The status, likewise.
  * @param opts The filter; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
- * @return 0, LC_EINVAL (NULL, bad UTF-8, too long), LC_ESTATE (no model),
+ * @return 0, LC_EINVAL (NULL, bad UTF-8), LC_ERANGE (a key longer than 64
+ *         bytes), LC_ESTATE (no model), LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above),
  *         LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
@@ -168,7 +175,7 @@ LC_API int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *s
  * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL (NULL, a window whose end is not after its start, a
  *         negative agent), LC_ESTATE (no model), LC_ENOTFOUND (no such
- *         agent), LC_EIO, LC_ENOMEM.
+ *         agent), LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out);
 
@@ -183,7 +190,8 @@ LC_API int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_tabl
  * @param db The store.
  * @param opts An optional agent; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
- * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_ENOTFOUND (no such agent),
+ *         LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out);
 
@@ -203,7 +211,8 @@ LC_API int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table 
  * @param opts An optional window on the events' times; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
  * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EUNSUPPORTED (a model with
- *         neither stages nor milestones), LC_EIO, LC_ENOMEM.
+ *         neither stages nor milestones), LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above),
+ *         LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out);
 

@@ -151,7 +151,8 @@ LC_API uint32_t lc_state_stage_count(const lc_state *state, const char *stage_ke
  * @param state The state.
  * @param stage_key The stage's key or label.
  * @param count The count.
- * @return 0, LC_EINVAL (NULL, bad UTF-8, a stage that is not repeatable), LC_ENOTFOUND.
+ * @return 0, LC_EINVAL (NULL, bad UTF-8, a stage that is not repeatable), LC_ERANGE
+ *         (a key longer than 1 MiB), LC_ENOTFOUND.
  */
 LC_API int lc_state_set_stage_count(lc_state *state, const char *stage_key, uint32_t count);
 

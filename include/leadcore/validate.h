@@ -104,7 +104,9 @@ LC_API const lc_table *lc_violations_table(const lc_violations *v);
  * @param now The time of the event (follow-ups must be after it).
  * @param out Cleared, then filled with the violations; may be NULL.
  * @return 0 when valid, LC_EINVALID when not (see @p out), LC_EINVAL for bad
- *         arguments (NULL, or a state or disposition bound to another model).
+ *         arguments (NULL, or a state or disposition bound to another model),
+ *         LC_ERANGE (@p now is neither LC_TIME_NONE nor within
+ *         ::LC_TIME_MIN..::LC_TIME_MAX).
  */
 LC_API int lc_validate(const lc_model *model, const lc_state *current, const lc_disposition *d,
 		       lc_time now, lc_violations *out);
@@ -145,7 +147,7 @@ LC_API int lc_validate_state(const lc_model *model, const lc_state *state, lc_vi
  * @param now The time of the event.
  * @param next Receives the state after; may be the same object as @p current.
  * @param out Violations as in lc_validate(); may be NULL.
- * @return 0, LC_EINVALID, LC_EINVAL.
+ * @return 0, LC_EINVALID, LC_EINVAL, LC_ERANGE, each as lc_validate() says.
  */
 LC_API int lc_transition(const lc_model *model, const lc_state *current, const lc_disposition *d,
 			 lc_time now, lc_state *next, lc_violations *out);

@@ -39,7 +39,8 @@ typedef struct lc_ruleset lc_ruleset;
  * @param[out] out Receives the rule set; free it with lc_ruleset_free().
  * @param json NUL-terminated UTF-8 JSON.
  * @param source_name A name for messages (a file name), or NULL.
- * @return 0, LC_EINVAL (NULL), LC_EFORMAT (not JSON, unknown or missing
+ * @return 0, LC_EINVAL (NULL, not UTF-8), LC_ERANGE (text larger than 16 MiB),
+ *         LC_EFORMAT (not JSON, unknown or missing
  *         field, wrong type; the message gives the line and column or the
  *         path, such as `rules[2].if.min_age`), LC_EVERSION (a format other
  *         than 1), LC_ENOMEM.
@@ -157,8 +158,10 @@ LC_API int lc_db_ruleset_get(lc_db *db, int64_t version, lc_ruleset **out, lc_ti
  *                 "checked" (leads looked at) and "failures" (leads rolled
  *                 back). Free it with lc_table_free(). May be NULL.
  * @return 0 (even when some leads failed; see the result), LC_EINVAL,
- *         LC_ESTATE (no model, no rule set installed, inside an explicit
- *         transaction), LC_EREADONLY, LC_EIO, LC_ENOMEM.
+ *         LC_ERANGE (@p now is neither LC_TIME_NONE nor within
+ *         ::LC_TIME_MIN..::LC_TIME_MAX), LC_ESTATE (no model, no rule set
+ *         installed, inside an explicit transaction), LC_EREADONLY, LC_ECORRUPT
+ *         (the stored rule set does not parse), LC_EIO, LC_ENOMEM.
  */
 LC_API int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out);
 
@@ -217,7 +220,9 @@ LC_API int lc_assign_options_init(lc_assign_options *opts, unsigned int version)
  *                    follow-ups due and leads not yet worked before) and
  *                    "given"; free it with lc_table_free(). May be NULL.
  * @return 0, LC_EINVAL (NULL db, bad options, a quota above 100000),
- *         LC_EVERSION, LC_ENOTFOUND (an agent in @c agents does not exist),
+ *         LC_EVERSION, LC_ERANGE (@p now is neither LC_TIME_NONE nor within
+ *         ::LC_TIME_MIN..::LC_TIME_MAX), LC_ENOTFOUND (an agent in @c agents
+ *         does not exist),
  *         LC_ESTATE (no model, an agent in @c agents is inactive), LC_EREADONLY,
  *         LC_ECORRUPT (the stored rule set does not parse), LC_EBUSY, LC_EIO,
  *         LC_ENOMEM. On failure nothing is assigned.
@@ -252,8 +257,10 @@ typedef enum lc_worklist_reason {
  *                 (id), "reason" ("overdue", "due" or "new") and
  *                 "follow_up" (a time; ::LC_TABLE_NONE for a new lead); free
  *                 it with lc_table_free().
- * @return 0, LC_EINVAL, LC_ENOTFOUND (no such agent), LC_ESTATE (no model),
- *         LC_ECORRUPT (the stored rule set does not parse), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (@p now is neither LC_TIME_NONE nor within
+ *         ::LC_TIME_MIN..::LC_TIME_MAX), LC_ENOTFOUND (no such agent), LC_ESTATE
+ *         (no model), LC_ECORRUPT (the stored rule set does not parse), LC_EIO,
+ *         LC_ENOMEM.
  */
 LC_API int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_table **out);
 

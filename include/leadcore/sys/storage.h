@@ -430,7 +430,8 @@ LC_API int lc_lead_sys_set_id(lc_lead *lead, lc_id id);
  * @param created_at Creation time.
  * @param touched_at Time of the last disposition, or LC_TIME_NONE.
  * @param recycled Non-zero when in the recycle bin.
- * @return 0, LC_EINVAL.
+ * @return 0, LC_EINVAL, LC_ERANGE (a time outside ::LC_TIME_MIN..::LC_TIME_MAX, or
+ *         a version of INT64_MAX, which leaves no room for another change).
  */
 LC_API int lc_lead_sys_set_meta(lc_lead *lead, lc_id id, int64_t version, lc_time created_at,
 				lc_time touched_at, int recycled);
@@ -457,7 +458,8 @@ LC_API int lc_lead_sys_copy(lc_lead *dst, const lc_lead *src, unsigned int parts
  * @param time When it was written.
  * @param author Who wrote it, or NULL.
  * @param text The note.
- * @return 0, LC_EINVAL, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE (a time outside ::LC_TIME_MIN..::LC_TIME_MAX),
+ *         LC_ENOMEM.
  */
 LC_API int lc_lead_sys_add_note(lc_lead *lead, lc_time time, const char *author, const char *text);
 
@@ -488,7 +490,7 @@ LC_API int lc_event_sys_set_lead(lc_event *ev, lc_id lead);
  * @param model_version The store version of the model that judged it, or 0.
  * @param outcome The disposition's outcome.
  * @param follow_up The disposition's follow-up, or LC_TIME_NONE.
- * @return 0, LC_EINVAL.
+ * @return 0, LC_EINVAL, LC_ERANGE (a time outside ::LC_TIME_MIN..::LC_TIME_MAX).
  */
 LC_API int lc_event_sys_set_meta(lc_event *ev, lc_id id, lc_id lead, int64_t seq, lc_time time,
 				 lc_event_kind kind, int64_t model_version, lc_outcome outcome,
@@ -512,7 +514,8 @@ LC_API int lc_event_sys_set_text(lc_event *ev, lc_event_text_field field, const 
  * @param ev The event.
  * @param axis LC_AXIS_ACTION, _MILESTONE, _STATUS, _STAGE or _REASON.
  * @param key The key, or NULL.
- * @return 0, LC_EINVAL, LC_ERANGE.
+ * @return 0, LC_EINVAL, LC_ERANGE (a key longer than 64 bytes), LC_EFORMAT (a
+ *         key that is not valid UTF-8).
  */
 LC_API int lc_event_sys_set_value(lc_event *ev, lc_axis axis, const char *key);
 
