@@ -57,6 +57,9 @@ int exit_for_error(int rc);
 int fail(int rc, const char *what);
 /* Print a usage error to stderr and return EXIT_USAGE. */
 int usage_error(const char *fmt, ...);
+/* Whether the model's links allow a milestone with a status (both indexes
+ * of the model; false for an index out of range). */
+bool model_linked(const lc_model *m, size_t milestone, size_t status);
 /* Print JSON to stdout (compact, sorted as built) with a newline, then free it. */
 void print_json(json_t *j);
 /* Parse a TIME flag (ISO 8601 or date). Prints an error; returns 0 or EXIT_USAGE. */

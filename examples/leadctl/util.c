@@ -137,6 +137,12 @@ int parse_time_flag(const char *flag, const char *text, lc_time *out)
 	return 0;
 }
 
+bool model_linked(const lc_model *m, size_t milestone, size_t status)
+{
+	int allowed = 0;
+	return lc_model_link_allowed(m, milestone, status, &allowed) == 0 && allowed;
+}
+
 const char *fmt_time(lc_time t, char *buf)
 {
 	if (t == LC_TIME_NONE || lc_time_format(t, buf, LC_TIME_FORMAT_SIZE) != 0)

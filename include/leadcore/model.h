@@ -546,9 +546,11 @@ LC_API int lc_model_value_find(const lc_model *model, lc_axis axis, const char *
  * @param model The model.
  * @param milestone Milestone index.
  * @param status Status index.
- * @return 1 allowed, 0 refused, LC_EINVAL for bad indexes.
+ * @param[out] allowed Receives 1 when the pair is allowed, 0 when refused (0 on error).
+ * @return 0, or LC_EINVAL (NULL argument, an index out of range).
  */
-LC_API int lc_model_link_allowed(const lc_model *model, size_t milestone, size_t status);
+LC_API int lc_model_link_allowed(const lc_model *model, size_t milestone, size_t status,
+				 int *allowed);
 
 /**
  * The model's rules (links, requires, blocks, crossings, ...), each as one

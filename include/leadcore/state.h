@@ -47,10 +47,11 @@ LC_API void lc_state_free(lc_state *state);
 LC_API int lc_state_copy(lc_state *dst, const lc_state *src);
 
 /**
- * Whether two states hold the same values, times, counters and flags.
- * @param a A state.
- * @param b A state.
- * @return 1 equal, 0 different, LC_EINVAL for NULL.
+ * Whether two states hold the same values, times, counters and flags. Never
+ * fails and sets no error: a NULL state equals only another NULL.
+ * @param a A state, or NULL.
+ * @param b A state, or NULL.
+ * @return 1 equal, 0 different.
  */
 LC_API int lc_state_equal(const lc_state *a, const lc_state *b);
 

@@ -453,11 +453,13 @@ int lc_model_value_find(const lc_model *m, lc_axis axis, const char *key_or_labe
 	return 0;
 }
 
-int lc_model_link_allowed(const lc_model *m, size_t milestone, size_t status)
+int lc_model_link_allowed(const lc_model *m, size_t milestone, size_t status, int *allowed)
 {
 	size_t nm, ns;
 
 	LC__ARG(m, "model");
+	LC__ARG(allowed, "allowed");
+	*allowed = 0;
 	nm = m->axes[LC_AXIS_MILESTONE].n;
 	ns = m->axes[LC_AXIS_STATUS].n;
 	if (milestone >= nm || status >= ns)
@@ -465,7 +467,8 @@ int lc_model_link_allowed(const lc_model *m, size_t milestone, size_t status)
 				 "lc_model_link_allowed: milestone %zu / status %zu out of range "
 				 "(model %s has %zu milestones, %zu statuses)",
 				 milestone, status, m->name, nm, ns);
-	return m->links[milestone * ns + status] ? 1 : 0;
+	*allowed = m->links[milestone * ns + status] ? 1 : 0;
+	return 0;
 }
 
 int lc_model_rules(const lc_model *m, lc_table **out)

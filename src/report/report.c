@@ -612,8 +612,11 @@ int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_table **out)
 		int64_t want = pass == 0 ? 0 : 1;
 		for (size_t mi = 0; mi < c.nm; mi++)
 			for (size_t si = 0; si < c.ns; si++) {
-				int64_t allowed = lc_model_link_allowed(m, mi, si) == 1;
+				int ok = 0;
+				int64_t allowed;
 				const char *k[2], *l[2];
+				(void)lc_model_link_allowed(m, mi, si, &ok); /* indexes in range */
+				allowed = ok;
 				if (allowed != want)
 					continue;
 				k[0] = lc_model_value_key(m, LC_AXIS_MILESTONE, mi);

@@ -53,17 +53,8 @@ int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t c
 	return 0;
 }
 
-int lc_state_sys_count_at(const lc_state *state, size_t i, const char **stage_key,
-			  uint32_t *count)
-{
-	LC__ARG(state, "state");
-	LC__ARG(stage_key, "stage_key");
-	LC__ARG(count, "count");
-	return lc__state_count_at(state, i, stage_key, count) ? 1 : 0;
-}
-
-size_t lc_state_sys_counts(const lc_state *state, const char **stage_keys, uint32_t *counts,
-			   size_t max)
+size_t lc_state_sys_counts(const lc_state *state, size_t first, const char **stage_keys,
+			   uint32_t *counts, size_t max)
 {
 	size_t n = 0;
 
@@ -72,16 +63,16 @@ size_t lc_state_sys_counts(const lc_state *state, const char **stage_keys, uint3
 	for (uint32_t k = 0; k < state->nstages; k++) {
 		if (!state->counts[k])
 			continue;
-		if (n < max) {
-			stage_keys[n] = state->model->axes[LC_AXIS_STAGE].v[k].key;
-			counts[n] = state->counts[k];
+		if (n >= first && n - first < max) {
+			stage_keys[n - first] = state->model->axes[LC_AXIS_STAGE].v[k].key;
+			counts[n - first] = state->counts[k];
 		}
 		n++;
 	}
 	for (uint32_t f = 0; f < state->nforeign; f++, n++)
-		if (n < max) {
-			stage_keys[n] = state->foreign[f].key;
-			counts[n] = state->foreign[f].count;
+		if (n >= first && n - first < max) {
+			stage_keys[n - first] = state->foreign[f].key;
+			counts[n - first] = state->foreign[f].count;
 		}
 	return n;
 }

@@ -46,8 +46,12 @@ static void walk(const lc_model *m)
 	size_t nm = lc_model_value_count(m, LC_AXIS_MILESTONE);
 	size_t ns = lc_model_value_count(m, LC_AXIS_STATUS);
 	for (size_t i = 0; i < nm; i++)
-		for (size_t j = 0; j < ns; j++)
-			sink += (size_t)lc_model_link_allowed(m, i, j);
+		for (size_t j = 0; j < ns; j++) {
+			int allowed = 0;
+			if (lc_model_link_allowed(m, i, j, &allowed) != 0)
+				fail("a link inside the model is refused", lc_error_last());
+			sink += (size_t)allowed;
+		}
 	lc_table *rules = NULL;
 	if (lc_model_rules(m, &rules) != 0)
 		fail("the rules cannot be listed", lc_error_last());

@@ -205,7 +205,7 @@ static void candidate(sim *s, const lc_state *st, bool *final)
 		bool want_callable = chance(&s->r, 94);
 		do
 			st_i = pick(&s->r, ns);
-		while (((nm && mi >= 0 && lc_model_link_allowed(m, (size_t)mi, st_i) != 1) ||
+		while (((nm && mi >= 0 && !model_linked(m, (size_t)mi, st_i)) ||
 			(want_callable && !s->callable[st_i])) &&
 		       ++tries < 80);
 		if (!nm || !lc_state_get(st, LC_AXIS_STATUS) || chance(&s->r, 85))

@@ -143,7 +143,7 @@ static const char *parent_key(const lc_model *m, lc_axis a, size_t i)
 static bool all_linked(const lc_model *m, size_t ms)
 {
 	for (size_t s = 0; s < lc_model_value_count(m, LC_AXIS_STATUS); s++)
-		if (lc_model_link_allowed(m, ms, s) != 1)
+		if (!model_linked(m, ms, s))
 			return false;
 	return true;
 }
@@ -162,7 +162,7 @@ static json_t *links_json(const lc_model *m, bool by_status)
 		}
 		a = json_array();
 		for (size_t c = 0; c < lc_model_value_count(m, cols); c++)
-			if (lc_model_link_allowed(m, by_status ? c : r, by_status ? r : c) == 1)
+			if (model_linked(m, by_status ? c : r, by_status ? r : c))
 				json_array_append_new(a, json_string(lc_model_value_key(m, cols, c)));
 		json_object_set_new(o, lc_model_value_key(m, rows, r), a);
 	}
@@ -185,7 +185,7 @@ static void print_links(const lc_model *m, bool by_status)
 			continue;
 		}
 		for (size_t c = 0; c < lc_model_value_count(m, cols); c++)
-			if (lc_model_link_allowed(m, by_status ? c : r, by_status ? r : c) == 1) {
+			if (model_linked(m, by_status ? c : r, by_status ? r : c)) {
 				printf("%s%s", first ? " " : ", ", lc_model_value_label(m, cols, c));
 				first = false;
 			}

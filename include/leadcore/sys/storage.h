@@ -375,29 +375,22 @@ LC_API int lc_state_set_stored_count(lc_state *state, const char *stage_key, uin
 					  int32_t *hint);
 
 /**
- * The state's non-zero stage counters one by one, for a backend to store:
- * the model's stages in order, then those kept by lc_state_set_stored_count().
+ * A state's non-zero stage counters, for a backend to store: the model's
+ * stages in order, then those kept by lc_state_set_stored_count(). A state
+ * has at most one counter per stage of its model and 16 more; a backend
+ * reads them with a small array, @p first advancing by @p max until it
+ * reaches the returned total.
  * @param state The state.
- * @param i 0, 1, ... until it returns 0.
- * @param[out] stage_key Receives the stage key, owned by the state or its model.
- * @param[out] count Receives the counter.
- * @return 1 with a counter, 0 past the last, LC_EINVAL for NULL arguments.
- */
-LC_API int lc_state_sys_count_at(const lc_state *state, size_t i, const char **stage_key,
-				 uint32_t *count);
-
-/**
- * Every non-zero stage counter of a state at once, in the order of
- * lc_state_sys_count_at() (one pass instead of one a counter).
- * @param state The state.
- * @param[out] stage_keys Receives up to @p max stage keys, owned by the state or its model.
+ * @param first The position of the first counter to give (0 for the first).
+ * @param[out] stage_keys Receives up to @p max stage keys (counters @p first,
+ *   @p first + 1, ...), owned by the state or its model.
  * @param[out] counts Receives their counters.
  * @param max Room in both arrays (0: only count).
- * @return How many counters the state has (more than @p max: only the first
- *         @p max were given); 0 for NULL arguments.
+ * @return How many counters the state has in all (from its first, whatever
+ *   @p first); 0 for a NULL state or NULL arrays with a @p max.
  */
-LC_API size_t lc_state_sys_counts(const lc_state *state, const char **stage_keys, uint32_t *counts,
-				  size_t max);
+LC_API size_t lc_state_sys_counts(const lc_state *state, size_t first, const char **stage_keys,
+				  uint32_t *counts, size_t max);
 
 /**
  * The model a state is bound to (to enumerate its stages' counters with

@@ -432,7 +432,7 @@ static int intern_fast(mem *m, const char *key, uint32_t *id)
 	return 0;
 }
 
-/* Counters read in one pass; a state with more is read one by one. */
+/* Counters read in one pass; a state with more is read one by one after them. */
 #define MAX_COUNTS 32
 
 /* A state read once through the public getters, so that comparing it and
@@ -458,7 +458,7 @@ static void snap_take(snap *sn, const lc_state *s)
 	sn->follow_up = lc_state_time(s, LC_STATE_TIME_FOLLOW_UP);
 	sn->completed_at = lc_state_time(s, LC_STATE_TIME_COMPLETED_AT);
 	sn->flags = lc_state_flags(s);
-	sn->n = lc_state_sys_counts(s, sn->names, sn->counts, MAX_COUNTS);
+	sn->n = lc_state_sys_counts(s, 0, sn->names, sn->counts, MAX_COUNTS);
 }
 
 /* Whether snapshot sn holds what st keeps, compared by content: cheaper than
@@ -512,7 +512,7 @@ static int snap_counts(mem *m, const snap *sn, mstate *st, const mstate *hint, c
 	for (size_t i = 0; i < sn->n; i++) {
 		const char *name = i < MAX_COUNTS ? sn->names[i] : NULL;
 		uint32_t key, n = i < MAX_COUNTS ? sn->counts[i] : 0;
-		if (i >= MAX_COUNTS && lc_state_sys_count_at(sn->s, i, &name, &n) != 1)
+		if (i >= MAX_COUNTS && lc_state_sys_counts(sn->s, i, &name, &n, 1) <= i)
 			break;
 		if (hint && was && i < was->n && i < hint->ncounts && i < MAX_COUNTS &&
 		    name == was->names[i])

@@ -355,19 +355,20 @@ const char *lc__pg_text_array(lc_buf *b, const char *const *v, size_t n)
 
 const char *lc__pg_counts_format(lc_buf *b, const lc_state *st)
 {
-	const char *key;
-	uint32_t n;
-	bool any = false;
+	const char *keys[16];
+	uint32_t counts[16];
+	size_t total = 1;
 
 	b->len = 0;
 	b->failed = false;
 	if (b->data)
 		b->data[0] = '\0';
-	for (size_t i = 0; lc_state_sys_count_at(st, i, &key, &n) == 1; i++) {
-		lc__buf_printf(b, "%s%s=%u", any ? ";" : "", key, n);
-		any = true;
+	for (size_t first = 0; first < total; first += LC_ARRAY_LEN(keys)) {
+		total = lc_state_sys_counts(st, first, keys, counts, LC_ARRAY_LEN(keys));
+		for (size_t i = 0; i < LC_ARRAY_LEN(keys) && first + i < total; i++)
+			lc__buf_printf(b, "%s%s=%u", first + i ? ";" : "", keys[i], counts[i]);
 	}
-	return any && !b->failed ? b->data : NULL;
+	return total && !b->failed ? b->data : NULL;
 }
 
 int lc__pg_counts_parse(lc_state *st, const char *text)

@@ -364,25 +364,25 @@ static const char *counts_format(lc_buf *b, const lc_state *st)
 {
 	const char *keys[16];
 	uint32_t counts[16];
-	size_t total = lc_state_sys_counts(st, keys, counts, LC_ARRAY_LEN(keys));
+	size_t total = 1;
 
 	b->len = 0;
 	b->failed = false; /* a buffer is reused: forget an earlier failure */
-	for (size_t i = 0; i < total; i++) {
-		const char *key = i < LC_ARRAY_LEN(keys) ? keys[i] : NULL;
-		uint32_t n = i < LC_ARRAY_LEN(keys) ? counts[i] : 0;
-		char num[12];
-		size_t len = sizeof num;
-		if (!key && lc_state_sys_count_at(st, i, &key, &n) != 1)
-			break;
-		do
-			num[--len] = (char)('0' + n % 10);
-		while ((n /= 10) != 0);
-		if (i)
-			lc__buf_putc(b, ';');
-		lc__buf_puts(b, key);
-		lc__buf_putc(b, '=');
-		lc__buf_put(b, num + len, sizeof num - len);
+	for (size_t first = 0; first < total; first += LC_ARRAY_LEN(keys)) {
+		total = lc_state_sys_counts(st, first, keys, counts, LC_ARRAY_LEN(keys));
+		for (size_t i = 0; i < LC_ARRAY_LEN(keys) && first + i < total; i++) {
+			uint32_t n = counts[i];
+			char num[12];
+			size_t len = sizeof num;
+			do
+				num[--len] = (char)('0' + n % 10);
+			while ((n /= 10) != 0);
+			if (first + i)
+				lc__buf_putc(b, ';');
+			lc__buf_puts(b, keys[i]);
+			lc__buf_putc(b, '=');
+			lc__buf_put(b, num + len, sizeof num - len);
+		}
 	}
 	return b->len && !b->failed ? b->data : NULL;
 }
