@@ -202,5 +202,16 @@ expect 0 "account +Acme Ltd" $C lead show 6
 expect 0 "status in_progress" $C dispose 6 --action reopen --status in_progress
 refute '"account":"' $C lead show 6 --json
 
+# A model version that drops a source some lead holds: the lead is invalid
+# (listed, counted, named by the dry run) before its next edit refuses it.
+model_edit crm crm2.json "d['version']=2; d['sources']=[s for s in d['sources'] if s['key'] != 'web']"
+expect 0 "unknown_value source = web" $C model install crm2.json --dry-run
+expect 0 '"field":"source","value":"web","leads":1' $C model install crm2.json --dry-run --json
+expect 0 "installed crm as store version 2.*1 invalid" $C model install crm2.json
+expect 0 '^\{"leads":\[\{"id":5,' $C lead list --invalid --json
+expect 1 "The source 'web' is not in model crm's list" $C lead edit 5 --name Src2
+expect 0 "updated lead 5" $C lead edit 5 --source referral
+expect 0 '^\{"leads":\[\]\}' $C lead list --invalid --json
+
 [ "$failures" = 0 ] && echo "leadctl rules: all passed"
 exit $((failures > 0))

@@ -1845,6 +1845,102 @@ static void test_record_governed(void **state)
 	lc_db_close(db);
 }
 
+/* The same model at version 2, without the source web and requiring an
+ * email: a lead stored under version 1 is then invalid by its record alone. */
+static const char record_model_v2[] =
+	"{\"format\": 1, \"name\": \"rec\", \"version\": 2,\n"
+	" \"actions\": [{\"label\": \"Call\"}],\n"
+	" \"statuses\": [{\"label\": \"New\", \"flags\": [\"initial\"]}],\n"
+	" \"sources\": [{\"key\": \"referral\", \"label\": \"Referral\"}],\n"
+	" \"types\": [{\"key\": \"other\", \"label\": \"Other\"}],\n"
+	" \"required\": [\"name\", \"source\", \"email\"]}";
+
+/* A row of a violations or upgrade table with this field, or SIZE_MAX. */
+static size_t row_of_field(const lc_table *t, const char *field)
+{
+	for (size_t i = 0; i < lc_table_rows(t); i++)
+		if (strcmp(lc_table_text_named(t, i, "field"), field) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/* A model that drops a value a stored record holds: the lead is invalid
+ * (listed, counted, named by the dry run and by lc_lead_validate) before its
+ * next write is refused. */
+static void test_record_invalid_after_upgrade(void **state)
+{
+	lc_db *db = open_store(store_uri());
+	fx qf = { .db = db };
+	lc_model *m = NULL, *v2 = NULL;
+	lc_violations *v = NULL;
+	lc_query *q = NULL;
+	lc_table *r = NULL;
+	lc_lead *l, *unbound;
+	lc_id id = 0, ids[4];
+	int64_t n = -1;
+	size_t row;
+	(void)state;
+
+	assert_int_equal(lc_model_load_string(&m, record_model, "rec.json"), 0);
+	assert_int_equal(lc_model_load_string(&v2, record_model_v2, "rec2.json"), 0);
+	assert_int_equal(lc_db_install_model(db, m, NULL), 0);
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, "Ann"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SOURCE, "web"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_TYPE, "other"), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &id), 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_violations_new(&v), 0);
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_int_equal(lc_lead_validate(l, v), 0);
+	assert_int_equal(lc_table_rows(lc_violations_table(v)), 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_lead_validate(NULL, v), LC_EINVAL);
+	assert_int_equal(lc_lead_new(&unbound), 0);
+	assert_int_equal(lc_lead_validate(unbound, v), LC_EINVAL);
+	assert_non_null(strstr(lc_error_last(), "lc_lead_validate"));
+	lc_lead_free(unbound);
+
+	/* the dry run names the record's value and its field */
+	assert_int_equal(lc_db_model_dry_run(db, v2, &r), 0);
+	assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "invalid"), 1);
+	assert_true((row = row_of_field(r, "source")) != SIZE_MAX);
+	assert_string_equal(lc_table_text_named(r, row, "violation"), "unknown_value");
+	assert_string_equal(lc_table_text_named(r, row, "value"), "web");
+	assert_int_equal(lc_table_int_named(r, row, "leads"), 1);
+	assert_true((row = row_of_field(r, "email")) != SIZE_MAX);
+	assert_string_equal(lc_table_text_named(r, row, "violation"), "field_required");
+	lc_table_free(r);
+
+	/* installed: counted, listed, and judged with both reasons */
+	assert_int_equal(lc_db_install_model(db, v2, NULL), 0);
+	assert_int_equal(lc_db_count_invalid(db, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(lc_query_new(&q), 0);
+	assert_int_equal(lc_query_set_invalid(q, 1), 0);
+	assert_int_equal(run_query(&qf, q, ids, 4), 1);
+	assert_int_equal(ids[0], id);
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_int_equal(lc_lead_validate(l, v), LC_EINVALID);
+	assert_int_equal(lc_table_rows(lc_violations_table(v)), 2);
+	assert_int_equal(lc_lead_validate(l, NULL), LC_EINVALID);
+	assert_int_equal(lc_db_lead_update(db, l, -1), LC_EINVALID);
+	/* mended, it is valid again and leaves the list */
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_SOURCE, "referral"), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EMAIL, "ann@example.com"), 0);
+	assert_int_equal(lc_lead_validate(l, v), 0);
+	assert_int_equal(lc_db_lead_update(db, l, -1), 0);
+	assert_int_equal(run_query(&qf, q, ids, 4), 0);
+	assert_int_equal(lc_db_count_invalid(db, &n), 0);
+	assert_int_equal(n, 0);
+	lc_lead_free(l);
+	lc_query_free(q);
+	lc_violations_free(v);
+	lc_model_free(v2);
+	lc_model_free(m);
+	lc_db_close(db);
+}
+
 /* Issue 10 item 11 (seed 003): "the account details of contact that became
  * a customer through a won lead": the record's account is set once the lead
  * is won (or completed), refused before, and goes when the lead leaves. */
@@ -2275,6 +2371,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_removed_values, setup, teardown),
 		cmocka_unit_test(test_lost_reason_on_record),
 		cmocka_unit_test(test_record_governed),
+		cmocka_unit_test(test_record_invalid_after_upgrade),
 		cmocka_unit_test(test_account_of_won_lead),
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_while_iterating, setup, teardown),

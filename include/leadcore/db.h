@@ -276,9 +276,11 @@ LC_API int lc_db_model_get(lc_db *db, int64_t version, lc_model **out, lc_time *
  * @param[out] out Receives the report: a table of kind "upgrade" with a row
  *                 per (violation, field, value or combination): "code" (an
  *                 `LC_V_*` code), "violation" (its key), "field" (an axis,
- *                 "status", or a combination, "milestone+status" or
+ *                 "status", a record field such as "source" or "email",
+ *                 or a combination, "milestone+status" or
  *                 "stage+lifecycle" for a stage tied to life-cycle
- *                 states), "value" (a key, "lead_at_risk", or a
+ *                 states), "value" (a key, "lead_at_risk", the record's
+ *                 value of the field, "" for a missing one, or a
  *                 combination, "quoted+new", "won+open")
  *                 and "leads" (how many leads the row concerns); its
  *                 summary has "checked" (leads checked) and "invalid" (leads
@@ -289,8 +291,8 @@ LC_API int lc_db_model_get(lc_db *db, int64_t version, lc_model **out, lc_time *
 LC_API int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_table **out);
 
 /**
- * Count the leads (recycled ones excluded) whose current state the current
- * model finds invalid.
+ * Count the leads (recycled ones excluded) the current model finds invalid,
+ * by their state or their governed fields (lc_lead_validate()).
  * @param db The store.
  * @param[out] out Receives the count.
  * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
@@ -639,7 +641,9 @@ LC_API int lc_query_set_recycled(lc_query *q, lc_recycled_filter filter);
 LC_API int lc_query_set_attribute(lc_query *q, const char *key, const char *value);
 
 /**
- * Match only leads whose current state the current model finds invalid.
+ * Match only leads the current model finds invalid (lc_lead_validate()):
+ * their state, or a field the model governs (a source outside its list, a
+ * required field left empty, ...).
  * @param q The query.
  * @param only_invalid Non-zero to add the condition, 0 to drop it.
  * @return 0, LC_EINVAL.

@@ -25,6 +25,7 @@
 #include "common.h"
 #include "model.h"
 #include "state.h"
+#include "validate.h"
 
 LC_BEGIN_DECL
 
@@ -459,6 +460,24 @@ LC_API const lc_state *lc_lead_state(const lc_lead *lead);
  * @return 0, LC_EINVAL (NULL, unbound record, another model).
  */
 LC_API int lc_lead_set_state(lc_lead *lead, const lc_state *state);
+
+/**
+ * The model's judgement of the whole lead as it stands, under the model the
+ * record is bound to: its state, as lc_validate_state() judges it, then the
+ * record's fields the model governs (a source, type, category or priority
+ * outside the model's lists, a required field left empty, an attribute its
+ * type does not define, an account on a lead that is not won). A stored lead
+ * that a newer model no longer allows is refused at its next write; this
+ * says why beforehand, as lc_query_set_invalid() and lc_db_model_dry_run()
+ * find such leads.
+ * @param lead The record, bound to a model (lc_lead_bind(); leads read from
+ *        a store are).
+ * @param out Receives the violations, the state's first (cleared first;
+ *        NULL: only the verdict).
+ * @return 0 when the model allows the lead, LC_EINVALID when it does not
+ *         (see @p out), LC_EINVAL (NULL lead, an unbound record).
+ */
+LC_API int lc_lead_validate(const lc_lead *lead, lc_violations *out);
 
 /** @} */
 

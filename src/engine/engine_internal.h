@@ -170,7 +170,8 @@ typedef struct lc__record {
  * (LC_V_FIELD_REQUIRED), an attribute the lead's type does not define
  * (LC_V_FIELD_NOT_ALLOWED, field "attributes") and an account on a lead
  * that is not won (LC_V_FIELD_NOT_ALLOWED, field "account"). 0 or
- * LC_EINVALID (error set; see out, which may be NULL). */
+ * LC_EINVALID (error set; the violations are appended to out, which may be
+ * NULL, after what it holds: the state's, when the whole lead is judged). */
 int lc__validate_record(const lc_model *m, const lc__record *r, lc_violations *out);
 
 /* Whether a lead in state s may hold an account (seed 003: "the account

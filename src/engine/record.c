@@ -101,7 +101,6 @@ int lc__validate_record(const lc_model *m, const lc__record *r, lc_violations *o
 	char buf[200];
 	size_t count = 0;
 
-	lc__violations_clear(out);
 	for (size_t i = 0; i < LC_ARRAY_LEN(listed); i++) {
 		const char *v = r->text[listed[i].field];
 		const lc_axis_values *ax = &m->axes[listed[i].axis];

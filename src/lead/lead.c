@@ -745,6 +745,47 @@ const lc_model *lc_lead_model(const lc_lead *lead)
 	return lead ? lead->model : NULL;
 }
 
+/* ---- the model's judgement ---- */
+
+static const char *attr_key_of(const void *lead, size_t i)
+{
+	const lc__list *l = &((const lc_lead *)lead)->lists[LC_LEAD_ATTRIBUTES];
+	return i < l->n ? l->v[i].a.p : NULL;
+}
+
+int lc__lead_judge_record(const lc_model *m, const lc_lead *lead, const lc_state *state,
+			  lc_violations *out)
+{
+	lc__record r = { .state = state,
+			 .nattrs = lc_lead_list_count(lead, LC_LEAD_ATTRIBUTES),
+			 .attr_key = attr_key_of,
+			 .ud = lead };
+
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		r.text[f] = lc_lead_text(lead, (lc_lead_text_field)f);
+	return lc__validate_record(m, &r, out);
+}
+
+int lc_lead_validate(const lc_lead *lead, lc_violations *out)
+{
+	int state_rc, record_rc;
+
+	LC__ARG(lead, "lead");
+	if (!lead->model)
+		return lc__error(LC_EINVAL, "lc_lead_validate: the record is not bound to a model; "
+					    "lc_lead_bind() it first");
+	state_rc = lc_validate_state(lead->model, lead->state, out);
+	if (state_rc && state_rc != LC_EINVALID)
+		return state_rc;
+	record_rc = lc__lead_judge_record(lead->model, lead, lead->state, out);
+	if (!state_rc && !record_rc)
+		return 0;
+	return lc__error(LC_EINVALID, "lc_lead_validate: model %s does not allow this lead (%zu "
+				      "violation%s)",
+			 lc_model_name(lead->model), out ? out->n + out->dropped : (size_t)1,
+			 out && out->n + out->dropped == 1 ? "" : "s");
+}
+
 const lc_state *lc_lead_state(const lc_lead *lead)
 {
 	return lead ? lead->state : NULL;

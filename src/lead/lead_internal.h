@@ -36,6 +36,12 @@ typedef struct lc__list {
 	size_t cap;
 } lc__list;
 
+/* The model's judgement of a lead's governed fields (lc__validate_record)
+ * under model m, with state (bound to m) standing for the lead's own: the
+ * violations are appended to out (may be NULL). 0 or LC_EINVALID. */
+int lc__lead_judge_record(const lc_model *m, const lc_lead *lead, const lc_state *state,
+			  lc_violations *out);
+
 /* Flags a caller may set on the record. */
 #define LC__LEAD_SETTABLE_FLAGS (LC_LEAD_DO_NOT_CALL | LC_LEAD_DO_NOT_EMAIL | LC_LEAD_AUTOMATION_STOPPED)
 /* Flags mirrored into the state, where the engine reads them. */

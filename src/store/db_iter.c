@@ -109,7 +109,9 @@ int lc_lead_iter_next(lc_lead_iter *it, const lc_lead **lead)
 		}
 		it->lead->state->flags = (it->lead->state->flags & ~LC__LEAD_STATE_FLAGS) |
 					 (it->lead->flags & LC__LEAD_STATE_FLAGS);
-		if (it->q->invalid && lc_validate_state(db->model, it->lead->state, NULL) == 0)
+		/* Invalid: the model refuses the state or the record's fields. */
+		if (it->q->invalid && lc_validate_state(db->model, it->lead->state, NULL) == 0 &&
+		    lc__lead_judge_record(db->model, it->lead, it->lead->state, NULL) == 0)
 			continue;
 		if (it->q->value_flags && !has_value_flags(it->lead->state, it->q->value_flags))
 			continue;
@@ -786,24 +788,34 @@ static int dry_one(lc_db *db, const lc_lead *lead, void *ud)
 {
 	dry_acc *acc = ud;
 	lc_axis axis;
-	int rc;
+	size_t state_n;
+	int rc, record_rc;
 
 	acc->r->checked++;
 	lc__db_progress(db, "dry_run", (uint64_t)acc->r->checked, acc->total);
 	if ((rc = state_rebind(acc->state, lead->state)) || (rc = dry_contact(db, lead, acc)))
 		return rc;
 	rc = lc_validate_state(acc->model, acc->state, acc->v);
-	if (rc == 0)
-		return 0;
-	if (rc != LC_EINVALID)
+	if (rc && rc != LC_EINVALID)
 		return rc;
+	state_n = acc->v->n;
+	record_rc = lc__lead_judge_record(acc->model, lead, acc->state, acc->v);
+	if (!rc && !record_rc)
+		return 0;
 	acc->r->invalid++;
 	for (size_t i = 0; i < acc->v->n; i++) {
 		int code = acc->v->v[i].code;
 		const char *field = acc->v->v[i].field;
 		const char *value;
+		lc_lead_text_field text;
 
-		if (code == LC_V_COMBINATION) {
+		if (i >= state_n) {
+			/* the record's: its value of the field, if the field is one */
+			value = field && lc_lead_text_parse(field, &text) == 0
+					? lc_lead_text(lead, text)
+					: NULL;
+			value = value ? value : "";
+		} else if (code == LC_V_COMBINATION) {
 			/* a refused pair: milestone and status (links), or a stage
 			 * and the life-cycle state it is not tied to */
 			bool tie = field && strcmp(field, "stage") == 0;

@@ -167,29 +167,16 @@ int lc__db_record_follow_state(lc_db *db, lc_lead *lead, const lc_disposition *d
 /* ---- the record's governed fields (docs/engine.md, "The record"): values
  * from the model's lists, a type's attributes and the required fields. ---- */
 
-static const char *attr_key_of(const void *lead, size_t i)
-{
-	lc_lead_entry e = LC_LEAD_ENTRY_INIT;
-
-	lc_lead_list_get(lead, LC_LEAD_ATTRIBUTES, i, &e);
-	return e.text;
-}
-
 /* The engine's judgement of the record as it would be stored. */
 static int check_record(lc_db *db, const lc_lead *lead, const char *what)
 {
 	lc_violations *v = lc__db_scratch_violations(db);
-	lc__record r = { .state = lead->state,
-			 .nattrs = lc_lead_list_count(lead, LC_LEAD_ATTRIBUTES),
-			 .attr_key = attr_key_of,
-			 .ud = lead };
 	int rc;
 
 	if (!v)
 		return LC_ENOMEM;
-	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
-		r.text[f] = lc_lead_text(lead, (lc_lead_text_field)f);
-	rc = lc__validate_record(db->model, &r, v);
+	lc__violations_clear(v);
+	rc = lc__lead_judge_record(db->model, lead, lead->state, v);
 	if (rc == LC_EINVALID)
 		return lc__error(LC_EINVALID, "%s: %s", what, v->v[0].message);
 	return rc;

@@ -261,11 +261,11 @@ static void touch_text(FILE *f, lc_time t)
 	fputs(buf, f);
 }
 
-/* Every reason the model refuses the lead's state, joined. */
-static void lead_why(FILE *f, const dash *d, const lc_lead *l)
+/* Every reason the model refuses the lead (its state or its fields), joined. */
+static void lead_why(FILE *f, const lc_lead *l)
 {
 	lc_violations *v = NULL;
-	if (lc_violations_new(&v) == 0 && lc_validate_state(d->model, lc_lead_state(l), v) == LC_EINVALID)
+	if (lc_violations_new(&v) == 0 && lc_lead_validate(l, v) == LC_EINVALID)
 		for (size_t i = 0; i < lc_table_rows(lc_violations_table(v)); i++) {
 			if (i)
 				fputs(" ", f);
@@ -298,7 +298,7 @@ static int lead_row(FILE *f, const dash *d, const lc_table *c, size_t i)
 	fputs("</td><td class=\"t\">", f);
 	touch_text(f, lc_lead_number(l, LC_LEAD_NUM_TOUCHED_AT));
 	fputs("</td><td>", f);
-	lead_why(f, d, l);
+	lead_why(f, l);
 	fputs("</td></tr>\n", f);
 	lc_lead_free(l);
 	return 0;
