@@ -117,6 +117,12 @@ typedef struct imp {
 	uint64_t row_undated, row_dispositions, row_agents, row_units;
 	char email[LC_LEAD_TEXT_MAX + 1];        /* normal_email()'s result */
 
+	/* Write-behind (lc__db_defer): the batch's writes are answered at its
+	 * end; any failure in it sets `redo`, and the batch is undone and
+	 * written again row by row, as without it. */
+	bool deferred, redo;
+	uint64_t reported; /* rows the progress callback was told of */
+
 	uint64_t bytes, total_bytes;
 	int fatal;       /* an error that stops the import */
 	int first_bad;   /* code of the first bad row */
@@ -1017,13 +1023,18 @@ static void process_row(imp *im)
 	    (existing && drop_recorded(im, lc_lead_number(existing, LC_LEAD_NUM_ID))) || judge(im, lead))
 		goto out;
 
-	rc = lc__db_savepoint(im->db, LC_STORAGE_SAVEPOINT_BEGIN);
+	/* Written behind, the batch is the unit that is undone. */
+	rc = im->deferred ? LC_EUNSUPPORTED : lc__db_savepoint(im->db, LC_STORAGE_SAVEPOINT_BEGIN);
 	if (rc && rc != LC_EUNSUPPORTED) {
 		im->fatal = rc;
 		goto out;
 	}
 	marked = rc == 0;
 	rc = write_row(im, lead, before, &id, &wrote);
+	if (rc && im->deferred) {
+		im->redo = true; /* maybe a write sent ahead: the batch goes again */
+		goto out;
+	}
 	if (rc) {
 		write_failed(im, rc, marked);
 		goto out;
@@ -1051,8 +1062,10 @@ out:
 static int progress(imp *im, bool last)
 {
 	uint32_t every = im->opts.progress_every ? im->opts.progress_every : 1000;
-	if (!im->opts.progress || (!last && im->res->rows % every != 0))
+	if (!im->opts.progress ||
+	    (!last && (im->res->rows % every != 0 || im->res->rows <= im->reported)))
 		return 0;
+	im->reported = im->res->rows;
 	if (im->opts.progress(im->opts.progress_ud, im->res->rows, im->bytes, im->total_bytes) != 0)
 		return im->fatal = lc__error(LC_EUSER, "the import was stopped by its progress callback; "
 						       "nothing was written");
@@ -1137,15 +1150,10 @@ static void prefetch(imp *im)
 }
 
 /* Judge and write the rows read ahead, in order. */
-static void write_rows(imp *im)
+static void write_batch(imp *im)
 {
-	uint64_t line = im->row_line;
-	size_t nfields = im->nfields;
-
-	if (!im->nrows)
-		return;
 	prefetch(im);
-	for (size_t r = 0; r < im->nrows && !im->fatal; r++) {
+	for (size_t r = 0; r < im->nrows && !im->fatal && !im->redo; r++) {
 		const batch_row *b = &im->rows[r];
 		im->cur = r;
 		im->rv = im->off + b->off0;
@@ -1156,6 +1164,64 @@ static void write_rows(imp *im)
 		process_row(im);
 		if (!im->fatal)
 			progress(im, false);
+	}
+}
+
+/* What a batch changes in the results, restored when it is written again. */
+typedef struct batch_mark {
+	import_acc acc;
+	int first_bad;
+} batch_mark;
+
+static void batch_undone(imp *im, const batch_mark *m)
+{
+	reject *v = im->res->v;
+	size_t cap = im->res->cap;
+
+	for (size_t i = m->acc.n; i < im->res->n; i++)
+		lc__free(v[i].reason);
+	*im->res = m->acc;
+	im->res->v = v;
+	im->res->cap = cap;
+	im->first_bad = m->first_bad;
+}
+
+/* The batch written behind (the backend's write-behind, when it has one):
+ * a failure anywhere in it, or one of the writes sent ahead, undoes the
+ * whole batch, which is then written again row by row, each row with its
+ * savepoint, so that a bad row is rejected alone with its line. */
+static void write_rows(imp *im)
+{
+	uint64_t line = im->row_line;
+	size_t nfields = im->nfields;
+	batch_mark m = { *im->res, im->first_bad };
+	int rc;
+
+	if (!im->nrows)
+		return;
+	rc = lc__db_defer(im->db, LC_STORAGE_DEFER_BEGIN, im->nrows,
+			  im->nrows * (1 + im->map->nsteps));
+	if (rc && rc != LC_EUNSUPPORTED)
+		lc_error_clear(); /* written row by row; a lost store fails there */
+	im->deferred = rc == 0;
+	im->redo = false;
+	write_batch(im);
+	if (im->deferred) {
+		im->deferred = false;
+		if (!im->fatal && !im->redo)
+			im->redo = lc__db_defer(im->db, LC_STORAGE_DEFER_END, 0, 0) != 0;
+		else if ((rc = lc__db_defer(im->db, LC_STORAGE_DEFER_ABORT, 0, 0))) {
+			im->fatal = rc; /* the batch could not be undone */
+			im->redo = false;
+		} else /* the progress callback's stop stands */
+			im->redo = im->fatal != LC_EUSER;
+		if (im->redo) {
+			batch_undone(im, &m);
+			im->fatal = 0;
+			im->redo = false;
+			lc_error_clear();
+			write_batch(im);
+		}
 	}
 	im->nrows = 0;
 	im->row_off0 = 0;

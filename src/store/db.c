@@ -414,6 +414,18 @@ int lc__db_savepoint(lc_db *db, int op)
 	return db->vt.savepoint(db->be, op);
 }
 
+int lc__db_defer(lc_db *db, int op, size_t leads, size_t events)
+{
+	int rc;
+
+	if (!db->vt.defer)
+		return LC_EUNSUPPORTED;
+	if (db->depth <= 0 || !db->write)
+		return lc__error(LC_ESTATE, "internal: writing behind needs an open write transaction");
+	rc = db->vt.defer(db->be, op, leads, events);
+	return rc ? lc__store_fail(rc, "writing behind") : 0;
+}
+
 int lc_db_begin(lc_db *db)
 {
 	int rc;

@@ -163,6 +163,13 @@ int lc__db_txn_end(lc_db *db, int rc);
  * the backend has none. */
 int lc__db_savepoint(lc_db *db, int op);
 
+/* Write-behind around a batch of writes (the backend's optional defer slot,
+ * LC_STORAGE_DEFER_* ops, inside the open write transaction): between BEGIN
+ * and END a write may fail late, at a later call or at END, which then
+ * undoes everything since BEGIN. LC_EUNSUPPORTED, with no message, when the
+ * backend has none. */
+int lc__db_defer(lc_db *db, int op, size_t leads, size_t events);
+
 /* Look many leads up by external id or email in one call (the backend's
  * optional lead_find_many slot): ids[i] is the smallest id whose field is
  * keys[i], or 0. LC_EUNSUPPORTED, with no message, when the backend has

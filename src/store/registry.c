@@ -40,7 +40,7 @@ static const slot_info required_v1[] = {
 /* Bytes each vtable version defines: a slot appended in version N ends the
  * Nth entry. */
 LC_STRUCT_DESC(storage_desc, lc_storage, LC_STORAGE_VERSION, LC_STORAGE_INIT,
-	       LC_FIELD_END(lc_storage, savepoint), LC_FIELD_END(lc_storage, integrity_check));
+	       LC_FIELD_END(lc_storage, savepoint), LC_FIELD_END(lc_storage, defer));
 
 int lc_storage_init(lc_storage *st, unsigned int version)
 {

@@ -267,7 +267,8 @@ typedef struct lc_storage {
 	int (*savepoint)(void *be, int op);
 
 	/* ---- version 2, optional (NULL: the core looks keys up one by one;
-	 * the backend has no integrity check of its own) ---- */
+	 * the backend has no integrity check of its own; every write waits for
+	 * its answer) ---- */
 
 	/**
 	 * Look many leads up by a text field at once (the importer's dedupe):
@@ -288,7 +289,35 @@ typedef struct lc_storage {
 	 *         negative `LC_E...` when it could not run, or what @p emit returned.
 	 */
 	int (*integrity_check)(void *be, lc_integrity_emit_fn emit, void *ud);
+
+	/**
+	 * Write-behind, inside the core's write transaction (never nested, never
+	 * around a savepoint): between LC_STORAGE_DEFER_BEGIN and _END the
+	 * backend may send writes without waiting for their answers, give new
+	 * leads and events their ids from blocks it reserved, and answer reads
+	 * of what it wrote (or what lead_find_many() found) from memory. Reads
+	 * still see every write. A write that fails late makes a later slot or
+	 * _END fail (never with LC_ENOTFOUND, which a read would take for an
+	 * answer), and then every write since _BEGIN is undone. The importer
+	 * turns it on around a batch of rows and, on any failure, writes the
+	 * batch again without it, row by row.
+	 *
+	 * @p op LC_STORAGE_DEFER_BEGIN marks the present; @p leads and
+	 * @p events say how many of each the batch may create at most (to size
+	 * id blocks; a hint). _END sends what is left, reads every answer and
+	 * returns 0, or the late failure with everything since the mark undone.
+	 * _ABORT undoes everything since the mark (the core saw a failure).
+	 * Ids reserved and not used are a gap, as a rolled-back insert leaves.
+	 */
+	int (*defer)(void *be, int op, size_t leads, size_t events);
 } lc_storage;
+
+/** defer() op: start writing behind; mark the present. */
+#define LC_STORAGE_DEFER_BEGIN 0
+/** defer() op: send and check every delayed write; on failure undo to the mark. */
+#define LC_STORAGE_DEFER_END 1
+/** defer() op: undo every write since the mark and stop writing behind. */
+#define LC_STORAGE_DEFER_ABORT 2
 
 /** savepoint() op: mark the present. */
 #define LC_STORAGE_SAVEPOINT_BEGIN 0

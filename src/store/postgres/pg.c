@@ -187,6 +187,11 @@ static const char *const sql[PG_STMT_COUNT] = {
 			      "RETURNING id",
 	[PG_LEAD_IDS] = "SELECT nextval(pg_get_serial_sequence('leads', 'id')) "
 			"FROM generate_series(1, $1::integer)",
+	[PG_EVENT_IDS] = "SELECT nextval(pg_get_serial_sequence('events', 'id')) "
+			 "FROM generate_series(1, $1::integer)",
+	/* Write-behind's prefetch: the leads found, locked as lead_get locks. */
+	[PG_LEADS_GET_LOCK] = "SELECT " PG_LEAD_COLS " FROM leads WHERE id = ANY($1::bigint[]) "
+			      "ORDER BY id FOR NO KEY UPDATE",
 	/* Every lead UPDATE checks the version it replaces ($5, $13, $28):
 	 * no row is a stale write (or a missing lead; PG_LEAD_PROBE tells). */
 	[PG_LEAD_UPDATE_META] = "UPDATE leads SET version = $2, recycled = $3, touched_at = $4 "
@@ -232,6 +237,19 @@ static const char *const sql[PG_STMT_COUNT] = {
 		"$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
 		"$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33) "
 		"ON CONFLICT (lead_id, seq) DO NOTHING RETURNING id",
+	[PG_EVENT_INSERT_ID] =
+		"INSERT INTO events (id, lead_id, seq, at, kind, actor, model_version, action, "
+		"milestone, status, stage, reason, outcome, follow_up, note, rule, "
+		"before_milestone, before_status, before_phase, before_stage, before_lifecycle, "
+		"before_follow_up, before_completed_at, before_flags, before_stage_counts, "
+		"after_milestone, after_status, after_phase, after_stage, after_lifecycle, "
+		"after_follow_up, after_completed_at, after_flags, after_stage_counts) VALUES ($34, "
+		"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+		"$19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33) "
+		"ON CONFLICT (lead_id, seq) DO NOTHING RETURNING id",
+	/* Whole histories of many leads, at most $2 events (write-behind). */
+	[PG_EVENTS_OF] = "SELECT " EVENT_COLS " FROM events WHERE lead_id = ANY($1::bigint[]) "
+			 "ORDER BY lead_id, id LIMIT $2",
 	[PG_EVENTS_OF_LEAD] = "SELECT " EVENT_COLS " FROM events WHERE lead_id = $1 AND id > $2 "
 			      "ORDER BY id LIMIT $3",
 	[PG_EVENTS_ALL] = "SELECT " EVENT_COLS " FROM events WHERE id > $1 ORDER BY id LIMIT $2",
@@ -565,6 +583,22 @@ static PGresult *exec_prepared(lc_pg *s, const char *name, const lc_pg_params *p
 	return out;
 }
 
+/* A read while delayed writes are in flight: sent behind them, one round
+ * trip for both. */
+static int exec_behind(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, PGresult **out)
+{
+	PGresult *r = NULL;
+	int rc = lc__pg_batch_keep(s, which, p, &r);
+
+	if (!rc)
+		rc = lc__pg_wb_flush(s);
+	if (rc || !out)
+		PQclear(r);
+	else
+		*out = r;
+	return rc;
+}
+
 int lc__pg_exec(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, const char *what,
 		PGresult **out)
 {
@@ -572,8 +606,14 @@ int lc__pg_exec(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, const char *w
 	PGresult *r;
 	int rc;
 
+	if (s->wb_open && !s->prepared[which] && (rc = lc__pg_wb_flush(s)))
+		return rc;
+	if (s->wb_rc)
+		return s->wb_rc;
 	if ((rc = ensure(s, which)))
 		return rc;
+	if (s->wb_open)
+		return exec_behind(s, which, p, out);
 	stmt_name(name, sizeof name, 's', (int)which);
 	r = exec_prepared(s, name, p, &rc);
 	return rc ? rc : check(s, r, what, out);
@@ -597,6 +637,8 @@ int lc__pg_exec_sql(lc_pg *s, const char *text, const lc_pg_params *p, const cha
 	PGresult *r;
 	int i, rc;
 
+	if ((rc = lc__pg_wb_flush(s)))
+		return rc;
 	for (i = 0; i < PG_DYN_MAX && s->dyn[i]; i++)
 		if (strcmp(s->dyn[i], text) == 0)
 			break;
@@ -621,21 +663,49 @@ int lc__pg_exec_sql(lc_pg *s, const char *text, const lc_pg_params *p, const cha
 
 /* ---- pipelines ---- */
 
+/* Remember what to do with the answer of the statement just sent. */
+static void queue(lc_pg *s, lc_pg_result_fn on, void *ud, PGresult **keep, int check,
+		  int64_t lead)
+{
+	s->batch_q[s->batch_n].on = on;
+	s->batch_q[s->batch_n].ud = ud;
+	s->batch_q[s->batch_n].keep = keep;
+	s->batch_q[s->batch_n].check = check;
+	s->batch_q[s->batch_n].lead = lead;
+	s->batch_n++;
+}
+
 int lc__pg_batch_begin(lc_pg *s)
 {
 	int owed, rc;
 
+	/* A read in write-behind: the writes in flight are answered first. */
+	if ((rc = lc__pg_wb_flush(s)))
+		return rc;
 	s->batch_n = 0;
 	s->batch_rc = 0;
 	if (!PQenterPipelineMode(s->conn))
 		return lc__pg_fail(s, NULL, "starting a pipeline");
 	if ((rc = send_owed(s, &owed)))
 		return s->batch_rc = rc;
-	for (int i = 0; i < owed; i++) {
-		s->batch_q[s->batch_n].on = NULL;
-		s->batch_q[s->batch_n++].ud = NULL;
-	}
+	for (int i = 0; i < owed; i++)
+		queue(s, NULL, NULL, NULL, PG_CHECK_NONE, 0);
 	return 0;
+}
+
+/* A delayed write's answer against what it must be. */
+static int check_answer(const lc_pg *s, int i, const PGresult *r)
+{
+	long n = s->batch_q[i].check == PG_CHECK_ROW ? PQntuples(r)
+						     : strtol(PQcmdTuples((PGresult *)r), NULL, 10);
+
+	if (n == 1)
+		return 0;
+	return lc__error(LC_ECONFLICT,
+			 "lead %lld: a write sent ahead %s (another connection wrote the lead or "
+			 "took its external id meanwhile)",
+			 (long long)s->batch_q[i].lead,
+			 s->batch_q[i].check == PG_CHECK_ROW ? "stored no row" : "changed no row");
 }
 
 
@@ -658,6 +728,11 @@ static int batch_drain(lc_pg *s, const char *what)
 			ExecStatusType st = PQresultStatus(r);
 			if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 				rc = lc__pg_fail(s, r, what);
+			else if (s->batch_q[i].keep) {
+				*s->batch_q[i].keep = r;
+				r = NULL;
+			} else if (s->batch_q[i].check)
+				rc = check_answer(s, i, r);
 			else if (s->batch_q[i].on)
 				rc = s->batch_q[i].on(s->batch_q[i].ud, r);
 		}
@@ -677,8 +752,8 @@ static int batch_drain(lc_pg *s, const char *what)
 	return rc;
 }
 
-int lc__pg_batch_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, lc_pg_result_fn on,
-		      void *ud)
+static int batch_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, lc_pg_result_fn on,
+		      void *ud, PGresult **keep, int check, int64_t lead)
 {
 	char name[16];
 
@@ -702,9 +777,37 @@ int lc__pg_batch_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, lc_pg_r
 	stmt_name(name, sizeof name, 's', (int)which);
 	if (!PQsendQueryPrepared(s->conn, name, p->n, p->v, NULL, NULL, 0))
 		return s->batch_rc = lc__pg_fail(s, NULL, "sending a statement");
-	s->batch_q[s->batch_n].on = on;
-	s->batch_q[s->batch_n].ud = ud;
-	s->batch_n++;
+	queue(s, on, ud, keep, check, lead);
+	return 0;
+}
+
+int lc__pg_batch_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, lc_pg_result_fn on,
+		      void *ud)
+{
+	return batch_send(s, which, p, on, ud, NULL, PG_CHECK_NONE, 0);
+}
+
+int lc__pg_batch_keep(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, PGresult **keep)
+{
+	*keep = NULL;
+	return batch_send(s, which, p, NULL, NULL, keep, PG_CHECK_NONE, 0);
+}
+
+int lc__pg_batch_check(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, int check,
+		       int64_t lead)
+{
+	return batch_send(s, which, p, NULL, NULL, NULL, check, lead);
+}
+
+int lc__pg_batch_text(lc_pg *s, const char *text)
+{
+	if (s->batch_rc)
+		return s->batch_rc;
+	if (s->batch_n == PG_BATCH_MAX && batch_drain(s, "writing"))
+		return s->batch_rc;
+	if (!PQsendQueryParams(s->conn, text, 0, NULL, NULL, NULL, NULL, 0))
+		return s->batch_rc = lc__pg_fail(s, NULL, "sending a statement");
+	queue(s, NULL, NULL, NULL, PG_CHECK_NONE, 0);
 	return 0;
 }
 
@@ -798,6 +901,8 @@ static void pg_close(void *be)
 
 	if (!s)
 		return;
+	lc__pg_wb_reset(s);
+	lc__pg_wb_free(s);
 	if (s->conn)
 		PQfinish(s->conn); /* the server rolls back an open transaction */
 	for (int i = 0; i < PG_DYN_MAX; i++)
@@ -818,7 +923,14 @@ static void quiet(void *arg, const char *message)
 
 static int exec_text(lc_pg *s, const char *text, const char *what)
 {
-	return check(s, PQexec(s->conn, text), what, NULL);
+	int rc = lc__pg_wb_flush(s);
+
+	return rc ? rc : check(s, PQexec(s->conn, text), what, NULL);
+}
+
+int lc__pg_exec_text(lc_pg *s, const char *text, const char *what)
+{
+	return exec_text(s, text, what);
 }
 
 /* Session settings: our schema first on the search path, lock waits
@@ -1065,6 +1177,7 @@ static int pg_begin(void *be, int write)
 	s->latest_ok = false;
 	s->writing = false;
 	s->owed = 0;
+	lc__pg_wb_reset(s);
 	if ((rc = reconnect(s)))
 		return rc;
 	/* One round trip: the transaction, and the newest model version (the
@@ -1086,11 +1199,20 @@ static int pg_begin(void *be, int write)
 	return 0;
 }
 
+static int pg_rollback(void *be);
+
 static int pg_commit(void *be)
 {
 	lc_pg *s = be;
-	PGresult *r = PQexec(s->conn, "COMMIT");
-	int rc;
+	PGresult *r;
+	int rc = s->wb ? lc__pg_wb_flush(s) : 0;
+
+	lc__pg_wb_reset(s);
+	if (rc) {
+		pg_rollback(s);
+		return rc;
+	}
+	r = PQexec(s->conn, "COMMIT");
 
 	s->writing = false;
 	s->latest_ok = false;
@@ -1111,6 +1233,7 @@ static int pg_rollback(void *be)
 {
 	lc_pg *s = be;
 
+	lc__pg_wb_reset(s);
 	s->writing = false;
 	s->latest_ok = false;
 	s->owed = 0;
@@ -1127,6 +1250,8 @@ static int pg_savepoint(void *be, int op)
 {
 	lc_pg *s = be;
 
+	if (s->wb)
+		return lc__error(LC_ESTATE, "savepoint: not while writing behind");
 	switch (op) {
 	case LC_STORAGE_SAVEPOINT_BEGIN:
 		s->owed |= PG_SP_MARK;
@@ -1360,7 +1485,7 @@ static int pg_member_set(void *be, lc_id unit, lc_id agent, int member)
 }
 
 const lc_storage lc__storage_postgres = {
-	.version = 1,
+	.version = 2,
 	.open = pg_open,
 	.close = pg_close,
 	.begin = pg_begin,
@@ -1392,4 +1517,5 @@ const lc_storage lc__storage_postgres = {
 	.bulk_insert = lc__pg_bulk_insert,
 	.savepoint = pg_savepoint,
 	.lead_find_many = lc__pg_lead_find_many,
+	.defer = lc__pg_defer,
 };

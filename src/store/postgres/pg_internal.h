@@ -42,6 +42,8 @@ typedef enum lc_pg_stmt {
 	PG_LEAD_INSERT,
 	PG_LEAD_INSERT_ID,
 	PG_LEAD_IDS,
+	PG_EVENT_IDS,
+	PG_LEADS_GET_LOCK,
 	PG_LEAD_UPDATE_META,
 	PG_LEAD_UPDATE_STATE,
 	PG_LEAD_UPDATE_FIELDS,
@@ -53,6 +55,8 @@ typedef enum lc_pg_stmt {
 	PG_NOTE_INSERT,
 	PG_NOTE_APPEND,
 	PG_EVENT_INSERT,
+	PG_EVENT_INSERT_ID,
+	PG_EVENTS_OF,
 	PG_EVENTS_OF_LEAD,
 	PG_EVENTS_ALL,
 	PG_MODEL_PUT,
@@ -102,6 +106,28 @@ typedef int (*lc_pg_result_fn)(void *ud, const PGresult *r);
  * bounded, so that neither side's socket buffer fills while the other waits. */
 #define PG_BATCH_MAX 256
 
+/* What a delayed write's answer must be (write-behind, pg_defer.c). */
+enum { PG_CHECK_NONE, PG_CHECK_ROW, PG_CHECK_CHANGED };
+
+/* Ids reserved from a sequence, used in order (write-behind). */
+typedef struct lc_pg_ids {
+	int64_t *v;
+	size_t n, next, cap;
+	size_t taken; /* by the current write-behind */
+} lc_pg_ids;
+
+/* A lead the write-behind knows: written by it (rec, as stored) or read by
+ * lead_find_many() (rows of the prefetch results). */
+typedef struct lc_pg_cached {
+	lc_id id;
+	bool written;
+	lc_lead *rec;      /* kept between batches: reused, not freed */
+	lc_time completed; /* the actual_completion column of a written lead */
+	const PGresult *rows, *items, *notes, *events;
+	int row, item0, nitems, note0, nnotes, ev0, nev;
+	bool history;      /* events holds its whole history */
+} lc_pg_cached;
+
 typedef struct lc_pg {
 	PGconn *conn;
 	char *conninfo;   /* the libpq URI, without our own parameters */
@@ -126,7 +152,23 @@ typedef struct lc_pg {
 	struct {
 		lc_pg_result_fn on;
 		void *ud;
+		PGresult **keep; /* receives the result (the caller clears it) */
+		int check;       /* PG_CHECK_* of a delayed write */
+		int64_t lead;    /* the lead it writes, for the message */
 	} batch_q[PG_BATCH_MAX];
+	/* Write-behind (pg_defer.c): writes go into an open pipeline (`wb_open`)
+	 * and are answered at the next read, when PG_BATCH_MAX are in flight,
+	 * or at its end; the first failure stays in `wb_rc`. */
+	bool wb;
+	bool wb_open;
+	int wb_rc;
+	unsigned wb_gen;   /* counts write-behinds: a cursor on the cache checks it */
+	size_t wb_hint[2]; /* leads and events the batch may create */
+	lc_pg_ids ids[2];  /* reserved lead and event ids */
+	lc_pg_cached *cache;
+	size_t ncache, capcache;
+	PGresult **res;    /* the prefetch results the cache points into */
+	size_t nres, capres;
 } lc_pg;
 
 /* ---- pg.c ---- */
@@ -165,6 +207,15 @@ int lc__pg_batch_begin(lc_pg *s);
 int lc__pg_batch_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, lc_pg_result_fn on,
 		      void *ud);
 int lc__pg_batch_end(lc_pg *s, const char *what);
+/* As lc__pg_batch_send(), with the result kept in *keep (NULL on failure). */
+int lc__pg_batch_keep(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, PGresult **keep);
+/* Queue a delayed write: its answer is checked as `check` (PG_CHECK_*). */
+int lc__pg_batch_check(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, int check,
+		       int64_t lead);
+/* Queue SQL text without parameters (savepoint commands). */
+int lc__pg_batch_text(lc_pg *s, const char *text);
+/* Run SQL text outside a pipeline (the pending delayed writes are read first). */
+int lc__pg_exec_text(lc_pg *s, const char *text, const char *what);
 
 /* Texts as a text[] literal ({"a","b",NULL}) for a bound parameter. */
 const char *lc__pg_text_array(lc_buf *b, const char *const *v, size_t n);
@@ -173,7 +224,39 @@ const char *lc__pg_text_array(lc_buf *b, const char *const *v, size_t n);
 const char *lc__pg_counts_format(lc_buf *b, const lc_state *st);
 int lc__pg_counts_parse(lc_state *st, const char *text);
 
+/* ---- pg_defer.c: write-behind ---- */
+
+int lc__pg_defer(void *be, int op, size_t leads, size_t events);
+/* Queue a delayed write (opening the pipeline); 0 or the first failure. */
+int lc__pg_wb_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, int check, int64_t lead);
+/* Read every delayed write's answer and close the pipeline: 0 or the first failure. */
+int lc__pg_wb_flush(lc_pg *s);
+/* Leave write-behind at once (a transaction ends): answers read and dropped. */
+void lc__pg_wb_reset(lc_pg *s);
+/* Free the cache's records and the id blocks (the handle closes). */
+void lc__pg_wb_free(lc_pg *s);
+/* A new id from the reserved block `which` (0: leads, 1: events). */
+int lc__pg_wb_take_id(lc_pg *s, int which, lc_id *id);
+/* Forget the reserved ids of `which` (a write outside write-behind took one). */
+void lc__pg_wb_drop_ids(lc_pg *s, int which);
+/* Fill `out` from the cache: 0, 1 when the lead is not cached, or an error. */
+int lc__pg_wb_lead_get(lc_pg *s, lc_id id, lc_lead *out);
+/* Tell the cache about a write (inserted: the whole record). */
+int lc__pg_wb_wrote(lc_pg *s, const lc_lead *lead, unsigned parts, bool inserted);
+void lc__pg_wb_forget(lc_pg *s, lc_id id);
+void lc__pg_wb_event_added(lc_pg *s, lc_id lead);
+/* Read the leads found by lead_find_many() whole into the cache. */
+int lc__pg_wb_prefetch(lc_pg *s, const lc_id *ids, size_t n);
+/* The cached history of a lead, or NULL: rows [*first, *first + *n) of the result. */
+const PGresult *lc__pg_wb_history(lc_pg *s, lc_id lead, int *first, int *n);
+
 /* ---- pg_lead.c: the lead, event and query slots ---- */
+
+int lc__pg_fill_lead(const PGresult *r, int row, lc_lead *lead);
+int lc__pg_add_item(lc_lead *lead, const PGresult *r, int i);
+int lc__pg_add_note(lc_lead *lead, const PGresult *r, int i);
+int lc__pg_fill_event(const PGresult *r, int row, lc_event *out);
+
 
 int lc__pg_lead_get(void *be, lc_id id, lc_lead *out);
 int lc__pg_lead_get_external(void *be, const char *external_id, lc_lead *out);

@@ -39,7 +39,7 @@ static int text_col(int f)
 
 /* ---- reading leads ---- */
 
-static int fill_lead(const PGresult *r, int row, lc_lead *lead)
+int lc__pg_fill_lead(const PGresult *r, int row, lc_lead *lead)
 {
 	static const uint32_t flags[] = { LC_LEAD_DO_NOT_CALL, LC_LEAD_DO_NOT_EMAIL,
 					  LC_LEAD_AUTOMATION_STOPPED };
@@ -84,7 +84,7 @@ static int fill_lead(const PGresult *r, int row, lc_lead *lead)
 }
 
 /* One row of lead_items (lead_id, kind, a, b, t) into its list. */
-static int add_item(lc_lead *lead, const PGresult *r, int i)
+int lc__pg_add_item(lc_lead *lead, const PGresult *r, int i)
 {
 	const char *kind = lc__pg_text(r, i, 1), *a = lc__pg_text(r, i, 2);
 	const char *b = lc__pg_text(r, i, 3);
@@ -105,7 +105,7 @@ static int add_item(lc_lead *lead, const PGresult *r, int i)
 }
 
 /* One row of lead_notes (lead_id, at, author, text). */
-static int add_note(lc_lead *lead, const PGresult *r, int i)
+int lc__pg_add_note(lc_lead *lead, const PGresult *r, int i)
 {
 	const char *text = lc__pg_text(r, i, 3);
 
@@ -124,7 +124,7 @@ static int on_lead(void *ud, const PGresult *r)
 	if (PQntuples(r) == 0)
 		return 0;
 	g->found = true;
-	return fill_lead(r, 0, g->lead);
+	return lc__pg_fill_lead(r, 0, g->lead);
 }
 
 static int on_items(void *ud, const PGresult *r)
@@ -133,7 +133,7 @@ static int on_items(void *ud, const PGresult *r)
 	int rc = 0;
 
 	for (int i = 0; g->found && i < PQntuples(r) && !rc; i++)
-		rc = add_item(g->lead, r, i);
+		rc = lc__pg_add_item(g->lead, r, i);
 	return rc;
 }
 
@@ -143,7 +143,7 @@ static int on_notes(void *ud, const PGresult *r)
 	int rc = 0;
 
 	for (int i = 0; g->found && i < PQntuples(r) && !rc; i++)
-		rc = add_note(g->lead, r, i);
+		rc = lc__pg_add_note(g->lead, r, i);
 	return rc;
 }
 
@@ -154,6 +154,9 @@ int lc__pg_lead_get(void *be, lc_id id, lc_lead *out)
 	get_ctx g = { out, false };
 	int rc;
 
+	/* Write-behind answers what it wrote or found. */
+	if ((rc = lc__pg_wb_lead_get(s, id, out)) != 1)
+		return rc;
 	/* The row, its lists and its notes in one round trip. */
 	lc__pg_p_i64(&p, id);
 	if (!(rc = lc__pg_batch_begin(s))) {
@@ -184,7 +187,7 @@ int lc__pg_lead_get_external(void *be, const char *external_id, lc_lead *out)
 		PQclear(r);
 		return LC_ENOTFOUND;
 	}
-	rc = fill_lead(r, 0, out);
+	rc = lc__pg_fill_lead(r, 0, out);
 	items = lc__pg_i64(r, 0, C_ITEM_COUNT) > 0;
 	notes = lc__pg_i64(r, 0, C_NOTE_COUNT) > 0;
 	PQclear(r);
@@ -229,7 +232,8 @@ int lc__pg_lead_find_many(void *be, lc_lead_text_field field, const char *const 
 			ids[i - 1] = lc__pg_i64(r, row, 1);
 	}
 	PQclear(r);
-	return 0;
+	/* Write-behind reads the leads found whole, for the reads that follow. */
+	return lc__pg_wb_prefetch(s, ids, n);
 }
 
 /* ---- writing leads ---- */
@@ -324,6 +328,24 @@ static int external_taken(const lc_lead *lead)
 			 lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
 }
 
+/* Write-behind: the id from the reserved block, the row and its lists sent
+ * without waiting. */
+static int insert_behind(lc_pg *s, lc_lead *lead)
+{
+	lc_pg_params p;
+	lc_id id;
+	int rc;
+
+	if ((rc = lc__pg_wb_take_id(s, 0, &id)) || (rc = lc_lead_sys_set_id(lead, id)))
+		return rc;
+	bind_new_lead(s, &p, lead);
+	lc__pg_p_i64(&p, id);
+	if ((rc = lc__pg_wb_send(s, PG_LEAD_INSERT_ID, &p, PG_CHECK_ROW, id)))
+		return rc;
+	send_lists(s, lead, true);
+	return lc__pg_wb_wrote(s, lead, LC_STORAGE_PART_ALL, true);
+}
+
 int lc__pg_lead_insert(void *be, lc_lead *lead)
 {
 	lc_pg *s = be;
@@ -331,6 +353,9 @@ int lc__pg_lead_insert(void *be, lc_lead *lead)
 	PGresult *r = NULL;
 	int rc;
 
+	if (s->wb)
+		return insert_behind(s, lead);
+	lc__pg_wb_drop_ids(s, 0); /* ids stay in the order leads are made */
 	bind_new_lead(s, &p, lead);
 	if ((rc = lc__pg_exec(s, PG_LEAD_INSERT, &p, "storing the lead", &r)))
 		return rc;
@@ -379,7 +404,12 @@ static int run_update(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, const l
 		      int64_t replaced)
 {
 	long changed;
-	int rc = lc__pg_exec_changed(s, which, p, "writing the lead", &changed);
+	int rc;
+
+	if (s->wb)
+		return lc__pg_wb_send(s, which, p, PG_CHECK_CHANGED,
+				      lc_lead_number(lead, LC_LEAD_NUM_ID));
+	rc = lc__pg_exec_changed(s, which, p, "writing the lead", &changed);
 
 	if (rc)
 		return rc;
@@ -465,20 +495,29 @@ int lc__pg_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 		if ((rc = run_update(s, PG_LEAD_UPDATE_META, &p, lead, replaced)))
 			return rc;
 	}
-	if (!(parts & LC_STORAGE_PART_LISTS))
-		return 0;
-	p.n = 0;
-	lc__pg_p_i64(&p, lc_lead_number(lead, LC_LEAD_NUM_ID));
-	lc__pg_p_i64(&p, (int64_t)item_total(lead));
-	if ((rc = lc__pg_batch_begin(s)))
-		return rc;
-	lc__pg_batch_send(s, PG_ITEMS_DELETE, &p, NULL, NULL);
-	send_lists(s, lead, false);
-	return lc__pg_batch_end(s, "writing the lead's lists");
+	if (parts & LC_STORAGE_PART_LISTS) {
+		p.n = 0;
+		lc__pg_p_i64(&p, lc_lead_number(lead, LC_LEAD_NUM_ID));
+		lc__pg_p_i64(&p, (int64_t)item_total(lead));
+		if (s->wb) {
+			if ((rc = lc__pg_wb_send(s, PG_ITEMS_DELETE, &p, PG_CHECK_NONE, 0)))
+				return rc;
+			send_lists(s, lead, false);
+		} else {
+			if ((rc = lc__pg_batch_begin(s)))
+				return rc;
+			lc__pg_batch_send(s, PG_ITEMS_DELETE, &p, NULL, NULL);
+			send_lists(s, lead, false);
+			if ((rc = lc__pg_batch_end(s, "writing the lead's lists")))
+				return rc;
+		}
+	}
+	return s->wb ? lc__pg_wb_wrote(s, lead, parts, false) : 0;
 }
 
 int lc__pg_note_append(void *be, lc_id lead, lc_time time, const char *author, const char *text)
 {
+	lc_pg *s = be;
 	lc_pg_params p = { 0 };
 	long changed;
 	int rc;
@@ -487,6 +526,10 @@ int lc__pg_note_append(void *be, lc_id lead, lc_time time, const char *author, c
 	lc__pg_p_time(&p, time);
 	lc__pg_p_text(&p, author);
 	lc__pg_p_text(&p, text);
+	if (s->wb) {
+		lc__pg_wb_forget(s, lead);
+		return lc__pg_wb_send(s, PG_NOTE_APPEND, &p, PG_CHECK_CHANGED, lead);
+	}
 	if ((rc = lc__pg_exec_changed(be, PG_NOTE_APPEND, &p, "storing the note", &changed)))
 		return rc;
 	return changed == 1 ? 0
@@ -545,6 +588,18 @@ int lc__pg_event_append(void *be, lc_event *ev)
 	PGresult *r = NULL;
 	int rc;
 
+	if (s->wb) { /* the id from the reserved block, sent without waiting */
+		lc_id id, lead = lc_event_number(ev, LC_EVENT_NUM_LEAD);
+		if ((rc = lc__pg_wb_take_id(s, 1, &id)))
+			return rc;
+		bind_event(s, &p, ev);
+		lc__pg_p_i64(&p, id);
+		lc__pg_wb_event_added(s, lead);
+		if ((rc = lc__pg_wb_send(s, PG_EVENT_INSERT_ID, &p, PG_CHECK_ROW, lead)))
+			return rc;
+		return lc_event_sys_set_id(ev, id);
+	}
+	lc__pg_wb_drop_ids(s, 1); /* event ids keep increasing */
 	bind_event(s, &p, ev);
 	if ((rc = lc__pg_exec(s, PG_EVENT_INSERT, &p, "writing the history event", &r)))
 		return rc;
@@ -568,7 +623,7 @@ static int read_state(const PGresult *r, int row, int first, lc_state *st)
 	return lc__pg_counts_parse(st, lc__pg_text(r, row, first + 8));
 }
 
-static int fill_event(const PGresult *r, int row, lc_event *out)
+int lc__pg_fill_event(const PGresult *r, int row, lc_event *out)
 {
 	lc_event_kind kind = LC_EVENT_SYSTEM;
 	lc_outcome outcome = LC_OUTCOME_NONE;
@@ -609,6 +664,12 @@ typedef struct pg_cursor {
 	char *sql;           /* leads: the page query */
 	PGresult *page, *items, *notes;
 	int row, item, note;
+	/* events: a history write-behind holds (rows [crow, cend) of cres),
+	 * valid while the same write-behind (gen) runs */
+	bool ctried;
+	const PGresult *cres;
+	int crow, cend;
+	unsigned gen;
 } pg_cursor;
 
 int lc__pg_event_iter_open(void *be, lc_id lead, lc_id after, void **cursor)
@@ -634,6 +695,40 @@ static void page_clear(pg_cursor *c)
 	c->row = c->item = c->note = 0;
 }
 
+/* The next event from write-behind's copy of the lead's history: 1, 0 at
+ * its end, an error, or 2 when the copy cannot answer (read the server). */
+static int cached_event(lc_pg *s, pg_cursor *c, lc_event *out)
+{
+	int first, n, rc;
+	lc_id id;
+
+	if (!c->ctried) {
+		c->ctried = true;
+		if (c->lead && !c->page && (c->cres = lc__pg_wb_history(s, c->lead, &first, &n))) {
+			c->crow = first;
+			c->cend = first + n;
+			c->gen = s->wb_gen;
+			while (c->crow < c->cend && lc__pg_i64(c->cres, c->crow, 0) <= c->after)
+				c->crow++;
+		}
+	}
+	if (!c->cres)
+		return 2;
+	/* The write-behind ended, or wrote an event of this lead: go on from
+	 * the server after the last event returned. */
+	if (c->gen != s->wb_gen || !lc__pg_wb_history(s, c->lead, &first, &n)) {
+		c->cres = NULL;
+		return 2;
+	}
+	if (c->crow >= c->cend)
+		return 0;
+	id = lc__pg_i64(c->cres, c->crow, 0);
+	c->crow++;
+	c->after = id;
+	rc = lc__pg_fill_event(c->cres, c->crow - 1, out);
+	return rc ? rc : 1;
+}
+
 int lc__pg_event_iter_next(void *be, void *cursor, lc_event *out)
 {
 	lc_pg *s = be;
@@ -641,6 +736,8 @@ int lc__pg_event_iter_next(void *be, void *cursor, lc_event *out)
 	lc_pg_params p = { 0 };
 	int rc;
 
+	if ((rc = cached_event(s, c, out)) != 2)
+		return rc;
 	if (!c->page || c->row >= PQntuples(c->page)) {
 		if (c->done)
 			return 0;
@@ -656,7 +753,7 @@ int lc__pg_event_iter_next(void *be, void *cursor, lc_event *out)
 		if (PQntuples(c->page) == 0)
 			return 0;
 	}
-	if ((rc = fill_event(c->page, c->row, out)))
+	if ((rc = lc__pg_fill_event(c->page, c->row, out)))
 		return rc;
 	c->after = lc__pg_i64(c->page, c->row, 0);
 	c->row++;
@@ -843,16 +940,16 @@ int lc__pg_lead_iter_next(void *be, void *cursor, lc_lead *out)
 			return 0;
 	}
 	id = lc__pg_i64(c->page, c->row, C_ID);
-	rc = fill_lead(c->page, c->row, out);
+	rc = lc__pg_fill_lead(c->page, c->row, out);
 	/* Lists and notes come ordered by lead id, like the page. */
 	for (; c->items && c->item < PQntuples(c->items) && lc__pg_i64(c->items, c->item, 0) <= id;
 	     c->item++)
 		if (!rc && lc__pg_i64(c->items, c->item, 0) == id)
-			rc = add_item(out, c->items, c->item);
+			rc = lc__pg_add_item(out, c->items, c->item);
 	for (; c->notes && c->note < PQntuples(c->notes) && lc__pg_i64(c->notes, c->note, 0) <= id;
 	     c->note++)
 		if (!rc && lc__pg_i64(c->notes, c->note, 0) == id)
-			rc = add_note(out, c->notes, c->note);
+			rc = lc__pg_add_note(out, c->notes, c->note);
 	/* A damaged row is reported once; the next call goes on after it, as
 	 * on SQLite, so that one bad row does not hide the others. */
 	c->after = id;
@@ -1009,6 +1106,7 @@ int lc__pg_bulk_insert(void *be, lc_lead *const *leads, lc_event *const *events,
 		return 0;
 	if (n > INT32_MAX)
 		return lc__error(LC_ERANGE, "bulk insert: at most %d leads at once", INT32_MAX);
+	lc__pg_wb_drop_ids(s, 0);
 	lc__pg_p_i64(&p, (int64_t)n);
 	if ((rc = lc__pg_exec(s, PG_LEAD_IDS, &p, "reserving lead ids", &ids)))
 		return rc;
