@@ -161,7 +161,8 @@ static int fill_written(const lc_pg_cached *e, lc_lead *out)
 	for (size_t i = 0; i < LC_ARRAY_LEN(state_axes); i++)
 		if ((rc = lc_state_set_stored(o, state_axes[i], lc_state_get(st, state_axes[i]), NULL)))
 			return rc;
-	if ((rc = lc_state_set_time(o, LC_STATE_TIME_FOLLOW_UP, lc_state_time(st, LC_STATE_TIME_FOLLOW_UP))))
+	if ((rc = lc_state_set_time(o, LC_STATE_TIME_FOLLOW_UP,
+				    lc_state_time(st, LC_STATE_TIME_FOLLOW_UP))))
 		return rc;
 	for (size_t i = 0; lc_state_sys_count_at(st, i, &key, &n) == 1; i++)
 		if ((rc = lc_state_set_stored_count(o, key, n, NULL)))
