@@ -149,8 +149,8 @@ static int fill_written(const lc_pg_cached *e, lc_lead *out)
 {
 	const lc_state *st = lc_lead_state(e->rec);
 	lc_state *o = lc_lead_sys_state(out);
-	const char *key;
-	uint32_t n;
+	const char *keys[16];
+	uint32_t counts[16];
 	int rc = lc_lead_sys_copy(out, e->rec,
 				  LC_STORAGE_PART_FIELDS | LC_STORAGE_PART_LISTS | LC_STORAGE_PART_NOTES);
 
@@ -164,9 +164,12 @@ static int fill_written(const lc_pg_cached *e, lc_lead *out)
 	if ((rc = lc_state_set_time(o, LC_STATE_TIME_FOLLOW_UP,
 				    lc_state_time(st, LC_STATE_TIME_FOLLOW_UP))))
 		return rc;
-	for (size_t i = 0; lc_state_sys_count_at(st, i, &key, &n) == 1; i++)
-		if ((rc = lc_state_set_stored_count(o, key, n, NULL)))
-			return rc;
+	for (size_t first = 0, total = 1; first < total; first += LC_ARRAY_LEN(keys)) {
+		total = lc_state_sys_counts(st, first, keys, counts, LC_ARRAY_LEN(keys));
+		for (size_t i = 0; i < LC_ARRAY_LEN(keys) && first + i < total; i++)
+			if ((rc = lc_state_set_stored_count(o, keys[i], counts[i], NULL)))
+				return rc;
+	}
 	return 0;
 }
 
