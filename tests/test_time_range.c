@@ -328,19 +328,35 @@ static void test_import(void **state)
 	lc_db_close(db);
 }
 
-/* A store whose clock leaves the valid times writes nothing. */
+/* A store whose clock leaves the valid times writes nothing: no lead, no
+ * model version, no rule set version (their install times come from it). */
 static void test_store_clock(void **state)
 {
 	lc_db *db = store();
+	lc_model *m = NULL;
+	lc_ruleset *rs = NULL;
 
 	(void)state;
+	assert_int_equal(lc_model_preset(&m, "leadmanager"), 0);
+	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
 	for (int i = 0; i < NE; i++) {
 		lc_lead *l = NULL;
+		int64_t models = lc_db_model_version(db), rulesets = 0, now = 0;
 		clock_value = edges[i];
 		assert_int_equal(lc_lead_new(&l), 0);
 		EXPECT(edges[i], lc_db_lead_create(db, l, NULL));
 		lc_lead_free(l);
+		assert_int_equal(lc_db_ruleset_latest(db, &rulesets), 0);
+		EXPECT(edges[i], lc_db_install_model(db, m, NULL));
+		EXPECT(edges[i], lc_db_ruleset_install(db, rs, NULL));
+		assert_int_equal(lc_db_ruleset_latest(db, &now), 0);
+		assert_int_equal(lc_db_model_version(db), models + valid(edges[i]));
+		assert_int_equal(now, rulesets + valid(edges[i]));
+		if (!valid(edges[i]))
+			assert_non_null(strstr(lc_error_last(), "lc_db_options.clock"));
 	}
+	lc_ruleset_free(rs);
+	lc_model_free(m);
 	lc_db_close(db);
 }
 

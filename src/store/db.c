@@ -523,11 +523,14 @@ int lc_db_install_model(lc_db *db, const lc_model *model, int64_t *version)
 	lc_model *copy = NULL;
 	char *json = NULL;
 	int64_t latest = 0;
+	lc_time now;
 	int rc;
 
 	LC__ARG(db, "db");
 	LC__ARG(model, "model");
-	if ((rc = lc__db_writable(db, "lc_db_install_model")))
+	/* The install time comes from the clock: one no reader accepts is refused. */
+	if ((rc = lc__db_writable(db, "lc_db_install_model")) ||
+	    (rc = lc__db_clock(db, &now, "lc_db_install_model")))
 		return rc;
 	if (db->depth > 0)
 		return lc__error(LC_ESTATE, "install a model outside a transaction: commit or roll "
@@ -548,7 +551,7 @@ int lc_db_install_model(lc_db *db, const lc_model *model, int64_t *version)
 		rc = lc__store_fail(rc, "reading the store's model version");
 	if (!rc) {
 		db->writes++;
-		rc = db->vt.model_put(db->be, latest + 1, lc_db_now(db), json);
+		rc = db->vt.model_put(db->be, latest + 1, now, json);
 		if (rc)
 			rc = lc__store_fail(rc, "storing the model");
 	}

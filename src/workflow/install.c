@@ -262,11 +262,13 @@ int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *version)
 {
 	char key[64], num[32];
 	int64_t v = 0;
+	lc_time now;
 	int rc;
 
 	LC__ARG(db, "db");
 	LC__ARG(rs, "rs");
-	if ((rc = lc__db_writable(db, "lc_db_ruleset_install")))
+	if ((rc = lc__db_writable(db, "lc_db_ruleset_install")) ||
+	    (rc = lc__db_clock(db, &now, "lc_db_ruleset_install")))
 		return rc;
 	if (!lc_db_model(db))
 		return lc__error(LC_ESTATE, "the store has no model yet; install a model before a "
@@ -283,7 +285,7 @@ int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *version)
 	}
 	if (!rc) {
 		snprintf(key, sizeof key, "workflow.ruleset.%" PRId64 ".installed", v);
-		snprintf(num, sizeof num, "%" PRId64, lc_db_now(db));
+		snprintf(num, sizeof num, "%" PRId64, now);
 		rc = lc__db_meta_set(db, key, num);
 	}
 	if (!rc) {
