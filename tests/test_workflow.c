@@ -950,6 +950,12 @@ static void test_corrupt_stored_ruleset(void **state)
 			 LC_ECORRUPT);
 	assert_non_null(strstr(lc_error_last(), "rule set version 1 does not parse"));
 	assert_non_null(strstr(lc_error_last(), "lc_db_ruleset_install()"));
+	/* Stored text that is not even UTF-8 is damage too, not a bad argument. */
+	assert_int_equal(lc__db_meta_set(f->db, "workflow.ruleset.1", "{\"format\":1,\"name\":\"\xff\"}"),
+			 0);
+	assert_int_equal(lc_db_ruleset_get(f->db, 1, &rs, NULL), LC_ECORRUPT);
+	assert_null(rs);
+	assert_non_null(strstr(lc_error_last(), "rule set version 1 does not parse"));
 	assert_int_equal(lc_ruleset_preset(&rs, "seed002"), 0);
 	assert_int_equal(lc_db_ruleset_install(f->db, rs, NULL), 0);
 	lc_ruleset_free(rs);

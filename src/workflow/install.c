@@ -150,7 +150,9 @@ int lc_db_ruleset_get(lc_db *db, int64_t version, lc_ruleset **out, lc_time *ins
 		rc = lc_ruleset_load_string(out, copy, name);
 		char why[256];
 		snprintf(why, sizeof why, "%s", lc_error_last());
-		if (rc == LC_EFORMAT || rc == LC_EVERSION)
+		/* Whatever the loader refuses in stored text (a format, bad UTF-8,
+		 * its size) is damage to the store, not the caller's mistake. */
+		if (rc && rc != LC_ENOMEM)
 			rc = lc__error(LC_ECORRUPT,
 				       "the store's rule set version %" PRId64 " does not parse (%s); "
 				       "install a valid rule set with lc_db_ruleset_install(), which "
