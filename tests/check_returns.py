@@ -21,7 +21,9 @@ What counts as producing a code:
 A @return may list codes by reference: "As lc_model_load_string(), plus
 LC_EIO" lists that function's codes too. One list is shared: the paragraph
 "@par Errors every store call may return" of db.h's file comment names the
-store's errors, which count as listed for every function taking an lc_db.
+store's errors, which count as listed for every function taking an lc_db;
+such a function's own list names LC_EIO, LC_EBUSY or LC_ENOMEM only with a
+meaning of its own in parentheses, else the check fails too.
 NEVER below names the few codes a body mentions but cannot return.
 
 What it does not see, so that a @return may rightly list more than it finds
@@ -177,6 +179,11 @@ def produced(name, defs):
     return direct(body) | helper_codes(rel, body, defs), rel
 
 
+def flat(comment_text):
+    """A comment's text on one line, without the leading `*` of each line."""
+    return " ".join(re.sub(r"^\s*\*", "", line) for line in comment_text.split("\n"))
+
+
 def listed_codes(name, docs, seen=()):
     """The codes a @return lists, with those of the function it refers to
     ("As lc_model_load_string(), plus LC_EIO")."""
@@ -204,6 +211,12 @@ def main():
         codes, rel = found
         listed = listed_codes(name, docs) | (shared if takes_db else set())
         missing = sorted(c for c in codes - listed if (name, c) not in NEVER)
+        if takes_db and not strict:
+            said = re.findall(r"\b(LC_E(?:IO|BUSY|NOMEM))\b(?!\s*\()", flat(docs[name][0]))
+            if said:
+                problems.append(f"{name}: its @return in {header} repeats {', '.join(said)}, which "
+                                "db.h says once for every store call; drop it, or say in "
+                                "parentheses what it means here")
         stale = [c for n, c in NEVER if n == name and c not in codes]
         if stale:
             problems.append(f"{name}: NEVER names {', '.join(stale)}, which it no longer produces")

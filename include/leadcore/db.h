@@ -29,7 +29,8 @@
  * LC_ENOMEM, LC_ESTATE (a call inside an explicit transaction that an earlier
  * failure rolled back: see lc_db_begin()), and LC_ERANGE when the call needs
  * "now" and the store's clock (lc_db_options.clock) reads a time outside
- * ::LC_TIME_MIN..::LC_TIME_MAX.
+ * ::LC_TIME_MIN..::LC_TIME_MAX. The functions' lists name these codes only
+ * where they have a meaning of their own there.
  */
 #ifndef LEADCORE_DB_H
 #define LEADCORE_DB_H
@@ -146,7 +147,7 @@ LC_API lc_time lc_db_now(const lc_db *db);
  * own actor always wins.
  * @param db The store.
  * @param actor UTF-8, at most 256 bytes (copied), or NULL for none.
- * @return 0, LC_EINVAL, LC_ERANGE, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE.
  */
 LC_API int lc_db_set_actor(lc_db *db, const char *actor);
 
@@ -188,23 +189,22 @@ LC_API int lc_db_set_progress(lc_db *db, lc_progress_fn fn, void *ud);
  * calls then fail with LC_ESTATE until lc_db_rollback() (or lc_db_commit(),
  * which reports LC_ESTATE) ends it. Transactions do not nest.
  * @param db The store.
- * @return 0, LC_EINVAL, LC_ESTATE (already in a transaction), LC_EREADONLY,
- *         LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_ESTATE (already in a transaction), LC_EREADONLY.
  */
 LC_API int lc_db_begin(lc_db *db);
 
 /**
  * Commit the explicit transaction.
  * @param db The store.
- * @return 0, LC_EINVAL, LC_ESTATE (no transaction), LC_EBUSY, LC_EIO. On
- *         failure the transaction is rolled back.
+ * @return 0, LC_EINVAL, LC_ESTATE (no transaction). On failure the transaction is rolled
+ *         back.
  */
 LC_API int lc_db_commit(lc_db *db);
 
 /**
  * Roll the explicit transaction back.
  * @param db The store.
- * @return 0, LC_EINVAL, LC_ESTATE (no transaction), LC_EIO.
+ * @return 0, LC_EINVAL, LC_ESTATE (no transaction).
  */
 LC_API int lc_db_rollback(lc_db *db);
 
@@ -228,8 +228,7 @@ LC_API int lc_db_rollback(lc_db *db);
  * @param db The store.
  * @param model The model.
  * @param[out] version Receives the new store version; may be NULL.
- * @return 0, LC_EINVAL, LC_EREADONLY, LC_ESTATE (an explicit transaction is
- *         open), LC_EBUSY, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ESTATE (an explicit transaction is open).
  */
 LC_API int lc_db_install_model(lc_db *db, const lc_model *model, int64_t *version);
 
@@ -257,8 +256,7 @@ LC_API int64_t lc_db_model_version(const lc_db *db);
  * @param version The store version.
  * @param[out] out Receives a new model; free it with lc_model_free().
  * @param[out] installed_at Receives the install time; may be NULL.
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ECORRUPT (the stored JSON does not
- *         load), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ECORRUPT (the stored JSON does not load).
  */
 LC_API int lc_db_model_get(lc_db *db, int64_t version, lc_model **out, lc_time *installed_at);
 
@@ -286,7 +284,7 @@ LC_API int lc_db_model_get(lc_db *db, int64_t version, lc_model **out, lc_time *
  *                 summary has "checked" (leads checked) and "invalid" (leads
  *                 that would be invalid, each counted once). Free it with
  *                 lc_table_free().
- * @return 0, LC_EINVAL, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL.
  */
 LC_API int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_table **out);
 
@@ -295,7 +293,7 @@ LC_API int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_table **
  * by their state or their governed fields (lc_lead_validate()).
  * @param db The store.
  * @param[out] out Receives the count.
- * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ESTATE (no model).
  */
 LC_API int lc_db_count_invalid(lc_db *db, int64_t *out);
 
@@ -332,10 +330,9 @@ LC_API int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, con
  * @param db The store.
  * @param map The map.
  * @param[out] moved Receives how many leads moved; may be NULL.
- * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EREADONLY, LC_ENOTFOUND (a
- *         target the current model does not know: nothing moves), LC_EINVALID
- *         (a lead would be invalid after the move: nothing moves), LC_EBUSY,
- *         LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EREADONLY, LC_ENOTFOUND (a target the
+ *         current model does not know: nothing moves), LC_EINVALID (a lead would be
+ *         invalid after the move: nothing moves).
  */
 LC_API int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved);
 
@@ -357,10 +354,9 @@ LC_API int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved);
  * @param db The store.
  * @param lead The record (updated on success).
  * @param[out] id Receives the new id; may be NULL.
- * @return 0, LC_EINVAL (NULL, bound to another model), LC_EREADONLY, LC_ESTATE
- *         (no model, a record that already has an id), LC_EINVALID (its
- *         state or governed fields are invalid), LC_EEXISTS (the external id
- *         is taken), LC_EBUSY, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL, bound to another model), LC_EREADONLY, LC_ESTATE (no
+ *         model, a record that already has an id), LC_EINVALID (its state or governed
+ *         fields are invalid), LC_EEXISTS (the external id is taken).
  */
 LC_API int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id);
 
@@ -370,7 +366,7 @@ LC_API int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id);
  * @param db The store.
  * @param id The lead's id.
  * @param[out] out Receives a new record; free it with lc_lead_free().
- * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_ENOTFOUND, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_ENOTFOUND.
  */
 LC_API int lc_db_lead_get(lc_db *db, lc_id id, lc_lead **out);
 
@@ -380,7 +376,7 @@ LC_API int lc_db_lead_get(lc_db *db, lc_id id, lc_lead **out);
  * @param external_id The external id.
  * @param[out] out Receives a new record; free it with lc_lead_free().
  * @return 0, LC_EINVAL, LC_ERANGE (longer than LC_LEAD_EXTERNAL_ID_MAX bytes),
- *         LC_ESTATE, LC_ENOTFOUND, LC_EIO, LC_ENOMEM.
+ *         LC_ESTATE, LC_ENOTFOUND.
  */
 LC_API int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead **out);
 
@@ -398,9 +394,9 @@ LC_API int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead *
  * @param lead A record read from this store.
  * @param expected_version The version the caller read, or -1 not to check.
  * @return 0, LC_EINVAL (NULL, no id, bound to another model), LC_EREADONLY,
- *         LC_ENOTFOUND, LC_ECONFLICT (the stored version differs), LC_ESTATE
- *         (no model; the record's state or lost reason was changed), LC_EINVALID (a governed field is invalid; nothing is
- *         written), LC_EEXISTS (external id taken), LC_EBUSY, LC_EIO, LC_ENOMEM.
+ *         LC_ENOTFOUND, LC_ECONFLICT (the stored version differs), LC_ESTATE (no model;
+ *         the record's state or lost reason was changed), LC_EINVALID (a governed field
+ *         is invalid; nothing is written), LC_EEXISTS (external id taken).
  */
 LC_API int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version);
 
@@ -417,11 +413,11 @@ LC_API int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
  * @param expected_version The version the caller read, or -1 not to check.
  * @param violations Cleared, then filled when the disposition is refused; may be NULL.
  * @param[out] event_id Receives the new event's id; may be NULL.
- * @return 0, LC_EINVAL (NULL, bound to another model), LC_EREADONLY, LC_ESTATE
- *         (no model, a recycled lead), LC_ENOTFOUND, LC_ECONFLICT, LC_EINVALID (see
- *         @p violations; also when the model refuses the disposition of a
- *         workflow rule the event triggers), LC_EBUSY, LC_EIO, LC_ENOMEM, or
- *         another error of such a rule (its message names the rule).
+ * @return 0, LC_EINVAL (NULL, bound to another model), LC_EREADONLY, LC_ESTATE (no
+ *         model, a recycled lead), LC_ENOTFOUND, LC_ECONFLICT, LC_EINVALID (see
+ *         @p violations; also when the model refuses the disposition of a workflow rule
+ *         the event triggers), or another error of such a rule (its message names the
+ *         rule).
  */
 LC_API int lc_db_apply(lc_db *db, lc_id lead_id, const lc_disposition *d, int64_t expected_version,
 		       lc_violations *violations, lc_id *event_id);
@@ -432,10 +428,9 @@ LC_API int lc_db_apply(lc_db *db, lc_id lead_id, const lc_disposition *d, int64_
  * @param db The store.
  * @param lead_id The lead.
  * @param agent The agent.
- * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (lead or agent), LC_ESTATE (no
- *         model; the lead is already assigned to an agent, has no unit, is
- *         recycled; the agent is inactive or not a member of the lead's unit),
- *         LC_EBUSY, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (lead or agent), LC_ESTATE (no model;
+ *         the lead is already assigned to an agent, has no unit, is recycled; the agent
+ *         is inactive or not a member of the lead's unit).
  */
 LC_API int lc_db_lead_accept(lc_db *db, lc_id lead_id, lc_id agent);
 
@@ -446,9 +441,8 @@ LC_API int lc_db_lead_accept(lc_db *db, lc_id lead_id, lc_id agent);
  * @param lead_id The lead.
  * @param unit The unit, or 0 for none.
  * @param agent The agent, or 0 for none (members of @p unit may then accept it).
- * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (lead, unit or agent),
- *         LC_ESTATE (no model, inactive agent, not a member, recycled lead),
- *         LC_EBUSY, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (lead, unit or agent), LC_ESTATE (no
+ *         model, inactive agent, not a member, recycled lead).
  */
 LC_API int lc_db_lead_assign(lc_db *db, lc_id lead_id, lc_id unit, lc_id agent);
 
@@ -458,7 +452,7 @@ LC_API int lc_db_lead_assign(lc_db *db, lc_id lead_id, lc_id unit, lc_id agent);
  * @param db The store.
  * @param lead_id The lead.
  * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND, LC_ESTATE (no model, already
- *         recycled), LC_EBUSY, LC_EIO, LC_ENOMEM.
+ *         recycled).
  */
 LC_API int lc_db_lead_recycle(lc_db *db, lc_id lead_id);
 
@@ -466,8 +460,7 @@ LC_API int lc_db_lead_recycle(lc_db *db, lc_id lead_id);
  * Take a lead out of the recycle bin (a `restore` event).
  * @param db The store.
  * @param lead_id The lead.
- * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND, LC_ESTATE (no model, not
- *         recycled), LC_EBUSY, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND, LC_ESTATE (no model, not recycled).
  */
 LC_API int lc_db_lead_restore(lc_db *db, lc_id lead_id);
 
@@ -478,10 +471,9 @@ LC_API int lc_db_lead_restore(lc_db *db, lc_id lead_id);
  * @param lead_id The lead.
  * @param author Who wrote it (UTF-8, at most 256 bytes), or NULL for the store's actor.
  * @param text The note: non-empty UTF-8, at most LC_LEAD_NOTE_MAX bytes.
- * @return 0, LC_EINVAL, LC_ERANGE, LC_EREADONLY, LC_ENOTFOUND, LC_ESTATE (no
- *         model), LC_EINVALID (the current model finds the lead's state
- *         invalid: a disposition must give it a valid one first), LC_EBUSY,
- *         LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ERANGE, LC_EREADONLY, LC_ENOTFOUND, LC_ESTATE (no model),
+ *         LC_EINVALID (the current model finds the lead's state invalid: a disposition
+ *         must give it a valid one first).
  */
 LC_API int lc_db_lead_note(lc_db *db, lc_id lead_id, const char *author, const char *text);
 
@@ -491,9 +483,9 @@ LC_API int lc_db_lead_note(lc_db *db, lc_id lead_id, const char *author, const c
  * @param db The store.
  * @param lead_id The lead.
  * @param out Receives the state; must be bound to lc_db_model().
- * @return 0, LC_EINVAL (NULL, a state bound to another model), LC_ESTATE (no
- *         model), LC_ENOTFOUND, LC_ECORRUPT (no history, a gap, or a
- *         disposition that does not give the recorded state), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL, a state bound to another model), LC_ESTATE (no model),
+ *         LC_ENOTFOUND, LC_ECORRUPT (no history, a gap, or a disposition that does not
+ *         give the recorded state).
  */
 LC_API int lc_db_replay(lc_db *db, lc_id lead_id, lc_state *out);
 
@@ -528,9 +520,8 @@ LC_API int lc_db_replay(lc_db *db, lc_id lead_id, lc_state *out);
  *                 "problems_history", "problems_replay", "problems_value",
  *                 "problems_model", "problems_rule_set". No rows: the store
  *                 is clean. Free it with lc_table_free().
- * @return 0 when the check ran (whatever it found), LC_EINVAL (NULL),
- *         LC_ESTATE (inside a poisoned transaction), LC_EBUSY, LC_EIO,
- *         LC_ENOMEM. Problems are rows, not errors.
+ * @return 0 when the check ran (whatever it found), LC_EINVAL (NULL), LC_ESTATE (inside
+ *         a poisoned transaction). Problems are rows, not errors.
  */
 LC_API int lc_db_verify(lc_db *db, lc_table **out);
 
@@ -687,8 +678,8 @@ LC_API int lc_query_set_page(lc_query *q, lc_id after, size_t limit);
  * @param q The query, or NULL for every lead not recycled. Copied: the caller
  *          may free it at once.
  * @param[out] out Receives the iterator; free it with lc_lead_iter_free().
- * @return 0, LC_EINVAL, LC_ENOTFOUND (a value condition the model does not
- *         know), LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (a value condition the model does not know),
+ *         LC_ESTATE (no model).
  */
 LC_API int lc_db_query(lc_db *db, const lc_query *q, lc_lead_iter **out);
 
@@ -715,8 +706,8 @@ LC_API void lc_lead_iter_free(lc_lead_iter *it);
  * @param db The store.
  * @param q The query, or NULL for every lead not recycled.
  * @param[out] out Receives the count.
- * @return 0, LC_EINVAL, LC_ENOTFOUND (a value condition the model does not
- *         know), LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (a value condition the model does not know),
+ *         LC_ESTATE (no model).
  */
 LC_API int lc_db_count(lc_db *db, const lc_query *q, int64_t *out);
 
@@ -760,7 +751,7 @@ LC_API int lc_event_kind_parse(const char *name, lc_event_kind *out);
  * @param db The store.
  * @param lead_id One lead's events, or 0 for every lead's.
  * @param[out] out Receives the iterator; free it with lc_event_iter_free().
- * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_ENOTFOUND (no such lead), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_ENOTFOUND (no such lead).
  */
 LC_API int lc_db_history(lc_db *db, lc_id lead_id, lc_event_iter **out);
 
@@ -848,7 +839,7 @@ LC_API const lc_state *lc_event_state(const lc_event *ev, int after);
  * @param db The store.
  * @param name A unique, non-empty name (UTF-8, at most 256 bytes).
  * @param[out] id Receives the id; may be NULL.
- * @return 0, LC_EINVAL, LC_ERANGE, LC_EEXISTS, LC_EREADONLY, LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_ERANGE, LC_EEXISTS, LC_EREADONLY.
  */
 LC_API int lc_db_agent_add(lc_db *db, const char *name, lc_id *id);
 
@@ -857,8 +848,7 @@ LC_API int lc_db_agent_add(lc_db *db, const char *name, lc_id *id);
  * @param db The store.
  * @param name The name.
  * @param[out] id Receives the id.
- * @return 0, LC_EINVAL, LC_ERANGE (a name longer than 256 bytes), LC_ENOTFOUND,
- *         LC_EIO.
+ * @return 0, LC_EINVAL, LC_ERANGE (a name longer than 256 bytes), LC_ENOTFOUND.
  */
 LC_API int lc_db_agent_find(lc_db *db, const char *name, lc_id *id);
 
@@ -868,7 +858,7 @@ LC_API int lc_db_agent_find(lc_db *db, const char *name, lc_id *id);
  * @param db The store.
  * @param agent The agent.
  * @param active Non-zero for active.
- * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND, LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND.
  */
 LC_API int lc_db_agent_set_active(lc_db *db, lc_id agent, int active);
 
@@ -879,9 +869,9 @@ LC_API int lc_db_agent_set_active(lc_db *db, lc_id agent, int active);
  * @param unit Only the members of this unit, or 0 for every agent.
  * @param[out] out Receives the table (NULL on error, but for LC_ECORRUPT);
  *        the caller frees it with lc_table_free().
- * @return 0, LC_EINVAL, LC_ENOTFOUND (no such unit), LC_ECORRUPT (a stored
- *         name the library would refuse: the message names the first such
- *         record, and @p out still holds the others), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (no such unit), LC_ECORRUPT (a stored name the
+ *         library would refuse: the message names the first such record, and @p out
+ *         still holds the others).
  */
 LC_API int lc_db_agents(lc_db *db, lc_id unit, lc_table **out);
 
@@ -890,7 +880,7 @@ LC_API int lc_db_agents(lc_db *db, lc_id unit, lc_table **out);
  * @param db The store.
  * @param name A unique, non-empty name (UTF-8, at most 256 bytes).
  * @param[out] id Receives the id; may be NULL.
- * @return 0, LC_EINVAL, LC_ERANGE, LC_EEXISTS, LC_EREADONLY, LC_EBUSY, LC_EIO.
+ * @return 0, LC_EINVAL, LC_ERANGE, LC_EEXISTS, LC_EREADONLY.
  */
 LC_API int lc_db_unit_add(lc_db *db, const char *name, lc_id *id);
 
@@ -899,8 +889,7 @@ LC_API int lc_db_unit_add(lc_db *db, const char *name, lc_id *id);
  * @param db The store.
  * @param name The name.
  * @param[out] id Receives the id.
- * @return 0, LC_EINVAL, LC_ERANGE (a name longer than 256 bytes), LC_ENOTFOUND,
- *         LC_EIO.
+ * @return 0, LC_EINVAL, LC_ERANGE (a name longer than 256 bytes), LC_ENOTFOUND.
  */
 LC_API int lc_db_unit_find(lc_db *db, const char *name, lc_id *id);
 
@@ -909,8 +898,7 @@ LC_API int lc_db_unit_find(lc_db *db, const char *name, lc_id *id);
  * @param db The store.
  * @param unit The unit.
  * @param agent The agent.
- * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (unit or agent), LC_EBUSY,
- *         LC_EIO.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (unit or agent).
  */
 LC_API int lc_db_unit_join(lc_db *db, lc_id unit, lc_id agent);
 
@@ -919,8 +907,7 @@ LC_API int lc_db_unit_join(lc_db *db, lc_id unit, lc_id agent);
  * @param db The store.
  * @param unit The unit.
  * @param agent The agent.
- * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (unit or agent), LC_EBUSY,
- *         LC_EIO.
+ * @return 0, LC_EINVAL, LC_EREADONLY, LC_ENOTFOUND (unit or agent).
  */
 LC_API int lc_db_unit_leave(lc_db *db, lc_id unit, lc_id agent);
 
@@ -931,9 +918,9 @@ LC_API int lc_db_unit_leave(lc_db *db, lc_id unit, lc_id agent);
  * @param agent Only the units this agent belongs to, or 0 for every unit.
  * @param[out] out Receives the table (NULL on error, but for LC_ECORRUPT);
  *        the caller frees it with lc_table_free().
- * @return 0, LC_EINVAL, LC_ENOTFOUND (no such agent), LC_ECORRUPT (a stored
- *         name the library would refuse: the message names the first such
- *         record, and @p out still holds the others), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND (no such agent), LC_ECORRUPT (a stored name the
+ *         library would refuse: the message names the first such record, and @p out
+ *         still holds the others).
  */
 LC_API int lc_db_units(lc_db *db, lc_id agent, lc_table **out);
 

@@ -30,6 +30,9 @@
  *
  * Thread safety: as the ::lc_db; a loaded mapping is immutable and may be
  * shared between threads.
+ *
+ * Errors: an import may also return the store's errors, which the file
+ * comment of db.h lists once.
  */
 #ifndef LEADCORE_IMPORT_H
 #define LEADCORE_IMPORT_H
@@ -159,16 +162,14 @@ LC_API int lc_import_options_init(lc_import_options *opts, unsigned int version)
  *                    was empty), "agents_created", "units_created"; the
  *                    counts of writes are 0 when the import was rolled back.
  *                    Set to NULL otherwise. May be NULL.
- * @return 0 (everything imported, or in skip mode every good row),
- *         LC_EINVAL (NULL arguments, bad options), LC_EVERSION (options of an
- *         unknown version), LC_ERANGE (the options' @c at outside
- *         ::LC_TIME_MIN..::LC_TIME_MAX), LC_ESTATE (no model, inside an
- *         explicit transaction), LC_EREADONLY, LC_EIO (cannot read the file),
- *         LC_EFORMAT (no header, a column the mapping names is missing, a
- *         value the model does not know), LC_EUSER (the progress callback
- *         stopped it), LC_EBUSY, LC_ENOMEM; in all-or-nothing mode also the
- *         code of the first bad row, as the result lists it (LC_EFORMAT,
- *         LC_EINVALID, LC_ERANGE, LC_EEXISTS). On any failure nothing is
+ * @return 0 (everything imported, or in skip mode every good row), LC_EINVAL (NULL
+ *         arguments, bad options), LC_EVERSION (options of an unknown version),
+ *         LC_ERANGE (the options' @c at outside ::LC_TIME_MIN..::LC_TIME_MAX), LC_ESTATE
+ *         (no model, inside an explicit transaction), LC_EREADONLY, LC_EIO (cannot read
+ *         the file), LC_EFORMAT (no header, a column the mapping names is missing, a
+ *         value the model does not know), LC_EUSER (the progress callback stopped it);
+ *         in all-or-nothing mode also the code of the first bad row, as the result lists
+ *         it (LC_EFORMAT, LC_EINVALID, LC_ERANGE, LC_EEXISTS). On any failure nothing is
  *         written.
  */
 LC_API int lc_import_file(lc_db *db, const char *path, const lc_mapping *map,

@@ -25,7 +25,8 @@
  * ::LC_TIME_MIN..::LC_TIME_MAX (read by the report or not), or when it needs
  * the store's clock and the clock is; and LC_ENOTFOUND when the options'
  * filter holds a value the current model does not know. Its `@return` lists
- * these as "options and filter, above".
+ * these as "options and filter, above". Every report may also return the
+ * store's errors, which the file comment of db.h lists once.
  *
  * Thread safety: as the ::lc_db the report was made from; a finished report
  * may be read from any one thread.
@@ -116,9 +117,9 @@ LC_API int lc_report_options_init(lc_report_options *opts, unsigned int version)
  * @param naxes 1 or 2.
  * @param opts The filter and LC_REPORT_SUM_AMOUNT; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
- * @return 0, LC_EINVAL (NULL, no axis, too many, an action, reason,
- *         unknown or repeated axis), LC_ESTATE (the store has no model),
- *         LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL, no axis, too many, an action, reason, unknown or repeated
+ *         axis), LC_ESTATE (the store has no model), LC_EVERSION, LC_ERANGE,
+ *         LC_ENOTFOUND (options and filter, above).
  */
 LC_API int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
 			      const lc_report_options *opts, lc_table **out);
@@ -138,9 +139,9 @@ LC_API int lc_report_pipeline(lc_db *db, const lc_axis *axes, size_t naxes,
  * @param db The store.
  * @param opts The filter; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
- * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EUNSUPPORTED (a model with
- *         no milestones or no statuses), LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above),
- *         LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EUNSUPPORTED (a model with no
+ *         milestones or no statuses), LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and
+ *         filter, above).
  */
 LC_API int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_table **out);
 
@@ -156,9 +157,9 @@ LC_API int lc_report_matrix(lc_db *db, const lc_report_options *opts, lc_table *
  * @param status The status, likewise.
  * @param opts The filter; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
- * @return 0, LC_EINVAL (NULL, bad UTF-8), LC_ERANGE (a key longer than 64
- *         bytes), LC_ESTATE (no model), LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above),
- *         LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL, bad UTF-8), LC_ERANGE (a key longer than 64 bytes),
+ *         LC_ESTATE (no model), LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and
+ *         filter, above).
  */
 LC_API int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
 				 const lc_report_options *opts, lc_table **out);
@@ -173,9 +174,9 @@ LC_API int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *s
  * @param opts The window and an optional agent; NULL for the defaults
  *             (today and the six days after, every agent).
  * @param[out] out Receives the report; free it with lc_table_free().
- * @return 0, LC_EINVAL (NULL, a window whose end is not after its start, a
- *         negative agent), LC_ESTATE (no model), LC_ENOTFOUND (no such
- *         agent), LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL, a window whose end is not after its start, a negative
+ *         agent), LC_ESTATE (no model), LC_ENOTFOUND (no such agent), LC_EVERSION,
+ *         LC_ERANGE, LC_ENOTFOUND (options and filter, above).
  */
 LC_API int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out);
 
@@ -190,8 +191,8 @@ LC_API int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_tabl
  * @param db The store.
  * @param opts An optional agent; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
- * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_ENOTFOUND (no such agent),
- *         LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_ENOTFOUND (no such agent), LC_EVERSION,
+ *         LC_ERANGE, LC_ENOTFOUND (options and filter, above).
  */
 LC_API int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out);
 
@@ -210,9 +211,9 @@ LC_API int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table 
  * @param db The store.
  * @param opts An optional window on the events' times; may be NULL.
  * @param[out] out Receives the report; free it with lc_table_free().
- * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EUNSUPPORTED (a model with
- *         neither stages nor milestones), LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and filter, above),
- *         LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EUNSUPPORTED (a model with neither
+ *         stages nor milestones), LC_EVERSION, LC_ERANGE, LC_ENOTFOUND (options and
+ *         filter, above).
  */
 LC_API int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table **out);
 
@@ -227,7 +228,7 @@ LC_API int lc_report_funnel(lc_db *db, const lc_report_options *opts, lc_table *
  * @param db The store.
  * @param[out] out Receives NUL-terminated text; free it with lc_free().
  * @param[out] len Receives the length without the NUL; may be NULL.
- * @return 0, LC_EINVAL (NULL), LC_ESTATE (no model), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL), LC_ESTATE (no model).
  */
 LC_API int lc_report_model_dot(lc_db *db, char **out, size_t *len);
 

@@ -16,6 +16,9 @@
  * Ownership: every `const char *` returned is owned by the object it came
  * from and lives as long as it does. Thread safety: as ::lc_db; a rule set is
  * read-only once loaded and may be shared by threads.
+ *
+ * Errors: a function that takes an ::lc_db may also return the store's
+ * errors, which the file comment of db.h lists once.
  */
 #ifndef LEADCORE_WORKFLOW_H
 #define LEADCORE_WORKFLOW_H
@@ -110,9 +113,8 @@ LC_API const char *lc_ruleset_json(const lc_ruleset *rs);
  * @param db The store.
  * @param rs The rule set (its text is copied).
  * @param[out] version Receives the new store version; may be NULL.
- * @return 0, LC_EINVAL (NULL), LC_ESTATE (no model), LC_EREADONLY,
- *         LC_ENOTFOUND (a value or unit the store does not know; nothing is
- *         installed), LC_EBUSY, LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL (NULL), LC_ESTATE (no model), LC_EREADONLY, LC_ENOTFOUND (a value
+ *         or unit the store does not know; nothing is installed).
  */
 LC_API int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *version);
 
@@ -120,7 +122,7 @@ LC_API int lc_db_ruleset_install(lc_db *db, const lc_ruleset *rs, int64_t *versi
  * The store version of the rule set in force.
  * @param db The store.
  * @param[out] version Receives the version, or 0 when none was installed.
- * @return 0, LC_EINVAL, LC_EIO, LC_ECORRUPT.
+ * @return 0, LC_EINVAL, LC_ECORRUPT (the stored version is not a number).
  */
 LC_API int lc_db_ruleset_latest(lc_db *db, int64_t *version);
 
@@ -130,8 +132,7 @@ LC_API int lc_db_ruleset_latest(lc_db *db, int64_t *version);
  * @param version A store version, 1 .. lc_db_ruleset_latest().
  * @param[out] out Receives the rule set; free it with lc_ruleset_free().
  * @param[out] installed_at Receives the install time; may be NULL.
- * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ECORRUPT (the stored text does not
- *         parse), LC_EIO, LC_ENOMEM.
+ * @return 0, LC_EINVAL, LC_ENOTFOUND, LC_ECORRUPT (the stored text does not parse).
  */
 LC_API int lc_db_ruleset_get(lc_db *db, int64_t version, lc_ruleset **out, lc_time *installed_at);
 
@@ -157,11 +158,10 @@ LC_API int lc_db_ruleset_get(lc_db *db, int64_t version, lc_ruleset **out, lc_ti
  *                 "message" ("" or the error's message); its summary has
  *                 "checked" (leads looked at) and "failures" (leads rolled
  *                 back). Free it with lc_table_free(). May be NULL.
- * @return 0 (even when some leads failed; see the result), LC_EINVAL,
- *         LC_ERANGE (@p now is neither LC_TIME_NONE nor within
- *         ::LC_TIME_MIN..::LC_TIME_MAX), LC_ESTATE (no model, no rule set
- *         installed, inside an explicit transaction), LC_EREADONLY, LC_ECORRUPT
- *         (the stored rule set does not parse), LC_EIO, LC_ENOMEM.
+ * @return 0 (even when some leads failed; see the result), LC_EINVAL, LC_ERANGE (@p now
+ *         is neither LC_TIME_NONE nor within ::LC_TIME_MIN..::LC_TIME_MAX), LC_ESTATE
+ *         (no model, no rule set installed, inside an explicit transaction),
+ *         LC_EREADONLY, LC_ECORRUPT (the stored rule set does not parse).
  */
 LC_API int lc_workflow_sweep(lc_db *db, lc_time now, lc_table **out);
 
@@ -219,13 +219,12 @@ LC_API int lc_assign_options_init(lc_assign_options *opts, unsigned int version)
  *                    kind "assignment_agents" with "agent" (id), "load" (its
  *                    follow-ups due and leads not yet worked before) and
  *                    "given"; free it with lc_table_free(). May be NULL.
- * @return 0, LC_EINVAL (NULL db, bad options, a quota above 100000),
- *         LC_EVERSION, LC_ERANGE (@p now is neither LC_TIME_NONE nor within
- *         ::LC_TIME_MIN..::LC_TIME_MAX), LC_ENOTFOUND (an agent in @c agents
- *         does not exist),
- *         LC_ESTATE (no model, an agent in @c agents is inactive), LC_EREADONLY,
- *         LC_ECORRUPT (the stored rule set does not parse), LC_EBUSY, LC_EIO,
- *         LC_ENOMEM. On failure nothing is assigned.
+ * @return 0, LC_EINVAL (NULL db, bad options, a quota above 100000), LC_EVERSION,
+ *         LC_ERANGE (@p now is neither LC_TIME_NONE nor within
+ *         ::LC_TIME_MIN..::LC_TIME_MAX), LC_ENOTFOUND (an agent in @c agents does not
+ *         exist), LC_ESTATE (no model, an agent in @c agents is inactive), LC_EREADONLY,
+ *         LC_ECORRUPT (the stored rule set does not parse). On failure nothing is
+ *         assigned.
  */
 LC_API int lc_assign(lc_db *db, lc_time now, const lc_assign_options *opts, lc_table **leads,
 		     lc_table **agents);
@@ -258,9 +257,8 @@ typedef enum lc_worklist_reason {
  *                 "follow_up" (a time; ::LC_TABLE_NONE for a new lead); free
  *                 it with lc_table_free().
  * @return 0, LC_EINVAL, LC_ERANGE (@p now is neither LC_TIME_NONE nor within
- *         ::LC_TIME_MIN..::LC_TIME_MAX), LC_ENOTFOUND (no such agent), LC_ESTATE
- *         (no model), LC_ECORRUPT (the stored rule set does not parse), LC_EIO,
- *         LC_ENOMEM.
+ *         ::LC_TIME_MIN..::LC_TIME_MAX), LC_ENOTFOUND (no such agent), LC_ESTATE (no
+ *         model), LC_ECORRUPT (the stored rule set does not parse).
  */
 LC_API int lc_worklist_get(lc_db *db, lc_id agent, lc_time now, lc_table **out);
 
