@@ -67,8 +67,10 @@ bool lc__utf8_valid(const char *s, size_t len);
  * U+2060 and U+FEFF: a phone number of such text cannot be dialled. */
 bool lc__text_blank(const char *s);
 
-/* Check a caller's text argument: not NULL (unless may_be_null), at most max
- * bytes, valid UTF-8. On failure sets LC_EINVAL/LC_ERANGE naming `what`. */
+/* Check a text: not NULL (unless may_be_null), at most max bytes, valid
+ * UTF-8. On failure sets LC_EINVAL/LC_ERANGE naming `what`. A public
+ * function refuses a NULL argument with LC__ARG before, so that the message
+ * names the call and the parameter. */
 int lc__check_text(const char *s, size_t max, const char *what, bool may_be_null);
 
 /* ASCII case-insensitive equality; labels are matched this way. */

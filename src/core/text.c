@@ -82,7 +82,7 @@ int lc__check_text(const char *s, size_t max, const char *what, bool may_be_null
 	if (!s) {
 		if (may_be_null)
 			return 0;
-		return lc__error(LC_EINVAL, "%s is NULL; pass a UTF-8 string", what);
+		return lc__error(LC_EINVAL, "%s is missing; a UTF-8 text is required", what);
 	}
 	len = strnlen(s, max + 1);
 	if (len > max)

@@ -196,7 +196,8 @@ int lc__state_set_raw(lc_state *state, lc_axis axis, const char *key)
 	int rc;
 	int32_t i;
 
-	LC__ARG(state, "state");
+	/* Reached with NULL only through lc_state_set_stored (backends). */
+	LC__ARG_IN("lc_state_set_stored", state, "state");
 	rc = check_state_axis(axis, "lc__state_set_raw");
 	if (rc)
 		return rc;
@@ -302,6 +303,7 @@ int lc_state_set_stage_count(lc_state *state, const char *stage_key, uint32_t co
 	int32_t i;
 
 	LC__ARG(state, "state");
+	LC__ARG(stage_key, "stage_key");
 	rc = lc__check_text(stage_key, LC_TEXT_MAX, "the stage", false);
 	if (rc)
 		return rc;

@@ -609,6 +609,7 @@ int lc_lead_product_add(lc_lead *lead, const char *name, const char *note)
 	int rc;
 
 	LC__ARG(lead, "lead");
+	LC__ARG(name, "name");
 	if ((rc = check_entry(name, LC_LEAD_TEXT_MAX, "the product name", false)) ||
 	    (rc = check_entry(note, LC_LEAD_TEXT_MAX, "the product note", true)))
 		return rc;
@@ -624,6 +625,7 @@ int lc_lead_name_add(lc_lead *lead, lc_lead_list which, const char *name)
 	if (which != LC_LEAD_TEAM && which != LC_LEAD_COMPETITORS)
 		return lc__error(LC_EINVAL,
 				 "lc_lead_name_add: names go to LC_LEAD_TEAM or LC_LEAD_COMPETITORS");
+	LC__ARG(name, "name");
 	rc = check_entry(name, LC_LEAD_TEXT_MAX, which == LC_LEAD_TEAM ? "the team member"
 								       : "the competitor",
 			 false);
@@ -639,6 +641,7 @@ int lc_lead_activity_add(lc_lead *lead, const char *what, lc_time when, const ch
 	LC__ARG(lead, "lead");
 	if (lc__time_check(when, true, "lc_lead_activity_add"))
 		return LC_ERANGE;
+	LC__ARG(what, "what");
 	if ((rc = check_entry(what, LC_LEAD_TEXT_MAX, "the activity", false)) ||
 	    (rc = check_entry(who, LC_LEAD_TEXT_MAX, "the activity's owner", true)))
 		return rc;
@@ -662,6 +665,7 @@ int lc_lead_attr_set(lc_lead *lead, const char *key, const char *value)
 	int rc;
 
 	LC__ARG(lead, "lead");
+	LC__ARG(key, "key");
 	if ((rc = check_entry(key, LC_LEAD_ATTR_KEY_MAX, "the attribute key", false)) ||
 	    (rc = check_entry(value, LC_LEAD_TEXT_MAX, "the attribute value", true)))
 		return rc;

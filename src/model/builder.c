@@ -30,10 +30,17 @@ static int check_axis(lc_axis axis, const char *fn)
 	return 0;
 }
 
-/* A key argument: text, at most 64 bytes (its form is checked when built). */
-static int check_key(const char *key, const char *what)
+/* A text argument `name` of fn: not NULL, at most max bytes, UTF-8. */
+static int check_arg_text(const char *fn, const char *s, const char *name, size_t max)
 {
-	return lc__check_text(key, LC_KEY_MAX, what, false);
+	LC__ARG_IN(fn, s, name);
+	return lc__check_text(s, max, name, false);
+}
+
+/* A key argument: text, at most 64 bytes (its form is checked when built). */
+static int check_key(const char *fn, const char *key, const char *name)
+{
+	return check_arg_text(fn, key, name, LC_KEY_MAX);
 }
 
 int lc_model_builder_new(lc_model_builder **out, const char *name, int64_t version)
@@ -43,6 +50,7 @@ int lc_model_builder_new(lc_model_builder **out, const char *name, int64_t versi
 
 	LC__ARG(out, "out");
 	*out = NULL;
+	LC__ARG(name, "name");
 	rc = lc__check_text(name, LC_MODEL_NAME_MAX, "the model name", false);
 	if (rc)
 		return rc;
@@ -69,9 +77,10 @@ void lc_model_builder_free(lc_model_builder *b)
 
 int lc_model_builder_set_description(lc_model_builder *b, const char *description)
 {
-	int rc = check_b(b, "lc_model_builder_set_description");
-	if (rc)
-		return rc;
+	int rc;
+
+	LC__ARG(b, "b");
+	LC__ARG(description, "description");
 	rc = lc__check_text(description, LC_MODEL_DESCRIPTION_MAX, "the description", false);
 	if (rc)
 		return rc;
@@ -139,7 +148,7 @@ int lc_model_builder_add_value(lc_model_builder *b, lc_axis axis, const char *ke
 
 	if ((rc = check_b(b, fn)) || (rc = check_axis(axis, fn)))
 		return rc;
-	rc = lc__check_text(label, LC_MODEL_LABEL_MAX, "the label", false);
+	rc = check_arg_text(fn, label, "label", LC_MODEL_LABEL_MAX);
 	if (rc)
 		return rc;
 	if (!*label)
@@ -220,8 +229,8 @@ int lc_model_builder_set_parent(lc_model_builder *b, lc_axis axis, const char *k
 	json_t *v;
 	int rc;
 
-	if ((rc = check_b(b, fn)) || (rc = check_key(key, "the key")) ||
-	    (rc = check_key(parent_key, "the parent key")))
+	if ((rc = check_b(b, fn)) || (rc = check_key(fn, key, "key")) ||
+	    (rc = check_key(fn, parent_key, "parent_key")))
 		return rc;
 	switch (axis) {
 	case LC_AXIS_STAGE: field = "phase"; break;
@@ -247,7 +256,7 @@ int lc_model_builder_require(lc_model_builder *b, lc_axis axis, const char *key,
 	int rc;
 
 	if ((rc = check_b(b, fn)) || (rc = check_axis(axis, fn)) ||
-	    (rc = check_key(key, "the key")))
+	    (rc = check_key(fn, key, "key")))
 		return rc;
 	if (what == 0 || (what >> 3))
 		return lc__error(LC_EINVAL,
@@ -271,8 +280,8 @@ int lc_model_builder_block(lc_model_builder *b, lc_axis axis, const char *key,
 	json_t *v, *arr;
 	int rc;
 
-	if ((rc = check_b(b, fn)) || (rc = check_key(key, "the key")) ||
-	    (rc = check_key(action_key, "the action key")))
+	if ((rc = check_b(b, fn)) || (rc = check_key(fn, key, "key")) ||
+	    (rc = check_key(fn, action_key, "action_key")))
 		return rc;
 	if (axis != LC_AXIS_MILESTONE && axis != LC_AXIS_STATUS && axis != LC_AXIS_STAGE)
 		return lc__error(LC_EINVAL, "%s: only milestones, statuses and stages block actions",
@@ -291,8 +300,8 @@ int lc_model_builder_alias(lc_model_builder *b, lc_axis axis, const char *key, c
 	int rc;
 
 	if ((rc = check_b(b, fn)) || (rc = check_axis(axis, fn)) ||
-	    (rc = check_key(key, "the key")) ||
-	    (rc = lc__check_text(alias, LC_MODEL_LABEL_MAX, "the alias", false)))
+	    (rc = check_key(fn, key, "key")) ||
+	    (rc = check_arg_text(fn, alias, "alias", LC_MODEL_LABEL_MAX)))
 		return rc;
 	if (!alias[0])
 		return lc__error(LC_EINVAL, "%s: the alias is empty", fn);
@@ -310,7 +319,7 @@ int lc_model_builder_reason_use(lc_model_builder *b, const char *reason_key, uin
 	json_t *v, *arr;
 	int rc;
 
-	if ((rc = check_b(b, fn)) || (rc = check_key(reason_key, "the reason key")))
+	if ((rc = check_b(b, fn)) || (rc = check_key(fn, reason_key, "reason_key")))
 		return rc;
 	if ((outcomes & 1u) || (outcomes >> (LC_OUTCOME_NO_CONTACT + 1)))
 		return lc__error(LC_EINVAL, "%s: outcomes must be bits 1u << LC_OUTCOME_* (not NONE)",
@@ -348,8 +357,8 @@ int lc_model_builder_link(lc_model_builder *b, const char *milestone_key, const 
 	json_t *links, *row;
 	int rc;
 
-	if ((rc = check_b(b, fn)) || (rc = check_key(milestone_key, "the milestone key")) ||
-	    (rc = check_key(status_key, "the status key")))
+	if ((rc = check_b(b, fn)) || (rc = check_key(fn, milestone_key, "milestone_key")) ||
+	    (rc = check_key(fn, status_key, "status_key")))
 		return rc;
 	if (!(links = member(b->doc, "links", true)) || !(row = member(links, milestone_key, false)))
 		return nomem();
@@ -363,7 +372,7 @@ int lc_model_builder_cross(lc_model_builder *b, const char *action_key, const ch
 	json_t *arr, *x;
 	int rc;
 
-	if ((rc = check_b(b, fn)) || (rc = check_key(action_key, "the action key")) ||
+	if ((rc = check_b(b, fn)) || (rc = check_key(fn, action_key, "action_key")) ||
 	    (rc = lc__check_text(from_key, LC_KEY_MAX, "the from key", true)) ||
 	    (rc = lc__check_text(to_key, LC_KEY_MAX, "the to key", true)))
 		return rc;
@@ -405,7 +414,7 @@ int lc_model_builder_allow_transition(lc_model_builder *b, lc_axis axis, const c
 	int rc;
 
 	if ((rc = check_b(b, fn)) || (rc = check_axis(axis, fn)) ||
-	    (rc = check_key(from_key, "the from key")) || (rc = check_key(to_key, "the to key")))
+	    (rc = check_key(fn, from_key, "from_key")) || (rc = check_key(fn, to_key, "to_key")))
 		return rc;
 	if (!(t = member(b->doc, "transitions", true)) ||
 	    !(arr = member(t, lc_axis_name(axis), false)))

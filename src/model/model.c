@@ -443,6 +443,7 @@ int lc_model_value_find(const lc_model *m, lc_axis axis, const char *key_or_labe
 	LC__ARG(index, "index");
 	if (!axis_ok(axis))
 		return lc__error(LC_EINVAL, "lc_model_value_find: %d is not an axis", (int)axis);
+	LC__ARG(key_or_label, "key_or_label");
 	rc = lc__check_text(key_or_label, LC_MODEL_LABEL_MAX, "the key or label", false);
 	if (rc)
 		return rc;

@@ -1762,6 +1762,7 @@ int lc_model_load_file(lc_model **out, const char *path)
 
 	LC__ARG(out, "out");
 	*out = NULL;
+	LC__ARG(path, "path");
 	rc = lc__check_text(path, 4096, "the model file path", false);
 	if (rc)
 		return rc;
@@ -1800,6 +1801,7 @@ int lc_model_preset(lc_model **out, const char *name)
 
 	LC__ARG(out, "out");
 	*out = NULL;
+	LC__ARG(name, "name");
 	rc = lc__check_text(name, 256, "the preset name", false);
 	if (rc)
 		return rc;
@@ -1822,6 +1824,7 @@ int lc_model_load(lc_model **out, const char *name_or_path)
 
 	LC__ARG(out, "out");
 	*out = NULL;
+	LC__ARG(name_or_path, "name_or_path");
 	rc = lc__check_text(name_or_path, 4096, "the preset name or file path", false);
 	if (rc)
 		return rc;
@@ -1890,6 +1893,7 @@ int lc_model_check_file(const char *path, lc_table **out)
 
 	LC__ARG(out, "out");
 	*out = NULL;
+	LC__ARG(path, "path");
 	rc = lc__check_text(path, 4096, "the model file path", false);
 	if (rc)
 		return rc;

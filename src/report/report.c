@@ -675,6 +675,8 @@ int lc_report_matrix_cell(lc_db *db, const char *milestone, const char *status,
 	rc = lc__report_begin(db, opts, &o, out, "lc_report_matrix_cell", &m);
 	if (rc)
 		return rc;
+	LC__ARG(milestone, "milestone");
+	LC__ARG(status, "status");
 	if ((rc = lc__check_text(milestone, LC_KEY_MAX, "milestone", false)) != 0 ||
 	    (rc = lc__check_text(status, LC_KEY_MAX, "status", false)) != 0)
 		return rc;

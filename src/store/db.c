@@ -654,6 +654,7 @@ int lc_db_agent_add(lc_db *db, const char *name, lc_id *id)
 	int rc;
 
 	LC__ARG(db, "db");
+	LC__ARG(name, "name");
 	if ((rc = lc__db_writable(db, "lc_db_agent_add")) || (rc = check_name(name, "the agent's name")))
 		return rc;
 	if ((rc = lc__db_txn_begin(db, true)))
@@ -676,6 +677,7 @@ int lc_db_unit_add(lc_db *db, const char *name, lc_id *id)
 	int rc;
 
 	LC__ARG(db, "db");
+	LC__ARG(name, "name");
 	if ((rc = lc__db_writable(db, "lc_db_unit_add")) || (rc = check_name(name, "the unit's name")))
 		return rc;
 	if ((rc = lc__db_txn_begin(db, true)))
@@ -807,6 +809,7 @@ static int find_by_name(lc_db *db, const char *name, lc_id *id, bool agent)
 	int rc;
 
 	LC__ARG_IN(fn, db, "db");
+	LC__ARG_IN(fn, name, "name");
 	LC__ARG_IN(fn, id, "id");
 	if ((rc = lc__check_text(name, LC_NAME_MAX, "the name", false)))
 		return rc;

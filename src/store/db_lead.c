@@ -457,6 +457,7 @@ int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead **out)
 	LC__ARG(out, "out");
 	*out = NULL;
 	LC__ARG(db, "db");
+	LC__ARG(external_id, "external_id");
 	if ((rc = lc__check_text(external_id, LC_LEAD_EXTERNAL_ID_MAX, "the external id", false)))
 		return rc;
 	return get_common(db, 0, external_id, out);
@@ -624,8 +625,8 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
 
 	if (violations)
 		lc__violations_clear(violations);
-	LC__ARG(db, "db");
-	LC__ARG(d, "d");
+	LC__ARG_IN("lc_db_apply", db, "db");
+	LC__ARG_IN("lc_db_apply", d, "d");
 	if (lead_id <= 0)
 		return lc__error(LC_EINVAL, "lc_db_apply: lead ids are > 0");
 	if (expected_version < -1)
@@ -866,6 +867,7 @@ int lc_db_lead_note(lc_db *db, lc_id lead_id, const char *author, const char *te
 	lc_time now;
 	int rc;
 
+	LC__ARG(text, "text");
 	if ((rc = lc__check_text(author, LC_NAME_MAX, "the note's author", true)) ||
 	    (rc = lc__check_text(text, LC_LEAD_NOTE_MAX, "the note", false)))
 		return rc;

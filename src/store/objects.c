@@ -422,6 +422,7 @@ int lc_query_set_attribute(lc_query *q, const char *key, const char *value)
 		lc__str_clear(&q->attr_value);
 		return 0;
 	}
+	LC__ARG(value, "value");
 	if ((rc = lc__check_text(key, LC_LEAD_ATTR_KEY_MAX, "the attribute key", false)) ||
 	    (rc = lc__check_text(value, LC_LEAD_TEXT_MAX, "the attribute value", false)))
 		return rc;
@@ -751,6 +752,8 @@ int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, const char
 		return lc__error(LC_EINVAL, "lc_migration_add: a migration moves milestones, "
 					    "statuses or stages, not %s",
 				 lc_axis_name(axis) ? lc_axis_name(axis) : "that axis");
+	LC__ARG(from, "from");
+	LC__ARG(to, "to");
 	if ((rc = lc__check_text(from, LC_KEY_MAX, "the old value", false)) ||
 	    (rc = lc__check_text(to, LC_TEXT_MAX, "the new value", false)))
 		return rc;
