@@ -210,8 +210,14 @@ expect 0 '"field":"source","value":"web","leads":1' $C model install crm2.json -
 expect 0 "installed crm as store version 2.*1 invalid" $C model install crm2.json
 expect 0 '^\{"leads":\[\{"id":5,' $C lead list --invalid --json
 expect 1 "The source 'web' is not in model crm's list" $C lead edit 5 --name Src2
-expect 0 "updated lead 5" $C lead edit 5 --source referral
+# a migration moves the record's value as it moves a status, with a history note
+model_edit crm crm3.json "d['version']=3; d['sources']=[s for s in d['sources'] if s['key'] != 'web']"
+expect 2 "not_an_axis" $C model install crm3.json --migrate not_an_axis:web=referral
+expect 0 "store version 3; 1 leads migrated, 0 invalid" $C model install crm3.json --migrate source:web=Referral
+expect 0 '"source":"referral"' $C lead show 5 --json
+expect 0 "migrated source web -> referral" $C history 5
 expect 0 '^\{"leads":\[\]\}' $C lead list --invalid --json
+expect 0 "updated lead 5" $C lead edit 5 --name Src2
 
 [ "$failures" = 0 ] && echo "leadctl rules: all passed"
 exit $((failures > 0))

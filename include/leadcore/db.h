@@ -313,7 +313,9 @@ LC_API void lc_migration_free(lc_migration *m);
 /**
  * Add a rule: leads whose @p axis holds @p from move to @p to.
  * @param m The map.
- * @param axis LC_AXIS_MILESTONE, LC_AXIS_STATUS or LC_AXIS_STAGE.
+ * @param axis A state axis, LC_AXIS_MILESTONE, LC_AXIS_STATUS or LC_AXIS_STAGE,
+ *        or a record field the model may list values of, LC_AXIS_SOURCE,
+ *        LC_AXIS_TYPE, LC_AXIS_CATEGORY or LC_AXIS_PRIORITY.
  * @param from The old key (copied; it need not exist in the current model).
  * @param to The new key or label, which lc_db_migrate() resolves in the
  *           current model.
@@ -325,14 +327,16 @@ LC_API int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, con
 
 /**
  * Move leads by the map, in one transaction: each moved lead gets a `migrate`
- * event (state before and after, the store's actor) and its version raised.
- * Recycled leads move too.
+ * event (state before and after, the store's actor, a note naming each move,
+ * record fields included) and its version raised. Recycled leads move too.
+ * A lead moved to another type gets that type's default attributes.
  * @param db The store.
  * @param map The map.
  * @param[out] moved Receives how many leads moved; may be NULL.
  * @return 0, LC_EINVAL, LC_ESTATE (no model), LC_EREADONLY, LC_ENOTFOUND (a target the
  *         current model does not know: nothing moves), LC_EINVALID (a lead would be
- *         invalid after the move: nothing moves).
+ *         invalid after the move, by its state or by an attribute its new type
+ *         does not define: nothing moves).
  */
 LC_API int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved);
 

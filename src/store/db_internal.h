@@ -199,6 +199,15 @@ int lc__db_apply_rule(lc_db *db, lc_id lead_id, const lc_disposition *d,
  * version, writes `parts` (LC_STORAGE_PART_*) and appends an event of `kind`
  * (actor NULL: the db's actor; rule: a workflow rule's name or NULL; note may
  * be NULL). `before` is the state before the change (NULL: unchanged). */
+/* Whether axis is a record axis the model may list values of (source,
+ * type, category, priority), with its text field in *field (may be NULL). */
+bool lc__db_record_axis_field(lc_axis axis, lc_lead_text_field *field);
+
+/* Once judged: listed values stored by key, and a lead that is new
+ * (cur NULL) or changes type from cur's gets the type's default attributes
+ * it lacks. */
+int lc__db_settle_record(lc_db *db, lc_lead *lead, const lc_lead *cur);
+
 int lc__db_lead_write(lc_db *db, lc_lead *lead, unsigned int parts, lc_event_kind kind,
 		      const char *actor, const char *rule, const char *note,
 		      const lc_state *before);

@@ -904,14 +904,38 @@ typedef struct ids {
 	const lc_migration *map;
 } ids;
 
-static bool migration_matches(const lc_migration *m, const lc_state *s)
+/* The lead's value on a migration rule's axis: its state's, or its record's
+ * (a source, type, category or priority). */
+static const char *migrated_value(const lc_lead *lead, lc_axis axis)
+{
+	lc_lead_text_field f;
+
+	if (lc__db_record_axis_field(axis, &f))
+		return lc_lead_text(lead, f);
+	return lc_state_get(lead->state, axis);
+}
+
+static bool migration_matches(const lc_migration *m, const lc_lead *lead)
 {
 	for (size_t i = 0; i < m->n; i++) {
-		const char *cur = lc_state_get(s, m->rules[i].axis);
+		const char *cur = migrated_value(lead, m->rules[i].axis);
 		if (cur && strcmp(cur, m->rules[i].from) == 0)
 			return true;
 	}
 	return false;
+}
+
+/* Move a record field to the model's key for `to` (resolved beforehand). */
+static int move_record_value(lc_db *db, lc_lead *lead, lc_axis axis, const char *to)
+{
+	lc_lead_text_field f;
+	size_t idx;
+	int rc;
+
+	lc__db_record_axis_field(axis, &f);
+	if ((rc = lc_model_value_find(db->model, axis, to, &idx)))
+		return rc;
+	return lc_lead_set_text(lead, f, lc_model_value_key(db->model, axis, idx));
 }
 
 static int collect_id(lc_db *db, const lc_lead *lead, void *ud)
@@ -919,7 +943,7 @@ static int collect_id(lc_db *db, const lc_lead *lead, void *ud)
 	ids *acc = ud;
 
 	(void)db;
-	if (!migration_matches(acc->map, lead->state))
+	if (!migration_matches(acc->map, lead))
 		return 0;
 	if (acc->n == acc->cap) {
 		size_t nc = acc->cap ? acc->cap * 2 : 64;
@@ -934,13 +958,27 @@ static int collect_id(lc_db *db, const lc_lead *lead, void *ud)
 }
 
 /* The engine judges where a migration puts a lead: the move may fix a
- * removed value but must not break a link or a requirement. Values the map
- * leaves unknown stay as they are (they are reported, not refused). */
-static int migrated_valid(lc_db *db, const lc_lead *lead)
+ * removed value but must not break a link or a requirement, and a lead
+ * moved to another type must fit that type's attributes (the one record
+ * violation a move can cause: moved fields get known values). Values the map
+ * leaves unknown, and what the record lacked before, stay as they are
+ * (reported, not refused). */
+static int migrated_valid(lc_db *db, const lc_lead *lead, bool type_moved)
 {
+	lc_violations *v = lc__db_scratch_violations(db);
 	const char *why = NULL;
 	int rc = lc__db_state_invalid(db, lead->state, true, &why);
 
+	if (!rc && type_moved) {
+		if (!v)
+			return LC_ENOMEM;
+		lc__violations_clear(v);
+		lc__lead_judge_record(db->model, lead, lead->state, v);
+		for (size_t i = 0; i < v->n && !why; i++)
+			if (v->v[i].field && strcmp(v->v[i].field, "attributes") == 0)
+				why = v->v[i].message;
+		rc = why ? LC_EINVALID : 0;
+	}
 	if (rc == LC_EINVALID)
 		return lc__error(LC_EINVALID,
 				 "lc_db_migrate: lead %lld would be invalid after the move: %s; "
@@ -978,7 +1016,7 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 	lc__db_progress(db, "migrate", 0, acc.n);
 	for (size_t i = 0; i < acc.n && !rc; lc__db_progress(db, "migrate", ++i, acc.n)) {
 		lc_lead *lead = lc__db_scratch_lead(db);
-		bool record_changed = false;
+		bool record_changed = false, fields_moved = false, type_moved = false;
 		if (!lead) {
 			rc = LC_ENOMEM;
 			break;
@@ -992,14 +1030,24 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 			note.data[0] = '\0';
 		lc__buf_puts(&note, "migrated");
 		for (size_t r = 0; r < map->n && !rc; r++) {
-			const char *cur = lc_state_get(lead->state, map->rules[r].axis);
+			lc_axis axis = map->rules[r].axis;
+			const char *cur = migrated_value(lead, axis);
 			if (!cur || strcmp(cur, map->rules[r].from) != 0)
 				continue;
-			lc__buf_printf(&note, " %s %s -> ", lc_axis_name(map->rules[r].axis), cur);
-			rc = lc_state_set(lead->state, map->rules[r].axis, map->rules[r].to);
+			lc__buf_printf(&note, " %s %s -> ", lc_axis_name(axis), cur);
+			if (lc__db_record_axis_field(axis, NULL)) {
+				rc = move_record_value(db, lead, axis, map->rules[r].to);
+				fields_moved = true;
+				type_moved |= axis == LC_AXIS_TYPE;
+			} else {
+				rc = lc_state_set(lead->state, axis, map->rules[r].to);
+			}
 			if (!rc)
-				lc__buf_puts(&note, lc_state_get(lead->state, map->rules[r].axis));
+				lc__buf_puts(&note, migrated_value(lead, axis));
 		}
+		/* A lead moved to another type gets its default attributes. */
+		if (!rc && type_moved)
+			rc = lc__db_settle_record(db, lead, NULL);
 		if (!rc)
 			rc = lc__db_record_follow_state(db, lead, NULL, &record_changed);
 		if (!rc && record_changed)
@@ -1007,11 +1055,14 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 		if (!rc && note.failed)
 			rc = LC_ENOMEM;
 		if (!rc)
-			rc = migrated_valid(db, lead);
+			rc = migrated_valid(db, lead, type_moved);
 		if (!rc)
 			rc = lc__db_lead_write(db, lead,
 					       LC_STORAGE_PART_STATE |
-						       (record_changed ? LC_STORAGE_PART_FIELDS : 0),
+						       (record_changed || fields_moved
+								? LC_STORAGE_PART_FIELDS
+								: 0) |
+						       (type_moved ? LC_STORAGE_PART_LISTS : 0),
 					       LC_EVENT_MIGRATE, NULL, NULL, note.data, before);
 	}
 	rc = lc__db_txn_end(db, rc);

@@ -182,10 +182,23 @@ static int check_record(lc_db *db, const lc_lead *lead, const char *what)
 	return rc;
 }
 
+bool lc__db_record_axis_field(lc_axis axis, lc_lead_text_field *field)
+{
+	lc_axis ax;
+
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		if (lc__record_listed_axis((lc_lead_text_field)f, &ax) && ax == axis) {
+			if (field)
+				*field = (lc_lead_text_field)f;
+			return true;
+		}
+	return false;
+}
+
 /* Once judged: a listed value is stored by its key (a label or an alias
  * is accepted, as for state values), and a lead that is new or changes
  * type gets the type's default attributes it lacks. */
-static int settle_record(lc_db *db, lc_lead *lead, const lc_lead *cur)
+int lc__db_settle_record(lc_db *db, lc_lead *lead, const lc_lead *cur)
 {
 	const lc_model *m = db->model;
 	const char *type;
@@ -296,7 +309,7 @@ static int check_new_lead(lc_db *db, lc_lead *lead)
 	    (rc = check_new_lost_reason(db, lead)) ||
 	    (rc = check_record(db, lead, "the new lead is invalid")))
 		return rc;
-	return settle_record(db, lead, NULL);
+	return lc__db_settle_record(db, lead, NULL);
 }
 
 int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id)
@@ -578,7 +591,7 @@ int lc_db_lead_update(lc_db *db, lc_lead *lead, int64_t expected_version)
 		rc = lc__error(LC_ESTATE, "the lost reason changes only with the disposition that loses "
 					  "the lead (lc_db_apply() with a lost reason)");
 	if (!rc && !(rc = check_record(db, lead, "lc_db_lead_update: the lead would be invalid")))
-		rc = settle_record(db, lead, cur);
+		rc = lc__db_settle_record(db, lead, cur);
 	if (!rc) {
 		/* The store owns the bookkeeping and the recycle flag. */
 		lead->version = cur->version;

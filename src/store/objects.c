@@ -748,9 +748,11 @@ int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, const char
 	int rc;
 
 	LC__ARG(m, "m");
-	if (axis != LC_AXIS_MILESTONE && axis != LC_AXIS_STATUS && axis != LC_AXIS_STAGE)
+	if (axis != LC_AXIS_MILESTONE && axis != LC_AXIS_STATUS && axis != LC_AXIS_STAGE &&
+	    !lc__db_record_axis_field(axis, NULL))
 		return lc__error(LC_EINVAL, "lc_migration_add: a migration moves milestones, "
-					    "statuses or stages, not %s",
+					    "statuses, stages, sources, types, categories or "
+					    "priorities, not %s",
 				 lc_axis_name(axis) ? lc_axis_name(axis) : "that axis");
 	LC__ARG(from, "from");
 	LC__ARG(to, "to");

@@ -663,7 +663,8 @@ static const char install_usage[] =
 	"--migrate MAP then moves\n"
 	"leads from old values to new ones, with a 'migrate' event each, in one\n"
 	"transaction. MAP is 'axis:old=new[,axis:old=new...]' (axis: milestone,\n"
-	"status or stage), or a JSON file {\"status\": {\"old\": \"new\"}, ...}.\n";
+	"status, stage, or the record's source, type, category or priority), or a\n"
+	"JSON file {\"status\": {\"old\": \"new\"}, ...}.\n";
 
 static int add_rule(lc_migration *map, const char *axis_name, const char *from, const char *to)
 {

@@ -95,3 +95,21 @@ def test_upgrade_dry_run_and_migrate(store: Store) -> None:
     assert list(store.history(lead))[-1].kind == "migrate"
     with pytest.raises(leadcore.NotFoundError):
         store.migrate({"status": {"new": "nowhere"}})
+
+
+def test_upgrade_drops_a_source() -> None:
+    """A model that drops a source: the lead holding it is invalid, named by the
+    dry run, and a migration moves the record's value as it moves a status."""
+    with leadcore.Store(":memory:", preset="crm") as store:
+        lead = store.add_lead(name="Ana", source="Website")
+        d = model_dict("crm", version=2)
+        d["sources"] = [s for s in d["sources"] if s["key"] != "web"]
+        newer = leadcore.Model.from_json(d)
+        report = store.dry_run(newer)
+        assert report.invalid == 1
+        assert [(r.code, r.field, r.value) for r in report.rows] == [("unknown_value", "source", "web")]
+        store.install_model(newer)
+        assert store.count_invalid() == 1 and store.count(invalid=True) == 1
+        assert store.migrate({"source": {"web": "Referral"}}) == 1
+        assert store.count_invalid() == 0 and store.lead(lead).source == "referral"
+        assert list(store.history(lead))[-1].kind == "migrate"
