@@ -9,7 +9,7 @@ case "$profile" in
   demo) pkgs+=(graphviz) ;;
   test) pkgs+=(libcmocka-dev doxygen graphviz sqlite3 valgrind clang libclang-rt-14-dev llvm
                abigail-tools gcovr python3 python3-venv python3-setuptools python3-wheel
-               python3-pytest mypy chromium postgresql libpq-dev) ;;
+               python3-pytest mypy chromium postgresql libpq-dev strace) ;;
   # A Node.js that brings its own npm (NodeSource) conflicts with Debian's npm.
   bench) pkgs+=(libcmocka-dev sqlite3 python3 python3-transitions time postgresql libpq-dev)
          command -v node >/dev/null || pkgs+=(nodejs)

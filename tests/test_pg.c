@@ -9,7 +9,12 @@
  * - a model another client installs is seen without reopening;
  * - a deadlock between two batches is LC_EBUSY for one of them, and the
  *   other commits;
- * - the schema is readable with plain SQL (schema_version, leads, events).
+ * - the schema is readable with plain SQL (schema_version, leads, events);
+ * - an import written behind (the defer slot) gives the leads, ids and
+ *   histories the same import gives on SQLite, first and again; a row whose
+ *   write fails late (a trigger, another connection taking its external id
+ *   mid-batch) is rejected alone with its line; a connection lost mid-batch
+ *   is LC_EIO with nothing written.
  * Usage: test_pg_postgres postgres (skips without LC_TEST_PG_URI).
  */
 #include <pthread.h>
@@ -285,6 +290,308 @@ static void test_deadlock(void **state)
 	lc_db_close(b.db);
 }
 
+/* ---- imports written behind ---- */
+
+#define T_IMPORT 1780304400 /* 2026-06-01T09:00:00Z */
+
+static const char import_map[] =
+	"{\"format\": 1, \"dedupe\": \"external_id\","
+	" \"fields\": {\"external_id\": \"Id\", \"name\": \"Name\"},"
+	" \"attributes\": {\"city\": \"City\", \"visits\": \"Visits\"},"
+	" \"dispositions\": ["
+	"  {\"action\": {\"column\": \"Act\", \"values\": {\"c\": \"call\", \"m\": \"meeting\"}},"
+	"   \"milestone\": \"contacted\","
+	"   \"status\": {\"column\": \"St\", \"values\": {\"o\": \"open\", \"n\": \"nurturing\"}}},"
+	"  {\"when\": {\"column\": \"Again\", \"values\": [\"1\"]}, \"action\": \"meeting\","
+	"   \"status\": \"nurturing\"}]}";
+
+/* The same mapping without a dedupe key: a taken external id is a bad row. */
+static const char import_map_plain[] =
+	"{\"format\": 1, \"fields\": {\"external_id\": \"Id\", \"name\": \"Name\"},"
+	" \"dispositions\": [{\"action\": \"call\", \"status\": \"nurturing\"}]}";
+
+static lc_time fixed_clock(void *ud)
+{
+	(void)ud;
+	return T_IMPORT;
+}
+
+/* A CSV of n rows (ids PREFIX-0000 ...), about a third with a second
+ * disposition. Freed by the caller. */
+static char *import_csv(const char *prefix, int n, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	assert_non_null(f);
+	fprintf(f, "Id,Name,City,Visits,Act,St,Again\n");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s-%04d,Lead %d,%s,%d,%s,%s,%d\n", prefix, i, i,
+			i % 5 ? "Pune" : "Delhi", i % 7, i % 2 ? "c" : "m", i % 3 ? "o" : "n",
+			i % 3 == 0);
+	fclose(f);
+	return buf;
+}
+
+static lc_db *open_with_clock(const char *where)
+{
+	lc_db_options o = LC_DB_OPTIONS_INIT;
+	lc_db *db = NULL;
+	lc_model *m = NULL;
+
+	o.clock = fixed_clock;
+	o.busy_timeout_ms = 5000;
+	OK(lc_db_open(&db, where, &o));
+	OK(lc_model_load_string(&m, model_json, "pg"));
+	OK(lc_db_install_model(db, m, NULL));
+	lc_model_free(m);
+	return db;
+}
+
+static lc_table *run_import(lc_db *db, const char *csv, size_t len, const char *map_json,
+			    lc_import_progress_fn progress, void *ud, int want)
+{
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	lc_mapping *m = NULL;
+	lc_table *r = NULL;
+
+	o.flags = LC_IMPORT_SKIP_BAD_ROWS;
+	o.at = T_IMPORT;
+	o.progress = progress;
+	o.progress_ud = ud;
+	o.progress_every = 1;
+	OK(lc_mapping_load_string(&m, map_json, "test"));
+	assert_int_equal(lc_import_buffer(db, csv, len, m, &o, &r), want);
+	lc_mapping_free(m);
+	return r;
+}
+
+static int64_t summary(const lc_table *r, const char *col)
+{
+	return lc_table_int_named(lc_table_summary(r), 0, col);
+}
+
+/* Every lead (ids, fields, state) and its history, as text. Freed by the caller. */
+static char *dump(lc_db *db)
+{
+	static const lc_axis axes[] = { LC_AXIS_ACTION, LC_AXIS_MILESTONE, LC_AXIS_STATUS };
+	lc_query *q = NULL;
+	lc_lead_iter *it = NULL;
+	const lc_lead *l;
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	int rc;
+
+	assert_non_null(f);
+	OK(lc_query_new(&q));
+	OK(lc_query_set_recycled(q, LC_RECYCLED_INCLUDE));
+	OK(lc_db_query(db, q, &it));
+	while ((rc = lc_lead_iter_next(it, &l)) == 1) {
+		lc_id id = lc_lead_number(l, LC_LEAD_NUM_ID);
+		lc_event_iter *h = NULL;
+		const lc_event *ev;
+		fprintf(f, "lead %lld %s %s v%lld %s/%s city=%s visits=%s touched=%lld\n",
+			(long long)id, lc_lead_text(l, LC_LEAD_EXTERNAL_ID),
+			lc_lead_text(l, LC_LEAD_NAME), (long long)lc_lead_number(l, LC_LEAD_NUM_VERSION),
+			lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE),
+			lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), lc_lead_attr_get(l, "city"),
+			lc_lead_attr_get(l, "visits"),
+			(long long)lc_lead_number(l, LC_LEAD_NUM_TOUCHED_AT));
+		OK(lc_db_history(db, id, &h));
+		while ((rc = lc_event_iter_next(h, &ev)) == 1) {
+			fprintf(f, "  event %lld seq %lld at %lld kind %lld", (long long)lc_event_number(ev, LC_EVENT_NUM_ID),
+				(long long)lc_event_number(ev, LC_EVENT_NUM_SEQ),
+				(long long)lc_event_number(ev, LC_EVENT_NUM_TIME),
+				(long long)lc_event_number(ev, LC_EVENT_NUM_KIND));
+			for (size_t a = 0; a < sizeof axes / sizeof axes[0]; a++)
+				fprintf(f, " %s", lc_event_value(ev, axes[a]) ? lc_event_value(ev, axes[a]) : "-");
+			fprintf(f, " by %s\n", lc_event_text(ev, LC_EVENT_TEXT_ACTOR) ? lc_event_text(ev, LC_EVENT_TEXT_ACTOR) : "-");
+		}
+		assert_int_equal(rc, 0);
+		lc_event_iter_free(h);
+	}
+	assert_int_equal(rc, 0);
+	lc_lead_iter_free(it);
+	lc_query_free(q);
+	fclose(f);
+	return buf;
+}
+
+static void assert_clean(lc_db *db)
+{
+	lc_table *v = NULL;
+
+	OK(lc_db_verify(db, &v));
+	if (lc_table_rows(v))
+		print_error("verify: %s\n", lc_table_text_named(v, 0, "message"));
+	assert_int_equal(lc_table_rows(v), 0);
+	lc_table_free(v);
+}
+
+static void store_uri(char *buf, size_t size, const char *tag)
+{
+	char base[600];
+
+	assert_int_equal(pg_test_store_uri(base, sizeof base, tag), 0);
+	snprintf(buf, size, "%s&application_name=%s", base, app);
+}
+
+/* Three batches and a half, first and again (a no-op), on both backends. */
+static void test_import_behind_same_as_sqlite(void **state)
+{
+	char where[700];
+	size_t len;
+	char *csv = import_csv("x", 700, &len);
+	lc_db *pg, *lite;
+	char *a, *b;
+	lc_table *r;
+
+	(void)state;
+	store_uri(where, sizeof where, "pgimp");
+	pg = open_with_clock(where);
+	lite = open_with_clock(":memory:");
+	for (int round = 0; round < 2; round++) {
+		r = run_import(pg, csv, len, import_map, NULL, NULL, 0);
+		assert_int_equal(summary(r, "rows"), 700);
+		assert_int_equal(summary(r, round ? "unchanged" : "imported"), 700);
+		assert_int_equal(summary(r, "dispositions"), round ? 0 : 700 + 234);
+		assert_int_equal(summary(r, "rejected"), 0);
+		lc_table_free(r);
+		lc_table_free(run_import(lite, csv, len, import_map, NULL, NULL, 0));
+		a = dump(lite);
+		b = dump(pg);
+		if (strcmp(a, b) != 0)
+			print_error("SQLite:\n%.600s\nPostgreSQL:\n%.600s\n", a, b);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+	assert_clean(pg);
+	lc_db_close(lite);
+	lc_db_close(pg);
+	pg_test_drop(where);
+	free(csv);
+}
+
+/* A write that fails on the server (a trigger refuses one external id):
+ * that row alone is left out, with its line. */
+static void test_import_behind_late_failure(void **state)
+{
+	char where[700], sql[1200];
+	size_t len;
+	char *csv = import_csv("late", 600, &len);
+	const char *sch;
+	lc_db *db;
+	lc_lead *l = NULL;
+	lc_table *r;
+
+	(void)state;
+	store_uri(where, sizeof where, "pgimp");
+	db = open_with_clock(where);
+	sch = strstr(where, "schema=") + 7;
+	snprintf(sql, sizeof sql,
+		 "CREATE FUNCTION %.*s.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+		 "IF NEW.external_id = 'late-0300' THEN RAISE EXCEPTION 'refused by a trigger' "
+		 "USING ERRCODE = 'unique_violation'; END IF; RETURN NEW; END $$; "
+		 "CREATE TRIGGER refuse BEFORE INSERT ON %.*s.leads FOR EACH ROW "
+		 "EXECUTE FUNCTION %.*s.refuse(); SELECT 1",
+		 (int)strcspn(sch, "&"), sch, (int)strcspn(sch, "&"), sch, (int)strcspn(sch, "&"), sch);
+	assert_int_equal(pg_test_exec(sql), 1);
+	r = run_import(db, csv, len, import_map, NULL, NULL, 0);
+	assert_int_equal(summary(r, "imported"), 599);
+	assert_int_equal(summary(r, "rejected"), 1);
+	assert_int_equal(summary(r, "dispositions"), 599 + 199);
+	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal(lc_table_int_named(r, 0, "line"), 302);
+	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "late-0300"));
+	lc_table_free(r);
+	assert_int_equal(count_leads(db), 599);
+	assert_int_equal(lc_db_lead_get_external(db, "late-0300", &l), LC_ENOTFOUND);
+	OK(lc_db_lead_get_external(db, "late-0301", &l));
+	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), 2);
+	lc_lead_free(l);
+	assert_clean(db);
+	lc_db_close(db);
+	pg_test_drop(where);
+	free(csv);
+}
+
+typedef struct other_conn {
+	const char *where;
+	uint64_t at;
+	const char *external_id;
+} other_conn;
+
+/* At row `at`, another connection creates a lead with an external id a
+ * later row of the same batch brings. */
+static int take_external_id(void *ud, uint64_t rows, uint64_t bytes, uint64_t total)
+{
+	other_conn *o = ud;
+	lc_db *db;
+	lc_lead *l = NULL;
+
+	(void)bytes;
+	(void)total;
+	if (rows != o->at)
+		return 0;
+	db = open_store(5000);
+	OK(lc_lead_new(&l));
+	OK(lc_lead_set_text(l, LC_LEAD_EXTERNAL_ID, o->external_id));
+	OK(lc_db_lead_create(db, l, NULL));
+	lc_lead_free(l);
+	lc_db_close(db);
+	return 0;
+}
+
+static void test_import_behind_concurrent_insert(void **state)
+{
+	size_t len;
+	char *csv = import_csv("conc", 300, &len);
+	other_conn o = { uri, 10, "conc-0020" };
+	lc_db *db = open_store(5000);
+	int64_t before = count_leads(db);
+	lc_table *r;
+
+	(void)state;
+	r = run_import(db, csv, len, import_map_plain, take_external_id, &o, 0);
+	assert_int_equal(summary(r, "imported"), 299);
+	assert_int_equal(summary(r, "rejected"), 1);
+	assert_int_equal(lc_table_int_named(r, 0, "line"), 22);
+	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "conc-0020"));
+	lc_table_free(r);
+	assert_int_equal(count_leads(db), before + 300);
+	assert_clean(db);
+	lc_db_close(db);	free(csv);
+}
+
+static int kill_at(void *ud, uint64_t rows, uint64_t bytes, uint64_t total)
+{
+	(void)bytes;
+	(void)total;
+	if (rows == *(uint64_t *)ud)
+		kill_connections();
+	return 0;
+}
+
+static void test_import_behind_connection_lost(void **state)
+{
+	size_t len;
+	char *csv = import_csv("lost", 400, &len);
+	uint64_t at = 300;
+	lc_db *db = open_store(5000);
+	int64_t before = count_leads(db);
+	lc_table *r;
+
+	(void)state;
+	r = run_import(db, csv, len, import_map, kill_at, &at, LC_EIO);
+	assert_non_null(strstr(lc_error_last(), "connection"));
+	lc_table_free(r);
+	assert_int_equal(count_leads(db), before);
+	lc_db_close(db);
+	free(csv);
+}
+
 static int group_setup(void **state)
 {
 	lc_db *db = NULL;
@@ -333,6 +640,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_model_seen_without_reopening),
 		cmocka_unit_test(test_deadlock),
+		cmocka_unit_test(test_import_behind_same_as_sqlite),
+		cmocka_unit_test(test_import_behind_late_failure),
+		cmocka_unit_test(test_import_behind_concurrent_insert),
+		cmocka_unit_test(test_import_behind_connection_lost),
 	};
 
 	(void)argc;
