@@ -176,8 +176,8 @@ static void test_engine(void **state)
 	NULL_ARG("state", lc_state_set(NULL, LC_AXIS_STAGE, "x"));
 	NULL_ARG("state", lc_state_set_time(NULL, LC_STATE_TIME_FOLLOW_UP, LC_TIME_NONE));
 	NULL_ARG("state", lc_state_set_flags(NULL, 0));
-	NULL_ARG("state", lc_state_set_stage_count(NULL, "s", 1));
-	NULL_ARG("stage_key", lc_state_set_stage_count(f->st, NULL, 1));
+	NULL_ARG("state", lc_state_set_stage_entries(NULL, "s", 1));
+	NULL_ARG("stage_key", lc_state_set_stage_entries(f->st, NULL, 1));
 	NULL_ARG("out", lc_disposition_new(NULL, f->m));
 	NULL_ARG("model", lc_disposition_new(&d, NULL));
 	NULL_ARG("d", lc_disposition_set(NULL, LC_AXIS_STATUS, "x"));
@@ -319,10 +319,10 @@ static void test_backend(void **state)
 	NULL_ARG("vtable", lc_storage_register("argtest", NULL));
 	NULL_ARG("scheme", lc_storage_unregister(NULL));
 	NULL_ARG("state", lc_state_set_stored(NULL, LC_AXIS_STAGE, "x", &hint));
-	NULL_ARG("stage_key", lc_state_set_stored_count(f->st, NULL, 1, &hint));
+	NULL_ARG("stage_key", lc_state_set_stored_entries(f->st, NULL, 1, &hint));
 	NULL_ARG("lead", lc_lead_sys_set_meta(NULL, 1, 1, 0, 0, 0));
 	NULL_ARG("lead", lc_lead_sys_set_id(NULL, 1));
-	NULL_ARG("state", lc_state_set_stored_count(NULL, "s", 1, &hint));
+	NULL_ARG("state", lc_state_set_stored_entries(NULL, "s", 1, &hint));
 	NULL_ARG("dst", lc_lead_sys_copy(NULL, f->lead, LC_STORAGE_PART_ALL));
 	NULL_ARG("src", lc_lead_sys_copy(f->lead, NULL, LC_STORAGE_PART_ALL));
 	NULL_ARG("lead", lc_lead_sys_add_note(NULL, 0, NULL, "t"));

@@ -294,7 +294,7 @@ static void test_replay_across_models(void **state)
 	assert_int_equal(lc_state_equal(st, lc_lead_state(l)), 1);
 	assert_string_equal(lc_state_get(st, LC_AXIS_STAGE), "periodic_check_in");
 	assert_string_equal(lc_state_get(st, LC_AXIS_PHASE), "customer");
-	assert_int_equal(lc_state_stage_count(st, "periodic_check_in"), 1);
+	assert_int_equal(lc_state_stage_entries(st, "periodic_check_in"), 1);
 	lc_state_free(st);
 	lc_lead_free(l);
 	verify_clean(db, 2, 3);

@@ -608,24 +608,30 @@ static void test_state_derived_axes(void **state)
 	assert_string_equal(lc_state_get(f->cur, LC_AXIS_PHASE), "closed");
 
 	/* counters of repeatable stages */
-	assert_int_equal(lc_state_stage_count(f->cur, "check_in"), 0);
-	assert_int_equal(lc_state_set_stage_count(f->cur, "check_in", 3), 0);
-	assert_int_equal(lc_state_stage_count(f->cur, "Periodic Check-in"), 3);
+	assert_int_equal(lc_state_stage_entries(f->cur, "check_in"), 0);
+	assert_int_equal(lc_state_set_stage_entries(f->cur, "check_in", 3), 0);
+	assert_int_equal(lc_state_stage_entries(f->cur, "Periodic Check-in"), 3);
 	/* a reset state equals a new one */
 	assert_int_equal(lc_state_equal(f->cur, f->next), 0);
 	lc__state_reset(f->cur);
 	assert_int_equal(lc_state_equal(f->cur, f->next), 1);
-	assert_int_equal(lc_state_stage_count(f->cur, "check_in"), 0);
-	assert_int_equal(lc_state_set_stage_count(f->cur, "check_in", 3), 0);
-	assert_int_equal(lc_state_set_stage_count(f->cur, "settled", 1), LC_EINVAL);
+	assert_int_equal(lc_state_stage_entries(f->cur, "check_in"), 0);
+	assert_int_equal(lc_state_set_stage_entries(f->cur, "check_in", 3), 0);
+	assert_int_equal(lc_state_set_stage_entries(f->cur, "settled", 1), LC_EINVAL);
 	assert_non_null(strstr(lc_error_last(), "not repeatable"));
-	assert_int_equal(lc_state_set_stage_count(f->cur, "nope", 1), LC_ENOTFOUND);
-	assert_int_equal(lc_state_set_stage_count(f->cur, NULL, 1), LC_EINVAL);
-	assert_int_equal(lc_state_set_stage_count(NULL, "check_in", 1), LC_EINVAL);
-	assert_int_equal(lc_state_stage_count(f->cur, "nope"), 0);
-	assert_int_equal(lc_state_stage_count(f->cur, NULL), 0);
-	assert_int_equal(lc_state_stage_count(NULL, "check_in"), 0);
-	assert_int_equal(lc_state_stage_count(f->cur, "\xff"), 0);
+	assert_int_equal(lc_state_set_stage_entries(f->cur, "nope", 1), LC_ENOTFOUND);
+	assert_int_equal(lc_state_set_stage_entries(f->cur, NULL, 1), LC_EINVAL);
+	assert_int_equal(lc_state_set_stage_entries(NULL, "check_in", 1), LC_EINVAL);
+	if (SIZE_MAX > UINT32_MAX) { /* more entries than a state keeps: refused, nothing changed */
+		assert_int_equal(lc_state_set_stage_entries(f->cur, "check_in", (size_t)UINT32_MAX + 1),
+				 LC_ERANGE);
+		assert_non_null(strstr(lc_error_last(), "lc_state_set_stage_entries"));
+		assert_int_equal(lc_state_stage_entries(f->cur, "check_in"), 3);
+	}
+	assert_int_equal(lc_state_stage_entries(f->cur, "nope"), 0);
+	assert_int_equal(lc_state_stage_entries(f->cur, NULL), 0);
+	assert_int_equal(lc_state_stage_entries(NULL, "check_in"), 0);
+	assert_int_equal(lc_state_stage_entries(f->cur, "\xff"), 0);
 
 	/* a status sets its life-cycle state; a model without stages has no counters */
 	assert_int_equal(lc_state_new(&s, crm), 0);
@@ -633,8 +639,8 @@ static void test_state_derived_axes(void **state)
 	assert_string_equal(lc_state_get(s, LC_AXIS_LIFECYCLE), "won");
 	assert_int_equal(lc_state_set(s, LC_AXIS_STATUS, NULL), 0);
 	assert_null(lc_state_get(s, LC_AXIS_LIFECYCLE));
-	assert_int_equal(lc_state_stage_count(s, "check_in"), 0);
-	assert_int_equal(lc_state_set_stage_count(s, "check_in", 1), LC_ENOTFOUND);
+	assert_int_equal(lc_state_stage_entries(s, "check_in"), 0);
+	assert_int_equal(lc_state_set_stage_entries(s, "check_in", 1), LC_ENOTFOUND);
 	lc_state_free(s);
 	lc_model_free(crm);
 }
@@ -1414,23 +1420,23 @@ static void test_repeatable_counter(void **state)
 	pt_d(f, "call", "check_in", LC_OUTCOME_PROGRESSING, NULL);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->cur, f->v), 0); /* in place */
 	assert_string_equal(lc_state_get(f->cur, LC_AXIS_STAGE), "check_in");
-	assert_int_equal(lc_state_stage_count(f->cur, "check_in"), 1);
+	assert_int_equal(lc_state_stage_entries(f->cur, "check_in"), 1);
 	/* again, through progressing to the same stage */
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->cur, f->v), 0);
-	assert_int_equal(lc_state_stage_count(f->cur, "check_in"), 2);
+	assert_int_equal(lc_state_stage_entries(f->cur, "check_in"), 2);
 	/* a no-contact event there does not count */
 	pt_d(f, "call", NULL, LC_OUTCOME_NO_CONTACT, NULL);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
-	assert_int_equal(lc_state_stage_count(f->next, "check_in"), 2);
+	assert_int_equal(lc_state_stage_entries(f->next, "check_in"), 2);
 	/* progressing to the same stage is refused for a stage that is not repeatable */
 	cur_set(f, NULL, NULL, "settled");
 	pt_d(f, "call", "settled", LC_OUTCOME_PROGRESSING, NULL);
 	assert_only(f, LC_V_OUTCOME_DIRECTION);
-	assert_int_equal(lc_state_stage_count(f->cur, "settled"), 0);
+	assert_int_equal(lc_state_stage_entries(f->cur, "settled"), 0);
 	/* entering from another stage counts again, the count is kept */
 	pt_d(f, "call", "check_in", LC_OUTCOME_PROGRESSING, NULL);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), 0);
-	assert_int_equal(lc_state_stage_count(f->next, "check_in"), 3);
+	assert_int_equal(lc_state_stage_entries(f->next, "check_in"), 3);
 	assert_string_equal(lc_state_get(f->next, LC_AXIS_PHASE), "customer");
 }
 

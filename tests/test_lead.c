@@ -505,17 +505,23 @@ static void test_stored_hints(void **state)
 
 	/* Counters: a known stage by position, an unknown one by key. */
 	hint = -7;
-	assert_int_equal(lc_state_set_stored_count(a, "periodic_check_in", 4, &hint), 0);
+	assert_int_equal(lc_state_set_stored_entries(a, "periodic_check_in", 4, &hint), 0);
 	assert_int_equal(hint, (int32_t)stage);
-	assert_int_equal(lc_state_stage_count(a, "periodic_check_in"), 4);
-	assert_int_equal(lc_state_set_stored_count(a, "periodic_check_in", 5, &hint), 0);
-	assert_int_equal(lc_state_stage_count(a, "periodic_check_in"), 5);
-	assert_int_equal(lc_state_set_stored_count(a, "retired_stage", 2, &hint), 0);
+	assert_int_equal(lc_state_stage_entries(a, "periodic_check_in"), 4);
+	assert_int_equal(lc_state_set_stored_entries(a, "periodic_check_in", 5, &hint), 0);
+	assert_int_equal(lc_state_stage_entries(a, "periodic_check_in"), 5);
+	if (SIZE_MAX > UINT32_MAX) {
+		assert_int_equal(lc_state_set_stored_entries(a, "periodic_check_in",
+							     (size_t)UINT32_MAX + 1, &hint),
+				 LC_ERANGE);
+		assert_int_equal(lc_state_stage_entries(a, "periodic_check_in"), 5);
+	}
+	assert_int_equal(lc_state_set_stored_entries(a, "retired_stage", 2, &hint), 0);
 	assert_int_equal(hint, -1);
-	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 5, NULL), 0);
-	assert_int_equal(lc_state_set_stored_count(b, "retired_stage", 2, NULL), 0);
+	assert_int_equal(lc_state_set_stored_entries(b, "periodic_check_in", 5, NULL), 0);
+	assert_int_equal(lc_state_set_stored_entries(b, "retired_stage", 2, NULL), 0);
 	assert_int_equal(lc_state_equal(a, b), 1);
-	assert_int_equal(lc_state_set_stored_count(NULL, "x", 1, &hint), LC_EINVAL);
+	assert_int_equal(lc_state_set_stored_entries(NULL, "x", 1, &hint), LC_EINVAL);
 
 	lc_state_free(a);
 	lc_state_free(b);
@@ -537,38 +543,38 @@ static void test_stored_counts(void **state)
 	assert_int_equal(lc_state_new(&a, crm), 0);
 	assert_int_equal(lc_state_new(&b, crm), 0);
 	/* crm has no stages: both counters are kept by key. */
-	assert_int_equal(lc_state_set_stored_count(a, "periodic_check_in", 3, NULL), 0);
-	assert_int_equal(lc_state_set_stored_count(a, "service_renewal", 1, NULL), 0);
+	assert_int_equal(lc_state_set_stored_entries(a, "periodic_check_in", 3, NULL), 0);
+	assert_int_equal(lc_state_set_stored_entries(a, "service_renewal", 1, NULL), 0);
 	{
 		/* All at once, in order; then a page at a time from a position. */
 		const char *keys[2] = { NULL, NULL };
-		uint32_t counts[2] = { 0, 0 };
-		assert_int_equal(lc_state_sys_counts(a, 0, keys, counts, 2), 2);
+		size_t counts[2] = { 0, 0 };
+		assert_int_equal(lc_state_sys_entries(a, 0, keys, counts, 2), 2);
 		assert_string_equal(keys[0], "periodic_check_in");
 		assert_int_equal(counts[0], 3);
 		assert_string_equal(keys[1], "service_renewal");
 		assert_int_equal(counts[1], 1);
 		keys[0] = NULL;
-		assert_int_equal(lc_state_sys_counts(a, 1, keys, counts, 2), 2);
+		assert_int_equal(lc_state_sys_entries(a, 1, keys, counts, 2), 2);
 		assert_string_equal(keys[0], "service_renewal");
 		assert_int_equal(counts[0], 1);
-		assert_int_equal(lc_state_sys_counts(a, 0, keys, counts, 1), 2);
+		assert_int_equal(lc_state_sys_entries(a, 0, keys, counts, 1), 2);
 		assert_string_equal(keys[0], "periodic_check_in");
 		keys[0] = keys[1] = NULL;
-		assert_int_equal(lc_state_sys_counts(a, 2, keys, counts, 2), 2);
+		assert_int_equal(lc_state_sys_entries(a, 2, keys, counts, 2), 2);
 		assert_null(keys[0]); /* past the last: nothing written */
-		assert_int_equal(lc_state_sys_counts(a, 0, NULL, NULL, 0), 2);
-		assert_int_equal(lc_state_sys_counts(NULL, 0, keys, counts, 2), 0);
-		assert_int_equal(lc_state_sys_counts(a, 0, NULL, counts, 2), 0);
+		assert_int_equal(lc_state_sys_entries(a, 0, NULL, NULL, 0), 2);
+		assert_int_equal(lc_state_sys_entries(NULL, 0, keys, counts, 2), 0);
+		assert_int_equal(lc_state_sys_entries(a, 0, NULL, counts, 2), 0);
 	}
 	assert_int_equal(lc_state_equal(a, b), 0);
 	assert_int_equal(lc_state_copy(b, a), 0);
 	assert_int_equal(lc_state_equal(a, b), 1);
 	/* Order does not matter; a different count does. */
-	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 0, NULL), 0);
-	assert_int_equal(lc_state_set_stored_count(b, "periodic_check_in", 3, NULL), 0);
+	assert_int_equal(lc_state_set_stored_entries(b, "periodic_check_in", 0, NULL), 0);
+	assert_int_equal(lc_state_set_stored_entries(b, "periodic_check_in", 3, NULL), 0);
 	assert_int_equal(lc_state_equal(a, b), 1);
-	assert_int_equal(lc_state_set_stored_count(b, "service_renewal", 2, NULL), 0);
+	assert_int_equal(lc_state_set_stored_entries(b, "service_renewal", 2, NULL), 0);
 	assert_int_equal(lc_state_equal(a, b), 0);
 
 	/* Carried over by key to a model that knows them. */
@@ -576,19 +582,19 @@ static void test_stored_counts(void **state)
 	assert_int_equal(lc_lead_bind(l, crm), 0);
 	assert_int_equal(lc_lead_set_state(l, a), 0);
 	assert_int_equal(lc_lead_bind(l, particle), 0);
-	assert_int_equal(lc_state_stage_count(lc_lead_state(l), "periodic_check_in"), 3);
-	assert_int_equal(lc_state_stage_count(lc_lead_state(l), "service_renewal"), 1);
+	assert_int_equal(lc_state_stage_entries(lc_lead_state(l), "periodic_check_in"), 3);
+	assert_int_equal(lc_state_stage_entries(lc_lead_state(l), "service_renewal"), 1);
 	lc_lead_free(l);
 
 	/* Bad input. */
-	assert_int_equal(lc_state_set_stored_count(NULL, "x", 1, NULL), LC_EINVAL);
-	assert_int_equal(lc_state_set_stored_count(a, NULL, 1, NULL), LC_EINVAL);
-	assert_int_equal(lc_state_set_stored_count(a, "", 1, NULL), LC_ERANGE);
-	assert_int_equal(lc_state_set_stored_count(a, "bad\xff", 1, NULL), LC_ERANGE);
+	assert_int_equal(lc_state_set_stored_entries(NULL, "x", 1, NULL), LC_EINVAL);
+	assert_int_equal(lc_state_set_stored_entries(a, NULL, 1, NULL), LC_EINVAL);
+	assert_int_equal(lc_state_set_stored_entries(a, "", 1, NULL), LC_ERANGE);
+	assert_int_equal(lc_state_set_stored_entries(a, "bad\xff", 1, NULL), LC_ERANGE);
 	for (int i = 0; i < 20; i++) {
 		char k[16];
 		snprintf(k, sizeof k, "gone_%d", i);
-		int rc = lc_state_set_stored_count(b, k, 1, NULL);
+		int rc = lc_state_set_stored_entries(b, k, 1, NULL);
 		if (rc) {
 			assert_int_equal(rc, LC_ERANGE);
 			assert_non_null(strstr(lc_error_last(), "migrate"));

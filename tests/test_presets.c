@@ -950,21 +950,21 @@ static void test_particle_repeatable(void **unused)
 	step back = {.action = "Call", .stage = "Periodic Check-in", .outcome = LC_OUTCOME_GO_BACK};
 	(void)unused;
 
-	assert_int_equal(lc_state_stage_count(s, "periodic_check_in"), 0);
+	assert_int_equal(lc_state_stage_entries(s, "periodic_check_in"), 0);
 	expect_ok(m, s, &check_in, s, "check-in 1");
 	assert_string_equal(lc_state_get(s, LC_AXIS_STAGE), "periodic_check_in");
-	assert_int_equal(lc_state_stage_count(s, "periodic_check_in"), 1);
+	assert_int_equal(lc_state_stage_entries(s, "periodic_check_in"), 1);
 	expect_ok(m, s, &check_in, s, "check-in 2");
-	assert_int_equal(lc_state_stage_count(s, "Periodic Check-in"), 2);
+	assert_int_equal(lc_state_stage_entries(s, "Periodic Check-in"), 2);
 	expect_ok(m, s, &renewal, s, "renewal 1");
-	assert_int_equal(lc_state_stage_count(s, "service_renewal"), 1);
-	assert_int_equal(lc_state_stage_count(s, "periodic_check_in"), 2);
+	assert_int_equal(lc_state_stage_entries(s, "service_renewal"), 1);
+	assert_int_equal(lc_state_stage_entries(s, "periodic_check_in"), 2);
 	expect_ok(m, s, &back, s, "check-in 3");
-	assert_int_equal(lc_state_stage_count(s, "periodic_check_in"), 3);
+	assert_int_equal(lc_state_stage_entries(s, "periodic_check_in"), 3);
 	expect_ok(m, s, &renewal, s, "renewal 2");
-	assert_int_equal(lc_state_stage_count(s, "service_renewal"), 2);
+	assert_int_equal(lc_state_stage_entries(s, "service_renewal"), 2);
 	/* Stages that do not repeat are not counted. */
-	assert_int_equal(lc_state_stage_count(s, "surveyed"), 0);
+	assert_int_equal(lc_state_stage_entries(s, "surveyed"), 0);
 	assert_int_equal(lc_validate_state(m, s, NULL), 0);
 	lc_state_free(s);
 	lc_model_free(m);
@@ -1403,8 +1403,8 @@ static void test_stories(void **unused)
 	s = state_of(m, NULL, NULL, NULL);
 	run_story(m, engagement, LC_ARRAY_LEN(engagement), s);
 	assert_string_equal(lc_state_get(s, LC_AXIS_PHASE), "customer");
-	assert_int_equal(lc_state_stage_count(s, "periodic_check_in"), 2);
-	assert_int_equal(lc_state_stage_count(s, "service_renewal"), 1);
+	assert_int_equal(lc_state_stage_entries(s, "periodic_check_in"), 2);
+	assert_int_equal(lc_state_stage_entries(s, "service_renewal"), 1);
 	lc_state_free(s);
 	s = state_of(m, NULL, NULL, NULL);
 	run_story(m, nurture, LC_ARRAY_LEN(nurture), s);

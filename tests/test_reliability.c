@@ -252,7 +252,7 @@ static void take(lc_db *db, snap *s)
 			snprintf(s->l[id - 1].state[a], sizeof s->l[id - 1].state[a], "%s", v ? v : "-");
 		}
 		s->l[id - 1].follow_up = lc_state_time(st, LC_STATE_TIME_FOLLOW_UP);
-		s->l[id - 1].counts = lc_state_stage_count(st, "check_in");
+		s->l[id - 1].counts = lc_state_stage_entries(st, "check_in");
 		s->l[id - 1].notes = lc_lead_list_count(l, LC_LEAD_NOTES);
 		s->l[id - 1].attrs = lc_lead_list_count(l, LC_LEAD_ATTRIBUTES);
 		s->l[id - 1].flags = (uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS);

@@ -109,7 +109,7 @@ LC_API int lc_report_options_init(lc_report_options *opts, unsigned int version)
  * which is answered by reading every lead the filter keeps; then, when one
  * axis is LC_AXIS_STAGE and the model has a stage flagged LC_FLAG_REPEATABLE,
  * "entries": on a repeatable stage's row, the sum of its leads' entries into
- * that stage (lc_state_stage_count(): check-in 3 and check-in 1 make 4),
+ * that stage (lc_state_stage_entries(): check-in 3 and check-in 1 make 4),
  * read from the leads in repeatable stages only; ::LC_TABLE_NONE on the other
  * rows.
  * @param db The store.

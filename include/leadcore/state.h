@@ -140,22 +140,25 @@ LC_API int lc_state_set_flags(lc_state *state, uint32_t flags);
 LC_API uint32_t lc_state_flags(const lc_state *state);
 
 /**
- * How many times a repeatable stage has been entered (periodic check-in N).
+ * A repeatable stage's entries: how many times the lead has entered it
+ * (periodic check-in N; the pipeline report's "entries" column).
  * @param state The state.
  * @param stage_key The stage's key or label.
- * @return The count (0 when never entered or not repeatable).
+ * @return The entries (0 when never entered, not repeatable, or for NULL).
  */
-LC_API uint32_t lc_state_stage_count(const lc_state *state, const char *stage_key);
+LC_API size_t lc_state_stage_entries(const lc_state *state, const char *stage_key);
 
 /**
- * Set the count of a repeatable stage (for a store that reads a lead back).
+ * Set a repeatable stage's entries (a program that builds a state by hand;
+ * a backend restoring a lead uses lc_state_set_stored_entries()).
  * @param state The state.
  * @param stage_key The stage's key or label.
- * @param count The count.
- * @return 0, LC_EINVAL (NULL, bad UTF-8, a stage that is not repeatable), LC_ERANGE
- *         (a key longer than 1 MiB), LC_ENOTFOUND.
+ * @param entries The entries; 0 clears them.
+ * @return 0, LC_EINVAL (NULL, bad UTF-8, a stage that is not repeatable),
+ *         LC_ERANGE (a key longer than 1 MiB, more than 4294967295 entries),
+ *         LC_ENOTFOUND.
  */
-LC_API int lc_state_set_stage_count(lc_state *state, const char *stage_key, uint32_t count);
+LC_API int lc_state_set_stage_entries(lc_state *state, const char *stage_key, size_t entries);
 
 LC_END_DECL
 

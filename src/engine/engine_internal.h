@@ -97,14 +97,18 @@ struct lc_violations {
  * UTF-8), LC_ERANGE (a key longer than LC_KEY_MAX). */
 int lc__state_set_raw(lc_state *state, lc_axis axis, const char *key);
 
+/* LC_ERANGE (naming fn) for more entries into a stage than a state keeps
+ * (UINT32_MAX); 0 otherwise. */
+int lc__state_entries_check(size_t entries, const char *fn);
+
 /* Restore a stage counter read from a store: a stage the model knows gets
  * its counter (repeatable or not: the store's word is kept), another is kept
  * by key. 0 clears. LC_ERANGE past LC_STATE_FOREIGN_COUNTS unknown stages. */
-int lc__state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count);
+int lc__state_set_stored_entries(lc_state *state, const char *stage_key, uint32_t count);
 
 /* Counter i of a state, over the non-zero ones: the model's stages in order,
  * then the unknown ones as stored. Returns false past the last. */
-bool lc__state_count_at(const lc_state *state, size_t i, const char **key, uint32_t *count);
+bool lc__state_entries_at(const lc_state *state, size_t i, const char **key, uint32_t *count);
 
 /* lc_state_equal() as a bool; with flags false the contact flags are left
  * aside (a lead record owns those). */

@@ -285,7 +285,7 @@ uint32_t lc_state_flags(const lc_state *state)
 	return state ? state->flags : 0;
 }
 
-uint32_t lc_state_stage_count(const lc_state *state, const char *stage_key)
+size_t lc_state_stage_entries(const lc_state *state, const char *stage_key)
 {
 	int32_t i;
 
@@ -297,7 +297,7 @@ uint32_t lc_state_stage_count(const lc_state *state, const char *stage_key)
 	return i < 0 ? 0 : state->counts[i];
 }
 
-int lc_state_set_stage_count(lc_state *state, const char *stage_key, uint32_t count)
+int lc_state_set_stage_entries(lc_state *state, const char *stage_key, size_t entries)
 {
 	int rc;
 	int32_t i;
@@ -307,15 +307,17 @@ int lc_state_set_stage_count(lc_state *state, const char *stage_key, uint32_t co
 	rc = lc__check_text(stage_key, LC_TEXT_MAX, "the stage", false);
 	if (rc)
 		return rc;
+	if ((rc = lc__state_entries_check(entries, "lc_state_set_stage_entries")))
+		return rc;
 	i = lc__engine_find(state->model, LC_AXIS_STAGE, stage_key);
 	if (i < 0)
 		return lc__model_not_found(state->model, LC_AXIS_STAGE, stage_key);
 	if (!(state->model->axes[LC_AXIS_STAGE].v[i].flags & LC_FLAG_REPEATABLE))
 		return lc__error(LC_EINVAL,
-				 "stage '%s' is not repeatable, so it has no count; only repeatable "
+				 "stage '%s' is not repeatable, so it has no entries; only repeatable "
 				 "stages are counted",
 				 state->model->axes[LC_AXIS_STAGE].v[i].key);
-	state->counts[i] = count;
+	state->counts[i] = (uint32_t)entries;
 	return 0;
 }
 
@@ -355,7 +357,15 @@ void lc__state_fill_initial(lc_state *state)
 	set_initial(state, true);
 }
 
-int lc__state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count)
+int lc__state_entries_check(size_t entries, const char *fn)
+{
+	if (entries > UINT32_MAX)
+		return lc__error(LC_ERANGE, "%s: %zu entries into a stage; a state counts at most "
+					    "%lu", fn, entries, (unsigned long)UINT32_MAX);
+	return 0;
+}
+
+int lc__state_set_stored_entries(lc_state *state, const char *stage_key, uint32_t count)
 {
 	struct lc_foreign_count *f;
 	size_t n;
@@ -390,7 +400,7 @@ int lc__state_set_stored_count(lc_state *state, const char *stage_key, uint32_t 
 	return 0;
 }
 
-bool lc__state_count_at(const lc_state *state, size_t i, const char **key, uint32_t *count)
+bool lc__state_entries_at(const lc_state *state, size_t i, const char **key, uint32_t *count)
 {
 	for (uint32_t k = 0; k < state->nstages; k++) {
 		if (!state->counts[k])

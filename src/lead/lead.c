@@ -727,8 +727,8 @@ int lc_lead_bind(lc_lead *lead, const lc_model *model)
 		{
 			const char *key;
 			uint32_t n;
-			for (size_t i = 0; !rc && lc__state_count_at(old, i, &key, &n); i++)
-				rc = lc__state_set_stored_count(s, key, n);
+			for (size_t i = 0; !rc && lc__state_entries_at(old, i, &key, &n); i++)
+				rc = lc__state_set_stored_entries(s, key, n);
 		}
 		lc_state_free(old);
 		if (rc) {

@@ -236,7 +236,7 @@ typedef int (*lc__group_sum_fn)(void *ud, const char *const *values, int64_t cou
 int lc__db_sum_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
 		       lc__group_sum_fn emit, void *ud);
 /* Seed 001's "check-in 3" in grouped counts: for the leads the query keeps
- * that are in a repeatable stage, their entries into it (lc_state_stage_count)
+ * that are in a repeatable stage, their entries into it (lc_state_stage_entries)
  * summed per group, emitted as the sum (with the currency as one more value
  * when `currency`). Reads only the leads in repeatable stages. */
 int lc__db_stage_entries(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,

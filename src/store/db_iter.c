@@ -224,7 +224,7 @@ typedef struct group_acc {
 	size_t n, cap;
 	lc_buf buf;
 	/* Set: the sum is of the lead's entries into this repeatable stage
-	 * (lc_state_stage_count), not of its amount. */
+	 * (lc_state_stage_entries), not of its amount. */
 	const char *entries_stage;
 } group_acc;
 
@@ -232,7 +232,7 @@ typedef struct group_acc {
 static int64_t group_measure(const group_acc *acc, const lc_lead *lead)
 {
 	if (acc->entries_stage)
-		return lc_state_stage_count(lead->state, acc->entries_stage);
+		return lc_state_stage_entries(lead->state, acc->entries_stage);
 	return lc_lead_number(lead, LC_LEAD_NUM_AMOUNT);
 }
 
@@ -727,7 +727,7 @@ static int state_rebind(lc_state *dst, const lc_state *src)
 	dst->completed_at = src->completed_at;
 	dst->flags = src->flags;
 	for (uint32_t i = 0; i < dst->nstages; i++)
-		dst->counts[i] = lc_state_stage_count(src, dst->model->axes[LC_AXIS_STAGE].v[i].key);
+		dst->counts[i] = lc_state_stage_entries(src, dst->model->axes[LC_AXIS_STAGE].v[i].key);
 	return 0;
 }
 

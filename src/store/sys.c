@@ -32,47 +32,51 @@ int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key, int32_t 
 	return rc;
 }
 
-int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count,
-				   int32_t *hint)
+int lc_state_set_stored_entries(lc_state *state, const char *stage_key, size_t entries,
+				int32_t *hint)
 {
+	uint32_t count = (uint32_t)entries;
 	int32_t at;
+	int rc;
 
 	LC__ARG(state, "state");
 	LC__ARG(stage_key, "stage_key");
+	if ((rc = lc__state_entries_check(entries, "lc_state_set_stored_entries")))
+		return rc;
 	if (!hint)
-		return lc__state_set_stored_count(state, stage_key, count);
+		return lc__state_set_stored_entries(state, stage_key, count);
 	at = hint_fits(state, LC_AXIS_STAGE, stage_key, *hint)
 		     ? *hint
 		     : lc__engine_find(state->model, LC_AXIS_STAGE, stage_key);
 	if (at < 0) {
 		*hint = -1;
-		return lc__state_set_stored_count(state, stage_key, count);
+		return lc__state_set_stored_entries(state, stage_key, count);
 	}
 	*hint = at;
 	state->counts[at] = count;
 	return 0;
 }
 
-size_t lc_state_sys_counts(const lc_state *state, size_t first, const char **stage_keys,
-			   uint32_t *counts, size_t max)
+size_t lc_state_sys_entries(const lc_state *state, size_t first, const char **stage_keys,
+			    size_t *entries, size_t max)
 {
 	size_t n = 0;
 
-	if (!state || (max && (!stage_keys || !counts)))
+	if (!state || (max && (!stage_keys || !entries)))
 		return 0;
 	for (uint32_t k = 0; k < state->nstages; k++) {
 		if (!state->counts[k])
 			continue;
 		if (n >= first && n - first < max) {
 			stage_keys[n - first] = state->model->axes[LC_AXIS_STAGE].v[k].key;
-			counts[n - first] = state->counts[k];
+			entries[n - first] = state->counts[k];
 		}
 		n++;
 	}
 	for (uint32_t f = 0; f < state->nforeign; f++, n++)
 		if (n >= first && n - first < max) {
 			stage_keys[n - first] = state->foreign[f].key;
-			counts[n - first] = state->foreign[f].count;
+			entries[n - first] = state->foreign[f].count;
 		}
 	return n;
 }

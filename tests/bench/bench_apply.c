@@ -93,7 +93,7 @@ static void raw_steps(raw *r, const lc_model *m, bench_cycle *c)
 	BENCH_CHECK(lc_state_set(st, LC_AXIS_STAGE, "enquiry"));
 	for (size_t k = 0; k < BENCH_APPLY_STEPS; k++) {
 		raw_step *s = &r->step[k];
-		uint32_t before = lc_state_stage_count(st, "periodic_check_in");
+		size_t before = lc_state_stage_entries(st, "periodic_check_in");
 		BENCH_CHECK(lc_transition(m, st, c->d[k], 0, st, NULL));
 		s->action = c->step[k]->action;
 		s->stage = c->step[k]->stage;
@@ -101,7 +101,7 @@ static void raw_steps(raw *r, const lc_model *m, bench_cycle *c)
 		s->outcome = lc_outcome_name(c->step[k]->outcome);
 		snprintf(s->after_stage, sizeof s->after_stage, "%s", lc_state_get(st, LC_AXIS_STAGE));
 		snprintf(s->after_phase, sizeof s->after_phase, "%s", lc_state_get(st, LC_AXIS_PHASE));
-		s->counts = lc_state_stage_count(st, "periodic_check_in") != before;
+		s->counts = lc_state_stage_entries(st, "periodic_check_in") != before;
 	}
 	lc_state_free(st);
 }

@@ -45,9 +45,9 @@ int main(int argc, char **argv)
 		char extra[256];
 		snprintf(extra, sizeof extra,
 			 "\"accepted\":%" PRId64 ",\"refused\":0,\"leads\":%" PRId64
-			 ",\"final_stage\":\"%s\",\"check_ins\":%u",
+			 ",\"final_stage\":\"%s\",\"check_ins\":%zu",
 			 a.n, leads, lc_state_get(lc_lead_state(one), LC_AXIS_STAGE),
-			 lc_state_stage_count(lc_lead_state(one), "periodic_check_in"));
+			 lc_state_stage_entries(lc_lead_state(one), "periodic_check_in"));
 		bench_emit("durable", "particle_apply_per_tx", "leadcore", rep, a.n, secs, extra);
 		lc_lead_free(one);
 		lc_violations_free(v);

@@ -124,7 +124,7 @@ static void bench_particle(const bench_args *a, int explain)
 		(void)lc_transition(m, st, d[i % (int64_t)BENCH_PARTICLE_STEPS], NOW, st, v);
 	for (int rep = 0; rep < a->reps; rep++) {
 		BENCH_CHECK(lc_state_set(st, LC_AXIS_STAGE, "enquiry"));
-		BENCH_CHECK(lc_state_set_stage_count(st, "periodic_check_in", 0));
+		BENCH_CHECK(lc_state_set_stage_entries(st, "periodic_check_in", 0));
 		int64_t accepted = 0, refused = 0;
 		size_t k = 0;
 		uint64_t before = allocs;
@@ -144,9 +144,9 @@ static void bench_particle(const bench_args *a, int explain)
 		char extra[256];
 		snprintf(extra, sizeof extra,
 			 "\"accepted\":%" PRId64 ",\"refused\":%" PRId64
-			 ",\"final_stage\":\"%s\",\"check_ins\":%u,\"allocs_per_call\":%.6f",
+			 ",\"final_stage\":\"%s\",\"check_ins\":%zu,\"allocs_per_call\":%.6f",
 			 accepted, refused, lc_state_get(st, LC_AXIS_STAGE),
-			 lc_state_stage_count(st, "periodic_check_in"),
+			 lc_state_stage_entries(st, "periodic_check_in"),
 			 (double)(allocs - before) / (double)n);
 		bench_emit("peers", name, "leadcore", rep, n, secs, extra);
 	}

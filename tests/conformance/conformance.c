@@ -556,7 +556,7 @@ static void t_apply_history(void **state)
 	STREQ(lc_state_get(lc_lead_state(got), LC_AXIS_STAGE), "check_in");
 	STREQ(lc_state_get(lc_lead_state(got), LC_AXIS_PHASE), "customer");
 	STREQ(lc_state_get(lc_lead_state(got), LC_AXIS_LIFECYCLE), "open");
-	assert_int_equal(lc_state_stage_count(lc_lead_state(got), "check_in"), 2);
+	assert_int_equal(lc_state_stage_entries(lc_lead_state(got), "check_in"), 2);
 
 	for (int pass = 0; pass < 2; pass++) {
 		OK(lc_db_history(f->db, ia, &it));
@@ -588,8 +588,8 @@ static void t_apply_history(void **state)
 			lc_state_free(keep);
 		}
 		assert_int_equal(lc_state_equal(lc_event_state(ev, 1), lc_lead_state(got)), 1);
-		assert_int_equal(lc_state_stage_count(lc_event_state(ev, 1), "check_in"), 2);
-		assert_int_equal(lc_state_stage_count(lc_event_state(ev, 0), "check_in"), 1);
+		assert_int_equal(lc_state_stage_entries(lc_event_state(ev, 1), "check_in"), 2);
+		assert_int_equal(lc_state_stage_entries(lc_event_state(ev, 0), "check_in"), 1);
 		assert_int_equal(lc_event_iter_next(it, &ev), 0);
 		lc_event_iter_free(it);
 		it = NULL;
@@ -1217,16 +1217,16 @@ static void t_many_stage_counters(void **state)
 	OK(lc_lead_bind(l, lc_db_model(f->db)));
 	OK(lc_state_new(&st, lc_db_model(f->db)));
 	OK(lc_state_copy(st, lc_lead_state(l)));
-	OK(lc_state_set_stored_count(st, "check_in", 7, NULL));
+	OK(lc_state_set_stored_entries(st, "check_in", 7, NULL));
 	for (int i = 0; i < 16; i++) {
 		snprintf(key, sizeof key, "gone_%02d", i);
-		OK(lc_state_set_stored_count(st, key, (uint32_t)(100 + i), NULL));
+		OK(lc_state_set_stored_entries(st, key, (uint32_t)(100 + i), NULL));
 	}
-	assert_int_equal(lc_state_sys_counts(st, 0, NULL, NULL, 0), 17);
+	assert_int_equal(lc_state_sys_entries(st, 0, NULL, NULL, 0), 17);
 	OK(lc_lead_set_state(l, st));
 	id = create(f, l);
 	got = get(f, id);
-	assert_int_equal(lc_state_sys_counts(lc_lead_state(got), 0, NULL, NULL, 0), 17);
+	assert_int_equal(lc_state_sys_entries(lc_lead_state(got), 0, NULL, NULL, 0), 17);
 	assert_int_equal(lc_state_equal(lc_lead_state(got), st), 1);
 	/* Bound to the model that closing the store frees. */
 	lc_state_free(st);
@@ -1235,9 +1235,9 @@ static void t_many_stage_counters(void **state)
 	got = NULL;
 	if (reopen(f)) {
 		const char *keys[17];
-		uint32_t counts[17];
+		size_t counts[17];
 		got = get(f, id);
-		assert_int_equal(lc_state_sys_counts(lc_lead_state(got), 0, keys, counts, 17), 17);
+		assert_int_equal(lc_state_sys_entries(lc_lead_state(got), 0, keys, counts, 17), 17);
 		STREQ(keys[0], "check_in");
 		assert_int_equal(counts[0], 7);
 		for (int i = 0; i < 16; i++) {

@@ -203,9 +203,9 @@ static json_t *stage_counts(const lc_lead *l)
 
 	for (size_t i = 0; m && i < lc_model_value_count(m, LC_AXIS_STAGE); i++) {
 		const char *key = lc_model_value_key(m, LC_AXIS_STAGE, i);
-		uint32_t n = lc_state_stage_count(lc_lead_state(l), key);
+		size_t n = lc_state_stage_entries(lc_lead_state(l), key);
 		if ((lc_model_value_flags(m, LC_AXIS_STAGE, i) & LC_FLAG_REPEATABLE) && n)
-			json_object_set_new(o, key, json_integer(n));
+			json_object_set_new(o, key, json_integer((json_int_t)n));
 	}
 	return o;
 }
@@ -620,10 +620,10 @@ int cmd_history(const leadctl_global *g, int argc, char **argv)
 			       lc_state_get(s, LC_AXIS_STATUS) ? lc_state_get(s, LC_AXIS_STATUS) : "-");
 			if (lc_state_get(s, LC_AXIS_STAGE)) {
 				/* a repeatable stage's entry number: check-in 3 */
-				uint32_t n = lc_state_stage_count(s, lc_state_get(s, LC_AXIS_STAGE));
+				size_t n = lc_state_stage_entries(s, lc_state_get(s, LC_AXIS_STAGE));
 				printf("/%s", lc_state_get(s, LC_AXIS_STAGE));
 				if (n)
-					printf(" %u", (unsigned)n);
+					printf(" %zu", n);
 			}
 			if ((lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME) != LC_OUTCOME_NONE)
 				printf(" outcome %s", lc_outcome_name((lc_outcome)lc_event_number(ev, LC_EVENT_NUM_OUTCOME)));

@@ -388,42 +388,43 @@ LC_API const lc_storage *lc_storage_find(const char *scheme);
 LC_API int lc_state_set_stored(lc_state *state, lc_axis axis, const char *key, int32_t *hint);
 
 /**
- * Restore a stage counter read from a store. A stage the state's model knows
- * gets its counter; a stage it does not know (the lead was counted under
- * another model) is kept by key, as lc_state_set_stored() keeps values, so
- * that the lead and its history stay as they were. @p hint remembers the
- * stage's position as lc_state_set_stored()'s does (-1 when the model does
- * not know the stage, whose counter is then kept by key).
+ * Restore a stage's entries read from a store. A stage the state's model
+ * knows gets its entries; a stage it does not know (the lead was counted
+ * under another model) is kept by key, as lc_state_set_stored() keeps
+ * values, so that the lead and its history stay as they were. @p hint
+ * remembers the stage's position as lc_state_set_stored()'s does (-1 when
+ * the model does not know the stage, whose entries are then kept by key).
  * @param state The state.
  * @param stage_key The stored stage key.
- * @param count The counter; 0 clears it.
+ * @param entries The entries into the stage; 0 clears them.
  * @param[in,out] hint The remembered position, or NULL for none.
- * @return 0, LC_EINVAL (NULL), LC_ERANGE (a bad key, or more than 16 unknown stages).
+ * @return 0, LC_EINVAL (NULL), LC_ERANGE (a bad key, more than 16 unknown
+ *         stages, more than 4294967295 entries).
  */
-LC_API int lc_state_set_stored_count(lc_state *state, const char *stage_key, uint32_t count,
-					  int32_t *hint);
+LC_API int lc_state_set_stored_entries(lc_state *state, const char *stage_key, size_t entries,
+				       int32_t *hint);
 
 /**
- * A state's non-zero stage counters, for a backend to store: the model's
- * stages in order, then those kept by lc_state_set_stored_count(). A state
- * has at most one counter per stage of its model and 16 more; a backend
+ * A state's stages with entries (non-zero), for a backend to store: the
+ * model's stages in order, then those kept by lc_state_set_stored_entries().
+ * A state has at most one per stage of its model and 16 more; a backend
  * reads them with a small array, @p first advancing by @p max until it
  * reaches the returned total.
  * @param state The state.
- * @param first The position of the first counter to give (0 for the first).
- * @param[out] stage_keys Receives up to @p max stage keys (counters @p first,
+ * @param first The position of the first stage to give (0 for the first).
+ * @param[out] stage_keys Receives up to @p max stage keys (positions @p first,
  *   @p first + 1, ...), owned by the state or its model.
- * @param[out] counts Receives their counters.
+ * @param[out] entries Receives their entries.
  * @param max Room in both arrays (0: only count).
- * @return How many counters the state has in all (from its first, whatever
- *   @p first); 0 for a NULL state or NULL arrays with a @p max.
+ * @return How many stages with entries the state has in all (from its
+ *   first, whatever @p first); 0 for a NULL state or NULL arrays with a @p max.
  */
-LC_API size_t lc_state_sys_counts(const lc_state *state, size_t first, const char **stage_keys,
-				  uint32_t *counts, size_t max);
+LC_API size_t lc_state_sys_entries(const lc_state *state, size_t first, const char **stage_keys,
+				   size_t *entries, size_t max);
 
 /**
- * The model a state is bound to (to enumerate its stages' counters with
- * lc_state_stage_count() and restore them with lc_state_set_stage_count()).
+ * The model a state is bound to (to enumerate its stages' entries with
+ * lc_state_stage_entries() and restore them with lc_state_set_stage_entries()).
  * @param state The state.
  * @return The model, or NULL for NULL.
  */

@@ -445,7 +445,7 @@ typedef struct snap {
 	uint32_t flags;
 	size_t n; /* counters; only the first MAX_COUNTS are in the arrays */
 	const char *names[MAX_COUNTS];
-	uint32_t counts[MAX_COUNTS];
+	size_t entries[MAX_COUNTS];
 } snap;
 
 static void snap_take(snap *sn, const lc_state *s)
@@ -458,7 +458,7 @@ static void snap_take(snap *sn, const lc_state *s)
 	sn->follow_up = lc_state_time(s, LC_STATE_TIME_FOLLOW_UP);
 	sn->completed_at = lc_state_time(s, LC_STATE_TIME_COMPLETED_AT);
 	sn->flags = lc_state_flags(s);
-	sn->n = lc_state_sys_counts(s, 0, sn->names, sn->counts, MAX_COUNTS);
+	sn->n = lc_state_sys_entries(s, 0, sn->names, sn->entries, MAX_COUNTS);
 }
 
 /* Whether snapshot sn holds what st keeps, compared by content: cheaper than
@@ -482,7 +482,7 @@ static bool snap_same(const mem *m, const snap *sn, const mstate *st, const snap
 	}
 	for (size_t i = 0; i < sn->n; i++) {
 		const uint32_t *pair = &m->counts[st->counts + 2 * i];
-		if (pair[1] != sn->counts[i])
+		if (pair[1] != sn->entries[i])
 			return false;
 		if (!(was && i < was->n && sn->names[i] == was->names[i]) &&
 		    strcmp(sn->names[i], m->keys.str[pair[0]]) != 0)
@@ -511,8 +511,9 @@ static int snap_counts(mem *m, const snap *sn, mstate *st, const mstate *hint, c
 	st->counts = (uint32_t)m->ncounts;
 	for (size_t i = 0; i < sn->n; i++) {
 		const char *name = i < MAX_COUNTS ? sn->names[i] : NULL;
-		uint32_t key, n = i < MAX_COUNTS ? sn->counts[i] : 0;
-		if (i >= MAX_COUNTS && lc_state_sys_counts(sn->s, i, &name, &n, 1) <= i)
+		size_t n = i < MAX_COUNTS ? sn->entries[i] : 0;
+		uint32_t key;
+		if (i >= MAX_COUNTS && lc_state_sys_entries(sn->s, i, &name, &n, 1) <= i)
 			break;
 		if (hint && was && i < was->n && i < hint->ncounts && i < MAX_COUNTS &&
 		    name == was->names[i])
@@ -522,7 +523,7 @@ static int snap_counts(mem *m, const snap *sn, mstate *st, const mstate *hint, c
 		if ((rc = grow(&m->counts, &m->cap_counts, m->ncounts + 2, sizeof *m->counts)))
 			return rc;
 		m->counts[m->ncounts++] = key;
-		m->counts[m->ncounts++] = n;
+		m->counts[m->ncounts++] = (uint32_t)n; /* a state keeps at most UINT32_MAX */
 		st->ncounts++;
 	}
 	return 0;
@@ -595,7 +596,7 @@ static int state_load(mem *m, lc_state *s, const mstate *st, bool flags)
 		return rc;
 	for (uint32_t i = 0; i < st->ncounts; i++) {
 		const uint32_t *pair = &m->counts[st->counts + 2 * i];
-		if ((rc = lc_state_set_stored_count(s, m->keys.str[pair[0]], pair[1],
+		if ((rc = lc_state_set_stored_entries(s, m->keys.str[pair[0]], pair[1],
 							 &m->keys.hints[pair[0]].at[LC_AXIS_STAGE])))
 			return rc;
 	}

@@ -374,7 +374,7 @@ const char *lc__pg_text_array(lc_buf *b, const char *const *v, size_t n)
 const char *lc__pg_counts_format(lc_buf *b, const lc_state *st)
 {
 	const char *keys[16];
-	uint32_t counts[16];
+	size_t entries[16];
 	size_t total = 1;
 
 	b->len = 0;
@@ -382,9 +382,9 @@ const char *lc__pg_counts_format(lc_buf *b, const lc_state *st)
 	if (b->data)
 		b->data[0] = '\0';
 	for (size_t first = 0; first < total; first += LC_ARRAY_LEN(keys)) {
-		total = lc_state_sys_counts(st, first, keys, counts, LC_ARRAY_LEN(keys));
+		total = lc_state_sys_entries(st, first, keys, entries, LC_ARRAY_LEN(keys));
 		for (size_t i = 0; i < LC_ARRAY_LEN(keys) && first + i < total; i++)
-			lc__buf_printf(b, "%s%s=%u", first + i ? ";" : "", keys[i], counts[i]);
+			lc__buf_printf(b, "%s%s=%zu", first + i ? ";" : "", keys[i], entries[i]);
 	}
 	return total && !b->failed ? b->data : NULL;
 }
@@ -407,7 +407,7 @@ int lc__pg_counts_parse(lc_state *st, const char *text)
 		if (n <= LC_KEY_MAX) {
 			memcpy(key, text, n);
 			key[n] = '\0';
-			if ((rc = lc_state_set_stored_count(st, key, (uint32_t)strtoul(eq + 1, NULL, 10), NULL)))
+			if ((rc = lc_state_set_stored_entries(st, key, (size_t)strtoull(eq + 1, NULL, 10), NULL)))
 				return rc;
 		}
 		text = *end ? end + 1 : end;

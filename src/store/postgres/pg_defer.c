@@ -150,7 +150,7 @@ static int fill_written(const lc_pg_cached *e, lc_lead *out)
 	const lc_state *st = lc_lead_state(e->rec);
 	lc_state *o = lc_lead_sys_state(out);
 	const char *keys[16];
-	uint32_t counts[16];
+	size_t entries[16];
 	int rc = lc_lead_sys_copy(out, e->rec,
 				  LC_STORAGE_PART_FIELDS | LC_STORAGE_PART_LISTS | LC_STORAGE_PART_NOTES);
 
@@ -165,9 +165,9 @@ static int fill_written(const lc_pg_cached *e, lc_lead *out)
 				    lc_state_time(st, LC_STATE_TIME_FOLLOW_UP))))
 		return rc;
 	for (size_t first = 0, total = 1; first < total; first += LC_ARRAY_LEN(keys)) {
-		total = lc_state_sys_counts(st, first, keys, counts, LC_ARRAY_LEN(keys));
+		total = lc_state_sys_entries(st, first, keys, entries, LC_ARRAY_LEN(keys));
 		for (size_t i = 0; i < LC_ARRAY_LEN(keys) && first + i < total; i++)
-			if ((rc = lc_state_set_stored_count(o, keys[i], counts[i], NULL)))
+			if ((rc = lc_state_set_stored_entries(o, keys[i], entries[i], NULL)))
 				return rc;
 	}
 	return 0;

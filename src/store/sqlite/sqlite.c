@@ -363,16 +363,16 @@ static lc_time c_time(sqlite3_stmt *st, int i)
 static const char *counts_format(lc_buf *b, const lc_state *st)
 {
 	const char *keys[16];
-	uint32_t counts[16];
+	size_t entries[16];
 	size_t total = 1;
 
 	b->len = 0;
 	b->failed = false; /* a buffer is reused: forget an earlier failure */
 	for (size_t first = 0; first < total; first += LC_ARRAY_LEN(keys)) {
-		total = lc_state_sys_counts(st, first, keys, counts, LC_ARRAY_LEN(keys));
+		total = lc_state_sys_entries(st, first, keys, entries, LC_ARRAY_LEN(keys));
 		for (size_t i = 0; i < LC_ARRAY_LEN(keys) && first + i < total; i++) {
-			uint32_t n = counts[i];
-			char num[12];
+			size_t n = entries[i];
+			char num[24];
 			size_t len = sizeof num;
 			do
 				num[--len] = (char)('0' + n % 10);
@@ -407,11 +407,11 @@ static int counts_parse(lc_sq *s, lc_state *st, const char *text)
 		if (n <= LC_KEY_MAX) {
 			memcpy(key, text, n);
 			key[n] = '\0';
-			uint32_t count = (uint32_t)strtoul(eq + 1, NULL, 10);
+			size_t count = (size_t)strtoull(eq + 1, NULL, 10);
 			int rc = k < LC_ARRAY_LEN(s->count_hint)
-					 ? lc_state_set_stored_count(st, key, count,
+					 ? lc_state_set_stored_entries(st, key, count,
 									  &s->count_hint[k++])
-					 : lc_state_set_stored_count(st, key, count, NULL);
+					 : lc_state_set_stored_entries(st, key, count, NULL);
 			if (rc)
 				return rc;
 		}
