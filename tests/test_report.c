@@ -966,6 +966,23 @@ static void every_report_takes_the_filter(void **state)
 		assert_int_equal(lc_report_pipeline(db, &axis, 1, &o, &r), 0);
 		assert_int_equal(count_of(r, "hot", NULL), 3);
 		lc_table_free(r);
+		/* A filter on a value the model does not know: LC_ENOTFOUND, as
+		 * report.h says, from every report, and no table. */
+		assert_int_equal(lc_query_set_value(q, LC_AXIS_STATUS, "no_such_status"), 0);
+		r = (lc_table *)&o;
+		assert_int_equal(lc_report_pipeline(db, &axis, 1, &o, &r), LC_ENOTFOUND);
+		assert_null(r);
+		assert_non_null(strstr(lc_error_last(), "no_such_status"));
+		assert_int_equal(lc_report_matrix(db, &o, &r), LC_ENOTFOUND);
+		assert_null(r);
+		assert_int_equal(lc_report_matrix_cell(db, "contacted", "hot", &o, &r), LC_ENOTFOUND);
+		assert_null(r);
+		assert_int_equal(lc_report_followups(db, &o, &r), LC_ENOTFOUND);
+		assert_null(r);
+		assert_int_equal(lc_report_overdue(db, &o, &r), LC_ENOTFOUND);
+		assert_null(r);
+		assert_int_equal(lc_report_funnel(db, &o, &r), LC_ENOTFOUND);
+		assert_null(r);
 		lc_query_free(q);
 		lc_db_close(db);
 	}
