@@ -144,9 +144,18 @@ static void test_model(void **state)
 	NULL_ARG("b", lc_model_builder_build(NULL, &m));
 	NULL_ARG("b", lc_model_builder_alias(NULL, LC_AXIS_STAGE, "k", "a"));
 	NULL_ARG("b", lc_model_builder_reason_use(NULL, "r", 0, 0));
+	NULL_ARG("b", lc_model_builder_set_parent(NULL, LC_AXIS_STAGE, "k", "p"));
+	NULL_ARG("b", lc_model_builder_require(NULL, LC_AXIS_STAGE, "k", 0));
+	NULL_ARG("b", lc_model_builder_block(NULL, LC_AXIS_STAGE, "k", "a"));
+	NULL_ARG("b", lc_model_builder_link(NULL, "m", "s"));
+	NULL_ARG("b", lc_model_builder_cross(NULL, "a", NULL, NULL));
+	NULL_ARG("b", lc_model_builder_set_outcomes(NULL, LC_AXIS_STAGE, -1, 0));
+	NULL_ARG("b", lc_model_builder_allow_transition(NULL, LC_AXIS_STAGE, "a", "b"));
 	assert_int_equal(lc_model_builder_new(&b, "m", 1), 0);
 	NULL_ARG("description", lc_model_builder_set_description(b, NULL));
 	NULL_ARG("label", lc_model_builder_add_value(b, LC_AXIS_STAGE, "k", NULL, NULL, 0));
+	NULL_ARG("key", lc_model_builder_require(b, LC_AXIS_STAGE, NULL, 0));
+	NULL_ARG("action_key", lc_model_builder_cross(b, NULL, NULL, NULL));
 	NULL_ARG("key", lc_model_builder_set_parent(b, LC_AXIS_STAGE, NULL, "p"));
 	NULL_ARG("parent_key", lc_model_builder_set_parent(b, LC_AXIS_STAGE, "k", NULL));
 	NULL_ARG("key", lc_model_builder_alias(b, LC_AXIS_STAGE, NULL, "a"));
@@ -178,6 +187,10 @@ static void test_engine(void **state)
 	NULL_ARG("state", lc_state_set_flags(NULL, 0));
 	NULL_ARG("state", lc_state_set_stage_entries(NULL, "s", 1));
 	NULL_ARG("stage_key", lc_state_set_stage_entries(f->st, NULL, 1));
+	NULL_ARG("state", lc_state_set_initial(NULL));
+	NULL_ARG("d", lc_disposition_set_outcome(NULL, LC_OUTCOME_PROGRESSING));
+	NULL_ARG("d", lc_disposition_set_follow_up(NULL, LC_TIME_NONE));
+	NULL_ARG("d", lc_disposition_set_actor(NULL, "a"));
 	NULL_ARG("out", lc_disposition_new(NULL, f->m));
 	NULL_ARG("model", lc_disposition_new(&d, NULL));
 	NULL_ARG("d", lc_disposition_set(NULL, LC_AXIS_STATUS, "x"));
@@ -214,6 +227,13 @@ static void test_lead(void **state)
 	NULL_ARG("lead", lc_lead_attr_set(NULL, "k", "v"));
 	NULL_ARG("lead", lc_lead_bind(NULL, f->m));
 	NULL_ARG("lead", lc_lead_set_state(NULL, f->st));
+	NULL_ARG("lead", lc_lead_set_probability(NULL, 50));
+	NULL_ARG("lead", lc_lead_set_amount(NULL, 100, "EUR"));
+	NULL_ARG("lead", lc_lead_set_date(NULL, (lc_lead_date_field)0, LC_TIME_NONE));
+	NULL_ARG("lead", lc_lead_set_unit(NULL, 0));
+	NULL_ARG("lead", lc_lead_set_flag(NULL, 0, 1));
+	NULL_ARG("lead", lc_lead_list_remove(NULL, LC_LEAD_PRODUCTS, 0));
+	NULL_ARG("lead", lc_lead_validate(NULL, NULL));
 	NULL_ARG("name", lc_lead_text_parse(NULL, &field));
 	NULL_ARG("out", lc_lead_text_parse("name", NULL));
 	NULL_ARG("lead", lc_lead_set_text(NULL, LC_LEAD_NAME, "x"));
@@ -237,6 +257,7 @@ static void test_store(void **state)
 	lc_lead *l;
 	const lc_lead *cl;
 	const lc_event *ev;
+	lc_event_kind kind;
 	lc_lead_iter *it;
 	lc_event_iter *eit;
 	lc_migration *mig;
@@ -247,6 +268,37 @@ static void test_store(void **state)
 	NULL_ARG("out", lc_db_open(NULL, ":memory:", NULL));
 	NULL_ARG("uri", lc_db_open(&db, NULL, NULL));
 	NULL_ARG("db", lc_db_begin(NULL));
+	NULL_ARG("db", lc_db_commit(NULL));
+	NULL_ARG("db", lc_db_rollback(NULL));
+	NULL_ARG("db", lc_db_set_actor(NULL, "a"));
+	NULL_ARG("db", lc_db_set_progress(NULL, NULL, NULL));
+	NULL_ARG("db", lc_db_count_invalid(NULL, &n));
+	NULL_ARG("out", lc_db_count_invalid(f->db, NULL));
+	NULL_ARG("db", lc_db_lead_update(NULL, f->lead, -1));
+	NULL_ARG("lead", lc_db_lead_update(f->db, NULL, -1));
+	NULL_ARG("db", lc_db_lead_assign(NULL, 1, 0, 0));
+	NULL_ARG("db", lc_db_lead_recycle(NULL, 1));
+	NULL_ARG("db", lc_db_lead_restore(NULL, 1));
+	NULL_ARG("db", lc_db_agent_find(NULL, "a", &id));
+	NULL_ARG("name", lc_db_agent_find(f->db, NULL, &id));
+	NULL_ARG("id", lc_db_agent_find(f->db, "a", NULL));
+	NULL_ARG("db", lc_db_agent_set_active(NULL, 1, 1));
+	NULL_ARG("db", lc_db_unit_add(NULL, "u", &id));
+	NULL_ARG("name", lc_db_unit_add(f->db, NULL, &id));
+	NULL_ARG("db", lc_db_unit_leave(NULL, 1, 1));
+	NULL_ARG("db", lc_db_units(NULL, 0, &t));
+	NULL_ARG("out", lc_db_units(f->db, 0, NULL));
+	NULL_ARG("name", lc_event_kind_parse(NULL, &kind));
+	NULL_ARG("out", lc_event_kind_parse("disposition", NULL));
+	NULL_ARG("out", lc_query_new(NULL));
+	NULL_ARG("q", lc_query_set_value(NULL, LC_AXIS_STAGE, "s"));
+	NULL_ARG("q", lc_query_set_text(NULL, LC_LEAD_NAME, "n"));
+	NULL_ARG("q", lc_query_set_unit(NULL, 1));
+	NULL_ARG("q", lc_query_set_follow_up(NULL, LC_TIME_NONE, LC_TIME_NONE));
+	NULL_ARG("q", lc_query_set_recycled(NULL, LC_RECYCLED_EXCLUDE));
+	NULL_ARG("q", lc_query_set_invalid(NULL, 1));
+	NULL_ARG("q", lc_query_set_value_flags(NULL, 0));
+	NULL_ARG("q", lc_query_set_page(NULL, 0, 10));
 	NULL_ARG("model", lc_db_install_model(f->db, NULL, NULL));
 	NULL_ARG("out", lc_db_model_get(f->db, 1, NULL, NULL));
 	NULL_ARG("db", lc_db_model_get(NULL, 1, &m, NULL));
@@ -312,6 +364,7 @@ static void test_backend(void **state)
 {
 	fx *f = *state;
 	lc_storage vt = LC_STORAGE_INIT;
+	lc_table *t;
 	int32_t hint = -1;
 
 	NULL_ARG("st", lc_storage_init(NULL, LC_STORAGE_VERSION));
@@ -329,6 +382,18 @@ static void test_backend(void **state)
 	NULL_ARG("text", lc_lead_sys_add_note(f->lead, 0, NULL, NULL));
 	NULL_ARG("ev", lc_event_sys_set_id(NULL, 1));
 	NULL_ARG("ev", lc_event_sys_set_value(NULL, LC_AXIS_STATUS, "x"));
+	NULL_ARG("ev", lc_event_sys_set_lead(NULL, 1));
+	NULL_ARG("ev", lc_event_sys_set_text(NULL, LC_EVENT_TEXT_NOTE, "n"));
+	NULL_ARG("ev", lc_event_sys_set_meta(NULL, 1, 1, 1, 0, LC_EVENT_DISPOSITION, 1,
+					     LC_OUTCOME_PROGRESSING, LC_TIME_NONE));
+	NULL_ARG("t", lc_table_sys_add_agent(NULL, 1, "a", 1));
+	NULL_ARG("t", lc_table_sys_add_unit(NULL, 1, "u"));
+	assert_int_equal(lc_db_agents(f->db, 0, &t), 0);
+	NULL_ARG("name", lc_table_sys_add_agent(t, 1, NULL, 1));
+	lc_table_free(t);
+	assert_int_equal(lc_db_units(f->db, 0, &t), 0);
+	NULL_ARG("name", lc_table_sys_add_unit(t, 1, NULL));
+	lc_table_free(t);
 }
 
 static void test_workflow_import_report(void **state)
@@ -389,6 +454,10 @@ static void test_workflow_import_report(void **state)
 	NULL_ARG("out", lc_report_funnel(f->db, NULL, NULL));
 	NULL_ARG("db", lc_report_model_dot(NULL, &text, NULL));
 	NULL_ARG("out", lc_report_model_dot(f->db, NULL, NULL));
+	NULL_ARG("db", lc_report_followups(NULL, NULL, &t));
+	NULL_ARG("out", lc_report_followups(f->db, NULL, NULL));
+	NULL_ARG("db", lc_report_overdue(NULL, NULL, &t));
+	NULL_ARG("out", lc_report_overdue(f->db, NULL, NULL));
 }
 
 int main(void)

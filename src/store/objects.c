@@ -613,8 +613,10 @@ static int party_add(lc_table *t, bool agent, lc_id id, const char *name, int ac
 {
 	const char *fn = agent ? "lc_table_sys_add_agent" : "lc_table_sys_add_unit";
 
-	if (!t || !name || id <= 0)
-		return lc__error(LC_EINVAL, "%s: give a table, an id > 0 and a name", fn);
+	LC__ARG_IN(fn, t, "t");
+	LC__ARG_IN(fn, name, "name");
+	if (id <= 0)
+		return lc__error(LC_EINVAL, "%s: ids are > 0", fn);
 	if (strcmp(t->kind, agent ? "agents" : "units") != 0)
 		return lc__error(LC_EINVAL, "%s: the table is of kind '%s'", fn, t->kind);
 	/* A name the library would not have written (a damaged store) is kept
