@@ -100,9 +100,9 @@ static int lg_lead_get(void *be, lc_id id, lc_lead *out)
 	return logged(W(be), "lead_get", INNER(be)->lead_get(IN(be), id, out));
 }
 
-static int lg_lead_get_external(void *be, const char *ext, lc_lead *out)
+static int lg_lead_find(void *be, const char *ext, lc_lead *out)
 {
-	return logged(W(be), "lead_get_external", INNER(be)->lead_get_external(IN(be), ext, out));
+	return logged(W(be), "lead_find", INNER(be)->lead_find(IN(be), ext, out));
 }
 
 static int lg_lead_insert(void *be, lc_lead *lead)
@@ -223,7 +223,7 @@ static int lg_bulk_insert(void *be, lc_lead *const *leads, lc_event *const *even
  * wrapped backend has it: a NULL slot makes the core do the work instead. */
 static int register_logging(wrapper *w, const char *inner_scheme)
 {
-	const lc_storage *inner = lc_storage_find(inner_scheme);
+	const lc_storage *inner = lc_storage_get(inner_scheme);
 	lc_storage vt;
 	int rc;
 
@@ -241,7 +241,7 @@ static int register_logging(wrapper *w, const char *inner_scheme)
 	vt.commit = lg_commit;
 	vt.rollback = lg_rollback;
 	vt.lead_get = lg_lead_get;
-	vt.lead_get_external = lg_lead_get_external;
+	vt.lead_find = lg_lead_find;
 	vt.lead_insert = lg_lead_insert;
 	vt.lead_update = lg_lead_update;
 	vt.note_append = lg_note_append;

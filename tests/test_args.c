@@ -309,8 +309,8 @@ static void test_store(void **state)
 	NULL_ARG("db", lc_db_lead_create(NULL, f->lead, &id));
 	NULL_ARG("lead", lc_db_lead_create(f->db, NULL, &id));
 	NULL_ARG("db", lc_db_lead_get(NULL, 1, &l));
-	NULL_ARG("db", lc_db_lead_get_external(NULL, "x", &l));
-	NULL_ARG("out", lc_db_lead_get_external(f->db, "x", NULL));
+	NULL_ARG("db", lc_db_lead_find(NULL, "x", &l));
+	NULL_ARG("out", lc_db_lead_find(f->db, "x", NULL));
 	NULL_ARG("db", lc_db_apply(NULL, 1, f->d, -1, NULL, NULL));
 	NULL_ARG("db", lc_db_lead_note(NULL, 1, NULL, "t"));
 	NULL_ARG("db", lc_db_replay(NULL, 1, f->st));
@@ -326,7 +326,7 @@ static void test_store(void **state)
 	NULL_ARG("it", lc_event_iter_next(NULL, &ev));
 	NULL_ARG("q", lc_query_set_attribute(NULL, "k", "v"));
 	NULL_ARG("out", lc_db_lead_get(f->db, 1, NULL));
-	NULL_ARG("external_id", lc_db_lead_get_external(f->db, NULL, &l));
+	NULL_ARG("external_id", lc_db_lead_find(f->db, NULL, &l));
 	NULL_ARG("d", lc_db_apply(f->db, 1, NULL, -1, NULL, NULL));
 	NULL_ARG("db", lc_db_lead_accept(NULL, 1, 1));
 	NULL_ARG("text", lc_db_lead_note(f->db, 1, NULL, NULL));

@@ -399,10 +399,10 @@ static void test_lead_create_get(void **state)
 	assert_int_equal(lc_lead_duration(back, LC_LEAD_TIME_TO_COMPLETION, lc_db_now(f->db)), 86400);
 	lc_lead_free(back);
 
-	assert_int_equal(lc_db_lead_get_external(f->db, "crm-1", &back), 0);
+	assert_int_equal(lc_db_lead_find(f->db, "crm-1", &back), 0);
 	assert_int_equal(lc_lead_number(back, LC_LEAD_NUM_ID), id);
 	lc_lead_free(back);
-	assert_int_equal(lc_db_lead_get_external(f->db, "nope", &back), LC_ENOTFOUND);
+	assert_int_equal(lc_db_lead_find(f->db, "nope", &back), LC_ENOTFOUND);
 	assert_null(back);
 	assert_int_equal(lc_db_lead_get(f->db, id + 100, &back), LC_ENOTFOUND);
 	assert_non_null(strstr(lc_error_last(), "no lead"));
@@ -2156,7 +2156,7 @@ static void test_hostile_strings(void **state)
 		assert_int_equal(lc_lead_product_add(l, nasty[i], nasty[i]), 0);
 		assert_int_equal(lc_db_lead_create(f->db, l, &id), 0);
 		assert_int_equal(lc_db_lead_note(f->db, id, nasty[i], nasty[i]), 0);
-		assert_int_equal(lc_db_lead_get_external(f->db, nasty[i], &back), 0);
+		assert_int_equal(lc_db_lead_find(f->db, nasty[i], &back), 0);
 		assert_int_equal(lc_lead_number(back, LC_LEAD_NUM_ID), id);
 		assert_string_equal(lc_lead_text(back, LC_LEAD_NAME), nasty[i]);
 		assert_string_equal(lc_lead_attr_get(back, "k'ey"), nasty[i]);

@@ -99,19 +99,19 @@ static void import_basic(void **state)
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "dispositions"), 3);
 	assert_int_equal(lead_count(db), 3);
 
-	assert_int_equal(lc_db_lead_get_external(db, "a1", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "a1", &l), 0);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Ann");
 	assert_string_equal(lc_lead_attr_get(l, "note"), "hello");
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "attempted_contact");
 	assert_int_equal((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_CALL, 0);
 	lc_lead_free(l);
-	assert_int_equal(lc_db_lead_get_external(db, "a2", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "a2", &l), 0);
 	assert_null(lc_lead_text(l, LC_LEAD_EMAIL)); /* Select reads as empty */
 	assert_string_equal(lc_lead_attr_get(l, "note"), "two\nlines");
 	assert_true((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_CALL);
 	lc_lead_free(l);
 	/* An empty status cell leaves the status where a new lead starts. */
-	assert_int_equal(lc_db_lead_get_external(db, "a3", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "a3", &l), 0);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "no_milestone");
 	lc_lead_free(l);
@@ -222,7 +222,7 @@ static void import_dialect_and_lines(void **state)
 	assert_int_equal(lead_count(db), 3);
 	{
 		lc_lead *l = NULL;
-		assert_int_equal(lc_db_lead_get_external(db, "b2", &l), 0);
+		assert_int_equal(lc_db_lead_find(db, "b2", &l), 0);
 		assert_string_equal(lc_lead_attr_get(l, "note"), "multi\r\nline\r\nnote");
 		lc_lead_free(l);
 	}
@@ -290,7 +290,7 @@ static void import_violation(void **state)
 	/* Nothing of the bad row was written: no lead v1. */
 	{
 		lc_lead *l = NULL;
-		assert_int_equal(lc_db_lead_get_external(db, "v1", &l), LC_ENOTFOUND);
+		assert_int_equal(lc_db_lead_find(db, "v1", &l), LC_ENOTFOUND);
 	}
 	lc_table_free(r);
 	lc_mapping_free(m);
@@ -315,7 +315,7 @@ static void import_times_and_history(void **state)
 	(void)state;
 	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), 0);
 	lc_table_free(r);
-	assert_int_equal(lc_db_lead_get_external(db, "t1", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "t1", &l), 0);
 	assert_int_equal(lc_db_history(db, lc_lead_number(l, LC_LEAD_NUM_ID), &it), 0);
 	while (lc_event_iter_next(it, &ev) == 1) {
 		lc_time want;
@@ -340,7 +340,7 @@ static void import_times_and_history(void **state)
 	lc_time_parse("2026-04-01T00:00:00Z", &o.at);
 	assert_int_equal(lc_import_buffer(db, "Id,When\nt3,yesterday\n", 21, m, &o, &r), 0);
 	lc_table_free(r);
-	assert_int_equal(lc_db_lead_get_external(db, "t3", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "t3", &l), 0);
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_CREATED_AT), o.at);
 	lc_lead_free(l);
 	lc_mapping_free(m);
@@ -365,7 +365,7 @@ static void import_dedupe(void **state)
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "updated"), 1);
 	lc_table_free(r);
 	assert_int_equal(lead_count(db), 1);
-	assert_int_equal(lc_db_lead_get_external(db, "d1", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "d1", &l), 0);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Ann B");
 	assert_string_equal(lc_lead_text(l, LC_LEAD_EMAIL), "ann@x.org"); /* empty cells keep values */
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "attempted_contact");
@@ -374,7 +374,7 @@ static void import_dedupe(void **state)
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "updated"), 1);
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 1);
 	lc_table_free(r);
-	assert_int_equal(lc_db_lead_get_external(db, "d1", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "d1", &l), 0);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Ann C");
 	lc_lead_free(l);
 	assert_int_equal(lead_count(db), 2);
@@ -408,7 +408,7 @@ static void import_defaults_and_when(void **state)
 	assert_int_equal(lc_import_buffer(db, csv, strlen(csv), m, NULL, &r), 0);
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "dispositions"), 4);
 	lc_table_free(r);
-	assert_int_equal(lc_db_lead_get_external(db, "w1", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "w1", &l), 0);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
 	assert_int_equal(lc_db_history(db, lc_lead_number(l, LC_LEAD_NUM_ID), &it), 0);
 	while (lc_event_iter_next(it, &ev) == 1)
@@ -418,11 +418,11 @@ static void import_defaults_and_when(void **state)
 		}
 	lc_event_iter_free(it);
 	lc_lead_free(l);
-	assert_int_equal(lc_db_lead_get_external(db, "w2", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "w2", &l), 0);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), "sold");
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "customer");
 	lc_lead_free(l);
-	assert_int_equal(lc_db_lead_get_external(db, "w3", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "w3", &l), 0);
 	assert_string_equal(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS), "new");
 	lc_lead_free(l);
 	lc_mapping_free(m);
@@ -961,7 +961,7 @@ static void import_email_dedupe_keeps_ids(void **state)
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 1);
 	lc_table_free(r);
 	assert_int_equal(lead_count(db), 3);
-	assert_int_equal(lc_db_lead_get_external(db, "CRM-1", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "CRM-1", &l), 0);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_NAME), "Pre Again");
 	lc_lead_free(l);
 
@@ -974,10 +974,10 @@ static void import_email_dedupe_keeps_ids(void **state)
 	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 3);
 	assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_EEXISTS);
 	lc_table_free(r);
-	assert_int_equal(lc_db_lead_get_external(db, "WEB-9", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "WEB-9", &l), 0);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_EMAIL), "pre@x.io");
 	lc_lead_free(l);
-	assert_int_equal(lc_db_lead_get_external(db, "CRM-2", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "CRM-2", &l), 0);
 	lc_lead_free(l);
 	lc_mapping_free(allow);
 
@@ -1070,7 +1070,7 @@ static void import_savepoint_undoes_one_row(void **state)
 	assert_int_equal(lc_db_count(db, NULL, &n), 0);
 	assert_int_equal(n, 1);
 	lc_lead_free(a);
-	assert_int_equal(lc_db_lead_get_external(db, "kept", &a), 0);
+	assert_int_equal(lc_db_lead_find(db, "kept", &a), 0);
 	lc_lead_free(a);
 	lc_lead_free(b);
 	lc_db_close(db);
@@ -1111,11 +1111,11 @@ static void import_owner_time_and_amount_errors(void **state)
 	assert_int_equal((uint64_t)lc_table_int_named(r, 3, "line"), 7);
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 2);
 	lc_table_free(r);
-	assert_int_equal(lc_db_lead_get_external(db, "o1", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "o1", &l), 0);
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), ann);
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AMOUNT), 105450);
 	lc_lead_free(l);
-	assert_int_equal(lc_db_lead_get_external(db, "o5", &l), 0);
+	assert_int_equal(lc_db_lead_find(db, "o5", &l), 0);
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AMOUNT), 1054); /* yen have no minor unit */
 	lc_lead_free(l);
 	/* Mappings that cannot work are refused when loaded. */
@@ -1381,7 +1381,7 @@ static void crm_migration_in_one_pass(void **state)
 		lc_id agent = 0;
 		int n = 0;
 		snprintf(ext, sizeof ext, "CRM-%04d", first_won);
-		assert_int_equal(lc_db_lead_get_external(db, ext, &l), 0);
+		assert_int_equal(lc_db_lead_find(db, ext, &l), 0);
 		assert_int_equal(lc_db_agent_find(db, crm_agents[deals[first_won].agent], &agent), 0);
 		assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AGENT), agent);
 		assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_AMOUNT), deals[first_won].cents);

@@ -507,8 +507,8 @@ static void test_import_behind_late_failure(void **state)
 	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "late-0300"));
 	lc_table_free(r);
 	assert_int_equal(count_leads(db), 599);
-	assert_int_equal(lc_db_lead_get_external(db, "late-0300", &l), LC_ENOTFOUND);
-	OK(lc_db_lead_get_external(db, "late-0301", &l));
+	assert_int_equal(lc_db_lead_find(db, "late-0300", &l), LC_ENOTFOUND);
+	OK(lc_db_lead_find(db, "late-0301", &l));
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), 2);
 	lc_lead_free(l);
 	assert_clean(db);

@@ -488,7 +488,7 @@ static int op_query(lc_db *db, int round)
 		goto out;
 	while ((rc = lc_event_iter_next(eit, &ev)) == 1)
 		events++;
-	if (rc || (rc = lc_db_lead_get_external(db, "lead-2", &one)) ||
+	if (rc || (rc = lc_db_lead_find(db, "lead-2", &one)) ||
 	    (rc = lc_state_new(&st, lc_db_model(db))) || (rc = lc_db_replay(db, 2, st)))
 		goto out;
 	/* A call that reports success must have the whole answer. */
@@ -712,7 +712,7 @@ static void roundtrip(const char *uri, bool reopen)
 			assert_string_equal(lead_entry(l, LC_LEAD_NOTES, 1).text, note);
 			lc_lead_free(l);
 			l = NULL;
-			OK(lc_db_lead_get_external(db, i == nh ? longext : h, &l));
+			OK(lc_db_lead_find(db, i == nh ? longext : h, &l));
 			assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_ID), ids[i]);
 			lc_lead_free(l);
 			/* The hostile text as a filter finds exactly its lead. */

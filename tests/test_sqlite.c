@@ -811,7 +811,7 @@ static int w_begin(void *be, int write) { wrap.calls++; return wrap.inner->begin
 static int w_commit(void *be) { return wrap.inner->commit(be); }
 static int w_rollback(void *be) { return wrap.inner->rollback(be); }
 static int w_lead_get(void *be, lc_id id, lc_lead *out) { wrap.calls++; return wrap.inner->lead_get(be, id, out); }
-static int w_lead_get_external(void *be, const char *x, lc_lead *out) { return wrap.inner->lead_get_external(be, x, out); }
+static int w_lead_find(void *be, const char *x, lc_lead *out) { return wrap.inner->lead_find(be, x, out); }
 
 static int fail_now(void)
 {
@@ -847,7 +847,7 @@ static void make_wrapper(lc_storage *st)
 	st->commit = w_commit;
 	st->rollback = w_rollback;
 	st->lead_get = w_lead_get;
-	st->lead_get_external = w_lead_get_external;
+	st->lead_find = w_lead_find;
 	st->lead_insert = w_lead_insert;
 	st->lead_update = w_lead_update;
 	st->note_append = w_note_append;
@@ -874,10 +874,10 @@ static void test_register_checks(void **state)
 	lc_storage st;
 
 	(void)state;
-	wrap.inner = lc_storage_find("sqlite");
+	wrap.inner = lc_storage_get("sqlite");
 	assert_non_null(wrap.inner);
-	assert_null(lc_storage_find("nope"));
-	assert_null(lc_storage_find(NULL));
+	assert_null(lc_storage_get("nope"));
+	assert_null(lc_storage_get(NULL));
 	assert_int_equal(lc_storage_init(&st, 0), LC_EVERSION);
 	assert_int_equal(lc_storage_init(&st, LC_STORAGE_VERSION + 1), LC_EVERSION);
 	assert_int_equal(lc_storage_init(NULL, 1), LC_EINVAL);
@@ -899,11 +899,11 @@ static void test_register_checks(void **state)
 	assert_int_equal(lc_storage_register("wrap", NULL), LC_EINVAL);
 	assert_int_equal(lc_storage_register("wrap", &st), 0);
 	assert_int_equal(lc_storage_register("wrap", &st), LC_EEXISTS);
-	assert_non_null(lc_storage_find("wrap"));
+	assert_non_null(lc_storage_get("wrap"));
 	assert_int_equal(lc_storage_unregister("wrap"), 0);
 	assert_int_equal(lc_storage_unregister("wrap"), LC_ENOTFOUND);
 	assert_int_equal(lc_storage_unregister("sqlite"), LC_EINVAL);
-	assert_null(lc_storage_find("wrap"));
+	assert_null(lc_storage_get("wrap"));
 }
 
 /* The open slot receives the user_data of the registration it came from. */
@@ -922,15 +922,15 @@ static void test_register_user_data(void **state)
 	lc_db *db;
 
 	(void)state;
-	wrap.inner = lc_storage_find("sqlite");
+	wrap.inner = lc_storage_get("sqlite");
 	make_wrapper(&st);
 	st.open = ud_open;
 	st.user_data = &a;
 	assert_int_equal(lc_storage_register("ud-a", &st), 0);
 	st.user_data = &b;
 	assert_int_equal(lc_storage_register("ud-b", &st), 0);
-	assert_ptr_equal(lc_storage_find("ud-a")->user_data, &a);
-	assert_ptr_equal(lc_storage_find("ud-b")->user_data, &b);
+	assert_ptr_equal(lc_storage_get("ud-a")->user_data, &a);
+	assert_ptr_equal(lc_storage_get("ud-b")->user_data, &b);
 	db = open_with("ud-b::memory:", LC_DB_CREATE, 0);
 	assert_ptr_equal(opened_with, &b);
 	lc_db_close(db);
@@ -951,7 +951,7 @@ static void test_registered_backend_and_faults(void **state)
 	int failures = 0;
 
 	(void)state;
-	wrap.inner = lc_storage_find("sqlite");
+	wrap.inner = lc_storage_get("sqlite");
 	make_wrapper(&st);
 	assert_int_equal(lc_storage_register("wrap", &st), 0);
 	wrap.calls = 0;
@@ -1323,13 +1323,13 @@ static void test_verify_integrity_slot(void **state)
 	lc_db *db;
 
 	(void)state;
-	wrap.inner = lc_storage_find("sqlite");
+	wrap.inner = lc_storage_get("sqlite");
 	for (int v = 1; v <= 2; v++) {
 		make_wrapper(&st);
 		st.version = (unsigned)v;
 		st.integrity_check = w_integrity;
 		assert_int_equal(lc_storage_register(schemes[v - 1], &st), 0);
-		assert_true(v == 2 || lc_storage_find(schemes[v - 1])->integrity_check == NULL);
+		assert_true(v == 2 || lc_storage_get(schemes[v - 1])->integrity_check == NULL);
 		char uri[32];
 		snprintf(uri, sizeof uri, "%s::memory:", schemes[v - 1]);
 		db = open_with(uri, LC_DB_CREATE, 0);

@@ -210,7 +210,7 @@ static void storage_v1(void **state)
 	full.version = 1;
 	memcpy(vt, &full, STORAGE_V1);
 	assert_int_equal(lc_storage_register("guarded", vt), 0);
-	assert_non_null(lc_storage_find("guarded"));
+	assert_non_null(lc_storage_get("guarded"));
 	assert_int_equal(lc_storage_unregister("guarded"), 0);
 	guard_free(&g);
 }
@@ -254,7 +254,7 @@ static void versions_refused(void **state)
 	assert_int_equal(lc_assign(db, LC_TIME_NONE, &ao, NULL, NULL), LC_EVERSION);
 	st.version = LC_STORAGE_VERSION + 1;
 	assert_int_equal(lc_storage_register("future", &st), LC_EVERSION);
-	assert_null(lc_storage_find("future"));
+	assert_null(lc_storage_get("future"));
 	lc_db_close(db);
 }
 

@@ -375,14 +375,15 @@ LC_API int lc_db_lead_create(lc_db *db, lc_lead *lead, lc_id *id);
 LC_API int lc_db_lead_get(lc_db *db, lc_id id, lc_lead **out);
 
 /**
- * Read a lead by its external id. As lc_db_lead_get().
+ * Find a lead by its external id (a key of the caller's, not the store's
+ * id). As lc_db_lead_get().
  * @param db The store.
  * @param external_id The external id.
  * @param[out] out Receives a new record; free it with lc_lead_free().
  * @return 0, LC_EINVAL, LC_ERANGE (longer than LC_LEAD_EXTERNAL_ID_MAX bytes),
  *         LC_ESTATE, LC_ENOTFOUND.
  */
-LC_API int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead **out);
+LC_API int lc_db_lead_find(lc_db *db, const char *external_id, lc_lead **out);
 
 /**
  * Write a record's fields and lists back (an `update` event, whose note

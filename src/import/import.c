@@ -775,7 +775,7 @@ static int find_existing(imp *im, lc_lead **out)
 		lc_id id;
 		if (prefetched(im, PRE_KEY, LC_LEAD_EXTERNAL_ID, key, &id))
 			return id ? lead_by_id(im, id, out) : 0;
-		rc = lc_db_lead_get_external(im->db, key, out);
+		rc = lc_db_lead_find(im->db, key, out);
 		if (rc == LC_ENOTFOUND) {
 			lc_error_clear();
 			return 0;
@@ -815,7 +815,7 @@ static int check_external_id(imp *im, const lc_lead *existing, const lc_lead *le
 			       "in the mapping to change them)",
 			       (long long)lc_lead_number(existing, LC_LEAD_NUM_ID), had, want);
 	if (!prefetched(im, PRE_EXT, LC_LEAD_EXTERNAL_ID, want, &taken)) {
-		rc = lc_db_lead_get_external(im->db, want, &other);
+		rc = lc_db_lead_find(im->db, want, &other);
 		if (rc == LC_ENOTFOUND)
 			lc_error_clear();
 		else if (rc)

@@ -433,7 +433,7 @@ static int get_common(lc_db *db, lc_id id, const char *external, lc_lead **out)
 		return rc;
 	}
 	if (external) {
-		rc = db->vt.lead_get_external(db->be, external, lead);
+		rc = db->vt.lead_find(db->be, external, lead);
 		if (rc == LC_ENOTFOUND)
 			rc = lc__error(LC_ENOTFOUND, "there is no lead with external id '%s'", external);
 		else if (rc)
@@ -463,7 +463,7 @@ int lc_db_lead_get(lc_db *db, lc_id id, lc_lead **out)
 	return get_common(db, id, NULL, out);
 }
 
-int lc_db_lead_get_external(lc_db *db, const char *external_id, lc_lead **out)
+int lc_db_lead_find(lc_db *db, const char *external_id, lc_lead **out)
 {
 	int rc;
 

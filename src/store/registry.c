@@ -8,7 +8,7 @@
 
 #define SCHEME_MAX 32
 /* Registered backends live in a fixed table so that a pointer handed out by
- * lc_storage_find() stays valid while the scheme is registered. */
+ * lc_storage_get() stays valid while the scheme is registered. */
 #define REGISTRY_MAX 32
 
 typedef struct entry {
@@ -28,7 +28,7 @@ typedef struct slot_info {
 #define SLOT(n) { offsetof(lc_storage, n), #n }
 static const slot_info required_v1[] = {
 	SLOT(open),           SLOT(close),           SLOT(begin),        SLOT(commit),
-	SLOT(rollback),       SLOT(lead_get),        SLOT(lead_get_external),
+	SLOT(rollback),       SLOT(lead_get),        SLOT(lead_find),
 	SLOT(lead_insert),    SLOT(lead_update),     SLOT(note_append),  SLOT(event_append),
 	SLOT(event_iter_open), SLOT(event_iter_next), SLOT(lead_iter_open),
 	SLOT(lead_iter_next), SLOT(iter_close),      SLOT(model_put),    SLOT(model_get),
@@ -157,7 +157,7 @@ int lc_storage_unregister(const char *scheme)
 	return lc__error(LC_ENOTFOUND, "no backend is registered as '%s'", scheme);
 }
 
-const lc_storage *lc_storage_find(const char *scheme)
+const lc_storage *lc_storage_get(const char *scheme)
 {
 	const lc_storage *found = NULL;
 

@@ -262,7 +262,7 @@ static int64_t crm_by_hand(lc_db *db, const char *csv_path)
 		}
 		lc_lead_reset(l);
 		/* As the mapping's dedupe: is the deal there already? */
-		if (lc_db_lead_get_external(db, fld[0], &found) != LC_ENOTFOUND)
+		if (lc_db_lead_find(db, fld[0], &found) != LC_ENOTFOUND)
 			BENCH_FAIL("crm: %s is there already", fld[0]);
 		if (lc_db_agent_find(db, fld[1], &agent) == LC_ENOTFOUND)
 			BENCH_CHECK(lc_db_agent_add(db, fld[1], &agent));

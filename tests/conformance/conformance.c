@@ -391,7 +391,7 @@ static void t_lead_roundtrip(void **state)
 	same_stored(a, got);
 	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_TOUCHED_AT), LC_TIME_NONE);
 	lc_lead_free(got);
-	OK(lc_db_lead_get_external(f->db, "ext-1", &got));
+	OK(lc_db_lead_find(f->db, "ext-1", &got));
 	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_ID), ia);
 	same_lead(a, got);
 	lc_lead_free(got);
@@ -401,7 +401,7 @@ static void t_lead_roundtrip(void **state)
 	lc_lead_free(got);
 	got = NULL;
 	RC(lc_db_lead_get(f->db, ib + 100, &got), LC_ENOTFOUND);
-	RC(lc_db_lead_get_external(f->db, "ext-2", &got), LC_ENOTFOUND);
+	RC(lc_db_lead_find(f->db, "ext-2", &got), LC_ENOTFOUND);
 	assert_null(got);
 	if (reopen(f)) {
 		got = get(f, ia);
@@ -439,8 +439,8 @@ static void t_external_unique(void **state)
 	OK(lc_db_lead_update(f->db, got, 1));
 	lc_lead_free(got);
 	got = NULL;
-	RC(lc_db_lead_get_external(f->db, "x2", &got), LC_ENOTFOUND);
-	OK(lc_db_lead_get_external(f->db, "x3", &got));
+	RC(lc_db_lead_find(f->db, "x2", &got), LC_ENOTFOUND);
+	OK(lc_db_lead_find(f->db, "x3", &got));
 	assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_ID), ib);
 	lc_lead_free(got);
 	/* The old id is free again. */
@@ -1167,23 +1167,23 @@ static void t_rollback(void **state)
 			OK(lc_db_rollback(f->db));
 			snap_same(f, &before, ids, unit);
 			got = NULL;
-			RC(lc_db_lead_get_external(f->db, "new", &got), LC_ENOTFOUND);
-			RC(lc_db_lead_get_external(f->db, "r1-renamed", &got), LC_ENOTFOUND);
-			OK(lc_db_lead_get_external(f->db, "r1", &got));
+			RC(lc_db_lead_find(f->db, "new", &got), LC_ENOTFOUND);
+			RC(lc_db_lead_find(f->db, "r1-renamed", &got), LC_ENOTFOUND);
+			OK(lc_db_lead_find(f->db, "r1", &got));
 			lc_lead_free(got);
 			lc_lead_free(nl);
 			nl = full_lead("new", 3);
 		} else {
 			OK(lc_db_commit(f->db));
 			assert_int_equal(count_all(f), before.leads + 1);
-			OK(lc_db_lead_get_external(f->db, "new", &got));
+			OK(lc_db_lead_find(f->db, "new", &got));
 			assert_int_equal(lc_lead_number(got, LC_LEAD_NUM_VERSION), 2);
 			lc_lead_free(got);
 			got = get(f, ids[2]);
 			assert_true((uint32_t)lc_lead_number(got, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED);
 			lc_lead_free(got);
 			if (reopen(f)) {
-				OK(lc_db_lead_get_external(f->db, "r1-renamed", &got));
+				OK(lc_db_lead_find(f->db, "r1-renamed", &got));
 				assert_int_equal(lc_lead_list_count(got, LC_LEAD_NOTES), 1);
 				lc_lead_free(got);
 			}
@@ -1513,7 +1513,7 @@ static void stored_as(lc_db *db, const char *ext, const char *name, const char *
 {
 	lc_lead *l = NULL;
 
-	OK(lc_db_lead_get_external(db, ext, &l));
+	OK(lc_db_lead_find(db, ext, &l));
 	streq_at(lc_lead_text(l, LC_LEAD_NAME), name, ext, __FILE__, __LINE__);
 	streq_at(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE), milestone, ext, __FILE__,
 		 __LINE__);
@@ -1568,7 +1568,7 @@ static void t_import_bad_row(void **state)
 	lc_table_free(r);
 	OK(lc_db_count(w.db, NULL, &n));
 	assert_int_equal(n, 4);
-	RC(lc_db_lead_get_external(w.db, "r3", &l), LC_ENOTFOUND);
+	RC(lc_db_lead_find(w.db, "r3", &l), LC_ENOTFOUND);
 	stored_as(w.db, "r4", "Four", "contacted", 2);
 
 	r = import_rows(w.db, m, csv, 0);

@@ -29,7 +29,7 @@ int lc_wrap_resolve(const char *uri, const lc_storage **vt, const char **locatio
 	char scheme[40];
 	size_t n;
 
-	*vt = lc_storage_find("sqlite");
+	*vt = lc_storage_get("sqlite");
 	*location = uri;
 	if (strcmp(uri, ":memory:") == 0 || !colon || colon == uri)
 		return 0;
@@ -44,7 +44,7 @@ int lc_wrap_resolve(const char *uri, const lc_storage **vt, const char **locatio
 	}
 	memcpy(scheme, uri, n);
 	scheme[n] = '\0';
-	*vt = lc_storage_find(scheme);
+	*vt = lc_storage_get(scheme);
 	*location = colon + 1;
 	return *vt ? 0 : LC_ENOTFOUND;
 }
@@ -147,10 +147,10 @@ static int w_lead_get(void *be, lc_id id, lc_lead *out)
 	return W->vt->lead_get(W->be, id, out);
 }
 
-static int w_lead_get_external(void *be, const char *ext, lc_lead *out)
+static int w_lead_find(void *be, const char *ext, lc_lead *out)
 {
-	HOOK("lead_get_external");
-	return W->vt->lead_get_external(W->be, ext, out);
+	HOOK("lead_find");
+	return W->vt->lead_find(W->be, ext, out);
 }
 
 static int w_lead_insert(void *be, lc_lead *lead)
@@ -316,7 +316,7 @@ int lc_wrap_register(const char *scheme, const lc_wrap_config *c)
 	vt.commit = w_commit;
 	vt.rollback = w_rollback;
 	vt.lead_get = w_lead_get;
-	vt.lead_get_external = w_lead_get_external;
+	vt.lead_find = w_lead_find;
 	vt.lead_insert = w_lead_insert;
 	vt.lead_update = w_lead_update;
 	vt.note_append = w_note_append;
@@ -345,7 +345,7 @@ int lc_wrap_register(const char *scheme, const lc_wrap_config *c)
 	/* Not an answer the core can make itself: forwarded whenever there is one. */
 	if (inner)
 		vt.savepoint = inner->savepoint ? w_savepoint : NULL;
-	if (lc_storage_find(scheme))
+	if (lc_storage_get(scheme))
 		lc_storage_unregister(scheme);
 	return lc_storage_register(scheme, &vt);
 }

@@ -152,7 +152,7 @@ int store_lead(lc_db *db, const char *text, lc_lead **out)
 		rc = lc_db_lead_get(db, id, out);
 		/* Digits may also be another lead's external id. */
 		if (!rest && (rc == 0 || rc == LC_ENOTFOUND) &&
-		    lc_db_lead_get_external(db, text, &ext) == 0) {
+		    lc_db_lead_find(db, text, &ext) == 0) {
 			if (rc == 0 && lc_lead_number(ext, LC_LEAD_NUM_ID) != id) {
 				fprintf(stderr,
 					"leadctl: '%s' names two leads: lead id %s and lead %lld, whose "
@@ -169,7 +169,7 @@ int store_lead(lc_db *db, const char *text, lc_lead **out)
 		}
 	} else {
 		rest = after_prefix(text, "ext:");
-		rc = lc_db_lead_get_external(db, rest ? rest : text, out);
+		rc = lc_db_lead_find(db, rest ? rest : text, out);
 	}
 	if (rc == LC_ENOTFOUND) {
 		fprintf(stderr, "leadctl: %s\n", lc_error_last());

@@ -136,7 +136,7 @@ typedef struct lc_storage {
 	 */
 	int (*lead_get)(void *be, lc_id id, lc_lead *out);
 	/** As lead_get(), by external id. */
-	int (*lead_get_external)(void *be, const char *external_id, lc_lead *out);
+	int (*lead_find)(void *be, const char *external_id, lc_lead *out);
 	/**
 	 * Insert a new lead with everything it holds (its version and
 	 * timestamps set by the core), choose its id (> 0, never reused) and
@@ -363,7 +363,7 @@ LC_API int lc_storage_unregister(const char *scheme);
  * @return The library's copy of the vtable (valid until the scheme is
  *         unregistered; built-ins forever), or NULL when there is none.
  */
-LC_API const lc_storage *lc_storage_find(const char *scheme);
+LC_API const lc_storage *lc_storage_get(const char *scheme);
 
 /** @name Filling records (backends only)
  * @{ */

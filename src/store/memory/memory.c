@@ -984,7 +984,7 @@ static int mem_lead_get(void *be, lc_id id, lc_lead *out)
 	return rc ? rc : fill_lead(m, m->leads[i], out);
 }
 
-static int mem_lead_get_external(void *be, const char *external_id, lc_lead *out)
+static int mem_lead_find(void *be, const char *external_id, lc_lead *out)
 {
 	mem *m = be;
 	uint32_t at = xfind(&m->ext, external_id);
@@ -1550,7 +1550,7 @@ const lc_storage lc__storage_memory = {
 	.commit = mem_commit,
 	.rollback = mem_rollback,
 	.lead_get = mem_lead_get,
-	.lead_get_external = mem_lead_get_external,
+	.lead_find = mem_lead_find,
 	.lead_insert = mem_lead_insert,
 	.lead_update = mem_lead_update,
 	.note_append = mem_note_append,

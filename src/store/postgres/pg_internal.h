@@ -259,7 +259,7 @@ int lc__pg_fill_event(const PGresult *r, int row, lc_event *out);
 
 
 int lc__pg_lead_get(void *be, lc_id id, lc_lead *out);
-int lc__pg_lead_get_external(void *be, const char *external_id, lc_lead *out);
+int lc__pg_lead_find(void *be, const char *external_id, lc_lead *out);
 int lc__pg_lead_find_many(void *be, lc_lead_text_field field, const char *const *keys, size_t n,
 			  lc_id *ids);
 int lc__pg_lead_insert(void *be, lc_lead *lead);

@@ -170,7 +170,7 @@ int lc__pg_lead_get(void *be, lc_id id, lc_lead *out)
 	return g.found ? 0 : LC_ENOTFOUND;
 }
 
-int lc__pg_lead_get_external(void *be, const char *external_id, lc_lead *out)
+int lc__pg_lead_find(void *be, const char *external_id, lc_lead *out)
 {
 	lc_pg *s = be;
 	lc_pg_params p = { 0 };

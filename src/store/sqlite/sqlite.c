@@ -937,7 +937,7 @@ static int sq_lead_get(void *be, lc_id id, lc_lead *out)
 	return get_by(be, SQ_LEAD_GET, id, NULL, out);
 }
 
-static int sq_lead_get_external(void *be, const char *external_id, lc_lead *out)
+static int sq_lead_find(void *be, const char *external_id, lc_lead *out)
 {
 	return get_by(be, SQ_LEAD_GET_EXTERNAL, 0, external_id, out);
 }
@@ -1864,7 +1864,7 @@ const lc_storage lc__storage_sqlite = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.lead_get = sq_lead_get,
-	.lead_get_external = sq_lead_get_external,
+	.lead_find = sq_lead_find,
 	.lead_insert = sq_lead_insert,
 	.lead_update = sq_lead_update,
 	.note_append = sq_note_append,

@@ -204,7 +204,7 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_db_migrate": (c_int, [P, P, PI64]),
     "lc_db_lead_create": (c_int, [P, P, PI64]),
     "lc_db_lead_get": (c_int, [P, I64, PP]),
-    "lc_db_lead_get_external": (c_int, [P, STR, PP]),
+    "lc_db_lead_find": (c_int, [P, STR, PP]),
     "lc_db_lead_update": (c_int, [P, P, I64]),
     "lc_db_apply": (c_int, [P, I64, P, I64, P, PI64]),
     "lc_db_lead_accept": (c_int, [P, I64, I64]),

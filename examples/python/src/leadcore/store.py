@@ -313,7 +313,7 @@ class Store:
         """A lead by id, or by external id when given a str (NotFoundError when absent)."""
         if isinstance(lead, str):
             rec = _Record(empty=True)
-            check(self._L.lc_db_lead_get_external(self._h, enc(lead), ctypes.byref(rec.h)))
+            check(self._L.lc_db_lead_find(self._h, enc(lead), ctypes.byref(rec.h)))
         else:
             rec = self._get_record(_lead_id(lead))
         try:
