@@ -11,12 +11,17 @@
  *    (default 1 M, rows written with generate_series) against the raw
  *    GROUP BY;
  *  - writers: 1, 4 and 16 processes applying to leads of their own, one
- *    transaction per apply (throughput of the whole).
- * usage: bench_pg URI [--quick] [--report-leads N]; URI is a server's
+ *    transaction per apply (throughput of the whole);
+ *  - import_first / import_again: a CSV with a dedupe key (one or two
+ *    dispositions a row) imported into a new store, then again (a no-op),
+ *    against the same import into a new SQLite file.
+ * usage: bench_pg URI [--quick] [--report-leads N] [--case apply|pipeline|
+ * writers|import]; URI is a server's
  * postgresql:// URI (scripts/bench.sh starts a durable throw-away one).
  */
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -329,13 +334,91 @@ static void case_writers(int procs, long per)
 		   "leadcore", 0, procs * per, bench_now() - t0, extra);
 }
 
+static const char import_map[] =
+	"{\"format\": 1, \"dedupe\": \"external_id\","
+	" \"fields\": {\"external_id\": \"Id\", \"name\": \"Name\"},"
+	" \"attributes\": {\"city\": \"City\"},"
+	" \"dispositions\": ["
+	"  {\"action\": \"call\", \"milestone\": \"contacted\","
+	"   \"status\": {\"column\": \"St\", \"values\": {\"o\": \"open\", \"n\": \"nurturing\"}}},"
+	"  {\"when\": {\"column\": \"Again\", \"values\": [\"1\"]}, \"action\": \"meeting\","
+	"   \"status\": \"hot\"}]}";
+
+static lc_db *import_store(const char *where)
+{
+	lc_db *db = NULL;
+	lc_model *m = NULL;
+
+	if (lc_db_open(&db, where, NULL) || lc_model_load_string(&m, model_json, "bench") ||
+	    lc_db_install_model(db, m, NULL))
+		die("creating the import store");
+	lc_model_free(m);
+	return db;
+}
+
+static double import_once(lc_db *db, const char *csv, size_t len, const lc_mapping *map)
+{
+	lc_import_options o = LC_IMPORT_OPTIONS_INIT;
+	double t0 = bench_now();
+
+	o.at = 1780304400; /* the same times each pass: again is a no-op */
+	if (lc_import_buffer(db, csv, len, map, &o, NULL))
+		die("import");
+	return bench_now() - t0;
+}
+
+/* The same CSV into a new PostgreSQL schema and a new SQLite file, first
+ * and again, the sides alternating. */
+static void case_import(int reps, long n)
+{
+	char uri[1024], path[] = "/tmp/bench_pg_import_XXXXXX";
+	char *csv = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&csv, &len);
+	lc_mapping *map = NULL;
+	int fd;
+
+	fprintf(f, "Id,Name,City,St,Again\n");
+	for (long i = 0; i < n; i++)
+		fprintf(f, "b%07ld,Lead %ld,City %ld,%s,%d\n", i, i, i % 17, i % 2 ? "o" : "n",
+			i % 3 == 0);
+	fclose(f);
+	if (lc_mapping_load_string(&map, import_map, "bench") || (fd = mkstemp(path)) < 0)
+		die("import setup");
+	close(fd);
+	for (int rep = 0; rep < reps; rep++) {
+		const char *sides[2] = { "postgresql", "sqlite" };
+		for (int side = 0; side < 2; side++) {
+			lc_db *db;
+			double first, again;
+			if (side == 0) {
+				lc_db_close(make_store("bench_import", 0));
+				store_uri(uri, sizeof uri, "bench_import");
+			} else {
+				unlink(path);
+				snprintf(uri, sizeof uri, "%s", path);
+			}
+			db = import_store(uri);
+			first = import_once(db, csv, len, map);
+			again = import_once(db, csv, len, map);
+			lc_db_close(db);
+			bench_emit("postgres", "import_first", sides[side], rep, n, first, NULL);
+			bench_emit("postgres", "import_again", sides[side], rep, n, again, NULL);
+		}
+	}
+	unlink(path);
+	lc_mapping_free(map);
+	free(csv);
+}
+
 int main(int argc, char **argv)
 {
 	bool quick = false;
 	long report_leads = 1000000;
+	const char *only = "";
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_pg URI [--quick] [--report-leads N]\n");
+		fprintf(stderr, "usage: bench_pg URI [--quick] [--report-leads N] [--case NAME]\n");
 		return 2;
 	}
 	base = argv[1];
@@ -344,12 +427,22 @@ int main(int argc, char **argv)
 			quick = true;
 		else if (strcmp(argv[i], "--report-leads") == 0 && i + 1 < argc)
 			report_leads = strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc)
+			only = argv[++i];
 	}
-	case_apply(quick ? 2 : 5, quick ? 500 : 3000, false);
-	case_apply(quick ? 2 : 5, quick ? 1000 : 10000, true);
-	case_pipeline(quick ? 2 : 5, quick ? 100000 : report_leads);
-	case_writers(1, quick ? 400 : 2000);
-	case_writers(4, quick ? 100 : 500);
-	case_writers(16, quick ? 25 : 125);
+#define WANT(name) (!*only || strcmp(only, name) == 0)
+	if (WANT("apply")) {
+		case_apply(quick ? 2 : 5, quick ? 500 : 3000, false);
+		case_apply(quick ? 2 : 5, quick ? 1000 : 10000, true);
+	}
+	if (WANT("pipeline"))
+		case_pipeline(quick ? 2 : 5, quick ? 100000 : report_leads);
+	if (WANT("writers")) {
+		case_writers(1, quick ? 400 : 2000);
+		case_writers(4, quick ? 100 : 500);
+		case_writers(16, quick ? 25 : 125);
+	}
+	if (WANT("import"))
+		case_import(quick ? 2 : 3, quick ? 2000 : 20000);
 	return 0;
 }

@@ -219,8 +219,11 @@ static const char *const sql[PG_STMT_COUNT] = {
 			       "AS k(v, i) JOIN leads l ON l.email = k.v GROUP BY k.i",
 	[PG_ITEMS_DELETE] = "WITH d AS (DELETE FROM lead_items WHERE lead_id = $1) "
 			    "UPDATE leads SET item_count = $2 WHERE id = $1",
-	[PG_ITEM_INSERT] =
-		"INSERT INTO lead_items (lead_id, kind, pos, a, b, t) VALUES ($1, $2, $3, $4, $5, $6)",
+	/* A lead's lists in one statement: kinds, positions, texts, details and
+	 * times as parallel arrays. */
+	[PG_ITEM_INSERT] = "INSERT INTO lead_items (lead_id, kind, pos, a, b, t) "
+			   "SELECT $1, u.k, u.p, u.a, u.b, u.t FROM unnest($2::text[], "
+			   "$3::integer[], $4::text[], $5::text[], $6::bigint[]) AS u(k, p, a, b, t)",
 	[PG_NOTE_INSERT] = "INSERT INTO lead_notes (lead_id, at, author, text) VALUES ($1, $2, $3, $4)",
 	[PG_NOTE_APPEND] = "WITH n AS (INSERT INTO lead_notes (lead_id, at, author, text) "
 			   "VALUES ($1, $2, $3, $4)) "
@@ -348,25 +351,30 @@ bool lc__pg_bool(const PGresult *r, int row, int col)
 	return !PQgetisnull(r, row, col) && PQgetvalue(r, row, col)[0] == 't';
 }
 
+void lc__pg_array_add(lc_buf *b, const char *v)
+{
+	if (b->len > 1)
+		lc__buf_putc(b, ',');
+	if (!v) {
+		lc__buf_puts(b, "NULL");
+		return;
+	}
+	lc__buf_putc(b, '"');
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			lc__buf_putc(b, '\\');
+		lc__buf_putc(b, *v);
+	}
+	lc__buf_putc(b, '"');
+}
+
 const char *lc__pg_text_array(lc_buf *b, const char *const *v, size_t n)
 {
 	b->len = 0;
+	b->failed = false;
 	lc__buf_putc(b, '{');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			lc__buf_putc(b, ',');
-		if (!v[i]) {
-			lc__buf_puts(b, "NULL");
-			continue;
-		}
-		lc__buf_putc(b, '"');
-		for (const char *c = v[i]; *c; c++) {
-			if (*c == '"' || *c == '\\')
-				lc__buf_putc(b, '\\');
-			lc__buf_putc(b, *c);
-		}
-		lc__buf_putc(b, '"');
-	}
+	for (size_t i = 0; i < n; i++)
+		lc__pg_array_add(b, v[i]);
 	lc__buf_putc(b, '}');
 	return b->failed ? NULL : b->data;
 }
@@ -912,6 +920,8 @@ static void pg_close(void *be)
 	lc__buf_free(&s->text);
 	lc__buf_free(&s->counts[0]);
 	lc__buf_free(&s->counts[1]);
+	for (int i = 0; i < 5; i++)
+		lc__buf_free(&s->lists[i]);
 	lc__free(s);
 }
 
@@ -1126,6 +1136,8 @@ static int pg_open(void **out, const char *location, const lc_db_options *opts, 
 	lc__buf_init(&s->text);
 	lc__buf_init(&s->counts[0]);
 	lc__buf_init(&s->counts[1]);
+	for (int i = 0; i < 5; i++)
+		lc__buf_init(&s->lists[i]);
 	s->readonly = (opts->flags & LC_DB_READONLY) != 0;
 	s->busy_ms = opts->busy_timeout_ms;
 	s->conninfo = lc__malloc(strlen(location) + sizeof "postgresql:");

@@ -142,6 +142,7 @@ typedef struct lc_pg {
 	char *dyn[PG_DYN_MAX];
 	lc_buf text;      /* text handed back by model_get and meta_get */
 	lc_buf counts[2]; /* stage counters formatted for binding */
+	lc_buf lists[5];  /* a lead's lists as the arrays of PG_ITEM_INSERT */
 	/* The importer's savepoint, sent lazily: `owed` are the savepoint
 	 * commands (PG_SP_*) not sent yet, which go out in front of the next
 	 * statement, in its round trip. */
@@ -217,8 +218,10 @@ int lc__pg_batch_text(lc_pg *s, const char *text);
 /* Run SQL text outside a pipeline (the pending delayed writes are read first). */
 int lc__pg_exec_text(lc_pg *s, const char *text, const char *what);
 
-/* Texts as a text[] literal ({"a","b",NULL}) for a bound parameter. */
+/* Texts as a text[] literal ({"a","b",NULL}) for a bound parameter; and
+ * one element appended to a literal begun with '{' (closed by the caller). */
 const char *lc__pg_text_array(lc_buf *b, const char *const *v, size_t n);
+void lc__pg_array_add(lc_buf *b, const char *v);
 
 /* Stage counters as "key=n;key=n" (non-zero only), NULL when none; and back. */
 const char *lc__pg_counts_format(lc_buf *b, const lc_state *st);
