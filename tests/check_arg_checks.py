@@ -5,9 +5,12 @@
 Fails when
 - a string literal in src/ says "is NULL" anywhere but in lc__arg_null(), the
   one function behind the macros (a hand-written message has come back);
-- LC__ARG(ptr, "name") in a public function names something that is not one
-  of the parameters its header declares (the message would name a parameter
-  the caller cannot find in the documentation).
+- LC__ARG(ptr, "name") in a public function, or LC__ARG_IN("lc_call", ptr,
+  "name") anywhere, names something that is not one of the parameters the
+  header declares (the message would name a parameter the caller cannot find
+  in the documentation);
+- LC__ARG is used outside a public function (its message would name an
+  internal one).
 
 usage: check_arg_checks.py SOURCE_ROOT
 """
@@ -50,6 +53,8 @@ if len(declared) < 100:
 literal = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 definition = re.compile(r"^[a-z][^\n;=]*?\b(\w+)\(([^)]*)\)\s*\n\{", re.M)
 arg_use = re.compile(r'\bLC__ARG\(\s*\w+\s*,\s*"([^"]*)"\s*\)')
+# A helper's check on behalf of a public function named in the call itself.
+arg_in_literal = re.compile(r'\bLC__ARG_IN\(\s*"(lc_\w+)"\s*,\s*\w+\s*,\s*"([^"]*)"\s*\)')
 checked = 0
 for path in sources("src", (".c", ".h")):
     rel = os.path.relpath(path, root)
@@ -81,6 +86,15 @@ for path in sources("src", (".c", ".h")):
         if m.group(1) not in declared[fn.group(1)]:
             problems.append(f"{rel}:{n}: {fn.group(1)}: LC__ARG names \"{m.group(1)}\", "
                             f"not a parameter of its header ({', '.join(declared[fn.group(1)])})")
+
+    for m in arg_in_literal.finditer(code_only):
+        n = text.count("\n", 0, m.start()) + 1
+        fn, name = m.groups()
+        if fn not in declared:
+            problems.append(f"{rel}:{n}: LC__ARG_IN names {fn}, not a public function")
+        elif name not in declared[fn]:
+            problems.append(f"{rel}:{n}: LC__ARG_IN for {fn} names \"{name}\", not a parameter "
+                            f"of its header ({', '.join(declared[fn])})")
 
 if checked < 100:
     problems.append(f"only {checked} LC__ARG uses found in public functions: is the pattern stale?")
