@@ -19,7 +19,8 @@ What counts as producing a code:
     LC_ERANGE; lc__struct_copy: LC_EVERSION; lc__time_check: LC_ERANGE).
 
 A @return may list codes by reference: "As lc_model_load_string(), plus
-LC_EIO" lists that function's codes too. One list is shared: the paragraph
+LC_EIO" lists that function's codes too (a reference to a function no header
+declares fails). One list is shared: the paragraph
 "@par Errors every store call may return" of db.h's file comment names the
 store's errors, which count as listed for every function taking an lc_db;
 such a function's own list names LC_EIO, LC_EBUSY or LC_ENOMEM only with a
@@ -211,6 +212,9 @@ def main():
         codes, rel = found
         listed = listed_codes(name, docs) | (shared if takes_db else set())
         missing = sorted(c for c in codes - listed if (name, c) not in NEVER)
+        for ref in re.findall(r"\b[Aa]s (lc_\w+)\(\)", docs[name][0]):
+            if ref not in docs:
+                problems.append(f"{name}: its @return refers to {ref}(), which no header declares")
         if takes_db and not strict:
             said = re.findall(r"\b(LC_E(?:IO|BUSY|NOMEM))\b(?!\s*\()", flat(docs[name][0]))
             if said:
