@@ -156,18 +156,18 @@ def helpers_called(body):
     return set(re.findall(r"(?:\breturn\s+|(?<![=!<>])=\s*)(\w+)\s*\(", body))
 
 
-def helper_codes(rel, body, defs, core_only=False):
+def helper_codes(rel, body, defs, core_only=False, seen=frozenset()):
     """Codes of the helpers whose result a body returns or assigns: static
     functions of its file and lc__ functions of its module or of src/core,
     and below those the src/core helpers they call (lc__check_text, ...)."""
     codes = set()
-    for h in helpers_called(body):
+    for h in helpers_called(body) - seen:
         for hrel, static, hbody in defs.get(h, []):
             core = h.startswith("lc__") and hrel.startswith(os.path.join("src", "core", ""))
             local = (static and hrel == rel) or (
                 h.startswith("lc__") and os.path.dirname(hrel) == os.path.dirname(rel))
             if core or (local and not core_only):
-                codes |= direct(hbody) | helper_codes(hrel, hbody, defs, True)
+                codes |= direct(hbody) | helper_codes(hrel, hbody, defs, True, seen | {h})
     return codes
 
 
