@@ -262,7 +262,7 @@ static void test_store(void **state)
 	lc_event_iter *eit;
 	lc_migration *mig;
 	lc_id id;
-	int64_t n;
+	size_t n;
 
 	NULL_ARG("opts", lc_db_options_init(NULL, LC_DB_OPTIONS_VERSION));
 	NULL_ARG("out", lc_db_open(NULL, ":memory:", NULL));

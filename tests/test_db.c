@@ -667,7 +667,7 @@ static void test_poisoned_transaction(void **state)
 	lc_query *q = NULL;
 	lc_lead_iter *it = NULL;
 	lc_event_iter *eit = NULL;
-	int64_t n = -1;
+	size_t n = SIZE_MAX;
 	lc_id id = new_lead(f->db, "Before");
 
 	assert_int_equal(lc_query_new(&q), 0);
@@ -1065,7 +1065,7 @@ static void test_recycle_restore_note(void **state)
 	fx *f = *state;
 	lc_lead *l;
 	lc_query *q;
-	int64_t n;
+	size_t n;
 	char *big;
 	lc_id id = new_lead(f->db, "Bin");
 
@@ -1169,7 +1169,7 @@ static void test_query_filters(void **state)
 	fx *f = *state;
 	lc_query *q;
 	lc_id ids[16], a, b, c, d, ann, east;
-	int64_t n;
+	size_t n;
 
 	a = lead_with(f, "a", "web", "cold", "gold");
 	b = lead_with(f, "b", "web", "engaged", NULL);
@@ -1269,7 +1269,7 @@ static void test_query_labels(void **state)
 	fx *f = *state;
 	lc_query *q;
 	lc_id ids[4], a, b;
-	int64_t n = -1;
+	size_t n = SIZE_MAX;
 	lc_lead_iter *it = (lc_lead_iter *)1;
 	lc_report_options o = LC_REPORT_OPTIONS_INIT;
 	lc_axis by = LC_AXIS_STATUS;
@@ -1478,7 +1478,7 @@ static void test_model_upgrade(void **state)
 	lc_event_iter *it;
 	const lc_event *ev;
 	lc_id ids[8], a, b, c;
-	int64_t n = -1, moved = 0;
+	size_t n = SIZE_MAX, moved = 0;
 	progress_log plog = { 0 };
 	bool found = false;
 
@@ -1643,7 +1643,7 @@ static void test_removed_values(void **state)
 	lc_table *w;
 	lc_lead *l;
 	lc_id dnc, agent;
-	int64_t moved = -1;
+	size_t moved = SIZE_MAX;
 	bool kept = false;
 
 	assert_int_equal(lc_db_agent_add(f->db, "ann", &agent), 0);
@@ -1767,7 +1767,7 @@ static const char record_model[] =
 static lc_id create_refused(lc_db *db, lc_lead *l, const char *why)
 {
 	lc_id id = 0;
-	int64_t n = -1;
+	size_t n = SIZE_MAX;
 	assert_int_equal(lc_db_lead_create(db, l, &id), LC_EINVALID);
 	if (!strstr(lc_error_last(), why))
 		fail_msg("expected \"%s\" in: %s", why, lc_error_last());
@@ -1897,14 +1897,14 @@ static void test_record_invalid_after_upgrade(void **state)
 	lc_db *db = record_store();
 	fx qf = { .db = db };
 	lc_migration *map = NULL;
-	int64_t moved = 0;
+	size_t moved = 0;
 	lc_model *v2 = NULL;
 	lc_violations *v = NULL;
 	lc_query *q = NULL;
 	lc_table *r = NULL;
 	lc_lead *l, *unbound;
 	lc_id id = 0, ids[4];
-	int64_t n = -1;
+	size_t n = SIZE_MAX;
 	size_t row;
 	(void)state;
 
@@ -1981,7 +1981,7 @@ static void test_migrate_record_type(void **state)
 	lc_migration *map = NULL;
 	lc_lead *l;
 	lc_id person = web_lead(db, "Ann", "person", NULL);
-	int64_t moved = -1;
+	size_t moved = SIZE_MAX;
 	(void)state;
 
 	web_lead(db, "Bob", "other", "colour");
@@ -2041,7 +2041,7 @@ static const char *stored_account(lc_db *db, lc_id id, char *buf, size_t size)
 static void migrate_status(lc_db *db, const char *from, const char *to)
 {
 	lc_migration *map;
-	int64_t moved = 0;
+	size_t moved = 0;
 
 	assert_int_equal(lc_migration_new(&map), 0);
 	assert_int_equal(lc_migration_add(map, LC_AXIS_STATUS, from, to), 0);
@@ -2382,7 +2382,7 @@ static void test_bulk_insert(void **state)
 {
 	fx *f = *state;
 	lc_lead *l[3];
-	int64_t n;
+	size_t n;
 
 	for (int i = 0; i < 3; i++) {
 		char ext[16];

@@ -64,7 +64,7 @@ static lc_mapping *mapping(const char *json)
 
 static int64_t lead_count(lc_db *db)
 {
-	int64_t n = -1;
+	size_t n = SIZE_MAX;
 	assert_int_equal(lc_db_count(db, NULL, &n), 0);
 	return n;
 }
@@ -1055,7 +1055,7 @@ static void import_savepoint_undoes_one_row(void **state)
 {
 	lc_db *db = open_store("leadmanager");
 	lc_lead *a = NULL, *b = NULL;
-	int64_t n = 0;
+	size_t n = 0;
 	(void)state;
 	assert_int_equal(lc__db_txn_begin(db, true), 0);
 	assert_int_equal(lc_lead_new(&a), 0);

@@ -918,7 +918,7 @@ static void test_dot(void **state)
 	lc_model *m = NULL;
 	char *dot = NULL;
 	size_t len = 0;
-	int64_t counts[5] = { 12, 3, 0, 7, 1 };
+	size_t counts[5] = { 12, 3, 0, 7, 1 };
 	(void)state;
 
 	/* Milestones without statuses have no link table (UBSan found it). */

@@ -86,7 +86,7 @@ static int apply(lc_db *db, lc_id lead, long i)
 static int64_t count_leads(lc_db *db)
 {
 	lc_query *q = NULL;
-	int64_t n = -1;
+	size_t n = SIZE_MAX;
 
 	OK(lc_query_new(&q));
 	OK(lc_query_set_recycled(q, LC_RECYCLED_INCLUDE));

@@ -205,7 +205,8 @@ static void populate(lc_db *db)
 
 /* What must not change when a call fails. */
 typedef struct snap {
-	int64_t leads, events;
+	size_t leads;
+	int64_t events;
 	size_t agents;
 	struct {
 		int64_t version;
@@ -241,7 +242,7 @@ static void take(lc_db *db, snap *s)
 	OK(lc_db_agents(db, 0, &agents));
 	s->agents = lc_table_rows(agents);
 	lc_table_free(agents);
-	for (lc_id id = 1; id <= s->leads && id <= NLEADS + 2; id++) {
+	for (lc_id id = 1; (size_t)id <= s->leads && id <= NLEADS + 2; id++) {
 		lc_lead *l = NULL;
 		const lc_state *st;
 		OK(lc_db_lead_get(db, id, &l));
@@ -472,7 +473,7 @@ static int op_query(lc_db *db, int round)
 	const lc_event *ev;
 	lc_lead *one = NULL;
 	lc_state *st = NULL;
-	int64_t n = 0;
+	size_t n = 0;
 	int rc, seen = 0, events = 0;
 
 	(void)round;
@@ -694,7 +695,7 @@ static void roundtrip(const char *uri, bool reopen)
 			lc_event_iter *it = NULL;
 			const lc_event *ev;
 			lc_query *q = NULL;
-			int64_t n = 0;
+			size_t n = 0;
 			OK(lc_db_lead_get(db, ids[i], &l));
 			for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++) {
 				const char *want = f == LC_LEAD_EXTERNAL_ID && i == nh ? longext : h;
@@ -854,7 +855,7 @@ static void readonly_on(const char *uri, bool populate)
 	lc_mapping *map = NULL;
 	lc_migration *mig = NULL;
 	lc_table *t = NULL, *t2 = NULL;
-	int64_t moved = 0, before = -1, after = -2;
+	size_t moved = 0, before = SIZE_MAX, after = SIZE_MAX - 1;
 
 	if (populate) {
 		OK(open_store(&db, uri));

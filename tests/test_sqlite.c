@@ -293,7 +293,7 @@ static int read_in_readonly_dir(const char *file, uint32_t flags)
 		lc_db_options o = LC_DB_OPTIONS_INIT;
 		lc_db *db = NULL;
 		lc_lead *l = NULL;
-		int64_t n = 0;
+		size_t n = 0;
 
 		if (geteuid() == 0 && setuid(65534) != 0)
 			_exit(10);

@@ -768,7 +768,7 @@ static void test_automation_stopped_status(void **state)
 	lc_lead_iter *it = NULL;
 	const lc_lead *l;
 	lc_id hot, review;
-	int64_t n = 0;
+	size_t n = 0;
 	(void)state;
 
 	o.clock = test_clock;

@@ -76,7 +76,7 @@ void progress_done(progress *p)
 	p->last = -1;
 }
 
-static void progress_cb(void *ud, const char *what, uint64_t done, uint64_t total)
+static void progress_cb(void *ud, const char *what, size_t done, size_t total)
 {
 	progress_show(ud, what, done, total, done, total == 1 ? "lead" : "leads");
 }

@@ -163,7 +163,7 @@ LC_API int lc_db_set_actor(lc_db *db, const char *actor);
  * @param done Items done so far.
  * @param total Items in all.
  */
-typedef void (*lc_progress_fn)(void *ud, const char *what, uint64_t done, uint64_t total);
+typedef void (*lc_progress_fn)(void *ud, const char *what, size_t done, size_t total);
 
 /**
  * Set the progress callback of this handle (NULL clears it). The callback
@@ -295,7 +295,7 @@ LC_API int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_table **
  * @param[out] out Receives the count.
  * @return 0, LC_EINVAL, LC_ESTATE (no model).
  */
-LC_API int lc_db_count_invalid(lc_db *db, int64_t *out);
+LC_API int lc_db_count_invalid(lc_db *db, size_t *out);
 
 /**
  * Create an empty migration map.
@@ -338,7 +338,7 @@ LC_API int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, con
  *         invalid after the move, by its state or by an attribute its new type
  *         does not define: nothing moves).
  */
-LC_API int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved);
+LC_API int lc_db_migrate(lc_db *db, const lc_migration *map, size_t *moved);
 
 /** @} */
 
@@ -714,7 +714,7 @@ LC_API void lc_lead_iter_free(lc_lead_iter *it);
  * @return 0, LC_EINVAL, LC_ENOTFOUND (a value condition the model does not know),
  *         LC_ESTATE (no model).
  */
-LC_API int lc_db_count(lc_db *db, const lc_query *q, int64_t *out);
+LC_API int lc_db_count(lc_db *db, const lc_query *q, size_t *out);
 
 /** @} */
 

@@ -90,7 +90,7 @@ LC_API void lc_mapping_free(lc_mapping *map);
  * @return 0 to go on; anything else stops the import, which is rolled back
  *         and fails with LC_EUSER.
  */
-typedef int (*lc_import_progress_fn)(void *ud, uint64_t rows, uint64_t bytes, uint64_t total_bytes);
+typedef int (*lc_import_progress_fn)(void *ud, size_t rows, uint64_t bytes, uint64_t total_bytes);
 
 /** lc_import_options.flags: leave bad rows out instead of rolling everything back. */
 #define LC_IMPORT_SKIP_BAD_ROWS (1u << 0)

@@ -427,7 +427,7 @@ LC_API int lc_model_to_json(const lc_model *model, char **out, size_t *len);
  * @param[out] len Receives the length without the NUL; may be NULL.
  * @return 0, LC_EINVAL, LC_ENOMEM.
  */
-LC_API int lc_model_to_dot(const lc_model *model, const int64_t *counts, size_t ncounts,
+LC_API int lc_model_to_dot(const lc_model *model, const size_t *counts, size_t ncounts,
 			   char **out, size_t *len);
 
 /** @} */

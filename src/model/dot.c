@@ -99,15 +99,15 @@ static void line_close(lc_buf *b, const char *colour)
 /* "N leads" and, in red, "N invalid", when counts are given. */
 static void count_lines(const dot *d, lc_axis a, uint32_t i)
 {
-	const int64_t *n = d->c->value[a], *bad = d->c->invalid[a];
+	const size_t *n = d->c->value[a], *bad = d->c->invalid[a];
 	if (n) {
 		line_open(d->b, NULL);
-		lc__buf_printf(d->b, "%lld lead%s", (long long)n[i], n[i] == 1 ? "" : "s");
+		lc__buf_printf(d->b, "%zu lead%s", n[i], n[i] == 1 ? "" : "s");
 		line_close(d->b, NULL);
 	}
 	if (bad && bad[i]) {
 		line_open(d->b, RED);
-		lc__buf_printf(d->b, "✖ %lld invalid", (long long)bad[i]);
+		lc__buf_printf(d->b, "✖ %zu invalid", bad[i]);
 		line_close(d->b, RED);
 	}
 }
@@ -189,8 +189,8 @@ static void title_line(const dot *d, const lc_value *v)
 static void status_line(const dot *d, uint32_t ms, uint32_t s, bool allowed)
 {
 	const lc_value *v = val(d, LC_AXIS_STATUS, s);
-	const int64_t *cells = d->c->cells;
-	int64_t n = cells ? cells[(size_t)ms * d->m->axes[LC_AXIS_STATUS].n + s] : 0;
+	const size_t *cells = d->c->cells;
+	size_t n = cells ? cells[(size_t)ms * d->m->axes[LC_AXIS_STATUS].n + s] : 0;
 	const char *colour = !allowed ? RED : v->flags & LC_FLAG_DEPRECATED ? GREY : v->blocks ? BLOCK : NULL;
 	line_open(d->b, colour);
 	if (!allowed)
@@ -201,7 +201,7 @@ static void status_line(const dot *d, uint32_t ms, uint32_t s, bool allowed)
 	if (v->flags & LC_FLAG_DEPRECATED)
 		lc__buf_puts(d->b, " (deprecated)");
 	if (cells && (n || !allowed))
-		lc__buf_printf(d->b, " · %lld%s", (long long)n, allowed ? "" : " invalid");
+		lc__buf_printf(d->b, " · %zu%s", n, allowed ? "" : " invalid");
 	line_close(d->b, colour);
 }
 
@@ -211,7 +211,7 @@ static void link_lines(const dot *d, uint32_t ms)
 {
 	uint32_t ns = d->m->axes[LC_AXIS_STATUS].n;
 	const uint8_t *ok;
-	const int64_t *held;
+	const size_t *held;
 	bool linked, refused = false;
 	if (!ns || !d->m->links) /* no statuses: no link table to index */
 		return;
@@ -532,7 +532,7 @@ int lc__model_dot(const lc_model *m, const lc__dot_counts *counts, char **out, s
 	return lc__buf_take(&b, out, len);
 }
 
-int lc_model_to_dot(const lc_model *m, const int64_t *counts, size_t ncounts, char **out,
+int lc_model_to_dot(const lc_model *m, const size_t *counts, size_t ncounts, char **out,
 		    size_t *len)
 {
 	lc__dot_counts c = { { 0 }, { 0 }, 0 };

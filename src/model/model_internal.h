@@ -144,9 +144,9 @@ static inline uint32_t lc__closed_kind(const lc_model *m, lc_axis a, int32_t i)
  * with them): per axis, one count a value and the invalid leads a value
  * (NULL: none drawn); cells, milestone x status counts (NULL: none). */
 typedef struct lc__dot_counts {
-	const int64_t *value[LC_AXIS_COUNT];
-	const int64_t *invalid[LC_AXIS_COUNT];
-	const int64_t *cells;
+	const size_t *value[LC_AXIS_COUNT];
+	const size_t *invalid[LC_AXIS_COUNT];
+	const size_t *cells;
 } lc__dot_counts;
 
 /* The model as a Graphviz digraph that shows its rules (src/model/dot.c);

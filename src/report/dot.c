@@ -9,7 +9,7 @@
 #include "report_internal.h"
 
 /* Counts a value of one axis, from the pipeline report. */
-static int value_counts(lc_db *db, const lc_model *m, lc_axis a, int64_t *n)
+static int value_counts(lc_db *db, const lc_model *m, lc_axis a, size_t *n)
 {
 	lc_table *r = NULL;
 	int rc = lc_report_pipeline(db, &a, 1, NULL, &r);
@@ -17,14 +17,14 @@ static int value_counts(lc_db *db, const lc_model *m, lc_axis a, int64_t *n)
 		const char *k = lc_table_text(r, i, 0);
 		long v = k ? lc__report_value_index(m, a, k) : -1;
 		if (v >= 0)
-			n[v] += lc_table_int_named(r, i, "count");
+			n[v] += (size_t)lc_table_int_named(r, i, "count");
 	}
 	lc_table_free(r);
 	return rc;
 }
 
 /* The leads not recycled that hold each value and that the model finds invalid. */
-static int invalid_counts(lc_db *db, const lc_model *m, lc_axis a, int64_t *n)
+static int invalid_counts(lc_db *db, const lc_model *m, lc_axis a, size_t *n)
 {
 	lc_query *q = NULL;
 	int rc = lc_query_new(&q);
@@ -39,7 +39,7 @@ static int invalid_counts(lc_db *db, const lc_model *m, lc_axis a, int64_t *n)
 	return rc;
 }
 
-static int cell_counts(lc_db *db, const lc_model *m, int64_t *cells)
+static int cell_counts(lc_db *db, const lc_model *m, size_t *cells)
 {
 	size_t ns = m->axes[LC_AXIS_STATUS].n;
 	lc_table *r = NULL;
@@ -50,7 +50,7 @@ static int cell_counts(lc_db *db, const lc_model *m, int64_t *cells)
 		long a = mk ? lc__report_value_index(m, LC_AXIS_MILESTONE, mk) : -1;
 		long b = sk ? lc__report_value_index(m, LC_AXIS_STATUS, sk) : -1;
 		if (a >= 0 && b >= 0)
-			cells[(size_t)a * ns + (size_t)b] += lc_table_int_named(r, i, "count");
+			cells[(size_t)a * ns + (size_t)b] += (size_t)lc_table_int_named(r, i, "count");
 	}
 	lc_table_free(r);
 	return rc;
@@ -64,7 +64,7 @@ static bool drawn(const lc_model *m, lc_axis a)
 		(a == LC_AXIS_STATUS && !m->axes[LC_AXIS_MILESTONE].n));
 }
 
-static int gather(lc_db *db, const lc_model *m, lc__dot_counts *c, int64_t **own)
+static int gather(lc_db *db, const lc_model *m, lc__dot_counts *c, size_t **own)
 {
 	static const lc_axis axes[] = { LC_AXIS_STAGE, LC_AXIS_MILESTONE, LC_AXIS_STATUS,
 					LC_AXIS_LIFECYCLE };
@@ -74,8 +74,8 @@ static int gather(lc_db *db, const lc_model *m, lc__dot_counts *c, int64_t **own
 		lc_axis a = axes[k];
 		if (!drawn(m, a))
 			continue;
-		own[2 * k] = lc__calloc(m->axes[a].n, sizeof(int64_t));
-		own[2 * k + 1] = lc__calloc(m->axes[a].n, sizeof(int64_t));
+		own[2 * k] = lc__calloc(m->axes[a].n, sizeof(size_t));
+		own[2 * k + 1] = lc__calloc(m->axes[a].n, sizeof(size_t));
 		if (!own[2 * k] || !own[2 * k + 1])
 			return LC_ENOMEM;
 		c->value[a] = own[2 * k];
@@ -85,7 +85,7 @@ static int gather(lc_db *db, const lc_model *m, lc__dot_counts *c, int64_t **own
 			rc = invalid_counts(db, m, a, own[2 * k + 1]);
 	}
 	if (!rc && nm && ns) {
-		own[8] = lc__calloc(nm * ns, sizeof(int64_t));
+		own[8] = lc__calloc(nm * ns, sizeof(size_t));
 		if (!own[8])
 			return LC_ENOMEM;
 		c->cells = own[8];
@@ -97,7 +97,7 @@ static int gather(lc_db *db, const lc_model *m, lc__dot_counts *c, int64_t **own
 int lc_report_model_dot(lc_db *db, char **out, size_t *len)
 {
 	lc__dot_counts c = { { 0 }, { 0 }, 0 };
-	int64_t *own[9] = { 0 };
+	size_t *own[9] = { 0 };
 	const lc_model *m;
 	int rc;
 	LC__ARG(out, "out");

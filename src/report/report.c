@@ -221,9 +221,9 @@ static int pl_add(pl_ctx *c, const char *const *values, int64_t count, int64_t s
 	return 0;
 }
 
-static int pl_emit(void *ud, const char *const *values, int64_t count)
+static int pl_emit(void *ud, const char *const *values, size_t count)
 {
-	return pl_add(ud, values, count, 0);
+	return pl_add(ud, values, (int64_t)count, 0); /* a table cell */
 }
 
 /* The sum's values come as the keys, then the currency: put the currency
@@ -235,17 +235,17 @@ static void pl_order(const pl_ctx *c, const char *const *values, const char **v)
 		v[i] = !c->sum ? values[i] : i == axes ? values[c->nkeys - 1] : values[k++];
 }
 
-static int pl_emit_sum(void *ud, const char *const *values, int64_t count, int64_t sum)
+static int pl_emit_sum(void *ud, const char *const *values, size_t count, int64_t sum)
 {
 	pl_ctx *c = ud;
 	const char *v[8];
 	pl_order(c, values, v);
-	return pl_add(c, v, count, sum);
+	return pl_add(c, v, (int64_t)count, sum);
 }
 
 /* A group's entries into its repeatable stage go to the group counted with
  * the same keys (rows are merged over the added keys later). */
-static int pl_emit_entries(void *ud, const char *const *values, int64_t count, int64_t entries)
+static int pl_emit_entries(void *ud, const char *const *values, size_t count, int64_t entries)
 {
 	pl_ctx *c = ud;
 	const char *v[8];
@@ -535,11 +535,12 @@ typedef struct mx_ctx {
 	size_t n, cap;
 } mx_ctx;
 
-static int mx_emit(void *ud, const char *const *values, int64_t count)
+static int mx_emit(void *ud, const char *const *values, size_t n)
 {
 	mx_ctx *c = ud;
 	long mi = lc__report_value_index(c->model, LC_AXIS_MILESTONE, values[0]);
 	long si = lc__report_value_index(c->model, LC_AXIS_STATUS, values[1]);
+	int64_t count = (int64_t)n; /* a table cell */
 	mx_extra *e;
 
 	/* A lead never disposed of holds no cell; nor does one out of reporting. */

@@ -76,7 +76,7 @@ struct lc_db {
 };
 
 /* Tell the handle's progress callback, if any, how far long work has got. */
-static inline void lc__db_progress(lc_db *db, const char *what, uint64_t done, uint64_t total)
+static inline void lc__db_progress(lc_db *db, const char *what, size_t done, size_t total)
 {
 	if (db->progress)
 		db->progress(db->progress_ud, what, done, total);
@@ -232,7 +232,7 @@ int lc__db_count_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size
 /* As lc__db_count_grouped(), always by iterating, with the lead's currency
  * (NULL: no amount) as one more value after the keys, and the sum of the
  * group's amounts in minor units (LC_ERANGE when it overflows). */
-typedef int (*lc__group_sum_fn)(void *ud, const char *const *values, int64_t count, int64_t sum);
+typedef int (*lc__group_sum_fn)(void *ud, const char *const *values, size_t count, int64_t sum);
 int lc__db_sum_grouped(lc_db *db, const lc_query *q, const lc_axis *keys, size_t nkeys,
 		       lc__group_sum_fn emit, void *ud);
 /* Seed 001's "check-in 3" in grouped counts: for the leads the query keeps

@@ -161,21 +161,21 @@ static int count_one(lc_db *db, const lc_lead *lead, void *ud)
 {
 	(void)db;
 	(void)lead;
-	(*(int64_t *)ud)++;
+	(*(size_t *)ud)++;
 	return 0;
 }
 
-static int emit_total(void *ud, const char *const *values, int64_t count)
+static int emit_total(void *ud, const char *const *values, size_t count)
 {
 	(void)values;
-	*(int64_t *)ud += count;
+	*(size_t *)ud += count;
 	return 0;
 }
 
-int lc_db_count(lc_db *db, const lc_query *q, int64_t *out)
+int lc_db_count(lc_db *db, const lc_query *q, size_t *out)
 {
 	lc_query *copy = NULL;
-	int64_t n = 0;
+	size_t n = 0;
 	int rc;
 
 	LC__ARG(db, "db");
@@ -212,7 +212,7 @@ int lc_db_count(lc_db *db, const lc_query *q, int64_t *out)
 
 typedef struct group {
 	char *key; /* values joined by '\x1f'; unset as '\x1e' */
-	int64_t count;
+	size_t count;
 	int64_t sum; /* of the amounts, when summing */
 } group;
 
@@ -232,7 +232,7 @@ typedef struct group_acc {
 static int64_t group_measure(const group_acc *acc, const lc_lead *lead)
 {
 	if (acc->entries_stage)
-		return lc_state_stage_entries(lead->state, acc->entries_stage);
+		return (int64_t)lc_state_stage_entries(lead->state, acc->entries_stage);
 	return lc_lead_number(lead, LC_LEAD_NUM_AMOUNT);
 }
 
@@ -737,7 +737,7 @@ typedef struct dry_acc {
 	lc_violations *v;
 	lc__upgrade *r;
 	lc_buf buf;
-	uint64_t total; /* leads to check, for the progress callback */
+	size_t total; /* leads to check, for the progress callback */
 } dry_acc;
 
 /* Leads the current model keeps from a contact action (a blocking value,
@@ -792,7 +792,7 @@ static int dry_one(lc_db *db, const lc_lead *lead, void *ud)
 	int rc, record_rc;
 
 	acc->r->checked++;
-	lc__db_progress(db, "dry_run", (uint64_t)acc->r->checked, acc->total);
+	lc__db_progress(db, "dry_run", (size_t)acc->r->checked, acc->total);
 	if ((rc = state_rebind(acc->state, lead->state)) || (rc = dry_contact(db, lead, acc)))
 		return rc;
 	rc = lc_validate_state(acc->model, acc->state, acc->v);
@@ -843,9 +843,9 @@ static int dry_one(lc_db *db, const lc_lead *lead, void *ud)
 /* The leads a dry run will check, counted only when someone watches. */
 static int dry_total(lc_db *db, const lc_query *q, dry_acc *acc)
 {
-	int64_t n = 0;
+	size_t n = 0;
 	int rc = db->progress ? lc_db_count(db, q, &n) : 0;
-	acc->total = (uint64_t)n;
+	acc->total = n;
 	if (!rc)
 		lc__db_progress(db, "dry_run", 0, acc->total);
 	return rc;
@@ -880,7 +880,7 @@ int lc_db_model_dry_run(lc_db *db, const lc_model *new_model, lc_table **out)
 	return rc;
 }
 
-int lc_db_count_invalid(lc_db *db, int64_t *out)
+int lc_db_count_invalid(lc_db *db, size_t *out)
 {
 	lc_query *q = NULL;
 	int rc;
@@ -987,7 +987,7 @@ static int migrated_valid(lc_db *db, const lc_lead *lead, bool type_moved)
 	return rc;
 }
 
-int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
+int lc_db_migrate(lc_db *db, const lc_migration *map, size_t *moved)
 {
 	ids acc = { NULL, 0, 0, map };
 	lc_query *q = NULL;
@@ -1067,7 +1067,7 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, int64_t *moved)
 	}
 	rc = lc__db_txn_end(db, rc);
 	if (!rc && moved)
-		*moved = (int64_t)acc.n;
+		*moved = acc.n;
 	lc__free(acc.v);
 	lc_query_free(q);
 	lc_state_free(before);

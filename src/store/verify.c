@@ -340,15 +340,14 @@ static int check_leads(lc__verify *v)
 	lc_lead_iter *it = NULL;
 	const lc_lead *lead;
 	lc_id failed_at = -1;
-	int64_t total = 0;
-	uint64_t done = 0;
+	size_t total = 0, done = 0;
 	int rc;
 
 	if ((rc = lc_query_new(&q)) || (rc = lc_query_set_recycled(q, LC_RECYCLED_INCLUDE)) ||
 	    (rc = lc_db_count(db, q, &total)) || (rc = lc_state_new(&p.state, db->model)) ||
 	    (rc = lc__event_new(&p.ev, db->model)) || (rc = lc_db_query(db, q, &it)))
 		goto out;
-	lc__db_progress(db, "verify", 0, (uint64_t)total);
+	lc__db_progress(db, "verify", 0, total);
 	while ((rc = lc_lead_iter_next(it, &lead)) != 0) {
 		if (rc < 0) {
 			lc_id id = lc__lead_iter_id(it);
@@ -363,7 +362,7 @@ static int check_leads(lc__verify *v)
 		}
 		if (rc)
 			break;
-		lc__db_progress(db, "verify", ++done, (uint64_t)total);
+		lc__db_progress(db, "verify", ++done, total);
 	}
 out:
 	lc_lead_iter_free(it);

@@ -189,10 +189,10 @@ static inline lc_db *bench_sized_store(const bench_args *a, int64_t size, double
 	FILE *f = fopen(path, "rb");
 	if (f) {
 		fclose(f);
-		int64_t count = -1;
+		size_t count = SIZE_MAX;
 		o.flags = 0;
 		if (lc_db_open(&db, uri, &o) == 0 && lc_db_model(db) && lc_db_count(db, NULL, &count) == 0 &&
-		    count == size)
+		    count == (size_t)size)
 			return db;
 		lc_db_close(db);
 		db = NULL;

@@ -326,7 +326,7 @@ static int64_t count_events(fx *f, lc_id lead)
 static int64_t count_all(fx *f)
 {
 	lc_query *q = NULL;
-	int64_t n = -1;
+	size_t n = SIZE_MAX;
 
 	OK(lc_query_new(&q));
 	OK(lc_query_set_recycled(q, LC_RECYCLED_INCLUDE));
@@ -709,7 +709,7 @@ static void check_query(fx *f, const qfx *s, const lc_query *q, pred_fn pred, co
 	size_t nw = 0, nh = 0;
 	lc_lead_iter *it = NULL;
 	const lc_lead *l;
-	int64_t count = -1;
+	size_t count = SIZE_MAX;
 	int rc;
 
 	for (int i = 0; i < NQ; i++) {
@@ -1455,7 +1455,7 @@ static void t_optional_fallback(void **state)
 		for (int i = 0; i < 4; i++)
 			for (int u = 0; u < 3; u++) {
 				lc_query *q = NULL;
-				int64_t n1 = -1, n2 = -2;
+				size_t n1 = SIZE_MAX, n2 = SIZE_MAX - 1;
 				OK(lc_query_new(&q));
 				OK(lc_query_set_recycled(q, (lc_recycled_filter)r));
 				if (ms[i])
@@ -1537,7 +1537,7 @@ static void t_import_bad_row(void **state)
 	lc_lead *l = NULL;
 	lc_table *r;
 	char inner[4000];
-	int64_t n = 0;
+	size_t n = 0;
 
 	(void)f;
 	memset(&w, 0, sizeof w);

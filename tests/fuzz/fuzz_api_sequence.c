@@ -366,7 +366,7 @@ static int run(side *s, const step *st, int64_t *aux)
 		lc_query *q = NULL;
 		lc_lead_iter *it = NULL;
 		const lc_lead *l;
-		int64_t count = -1, seen = 0;
+		size_t count = SIZE_MAX, seen = 0;
 		static const lc_axis qaxes[] = { LC_AXIS_MILESTONE, LC_AXIS_STATUS, LC_AXIS_STAGE,
 						 LC_AXIS_PHASE, LC_AXIS_LIFECYCLE };
 		if ((rc = lc_query_new(&q)) != 0)
@@ -488,7 +488,7 @@ static int run(side *s, const step *st, int64_t *aux)
 		return rc;
 	}
 	case 13: { /* leads the model finds invalid */
-		int64_t n = -1;
+		size_t n = SIZE_MAX;
 		rc = lc_db_count_invalid(db, &n);
 		*aux = n;
 		return rc;

@@ -120,7 +120,7 @@ static lc_db *open_store(const char *uri)
 typedef struct outcome {
 	int rc;
 	uint64_t counts[7];
-	int64_t leads;
+	size_t leads;
 } outcome;
 
 static void check_replays(lc_db *db)

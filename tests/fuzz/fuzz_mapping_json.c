@@ -94,7 +94,7 @@ static size_t make_csv(json_t *j, char *buf, size_t cap)
 
 static int64_t lead_count(lc_db *db)
 {
-	int64_t n = -1;
+	size_t n = SIZE_MAX;
 	if (lc_db_count(db, NULL, &n) != 0)
 		die("lc_db_count failed");
 	return n;

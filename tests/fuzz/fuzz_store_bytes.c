@@ -140,7 +140,7 @@ static void read_all(lc_db *db)
 	const lc_lead *l;
 	lc_id ids[32];
 	size_t n = 0;
-	int64_t count = 0;
+	size_t count = 0;
 	int rc;
 
 	check("lc_db_count", lc_db_count(db, NULL, &count));

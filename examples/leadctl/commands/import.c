@@ -32,7 +32,7 @@ static const char import_usage[] =
 	"Exit codes: 0 imported, 1 a row's disposition is not allowed by the model,\n"
 	"2 usage, 3 a malformed file or mapping (or a bad row), 4 store error.\n";
 
-static int on_rows(void *ud, uint64_t rows, uint64_t bytes, uint64_t total)
+static int on_rows(void *ud, size_t rows, uint64_t bytes, uint64_t total)
 {
 	progress_show(ud, "import", bytes, total, rows, "rows");
 	return 0;

@@ -344,7 +344,7 @@ static int cmd_dot(const lc_model *m, bool json)
 	size_t len;
 	/* Counts per drawn value (stages, or milestones) go here: a later
 	 * `--counts` option fills them from a store's pipeline report. */
-	const int64_t *counts = NULL;
+	const size_t *counts = NULL;
 	size_t ncounts = 0;
 	int rc = lc_model_to_dot(m, counts, ncounts, &text, &len);
 	if (rc)

@@ -791,7 +791,8 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv)
 	lc_migration *map = NULL;
 	progress bar;
 	lc_table *r = NULL;
-	int64_t version = 0, moved = 0, invalid = 0;
+	int64_t version = 0;
+	size_t moved = 0, invalid = 0;
 	int npos, rc, ex;
 
 	if ((ex = opts_parse(argc, argv, 1, specs, pos, 1, &npos, &help)))
@@ -847,8 +848,8 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv)
 				     "invalid", (json_int_t)invalid, "rows",
 				     map ? json_array() : report_rows(r)));
 	} else {
-		printf("installed %s as store version %lld; %lld leads migrated, %lld invalid\n",
-		       lc_model_name(m), (long long)version, (long long)moved, (long long)invalid);
+		printf("installed %s as store version %lld; %zu leads migrated, %zu invalid\n",
+		       lc_model_name(m), (long long)version, moved, invalid);
 		if (!map)
 			print_rows(r);
 	}

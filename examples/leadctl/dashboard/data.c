@@ -11,14 +11,16 @@
 static int count_leads(dash *d, lc_recycled_filter rf, lc_axis axis, const char *key, int64_t *out)
 {
 	lc_query *q = NULL;
+	size_t n = 0;
 	int rc = lc_query_new(&q);
 	if (!rc)
 		rc = lc_query_set_recycled(q, rf);
 	if (!rc && key)
 		rc = lc_query_set_value(q, axis, key);
 	if (!rc)
-		rc = lc_db_count(d->db, q, out);
+		rc = lc_db_count(d->db, q, &n);
 	lc_query_free(q);
+	*out = (int64_t)n; /* the dashboard adds and draws counts as numbers */
 	return rc;
 }
 

@@ -69,7 +69,7 @@ LC_BEGIN_DECL
  * @param count How many leads are in the group (> 0).
  * @return 0 to go on; anything else stops the count and is returned by it.
  */
-typedef int (*lc_group_emit_fn)(void *ud, const char *const *values, int64_t count);
+typedef int (*lc_group_emit_fn)(void *ud, const char *const *values, size_t count);
 
 /**
  * Receives one lead of a worklist.

@@ -1047,7 +1047,7 @@ int lc__pg_count_grouped(void *be, const lc_query *q, const lc_axis *keys, size_
 		for (size_t i = 0; i < nkeys; i++)
 			values[i] = lc__pg_text(r, row, (int)i);
 		if (n > 0)
-			rc = emit(ud, values, n);
+			rc = emit(ud, values, (size_t)n);
 	}
 	PQclear(r);
 	return rc;

@@ -87,7 +87,7 @@ int lc__sq_count_grouped(void *be, const lc_query *q, const lc_axis *keys, size_
 			values[i] = (const char *)sqlite3_column_text(st, (int)i);
 		if (n <= 0)
 			continue;
-		if ((urc = emit(ud, values, n)) != 0) {
+		if ((urc = emit(ud, values, (size_t)n)) != 0) {
 			sqlite3_finalize(st);
 			return urc;
 		}

@@ -56,8 +56,8 @@ LIST_PRODUCTS, LIST_TEAM, LIST_COMPETITORS, LIST_ACTIVITIES, LIST_ATTRIBUTES, LI
 DATE_FIELDS = {"start": 0, "expected_completion": 1, "actual_completion": 2}
 
 CLOCK_FN = ctypes.CFUNCTYPE(c_int64, c_void_p)
-PROGRESS_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_uint64, c_uint64, c_uint64)
-DB_PROGRESS_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p, c_uint64, c_uint64)
+PROGRESS_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_uint64, c_uint64)
+DB_PROGRESS_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p, c_size_t, c_size_t)
 
 
 class DbOptions(ctypes.Structure):
@@ -126,7 +126,7 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_model_check_string": (c_int, [STR, STR, PP]),
     "lc_model_check_file": (c_int, [STR, PP]),
     "lc_model_to_json": (c_int, [P, POINTER(c_void_p), PSZ]),
-    "lc_model_to_dot": (c_int, [P, PI64, SZ, POINTER(c_void_p), PSZ]),
+    "lc_model_to_dot": (c_int, [P, PSZ, SZ, POINTER(c_void_p), PSZ]),
     "lc_model_name": (STR, [P]),
     "lc_model_version": (I64, [P]),
     "lc_model_description": (STR, [P]),
@@ -197,11 +197,11 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_db_model_version": (I64, [P]),
     "lc_db_model_get": (c_int, [P, I64, PP, PI64]),
     "lc_db_model_dry_run": (c_int, [P, P, PP]),
-    "lc_db_count_invalid": (c_int, [P, PI64]),
+    "lc_db_count_invalid": (c_int, [P, PSZ]),
     "lc_migration_new": (c_int, [PP]),
     "lc_migration_free": (None, [P]),
     "lc_migration_add": (c_int, [P, c_int, STR, STR]),
-    "lc_db_migrate": (c_int, [P, P, PI64]),
+    "lc_db_migrate": (c_int, [P, P, PSZ]),
     "lc_db_lead_create": (c_int, [P, P, PI64]),
     "lc_db_lead_get": (c_int, [P, I64, PP]),
     "lc_db_lead_find": (c_int, [P, STR, PP]),
@@ -228,7 +228,7 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     "lc_db_query": (c_int, [P, P, PP]),
     "lc_lead_iter_next": (c_int, [P, PP]),
     "lc_lead_iter_free": (None, [P]),
-    "lc_db_count": (c_int, [P, P, PI64]),
+    "lc_db_count": (c_int, [P, P, PSZ]),
     "lc_event_kind_name": (STR, [c_int]),
     "lc_db_history": (c_int, [P, I64, PP]),
     "lc_event_iter_next": (c_int, [P, PP]),

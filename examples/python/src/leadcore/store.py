@@ -266,7 +266,7 @@ class Store:
 
     def count_invalid(self) -> int:
         """How many leads the current model finds invalid (after an upgrade)."""
-        out = ctypes.c_int64()
+        out = ctypes.c_size_t()
         check(self._L.lc_db_count_invalid(self._h, ctypes.byref(out)))
         return out.value
 
@@ -278,7 +278,7 @@ class Store:
             for axis, pairs in moves.items():
                 for old, new in pairs.items():
                     check(L.lc_migration_add(m, axis_id(axis), enc(old), enc(new)))
-            moved = ctypes.c_int64()
+            moved = ctypes.c_size_t()
             check(L.lc_db_migrate(self._h, m, ctypes.byref(moved)))
             return moved.value
         finally:
@@ -345,7 +345,7 @@ class Store:
         """How many leads match the filters of leads() (paging ignored)."""
         q = self._query(filters)
         try:
-            out = ctypes.c_int64()
+            out = ctypes.c_size_t()
             check(self._L.lc_db_count(self._h, q, ctypes.byref(out)))
             return out.value
         finally:
