@@ -614,6 +614,8 @@ int lc__pg_exec(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, const char *w
 	PGresult *r;
 	int rc;
 
+	/* A read in write-behind: the rows held back go first. */
+	lc__pg_wb_emit(s);
 	if (s->wb_open && !s->prepared[which] && (rc = lc__pg_wb_flush(s)))
 		return rc;
 	if (s->wb_rc)
@@ -1136,6 +1138,7 @@ static int pg_open(void **out, const char *location, const lc_db_options *opts, 
 	lc__buf_init(&s->text);
 	lc__buf_init(&s->counts[0]);
 	lc__buf_init(&s->counts[1]);
+	lc__buf_init(&s->held);
 	for (int i = 0; i < 5; i++)
 		lc__buf_init(&s->lists[i]);
 	s->readonly = (opts->flags & LC_DB_READONLY) != 0;

@@ -1,7 +1,9 @@
 /*
  * Write-behind, the `defer` slot (docs/storage.md, "Write-behind"). Around
  * a batch of the importer's rows, writes go into an open pipeline without
- * waiting for their answers; new leads and events take their ids from
+ * waiting for their answers; a lead this mode knows is written once with
+ * its last version (its events held back behind its row) when a read must
+ * see it or the batch ends; new leads and events take their ids from
  * blocks reserved from the sequences in one query; reads of the leads this
  * mode wrote, or that lead_find_many() found (read whole, locked, with
  * their histories), are answered from memory. The answers are read when a
@@ -65,6 +67,7 @@ int lc__pg_wb_flush(lc_pg *s)
 {
 	int rc;
 
+	lc__pg_wb_emit(s);
 	if (!s->wb_open)
 		return s->wb_rc;
 	s->wb_open = false;
@@ -105,19 +108,83 @@ static lc_pg_cached *entry_new(lc_pg *s, lc_id id)
 	return e;
 }
 
+static int emit_entry(lc_pg *s, lc_pg_cached *e)
+{
+	e->dirty = false;
+	s->ndirty--;
+	return e->inserted ? lc__pg_send_insert(s, e->rec)
+			   : lc__pg_send_update(s, e->rec, e->parts, e->replaced);
+}
+
+int lc__pg_wb_emit(lc_pg *s)
+{
+	lc_pg_params p;
+	int rc = 0;
+
+	if (!s->wb || s->emitting || (!s->ndirty && !s->nheld))
+		return s->wb_rc;
+	s->emitting = true; /* the pipeline it opens must not emit again */
+	for (size_t i = 0; i < s->ncache && s->ndirty && !rc; i++)
+		if (s->cache[i].dirty)
+			rc = emit_entry(s, &s->cache[i]);
+	for (size_t i = 0; i < s->nheld && !rc; i++) {
+		const char *v = s->held.data + s->heldq[i].off;
+		p.n = 0;
+		for (int k = 0; k < s->heldq[i].n; k++) {
+			lc__pg_p_text(&p, *v ? v + 1 : NULL);
+			v += *v ? strlen(v + 1) + 2 : 1;
+		}
+		rc = lc__pg_wb_send(s, s->heldq[i].which, &p, PG_CHECK_ROW, s->heldq[i].lead);
+	}
+	s->nheld = 0;
+	s->held.len = 0;
+	s->emitting = false;
+	return rc ? failed(s, rc) : s->wb_rc;
+}
+
 void lc__pg_wb_forget(lc_pg *s, lc_id id)
 {
 	for (size_t i = 0; i < s->ncache; i++)
-		if (s->cache[i].id == id)
+		if (s->cache[i].id == id) {
+			if (s->cache[i].dirty) /* its row goes out first */
+				emit_entry(s, &s->cache[i]);
 			s->cache[i].id = 0;
+		}
 }
 
-void lc__pg_wb_event_added(lc_pg *s, lc_id lead)
+int lc__pg_wb_event(lc_pg *s, lc_id lead, const lc_pg_params *p)
 {
 	lc_pg_cached *e = entry_find(s, lead);
+	lc_pg_held *h;
 
 	if (e)
 		e->history = false;
+	if (!e || !e->dirty)
+		return lc__pg_wb_send(s, PG_EVENT_INSERT_ID, p, PG_CHECK_ROW, lead);
+	if (s->nheld == s->capheld) {
+		size_t cap = s->capheld ? 2 * s->capheld : 256;
+		lc_pg_held *grown = lc__realloc(s->heldq, cap * sizeof *grown);
+		if (!grown)
+			return failed(s, LC_ENOMEM);
+		s->heldq = grown;
+		s->capheld = cap;
+	}
+	h = &s->heldq[s->nheld];
+	h->which = PG_EVENT_INSERT_ID;
+	h->n = p->n;
+	h->off = s->held.len;
+	h->lead = lead;
+	for (int k = 0; k < p->n; k++) {
+		lc__buf_putc(&s->held, p->v[k] ? 1 : 0);
+		if (p->v[k]) {
+			lc__buf_puts(&s->held, p->v[k]);
+			lc__buf_putc(&s->held, '\0');
+		}
+	}
+	if (s->held.failed)
+		return failed(s, LC_ENOMEM);
+	s->nheld++;
+	return 0;
 }
 
 /* An empty record bound to @p m (kept in the entry for the next batch). */
@@ -195,7 +262,15 @@ int lc__pg_wb_wrote(lc_pg *s, const lc_lead *lead, unsigned parts, bool inserted
 	int rc = 0;
 
 	if (!e)
-		return inserted ? LC_ENOMEM : 0; /* not cached: read from the server */
+		return inserted ? failed(s, LC_ENOMEM) : 1; /* not cached: sent now */
+	if (!e->dirty) {
+		e->dirty = true;
+		e->inserted = inserted;
+		e->parts = 0;
+		e->replaced = lc_lead_number(lead, LC_LEAD_NUM_VERSION) - 1;
+		s->ndirty++;
+	}
+	e->parts |= parts;
 	if (inserted) {
 		rc = rec_ready(e, m);
 		if (!rc)
@@ -219,9 +294,7 @@ int lc__pg_wb_wrote(lc_pg *s, const lc_lead *lead, unsigned parts, bool inserted
 						  ((uint32_t)lc_lead_number(lead, LC_LEAD_NUM_FLAGS) &
 						   LC_LEAD_RECYCLED) != 0);
 	}
-	if (rc)
-		lc__pg_wb_forget(s, id);
-	return rc;
+	return rc ? failed(s, rc) : 0; /* the row held back cannot be written */
 }
 
 const PGresult *lc__pg_wb_history(lc_pg *s, lc_id lead, int *first, int *n)
@@ -399,9 +472,23 @@ static void leave(lc_pg *s)
 		PQclear(s->res[i]);
 	s->nres = 0;
 	s->ncache = 0;
+	s->ndirty = 0;
+	s->nheld = 0;
+	s->held.len = 0;
+	s->emitting = false;
 	s->wb = false;
 	s->wb_rc = 0;
 	s->wb_gen++;
+}
+
+/* Drop what was held back (the batch is undone). */
+static void leave_rows(lc_pg *s)
+{
+	for (size_t i = 0; i < s->ncache; i++)
+		s->cache[i].dirty = false;
+	s->ndirty = 0;
+	s->nheld = 0;
+	s->held.len = 0;
 }
 
 /* Undo every write since the mark; keep the failure's message (why). */
@@ -443,9 +530,11 @@ int lc__pg_defer(void *be, int op, size_t leads, size_t events)
 	if (!s->wb || (op != LC_STORAGE_DEFER_END && op != LC_STORAGE_DEFER_ABORT))
 		return lc__error(LC_ESTATE, "defer: %s", s->wb ? "unknown op" : "not writing behind");
 	rc = 0;
-	if (op == LC_STORAGE_DEFER_END && !(rc = open_pipeline(s)) &&
+	if (op == LC_STORAGE_DEFER_END && !lc__pg_wb_emit(s) && !(rc = open_pipeline(s)) &&
 	    (rc = lc__pg_batch_text(s, "RELEASE SAVEPOINT lc_batch")))
 		rc = failed(s, rc);
+	if (op == LC_STORAGE_DEFER_ABORT)
+		leave_rows(s);
 	rc = lc__pg_wb_flush(s);
 	if (rc || op == LC_STORAGE_DEFER_ABORT)
 		rc = undo(s, op == LC_STORAGE_DEFER_END ? rc : 0);
@@ -476,6 +565,10 @@ void lc__pg_wb_free(lc_pg *s)
 		lc_lead_free(s->cache[i].rec);
 	lc__free(s->cache);
 	lc__free(s->res);
+	lc__free(s->heldq);
+	lc__buf_free(&s->held);
+	s->heldq = NULL;
+	s->capheld = 0;
 	lc__free(s->ids[0].v);
 	lc__free(s->ids[1].v);
 	s->cache = NULL;

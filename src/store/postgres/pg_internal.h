@@ -126,7 +126,21 @@ typedef struct lc_pg_cached {
 	const PGresult *rows, *items, *notes, *events;
 	int row, item0, nitems, note0, nnotes, ev0, nev;
 	bool history;      /* events holds its whole history */
+	/* Its row is held back: an INSERT, or an UPDATE of `parts` of the row
+	 * at version `replaced`, sent with the record's last version. */
+	bool dirty, inserted;
+	unsigned parts;
+	int64_t replaced;
 } lc_pg_cached;
+
+/* A statement held back behind the rows of write-behind; its values are in
+ * lc_pg.held (a flag byte, then the text and its NUL, each). */
+typedef struct lc_pg_held {
+	lc_pg_stmt which;
+	int n;
+	size_t off;
+	int64_t lead;
+} lc_pg_held;
 
 typedef struct lc_pg {
 	PGconn *conn;
@@ -170,6 +184,11 @@ typedef struct lc_pg {
 	size_t ncache, capcache;
 	PGresult **res;    /* the prefetch results the cache points into */
 	size_t nres, capres;
+	size_t ndirty;     /* cache entries whose rows are held back */
+	lc_pg_held *heldq; /* events held back behind those rows */
+	size_t nheld, capheld;
+	lc_buf held;
+	bool emitting;
 } lc_pg;
 
 /* ---- pg.c ---- */
@@ -244,10 +263,14 @@ int lc__pg_wb_take_id(lc_pg *s, int which, lc_id *id);
 void lc__pg_wb_drop_ids(lc_pg *s, int which);
 /* Fill `out` from the cache: 0, 1 when the lead is not cached, or an error. */
 int lc__pg_wb_lead_get(lc_pg *s, lc_id id, lc_lead *out);
-/* Tell the cache about a write (inserted: the whole record). */
+/* A write of a lead: kept in the cache, its row held back (0), or 1 when
+ * the lead is not cached (send it now). Inserted: the whole record. */
 int lc__pg_wb_wrote(lc_pg *s, const lc_lead *lead, unsigned parts, bool inserted);
+/* Send an event (bound, its id last), or hold it behind its lead's row. */
+int lc__pg_wb_event(lc_pg *s, lc_id lead, const lc_pg_params *p);
+/* Send the rows held back and the events behind them. */
+int lc__pg_wb_emit(lc_pg *s);
 void lc__pg_wb_forget(lc_pg *s, lc_id id);
-void lc__pg_wb_event_added(lc_pg *s, lc_id lead);
 /* Read the leads found by lead_find_many() whole into the cache. */
 int lc__pg_wb_prefetch(lc_pg *s, const lc_id *ids, size_t n);
 /* The cached history of a lead, or NULL: rows [*first, *first + *n) of the result. */
@@ -259,6 +282,9 @@ int lc__pg_fill_lead(const PGresult *r, int row, lc_lead *lead);
 int lc__pg_add_item(lc_lead *lead, const PGresult *r, int i);
 int lc__pg_add_note(lc_lead *lead, const PGresult *r, int i);
 int lc__pg_fill_event(const PGresult *r, int row, lc_event *out);
+/* Send a new lead's row (its id set) and lists; `parts` of a lead's row. */
+int lc__pg_send_insert(lc_pg *s, const lc_lead *lead);
+int lc__pg_send_update(lc_pg *s, const lc_lead *lead, unsigned parts, int64_t replaced);
 
 
 int lc__pg_lead_get(void *be, lc_id id, lc_lead *out);

@@ -347,22 +347,18 @@ static int external_taken(const lc_lead *lead)
 			 lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
 }
 
-/* Write-behind: the id from the reserved block, the row and its lists sent
- * without waiting. */
-static int insert_behind(lc_pg *s, lc_lead *lead)
+int lc__pg_send_insert(lc_pg *s, const lc_lead *lead)
 {
+	lc_id id = lc_lead_number(lead, LC_LEAD_NUM_ID);
 	lc_pg_params p;
-	lc_id id;
 	int rc;
 
-	if ((rc = lc__pg_wb_take_id(s, 0, &id)) || (rc = lc_lead_sys_set_id(lead, id)))
-		return rc;
 	bind_new_lead(s, &p, lead);
 	lc__pg_p_i64(&p, id);
 	if ((rc = lc__pg_wb_send(s, PG_LEAD_INSERT_ID, &p, PG_CHECK_ROW, id)))
 		return rc;
 	send_lists(s, lead, true);
-	return lc__pg_wb_wrote(s, lead, LC_STORAGE_PART_ALL, true);
+	return 0;
 }
 
 int lc__pg_lead_insert(void *be, lc_lead *lead)
@@ -372,8 +368,12 @@ int lc__pg_lead_insert(void *be, lc_lead *lead)
 	PGresult *r = NULL;
 	int rc;
 
-	if (s->wb)
-		return insert_behind(s, lead);
+	if (s->wb) { /* the id from the reserved block; the row sent later */
+		lc_id id;
+		if ((rc = lc__pg_wb_take_id(s, 0, &id)) || (rc = lc_lead_sys_set_id(lead, id)))
+			return rc;
+		return lc__pg_wb_wrote(s, lead, LC_STORAGE_PART_ALL, true);
+	}
 	lc__pg_wb_drop_ids(s, 0); /* ids stay in the order leads are made */
 	bind_new_lead(s, &p, lead);
 	if ((rc = lc__pg_exec(s, PG_LEAD_INSERT, &p, "storing the lead", &r)))
@@ -488,13 +488,10 @@ static int update_state(lc_pg *s, const lc_lead *lead, const lc_state *st, int64
 	return run_update(s, PG_LEAD_UPDATE_STATE, &p, lead, replaced);
 }
 
-int lc__pg_lead_update(void *be, const lc_lead *lead, unsigned int parts)
+/* Write `parts` of a lead whose row holds version `replaced`. */
+int lc__pg_send_update(lc_pg *s, const lc_lead *lead, unsigned parts, int64_t replaced)
 {
-	lc_pg *s = be;
 	const lc_state *st = lc_lead_state(lead);
-	/* The core raises the version by one at every write: the row must still
-	 * hold the one before, or another connection wrote it meanwhile. */
-	int64_t replaced = lc_lead_number(lead, LC_LEAD_NUM_VERSION) - 1;
 	lc_pg_params p;
 	int rc = 0;
 
@@ -531,7 +528,20 @@ int lc__pg_lead_update(void *be, const lc_lead *lead, unsigned int parts)
 				return rc;
 		}
 	}
-	return s->wb ? lc__pg_wb_wrote(s, lead, parts, false) : 0;
+	return 0;
+}
+
+int lc__pg_lead_update(void *be, const lc_lead *lead, unsigned int parts)
+{
+	lc_pg *s = be;
+	int rc;
+
+	/* Write-behind keeps a lead it knows and sends its last version once. */
+	if (s->wb && (rc = lc__pg_wb_wrote(s, lead, parts, false)) != 1)
+		return rc;
+	/* The core raises the version by one at every write: the row must still
+	 * hold the one before, or another connection wrote it meanwhile. */
+	return lc__pg_send_update(s, lead, parts, lc_lead_number(lead, LC_LEAD_NUM_VERSION) - 1);
 }
 
 int lc__pg_note_append(void *be, lc_id lead, lc_time time, const char *author, const char *text)
@@ -613,8 +623,8 @@ int lc__pg_event_append(void *be, lc_event *ev)
 			return rc;
 		bind_event(s, &p, ev);
 		lc__pg_p_i64(&p, id);
-		lc__pg_wb_event_added(s, lead);
-		if ((rc = lc__pg_wb_send(s, PG_EVENT_INSERT_ID, &p, PG_CHECK_ROW, lead)))
+		/* After its lead's row, when that is held back. */
+		if ((rc = lc__pg_wb_event(s, lead, &p)))
 			return rc;
 		return lc_event_sys_set_id(ev, id);
 	}
