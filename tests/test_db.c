@@ -232,10 +232,10 @@ static void verify_clean(lc_db *db, int64_t leads, int64_t models)
 
 	if (rc)
 		fail_msg("lc_db_verify: %s", lc_error_last());
-	for (size_t i = 0; i < lc_table_rows(t); i++)
+	for (size_t i = 0; i < lc_table_row_count(t); i++)
 		print_error("%s: %s\n", lc_table_text_named(t, i, "record"),
 			    lc_table_text_named(t, i, "message"));
-	assert_int_equal(lc_table_rows(t), 0);
+	assert_int_equal(lc_table_row_count(t), 0);
 	assert_int_equal(lc_table_int_named(lc_table_summary(t), 0, "problems"), 0);
 	assert_int_equal(lc_table_int_named(lc_table_summary(t), 0, "leads"), leads);
 	assert_int_equal(lc_table_int_named(lc_table_summary(t), 0, "models"), models);
@@ -590,7 +590,7 @@ static void test_apply_valid(void **state)
 	now_value += 60;
 	assert_int_equal(lc_db_apply(f->db, id, f->d, 1, f->v, &ev), 0);
 	assert_true(ev > 0);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 0);
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 0);
 	assert_int_equal(lc_db_lead_get(f->db, id, &l), 0);
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_VERSION), 2);
 	assert_int_equal(lc_lead_number(l, LC_LEAD_NUM_TOUCHED_AT), now_value);
@@ -617,13 +617,13 @@ static void test_apply_invalid_writes_nothing(void **state)
 	/* Hot without a follow-up: refused, with the violation listed. */
 	contacted_hot(f, LC_TIME_NONE);
 	assert_int_equal(lc_db_apply(f->db, id, f->d, 2, f->v, NULL), LC_EINVALID);
-	assert_true(lc_table_rows(lc_violations_table(f->v)) >= 1);
+	assert_true(lc_table_row_count(lc_violations_table(f->v)) >= 1);
 	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 1), "follow_up_required");
 	assert_non_null(strstr(lc_error_last(), "lead"));
 	/* Stale version: refused. */
 	contacted_hot(f, now_value + 7200);
 	assert_int_equal(lc_db_apply(f->db, id, f->d, 1, f->v, NULL), LC_ECONFLICT);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 0);
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 0);
 	/* Missing lead, bad arguments. */
 	assert_int_equal(lc_db_apply(f->db, id + 50, f->d, -1, f->v, NULL), LC_ENOTFOUND);
 	assert_int_equal(lc_db_apply(f->db, 0, f->d, -1, f->v, NULL), LC_EINVAL);
@@ -950,8 +950,8 @@ static void test_agents_and_units(void **state)
 
 	assert_int_equal(lc_db_agents(f->db, 0, &al), 0);
 	assert_string_equal(lc_table_kind(al), "agents");
-	assert_int_equal(lc_table_columns(al), 3);
-	assert_int_equal(lc_table_rows(al), 2);
+	assert_int_equal(lc_table_column_count(al), 3);
+	assert_int_equal(lc_table_row_count(al), 2);
 	assert_string_equal(lc_table_text_named(al, 0, "name"), "ann");
 	assert_int_equal(lc_table_int_named(al, 1, "id"), ben);
 	assert_int_equal(lc_table_int_named(al, 1, "active"), 1);
@@ -960,22 +960,22 @@ static void test_agents_and_units(void **state)
 	assert_int_equal(lc_table_sys_add_unit(al, 7, "x"), LC_EINVAL);
 	assert_non_null(strstr(lc_error_last(), "lc_table_sys_add_unit"));
 	assert_int_equal(lc_table_sys_add_agent(al, 0, "x", 1), LC_EINVAL);
-	assert_int_equal(lc_table_rows(al), 2);
+	assert_int_equal(lc_table_row_count(al), 2);
 	lc_table_free(al);
 	assert_int_equal(lc_db_agents(f->db, east, &al), 0);
-	assert_int_equal(lc_table_rows(al), 1);
+	assert_int_equal(lc_table_row_count(al), 1);
 	assert_int_equal(lc_table_int(al, 0, 0), ann);
 	lc_table_free(al);
 	assert_int_equal(lc_db_agents(f->db, 999, &al), LC_ENOTFOUND);
 	assert_null(al);
 	assert_int_equal(lc_db_units(f->db, ben, &ul), 0);
 	assert_string_equal(lc_table_kind(ul), "units");
-	assert_int_equal(lc_table_columns(ul), 2);
-	assert_int_equal(lc_table_rows(ul), 1);
+	assert_int_equal(lc_table_column_count(ul), 2);
+	assert_int_equal(lc_table_row_count(ul), 1);
 	assert_string_equal(lc_table_text(ul, 0, 1), "west");
 	lc_table_free(ul);
 	assert_int_equal(lc_db_units(f->db, 0, &ul), 0);
-	assert_int_equal(lc_table_rows(ul), 2);
+	assert_int_equal(lc_table_row_count(ul), 2);
 	lc_table_free(ul);
 
 	assert_int_equal(lc_db_agent_find(f->db, "ben", &found), 0);
@@ -990,7 +990,7 @@ static void test_agents_and_units(void **state)
 	lc_table_free(al);
 	assert_int_equal(lc_db_unit_leave(f->db, west, ben), 0);
 	assert_int_equal(lc_db_agents(f->db, west, &al), 0);
-	assert_int_equal(lc_table_rows(al), 0);
+	assert_int_equal(lc_table_row_count(al), 0);
 	lc_table_free(al);
 }
 
@@ -1292,7 +1292,7 @@ static void test_query_labels(void **state)
 	assert_int_equal(ids[0], b);
 	o.filter = q;
 	assert_int_equal(lc_report_pipeline(f->db, &by, 1, &o, &t), 0);
-	assert_int_equal(lc_table_rows(t), 1);
+	assert_int_equal(lc_table_row_count(t), 1);
 	assert_string_equal(lc_table_text(t, 0, 0), "new");
 	lc_table_free(t);
 
@@ -1506,7 +1506,7 @@ static void test_model_upgrade(void **state)
 	plog = (progress_log){ 0 };
 	assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "checked"), 3);
 	assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "invalid"), 2);
-	for (size_t i = 0; i < lc_table_rows(r); i++)
+	for (size_t i = 0; i < lc_table_row_count(r); i++)
 		if (strcmp(lc_table_text_named(r, i, "field"), "status") == 0 &&
 		    strcmp(lc_table_text_named(r, i, "value"), "requote") == 0) {
 			assert_int_equal(lc_table_int_named(r, i, "leads"), 2);
@@ -1660,7 +1660,7 @@ static void test_removed_values(void **state)
 	assert_int_equal(lc_db_apply(f->db, dnc, f->d, -1, f->v, NULL), 0);
 
 	assert_int_equal(lc_db_model_dry_run(f->db, next, &r), 0);
-	for (size_t i = 0; i < lc_table_rows(r); i++)
+	for (size_t i = 0; i < lc_table_row_count(r); i++)
 		if (!strcmp(lc_table_text_named(r, i, "field"), "kept_from_contact")) {
 			assert_string_equal(lc_table_text_named(r, i, "value"), "status:do_not_call_number");
 			assert_int_equal((int)lc_table_int_named(r, i, "code"), LC_V_ACTION_BLOCKED);
@@ -1679,7 +1679,7 @@ static void test_removed_values(void **state)
 	assert_int_equal(lc_disposition_new(&f->d, f->m), 0);
 	/* off the worklist when the follow-up is due */
 	assert_int_equal(lc_worklist_get(f->db, agent, now_value + 7200, &w), 0);
-	assert_int_equal(lc_table_rows(w), 0);
+	assert_int_equal(lc_table_row_count(w), 0);
 	lc_table_free(w);
 	/* a call is refused, even one that picks a current status */
 	assert_int_equal(lc_disposition_set(f->d, LC_AXIS_ACTION, "call"), 0);
@@ -1883,7 +1883,7 @@ static const char record_model_v2[] =
 /* A row of a violations or upgrade table with this field, or SIZE_MAX. */
 static size_t row_of_field(const lc_table *t, const char *field)
 {
-	for (size_t i = 0; i < lc_table_rows(t); i++)
+	for (size_t i = 0; i < lc_table_row_count(t); i++)
 		if (strcmp(lc_table_text_named(t, i, "field"), field) == 0)
 			return i;
 	return SIZE_MAX;
@@ -1913,7 +1913,7 @@ static void test_record_invalid_after_upgrade(void **state)
 	assert_int_equal(lc_violations_new(&v), 0);
 	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
 	assert_int_equal(lc_lead_validate(l, v), 0);
-	assert_int_equal(lc_table_rows(lc_violations_table(v)), 0);
+	assert_int_equal(lc_table_row_count(lc_violations_table(v)), 0);
 	lc_lead_free(l);
 	assert_int_equal(lc_lead_validate(NULL, v), LC_EINVAL);
 	assert_int_equal(lc_lead_new(&unbound), 0);
@@ -1942,7 +1942,7 @@ static void test_record_invalid_after_upgrade(void **state)
 	assert_int_equal(ids[0], id);
 	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
 	assert_int_equal(lc_lead_validate(l, v), LC_EINVALID);
-	assert_int_equal(lc_table_rows(lc_violations_table(v)), 2);
+	assert_int_equal(lc_table_row_count(lc_violations_table(v)), 2);
 	assert_int_equal(lc_lead_validate(l, NULL), LC_EINVALID);
 	assert_int_equal(lc_db_lead_update(db, l, -1), LC_EINVALID);
 	lc_lead_free(l);
@@ -1956,7 +1956,7 @@ static void test_record_invalid_after_upgrade(void **state)
 	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
 	assert_string_equal(lc_lead_text(l, LC_LEAD_SOURCE), "referral");
 	assert_int_equal(lc_lead_validate(l, v), LC_EINVALID);
-	assert_int_equal(lc_table_rows(lc_violations_table(v)), 1);
+	assert_int_equal(lc_table_row_count(lc_violations_table(v)), 1);
 	assert_string_equal(lc_table_text_named(lc_violations_table(v), 0, "field"), "email");
 	/* mended, it is valid again and leaves the list */
 	assert_int_equal(lc_lead_set_text(l, LC_LEAD_EMAIL, "ann@example.com"), 0);

@@ -333,7 +333,7 @@ static int validate(fx *f)
 static size_t has(const fx *f, int code)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < lc_table_rows(lc_violations_table(f->v)); i++)
+	for (size_t i = 0; i < lc_table_row_count(lc_violations_table(f->v)); i++)
 		if ((int)lc_table_int(lc_violations_table(f->v), i, 0) == code)
 			k++;
 	return k;
@@ -341,7 +341,7 @@ static size_t has(const fx *f, int code)
 
 static const char *message_of(const fx *f, int code)
 {
-	for (size_t i = 0; i < lc_table_rows(lc_violations_table(f->v)); i++)
+	for (size_t i = 0; i < lc_table_row_count(lc_violations_table(f->v)); i++)
 		if ((int)lc_table_int(lc_violations_table(f->v), i, 0) == code)
 			return lc_table_text(lc_violations_table(f->v), i, 3);
 	return NULL;
@@ -349,7 +349,7 @@ static const char *message_of(const fx *f, int code)
 
 static const char *field_of(const fx *f, int code)
 {
-	for (size_t i = 0; i < lc_table_rows(lc_violations_table(f->v)); i++)
+	for (size_t i = 0; i < lc_table_row_count(lc_violations_table(f->v)); i++)
 		if ((int)lc_table_int(lc_violations_table(f->v), i, 0) == code)
 			return lc_table_text(lc_violations_table(f->v), i, 2);
 	return NULL;
@@ -360,25 +360,25 @@ static void assert_valid(fx *f)
 {
 	int rc = validate(f);
 	if (rc != 0)
-		for (size_t i = 0; i < lc_table_rows(lc_violations_table(f->v)); i++)
+		for (size_t i = 0; i < lc_table_row_count(lc_violations_table(f->v)); i++)
 			print_message("unexpected: %s %s: %s\n",
 				      lc_table_text(lc_violations_table(f->v), i, 1),
 				      lc_table_text(lc_violations_table(f->v), i, 2), lc_table_text(lc_violations_table(f->v), i, 3));
 	assert_int_equal(rc, 0);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 0);
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 0);
 }
 
 /* Refused with exactly this one violation. */
 static void assert_only(fx *f, int code)
 {
 	int rc = validate(f);
-	if (lc_table_rows(lc_violations_table(f->v)) != 1 || (int)lc_table_int(lc_violations_table(f->v), 0, 0) != code)
-		for (size_t i = 0; i < lc_table_rows(lc_violations_table(f->v)); i++)
+	if (lc_table_row_count(lc_violations_table(f->v)) != 1 || (int)lc_table_int(lc_violations_table(f->v), 0, 0) != code)
+		for (size_t i = 0; i < lc_table_row_count(lc_violations_table(f->v)); i++)
 			print_message("got: %s %s: %s\n",
 				      lc_table_text(lc_violations_table(f->v), i, 1),
 				      lc_table_text(lc_violations_table(f->v), i, 2), lc_table_text(lc_violations_table(f->v), i, 3));
 	assert_int_equal(rc, LC_EINVALID);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 1);
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 1);
 	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), code);
 	assert_true(strlen(lc_table_text(lc_violations_table(f->v), 0, 3)) > 10);
 	assert_non_null(lc_table_text(lc_violations_table(f->v), 0, 2));
@@ -406,7 +406,7 @@ static void test_violation_keys(void **state)
 		lc__violations_add(v, keys[i].code, "status", "m");
 	lc__violations_add(v, LC__V_LAST + 1, "status", "m");
 	t = lc_violations_table(v);
-	assert_int_equal(lc_table_rows(t), LC_ARRAY_LEN(keys) + 1);
+	assert_int_equal(lc_table_row_count(t), LC_ARRAY_LEN(keys) + 1);
 	for (size_t i = 0; i < LC_ARRAY_LEN(keys); i++) {
 		assert_int_equal(lc_table_int_named(t, i, "code"), keys[i].code);
 		assert_string_equal(lc_table_text_named(t, i, "violation"), keys[i].key);
@@ -424,13 +424,13 @@ static void test_violations_list(void **state)
 	assert_int_equal(lc_violations_new(NULL), LC_EINVAL);
 	assert_int_equal(lc_violations_new(&v), 0);
 	assert_string_equal(lc_table_kind(lc_violations_table(v)), "violations");
-	assert_int_equal(lc_table_columns(lc_violations_table(v)), 4);
+	assert_int_equal(lc_table_column_count(lc_violations_table(v)), 4);
 	assert_string_equal(lc_table_column_name(lc_violations_table(v), 3), "message");
 	assert_int_equal(lc_table_column_type(lc_violations_table(v), 0), LC_COLUMN_INT);
 	assert_string_equal(lc_table_kind(lc_table_summary(lc_violations_table(v))), "summary");
-	assert_int_equal(lc_table_rows(lc_table_summary(lc_violations_table(v))), 1);
+	assert_int_equal(lc_table_row_count(lc_table_summary(lc_violations_table(v))), 1);
 	assert_int_equal(lc_table_int_named(lc_table_summary(lc_violations_table(v)), 0, "dropped"), 0);
-	assert_int_equal(lc_table_rows(lc_violations_table(v)), 0);
+	assert_int_equal(lc_table_row_count(lc_violations_table(v)), 0);
 	assert_null(lc_violations_table(NULL));
 	assert_int_equal((int)lc_table_int(lc_violations_table(v), 0, 0), 0);
 	assert_null(lc_table_text(lc_violations_table(v), 0, 2));
@@ -440,14 +440,14 @@ static void test_violations_list(void **state)
 	/* Past the capacity entries are counted, not stored, and nothing overflows. */
 	for (int i = 0; i < LC_VIOLATIONS_MAX + 8; i++)
 		lc__violations_add(v, LC_V_NOTE_REQUIRED, "note", "violation %d %0300d", i, 7);
-	assert_int_equal(lc_table_rows(lc_violations_table(v)), LC_VIOLATIONS_MAX);
+	assert_int_equal(lc_table_row_count(lc_violations_table(v)), LC_VIOLATIONS_MAX);
 	assert_int_equal((size_t)lc_table_int(lc_table_summary(lc_violations_table(v)), 0, 0), 8);
 	assert_int_equal(strlen(lc_table_text(lc_violations_table(v), LC_VIOLATIONS_MAX - 1, 3)),
 			 LC_VIOLATION_MESSAGE_MAX - 1);
 	assert_string_equal(lc_table_text(lc_violations_table(v), 3, 2), "note");
 	assert_int_equal((int)lc_table_int(lc_violations_table(v), LC_VIOLATIONS_MAX, 0), 0);
 	lc__violations_clear(v);
-	assert_int_equal(lc_table_rows(lc_violations_table(v)), 0);
+	assert_int_equal(lc_table_row_count(lc_violations_table(v)), 0);
 	assert_int_equal((size_t)lc_table_int(lc_table_summary(lc_violations_table(v)), 0, 0), 0);
 	lc_violations_free(v);
 	lc_violations_free(NULL);
@@ -463,7 +463,7 @@ static void test_list_reuse(void **state)
 		lc__violations_add(f->v, LC_V_TERMINAL, "status", "old");
 	d_set(f, NULL, NULL, "hot", NULL);
 	assert_int_equal(validate(f), LC_EINVALID);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 2); /* action, follow-up */
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 2); /* action, follow-up */
 	assert_int_equal((size_t)lc_table_int(lc_table_summary(lc_violations_table(f->v)), 0, 0), 0);
 	assert_int_equal(lc_validate(f->m, f->cur, f->d, T0, NULL), LC_EINVALID);
 	assert_int_equal(lc_error_last_code(), LC_EINVALID);
@@ -759,7 +759,7 @@ static void test_bad_arguments(void **state)
 	lc__violations_add(f->v, LC_V_TERMINAL, "status", "stale");
 
 	assert_int_equal(lc_validate(NULL, f->cur, f->d, T0, f->v), LC_EINVAL);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 0);
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 0);
 	assert_int_equal(lc_validate(f->m, NULL, f->d, T0, f->v), LC_EINVAL);
 	assert_int_equal(lc_validate(f->m, f->cur, NULL, T0, f->v), LC_EINVAL);
 	assert_int_equal(lc_validate(f->m, os, f->d, T0, f->v), LC_EINVAL);
@@ -1125,7 +1125,7 @@ static void test_every_violation_listed(void **state)
 	assert_int_equal(has(f, LC_V_NOTE_REQUIRED), 1);
 	assert_int_equal(has(f, LC_V_ACTION_BLOCKED), 1);
 	assert_int_equal(has(f, LC_V_TERMINAL), 1);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 4);
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 4);
 	assert_int_equal(lc_error_last_code(), LC_EINVALID);
 	assert_non_null(strstr(lc_error_last(), "4 violations"));
 }
@@ -1143,7 +1143,7 @@ static void test_validate_state(void **state)
 	assert_int_equal(lc_validate_state(f->m, f->cur, NULL), 0);
 	cur_set(f, NULL, "new", NULL);
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 1);
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 1);
 	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_COMBINATION);
 	assert_int_equal(lc_validate_state(f->m, f->cur, NULL), LC_EINVALID);
 
@@ -1151,7 +1151,7 @@ static void test_validate_state(void **state)
 	assert_int_equal(lc__state_set_raw(f->cur, LC_AXIS_STATUS, "warm"), 0);
 	assert_int_equal(lc__state_set_raw(f->cur, LC_AXIS_MILESTONE, "lost_contact"), 0);
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 2);
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 2);
 	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_UNKNOWN_VALUE);
 	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "milestone");
 	assert_non_null(strstr(lc_table_text(lc_violations_table(f->v), 0, 3), "lost_contact"));
@@ -1231,7 +1231,7 @@ static void test_transition_follow_up(void **state)
 	assert_int_equal(lc_state_copy(before, f->next), 0);
 	d_set(f, "call", NULL, "hot", NULL);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, f->v), LC_EINVALID);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 1);
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 1);
 	assert_int_equal(lc_state_equal(before, f->next), 1);
 	assert_int_equal(lc_transition(f->m, f->cur, f->d, T0, f->next, NULL), LC_EINVALID);
 	assert_int_equal(lc_state_equal(before, f->next), 1);
@@ -1545,7 +1545,7 @@ static void test_stage_tied_to_lifecycle(void **state)
 	/* a state as it stands (a store, an import): the stage without its state */
 	cur_set(f, NULL, "open", "won");
 	assert_int_equal(lc_validate_state(f->m, f->cur, f->v), LC_EINVALID);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 1);
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 1);
 	assert_int_equal((int)lc_table_int(lc_violations_table(f->v), 0, 0), LC_V_COMBINATION);
 	assert_string_equal(lc_table_text(lc_violations_table(f->v), 0, 2), "stage");
 	assert_int_equal(lc__validate_new_state(f->m, f->cur, T0, f->v), LC_EINVALID);
@@ -1651,7 +1651,7 @@ static void test_completion_stamp(void **state)
 	assert_int_equal(lc_validate(f->m, f->next, f->d, T0 + DAY, f->v), LC_EINVALID);
 	assert_int_equal(has(f, LC_V_TERMINAL), 1);
 	assert_int_equal(has(f, LC_V_LIFECYCLE_CROSSING), 1);
-	assert_int_equal(lc_table_rows(lc_violations_table(f->v)), 2);
+	assert_int_equal(lc_table_row_count(lc_violations_table(f->v)), 2);
 	crm_d(f, "call", NULL, NULL); /* working on it without moving it is fine */
 	assert_int_equal(lc_validate(f->m, f->next, f->d, T0 + DAY, f->v), 0);
 	crm_d(f, "reopen", "working", NULL);

@@ -143,7 +143,7 @@ static void import_bare_cr_lines(void **state)
 	o.flags = LC_IMPORT_SKIP_BAD_ROWS;
 	assert_int_equal(lc_import_buffer(db, cr, sizeof cr - 1, m, &o, &r), 0);
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 2);
-	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal(lc_table_row_count(r), 1);
 	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 3);
 	lc_table_free(r);
 
@@ -169,7 +169,7 @@ static void import_bare_cr_lines(void **state)
 	assert_int_equal(big[65536], '\n');
 	assert_int_equal(lc_import_buffer(db, big, len, m, &o, &r), 0);
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), rows + 1);
-	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal(lc_table_row_count(r), 1);
 	/* the header, the filler rows, then d2 */
 	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 1 + rows + 1);
 	lc_table_free(r);
@@ -200,7 +200,7 @@ static void import_dialect_and_lines(void **state)
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rows"), 7);
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected"), 4);
 	assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 0);
-	assert_int_equal(lc_table_rows(r), 4);
+	assert_int_equal(lc_table_row_count(r), 4);
 	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 7);
 	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "7 fields but the header has 6"));
 	assert_int_equal((uint64_t)lc_table_int_named(r, 1, "line"), 8);
@@ -254,7 +254,7 @@ static void import_unclosed_quote_and_empty(void **state)
 		o.flags = LC_IMPORT_SKIP_BAD_ROWS;
 		assert_int_equal(lc_import_buffer(db, bad, strlen(bad), m, &o, &r), LC_EFORMAT);
 		assert_non_null(strstr(lc_error_last(), "line 1: the header has a quoted field"));
-		assert_int_equal(lc_table_rows(r), 0);
+		assert_int_equal(lc_table_row_count(r), 0);
 		lc_table_free(r);
 	}
 	/* A header that lacks a column the mapping names: nothing is read. */
@@ -748,7 +748,7 @@ static void real_x_education(void **state)
 	lc_model_free(model);
 	assert_int_equal(lc_mapping_load_file(&map, source_path("examples/mappings/x-education.json", mp, sizeof mp)), 0);
 	if (lc_import_file(db, path, map, NULL, &r) != 0) {
-		for (size_t i = 0; i < lc_table_rows(r) && i < 5; i++)
+		for (size_t i = 0; i < lc_table_row_count(r) && i < 5; i++)
 			print_message("line %llu: %s\n", (unsigned long long)(uint64_t)lc_table_int_named(r, i, "line"),
 				      lc_table_text_named(r, i, "reason"));
 		fail_msg("import failed: %s", lc_error_last());
@@ -762,7 +762,7 @@ static void real_x_education(void **state)
 	/* Converted = 1 is the won state. */
 	assert_int_equal(x.converted, 3559);
 	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &rep), 0);
-	for (size_t i = 0; i < lc_table_rows(rep); i++)
+	for (size_t i = 0; i < lc_table_row_count(rep); i++)
 		if (lc_table_text(rep, i, 0) && strcmp(lc_table_text(rep, i, 0), "won") == 0)
 			won = lc_table_int_named(rep, i, "count");
 	lc_table_free(rep);
@@ -870,7 +870,7 @@ static void import_new_lead_judged_from_initial_state(void **state)
 	lc_table *r = NULL;
 	(void)state;
 	assert_int_equal(import_text(db, m, csv, 0, &r), LC_EINVALID);
-	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal(lc_table_row_count(r), 1);
 	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 3);
 	assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_EINVALID);
 	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "Prospecting"));
@@ -1100,7 +1100,7 @@ static void import_owner_time_and_amount_errors(void **state)
 	(void)state;
 	assert_int_equal(lc_db_agent_add(db, "Ann", &ann), 0);
 	assert_int_equal(import_text(db, m, csv, LC_IMPORT_SKIP_BAD_ROWS, &r), 0);
-	assert_int_equal(lc_table_rows(r), 4);
+	assert_int_equal(lc_table_row_count(r), 4);
 	assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 3);
 	assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_ENOTFOUND);
 	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "'Nobody'"));
@@ -1283,7 +1283,7 @@ static void check_engaging(lc_db *db, const crm_deal *deals, int stage, const ch
 	assert_int_equal(lc_query_set_value(q, LC_AXIS_STATUS, status), 0);
 	o.filter = q;
 	assert_int_equal(lc_report_funnel(db, &o, &t), 0);
-	for (size_t r = 0; r < lc_table_rows(t); r++)
+	for (size_t r = 0; r < lc_table_row_count(t); r++)
 		if (strcmp(lc_table_text(t, r, 0), "engaging") == 0)
 			row = r;
 	assert_true(row != SIZE_MAX);
@@ -1312,8 +1312,8 @@ static void check_won_value(lc_db *db, const crm_deal *deals)
 	o.filter = q;
 	o.flags = LC_REPORT_SUM_AMOUNT;
 	assert_int_equal(lc_report_pipeline(db, &owner, 1, &o, &t), 0);
-	assert_int_equal(lc_table_rows(t), CRM_AGENTS);
-	for (size_t r = 0; r < lc_table_rows(t); r++) {
+	assert_int_equal(lc_table_row_count(t), CRM_AGENTS);
+	for (size_t r = 0; r < lc_table_row_count(t); r++) {
 		int a = 0;
 		while (strcmp(crm_agents[a], lc_table_text(t, r, 0)) != 0)
 			a++;
@@ -1365,7 +1365,7 @@ static void crm_migration_in_one_pass(void **state)
 
 	/* Every count: leads per stage. */
 	assert_int_equal(lc_report_pipeline(db, &stage, 1, NULL, &t), 0);
-	for (size_t row = 0; row < lc_table_rows(t); row++)
+	for (size_t row = 0; row < lc_table_row_count(t); row++)
 		for (int s = 0; s < 4; s++)
 			if (lc__streq_nocase(lc_table_text(t, row, 0), crm_stages[s]))
 				assert_int_equal(lc_table_int_named(t, row, "count"), stage_count[s]);
@@ -1534,7 +1534,7 @@ static void import_huge_field_in_flat_memory(void **state)
 		assert_int_equal(pthread_join(t, NULL), 0);
 		assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rows"), 3);
 		assert_int_equal((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "imported"), 2);
-		assert_int_equal(lc_table_rows(r), 1);
+		assert_int_equal(lc_table_row_count(r), 1);
 		assert_int_equal((uint64_t)lc_table_int_named(r, 0, "line"), 3);
 		assert_int_equal((int)lc_table_int_named(r, 0, "code"), LC_ERANGE);
 		lc_table_free(r);

@@ -166,7 +166,7 @@ static bool has_rule(const lc_model *m, const char *text)
 
 	assert_int_equal(lc_model_rules(m, &rules), 0);
 	assert_string_equal(lc_table_kind(rules), "rules");
-	for (size_t i = 0; i < lc_table_rows(rules) && !found; i++)
+	for (size_t i = 0; i < lc_table_row_count(rules) && !found; i++)
 		found = strcmp(lc_table_text(rules, i, 0), text) == 0;
 	lc_table_free(rules);
 	return found;
@@ -648,7 +648,7 @@ static void test_all_problems_at_once(void **state)
 	assert_non_null(strstr(msg, "\nmany.json:4:36: the phase of a stage refers to phase \"x\", but the model has no phases"));
 
 	assert_int_equal(lc_model_check_string(json, "many.json", &p), 0);
-	assert_int_equal(lc_table_rows(p), 3);
+	assert_int_equal(lc_table_row_count(p), 3);
 	assert_int_equal(lc_table_int_named(p, 1, "line"), 3);
 	assert_int_equal(lc_table_int_named(p, 1, "column"), 44);
 	assert_non_null(strstr(lc_table_text_named(p, 2, "text"), "many.json:4:36: "));
@@ -659,9 +659,9 @@ static void test_all_problems_at_once(void **state)
 
 	/* a valid model has no problems */
 	assert_int_equal(lc_model_check_file(fixture_path("full.json"), &p), 0);
-	assert_int_equal(lc_table_rows(p), 0);
+	assert_int_equal(lc_table_row_count(p), 0);
 	lc_table_free(p);
-	assert_int_equal(lc_table_rows(NULL), 0);
+	assert_int_equal(lc_table_row_count(NULL), 0);
 	lc_table_free(NULL);
 
 	/* so many problems that the last error cannot hold them: it says how many more */
@@ -675,7 +675,7 @@ static void test_all_problems_at_once(void **state)
 		assert_non_null(strstr(lc_error_last(), "<string>:2:"));
 		assert_non_null(strstr(lc_error_last(), "more problems (lc_model_check_string()"));
 		assert_int_equal(lc_model_check_string(big, NULL, &p), 0);
-		assert_int_equal(lc_table_rows(p), 60);
+		assert_int_equal(lc_table_row_count(p), 60);
 		lc_table_free(p);
 	}
 	/* a flood of problems is cut short, with a last line that says so */
@@ -688,7 +688,7 @@ static void test_all_problems_at_once(void **state)
 			o += (size_t)snprintf(big + o, cap - o, ", \"x%d\": 1", i);
 		snprintf(big + o, cap - o, "}]}");
 		assert_int_equal(lc_model_check_string(big, NULL, &p), 0);
-		assert_int_equal(lc_table_rows(p), 501);
+		assert_int_equal(lc_table_row_count(p), 501);
 		assert_non_null(strstr(lc_table_text_named(p, 0, "text"), "<string>:2:28: unknown field \"x0\""));
 		assert_string_equal(lc_table_text_named(p, 500, "text"),
 				    "<string>: too many problems; fix the ones above and check again");
@@ -741,8 +741,8 @@ static void test_presets(void **state)
 	lc_model *m = NULL;
 	(void)state;
 	lc_table *names = preset_names();
-	assert_int_equal(lc_table_rows(names), 5);
-	for (size_t i = 0; i < lc_table_rows(names); i++) {
+	assert_int_equal(lc_table_row_count(names), 5);
+	for (size_t i = 0; i < lc_table_row_count(names); i++) {
 		assert_string_equal(lc_table_text(names, i, 0), order[i]);
 		if (lc_model_preset(&m, lc_table_text(names, i, 0)) != 0)
 			fail_msg("preset %s: %s", order[i], lc_error_last());
@@ -986,7 +986,7 @@ static void test_dot(void **state)
 
 	/* every preset draws and Graphviz accepts it */
 	lc_table *names = preset_names();
-	for (size_t i = 0; i < lc_table_rows(names); i++) {
+	for (size_t i = 0; i < lc_table_row_count(names); i++) {
 		assert_int_equal(lc_model_preset(&m, lc_table_text(names, i, 0)), 0);
 		assert_int_equal(lc_model_to_dot(m, NULL, 0, &dot, NULL), 0);
 		check_with_graphviz(dot);

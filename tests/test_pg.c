@@ -423,9 +423,9 @@ static void assert_clean(lc_db *db)
 	lc_table *v = NULL;
 
 	OK(lc_db_verify(db, &v));
-	if (lc_table_rows(v))
+	if (lc_table_row_count(v))
 		print_error("verify: %s\n", lc_table_text_named(v, 0, "message"));
-	assert_int_equal(lc_table_rows(v), 0);
+	assert_int_equal(lc_table_row_count(v), 0);
 	lc_table_free(v);
 }
 
@@ -502,7 +502,7 @@ static void test_import_behind_late_failure(void **state)
 	assert_int_equal(summary(r, "imported"), 599);
 	assert_int_equal(summary(r, "rejected"), 1);
 	assert_int_equal(summary(r, "dispositions"), 599 + 199);
-	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal(lc_table_row_count(r), 1);
 	assert_int_equal(lc_table_int_named(r, 0, "line"), 302);
 	assert_non_null(strstr(lc_table_text_named(r, 0, "reason"), "late-0300"));
 	lc_table_free(r);

@@ -115,14 +115,14 @@ static lc_disposition *disposition_of(const lc_model *m, const step *st)
 
 static void dump(const char *what, const lc_violations *v)
 {
-	for (size_t i = 0; i < lc_table_rows(lc_violations_table(v)); i++)
+	for (size_t i = 0; i < lc_table_row_count(lc_violations_table(v)); i++)
 		print_message("  %s: %s [%s] %s\n", what, lc_table_text(lc_violations_table(v), i, 1),
 			      lc_table_text(lc_violations_table(v), i, 2), lc_table_text(lc_violations_table(v), i, 3));
 }
 
 static bool has_code(const lc_violations *v, int code)
 {
-	for (size_t i = 0; i < lc_table_rows(lc_violations_table(v)); i++)
+	for (size_t i = 0; i < lc_table_row_count(lc_violations_table(v)); i++)
 		if ((int)lc_table_int(lc_violations_table(v), i, 0) == code)
 			return true;
 	return false;
@@ -153,7 +153,7 @@ static void expect_ok(const lc_model *m, const lc_state *cur, const step *st, lc
 		dump(what, v);
 	}
 	assert_int_equal(rc, 0);
-	assert_int_equal(lc_table_rows(lc_violations_table(v)), 0);
+	assert_int_equal(lc_table_row_count(lc_violations_table(v)), 0);
 	lc_violations_free(v);
 }
 
@@ -167,7 +167,7 @@ static void expect_refused(const lc_model *m, const lc_state *cur, const step *s
 	int rc;
 	assert_int_equal(lc_violations_new(&v), 0);
 	rc = judge(m, cur, st, NULL, v);
-	if (rc != LC_EINVALID || !has_code(v, code) || (only && lc_table_rows(lc_violations_table(v)) != 1)) {
+	if (rc != LC_EINVALID || !has_code(v, code) || (only && lc_table_row_count(lc_violations_table(v)) != 1)) {
 		print_error("%s: %s expected violation %d%s, got %s\n", lc_model_name(m), what,
 			    code, only ? " alone" : "", lc_error_name(rc));
 		dump(what, v);
@@ -175,8 +175,8 @@ static void expect_refused(const lc_model *m, const lc_state *cur, const step *s
 	assert_int_equal(rc, LC_EINVALID);
 	assert_true(has_code(v, code));
 	if (only)
-		assert_int_equal(lc_table_rows(lc_violations_table(v)), 1);
-	for (size_t i = 0; i < lc_table_rows(lc_violations_table(v)); i++) {
+		assert_int_equal(lc_table_row_count(lc_violations_table(v)), 1);
+	for (size_t i = 0; i < lc_table_row_count(lc_violations_table(v)); i++) {
 		assert_non_null(lc_table_text(lc_violations_table(v), i, 2));
 		assert_true(strlen(lc_table_text(lc_violations_table(v), i, 3)) > 0);
 	}
@@ -230,7 +230,7 @@ static void test_preset_list(void **unused)
 	(void)unused;
 	lc_table *names = NULL;
 	assert_int_equal(lc_model_presets(&names), 0);
-	assert_int_equal(lc_table_rows(names), NPRESETS);
+	assert_int_equal(lc_table_row_count(names), NPRESETS);
 	for (size_t i = 0; i < NPRESETS; i++)
 		assert_string_equal(lc_table_text(names, i, 0), preset_names[i]);
 	assert_null(lc_table_text(names, NPRESETS, 0));
@@ -284,8 +284,8 @@ static void test_preset_values(void **unused)
 		assert_true(lc_model_value_count(m, LC_AXIS_ACTION) > 0);
 		lc_table *rules = NULL;
 		assert_int_equal(lc_model_rules(m, &rules), 0);
-		assert_true(lc_table_rows(rules) > 0);
-		for (size_t r = 0; r < lc_table_rows(rules); r++)
+		assert_true(lc_table_row_count(rules) > 0);
+		for (size_t r = 0; r < lc_table_row_count(rules); r++)
 			assert_true(strlen(lc_table_text(rules, r, 0)) > 0);
 		lc_table_free(rules);
 		for (int a = 0; a < LC_AXIS_COUNT; a++) {
@@ -339,9 +339,9 @@ static void test_preset_files(void **unused)
 		snprintf(path, sizeof(path), "%s/src/model/presets/%s.json", root, preset_names[p]);
 		/* The file has no problem at all, not merely none that stops loading. */
 		assert_int_equal(lc_model_check_file(path, &problems), 0);
-		for (size_t i = 0; i < lc_table_rows(problems); i++)
+		for (size_t i = 0; i < lc_table_row_count(problems); i++)
 			print_error("%s\n", lc_table_text_named(problems, i, "text"));
-		assert_int_equal(lc_table_rows(problems), 0);
+		assert_int_equal(lc_table_row_count(problems), 0);
 		lc_table_free(problems);
 		rc = lc_model_load_file(&f, path);
 		if (rc != 0)
@@ -388,9 +388,9 @@ static void test_doc_examples(void **unused)
 		assert_non_null(end);
 		*end = '\0';
 		assert_int_equal(lc_model_check_string(json, "docs/model-format.md", &problems), 0);
-		for (size_t i = 0; i < lc_table_rows(problems); i++)
+		for (size_t i = 0; i < lc_table_row_count(problems); i++)
 			print_error("%s\n", lc_table_text_named(problems, i, "text"));
-		assert_int_equal(lc_table_rows(problems), 0);
+		assert_int_equal(lc_table_row_count(problems), 0);
 		lc_table_free(problems);
 		assert_int_equal(lc_model_load_string(&m, json, "docs/model-format.md"), 0);
 		lc_model_free(m);
@@ -1154,7 +1154,7 @@ static void test_conversica(void **unused)
 	/* A lead that holds the legacy value stays valid. */
 	assert_int_equal(lc_violations_new(&v), 0);
 	assert_int_equal(lc_validate_state(m, risk, v), 0);
-	assert_int_equal(lc_table_rows(lc_violations_table(v)), 0);
+	assert_int_equal(lc_table_row_count(lc_violations_table(v)), 0);
 	lc_violations_free(v);
 	{
 		step touch = {.action = "Email"};
@@ -1526,7 +1526,7 @@ static void csv_row(int c, void *ud)
 							  (w->dne ? LC_STATE_DO_NOT_EMAIL : 0)),
 				 0);
 		rc = judge(w->m, cur, &st, NULL, w->v);
-		if (refuse ? (rc != LC_EINVALID || lc_table_rows(lc_violations_table(w->v)) != 1 ||
+		if (refuse ? (rc != LC_EINVALID || lc_table_row_count(lc_violations_table(w->v)) != 1 ||
 			      (int)lc_table_int(lc_violations_table(w->v), 0, 0) != LC_V_ACTION_BLOCKED)
 			   : rc != 0) {
 			print_error("x-education row %zu ('%s', dnc %d, dne %d): %s\n", w->row, w->tag,

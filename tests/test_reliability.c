@@ -240,7 +240,7 @@ static void take(lc_db *db, snap *s)
 	OK(rc);
 	lc_event_iter_free(it);
 	OK(lc_db_agents(db, 0, &agents));
-	s->agents = lc_table_rows(agents);
+	s->agents = lc_table_row_count(agents);
 	lc_table_free(agents);
 	for (lc_id id = 1; (size_t)id <= s->leads && id <= NLEADS + 2; id++) {
 		lc_lead *l = NULL;

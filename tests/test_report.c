@@ -95,7 +95,7 @@ static long measure_index(const lc_table *r, const char *name)
 static long find_row(const lc_table *r, const char *a, const char *b)
 {
 	size_t nkeys = (size_t)measure_index(r, "count");
-	for (size_t i = 0; i < lc_table_rows(r); i++) {
+	for (size_t i = 0; i < lc_table_row_count(r); i++) {
 		const char *ka = lc_table_text(r, i, 0);
 		const char *kb = nkeys > 1 ? lc_table_text(r, i, 1) : NULL;
 		bool ma = (!a && !ka) || (a && ka && strcmp(a, ka) == 0);
@@ -160,7 +160,7 @@ static void check_pipeline_by_status(lc_db *db)
 
 	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &r), 0);
 	assert_string_equal(lc_table_kind(r), "pipeline");
-	assert_int_equal(lc_table_columns(r), 2); /* status, count: no measures */
+	assert_int_equal(lc_table_column_count(r), 2); /* status, count: no measures */
 	assert_string_equal(lc_table_column_name(r, 0), "status");
 	assert_int_equal(lc_table_column_type(r, 0), LC_COLUMN_TEXT);
 	assert_string_equal(lc_table_column_name(r, 1), "count");
@@ -170,7 +170,7 @@ static void check_pipeline_by_status(lc_db *db)
 	assert_int_equal(count_of(r, "attempted_contact", NULL), 2);
 	assert_int_equal(count_of(r, "hot", NULL), 2); /* the recycled one is left out */
 	assert_int_equal(count_of(r, "follow_up", NULL), 1);
-	assert_int_equal(lc_table_rows(r), 4);
+	assert_int_equal(lc_table_row_count(r), 4);
 	/* Rows in the model's status order: new, attempted_contact, hot, follow_up. */
 	assert_string_equal(lc_table_text(r, 0, 0), "new");
 	assert_string_equal(lc_table_text(r, 1, 0), "attempted_contact");
@@ -216,8 +216,8 @@ static void pipeline_backends_agree(void **state)
 			lc_table *ra = NULL, *rb = NULL;
 			assert_int_equal(lc_report_pipeline(a, axes, n, NULL, &ra), 0);
 			assert_int_equal(lc_report_pipeline(b, axes, n, NULL, &rb), 0);
-			assert_int_equal(lc_table_rows(ra), lc_table_rows(rb));
-			for (size_t i = 0; i < lc_table_rows(ra); i++) {
+			assert_int_equal(lc_table_row_count(ra), lc_table_row_count(rb));
+			for (size_t i = 0; i < lc_table_row_count(ra); i++) {
 				assert_int_equal(lc_table_int_named(ra, i, "count"), lc_table_int_named(rb, i, "count"));
 				for (size_t c = 0; c < n; c++) {
 					const char *ka = lc_table_text(ra, i, c), *kb = lc_table_text(rb, i, c);
@@ -247,8 +247,8 @@ static void pipeline_two_axes_and_owner(void **state)
 	assert_int_equal(count_of(r, NULL, "quoted"), 1);
 	/* Owners by name, the unassigned last. */
 	assert_string_equal(lc_table_text(r, 0, 0), "ann");
-	assert_null(lc_table_text(r, lc_table_rows(r) - 1, 0));
-	for (size_t i = 0; i < lc_table_rows(r); i++)
+	assert_null(lc_table_text(r, lc_table_row_count(r) - 1, 0));
+	for (size_t i = 0; i < lc_table_row_count(r); i++)
 		total += lc_table_int_named(r, i, "count");
 	assert_int_equal(total, 8);
 	lc_table_free(r);
@@ -279,7 +279,7 @@ static void pipeline_leaves_out_not_reportable(void **state)
 	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &r), 0);
 	assert_int_equal(count_of(r, "lead", NULL), 1);
 	assert_int_equal(count_of(r, "closed", NULL), 1); /* nurture counts, archive does not */
-	assert_int_equal(lc_table_rows(r), 2);
+	assert_int_equal(lc_table_row_count(r), 2);
 	lc_table_free(r);
 	lc_db_close(db);
 }
@@ -350,7 +350,7 @@ static void axis_names_and_options(void **state)
 	assert_int_equal(lc_report_options_init(&o, 0), LC_EVERSION);
 	assert_int_equal(lc_report_options_init(NULL, 1), LC_EINVAL);
 	/* Getters on NULL and out of range. */
-	assert_int_equal(lc_table_rows(NULL), 0);
+	assert_int_equal(lc_table_row_count(NULL), 0);
 	assert_null(lc_table_text(NULL, 0, 0));
 	assert_int_equal(lc_table_int(NULL, 0, 0), LC_TABLE_NONE);
 	assert_null(lc_table_kind(NULL));
@@ -371,9 +371,9 @@ static void check_matrix(lc_db *db)
 	assert_string_equal(lc_table_kind(r), "matrix");
 	allowed = measure_index(r, "allowed");
 	assert_true(allowed >= 0);
-	assert_int_equal(lc_table_rows(r), nm * ns);
+	assert_int_equal(lc_table_row_count(r), nm * ns);
 	/* Invalid cells first. */
-	for (size_t k = 0; k < lc_table_rows(r); k++) {
+	for (size_t k = 0; k < lc_table_row_count(r); k++) {
 		int64_t a = lc_table_int(r, k, (size_t)allowed);
 		if (a)
 			seen_allowed = true;
@@ -441,7 +441,7 @@ static void matrix_after_link_change(void **state)
 
 	assert_int_equal(lc_report_matrix_cell(db, "Contacted", "HOT", NULL, &cell), 0);
 	assert_string_equal(lc_table_kind(cell), "cell");
-	assert_int_equal(lc_table_rows(cell), 2);
+	assert_int_equal(lc_table_row_count(cell), 2);
 	assert_string_equal(lc_table_text_named(cell, 0, "external_id"), "hot-0");
 	assert_string_equal(lc_table_text_named(cell, 1, "external_id"), "hot-1");
 	assert_true(lc_table_int_named(cell, 0, "lead") > 0);
@@ -449,7 +449,7 @@ static void matrix_after_link_change(void **state)
 	lc_table_free(cell);
 	/* An unknown value is taken as a stored key: an empty cell, not an error. */
 	assert_int_equal(lc_report_matrix_cell(db, "gone", "hot", NULL, &cell), 0);
-	assert_int_equal(lc_table_rows(cell), 0);
+	assert_int_equal(lc_table_row_count(cell), 0);
 	lc_table_free(cell);
 	assert_int_equal(lc_report_matrix_cell(db, NULL, "hot", NULL, &cell), LC_EINVAL);
 	assert_int_equal(lc_report_matrix_cell(db, "contacted", "\xff", NULL, &cell), LC_EINVAL);
@@ -490,7 +490,7 @@ static void followups_per_agent_per_day(void **state)
 	assert_int_equal(count_of(r, "ann", "2026-01-02"), 1);
 	assert_int_equal(count_of(r, "ann", "2026-01-03"), 1);
 	assert_int_equal(count_of(r, NULL, "2026-01-03"), 1);
-	assert_int_equal(lc_table_rows(r), 3); /* the recycled lead's follow-up is left out */
+	assert_int_equal(lc_table_row_count(r), 3); /* the recycled lead's follow-up is left out */
 	assert_null(lc_table_text(r, 2, 0));          /* unassigned last */
 	lc_table_free(r);
 
@@ -498,7 +498,7 @@ static void followups_per_agent_per_day(void **state)
 	o.to = T0 + 3 * DAY;
 	o.agent = ann;
 	assert_int_equal(lc_report_followups(db, &o, &r), 0);
-	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal(lc_table_row_count(r), 1);
 	assert_int_equal(count_of(r, "ann", "2026-01-03"), 1);
 	lc_table_free(r);
 
@@ -551,7 +551,7 @@ static void overdue_leads(void **state)
 	now_value = T0 + 5 * DAY;
 	assert_int_equal(lc_report_overdue(db, NULL, &r), 0);
 	assert_string_equal(lc_table_kind(r), "overdue");
-	assert_int_equal(lc_table_rows(r), 2);
+	assert_int_equal(lc_table_row_count(r), 2);
 	/* Most overdue first. */
 	assert_int_equal(lc_table_int_named(r, 0, "lead"), later);
 	assert_int_equal(lc_table_int_named(r, 1, "lead"), late);
@@ -608,7 +608,7 @@ static void funnel_from_history(void **state)
 	assert_string_equal(lc_table_kind(r), "funnel");
 	assert_string_equal(lc_table_column_name(r, 0), "stage");
 	/* every stage but Archive, which is out of reporting */
-	assert_int_equal(lc_table_rows(r),
+	assert_int_equal(lc_table_row_count(r),
 			 lc_model_value_count(lc_db_model(db), LC_AXIS_STAGE) - 1);
 	assert_int_equal(find_row(r, "archive", NULL), -1);
 	adv = measure_index(r, "advanced");
@@ -803,7 +803,7 @@ static void matrix_unknown_values(void **state)
 	lc_model_free(m);
 
 	assert_int_equal(lc_report_matrix(db, NULL, &r), 0);
-	assert_int_equal(lc_table_rows(r), 3); /* m1 x s1, m1 x gone, m1 x (none) */
+	assert_int_equal(lc_table_row_count(r), 3); /* m1 x s1, m1 x gone, m1 x (none) */
 	assert_string_equal(lc_table_text(r, 0, 1), "gone"); /* the only invalid row, first */
 	assert_int_equal(lc_table_int_named(r, 0, "allowed"), 0);
 	assert_int_equal(lc_table_int_named(r, 0, "count"), 1);
@@ -816,7 +816,7 @@ static void matrix_unknown_values(void **state)
 	lc_table_free(r);
 	/* The drill-down reaches the stored key the model no longer knows. */
 	assert_int_equal(lc_report_matrix_cell(db, "m1", "gone", NULL, &r), 0);
-	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal(lc_table_row_count(r), 1);
 	assert_int_equal(lc_table_int_named(r, 0, "lead"), a);
 	lc_table_free(r);
 	lc_db_close(db);
@@ -882,13 +882,13 @@ static void reports_on_empty_store(void **state)
 	lc_table *r = NULL;
 	(void)state;
 	assert_int_equal(lc_report_pipeline(db, &axis, 1, NULL, &r), 0);
-	assert_int_equal(lc_table_rows(r), 0);
+	assert_int_equal(lc_table_row_count(r), 0);
 	lc_table_free(r);
 	assert_int_equal(lc_report_followups(db, NULL, &r), 0);
-	assert_int_equal(lc_table_rows(r), 0);
+	assert_int_equal(lc_table_row_count(r), 0);
 	lc_table_free(r);
 	assert_int_equal(lc_report_overdue(db, NULL, &r), 0);
-	assert_int_equal(lc_table_rows(r), 0);
+	assert_int_equal(lc_table_row_count(r), 0);
 	lc_table_free(r);
 	assert_int_equal(lc_report_funnel(db, NULL, &r), 0);
 	assert_int_equal(lc_table_int_named(r, 0, "count"), 0);
@@ -922,7 +922,7 @@ static void every_report_takes_the_filter(void **state)
 		assert_int_equal(lc_query_set_page(q, 0, 1), 0); /* paging is ignored */
 		o.filter = q;
 		assert_int_equal(lc_report_pipeline(db, &axis, 1, &o, &r), 0);
-		assert_int_equal(lc_table_rows(r), 1);
+		assert_int_equal(lc_table_row_count(r), 1);
 		assert_int_equal(count_of(r, "hot", NULL), 2);
 		lc_table_free(r);
 		assert_int_equal(lc_report_matrix(db, &o, &r), 0);
@@ -931,20 +931,20 @@ static void every_report_takes_the_filter(void **state)
 		lc_table_free(r);
 		/* The report's own conditions are added to the filter's. */
 		assert_int_equal(lc_report_matrix_cell(db, "quoted", "follow_up", &o, &r), 0);
-		assert_int_equal(lc_table_rows(r), 0);
+		assert_int_equal(lc_table_row_count(r), 0);
 		lc_table_free(r);
 		assert_int_equal(lc_report_matrix_cell(db, "contacted", "hot", &o, &r), 0);
-		assert_int_equal(lc_table_rows(r), 2);
+		assert_int_equal(lc_table_row_count(r), 2);
 		lc_table_free(r);
 		assert_int_equal(lc_report_followups(db, &o, &r), 0);
-		assert_int_equal(lc_table_rows(r), 2);
+		assert_int_equal(lc_table_row_count(r), 2);
 		assert_int_equal(count_of(r, NULL, "2026-01-03"), 0); /* the unassigned one */
 		lc_table_free(r);
 		/* The filter by status: only the unassigned lead's follow-up. */
 		assert_int_equal(lc_query_set_agent(q, 0), 0);
 		assert_int_equal(lc_query_set_value(q, LC_AXIS_STATUS, "follow_up"), 0);
 		assert_int_equal(lc_report_followups(db, &o, &r), 0);
-		assert_int_equal(lc_table_rows(r), 1);
+		assert_int_equal(lc_table_row_count(r), 1);
 		assert_int_equal(count_of(r, NULL, "2026-01-03"), 1);
 		lc_table_free(r);
 		/* Overdue: a late lead of bob's, kept or left out by the filter. */
@@ -953,12 +953,12 @@ static void every_report_takes_the_filter(void **state)
 		assert_int_equal(lc_db_lead_update(db, l, -1), 0);
 		lc_lead_free(l);
 		assert_int_equal(lc_report_overdue(db, &o, &r), 0);
-		assert_int_equal(lc_table_rows(r), 0);
+		assert_int_equal(lc_table_row_count(r), 0);
 		lc_table_free(r);
 		assert_int_equal(lc_query_set_value(q, LC_AXIS_STATUS, NULL), 0);
 		assert_int_equal(lc_query_set_agent(q, bob), 0);
 		assert_int_equal(lc_report_overdue(db, &o, &r), 0);
-		assert_int_equal(lc_table_rows(r), 1);
+		assert_int_equal(lc_table_row_count(r), 1);
 		lc_table_free(r);
 		/* The recycled lead comes back when the filter includes the bin. */
 		assert_int_equal(lc_query_set_agent(q, ann), 0);
@@ -1045,7 +1045,7 @@ static void pipeline_sums_amounts(void **state)
 		assert_string_equal(lc_table_column_name(r, 2), "count");
 		amount = measure_index(r, "amount");
 		assert_true(amount >= 0);
-		assert_int_equal(lc_table_rows(r), 4);
+		assert_int_equal(lc_table_row_count(r), 4);
 		assert_int_equal(count_of(r, "ann", "USD"), 2);
 		assert_int_equal(lc_table_int(r, (size_t)find_row(r, "ann", "USD"), (size_t)amount),
 				 want_ann_usd);
@@ -1216,7 +1216,7 @@ static void check_stage_entries(const char *uri)
 	assert_int_equal(lc_query_set_value(q, LC_AXIS_STAGE, "Service Renewal"), 0);
 	o.filter = q;
 	assert_int_equal(lc_report_pipeline(db, by, 1, &o, &r), 0);
-	assert_int_equal(lc_table_rows(r), 1);
+	assert_int_equal(lc_table_row_count(r), 1);
 	assert_int_equal(lc_table_int_named(r, 0, "entries"), 2);
 	lc_table_free(r);
 	lc_query_free(q);

@@ -473,13 +473,13 @@ static void test_damaged_records(void **state)
 	assert_non_null(strstr(lc_error_last(), "agent 2"));
 	assert_non_null(strstr(lc_error_last(), "1 other"));
 	assert_non_null(t);
-	assert_int_equal(lc_table_rows(t), 2);
+	assert_int_equal(lc_table_row_count(t), 2);
 	assert_int_equal(lc_table_int(t, 0, 0), 1);
 	assert_int_equal(lc_table_int(t, 1, 0), 4);
 	lc_table_free(t);
 	assert_int_equal(lc_db_units(db, 0, &t), LC_ECORRUPT);
 	assert_non_null(strstr(lc_error_last(), "unit 1 "));
-	assert_int_equal(lc_table_rows(t), 3);
+	assert_int_equal(lc_table_row_count(t), 3);
 	lc_table_free(t);
 
 	/* The next write to a lead stored at version INT64_MAX does not wrap. */
@@ -511,7 +511,7 @@ static size_t worklist_ids(lc_db *db, lc_id agent, lc_time day, lc_id *ids, size
 	size_t n;
 
 	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
-	n = lc_table_rows(w);
+	n = lc_table_row_count(w);
 	assert_true(n <= max);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = lc_table_int_named(w, i, "lead");
@@ -1062,7 +1062,7 @@ static void random_run(const char *preset, int nleads, int napplies)
 		rc = lc_db_apply(db, ids[rnd((uint32_t)nleads)], d, -1, v, NULL);
 		assert_true(rc == 0 || rc == LC_EINVALID);
 		if (rc == LC_EINVALID)
-			assert_true(lc_table_rows(lc_violations_table(v)) > 0);
+			assert_true(lc_table_row_count(lc_violations_table(v)) > 0);
 		valid += rc == 0;
 	}
 	assert_int_equal(lc_db_commit(db), 0);
@@ -1163,7 +1163,7 @@ static const char *problem(const lc_table *t, const char *kind, lc_id lead, lc_i
 	char want[32];
 
 	snprintf(want, sizeof want, "lead %lld", (long long)lead);
-	for (size_t i = 0; i < lc_table_rows(t); i++)
+	for (size_t i = 0; i < lc_table_row_count(t); i++)
 		if (!strcmp(lc_table_text_named(t, i, "kind"), kind) &&
 		    lc_table_int_named(t, i, "lead") == lead &&
 		    (event <= 0 || lc_table_int_named(t, i, "event") == event)) {
@@ -1199,7 +1199,7 @@ static lc_table *verify_file(const char *file)
 	lc_db_close(db);
 	db = open_with(file, LC_DB_READONLY, 5000);
 	assert_int_equal(lc_db_verify(db, &ro), 0);
-	assert_int_equal(lc_table_rows(ro), lc_table_rows(t));
+	assert_int_equal(lc_table_row_count(ro), lc_table_row_count(t));
 	assert_int_equal(summary(ro, "problems"), summary(t, "problems"));
 	lc_table_free(ro);
 	lc_db_close(db);
@@ -1237,7 +1237,7 @@ static void test_verify_damage(void **state)
 	lc_db_close(db);
 
 	t = verify_file(file);
-	assert_int_equal(lc_table_rows(t), 0);
+	assert_int_equal(lc_table_row_count(t), 0);
 	assert_int_equal(summary(t, "problems"), 0);
 	assert_int_equal(summary(t, "leads"), 3);
 	assert_int_equal(summary(t, "events"), 8);
@@ -1284,7 +1284,7 @@ static void test_verify_damage(void **state)
 	assert_int_equal(summary(t, "problems_rule_set"), 1);
 	assert_int_equal(summary(t, "problems_integrity"), 1);
 	assert_int_equal(summary(t, "rule_sets"), 1);
-	for (size_t i = 0; i < lc_table_rows(t); i++) {
+	for (size_t i = 0; i < lc_table_row_count(t); i++) {
 		const char *kind = lc_table_text_named(t, i, "kind");
 		const char *rec = lc_table_text_named(t, i, "record");
 		if (!strcmp(kind, "model"))
@@ -1295,7 +1295,7 @@ static void test_verify_damage(void **state)
 			assert_non_null(strstr(lc_table_text_named(t, i, "message"), "events"));
 	}
 	assert_int_equal(summary(t, "problems"), 5);
-	assert_int_equal((int64_t)lc_table_rows(t), 5);
+	assert_int_equal((int64_t)lc_table_row_count(t), 5);
 	lc_table_free(t);
 
 	/* Bad arguments. */

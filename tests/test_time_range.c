@@ -149,7 +149,7 @@ static void test_workflow(void **state)
 		if (valid(edges[i])) {
 			/* Runs; the effect fails with LC_ERANGE where now + in is beyond. */
 			assert_int_equal(rc, 0);
-			for (size_t r = 0; r < lc_table_rows(t); r++) {
+			for (size_t r = 0; r < lc_table_row_count(t); r++) {
 				int64_t code = lc_table_int_named(t, r, "code");
 				assert_true(code == 0 || code == LC_ERANGE);
 			}
@@ -267,7 +267,7 @@ static int import_row(lc_db *db, const lc_mapping *m, const lc_import_options *o
 	snprintf(csv, sizeof csv, "Id,When,Start\n%s\n", row);
 	rc = lc_import_buffer(db, csv, strlen(csv), m, o, &r);
 	reason[0] = '\0';
-	if (r && lc_table_rows(r) > 0)
+	if (r && lc_table_row_count(r) > 0)
 		snprintf(reason, n, "%s", lc_table_text_named(r, 0, "reason"));
 	lc_table_free(r);
 	return rc;

@@ -166,9 +166,9 @@ static int dispose(lc_db *db, lc_id id, const char *action, const char *mileston
 	rc = lc_db_apply(db, id, d, -1, v, NULL);
 	/* Every refusal says why, a rule's effect refused inside the apply too. */
 	if (rc == LC_EINVALID)
-		assert_true(lc_table_rows(lc_violations_table(v)) > 0);
+		assert_true(lc_table_row_count(lc_violations_table(v)) > 0);
 	snprintf(last_violation, sizeof last_violation, "%s",
-		 lc_table_rows(lc_violations_table(v)) ? lc_table_text(lc_violations_table(v), 0, 3) : lc_error_last());
+		 lc_table_row_count(lc_violations_table(v)) ? lc_table_text(lc_violations_table(v), 0, 3) : lc_error_last());
 	lc_violations_free(v);
 	lc_disposition_free(d);
 	return rc;
@@ -202,7 +202,7 @@ static size_t sweep(lc_db *db, lc_time at)
 
 	assert_int_equal(lc_workflow_sweep(db, at, &r), 0);
 	assert_int_equal((size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), 0);
-	n = lc_table_rows(r);
+	n = lc_table_row_count(r);
 	lc_table_free(r);
 	return n;
 }
@@ -302,7 +302,7 @@ static void test_parse_preset(void **state)
 	assert_int_equal(lc_ruleset_rules(rs, NULL), LC_EINVAL);
 	assert_int_equal(lc_ruleset_rules(rs, &rules), 0);
 	assert_string_equal(lc_table_kind(rules), "rules");
-	assert_int_equal(lc_table_rows(rules), 8);
+	assert_int_equal(lc_table_row_count(rules), 8);
 	assert_string_equal(lc_table_text_named(rules, 0, "name"), "recycle_uncontactable_new");
 	assert_string_equal(lc_table_text_named(rules, 0, "kind"), "time");
 	assert_string_equal(lc_table_text_named(rules, 6, "kind"), "event");
@@ -315,7 +315,7 @@ static void test_parse_preset(void **state)
 	snprintf(path, sizeof path, "%s/src/workflow/rulesets/seed002.json", root ? root : LC_SOURCE_ROOT);
 	assert_int_equal(lc_ruleset_load_file(&rs, path), 0);
 	assert_int_equal(lc_ruleset_rules(rs, &rules), 0);
-	assert_int_equal(lc_table_rows(rules), 8);
+	assert_int_equal(lc_table_row_count(rules), 8);
 	lc_table_free(rules);
 	lc_ruleset_free(rs);
 
@@ -324,7 +324,7 @@ static void test_parse_preset(void **state)
 						NULL),
 			 0);
 	assert_int_equal(lc_ruleset_rules(rs, &rules), 0);
-	assert_int_equal(lc_table_rows(rules), 1);
+	assert_int_equal(lc_table_row_count(rules), 1);
 	assert_string_equal(lc_table_text_named(rules, 0, "name"), "auto_assign");
 	assert_string_equal(lc_table_text_named(rules, 0, "kind"), "time");
 	lc_table_free(rules);
@@ -657,7 +657,7 @@ static void test_effects(void **state)
 	assert_int_equal(lc_table_int_named(lc_table_summary(r), 0, "checked"), 4);
 	assert_int_equal((size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), 0);
 	/* l1: assign, set, follow_up; l2, l3: assign, segment, stop; l4: recycle. Lead order, rule order. */
-	assert_int_equal(lc_table_rows(r), 10);
+	assert_int_equal(lc_table_row_count(r), 10);
 	assert_int_equal(lc_table_int_named(r, 0, "lead"), l1);
 	assert_string_equal(lc_table_text_named(r, 0, "rule"), "rr");
 	assert_string_equal(lc_table_text_named(r, 0, "effect"), "assign");
@@ -733,7 +733,7 @@ static void test_failure_rolls_back_lead(void **state)
 	int64_t va = version_of(f->db, a);
 	assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
 	assert_int_equal((size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), 1);
-	assert_int_equal(lc_table_rows(r), 2);
+	assert_int_equal(lc_table_row_count(r), 2);
 	assert_int_equal(lc_table_int_named(r, 0, "lead"), a);
 	assert_string_equal(lc_table_text_named(r, 0, "rule"), "heat");
 	assert_string_equal(lc_table_text_named(r, 0, "effect"), "set");
@@ -989,7 +989,7 @@ static lc_id agent_at(const lc_table *ag, size_t j, int64_t *load, int64_t *give
 		*load = lc_table_int_named(ag, j, "load");
 	if (given)
 		*given = lc_table_int_named(ag, j, "given");
-	return j < lc_table_rows(ag) ? lc_table_int_named(ag, j, "agent") : 0;
+	return j < lc_table_row_count(ag) ? lc_table_int_named(ag, j, "agent") : 0;
 }
 
 static void test_assign_order_and_fairness(void **state)
@@ -1060,7 +1060,7 @@ static void test_assign_order_and_fairness(void **state)
 	/* Pool of 6 callable leads, 3 active agents, quota 50: 2 each. Order:
 	 * highly engaged, engaged, others, cold; oldest first. */
 	assert_int_equal(lc_assign(f->db, now_value, NULL, &a, &ag), 0);
-	assert_int_equal(lc_table_rows(a), 6);
+	assert_int_equal(lc_table_row_count(a), 6);
 	lc_id order[] = { high1, high2, eng1, eng2, other, cold1 };
 	lc_id dealt[] = { amy, bob, cat, amy, bob, cat };
 	for (size_t i = 0; i < 6; i++) {
@@ -1068,7 +1068,7 @@ static void test_assign_order_and_fairness(void **state)
 		assert_int_equal(lc_table_int_named(a, i, "agent"), dealt[i]);
 		assert_int_equal(agent_of(f->db, order[i]), dealt[i]);
 	}
-	assert_int_equal(lc_table_rows(ag), 3);
+	assert_int_equal(lc_table_row_count(ag), 3);
 	int64_t load = -1, given = -1;
 	assert_int_equal(agent_at(ag, 0, &load, &given), amy);
 	assert_int_equal(load, 0);
@@ -1089,7 +1089,7 @@ static void test_assign_order_and_fairness(void **state)
 	o = (lc_assign_options)LC_ASSIGN_OPTIONS_INIT;
 	o.quota = 5;
 	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
-	assert_int_equal(lc_table_rows(a), 7);
+	assert_int_equal(lc_table_row_count(a), 7);
 	int64_t g[3];
 	for (size_t j = 0; j < 3; j++) {
 		agent_at(ag, j, &load, &g[j]);
@@ -1105,7 +1105,7 @@ static void test_assign_order_and_fairness(void **state)
 	add_lead(f->db, "555-2000", NULL, "x");
 	o.quota = 4;
 	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
-	assert_int_equal(lc_table_rows(a), 0);
+	assert_int_equal(lc_table_row_count(a), 0);
 	lc_table_free(a);
 	lc_table_free(ag);
 
@@ -1115,8 +1115,8 @@ static void test_assign_order_and_fairness(void **state)
 	o.agents = just_bob;
 	o.nagents = 2;
 	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
-	assert_int_equal(lc_table_rows(ag), 1);
-	assert_int_equal(lc_table_rows(a), 1);
+	assert_int_equal(lc_table_row_count(ag), 1);
+	assert_int_equal(lc_table_row_count(a), 1);
 	assert_int_equal(lc_table_int_named(a, 0, "agent"), bob);
 	lc_table_free(a);
 	lc_table_free(ag);
@@ -1214,7 +1214,7 @@ static void test_worklist(void **state)
 	assert_int_equal(lc_worklist_get(f->db, amy, day, &w), 0);
 	lc_id want[] = { over, due_early, due_late, n1, n2 };
 	const char *why[] = { "overdue", "due", "due", "new", "new" };
-	assert_int_equal(lc_table_rows(w), 5);
+	assert_int_equal(lc_table_row_count(w), 5);
 	for (size_t i = 0; i < 5; i++) {
 		assert_int_equal(lc_table_int_named(w, i, "lead"), want[i]);
 		assert_string_equal(lc_table_text_named(w, i, "reason"), why[i]);
@@ -1464,7 +1464,7 @@ static void work_list(lc_db *db, lc_id agent, const char *name, lc_time day, int
 	lc_time last_created = 0;
 
 	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
-	for (size_t i = 0; i < lc_table_rows(w); i++) {
+	for (size_t i = 0; i < lc_table_row_count(w); i++) {
 		lc_id id = lc_table_int_named(w, i, "lead");
 		lc_lead *l = get(db, id);
 		const char *ms = lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE);
@@ -1547,7 +1547,7 @@ static void test_three_weeks(void **state)
 		assert_int_equal((size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), 0);
 		lc_table_free(r);
 		assert_int_equal(lc_workflow_sweep(f->db, now_value, &r), 0);
-		assert_int_equal(lc_table_rows(r), 0);
+		assert_int_equal(lc_table_row_count(r), 0);
 		lc_table_free(r);
 		check_segments(f->db, now_value);
 
@@ -1566,13 +1566,13 @@ static void test_three_weeks(void **state)
 		/* Top each active agent up to the quota, counting follow-ups due. */
 		now_value = day + 8 * 3600;
 		assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
-		for (size_t j = 0; j < lc_table_rows(ag); j++) {
+		for (size_t j = 0; j < lc_table_row_count(ag); j++) {
 			int64_t load = 0, given = 0;
 			lc_id id = agent_at(ag, j, &load, &given);
 			assert_true(id != agents[1] || d < 7 || d >= 14);
 			assert_true(load + given <= (int64_t)quota || given == 0);
 		}
-		for (size_t i = 0; i < lc_table_rows(a); i++) {
+		for (size_t i = 0; i < lc_table_row_count(a); i++) {
 			lc_lead *l = get(f->db, lc_table_int_named(a, i, "lead"));
 			assert_false((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_DO_NOT_CALL);
 			assert_non_null(lc_lead_text(l, LC_LEAD_PHONE));
@@ -1598,12 +1598,12 @@ static void test_three_weeks(void **state)
 			lc_query_free(q);
 		}
 		int64_t gmin = INT64_MAX, gmax = 0;
-		for (size_t j = 0; j < lc_table_rows(ag); j++) {
+		for (size_t j = 0; j < lc_table_row_count(ag); j++) {
 			int64_t load = 0, given = 0;
 			lc_id id = agent_at(ag, j, &load, &given);
 			lc_table *w = NULL;
 			assert_int_equal(lc_worklist_get(f->db, id, now_value, &w), 0);
-			int64_t len = (int64_t)lc_table_rows(w);
+			int64_t len = (int64_t)lc_table_row_count(w);
 			lc_table_free(w);
 			/* The list is what it had plus what it got. */
 			assert_int_equal(len, load + given);
@@ -1621,8 +1621,8 @@ static void test_three_weeks(void **state)
 			}
 		}
 		/* Fair: an agent that got two fewer than another was full. */
-		for (size_t i = 0; i < lc_table_rows(ag); i++)
-			for (size_t j = 0; j < lc_table_rows(ag); j++) {
+		for (size_t i = 0; i < lc_table_row_count(ag); i++)
+			for (size_t j = 0; j < lc_table_row_count(ag); j++) {
 				int64_t li = 0, gi = 0, lj = 0, gj = 0;
 				agent_at(ag, i, &li, &gi);
 				agent_at(ag, j, &lj, &gj);
@@ -1641,7 +1641,7 @@ static void test_three_weeks(void **state)
 				lc_table *w = NULL;
 				/* A deactivated agent keeps what it had; it is given nothing new. */
 				assert_int_equal(lc_worklist_get(f->db, agents[1], day, &w), 0);
-				for (size_t k = 0; k < lc_table_rows(w); k++)
+				for (size_t k = 0; k < lc_table_row_count(w); k++)
 					assert_non_null(lc_table_text_named(w, k, "reason"));
 				lc_table_free(w);
 				continue;
@@ -1711,7 +1711,7 @@ static void test_assign_counts_follow_ups(void **state)
 	lc_table_free(ag);
 	/* Same day again: topped up already. */
 	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
-	assert_int_equal(lc_table_rows(a), 0);
+	assert_int_equal(lc_table_row_count(a), 0);
 	lc_table_free(a);
 	lc_table_free(ag);
 }
@@ -1771,11 +1771,11 @@ static void expect_worklist(lc_db *db, lc_id agent, lc_time day, const lc_id *wa
 	lc_table *w = NULL;
 
 	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
-	for (size_t i = 0; i < n && i < lc_table_rows(w); i++)
+	for (size_t i = 0; i < n && i < lc_table_row_count(w); i++)
 		if (lc_table_int_named(w, i, "lead") != want[i])
 			fail_msg("row %zu: lead %lld, expected %lld", i,
 				 (long long)lc_table_int_named(w, i, "lead"), (long long)want[i]);
-	assert_int_equal(lc_table_rows(w), n);
+	assert_int_equal(lc_table_row_count(w), n);
 	lc_table_free(w);
 }
 
@@ -1825,7 +1825,7 @@ static bool on_worklist(lc_db *db, lc_id agent, lc_time day, lc_id lead)
 	bool hit = false;
 
 	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
-	for (size_t i = 0; i < lc_table_rows(w); i++)
+	for (size_t i = 0; i < lc_table_row_count(w); i++)
 		hit = hit || lc_table_int_named(w, i, "lead") == lead;
 	lc_table_free(w);
 	return hit;
@@ -1837,7 +1837,7 @@ static int64_t worklist_rows(lc_db *db, lc_id agent, lc_time day)
 	int64_t n;
 
 	assert_int_equal(lc_worklist_get(db, agent, day, &w), 0);
-	n = (int64_t)lc_table_rows(w);
+	n = (int64_t)lc_table_row_count(w);
 	lc_table_free(w);
 	return n;
 }
@@ -1884,9 +1884,9 @@ static void test_assign_fills_worklists(void **state)
 
 	o.quota = 5;
 	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
-	assert_int_equal(lc_table_rows(ag), 2);
+	assert_int_equal(lc_table_row_count(ag), 2);
 	int64_t dealt = 0;
-	for (size_t j = 0; j < lc_table_rows(ag); j++) {
+	for (size_t j = 0; j < lc_table_row_count(ag); j++) {
 		int64_t load = 0, given = 0;
 		lc_id id = agent_at(ag, j, &load, &given);
 		assert_int_equal(worklist_rows(f->db, id, day), load + given);
@@ -1895,8 +1895,8 @@ static void test_assign_fills_worklists(void **state)
 	}
 	/* The three new leads and the two follow-ups due today or overdue. */
 	assert_int_equal(dealt, 5);
-	assert_int_equal(lc_table_rows(a), 5);
-	for (size_t i = 0; i < lc_table_rows(a); i++)
+	assert_int_equal(lc_table_row_count(a), 5);
+	for (size_t i = 0; i < lc_table_row_count(a); i++)
 		assert_true(on_worklist(f->db, lc_table_int_named(a, i, "agent"), day,
 					lc_table_int_named(a, i, "lead")));
 	assert_true(agent_of(f->db, fdue) && agent_of(f->db, fover));
@@ -1913,7 +1913,7 @@ static void test_assign_fills_worklists(void **state)
 	/* The day the later follow-up falls due, it is dealt and listed. */
 	now_value = day + 5 * DAY;
 	assert_int_equal(lc_assign(f->db, now_value, &o, &a, &ag), 0);
-	for (size_t j = 0; j < lc_table_rows(ag); j++) {
+	for (size_t j = 0; j < lc_table_row_count(ag); j++) {
 		int64_t load = 0, given = 0;
 		lc_id id = agent_at(ag, j, &load, &given);
 		assert_int_equal(worklist_rows(f->db, id, now_value), load + given);

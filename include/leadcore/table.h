@@ -63,14 +63,14 @@ LC_API const char *lc_table_kind(const lc_table *t);
  * @param t The table.
  * @return The count; 0 for NULL.
  */
-LC_API size_t lc_table_rows(const lc_table *t);
+LC_API size_t lc_table_row_count(const lc_table *t);
 
 /**
  * The number of columns.
  * @param t The table.
  * @return The count; 0 for NULL.
  */
-LC_API size_t lc_table_columns(const lc_table *t);
+LC_API size_t lc_table_column_count(const lc_table *t);
 
 /**
  * The name of column @p col ("stage", "lead", "follow_up", ...).

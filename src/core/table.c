@@ -161,14 +161,14 @@ const char *lc_table_kind(const lc_table *t)
 	return t ? t->kind : NULL;
 }
 
-size_t lc_table_rows(const lc_table *t)
+size_t lc_table_row_count(const lc_table *t)
 {
 	if (!t)
 		return 0;
 	return t->view ? t->view->rows(t->src) : t->nrows;
 }
 
-size_t lc_table_columns(const lc_table *t)
+size_t lc_table_column_count(const lc_table *t)
 {
 	return t ? t->ncols : 0;
 }

@@ -662,7 +662,7 @@ static int judge(imp *im, const lc_lead *lead)
 			msg_reset(im);
 			lc__buf_printf(&im->msg, "disposition %zu (%s): ", i + 1,
 				       lc_disposition_get(im->disp[i], LC_AXIS_ACTION));
-			for (size_t v = 0; v < lc_table_rows(vt); v++)
+			for (size_t v = 0; v < lc_table_row_count(vt); v++)
 				lc__buf_printf(&im->msg, "%s%s", v ? " " : "",
 					       lc_table_text(vt, v, 3));
 			reject_row(im, LC_EINVALID);

@@ -13,7 +13,7 @@ static int value_counts(lc_db *db, const lc_model *m, lc_axis a, size_t *n)
 {
 	lc_table *r = NULL;
 	int rc = lc_report_pipeline(db, &a, 1, NULL, &r);
-	for (size_t i = 0; !rc && i < lc_table_rows(r); i++) {
+	for (size_t i = 0; !rc && i < lc_table_row_count(r); i++) {
 		const char *k = lc_table_text(r, i, 0);
 		long v = k ? lc__report_value_index(m, a, k) : -1;
 		if (v >= 0)
@@ -44,7 +44,7 @@ static int cell_counts(lc_db *db, const lc_model *m, size_t *cells)
 	size_t ns = m->axes[LC_AXIS_STATUS].n;
 	lc_table *r = NULL;
 	int rc = lc_report_matrix(db, NULL, &r);
-	for (size_t i = 0; !rc && i < lc_table_rows(r); i++) {
+	for (size_t i = 0; !rc && i < lc_table_row_count(r); i++) {
 		const char *mk = lc_table_text_named(r, i, "milestone");
 		const char *sk = lc_table_text_named(r, i, "status");
 		long a = mk ? lc__report_value_index(m, LC_AXIS_MILESTONE, mk) : -1;

@@ -351,7 +351,7 @@ const char *lc__report_agent_name(const lc_table *agents, const char *id_text)
 	id = strtoll(id_text, &end, 10);
 	if (*end)
 		return id_text;
-	for (size_t i = 0; i < lc_table_rows(agents); i++)
+	for (size_t i = 0; i < lc_table_row_count(agents); i++)
 		if (lc_table_int(agents, i, 0) == (lc_id)id)
 			return lc_table_text(agents, i, 1);
 	return id_text;
@@ -362,7 +362,7 @@ static const char *unit_name(const lc_table *units, const char *id_text)
 {
 	char *end;
 	long long id = strtoll(id_text, &end, 10);
-	for (size_t i = 0; !*end && i < lc_table_rows(units); i++)
+	for (size_t i = 0; !*end && i < lc_table_row_count(units); i++)
 		if (lc_table_int(units, i, 0) == (lc_id)id)
 			return lc_table_text(units, i, 1);
 	return id_text;

@@ -706,14 +706,14 @@ static int parties_drop_damaged(lc_table **t, bool agents)
 	char others[48] = "";
 	int rc;
 
-	for (size_t i = 0; i < lc_table_rows(*t); i++)
+	for (size_t i = 0; i < lc_table_row_count(*t); i++)
 		if (!lc_table_text(*t, i, 1) && !bad++)
 			first = lc_table_int(*t, i, 0);
 	if (!bad)
 		return 0;
 	if ((rc = lc__parties_new(&good, agents)))
 		return rc;
-	for (size_t i = 0; i < lc_table_rows(*t) && !rc; i++)
+	for (size_t i = 0; i < lc_table_row_count(*t) && !rc; i++)
 		if (lc_table_text(*t, i, 1))
 			rc = agents ? lc_table_sys_add_agent(good, lc_table_int(*t, i, 0),
 							    lc_table_text(*t, i, 1),
@@ -816,7 +816,7 @@ static int find_by_name(lc_db *db, const char *name, lc_id *id, bool agent)
 	if ((rc = parties(db, agent, 0, &all)))
 		return rc;
 	rc = lc__error(LC_ENOTFOUND, "there is no %s named '%s'", agent ? "agent" : "unit", name);
-	for (size_t i = 0; i < lc_table_rows(all); i++)
+	for (size_t i = 0; i < lc_table_row_count(all); i++)
 		if (strcmp(lc_table_text(all, i, 1), name) == 0) {
 			*id = lc_table_int(all, i, 0);
 			rc = 0;

@@ -603,7 +603,7 @@ int lc__parties_new(lc_table **out, bool agents)
 
 long lc__party_index(const lc_table *t, lc_id id)
 {
-	for (size_t i = 0; i < lc_table_rows(t); i++)
+	for (size_t i = 0; i < lc_table_row_count(t); i++)
 		if (lc_table_int(t, i, 0) == id)
 			return (long)i;
 	return -1;

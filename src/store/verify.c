@@ -381,7 +381,7 @@ static int count_party(lc__verify *v, bool agents)
 	lc_table *t = NULL;
 	int rc = agents ? lc_db_agents(v->db, 0, &t) : lc_db_units(v->db, 0, &t);
 
-	v->counts[agents ? C_AGENTS : C_UNITS] = (int64_t)lc_table_rows(t);
+	v->counts[agents ? C_AGENTS : C_UNITS] = (int64_t)lc_table_row_count(t);
 	if (rc == LC_ECORRUPT)
 		rc = lc__verify_problem(v, "record", agents ? "agents" : "units", 0, 0, "%s",
 					lc_error_last());

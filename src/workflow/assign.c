@@ -329,11 +329,11 @@ static int pick_agents(lc_db *db, const lc_assign_options *o, as_acc *a)
 			ids[n++] = ids[i];
 		}
 	} else {
-		if (!(ids = lc__calloc(lc_table_rows(l) + 1, sizeof *ids))) {
+		if (!(ids = lc__calloc(lc_table_row_count(l) + 1, sizeof *ids))) {
 			rc = LC_ENOMEM;
 			goto out;
 		}
-		for (size_t i = 0; i < lc_table_rows(l); i++)
+		for (size_t i = 0; i < lc_table_row_count(l); i++)
 			if (lc_table_int(l, i, 2))
 				ids[n++] = lc_table_int(l, i, 0);
 	}

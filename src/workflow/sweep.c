@@ -180,7 +180,7 @@ int lc__wf_round_robin(lc_db *db, const char *unit, int64_t quota, lc_time now, 
 	}
 	/* In id order from the one after the cursor, round to the start: the
 	 * first active agent whose list is short of the quota. */
-	n = lc_table_rows(l);
+	n = lc_table_row_count(l);
 	while (start < n && lc_table_int(l, start, 0) <= last)
 		start++;
 	for (size_t k = 0; !rc && !pick && k < n; k++) {

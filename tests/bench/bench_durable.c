@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 			if (rc != 0)
 				BENCH_FAIL("durable: apply %" PRId64 " to lead %" PRId64 ": %d %s (%s)", i,
 					   id, rc, lc_error_last(),
-					   lc_table_rows(lc_violations_table(v)) ? lc_table_text(lc_violations_table(v), 0, 3) : "");
+					   lc_table_row_count(lc_violations_table(v)) ? lc_table_text(lc_violations_table(v), 0, 3) : "");
 		}
 		double secs = bench_now() - t0;
 

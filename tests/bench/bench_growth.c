@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 				for (int64_t i = 0; i < BENCH_AGENTS; i++) {
 					lc_table *w = NULL;
 					BENCH_CHECK(lc_worklist_get(db, 1 + i, BENCH_WL_DAY, &w));
-					items += lc_table_rows(w);
+					items += lc_table_row_count(w);
 					lc_table_free(w);
 				}
 				double secs = bench_now() - t0;

@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 					if (lc_side) {
 						lc_table *r = NULL;
 						BENCH_CHECK(lc_report_pipeline(db, &axis, 1, NULL, &r));
-						for (size_t row = 0; row < lc_table_rows(r); row++)
+						for (size_t row = 0; row < lc_table_row_count(r); row++)
 							lc_total += lc_table_int_named(r, row, "count");
 						lc_table_free(r);
 					} else {

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 					if (lc_side) {
 						lc_table *w = NULL;
 						BENCH_CHECK(lc_worklist_get(db, agent, BENCH_WL_DAY, &w));
-						items += lc_table_rows(w);
+						items += lc_table_row_count(w);
 						lc_table_free(w);
 					} else {
 						raw_items += raw_worklist(st, agent);

@@ -297,7 +297,7 @@ static int apply(fx *f, lc_id id, const disp *x, int64_t expected, lc_id *ev)
 	OK(lc_violations_new(&v));
 	rc = lc_db_apply(f->db, id, d, expected, v, ev);
 	/* Say why when a story step the suite means to be valid is refused. */
-	for (size_t i = 0; getenv("LC_CONFORMANCE_VERBOSE") && i < lc_table_rows(lc_violations_table(v)); i++)
+	for (size_t i = 0; getenv("LC_CONFORMANCE_VERBOSE") && i < lc_table_row_count(lc_violations_table(v)); i++)
 		print_message("violation: %s\n", lc_table_text(lc_violations_table(v), i, 3));
 	lc_violations_free(v);
 	lc_disposition_free(d);
@@ -967,24 +967,24 @@ static void t_agents_units(void **state)
 	OK(lc_db_agent_set_active(f->db, b, 0));
 	for (int pass = 0; pass < 2; pass++) {
 		OK(lc_db_agents(f->db, 0, &al));
-		assert_int_equal(lc_table_rows(al), 3);
+		assert_int_equal(lc_table_row_count(al), 3);
 		assert_int_equal(lc_table_int(al, 0, 0), a);
 		STREQ(lc_table_text(al, 1, 1), "bruno");
 		assert_int_equal(lc_table_int(al, 1, 2), 0);
 		assert_int_equal(lc_table_int(al, 2, 2), 1);
 		lc_table_free(al);
 		OK(lc_db_agents(f->db, u1, &al));
-		assert_int_equal(lc_table_rows(al), 2);
+		assert_int_equal(lc_table_row_count(al), 2);
 		assert_int_equal(lc_table_int(al, 0, 0), a);
 		assert_int_equal(lc_table_int(al, 1, 0), c);
 		lc_table_free(al);
 		OK(lc_db_units(f->db, a, &ul));
-		assert_int_equal(lc_table_rows(ul), 2);
+		assert_int_equal(lc_table_row_count(ul), 2);
 		assert_int_equal(lc_table_int(ul, 0, 0), u1);
 		STREQ(lc_table_text(ul, 1, 1), "south");
 		lc_table_free(ul);
 		OK(lc_db_units(f->db, b, &ul));
-		assert_int_equal(lc_table_rows(ul), 0);
+		assert_int_equal(lc_table_row_count(ul), 0);
 		lc_table_free(ul);
 		ul = NULL;
 		al = NULL;
@@ -1001,7 +1001,7 @@ static void t_agents_units(void **state)
 	OK(lc_db_unit_leave(f->db, u1, a));
 	OK(lc_db_unit_leave(f->db, u1, a));
 	OK(lc_db_agents(f->db, u1, &al));
-	assert_int_equal(lc_table_rows(al), 1);
+	assert_int_equal(lc_table_row_count(al), 1);
 	assert_int_equal(lc_table_int(al, 0, 0), c);
 	lc_table_free(al);
 	/* Accept: a member of the lead's unit takes it; others are refused. */
@@ -1084,13 +1084,13 @@ static void snap(fx *f, snapshot *s, const lc_id ids[3], lc_id unit)
 	s->leads = count_all(f);
 	s->events = count_events(f, 0);
 	OK(lc_db_agents(f->db, 0, &al));
-	s->agents = lc_table_rows(al);
+	s->agents = lc_table_row_count(al);
 	lc_table_free(al);
 	OK(lc_db_agents(f->db, unit, &al));
-	s->members = lc_table_rows(al);
+	s->members = lc_table_row_count(al);
 	lc_table_free(al);
 	OK(lc_db_units(f->db, 0, &ul));
-	s->units = lc_table_rows(ul);
+	s->units = lc_table_row_count(ul);
 	lc_table_free(ul);
 	for (int i = 0; i < 3; i++)
 		s->lead[i] = get(f, ids[i]);
@@ -1345,16 +1345,16 @@ static void t_vtable_direct(void **state)
 		f->db = NULL;
 		OK(db_open_fx(f));
 		OK(lc_db_agents(f->db, 0, &al));
-		assert_int_equal(lc_table_rows(al), 2);
+		assert_int_equal(lc_table_row_count(al), 2);
 		STREQ(lc_table_text(al, 0, 1), "d-a2");
 		assert_int_equal(lc_table_int(al, 0, 2), 0);
 		lc_table_free(al);
 		OK(lc_db_agents(f->db, u, &al));
-		assert_int_equal(lc_table_rows(al), 1);
+		assert_int_equal(lc_table_row_count(al), 1);
 		assert_int_equal(lc_table_int(al, 0, 0), b);
 		lc_table_free(al);
 		OK(lc_db_units(f->db, b, &ul));
-		assert_int_equal(lc_table_rows(ul), 1);
+		assert_int_equal(lc_table_row_count(ul), 1);
 		lc_table_free(ul);
 	}
 	(void)ul;
@@ -1364,11 +1364,11 @@ static void t_vtable_direct(void **state)
 
 static void same_report(const lc_table *a, const lc_table *b, const char *what)
 {
-	size_t rows = lc_table_rows(a), cols = lc_table_columns(a);
+	size_t rows = lc_table_row_count(a), cols = lc_table_column_count(a);
 
-	if (rows != lc_table_rows(b) || cols != lc_table_columns(b)) {
+	if (rows != lc_table_row_count(b) || cols != lc_table_column_count(b)) {
 		print_error("%s: %zu x %zu rows and columns, the fallback gives %zu x %zu\n", what,
-			    rows, cols, lc_table_rows(b), lc_table_columns(b));
+			    rows, cols, lc_table_row_count(b), lc_table_column_count(b));
 		fail();
 	}
 	for (size_t r = 0; r < rows; r++)
@@ -1410,9 +1410,9 @@ static void same_answers(fx *a, fx *b, const qfx *s)
 		lc_table *wa = NULL, *wb = NULL;
 		OK(lc_worklist_get(a->db, s->agents[i % 2], T0 + days[i / 2] * DAY, &wa));
 		OK(lc_worklist_get(b->db, s->agents[i % 2], T0 + days[i / 2] * DAY, &wb));
-		assert_int_equal(lc_table_rows(wa), lc_table_rows(wb));
-		listed += lc_table_rows(wa);
-		for (size_t j = 0; j < lc_table_rows(wa); j++) {
+		assert_int_equal(lc_table_row_count(wa), lc_table_row_count(wb));
+		listed += lc_table_row_count(wa);
+		for (size_t j = 0; j < lc_table_row_count(wa); j++) {
 			assert_int_equal(lc_table_int_named(wa, j, "lead"), lc_table_int_named(wb, j, "lead"));
 			assert_string_equal(lc_table_text_named(wa, j, "reason"),
 					    lc_table_text_named(wb, j, "reason"));

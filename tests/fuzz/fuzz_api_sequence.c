@@ -287,7 +287,7 @@ static int report(side *s, const step *st, int64_t *aux)
 	}
 	if (rc == 0) {
 		uint64_t h = 0xcbf29ce484222325ull;
-		size_t rows = lc_table_rows(r), cols = lc_table_columns(r);
+		size_t rows = lc_table_row_count(r), cols = lc_table_column_count(r);
 		h = mix_text(h, lc_table_kind(r));
 		for (size_t c = 0; c < cols; c++)
 			h = mix_text(h, lc_table_column_name(r, c));
@@ -348,9 +348,9 @@ static int run(side *s, const step *st, int64_t *aux)
 			return rc;
 		if ((rc = lc_violations_new(&v)) == 0) {
 			rc = STORE_CALL(lc_db_apply(db, lead, d, ev, v, NULL));
-			if (rc == LC_EINVALID && lc_table_rows(lc_violations_table(v)) == 0)
+			if (rc == LC_EINVALID && lc_table_row_count(lc_violations_table(v)) == 0)
 				die("LC_EINVALID came with no violation");
-			*aux = setrc * 100 + (int64_t)lc_table_rows(lc_violations_table(v));
+			*aux = setrc * 100 + (int64_t)lc_table_row_count(lc_violations_table(v));
 		}
 		lc_violations_free(v);
 		lc_disposition_free(d);

@@ -162,10 +162,10 @@ static void import_into(const char *uri, const char *csv, size_t len, const lc_m
 		out->counts[3] = (uint64_t)lc_table_int_named(lc_table_summary(r), 0, "skipped");
 		out->counts[4] = (uint64_t)lc_table_int_named(lc_table_summary(r), 0, "dispositions");
 		out->counts[5] = (uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected");
-		out->counts[6] = lc_table_rows(r);
+		out->counts[6] = lc_table_row_count(r);
 		if (out->counts[6] > out->counts[5])
 			die("more rejected rows listed than counted", uri);
-		for (size_t i = 0; i < lc_table_rows(r); i++) {
+		for (size_t i = 0; i < lc_table_row_count(r); i++) {
 			const char *why = lc_table_text_named(r, i, "reason");
 			int code = (int)lc_table_int_named(r, i, "code");
 			if (code >= 0 || code < LC__ERROR_LAST)

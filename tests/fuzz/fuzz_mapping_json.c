@@ -133,7 +133,7 @@ static void import(lc_db *db, const char *csv, size_t len, const lc_mapping *map
 	if (rc == 0 && res &&
 	    lead_count(db) != before + (int64_t)(uint64_t)lc_table_int_named(lc_table_summary(res), 0, "imported"))
 		die("the store does not hold the imported leads");
-	for (size_t i = 0; res && i < lc_table_rows(res); i++) {
+	for (size_t i = 0; res && i < lc_table_row_count(res); i++) {
 		const char *why = lc_table_text_named(res, i, "reason");
 		if ((int)lc_table_int_named(res, i, "code") >= 0 || !why || !why[0] ||
 		    (uint64_t)lc_table_int_named(res, i, "line") < 2)

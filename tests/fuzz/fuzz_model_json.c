@@ -55,7 +55,7 @@ static void walk(const lc_model *m)
 	lc_table *rules = NULL;
 	if (lc_model_rules(m, &rules) != 0)
 		fail("the rules cannot be listed", lc_error_last());
-	for (size_t i = 0; i < lc_table_rows(rules); i++)
+	for (size_t i = 0; i < lc_table_row_count(rules); i++)
 		if (!lc_table_text(rules, i, 0))
 			fail("a rule has no text", NULL);
 	lc_table_free(rules);

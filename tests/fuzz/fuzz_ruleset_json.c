@@ -58,7 +58,7 @@ static void run(const lc_ruleset *rs)
 		}
 		if ((rc = lc_workflow_sweep(db, LC_TIME_NONE, &r)))
 			fail("the sweep failed", lc_error_last());
-		for (size_t i = 0; i < lc_table_rows(r); i++)
+		for (size_t i = 0; i < lc_table_row_count(r); i++)
 			if (!lc_table_text_named(r, i, "rule") || !lc_table_text_named(r, i, "effect") ||
 			    ((int)lc_table_int_named(r, i, "code") && !lc_table_text_named(r, i, "message")[0]))
 				fail("a sweep row lacks its rule, effect or message", NULL);
@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lc_table *rules = NULL;
 		if (lc_ruleset_rules(rs, &rules) != 0)
 			fail("the rules cannot be listed", lc_error_last());
-		for (size_t i = 0; i < lc_table_rows(rules); i++)
+		for (size_t i = 0; i < lc_table_row_count(rules); i++)
 			if (!lc_table_text(rules, i, 0) || !lc_table_text(rules, i, 1))
 				fail("a rule lacks its name or kind", NULL);
 		lc_table_free(rules);

@@ -94,7 +94,7 @@ static void check_event(const lc_event *ev)
 static void check_parties(const char *what, int rc, const lc_table *t)
 {
 	check(what, rc);
-	for (size_t i = 0; (rc == 0 || rc == LC_ECORRUPT) && i < lc_table_rows(t); i++) {
+	for (size_t i = 0; (rc == 0 || rc == LC_ECORRUPT) && i < lc_table_row_count(t); i++) {
 		const char *name = lc_table_text(t, i, 1);
 		expect(name && name[0] && text_ok(name, 256), what, lc_table_int(t, i, 0));
 	}
@@ -194,13 +194,13 @@ static void verify_all(lc_db *db)
 	if (check("lc_db_verify", lc_db_verify(db, &t)) != 0)
 		return;
 	problems = lc_table_int_named(lc_table_summary(t), 0, "problems");
-	if (problems < (int64_t)lc_table_rows(t) || (damage_seen && problems == 0)) {
+	if (problems < (int64_t)lc_table_row_count(t) || (damage_seen && problems == 0)) {
 		fprintf(stderr, "fuzz_store_bytes: lc_db_verify found %lld problems (%zu rows) after "
 				"the readers %s damage\n",
-			(long long)problems, lc_table_rows(t), damage_seen ? "met" : "met no");
+			(long long)problems, lc_table_row_count(t), damage_seen ? "met" : "met no");
 		abort();
 	}
-	for (size_t i = 0; i < lc_table_rows(t); i++)
+	for (size_t i = 0; i < lc_table_row_count(t); i++)
 		if (!lc_table_text_named(t, i, "kind") || !lc_table_text_named(t, i, "record") ||
 		    !lc_table_text_named(t, i, "message"))
 			abort();

@@ -27,7 +27,7 @@ static const lc_table *presets(void)
 
 size_t fuzz_preset_count(void)
 {
-	return lc_table_rows(presets());
+	return lc_table_row_count(presets());
 }
 
 const lc_model *fuzz_preset(size_t i)

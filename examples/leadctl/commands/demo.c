@@ -147,7 +147,7 @@ static int find_callable(sim *s)
 		lc_disposition_set_index(s->d, LC_AXIS_ACTION, (size_t)phone);
 		if (lc_validate(m, st, s->d, START, s->v) != LC_EINVALID)
 			continue;
-		for (size_t k = 0; k < lc_table_rows(lc_violations_table(s->v)); k++) {
+		for (size_t k = 0; k < lc_table_row_count(lc_violations_table(s->v)); k++) {
 			int64_t code = lc_table_int(lc_violations_table(s->v), k, 0);
 			if (code == LC_V_ACTION_BLOCKED || code == LC_V_CONTACT_ENDED)
 				s->callable[i] = false;
@@ -250,7 +250,7 @@ static int touch(sim *s, lc_id id)
 			/* A reason the value asks for: try again with one. */
 			bool wants_reason = false;
 			const lc_table *vt = lc_violations_table(s->v);
-			for (size_t k = 0; k < lc_table_rows(vt); k++)
+			for (size_t k = 0; k < lc_table_row_count(vt); k++)
 				wants_reason |= lc_table_int(vt, k, 0) == LC_V_REASON_REQUIRED;
 			if (wants_reason && lc_model_value_count(s->m, LC_AXIS_REASON)) {
 				lc_disposition_set_index(s->d, LC_AXIS_REASON,
@@ -395,7 +395,7 @@ static int simulate(sim *s, const lc_id *agents)
 			sim_now = d0 + 9 * 3600;
 			if ((rc = lc_worklist_get(s->db, agents[a], sim_now, &w)) != 0)
 				return fail(rc, "demo: worklist");
-			n = lc_table_rows(w);
+			n = lc_table_row_count(w);
 			if ((rc = lc_db_begin(s->db)) != 0) {
 				lc_table_free(w);
 				return fail(rc, "demo");
@@ -425,7 +425,7 @@ static int matrix_nonempty(lc_db *db, lc_table **out, size_t *empty)
 	*out = r;
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < lc_table_rows(r); i++)
+	for (size_t i = 0; i < lc_table_row_count(r); i++)
 		*empty += lc_table_int_named(r, i, "count") == 0;
 	return 0;
 }
@@ -433,7 +433,7 @@ static int matrix_nonempty(lc_db *db, lc_table **out, size_t *empty)
 static void print_matrix_text(const lc_table *r)
 {
 	size_t w0 = strlen("milestone"), w1 = strlen("status");
-	for (size_t i = 0; i < lc_table_rows(r); i++) {
+	for (size_t i = 0; i < lc_table_row_count(r); i++) {
 		const char *a = lc_table_label(r, i, 0), *b = lc_table_label(r, i, 1);
 		if (!lc_table_int_named(r, i, "count"))
 			continue;
@@ -443,7 +443,7 @@ static void print_matrix_text(const lc_table *r)
 			w1 = strlen(b);
 	}
 	printf("%-*s  %-*s  %6s  %s\n", (int)w0, "milestone", (int)w1, "status", "count", "allowed");
-	for (size_t i = 0; i < lc_table_rows(r); i++) {
+	for (size_t i = 0; i < lc_table_row_count(r); i++) {
 		const char *a = lc_table_label(r, i, 0), *b = lc_table_label(r, i, 1);
 		if (!lc_table_int_named(r, i, "count"))
 			continue;
@@ -457,7 +457,7 @@ static json_t *worklist_json(lc_db *db, const lc_table *w, bool print)
 	json_t *rows = json_array();
 	if (print)
 		printf("%-8s  %-11s  %-20s  %-18s  %s\n", "why", "lead", "name", "status", "follow-up");
-	for (size_t i = 0; i < lc_table_rows(w); i++) {
+	for (size_t i = 0; i < lc_table_row_count(w); i++) {
 		lc_lead *l = NULL;
 		char t[LC_TIME_FORMAT_SIZE];
 		const char *why = lc_table_text_named(w, i, "reason");
@@ -583,7 +583,7 @@ int cmd_demo(const leadctl_global *g, int argc, char **argv)
 			print_matrix_text(mx);
 		}
 		printf("\n== %s's day, %s: %zu leads on the worklist ==\n", agent_names[0], day,
-		       lc_table_rows(w));
+		       lc_table_row_count(w));
 		json_decref(worklist_json(s.db, w, true));
 	}
 	ex = EXIT_OK;

@@ -57,7 +57,7 @@ static void csv_put(FILE *f, const char *s)
 /* The bad rows: to --rejects FILE as CSV, or to stderr. */
 static int print_rejects(const lc_table *r, const char *path)
 {
-	size_t n = lc_table_rows(r);
+	size_t n = lc_table_row_count(r);
 	FILE *f = path ? fopen(path, "w") : stderr;
 	if (!f) {
 		fprintf(stderr, "leadctl: --rejects: cannot write '%s'\n", path);
@@ -94,7 +94,7 @@ static uint64_t count(const lc_table *r, const char *which)
 
 static void print_result(const lc_table *r, int rc, bool json)
 {
-	size_t n = lc_table_rows(r);
+	size_t n = lc_table_row_count(r);
 	if (json) {
 		json_t *rej = json_array();
 		for (size_t i = 0; rej && i < n; i++)
@@ -194,7 +194,7 @@ int cmd_import(const leadctl_global *g, int argc, char **argv)
 		goto out;
 	if (res)
 		print_result(res, rc, json);
-	if (rc && res && lc_table_rows(res) && !skip &&
+	if (rc && res && lc_table_row_count(res) && !skip &&
 	    rc == (int)lc_table_int_named(res, 0, "code")) {
 		/* The library names its flag; say the command line's. */
 		fprintf(stderr,

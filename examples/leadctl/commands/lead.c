@@ -556,11 +556,11 @@ static int print_agents(lc_db *db, lc_id unit, bool json)
 		json_decref(arr);
 		return fail(rc, "agent list");
 	}
-	for (size_t i = 0; i < lc_table_rows(al); i++) {
+	for (size_t i = 0; i < lc_table_row_count(al); i++) {
 		lc_table *ul = NULL;
 		json_t *units = json_array();
 		lc_db_units(db, lc_table_int(al, i, 0), &ul);
-		for (size_t k = 0; k < lc_table_rows(ul); k++)
+		for (size_t k = 0; k < lc_table_row_count(ul); k++)
 			json_array_append_new(units, json_string(lc_table_text(ul, k, 1)));
 		lc_table_free(ul);
 		if (json) {
@@ -671,11 +671,11 @@ int cmd_unit(const leadctl_global *g, int argc, char **argv)
 			ex = fail(rc, "unit list");
 			goto out;
 		}
-		for (size_t i = 0; i < lc_table_rows(ul); i++) {
+		for (size_t i = 0; i < lc_table_row_count(ul); i++) {
 			lc_table *al = NULL;
 			json_t *members = json_array();
 			lc_db_agents(db, lc_table_int(ul, i, 0), &al);
-			for (size_t k = 0; k < lc_table_rows(al); k++)
+			for (size_t k = 0; k < lc_table_row_count(al); k++)
 				json_array_append_new(members, json_string(lc_table_text(al, k, 1)));
 			lc_table_free(al);
 			if (json) {

@@ -106,7 +106,7 @@ static int cmd_list(bool json)
 	int rc = lc_model_presets(&presets);
 	if (rc)
 		return fail(rc, "model list");
-	for (size_t i = 0; i < lc_table_rows(presets); i++) {
+	for (size_t i = 0; i < lc_table_row_count(presets); i++) {
 		lc_model *m = NULL;
 		if ((rc = lc_model_preset(&m, lc_table_text(presets, i, 0)))) {
 			json_decref(arr);
@@ -231,7 +231,7 @@ static int cmd_show(const lc_model *m, bool json)
 			}
 			json_object_set_new(axes, shown[x].title, vals);
 		}
-		for (size_t i = 0; i < lc_table_rows(rule_list); i++)
+		for (size_t i = 0; i < lc_table_row_count(rule_list); i++)
 			json_array_append_new(rules, json_string(lc_table_text(rule_list, i, 0)));
 		lc_table_free(rule_list);
 		if (has_links(m)) {
@@ -269,9 +269,9 @@ static int cmd_show(const lc_model *m, bool json)
 		print_links(m, false);
 		print_links(m, true);
 	}
-	if (lc_table_rows(rule_list)) {
-		printf("\nrules (%zu):\n", lc_table_rows(rule_list));
-		for (size_t i = 0; i < lc_table_rows(rule_list); i++)
+	if (lc_table_row_count(rule_list)) {
+		printf("\nrules (%zu):\n", lc_table_row_count(rule_list));
+		for (size_t i = 0; i < lc_table_row_count(rule_list); i++)
 			printf("  - %s\n", lc_table_text(rule_list, i, 0));
 	}
 	lc_table_free(rule_list);
@@ -305,7 +305,7 @@ static int cmd_check(const char *arg, bool json)
 	rc = lc_model_check_file(arg, &p);
 	if (rc)
 		return fail(rc, "model check");
-	n = lc_table_rows(p);
+	n = lc_table_row_count(p);
 	if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)

@@ -142,14 +142,14 @@ static double conversion(const lc_table *r, size_t row)
 /* Rows about one lead start with its id (drill-down, overdue). */
 static bool has_leads(const lc_table *r)
 {
-	return lc_table_columns(r) && strcmp(lc_table_column_name(r, 0), "lead") == 0;
+	return lc_table_column_count(r) && strcmp(lc_table_column_name(r, 0), "lead") == 0;
 }
 
 json_t *report_rows_json(const lc_table *r)
 {
 	json_t *rows = json_array();
-	size_t nc = lc_table_columns(r);
-	for (size_t i = 0; rows && i < lc_table_rows(r); i++) {
+	size_t nc = lc_table_column_count(r);
+	for (size_t i = 0; rows && i < lc_table_row_count(r); i++) {
 		json_t *o = json_object();
 		for (size_t c = 0; c < nc; c++) {
 			const char *name = lc_table_column_name(r, c);
@@ -204,7 +204,7 @@ static void csv_field(const char *s)
 
 static void print_report_csv(const lc_table *r)
 {
-	size_t nc = lc_table_columns(r);
+	size_t nc = lc_table_column_count(r);
 	char buf[64];
 
 	for (size_t c = 0; c < nc; c++) {
@@ -215,7 +215,7 @@ static void print_report_csv(const lc_table *r)
 	if (is_funnel(r))
 		fputs(",conversion", stdout);
 	putchar('\n');
-	for (size_t i = 0; i < lc_table_rows(r); i++) {
+	for (size_t i = 0; i < lc_table_row_count(r); i++) {
 		for (size_t c = 0; c < nc; c++) {
 			if (c)
 				putchar(',');
@@ -294,10 +294,10 @@ static void print_line(const lc_table *r, char **cells, const size_t *w, const b
  * what a terminal gets: invalid cells in red, bars. */
 static int print_report_table(const lc_table *r, bool hide_empty, term_style st)
 {
-	size_t nc = lc_table_columns(r);
+	size_t nc = lc_table_column_count(r);
 	/* A row about one lead has a count of 1: the table leaves it out. */
 	long skip = has_leads(r) ? (long)(nc - 1) : -1;
-	size_t ncols = 0, all = lc_table_rows(r), nrows = 0;
+	size_t ncols = 0, all = lc_table_row_count(r), nrows = 0;
 	size_t *vis = calloc(all ? all : 1, sizeof *vis);
 	char **cells;
 	size_t *w;

@@ -56,7 +56,7 @@ static const char *party_name(lc_db *db, lc_id id, bool agent, char *buf, size_t
 
 	if (!id || (agent ? lc_db_agents(db, 0, &t) : lc_db_units(db, 0, &t)) != 0)
 		return NULL;
-	for (size_t i = 0; i < lc_table_rows(t) && !found; i++)
+	for (size_t i = 0; i < lc_table_row_count(t) && !found; i++)
 		if (lc_table_int_named(t, i, "id") == id) {
 			snprintf(buf, cap, "%s", lc_table_text_named(t, i, "name"));
 			found = buf;

@@ -85,7 +85,7 @@ static bool person_exists(lc_db *db, lc_id id, bool agent, char *name, size_t ca
 		lc_table_free(u);
 		return false;
 	}
-	size_t n = agent ? lc_table_rows(a) : lc_table_rows(u);
+	size_t n = agent ? lc_table_row_count(a) : lc_table_row_count(u);
 	for (size_t i = 0; i < n && !found; i++) {
 		if ((agent ? lc_table_int(a, i, 0) : lc_table_int(u, i, 0)) == id) {
 			found = true;
@@ -297,7 +297,7 @@ void print_violations(const lc_violations *v, bool json, json_t *extra)
 
 	if (json) {
 		json_t *arr = json_array();
-		for (size_t i = 0; i < lc_table_rows(t); i++)
+		for (size_t i = 0; i < lc_table_row_count(t); i++)
 			json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "code",
 							     lc_table_text(t, i, 1), "field",
 							     lc_table_text(t, i, 2), "message",
@@ -310,7 +310,7 @@ void print_violations(const lc_violations *v, bool json, json_t *extra)
 		return;
 	}
 	json_decref(extra);
-	for (size_t i = 0; i < lc_table_rows(t); i++)
+	for (size_t i = 0; i < lc_table_row_count(t); i++)
 		printf("%s %s: %s\n", lc_table_text(t, i, 1), lc_table_text(t, i, 2),
 		       lc_table_text(t, i, 3));
 }
@@ -740,7 +740,7 @@ static json_t *report_rows(const lc_table *r)
 {
 	json_t *rows = json_array();
 
-	for (size_t i = 0; i < lc_table_rows(r); i++)
+	for (size_t i = 0; i < lc_table_row_count(r); i++)
 		json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:I}", "code",
 						      lc_table_text_named(r, i, "violation"),
 						      "field", lc_table_text_named(r, i, "field"), "value",
@@ -752,7 +752,7 @@ static json_t *report_rows(const lc_table *r)
 /* One line a row; rows about contact say what they mean for the leads. */
 static void print_rows(const lc_table *r)
 {
-	for (size_t i = 0; i < lc_table_rows(r); i++) {
+	for (size_t i = 0; i < lc_table_row_count(r); i++) {
 		const char *field = lc_table_text_named(r, i, "field");
 		printf("  %6lld  %s %s = %s%s\n", (long long)lc_table_int_named(r, i, "leads"),
 		       lc_table_text_named(r, i, "violation"), field,

@@ -53,7 +53,7 @@ static int print_result(int rc, const lc_violations *v, bool json)
 
 	if (json) {
 		json_t *arr = json_array();
-		for (size_t i = 0; arr && i < lc_table_rows(t); i++)
+		for (size_t i = 0; arr && i < lc_table_row_count(t); i++)
 			json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "code",
 							     lc_table_text(t, i, 1), "field",
 							     lc_table_text(t, i, 2), "message",
@@ -62,7 +62,7 @@ static int print_result(int rc, const lc_violations *v, bool json)
 	} else if (rc == 0) {
 		puts("valid");
 	} else {
-		for (size_t i = 0; i < lc_table_rows(t); i++)
+		for (size_t i = 0; i < lc_table_row_count(t); i++)
 			printf("%s %s: %s\n", lc_table_text(t, i, 1), lc_table_text(t, i, 2),
 			       lc_table_text(t, i, 3));
 		if (dropped > 0)

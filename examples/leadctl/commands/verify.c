@@ -24,7 +24,7 @@ static json_t *counts_json(const lc_table *s)
 {
 	json_t *o = json_object();
 
-	for (size_t c = 0; c < lc_table_columns(s); c++)
+	for (size_t c = 0; c < lc_table_column_count(s); c++)
 		json_object_set_new(o, lc_table_column_name(s, c), json_integer(lc_table_int(s, 0, c)));
 	return o;
 }
@@ -56,7 +56,7 @@ static void print_counts(const lc_table *s)
 		return;
 	}
 	printf("%lld problem%s:", (long long)total, total == 1 ? "" : "s");
-	for (size_t k = c + 1, first = 1; k < lc_table_columns(s); k++) {
+	for (size_t k = c + 1, first = 1; k < lc_table_column_count(s); k++) {
 		int64_t n = lc_table_int(s, 0, k);
 		if (n) {
 			printf("%s %lld %s", first ? "" : ",", (long long)n,
@@ -69,7 +69,7 @@ static void print_counts(const lc_table *s)
 
 static void print_problems(const lc_table *r)
 {
-	for (size_t i = 0; i < lc_table_rows(r); i++)
+	for (size_t i = 0; i < lc_table_row_count(r); i++)
 		printf("%s [%s]: %s\n", lc_table_text_named(r, i, "record"),
 		       lc_table_text_named(r, i, "kind"), lc_table_text_named(r, i, "message"));
 }

@@ -82,7 +82,7 @@ static int get_now(const char *text, lc_time *now, lc_time **pnow)
 
 static const char *agent_name(lc_table *l, lc_id id)
 {
-	for (size_t i = 0; i < lc_table_rows(l); i++)
+	for (size_t i = 0; i < lc_table_row_count(l); i++)
 		if (lc_table_int(l, i, 0) == id)
 			return lc_table_text(l, i, 1);
 	return "?";
@@ -118,7 +118,7 @@ static int wf_list(lc_db *db, bool json)
 		}
 		if (json) {
 			json_t *jrules = json_array();
-			for (size_t i = 0; v == latest && i < lc_table_rows(rules); i++)
+			for (size_t i = 0; v == latest && i < lc_table_row_count(rules); i++)
 				json_array_append_new(jrules, json_pack("{s:s,s:s}", "name",
 									lc_table_text(rules, i, 0), "kind",
 									lc_table_text(rules, i, 1)));
@@ -134,8 +134,8 @@ static int wf_list(lc_db *db, bool json)
 		} else {
 			printf("%s%lld  %s version %lld, installed %s, %zu rules\n", v == latest ? "*" : " ",
 			       (long long)v, lc_ruleset_name(rs), (long long)lc_ruleset_version(rs),
-			       fmt_time(at, buf), lc_table_rows(rules));
-			for (size_t i = 0; v == latest && i < lc_table_rows(rules); i++)
+			       fmt_time(at, buf), lc_table_row_count(rules));
+			for (size_t i = 0; v == latest && i < lc_table_row_count(rules); i++)
 				printf("      %-5s %s\n", lc_table_text(rules, i, 1),
 				       lc_table_text(rules, i, 0));
 		}
@@ -183,7 +183,7 @@ static lc_id agent_at(const lc_table *ag, size_t j, int64_t *load, int64_t *give
 		*load = lc_table_int_named(ag, j, "load");
 	if (given)
 		*given = lc_table_int_named(ag, j, "given");
-	return j < lc_table_rows(ag) ? lc_table_int_named(ag, j, "agent") : 0;
+	return j < lc_table_row_count(ag) ? lc_table_int_named(ag, j, "agent") : 0;
 }
 
 static int wf_run(lc_db *db, lc_time now, bool json)
@@ -200,7 +200,7 @@ static int wf_run(lc_db *db, lc_time now, bool json)
 	if (rc)
 		return fail(rc, "workflow run");
 	rows = json ? json_array() : NULL;
-	for (size_t i = 0; i < lc_table_rows(r); i++) {
+	for (size_t i = 0; i < lc_table_row_count(r); i++) {
 		int code = (int)lc_table_int_named(r, i, "code");
 		if (json) {
 			json_t *o = json_pack("{s:I,s:s,s:s}", "lead", (json_int_t)lc_table_int_named(r, i, "lead"),
@@ -226,7 +226,7 @@ static int wf_run(lc_db *db, lc_time now, bool json)
 	else
 		printf("%lld leads checked, %zu effects, %zu leads rolled back\n",
 		       (long long)lc_table_int_named(lc_table_summary(r), 0, "checked"),
-		       lc_table_rows(r) - (size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), (size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"));
+		       lc_table_row_count(r) - (size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"), (size_t)lc_table_int_named(lc_table_summary(r), 0, "failures"));
 	ex = (size_t)lc_table_int_named(lc_table_summary(r), 0, "failures") ? EXIT_VIOLATION : EXIT_OK;
 	lc_table_free(r);
 	return ex;
@@ -345,11 +345,11 @@ int cmd_assign(const leadctl_global *g, int argc, char **argv)
 	}
 	if (json) {
 		json_t *rows = json_array(), *agents = json_array();
-		for (size_t i = 0; i < lc_table_rows(a); i++)
+		for (size_t i = 0; i < lc_table_row_count(a); i++)
 			json_array_append_new(rows, json_pack("{s:I,s:s}", "lead",
 							      (json_int_t)lc_table_int_named(a, i, "lead"), "agent",
 							      agent_name(all, lc_table_int_named(a, i, "agent"))));
-		for (size_t j = 0; j < lc_table_rows(ag); j++) {
+		for (size_t j = 0; j < lc_table_row_count(ag); j++) {
 			int64_t load = 0, given = 0;
 			lc_id id = agent_at(ag, j, &load, &given);
 			json_array_append_new(agents, json_pack("{s:s,s:I,s:I}", "agent", agent_name(all, id),
@@ -359,10 +359,10 @@ int cmd_assign(const leadctl_global *g, int argc, char **argv)
 		print_json(json_pack("{s:I,s:o,s:o}", "quota", (json_int_t)o.quota, "agents", agents,
 				     "assigned", rows));
 	} else {
-		for (size_t i = 0; i < lc_table_rows(a); i++)
+		for (size_t i = 0; i < lc_table_row_count(a); i++)
 			printf("lead %lld -> %s\n", (long long)lc_table_int_named(a, i, "lead"),
 			       agent_name(all, lc_table_int_named(a, i, "agent")));
-		for (size_t j = 0; j < lc_table_rows(ag); j++) {
+		for (size_t j = 0; j < lc_table_row_count(ag); j++) {
 			int64_t load = 0, given = 0;
 			lc_id id = agent_at(ag, j, &load, &given);
 			printf("%s: had %lld, given %lld, quota %u\n", agent_name(all, id), (long long)load,
@@ -416,7 +416,7 @@ int cmd_worklist(const leadctl_global *g, int argc, char **argv)
 		goto out;
 	}
 	rows = json ? json_array() : NULL;
-	for (size_t i = 0; i < lc_table_rows(w); i++) {
+	for (size_t i = 0; i < lc_table_row_count(w); i++) {
 		lc_lead *l = NULL;
 		char buf[LC_TIME_FORMAT_SIZE];
 		const char *reason = lc_table_text_named(w, i, "reason");
@@ -447,7 +447,7 @@ int cmd_worklist(const leadctl_global *g, int argc, char **argv)
 	if (json) {
 		print_json(json_pack("{s:s,s:o}", "agent", agent_text, "rows", rows));
 		rows = NULL;
-	} else if (lc_table_rows(w) == 0) {
+	} else if (lc_table_row_count(w) == 0) {
 		printf("nothing to call for %s today\n", agent_text);
 	}
 out:

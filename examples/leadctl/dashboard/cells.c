@@ -30,7 +30,7 @@ static bool has_key(const side *s, const char *k)
 static int64_t line_total(const dash *d, size_t col, const char *key)
 {
 	int64_t n = 0;
-	for (size_t r = 0; r < lc_table_rows(d->matrix); r++) {
+	for (size_t r = 0; r < lc_table_row_count(d->matrix); r++) {
 		const char *k = lc_table_text(d->matrix, r, col);
 		if (k && strcmp(k, key) == 0)
 			n += lc_table_int_named(d->matrix, r, "count");
@@ -42,7 +42,7 @@ static int64_t line_total(const dash *d, size_t col, const char *key)
  * model with many statuses keeps a matrix that fits the page. */
 static int side_make(const dash *d, lc_axis axis, size_t col, bool skip_empty, side *s)
 {
-	size_t nm = lc_model_value_count(d->model, axis), nr = lc_table_rows(d->matrix);
+	size_t nm = lc_model_value_count(d->model, axis), nr = lc_table_row_count(d->matrix);
 	s->n = 0;
 	s->key = calloc(nm + nr + 1, sizeof *s->key);
 	s->label = calloc(nm + nr + 1, sizeof *s->label);
@@ -72,7 +72,7 @@ static void side_free(side *s)
 
 static long column_index(const lc_table *r, const char *name)
 {
-	for (size_t c = 0; c < lc_table_columns(r); c++)
+	for (size_t c = 0; c < lc_table_column_count(r); c++)
 		if (strcmp(lc_table_column_name(r, c), name) == 0)
 			return (long)c;
 	return -1;
@@ -187,7 +187,7 @@ static void invalid_table(FILE *f, const dash *d)
 {
 	char why[REASON_SIZE];
 	bool any = false;
-	for (size_t r = 0; r < lc_table_rows(d->matrix); r++) {
+	for (size_t r = 0; r < lc_table_row_count(d->matrix); r++) {
 		const char *ms = lc_table_text(d->matrix, r, 0), *st = lc_table_text(d->matrix, r, 1);
 		if (row_allowed(d, (long)r) || lc_table_int_named(d->matrix, r, "count") == 0)
 			continue;
@@ -266,7 +266,7 @@ static void lead_why(FILE *f, const lc_lead *l)
 {
 	lc_violations *v = NULL;
 	if (lc_violations_new(&v) == 0 && lc_lead_validate(l, v) == LC_EINVALID)
-		for (size_t i = 0; i < lc_table_rows(lc_violations_table(v)); i++) {
+		for (size_t i = 0; i < lc_table_row_count(lc_violations_table(v)); i++) {
 			if (i)
 				fputs(" ", f);
 			html_text(f, lc_table_text(lc_violations_table(v), i, 3));
@@ -333,7 +333,7 @@ static int cell_list(FILE *f, const dash *d, size_t r)
 	if (rc)
 		return rc;
 	list_heading(f, d, r, row_allowed(d, (long)r));
-	n = lc_table_rows(c);
+	n = lc_table_row_count(c);
 	shown = d->rows_max > 0 && (size_t)d->rows_max < n ? (size_t)d->rows_max : n;
 	fputs("<div class=\"scroll\"><table class=\"list\"><thead>", f);
 	html_head_row(f, "Name", "Id", "Owner", "Last touch", "Why invalid", NULL);
@@ -363,7 +363,7 @@ int page_cell_lists(FILE *f, const dash *d)
 	      f);
 	if (d->rows_max > 0)
 		fprintf(f, "<p class=\"hint\">At most %ld leads a combination are listed.</p>\n", d->rows_max);
-	for (size_t r = 0; !rc && r < lc_table_rows(d->matrix); r++)
+	for (size_t r = 0; !rc && r < lc_table_row_count(d->matrix); r++)
 		if (lc_table_int_named(d->matrix, r, "count") && lc_table_text(d->matrix, r, 0) &&
 		    lc_table_text(d->matrix, r, 1))
 			rc = cell_list(f, d, r);

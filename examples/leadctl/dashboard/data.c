@@ -96,7 +96,7 @@ static int gather_reports(dash *d)
 		rc = lc_report_funnel(d->db, NULL, &d->funnel);
 	if (!rc)
 		rc = gather_followups(d);
-	for (size_t i = 0; !rc && i < lc_table_rows(d->matrix); i++)
+	for (size_t i = 0; !rc && i < lc_table_row_count(d->matrix); i++)
 		in_cells += lc_table_int_named(d->matrix, i, "count");
 	d->undisposed = d->matrix ? d->total - in_cells : 0;
 	return rc;
@@ -140,7 +140,7 @@ void dash_free(dash *d)
 
 const char *dash_agent_name(const dash *d, lc_id id)
 {
-	for (size_t i = 0; id && i < lc_table_rows(d->agents); i++)
+	for (size_t i = 0; id && i < lc_table_row_count(d->agents); i++)
 		if (lc_table_int(d->agents, i, 0) == id)
 			return lc_table_text(d->agents, i, 1);
 	return NULL;
@@ -150,7 +150,7 @@ const char *dash_agent_name(const dash *d, lc_id id)
 int64_t dash_invalid_total(const dash *d)
 {
 	int64_t n = 0;
-	for (size_t i = 0; i < lc_table_rows(d->matrix); i++)
+	for (size_t i = 0; i < lc_table_row_count(d->matrix); i++)
 		if (lc_table_int_named(d->matrix, i, "allowed") == 0)
 			n += lc_table_int_named(d->matrix, i, "count");
 	return n;
@@ -164,7 +164,7 @@ static bool same(const char *a, const char *b)
 int64_t dash_sum_by_key(const lc_table *r, const char *key)
 {
 	int64_t n = 0;
-	for (size_t i = 0; i < lc_table_rows(r); i++)
+	for (size_t i = 0; i < lc_table_row_count(r); i++)
 		if (same(lc_table_text(r, i, 0), key))
 			n += lc_table_int_named(r, i, "count");
 	return n;
@@ -172,7 +172,7 @@ int64_t dash_sum_by_key(const lc_table *r, const char *key)
 
 long dash_matrix_row(const dash *d, const char *milestone, const char *status)
 {
-	for (size_t i = 0; i < lc_table_rows(d->matrix); i++)
+	for (size_t i = 0; i < lc_table_row_count(d->matrix); i++)
 		if (same(lc_table_text(d->matrix, i, 0), milestone) &&
 		    same(lc_table_text(d->matrix, i, 1), status))
 			return (long)i;
@@ -196,7 +196,7 @@ void dash_cell_reason(const dash *d, const char *milestone, const char *status, 
 			 lc_model_name(d->model), (long long)lc_model_version(d->model));
 	} else if (!rc && lc_violations_new(&v) == 0 &&
 		   lc_validate_state(d->model, s, v) == LC_EINVALID &&
-		   lc_table_rows(lc_violations_table(v))) {
+		   lc_table_row_count(lc_violations_table(v))) {
 		snprintf(buf, n, "%s", lc_table_text(lc_violations_table(v), 0, 3));
 	}
 	lc_violations_free(v);

@@ -53,7 +53,7 @@ static void banner(FILE *f, const dash *d)
 static int64_t report_total(const lc_table *r)
 {
 	int64_t n = 0;
-	for (size_t i = 0; i < lc_table_rows(r); i++)
+	for (size_t i = 0; i < lc_table_row_count(r); i++)
 		n += lc_table_int_named(r, i, "count");
 	return n;
 }
@@ -171,7 +171,7 @@ static size_t pipeline_rows(const dash *d, chart_row *rows, const char **keys)
 				       .a = dash_sum_by_key(d->pipeline, keys[n]) };
 		n++;
 	}
-	for (size_t r = 0; r < lc_table_rows(d->pipeline); r++) {
+	for (size_t r = 0; r < lc_table_row_count(d->pipeline); r++) {
 		const char *k = lc_table_text(d->pipeline, r, 0);
 		if (in_model(d, k))
 			continue;
@@ -189,7 +189,7 @@ static int64_t entries_of(const lc_table *t, const char *key)
 	size_t col;
 	if (!key || lc_table_column_find(t, "entries", &col) != 0)
 		return LC_TABLE_NONE;
-	for (size_t r = 0; r < lc_table_rows(t); r++)
+	for (size_t r = 0; r < lc_table_row_count(t); r++)
 		if (lc_table_text(t, r, 0) && strcmp(lc_table_text(t, r, 0), key) == 0)
 			return lc_table_int(t, r, col);
 	return LC_TABLE_NONE;
@@ -199,7 +199,7 @@ static int page_pipeline(FILE *f, const dash *d)
 {
 	size_t entries_col;
 	bool entries = lc_table_column_find(d->pipeline, "entries", &entries_col) == 0;
-	size_t cap = lc_model_value_count(d->model, d->pipe_axis) + lc_table_rows(d->pipeline);
+	size_t cap = lc_model_value_count(d->model, d->pipe_axis) + lc_table_row_count(d->pipeline);
 	chart_row *rows = calloc(cap + 1, sizeof *rows);
 	const char **keys = calloc(cap + 1, sizeof *keys);
 	const char *what = d->pipe_axis == LC_AXIS_STAGE ? "Stage" : "Milestone";
@@ -282,7 +282,7 @@ static void funnel_table_row(FILE *f, const lc_table *r, size_t i, const char *c
 static int page_funnel(FILE *f, const dash *d)
 {
 	const lc_table *r = d->funnel;
-	size_t n = lc_table_rows(r);
+	size_t n = lc_table_row_count(r);
 	chart_row *rows = calloc(n + 1, sizeof *rows);
 	char (*notes)[40] = calloc(n + 1, sizeof *notes);
 	if (!rows || !notes) {
@@ -320,7 +320,7 @@ static int page_funnel(FILE *f, const dash *d)
 static size_t followup_rows(const dash *d, chart_row *rows, const char **keys)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < lc_table_rows(d->agents); i++) {
+	for (size_t i = 0; i < lc_table_row_count(d->agents); i++) {
 		const char *name = lc_table_text(d->agents, i, 1);
 		int64_t due = dash_sum_by_key(d->due, name), late = dash_sum_by_key(d->overdue, name);
 		if (!lc_table_int(d->agents, i, 2) && !due && !late)
@@ -337,7 +337,7 @@ static size_t followup_rows(const dash *d, chart_row *rows, const char **keys)
 
 static int page_followups(FILE *f, const dash *d)
 {
-	size_t n = lc_table_rows(d->agents) + 2;
+	size_t n = lc_table_row_count(d->agents) + 2;
 	chart_row *rows = calloc(n, sizeof *rows);
 	const char **keys = calloc(n, sizeof *keys);
 	if (!rows || !keys) {
@@ -375,7 +375,7 @@ static int page_followups(FILE *f, const dash *d)
 static int page_segments(FILE *f, const dash *d)
 {
 	const lc_table *r = d->segments;
-	size_t n = lc_table_rows(r);
+	size_t n = lc_table_row_count(r);
 	chart_row *rows = calloc(n + 1, sizeof *rows);
 	if (!rows)
 		return LC_ENOMEM;

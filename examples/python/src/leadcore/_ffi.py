@@ -256,8 +256,8 @@ _DECLS: Dict[str, Tuple[Any, List[Any]]] = {
     # table.h
     "lc_table_free": (None, [P]),
     "lc_table_kind": (STR, [P]),
-    "lc_table_rows": (SZ, [P]),
-    "lc_table_columns": (SZ, [P]),
+    "lc_table_row_count": (SZ, [P]),
+    "lc_table_column_count": (SZ, [P]),
     "lc_table_column_name": (STR, [P, SZ]),
     "lc_table_column_type": (c_int, [P, SZ]),
     "lc_table_column_find": (c_int, [P, STR, POINTER(SZ)]),
@@ -363,11 +363,11 @@ def read_table(t: Any) -> Tuple[List[str], List[Dict[str, Any]]]:
     """An lc_table as (column names, rows as {name: text or int or None}); text cells
     also give their label under "NAME:label"."""
     L = lib()
-    ncol = L.lc_table_columns(t)
+    ncol = L.lc_table_column_count(t)
     names = [text(L.lc_table_column_name(t, c)) or "" for c in range(ncol)]
     types = [L.lc_table_column_type(t, c) for c in range(ncol)]
     rows: List[Dict[str, Any]] = []
-    for i in range(L.lc_table_rows(t)):
+    for i in range(L.lc_table_row_count(t)):
         row: Dict[str, Any] = {}
         for c, name in enumerate(names):
             if types[c] == COLUMN_TEXT:
