@@ -660,13 +660,6 @@ LC_API int lc_query_set_invalid(lc_query *q, int only_invalid);
 LC_API int lc_query_set_value_flags(lc_query *q, uint32_t flags);
 
 /**
- * The flags set by lc_query_set_value_flags().
- * @param q The query.
- * @return The flags; 0 for none or NULL.
- */
-LC_API uint32_t lc_query_value_flags(const lc_query *q);
-
-/**
  * Page the results: at most @p limit leads whose id is greater than @p after.
  * Leads always come in increasing id order, so the last id of a page is the
  * cursor of the next.

@@ -88,6 +88,14 @@ LC_API const char *lc_query_attribute(const lc_query *q, const char **value);
 LC_API int lc_query_invalid(const lc_query *q);
 
 /**
+ * The flags set by lc_query_set_value_flags() (the core applies this
+ * condition; backends ignore it).
+ * @param q The query.
+ * @return The flags; 0 for none or NULL.
+ */
+LC_API uint32_t lc_query_value_flags(const lc_query *q);
+
+/**
  * The query's paging.
  * @param q The query.
  * @param[out] after Receives the cursor (0 for none); may be NULL.
