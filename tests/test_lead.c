@@ -41,7 +41,8 @@ static void test_new_is_empty(void **state)
 	assert_int_equal(lc_lead_number(l, (lc_lead_number_field)99), 0);
 	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
 		assert_null(lc_lead_text(l, (lc_lead_text_field)f));
-	assert_int_equal((int32_t)lc_lead_number(l, LC_LEAD_NUM_PROBABILITY), -1);
+	assert_true(lc_lead_number(l, LC_LEAD_NUM_PROBABILITY) == -1); /* widened with its sign */
+	assert_int_equal(lc_lead_number(l, (lc_lead_number_field)-1), 0);
 	assert_null(lc_lead_currency(l));
 	assert_int_equal((uint32_t)lc_lead_number(l, LC_LEAD_NUM_FLAGS), 0);
 	assert_null(lc_lead_state(l));

@@ -7,7 +7,9 @@
 #ifndef LC_CORE_VERSIONED_H
 #define LC_CORE_VERSIONED_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The end of a field: the size a struct version ending with it has. */
 #define LC_FIELD_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
@@ -48,5 +50,23 @@ int lc__struct_init(const lc__struct_desc *d, void *dst, unsigned int version,
  * defaults, overwritten by min(caller's version size, ours) bytes of @p src.
  * @p src NULL gives the defaults. Refuses version 0 and newer versions. */
 int lc__struct_copy(const lc__struct_desc *d, void *dst, const void *src, const char *caller);
+
+/* One number field of an internal struct, for the getters that read a
+ * field by a public enum (lc_lead_number(), lc_event_number()): a table of
+ * these in the enum's order replaces a switch of one case a field. */
+typedef struct lc__number_field {
+	size_t at;           /* offsetof the field */
+	unsigned char size;  /* sizeof the field: 1, 4 or 8 bytes */
+	bool is_signed;
+	int64_t none;        /* what a NULL object answers */
+} lc__number_field;
+
+#define LC_NUMBER_FIELD(type, field, is_signed, none) \
+	{ offsetof(type, field), sizeof(((type *)0)->field), (is_signed), (none) }
+
+/* fields[field] read from @p obj, widened to int64_t; its `none` when @p obj
+ * is NULL, and 0 for a field past the @p n of the table. Never fails. */
+int64_t lc__number_read(const void *obj, const lc__number_field *fields, size_t n,
+			unsigned int field);
 
 #endif

@@ -279,29 +279,27 @@ int lc_lead_clone(lc_lead **out, const lc_lead *src)
 
 /* ---- identity ---- */
 
+/* lc_lead_number()'s fields, in the order of lc_lead_number_field. */
+static const lc__number_field lead_numbers[] = {
+	[LC_LEAD_NUM_ID] = LC_NUMBER_FIELD(lc_lead, id, true, 0),
+	[LC_LEAD_NUM_VERSION] = LC_NUMBER_FIELD(lc_lead, version, true, 0),
+	[LC_LEAD_NUM_CREATED_AT] = LC_NUMBER_FIELD(lc_lead, created_at, true, LC_TIME_NONE),
+	[LC_LEAD_NUM_TOUCHED_AT] = LC_NUMBER_FIELD(lc_lead, touched_at, true, LC_TIME_NONE),
+	[LC_LEAD_NUM_UNIT] = LC_NUMBER_FIELD(lc_lead, unit, true, 0),
+	[LC_LEAD_NUM_AGENT] = LC_NUMBER_FIELD(lc_lead, agent, true, 0),
+	[LC_LEAD_NUM_PROBABILITY] = LC_NUMBER_FIELD(lc_lead, probability, true, -1),
+	[LC_LEAD_NUM_AMOUNT] = LC_NUMBER_FIELD(lc_lead, amount, true, 0),
+	[LC_LEAD_NUM_FLAGS] = LC_NUMBER_FIELD(lc_lead, flags, false, 0),
+};
+_Static_assert(LC_ARRAY_LEN(lead_numbers) == LC_LEAD_NUM_FLAGS + 1, "one entry a field");
+
 int64_t lc_lead_number(const lc_lead *lead, lc_lead_number_field field)
 {
-	switch (field) {
-	case LC_LEAD_NUM_ID:
-		return lead ? lead->id : 0;
-	case LC_LEAD_NUM_VERSION:
-		return lead ? lead->version : 0;
-	case LC_LEAD_NUM_CREATED_AT:
-		return lead ? lead->created_at : LC_TIME_NONE;
-	case LC_LEAD_NUM_TOUCHED_AT:
-		return lead ? lead->touched_at : LC_TIME_NONE;
-	case LC_LEAD_NUM_UNIT:
-		return lead ? lead->unit : 0;
-	case LC_LEAD_NUM_AGENT:
-		return lead ? lead->agent : 0;
-	case LC_LEAD_NUM_PROBABILITY:
-		return lead ? lead->probability : -1;
-	case LC_LEAD_NUM_AMOUNT:
-		return lead ? lead->amount : 0;
-	case LC_LEAD_NUM_FLAGS:
-		return lead ? lead->flags | (lead->recycled ? LC_LEAD_RECYCLED : 0) : 0;
-	}
-	return 0;
+	int64_t n = lc__number_read(lead, lead_numbers, LC_ARRAY_LEN(lead_numbers), field);
+	/* The recycle bin is kept apart from the settable flags, and read with them. */
+	if (field == LC_LEAD_NUM_FLAGS && lead && lead->recycled)
+		n |= LC_LEAD_RECYCLED;
+	return n;
 }
 
 /* ---- text fields ---- */

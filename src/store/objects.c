@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/versioned.h"
 #include "engine/engine_internal.h"
 #include "store_internal.h"
 
@@ -116,27 +117,22 @@ void lc__event_free(lc_event *ev)
 	lc__free(ev);
 }
 
+/* lc_event_number()'s fields, in the order of lc_event_number_field. */
+static const lc__number_field event_numbers[] = {
+	[LC_EVENT_NUM_ID] = LC_NUMBER_FIELD(lc_event, id, true, 0),
+	[LC_EVENT_NUM_LEAD] = LC_NUMBER_FIELD(lc_event, lead, true, 0),
+	[LC_EVENT_NUM_SEQ] = LC_NUMBER_FIELD(lc_event, seq, true, 0),
+	[LC_EVENT_NUM_TIME] = LC_NUMBER_FIELD(lc_event, time, true, LC_TIME_NONE),
+	[LC_EVENT_NUM_KIND] = LC_NUMBER_FIELD(lc_event, kind, true, LC_EVENT_SYSTEM),
+	[LC_EVENT_NUM_OUTCOME] = LC_NUMBER_FIELD(lc_event, outcome, true, LC_OUTCOME_NONE),
+	[LC_EVENT_NUM_FOLLOW_UP] = LC_NUMBER_FIELD(lc_event, follow_up, true, LC_TIME_NONE),
+	[LC_EVENT_NUM_MODEL_VERSION] = LC_NUMBER_FIELD(lc_event, model_version, true, 0),
+};
+_Static_assert(LC_ARRAY_LEN(event_numbers) == LC_EVENT_NUM_MODEL_VERSION + 1, "one entry a field");
+
 int64_t lc_event_number(const lc_event *ev, lc_event_number_field field)
 {
-	switch (field) {
-	case LC_EVENT_NUM_ID:
-		return ev ? ev->id : 0;
-	case LC_EVENT_NUM_LEAD:
-		return ev ? ev->lead : 0;
-	case LC_EVENT_NUM_SEQ:
-		return ev ? ev->seq : 0;
-	case LC_EVENT_NUM_TIME:
-		return ev ? ev->time : LC_TIME_NONE;
-	case LC_EVENT_NUM_KIND:
-		return ev ? ev->kind : LC_EVENT_SYSTEM;
-	case LC_EVENT_NUM_OUTCOME:
-		return ev ? ev->outcome : LC_OUTCOME_NONE;
-	case LC_EVENT_NUM_FOLLOW_UP:
-		return ev ? ev->follow_up : LC_TIME_NONE;
-	case LC_EVENT_NUM_MODEL_VERSION:
-		return ev ? ev->model_version : 0;
-	}
-	return 0;
+	return lc__number_read(ev, event_numbers, LC_ARRAY_LEN(event_numbers), field);
 }
 
 const char *lc_event_text(const lc_event *ev, lc_event_text_field field)
