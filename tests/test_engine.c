@@ -1201,6 +1201,24 @@ static void test_unknown_values(void **state)
 	assert_valid(f);
 }
 
+/* A value kept from a model with an axis the current one lacks (leadmanager's
+ * milestones under a stages-only model): the message must not offer an empty
+ * list of values to choose from, and must say no disposition can replace it. */
+static void test_unknown_value_axis_gone(void **state)
+{
+	fx *f = *state;
+	const char *msg;
+
+	assert_int_equal(lc_model_value_count(f->m, LC_AXIS_MILESTONE), 0);
+	assert_int_equal(lc__state_set_raw(f->cur, LC_AXIS_MILESTONE, "contacted"), 0);
+	d_set(f, "lead_update", NULL, NULL, NULL);
+	assert_only(f, LC_V_UNKNOWN_VALUE);
+	msg = lc_table_text(lc_violations_table(f->v), 0, 3);
+	assert_null(strstr(msg, ": ."));
+	assert_non_null(strstr(msg, "'contacted'"));
+	assert_non_null(strstr(msg, "has no milestone values"));
+}
+
 static void test_transition_follow_up(void **state)
 {
 	fx *f = *state;
@@ -1693,6 +1711,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_every_violation_listed, setup_lm, teardown),
 		cmocka_unit_test_setup_teardown(test_validate_state, setup_lm, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_values, setup_lm, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_value_axis_gone, setup_pt, teardown),
 		cmocka_unit_test_setup_teardown(test_follow_up_kept_value, setup_lm, teardown),
 		cmocka_unit_test_setup_teardown(test_validate_new_state, setup_lm, teardown),
 		cmocka_unit_test_setup_teardown(test_transition_follow_up, setup_lm, teardown),

@@ -11,7 +11,7 @@ static int cmd_version(const leadctl_global *g, int argc, char **argv);
 
 static const leadctl_command commands[] = {
 	{ "version", "print the library version", cmd_version },
-	{ "model", "list, show, check, export and draw models", cmd_model },
+	{ "model", "list, show, check, export, draw and install models", cmd_model },
 	{ "validate", "check a disposition against a model, without a store", cmd_validate },
 	{ "init", "create a store and install its first model", cmd_init },
 	{ "lead", "add, show, edit, list, recycle, restore, note, accept, assign leads", cmd_lead },

@@ -92,7 +92,8 @@ static const struct {
 	  "install one with 'leadctl init --model NAME' or 'leadctl model install FILE'" },
 	{ LC_EFORMAT, "lc_model_check_string()", "'leadctl model check FILE' lists them all" },
 	{ LC_ENOTFOUND, "'s condition: ",
-	  "leads holding a value the model no longer knows are listed by 'lead list --invalid'" },
+	  "check the filter's value ('leadctl model show' lists the model's values); leads "
+	  "still holding a value the model no longer knows are listed by 'lead list --invalid'" },
 	{ LC_EREADONLY, "LC_DB_READONLY",
 	  "to change it, run without --read-only, on a copy of the store on writable media" },
 };

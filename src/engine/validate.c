@@ -341,6 +341,14 @@ static void check_unknown(judge *j)
 		lc_axis ax = state_axes[k], own = owner_axis(ax);
 		if (j->c->idx[ax] >= 0 || !j->c->raw[ax][0] || j->p.set[ax])
 			continue;
+		if (!j->m->axes[own].n) {
+			ADD(j, UNKNOWN_VALUE, lc__engine_axis_name(own),
+			    "The lead's %s '%s' is not in model %s, which has no %s values, so no "
+			    "disposition can replace it; install a model version that has them.",
+			    lc__engine_axis_name(ax), j->c->raw[ax], model_name(j->m),
+			    lc__engine_axis_name(own));
+			continue;
+		}
 		ADD(j, UNKNOWN_VALUE, lc__engine_axis_name(own),
 		    "The lead's %s '%s' is not in model %s (it was removed or renamed); choose a "
 		    "current %s in this disposition: %s.",

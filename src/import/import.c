@@ -1087,7 +1087,7 @@ static int header(imp *im)
 			return im->fatal = lc__error(
 				       LC_EFORMAT,
 				       "the mapping names the column '%s', which the file's header (line %llu) "
-				       "does not have",
+				       "does not have (is the file the CSV export this mapping is for?)",
 				       m->columns[s], (unsigned long long)im->row_line);
 	}
 	return 0;

@@ -1,4 +1,5 @@
 /* leadctl import: a CSV file into the store, with a column mapping. */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -172,7 +173,7 @@ int cmd_import(const leadctl_global *g, int argc, char **argv)
 	if (at && (ex = parse_time_flag("--at", at, &o.at)) != 0)
 		return ex;
 	if (access(pos[0], R_OK) != 0) {
-		fprintf(stderr, "leadctl: import: cannot read '%s'\n", pos[0]);
+		fprintf(stderr, "leadctl: import: cannot read '%s': %s\n", pos[0], strerror(errno));
 		return EXIT_FORMAT;
 	}
 	rc = lc_mapping_load_file(&map, mapping);

@@ -264,6 +264,22 @@ out:
 	return ex;
 }
 
+/* Whether any FIELD flag was given: an edit without one would only write an
+ * empty 'update' event into the history. */
+static bool has_fields(const lflags *o)
+{
+	const char *const given[] = { o->probability, o->amount,   o->currency,    o->start,
+				      o->expected,    o->unit,     o->agent,       o->products,
+				      o->team,        o->competitors, o->attributes, o->activity };
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		if (o->text[f])
+			return true;
+	for (size_t i = 0; i < sizeof given / sizeof given[0]; i++)
+		if (given[i])
+			return true;
+	return o->dnc || o->dne || o->auto_stop || o->allow_call || o->allow_email || o->auto_on;
+}
+
 static int lead_edit(lc_db *db, const char *idtext, const lflags *o)
 {
 	lc_lead *l = NULL;
@@ -273,6 +289,9 @@ static int lead_edit(lc_db *db, const char *idtext, const lflags *o)
 	if (o->milestone || o->status || o->stage || o->follow_up)
 		return usage_error("lead edit cannot change the state; record a disposition with "
 				   "'leadctl dispose'");
+	if (!has_fields(o))
+		return usage_error("lead edit needs a FIELD to change, such as --phone X (see "
+				   "'leadctl lead --help')");
 	if (o->expect && (ex = parse_int_flag("--expect-version", o->expect, 0, INT64_MAX, &expect)))
 		return ex;
 	if ((ex = store_lead(db, idtext, &l)))

@@ -1,4 +1,5 @@
-/* leadctl model: list the presets, show, check, export and draw a model. */
+/* leadctl model: list the presets, show, check, export and draw a model
+ * (install is in commands/store.c). */
 #include <string.h>
 #include <sys/stat.h>
 
@@ -11,7 +12,8 @@ static const char model_usage[] =
 	"       leadctl model check FILE [--json]\n"
 	"       leadctl model export [MODEL]\n"
 	"       leadctl model dot [MODEL] [--json]\n"
-	"       leadctl [--db FILE] model dot --counts [--json]\n\n"
+	"       leadctl [--db FILE] model dot --counts [--json]\n"
+	"       leadctl [--db FILE] model install NAME|FILE [--dry-run] [--migrate MAP] [--json]\n\n"
 	"MODEL is a preset name (see 'leadctl model list') or a JSON model file\n"
 	"(docs/model-format.md). Without one, show, export and dot use the store's\n"
 	"current model when the store (--db FILE, default ./leads.db) exists, else\n"
@@ -31,7 +33,8 @@ static const char model_usage[] =
 	"          milestones with the statuses they allow; the life cycle with the\n"
 	"          actions that cross it: 'leadctl model dot particle | dot -Tsvg >\n"
 	"          particle.svg'. --counts draws the store's model with its counts,\n"
-	"          invalid ones in red\n\n"
+	"          invalid ones in red\n"
+	"  install a new model version for the store: 'leadctl model install --help'\n\n"
 	"--json prints a JSON object instead of text (export always prints JSON).\n"
 	"Exit codes: 0 ok, 2 usage or unknown preset, 3 a malformed model, 4 other errors.\n";
 
@@ -407,7 +410,7 @@ int cmd_model(const leadctl_global *g, int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (npos == 0)
-		return usage_error("model: say which: list, show, check, export or dot (see --help)");
+		return usage_error("model: say which: list, show, check, export, dot or install (see --help)");
 	sub = pos[0];
 	if (strcmp(sub, "list") == 0) {
 		if (npos > 1)
@@ -420,7 +423,7 @@ int cmd_model(const leadctl_global *g, int argc, char **argv)
 		return cmd_check(pos[1], json);
 	}
 	if (strcmp(sub, "show") != 0 && strcmp(sub, "export") != 0 && strcmp(sub, "dot") != 0)
-		return usage_error("model: unknown subcommand '%s'; use list, show, check, export or dot",
+		return usage_error("model: unknown subcommand '%s'; use list, show, check, export, dot or install",
 				   sub);
 	/* an explicit --db that names no store is an error, never the preset */
 	if (npos < 2 && (g->db_given || is_file(g->db)))

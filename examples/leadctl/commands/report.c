@@ -6,6 +6,10 @@
 
 #include "filter.h"
 
+/* The axes --by takes (lc_report_pipeline(): a lead's state and record). */
+static const char by_axes[] = "use phase, stage, milestone, status, lifecycle, owner, unit, "
+			      "segment, source, owner_group, type, category or priority";
+
 static const char report_usage[] =
 	"usage: leadctl [--db FILE] report pipeline [--by AXIS[,AXIS]] [--sum amount] [FILTERS]\n"
 	"                                           [--color WHEN]\n"
@@ -23,7 +27,8 @@ static const char report_usage[] =
 	"  keep, by their present state: 'report funnel --status won' is the funnel\n"
 	"  of the deals that were won.\n\n"
 	"  pipeline   how many leads hold each value of one or two axes: phase, stage,\n"
-	"             milestone, status, lifecycle, owner (default: stage, or status\n"
+	"             milestone, status, lifecycle, owner, unit, segment, source,\n"
+	"             owner_group, type, category, priority (default: stage, or status\n"
 	"             when the model has no stages). Values flagged not_reportable\n"
 	"             (Archive, test leads) are left out. --sum amount adds the sum of\n"
 	"             the leads' amounts (minor units) per currency: the won value per\n"
@@ -469,12 +474,14 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 		for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			if (naxes == LC_REPORT_MAX_AXES)
 				return usage_error("--by: at most two axes (--by stage,owner)");
-			if (lc_axis_parse(tok, &axes[naxes]) != 0)
-				return usage_error("--by: %s", lc_error_last());
+			if (lc_axis_parse(tok, &axes[naxes]) != 0 || axes[naxes] == LC_AXIS_ACTION ||
+			    axes[naxes] == LC_AXIS_REASON)
+				return usage_error("--by: '%s' is not an axis a lead holds; %s", tok,
+						   by_axes);
 			naxes++;
 		}
 		if (naxes == 0)
-			return usage_error("--by needs an axis: phase, stage, milestone, status, lifecycle, owner, unit, segment, source or owner_group");
+			return usage_error("--by needs an axis; %s", by_axes);
 		if (naxes == 2 && axes[0] == axes[1])
 			return usage_error("--by: '%s' is given twice", lc_axis_name(axes[0]));
 	}

@@ -124,7 +124,8 @@ static int resolve(lc_db *db, const char *flag, const char *text, lc_id *out, bo
 	}
 	rc = agent ? lc_db_agent_find(db, text, out) : lc_db_unit_find(db, text, out);
 	if (rc == LC_ENOTFOUND)
-		return usage_error("%s: %s", flag, lc_error_last());
+		return usage_error("%s: %s; 'leadctl %s list' lists them, 'leadctl %s add NAME' adds one",
+				   flag, lc_error_last(), what, what);
 	return rc ? fail(rc, flag) : 0;
 }
 
@@ -172,7 +173,12 @@ int store_lead(lc_db *db, const char *text, lc_lead **out)
 		rc = lc_db_lead_find(db, rest ? rest : text, out);
 	}
 	if (rc == LC_ENOTFOUND) {
-		fprintf(stderr, "leadctl: %s\n", lc_error_last());
+		if (id && !rest)
+			fprintf(stderr, "leadctl: there is no lead %s: no lead has the id %s or the "
+					"external id '%s'", text, text, text);
+		else
+			fprintf(stderr, "leadctl: %s", lc_error_last());
+		fputs("; 'leadctl lead list' lists the leads\n", stderr);
 		return EXIT_STORE;
 	}
 	return rc ? fail(rc, "reading the lead") : 0;
@@ -660,24 +666,35 @@ static const char install_usage[] =
 	"finds invalid (run 'lead list --invalid' for them), and how many leads kept\n"
 	"from a contact (do not call) it would unblock or keep from every contact\n"
 	"because they hold a value it removes. --dry-run lists and installs nothing.\n"
-	"--migrate MAP then moves\n"
-	"leads from old values to new ones, with a 'migrate' event each, in one\n"
-	"transaction. MAP is 'axis:old=new[,axis:old=new...]' (axis: milestone,\n"
-	"status, stage, or the record's source, type, category or priority), or a\n"
-	"JSON file {\"status\": {\"old\": \"new\"}, ...}.\n";
+	"--migrate MAP then moves leads from old values to new ones, with a\n"
+	"'migrate' event each, in one transaction. MAP is\n"
+	"'axis:old=new[,axis:old=new...]' (axis: milestone, status, stage, or the\n"
+	"record's source, type, category or priority), or a JSON file\n"
+	"{\"status\": {\"old\": \"new\"}, ...}; a new value the new model does not\n"
+	"have is refused before anything is installed.\n"
+	"Exit codes: 0 installed (or listed), 1 a migrated lead would be invalid (the\n"
+	"model is installed, nothing moved), 2 usage, an unknown preset or value,\n"
+	"3 a malformed model or map file, 4 a store error.\n";
 
-static int add_rule(lc_migration *map, const char *axis_name, const char *from, const char *to)
+/* A state value the new model lacks is refused here, before the install, so
+ * that a typo does not leave the model installed and nothing moved. */
+static int add_rule(lc_migration *map, const lc_model *m, const char *axis_name, const char *from,
+		    const char *to)
 {
 	lc_axis axis;
+	size_t i;
 
 	if (lc_axis_parse(axis_name, &axis) != 0)
 		return usage_error("--migrate: %s", lc_error_last());
+	if ((axis == LC_AXIS_MILESTONE || axis == LC_AXIS_STATUS || axis == LC_AXIS_STAGE) && to[0] &&
+	    lc_model_value_find(m, axis, to, &i) != 0)
+		return usage_error("--migrate: %s (nothing installed)", lc_error_last());
 	if (lc_migration_add(map, axis, from, to) != 0)
 		return usage_error("--migrate: %s", lc_error_last());
 	return 0;
 }
 
-static int parse_map(const char *text, lc_migration *map)
+static int parse_map(const char *text, const lc_model *m, lc_migration *map)
 {
 	json_t *root;
 	json_error_t err;
@@ -709,7 +726,7 @@ static int parse_map(const char *text, lc_migration *map)
 						text, axis, from);
 					return EXIT_FORMAT;
 				}
-				if ((ex = add_rule(map, axis, from, json_string_value(to)))) {
+				if ((ex = add_rule(map, m, axis, from, json_string_value(to)))) {
 					json_decref(root);
 					return ex;
 				}
@@ -728,7 +745,7 @@ static int parse_map(const char *text, lc_migration *map)
 				break;
 			}
 			*colon = *eq = '\0';
-			ex = add_rule(map, item, colon + 1, eq + 1);
+			ex = add_rule(map, m, item, colon + 1, eq + 1);
 		}
 		free(copy);
 		return ex;
@@ -803,14 +820,19 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv)
 	}
 	if (npos != 1)
 		return usage_error("model install needs a preset NAME or a FILE (see --help)");
-	if ((rc = lc_model_load(&m, pos[0])))
-		return fail(rc, pos[0]);
+	if ((rc = lc_model_load(&m, pos[0]))) {
+		if (rc != LC_EFORMAT) /* a format error's message starts with FILE:LINE */
+			return fail(rc, pos[0]);
+		fprintf(stderr, "leadctl: %s\nleadctl: 'leadctl model check %s' lists every problem\n",
+			lc_error_last(), pos[0]);
+		return EXIT_FORMAT;
+	}
 	if (migrate) {
 		if ((rc = lc_migration_new(&map))) {
 			ex = fail(rc, "--migrate");
 			goto out;
 		}
-		if ((ex = parse_map(migrate, map)))
+		if ((ex = parse_map(migrate, m, map)))
 			goto out;
 	}
 	if ((ex = store_open(g, false, &db)))

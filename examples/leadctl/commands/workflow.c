@@ -368,6 +368,10 @@ int cmd_assign(const leadctl_global *g, int argc, char **argv)
 			printf("%s: had %lld, given %lld, quota %u\n", agent_name(all, id), (long long)load,
 			       (long long)given, o.quota);
 		}
+		/* Nothing printed: say why, and what to do. */
+		if (!lc_table_row_count(ag))
+			printf("no active agent to assign to: 'leadctl agent add NAME' adds one, "
+			       "'leadctl agent activate NAME' brings one back\n");
 	}
 out:
 	lc_table_free(all);

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# A new user's mistakes on a fresh store: each message says what to do next,
+# and each --help names what the command takes.
+# usage: leadctl_newuser.sh LEADCTL
+set -uo pipefail
+. "$(dirname "$0")/support/cli.sh"
+cli_start "$1"
+
+# --help names every subcommand.
+expect 0 'draw and install models' --help
+expect 0 'model install NAME\|FILE' model --help
+expect 2 'list, show, check, export, dot or install' model
+expect 0 'lists and installs nothing\.' model install --help
+expect 0 'owner_group, type, category, priority' report --help
+
+expect 0 'created' init --model leadmanager
+expect 0 'added lead 1' lead add --name Ana --phone '+1 555 0100'
+
+# A lead that is not there: say it is neither an id nor an external id, and
+# how to see the leads.
+expect 4 "no lead 99: no lead has the id 99 or the external id '99'; 'leadctl lead list'" \
+  lead show 99
+expect 4 "no lead with external id 'nobody'; 'leadctl lead list'" lead show nobody
+
+# An edit without a field is refused, and writes no empty event.
+expect 2 'lead edit needs a FIELD to change' lead edit 1
+expect 0 '' history 1
+if grep -q 'update' "$out"; then
+  echo "FAIL: 'lead edit 1' without a field wrote an update event"
+  failures=$((failures + 1))
+fi
+
+# A typo in a filter: point at the values, not only at --invalid.
+expect 2 "'leadctl model show' lists the model's values" lead list --status hott
+expect 2 "'leadctl model show' lists the model's values" report pipeline --status hott
+
+# --by: the axes a report counts by, not action or reason.
+expect 2 "'action' is not an axis a lead holds; use phase, .*priority" report pipeline --by action
+expect 0 'Ana|-' report pipeline --by source
+
+# No agent yet: assign says so; an unknown agent says how to list them.
+expect 0 'no active agent to assign to' assign
+expect 2 "no agent named 'zoe'; 'leadctl agent list' lists them" worklist --agent zoe
+expect 2 "'leadctl unit list' lists them" lead list --unit north
+
+# import: why a file cannot be read; a file that is not the mapping's export.
+printf '{"format": 1, "fields": {"external_id": "Prospect ID"}}\n' >map.json
+expect 3 "cannot read 'missing.csv': No such file" import missing.csv --mapping map.json
+printf 'a,b\n1,2\n' >other.csv
+expect 3 'is the file the CSV export this mapping is for' import other.csv --mapping map.json
+
+# model install --migrate to a value the new model lacks: refused before
+# anything is installed.
+expect 2 "status 'bogus'.*nothing installed" model install insurance --migrate status:new=bogus
+"$leadctl" model show --json >"$out" 2>"$err"
+if ! grep -q '"name": *"leadmanager"' "$out"; then
+  echo "FAIL: a refused --migrate installed the model anyway"
+  failures=$((failures + 1))
+fi
+# A model that is not valid JSON names the file once.
+printf '{"format": 1,\n' >bad.json
+expect 3 'bad.json:2' model install bad.json
+if grep -q 'bad.json: bad.json' "$err"; then
+  echo "FAIL: the file is named twice: $(cat "$err")"
+  failures=$((failures + 1))
+fi
+
+# A leadmanager lead under a model without milestones: no empty list to
+# choose from.
+expect 0 'installed' model install particle
+expect 1 'has no milestone values' dispose 1 --action lead_update
+if grep -q 'disposition: \.' "$out" "$err"; then
+  echo "FAIL: an empty list of values to choose from: $(cat "$out")"
+  failures=$((failures + 1))
+fi
+
+[ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
+echo "leadctl new-user messages: ok"
