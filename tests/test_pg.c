@@ -11,7 +11,8 @@
  *   other commits;
  * - the schema is readable with plain SQL (schema_version, leads, events);
  * - an import written behind (the defer slot) gives the leads, ids and
- *   histories the same import gives on SQLite, first and again; a row whose
+ *   histories the same import gives on SQLite, first and again, and with
+ *   rows repeated within a batch; a row whose
  *   write fails late (a trigger, another connection taking its external id
  *   mid-batch) is rejected alone with its line; a connection lost mid-batch
  *   is LC_EIO with nothing written.
@@ -474,6 +475,48 @@ static void test_import_behind_same_as_sqlite(void **state)
 	free(csv);
 }
 
+/* Rows that come back in the same batch (the lead written a few rows
+ * before, held back): the same leads, histories and counts as on SQLite. */
+static void test_import_behind_repeated_rows(void **state)
+{
+	static const char *const cols[] = { "rows", "imported", "updated", "unchanged",
+					    "dispositions", "repeats", "rejected" };
+	char where[700], *csv = NULL, *a, *b;
+	size_t len = 0;
+	FILE *f = open_memstream(&csv, &len);
+	lc_db *pg, *lite;
+	lc_table *rp, *rl;
+
+	(void)state;
+	fprintf(f, "Id,Name,City,Visits,Act,St,Again\n");
+	for (int i = 0; i < 400; i++) {
+		int id = i % 10 == 9 ? i - 5 : i; /* a tenth repeat a row 5 before */
+		fprintf(f, "r-%04d,Name %d,%s,%d,%s,%s,%d\n", id, i, i % 4 ? "Pune" : "Goa", i % 9,
+			i % 2 ? "c" : "m", i % 3 ? "n" : "o", i % 4 == 0);
+	}
+	fclose(f);
+	store_uri(where, sizeof where, "pgimp");
+	pg = open_with_clock(where);
+	lite = open_with_clock(":memory:");
+	rp = run_import(pg, csv, len, import_map, NULL, NULL, 0);
+	rl = run_import(lite, csv, len, import_map, NULL, NULL, 0);
+	assert_int_equal(summary(rp, "updated"), 40);
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+		assert_int_equal(summary(rp, cols[i]), summary(rl, cols[i]));
+	a = dump(lite);
+	b = dump(pg);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	assert_clean(pg);
+	lc_table_free(rp);
+	lc_table_free(rl);
+	lc_db_close(lite);
+	lc_db_close(pg);
+	pg_test_drop(where);
+	free(csv);
+}
+
 /* A write that fails on the server (a trigger refuses one external id):
  * that row alone is left out, with its line. */
 static void test_import_behind_late_failure(void **state)
@@ -641,6 +684,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_model_seen_without_reopening),
 		cmocka_unit_test(test_deadlock),
 		cmocka_unit_test(test_import_behind_same_as_sqlite),
+		cmocka_unit_test(test_import_behind_repeated_rows),
 		cmocka_unit_test(test_import_behind_late_failure),
 		cmocka_unit_test(test_import_behind_concurrent_insert),
 		cmocka_unit_test(test_import_behind_connection_lost),
