@@ -219,11 +219,11 @@ static const char *const sql[PG_STMT_COUNT] = {
 			       "AS k(v, i) JOIN leads l ON l.email = k.v GROUP BY k.i",
 	[PG_ITEMS_DELETE] = "WITH d AS (DELETE FROM lead_items WHERE lead_id = $1) "
 			    "UPDATE leads SET item_count = $2 WHERE id = $1",
-	/* A lead's lists in one statement: kinds, positions, texts, details and
+	/* Lists in one statement: leads, kinds, positions, texts, details and
 	 * times as parallel arrays. */
 	[PG_ITEM_INSERT] = "INSERT INTO lead_items (lead_id, kind, pos, a, b, t) "
-			   "SELECT $1, u.k, u.p, u.a, u.b, u.t FROM unnest($2::text[], "
-			   "$3::integer[], $4::text[], $5::text[], $6::bigint[]) AS u(k, p, a, b, t)",
+			   "SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], "
+			   "$4::text[], $5::text[], $6::bigint[])",
 	[PG_NOTE_INSERT] = "INSERT INTO lead_notes (lead_id, at, author, text) VALUES ($1, $2, $3, $4)",
 	[PG_NOTE_APPEND] = "WITH n AS (INSERT INTO lead_notes (lead_id, at, author, text) "
 			   "VALUES ($1, $2, $3, $4)) "
@@ -250,6 +250,37 @@ static const char *const sql[PG_STMT_COUNT] = {
 		"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
 		"$19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33) "
 		"ON CONFLICT (lead_id, seq) DO NOTHING RETURNING id",
+	/* Write-behind's held-back leads and events, many rows a statement: one
+	 * array a column (the values PG_LEAD_INSERT_ID and PG_EVENT_INSERT_ID take). */
+	[PG_LEADS_INSERT] =
+		"INSERT INTO leads (" LEAD_INSERT_COLS ", id) SELECT * FROM unnest("
+		"$1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::boolean[], "
+		"$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
+		"$11::text[], $12::text[], $13::text[], $14::text[], $15::text[], "
+		"$16::text[], $17::text[], $18::integer[], $19::bigint[], $20::text[], "
+		"$21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[], "
+		"$25::bigint[], $26::boolean[], $27::boolean[], $28::boolean[], "
+		"$29::text[], $30::text[], $31::text[], $32::text[], $33::text[], "
+		"$34::bigint[], $35::text[], $36::integer[], $37::integer[], "
+		"$38::text[], $39::bigint[]"
+		") ON CONFLICT (external_id) DO NOTHING RETURNING id",
+	[PG_EVENTS_INSERT] =
+		"INSERT INTO events (lead_id, seq, at, kind, actor, model_version, action, "
+		"milestone, status, stage, reason, outcome, follow_up, note, rule, "
+		"before_milestone, before_status, before_phase, before_stage, before_lifecycle, "
+		"before_follow_up, before_completed_at, before_flags, before_stage_counts, "
+		"after_milestone, after_status, after_phase, after_stage, after_lifecycle, "
+		"after_follow_up, after_completed_at, after_flags, after_stage_counts, id) "
+		"SELECT * FROM unnest("
+		"$1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], "
+		"$6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], "
+		"$11::text[], $12::text[], $13::bigint[], $14::text[], $15::text[], "
+		"$16::text[], $17::text[], $18::text[], $19::text[], $20::text[], "
+		"$21::bigint[], $22::bigint[], $23::integer[], $24::text[], "
+		"$25::text[], $26::text[], $27::text[], $28::text[], $29::text[], "
+		"$30::bigint[], $31::bigint[], $32::integer[], $33::text[], "
+		"$34::bigint[]"
+		") ON CONFLICT (lead_id, seq) DO NOTHING RETURNING id",
 	/* Whole histories of many leads, at most $2 events (write-behind). */
 	[PG_EVENTS_OF] = "SELECT " EVENT_COLS " FROM events WHERE lead_id = ANY($1::bigint[]) "
 			 "ORDER BY lead_id, id LIMIT $2",
@@ -675,8 +706,9 @@ int lc__pg_exec_sql(lc_pg *s, const char *text, const lc_pg_params *p, const cha
 
 /* Remember what to do with the answer of the statement just sent. */
 static void queue(lc_pg *s, lc_pg_result_fn on, void *ud, PGresult **keep, int check,
-		  int64_t lead)
+		  int64_t lead, long want)
 {
+	s->batch_q[s->batch_n].want = want;
 	s->batch_q[s->batch_n].on = on;
 	s->batch_q[s->batch_n].ud = ud;
 	s->batch_q[s->batch_n].keep = keep;
@@ -699,7 +731,7 @@ int lc__pg_batch_begin(lc_pg *s)
 	if ((rc = send_owed(s, &owed)))
 		return s->batch_rc = rc;
 	for (int i = 0; i < owed; i++)
-		queue(s, NULL, NULL, NULL, PG_CHECK_NONE, 0);
+		queue(s, NULL, NULL, NULL, PG_CHECK_NONE, 0, 0);
 	return 0;
 }
 
@@ -709,8 +741,13 @@ static int check_answer(const lc_pg *s, int i, const PGresult *r)
 	long n = s->batch_q[i].check == PG_CHECK_ROW ? PQntuples(r)
 						     : strtol(PQcmdTuples((PGresult *)r), NULL, 10);
 
-	if (n == 1)
+	if (n == s->batch_q[i].want)
 		return 0;
+	if (s->batch_q[i].want != 1)
+		return lc__error(LC_ECONFLICT,
+				 "a write sent ahead stored %ld of its %ld rows (another connection "
+				 "wrote one of its leads or took an external id meanwhile)",
+				 n, s->batch_q[i].want);
 	return lc__error(LC_ECONFLICT,
 			 "lead %lld: a write sent ahead %s (another connection wrote the lead or "
 			 "took its external id meanwhile)",
@@ -763,7 +800,7 @@ static int batch_drain(lc_pg *s, const char *what)
 }
 
 static int batch_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, lc_pg_result_fn on,
-		      void *ud, PGresult **keep, int check, int64_t lead)
+		      void *ud, PGresult **keep, int check, int64_t lead, long want)
 {
 	char name[16];
 
@@ -787,26 +824,56 @@ static int batch_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, lc_pg_r
 	stmt_name(name, sizeof name, 's', (int)which);
 	if (!PQsendQueryPrepared(s->conn, name, p->n, p->v, NULL, NULL, 0))
 		return s->batch_rc = lc__pg_fail(s, NULL, "sending a statement");
-	queue(s, on, ud, keep, check, lead);
+	queue(s, on, ud, keep, check, lead, want);
 	return 0;
 }
 
 int lc__pg_batch_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, lc_pg_result_fn on,
 		      void *ud)
 {
-	return batch_send(s, which, p, on, ud, NULL, PG_CHECK_NONE, 0);
+	return batch_send(s, which, p, on, ud, NULL, PG_CHECK_NONE, 0, 0);
 }
 
 int lc__pg_batch_keep(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, PGresult **keep)
 {
 	*keep = NULL;
-	return batch_send(s, which, p, NULL, NULL, keep, PG_CHECK_NONE, 0);
+	return batch_send(s, which, p, NULL, NULL, keep, PG_CHECK_NONE, 0, 0);
 }
 
 int lc__pg_batch_check(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, int check,
-		       int64_t lead)
+		       int64_t lead, long want)
 {
-	return batch_send(s, which, p, NULL, NULL, NULL, check, lead);
+	return batch_send(s, which, p, NULL, NULL, NULL, check, lead, want);
+}
+
+void lc__pg_rows_begin(lc_pg *s, int ncols)
+{
+	s->rows_n = 0;
+	s->rows_cols = ncols;
+	for (int i = 0; i < ncols; i++) {
+		s->cols[i].len = 0;
+		s->cols[i].failed = false;
+		lc__buf_putc(&s->cols[i], '{');
+	}
+}
+
+void lc__pg_rows_add(lc_pg *s, const lc_pg_params *p)
+{
+	for (int i = 0; i < s->rows_cols; i++)
+		lc__pg_array_add(&s->cols[i], i < p->n ? p->v[i] : NULL);
+	s->rows_n++;
+}
+
+int lc__pg_rows_params(lc_pg *s, lc_pg_params *p)
+{
+	p->n = 0;
+	for (int i = 0; i < s->rows_cols; i++) {
+		lc__buf_putc(&s->cols[i], '}');
+		if (s->cols[i].failed)
+			return LC_ENOMEM;
+		lc__pg_p_text(p, s->cols[i].data);
+	}
+	return 0;
 }
 
 int lc__pg_batch_text(lc_pg *s, const char *text)
@@ -817,7 +884,7 @@ int lc__pg_batch_text(lc_pg *s, const char *text)
 		return s->batch_rc;
 	if (!PQsendQueryParams(s->conn, text, 0, NULL, NULL, NULL, NULL, 0))
 		return s->batch_rc = lc__pg_fail(s, NULL, "sending a statement");
-	queue(s, NULL, NULL, NULL, PG_CHECK_NONE, 0);
+	queue(s, NULL, NULL, NULL, PG_CHECK_NONE, 0, 0);
 	return 0;
 }
 
@@ -922,8 +989,8 @@ static void pg_close(void *be)
 	lc__buf_free(&s->text);
 	lc__buf_free(&s->counts[0]);
 	lc__buf_free(&s->counts[1]);
-	for (int i = 0; i < 5; i++)
-		lc__buf_free(&s->lists[i]);
+	for (int i = 0; i < PG_MAXP; i++)
+		lc__buf_free(&s->cols[i]);
 	lc__free(s);
 }
 
@@ -1139,8 +1206,8 @@ static int pg_open(void **out, const char *location, const lc_db_options *opts, 
 	lc__buf_init(&s->counts[0]);
 	lc__buf_init(&s->counts[1]);
 	lc__buf_init(&s->held);
-	for (int i = 0; i < 5; i++)
-		lc__buf_init(&s->lists[i]);
+	for (int i = 0; i < PG_MAXP; i++)
+		lc__buf_init(&s->cols[i]);
 	s->readonly = (opts->flags & LC_DB_READONLY) != 0;
 	s->busy_ms = opts->busy_timeout_ms;
 	s->conninfo = lc__malloc(strlen(location) + sizeof "postgresql:");

@@ -58,7 +58,17 @@ int lc__pg_wb_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, int check,
 {
 	int rc = open_pipeline(s);
 
-	if (!rc && (rc = lc__pg_batch_check(s, which, p, check, lead)))
+	if (!rc && (rc = lc__pg_batch_check(s, which, p, check, lead, 1)))
+		return failed(s, rc);
+	return rc;
+}
+
+int lc__pg_wb_send_rows(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, int check,
+			long want)
+{
+	int rc = open_pipeline(s);
+
+	if (!rc && (rc = lc__pg_batch_check(s, which, p, check, 0, want)))
 		return failed(s, rc);
 	return rc;
 }
@@ -116,6 +126,49 @@ static int emit_entry(lc_pg *s, lc_pg_cached *e)
 			   : lc__pg_send_update(s, e->rec, e->parts, e->replaced);
 }
 
+/* The rows gathered with lc__pg_rows_add() in one statement, which must
+ * return (PG_CHECK_ROW) or change (PG_CHECK_CHANGED) them all. */
+static int send_rows(lc_pg *s, lc_pg_stmt which, int check)
+{
+	lc_pg_params p;
+
+	if (!s->rows_n)
+		return 0;
+	if (lc__pg_rows_params(s, &p))
+		return failed(s, LC_ENOMEM);
+	return lc__pg_wb_send_rows(s, which, &p, check, s->rows_n);
+}
+
+/* The new leads held back: their rows in one statement, their lists in
+ * another, their notes one by one. */
+static int emit_new(lc_pg *s)
+{
+	lc_pg_params p;
+	int rc;
+
+	lc__pg_rows_begin(s, 39);
+	for (size_t i = 0; i < s->ncache; i++)
+		if (s->cache[i].dirty && s->cache[i].inserted) {
+			lc__pg_bind_new_lead(s, &p, s->cache[i].rec);
+			lc__pg_rows_add(s, &p);
+		}
+	if ((rc = send_rows(s, PG_LEADS_INSERT, PG_CHECK_ROW)))
+		return rc;
+	lc__pg_rows_begin(s, 6);
+	for (size_t i = 0; i < s->ncache; i++)
+		if (s->cache[i].dirty && s->cache[i].inserted)
+			lc__pg_add_list_rows(s, s->cache[i].rec);
+	if ((rc = send_rows(s, PG_ITEM_INSERT, PG_CHECK_CHANGED)))
+		return rc;
+	for (size_t i = 0; i < s->ncache && !rc; i++)
+		if (s->cache[i].dirty && s->cache[i].inserted) {
+			rc = lc__pg_send_notes(s, s->cache[i].rec);
+			s->cache[i].dirty = false;
+			s->ndirty--;
+		}
+	return rc ? failed(s, rc) : 0;
+}
+
 int lc__pg_wb_emit(lc_pg *s)
 {
 	lc_pg_params p;
@@ -124,9 +177,13 @@ int lc__pg_wb_emit(lc_pg *s)
 	if (!s->wb || s->emitting || (!s->ndirty && !s->nheld))
 		return s->wb_rc;
 	s->emitting = true; /* the pipeline it opens must not emit again */
+	if (!(rc = open_pipeline(s)))
+		rc = emit_new(s);
 	for (size_t i = 0; i < s->ncache && s->ndirty && !rc; i++)
 		if (s->cache[i].dirty)
 			rc = emit_entry(s, &s->cache[i]);
+	/* The events held behind those rows, in one statement. */
+	lc__pg_rows_begin(s, 34);
 	for (size_t i = 0; i < s->nheld && !rc; i++) {
 		const char *v = s->held.data + s->heldq[i].off;
 		p.n = 0;
@@ -134,8 +191,10 @@ int lc__pg_wb_emit(lc_pg *s)
 			lc__pg_p_text(&p, *v ? v + 1 : NULL);
 			v += *v ? strlen(v + 1) + 2 : 1;
 		}
-		rc = lc__pg_wb_send(s, s->heldq[i].which, &p, PG_CHECK_ROW, s->heldq[i].lead);
+		lc__pg_rows_add(s, &p);
 	}
+	if (!rc)
+		rc = send_rows(s, PG_EVENTS_INSERT, PG_CHECK_ROW);
 	s->nheld = 0;
 	s->held.len = 0;
 	s->emitting = false;
@@ -498,6 +557,7 @@ static int undo(lc_pg *s, int why)
 	int rc;
 
 	snprintf(msg, sizeof msg, "%s", lc_error_last());
+	leave_rows(s); /* nothing held back goes out after the failure */
 	s->wb_rc = 0;
 	rc = lc__pg_exec_text(s, "ROLLBACK TO SAVEPOINT lc_batch; RELEASE SAVEPOINT lc_batch",
 			      "undoing the writes of a batch");

@@ -56,6 +56,8 @@ typedef enum lc_pg_stmt {
 	PG_NOTE_APPEND,
 	PG_EVENT_INSERT,
 	PG_EVENT_INSERT_ID,
+	PG_LEADS_INSERT,
+	PG_EVENTS_INSERT,
 	PG_EVENTS_OF,
 	PG_EVENTS_OF_LEAD,
 	PG_EVENTS_ALL,
@@ -156,7 +158,10 @@ typedef struct lc_pg {
 	char *dyn[PG_DYN_MAX];
 	lc_buf text;      /* text handed back by model_get and meta_get */
 	lc_buf counts[2]; /* stage counters formatted for binding */
-	lc_buf lists[5];  /* a lead's lists as the arrays of PG_ITEM_INSERT */
+	/* Many rows in one statement (lc__pg_rows_*): a column's array literal each. */
+	lc_buf cols[PG_MAXP];
+	int rows_cols;
+	long rows_n;
 	/* The importer's savepoint, sent lazily: `owed` are the savepoint
 	 * commands (PG_SP_*) not sent yet, which go out in front of the next
 	 * statement, in its round trip. */
@@ -170,6 +175,7 @@ typedef struct lc_pg {
 		PGresult **keep; /* receives the result (the caller clears it) */
 		int check;       /* PG_CHECK_* of a delayed write */
 		int64_t lead;    /* the lead it writes, for the message */
+		long want;       /* the rows it must store or change */
 	} batch_q[PG_BATCH_MAX];
 	/* Write-behind (pg_defer.c): writes go into an open pipeline (`wb_open`)
 	 * and are answered at the next read, when PG_BATCH_MAX are in flight,
@@ -231,7 +237,12 @@ int lc__pg_batch_end(lc_pg *s, const char *what);
 int lc__pg_batch_keep(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, PGresult **keep);
 /* Queue a delayed write: its answer is checked as `check` (PG_CHECK_*). */
 int lc__pg_batch_check(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, int check,
-		       int64_t lead);
+		       int64_t lead, long want);
+/* Many rows in one statement over unnest() of arrays: begin with the number
+ * of columns, add each row's values, then take the arrays as the values. */
+void lc__pg_rows_begin(lc_pg *s, int ncols);
+void lc__pg_rows_add(lc_pg *s, const lc_pg_params *p);
+int lc__pg_rows_params(lc_pg *s, lc_pg_params *p);
 /* Queue SQL text without parameters (savepoint commands). */
 int lc__pg_batch_text(lc_pg *s, const char *text);
 /* Run SQL text outside a pipeline (the pending delayed writes are read first). */
@@ -251,6 +262,9 @@ int lc__pg_counts_parse(lc_state *st, const char *text);
 int lc__pg_defer(void *be, int op, size_t leads, size_t events);
 /* Queue a delayed write (opening the pipeline); 0 or the first failure. */
 int lc__pg_wb_send(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, int check, int64_t lead);
+/* The same for a statement of many rows: `want` must come back or change. */
+int lc__pg_wb_send_rows(lc_pg *s, lc_pg_stmt which, const lc_pg_params *p, int check,
+			long want);
 /* Read every delayed write's answer and close the pipeline: 0 or the first failure. */
 int lc__pg_wb_flush(lc_pg *s);
 /* Leave write-behind at once (a transaction ends): answers read and dropped. */
@@ -282,8 +296,13 @@ int lc__pg_fill_lead(const PGresult *r, int row, lc_lead *lead);
 int lc__pg_add_item(lc_lead *lead, const PGresult *r, int i);
 int lc__pg_add_note(lc_lead *lead, const PGresult *r, int i);
 int lc__pg_fill_event(const PGresult *r, int row, lc_event *out);
-/* Send a new lead's row (its id set) and lists; `parts` of a lead's row. */
+/* Send a new lead's row (its id set) and lists; `parts` of a lead's row.
+ * Bind a new lead's row with its id (PG_LEAD_INSERT_ID's values); add a
+ * lead's list entries to the rows of PG_ITEM_INSERT (lc__pg_rows_begin(s, 6)). */
 int lc__pg_send_insert(lc_pg *s, const lc_lead *lead);
+void lc__pg_bind_new_lead(lc_pg *s, lc_pg_params *p, const lc_lead *lead);
+void lc__pg_add_list_rows(lc_pg *s, const lc_lead *lead);
+int lc__pg_send_notes(lc_pg *s, const lc_lead *lead);
 int lc__pg_send_update(lc_pg *s, const lc_lead *lead, unsigned parts, int64_t replaced);
 
 

@@ -247,56 +247,60 @@ static size_t item_total(const lc_lead *lead)
 	return n;
 }
 
-/* Send the insert of a lead's lists (one statement) and, for a new lead,
- * of its notes. */
-static void send_lists(lc_pg *s, const lc_lead *lead, bool notes)
+void lc__pg_add_list_rows(lc_pg *s, const lc_lead *lead)
 {
 	lc_pg_params p;
-	lc_id id = lc_lead_number(lead, LC_LEAD_NUM_ID);
-	char num[24];
 
-	for (int k = 0; k < 5; k++) {
-		s->lists[k].len = 0;
-		s->lists[k].failed = false;
-		lc__buf_putc(&s->lists[k], '{');
-	}
 	for (int l = 0; l < LC_LEAD_NOTES; l++)
 		for (size_t i = 0; i < lc_lead_list_count(lead, (lc_lead_list)l); i++) {
 			lc_lead_entry e = LC_LEAD_ENTRY_INIT;
 
 			lc_lead_list_get(lead, (lc_lead_list)l, i, &e);
-			lc__pg_array_add(&s->lists[0], item_kinds[l]);
-			snprintf(num, sizeof num, "%zu", i);
-			lc__pg_array_add(&s->lists[1], num);
-			lc__pg_array_add(&s->lists[2], e.text);
-			lc__pg_array_add(&s->lists[3], e.detail);
-			snprintf(num, sizeof num, "%lld", (long long)e.time);
-			lc__pg_array_add(&s->lists[4], e.time == LC_TIME_NONE ? NULL : num);
+			p.n = 0;
+			lc__pg_p_i64(&p, lc_lead_number(lead, LC_LEAD_NUM_ID));
+			lc__pg_p_text(&p, item_kinds[l]);
+			lc__pg_p_i64(&p, (int64_t)i);
+			lc__pg_p_text(&p, e.text);
+			lc__pg_p_text(&p, e.detail);
+			lc__pg_p_time(&p, e.time);
+			lc__pg_rows_add(s, &p);
 		}
-	if (s->lists[0].len > 1) {
-		p.n = 0;
-		lc__pg_p_i64(&p, id);
-		for (int k = 0; k < 5; k++) {
-			lc__buf_putc(&s->lists[k], '}');
-			lc__pg_p_text(&p, s->lists[k].failed ? NULL : s->lists[k].data);
-		}
-		if (s->lists[0].failed || s->lists[1].failed || s->lists[2].failed ||
-		    s->lists[3].failed || s->lists[4].failed)
-			s->batch_rc = s->batch_rc ? s->batch_rc : LC_ENOMEM;
-		else
-			lc__pg_batch_send(s, PG_ITEM_INSERT, &p, NULL, NULL);
-	}
-	for (size_t i = 0; notes && i < lc_lead_list_count(lead, LC_LEAD_NOTES); i++) {
+}
+
+/* A new lead's notes, one statement each (rare in imports). */
+int lc__pg_send_notes(lc_pg *s, const lc_lead *lead)
+{
+	lc_pg_params p;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < lc_lead_list_count(lead, LC_LEAD_NOTES); i++) {
 		lc_lead_entry e = LC_LEAD_ENTRY_INIT;
 
 		lc_lead_list_get(lead, LC_LEAD_NOTES, i, &e);
 		p.n = 0;
-		lc__pg_p_i64(&p, id);
+		lc__pg_p_i64(&p, lc_lead_number(lead, LC_LEAD_NUM_ID));
 		lc__pg_p_time(&p, e.time);
 		lc__pg_p_text(&p, e.detail);
 		lc__pg_p_text(&p, e.text);
-		lc__pg_batch_send(s, PG_NOTE_INSERT, &p, NULL, NULL);
+		rc = lc__pg_batch_send(s, PG_NOTE_INSERT, &p, NULL, NULL);
 	}
+	return rc;
+}
+
+/* Send the insert of a lead's lists (one statement) and, for a new lead,
+ * of its notes. */
+static void send_lists(lc_pg *s, const lc_lead *lead, bool notes)
+{
+	lc_pg_params p;
+
+	lc__pg_rows_begin(s, 6);
+	lc__pg_add_list_rows(s, lead);
+	if (s->rows_n && lc__pg_rows_params(s, &p))
+		s->batch_rc = s->batch_rc ? s->batch_rc : LC_ENOMEM;
+	else if (s->rows_n)
+		lc__pg_batch_send(s, PG_ITEM_INSERT, &p, NULL, NULL);
+	if (notes)
+		lc__pg_send_notes(s, lead);
 }
 
 /* The 38 values of PG_LEAD_INSERT (LEAD_INSERT_COLS); the account, added
@@ -347,14 +351,19 @@ static int external_taken(const lc_lead *lead)
 			 lc_lead_text(lead, LC_LEAD_EXTERNAL_ID));
 }
 
+void lc__pg_bind_new_lead(lc_pg *s, lc_pg_params *p, const lc_lead *lead)
+{
+	bind_new_lead(s, p, lead);
+	lc__pg_p_i64(p, lc_lead_number(lead, LC_LEAD_NUM_ID));
+}
+
 int lc__pg_send_insert(lc_pg *s, const lc_lead *lead)
 {
 	lc_id id = lc_lead_number(lead, LC_LEAD_NUM_ID);
 	lc_pg_params p;
 	int rc;
 
-	bind_new_lead(s, &p, lead);
-	lc__pg_p_i64(&p, id);
+	lc__pg_bind_new_lead(s, &p, lead);
 	if ((rc = lc__pg_wb_send(s, PG_LEAD_INSERT_ID, &p, PG_CHECK_ROW, id)))
 		return rc;
 	send_lists(s, lead, true);
