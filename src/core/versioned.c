@@ -1,5 +1,4 @@
-/* Reading and initialising versioned public structs, and reading number
- * fields by table (versioned.h). */
+/* Reading and initialising versioned public structs (versioned.h). */
 #include <string.h>
 
 #include "core.h"
@@ -42,29 +41,4 @@ int lc__struct_copy(const lc__struct_desc *d, void *dst, const void *src, const 
 		return LC_EVERSION;
 	memcpy(dst, src, n < d->size ? n : d->size);
 	return 0;
-}
-
-int64_t lc__number_read(const void *obj, const lc__number_field *fields, size_t n,
-			unsigned int field)
-{
-	const lc__number_field *f = field < n ? &fields[field] : NULL;
-	const unsigned char *p;
-	int64_t i64;
-	int32_t i32;
-	uint32_t u32;
-
-	if (!f || !obj)
-		return f ? f->none : 0;
-	p = (const unsigned char *)obj + f->at;
-	switch (f->size) {
-	case 8:
-		memcpy(&i64, p, sizeof i64);
-		return i64;
-	case 4:
-		memcpy(&i32, p, sizeof i32);
-		memcpy(&u32, p, sizeof u32);
-		return f->is_signed ? (int64_t)i32 : (int64_t)u32;
-	default:
-		return *p;
-	}
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* The end of a field: the size a struct version ending with it has. */
 #define LC_FIELD_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
@@ -56,17 +57,38 @@ int lc__struct_copy(const lc__struct_desc *d, void *dst, const void *src, const 
  * these in the enum's order replaces a switch of one case a field. */
 typedef struct lc__number_field {
 	size_t at;           /* offsetof the field */
-	unsigned char size;  /* sizeof the field: 1, 4 or 8 bytes */
+	unsigned char size;  /* sizeof the field: 4 or 8 bytes */
 	bool is_signed;
 	int64_t none;        /* what a NULL object answers */
 } lc__number_field;
 
+/* The width is checked when the table is compiled: a field that is neither 4
+ * nor 8 bytes makes an array of negative size. */
+#define LC__SIZE_4_OR_8(x) (sizeof(x) + 0 * sizeof(char[sizeof(x) == 4 || sizeof(x) == 8 ? 1 : -1]))
 #define LC_NUMBER_FIELD(type, field, is_signed, none) \
-	{ offsetof(type, field), sizeof(((type *)0)->field), (is_signed), (none) }
+	{ offsetof(type, field), LC__SIZE_4_OR_8(((type *)0)->field), (is_signed), (none) }
 
 /* fields[field] read from @p obj, widened to int64_t; its `none` when @p obj
- * is NULL, and 0 for a field past the @p n of the table. Never fails. */
-int64_t lc__number_read(const void *obj, const lc__number_field *fields, size_t n,
-			unsigned int field);
+ * is NULL, and 0 for a field past the @p n of the table. Never fails. Inline:
+ * the record getters run on every backend write. */
+static inline int64_t lc__number_read(const void *obj, const lc__number_field *fields, size_t n,
+				      unsigned int field)
+{
+	const lc__number_field *f;
+	int64_t i64;
+	uint32_t u32;
+
+	if (field >= n)
+		return 0;
+	f = &fields[field];
+	if (!obj)
+		return f->none;
+	if (f->size == sizeof i64) {
+		memcpy(&i64, (const char *)obj + f->at, sizeof i64);
+		return i64;
+	}
+	memcpy(&u32, (const char *)obj + f->at, sizeof u32);
+	return f->is_signed ? (int64_t)(int32_t)u32 : (int64_t)u32;
+}
 
 #endif
