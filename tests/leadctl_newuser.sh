@@ -38,6 +38,11 @@ expect 2 "'leadctl model show' lists the model's values" report pipeline --statu
 expect 2 "'action' is not an axis a lead holds; use phase, .*priority" report pipeline --by action
 expect 0 'Ana|-' report pipeline --by source
 
+# The table shows durations, and its header does not say seconds.
+expect 0 ' median +p90 +conversion' report funnel
+refute '_seconds' report funnel
+refute '_seconds' report overdue
+
 # No agent yet: assign says so; an unknown agent says how to list them.
 expect 0 'no active agent to assign to' assign
 expect 2 "no agent named 'zoe'; 'leadctl agent list' lists them" worklist --agent zoe
@@ -64,6 +69,25 @@ if grep -q 'bad.json: bad.json' "$err"; then
   echo "FAIL: the file is named twice: $(cat "$err")"
   failures=$((failures + 1))
 fi
+
+# A time leadctl cannot read: the example is tomorrow, not a fixed date that
+# has passed (a follow-up must lie in the future).
+tomorrow=$(date -u -d tomorrow +%Y-%m-%d)
+expect 2 "tomorrow at 10:00 UTC is ${tomorrow}T10:00:00Z" dispose 1 --action call --follow-up tomorrow
+
+# The recycle bin: past-tense answers, the way out, and an empty list said.
+expect 0 'recycled lead 1 \(version' lead recycle 1
+expect 1 "'leadctl lead restore 1' takes it out" dispose 1 --action lead_update
+expect 0 '^\(no leads\)$' lead list
+expect 0 'restored lead 1' lead restore 1
+
+# Files that cannot be written are named as given, and --rejects is checked
+# before anything is imported.
+expect 4 "cannot write '$work/no/dash.html'" dashboard --out "$work/no/dash.html"
+printf 'Prospect ID\nP1\n' >one.csv
+expect 2 "cannot write '$work/no/r.csv'.*nothing imported" import one.csv --mapping map.json \
+  --rejects "$work/no/r.csv"
+expect 4 "no lead with external id 'P1'" lead show P1
 
 # A leadmanager lead under a model without milestones: no empty list to
 # choose from.

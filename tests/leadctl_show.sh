@@ -58,7 +58,7 @@ expect 2 "condition: stage 'Enquire' is not in model particle" $P lead list --st
 expect 0 "Maria" $P agent add Maria
 expect 0 "East" $P unit add East
 expect 0 "joined" $P unit join East Maria
-expect 0 "assign lead 1" $P lead assign 1 --unit East --agent Maria
+expect 0 "assigned lead 1" $P lead assign 1 --unit East --agent Maria
 soon=$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)
 expect 0 "stage contact" $P dispose 1 --action call --outcome progressing --stage contact --follow-up "$soon"
 expect 0 "^stage +Contact\$" $P lead show 1

@@ -95,7 +95,7 @@ expect 2 "no agent named" lead accept 1 --agent zed
 
 # notes, recycle bin
 expect 0 '"notes":\[\{"time":"[^"]+","author":"ann","text":"call after lunch"\}\]' lead note 1 "call after lunch" --author ann --json
-expect 0 "recycle lead 1" lead recycle 1
+expect 0 "recycled lead 1" lead recycle 1
 expect 1 "already in the recycle bin" lead recycle 1
 expect 0 '"recycled":true' lead show 1 --json
 expect 0 '^\{"leads":\[\]\}$' lead list --json

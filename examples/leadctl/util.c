@@ -1,6 +1,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "leadctl.h"
 
@@ -133,9 +134,17 @@ void print_json(json_t *j)
 
 int parse_time_flag(const char *flag, const char *text, lc_time *out)
 {
-	if (lc_time_parse(text, out) != 0)
-		return usage_error("%s: %s", flag, lc_error_last());
-	return 0;
+	time_t tomorrow = time(NULL) + 86400;
+	struct tm tm;
+	char day[16];
+
+	if (lc_time_parse(text, out) == 0)
+		return 0;
+	usage_error("%s: %s", flag, lc_error_last());
+	/* An example from today's calendar: a fixed one soon lies in the past. */
+	if (gmtime_r(&tomorrow, &tm) && strftime(day, sizeof day, "%Y-%m-%d", &tm))
+		fprintf(stderr, "leadctl: tomorrow at 10:00 UTC is %sT10:00:00Z\n", day);
+	return EXIT_USAGE;
 }
 
 bool model_linked(const lc_model *m, size_t milestone, size_t status)

@@ -50,7 +50,8 @@ static int write_file(dash *d, const char *path)
 	memcpy(tmp + len, ".tmp", 5);
 	f = fopen(tmp, "w");
 	if (!f) {
-		fprintf(stderr, "leadctl: dashboard: cannot write '%s': %s\n", tmp, strerror(errno));
+		/* The file the user named, not the temporary one beside it. */
+		fprintf(stderr, "leadctl: dashboard: cannot write '%s': %s\n", path, strerror(errno));
 		free(tmp);
 		return EXIT_STORE;
 	}

@@ -55,13 +55,33 @@ static void csv_put(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* --rejects FILE can be created or replaced: its directory (or the file,
+ * when it exists) is writable. */
+static int check_writable(const char *path)
+{
+	char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+	int ok;
+
+	if (!dir)
+		return fail(LC_ENOMEM, "--rejects");
+	if (slash)
+		slash[slash == dir ? 1 : 0] = '\0';
+	ok = access(path, F_OK) == 0 ? access(path, W_OK) == 0 : access(slash ? dir : ".", W_OK) == 0;
+	free(dir);
+	if (ok)
+		return 0;
+	fprintf(stderr, "leadctl: --rejects: cannot write '%s': %s (nothing imported)\n", path,
+		strerror(errno));
+	return EXIT_USAGE;
+}
+
 /* The bad rows: to --rejects FILE as CSV, or to stderr. */
 static int print_rejects(const lc_table *r, const char *path)
 {
 	size_t n = lc_table_row_count(r);
 	FILE *f = path ? fopen(path, "w") : stderr;
 	if (!f) {
-		fprintf(stderr, "leadctl: --rejects: cannot write '%s'\n", path);
+		fprintf(stderr, "leadctl: --rejects: cannot write '%s': %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (path)
@@ -81,7 +101,7 @@ static int print_rejects(const lc_table *r, const char *path)
 		fprintf(stderr, "leadctl: import: %llu more bad rows were counted but not kept\n",
 			(unsigned long long)((uint64_t)lc_table_int_named(lc_table_summary(r), 0, "rejected") - n));
 	if (path && fclose(f) != 0) {
-		fprintf(stderr, "leadctl: --rejects: cannot write '%s'\n", path);
+		fprintf(stderr, "leadctl: --rejects: cannot write '%s': %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -181,6 +201,9 @@ int cmd_import(const leadctl_global *g, int argc, char **argv)
 		/* The file is bad (unreadable, a time out of range): input format. */
 		return rc == LC_EIO || rc == LC_ERANGE ? (fail(rc, "--mapping"), EXIT_FORMAT)
 						       : fail(rc, "--mapping");
+	/* Found unwritable after the import, the bad rows would be lost. */
+	if (rejects && (ex = check_writable(rejects)))
+		goto out;
 	if ((ex = store_open(g, false, &db)) != 0)
 		goto out;
 	if (skip)

@@ -334,6 +334,7 @@ static int lead_list(lc_db *db, const lflags *o)
 	json_t *arr = NULL;
 	int64_t after = 0, limit = 0;
 	int damaged = 0;
+	size_t listed = 0;
 	int rc, ex;
 
 	memcpy(f.text, o->text, sizeof f.text);
@@ -352,6 +353,7 @@ static int lead_list(lc_db *db, const lflags *o)
 	/* A damaged lead is reported (exit 4) and the others are still listed;
 	 * the bound stops a backend that would not move past it. */
 	while ((rc = lc_lead_iter_next(it, &l)) == 1 || (rc == LC_ECORRUPT && damaged < 100000)) {
+		listed++;
 		if (rc == LC_ECORRUPT) {
 			fail(rc, "lead list");
 			damaged++;
@@ -377,6 +379,8 @@ static int lead_list(lc_db *db, const lflags *o)
 	}
 	if (o->json)
 		print_json(json_pack("{s:o}", "leads", arr));
+	else if (!listed) /* say it, as the reports do, rather than print nothing */
+		puts("(no leads)");
 	ex = damaged ? EXIT_STORE : EXIT_OK;
 out:
 	lc_lead_iter_free(it);
@@ -436,7 +440,12 @@ static int lead_action(lc_db *db, const char *sub, const char *idtext, const cha
 		ex = fail(rc, "reading the lead back");
 		goto out;
 	}
-	print_lead(db, after, o->json, sub);
+	print_lead(db, after, o->json,
+		   !strcmp(sub, "recycle")   ? "recycled"
+		   : !strcmp(sub, "restore") ? "restored"
+		   : !strcmp(sub, "note")    ? "added a note to"
+		   : !strcmp(sub, "accept")  ? "accepted"
+					     : "assigned");
 	ex = EXIT_OK;
 out:
 	lc_lead_free(after);

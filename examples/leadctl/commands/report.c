@@ -335,9 +335,13 @@ static int print_report_table(const lc_table *r, bool hide_empty, term_style st)
 		for (size_t k = 0; k < nc; k++) {
 			if ((long)k == skip)
 				continue;
-			cells[i * ncols + c] = strdup(or_dash(head ? lc_table_column_name(r, k)
-								  : cell_text(r, row, k, true, buf,
-									      sizeof buf)));
+			const char *name = lc_table_column_name(r, k);
+			/* The table shows durations ("3d 04h"), not seconds: say so in the header. */
+			cells[i * ncols + c] =
+				head && ends_with(name, "_seconds")
+					? strndup(name, strlen(name) - strlen("_seconds"))
+					: strdup(or_dash(head ? name
+							      : cell_text(r, row, k, true, buf, sizeof buf)));
 			right[c++] = lc_table_column_type(r, k) != LC_COLUMN_TEXT;
 		}
 		if (is_funnel(r)) {

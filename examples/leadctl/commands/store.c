@@ -493,6 +493,9 @@ int cmd_dispose(const leadctl_global *g, int argc, char **argv)
 	if (rc == LC_ESTATE) {
 		/* A recycled lead: refused by the rules, like a violation. */
 		fprintf(stderr, "leadctl: dispose: %s\n", lc_error_last());
+		if (lc_lead_number(lead, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED)
+			fprintf(stderr, "leadctl: 'leadctl lead restore %lld' takes it out of the bin\n",
+				(long long)lc_lead_number(lead, LC_LEAD_NUM_ID));
 		ex = EXIT_VIOLATION;
 		goto out;
 	}
