@@ -14,6 +14,8 @@ expect 0 'lists and installs nothing\.' model install --help
 expect 0 'owner_group, type, category, priority' report --help
 
 expect 0 'created' init --model leadmanager
+expect 2 'lead add needs a FIELD, such as --name X' lead add
+expect 2 'lead add needs a FIELD' lead add --status new
 expect 0 'added lead 1' lead add --name Ana --phone '+1 555 0100'
 
 # A lead that is not there: say it is neither an id nor an external id, and
@@ -48,6 +50,15 @@ expect 0 'no active agent to assign to' assign
 expect 2 "no agent named 'zoe'; 'leadctl agent list' lists them" worklist --agent zoe
 expect 2 "'leadctl unit list' lists them" lead list --unit north
 
+# Accepting a lead of a unit one is not a member of: how to join it.
+expect 0 'added agent' agent add zoe
+expect 0 'added unit' unit add east
+expect 0 'assigned lead 1' lead assign 1 --unit east
+expect 1 "'leadctl unit join UNIT AGENT' makes the agent a member" lead accept 1 --agent zoe
+
+expect 0 'deactivated agent zoe' agent deactivate zoe
+expect 0 "nothing to call for zoe today \(inactive: 'leadctl agent activate NAME'" worklist --agent zoe
+
 # import: why a file cannot be read; a file that is not the mapping's export.
 printf '{"format": 1, "fields": {"external_id": "Prospect ID"}}\n' >map.json
 expect 3 "cannot read 'missing.csv': No such file" import missing.csv --mapping map.json
@@ -78,6 +89,7 @@ expect 2 "tomorrow at 10:00 UTC is ${tomorrow}T10:00:00Z" dispose 1 --action cal
 # The recycle bin: past-tense answers, the way out, and an empty list said.
 expect 0 'recycled lead 1 \(version' lead recycle 1
 expect 1 "'leadctl lead restore 1' takes it out" dispose 1 --action lead_update
+expect 1 "'leadctl lead restore 1' takes it out" lead assign 1 --unit east
 expect 0 '^\(no leads\)$' lead list
 expect 0 'restored lead 1' lead restore 1
 

@@ -8,9 +8,9 @@
 /* ---- lead ---- */
 
 static const char lead_usage[] =
-	"usage: leadctl [--db FILE] lead add [FIELDS] [--json]\n"
+	"usage: leadctl [--db FILE] lead add FIELDS [--json]\n"
 	"       leadctl lead show ID [--json]\n"
-	"       leadctl lead edit ID [FIELDS] [--expect-version N] [--json]\n"
+	"       leadctl lead edit ID FIELDS [--expect-version N] [--json]\n"
 	"       leadctl lead list [FILTERS] [--after ID] [--limit N] [--json]\n"
 	"       leadctl lead recycle|restore ID [--json]\n"
 	"       leadctl lead note ID TEXT [--author NAME] [--json]\n"
@@ -31,7 +31,8 @@ static const char lead_usage[] =
 	"  judges the state the lead starts in (axes left out take its initial values).\n"
 	"  Where the model lists sources, types, categories or priorities ('leadctl\n"
 	"  model show'), those fields take one of them; a type may fix the attributes\n"
-	"  and give defaults; the model may require fields. Refusals exit 1.\n\n"
+	"  and give defaults; the model may require fields. Refusals exit 1; an add\n"
+	"  or edit without a FIELD exits 2.\n\n"
 	"FILTERS: --milestone --status --stage --phase --lifecycle --source\n"
 	"  --owner-group --segment --agent A --unit U --unassigned --follow-up-from TIME\n"
 	"  --follow-up-to TIME --attribute KEY=VALUE --recycled include|only --invalid\n"
@@ -222,11 +223,31 @@ static void print_lead(lc_db *db, const lc_lead *l, bool json, const char *verb)
 	}
 }
 
+/* Whether any FIELD flag was given: an add without one makes a lead nobody
+ * can find or call, an edit without one an empty 'update' event. */
+static bool has_fields(const lflags *o)
+{
+	const char *const given[] = { o->probability, o->amount,   o->currency,    o->start,
+				      o->expected,    o->unit,     o->agent,       o->products,
+				      o->team,        o->competitors, o->attributes, o->activity };
+	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
+		if (o->text[f])
+			return true;
+	for (size_t i = 0; i < sizeof given / sizeof given[0]; i++)
+		if (given[i])
+			return true;
+	return o->dnc || o->dne || o->auto_stop || o->allow_call || o->allow_email || o->auto_on;
+}
+
 static int lead_add(lc_db *db, const lflags *o)
 {
 	lc_lead *l = NULL;
 	lc_state *s = NULL;
 	int rc, ex;
+
+	if (!has_fields(o)) /* a lead nobody can find or call again */
+		return usage_error("lead add needs a FIELD, such as --name X --phone X (see "
+				   "'leadctl lead --help')");
 
 	if ((rc = lc_lead_new(&l)) || (rc = lc_lead_bind(l, lc_db_model(db))) ||
 	    (rc = lc_state_new(&s, lc_db_model(db)))) {
@@ -262,22 +283,6 @@ out:
 	lc_state_free(s);
 	lc_lead_free(l);
 	return ex;
-}
-
-/* Whether any FIELD flag was given: an edit without one would only write an
- * empty 'update' event into the history. */
-static bool has_fields(const lflags *o)
-{
-	const char *const given[] = { o->probability, o->amount,   o->currency,    o->start,
-				      o->expected,    o->unit,     o->agent,       o->products,
-				      o->team,        o->competitors, o->attributes, o->activity };
-	for (int f = 0; f < LC_LEAD_TEXT_COUNT; f++)
-		if (o->text[f])
-			return true;
-	for (size_t i = 0; i < sizeof given / sizeof given[0]; i++)
-		if (given[i])
-			return true;
-	return o->dnc || o->dne || o->auto_stop || o->allow_call || o->allow_email || o->auto_on;
 }
 
 static int lead_edit(lc_db *db, const char *idtext, const lflags *o)
@@ -429,6 +434,11 @@ static int lead_action(lc_db *db, const char *sub, const char *idtext, const cha
 	if (rc == LC_ESTATE || rc == LC_EINVALID) {
 		/* Refused by the rules of ownership, the recycle bin or the model. */
 		fprintf(stderr, "leadctl: lead %s: %s\n", sub, lc_error_last());
+		if (strstr(lc_error_last(), "not a member of unit"))
+			fputs("leadctl: 'leadctl unit join UNIT AGENT' makes the agent a member\n", stderr);
+		else if (lc_lead_number(l, LC_LEAD_NUM_FLAGS) & LC_LEAD_RECYCLED)
+			fprintf(stderr, "leadctl: 'leadctl lead restore %lld' takes it out of the bin\n",
+				(long long)lc_lead_number(l, LC_LEAD_NUM_ID));
 		ex = EXIT_VIOLATION;
 		goto out;
 	}

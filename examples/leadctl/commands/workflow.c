@@ -88,6 +88,20 @@ static const char *agent_name(lc_table *l, lc_id id)
 	return "?";
 }
 
+/* Whether agent id is active (an unreadable list counts as active: the
+ * answer only adds a hint). */
+static bool agent_active(lc_db *db, lc_id id)
+{
+	lc_table *all = NULL;
+	bool active = true;
+	if (lc_db_agents(db, 0, &all) == 0)
+		for (size_t i = 0; i < lc_table_row_count(all); i++)
+			if (lc_table_int_named(all, i, "id") == id)
+				active = lc_table_int_named(all, i, "active") != 0;
+	lc_table_free(all);
+	return active;
+}
+
 /* ---- workflow ---- */
 
 static int wf_list(lc_db *db, bool json)
@@ -452,7 +466,9 @@ int cmd_worklist(const leadctl_global *g, int argc, char **argv)
 		print_json(json_pack("{s:s,s:o}", "agent", agent_text, "rows", rows));
 		rows = NULL;
 	} else if (lc_table_row_count(w) == 0) {
-		printf("nothing to call for %s today\n", agent_text);
+		printf("nothing to call for %s today%s\n", agent_text,
+		       agent_active(db, agent) ? ""
+					       : " (inactive: 'leadctl agent activate NAME' brings it back)");
 	}
 out:
 	json_decref(rows);
