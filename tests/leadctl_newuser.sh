@@ -18,6 +18,9 @@ expect 2 'lead add needs a FIELD, such as --name X' lead add
 expect 2 'lead add needs a FIELD' lead add --status new
 expect 0 'added lead 1' lead add --name Ana --phone '+1 555 0100'
 
+# lead list heads its columns.
+expect 0 '^ +id +name +milestone +status or stage +version$' lead list
+
 # A lead that is not there: say it is neither an id nor an external id, and
 # how to see the leads.
 expect 4 "no lead 99: no lead has the id 99 or the external id '99'; 'leadctl lead list'" \
@@ -109,6 +112,12 @@ if grep -q 'disposition: \.' "$out" "$err"; then
   echo "FAIL: an empty list of values to choose from: $(cat "$out")"
   failures=$((failures + 1))
 fi
+
+# The demo on a model without milestones suggests a report that works there,
+# and its worklist shows the stage.
+expect 0 'explore it: leadctl --db dp.db report pipeline --by owner' demo --preset particle --db dp.db --leads 20
+expect 0 '^why +lead +name +stage +follow-up' demo --preset particle --db dp.db --leads 20 --force
+expect 0 'explore it: leadctl --db dl.db report matrix' demo --db dl.db --leads 20
 
 [ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "leadctl new-user messages: ok"

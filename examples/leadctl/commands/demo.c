@@ -455,8 +455,12 @@ static void print_matrix_text(const lc_table *r)
 static json_t *worklist_json(lc_db *db, const lc_table *w, bool print)
 {
 	json_t *rows = json_array();
+	/* The column shows the status, or the stage when the model has no statuses. */
+	lc_axis col = lc_model_value_count(lc_db_model(db), LC_AXIS_STATUS) ? LC_AXIS_STATUS
+									    : LC_AXIS_STAGE;
 	if (print)
-		printf("%-8s  %-11s  %-20s  %-18s  %s\n", "why", "lead", "name", "status", "follow-up");
+		printf("%-8s  %-11s  %-20s  %-18s  %s\n", "why", "lead", "name", lc_axis_name(col),
+		       "follow-up");
 	for (size_t i = 0; i < lc_table_row_count(w); i++) {
 		lc_lead *l = NULL;
 		char t[LC_TIME_FORMAT_SIZE];
@@ -465,9 +469,9 @@ static json_t *worklist_json(lc_db *db, const lc_table *w, bool print)
 		size_t si;
 		if (lc_db_lead_get(db, lc_table_int_named(w, i, "lead"), &l) != 0)
 			continue;
-		status = lc_state_get(lc_lead_state(l), LC_AXIS_STATUS);
-		label = status && lc_model_value_find(lc_db_model(db), LC_AXIS_STATUS, status, &si) == 0
-				? lc_model_value_label(lc_db_model(db), LC_AXIS_STATUS, si)
+		status = lc_state_get(lc_lead_state(l), col);
+		label = status && lc_model_value_find(lc_db_model(db), col, status, &si) == 0
+				? lc_model_value_label(lc_db_model(db), col, si)
 				: (status ? status : "-");
 		fmt_time(lc_table_int_named(w, i, "follow_up"), t);
 		if (print)
@@ -573,7 +577,9 @@ int cmd_demo(const leadctl_global *g, int argc, char **argv)
 		printf("Two weeks from 2026-01-05: %lld dispositions applied through the engine; "
 		       "%lld candidates refused by the model and picked again.\n",
 		       (long long)s.applied, (long long)s.refused);
-		printf("Store: %s (explore it: leadctl --db %s report matrix)\n\n", o.db, o.db);
+		/* The matrix is milestones by statuses: a model without them has none. */
+		printf("Store: %s (explore it: leadctl --db %s report %s)\n\n", o.db, o.db,
+		       mx ? "matrix" : "pipeline --by owner");
 		printf("== pipeline by %s and %s ==\n", lc_axis_name(axes[0]),
 		       lc_axis_name(axes[1]));
 		report_print(pipe, REPORT_TABLE);

@@ -340,6 +340,7 @@ static int lead_list(lc_db *db, const lflags *o)
 	int64_t after = 0, limit = 0;
 	int damaged = 0;
 	size_t listed = 0;
+	int headed = 0;
 	int rc, ex;
 
 	memcpy(f.text, o->text, sizeof f.text);
@@ -368,6 +369,9 @@ static int lead_list(lc_db *db, const lflags *o)
 			json_array_append_new(arr, lead_json(db, l));
 		} else {
 			const lc_state *s = lc_lead_state(l);
+			if (!headed++) /* the header, as the reports have one */
+				printf("%6s  %-24.24s %-14.14s %-18.18s %s\n", "id", "name", "milestone",
+				       "status or stage", "version");
 			printf("%6lld  %-24.24s %-14.14s %-18.18s v%lld%s\n", (long long)lc_lead_number(l, LC_LEAD_NUM_ID),
 			       lc_lead_text(l, LC_LEAD_NAME) ? lc_lead_text(l, LC_LEAD_NAME) : "-",
 			       lc_state_get(s, LC_AXIS_MILESTONE) ? lc_state_get(s, LC_AXIS_MILESTONE) : "-",
