@@ -112,6 +112,12 @@ if grep -q 'disposition: \.' "$out" "$err"; then
   echo "FAIL: an empty list of values to choose from: $(cat "$out")"
   failures=$((failures + 1))
 fi
+expect 1 "'leadctl model install MODEL --migrate milestone:OLD=' clears it" dispose 1 --action lead_update
+# ... and a migration to no value is that way out.
+expect 0 'installed particle as store version [0-9]+; 1 leads migrated, 0 invalid' \
+  model install particle --migrate milestone:no_milestone=,status:new=
+expect 0 'migrate .*milestone no_milestone -> \(none\)' history 1
+expect 2 'only a milestone, status or stage can be cleared' model install particle --migrate source:web=
 
 # The demo on a model without milestones suggests a report that works there,
 # and its worklist shows the stage.

@@ -1549,6 +1549,7 @@ static void test_model_upgrade(void **state)
 	assert_int_equal(lc_migration_add(map, LC_AXIS_STATUS, "requote", "hot"), LC_EEXISTS);
 	assert_int_equal(lc_migration_add(map, LC_AXIS_ACTION, "call", "email"), LC_EINVAL);
 	assert_int_equal(lc_migration_add(map, LC_AXIS_STATUS, "", "hot"), LC_EINVAL);
+	assert_int_equal(lc_migration_add(map, LC_AXIS_SOURCE, "web", ""), LC_EINVAL);
 	assert_int_equal(lc_db_migrate(f->db, map, &moved), 0);
 	assert_int_equal(moved, 2);
 	assert_string_equal(plog.what, "migrate");
@@ -2011,6 +2012,52 @@ static void test_migrate_record_type(void **state)
 	lc_db_close(db);
 }
 
+/* A store moved to a model without an axis (leadmanager's milestones and
+ * statuses under particle, which has stages only): no disposition can set
+ * a value on that axis, so a migration to no value ("") is the way out;
+ * the engine then judges the lead as for any move. */
+static void test_migrate_clears_a_gone_axis(void **state)
+{
+	lc_db *db = NULL;
+	lc_model *lm = NULL, *pt = NULL;
+	lc_lead *l = NULL;
+	lc_migration *map = NULL;
+	lc_id id;
+	size_t moved = SIZE_MAX, invalid = SIZE_MAX;
+	(void)state;
+
+	assert_int_equal(lc_db_open(&db, "memory:", NULL), 0);
+	assert_int_equal(lc_model_preset(&lm, "leadmanager"), 0);
+	assert_int_equal(lc_model_preset(&pt, "particle"), 0);
+	assert_int_equal(lc_db_install_model(db, lm, NULL), 0);
+	assert_int_equal(lc_lead_new(&l), 0);
+	assert_int_equal(lc_lead_set_text(l, LC_LEAD_NAME, "Ana"), 0);
+	assert_int_equal(lc_db_lead_create(db, l, &id), 0);
+	lc_lead_free(l);
+	assert_int_equal(lc_db_install_model(db, pt, NULL), 0);
+	assert_int_equal(lc_db_count_invalid(db, &invalid), 0);
+	assert_int_equal(invalid, 1);
+
+	assert_int_equal(lc_migration_new(&map), 0);
+	/* a record field is never cleared by a migration */
+	assert_int_equal(lc_migration_add(map, LC_AXIS_SOURCE, "web", ""), LC_EINVAL);
+	assert_int_equal(lc_migration_add(map, LC_AXIS_MILESTONE, "no_milestone", ""), 0);
+	assert_int_equal(lc_migration_add(map, LC_AXIS_STATUS, "new", ""), 0);
+	assert_int_equal(lc_db_migrate(db, map, &moved), 0);
+	assert_int_equal(moved, 1);
+	lc_migration_free(map);
+
+	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
+	assert_null(lc_state_get(lc_lead_state(l), LC_AXIS_MILESTONE));
+	assert_null(lc_state_get(lc_lead_state(l), LC_AXIS_STATUS));
+	lc_lead_free(l);
+	assert_int_equal(lc_db_count_invalid(db, &invalid), 0);
+	assert_int_equal(invalid, 0);
+	lc_model_free(pt);
+	lc_model_free(lm);
+	lc_db_close(db);
+}
+
 /* Issue 10 item 11 (seed 003): "the account details of contact that became
  * a customer through a won lead": the record's account is set once the lead
  * is won (or completed), refused before, and goes when the lead leaves. */
@@ -2443,6 +2490,7 @@ int main(void)
 		cmocka_unit_test(test_record_governed),
 		cmocka_unit_test(test_record_invalid_after_upgrade),
 		cmocka_unit_test(test_migrate_record_type),
+		cmocka_unit_test(test_migrate_clears_a_gone_axis),
 		cmocka_unit_test(test_account_of_won_lead),
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_while_iterating, setup, teardown),

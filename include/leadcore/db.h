@@ -318,8 +318,11 @@ LC_API void lc_migration_free(lc_migration *m);
  *        LC_AXIS_TYPE, LC_AXIS_CATEGORY or LC_AXIS_PRIORITY.
  * @param from The old key (copied; it need not exist in the current model).
  * @param to The new key or label, which lc_db_migrate() resolves in the
- *           current model.
- * @return 0, LC_EINVAL (NULL, other axis, bad UTF-8), LC_ERANGE (@p from longer
+ *           current model; or "" to clear a milestone, status or stage (the
+ *           way out for leads holding a value on an axis the current model
+ *           has no values on, which no disposition can replace).
+ * @return 0, LC_EINVAL (NULL, other axis, bad UTF-8, an empty @p from, an empty
+ *         @p to on a record field), LC_ERANGE (@p from longer
  *         than 64 bytes, @p to longer than 1 MiB), LC_EEXISTS (@p from is
  *         already mapped on that axis), LC_ENOMEM.
  */
@@ -329,7 +332,8 @@ LC_API int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, con
  * Move leads by the map, in one transaction: each moved lead gets a `migrate`
  * event (state before and after, the store's actor, a note naming each move,
  * record fields included) and its version raised. Recycled leads move too.
- * A lead moved to another type gets that type's default attributes.
+ * A lead moved to another type gets that type's default attributes; a rule
+ * to "" clears the value.
  * @param db The store.
  * @param map The map.
  * @param[out] moved Receives how many leads moved; may be NULL.

@@ -344,7 +344,8 @@ static void check_unknown(judge *j)
 		if (!j->m->axes[own].n) {
 			ADD(j, UNKNOWN_VALUE, lc__engine_axis_name(own),
 			    "The lead's %s '%s' is not in model %s, which has no %s values, so no "
-			    "disposition can replace it; install a model version that has them.",
+			    "disposition can replace it; clear it with lc_db_migrate() (a rule to "
+			    "\"\"), or install a model version that has them.",
 			    lc__engine_axis_name(ax), j->c->raw[ax], model_name(j->m),
 			    lc__engine_axis_name(own));
 			continue;

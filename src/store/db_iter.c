@@ -1002,7 +1002,8 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, size_t *moved)
 	/* Every target must exist before anything moves. */
 	for (size_t i = 0; i < map->n; i++) {
 		size_t idx;
-		if ((rc = lc_model_value_find(db->model, map->rules[i].axis, map->rules[i].to, &idx)))
+		if (map->rules[i].to[0] &&
+		    (rc = lc_model_value_find(db->model, map->rules[i].axis, map->rules[i].to, &idx)))
 			return lc__error_prefix(rc, "migration target %s '%s'",
 						lc_axis_name(map->rules[i].axis), map->rules[i].to);
 	}
@@ -1040,10 +1041,12 @@ int lc_db_migrate(lc_db *db, const lc_migration *map, size_t *moved)
 				fields_moved = true;
 				type_moved |= axis == LC_AXIS_TYPE;
 			} else {
-				rc = lc_state_set(lead->state, axis, map->rules[r].to);
+				rc = lc_state_set(lead->state, axis,
+						  map->rules[r].to[0] ? map->rules[r].to : NULL);
 			}
 			if (!rc)
-				lc__buf_puts(&note, migrated_value(lead, axis));
+				lc__buf_puts(&note, migrated_value(lead, axis) ? migrated_value(lead, axis)
+									      : "(none)");
 		}
 		/* A lead moved to another type gets its default attributes. */
 		if (!rc && type_moved)

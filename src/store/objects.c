@@ -757,8 +757,14 @@ int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, const char
 	if ((rc = lc__check_text(from, LC_KEY_MAX, "the old value", false)) ||
 	    (rc = lc__check_text(to, LC_TEXT_MAX, "the new value", false)))
 		return rc;
-	if (!from[0] || !to[0])
-		return lc__error(LC_EINVAL, "lc_migration_add: the old and new values are non-empty");
+	if (!from[0])
+		return lc__error(LC_EINVAL, "lc_migration_add: the old value is non-empty");
+	/* An empty new value clears a state axis (one the model may no longer
+	 * have); a record field keeps a value from its list. */
+	if (!to[0] && lc__db_record_axis_field(axis, NULL))
+		return lc__error(LC_EINVAL, "lc_migration_add: the new %s is non-empty (only a "
+					    "milestone, status or stage can be cleared)",
+				 lc_axis_name(axis));
 	for (size_t i = 0; i < m->n; i++)
 		if (m->rules[i].axis == axis && strcmp(m->rules[i].from, from) == 0)
 			return lc__error(LC_EEXISTS, "%s '%s' is already mapped to '%s'",

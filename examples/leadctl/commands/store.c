@@ -316,9 +316,14 @@ void print_violations(const lc_violations *v, bool json, json_t *extra)
 		return;
 	}
 	json_decref(extra);
-	for (size_t i = 0; i < lc_table_row_count(t); i++)
+	for (size_t i = 0; i < lc_table_row_count(t); i++) {
 		printf("%s %s: %s\n", lc_table_text(t, i, 1), lc_table_text(t, i, 2),
 		       lc_table_text(t, i, 3));
+		/* The library names its call; say the command. */
+		if (strstr(lc_table_text(t, i, 3), "lc_db_migrate()"))
+			printf("  leadctl: 'leadctl model install MODEL --migrate %s:OLD=' clears it\n",
+			       lc_table_text(t, i, 2));
+	}
 }
 
 /* ---- init ---- */
@@ -674,7 +679,10 @@ static const char install_usage[] =
 	"'axis:old=new[,axis:old=new...]' (axis: milestone, status, stage, or the\n"
 	"record's source, type, category or priority), or a JSON file\n"
 	"{\"status\": {\"old\": \"new\"}, ...}; a new value the new model does not\n"
-	"have is refused before anything is installed.\n"
+	"have is refused before anything is installed. An empty new value\n"
+	"(milestone:old=) clears a milestone, status or stage: the way out for leads\n"
+	"holding one on an axis the new model does not have (particle has no\n"
+	"milestones or statuses), which no disposition can replace.\n"
 	"Exit codes: 0 installed (or listed), 1 a migrated lead would be invalid (the\n"
 	"model is installed, nothing moved), 2 usage, an unknown preset or value,\n"
 	"3 a malformed model or map file, 4 a store error.\n";
