@@ -13,6 +13,13 @@ expect 2 'list, show, check, export, dot or install' model
 expect 0 'lists and installs nothing\.' model install --help
 expect 0 'owner_group, type, category, priority' report --help
 
+# A typo in a subcommand is named as one; --db without its FILE says so.
+expect 2 "lead: unknown subcommand 'shwo'; use add, show" lead shwo 1
+expect 2 "--db needs a FILE" --db
+expect 2 "agent: unknown subcommand 'ad'; use add" agent ad zoe
+expect 2 "report pipeline: unexpected argument 'status'" report pipeline status
+expect 0 'add, list, deactivate and activate agents' --help
+
 expect 0 'created' init --model leadmanager
 expect 2 'lead add needs a FIELD, such as --name X' lead add
 expect 2 'lead add needs a FIELD' lead add --status new

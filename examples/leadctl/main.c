@@ -17,8 +17,8 @@ static const leadctl_command commands[] = {
 	{ "lead", "add, show, edit, list, recycle, restore, note, accept, assign leads", cmd_lead },
 	{ "dispose", "record a disposition on a lead", cmd_dispose },
 	{ "history", "a lead's history of events", cmd_history },
-	{ "agent", "add, list and deactivate agents", cmd_agent },
-	{ "unit", "add and list units, and their members", cmd_unit },
+	{ "agent", "add, list, deactivate and activate agents", cmd_agent },
+	{ "unit", "add and list units; agents join and leave them", cmd_unit },
 	{ "import", "import a CSV file of leads with a column mapping", cmd_import },
 	{ "report", "pipeline, matrix, follow-ups, overdue and funnel reports", cmd_report },
 	{ "dashboard", "write the dashboard: one HTML page of charts and tables", cmd_dashboard },
@@ -83,6 +83,9 @@ int main(int argc, char **argv)
 			g.db = argv[i] + 5;
 			g.db_given = true;
 			i++;
+		} else if (strcmp(argv[i], "--db") == 0) {
+			fputs("leadctl: --db needs a FILE: leadctl --db FILE COMMAND ...\n", stderr);
+			return EXIT_USAGE;
 		} else {
 			fprintf(stderr, "leadctl: unknown global option '%s'\n", argv[i]);
 			print_usage(stderr);

@@ -467,6 +467,16 @@ out:
 	return ex;
 }
 
+static bool is_lead_sub(const char *sub)
+{
+	static const char *const subs[] = { "add",     "list", "show",   "edit",  "recycle",
+					     "restore", "note", "accept", "assign" };
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(sub, subs[i]) == 0)
+			return true;
+	return false;
+}
+
 int cmd_lead(const leadctl_global *g, int argc, char **argv)
 {
 	lflags o;
@@ -541,8 +551,11 @@ int cmd_lead(const leadctl_global *g, int argc, char **argv)
 		return usage_error("lead: say which: add, show, edit, list, recycle, restore, note, "
 				   "accept or assign (see --help)");
 	sub = pos[0];
+	if (!is_lead_sub(sub))
+		return usage_error("lead: unknown subcommand '%s'; use add, show, edit, list, recycle, "
+				   "restore, note, accept or assign (see --help)", sub);
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "list") != 0 && npos < 2)
-		return usage_error("lead %s needs the lead's ID", sub);
+		return usage_error("lead %s needs the lead's ID (see --help)", sub);
 	if ((ex = store_open(g, false, &db)))
 		return ex;
 	if (!lc_db_model(db)) {
@@ -644,8 +657,12 @@ int cmd_agent(const leadctl_global *g, int argc, char **argv)
 	}
 	if (npos == 0)
 		return usage_error("agent: say which: add, list, deactivate or activate (see --help)");
+	if (strcmp(pos[0], "add") && strcmp(pos[0], "list") && strcmp(pos[0], "deactivate") &&
+	    strcmp(pos[0], "activate"))
+		return usage_error("agent: unknown subcommand '%s'; use add, list, deactivate or "
+				   "activate (see --help)", pos[0]);
 	if (strcmp(pos[0], "list") != 0 && npos < 2)
-		return usage_error("agent %s needs the agent's NAME", pos[0]);
+		return usage_error("agent %s needs the agent's NAME (see --help)", pos[0]);
 	if ((ex = store_open(g, false, &db)))
 		return ex;
 	if (unit && (ex = store_unit(db, "--unit", unit, &uid)))

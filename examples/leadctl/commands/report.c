@@ -428,6 +428,9 @@ int cmd_report(const leadctl_global *g, int argc, char **argv)
 		fputs(report_usage, stdout);
 		return EXIT_OK;
 	}
+	if (npos > 1)
+		return usage_error("report %s: unexpected argument '%s' (options start with --; see "
+				   "--help)", pos[0], pos[1]);
 	if (npos != 1)
 		return usage_error("report: say which: pipeline, matrix, followups, overdue or funnel "
 				   "(see --help)");
