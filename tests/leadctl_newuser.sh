@@ -111,6 +111,14 @@ expect 2 "cannot write '$work/no/r.csv'.*nothing imported" import one.csv --mapp
   --rejects "$work/no/r.csv"
 expect 4 "no lead with external id 'P1'" lead show P1
 
+# A rule set file with an error is named once.
+printf '{"format": 1,\n' >wf.json
+expect 3 '^leadctl: wf.json:2' workflow install wf.json
+if grep -q 'wf.json: wf.json' "$err"; then
+  echo "FAIL: the file is named twice: $(cat "$err")"
+  failures=$((failures + 1))
+fi
+
 # A leadmanager lead under a model without milestones: no empty list to
 # choose from.
 expect 0 'installed' model install particle

@@ -102,7 +102,12 @@ static const struct {
 int fail(int rc, const char *what)
 {
 	const char *msg = lc_error_last();
-	fprintf(stderr, "leadctl: %s: %s\n", what, msg[0] ? msg : lc_strerror(rc));
+	size_t n = strlen(what);
+	/* A message that starts with the file it is about ("FILE:2:0: ...") names it once. */
+	if (n && strncmp(msg, what, n) == 0 && msg[n] == ':')
+		fprintf(stderr, "leadctl: %s\n", msg);
+	else
+		fprintf(stderr, "leadctl: %s: %s\n", what, msg[0] ? msg : lc_strerror(rc));
 	/* The library names the call that repairs a state; say the command. */
 	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
 		if (rc == hints[i].code && strstr(msg, hints[i].call))
