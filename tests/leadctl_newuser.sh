@@ -96,6 +96,14 @@ fi
 tomorrow=$(date -u -d tomorrow +%Y-%m-%d)
 expect 2 "tomorrow at 10:00 UTC is ${tomorrow}T10:00:00Z" dispose 1 --action call --follow-up tomorrow
 
+# A follow-up in the past that the model allows (not Hot or Follow Up): recorded,
+# with a note that the lead is overdue at once.
+expect 0 'note: the follow-up 2020-01-01T00:00:00Z is in the past' \
+  dispose 1 --action call --milestone contacted --status requote --follow-up 2020-01-01
+expect 0 'note: the follow-up .* is in the past' lead add --name Cy --follow-up 2020-01-01
+refute 'in the past' dispose 1 --action lead_update --follow-up "$(date -u -d '+3 days' +%Y-%m-%d)"
+expect 0 'recycled lead 2' lead recycle 2
+
 # The recycle bin: past-tense answers, the way out, and an empty list said.
 expect 0 'recycled lead 1 \(version' lead recycle 1
 expect 1 "'leadctl lead restore 1' takes it out" dispose 1 --action lead_update
@@ -129,9 +137,9 @@ if grep -q 'disposition: \.' "$out" "$err"; then
 fi
 expect 1 "'leadctl model install MODEL --migrate milestone:OLD=' clears it" dispose 1 --action lead_update
 # ... and a migration to no value is that way out.
-expect 0 'installed particle as store version [0-9]+; 1 leads migrated, 0 invalid' \
-  model install particle --migrate milestone:no_milestone=,status:new=
-expect 0 'migrate .*milestone no_milestone -> \(none\)' history 1
+expect 0 'installed particle as store version [0-9]+; 2 leads migrated, 0 invalid' \
+  model install particle --migrate milestone:no_milestone=,milestone:contacted=,status:new=,status:requote=
+expect 0 'migrate .*milestone contacted -> \(none\)' history 1
 expect 2 'only a milestone, status or stage can be cleared' model install particle --migrate source:web=
 
 # The demo on a model without milestones suggests a report that works there,

@@ -64,6 +64,9 @@ bool model_linked(const lc_model *m, size_t milestone, size_t status);
 void print_json(json_t *j);
 /* Parse a TIME flag (ISO 8601 or date). Prints an error; returns 0 or EXIT_USAGE. */
 int parse_time_flag(const char *flag, const char *text, lc_time *out);
+/* After a recorded follow-up earlier than the store's now: say that the lead
+ * is overdue at once (the model allows it; a mistyped year is likely). */
+void note_past_follow_up(lc_db *db, lc_time follow_up);
 /* Format a time as ISO 8601, or "" for LC_TIME_NONE; buf >= LC_TIME_FORMAT_SIZE. */
 const char *fmt_time(lc_time t, char *buf);
 /* Format seconds (>= 0) as a person reads a duration, its two largest

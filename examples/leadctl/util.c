@@ -152,6 +152,14 @@ int parse_time_flag(const char *flag, const char *text, lc_time *out)
 	return EXIT_USAGE;
 }
 
+void note_past_follow_up(lc_db *db, lc_time follow_up)
+{
+	char t[LC_TIME_FORMAT_SIZE];
+	if (follow_up != LC_TIME_NONE && follow_up < lc_db_now(db))
+		fprintf(stderr, "leadctl: note: the follow-up %s is in the past, so the lead is "
+				"overdue now\n", fmt_time(follow_up, t));
+}
+
 bool model_linked(const lc_model *m, size_t milestone, size_t status)
 {
 	int allowed = 0;

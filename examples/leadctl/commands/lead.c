@@ -278,6 +278,7 @@ static int lead_add(lc_db *db, const lflags *o)
 		goto out;
 	}
 	print_lead(db, l, o->json, "added");
+	note_past_follow_up(db, lc_state_time(lc_lead_state(l), LC_STATE_TIME_FOLLOW_UP));
 	ex = EXIT_OK;
 out:
 	lc_state_free(s);

@@ -525,6 +525,7 @@ int cmd_dispose(const leadctl_global *g, int argc, char **argv)
 		       lc_state_get(s, LC_AXIS_STAGE) ? lc_state_get(s, LC_AXIS_STAGE) : "-",
 		       (long long)lc_lead_number(after, LC_LEAD_NUM_VERSION));
 	}
+	note_past_follow_up(db, fu);
 	ex = EXIT_OK;
 out:
 	lc_lead_free(after);
