@@ -129,6 +129,7 @@ fi
 
 # A leadmanager lead under a model without milestones: no empty list to
 # choose from.
+expect 0 'to move them as it installs: --migrate axis:old=new' model install particle --dry-run
 expect 0 'installed' model install particle
 expect 1 'has no milestone values' dispose 1 --action lead_update
 if grep -q 'disposition: \.' "$out" "$err"; then

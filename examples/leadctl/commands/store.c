@@ -804,6 +804,9 @@ static void print_report(const lc_table *r, bool json, const char *model)
 	printf("%lld of %lld leads would be invalid under %s\n",
 	       (long long)lc_table_int_named(lc_table_summary(r), 0, "invalid"), (long long)lc_table_int_named(lc_table_summary(r), 0, "checked"), model);
 	print_rows(r);
+	if (lc_table_int_named(lc_table_summary(r), 0, "invalid") > 0)
+		printf("to move them as it installs: --migrate axis:old=new[,...] (axis:old= clears a "
+		       "value the new model has no place for)\n");
 }
 
 int cmd_model_install(const leadctl_global *g, int argc, char **argv)
