@@ -466,7 +466,10 @@ int cmd_worklist(const leadctl_global *g, int argc, char **argv)
 		print_json(json_pack("{s:s,s:o}", "agent", agent_text, "rows", rows));
 		rows = NULL;
 	} else if (lc_table_row_count(w) == 0) {
-		printf("nothing to call for %s today%s\n", agent_text,
+		char day[LC_TIME_FORMAT_SIZE];
+		fmt_time(lc_db_now(db), day);
+		day[10] = '\0'; /* the date of --now, or of today */
+		printf("nothing to call for %s on %s%s\n", agent_text, day,
 		       agent_active(db, agent) ? ""
 					       : " (inactive: 'leadctl agent activate NAME' brings it back)");
 	}
