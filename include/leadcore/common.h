@@ -86,8 +86,8 @@ LC_API int lc_version(int *major, int *minor, int *patch);
 LC_API const char *lc_version_string(void);
 
 /**
- * Parse an ISO 8601 time: `2026-11-22T10:00:00Z`, `2026-11-22T10:00:00+02:00`,
- * `2026-11-22T10:00Z` or a date alone, `2026-11-22`, which means midnight UTC.
+ * Parse an ISO 8601 time: `2099-12-31T10:00:00Z`, `2099-12-31T10:00:00+02:00`,
+ * `2099-12-31T10:00Z` or a date alone, `2099-12-31`, which means midnight UTC.
  *
  * @param text NUL-terminated text.
  * @param[out] out Receives the time.

@@ -149,7 +149,7 @@ int lc_time_parse(const char *text, lc_time *out)
 	return 0;
 bad:
 	return lc__error(LC_EFORMAT,
-			 "\"%.64s\" is not an ISO 8601 time; write 2026-11-22T10:00:00Z or 2026-11-22",
+			 "\"%.64s\" is not an ISO 8601 time; write 2099-12-31T10:00:00Z or 2099-12-31",
 			 text);
 }
 

@@ -168,7 +168,7 @@ static int time_spec(mp_ctx *c, json_t *j, const char *where, mp_time *t)
 						    "to 9999",
 					 c->src, where, json_string_value(j));
 		if (rc)
-			return bad(c, where, "'%s' is not an ISO 8601 time (2026-11-22T10:00:00Z)",
+			return bad(c, where, "'%s' is not an ISO 8601 time (2099-12-31T10:00:00Z)",
 				   json_string_value(j));
 		t->kind = MP_TIME_FIXED;
 		return 0;

@@ -14,7 +14,7 @@ static const char validate_usage[] =
 	"Checks whether a disposition is allowed for a lead whose current values are\n"
 	"given with --from-*. The model is a preset name or a JSON file (default\n"
 	"leadmanager). Values are keys or labels, in any case. TIME is ISO 8601\n"
-	"(2026-11-22T10:00:00Z) or a date; --now defaults to the current time.\n\n"
+	"(2099-12-31T10:00:00Z) or a date; --now defaults to the current time.\n\n"
 	"Prints 'valid', or one line per violation: 'code field: message'.\n"
 	"--json prints {\"valid\": BOOL, \"violations\": [{\"code\", \"field\", \"message\"}]}.\n"
 	"Exit codes: 0 valid, 1 violations, 2 usage (an unknown value names the valid\n"
