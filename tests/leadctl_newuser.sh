@@ -143,6 +143,8 @@ expect 1 "'leadctl model install MODEL --migrate milestone:OLD=' clears it" disp
 expect 0 'installed particle as store version [0-9]+; 2 leads migrated, 0 invalid' \
   model install particle --migrate milestone:no_milestone=,milestone:contacted=,status:new=,status:requote=
 expect 0 'migrate .*milestone contacted -> \(none\)' history 1
+# a map whose old values no lead holds (a typo) says so
+expect 0 'moved no lead: no lead holds any of its old values' model install particle --migrate status:hott=
 expect 2 'only a milestone, status or stage can be cleared' model install particle --migrate source:web=
 
 # The demo on a model without milestones suggests a report that works there,

@@ -887,6 +887,10 @@ int cmd_model_install(const leadctl_global *g, int argc, char **argv)
 	} else {
 		printf("installed %s as store version %lld; %zu leads migrated, %zu invalid\n",
 		       lc_model_name(m), (long long)version, moved, invalid);
+		/* A map that moves nothing is most often a misspelt old value. */
+		if (map && moved == 0)
+			fprintf(stderr, "leadctl: --migrate moved no lead: no lead holds any of its old "
+					"values (check their keys with 'leadctl lead list --invalid')\n");
 		if (!map)
 			print_rows(r);
 	}
