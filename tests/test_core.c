@@ -70,6 +70,18 @@ static void counting_free(void *p, void *ud)
 	free(p);
 }
 
+/* Route the library's allocations through the counting hooks, the first
+ * one failing. */
+static void use_failing_allocator(lc_allocator *a)
+{
+	a->malloc_fn = counting_malloc;
+	a->realloc_fn = counting_realloc;
+	a->free_fn = counting_free;
+	assert_int_equal(lc_set_allocator(a), 0);
+	fail_after = 0;
+	calls = 0;
+}
+
 static void test_allocator(void **state)
 {
 	lc_allocator a = LC_ALLOCATOR_INIT;
@@ -81,12 +93,7 @@ static void test_allocator(void **state)
 	assert_int_equal(lc_allocator_init(&b, LC_ALLOCATOR_VERSION), 0);
 	b.version = 0;
 	assert_int_equal(lc_set_allocator(&b), LC_EVERSION);
-	a.malloc_fn = counting_malloc;
-	a.realloc_fn = counting_realloc;
-	a.free_fn = counting_free;
-	assert_int_equal(lc_set_allocator(&a), 0);
-	fail_after = 0;
-	calls = 0;
+	use_failing_allocator(&a);
 	assert_null(lc__strdup("x"));
 	assert_int_equal(lc_error_last_code(), LC_ENOMEM);
 	fail_after = -1;
@@ -215,6 +222,43 @@ static void test_arg_check(void **state)
 	assert_int_equal(lc_error_last_code(), 0);
 }
 
+/* lc__grow: the first capacity, then doubling, the added elements zeroed;
+ * on overflow or a failed allocation NULL, the old block and capacity kept. */
+static void test_grow(void **state)
+{
+	lc_allocator a = LC_ALLOCATOR_INIT;
+	int64_t *v = NULL, *g;
+	size_t cap = 0;
+	(void)state;
+
+	assert_non_null(v = lc__grow(NULL, &cap, sizeof *v, 4));
+	assert_int_equal(cap, 4);
+	for (size_t i = 0; i < cap; i++)
+		assert_int_equal(v[i], 0);
+	v[0] = v[3] = 7;
+	assert_non_null(v = lc__grow(v, &cap, sizeof *v, 4));
+	assert_int_equal(cap, 8);
+	assert_int_equal(v[0], 7);
+	assert_int_equal(v[3], 7);
+	for (size_t i = 4; i < cap; i++)
+		assert_int_equal(v[i], 0);
+
+	cap = SIZE_MAX / sizeof *v; /* doubling would overflow */
+	assert_null(lc__grow(v, &cap, sizeof *v, 4));
+	assert_int_equal(cap, SIZE_MAX / sizeof *v);
+	assert_int_equal(lc_error_last_code(), LC_ENOMEM);
+
+	cap = 8;
+	use_failing_allocator(&a);
+	g = lc__grow(v, &cap, sizeof *v, 4);
+	fail_after = -1;
+	assert_int_equal(lc_set_allocator(NULL), 0);
+	assert_null(g);
+	assert_int_equal(cap, 8);
+	assert_int_equal(v[3], 7); /* the old block is still the caller's */
+	lc__free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_allocator), cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_keys), cmocka_unit_test(test_time),
 		cmocka_unit_test(test_buf), cmocka_unit_test(test_arg_check),
+		cmocka_unit_test(test_grow),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -71,6 +71,22 @@ void *lc__realloc(void *ptr, size_t size)
 	return p;
 }
 
+void *lc__grow(void *v, size_t *cap, size_t size, size_t first)
+{
+	size_t want = *cap ? *cap * 2 : first;
+	char *nv;
+
+	if (want <= *cap || !size || want > SIZE_MAX / size) {
+		lc__error(LC_ENOMEM, "out of memory (an array of %zu elements would overflow)", *cap);
+		return NULL;
+	}
+	if (!(nv = lc__realloc(v, want * size)))
+		return NULL;
+	memset(nv + *cap * size, 0, (want - *cap) * size);
+	*cap = want;
+	return nv;
+}
+
 void lc__free(void *ptr)
 {
 	if (!ptr)

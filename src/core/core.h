@@ -53,6 +53,12 @@ int lc__arg_null(const char *fn, const char *name);
 void *lc__malloc(size_t size);
 void *lc__calloc(size_t n, size_t size);
 void *lc__realloc(void *ptr, size_t size);
+/* Grow a doubling array of *cap elements of size bytes (first: the first
+ * capacity): the new block, its added elements zeroed, with *cap raised; or
+ * NULL (LC_ENOMEM set; overflow included) with the old block and *cap kept.
+ * The caller stores the result:
+ *     if (a->n == a->cap) { T *v = lc__grow(a->v, &a->cap, sizeof *v, 16); ... a->v = v; } */
+void *lc__grow(void *v, size_t *cap, size_t size, size_t first);
 void lc__free(void *ptr);
 char *lc__strdup(const char *s);
 char *lc__strndup(const char *s, size_t n);

@@ -62,14 +62,12 @@ void lc__table_row(lc_table *t)
 	if (t->failed)
 		return;
 	if (t->nrows == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		lc__cell *c = lc__realloc(t->cells, cap * (t->ncols ? t->ncols : 1) * sizeof *c);
+		lc__cell *c = lc__grow(t->cells, &t->cap, (t->ncols ? t->ncols : 1) * sizeof *c, 16);
 		if (!c) {
 			t->failed = true;
 			return;
 		}
 		t->cells = c;
-		t->cap = cap;
 	}
 	row = &t->cells[t->nrows++ * t->ncols];
 	for (size_t i = 0; i < t->ncols; i++)

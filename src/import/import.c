@@ -211,12 +211,10 @@ static int reject_row(imp *im, int code)
 	if (r->n < max) {
 		char *reason;
 		if (r->n == r->cap) {
-			size_t cap = r->cap ? r->cap * 2 : 16;
-			reject *v = lc__realloc(r->v, cap * sizeof *v);
+			reject *v = lc__grow(r->v, &r->cap, sizeof *v, 16);
 			if (!v)
 				return im->fatal = LC_ENOMEM;
 			r->v = v;
-			r->cap = cap;
 		}
 		if (im->msg.failed || !(reason = lc__strndup(im->msg.data ? im->msg.data : "",
 							   im->msg.len)))
@@ -1245,14 +1243,12 @@ static void on_field(void *s, size_t len, void *ud)
 		return;
 	}
 	if (im->row_off0 + im->nfields == im->capfields) {
-		size_t cap = im->capfields ? im->capfields * 2 : 64;
-		size_t *v = lc__realloc(im->off, cap * sizeof *v);
+		size_t *v = lc__grow(im->off, &im->capfields, sizeof *v, 64);
 		if (!v) {
 			im->fatal = LC_ENOMEM;
 			return;
 		}
 		im->off = v;
-		im->capfields = cap;
 	}
 	im->off[im->row_off0 + im->nfields++] = im->arena.len;
 	if (len > LC_LEAD_TEXT_MAX || im->field_cut) {

@@ -57,13 +57,10 @@ static lc__entry *list_push(lc__list *l)
 	lc__entry *e;
 
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 4;
-		lc__entry *v = lc__realloc(l->v, cap * sizeof *v);
+		lc__entry *v = lc__grow(l->v, &l->cap, sizeof *v, 4);
 		if (!v)
 			return NULL;
-		memset(v + l->cap, 0, (cap - l->cap) * sizeof *v);
 		l->v = v;
-		l->cap = cap;
 	}
 	e = &l->v[l->n];
 	lc__str_clear(&e->a);

@@ -71,14 +71,12 @@ static void add_entry(scan *sc, uint32_t kl, uint32_t kc, uint32_t vl, uint32_t 
 		return;
 	}
 	if (loc->n == loc->cap) {
-		size_t cap = loc->cap ? loc->cap * 2 : 64;
-		loc_entry *v = lc__realloc(loc->v, cap * sizeof *v);
+		loc_entry *v = lc__grow(loc->v, &loc->cap, sizeof *v, 64);
 		if (!v) {
 			sc->nomem = true;
 			return;
 		}
 		loc->v = v;
-		loc->cap = cap;
 	}
 	e = &loc->v[loc->n];
 	e->path = lc__strdup(sc->path.data ? sc->path.data : "");

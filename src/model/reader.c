@@ -48,14 +48,12 @@ void lc__problems_clear(struct lc_model_problems *p)
 int lc__problems_add(struct lc_model_problems *p, uint32_t line, uint32_t column, char *text)
 {
 	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 8;
-		lc_problem *v = lc__realloc(p->v, cap * sizeof *v);
+		lc_problem *v = lc__grow(p->v, &p->cap, sizeof *v, 8);
 		if (!v) {
 			lc__free(text);
 			return LC_ENOMEM;
 		}
 		p->v = v;
-		p->cap = cap;
 	}
 	p->v[p->n].line = line;
 	p->v[p->n].column = column;

@@ -70,12 +70,10 @@ static int grow_leads(fn_ctx *c, lc_id id)
 static int dur_add(fn_durations *d, int64_t v)
 {
 	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 64;
-		int64_t *nv = lc__realloc(d->v, cap * sizeof *nv);
+		int64_t *nv = lc__grow(d->v, &d->cap, sizeof *nv, 64);
 		if (!nv)
 			return LC_ENOMEM;
 		d->v = nv;
-		d->cap = cap;
 	}
 	d->v[d->n++] = v;
 	return 0;

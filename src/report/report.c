@@ -200,12 +200,10 @@ static int pl_add(pl_ctx *c, const char *const *values, int64_t count, int64_t s
 	if (pl_unreportable(c, values))
 		return 0;
 	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 32;
-		pl_group *v = lc__realloc(c->v, cap * sizeof *v);
+		pl_group *v = lc__grow(c->v, &c->cap, sizeof *v, 32);
 		if (!v)
 			return LC_ENOMEM;
 		c->v = v;
-		c->cap = cap;
 	}
 	g = &c->v[c->n];
 	memset(g, 0, sizeof *g);
@@ -555,12 +553,10 @@ static int mx_emit(void *ud, const char *const *values, size_t n)
 		return 0;
 	}
 	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		mx_extra *v = lc__realloc(c->extra, cap * sizeof *v);
+		mx_extra *v = lc__grow(c->extra, &c->cap, sizeof *v, 8);
 		if (!v)
 			return LC_ENOMEM;
 		c->extra = v;
-		c->cap = cap;
 	}
 	e = &c->extra[c->n];
 	memset(e, 0, sizeof *e);
@@ -811,14 +807,12 @@ int lc_report_followups(lc_db *db, const lc_report_options *opts, lc_table **out
 		    lc__state_has_flag(lc_lead_state(lead), LC_FLAG_NOT_REPORTABLE))
 			continue;
 		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			fu_item *nv = lc__realloc(v, nc * sizeof *nv);
+			fu_item *nv = lc__grow(v, &cap, sizeof *nv, 64);
 			if (!nv) {
 				rc = LC_ENOMEM;
 				goto out;
 			}
 			v = nv;
-			cap = nc;
 		}
 		v[n].agent = lc_lead_number(lead, LC_LEAD_NUM_AGENT);
 		v[n].day = lc__day_start(fu);
@@ -927,14 +921,12 @@ int lc_report_overdue(lc_db *db, const lc_report_options *opts, lc_table **out)
 					 LC_FLAG_NOT_REPORTABLE | LC_FLAG_LOST | LC_FLAG_COMPLETED))
 			continue;
 		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			od_item *nv = lc__realloc(v, nc * sizeof *nv);
+			od_item *nv = lc__grow(v, &cap, sizeof *nv, 64);
 			if (!nv) {
 				rc = LC_ENOMEM;
 				goto out;
 			}
 			v = nv;
-			cap = nc;
 		}
 		v[n].lead = lc_lead_number(cur, LC_LEAD_NUM_ID);
 		v[n].expected = exp;

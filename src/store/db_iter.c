@@ -300,12 +300,10 @@ static int group_one(lc_db *db, const lc_lead *lead, void *ud)
 			return 0;
 		}
 	if (acc->n == acc->cap) {
-		size_t nc = acc->cap ? acc->cap * 2 : 16;
-		group *ng = lc__realloc(acc->g, nc * sizeof *ng);
+		group *ng = lc__grow(acc->g, &acc->cap, sizeof *ng, 16);
 		if (!ng)
 			return LC_ENOMEM;
 		acc->g = ng;
-		acc->cap = nc;
 	}
 	acc->g[acc->n].key = lc__strdup(acc->buf.data ? acc->buf.data : "");
 	if (!acc->g[acc->n].key)
@@ -465,12 +463,10 @@ static int wl_one(lc_db *db, const lc_lead *lead, void *ud)
 	else
 		return 0;
 	if (acc->n == acc->cap) {
-		size_t nc = acc->cap ? acc->cap * 2 : 64;
-		wl_item *nv = lc__realloc(acc->v, nc * sizeof *nv);
+		wl_item *nv = lc__grow(acc->v, &acc->cap, sizeof *nv, 64);
 		if (!nv)
 			return LC_ENOMEM;
 		acc->v = nv;
-		acc->cap = nc;
 	}
 	acc->v[acc->n++] = (wl_item){ lead->id, kind, fu };
 	return 0;
@@ -946,12 +942,10 @@ static int collect_id(lc_db *db, const lc_lead *lead, void *ud)
 	if (!migration_matches(acc->map, lead))
 		return 0;
 	if (acc->n == acc->cap) {
-		size_t nc = acc->cap ? acc->cap * 2 : 64;
-		lc_id *nv = lc__realloc(acc->v, nc * sizeof *nv);
+		lc_id *nv = lc__grow(acc->v, &acc->cap, sizeof *nv, 64);
 		if (!nv)
 			return LC_ENOMEM;
 		acc->v = nv;
-		acc->cap = nc;
 	}
 	acc->v[acc->n++] = lead->id;
 	return 0;

@@ -656,12 +656,10 @@ int lc__report_add(lc__upgrade *r, int code, const char *field, const char *valu
 			return 0;
 		}
 	if (r->n == r->cap) {
-		size_t nc = r->cap ? r->cap * 2 : 8;
-		lc__report_row *nv = lc__realloc(r->rows, nc * sizeof *nv);
+		lc__report_row *nv = lc__grow(r->rows, &r->cap, sizeof *nv, 8);
 		if (!nv)
 			return LC_ENOMEM;
 		r->rows = nv;
-		r->cap = nc;
 	}
 	row = &r->rows[r->n];
 	row->field = lc__strdup(field);
@@ -770,12 +768,10 @@ int lc_migration_add(lc_migration *m, lc_axis axis, const char *from, const char
 			return lc__error(LC_EEXISTS, "%s '%s' is already mapped to '%s'",
 					 lc_axis_name(axis), from, m->rules[i].to);
 	if (m->n == m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 4;
-		lc__migration_rule *nv = lc__realloc(m->rules, nc * sizeof *nv);
+		lc__migration_rule *nv = lc__grow(m->rules, &m->cap, sizeof *nv, 4);
 		if (!nv)
 			return LC_ENOMEM;
 		m->rules = nv;
-		m->cap = nc;
 	}
 	r = &m->rules[m->n];
 	r->axis = axis;

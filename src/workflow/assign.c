@@ -38,14 +38,12 @@ static int wl_emit(void *ud, lc_id lead, lc_worklist_reason kind, lc_time follow
 	wl_list *w = c->w;
 
 	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		wl_row *rows = lc__realloc(w->rows, cap * sizeof *rows);
+		wl_row *rows = lc__grow(w->rows, &w->cap, sizeof *rows, 64);
 		if (!rows) {
 			c->rc = LC_ENOMEM;
 			return LC_ENOMEM;
 		}
 		w->rows = rows;
-		w->cap = cap;
 	}
 	w->rows[w->n] = (wl_row){ lead, kind,
 				  kind == LC_WORKLIST_REASON_NEW ? LC_TIME_NONE : follow_up, 0, 0 };

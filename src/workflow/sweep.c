@@ -415,14 +415,12 @@ typedef struct sweep_acc {
 static sweep_row *add_row(sweep_acc *r)
 {
 	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		sweep_row *rows = lc__realloc(r->rows, cap * sizeof *rows);
+		sweep_row *rows = lc__grow(r->rows, &r->cap, sizeof *rows, 16);
 		if (!rows) {
 			r->failed = true;
 			return NULL;
 		}
 		r->rows = rows;
-		r->cap = cap;
 	}
 	memset(&r->rows[r->n], 0, sizeof r->rows[0]);
 	return &r->rows[r->n++];
@@ -498,14 +496,12 @@ static int collect_ids(lc_db *db, const lc_ruleset *rs, lc_time now, lc_id **ids
 		if (!needs_work(rs, l, now))
 			continue;
 		if (*n == cap) {
-			size_t c = cap ? cap * 2 : 256;
-			lc_id *p = lc__realloc(*ids, c * sizeof *p);
+			lc_id *p = lc__grow(*ids, &cap, sizeof *p, 256);
 			if (!p) {
 				rc = LC_ENOMEM;
 				break;
 			}
 			*ids = p;
-			cap = c;
 		}
 		(*ids)[(*n)++] = lc_lead_number(l, LC_LEAD_NUM_ID);
 	}

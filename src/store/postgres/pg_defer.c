@@ -101,13 +101,10 @@ static lc_pg_cached *entry_new(lc_pg *s, lc_id id)
 	lc_lead *rec;
 
 	if (s->ncache == s->capcache) {
-		size_t cap = s->capcache ? 2 * s->capcache : 64;
-		lc_pg_cached *grown = lc__realloc(s->cache, cap * sizeof *grown);
+		lc_pg_cached *grown = lc__grow(s->cache, &s->capcache, sizeof *grown, 64);
 		if (!grown)
 			return NULL;
-		memset(grown + s->capcache, 0, (cap - s->capcache) * sizeof *grown);
 		s->cache = grown;
-		s->capcache = cap;
 	}
 	e = &s->cache[s->ncache++];
 	rec = e->rec; /* records are reused from batch to batch */
@@ -221,12 +218,10 @@ int lc__pg_wb_event(lc_pg *s, lc_id lead, const lc_pg_params *p)
 	if (!e || !e->dirty)
 		return lc__pg_wb_send(s, PG_EVENT_INSERT_ID, p, PG_CHECK_ROW, lead);
 	if (s->nheld == s->capheld) {
-		size_t cap = s->capheld ? 2 * s->capheld : 256;
-		lc_pg_held *grown = lc__realloc(s->heldq, cap * sizeof *grown);
+		lc_pg_held *grown = lc__grow(s->heldq, &s->capheld, sizeof *grown, 256);
 		if (!grown)
 			return failed(s, LC_ENOMEM);
 		s->heldq = grown;
-		s->capheld = cap;
 	}
 	h = &s->heldq[s->nheld];
 	h->which = PG_EVENT_INSERT_ID;
