@@ -1944,7 +1944,9 @@ static void test_record_invalid_after_upgrade(void **state)
 	assert_int_equal(lc_db_lead_get(db, id, &l), 0);
 	assert_int_equal(lc_lead_validate(l, v), LC_EINVALID);
 	assert_int_equal(lc_table_row_count(lc_violations_table(v)), 2);
+	assert_non_null(strstr(lc_error_last(), "(2 violations)"));
 	assert_int_equal(lc_lead_validate(l, NULL), LC_EINVALID);
+	assert_null(strstr(lc_error_last(), "violation")); /* not counted, so not claimed */
 	assert_int_equal(lc_db_lead_update(db, l, -1), LC_EINVALID);
 	lc_lead_free(l);
 	/* a migration moves the source (by label) as it moves a status; the

@@ -779,10 +779,13 @@ int lc_lead_validate(const lc_lead *lead, lc_violations *out)
 	record_rc = lc__lead_judge_record(lead->model, lead, lead->state, out);
 	if (!state_rc && !record_rc)
 		return 0;
-	return lc__error(LC_EINVALID, "lc_lead_validate: model %s does not allow this lead (%zu "
-				      "violation%s)",
-			 lc_model_name(lead->model), out ? out->n + out->dropped : (size_t)1,
-			 out && out->n + out->dropped == 1 ? "" : "s");
+	if (!out) /* only the verdict: the violations were not counted */
+		return lc__error(LC_EINVALID, "lc_lead_validate: model %s does not allow this lead",
+				 lc_model_name(lead->model));
+	return lc__error(LC_EINVALID,
+			 "lc_lead_validate: model %s does not allow this lead (%zu violation%s)",
+			 lc_model_name(lead->model), out->n + out->dropped,
+			 out->n + out->dropped == 1 ? "" : "s");
 }
 
 const lc_state *lc_lead_state(const lc_lead *lead)
